@@ -1,0 +1,224 @@
+// Package storage keeps teambot's records in SQLite (embedded, pure Go) or
+// PostgreSQL through sqlx. Open picks the driver from the URL and applies the
+// embedded migrations; every change runs in one transaction (DB.Update), and
+// the repository methods live on Tx so they always run inside one.
+//
+// Nothing here reads the clock: callers pass times in, and they are stored as
+// UTC truncated to microseconds, the precision both databases keep.
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq"   // registers "postgres"
+	_ "modernc.org/sqlite" // registers "sqlite"
+)
+
+// Dialect names the database behind a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open database with its schema up to date.
+type DB struct {
+	db      *sqlx.DB
+	dialect Dialect
+}
+
+// Open connects to the database named by rawURL — sqlite://PATH or
+// postgres://… (postgresql:// too) — and applies pending migrations.
+func Open(ctx context.Context, rawURL string) (*DB, error) {
+	db, err := Connect(ctx, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Connect opens the database without migrating it.
+func Connect(ctx context.Context, rawURL string) (*DB, error) {
+	dialect, dsn, err := parseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	x, err := sqlx.Open(string(dialect), dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	switch dialect {
+	case SQLite:
+		// One connection: SQLite has a single writer, and serializing in Go
+		// avoids SQLITE_BUSY between our own goroutines. busy_timeout covers
+		// other processes on the same file.
+		x.SetMaxOpenConns(1)
+		x.SetConnMaxIdleTime(0)
+	case Postgres:
+		x.SetMaxOpenConns(16)
+		x.SetMaxIdleConns(8)
+		x.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	db := &DB{db: x, dialect: dialect}
+	if err := db.Ping(ctx); err != nil {
+		x.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// parseURL turns a TEAMBOT_DATABASE_URL into a driver name and its DSN.
+func parseURL(rawURL string) (Dialect, string, error) {
+	switch {
+	case strings.HasPrefix(rawURL, "sqlite://"):
+		path := strings.TrimPrefix(rawURL, "sqlite://")
+		if path == "" || strings.ContainsAny(path, "?#") {
+			return "", "", fmt.Errorf("database URL %q: want sqlite://PATH with a file path and no query", rawURL)
+		}
+		// The plain-path form lets the driver read these keys and hands
+		// SQLite only the path. _txlock=immediate takes the write lock at
+		// BEGIN, so a transaction never fails halfway on a lock upgrade.
+		q := url.Values{}
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "busy_timeout(5000)")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Set("_time_format", "sqlite")
+		q.Set("_timezone", "UTC")
+		q.Set("_txlock", "immediate")
+		return SQLite, path + "?" + q.Encode(), nil
+	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
+		if _, err := url.Parse(rawURL); err != nil {
+			return "", "", fmt.Errorf("database URL: %w", err)
+		}
+		return Postgres, rawURL, nil
+	}
+	return "", "", fmt.Errorf("database URL %q: want sqlite://PATH or postgres://USER@HOST/DB", Redact(rawURL))
+}
+
+// Redact hides the password of a database URL for printing.
+func Redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.User == nil {
+		return rawURL
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "REDACTED")
+	}
+	return u.String()
+}
+
+// Dialect is the kind of database behind db.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close closes the database.
+func (db *DB) Close() error { return db.db.Close() }
+
+// Ping checks that the database answers; /readyz uses it.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("ping %s database: %w", db.dialect, err)
+	}
+	return nil
+}
+
+// Update runs fn in one read-write transaction. It commits when fn returns
+// nil and rolls back when fn returns an error or panics (the panic goes on).
+// The commit's own error is returned, never swallowed.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) (err error) {
+	return db.transact(ctx, false, fn)
+}
+
+// View runs fn in one read-only transaction.
+func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
+	return db.transact(ctx, true, fn)
+}
+
+func (db *DB) transact(ctx context.Context, readOnly bool, fn func(*Tx) error) (err error) {
+	var opts sqlTxOptions
+	// SQLite: "immediate" locking makes every transaction a writer; a
+	// read-only flag would only add a PRAGMA round trip, so it is left off.
+	opts.ReadOnly = readOnly && db.dialect == Postgres
+	tx, err := db.db.BeginTxx(ctx, &opts)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, errTxDone) {
+				err = errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
+			}
+			return
+		}
+		if cErr := tx.Commit(); cErr != nil {
+			err = fmt.Errorf("commit: %w", mapErr(cErr))
+		}
+	}()
+	return fn(&Tx{ext: tx, dialect: db.dialect})
+}
+
+// Tx is a transaction; the repository methods hang off it.
+type Tx struct {
+	ext     sqlx.ExtContext
+	dialect Dialect
+}
+
+// Dialect is the kind of database the transaction runs on.
+func (tx *Tx) Dialect() Dialect { return tx.dialect }
+
+// exec runs a statement written with ? placeholders.
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := tx.ext.ExecContext(ctx, tx.ext.Rebind(query), args...)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// get scans one row into dest; no row is teambot.ErrNotFound.
+func (tx *Tx) get(ctx context.Context, dest any, query string, args ...any) error {
+	return mapErr(sqlx.GetContext(ctx, tx.ext, dest, tx.ext.Rebind(query), args...))
+}
+
+// selectRows scans all rows into dest, a pointer to a slice.
+func (tx *Tx) selectRows(ctx context.Context, dest any, query string, args ...any) error {
+	return mapErr(sqlx.SelectContext(ctx, tx.ext, dest, tx.ext.Rebind(query), args...))
+}
+
+// insert runs an INSERT written with ? placeholders and returns the new id.
+// Both databases support RETURNING (SQLite since 3.35).
+func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	var id int64
+	err := sqlx.GetContext(ctx, tx.ext, &id, tx.ext.Rebind(query+" RETURNING id"), args...)
+	return id, mapErr(err)
+}
+
+// utc is how times go into the database: UTC, to the microsecond.
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return utc(t)
+}

@@ -1,0 +1,114 @@
+// Package storagetest gives tests a fresh, migrated database: SQLite always,
+// PostgreSQL when TEAMBOT_TEST_POSTGRES_URL is set. Each test gets its own
+// SQLite file or its own PostgreSQL schema, dropped when the test ends.
+package storagetest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	_ "github.com/lib/pq"
+
+	"teambot/storage"
+)
+
+// PostgresEnv names the variable that points the tests at a PostgreSQL server,
+// e.g. postgres://postgres@127.0.0.1:5432/teambot_test?sslmode=disable.
+const PostgresEnv = "TEAMBOT_TEST_POSTGRES_URL"
+
+// Each runs fn as a subtest against every database available: "sqlite"
+// always, "postgres" when PostgresEnv is set. The PostgreSQL half skips with a
+// message when the variable is unset, except under CI (CI=true), where a
+// missing PostgreSQL is a failure.
+func Each(t *testing.T, fn func(t *testing.T, db *storage.DB)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+// SQLite opens a migrated database in a new file under t.TempDir().
+func SQLite(t testing.TB) *storage.DB {
+	t.Helper()
+	return open(t, SQLiteURL(t))
+}
+
+// SQLiteURL is the URL of a new, empty SQLite file under t.TempDir().
+func SQLiteURL(t testing.TB) string {
+	return "sqlite://" + filepath.Join(t.TempDir(), "teambot.db")
+}
+
+// Postgres opens a migrated database in a fresh schema of the server named by
+// PostgresEnv, or skips (fails under CI) when it is unset.
+func Postgres(t testing.TB) *storage.DB {
+	t.Helper()
+	return open(t, PostgresURL(t))
+}
+
+// PostgresURL creates a fresh schema and returns a URL whose connections use
+// it. The schema is dropped when the test ends.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not set: CI must run the PostgreSQL half of the storage tests", PostgresEnv)
+		}
+		t.Skipf("PostgreSQL tests skipped: set %s (e.g. postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable)", PostgresEnv)
+	}
+	admin, err := sql.Open("postgres", base)
+	if err != nil {
+		t.Fatalf("open %s: %v", PostgresEnv, err)
+	}
+	defer admin.Close()
+	schema := "test_" + randomHex(t, 8)
+	if _, err := admin.ExecContext(context.Background(), `CREATE SCHEMA `+schema); err != nil {
+		t.Fatalf("PostgreSQL at %s: create schema: %v", PostgresEnv, err)
+	}
+	t.Cleanup(func() {
+		db, err := sql.Open("postgres", base)
+		if err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+			return
+		}
+		defer db.Close()
+		if _, err := db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse %s: %v", PostgresEnv, err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func open(t testing.TB, rawURL string) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(context.Background(), rawURL)
+	if err != nil {
+		t.Fatalf("open %s: %v", storage.Redact(rawURL), err)
+	}
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Errorf("close database: %v", err)
+		}
+	})
+	return db
+}
+
+func randomHex(t testing.TB, n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}

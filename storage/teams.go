@@ -1,0 +1,80 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"teambot"
+)
+
+type teamRow struct {
+	ID        int64        `db:"id"`
+	ChatID    string       `db:"chat_id"`
+	Name      string       `db:"name"`
+	TimeZone  string       `db:"time_zone"`
+	TermStart teambot.Date `db:"term_start"`
+	TermEnd   teambot.Date `db:"term_end"`
+	CreatedAt time.Time    `db:"created_at"`
+}
+
+func (r teamRow) team() teambot.Team {
+	return teambot.Team{
+		ID: r.ID, ChatID: r.ChatID, Name: r.Name, TimeZone: r.TimeZone,
+		TermStart: r.TermStart, TermEnd: r.TermEnd, CreatedAt: r.CreatedAt.UTC(),
+	}
+}
+
+const teamColumns = `id, chat_id, name, time_zone, term_start, term_end, created_at`
+
+// CreateTeam stores a new team for a chat and sets t.ID. A second team for
+// the same chat is teambot.ErrDuplicate.
+func (tx *Tx) CreateTeam(ctx context.Context, t *teambot.Team) error {
+	id, err := tx.insert(ctx, `INSERT INTO teams (chat_id, name, time_zone, term_start, term_end, created_at)
+		VALUES (?, ?, ?, ?, ?, ?)`,
+		t.ChatID, t.Name, t.TimeZone, t.TermStart, t.TermEnd, utc(t.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("create team for chat %q: %w", t.ChatID, err)
+	}
+	t.ID = id
+	t.CreatedAt = utc(t.CreatedAt)
+	return nil
+}
+
+// TeamByChat finds the team of a chat; none is teambot.ErrNotFound.
+func (tx *Tx) TeamByChat(ctx context.Context, chatID string) (teambot.Team, error) {
+	var r teamRow
+	if err := tx.get(ctx, &r, `SELECT `+teamColumns+` FROM teams WHERE chat_id = ?`, chatID); err != nil {
+		return teambot.Team{}, fmt.Errorf("team of chat %q: %w", chatID, err)
+	}
+	return r.team(), nil
+}
+
+// TeamsOfUser lists the teams in which userID is an active member, for a
+// single chat where the bot acts for the sender's team(s).
+func (tx *Tx) TeamsOfUser(ctx context.Context, userID string) ([]teambot.Team, error) {
+	var rows []teamRow
+	err := tx.selectRows(ctx, &rows, `SELECT t.id, t.chat_id, t.name, t.time_zone, t.term_start, t.term_end, t.created_at
+		FROM teams t JOIN members m ON m.team_id = t.id
+		WHERE m.user_id = ? AND m.status = 'active' ORDER BY t.id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("teams of user %q: %w", userID, err)
+	}
+	out := make([]teambot.Team, len(rows))
+	for i, r := range rows {
+		out[i] = r.team()
+	}
+	return out, nil
+}
+
+// SetTerm sets the supervisor's term (R1).
+func (tx *Tx) SetTerm(ctx context.Context, teamID int64, start, end teambot.Date) error {
+	n, err := tx.exec(ctx, `UPDATE teams SET term_start = ?, term_end = ? WHERE id = ?`, start, end, teamID)
+	if err != nil {
+		return fmt.Errorf("set term of team %d: %w", teamID, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("set term of team %d: %w", teamID, teambot.ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package teambot
+
+import (
+	"strings"
+	"time"
+)
+
+// Role is a job in the team (R1, R2). A member may hold several roles; a team
+// has exactly one supervisor.
+type Role string
+
+const (
+	RoleSupervisor Role = "supervisor" // 主管
+	RoleCopywriter Role = "copywriter" // 文案
+	RoleDesigner   Role = "designer"   // 美工
+	RoleTech       Role = "tech"       // 技术
+	RolePromotion  Role = "promotion"  // 推广
+	RoleCS         Role = "cs"         // 客服
+)
+
+// MemberRoles are the roles a member may take with /join or be given with
+// /role, in the order the roster lists them. The supervisor role is handed
+// over with /supervisor only.
+var MemberRoles = []Role{RoleCopywriter, RoleDesigner, RoleTech, RolePromotion, RoleCS}
+
+var roleNames = map[Role]string{
+	RoleSupervisor: "主管",
+	RoleCopywriter: "文案",
+	RoleDesigner:   "美工",
+	RoleTech:       "技术",
+	RolePromotion:  "推广",
+	RoleCS:         "客服",
+}
+
+// roleAliases maps every accepted spelling (lower-cased) to its role (R2:
+// role names are accepted in Chinese and English).
+var roleAliases = map[string]Role{
+	"主管": RoleSupervisor, "supervisor": RoleSupervisor,
+	"文案": RoleCopywriter, "copywriter": RoleCopywriter, "copy": RoleCopywriter,
+	"基础文案": RoleCopywriter, "策划文案": RoleCopywriter,
+	"美工": RoleDesigner, "designer": RoleDesigner, "design": RoleDesigner,
+	"技术": RoleTech, "tech": RoleTech,
+	"推广": RolePromotion, "promotion": RolePromotion,
+	"客服": RoleCS, "cs": RoleCS, "customer-service": RoleCS,
+}
+
+// ParseRole reads a role name in Chinese or English, case-insensitively.
+func ParseRole(s string) (Role, bool) {
+	r, ok := roleAliases[strings.ToLower(strings.TrimSpace(s))]
+	return r, ok
+}
+
+// Chinese is the role's name as users see it.
+func (r Role) Chinese() string {
+	if n, ok := roleNames[r]; ok {
+		return n
+	}
+	return string(r)
+}
+
+// Valid reports whether r is one of the known roles.
+func (r Role) Valid() bool { _, ok := roleNames[r]; return ok }
+
+// Team is one WeCom group chat and the people in it (R1).
+type Team struct {
+	ID        int64
+	ChatID    string // the WeCom chatid; one team per chat
+	Name      string
+	TimeZone  string // IANA name; weeks and reminders use it
+	TermStart Date   // the supervisor's term (R1: one year); zero when unset
+	TermEnd   Date
+	CreatedAt time.Time
+}
+
+// Location is the team's time zone, falling back to UTC for a name that does
+// not load (it was validated when stored).
+func (t Team) Location() *time.Location {
+	if loc, err := time.LoadLocation(t.TimeZone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// MemberStatus says whether a member is on the active roster. Being on leave
+// is derived from leave records and is not a status.
+type MemberStatus string
+
+const (
+	MemberActive  MemberStatus = "active"
+	MemberRemoved MemberStatus = "removed" // removed, 劝退, 除名 or left
+)
+
+// Member is a person in a team.
+type Member struct {
+	ID       int64
+	TeamID   int64
+	UserID   string // WeCom userid
+	Name     string // display name given with /join
+	Status   MemberStatus
+	Roles    []Role // in MemberRoles order, supervisor first
+	JoinedAt time.Time
+}
+
+// Has reports whether the member holds role r.
+func (m Member) Has(r Role) bool {
+	for _, x := range m.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// IsSupervisor reports whether the member is the team's supervisor.
+func (m Member) IsSupervisor() bool { return m.Has(RoleSupervisor) }
+
+// Active reports whether the member is on the active roster.
+func (m Member) Active() bool { return m.Status == MemberActive }
+
+// SortRoles orders roles the way the roster lists them: supervisor first,
+// then MemberRoles order, dropping duplicates.
+func SortRoles(roles []Role) []Role {
+	order := append([]Role{RoleSupervisor}, MemberRoles...)
+	seen := make(map[Role]bool, len(roles))
+	for _, r := range roles {
+		seen[r] = true
+	}
+	out := make([]Role, 0, len(roles))
+	for _, r := range order {
+		if seen[r] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
