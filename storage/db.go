@@ -50,7 +50,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 
 // Connect opens the database without migrating it.
 func Connect(ctx context.Context, rawURL string) (*DB, error) {
-	dialect, dsn, err := parseURL(rawURL)
+	dialect, dsn, err := ParseURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
@@ -78,8 +78,8 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 	return db, nil
 }
 
-// parseURL turns a TEAMBOT_DATABASE_URL into a driver name and its DSN.
-func parseURL(rawURL string) (Dialect, string, error) {
+// ParseURL turns a TEAMBOT_DATABASE_URL into a driver name and its DSN.
+func ParseURL(rawURL string) (Dialect, string, error) {
 	switch {
 	case strings.HasPrefix(rawURL, "sqlite://"):
 		path := strings.TrimPrefix(rawURL, "sqlite://")
@@ -100,7 +100,8 @@ func parseURL(rawURL string) (Dialect, string, error) {
 		return SQLite, path + "?" + q.Encode(), nil
 	case strings.HasPrefix(rawURL, "postgres://"), strings.HasPrefix(rawURL, "postgresql://"):
 		if _, err := url.Parse(rawURL); err != nil {
-			return "", "", fmt.Errorf("database URL: %w", err)
+			// url.Parse quotes the input, password and all: say less.
+			return "", "", errors.New("database URL: not a valid postgres:// URL")
 		}
 		return Postgres, rawURL, nil
 	}

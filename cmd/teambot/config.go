@@ -1,0 +1,201 @@
+package main
+
+import (
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"teambot/storage"
+)
+
+// config is the effective configuration, read from the environment
+// (PRODUCT.md §2) and validated before anything starts.
+type config struct {
+	DatabaseURL string
+	Listen      string
+	TimeZone    string
+	Admins      []string
+	BotNames    []string
+
+	APIBase    string
+	MaxSkew    time.Duration
+	WebhookURL string
+
+	BotToken, BotAESKey     string
+	RobotToken, RobotAESKey string
+	CorpID                  string
+	AppToken, AppAESKey     string
+	AppAgentID, AppSecret   string
+}
+
+// loadConfig reads and validates the configuration. Each error names the
+// variable at fault and never repeats a secret's value.
+func loadConfig(getenv func(string) string) (config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := config{
+		DatabaseURL: get("TEAMBOT_DATABASE_URL", "sqlite://teambot.db"),
+		Listen:      get("TEAMBOT_LISTEN", ":8080"),
+		TimeZone:    get("TEAMBOT_TIMEZONE", "Asia/Shanghai"),
+		Admins:      splitList(get("TEAMBOT_ADMINS", "")),
+		BotNames:    splitList(get("TEAMBOT_BOT_NAMES", "")),
+		APIBase:     strings.TrimRight(get("WECOM_API_BASE", "https://qyapi.weixin.qq.com"), "/"),
+		WebhookURL:  get("WECOM_WEBHOOK_URL", ""),
+		BotToken:    get("WECOM_BOT_TOKEN", ""), BotAESKey: get("WECOM_BOT_AES_KEY", ""),
+		RobotToken: get("WECOM_ROBOT_TOKEN", ""), RobotAESKey: get("WECOM_ROBOT_AES_KEY", ""),
+		CorpID:   get("WECOM_CORP_ID", ""),
+		AppToken: get("WECOM_APP_TOKEN", ""), AppAESKey: get("WECOM_APP_AES_KEY", ""),
+		AppAgentID: get("WECOM_APP_AGENT_ID", ""), AppSecret: get("WECOM_APP_SECRET", ""),
+	}
+	var errs []string
+	fail := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+
+	if _, _, err := storage.ParseURL(c.DatabaseURL); err != nil {
+		fail("TEAMBOT_DATABASE_URL: %v", err)
+	}
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		fail("TEAMBOT_LISTEN %q: want HOST:PORT or :PORT, e.g. :8080", c.Listen)
+	}
+	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		fail("TEAMBOT_TIMEZONE %q: not a known IANA time zone, e.g. Asia/Shanghai", c.TimeZone)
+	}
+	if err := checkURL(c.APIBase); err != nil {
+		fail("WECOM_API_BASE: %v", err)
+	}
+	if c.WebhookURL != "" {
+		if err := checkURL(c.WebhookURL); err != nil {
+			fail("WECOM_WEBHOOK_URL: %v", err)
+		}
+	}
+	skew := get("WECOM_MAX_SKEW", "5m")
+	if skew == "0" {
+		c.MaxSkew = 0
+	} else if d, err := time.ParseDuration(skew); err != nil || d < 0 {
+		fail("WECOM_MAX_SKEW %q: want a duration such as 5m, or 0 to disable", skew)
+	} else {
+		c.MaxSkew = d
+	}
+	checkPair := func(tokenVar, token, keyVar, key string) {
+		switch {
+		case token == "" && key == "":
+		case token == "" || key == "":
+			fail("%s and %s: set both or neither", tokenVar, keyVar)
+		default:
+			if err := checkAESKey(key); err != nil {
+				fail("%s: %v", keyVar, err)
+			}
+		}
+	}
+	checkPair("WECOM_BOT_TOKEN", c.BotToken, "WECOM_BOT_AES_KEY", c.BotAESKey)
+	checkPair("WECOM_ROBOT_TOKEN", c.RobotToken, "WECOM_ROBOT_AES_KEY", c.RobotAESKey)
+	checkPair("WECOM_APP_TOKEN", c.AppToken, "WECOM_APP_AES_KEY", c.AppAESKey)
+	if (c.AppToken != "" || c.AppSecret != "") && c.CorpID == "" {
+		fail("WECOM_CORP_ID: required when WECOM_APP_TOKEN or WECOM_APP_SECRET is set")
+	}
+	if (c.AppAgentID == "") != (c.AppSecret == "") {
+		fail("WECOM_APP_AGENT_ID and WECOM_APP_SECRET: set both or neither")
+	}
+	if c.AppAgentID != "" {
+		if _, err := strconv.ParseInt(c.AppAgentID, 10, 64); err != nil {
+			fail("WECOM_APP_AGENT_ID %q: want the app's numeric AgentId", c.AppAgentID)
+		}
+	}
+	if len(errs) > 0 {
+		return config{}, fmt.Errorf("configuration:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return c, nil
+}
+
+// checkAESKey checks an EncodingAESKey: 43 characters that decode, with "="
+// appended, to 32 bytes (PROTOCOL.md §3; real keys need the non-strict
+// decoder).
+func checkAESKey(key string) error {
+	if len(key) != 43 {
+		return fmt.Errorf("want the 43-character EncodingAESKey from the WeCom admin console, got %d characters", len(key))
+	}
+	b, err := base64.StdEncoding.DecodeString(key + "=")
+	if err != nil || len(b) != 32 {
+		return fmt.Errorf("not a valid EncodingAESKey (must be base64 of 32 bytes)")
+	}
+	return nil
+}
+
+func checkURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", redactURL(raw))
+	}
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// LogValue prints the configuration with every secret redacted: tokens, AES
+// keys and the app secret show only whether they are set, the webhook URL
+// loses its key and the database URL its password.
+func (c config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("database", storage.Redact(c.DatabaseURL)),
+		slog.String("listen", c.Listen),
+		slog.String("timezone", c.TimeZone),
+		slog.Any("admins", c.Admins),
+		slog.Any("bot_names", c.BotNames),
+		slog.String("wecom_api_base", c.APIBase),
+		slog.Duration("wecom_max_skew", c.MaxSkew),
+		slog.String("wecom_webhook_url", redactURL(c.WebhookURL)),
+		slog.String("wecom_bot_token", secret(c.BotToken)),
+		slog.String("wecom_bot_aes_key", secret(c.BotAESKey)),
+		slog.String("wecom_robot_token", secret(c.RobotToken)),
+		slog.String("wecom_robot_aes_key", secret(c.RobotAESKey)),
+		slog.String("wecom_corp_id", c.CorpID),
+		slog.String("wecom_app_token", secret(c.AppToken)),
+		slog.String("wecom_app_aes_key", secret(c.AppAESKey)),
+		slog.String("wecom_app_agent_id", c.AppAgentID),
+		slog.String("wecom_app_secret", secret(c.AppSecret)),
+	)
+}
+
+func secret(v string) string {
+	if v == "" {
+		return "(unset)"
+	}
+	return "(set, redacted)"
+}
+
+// redactURL hides a URL's query values (a webhook key lives there) and its
+// password.
+func redactURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL, redacted)"
+	}
+	q := u.Query()
+	for k := range q {
+		q.Set(k, "REDACTED")
+	}
+	u.RawQuery = q.Encode()
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	return u.String()
+}

@@ -1,0 +1,119 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"teambot/commands"
+	"teambot/storage"
+)
+
+const usage = `usage: teambot COMMAND [flags]
+
+commands:
+  console   simulate a group chat on the embedded database (no WeCom needed)
+  serve     answer WeCom callbacks, run the scheduler, serve /healthz and /readyz
+  migrate   apply database migrations and exit
+
+Configuration comes from the environment (TEAMBOT_DATABASE_URL, TEAMBOT_ADMINS,
+TEAMBOT_TIMEZONE, WECOM_*); see README.md. Run 'teambot COMMAND -h' for flags.
+`
+
+// errUsage is returned for a command line that names no known command.
+var errUsage = errors.New("see usage above")
+
+// run is the whole program: main only adds the process's signals, arguments
+// and standard streams, so tests drive run directly.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	switch args[0] {
+	case "console":
+		return runConsole(ctx, args[1:], getenv, stdin, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q: %w", args[0], errUsage)
+}
+
+// app is what every mode shares: the configuration, the database and the
+// command engine.
+type app struct {
+	cfg    config
+	db     *storage.DB
+	engine *commands.Engine
+	log    *slog.Logger
+}
+
+// openApp validates the configuration, opens (and migrates) the database and
+// builds the engine. now is the clock everything below reads.
+func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, now func() time.Time) (*app, error) {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return nil, err
+	}
+	db, err := storage.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", storage.Redact(cfg.DatabaseURL), err)
+	}
+	engine, err := commands.New(commands.Config{
+		Store:    commands.StoreOf(db.Update),
+		Now:      now,
+		Admins:   cfg.Admins,
+		TimeZone: cfg.TimeZone,
+		BotNames: cfg.BotNames,
+		Log:      log,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &app{cfg: cfg, db: db, engine: engine, log: log}, nil
+}
+
+func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("migrate", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	db, err := storage.Connect(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("database %s: %w", storage.Redact(cfg.DatabaseURL), err)
+	}
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintf(stdout, "database %s is up to date\n", storage.Redact(cfg.DatabaseURL))
+		return nil
+	}
+	fmt.Fprintf(stdout, "database %s: applied migrations %v\n", storage.Redact(cfg.DatabaseURL), applied)
+	return nil
+}
+
+// newFlagSet makes a subcommand's flag set that reports errors instead of
+// exiting, so run stays testable.
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("teambot "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"teambot/bot"
+	"teambot/scheduler"
+	"teambot/storage"
+)
+
+// processedRetention is how long message ids are kept to recognize WeCom's
+// retries (it retries within seconds; a week is generous).
+const processedRetention = 7 * 24 * time.Hour
+
+// runServe is production: the HTTP server for WeCom callbacks and health
+// checks, and the scheduler, until ctx ends (SIGINT or SIGTERM in main);
+// then it drains in-flight requests and stops.
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	a, err := openApp(ctx, getenv, log, time.Now)
+	if err != nil {
+		return err
+	}
+	defer a.db.Close()
+	log.Info("starting", "config", a.cfg)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", a.readyz)
+	for _, ep := range bot.Endpoints(getenv) {
+		// Callback handlers plug in here, each mounted only when configured.
+		if ep.Complete {
+			log.Warn("WeCom endpoint configured but the callback transport is not built yet; not mounted", "path", ep.Path, "mode", ep.Mode)
+		} else {
+			log.Info("WeCom endpoint not mounted", "path", ep.Path, "mode", ep.Mode, "unset", ep.Missing)
+		}
+	}
+
+	sched := &scheduler.Scheduler{Every: 15 * time.Second, Now: time.Now, Log: log, Jobs: a.jobs()}
+
+	ln, err := net.Listen("tcp", a.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("TEAMBOT_LISTEN %s: %w", a.cfg.Listen, err)
+	}
+	srv := &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	log.Info("listening", "addr", ln.Addr().String())
+
+	var wg sync.WaitGroup
+	schedCtx, stopSched := context.WithCancel(ctx)
+	defer stopSched()
+	wg.Go(func() { sched.Run(schedCtx) })
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	select {
+	case err := <-serveErr:
+		stopSched()
+		wg.Wait()
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	stopSched()
+	wg.Wait()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// readyz answers 200 when the database answers within two seconds.
+func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.db.Ping(ctx); err != nil {
+		a.log.Warn("not ready", "err", err)
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	io.WriteString(w, "ready\n")
+}
+
+// jobs are the scheduler's timed work.
+func (a *app) jobs() []scheduler.Job {
+	return []scheduler.Job{&pruneJob{app: a}}
+}
+
+// pruneJob forgets message ids older than processedRetention, once an hour.
+type pruneJob struct {
+	app  *app
+	last time.Time
+}
+
+func (j *pruneJob) Name() string { return "prune-processed-messages" }
+
+func (j *pruneJob) Run(ctx context.Context, now time.Time) error {
+	if !j.last.IsZero() && now.Sub(j.last) < time.Hour {
+		return nil
+	}
+	err := j.app.db.Update(ctx, func(tx *storage.Tx) error {
+		n, err := tx.PruneProcessed(ctx, now.Add(-processedRetention))
+		if n > 0 {
+			j.app.log.Info("pruned processed message ids", "count", n)
+		}
+		return err
+	})
+	if err == nil {
+		j.last = now
+	}
+	return err
+}

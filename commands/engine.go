@@ -1,0 +1,255 @@
+// Package commands turns what members write into changes to the records and
+// replies: a pure parser, a registry where every command is one row, and
+// handlers that run inside one transaction with an injected clock.
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"teambot"
+)
+
+// MaxMessageBytes is the longest message the bot reads. Weekly reports may
+// hold 4000 characters (up to 12 000 bytes of Chinese), so the limit sits
+// above that.
+const MaxMessageBytes = 16 << 10
+
+// Config is what the engine needs from its surroundings.
+type Config struct {
+	Store    Store
+	Now      func() time.Time // the clock; tests inject a fixed one
+	Admins   []string         // userids from TEAMBOT_ADMINS (R1: may name a supervisor)
+	TimeZone string           // IANA zone of new teams
+	BotNames []string         // the bot's display names, stripped from the front of a message
+	Log      *slog.Logger
+}
+
+// Engine parses messages, checks who may do what, and runs handlers.
+type Engine struct {
+	cfg      Config
+	loc      *time.Location
+	registry *Registry
+}
+
+// New makes an engine with every built-in command.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Store == nil || cfg.Now == nil {
+		return nil, errors.New("commands: Config needs Store and Now")
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.TimeZone == "" {
+		cfg.TimeZone = "Asia/Shanghai"
+	}
+	loc, err := time.LoadLocation(cfg.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("commands: time zone %q: %w", cfg.TimeZone, err)
+	}
+	e := &Engine{cfg: cfg, loc: loc}
+	e.registry = NewRegistry(builtins()...)
+	return e, nil
+}
+
+// Registry is the engine's command table.
+func (e *Engine) Registry() *Registry { return e.registry }
+
+// Request is one command being handled: the invocation, the transaction it
+// runs in, the moment it runs (read once from the clock) and who sent it.
+type Request struct {
+	teambot.Invocation
+	Tx      Tx
+	Now     time.Time
+	Team    *teambot.Team   // nil when the chat has no team yet
+	Caller  *teambot.Member // nil when the sender is not an active member
+	IsAdmin bool            // the sender is in TEAMBOT_ADMINS
+	Command *Command
+
+	engine *Engine
+}
+
+// Location is the team's time zone, or the default for a chat with no team.
+func (r *Request) Location() *time.Location {
+	if r.Team != nil {
+		return r.Team.Location()
+	}
+	return r.engine.loc
+}
+
+// Today is the current date in the team's time zone.
+func (r *Request) Today() teambot.Date { return teambot.DateOf(r.Now.In(r.Location())) }
+
+// Audit records a change made by this request (everything that changes a
+// record writes one row: who, what, when, from which message).
+func (r *Request) Audit(ctx context.Context, action, target, detail string) error {
+	e := teambot.AuditEntry{Actor: r.UserID, Action: action, Target: target, Detail: detail, MsgID: r.Message.ID, At: r.Now}
+	if r.Team != nil {
+		e.TeamID = r.Team.ID
+	}
+	return r.Tx.Audit(ctx, &e)
+}
+
+// Handle answers one message. It never returns an error: failures become a
+// Chinese reply, and internal detail goes to the log. A command's changes
+// are committed together or not at all.
+func (e *Engine) Handle(ctx context.Context, msg teambot.Message) teambot.Reply {
+	if len(msg.Text) > MaxMessageBytes {
+		return teambot.Reply{Text: fmt.Sprintf("消息太长（%d 字节），上限是 %d KB，请分几条发送。", len(msg.Text), MaxMessageBytes>>10)}
+	}
+	if !utf8.ValidString(msg.Text) {
+		return teambot.Reply{Text: "消息里有无法识别的字符（不是有效的 UTF-8 文本），请重新输入。"}
+	}
+	p := Parse(msg.Text, e.cfg.BotNames)
+	inv := teambot.Invocation{Message: msg, Word: p.Word, Args: p.Args, Rest: p.Rest}
+
+	var reply teambot.Reply
+	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+		r, err := e.newRequest(ctx, tx, inv)
+		if err != nil {
+			return err
+		}
+		if r.Command, err = e.route(r); err != nil {
+			return err
+		}
+		if err := r.authorize(ctx, r.Command); err != nil {
+			return err
+		}
+		reply, err = r.Command.Handler(ctx, r)
+		return err
+	})
+	if err != nil {
+		return e.errorReply(inv, err)
+	}
+	return reply
+}
+
+// newRequest loads the chat's team and the sender's membership.
+func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) (*Request, error) {
+	r := &Request{Invocation: inv, Tx: tx, Now: e.cfg.Now(), IsAdmin: slices.Contains(e.cfg.Admins, inv.UserID), engine: e}
+	team, err := tx.TeamByChat(ctx, inv.ChatID)
+	switch {
+	case errors.Is(err, teambot.ErrNotFound):
+		return r, nil
+	case err != nil:
+		return nil, err
+	}
+	r.Team = &team
+	m, err := tx.MemberByUser(ctx, team.ID, inv.UserID)
+	switch {
+	case errors.Is(err, teambot.ErrNotFound):
+	case err != nil:
+		return nil, err
+	case m.Active():
+		r.Caller = &m
+	}
+	return r, nil
+}
+
+// route finds the command for the invocation's word, or explains why there
+// is none with a suggestion.
+func (e *Engine) route(r *Request) (*Command, error) {
+	if r.Word == "" {
+		return nil, teambot.Invalid("你好，我是团队助手。发送 /帮助 查看可用的命令。")
+	}
+	if c, ok := e.registry.Lookup(r.Word); ok {
+		return c, nil
+	}
+	return nil, e.unknownCommand(r, r.Word)
+}
+
+func (e *Engine) unknownCommand(r *Request, word string) error {
+	if c, ok := e.registry.Suggest(word, r.permits); ok {
+		return teambot.Invalid("没有「%s」这个命令。你是不是想用 /%s（%s）？用法：%s", word, c.Chinese, c.Name, c.UsageLine())
+	}
+	return teambot.Invalid("没有「%s」这个命令。发送 /帮助 查看可用的命令。", word)
+}
+
+// permits reports whether the caller may run c (c.Who against the caller).
+func (r *Request) permits(c *Command) bool {
+	switch c.Who {
+	case Anyone:
+		return true
+	case Member:
+		return r.Caller != nil
+	case Supervisor:
+		return r.Caller != nil && r.Caller.IsSupervisor()
+	case SupervisorOrAdmin:
+		return r.IsAdmin || (r.Caller != nil && r.Caller.IsSupervisor())
+	}
+	return false
+}
+
+// authorize refuses a caller who may not run c, saying who may.
+func (r *Request) authorize(ctx context.Context, c *Command) error {
+	if r.permits(c) {
+		return nil
+	}
+	name := "/" + c.Chinese
+	switch c.Who {
+	case Member:
+		return teambot.Forbidden("%s 只有团队成员可以使用。请先发送 /加入 你的名字 [角色] 登记。", name)
+	case Supervisor:
+		return teambot.Forbidden("%s 只有主管可以使用%s。", name, r.supervisorHint(ctx))
+	case SupervisorOrAdmin:
+		return teambot.Forbidden("%s 只有主管或管理员可以使用%s。", name, r.supervisorHint(ctx))
+	}
+	return fmt.Errorf("command %s: unknown Who %d", c.Name, c.Who)
+}
+
+// supervisorHint names the current supervisor, or says there is none yet.
+func (r *Request) supervisorHint(ctx context.Context) string {
+	if r.Team == nil {
+		return "，本群还没有团队：先发送 /加入 你的名字 [角色] 登记"
+	}
+	if sup, ok := r.supervisor(ctx); ok {
+		return "（现任主管：" + sup.Name + "）"
+	}
+	return "，本团队还没有主管：请管理员发送 /主管 @名字 指定"
+}
+
+// supervisor is the team's supervisor, if it has one.
+func (r *Request) supervisor(ctx context.Context) (teambot.Member, bool) {
+	if r.Team == nil {
+		return teambot.Member{}, false
+	}
+	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return teambot.Member{}, false
+	}
+	for _, m := range members {
+		if m.IsSupervisor() {
+			return m, true
+		}
+	}
+	return teambot.Member{}, false
+}
+
+// errorReply words err for the chat and logs what the chat must not see.
+func (e *Engine) errorReply(inv teambot.Invocation, err error) teambot.Reply {
+	if teambot.KindOf(err) == teambot.KindInternal {
+		// Never log the message text: it may hold anything, passwords included.
+		e.cfg.Log.Error("command failed", "command", inv.Word, "chat", inv.ChatID, "user", inv.UserID, "msgid", inv.Message.ID, "err", err)
+	}
+	return teambot.Reply{Text: teambot.UserMessage(err)}
+}
+
+// usageError is the reply for a command written wrongly: what was wrong, then
+// how to write it and an example.
+func usageError(c *Command, problem string) error {
+	var b strings.Builder
+	b.WriteString(problem)
+	b.WriteString("用法：")
+	b.WriteString(c.UsageLine())
+	if len(c.Examples) > 0 {
+		b.WriteString("，例如 ")
+		b.WriteString(c.Examples[0])
+	}
+	return teambot.Invalid("%s", b.String())
+}

@@ -1,0 +1,58 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"teambot"
+)
+
+// help lists the commands the caller may use, or shows one command's usage.
+func help(ctx context.Context, r *Request) (teambot.Reply, error) {
+	reg := r.engine.registry
+	if len(r.Args) == 0 {
+		var b strings.Builder
+		b.WriteString("你可以使用的命令：\n")
+		for _, c := range reg.Commands() {
+			if r.permits(c) {
+				fmt.Fprintf(&b, "/%s（%s）— %s\n", c.Chinese, c.Name, c.Summary)
+			}
+		}
+		b.WriteString("发送 /帮助 命令 查看用法和例子，例如 /帮助 加入。")
+		return teambot.Reply{Text: b.String()}, nil
+	}
+	word := strings.TrimLeft(r.Args[0].Text, "/")
+	c, ok := reg.Lookup(word)
+	if !ok {
+		return teambot.Reply{}, r.engine.unknownCommand(r, word)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "/%s（%s）— %s\n", c.Chinese, c.Name, c.Summary)
+	fmt.Fprintf(&b, "用法：%s\n", c.UsageLine())
+	if len(c.Aliases) > 0 {
+		fmt.Fprintf(&b, "也可以写作：/%s\n", strings.Join(append([]string{c.Name}, c.Aliases...), " /"))
+	} else {
+		fmt.Fprintf(&b, "也可以写作：/%s\n", c.Name)
+	}
+	if len(c.Examples) > 0 {
+		fmt.Fprintf(&b, "例子：%s\n", strings.Join(c.Examples, "　"))
+	}
+	fmt.Fprintf(&b, "谁可以用：%s", whoText(c.Who))
+	if !r.permits(c) {
+		b.WriteString("（你目前不能使用）")
+	}
+	return teambot.Reply{Text: b.String()}, nil
+}
+
+func whoText(w Who) string {
+	switch w {
+	case Member:
+		return "团队成员"
+	case Supervisor:
+		return "主管"
+	case SupervisorOrAdmin:
+		return "主管或管理员"
+	}
+	return "所有人"
+}

@@ -1,0 +1,70 @@
+package commands
+
+import (
+	"context"
+	"strings"
+
+	"teambot"
+)
+
+// maxCandidates bounds the names listed when a @Name matches nobody.
+const maxCandidates = 20
+
+// member resolves an @Name (or a bare name or userid) against the active
+// roster. Only an exact name or userid is accepted: a command that changes
+// records must not guess. Anything else is an error that lists candidates.
+func (r *Request) member(ctx context.Context, a teambot.Arg) (teambot.Member, error) {
+	if r.Team == nil {
+		return teambot.Member{}, teambot.NotFound("本群还没有团队。发送 /加入 你的名字 [角色] 开始登记。")
+	}
+	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return teambot.Member{}, err
+	}
+	return resolveMember(members, a.Text)
+}
+
+// resolveMember finds name among members by exact display name, then by
+// exact userid. Partial matches are offered as candidates, never taken.
+func resolveMember(members []teambot.Member, name string) (teambot.Member, error) {
+	if name == "" {
+		return teambot.Member{}, teambot.Invalid("请写上成员的名字，例如 @张三。")
+	}
+	for _, m := range members {
+		if m.Name == name {
+			return m, nil
+		}
+	}
+	var byUser []teambot.Member
+	for _, m := range members {
+		if strings.EqualFold(m.UserID, name) {
+			byUser = append(byUser, m)
+		}
+	}
+	if len(byUser) == 1 {
+		return byUser[0], nil
+	}
+	var similar []string
+	for _, m := range members {
+		if strings.Contains(strings.ToLower(m.Name), strings.ToLower(name)) || strings.Contains(strings.ToLower(name), strings.ToLower(m.Name)) {
+			similar = append(similar, m.Name)
+		}
+	}
+	switch {
+	case len(similar) == 1:
+		return teambot.Member{}, teambot.NotFound("没有名为「%s」的成员。你是不是指 @%s？请写全名。", name, similar[0])
+	case len(similar) > 1:
+		return teambot.Member{}, teambot.Invalid("「%s」对应多位成员：%s。请写全名。", name, strings.Join(similar, "、"))
+	case len(members) == 0:
+		return teambot.Member{}, teambot.NotFound("没有名为「%s」的成员，团队里还没有人登记。", name)
+	}
+	names := make([]string, 0, min(len(members), maxCandidates))
+	for _, m := range members[:min(len(members), maxCandidates)] {
+		names = append(names, m.Name)
+	}
+	more := ""
+	if len(members) > maxCandidates {
+		more = " 等"
+	}
+	return teambot.Member{}, teambot.NotFound("没有名为「%s」的成员。团队成员有：%s%s。", name, strings.Join(names, "、"), more)
+}

@@ -1,0 +1,44 @@
+package commands
+
+import (
+	"context"
+	"time"
+
+	"teambot"
+)
+
+// Tx is what command handlers need from one database transaction.
+// *storage.Tx satisfies it; the commands package never imports storage.
+type Tx interface {
+	CreateTeam(ctx context.Context, t *teambot.Team) error
+	TeamByChat(ctx context.Context, chatID string) (teambot.Team, error)
+	SetTerm(ctx context.Context, teamID int64, start, end teambot.Date) error
+
+	AddMember(ctx context.Context, m *teambot.Member) error
+	RejoinMember(ctx context.Context, memberID int64, name string, at time.Time) error
+	RemoveMember(ctx context.Context, memberID int64, at time.Time) error
+	MemberByUser(ctx context.Context, teamID int64, userID string) (teambot.Member, error)
+	ActiveMembers(ctx context.Context, teamID int64) ([]teambot.Member, error)
+	SetMemberRoles(ctx context.Context, teamID, memberID int64, roles []teambot.Role) error
+	SetSupervisor(ctx context.Context, teamID, memberID int64) error
+
+	Audit(ctx context.Context, e *teambot.AuditEntry) error
+}
+
+// Store runs a function in one transaction: committed when it returns nil,
+// rolled back otherwise.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+}
+
+// StoreOf adapts a database whose transaction type satisfies Tx, such as
+// (*storage.DB).Update, to a Store.
+func StoreOf[T Tx](update func(context.Context, func(T) error) error) Store {
+	return storeFunc(func(ctx context.Context, fn func(Tx) error) error {
+		return update(ctx, func(tx T) error { return fn(tx) })
+	})
+}
+
+type storeFunc func(ctx context.Context, fn func(Tx) error) error
+
+func (f storeFunc) Update(ctx context.Context, fn func(Tx) error) error { return f(ctx, fn) }

@@ -1,0 +1,366 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"teambot"
+)
+
+// maxNameRunes bounds a display name; WeCom's own limit is similar.
+const maxNameRunes = 32
+
+// join registers the sender as a member of the chat's team, creating the
+// team on first use (R1: a team is one group chat; R2: roles).
+func join(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if len(r.Args) == 0 {
+		return teambot.Reply{}, usageError(r.Command, "请写上你的名字。")
+	}
+	name, err := checkName(r.Args[0])
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	roles, err := parseRoles(r.Args[1:])
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if r.Caller != nil {
+		return teambot.Reply{}, teambot.Conflict("你已经登记为 %s（%s）。角色由主管用 /角色 @%s 角色… 调整。",
+			r.Caller.Name, roleList(r.Caller.Roles), r.Caller.Name)
+	}
+	if r.Team == nil {
+		team := teambot.Team{ChatID: r.ChatID, TimeZone: r.engine.cfg.TimeZone, CreatedAt: r.Now}
+		if err := r.Tx.CreateTeam(ctx, &team); err != nil {
+			return teambot.Reply{}, err
+		}
+		r.Team = &team
+		if err := r.Audit(ctx, "team.create", r.ChatID, "首位成员登记时建立团队"); err != nil {
+			return teambot.Reply{}, err
+		}
+	}
+	m, err := r.addOrRejoin(ctx, name, roles)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "member.join", m.UserID, "名字 "+m.Name+"；角色 "+roleList(m.Roles)); err != nil {
+		return teambot.Reply{}, err
+	}
+	text := fmt.Sprintf("已登记：%s，角色：%s。", m.Name, roleList(m.Roles))
+	if len(m.Roles) == 0 {
+		text = fmt.Sprintf("已登记：%s，暂无角色。主管可以用 /角色 @%s 文案 指派角色。", m.Name, m.Name)
+	}
+	return teambot.Reply{Text: text}, nil
+}
+
+// addOrRejoin adds the sender, or puts a removed member back on the roster.
+func (r *Request) addOrRejoin(ctx context.Context, name string, roles []teambot.Role) (teambot.Member, error) {
+	if err := r.nameFree(ctx, name); err != nil {
+		return teambot.Member{}, err
+	}
+	old, err := r.Tx.MemberByUser(ctx, r.Team.ID, r.UserID)
+	switch {
+	case errors.Is(err, teambot.ErrNotFound):
+		m := teambot.Member{TeamID: r.Team.ID, UserID: r.UserID, Name: name, Roles: roles, JoinedAt: r.Now}
+		return m, r.Tx.AddMember(ctx, &m)
+	case err != nil:
+		return teambot.Member{}, err
+	}
+	if err := r.Tx.RejoinMember(ctx, old.ID, name, r.Now); err != nil {
+		return teambot.Member{}, err
+	}
+	if err := r.Tx.SetMemberRoles(ctx, r.Team.ID, old.ID, roles); err != nil {
+		return teambot.Member{}, err
+	}
+	old.Name, old.Roles, old.Status = name, teambot.SortRoles(roles), teambot.MemberActive
+	return old, nil
+}
+
+// nameFree refuses a name an active member already uses, so that @Name stays
+// unambiguous (the database enforces it too).
+func (r *Request) nameFree(ctx context.Context, name string) error {
+	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if m.Name == name {
+			return teambot.Conflict("名字「%s」已经有人用了，请换一个能区分的名字，例如加上姓或编号。", name)
+		}
+	}
+	return nil
+}
+
+// checkName validates a display name.
+func checkName(a teambot.Arg) (string, error) {
+	name := a.Text
+	switch {
+	case a.Mention:
+		return "", teambot.Invalid("名字前不用加 @，直接写名字即可，例如 /加入 张三 文案。")
+	case name == "":
+		return "", teambot.Invalid("名字不能为空，例如 /加入 张三 文案。")
+	case utf8.RuneCountInString(name) > maxNameRunes:
+		return "", teambot.Invalid("名字太长（最多 %d 个字）。", maxNameRunes)
+	case strings.ContainsAny(name, "@＠\n\r\t"):
+		return "", teambot.Invalid("名字里不能有 @ 或换行。")
+	}
+	if _, isRole := teambot.ParseRole(name); isRole {
+		return "", teambot.Invalid("「%s」是角色名，请先写你的名字再写角色，例如 /加入 张三 %s。", name, name)
+	}
+	return name, nil
+}
+
+// parseRoles reads role words (R2: Chinese or English). The supervisor role
+// is never taken this way: it is handed over with /主管.
+func parseRoles(args []teambot.Arg) ([]teambot.Role, error) {
+	var roles []teambot.Role
+	for _, a := range args {
+		role, ok := teambot.ParseRole(a.Text)
+		if !ok || a.Mention {
+			return nil, teambot.Invalid("不认识的角色「%s」。可选的角色：%s。", a.Text, validRoles())
+		}
+		if role == teambot.RoleSupervisor {
+			return nil, teambot.Invalid("主管不能自己登记：由管理员或现任主管发送 /主管 @名字 指定。可选的角色：%s。", validRoles())
+		}
+		roles = append(roles, role)
+	}
+	return teambot.SortRoles(roles), nil
+}
+
+func validRoles() string {
+	parts := make([]string, len(teambot.MemberRoles))
+	for i, r := range teambot.MemberRoles {
+		parts[i] = r.Chinese() + "（" + string(r) + "）"
+	}
+	return strings.Join(parts, "、")
+}
+
+// roleList names roles in Chinese, or "无" for none.
+func roleList(roles []teambot.Role) string {
+	if len(roles) == 0 {
+		return "无"
+	}
+	parts := make([]string, len(roles))
+	for i, r := range roles {
+		parts[i] = r.Chinese()
+	}
+	return strings.Join(parts, "、")
+}
+
+// roster prints the team grouped by role, with the supervisor and the term
+// (R3: the roster is what the "about us" page shows).
+func roster(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if r.Team == nil {
+		return teambot.Reply{}, teambot.NotFound("本群还没有团队。发送 /加入 你的名字 [角色] 开始登记。")
+	}
+	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "团队名单（%d 人）\n", len(members))
+	sup := namesWith(members, teambot.RoleSupervisor)
+	if len(sup) == 0 {
+		b.WriteString("主管：（未指定，管理员可发送 /主管 @名字 指定）\n")
+	} else {
+		fmt.Fprintf(&b, "主管：%s（%s）\n", strings.Join(sup, "、"), termText(*r.Team))
+	}
+	for _, role := range teambot.MemberRoles {
+		names := namesWith(members, role)
+		if len(names) == 0 {
+			names = []string{"—"}
+		}
+		fmt.Fprintf(&b, "%s：%s\n", role.Chinese(), strings.Join(names, "、"))
+	}
+	var none []string
+	for _, m := range members {
+		if len(m.Roles) == 0 {
+			none = append(none, m.Name)
+		}
+	}
+	if len(none) > 0 {
+		fmt.Fprintf(&b, "未分配角色：%s\n", strings.Join(none, "、"))
+	}
+	return teambot.Reply{Text: strings.TrimSuffix(b.String(), "\n")}, nil
+}
+
+func namesWith(members []teambot.Member, role teambot.Role) []string {
+	var names []string
+	for _, m := range members {
+		if m.Has(role) {
+			names = append(names, m.Name)
+		}
+	}
+	return names
+}
+
+func termText(t teambot.Team) string {
+	if t.TermStart.IsZero() {
+		return "任期未设置"
+	}
+	return "任期 " + t.TermStart.String() + " 至 " + t.TermEnd.String()
+}
+
+// setRoles replaces a member's roles (R1: only the supervisor assigns them).
+func setRoles(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if len(r.Args) < 2 {
+		return teambot.Reply{}, usageError(r.Command, "请写上成员和至少一个角色。")
+	}
+	m, err := r.member(ctx, r.Args[0])
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	roles, err := parseRoles(r.Args[1:])
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Tx.SetMemberRoles(ctx, r.Team.ID, m.ID, roles); err != nil {
+		return teambot.Reply{}, err
+	}
+	if m.IsSupervisor() {
+		roles = teambot.SortRoles(append(roles, teambot.RoleSupervisor))
+	}
+	if err := r.Audit(ctx, "role.set", m.UserID, "原角色 "+roleList(m.Roles)+"；新角色 "+roleList(roles)); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("已将 %s 的角色设为：%s（原来：%s）。", m.Name, roleList(roles), roleList(m.Roles))}, nil
+}
+
+// remove takes a member off the active roster.
+func remove(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if len(r.Args) != 1 {
+		return teambot.Reply{}, usageError(r.Command, "请写上一位要移除的成员。")
+	}
+	m, err := r.member(ctx, r.Args[0])
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if m.IsSupervisor() {
+		return teambot.Reply{}, teambot.Invalid("不能移除主管。请先用 /主管 @名字 移交主管，再移除。")
+	}
+	if err := r.Tx.RemoveMember(ctx, m.ID, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "member.remove", m.UserID, "名字 "+m.Name+"；原角色 "+roleList(m.Roles)); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("已将 %s 移出团队名单（原角色：%s）。", m.Name, roleList(m.Roles))}, nil
+}
+
+// setSupervisor names the supervisor: an admin bootstraps the team, or the
+// current supervisor hands over. The term is one year from today (R1).
+func setSupervisor(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if len(r.Args) != 1 {
+		return teambot.Reply{}, usageError(r.Command, "请写上一位成员。")
+	}
+	if r.Team == nil {
+		return teambot.Reply{}, teambot.NotFound("本群还没有团队。请主管人选先发送 /加入 名字 登记，再用 /主管 @名字 指定。")
+	}
+	m, err := r.member(ctx, r.Args[0])
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if m.IsSupervisor() {
+		return teambot.Reply{}, teambot.Conflict("%s 已经是主管（%s）。调整任期请用 /任期 开始日期 [结束日期]。", m.Name, termText(*r.Team))
+	}
+	prev, hadPrev := r.supervisor(ctx)
+	if err := r.Tx.SetSupervisor(ctx, r.Team.ID, m.ID); err != nil {
+		return teambot.Reply{}, err
+	}
+	start := r.Today()
+	end := start.AddDate(1, 0, 0)
+	if err := r.Tx.SetTerm(ctx, r.Team.ID, start, end); err != nil {
+		return teambot.Reply{}, err
+	}
+	r.Team.TermStart, r.Team.TermEnd = start, end
+	detail := "任期 " + start.String() + " 至 " + end.String()
+	if hadPrev {
+		detail = "由 " + prev.Name + " 移交；" + detail
+	}
+	if err := r.Audit(ctx, "supervisor.set", m.UserID, detail); err != nil {
+		return teambot.Reply{}, err
+	}
+	text := fmt.Sprintf("%s 现在是主管，任期 %s 至 %s。", m.Name, start, end)
+	if hadPrev {
+		text = fmt.Sprintf("主管已由 %s 移交给 %s，任期 %s 至 %s。", prev.Name, m.Name, start, end)
+	}
+	return teambot.Reply{Text: text, Mentions: []string{m.UserID}}, nil
+}
+
+// term shows the supervisor's term, or lets the supervisor (or an admin) set
+// it: one date starts a one-year term (R1), two give start and end.
+func term(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if r.Team == nil {
+		return teambot.Reply{}, teambot.NotFound("本群还没有团队。发送 /加入 你的名字 [角色] 开始登记。")
+	}
+	if len(r.Args) == 0 {
+		sup, ok := r.supervisor(ctx)
+		switch {
+		case !ok:
+			return teambot.Reply{Text: "本团队还没有主管，管理员可发送 /主管 @名字 指定。"}, nil
+		case r.Team.TermStart.IsZero():
+			return teambot.Reply{Text: fmt.Sprintf("主管：%s，任期未设置。主管可发送 /任期 开始日期 设置。", sup.Name)}, nil
+		}
+		days := int(r.Team.TermEnd.In(r.Location()).Sub(r.Today().In(r.Location())).Hours() / 24)
+		left := fmt.Sprintf("还剩 %d 天", days)
+		if days < 0 {
+			left = fmt.Sprintf("已经结束 %d 天，请重新选任主管或设置任期", -days)
+		}
+		return teambot.Reply{Text: fmt.Sprintf("主管：%s，任期 %s 至 %s（%s）。", sup.Name, r.Team.TermStart, r.Team.TermEnd, left)}, nil
+	}
+	if !r.permits(&Command{Who: SupervisorOrAdmin}) {
+		return teambot.Reply{}, teambot.Forbidden("设置任期只有主管或管理员可以%s；其他成员发送 /任期 查看。", r.supervisorHint(ctx))
+	}
+	if len(r.Args) > 2 {
+		return teambot.Reply{}, usageError(r.Command, "最多写两个日期。")
+	}
+	start, err := parseDateArg(r.Args[0].Text)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	end := start.AddDate(1, 0, 0)
+	if len(r.Args) == 2 {
+		if end, err = parseDateArg(r.Args[1].Text); err != nil {
+			return teambot.Reply{}, err
+		}
+		if !start.Before(end) {
+			return teambot.Reply{}, teambot.Invalid("结束日期 %s 要晚于开始日期 %s。", end, start)
+		}
+	}
+	old := termText(*r.Team)
+	if err := r.Tx.SetTerm(ctx, r.Team.ID, start, end); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "term.set", r.ChatID, "原 "+old+"；新 任期 "+start.String()+" 至 "+end.String()); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("任期已设为 %s（%s）至 %s（%s）。", start, weekdayCN(start), end, weekdayCN(end))}, nil
+}
+
+// dateArg matches an absolute date: 2026-11-25, 2026/11/25, 2026.11.25 or
+// 2026年11月25日.
+var dateArg = regexp.MustCompile(`^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$`)
+
+// parseDateArg reads an absolute date, refusing days that do not exist.
+func parseDateArg(s string) (teambot.Date, error) {
+	if m := dateArg.FindStringSubmatch(s); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		date := teambot.Date{Year: y, Month: time.Month(mo), Day: d}
+		if mo >= 1 && mo <= 12 && date.AddDate(0, 0, 0) == date {
+			return date, nil
+		}
+	}
+	return teambot.Date{}, teambot.Invalid("看不懂日期「%s」，请写成 2026-11-25 或 2026年11月25日。", s)
+}
+
+var weekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// weekdayCN is the day of the week in Chinese, e.g. 周三.
+func weekdayCN(d teambot.Date) string { return weekdaysCN[d.Weekday()] }

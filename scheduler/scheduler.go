@@ -1,0 +1,75 @@
+// Package scheduler runs the bot's timed work: on every tick it asks each job
+// what is due at the clock's current time and runs it. The clock and the
+// tick are injected, so tests drive time instead of waiting for it.
+//
+// Today its one job prunes the ids of processed messages; the reminder jobs
+// (cron specs, work calendar, exactly-once claims) plug in here as Jobs.
+package scheduler
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Job is timed work. Run is called on every tick with the current time and
+// decides for itself whether anything is due.
+type Job interface {
+	Name() string
+	Run(ctx context.Context, now time.Time) error
+}
+
+// Scheduler ticks its jobs.
+type Scheduler struct {
+	Every time.Duration    // time between ticks, e.g. 15 s
+	Now   func() time.Time // the clock
+	Jobs  []Job
+	Log   *slog.Logger
+}
+
+// Run ticks until ctx ends, once at start and then every s.Every. A job's
+// error or panic is logged and does not stop the others.
+func (s *Scheduler) Run(ctx context.Context) {
+	t := time.NewTicker(s.Every)
+	defer t.Stop()
+	for {
+		s.Tick(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Tick runs every job once at the clock's current time.
+func (s *Scheduler) Tick(ctx context.Context) {
+	now := s.Now()
+	for _, j := range s.Jobs {
+		s.runJob(ctx, j, now)
+	}
+}
+
+func (s *Scheduler) runJob(ctx context.Context, j Job, now time.Time) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.Log.Error("scheduled job panicked", "job", j.Name(), "panic", p)
+		}
+	}()
+	if err := j.Run(ctx, now); err != nil {
+		s.Log.Error("scheduled job failed", "job", j.Name(), "err", err)
+	}
+}
+
+// Func makes a Job from a name and a function.
+func Func(name string, run func(ctx context.Context, now time.Time) error) Job {
+	return funcJob{name, run}
+}
+
+type funcJob struct {
+	name string
+	run  func(ctx context.Context, now time.Time) error
+}
+
+func (f funcJob) Name() string                                 { return f.name }
+func (f funcJob) Run(ctx context.Context, now time.Time) error { return f.run(ctx, now) }
