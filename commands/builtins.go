@@ -1,8 +1,8 @@
 package commands
 
-// builtins is the bot's whole surface, one row per command (team commands:
-// R1-R3). /help, "did you
-// mean" and the permission check all read this table.
+// builtins is the bot's whole surface, one row per command (the team
+// commands carry out R1-R3). /help, "did you mean" and the permission check
+// all read this table.
 func builtins() []*Command {
 	return []*Command{
 		{

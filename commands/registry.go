@@ -101,33 +101,43 @@ func (r *Registry) Suggest(word string, visible func(*Command) bool) (*Command, 
 	return best, best != nil
 }
 
-// maxTypos is how many edits still count as a typo of w: one for short
-// words (two Chinese characters are a whole command), two for long ones.
+// maxTypos is how many edits still count as a typo of w: none for a
+// one-character word, one for short words (two Chinese characters are a
+// whole command), two for long ones.
 func maxTypos(w string) int {
-	if n := len([]rune(w)); n >= 6 {
-		return 2
+	switch n := len([]rune(w)); {
+	case n <= 1:
+		return 0
+	case n < 6:
+		return 1
 	}
-	return 1
+	return 2
 }
 
-// editDistance is the Levenshtein distance between a and b in runes.
+// editDistance counts the insertions, deletions, substitutions and swaps of
+// neighbouring runes that turn a into b (optimal string alignment distance),
+// so "hepl" is one typo away from "help".
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(ra)+1)
+	for i := range d {
+		d[i] = make([]int, len(rb)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return d[len(ra)][len(rb)]
 }

@@ -1,0 +1,110 @@
+package commands_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"teambot"
+	"teambot/commands"
+	"teambot/storage"
+)
+
+// now is the fixed clock of these tests: 2026-11-25 10:00 in Shanghai.
+var now = time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+
+// chat is a group chat driven by tests: it sends messages as any user and
+// returns the replies, against a real database.
+type chat struct {
+	t      *testing.T
+	db     *storage.DB
+	engine *commands.Engine
+	chatID string
+	seq    int
+}
+
+func newChat(t *testing.T, db *storage.DB) *chat {
+	t.Helper()
+	e, err := commands.New(commands.Config{
+		Store:    commands.StoreOf(db.Update),
+		Now:      func() time.Time { return now },
+		Admins:   []string{"boss"},
+		TimeZone: "Asia/Shanghai",
+		BotNames: []string{"TeamBot"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &chat{t: t, db: db, engine: e, chatID: "group-1"}
+}
+
+// say sends text as user and returns the reply text.
+func (c *chat) say(user, text string) string {
+	c.t.Helper()
+	c.seq++
+	r := c.engine.Handle(context.Background(), teambot.Message{
+		ID: fmt.Sprint("m", c.seq), ChatID: c.chatID, UserID: user, Text: text, At: now,
+	})
+	return r.Text
+}
+
+// expect sends text as user and fails unless the reply contains every want.
+func (c *chat) expect(user, text string, wants ...string) string {
+	c.t.Helper()
+	got := c.say(user, text)
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			c.t.Errorf("%s: %q\nreply: %s\nwant it to contain %q", user, text, got, w)
+		}
+	}
+	return got
+}
+
+// audit is the team's audit log, oldest first.
+func (c *chat) audit() []teambot.AuditEntry {
+	c.t.Helper()
+	var log []teambot.AuditEntry
+	err := c.db.Update(context.Background(), func(tx *storage.Tx) error {
+		team, err := tx.TeamByChat(context.Background(), c.chatID)
+		if err != nil {
+			return err
+		}
+		log, err = tx.AuditLog(context.Background(), team.ID, 1000)
+		return err
+	})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	for i, j := 0, len(log)-1; i < j; i, j = i+1, j-1 {
+		log[i], log[j] = log[j], log[i]
+	}
+	return log
+}
+
+// members is the active roster.
+func (c *chat) members() []teambot.Member {
+	c.t.Helper()
+	var ms []teambot.Member
+	err := c.db.Update(context.Background(), func(tx *storage.Tx) error {
+		team, err := tx.TeamByChat(context.Background(), c.chatID)
+		if err != nil {
+			return err
+		}
+		ms, err = tx.ActiveMembers(context.Background(), team.ID)
+		return err
+	})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return ms
+}
+
+// setup makes the team of the example: 王芳 supervisor, 张三 文案.
+func setup(c *chat) {
+	c.t.Helper()
+	c.expect("wangfang", "/join 王芳", "已登记：王芳")
+	c.expect("zhangsan", "/加入 张三 文案", "已登记：张三，角色：文案")
+	c.expect("boss", "/主管 @王芳", "王芳 现在是主管，任期 2026-11-25 至 2027-11-25")
+}
