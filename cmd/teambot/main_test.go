@@ -1,0 +1,260 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"teambot/storage/storagetest"
+)
+
+// env builds a getenv from pairs; everything else is unset.
+func env(pairs ...string) func(string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		m[pairs[i]] = pairs[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+func consoleRun(t *testing.T, getenv func(string) string, input string, args ...string) string {
+	t.Helper()
+	var out, errOut strings.Builder
+	err := run(context.Background(), append([]string{"console"}, args...), getenv, strings.NewReader(input), &out, &errOut)
+	if err != nil {
+		t.Fatalf("console: %v\nstderr: %s", err, errOut.String())
+	}
+	return out.String()
+}
+
+// The console needs no configuration: in an empty directory it creates
+// teambot.db and answers the scripted session of the README.
+func TestConsoleOnTheEmbeddedDefault(t *testing.T) {
+	t.Chdir(t.TempDir())
+	got := consoleRun(t, env(), "/join 张三 文案\n/team\n", "--as", "zhangsan")
+	want := "已登记：张三，角色：文案。\n团队名单（1 人）\n"
+	if !strings.HasPrefix(got, want) || !strings.Contains(got, "文案：张三") {
+		t.Errorf("console printed:\n%s\nwant it to start with:\n%s", got, want)
+	}
+	if _, err := os.Stat("teambot.db"); err != nil {
+		t.Errorf("the default database was not created: %v", err)
+	}
+	// A second run sees the same records.
+	if got := consoleRun(t, env(), "/团队\n", "--as", "someone"); !strings.Contains(got, "文案：张三") {
+		t.Errorf("records did not survive a restart:\n%s", got)
+	}
+}
+
+// The acceptance session of the foundation issue, on SQLite and PostgreSQL.
+func TestConsoleAdminSession(t *testing.T) {
+	script := strings.Join([]string{
+		":as wangfang", "/join 王芳", ":as zhangsan", "/加入 张三 文案", ":as boss", "/主管 @王芳",
+		":as wangfang", "/角色 @张三 文案 美工", ":as zhangsan", "/移除 @王芳", "/团队", ":quit", "/团队",
+	}, "\n")
+	for name, url := range map[string]func(testing.TB) string{"sqlite": storagetest.SQLiteURL, "postgres": storagetest.PostgresURL} {
+		t.Run(name, func(t *testing.T) {
+			before := time.Now().In(shanghai(t))
+			out := consoleRun(t, env("TEAMBOT_ADMINS", "boss", "TEAMBOT_DATABASE_URL", url(t)), script)
+			after := time.Now().In(shanghai(t))
+			replies := strings.SplitN(out, "\n", 6)
+			if len(replies) < 6 {
+				t.Fatalf("want 6 replies, got:\n%s", out)
+			}
+			if !strings.Contains(replies[4], "只有主管可以使用（现任主管：王芳）") {
+				t.Errorf("/移除 by a member was not refused: %s", replies[4])
+			}
+			roster := replies[5]
+			termOK := false
+			for _, today := range []time.Time{before, after} { // the run may straddle midnight
+				term := fmt.Sprintf("主管：王芳（任期 %s 至 %s）", today.Format(time.DateOnly), today.AddDate(1, 0, 0).Format(time.DateOnly))
+				termOK = termOK || strings.Contains(roster, term)
+			}
+			if !termOK || !strings.Contains(roster, "文案：张三") || !strings.Contains(roster, "美工：张三") {
+				t.Errorf("last reply:\n%s\nwant 王芳 as 主管 with a one-year term from today, 张三 under 文案 and 美工", roster)
+			}
+			if strings.Count(out, "团队名单") != 1 {
+				t.Errorf("input after :quit was read:\n%s", out)
+			}
+		})
+	}
+}
+
+func shanghai(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func TestConsoleMetaCommands(t *testing.T) {
+	url := storagetest.SQLiteURL(t)
+	out := consoleRun(t, env("TEAMBOT_DATABASE_URL", url), ":as\n:nope\n:chat other\n/团队\n:help\n")
+	for _, want := range []string{"用法：:as ID", "不认识的控制台命令 :nope", "本群还没有团队", ":as USERID"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestUsageAndBadConfiguration(t *testing.T) {
+	var out, errOut strings.Builder
+	if err := run(context.Background(), nil, env(), strings.NewReader(""), &out, &errOut); !errors.Is(err, errUsage) {
+		t.Errorf("no command: err = %v, want usage", err)
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, env(), nil, &out, &errOut); err == nil || !strings.Contains(errOut.String(), "usage: teambot") {
+		t.Errorf("unknown command: err = %v, stderr %q", err, errOut.String())
+	}
+	const secretKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2" // 42 characters: one short
+	const secretTok = "tok-do-not-print"
+	for _, tc := range []struct {
+		env  []string
+		want string
+	}{
+		{[]string{"TEAMBOT_TIMEZONE", "Mars/Olympus"}, "TEAMBOT_TIMEZONE"},
+		{[]string{"TEAMBOT_DATABASE_URL", "mysql://x"}, "TEAMBOT_DATABASE_URL"},
+		{[]string{"TEAMBOT_LISTEN", "8080"}, "TEAMBOT_LISTEN"},
+		{[]string{"WECOM_MAX_SKEW", "soon"}, "WECOM_MAX_SKEW"},
+		{[]string{"WECOM_API_BASE", "ftp://x"}, "WECOM_API_BASE"},
+		{[]string{"WECOM_BOT_TOKEN", secretTok}, "WECOM_BOT_TOKEN and WECOM_BOT_AES_KEY: set both or neither"},
+		{[]string{"WECOM_ROBOT_TOKEN", secretTok, "WECOM_ROBOT_AES_KEY", secretKey}, "WECOM_ROBOT_AES_KEY: want the 43-character"},
+		{[]string{"WECOM_APP_TOKEN", secretTok, "WECOM_APP_AES_KEY", secretKey + "C"}, "WECOM_CORP_ID: required"},
+		{[]string{"WECOM_APP_AGENT_ID", "abc", "WECOM_APP_SECRET", secretTok, "WECOM_CORP_ID", "wx1"}, "WECOM_APP_AGENT_ID \"abc\""},
+	} {
+		var out, errOut strings.Builder
+		err := run(context.Background(), []string{"migrate"}, env(tc.env...), nil, &out, &errOut)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want it to name %q", tc.env, err, tc.want)
+			continue
+		}
+		if strings.Contains(err.Error(), secretKey) || strings.Contains(err.Error(), secretTok) {
+			t.Errorf("%v: the error repeats a secret: %v", tc.env, err)
+		}
+	}
+}
+
+func TestMigrate(t *testing.T) {
+	url := storagetest.SQLiteURL(t)
+	var out, errOut strings.Builder
+	if err := run(context.Background(), []string{"migrate"}, env("TEAMBOT_DATABASE_URL", url), nil, &out, &errOut); err != nil {
+		t.Fatal(err, errOut.String())
+	}
+	if err := run(context.Background(), []string{"migrate"}, env("TEAMBOT_DATABASE_URL", url), nil, &out, &errOut); err != nil {
+		t.Fatal(err, errOut.String())
+	}
+	if got := out.String(); !strings.Contains(got, "applied migrations [1]") || !strings.Contains(got, "is up to date") {
+		t.Errorf("migrate printed:\n%s", got)
+	}
+}
+
+// syncBuffer is a goroutine-safe writer whose lines tests can wait for.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// serve answers /healthz and /readyz on a random port, prints its
+// configuration with every secret redacted, and shuts down cleanly when its
+// context ends.
+func TestServe(t *testing.T) {
+	const token, webhookKey = "s3cret-token", "hook-key-123"
+	getenv := env(
+		"TEAMBOT_DATABASE_URL", "sqlite://"+filepath.Join(t.TempDir(), "serve.db"),
+		"TEAMBOT_LISTEN", "127.0.0.1:0",
+		"WECOM_ROBOT_TOKEN", token,
+		"WECOM_ROBOT_AES_KEY", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
+		"WECOM_WEBHOOK_URL", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key="+webhookKey,
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, getenv, nil, io.Discard, &stderr) }()
+
+	addr := waitForAddr(t, &stderr, done)
+	for path, want := range map[string]string{"/healthz": "ok\n", "/readyz": "ready\n"} {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || string(body) != want {
+			t.Errorf("GET %s = %d %q, want 200 %q", path, resp.StatusCode, body, want)
+		}
+	}
+	resp, err := http.Get("http://" + addr + "/wecom/bot")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /wecom/bot (not configured) = %d, want 404", resp.StatusCode)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v after shutdown, want nil", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
+	}
+	logs := stderr.String()
+	for _, secret := range []string{token, webhookKey, "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log contains a secret %q:\n%s", secret, logs)
+		}
+	}
+	for _, want := range []string{"wecom_robot_token=\"(set, redacted)\"", "WeCom endpoint not mounted", "stopped"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("the log lacks %q:\n%s", want, logs)
+		}
+	}
+}
+
+var listeningRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
+
+// waitForAddr reads serve's log until it says where it listens.
+func waitForAddr(t *testing.T, log *syncBuffer, done <-chan error) string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		sc := bufio.NewScanner(strings.NewReader(log.String()))
+		for sc.Scan() {
+			if m := listeningRE.FindStringSubmatch(sc.Text()); m != nil {
+				return m[1]
+			}
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("serve exited before listening: %v\n%s", err, log.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	t.Fatalf("serve did not report its address:\n%s", log.String())
+	return ""
+}
