@@ -51,6 +51,10 @@ var (
 	ErrDuplicate = errors.New("duplicate")
 )
 
+// ErrAlreadyHandled is returned for a message whose (Source, ID) was handled
+// before: a platform retry that must not run its command twice.
+var ErrAlreadyHandled = errors.New("message already handled")
+
 // KindOf is the kind of err: the kind of the first *Error in its chain,
 // KindNotFound or KindConflict for the storage sentinels, else KindInternal.
 func KindOf(err error) ErrorKind {

@@ -2,13 +2,31 @@ package teambot
 
 import "time"
 
+// Chat types of a Message.
+const (
+	ChatGroup  = "group"  // a group chat: its ChatID names the team
+	ChatSingle = "single" // a one-to-one chat with the bot: the sender's team(s) apply
+)
+
 // Message is what a member wrote to the bot, as the transport decoded it.
 type Message struct {
-	ID     string // the platform's message id; used to deduplicate retries
-	ChatID string // the group chat; a single chat uses its own id
-	UserID string // the sender's WeCom userid
-	Text   string
-	At     time.Time // when the bot received it
+	Source   string // the way in ("bot", "robot", "app", "console"); with ID it identifies a message for deduplication
+	ID       string // the platform's message id; "" disables deduplication
+	ChatID   string // the group chat id; "" in a single chat
+	ChatType string // ChatGroup or ChatSingle; "" is taken as a group when ChatID is set
+	UserID   string // the sender's WeCom userid
+	UserName string // the sender's display name, when the platform sends one
+	Text     string
+	At       time.Time // when the bot received it
+
+	// WebhookKey is the group robot webhook key the callback carried (group
+	// robot mode only): the team's push target.
+	WebhookKey string
+}
+
+// Single reports whether the message came from a one-to-one chat.
+func (m Message) Single() bool {
+	return m.ChatType == ChatSingle || (m.ChatType == "" && m.ChatID == "")
 }
 
 // Arg is one argument of a command after parsing.
@@ -32,4 +50,18 @@ type Reply struct {
 	Text     string
 	Private  bool     // show only to the sender (a single chat or a reply visible to them)
 	Mentions []string // userids to @mention in the group
+}
+
+// Event kinds the bot reacts to.
+const (
+	EventAddToChat      = "add_to_chat"      // the robot was added to a group
+	EventDeleteFromChat = "delete_from_chat" // the robot was removed from a group
+	EventEnterChat      = "enter_chat"       // a member opened a single chat with the bot
+)
+
+// Event is something that happened in a chat rather than a message typed to
+// the bot. Its Message carries the chat, the user and the id; Text is empty.
+type Event struct {
+	Message
+	Kind string // EventAddToChat, EventDeleteFromChat, EventEnterChat, or another platform event
 }

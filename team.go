@@ -70,6 +70,11 @@ type Team struct {
 	TermStart Date   // the supervisor's term (R1: one year); zero when unset
 	TermEnd   Date
 	CreatedAt time.Time
+
+	// PushKey is the group robot webhook key for pushes, sealed by the
+	// application (never stored in the clear); "" when none is known.
+	PushKey      string
+	PushBrokenAt time.Time // when WeCom said the robot is gone; zero if not
 }
 
 // Location is the team's time zone, falling back to UTC for a name that does

@@ -40,14 +40,26 @@ func newChat(t *testing.T, db *storage.DB) *chat {
 	return &chat{t: t, db: db, engine: e, chatID: "group-1"}
 }
 
-// say sends text as user and returns the reply text.
+// say sends text as user in the group and returns the reply text.
 func (c *chat) say(user, text string) string {
 	c.t.Helper()
+	return c.send(teambot.Message{ChatID: c.chatID, UserID: user, Text: text}).Text
+}
+
+// send delivers a message with a fresh id (unless it has one) and returns
+// the reply; a message the engine calls already handled fails the test.
+func (c *chat) send(msg teambot.Message) teambot.Reply {
+	c.t.Helper()
 	c.seq++
-	r := c.engine.Handle(context.Background(), teambot.Message{
-		ID: fmt.Sprint("m", c.seq), ChatID: c.chatID, UserID: user, Text: text, At: now,
-	})
-	return r.Text
+	if msg.ID == "" {
+		msg.ID = fmt.Sprint("m", c.seq)
+	}
+	msg.At = now
+	r, err := c.engine.Handle(context.Background(), msg)
+	if err != nil {
+		c.t.Fatalf("Handle(%q): %v", msg.Text, err)
+	}
+	return r
 }
 
 // expect sends text as user and fails unless the reply contains every want.

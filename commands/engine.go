@@ -28,6 +28,7 @@ type Config struct {
 	Admins   []string         // userids from TEAMBOT_ADMINS (R1: may name a supervisor)
 	TimeZone string           // IANA zone of new teams
 	BotNames []string         // the bot's display names, stripped from the front of a message
+	Sealer   Sealer           // seals webhook keys for storage; nil: push keys are not kept
 	Log      *slog.Logger
 }
 
@@ -67,7 +68,8 @@ type Request struct {
 	teambot.Invocation
 	Tx      Tx
 	Now     time.Time
-	Team    *teambot.Team   // nil when the chat has no team yet
+	Team    *teambot.Team   // nil in a single chat whose sender is in no team, or in several
+	Teams   []teambot.Team  // a single chat's sender's teams, when there are several
 	Caller  *teambot.Member // nil when the sender is not an active member
 	IsAdmin bool            // the sender is in TEAMBOT_ADMINS
 	Command *Command
@@ -96,15 +98,18 @@ func (r *Request) Audit(ctx context.Context, action, target, detail string) erro
 	return r.Tx.Audit(ctx, &e)
 }
 
-// Handle answers one message. It never returns an error: failures become a
-// Chinese reply, and internal detail goes to the log. A command's changes
-// are committed together or not at all.
-func (e *Engine) Handle(ctx context.Context, msg teambot.Message) teambot.Reply {
+// Handle answers one message. Failures become a Chinese reply and internal
+// detail goes to the log; the only error returned is
+// teambot.ErrAlreadyHandled, for a retry of a message whose command already
+// ran (its (Source, ID) is recorded in the same transaction as the
+// command's changes, so a command runs at most once and its changes are
+// committed together or not at all).
+func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply, error) {
 	if len(msg.Text) > MaxMessageBytes {
-		return teambot.Reply{Text: fmt.Sprintf("消息太长（%d 字节），上限是 %d KB，请分几条发送。", len(msg.Text), MaxMessageBytes>>10)}
+		return teambot.Reply{Text: fmt.Sprintf("消息太长（%d 字节），上限是 %d KB，请分几条发送。", len(msg.Text), MaxMessageBytes>>10)}, nil
 	}
 	if !utf8.ValidString(msg.Text) {
-		return teambot.Reply{Text: "消息里有无法识别的字符（不是有效的 UTF-8 文本），请重新输入。"}
+		return teambot.Reply{Text: "消息里有无法识别的字符（不是有效的 UTF-8 文本），请重新输入。"}, nil
 	}
 	p := Parse(msg.Text, e.cfg.BotNames)
 	inv := teambot.Invocation{Message: msg, Word: p.Word, Args: p.Args, Rest: p.Rest}
@@ -124,32 +129,215 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) teambot.Reply 
 		reply, err = r.Command.Handler(ctx, r)
 		return err
 	})
-	if err != nil {
-		return e.errorReply(inv, err)
+	if errors.Is(err, teambot.ErrAlreadyHandled) {
+		return teambot.Reply{}, err
 	}
-	return reply
+	if err != nil {
+		return e.errorReply(inv, err), nil
+	}
+	if msg.Single() {
+		reply.Private = true
+	}
+	return reply, nil
 }
 
-// newRequest loads the chat's team and the sender's membership.
+// newRequest records the message as handled, then loads (or, on a group's
+// first contact, creates) the chat's team and the sender's membership, and
+// keeps the team's push key and the sender's name current.
 func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) (*Request, error) {
 	r := &Request{Invocation: inv, Tx: tx, Now: e.cfg.Now(), IsAdmin: slices.Contains(e.cfg.Admins, inv.UserID), engine: e}
+	if err := markHandled(ctx, tx, inv.Message, r.Now); err != nil {
+		return nil, err
+	}
+	if inv.Single() {
+		return r, r.loadSingleChatTeam(ctx)
+	}
 	team, err := tx.TeamByChat(ctx, inv.ChatID)
 	switch {
 	case errors.Is(err, teambot.ErrNotFound):
-		return r, nil
+		// R1: a team is one group chat, created on first contact.
+		team = teambot.Team{ChatID: inv.ChatID, TimeZone: e.cfg.TimeZone, CreatedAt: r.Now}
+		if err := tx.CreateTeam(ctx, &team); err != nil {
+			return nil, err
+		}
+		r.Team = &team
+		if err := r.Audit(ctx, "team.create", inv.ChatID, "群里第一次联系机器人时建立团队"); err != nil {
+			return nil, err
+		}
 	case err != nil:
+		return nil, err
+	default:
+		r.Team = &team
+	}
+	if err := r.notePushKey(ctx); err != nil {
 		return nil, err
 	}
-	r.Team = &team
-	m, err := tx.MemberByUser(ctx, team.ID, inv.UserID)
+	if err := r.loadCaller(ctx); err != nil {
+		return nil, err
+	}
+	return r, r.syncName(ctx)
+}
+
+// loadSingleChatTeam picks the team a single chat acts for: the sender's
+// only team. A sender in several teams must use the group chat for
+// team-bound commands.
+func (r *Request) loadSingleChatTeam(ctx context.Context) error {
+	teams, err := r.Tx.TeamsOfUser(ctx, r.UserID)
+	if err != nil {
+		return err
+	}
+	switch len(teams) {
+	case 0:
+		return nil
+	case 1:
+		r.Team = &teams[0]
+		return r.loadCaller(ctx)
+	}
+	r.Teams = teams
+	return nil
+}
+
+func (r *Request) loadCaller(ctx context.Context) error {
+	m, err := r.Tx.MemberByUser(ctx, r.Team.ID, r.UserID)
 	switch {
 	case errors.Is(err, teambot.ErrNotFound):
+		return nil
 	case err != nil:
-		return nil, err
+		return err
 	case m.Active():
 		r.Caller = &m
 	}
-	return r, nil
+	return nil
+}
+
+// notePushKey makes the webhook key a group robot callback carried the
+// team's push target, when it differs from the stored one.
+func (r *Request) notePushKey(ctx context.Context) error {
+	sealer := r.engine.cfg.Sealer
+	if r.WebhookKey == "" || sealer == nil {
+		return nil
+	}
+	if r.Team.PushKey != "" && r.Team.PushBrokenAt.IsZero() {
+		if old, err := sealer.Open(r.Team.PushKey); err == nil && old == r.WebhookKey {
+			return nil
+		}
+	}
+	sealed, err := sealer.Seal(r.WebhookKey)
+	if err != nil {
+		return err
+	}
+	if err := r.Tx.SetPushKey(ctx, r.Team.ID, sealed); err != nil {
+		return err
+	}
+	r.Team.PushKey, r.Team.PushBrokenAt = sealed, time.Time{}
+	return r.Audit(ctx, "team.push", r.ChatID, "推送改用群机器人回调带来的 webhook")
+}
+
+// syncName keeps a member's name equal to their WeCom display name when the
+// platform sends one (the group robot does), unless another active member
+// already uses that name.
+func (r *Request) syncName(ctx context.Context) error {
+	name := r.UserName
+	if r.Caller == nil || name == "" || name == r.Caller.Name || checkNameText(name) != nil {
+		return nil
+	}
+	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if m.Name == name {
+			return nil
+		}
+	}
+	if err := r.Tx.RenameMember(ctx, r.Caller.ID, name); err != nil {
+		return err
+	}
+	if err := r.Audit(ctx, "member.rename", r.UserID, "原名 "+r.Caller.Name+"；企业微信显示名 "+name); err != nil {
+		return err
+	}
+	r.Caller.Name = name
+	return nil
+}
+
+// HandleEvent reacts to a chat event: a welcome when the robot joins a group
+// (creating the team), a greeting when a member opens a single chat, and
+// forgetting the push key when the robot is removed. Like Handle, it returns
+// teambot.ErrAlreadyHandled for a retry.
+func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Reply, error) {
+	var reply teambot.Reply
+	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+		if ev.Kind == teambot.EventDeleteFromChat {
+			return e.robotRemoved(ctx, tx, ev)
+		}
+		r, err := e.newRequest(ctx, tx, teambot.Invocation{Message: ev.Message})
+		if err != nil {
+			return err
+		}
+		switch ev.Kind {
+		case teambot.EventAddToChat:
+			reply.Text = welcomeText
+		case teambot.EventEnterChat:
+			reply.Text = r.greeting()
+		}
+		return nil
+	})
+	if errors.Is(err, teambot.ErrAlreadyHandled) {
+		return teambot.Reply{}, err
+	}
+	if err != nil {
+		return e.errorReply(teambot.Invocation{Message: ev.Message, Word: "event:" + ev.Kind}, err), nil
+	}
+	return reply, nil
+}
+
+// robotRemoved drops the push key of a group the robot was removed from.
+func (e *Engine) robotRemoved(ctx context.Context, tx Tx, ev teambot.Event) error {
+	r := &Request{Invocation: teambot.Invocation{Message: ev.Message}, Tx: tx, Now: e.cfg.Now(), engine: e}
+	if err := markHandled(ctx, tx, ev.Message, r.Now); err != nil {
+		return err
+	}
+	team, err := tx.TeamByChat(ctx, ev.ChatID)
+	if errors.Is(err, teambot.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	r.Team = &team
+	if err := tx.SetPushKey(ctx, team.ID, ""); err != nil {
+		return err
+	}
+	return r.Audit(ctx, "team.push", ev.ChatID, "群机器人被移出群，推送地址已清除")
+}
+
+// markHandled records a message's (Source, ID) in the transaction that acts
+// on it; a second sight is teambot.ErrAlreadyHandled. Messages without an id
+// (the console's are unique anyway) are not recorded.
+func markHandled(ctx context.Context, tx Tx, msg teambot.Message, now time.Time) error {
+	if msg.Source == "" || msg.ID == "" {
+		return nil
+	}
+	first, err := tx.MarkProcessed(ctx, msg.Source, msg.ID, now)
+	switch {
+	case err != nil:
+		return err
+	case !first:
+		return teambot.ErrAlreadyHandled
+	}
+	return nil
+}
+
+const welcomeText = "大家好，我是团队助手，帮团队记录名单、周报、会议和投票。\n" +
+	"成员：@我 发送 /加入 你的名字 [角色]，角色有 文案、美工、技术、推广、客服。\n" +
+	"管理员：成员登记后 @我 发送 /主管 @名字 指定主管。\n" +
+	"发送 /帮助 查看全部命令。"
+
+// greeting answers a member who opens a single chat with the bot.
+func (r *Request) greeting() string {
+	if r.Caller != nil {
+		return "你好，" + r.Caller.Name + "。发送 /帮助 查看你可以用的命令。"
+	}
+	return "你好，我是团队助手。请在团队的群聊里 @我 发送 /加入 你的名字 [角色] 登记；发送 /帮助 查看命令。"
 }
 
 // route finds the command for the invocation's word, or explains why there

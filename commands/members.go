@@ -14,14 +14,26 @@ const maxCandidates = 20
 // roster. Only an exact name or userid is accepted: a command that changes
 // records must not guess. Anything else is an error that lists candidates.
 func (r *Request) member(ctx context.Context, a teambot.Arg) (teambot.Member, error) {
-	if r.Team == nil {
-		return teambot.Member{}, teambot.NotFound("本群还没有团队。发送 /加入 你的名字 [角色] 开始登记。")
+	if err := r.needTeam(); err != nil {
+		return teambot.Member{}, err
 	}
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
 		return teambot.Member{}, err
 	}
 	return resolveMember(members, a.Text)
+}
+
+// needTeam explains why a command that needs a team has none: in a single
+// chat the sender is in no team, or in several.
+func (r *Request) needTeam() error {
+	switch {
+	case r.Team != nil:
+		return nil
+	case len(r.Teams) > 1:
+		return teambot.Invalid("你在 %d 个团队里，请在对应团队的群聊里发送这条命令。", len(r.Teams))
+	}
+	return teambot.NotFound("你还没有加入任何团队。请在团队的群聊里 @我 发送 /加入 你的名字 [角色]。")
 }
 
 // resolveMember finds name among members by exact display name, then by

@@ -14,7 +14,11 @@ type Tx interface {
 	TeamByChat(ctx context.Context, chatID string) (teambot.Team, error)
 	SetTerm(ctx context.Context, teamID int64, start, end teambot.Date) error
 
+	TeamsOfUser(ctx context.Context, userID string) ([]teambot.Team, error)
+	SetPushKey(ctx context.Context, teamID int64, sealed string) error
+
 	AddMember(ctx context.Context, m *teambot.Member) error
+	RenameMember(ctx context.Context, memberID int64, name string) error
 	RejoinMember(ctx context.Context, memberID int64, name string, at time.Time) error
 	RemoveMember(ctx context.Context, memberID int64, at time.Time) error
 	MemberByUser(ctx context.Context, teamID int64, userID string) (teambot.Member, error)
@@ -23,6 +27,14 @@ type Tx interface {
 	SetSupervisor(ctx context.Context, teamID, memberID int64) error
 
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
+	MarkProcessed(ctx context.Context, source, msgID string, at time.Time) (first bool, err error)
+}
+
+// Sealer encrypts secrets the records must keep, such as a team's webhook
+// key, so that the database alone never holds them in the clear.
+type Sealer interface {
+	Seal(plain string) (string, error)
+	Open(sealed string) (string, error)
 }
 
 // Store runs a function in one transaction: committed when it returns nil,

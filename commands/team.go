@@ -19,30 +19,16 @@ const maxNameRunes = 32
 // join registers the sender as a member of the chat's team, creating the
 // team on first use (R1: a team is one group chat; R2: roles).
 func join(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if len(r.Args) == 0 {
-		return teambot.Reply{}, usageError(r.Command, "请写上你的名字。")
+	if r.Single() {
+		return teambot.Reply{}, teambot.Invalid("请在团队的群聊里 @我 发送 /加入 你的名字 [角色]：群聊决定你加入哪个团队。")
 	}
-	name, err := checkName(r.Args[0])
-	if err != nil {
-		return teambot.Reply{}, err
-	}
-	roles, err := parseRoles(r.Args[1:])
+	name, roles, err := joinArgs(r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	if r.Caller != nil {
 		return teambot.Reply{}, teambot.Conflict("你已经登记为 %s（%s）。角色由主管用 /角色 @%s 角色… 调整。",
 			r.Caller.Name, roleList(r.Caller.Roles), r.Caller.Name)
-	}
-	if r.Team == nil {
-		team := teambot.Team{ChatID: r.ChatID, TimeZone: r.engine.cfg.TimeZone, CreatedAt: r.Now}
-		if err := r.Tx.CreateTeam(ctx, &team); err != nil {
-			return teambot.Reply{}, err
-		}
-		r.Team = &team
-		if err := r.Audit(ctx, "team.create", r.ChatID, "首位成员登记时建立团队"); err != nil {
-			return teambot.Reply{}, err
-		}
 	}
 	m, err := r.addOrRejoin(ctx, name, roles)
 	if err != nil {
@@ -56,6 +42,31 @@ func join(ctx context.Context, r *Request) (teambot.Reply, error) {
 		text = fmt.Sprintf("已登记：%s，暂无角色。主管可以用 /角色 @%s 文案 指派角色。", m.Name, m.Name)
 	}
 	return teambot.Reply{Text: text}, nil
+}
+
+// joinArgs reads /join's name and roles. The name may be left out when the
+// platform sent the sender's display name: "/加入 文案" then means "me, as
+// copywriter".
+func joinArgs(r *Request) (string, []teambot.Role, error) {
+	args := r.Args
+	name := r.UserName
+	if len(args) > 0 {
+		if _, isRole := teambot.ParseRole(args[0].Text); !isRole || name == "" {
+			var err error
+			if name, err = checkName(args[0]); err != nil {
+				return "", nil, err
+			}
+			args = args[1:]
+		}
+	}
+	if name == "" {
+		return "", nil, usageError(r.Command, "请写上你的名字。")
+	}
+	if err := checkNameText(name); err != nil {
+		return "", nil, err
+	}
+	roles, err := parseRoles(args)
+	return name, roles, err
 }
 
 // addOrRejoin adds the sender, or puts a removed member back on the roster.
@@ -96,23 +107,28 @@ func (r *Request) nameFree(ctx context.Context, name string) error {
 	return nil
 }
 
-// checkName validates a display name.
+// checkName validates a display name given as an argument.
 func checkName(a teambot.Arg) (string, error) {
-	name := a.Text
-	switch {
-	case a.Mention:
+	if a.Mention {
 		return "", teambot.Invalid("名字前不用加 @，直接写名字即可，例如 /加入 张三 文案。")
+	}
+	return a.Text, checkNameText(a.Text)
+}
+
+// checkNameText validates a display name, however it arrived.
+func checkNameText(name string) error {
+	switch {
 	case name == "":
-		return "", teambot.Invalid("名字不能为空，例如 /加入 张三 文案。")
+		return teambot.Invalid("名字不能为空，例如 /加入 张三 文案。")
 	case utf8.RuneCountInString(name) > maxNameRunes:
-		return "", teambot.Invalid("名字太长（最多 %d 个字）。", maxNameRunes)
+		return teambot.Invalid("名字太长（最多 %d 个字）。", maxNameRunes)
 	case strings.ContainsAny(name, "@＠\n\r\t"):
-		return "", teambot.Invalid("名字里不能有 @ 或换行。")
+		return teambot.Invalid("名字里不能有 @ 或换行。")
 	}
 	if _, isRole := teambot.ParseRole(name); isRole {
-		return "", teambot.Invalid("「%s」是角色名，请先写你的名字再写角色，例如 /加入 张三 %s。", name, name)
+		return teambot.Invalid("「%s」是角色名，请先写你的名字再写角色，例如 /加入 张三 %s。", name, name)
 	}
-	return name, nil
+	return nil
 }
 
 // parseRoles reads role words (R2: Chinese or English). The supervisor role
@@ -155,12 +171,18 @@ func roleList(roles []teambot.Role) string {
 // roster prints the team grouped by role, with the supervisor and the term
 // (R3: the roster is what the "about us" page shows).
 func roster(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if r.Team == nil {
-		return teambot.Reply{}, teambot.NotFound("本群还没有团队。发送 /加入 你的名字 [角色] 开始登记。")
+	if len(r.Args) > 0 && (r.Args[0].Text == "推送" || strings.EqualFold(r.Args[0].Text, "push")) {
+		return setPush(ctx, r)
+	}
+	if err := r.needTeam(); err != nil {
+		return teambot.Reply{}, err
 	}
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
 		return teambot.Reply{}, err
+	}
+	if len(members) == 0 {
+		return teambot.Reply{Text: "团队里还没有人登记。发送 /加入 你的名字 [角色] 登记，角色有 文案、美工、技术、推广、客服。"}, nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "团队名单（%d 人）\n", len(members))
@@ -258,8 +280,8 @@ func setSupervisor(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) != 1 {
 		return teambot.Reply{}, usageError(r.Command, "请写上一位成员。")
 	}
-	if r.Team == nil {
-		return teambot.Reply{}, teambot.NotFound("本群还没有团队。请主管人选先发送 /加入 名字 登记，再用 /主管 @名字 指定。")
+	if err := r.needTeam(); err != nil {
+		return teambot.Reply{}, err
 	}
 	m, err := r.member(ctx, r.Args[0])
 	if err != nil {
@@ -295,8 +317,8 @@ func setSupervisor(ctx context.Context, r *Request) (teambot.Reply, error) {
 // term shows the supervisor's term, or lets the supervisor (or an admin) set
 // it: one date starts a one-year term (R1), two give start and end.
 func term(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if r.Team == nil {
-		return teambot.Reply{}, teambot.NotFound("本群还没有团队。发送 /加入 你的名字 [角色] 开始登记。")
+	if err := r.needTeam(); err != nil {
+		return teambot.Reply{}, err
 	}
 	if len(r.Args) == 0 {
 		sup, ok := r.supervisor(ctx)

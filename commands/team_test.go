@@ -57,7 +57,7 @@ func TestSupervisorHandover(t *testing.T) {
 func TestTerm(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := newChat(t, db)
-		c.expect("zhangsan", "/任期", "本群还没有团队")
+		c.expect("zhangsan", "/任期", "本团队还没有主管")
 		setup(c)
 		c.expect("zhangsan", "/任期", "主管：王芳，任期 2026-11-25 至 2027-11-25（还剩 365 天）")
 		c.expect("zhangsan", "/任期 2026-01-01", "设置任期只有主管或管理员可以（现任主管：王芳）")

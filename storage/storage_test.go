@@ -117,6 +117,32 @@ func TestTeams(t *testing.T) {
 	})
 }
 
+func TestPushKey(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := mustTeam(t, db, "chat-1")
+		read := func() teambot.Team {
+			var got teambot.Team
+			update(t, db, func(tx *storage.Tx) (err error) { got, err = tx.TeamByChat(ctx, "chat-1"); return err })
+			return got
+		}
+		update(t, db, func(tx *storage.Tx) error { return tx.SetPushKey(ctx, team.ID, "sealed-1") })
+		update(t, db, func(tx *storage.Tx) error { return tx.MarkPushBroken(ctx, team.ID, t0) })
+		if got := read(); got.PushKey != "sealed-1" || !got.PushBrokenAt.Equal(t0.Truncate(time.Microsecond)) {
+			t.Errorf("after MarkPushBroken: key %q broken %v", got.PushKey, got.PushBrokenAt)
+		}
+		update(t, db, func(tx *storage.Tx) error { return tx.SetPushKey(ctx, team.ID, "sealed-2") })
+		if got := read(); got.PushKey != "sealed-2" || !got.PushBrokenAt.IsZero() {
+			t.Errorf("a new key must clear the broken mark: key %q broken %v", got.PushKey, got.PushBrokenAt)
+		}
+		var teams []teambot.Team
+		mustMember(t, db, team.ID, "u1", "一")
+		update(t, db, func(tx *storage.Tx) (err error) { teams, err = tx.TeamsOfUser(ctx, "u1"); return err })
+		if len(teams) != 1 || teams[0].PushKey != "sealed-2" {
+			t.Errorf("TeamsOfUser = %+v", teams)
+		}
+	})
+}
+
 func TestMembersAndRoles(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		team := mustTeam(t, db, "chat-1")

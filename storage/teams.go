@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -16,16 +17,19 @@ type teamRow struct {
 	TermStart teambot.Date `db:"term_start"`
 	TermEnd   teambot.Date `db:"term_end"`
 	CreatedAt time.Time    `db:"created_at"`
+	PushKey   string       `db:"push_key"`
+	PushBroke sql.NullTime `db:"push_broken_at"`
 }
 
 func (r teamRow) team() teambot.Team {
 	return teambot.Team{
 		ID: r.ID, ChatID: r.ChatID, Name: r.Name, TimeZone: r.TimeZone,
 		TermStart: r.TermStart, TermEnd: r.TermEnd, CreatedAt: r.CreatedAt.UTC(),
+		PushKey: r.PushKey, PushBrokenAt: r.PushBroke.Time.UTC(),
 	}
 }
 
-const teamColumns = `id, chat_id, name, time_zone, term_start, term_end, created_at`
+const teamColumns = `id, chat_id, name, time_zone, term_start, term_end, created_at, push_key, push_broken_at`
 
 // CreateTeam stores a new team for a chat and sets t.ID. A second team for
 // the same chat is teambot.ErrDuplicate.
@@ -54,7 +58,7 @@ func (tx *Tx) TeamByChat(ctx context.Context, chatID string) (teambot.Team, erro
 // single chat where the bot acts for the sender's team(s).
 func (tx *Tx) TeamsOfUser(ctx context.Context, userID string) ([]teambot.Team, error) {
 	var rows []teamRow
-	err := tx.selectRows(ctx, &rows, `SELECT t.id, t.chat_id, t.name, t.time_zone, t.term_start, t.term_end, t.created_at
+	err := tx.selectRows(ctx, &rows, `SELECT t.id, t.chat_id, t.name, t.time_zone, t.term_start, t.term_end, t.created_at, t.push_key, t.push_broken_at
 		FROM teams t JOIN members m ON m.team_id = t.id
 		WHERE m.user_id = ? AND m.status = 'active' ORDER BY t.id`, userID)
 	if err != nil {
@@ -75,6 +79,24 @@ func (tx *Tx) SetTerm(ctx context.Context, teamID int64, start, end teambot.Date
 	}
 	if n == 0 {
 		return fmt.Errorf("set term of team %d: %w", teamID, teambot.ErrNotFound)
+	}
+	return nil
+}
+
+// SetPushKey stores the team's sealed group-robot webhook key and clears any
+// "broken" mark: a fresh key from WeCom means the robot is back.
+func (tx *Tx) SetPushKey(ctx context.Context, teamID int64, sealed string) error {
+	if _, err := tx.exec(ctx, `UPDATE teams SET push_key = ?, push_broken_at = NULL WHERE id = ?`, sealed, teamID); err != nil {
+		return fmt.Errorf("set push key of team %d: %w", teamID, err)
+	}
+	return nil
+}
+
+// MarkPushBroken records that WeCom refused the team's webhook as removed or
+// disabled; pushes fall back to the default webhook until a new key arrives.
+func (tx *Tx) MarkPushBroken(ctx context.Context, teamID int64, at time.Time) error {
+	if _, err := tx.exec(ctx, `UPDATE teams SET push_broken_at = ? WHERE id = ?`, utc(at), teamID); err != nil {
+		return fmt.Errorf("mark push key of team %d broken: %w", teamID, err)
 	}
 	return nil
 }

@@ -125,7 +125,11 @@ func (c *console) say(ctx context.Context, text string) {
 		ID:     "console-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(c.seq),
 		ChatID: c.chat, UserID: c.user, Text: text, At: time.Now(),
 	}
-	reply := c.engine.Handle(ctx, msg)
+	reply, err := c.engine.Handle(ctx, msg)
+	if err != nil { // only ErrAlreadyHandled, which console ids never are
+		fmt.Fprintf(c.out, "（%v）\n", err)
+		return
+	}
 	prefix := ""
 	if reply.Private {
 		prefix = "（仅你可见）"

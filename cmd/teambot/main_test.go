@@ -100,7 +100,7 @@ func shanghai(t *testing.T) *time.Location {
 func TestConsoleMetaCommands(t *testing.T) {
 	url := storagetest.SQLiteURL(t)
 	out := consoleRun(t, env("TEAMBOT_DATABASE_URL", url), ":as\n:nope\n:chat other\n/团队\n:help\n")
-	for _, want := range []string{"用法：:as ID", "不认识的控制台命令 :nope", "本群还没有团队", ":as USERID"} {
+	for _, want := range []string{"用法：:as ID", "不认识的控制台命令 :nope", "团队里还没有人登记", "当前：other"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console output lacks %q:\n%s", want, out)
 		}
@@ -152,7 +152,7 @@ func TestMigrate(t *testing.T) {
 	if err := run(context.Background(), []string{"migrate"}, env("TEAMBOT_DATABASE_URL", url), nil, &out, &errOut); err != nil {
 		t.Fatal(err, errOut.String())
 	}
-	if got := out.String(); !strings.Contains(got, "applied migrations [1]") || !strings.Contains(got, "is up to date") {
+	if got := out.String(); !strings.Contains(got, "applied migrations [1 2]") || !strings.Contains(got, "is up to date") {
 		t.Errorf("migrate printed:\n%s", got)
 	}
 }

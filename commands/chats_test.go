@@ -1,0 +1,215 @@
+package commands_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"teambot"
+	"teambot/commands"
+	"teambot/storage"
+	"teambot/storage/storagetest"
+)
+
+// A retry of a message (same source and id) never runs its command twice,
+// and the mark is kept in the database, so it holds across restarts.
+func TestRetriedMessageRunsOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		msg := teambot.Message{Source: "robot", ID: "msg-42", ChatID: c.chatID, UserID: "zhangsan", Text: "/加入 张三 文案"}
+		if r := c.send(msg); !strings.Contains(r.Text, "已登记：张三") {
+			t.Fatalf("first delivery: %q", r.Text)
+		}
+		again := newChat(t, db) // a new engine, as after a restart
+		if _, err := again.engine.Handle(context.Background(), msg); !errors.Is(err, teambot.ErrAlreadyHandled) {
+			t.Errorf("retry: err = %v, want ErrAlreadyHandled", err)
+		}
+		joins := 0
+		for _, e := range c.audit() {
+			if e.Action == "member.join" {
+				joins++
+			}
+		}
+		if joins != 1 {
+			t.Errorf("%d joins recorded, want 1", joins)
+		}
+		// The same id from another endpoint is another message.
+		other := msg
+		other.Source = "app"
+		if r := c.send(other); !strings.Contains(r.Text, "你已经登记为 张三") {
+			t.Errorf("same id, other source: %q", r.Text)
+		}
+	})
+}
+
+// sealer is a reversible stand-in for the AES sealer of the transport: what
+// it stores is visibly not the key.
+type sealer struct{}
+
+func (sealer) Seal(plain string) (string, error) { return "sealed:" + reverse(plain), nil }
+func (sealer) Open(s string) (string, error) {
+	if !strings.HasPrefix(s, "sealed:") {
+		return "", errors.New("not sealed")
+	}
+	return reverse(strings.TrimPrefix(s, "sealed:")), nil
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+		r[i], r[j] = r[j], r[i]
+	}
+	return string(r)
+}
+
+func sealingChat(t *testing.T, db *storage.DB) *chat {
+	c := newChat(t, db)
+	e, err := commands.New(commands.Config{
+		Store: commands.StoreOf(db.Update), Now: func() time.Time { return now }, Admins: []string{"boss"},
+		TimeZone: "Asia/Shanghai", Sealer: sealer{},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.engine = e
+	return c
+}
+
+func (c *chat) team() teambot.Team {
+	c.t.Helper()
+	var team teambot.Team
+	err := c.db.Update(context.Background(), func(tx *storage.Tx) (err error) {
+		team, err = tx.TeamByChat(context.Background(), c.chatID)
+		return err
+	})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return team
+}
+
+// The group robot's callback carries the group's webhook: it becomes the
+// team's push target, sealed, and is rewritten only when it changes.
+func TestPushKeyFromCallbacks(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := sealingChat(t, db)
+		c.send(teambot.Message{ChatID: c.chatID, UserID: "zhangsan", Text: "/团队", WebhookKey: "KEY-1"})
+		if got := c.team().PushKey; got != "sealed:1-YEK" {
+			t.Errorf("stored push key %q, want the sealed KEY-1", got)
+		}
+		c.send(teambot.Message{ChatID: c.chatID, UserID: "zhangsan", Text: "/团队", WebhookKey: "KEY-1"})
+		c.send(teambot.Message{ChatID: c.chatID, UserID: "zhangsan", Text: "/团队", WebhookKey: "KEY-2"})
+		if got := c.team().PushKey; got != "sealed:2-YEK" {
+			t.Errorf("stored push key %q, want the sealed KEY-2", got)
+		}
+		pushes := 0
+		for _, e := range c.audit() {
+			if e.Action == "team.push" {
+				pushes++
+				if strings.Contains(e.Detail, "KEY") {
+					t.Errorf("audit row holds the key: %+v", e)
+				}
+			}
+		}
+		if pushes != 2 {
+			t.Errorf("%d push changes audited, want 2 (KEY-1, KEY-2)", pushes)
+		}
+		r, err := c.engine.HandleEvent(context.Background(), teambot.Event{Kind: teambot.EventDeleteFromChat,
+			Message: teambot.Message{Source: "robot", ID: "ev-1", ChatID: c.chatID}})
+		if err != nil || r.Text != "" {
+			t.Errorf("delete_from_chat: %q, %v", r.Text, err)
+		}
+		if got := c.team().PushKey; got != "" {
+			t.Errorf("push key %q kept after the robot was removed", got)
+		}
+	})
+}
+
+// /团队 推送 URL: supervisor only, single chat only, never echoed back.
+func TestSetPushURL(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := sealingChat(t, db)
+		setup(c)
+		const url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdef-secret-1234"
+		c.expect("wangfang", "/团队 推送 "+url, "请在和我的单聊里发送", "重新生成 webhook 地址")
+		single := func(user, text string) teambot.Reply {
+			return c.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: user, Text: text})
+		}
+		if r := single("zhangsan", "/团队 推送 "+url); !strings.Contains(r.Text, "只有主管可以设置推送地址") {
+			t.Errorf("member: %q", r.Text)
+		}
+		if r := single("wangfang", "/团队 推送 https://example.com/hook"); !strings.Contains(r.Text, "不是群机器人的 webhook 地址") {
+			t.Errorf("bad URL: %q", r.Text)
+		}
+		r := single("wangfang", "/团队 推送 "+url)
+		if !strings.Contains(r.Text, "已设置本团队的推送地址（key …1234）") || strings.Contains(r.Text, "abcdef") || !r.Private {
+			t.Errorf("set: %+v", r)
+		}
+		if got := c.team().PushKey; got != "sealed:"+reverse("abcdef-secret-1234") {
+			t.Errorf("stored %q", got)
+		}
+	})
+}
+
+// In a single chat the bot acts for the sender's team; /join needs the
+// group, which names the team.
+func TestSingleChat(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		single := func(user, text string) teambot.Reply {
+			return c.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: user, Text: text})
+		}
+		if r := single("zhangsan", "/团队"); !strings.Contains(r.Text, "你还没有加入任何团队") {
+			t.Errorf("no team: %q", r.Text)
+		}
+		if r := single("zhangsan", "/加入 张三"); !strings.Contains(r.Text, "请在团队的群聊里") {
+			t.Errorf("join in single chat: %q", r.Text)
+		}
+		setup(c)
+		if r := single("zhangsan", "/团队"); !strings.Contains(r.Text, "文案：张三") || !r.Private {
+			t.Errorf("roster in single chat: %+v", r)
+		}
+		c.chatID = "group-2"
+		c.expect("zhangsan", "/加入 张三 技术", "已登记：张三")
+		if r := single("zhangsan", "/团队"); !strings.Contains(r.Text, "你在 2 个团队里") {
+			t.Errorf("two teams: %q", r.Text)
+		}
+		r, err := c.engine.HandleEvent(context.Background(), teambot.Event{Kind: teambot.EventEnterChat,
+			Message: teambot.Message{ChatType: teambot.ChatSingle, UserID: "newbie"}})
+		if err != nil || !strings.Contains(r.Text, "请在团队的群聊里 @我 发送 /加入") {
+			t.Errorf("enter_chat greeting: %q, %v", r.Text, err)
+		}
+	})
+}
+
+// The group robot sends the sender's display name: members' names follow it,
+// /加入 may leave the name out, and a taken name is not forced on anyone.
+func TestNamesFollowWeCom(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		from := func(user, name, text string) string {
+			return c.send(teambot.Message{ChatID: c.chatID, UserID: user, UserName: name, Text: text}).Text
+		}
+		if got := from("zhangsan", "张三", "/加入 文案"); !strings.Contains(got, "已登记：张三，角色：文案") {
+			t.Errorf("join with the platform's name: %q", got)
+		}
+		from("lisi", "李四", "/加入")
+		from("zhangsan", "张三丰", "/团队")
+		from("lisi", "张三丰", "/团队") // taken: 李四 stays 李四
+		got := c.say("wangfang", "/团队")
+		if !strings.Contains(got, "文案：张三丰") || !strings.Contains(got, "未分配角色：李四") {
+			t.Errorf("roster:\n%s", got)
+		}
+		r, err := c.engine.HandleEvent(context.Background(), teambot.Event{Kind: teambot.EventAddToChat,
+			Message: teambot.Message{Source: "robot", ID: "ev-9", ChatID: "new-group", UserID: "admin"}})
+		if err != nil || !strings.Contains(r.Text, "/加入 你的名字") || !strings.Contains(r.Text, "/主管 @名字") {
+			t.Errorf("welcome: %q, %v", r.Text, err)
+		}
+		if _, err := c.engine.HandleEvent(context.Background(), teambot.Event{Kind: teambot.EventAddToChat,
+			Message: teambot.Message{Source: "robot", ID: "ev-9", ChatID: "new-group", UserID: "admin"}}); !errors.Is(err, teambot.ErrAlreadyHandled) {
+			t.Errorf("a retried event ran twice: %v", err)
+		}
+	})
+}
