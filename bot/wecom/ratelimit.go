@@ -1,0 +1,68 @@
+package wecom
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+)
+
+// WeCom accepts at most webhookLimit messages per robot in any webhookWindow.
+const (
+	webhookLimit  = 20
+	webhookWindow = time.Minute
+)
+
+// limiter keeps, per webhook key, the times of the sends in the last window,
+// oldest first. A send that must wait reserves its future time at once, so
+// concurrent senders queue up in order instead of racing for the same slot.
+type limiter struct {
+	mu    sync.Mutex
+	sends map[string][]time.Time
+}
+
+// reserve takes the earliest time at or after now at which key may send
+// again and returns it with how long to wait for it.
+func (l *limiter) reserve(key string, now time.Time) (time.Time, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	times := l.sends[key]
+	gone := 0
+	for gone < len(times) && !times[gone].After(now.Add(-webhookWindow)) {
+		gone++
+	}
+	times = times[gone:]
+	slot := now
+	if len(times) >= webhookLimit {
+		// the oldest of the last webhookLimit sends must have left the window
+		if free := times[len(times)-webhookLimit].Add(webhookWindow); free.After(slot) {
+			slot = free
+		}
+	}
+	l.sends[key] = append(times, slot)
+	return slot, slot.Sub(now)
+}
+
+// cancel gives back a slot that was reserved but not used.
+func (l *limiter) cancel(key string, slot time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	times := l.sends[key]
+	if i := slices.IndexFunc(times, slot.Equal); i >= 0 {
+		l.sends[key] = slices.Delete(times, i, i+1)
+	}
+}
+
+// waitTurn waits until the robot with key may send another message.
+func (c *Client) waitTurn(ctx context.Context, key, target string) error {
+	slot, wait := c.limits.reserve(key, c.cfg.Now())
+	if wait <= 0 {
+		return nil
+	}
+	c.log.Info("wecom webhook at 20 messages per minute: waiting", "target", target, "wait", wait)
+	if err := c.cfg.Sleep(ctx, wait); err != nil {
+		c.limits.cancel(key, slot)
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,10 @@
+// Package wecomtest holds test doubles for WeCom, for tests only.
+//
+// Server is a fake of WeCom's API on a real HTTP server (httptest): point
+// wecom.Config.APIBase at Server.URL, and it answers the group robot webhook,
+// gettoken, the app's message/send and AI bot response_url replies the way
+// WeCom does, records every call, and can be told to fail, to answer with an
+// HTTP error or to be slow. Callbacks builds the signed, encrypted callbacks
+// WeCom posts to the bot in each of its three modes and opens the bot's
+// encrypted replies, so that the bot's endpoints can be tested end to end.
+package wecomtest
