@@ -30,6 +30,11 @@ type Config struct {
 	BotNames []string         // the bot's display names, stripped from the front of a message
 	Sealer   Sealer           // seals webhook keys for storage; nil: push keys are not kept
 	Log      *slog.Logger
+
+	// Observe, when set, is told each command's name ("unknown" for none)
+	// and outcome ("ok", "invalid", "not_found", "forbidden", "conflict",
+	// "internal"), for metrics.
+	Observe func(command, outcome string)
 }
 
 // Engine parses messages, checks who may do what, and runs handlers.
@@ -115,6 +120,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	inv := teambot.Invocation{Message: msg, Word: p.Word, Args: p.Args, Rest: p.Rest}
 
 	var reply teambot.Reply
+	command := "unknown"
 	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
 		r, err := e.newRequest(ctx, tx, inv)
 		if err != nil {
@@ -123,6 +129,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 		if r.Command, err = e.route(r); err != nil {
 			return err
 		}
+		command = r.Command.Name
 		if err := r.authorize(ctx, r.Command); err != nil {
 			return err
 		}
@@ -132,6 +139,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	if errors.Is(err, teambot.ErrAlreadyHandled) {
 		return teambot.Reply{}, err
 	}
+	e.observe(command, err)
 	if err != nil {
 		return e.errorReply(inv, err), nil
 	}
@@ -291,6 +299,25 @@ func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Rep
 	return reply, nil
 }
 
+// PushBroken records that WeCom refused a group's webhook as removed or
+// disabled (93000/93004/93008): pushes to that team stop using it until a
+// callback brings a new key. It returns the team, for telling the admins.
+func (e *Engine) PushBroken(ctx context.Context, chatID string) (teambot.Team, error) {
+	var team teambot.Team
+	err := e.cfg.Store.Update(ctx, func(tx Tx) (err error) {
+		if team, err = tx.TeamByChat(ctx, chatID); err != nil {
+			return err
+		}
+		r := &Request{Tx: tx, Now: e.cfg.Now(), Team: &team, engine: e}
+		r.UserID = "system"
+		if err := tx.MarkPushBroken(ctx, team.ID, r.Now); err != nil {
+			return err
+		}
+		return r.Audit(ctx, "team.push", chatID, "企业微信报告群机器人已被移出群或停用，推送暂停")
+	})
+	return team, err
+}
+
 // robotRemoved drops the push key of a group the robot was removed from.
 func (e *Engine) robotRemoved(ctx context.Context, tx Tx, ev teambot.Event) error {
 	r := &Request{Invocation: teambot.Invocation{Message: ev.Message}, Tx: tx, Now: e.cfg.Now(), engine: e}
@@ -417,6 +444,21 @@ func (r *Request) supervisor(ctx context.Context) (teambot.Member, bool) {
 		}
 	}
 	return teambot.Member{}, false
+}
+
+// observe reports a command's outcome to Config.Observe.
+func (e *Engine) observe(command string, err error) {
+	if e.cfg.Observe == nil {
+		return
+	}
+	outcome := "ok"
+	if err != nil {
+		outcome = [...]string{
+			teambot.KindInternal: "internal", teambot.KindInvalid: "invalid", teambot.KindNotFound: "not_found",
+			teambot.KindForbidden: "forbidden", teambot.KindConflict: "conflict",
+		}[teambot.KindOf(err)]
+	}
+	e.cfg.Observe(command, outcome)
 }
 
 // errorReply words err for the chat and logs what the chat must not see.

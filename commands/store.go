@@ -16,6 +16,7 @@ type Tx interface {
 
 	TeamsOfUser(ctx context.Context, userID string) ([]teambot.Team, error)
 	SetPushKey(ctx context.Context, teamID int64, sealed string) error
+	MarkPushBroken(ctx context.Context, teamID int64, at time.Time) error
 
 	AddMember(ctx context.Context, m *teambot.Member) error
 	RenameMember(ctx context.Context, memberID int64, name string) error

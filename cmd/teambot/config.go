@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"teambot/bot"
 	"teambot/storage"
 )
 
@@ -198,4 +199,50 @@ func redactURL(raw string) string {
 		u.User = url.User(u.User.Username())
 	}
 	return u.String()
+}
+
+// endpoint is one WeCom callback path and what it needs (PRODUCT.md §2).
+type endpoint struct {
+	path                     string
+	mode                     bot.Mode
+	token, aesKey, receiveID string
+	missing                  []string // variables that are unset: the endpoint is not mounted
+}
+
+// endpoints lists the three callback endpoints with their settings.
+func (c config) endpoints() []endpoint {
+	eps := []endpoint{
+		{path: "/wecom/bot", mode: "bot", token: c.BotToken, aesKey: c.BotAESKey},
+		{path: "/wecom/robot", mode: "robot", token: c.RobotToken, aesKey: c.RobotAESKey},
+		{path: "/wecom/app", mode: "app", token: c.AppToken, aesKey: c.AppAESKey, receiveID: c.CorpID},
+	}
+	vars := map[bot.Mode][]string{
+		"bot":   {"WECOM_BOT_TOKEN", "WECOM_BOT_AES_KEY"},
+		"robot": {"WECOM_ROBOT_TOKEN", "WECOM_ROBOT_AES_KEY"},
+		"app":   {"WECOM_CORP_ID", "WECOM_APP_TOKEN", "WECOM_APP_AES_KEY"},
+	}
+	for i, ep := range eps {
+		values := []string{ep.token, ep.aesKey}
+		if ep.mode == "app" {
+			values = []string{ep.receiveID, ep.token, ep.aesKey}
+		}
+		for j, v := range values {
+			if v == "" {
+				eps[i].missing = append(eps[i].missing, vars[ep.mode][j])
+			}
+		}
+	}
+	return eps
+}
+
+// sealingSecret is the secret webhook keys are sealed under before they are
+// stored: the first configured EncodingAESKey, preferring the group robot's
+// (whose callbacks bring the keys). "" when none is set.
+func (c config) sealingSecret() string {
+	for _, k := range []string{c.RobotAESKey, c.BotAESKey, c.AppAESKey} {
+		if k != "" {
+			return k
+		}
+	}
+	return ""
 }

@@ -7,9 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"time"
 
+	"teambot/bot"
+	"teambot/bot/wecom"
 	"teambot/commands"
+	"teambot/metrics"
 	"teambot/storage"
 )
 
@@ -17,7 +21,7 @@ const usage = `usage: teambot COMMAND [flags]
 
 commands:
   console   simulate a group chat on the embedded database (no WeCom needed)
-  serve     answer WeCom callbacks, run the scheduler, serve /healthz and /readyz
+  serve     answer WeCom callbacks, run the scheduler, serve /healthz, /readyz and /metrics
   migrate   apply database migrations and exit
 
 Configuration comes from the environment (TEAMBOT_DATABASE_URL, TEAMBOT_ADMINS,
@@ -52,10 +56,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // app is what every mode shares: the configuration, the database and the
 // command engine.
 type app struct {
-	cfg    config
-	db     *storage.DB
-	engine *commands.Engine
-	log    *slog.Logger
+	cfg        config
+	db         *storage.DB
+	engine     *commands.Engine
+	wecom      *wecom.Client
+	metrics    *metrics.Registry
+	botMetrics *bot.Metrics
+	log        *slog.Logger
 }
 
 // openApp validates the configuration, opens (and migrates) the database and
@@ -69,19 +76,35 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", storage.Redact(cfg.DatabaseURL), err)
 	}
-	engine, err := commands.New(commands.Config{
+	a := &app{cfg: cfg, db: db, metrics: metrics.NewRegistry(), log: log}
+	a.botMetrics = bot.NewMetrics(a.metrics)
+	commandsRun := a.metrics.Counter("teambot_commands_total", "Commands by name and outcome.", "command", "outcome")
+	ccfg := commands.Config{
 		Store:    commands.StoreOf(db.Update),
 		Now:      now,
 		Admins:   cfg.Admins,
 		TimeZone: cfg.TimeZone,
 		BotNames: cfg.BotNames,
 		Log:      log,
-	})
-	if err != nil {
+		Observe:  func(command, outcome string) { commandsRun.Inc(command, outcome) },
+	}
+	if secret := cfg.sealingSecret(); secret != "" {
+		sealer, err := bot.NewKeySealer(secret)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		ccfg.Sealer = sealer
+	}
+	if a.engine, err = commands.New(ccfg); err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &app{cfg: cfg, db: db, engine: engine, log: log}, nil
+	agentID, _ := strconv.ParseInt(cfg.AppAgentID, 10, 64) // validated by loadConfig
+	a.wecom = wecom.New(wecom.Config{
+		APIBase: cfg.APIBase, CorpID: cfg.CorpID, AppSecret: cfg.AppSecret, AgentID: agentID, Now: now, Log: log,
+	})
+	return a, nil
 }
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

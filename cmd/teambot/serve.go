@@ -41,13 +41,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		io.WriteString(w, "ok\n")
 	})
 	mux.HandleFunc("GET /readyz", a.readyz)
-	for _, ep := range bot.Endpoints(getenv) {
-		// Callback handlers plug in here, each mounted only when configured.
-		if ep.Complete {
-			log.Warn("WeCom endpoint configured but the callback transport is not built yet; not mounted", "path", ep.Path, "mode", ep.Mode)
-		} else {
-			log.Info("WeCom endpoint not mounted", "path", ep.Path, "mode", ep.Mode, "unset", ep.Missing)
-		}
+	mux.Handle("/metrics", a.metrics)
+	callbacks, err := a.mountCallbacks(mux)
+	if err != nil {
+		return err
 	}
 
 	sched := &scheduler.Scheduler{Every: 15 * time.Second, Now: time.Now, Log: log, Jobs: a.jobs()}
@@ -85,6 +82,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	err = srv.Shutdown(shutdownCtx)
+	for _, cb := range callbacks {
+		cb.Wait() // answers still being delivered late
+	}
 	stopSched()
 	wg.Wait()
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -92,6 +92,48 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// mountCallbacks mounts each WeCom callback endpoint whose variables are
+// set, and says at start which are not.
+func (a *app) mountCallbacks(mux *http.ServeMux) ([]*bot.Callback, error) {
+	var mounted []*bot.Callback
+	for _, ep := range a.cfg.endpoints() {
+		if len(ep.missing) > 0 {
+			a.log.Info("WeCom endpoint not mounted", "path", ep.path, "mode", ep.mode, "unset", ep.missing)
+			continue
+		}
+		cb, err := bot.NewCallback(bot.Config{
+			Mode: ep.mode, Token: ep.token, AESKey: ep.aesKey, ReceiveID: ep.receiveID,
+			Engine: a.engine, Sender: a.wecom, Now: time.Now, MaxSkew: a.cfg.MaxSkew,
+			Metrics: a.botMetrics, Log: a.log, WebhookBroken: a.webhookBroken,
+		})
+		if err != nil {
+			return nil, err
+		}
+		mux.Handle(ep.path, cb)
+		mounted = append(mounted, cb)
+		a.log.Info("WeCom endpoint mounted", "path", ep.path, "mode", ep.mode)
+	}
+	return mounted, nil
+}
+
+// webhookBroken marks a team's webhook broken and tells the admins: by app
+// message when the app is configured, otherwise in the log.
+func (a *app) webhookBroken(ctx context.Context, chatID string) {
+	if _, err := a.engine.PushBroken(ctx, chatID); err != nil {
+		a.log.Error("cannot record a broken webhook", "chat", chatID, "err", err)
+		return
+	}
+	a.log.Warn("group robot webhook refused by WeCom (robot removed or disabled); pushes to this team paused", "chat", chatID)
+	if len(a.cfg.Admins) == 0 || a.cfg.AppSecret == "" {
+		return
+	}
+	text := "群 " + chatID + " 的群机器人推送地址已失效（机器人被移出群或被停用）。" +
+		"请把机器人重新加进群，或由主管在单聊中发送 /团队 推送 URL 设置新的地址。"
+	if err := a.wecom.SendApp(ctx, a.cfg.Admins, text); err != nil {
+		a.log.Error("cannot tell the admins about a broken webhook", "err", err)
+	}
 }
 
 // readyz answers 200 when the database answers within two seconds.

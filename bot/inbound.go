@@ -1,0 +1,206 @@
+package bot
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"strconv"
+	"strings"
+
+	"teambot"
+)
+
+// Mode is one of WeCom's three ways in (PROTOCOL.md §1).
+type Mode string
+
+const (
+	ModeBot   Mode = "bot"   // AI bot 智能机器人: JSON, receiveid ""
+	ModeRobot Mode = "robot" // group robot callback 群机器人: XML (or JSON), receiveid ""
+	ModeApp   Mode = "app"   // self-built app 自建应用: XML, receiveid = CorpID
+)
+
+// inbound is a decrypted callback in the terms the bot acts on.
+type inbound struct {
+	msg         teambot.Message
+	msgType     string // "text", "event", "image", …
+	event       string // the event type when msgType is "event"
+	responseURL string // AI bot: one-shot URL for a late answer
+	webhookURL  string // group robot: the group's webhook, for a late answer and pushes
+}
+
+var errNoSender = errors.New("callback has no sender")
+
+// decode reads the plaintext of a callback of the given mode (PROTOCOL.md
+// §4). jsonFormat is the group robot's robot_callback_format=json.
+func decode(mode Mode, plain []byte, jsonFormat bool) (inbound, error) {
+	var in inbound
+	var err error
+	switch {
+	case mode == ModeBot:
+		in, err = decodeBot(plain)
+	case mode == ModeRobot && jsonFormat:
+		in, err = decodeRobotJSON(plain)
+	case mode == ModeRobot:
+		in, err = decodeRobotXML(plain)
+	default:
+		in, err = decodeApp(plain)
+	}
+	if err != nil {
+		return inbound{}, err
+	}
+	if in.msg.UserID == "" && in.msgType != "event" {
+		return inbound{}, errNoSender
+	}
+	in.msg.Source = string(mode)
+	if in.msg.ChatType == "" {
+		in.msg.ChatType = teambot.ChatSingle
+	}
+	if in.msg.ChatType != teambot.ChatSingle && in.msg.ChatID == "" {
+		in.msg.ChatType = teambot.ChatSingle // no chat to name a team: treat as one-to-one
+	}
+	return in, nil
+}
+
+type botJSON struct {
+	MsgID       string `json:"msgid"`
+	ChatID      string `json:"chatid"`
+	ChatType    string `json:"chattype"`
+	ResponseURL string `json:"response_url"`
+	MsgType     string `json:"msgtype"`
+	From        struct {
+		UserID string `json:"userid"`
+	} `json:"from"`
+	Text struct {
+		Content string `json:"content"`
+	} `json:"text"`
+	Mixed struct {
+		Items []struct {
+			MsgType string `json:"msgtype"`
+			Text    struct {
+				Content string `json:"content"`
+			} `json:"text"`
+		} `json:"msg_item"`
+	} `json:"mixed"`
+	Event struct {
+		EventType string `json:"eventtype"`
+	} `json:"event"`
+}
+
+func decodeBot(plain []byte) (inbound, error) {
+	var m botJSON
+	if err := json.Unmarshal(plain, &m); err != nil {
+		return inbound{}, err
+	}
+	text := m.Text.Content
+	if m.MsgType == "mixed" { // text and pictures: the text parts are the command
+		var parts []string
+		for _, it := range m.Mixed.Items {
+			if it.MsgType == "text" {
+				parts = append(parts, it.Text.Content)
+			}
+		}
+		text, m.MsgType = strings.Join(parts, "\n"), "text"
+	}
+	return inbound{
+		msg:     teambot.Message{ID: m.MsgID, ChatID: m.ChatID, ChatType: m.ChatType, UserID: m.From.UserID, Text: text},
+		msgType: m.MsgType, event: m.Event.EventType, responseURL: m.ResponseURL,
+	}, nil
+}
+
+type robotXML struct {
+	WebhookURL string `xml:"WebhookUrl"`
+	MsgID      string `xml:"MsgId"`
+	ChatID     string `xml:"ChatId"`
+	ChatType   string `xml:"ChatType"`
+	From       struct {
+		UserID string `xml:"UserId"`
+		Name   string `xml:"Name"`
+	} `xml:"From"`
+	MsgType string `xml:"MsgType"`
+	Text    struct {
+		Content string `xml:"Content"`
+	} `xml:"Text"`
+	Event struct {
+		EventType string `xml:"EventType"`
+	} `xml:"Event"`
+}
+
+func decodeRobotXML(plain []byte) (inbound, error) {
+	var m robotXML
+	if err := unmarshalXML(plain, &m); err != nil {
+		return inbound{}, err
+	}
+	return robotInbound(m), nil
+}
+
+type robotJSON struct {
+	WebhookURL string `json:"webhook_url"`
+	MsgID      string `json:"msgid"`
+	ChatID     string `json:"chatid"`
+	ChatType   string `json:"chattype"`
+	From       struct {
+		UserID string `json:"userid"`
+		Name   string `json:"name"`
+	} `json:"from"`
+	MsgType string `json:"msgtype"`
+	Text    struct {
+		Content string `json:"content"`
+	} `json:"text"`
+	Event struct {
+		EventType string `json:"event_type"` // the AI bot spells it "eventtype"
+	} `json:"event"`
+}
+
+func decodeRobotJSON(plain []byte) (inbound, error) {
+	var m robotJSON
+	if err := json.Unmarshal(plain, &m); err != nil {
+		return inbound{}, err
+	}
+	return robotInbound(robotXML(m)), nil
+}
+
+func robotInbound(m robotXML) inbound {
+	in := inbound{
+		msg: teambot.Message{ID: m.MsgID, ChatID: m.ChatID, ChatType: m.ChatType, UserID: m.From.UserID,
+			UserName: strings.TrimSpace(m.From.Name), Text: m.Text.Content},
+		msgType: m.MsgType, event: m.Event.EventType, webhookURL: m.WebhookURL,
+	}
+	if key, err := webhookKey(m.WebhookURL); err == nil {
+		in.msg.WebhookKey = key
+	}
+	return in
+}
+
+type appXML struct {
+	ToUserName   string `xml:"ToUserName"`
+	FromUserName string `xml:"FromUserName"`
+	CreateTime   int64  `xml:"CreateTime"`
+	MsgType      string `xml:"MsgType"`
+	Content      string `xml:"Content"`
+	MsgID        string `xml:"MsgId"`
+	Event        string `xml:"Event"`
+}
+
+func decodeApp(plain []byte) (inbound, error) {
+	var m appXML
+	if err := unmarshalXML(plain, &m); err != nil {
+		return inbound{}, err
+	}
+	id := m.MsgID
+	if id == "" { // events carry no MsgId: FromUserName + CreateTime identify them (PROTOCOL.md §5)
+		id = m.FromUserName + "@" + strconv.FormatInt(m.CreateTime, 10)
+	}
+	return inbound{
+		msg:     teambot.Message{ID: id, ChatType: teambot.ChatSingle, UserID: m.FromUserName, Text: m.Content},
+		msgType: m.MsgType, event: m.Event,
+	}, nil
+}
+
+// unmarshalXML decodes a decrypted XML message strictly enough for hostile
+// input: no DTDs or entities beyond XML's own.
+func unmarshalXML(b []byte, v any) error {
+	d := xml.NewDecoder(strings.NewReader(string(b)))
+	d.Strict = true
+	d.Entity = nil
+	return d.Decode(v)
+}

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"teambot/bot/wecomtest"
+)
+
+const (
+	testAESKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+	testCorpID = "wxcorp-test"
+)
+
+// chatter drives one callback endpoint of a running serve as WeCom would.
+type chatter struct {
+	t       *testing.T
+	cb      *wecomtest.Callbacks
+	url     string
+	chatID  string // "" for single chats (the app)
+	fakeURL string
+	seq     int
+}
+
+// say sends text from user and returns the decrypted reply text ("" for an
+// empty answer).
+func (c *chatter) say(user, name, text string) string {
+	c.t.Helper()
+	c.seq++
+	return c.send(c.message(fmt.Sprintf("%s-%d", c.cb.Mode, c.seq), user, name, text))
+}
+
+func (c *chatter) message(id, user, name, text string) []byte {
+	return c.cb.TextMessage(wecomtest.Text{
+		MsgID: id, ChatID: c.chatID, UserID: user, Name: name, Content: "@teambot " + text,
+		WebhookURL:  c.fakeURL + "/cgi-bin/webhook/send?key=KEY-" + c.chatID,
+		ResponseURL: c.fakeURL + "/cgi-bin/aibot/response?response_code=" + id,
+	})
+}
+
+// send posts a callback body and decrypts the passive reply.
+func (c *chatter) send(inner []byte) string {
+	c.t.Helper()
+	resp, err := http.DefaultClient.Do(c.cb.Post(c.url, inner))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		c.t.Fatalf("%s: HTTP %d %s", c.cb.Mode, resp.StatusCode, body)
+	}
+	if len(body) == 0 {
+		return ""
+	}
+	plain, err := c.cb.OpenReply(body)
+	if err != nil {
+		c.t.Fatalf("%s: reply does not verify and decrypt: %v", c.cb.Mode, err)
+	}
+	return replyText(c.t, c.cb.Mode, plain)
+}
+
+// replyText is the text of a decrypted passive reply in each mode's format.
+func replyText(t *testing.T, mode wecomtest.Mode, plain []byte) string {
+	t.Helper()
+	switch mode {
+	case wecomtest.ModeBot:
+		var r struct {
+			MsgType string `json:"msgtype"`
+			Stream  struct {
+				Finish  bool   `json:"finish"`
+				Content string `json:"content"`
+			} `json:"stream"`
+		}
+		if err := json.Unmarshal(plain, &r); err != nil || r.MsgType != "stream" || !r.Stream.Finish {
+			t.Fatalf("AI bot reply %s: want a finished stream (%v)", plain, err)
+		}
+		return r.Stream.Content
+	case wecomtest.ModeRobot:
+		var r struct {
+			MsgType   string   `xml:"MsgType"`
+			Content   string   `xml:"Text>Content"`
+			Mentioned []string `xml:"Text>MentionedList>Item"`
+		}
+		if err := xml.Unmarshal(plain, &r); err != nil || r.MsgType != "text" {
+			t.Fatalf("robot reply %s: %v", plain, err)
+		}
+		return r.Content + " [@" + strings.Join(r.Mentioned, ",") + "]"
+	}
+	var r struct {
+		ToUserName, MsgType, Content string
+	}
+	if err := xml.Unmarshal(plain, &r); err != nil || r.MsgType != "text" {
+		t.Fatalf("app reply %s: %v", plain, err)
+	}
+	return r.Content + " [to " + r.ToUserName + "]"
+}
+
+func (c *chatter) expect(user, name, text string, wants ...string) {
+	c.t.Helper()
+	got := c.say(user, name, text)
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			c.t.Errorf("%s: %s says %q\nreply: %s\nwant %q", c.cb.Mode, user, text, got, w)
+		}
+	}
+}
+
+// The foundation's conversation — join, supervisor, roles, help — through
+// encrypted callbacks on each endpoint of a running serve, every reply
+// decrypted and checked; a callback sent twice runs its command once.
+func TestConversationThroughEveryEndpoint(t *testing.T) {
+	fake := wecomtest.NewServer(t)
+	getenv := env(
+		"TEAMBOT_DATABASE_URL", "sqlite://"+filepath.Join(t.TempDir(), "e2e.db"),
+		"TEAMBOT_LISTEN", "127.0.0.1:0",
+		"TEAMBOT_ADMINS", "boss",
+		"WECOM_API_BASE", fake.URL,
+		"WECOM_BOT_TOKEN", "bot-token", "WECOM_BOT_AES_KEY", testAESKey,
+		"WECOM_ROBOT_TOKEN", "robot-token", "WECOM_ROBOT_AES_KEY", testAESKey,
+		"WECOM_CORP_ID", testCorpID, "WECOM_APP_TOKEN", "app-token", "WECOM_APP_AES_KEY", testAESKey,
+		"WECOM_APP_AGENT_ID", "1000002", "WECOM_APP_SECRET", "app-secret",
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, getenv, nil, io.Discard, &stderr) }()
+	addr := waitForAddr(t, &stderr, done)
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+
+	endpoint := func(mode wecomtest.Mode, token, receiveID, chatID string) *chatter {
+		return &chatter{t: t, url: "http://" + addr + "/wecom/" + string(mode), chatID: chatID, fakeURL: fake.URL,
+			cb: &wecomtest.Callbacks{Mode: mode, Token: token, AESKey: testAESKey, ReceiveID: receiveID}}
+	}
+	bot := endpoint(wecomtest.ModeBot, "bot-token", "", "group-bot")
+	robot := endpoint(wecomtest.ModeRobot, "robot-token", "", "group-robot")
+	app := endpoint(wecomtest.ModeApp, "app-token", testCorpID, "")
+
+	for _, c := range []*chatter{bot, robot, app} {
+		req, plain := c.cb.VerifyURL(c.url)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || string(body) != plain {
+			t.Errorf("%s URL verification: %d %q, want %q", c.cb.Mode, resp.StatusCode, body, plain)
+		}
+	}
+
+	// The same conversation in two groups, one per group endpoint.
+	for _, c := range []*chatter{bot, robot} {
+		c.expect("wangfang", "王芳", "/join 王芳", "已登记：王芳")
+		c.expect("zhangsan", "张三", "/加入 张三 文案", "已登记：张三，角色：文案")
+		c.expect("boss", "老板", "/主管 @王芳", "王芳 现在是主管，任期")
+		c.expect("wangfang", "王芳", "/角色 @张三 文案 美工", "已将 张三 的角色设为：文案、美工")
+		c.expect("zhangsan", "张三", "/移除 @王芳", "只有主管可以使用（现任主管：王芳）")
+		c.expect("zhangsan", "张三", "/团队", "主管：王芳", "文案：张三", "美工：张三")
+		c.expect("zhangsan", "张三", "/帮助", "/加入（join）")
+		c.expect("zhangsan", "张三", "/tem", "你是不是想用 /团队")
+
+		// WeCom sends a callback twice: the command runs once.
+		twice := c.message(string(c.cb.Mode)+"-twice", "lisi", "李四", "/加入 李四 技术")
+		if got := c.send(twice); !strings.Contains(got, "已登记：李四，角色：技术") {
+			t.Errorf("%s: first delivery: %q", c.cb.Mode, got)
+		}
+		if got := c.send(twice); got != "" {
+			t.Errorf("%s: the retry was answered again: %q", c.cb.Mode, got)
+		}
+		c.expect("zhangsan", "张三", "/团队", "技术：李四")
+	}
+	// Robot replies @mention the sender.
+	robot.expect("zhangsan", "张三", "/团队", "[@zhangsan]")
+
+	// The app is a single chat: it acts for the sender's team. 张三 is in
+	// both groups, so team commands ask which; a member of one team gets it.
+	robot.expect("zhaoliu", "赵六", "/加入 赵六 客服", "已登记：赵六")
+	app.expect("zhaoliu", "", "/团队", "主管：王芳", "客服：赵六", "[to zhaoliu]")
+	app.expect("zhangsan", "", "/团队", "你在 2 个团队里")
+	app.expect("zhaoliu", "", "/帮助", "/团队（team）")
+	app.expect("zhaoliu", "", "/加入 赵六", "请在团队的群聊里")
+	if got := app.send(app.cb.ImageMessage(wecomtest.Text{MsgID: "img-1", UserID: "zhaoliu"})); !strings.Contains(got, "我只看得懂文字命令") {
+		t.Errorf("image message: %q", got)
+	}
+
+	// Nothing went out on its own: every answer was passive.
+	if calls := fake.Calls(); len(calls) != 0 {
+		t.Errorf("unexpected calls to WeCom: %+v", calls)
+	}
+	metrics := httpGet(t, "http://"+addr+"/metrics")
+	for _, want := range []string{`teambot_callbacks_total{endpoint="robot",outcome="handled"}`, `teambot_callbacks_total{endpoint="robot",outcome="duplicate"} 1`,
+		`teambot_commands_total{command="join",outcome="ok"}`, `teambot_commands_total{command="remove",outcome="forbidden"} 2`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if logs := stderr.String(); strings.Contains(logs, "app-secret") || strings.Contains(logs, testAESKey) || strings.Contains(logs, "KEY-group") {
+		t.Errorf("a secret reached the log:\n%s", logs)
+	}
+}
+
+func httpGet(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
