@@ -57,6 +57,7 @@ type lateSetup struct {
 	engine  *slowEngine
 	slept   []time.Duration
 	broken  []string
+	results []string // op=errcode of every call to WeCom
 	sleepMu sync.Mutex
 }
 
@@ -65,6 +66,11 @@ func newLate(t *testing.T, mode bot.Mode, receiveID string) *lateSetup {
 	s := &lateSetup{fake: wecomtest.NewServer(t), engine: newSlowEngine()}
 	sender := wecom.New(wecom.Config{
 		APIBase: s.fake.URL, CorpID: "wxcorp", AppSecret: "app-secret", AgentID: 1000002,
+		Observe: func(op, result string) {
+			s.sleepMu.Lock()
+			s.results = append(s.results, op+"="+result)
+			s.sleepMu.Unlock()
+		},
 		Sleep: func(_ context.Context, d time.Duration) error {
 			s.sleepMu.Lock()
 			s.slept = append(s.slept, d)
@@ -181,6 +187,9 @@ func TestLateAnswerWaitsOutRateLimit(t *testing.T) {
 	}
 	if len(s.slept) != 1 || s.slept[0] != time.Minute {
 		t.Errorf("waits %v, want one of 60 s", s.slept)
+	}
+	if got := strings.Join(s.results, " "); got != "webhook/send=45009 webhook/send=0" {
+		t.Errorf("observed sends %q", got)
 	}
 }
 

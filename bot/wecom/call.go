@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -55,6 +56,7 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 			}
 		}
 		code, msg, err := c.exchange(ctx, req, out)
+		c.observe(req.op, code, err)
 		var wait time.Duration
 		why := slog.Int("errcode", code)
 		switch {
@@ -82,6 +84,20 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 			return fmt.Errorf("wecom %s (%s): waiting to retry: %w", req.op, req.target, err)
 		}
 	}
+}
+
+// observe reports one attempt's result to Config.Observe: WeCom's errcode,
+// or "error" when there was no errcode (no connection, an HTTP error, not
+// JSON).
+func (c *Client) observe(op string, code int, err error) {
+	if c.cfg.Observe == nil {
+		return
+	}
+	result := strconv.Itoa(code)
+	if err != nil {
+		result = "error"
+	}
+	c.cfg.Observe(op, result)
 }
 
 // exchange sends req once and returns WeCom's errcode and errmsg. The error

@@ -38,6 +38,11 @@ type Config struct {
 	// returns at once (and advances their clock).
 	Sleep func(ctx context.Context, d time.Duration) error
 
+	// Observe, when set, is told the result of every attempt to call WeCom:
+	// the operation and the errcode ("0" for success) or "error" when the
+	// call failed below WeCom's protocol. For metrics.
+	Observe func(op, result string)
+
 	// Log receives operational messages; default: discarded. It never sees
 	// tokens, secrets, webhook keys or message contents.
 	Log *slog.Logger

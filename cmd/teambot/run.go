@@ -101,8 +101,10 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 		return nil, err
 	}
 	agentID, _ := strconv.ParseInt(cfg.AppAgentID, 10, 64) // validated by loadConfig
+	sends := a.metrics.Counter("teambot_wecom_sends_total", "Calls to WeCom by operation and errcode (\"error\": no errcode).", "op", "errcode")
 	a.wecom = wecom.New(wecom.Config{
 		APIBase: cfg.APIBase, CorpID: cfg.CorpID, AppSecret: cfg.AppSecret, AgentID: agentID, Now: now, Log: log,
+		Observe: func(op, result string) { sends.Inc(op, result) },
 	})
 	return a, nil
 }

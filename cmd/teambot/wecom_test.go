@@ -222,3 +222,48 @@ func httpGet(t *testing.T, url string) string {
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
 }
+
+// serve configured with the official test vector as the app (PROTOCOL.md §3)
+// answers the vector's GET with exactly its plaintext and its POST with an
+// encrypted text reply to mycreate.
+func TestServeAnswersTheOfficialVector(t *testing.T) {
+	const (
+		corpID  = "wx5823bf96d3bd56c7"
+		key     = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+		encrypt = "RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q=="
+	)
+	getenv := env(
+		"TEAMBOT_DATABASE_URL", "sqlite://"+filepath.Join(t.TempDir(), "vector.db"),
+		"TEAMBOT_LISTEN", "127.0.0.1:0",
+		"WECOM_CORP_ID", corpID, "WECOM_APP_TOKEN", "QDG6eK", "WECOM_APP_AES_KEY", key, "WECOM_MAX_SKEW", "0",
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, getenv, nil, io.Discard, &stderr) }()
+	base := "http://" + waitForAddr(t, &stderr, done) + "/wecom/app?"
+	defer func() { cancel(); <-done }()
+
+	got := httpGet(t, base+"msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce=263014780&echostr=P9nAzCzyDtyTWESHep1vC5X9xho%2FqYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp%2B4RPcs8TgAE7OaBO%2BFZXvnaqQ%3D%3D")
+	if got != "1616140317555161061" {
+		t.Errorf("GET answered %q, want exactly 1616140317555161061", got)
+	}
+	resp, err := http.Post(base+"msg_signature=477715d11cdb4164915debcba66cb864d751f3e6&timestamp=1409659813&nonce=1372623149",
+		"text/xml", strings.NewReader("<xml><ToUserName><![CDATA["+corpID+"]]></ToUserName><Encrypt><![CDATA["+encrypt+"]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST = %d %s", resp.StatusCode, body)
+	}
+	cb := &wecomtest.Callbacks{Mode: wecomtest.ModeApp, Token: "QDG6eK", AESKey: key, ReceiveID: corpID}
+	plain, err := cb.OpenReply(body)
+	if err != nil {
+		t.Fatalf("the reply does not decrypt with receiveid %s: %v\n%s", corpID, err, body)
+	}
+	if text := replyText(t, wecomtest.ModeApp, plain); !strings.HasSuffix(text, "[to mycreate]") {
+		t.Errorf("reply %q, want a text reply to mycreate", text)
+	}
+}
