@@ -1,0 +1,31 @@
+package teambot
+
+import "time"
+
+// Firing is one scheduled occurrence of a team's reminder job, identified
+// by (team, job, scheduled time): claimed exactly once, whatever the number
+// of replicas.
+type Firing struct {
+	TeamID int64
+	ChatID string
+	Job    string    // the job's name, e.g. "report_open"
+	At     time.Time // when it is scheduled to fire (UTC), after calendar adjustment
+}
+
+// Delivery channels of an Outgoing message.
+const (
+	ToGroup = "group" // the team's group, through its robot webhook (or the default webhook)
+	ToUsers = "users" // one-to-one app messages to Users
+)
+
+// Outgoing is a message the bot sends on its own: a reminder, a digest, a
+// notice. It is stored in the outbox before anything is sent.
+type Outgoing struct {
+	ID       int64
+	TeamID   int64
+	Channel  string   // ToGroup or ToUsers
+	Users    []string // ToUsers: the recipients' userids
+	Text     string
+	Mentions []string // ToGroup: userids to @mention
+	Origin   string   // what made it, e.g. "report_nag 2026-11-27T07:00:00Z", for logs and audits
+}
