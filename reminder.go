@@ -29,3 +29,30 @@ type Outgoing struct {
 	Mentions []string // ToGroup: userids to @mention
 	Origin   string   // what made it, e.g. "report_nag 2026-11-27T07:00:00Z", for logs and audits
 }
+
+// Job is a team's reminder job as stored: a cron spec read in the team's
+// time zone, and an on/off switch.
+type Job struct {
+	TeamID    int64
+	ChatID    string
+	TimeZone  string // the team's
+	Name      string // e.g. "report_open"
+	Spec      string // five-field cron spec, e.g. "0 9 * * MON"
+	Enabled   bool
+	CreatedAt time.Time // firings before this are never caught up
+}
+
+// DayOverride is a team's own day off or extra workday in its calendar.
+type DayOverride struct {
+	Date Date
+	Off  bool // true: a day off (休息); false: a workday (上班)
+	Note string
+}
+
+// FiringKey identifies a firing: team, job and nominal (cron) time, before
+// any calendar adjustment. Its uniqueness in the database is the claim.
+type FiringKey struct {
+	TeamID  int64
+	Job     string
+	Nominal time.Time // UTC
+}

@@ -1,0 +1,71 @@
+package bot
+
+import (
+	"context"
+	"errors"
+
+	"teambot"
+	"teambot/bot/wecom"
+)
+
+// Pusher delivers the outbox's messages through WeCom: group messages to
+// the team's robot webhook (or the default webhook), direct messages as app
+// messages. It satisfies scheduler.Deliverer.
+type Pusher struct {
+	Client     PushClient
+	Open       func(sealed string) (string, error) // opens a team's sealed push key; nil if none can be kept
+	DefaultKey string                              // the key of WECOM_WEBHOOK_URL; "" if unset
+}
+
+// PushClient is what Pusher needs of WeCom; *wecom.Client satisfies it.
+type PushClient interface {
+	SendText(ctx context.Context, key, content string, mentions []string) error
+	SendApp(ctx context.Context, userIDs []string, text string) error
+}
+
+var errNoPushTarget = errors.New("no group webhook: the team has none (no group robot callback, no /团队 推送) and WECOM_WEBHOOK_URL is unset")
+
+// Deliver sends one message and says whether a failure is worth retrying.
+func (p *Pusher) Deliver(ctx context.Context, team teambot.Team, msg teambot.Outgoing) error {
+	if msg.Channel == teambot.ToUsers {
+		return classify(p.Client.SendApp(ctx, msg.Users, msg.Text))
+	}
+	key := p.teamKey(team)
+	if key == "" {
+		return &teambot.PermanentError{Err: errNoPushTarget}
+	}
+	err := classify(p.Client.SendText(ctx, key, msg.Text, msg.Mentions))
+	var perm *teambot.PermanentError
+	if errors.As(err, &perm) && perm.BrokenWebhook && key == p.DefaultKey {
+		perm.BrokenWebhook = false // the default webhook is not the team's to mark
+	}
+	return err
+}
+
+// teamKey is the team's own push key when it has a working one, else the
+// default.
+func (p *Pusher) teamKey(team teambot.Team) string {
+	if team.PushKey != "" && team.PushBrokenAt.IsZero() && p.Open != nil {
+		if key, err := p.Open(team.PushKey); err == nil && key != "" {
+			return key
+		}
+	}
+	return p.DefaultKey
+}
+
+// classify marks the errors no retry can fix as permanent; the rest (and a
+// *teambot.RetryAfterError from a deferred wait) pass through.
+func classify(err error) error {
+	var api *wecom.APIError
+	switch {
+	case err == nil:
+		return nil
+	case wecom.IsBrokenWebhook(err):
+		return &teambot.PermanentError{Err: err, BrokenWebhook: true}
+	case errors.Is(err, wecom.ErrAppNotConfigured):
+		return &teambot.PermanentError{Err: err}
+	case errors.As(err, &api) && api.Code != -1 && api.Code != 45009:
+		return &teambot.PermanentError{Err: err} // 40058, 60020, …: WeCom will refuse it again
+	}
+	return err
+}

@@ -1,0 +1,187 @@
+package scheduler_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"testing"
+	"time"
+
+	"teambot"
+	"teambot/bot"
+	"teambot/bot/wecom"
+	"teambot/bot/wecomtest"
+	"teambot/scheduler"
+	"teambot/storage"
+	"teambot/storage/storagetest"
+)
+
+// outboxHarness is the outbox on a real database delivering through the
+// real WeCom client to the fake WeCom; the client's long waits are deferred
+// to the outbox, as in serve.
+type outboxHarness struct {
+	t      *testing.T
+	db     *storage.DB
+	fake   *wecomtest.Server
+	broken []string
+	now    time.Time
+}
+
+func newOutbox(t *testing.T, db *storage.DB) *outboxHarness {
+	return &outboxHarness{t: t, db: db, fake: wecomtest.NewServer(t), now: at(shanghai, 2026, 11, 30, 9, 0)}
+}
+
+// process is one teambot process's outbox (a restart makes a new one).
+func (h *outboxHarness) process() *scheduler.Outbox {
+	client := wecom.New(wecom.Config{
+		APIBase: h.fake.URL, CorpID: "wxcorp", AppSecret: "secret", AgentID: 1,
+		Now: func() time.Time { return h.now },
+		Sleep: func(_ context.Context, d time.Duration) error {
+			return &teambot.RetryAfterError{Wait: d, Err: context.DeadlineExceeded}
+		},
+	})
+	return &scheduler.Outbox{
+		Store:     scheduler.StoreOf(h.db.Update),
+		Deliverer: &bot.Pusher{Client: client, DefaultKey: "DEFAULT-KEY"},
+		Broken:    func(_ context.Context, chatID string) { h.broken = append(h.broken, chatID) },
+		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+}
+
+func (h *outboxHarness) enqueue(team teambot.Team, texts ...string) {
+	h.t.Helper()
+	var msgs []teambot.Outgoing
+	for _, s := range texts {
+		msgs = append(msgs, teambot.Outgoing{TeamID: team.ID, Channel: teambot.ToGroup, Text: s, Mentions: []string{"zhangsan"}})
+	}
+	if err := h.db.Update(ctx, func(tx *storage.Tx) error { return tx.Enqueue(ctx, msgs, h.now) }); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+func (h *outboxHarness) run(o *scheduler.Outbox) {
+	h.t.Helper()
+	if err := o.Run(ctx, h.now); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// delivered counts the texts WeCom accepted.
+func (h *outboxHarness) delivered() map[string]int {
+	got := map[string]int{}
+	for _, c := range h.fake.Delivered(wecomtest.WebhookPath) {
+		var m struct{ Text struct{ Content string } }
+		json.Unmarshal(c.Body, &m)
+		got[m.Text.Content]++
+	}
+	return got
+}
+
+func (h *outboxHarness) team(chatID string) teambot.Team {
+	team := teambot.Team{ChatID: chatID, TimeZone: "Asia/Shanghai", CreatedAt: h.now}
+	if err := h.db.Update(ctx, func(tx *storage.Tx) error { return tx.CreateTeam(ctx, &team) }); err != nil {
+		h.t.Fatal(err)
+	}
+	return team
+}
+
+// WeCom fails with 500s half-way, then the process restarts: each message
+// arrives exactly once in the end.
+func TestOutboxSurvivesFailuresAndARestart(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newOutbox(t, db)
+		team := h.team("g1")
+		h.enqueue(team, "一", "二", "三", "四")
+		h.fake.StatusNext(wecomtest.WebhookPath, http.StatusInternalServerError, 2)
+		h.run(h.process()) // 一, 二 hit the 500s; 三, 四 go out
+		if got := h.delivered(); got["三"] != 1 || got["四"] != 1 || got["一"] != 0 {
+			t.Fatalf("after the first run: %v", got)
+		}
+		// "Restart": a new process, before and after the retry time.
+		p := h.process()
+		h.run(p)
+		h.now = h.now.Add(time.Minute)
+		h.run(p)
+		h.run(p)
+		want := map[string]int{"一": 1, "二": 1, "三": 1, "四": 1}
+		if got := h.delivered(); len(got) != 4 || got["一"] != 1 || got["二"] != 1 || got["三"] != 1 || got["四"] != 1 {
+			t.Errorf("delivered %v, want %v", got, want)
+		}
+	})
+}
+
+// A sender that dies after leasing leaves its messages to be sent by the
+// next one when the lease runs out, once.
+func TestOutboxLeaseRecovery(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newOutbox(t, db)
+		h.enqueue(h.team("g1"), "a", "b")
+		err := db.Update(ctx, func(tx *storage.Tx) error { // a sender leases them and dies
+			_, _, err := tx.LeaseOutbox(ctx, h.now, 2*time.Minute, 20)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := h.process()
+		h.run(p)
+		if n := len(h.fake.Calls()); n != 0 {
+			t.Fatalf("leased messages sent before the lease ran out: %d calls", n)
+		}
+		h.now = h.now.Add(3 * time.Minute)
+		h.run(p)
+		h.run(p)
+		if got := h.delivered(); got["a"] != 1 || got["b"] != 1 || len(got) != 2 {
+			t.Errorf("delivered %v", got)
+		}
+	})
+}
+
+// 45009: the message waits a minute and goes out once; 93000 gives it up
+// and reports the team's webhook broken; no webhook at all gives up too.
+func TestOutboxErrcodes(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newOutbox(t, db)
+		team := h.team("g1")
+		sealer, err := bot.NewKeySealer("secret-for-tests")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sealed, _ := sealer.Seal("TEAM-KEY")
+		if err := db.Update(ctx, func(tx *storage.Tx) error { return tx.SetPushKey(ctx, team.ID, sealed) }); err != nil {
+			t.Fatal(err)
+		}
+		p := h.process()
+		p.Deliverer.(*bot.Pusher).Open = sealer.Open
+
+		h.enqueue(team, "限流")
+		h.fake.FailNext(wecomtest.WebhookPath, 45009, 1)
+		h.run(p)
+		h.now = h.now.Add(30 * time.Second)
+		h.run(p) // still waiting
+		h.now = h.now.Add(31 * time.Second)
+		h.run(p)
+		if got := h.delivered(); got["限流"] != 1 {
+			t.Errorf("after 45009: %v", got)
+		}
+		if calls := h.fake.CallsTo(wecomtest.WebhookPath); len(calls) != 2 || calls[1].Query.Get("key") != "TEAM-KEY" {
+			t.Errorf("calls %+v, want two to the team's own key", calls)
+		}
+
+		h.enqueue(team, "机器人被移除")
+		h.fake.FailNext(wecomtest.WebhookPath, 93000, 1)
+		h.run(p)
+		h.now = h.now.Add(time.Hour)
+		h.run(p)
+		if got := h.delivered(); got["机器人被移除"] != 0 || len(h.broken) != 1 || h.broken[0] != "g1" {
+			t.Errorf("after 93000: delivered %v, broken %v", got, h.broken)
+		}
+		var counts map[string]int
+		db.Update(ctx, func(tx *storage.Tx) (err error) { counts, err = tx.OutboxCounts(ctx); return err })
+		if counts["failed"] != 1 || counts["sent"] != 1 || counts["pending"] != 0 {
+			t.Errorf("outbox %v", counts)
+		}
+	})
+}

@@ -1,0 +1,222 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"teambot"
+	"teambot/calendar"
+)
+
+// JobDef is a kind of reminder every team has: a default cron spec, the
+// rule for days off, and what to send.
+type JobDef struct {
+	Name string
+	Spec string // default five-field cron spec, read in the team's time zone
+	// Workdays moves a firing that falls on a day off to the same time on
+	// the next workday of its ISO week, or skips it when the week has none.
+	Workdays bool
+	// Compose builds the messages of one firing; none means nothing to say.
+	Compose func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
+}
+
+// lookback bounds how far back a tick looks for firings it has not claimed:
+// a week and a day covers a weekly firing moved to the end of its week.
+const lookback = 8 * 24 * time.Hour
+
+// Reminders claims each team's due firings exactly once and enqueues their
+// messages in the same transaction, so any number of replicas may tick at
+// the same instants. A firing missed while the bot was down is still sent if
+// its day has not ended (the grace window: the same workday); an older one
+// is recorded as missed and logged.
+type Reminders struct {
+	Store  Store
+	Jobs   []JobDef
+	Admins []string // told once when the holiday calendar has no data for the year
+	// Skipped builds the note to the supervisor when a weekly firing's week
+	// has no workday at all.
+	Skipped func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
+	Log     *slog.Logger
+}
+
+func (r *Reminders) Name() string { return "reminders" }
+
+// Run is one tick at now.
+func (r *Reminders) Run(ctx context.Context, now time.Time) error {
+	jobs, done, err := r.load(ctx, now)
+	if err != nil {
+		return err
+	}
+	if err := r.checkCalendar(ctx, now); err != nil {
+		return err
+	}
+	cals := map[int64]*calendar.Calendar{}
+	var errs []error
+	for _, j := range jobs {
+		if err := r.runJob(ctx, j, now, done, cals); err != nil {
+			errs = append(errs, fmt.Errorf("job %s of team %d: %w", j.Name, j.TeamID, err))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("reminders: %d jobs failed, first: %w", len(errs), errs[0])
+	}
+	return nil
+}
+
+// load makes sure every team has every job, then reads the enabled jobs and
+// the firings already claimed within the lookback.
+func (r *Reminders) load(ctx context.Context, now time.Time) (jobs []teambot.Job, done map[teambot.FiringKey]bool, err error) {
+	err = r.Store.Update(ctx, func(tx Tx) error {
+		for _, d := range r.Jobs {
+			if err := tx.EnsureJob(ctx, d.Name, d.Spec, now); err != nil {
+				return err
+			}
+		}
+		if jobs, err = tx.EnabledJobs(ctx); err != nil {
+			return err
+		}
+		done, err = tx.FiringsSince(ctx, now.Add(-lookback))
+		return err
+	})
+	return jobs, done, err
+}
+
+// runJob claims the job's due firings within the lookback.
+func (r *Reminders) runJob(ctx context.Context, j teambot.Job, now time.Time, done map[teambot.FiringKey]bool, cals map[int64]*calendar.Calendar) error {
+	def, ok := r.def(j.Name)
+	if !ok {
+		return nil // a job of a newer or older version of teambot
+	}
+	sched, err := cron.ParseStandard(j.Spec)
+	if err != nil {
+		return fmt.Errorf("spec %q: %w", j.Spec, err)
+	}
+	loc, err := time.LoadLocation(j.TimeZone)
+	if err != nil {
+		return fmt.Errorf("time zone %q: %w", j.TimeZone, err)
+	}
+	start := now.Add(-lookback)
+	if j.CreatedAt.After(start) {
+		start = j.CreatedAt
+	}
+	for n := sched.Next(start.In(loc)); !n.After(now); n = sched.Next(n) {
+		key := teambot.FiringKey{TeamID: j.TeamID, Job: j.Name, Nominal: n.UTC()}
+		if done[key] {
+			continue
+		}
+		if err := r.fire(ctx, j, def, key, n, now, cals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *Reminders) def(name string) (JobDef, bool) {
+	for _, d := range r.Jobs {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return JobDef{}, false
+}
+
+// fire decides what a nominal firing n becomes — moved, skipped, missed or
+// sent — and claims it with its messages.
+func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, key teambot.FiringKey, n, now time.Time, cals map[int64]*calendar.Calendar) error {
+	loc := n.Location()
+	at := n
+	if def.Workdays {
+		cal, err := r.calendar(ctx, j.TeamID, cals)
+		if err != nil {
+			return err
+		}
+		day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
+		if !ok {
+			return r.claim(ctx, key, time.Time{}, "no_workday", now, r.Skipped, teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n})
+		}
+		at = time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
+	}
+	if at.After(now) {
+		return nil // moved to a later day of the week: not due yet
+	}
+	if teambot.DateOf(at) != teambot.DateOf(now.In(loc)) {
+		r.Log.Warn("reminder missed while the bot was down; past its grace window, not sent",
+			"team", j.TeamID, "job", j.Name, "due", at.UTC().Format(time.RFC3339))
+		return r.claim(ctx, key, at, "missed", now, nil, teambot.Firing{})
+	}
+	return r.claim(ctx, key, at, "sent", now, def.Compose, teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: at.UTC()})
+}
+
+// claim composes the firing's messages (reading in their own transaction),
+// then claims the firing and enqueues them in one transaction: if another
+// replica claimed it first, nothing is enqueued.
+func (r *Reminders) claim(ctx context.Context, key teambot.FiringKey, at time.Time, outcome string, now time.Time,
+	compose func(context.Context, teambot.Firing) ([]teambot.Outgoing, error), f teambot.Firing) error {
+	var msgs []teambot.Outgoing
+	if compose != nil {
+		var err error
+		if msgs, err = compose(ctx, f); err != nil {
+			return err
+		}
+		if len(msgs) == 0 && outcome == "sent" {
+			outcome = "nothing"
+		}
+		for i := range msgs {
+			msgs[i].Origin = f.Job + " " + key.Nominal.Format(time.RFC3339)
+		}
+	}
+	return r.Store.Update(ctx, func(tx Tx) error {
+		claimed, err := tx.ClaimFiring(ctx, key, at, outcome, now)
+		if err != nil || !claimed {
+			return err
+		}
+		return tx.Enqueue(ctx, msgs, now)
+	})
+}
+
+// calendar is a team's work calendar, read once per tick.
+func (r *Reminders) calendar(ctx context.Context, teamID int64, cals map[int64]*calendar.Calendar) (*calendar.Calendar, error) {
+	if c, ok := cals[teamID]; ok {
+		return c, nil
+	}
+	var days []teambot.DayOverride
+	err := r.Store.Update(ctx, func(tx Tx) (err error) {
+		days, err = tx.TeamDays(ctx, teamID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	overrides := make([]calendar.Override, len(days))
+	for i, d := range days {
+		overrides[i] = calendar.Override{Date: d.Date, Off: d.Off, Note: d.Note}
+	}
+	c := calendar.New(overrides)
+	cals[teamID] = c
+	return c, nil
+}
+
+// checkCalendar tells the admins, once per year, that the holiday calendar
+// has no data for the current year: days off then follow weekends and the
+// teams' own days only.
+func (r *Reminders) checkCalendar(ctx context.Context, now time.Time) error {
+	year := now.Year()
+	if calendar.HasData(year) {
+		return nil
+	}
+	r.Log.Error("the holiday calendar has no data for this year: update teambot (lunar-go)", "year", year)
+	text := "节假日日历没有 " + strconv.Itoa(year) + " 年的数据：提醒只按周末和各团队自己设置的假期调整。" +
+		"请升级 teambot；在此之前可用 /假期 add 日期 休息|上班 补上法定假日和调休。"
+	return r.Store.Update(ctx, func(tx Tx) error {
+		first, err := tx.ClaimNotice(ctx, "calendar-missing-"+strconv.Itoa(year), now)
+		if err != nil || !first || len(r.Admins) == 0 {
+			return err
+		}
+		return tx.Enqueue(ctx, []teambot.Outgoing{{Channel: teambot.ToUsers, Users: r.Admins, Text: text, Origin: "calendar-missing"}}, now)
+	})
+}

@@ -1,0 +1,255 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"teambot"
+	"teambot/scheduler"
+	"teambot/storage"
+	"teambot/storage/storagetest"
+)
+
+var ctx = context.Background()
+
+var shanghai = mustLoad("Asia/Shanghai")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// at is a wall-clock time in loc.
+func at(loc *time.Location, y int, m time.Month, d, hh, mm int) time.Time {
+	return time.Date(y, m, d, hh, mm, 0, 0, loc)
+}
+
+// harness is the reminder engine on a real database with one weekly job
+// (Monday 09:00, moved off days off) whose message names its firing time.
+type harness struct {
+	t    *testing.T
+	db   *storage.DB
+	r    *scheduler.Reminders
+	team teambot.Team
+}
+
+func newHarness(t *testing.T, db *storage.DB, tz string, created time.Time) *harness {
+	t.Helper()
+	team := teambot.Team{ChatID: "chat-" + tz, TimeZone: tz, CreatedAt: created}
+	if err := db.Update(ctx, func(tx *storage.Tx) error { return tx.CreateTeam(ctx, &team) }); err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, db: db, team: team}
+	h.r = &scheduler.Reminders{
+		Store: scheduler.StoreOf(db.Update),
+		Log:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Jobs: []scheduler.JobDef{{
+			Name: "report_open", Spec: "0 9 * * MON", Workdays: true,
+			Compose: func(_ context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+				loc := mustLoad(tz)
+				return []teambot.Outgoing{{TeamID: f.TeamID, Channel: teambot.ToGroup,
+					Text: "周报提醒 " + f.At.In(loc).Format("2006-01-02 Mon 15:04")}}, nil
+			},
+		}},
+		Skipped: func(_ context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+			return []teambot.Outgoing{{TeamID: f.TeamID, Channel: teambot.ToGroup, Text: "本周没有工作日：" + f.Job}}, nil
+		},
+		Admins: []string{"boss"},
+	}
+	// The jobs exist from the team's creation.
+	h.tick(created)
+	return h
+}
+
+func (h *harness) tick(now time.Time) {
+	h.t.Helper()
+	if err := h.r.Run(ctx, now); err != nil {
+		h.t.Fatalf("tick at %v: %v", now, err)
+	}
+}
+
+// queued is every message text in the outbox, in order.
+func (h *harness) queued() []string {
+	h.t.Helper()
+	var out []string
+	err := h.db.Update(ctx, func(tx *storage.Tx) error {
+		msgs, _, err := tx.LeaseOutbox(ctx, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), time.Hour, 1000)
+		for _, m := range msgs {
+			out = append(out, m.Text)
+		}
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return out
+}
+
+func (h *harness) expectQueued(want ...string) {
+	h.t.Helper()
+	if got := h.queued(); strings.Join(got, "|") != strings.Join(want, "|") {
+		h.t.Errorf("queued %q, want %q", got, want)
+	}
+}
+
+func TestNormalMonday(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 11, 25, 12, 0))
+		h.tick(at(shanghai, 2026, 11, 30, 8, 59))
+		h.tick(at(shanghai, 2026, 11, 30, 9, 0))
+		h.tick(at(shanghai, 2026, 11, 30, 9, 0).Add(15 * time.Second))
+		h.expectQueued("周报提醒 2026-11-30 Mon 09:00")
+	})
+}
+
+// National Day: the Monday reminder of the week of 2026-10-05 fires on
+// Thursday 2026-10-08, the week's first workday.
+func TestHolidayMovesToTheNextWorkday(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 9, 30, 12, 0))
+		for d := 5; d <= 7; d++ {
+			h.tick(at(shanghai, 2026, 10, d, 9, 0))
+		}
+		h.expectQueued()
+		h.tick(at(shanghai, 2026, 10, 8, 9, 0))
+		h.expectQueued("周报提醒 2026-10-08 Thu 09:00")
+	})
+}
+
+// Spring Festival 2027: that week's only workday is the adjusted Sunday.
+func TestAdjustedSundayIsTheWeeksOnlyWorkday(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2027, 2, 1, 12, 0))
+		for d := 8; d <= 13; d++ {
+			h.tick(at(shanghai, 2027, 2, d, 9, 30))
+		}
+		h.expectQueued()
+		h.tick(at(shanghai, 2027, 2, 14, 9, 0))
+		h.expectQueued("周报提醒 2027-02-14 Sun 09:00")
+	})
+}
+
+// A week with no workday at all (Spring Festival 2026) is skipped, with one
+// note.
+func TestWeekWithoutWorkdayIsSkippedWithANote(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 2, 10, 12, 0))
+		h.tick(at(shanghai, 2026, 2, 16, 9, 0))
+		h.tick(at(shanghai, 2026, 2, 18, 9, 0))
+		h.expectQueued("本周没有工作日：report_open")
+	})
+}
+
+// A team's own day off moves its reminder too; its own workday counts.
+func TestTeamDays(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 11, 25, 12, 0))
+		err := db.Update(ctx, func(tx *storage.Tx) error {
+			return tx.SetTeamDay(ctx, h.team.ID, teambot.DayOverride{Date: teambot.Date{Year: 2026, Month: 11, Day: 30}, Off: true, Note: "团建"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.tick(at(shanghai, 2026, 11, 30, 9, 0))
+		h.tick(at(shanghai, 2026, 12, 1, 9, 0))
+		h.expectQueued("周报提醒 2026-12-01 Tue 09:00")
+	})
+}
+
+// A team elsewhere gets its reminder at 09:00 of its own time zone.
+func TestOtherTimeZone(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		berlin := mustLoad("Europe/Berlin")
+		h := newHarness(t, db, "Europe/Berlin", at(berlin, 2026, 11, 25, 12, 0))
+		h.tick(at(shanghai, 2026, 11, 30, 9, 0)) // 02:00 in Berlin
+		h.expectQueued()
+		h.tick(at(berlin, 2026, 11, 30, 9, 0))
+		h.expectQueued("周报提醒 2026-11-30 Mon 09:00")
+	})
+}
+
+// Down from 08:59 to 10:29: the 09:00 reminder is still today's, sent once.
+func TestCatchUpAfterAShortOutage(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 11, 25, 12, 0))
+		h.tick(at(shanghai, 2026, 11, 30, 8, 59))
+		h.tick(at(shanghai, 2026, 11, 30, 10, 29))
+		h.tick(at(shanghai, 2026, 11, 30, 10, 30))
+		h.expectQueued("周报提醒 2026-11-30 Mon 09:00")
+	})
+}
+
+// Down for a week: last Monday's reminder is stale and is not sent.
+func TestNoCatchUpAfterAWeekLongOutage(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 11, 25, 12, 0))
+		h.tick(at(shanghai, 2026, 11, 30, 8, 0))
+		h.tick(at(shanghai, 2026, 12, 8, 10, 0)) // Tuesday of the next week
+		h.expectQueued()
+		h.tick(at(shanghai, 2026, 12, 14, 9, 0))
+		h.expectQueued("周报提醒 2026-12-14 Mon 09:00")
+	})
+}
+
+// Off means no reminder; back on, it fires at its next time, not for the
+// one it missed while off.
+func TestJobOffAndOn(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 11, 25, 12, 0))
+		set := func(enabled bool, now time.Time) {
+			j := teambot.Job{TeamID: h.team.ID, Name: "report_open", Spec: "0 9 * * MON", Enabled: enabled}
+			if err := db.Update(ctx, func(tx *storage.Tx) error { return tx.SetJob(ctx, j, now) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		set(false, at(shanghai, 2026, 11, 27, 12, 0))
+		h.tick(at(shanghai, 2026, 11, 30, 9, 0))
+		set(true, at(shanghai, 2026, 11, 30, 9, 30))
+		h.tick(at(shanghai, 2026, 11, 30, 9, 31))
+		h.expectQueued()
+		h.tick(at(shanghai, 2026, 12, 7, 9, 0))
+		h.expectQueued("周报提醒 2026-12-07 Mon 09:00")
+	})
+}
+
+// Two schedulers on one database, ticking at the same instants every 15
+// minutes for a month: every Monday fires exactly once.
+func TestTwoReplicasFireOnce(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		start := at(shanghai, 2026, 11, 1, 0, 0)
+		h := newHarness(t, db, "Asia/Shanghai", start)
+		other := *h.r
+		replicas := []*scheduler.Reminders{h.r, &other}
+		for now := start; now.Before(start.AddDate(0, 1, 0)); now = now.Add(15 * time.Minute) {
+			var wg sync.WaitGroup
+			errs := make(chan error, len(replicas))
+			for _, r := range replicas {
+				wg.Go(func() { errs <- r.Run(ctx, now) })
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatalf("tick at %v: %v", now, err)
+				}
+			}
+		}
+		got := h.queued()
+		sort.Strings(got)
+		want := []string{"周报提醒 2026-11-02 Mon 09:00", "周报提醒 2026-11-09 Mon 09:00", "周报提醒 2026-11-16 Mon 09:00",
+			"周报提醒 2026-11-23 Mon 09:00", "周报提醒 2026-11-30 Mon 09:00"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("queued %q\nwant %q", got, want)
+		}
+	})
+}

@@ -1,0 +1,43 @@
+package scheduler
+
+import (
+	"context"
+	"time"
+
+	"teambot"
+)
+
+// Tx is what the reminder engine and the outbox need from one transaction;
+// *storage.Tx satisfies it.
+type Tx interface {
+	EnsureJob(ctx context.Context, name, spec string, now time.Time) error
+	EnabledJobs(ctx context.Context) ([]teambot.Job, error)
+	FiringsSince(ctx context.Context, since time.Time) (map[teambot.FiringKey]bool, error)
+	ClaimFiring(ctx context.Context, k teambot.FiringKey, fireAt time.Time, outcome string, now time.Time) (bool, error)
+	ClaimNotice(ctx context.Context, key string, now time.Time) (bool, error)
+	TeamDays(ctx context.Context, teamID int64) ([]teambot.DayOverride, error)
+
+	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error
+	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]teambot.Outgoing, []int, error)
+	MarkSent(ctx context.Context, id int64, now time.Time) error
+	RetryLater(ctx context.Context, id int64, at time.Time, why string) error
+	MarkFailed(ctx context.Context, id int64, why string) error
+	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
+}
+
+// Store runs a function in one transaction.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+}
+
+// StoreOf adapts (*storage.DB).Update, or any database whose transaction
+// satisfies Tx, to a Store.
+func StoreOf[T Tx](update func(context.Context, func(T) error) error) Store {
+	return storeFunc(func(ctx context.Context, fn func(Tx) error) error {
+		return update(ctx, func(tx T) error { return fn(tx) })
+	})
+}
+
+type storeFunc func(ctx context.Context, fn func(Tx) error) error
+
+func (f storeFunc) Update(ctx context.Context, fn func(Tx) error) error { return f(ctx, fn) }
