@@ -253,3 +253,23 @@ func TestTwoReplicasFireOnce(t *testing.T) {
 		}
 	})
 }
+
+// 2028 has no holiday data yet: the admins are told once, and reminders
+// still fire by weekends and the team's own days.
+func TestYearWithoutCalendarData(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2028, 1, 5, 12, 0))
+		h.tick(at(shanghai, 2028, 1, 10, 9, 0))
+		h.tick(at(shanghai, 2028, 1, 10, 9, 15))
+		got := h.queued()
+		notices := 0
+		for _, m := range got {
+			if strings.Contains(m, "节假日日历没有 2028 年的数据") {
+				notices++
+			}
+		}
+		if notices != 1 || !strings.Contains(strings.Join(got, "|"), "周报提醒 2028-01-10 Mon 09:00") {
+			t.Errorf("queued %q, want one calendar notice and the Monday reminder", got)
+		}
+	})
+}
