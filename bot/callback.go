@@ -49,6 +49,10 @@ type Config struct {
 	Metrics                  *Metrics      // optional
 	Log                      *slog.Logger
 
+	// LateTimeout bounds a late answer's delivery, waits for WeCom's rate
+	// limit included; default 5 min.
+	LateTimeout time.Duration
+
 	// WebhookBroken, when set, is told that WeCom refused a group's webhook
 	// as removed or disabled (93000/93004/93008).
 	WebhookBroken func(ctx context.Context, chatID string)
@@ -76,6 +80,9 @@ func NewCallback(cfg Config) (*Callback, error) {
 	}
 	if cfg.WorkTimeout <= 0 {
 		cfg.WorkTimeout = time.Minute
+	}
+	if cfg.LateTimeout <= 0 {
+		cfg.LateTimeout = 5 * time.Minute
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -237,7 +244,9 @@ func newNonce() string {
 // retry, or an answer that will be delivered late), and the outcome.
 func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, string) {
 	key := in.msg.Source + "/" + in.msg.ID
-	if !h.begin(key) {
+	if in.msg.ID == "" {
+		key = "" // nothing identifies it: no retry can be recognized
+	} else if !h.begin(key) {
 		return nil, "retry_in_flight"
 	}
 	done := make(chan result, 1)
@@ -257,7 +266,12 @@ func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, stri
 		go func() {
 			defer h.wg.Done()
 			defer cancel()
-			h.deliverLate(work, in, <-done)
+			res := <-done
+			// The command's deadline must not cut short the delivery,
+			// which may wait a minute for WeCom's rate limit.
+			send, stop := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.LateTimeout)
+			defer stop()
+			h.deliverLate(send, in, res)
 		}()
 		return nil, "late"
 	}
@@ -275,6 +289,9 @@ func (h *Callback) begin(key string) bool {
 }
 
 func (h *Callback) end(key string) {
+	if key == "" {
+		return
+	}
 	h.mu.Lock()
 	delete(h.inflight, key)
 	h.mu.Unlock()
@@ -330,8 +347,14 @@ func (h *Callback) deliverLate(ctx context.Context, in inbound, res result) {
 	case ModeBot:
 		err = h.cfg.Sender.Respond(ctx, in.responseURL, markdownOf(res.reply))
 	case ModeRobot:
+		if res.reply.Private && in.msg.ChatType == teambot.ChatGroup {
+			// The group's webhook would show it to everyone (R14): only an
+			// app message reaches the sender alone.
+			err = h.cfg.Sender.SendApp(ctx, []string{in.msg.UserID}, res.reply.Text)
+			break
+		}
 		var key string
-		if key, err = webhookKey(in.webhookURL); err == nil {
+		if key, err = wecom.WebhookKey(in.webhookURL); err == nil {
 			err = h.cfg.Sender.SendText(ctx, key, res.reply.Text, mentionList(in.msg.UserID, res.reply.Mentions))
 		}
 	case ModeApp:

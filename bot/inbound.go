@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"teambot"
+	"teambot/bot/wecom"
 )
 
 // Mode is one of WeCom's three ways in (PROTOCOL.md §1).
@@ -165,7 +166,7 @@ func robotInbound(m robotXML) inbound {
 			UserName: strings.TrimSpace(m.From.Name), Text: m.Text.Content},
 		msgType: m.MsgType, event: m.Event.EventType, webhookURL: m.WebhookURL,
 	}
-	if key, err := webhookKey(m.WebhookURL); err == nil {
+	if key, err := wecom.WebhookKey(m.WebhookURL); err == nil {
 		in.msg.WebhookKey = key
 	}
 	return in

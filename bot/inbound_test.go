@@ -71,3 +71,25 @@ func TestDecodeRefusesMessagesWithoutSender(t *testing.T) {
 		t.Error("malformed JSON was accepted")
 	}
 }
+
+// Whatever a (correctly signed and encrypted) callback decrypts to, decoding
+// neither panics nor accepts a message without a sender.
+func FuzzDecode(f *testing.F) {
+	for _, mode := range []wecomtest.Mode{wecomtest.ModeBot, wecomtest.ModeRobot, wecomtest.ModeApp} {
+		cb := &wecomtest.Callbacks{Mode: mode}
+		f.Add(string(mode), false, cb.TextMessage(wecomtest.Text{MsgID: "1", ChatID: "g", UserID: "u", Content: "/帮助"}))
+		f.Add(string(mode), false, cb.EventMessage(wecomtest.Event{MsgID: "2", ChatID: "g", EventType: "add_to_chat"}))
+	}
+	f.Add("robot", true, (&wecomtest.Callbacks{Mode: wecomtest.ModeRobot, JSON: true}).TextMessage(wecomtest.Text{MsgID: "3", UserID: "u"}))
+	f.Add("app", false, []byte("<xml><FromUserName>u</FromUserName><MsgType>text</MsgType><Content>&lt;x&gt;</Content></xml>"))
+	f.Fuzz(func(t *testing.T, mode string, jsonFormat bool, plain []byte) {
+		m := Mode(mode)
+		if m != ModeBot && m != ModeRobot && m != ModeApp {
+			return
+		}
+		in, err := decode(m, plain, jsonFormat)
+		if err == nil && in.msgType != "event" && in.msg.UserID == "" {
+			t.Errorf("accepted a %q message without a sender", in.msgType)
+		}
+	})
+}

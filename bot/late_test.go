@@ -71,11 +71,11 @@ func newLate(t *testing.T, mode bot.Mode, receiveID string) *lateSetup {
 			s.results = append(s.results, op+"="+result)
 			s.sleepMu.Unlock()
 		},
-		Sleep: func(_ context.Context, d time.Duration) error {
+		Sleep: func(ctx context.Context, d time.Duration) error {
 			s.sleepMu.Lock()
 			s.slept = append(s.slept, d)
 			s.sleepMu.Unlock()
-			return nil
+			return ctx.Err() // the wait itself is instant, but a dead context still stops it
 		},
 	})
 	cb, err := bot.NewCallback(bot.Config{

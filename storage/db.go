@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -105,13 +106,16 @@ func ParseURL(rawURL string) (Dialect, string, error) {
 		}
 		return Postgres, rawURL, nil
 	}
-	return "", "", fmt.Errorf("database URL %q: want sqlite://PATH or postgres://USER@HOST/DB", Redact(rawURL))
+	return "", "", fmt.Errorf("database URL %s: want sqlite://PATH or postgres://USER@HOST/DB", Redact(rawURL))
 }
 
 // Redact hides the password of a database URL for printing.
 func Redact(rawURL string) string {
 	u, err := url.Parse(rawURL)
-	if err != nil || u.User == nil {
+	if err != nil {
+		return "(unparseable database URL, redacted)"
+	}
+	if u.User == nil {
 		return rawURL
 	}
 	if _, ok := u.User.Password(); ok {
@@ -211,6 +215,29 @@ func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, err
 	var id int64
 	err := sqlx.GetContext(ctx, tx.ext, &id, tx.ext.Rebind(query+" RETURNING id"), args...)
 	return id, mapErr(err)
+}
+
+// savepointName guards the identifiers Savepoint accepts: they are SQL text.
+var savepointName = regexp.MustCompile(`^[a-z_]{1,32}$`)
+
+// Savepoint marks a point of the transaction that RollbackTo can return to,
+// undoing what came after while keeping what came before.
+func (tx *Tx) Savepoint(ctx context.Context, name string) error {
+	if !savepointName.MatchString(name) {
+		return fmt.Errorf("savepoint name %q: want lower-case letters", name)
+	}
+	_, err := tx.ext.ExecContext(ctx, "SAVEPOINT "+name)
+	return err
+}
+
+// RollbackTo undoes everything since the savepoint name; the transaction
+// goes on (on PostgreSQL also after a failed statement).
+func (tx *Tx) RollbackTo(ctx context.Context, name string) error {
+	if !savepointName.MatchString(name) {
+		return fmt.Errorf("savepoint name %q: want lower-case letters", name)
+	}
+	_, err := tx.ext.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name)
+	return err
 }
 
 // utc is how times go into the database: UTC, to the microsecond.

@@ -32,6 +32,12 @@ func (l *limiter) reserve(key string, now time.Time) (time.Time, time.Duration) 
 		gone++
 	}
 	times = times[gone:]
+	if len(times) == 0 {
+		delete(l.sends, key) // idle robots do not accumulate
+	}
+	if len(l.sends) > 4096 {
+		l.prune(now)
+	}
 	slot := now
 	if len(times) >= webhookLimit {
 		// the oldest of the last webhookLimit sends must have left the window
@@ -41,6 +47,16 @@ func (l *limiter) reserve(key string, now time.Time) (time.Time, time.Duration) 
 	}
 	l.sends[key] = append(times, slot)
 	return slot, slot.Sub(now)
+}
+
+// prune forgets every key with no send in the window, so the map is bounded
+// by the robots active in the last minute.
+func (l *limiter) prune(now time.Time) {
+	for k, times := range l.sends {
+		if len(times) == 0 || !times[len(times)-1].After(now.Add(-webhookWindow)) {
+			delete(l.sends, k)
+		}
+	}
 }
 
 // cancel gives back a slot that was reserved but not used.
