@@ -29,7 +29,10 @@ type Config struct {
 	TimeZone string           // IANA zone of new teams
 	BotNames []string         // the bot's display names, stripped from the front of a message
 	Sealer   Sealer           // seals webhook keys for storage; nil: push keys are not kept
-	Log      *slog.Logger
+	// DirectMessages says one member can be messaged privately (the app is
+	// configured): digests with report texts then go to the supervisor alone.
+	DirectMessages bool
+	Log            *slog.Logger
 
 	// Observe, when set, is told each command's name ("unknown" for none)
 	// and outcome ("ok", "invalid", "not_found", "forbidden", "conflict",
@@ -120,33 +123,54 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	inv := teambot.Invocation{Message: msg, Word: p.Word, Args: p.Args, Rest: p.Rest}
 
 	var reply teambot.Reply
+	var refusal error // a user-facing error: its writes are undone, the message stays handled
 	command := "unknown"
 	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
 		r, err := e.newRequest(ctx, tx, inv)
 		if err != nil {
 			return err
 		}
-		if r.Command, err = e.route(r); err != nil {
+		if err := tx.Savepoint(ctx, "command"); err != nil {
 			return err
 		}
-		command = r.Command.Name
-		if err := r.authorize(ctx, r.Command); err != nil {
-			return err
+		reply, err = e.run(ctx, r)
+		if r.Command != nil {
+			command = r.Command.Name
 		}
-		reply, err = r.Command.Handler(ctx, r)
+		if err != nil && teambot.KindOf(err) != teambot.KindInternal {
+			refusal = err
+			return tx.RollbackTo(ctx, "command")
+		}
 		return err
 	})
 	if errors.Is(err, teambot.ErrAlreadyHandled) {
 		return teambot.Reply{}, err
 	}
+	if err == nil {
+		err = refusal
+	}
 	e.observe(command, err)
 	if err != nil {
-		return e.errorReply(inv, err), nil
+		reply = e.errorReply(inv, err)
 	}
 	if msg.Single() {
 		reply.Private = true
 	}
 	return reply, nil
+}
+
+// run routes the request to its command, checks the caller may use it and
+// runs the handler.
+func (e *Engine) run(ctx context.Context, r *Request) (teambot.Reply, error) {
+	c, err := e.route(r)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	r.Command = c
+	if err := r.authorize(ctx, c); err != nil {
+		return teambot.Reply{}, err
+	}
+	return c.Handler(ctx, r)
 }
 
 // newRequest records the message as handled, then loads (or, on a group's
@@ -160,22 +184,17 @@ func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) 
 	if inv.Single() {
 		return r, r.loadSingleChatTeam(ctx)
 	}
-	team, err := tx.TeamByChat(ctx, inv.ChatID)
-	switch {
-	case errors.Is(err, teambot.ErrNotFound):
-		// R1: a team is one group chat, created on first contact.
-		team = teambot.Team{ChatID: inv.ChatID, TimeZone: e.cfg.TimeZone, CreatedAt: r.Now}
-		if err := tx.CreateTeam(ctx, &team); err != nil {
-			return nil, err
-		}
-		r.Team = &team
+	// R1: a team is one group chat, created on first contact.
+	team := teambot.Team{ChatID: inv.ChatID, TimeZone: e.cfg.TimeZone, CreatedAt: r.Now}
+	created, err := tx.EnsureTeam(ctx, &team)
+	if err != nil {
+		return nil, err
+	}
+	r.Team = &team
+	if created {
 		if err := r.Audit(ctx, "team.create", inv.ChatID, "群里第一次联系机器人时建立团队"); err != nil {
 			return nil, err
 		}
-	case err != nil:
-		return nil, err
-	default:
-		r.Team = &team
 	}
 	if err := r.notePushKey(ctx); err != nil {
 		return nil, err
@@ -381,9 +400,18 @@ func (e *Engine) route(r *Request) (*Command, error) {
 
 func (e *Engine) unknownCommand(r *Request, word string) error {
 	if c, ok := e.registry.Suggest(word, r.permits); ok {
-		return teambot.Invalid("没有「%s」这个命令。你是不是想用 /%s（%s）？用法：%s", word, c.Chinese, c.Name, c.UsageLine())
+		return teambot.Invalid("没有「%s」这个命令。你是不是想用 /%s（%s）？用法：%s", clip(word), c.Chinese, c.Name, c.UsageLine())
 	}
-	return teambot.Invalid("没有「%s」这个命令。发送 /帮助 查看可用的命令。", word)
+	return teambot.Invalid("没有「%s」这个命令。发送 /帮助 查看可用的命令。", clip(word))
+}
+
+// clip shortens what a user wrote for quoting it back.
+func clip(s string) string {
+	const max = 20
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return s
 }
 
 // permits reports whether the caller may run c (c.Who against the caller).

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"teambot"
 )
@@ -82,6 +83,10 @@ func (r *Registry) Commands() []*Command { return r.commands }
 // close enough to be a likely typo. Only commands visible passes are offered.
 func (r *Registry) Suggest(word string, visible func(*Command) bool) (*Command, bool) {
 	word = strings.ToLower(word)
+	n := utf8.RuneCountInString(word)
+	if n > maxSuggestRunes {
+		return nil, false // no command word is that long: not a typo
+	}
 	var best *Command
 	bestDist := 0
 	for _, c := range r.commands {
@@ -89,6 +94,9 @@ func (r *Registry) Suggest(word string, visible func(*Command) bool) (*Command, 
 			continue
 		}
 		for _, w := range c.words() {
+			if diff := n - utf8.RuneCountInString(w); diff > maxTypos(w) || -diff > maxTypos(w) {
+				continue
+			}
 			d := editDistance(word, w)
 			if d > maxTypos(w) {
 				continue
@@ -100,6 +108,10 @@ func (r *Registry) Suggest(word string, visible func(*Command) bool) (*Command, 
 	}
 	return best, best != nil
 }
+
+// maxSuggestRunes bounds the words Suggest compares, so a long unknown word
+// costs nothing.
+const maxSuggestRunes = 24
 
 // maxTypos is how many edits still count as a typo of w: none for a
 // one-character word, one for short words (two Chinese characters are a

@@ -11,6 +11,7 @@ import (
 // *storage.Tx satisfies it; the commands package never imports storage.
 type Tx interface {
 	CreateTeam(ctx context.Context, t *teambot.Team) error
+	EnsureTeam(ctx context.Context, t *teambot.Team) (created bool, err error)
 	TeamByChat(ctx context.Context, chatID string) (teambot.Team, error)
 	SetTerm(ctx context.Context, teamID int64, start, end teambot.Date) error
 
@@ -27,8 +28,24 @@ type Tx interface {
 	SetMemberRoles(ctx context.Context, teamID, memberID int64, roles []teambot.Role) error
 	SetSupervisor(ctx context.Context, teamID, memberID int64) error
 
+	SubmitReport(ctx context.Context, r *teambot.Report) error
+	CurrentReports(ctx context.Context, teamID int64, week teambot.Week) ([]teambot.Report, error)
+	ReportHistory(ctx context.Context, teamID, memberID int64, from, to teambot.Week) ([]teambot.Report, error)
+	CloseWeek(ctx context.Context, c teambot.WeekClosure) error
+	WeekClosed(ctx context.Context, teamID int64, week teambot.Week) (teambot.WeekClosure, bool, error)
+	ReportDeadline(ctx context.Context, teamID int64) (teambot.WeeklyDeadline, error)
+	SetReportDeadline(ctx context.Context, teamID int64, d teambot.WeeklyDeadline) error
+
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	MarkProcessed(ctx context.Context, source, msgID string, at time.Time) (first bool, err error)
+	Savepoint(ctx context.Context, name string) error
+
+	TeamJobs(ctx context.Context, teamID int64) ([]teambot.Job, error)
+	SetJob(ctx context.Context, j teambot.Job, now time.Time) error
+	TeamDays(ctx context.Context, teamID int64) ([]teambot.DayOverride, error)
+	SetTeamDay(ctx context.Context, teamID int64, d teambot.DayOverride) error
+	RemoveTeamDay(ctx context.Context, teamID int64, day teambot.Date) error
+	RollbackTo(ctx context.Context, name string) error
 }
 
 // Sealer encrypts secrets the records must keep, such as a team's webhook

@@ -328,7 +328,8 @@ func term(ctx context.Context, r *Request) (teambot.Reply, error) {
 		case r.Team.TermStart.IsZero():
 			return teambot.Reply{Text: fmt.Sprintf("主管：%s，任期未设置。主管可发送 /任期 开始日期 设置。", sup.Name)}, nil
 		}
-		days := int(r.Team.TermEnd.In(r.Location()).Sub(r.Today().In(r.Location())).Hours() / 24)
+		days := int(r.Team.TermEnd.In(time.UTC).Sub(r.Today().In(time.UTC)).Hours() / 24) // dates, not clocks: no DST
+
 		left := fmt.Sprintf("还剩 %d 天", days)
 		if days < 0 {
 			left = fmt.Sprintf("已经结束 %d 天，请重新选任主管或设置任期", -days)

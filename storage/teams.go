@@ -45,6 +45,24 @@ func (tx *Tx) CreateTeam(ctx context.Context, t *teambot.Team) error {
 	return nil
 }
 
+// EnsureTeam loads the team of t.ChatID into t, creating it from t when the
+// chat has none. Concurrent first contacts of one chat get the same team:
+// the losing insert does nothing and reads the winner's row. It reports
+// whether this call created the team.
+func (tx *Tx) EnsureTeam(ctx context.Context, t *teambot.Team) (created bool, err error) {
+	n, err := tx.exec(ctx, `INSERT INTO teams (chat_id, name, time_zone, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (chat_id) DO NOTHING`, t.ChatID, t.Name, t.TimeZone, utc(t.CreatedAt))
+	if err != nil {
+		return false, fmt.Errorf("ensure team of chat %q: %w", t.ChatID, err)
+	}
+	team, err := tx.TeamByChat(ctx, t.ChatID)
+	if err != nil {
+		return false, err
+	}
+	*t = team
+	return n == 1, nil
+}
+
 // TeamByChat finds the team of a chat; none is teambot.ErrNotFound.
 func (tx *Tx) TeamByChat(ctx context.Context, chatID string) (teambot.Team, error) {
 	var r teamRow
