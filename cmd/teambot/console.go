@@ -9,14 +9,17 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"teambot"
+	"teambot/scheduler"
 )
 
-const consoleHelp = `控制台：每行是一条群消息，回复打印在下面。
+const consoleHelp = `控制台：每行是一条群消息，回复打印在下面；到点的提醒也会打印出来。
   :as USERID     换一个人说话（当前：%s）
   :chat CHATID   换一个群（当前：%s）
+  :time 2026-11-30T09:00   把控制台的时钟拨到这个时刻（%s 时间），看提醒按时发出；:time now 回到真实时间
   :quit          退出（或输入结束）
 发送 /帮助 查看机器人的命令。
 `
@@ -36,15 +39,17 @@ func runConsole(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	// Warnings only: the console's own output is the chat.
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := openApp(ctx, getenv, log, time.Now)
+	clock := &consoleClock{}
+	a, err := openApp(ctx, getenv, log, clock.Now, true)
 	if err != nil {
 		return err
 	}
 	defer a.db.Close()
 
-	c := &console{app: a, user: *as, chat: *chat, out: stdout, interactive: isTerminal(stdin)}
+	c := &console{app: a, user: *as, chat: *chat, out: stdout, interactive: isTerminal(stdin), clock: clock}
+	c.sched = a.newScheduler(clock.Now, printer{out: stdout})
 	if c.interactive {
-		fmt.Fprintf(stdout, consoleHelp, c.user, c.chat)
+		c.help()
 	}
 	return c.loop(ctx, stdin)
 }
@@ -55,6 +60,51 @@ type console struct {
 	out         io.Writer
 	interactive bool
 	seq         int
+	clock       *consoleClock
+	sched       *scheduler.Scheduler
+}
+
+func (c *console) help() {
+	fmt.Fprintf(c.out, consoleHelp, c.user, c.chat, c.cfg.TimeZone)
+}
+
+// consoleClock is real time until :time sets it; then it stays where it was
+// set until the next :time.
+type consoleClock struct {
+	mu  sync.Mutex
+	set time.Time
+}
+
+func (k *consoleClock) Now() time.Time {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.set.IsZero() {
+		return time.Now()
+	}
+	return k.set
+}
+
+func (k *consoleClock) Set(t time.Time) {
+	k.mu.Lock()
+	k.set = t
+	k.mu.Unlock()
+}
+
+// printer shows the outbox's messages in the console instead of sending
+// them to WeCom.
+type printer struct{ out io.Writer }
+
+func (p printer) Deliver(_ context.Context, team teambot.Team, m teambot.Outgoing) error {
+	if m.Channel == teambot.ToUsers {
+		fmt.Fprintf(p.out, "【私信 → %s】%s\n", strings.Join(m.Users, "、"), m.Text)
+		return nil
+	}
+	mentions := ""
+	if len(m.Mentions) > 0 {
+		mentions = "（@" + strings.Join(m.Mentions, " @") + "）"
+	}
+	fmt.Fprintf(p.out, "【群 %s】%s%s\n", team.ChatID, m.Text, mentions)
+	return nil
 }
 
 func (c *console) loop(ctx context.Context, stdin io.Reader) error {
@@ -77,6 +127,7 @@ func (c *console) loop(ctx context.Context, stdin io.Reader) error {
 		default:
 			c.say(ctx, line)
 		}
+		c.tick(ctx)
 	}
 	if err := in.Err(); err != nil {
 		return fmt.Errorf("read input: %w", err)
@@ -110,20 +161,47 @@ func (c *console) meta(line string) (quit bool) {
 		if c.interactive {
 			fmt.Fprintf(c.out, "（现在是 %s 在 %s 里说话）\n", c.user, c.chat)
 		}
+	case ":time":
+		c.setTime(arg)
 	case ":help":
-		fmt.Fprintf(c.out, consoleHelp, c.user, c.chat)
+		c.help()
 	default:
 		fmt.Fprintf(c.out, "（不认识的控制台命令 %s，输入 :help 查看）\n", cmd)
 	}
 	return false
 }
 
+// setTime moves the console's clock: :time 2026-11-30T09:00 (in the
+// default time zone), :time now, or :time alone to show it.
+func (c *console) setTime(arg string) {
+	switch arg {
+	case "":
+	case "now":
+		c.clock.Set(time.Time{})
+	default:
+		loc, _ := time.LoadLocation(c.cfg.TimeZone) // validated by loadConfig
+		t, err := time.ParseInLocation("2006-01-02T15:04", strings.Replace(arg, " ", "T", 1), loc)
+		if err != nil {
+			fmt.Fprintf(c.out, "（用法：:time 2026-11-30T09:00，%s 时间）\n", c.cfg.TimeZone)
+			return
+		}
+		c.clock.Set(t)
+	}
+	loc, _ := time.LoadLocation(c.cfg.TimeZone)
+	now := c.clock.Now().In(loc)
+	fmt.Fprintf(c.out, "（现在是 %s %s）\n", now.Format("2006-01-02 15:04"), []string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}[now.Weekday()])
+}
+
+// tick runs the scheduler once at the console's time: due reminders are
+// claimed, then the outbox (the next job of the same tick) prints them.
+func (c *console) tick(ctx context.Context) { c.sched.Tick(ctx) }
+
 // say sends one message from the current speaker and prints the reply.
 func (c *console) say(ctx context.Context, text string) {
 	c.seq++
 	msg := teambot.Message{
 		ID:     "console-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(c.seq),
-		ChatID: c.chat, UserID: c.user, Text: text, At: time.Now(),
+		ChatID: c.chat, UserID: c.user, Text: text, At: c.clock.Now(),
 	}
 	reply, err := c.engine.Handle(ctx, msg)
 	if err != nil { // only ErrAlreadyHandled, which console ids never are

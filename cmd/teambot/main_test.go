@@ -258,3 +258,42 @@ func waitForAddr(t *testing.T, log *syncBuffer, done <-chan error) string {
 	t.Fatalf("serve did not report its address:\n%s", log.String())
 	return ""
 }
+
+// A week in the console: :time steps from Monday 08:59 to the next Monday
+// 09:31 with two members submitting. The Monday reminder, the Friday nag
+// naming only the member still missing, and the Monday digest appear as
+// they fire, each once.
+func TestConsoleWeek(t *testing.T) {
+	script := strings.Join([]string{
+		":time 2026-11-30T08:50",
+		":as wangfang", "/join 王芳", ":as zhangsan", "/加入 张三 文案", ":as lisi", "/加入 李四 美工",
+		":as zhaoliu", "/加入 赵六 技术", ":as boss", "/主管 @王芳",
+		":time 2026-11-30T08:59", ":time 2026-11-30T09:00", ":time 2026-11-30T09:05",
+		":time 2026-12-02T10:00", ":as zhangsan", "/周报 完成了公众号三篇推文",
+		":time 2026-12-03T11:00", ":as zhaoliu", "/周报 修好了小程序的支付",
+		":time 2026-12-04T15:00", ":time 2026-12-04T15:30",
+		":time 2026-12-07T09:31",
+	}, "\n")
+	out := consoleRun(t, env("TEAMBOT_ADMINS", "boss", "TEAMBOT_DATABASE_URL", storagetest.SQLiteURL(t)), script)
+
+	open := "【群 console】【周报提醒】本周 2026-W49（11月30日–12月6日）的周报开始提交"
+	nag := "【群 console】【周报催交】本周 2026-W49（11月30日–12月6日）还有 1 人没交周报：李四。"
+	digest := "【私信 → wangfang】【周报汇总】上周 2026-W49（11月30日–12月6日）"
+	for _, want := range []string{open, nag, digest} {
+		if n := strings.Count(out, want); n != 1 {
+			t.Errorf("%q appears %d times, want once; console:\n%s", want, n, out)
+		}
+	}
+	if !strings.Contains(out, nag+"截止 12月4日 周五 18:00，请尽快 @我 发送 /周报 内容 提交。（@lisi）") {
+		t.Errorf("the nag must @mention only 李四:\n%s", out)
+	}
+	// Each appears after the clock reached its time.
+	if strings.Index(out, "（现在是 2026-11-30 09:00 周一）") > strings.Index(out, open) ||
+		strings.Index(out, "（现在是 2026-12-04 15:00 周五）") > strings.Index(out, nag) ||
+		strings.Index(out, "（现在是 2026-12-07 09:31 周一）") > strings.Index(out, digest) {
+		t.Errorf("a reminder appeared before its time:\n%s", out)
+	}
+	if !strings.Contains(out, "· 张三（12月2日 周三 10:00）：完成了公众号三篇推文") || !strings.Contains(out, "未交：李四") {
+		t.Errorf("the digest lacks the reports or the missing member:\n%s", out)
+	}
+}

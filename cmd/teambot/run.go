@@ -23,6 +23,7 @@ commands:
   console   simulate a group chat on the embedded database (no WeCom needed)
   serve     answer WeCom callbacks, run the scheduler, serve /healthz, /readyz and /metrics
   migrate   apply database migrations and exit
+  export    write records for spreadsheets: export reports --team CHATID --from 2026-W40 --to 2026-W48 [--format csv|json]
 
 Configuration comes from the environment (TEAMBOT_DATABASE_URL, TEAMBOT_ADMINS,
 TEAMBOT_TIMEZONE, WECOM_*); see README.md. Run 'teambot COMMAND -h' for flags.
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServe(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -62,12 +65,23 @@ type app struct {
 	wecom      *wecom.Client
 	metrics    *metrics.Registry
 	botMetrics *bot.Metrics
+	sends      *metrics.Counter
+	sealer     *bot.KeySealer // nil when no EncodingAESKey is configured
 	log        *slog.Logger
+}
+
+// observeSend counts a call to WeCom by operation and errcode.
+func (a *app) observeSend(op, result string) { a.sends.Inc(op, result) }
+
+// agentID is the app's numeric AgentId (validated by loadConfig), or 0.
+func (a *app) agentID() int64 {
+	id, _ := strconv.ParseInt(a.cfg.AppAgentID, 10, 64)
+	return id
 }
 
 // openApp validates the configuration, opens (and migrates) the database and
 // builds the engine. now is the clock everything below reads.
-func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, now func() time.Time) (*app, error) {
+func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, now func() time.Time, console bool) (*app, error) {
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return nil, err
@@ -87,24 +101,24 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 		BotNames: cfg.BotNames,
 		Log:      log,
 		Observe:  func(command, outcome string) { commandsRun.Inc(command, outcome) },
+		// Private messages need the app; the console prints them.
+		DirectMessages: (cfg.AppAgentID != "" && cfg.AppSecret != "") || console,
 	}
 	if secret := cfg.sealingSecret(); secret != "" {
-		sealer, err := bot.NewKeySealer(secret)
-		if err != nil {
+		if a.sealer, err = bot.NewKeySealer(secret); err != nil {
 			db.Close()
 			return nil, err
 		}
-		ccfg.Sealer = sealer
+		ccfg.Sealer = a.sealer
 	}
 	if a.engine, err = commands.New(ccfg); err != nil {
 		db.Close()
 		return nil, err
 	}
-	agentID, _ := strconv.ParseInt(cfg.AppAgentID, 10, 64) // validated by loadConfig
-	sends := a.metrics.Counter("teambot_wecom_sends_total", "Calls to WeCom by operation and errcode (\"error\": no errcode).", "op", "errcode")
+	a.sends = a.metrics.Counter("teambot_wecom_sends_total", "Calls to WeCom by operation and errcode (\"error\": no errcode).", "op", "errcode")
 	a.wecom = wecom.New(wecom.Config{
-		APIBase: cfg.APIBase, CorpID: cfg.CorpID, AppSecret: cfg.AppSecret, AgentID: agentID, Now: now, Log: log,
-		Observe: func(op, result string) { sends.Inc(op, result) },
+		APIBase: cfg.APIBase, CorpID: cfg.CorpID, AppSecret: cfg.AppSecret, AgentID: a.agentID(), Now: now, Log: log,
+		Observe: a.observeSend,
 	})
 	return a, nil
 }

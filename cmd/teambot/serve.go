@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"teambot/bot"
-	"teambot/scheduler"
-	"teambot/storage"
 )
 
 // processedRetention is how long message ids are kept to recognize WeCom's
@@ -29,7 +27,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	a, err := openApp(ctx, getenv, log, time.Now)
+	a, err := openApp(ctx, getenv, log, time.Now, false)
 	if err != nil {
 		return err
 	}
@@ -47,7 +45,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 
-	sched := &scheduler.Scheduler{Every: 15 * time.Second, Now: time.Now, Log: log, Jobs: a.jobs()}
+	sched := a.newScheduler(time.Now, a.wecomPusher(time.Now))
 
 	ln, err := net.Listen("tcp", a.cfg.Listen)
 	if err != nil {
@@ -114,6 +112,9 @@ func (a *app) mountCallbacks(mux *http.ServeMux) ([]*bot.Callback, error) {
 		mux.Handle(ep.path, cb)
 		mounted = append(mounted, cb)
 		a.log.Info("WeCom endpoint mounted", "path", ep.path, "mode", ep.mode)
+		if ep.mode == bot.ModeApp && a.cfg.AppSecret == "" {
+			a.log.Warn("the app endpoint cannot answer late: set WECOM_APP_AGENT_ID and WECOM_APP_SECRET for app messages; commands slower than 3 s will go unanswered")
+		}
 	}
 	return mounted, nil
 }
@@ -146,34 +147,4 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	io.WriteString(w, "ready\n")
-}
-
-// jobs are the scheduler's timed work.
-func (a *app) jobs() []scheduler.Job {
-	return []scheduler.Job{&pruneJob{app: a}}
-}
-
-// pruneJob forgets message ids older than processedRetention, once an hour.
-type pruneJob struct {
-	app  *app
-	last time.Time
-}
-
-func (j *pruneJob) Name() string { return "prune-processed-messages" }
-
-func (j *pruneJob) Run(ctx context.Context, now time.Time) error {
-	if !j.last.IsZero() && now.Sub(j.last) < time.Hour {
-		return nil
-	}
-	err := j.app.db.Update(ctx, func(tx *storage.Tx) error {
-		n, err := tx.PruneProcessed(ctx, now.Add(-processedRetention))
-		if n > 0 {
-			j.app.log.Info("pruned processed message ids", "count", n)
-		}
-		return err
-	})
-	if err == nil {
-		j.last = now
-	}
-	return err
 }

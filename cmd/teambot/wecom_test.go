@@ -195,6 +195,18 @@ func TestConversationThroughEveryEndpoint(t *testing.T) {
 	if got := app.send(app.cb.ImageMessage(wecomtest.Text{MsgID: "img-1", UserID: "zhaoliu"})); !strings.Contains(got, "我只看得懂文字命令") {
 		t.Errorf("image message: %q", got)
 	}
+	twice := app.message("4242", "zhaoliu", "", "/帮助")
+	if first, again := app.send(twice), app.send(twice); !strings.Contains(first, "/团队（team）") || again != "" {
+		t.Errorf("app callback sent twice: %q then %q, want the help once", first, again)
+	}
+
+	// Events arrive as encrypted callbacks too: the robot added to a new
+	// group welcomes it.
+	welcome := robot.send(robot.cb.EventMessage(wecomtest.Event{MsgID: "ev-1", ChatID: "group-new", UserID: "boss",
+		EventType: "add_to_chat", WebhookURL: fake.URL + "/cgi-bin/webhook/send?key=KEY-new"}))
+	if !strings.Contains(welcome, "/加入 你的名字") || !strings.Contains(welcome, "/主管 @名字") {
+		t.Errorf("welcome on add_to_chat: %q", welcome)
+	}
 
 	// Nothing went out on its own: every answer was passive.
 	if calls := fake.Calls(); len(calls) != 0 {

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"teambot"
+	"teambot/bot"
+	"teambot/bot/wecom"
+	"teambot/scheduler"
+	"teambot/storage"
+)
+
+// tickEvery is how often the scheduler looks for due work.
+const tickEvery = 15 * time.Second
+
+// newScheduler assembles the timed work of a process: reminders claimed
+// once per firing, the outbox delivered through deliverer, and pruning of
+// old message ids.
+func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) *scheduler.Scheduler {
+	store := scheduler.StoreOf(a.db.Update)
+	var defs []scheduler.JobDef
+	for _, rm := range a.engine.Reminders() {
+		defs = append(defs, scheduler.JobDef{
+			Name: rm.Name, Spec: rm.Spec, Workdays: true,
+			Compose: func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+				return rm.Compose(a.engine, ctx, f)
+			},
+		})
+	}
+	return &scheduler.Scheduler{
+		Every: tickEvery,
+		Now:   now,
+		Log:   a.log,
+		Jobs: []scheduler.Job{
+			&scheduler.Reminders{Store: store, Jobs: defs, Admins: a.cfg.Admins, Skipped: a.engine.SkippedNote, Log: a.log},
+			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log},
+			&pruneJob{app: a},
+		},
+	}
+}
+
+// wecomPusher delivers the outbox through WeCom. Its client defers long
+// waits (45009's minute, the 20-a-minute limit) to the outbox instead of
+// holding the sender, so one slow robot never delays the others.
+func (a *app) wecomPusher(now func() time.Time) *bot.Pusher {
+	client := wecom.New(wecom.Config{
+		APIBase: a.cfg.APIBase, CorpID: a.cfg.CorpID, AppSecret: a.cfg.AppSecret, AgentID: a.agentID(),
+		Now: now, Log: a.log, Observe: a.observeSend,
+		Sleep: func(ctx context.Context, d time.Duration) error {
+			if d > 5*time.Second {
+				return &teambot.RetryAfterError{Wait: d, Err: errors.New("WeCom asked to wait")}
+			}
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-t.C:
+				return nil
+			}
+		},
+	})
+	p := &bot.Pusher{Client: client}
+	if a.sealer != nil {
+		p.Open = a.sealer.Open
+	}
+	if a.cfg.WebhookURL != "" {
+		p.DefaultKey, _ = wecom.WebhookKey(a.cfg.WebhookURL) // validated by loadConfig
+	}
+	return p
+}
+
+// pruneJob forgets message ids older than processedRetention, once an hour.
+type pruneJob struct {
+	app  *app
+	last time.Time
+}
+
+func (j *pruneJob) Name() string { return "prune-processed-messages" }
+
+func (j *pruneJob) Run(ctx context.Context, now time.Time) error {
+	if !j.last.IsZero() && now.Sub(j.last) < time.Hour {
+		return nil
+	}
+	err := j.app.db.Update(ctx, func(tx *storage.Tx) error {
+		n, err := tx.PruneProcessed(ctx, now.Add(-processedRetention))
+		if n > 0 {
+			j.app.log.Info("pruned processed message ids", "count", n)
+		}
+		return err
+	})
+	if err == nil {
+		j.last = now
+	}
+	return err
+}

@@ -1,0 +1,144 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"teambot"
+	"teambot/calendar"
+)
+
+// maxHolidayRange bounds one /假期 添加 range.
+const maxHolidayRange = 31
+
+// holiday shows the team's days off and workdays; the supervisor adds and
+// removes the team's own: /假期 [列表 | 添加 日期 [日期] 休息|上班 说明 | 删除 日期].
+func holiday(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if err := r.needTeam(); err != nil {
+		return teambot.Reply{}, err
+	}
+	sub := ""
+	if len(r.Args) > 0 {
+		sub = strings.ToLower(r.Args[0].Text)
+	}
+	switch sub {
+	case "", "列表", "list":
+		return holidayList(ctx, r)
+	case "添加", "add", "删除", "remove":
+		if !r.Caller.IsSupervisor() {
+			return teambot.Reply{}, teambot.Forbidden("设置团队假期只有主管可以%s；发送 /假期 查看。", r.supervisorHint(ctx))
+		}
+		if sub == "添加" || sub == "add" {
+			return holidayAdd(ctx, r, r.Args[1:])
+		}
+		return holidayRemove(ctx, r, r.Args[1:])
+	}
+	return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("不认识「%s」。", r.Args[0].Text))
+}
+
+// holidayList shows the next 60 days that are not ordinary: statutory
+// holidays, adjusted workdays and the team's own days.
+func holidayList(ctx context.Context, r *Request) (teambot.Reply, error) {
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	today := r.Today()
+	var b strings.Builder
+	b.WriteString("接下来 60 天的假期和调休：\n")
+	n := 0
+	for i := range 60 {
+		d := today.AddDate(0, 0, i)
+		why := cal.Why(d)
+		if why == "" {
+			continue
+		}
+		state := "休息"
+		if cal.Workday(d) {
+			state = "上班"
+		}
+		fmt.Fprintf(&b, "%s（%s）%s：%s\n", d, weekdayCN(d), state, why)
+		n++
+	}
+	if n == 0 {
+		b.WriteString("（没有，按周一到周五上班）\n")
+	}
+	if !calendar.HasData(today.Year) || !calendar.HasData(today.AddDate(0, 0, 60).Year) {
+		b.WriteString("注意：节假日日历缺少部分年份的数据，这段时间只按周末和团队自己的假期计算。\n")
+	}
+	b.WriteString("提醒遇到休息日会顺延到本周下一个工作日。主管可用 /假期 添加 2026-12-31 休息 团建。")
+	return teambot.Reply{Text: b.String()}, nil
+}
+
+// holidayAdd records the team's own day off or workday, for one day or a
+// range.
+func holidayAdd(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
+	if len(args) < 2 {
+		return teambot.Reply{}, usageError(r.Command, "请写上日期和「休息」或「上班」。")
+	}
+	from, err := parseDateArg(args[0].Text)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	to, rest := from, args[1:]
+	if d, err := parseDateArg(rest[0].Text); err == nil {
+		to, rest = d, rest[1:]
+	}
+	if to.Before(from) || from.AddDate(0, 0, maxHolidayRange-1).Before(to) {
+		return teambot.Reply{}, teambot.Invalid("日期范围 %s 至 %s 不对：结束不能早于开始，一次最多 %d 天。", from, to, maxHolidayRange)
+	}
+	if len(rest) == 0 || (rest[0].Text != "休息" && rest[0].Text != "上班") {
+		return teambot.Reply{}, teambot.Invalid("请写明这天「休息」还是「上班」，例如 /假期 添加 2026-12-31 休息 团建。")
+	}
+	off := rest[0].Text == "休息"
+	note := argsText(rest[1:])
+	for d := from; !to.Before(d); d = d.AddDate(0, 0, 1) {
+		if err := r.Tx.SetTeamDay(ctx, r.Team.ID, teambot.DayOverride{Date: d, Off: off, Note: note}); err != nil {
+			return teambot.Reply{}, err
+		}
+	}
+	span := fmt.Sprintf("%s（%s）", from, weekdayCN(from))
+	if to != from {
+		span += fmt.Sprintf("至 %s（%s）", to, weekdayCN(to))
+	}
+	if err := r.Audit(ctx, "holiday.add", r.Team.ChatID, span+" "+rest[0].Text+" "+note); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("已记下：%s 团队%s%s。提醒会按新的安排顺延。", span, rest[0].Text, noteSuffix(note))}, nil
+}
+
+func holidayRemove(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
+	if len(args) != 1 {
+		return teambot.Reply{}, usageError(r.Command, "请写上一个要删除的日期。")
+	}
+	d, err := parseDateArg(args[0].Text)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Tx.RemoveTeamDay(ctx, r.Team.ID, d); err != nil {
+		if teambot.KindOf(err) == teambot.KindNotFound {
+			return teambot.Reply{}, teambot.NotFound("%s 没有团队自己设置的假期或上班安排（法定假日不能删除）。", d)
+		}
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "holiday.remove", r.Team.ChatID, d.String()); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("已删除 %s（%s）的团队安排，这天恢复按法定日历。", d, weekdayCN(d))}, nil
+}
+
+func argsText(args []teambot.Arg) string {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = a.Text
+	}
+	return strings.Join(parts, " ")
+}
+
+func noteSuffix(note string) string {
+	if note == "" {
+		return ""
+	}
+	return "（" + note + "）"
+}

@@ -1,0 +1,300 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"teambot"
+	"teambot/calendar"
+)
+
+// remind lists the team's reminders; the supervisor also sets, switches and
+// tests them: /提醒 [列表 | 设置 名称 时间 | 关闭 名称 | 开启 名称 | 测试 名称].
+func remind(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if err := r.needTeam(); err != nil {
+		return teambot.Reply{}, err
+	}
+	sub := ""
+	if len(r.Args) > 0 {
+		sub = strings.ToLower(r.Args[0].Text)
+	}
+	switch sub {
+	case "", "列表", "list":
+		return remindList(ctx, r)
+	}
+	if !r.Caller.IsSupervisor() {
+		return teambot.Reply{}, teambot.Forbidden("修改或测试提醒只有主管可以%s；发送 /提醒 查看提醒。", r.supervisorHint(ctx))
+	}
+	if len(r.Args) < 2 {
+		return teambot.Reply{}, usageError(r.Command, "请写上提醒的名称。")
+	}
+	rm, ok := reminderNamed(r.Args[1].Text)
+	if !ok {
+		return teambot.Reply{}, teambot.Invalid("没有「%s」这个提醒。可选：%s。", r.Args[1].Text, reminderNames())
+	}
+	switch sub {
+	case "设置", "set":
+		return remindSet(ctx, r, rm, r.Args[2:])
+	case "关闭", "off":
+		return remindSwitch(ctx, r, rm, false)
+	case "开启", "on":
+		return remindSwitch(ctx, r, rm, true)
+	case "测试", "test":
+		return remindTest(ctx, r, rm)
+	}
+	return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("不认识「%s」。", r.Args[0].Text))
+}
+
+func reminderNames() string {
+	var names []string
+	for _, rm := range reminders() {
+		names = append(names, rm.Chinese)
+	}
+	return strings.Join(names, "、")
+}
+
+// teamJobs is each reminder with the team's stored spec and switch, or the
+// defaults before the scheduler has stored them.
+func (r *Request) teamJobs(ctx context.Context) ([]Reminder, map[string]teambot.Job, error) {
+	stored, err := r.Tx.TeamJobs(ctx, r.Team.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	jobs := map[string]teambot.Job{}
+	for _, rm := range reminders() {
+		jobs[rm.Name] = teambot.Job{TeamID: r.Team.ID, Name: rm.Name, Spec: rm.Spec, Enabled: true}
+	}
+	for _, j := range stored {
+		if _, known := jobs[j.Name]; known {
+			jobs[j.Name] = j
+		}
+	}
+	return reminders(), jobs, nil
+}
+
+func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
+	list, jobs, err := r.teamJobs(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "本团队的提醒（时区 %s）：\n", r.Team.TimeZone)
+	for _, rm := range list {
+		j := jobs[rm.Name]
+		state := "关闭"
+		if j.Enabled {
+			state = "开启，下次 " + r.nextFiring(j.Spec, cal)
+		}
+		fmt.Fprintf(&b, "%s：%s · %s — %s\n", rm.Chinese, describeSpec(j.Spec), state, rm.Summary)
+	}
+	b.WriteString("主管可用：/提醒 设置 周报提醒 周一 10:00 · /提醒 关闭 周报催交 · /提醒 开启 周报催交 · /提醒 测试 周报汇总")
+	return teambot.Reply{Text: b.String()}, nil
+}
+
+func remindSet(ctx context.Context, r *Request, rm Reminder, args []teambot.Arg) (teambot.Reply, error) {
+	spec, err := parseSpec(args)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	_, jobs, err := r.teamJobs(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	j := jobs[rm.Name]
+	old := j.Spec
+	j.Spec = spec
+	if err := r.Tx.SetJob(ctx, j, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "remind.set", rm.Name, "原 "+old+"；新 "+spec); err != nil {
+		return teambot.Reply{}, err
+	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。", rm.Chinese, describeSpec(spec), spec, r.nextFiring(spec, cal))
+	if !j.Enabled {
+		text += "它现在是关闭的，发送 /提醒 开启 " + rm.Chinese + " 打开。"
+	}
+	return teambot.Reply{Text: text}, nil
+}
+
+func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambot.Reply, error) {
+	_, jobs, err := r.teamJobs(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	j := jobs[rm.Name]
+	j.Enabled = on
+	if err := r.Tx.SetJob(ctx, j, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	action, text := "remind.off", fmt.Sprintf("已关闭「%s」。", rm.Chinese)
+	if on {
+		cal, err := r.calendar(ctx)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。", rm.Chinese, describeSpec(j.Spec), r.nextFiring(j.Spec, cal))
+	}
+	if err := r.Audit(ctx, action, rm.Name, ""); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: text}, nil
+}
+
+// remindTest composes the reminder as if it fired now and shows it to the
+// supervisor only.
+func remindTest(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, error) {
+	msgs, err := rm.compose(r.engine, withTx(ctx, r.Tx), teambot.Firing{TeamID: r.Team.ID, ChatID: r.Team.ChatID, Job: rm.Name, At: r.Now.UTC()})
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if len(msgs) == 0 {
+		return teambot.Reply{Text: fmt.Sprintf("（测试）「%s」现在发送的话没有内容，不会发出任何消息。", rm.Chinese), Private: true}, nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "（测试）「%s」现在发送的话是：", rm.Chinese)
+	for _, m := range msgs {
+		b.WriteString("\n——\n" + m.Text)
+		if len(m.Mentions) > 0 {
+			b.WriteString("\n（@ " + strings.Join(m.Mentions, "、") + "）")
+		}
+	}
+	return teambot.Reply{Text: b.String(), Private: true}, nil
+}
+
+// calendar is the team's work calendar: statutory days and its own.
+func (r *Request) calendar(ctx context.Context) (*calendar.Calendar, error) {
+	days, err := r.Tx.TeamDays(ctx, r.Team.ID)
+	if err != nil {
+		return nil, err
+	}
+	overrides := make([]calendar.Override, len(days))
+	for i, d := range days {
+		overrides[i] = calendar.Override{Date: d.Date, Off: d.Off, Note: d.Note}
+	}
+	return calendar.New(overrides), nil
+}
+
+// nextFiring is when a weekly spec next fires after now, moved off days off
+// like the scheduler does.
+func (r *Request) nextFiring(spec string, cal *calendar.Calendar) string {
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return "（时间设置有误）"
+	}
+	loc := r.Location()
+	n := sched.Next(r.Now.In(loc))
+	for range 60 { // skip weeks without a workday
+		day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
+		if ok {
+			at := time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
+			if at.After(r.Now) {
+				return formatWhen(at)
+			}
+		}
+		n = sched.Next(n)
+	}
+	return "（近期没有）"
+}
+
+func formatWhen(t time.Time) string {
+	return fmt.Sprintf("%s（%s）%s", t.Format(time.DateOnly), weekdayCN(teambot.DateOf(t)), t.Format("15:04"))
+}
+
+var cronDays = []string{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}
+
+// friendlySpec matches "周一 10:00", "每天 9:30", "工作日 18:00".
+var friendlySpec = regexp.MustCompile(`^(周[一二三四五六日天]|星期[一二三四五六日天]|每天|工作日)$`)
+
+// parseSpec reads a reminder time: a day and a time (周一 10:00, 每天 9:30,
+// 工作日 18:00) or a five-field cron spec (0 10 * * MON).
+func parseSpec(args []teambot.Arg) (string, error) {
+	words := make([]string, len(args))
+	for i, a := range args {
+		words[i] = a.Text
+	}
+	bad := teambot.Invalid("看不懂提醒时间「%s」。请写成 周一 10:00、每天 9:30、工作日 18:00，或五段 cron 表达式如 0 10 * * MON。", strings.Join(words, " "))
+	var spec string
+	switch {
+	case len(words) == 2 && friendlySpec.MatchString(words[0]):
+		hh, mm, ok := parseClock(words[1])
+		if !ok {
+			return "", bad
+		}
+		spec = fmt.Sprintf("%d %d * * %s", mm, hh, cronDay(words[0]))
+	case len(words) == 5:
+		spec = strings.Join(words, " ")
+	default:
+		return "", bad
+	}
+	if _, err := cron.ParseStandard(spec); err != nil || strings.HasPrefix(spec, "@") || strings.Contains(spec, "TZ=") {
+		return "", bad
+	}
+	return spec, nil
+}
+
+// cronDay is the cron day-of-week field for 每天, 工作日 or a weekday such as
+// 周三 or 星期日.
+func cronDay(word string) string {
+	switch word {
+	case "每天":
+		return "*"
+	case "工作日":
+		return "MON-FRI"
+	}
+	last := []rune(word)[len([]rune(word))-1]
+	day := map[rune]int{'日': 0, '天': 0, '一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6}[last]
+	return cronDays[day]
+}
+
+// parseClock reads HH:MM.
+func parseClock(s string) (hh, mm int, ok bool) {
+	h, m, found := strings.Cut(s, ":")
+	if !found {
+		return 0, 0, false
+	}
+	hh, err1 := strconv.Atoi(h)
+	mm, err2 := strconv.Atoi(m)
+	return hh, mm, err1 == nil && err2 == nil && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && len(m) == 2
+}
+
+// describeSpec says a simple spec in Chinese ("每周一 09:00"), else gives the
+// spec itself.
+func describeSpec(spec string) string {
+	f := strings.Fields(spec)
+	if len(f) != 5 || f[2] != "*" || f[3] != "*" {
+		return spec
+	}
+	mm, err1 := strconv.Atoi(f[0])
+	hh, err2 := strconv.Atoi(f[1])
+	if err1 != nil || err2 != nil {
+		return spec
+	}
+	clock := fmt.Sprintf("%02d:%02d", hh, mm)
+	switch day := strings.ToUpper(f[4]); day {
+	case "*":
+		return "每天 " + clock
+	case "MON-FRI", "1-5":
+		return "工作日 " + clock
+	default:
+		for i, d := range cronDays {
+			if day == d || day == strconv.Itoa(i) {
+				return "每" + weekdaysCN[i] + " " + clock
+			}
+		}
+	}
+	return spec
+}

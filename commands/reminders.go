@@ -1,0 +1,83 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+
+	"teambot"
+)
+
+// Reminder is a kind of scheduled message every team has (PRODUCT.md §6).
+// The scheduler runs them; /提醒 lists, changes and tests them. All move off
+// days off to the next workday of their week.
+type Reminder struct {
+	Name    string // stored job name, e.g. "report_open"
+	Chinese string // what users type and see, e.g. "周报提醒"
+	Spec    string // default cron spec, in the team's time zone
+	Summary string
+	compose func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
+}
+
+// reminders is the table of every reminder, one row each (R4 weekly
+// reports, R5 the supervisor's digest).
+func reminders() []Reminder {
+	return []Reminder{
+		{Name: "report_open", Chinese: "周报提醒", Spec: "0 9 * * MON",
+			Summary: "开启本周周报并说明截止时间", compose: (*Engine).ReportOpen},
+		{Name: "report_nag", Chinese: "周报催交", Spec: "0 15 * * FRI",
+			Summary: "@ 还没交本周周报的成员，都交了就不发", compose: (*Engine).ReportNag},
+		{Name: "report_digest", Chinese: "周报汇总", Spec: "30 9 * * MON",
+			Summary: "上周周报汇总给主管：按时、迟交、未交", compose: (*Engine).reportDigest},
+	}
+}
+
+// reportDigest sends the digest privately when app messages are available
+// (R14: report texts only to the supervisor), else only counts and names.
+func (e *Engine) reportDigest(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+	return e.ReportDigest(ctx, f, e.cfg.DirectMessages)
+}
+
+// Reminders lists every reminder with its default spec.
+func (e *Engine) Reminders() []Reminder { return reminders() }
+
+// Compose builds the messages of one firing of this reminder.
+func (rm Reminder) Compose(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+	return rm.compose(e, ctx, f)
+}
+
+// reminderNamed finds a reminder by its Chinese or stored name.
+func reminderNamed(word string) (Reminder, bool) {
+	for _, rm := range reminders() {
+		if word == rm.Chinese || word == rm.Name {
+			return rm, true
+		}
+	}
+	return Reminder{}, false
+}
+
+// SkippedNote tells the supervisor that a reminder was not sent because its
+// week has no workday at all.
+func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+	rm, _ := reminderNamed(f.Job)
+	var out []teambot.Outgoing
+	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+		team, err := tx.TeamByChat(ctx, f.ChatID)
+		if err != nil {
+			return err
+		}
+		r := &Request{Tx: tx, Team: &team, engine: e}
+		sup, ok := r.supervisor(ctx)
+		if !ok {
+			return nil
+		}
+		week := teambot.WeekOf(f.At.In(team.Location()))
+		text := fmt.Sprintf("%s 这一周没有工作日（节假日），本周的「%s」不发送。", week, rm.Chinese)
+		msg := teambot.Outgoing{TeamID: team.ID, Channel: teambot.ToGroup, Text: text, Mentions: []string{sup.UserID}}
+		if e.cfg.DirectMessages {
+			msg = teambot.Outgoing{TeamID: team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Text: text}
+		}
+		out = append(out, msg)
+		return nil
+	})
+	return out, err
+}

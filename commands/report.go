@@ -1,0 +1,667 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"teambot"
+)
+
+// maxReportRunes is the longest weekly report accepted, in characters.
+const maxReportRunes = 4000
+
+// maxShowWeeks bounds the weeks one /周报 查看 prints.
+const maxShowWeeks = 26
+
+// report is /周报: with free text it submits this week's report (R4); its
+// first word may instead name an action (查看, 状态, 结束, 截止) or the week
+// (上周, --week 2026-W47) the text is for. Free text is taken from the
+// original message, not from the normalized arguments.
+func report(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if err := r.needTeam(); err != nil {
+		return teambot.Reply{}, err
+	}
+	this := r.week()
+	if len(r.Args) == 0 {
+		return reportOverview(ctx, r, this)
+	}
+	// The first word ends at a space or a colon: "上周：内容" works too.
+	sub, after, _ := cutWord(r.Rest)
+	args := splitArgs(after)
+	switch sub {
+	case "查看", "show", "view":
+		return showReports(ctx, r, args)
+	case "状态", "status":
+		return reportStatus(ctx, r, args)
+	case "结束", "close":
+		return closeReportWeek(ctx, r, args)
+	case "截止", "deadline":
+		return reportDeadline(ctx, r, args)
+	case "上周", "last":
+		return submitReport(ctx, r, this.Prev(), freeText(after))
+	}
+	if week, text, ok, err := weekFlag(sub, after); ok {
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		return submitReport(ctx, r, week, text)
+	}
+	return submitReport(ctx, r, this, r.Rest)
+}
+
+// weekFlag reads "--week 2026-W47 内容" or "--week=2026-W47 内容", given the
+// first word (normalized, so "－－" works; a phone may also turn "--" into
+// "—") and the original text after it. It reports whether the word was the
+// flag at all.
+func weekFlag(word, after string) (week teambot.Week, text string, ok bool, err error) {
+	flag := strings.TrimLeft(word, "-—")
+	if flag == word || !strings.HasPrefix(flag, "week") {
+		return teambot.Week{}, "", false, nil
+	}
+	value, text := "", after
+	if _, v, eq := strings.Cut(flag, "="); eq {
+		value = v
+	} else if flag == "week" {
+		value, text = cutToken(trimLeftSpace(after))
+	}
+	if week, err = parseWeekText(normalize(value)); err != nil {
+		return teambot.Week{}, "", true, teambot.Invalid("--week 后面要写周，例如 /周报 --week 2026-W47 内容。")
+	}
+	return week, freeText(text), true, nil
+}
+
+// freeText is the original text after a command's leading words, without a
+// colon that introduced it.
+func freeText(s string) string {
+	s = trimLeftSpace(s)
+	if r, size := utf8.DecodeRuneInString(s); isColon(r) {
+		s = s[size:]
+	}
+	return trimSpace(s)
+}
+
+// week is the current ISO week in the team's time zone.
+func (r *Request) week() teambot.Week { return teambot.WeekOf(r.Now.In(r.Location())) }
+
+// submitReport stores text as the caller's report for week: a new version
+// when there is one already (history is kept), marked late after the
+// deadline. Passwords and over-long texts are refused before anything is
+// stored (R13, PRODUCT.md §5).
+func submitReport(ctx context.Context, r *Request, week teambot.Week, text string) (teambot.Reply, error) {
+	if err := checkReportText(r, text); err != nil {
+		return teambot.Reply{}, err
+	}
+	if r.week().Before(week) {
+		return teambot.Reply{}, teambot.Invalid("%s还没开始，不能提前交周报。本周是 %s。", weekLabel(week), weekLabel(r.week()))
+	}
+	if err := r.weekOpen(ctx, week); err != nil {
+		return teambot.Reply{}, err
+	}
+	due, err := r.reportDue(ctx, week)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	rep := teambot.Report{TeamID: r.Team.ID, MemberID: r.Caller.ID, Week: week, Text: text,
+		SubmittedAt: r.Now, Late: r.Now.After(due)}
+	if err := r.Tx.SubmitReport(ctx, &rep); err != nil {
+		return teambot.Reply{}, err
+	}
+	chars := utf8.RuneCountInString(text)
+	// The audit says what happened, never what the report says.
+	detail := fmt.Sprintf("%s 第 %d 版，%d 字，%s", week, rep.Version, chars, lateWord(rep.Late))
+	if err := r.Audit(ctx, "report.submit", r.UserID, detail); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: submittedText(r, rep, chars, due)}, nil
+}
+
+// checkReportText refuses an empty report, one that seems to carry a
+// password (R13) and one over maxReportRunes characters.
+func checkReportText(r *Request, text string) error {
+	switch n := utf8.RuneCountInString(text); {
+	case text == "":
+		return usageError(r.Command, "请在 /周报 后面写上本周的工作小结。")
+	case looksLikePassword(text):
+		// Neither the text nor the match goes anywhere: not stored, not
+		// logged, not echoed.
+		return teambot.Invalid("这份周报里像是写了密码，没有保存。密码不能发在群里或写进周报（R13）：" +
+			"它已经出现在聊天记录里，请立即修改这个密码，再把周报里的密码删掉后重新提交。")
+	case n > maxReportRunes:
+		return teambot.Invalid("周报最多 %d 字，这份有 %d 字。请精简后重新提交，详细材料可以放在共享文档里，周报里写链接。", maxReportRunes, n)
+	}
+	return nil
+}
+
+// submittedText confirms a submission: the week with its dates, the
+// version, the length, and whether it came in on time.
+func submittedText(r *Request, rep teambot.Report, chars int, due time.Time) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "已提交 %s的周报，第 %d 版，共 %d 字，", weekLabel(rep.Week), rep.Version, chars)
+	if rep.Late {
+		fmt.Fprintf(&b, "迟交（截止时间 %s 已过）。", r.moment(due))
+	} else {
+		fmt.Fprintf(&b, "按时（截止 %s）。", r.moment(due))
+	}
+	if rep.Version > 1 {
+		b.WriteString("之前的版本保留在历史里。")
+	} else {
+		b.WriteString("要修改就再发一次 /周报 内容。")
+	}
+	return b.String()
+}
+
+func lateWord(late bool) string {
+	if late {
+		return "迟交"
+	}
+	return "按时"
+}
+
+// weekOpen refuses a change to a week the supervisor closed.
+func (r *Request) weekOpen(ctx context.Context, week teambot.Week) error {
+	c, closed, err := r.Tx.WeekClosed(ctx, r.Team.ID, week)
+	if err != nil || !closed {
+		return err
+	}
+	return teambot.Conflict("%s的周报已由主管在 %s 结束，不能再提交或修改。需要补充请直接联系主管。",
+		weekLabel(week), r.moment(c.ClosedAt))
+}
+
+// reportDue is the deadline of week's reports in the team's time zone.
+func (r *Request) reportDue(ctx context.Context, week teambot.Week) (time.Time, error) {
+	d, err := r.Tx.ReportDeadline(ctx, r.Team.ID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return d.In(week, r.Location()), nil
+}
+
+// reportOverview answers a bare /周报: a member learns whether this week's
+// report is in and how to write one; the supervisor sees the week's status.
+func reportOverview(ctx context.Context, r *Request, week teambot.Week) (teambot.Reply, error) {
+	if r.Caller.IsSupervisor() {
+		return reportStatus(ctx, r, nil)
+	}
+	due, err := r.reportDue(ctx, week)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	history, err := r.Tx.ReportHistory(ctx, r.Team.ID, r.Caller.ID, week, week)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if len(history) == 0 {
+		return teambot.Reply{Text: fmt.Sprintf("你还没有提交本周 %s的周报，截止 %s。写法：/周报 本周的工作小结，例如 %s。更多用法：/帮助 周报。",
+			weekLabel(week), r.moment(due), r.Command.Examples[0])}, nil
+	}
+	cur := history[len(history)-1]
+	return teambot.Reply{Text: fmt.Sprintf("你已提交本周 %s的周报：第 %d 版，%s 提交，%s。发送 /周报 查看 看全文，再发一次 /周报 内容 可以修改。",
+		weekLabel(week), cur.Version, r.moment(cur.SubmittedAt), lateWord(cur.Late))}, nil
+}
+
+// showReports is /周报 查看 [@名字] [周|周..周]. Members see their own
+// reports in full and the supervisor anyone's; another member learns only
+// whether a report was submitted (R14). In a group, someone else's report
+// text reaches the supervisor as a private reply only.
+func showReports(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
+	target, from, to, err := r.showArgs(ctx, args)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	history, err := r.Tx.ReportHistory(ctx, r.Team.ID, target.ID, from, to)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	self := target.ID == r.Caller.ID
+	if !self && !r.Caller.IsSupervisor() {
+		return teambot.Reply{Text: submittedOnly(target, history, from, to)}, nil
+	}
+	text := r.fullReports(target, history, from, to)
+	return teambot.Reply{Text: text, Private: !self}, nil
+}
+
+// showArgs reads /周报 查看's member and weeks, in any order. Without a
+// member it is the caller, without weeks the current week.
+func (r *Request) showArgs(ctx context.Context, args []teambot.Arg) (teambot.Member, teambot.Week, teambot.Week, error) {
+	target := *r.Caller
+	from, to := r.week(), r.week()
+	var named, dated bool
+	for _, a := range args {
+		if !a.Mention && looksLikeWeek(a.Text) {
+			if dated {
+				return target, from, to, usageError(r.Command, "只能写一个周或一个范围（例如 2026-W40..2026-W48）。")
+			}
+			f, t, err := r.weekRange(a.Text)
+			if err != nil {
+				return target, from, to, err
+			}
+			from, to, dated = f, t, true
+			continue
+		}
+		if named {
+			return target, from, to, usageError(r.Command, "一次只能查看一位成员。")
+		}
+		m, err := r.member(ctx, a)
+		if err != nil {
+			return target, from, to, err
+		}
+		target, named = m, true
+	}
+	return target, from, to, nil
+}
+
+// weekRange reads a week (2026-W48, 本周, 上周) or a range of them
+// (2026-W40..2026-W48) relative to the current week.
+func (r *Request) weekRange(s string) (teambot.Week, teambot.Week, error) {
+	a, b, isRange := strings.Cut(s, "..")
+	from, err := r.weekArg(a)
+	if err != nil || !isRange {
+		return from, from, err
+	}
+	to, err := r.weekArg(b)
+	switch {
+	case err != nil:
+		return from, to, err
+	case to.Before(from):
+		return from, to, teambot.Invalid("范围 %s 的开始晚于结束，请写成 %s..%s。", s, to, from)
+	case weeksBetween(from, to) > maxShowWeeks:
+		return from, to, teambot.Invalid("一次最多查看 %d 周，%s 有 %d 周。请缩小范围；整段导出请让管理员用 teambot export reports。",
+			maxShowWeeks, s, weeksBetween(from, to))
+	}
+	return from, to, nil
+}
+
+// weekArg reads one week: 2026-W48, or 本周/this, 上周/last.
+func (r *Request) weekArg(s string) (teambot.Week, error) {
+	switch strings.ToLower(s) {
+	case "本周", "this":
+		return r.week(), nil
+	case "上周", "last":
+		return r.week().Prev(), nil
+	}
+	return parseWeekText(s)
+}
+
+// parseWeekText reads 2026-W48 with a clear Chinese error.
+func parseWeekText(s string) (teambot.Week, error) {
+	w, err := teambot.ParseWeek(s)
+	if err != nil {
+		return teambot.Week{}, teambot.Invalid("看不懂周「%s」，请写成 2026-W48（ISO 周：年份-W周数），或写 本周、上周。", s)
+	}
+	return w, nil
+}
+
+// weekish matches text meant as a week, even a mistyped one: 2026-W48,
+// 2026W48, W48.
+var weekish = regexp.MustCompile(`(?i)^\d{0,4}-?w\d`)
+
+// looksLikeWeek tells a week (or a mistyped one) from a member's name.
+func looksLikeWeek(s string) bool {
+	switch strings.ToLower(s) {
+	case "本周", "上周", "this", "last":
+		return true
+	}
+	return strings.Contains(s, "..") || weekish.MatchString(s)
+}
+
+// weeksBetween counts the weeks from through to, inclusive.
+func weeksBetween(from, to teambot.Week) int {
+	return int(to.Monday().In(time.UTC).Sub(from.Monday().In(time.UTC)).Hours()/24/7) + 1
+}
+
+// fullReports prints the current version of each week's report in full,
+// and the weeks with none.
+func (r *Request) fullReports(m teambot.Member, history []teambot.Report, from, to teambot.Week) string {
+	current := currentByWeek(history)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s 的周报，%s", m.Name, rangeLabel(from, to))
+	for w := from; !to.Before(w); w = w.Next() {
+		rep, ok := current[w]
+		if !ok {
+			fmt.Fprintf(&b, "\n\n%s：未提交", weekLabel(w))
+			continue
+		}
+		fmt.Fprintf(&b, "\n\n%s第 %d 版，%s 提交，%s：\n%s", weekLabel(w), rep.Version, r.moment(rep.SubmittedAt), lateWord(rep.Late), rep.Text)
+	}
+	return b.String()
+}
+
+// submittedOnly tells a member whether someone else handed in their
+// reports, without their content or timing (R14).
+func submittedOnly(m teambot.Member, history []teambot.Report, from, to teambot.Week) string {
+	current := currentByWeek(history)
+	const note = "周报内容只有本人和主管可以查看。"
+	if from == to {
+		state := "还没有提交"
+		if _, ok := current[from]; ok {
+			state = "已提交"
+		}
+		return fmt.Sprintf("%s %s %s的周报。%s", m.Name, state, weekLabel(from), note)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s 的周报，%s：", m.Name, rangeLabel(from, to))
+	for w := from; !to.Before(w); w = w.Next() {
+		state := "未提交"
+		if _, ok := current[w]; ok {
+			state = "已提交"
+		}
+		fmt.Fprintf(&b, "\n%s：%s", weekLabel(w), state)
+	}
+	b.WriteString("\n" + note)
+	return b.String()
+}
+
+// currentByWeek keeps the newest version of each week's report.
+func currentByWeek(history []teambot.Report) map[teambot.Week]teambot.Report {
+	out := make(map[teambot.Week]teambot.Report)
+	for _, rep := range history {
+		if rep.Version > out[rep.Week].Version {
+			out[rep.Week] = rep
+		}
+	}
+	return out
+}
+
+// reporter is a member expected to hand in a week's report. Excused, when
+// set, says why they need not (for instance approved leave).
+type reporter struct {
+	teambot.Member
+	Excused string
+}
+
+// expectedReporters answers "who is expected to report in week W": every
+// active member except the supervisor (R4: the others report to the
+// supervisor) who joined before the week ended. This is the one place that
+// decides it; leave records will mark members Excused here.
+func expectedReporters(ctx context.Context, r *Request, week teambot.Week) ([]reporter, error) {
+	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return nil, err
+	}
+	end := week.End(r.Location())
+	var out []reporter
+	for _, m := range members {
+		if m.IsSupervisor() || !m.JoinedAt.Before(end) {
+			continue
+		}
+		out = append(out, reporter{Member: m})
+	}
+	return out, nil
+}
+
+// weekStatus is where a week's reports stand, for the expected reporters.
+type weekStatus struct {
+	Week     teambot.Week
+	Due      time.Time
+	Closed   bool
+	Closure  teambot.WeekClosure
+	Expected int
+	OnTime   []teambot.Report
+	Late     []teambot.Report
+	Missing  []teambot.Member
+	Excused  []reporter
+	Others   []teambot.Report // from members not expected that week, such as the supervisor
+}
+
+// Handed is how many reports the week has, expected or not.
+func (s weekStatus) Handed() int { return len(s.OnTime) + len(s.Late) + len(s.Others) }
+
+// loadWeekStatus sorts the expected reporters of week into on time, late,
+// missing and excused, and keeps the reports of members who were not
+// expected apart. An excused member who reported anyway counts as having
+// reported.
+func loadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekStatus, error) {
+	s := weekStatus{Week: week}
+	var err error
+	if s.Due, err = r.reportDue(ctx, week); err != nil {
+		return s, err
+	}
+	if s.Closure, s.Closed, err = r.Tx.WeekClosed(ctx, r.Team.ID, week); err != nil {
+		return s, err
+	}
+	expected, err := expectedReporters(ctx, r, week)
+	if err != nil {
+		return s, err
+	}
+	current, err := r.Tx.CurrentReports(ctx, r.Team.ID, week)
+	if err != nil {
+		return s, err
+	}
+	byMember := make(map[int64]teambot.Report, len(current))
+	for _, rep := range current {
+		byMember[rep.MemberID] = rep
+	}
+	s.Expected = len(expected)
+	for _, e := range expected {
+		rep, ok := byMember[e.ID]
+		delete(byMember, e.ID)
+		switch {
+		case ok && rep.Late:
+			s.Late = append(s.Late, rep)
+		case ok:
+			s.OnTime = append(s.OnTime, rep)
+		case e.Excused != "":
+			s.Excused = append(s.Excused, e)
+		default:
+			s.Missing = append(s.Missing, e.Member)
+		}
+	}
+	for _, rep := range current {
+		if _, other := byMember[rep.MemberID]; other {
+			s.Others = append(s.Others, rep)
+		}
+	}
+	return s, nil
+}
+
+// reportStatus is /周报 状态 [周]: who of the expected reporters handed in
+// on time or late, who is missing and who is excused. Names and timing are
+// not private (R10 names the missing in the meeting notice); texts are not
+// shown.
+func reportStatus(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
+	week := r.week()
+	switch {
+	case len(args) > 1:
+		return teambot.Reply{}, usageError(r.Command, "/周报 状态 后面最多写一个周。")
+	case len(args) == 1:
+		var err error
+		if week, err = r.weekArg(args[0].Text); err != nil {
+			return teambot.Reply{}, err
+		}
+	}
+	s, err := loadWeekStatus(ctx, r, week)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: r.statusText(s)}, nil
+}
+
+// statusText renders a week's status for the group.
+func (r *Request) statusText(s weekStatus) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s周报状态，截止 %s", weekLabel(s.Week), r.moment(s.Due))
+	if s.Closed {
+		fmt.Fprintf(&b, "，主管已于 %s 结束", r.moment(s.Closure.ClosedAt))
+	}
+	if s.Expected == 0 {
+		b.WriteString("\n这一周没有需要交周报的成员（主管不用交，那一周结束后才加入的成员也不用交）。")
+	} else {
+		fmt.Fprintf(&b, "\n应交 %d 人", s.Expected)
+		fmt.Fprintf(&b, "\n按时（%d）：%s", len(s.OnTime), nameList(reportNames(s.OnTime)))
+		fmt.Fprintf(&b, "\n迟交（%d）：%s", len(s.Late), nameList(reportNames(s.Late)))
+		fmt.Fprintf(&b, "\n未交（%d）：%s", len(s.Missing), nameList(memberNames(s.Missing)))
+	}
+	if len(s.Excused) > 0 {
+		fmt.Fprintf(&b, "\n请假（%d）：%s", len(s.Excused), nameList(excusedNames(s.Excused)))
+	}
+	if len(s.Others) > 0 {
+		fmt.Fprintf(&b, "\n另外也交了（不在应交名单里）：%s", nameList(reportNames(s.Others)))
+	}
+	return b.String()
+}
+
+func reportNames(rs []teambot.Report) []string {
+	out := make([]string, len(rs))
+	for i, rep := range rs {
+		out[i] = rep.Name
+	}
+	return out
+}
+
+func memberNames(ms []teambot.Member) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Name
+	}
+	return out
+}
+
+func excusedNames(rs []reporter) []string {
+	out := make([]string, len(rs))
+	for i, e := range rs {
+		out[i] = e.Name + "（" + e.Excused + "）"
+	}
+	return out
+}
+
+// nameList joins names with 、, or — for none.
+func nameList(names []string) string {
+	if len(names) == 0 {
+		return "—"
+	}
+	return strings.Join(names, "、")
+}
+
+// closeReportWeek is /周报 结束 周: the supervisor closes a week, after
+// which its reports can no longer be submitted or changed.
+func closeReportWeek(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
+	if !r.Caller.IsSupervisor() {
+		return teambot.Reply{}, teambot.Forbidden("结束一周的周报只有主管可以操作%s。", r.supervisorHint(ctx))
+	}
+	if len(args) != 1 {
+		return teambot.Reply{}, teambot.Invalid("请写上要结束的周，例如 /周报 结束 %s（或 /周报 结束 上周）。", r.week().Prev())
+	}
+	week, err := r.weekArg(args[0].Text)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if r.week().Before(week) {
+		return teambot.Reply{}, teambot.Invalid("%s还没开始，不能结束。本周是 %s。", weekLabel(week), weekLabel(r.week()))
+	}
+	if c, closed, err := r.Tx.WeekClosed(ctx, r.Team.ID, week); err != nil {
+		return teambot.Reply{}, err
+	} else if closed {
+		return teambot.Reply{}, teambot.Conflict("%s的周报已经在 %s 结束了。", weekLabel(week), r.moment(c.ClosedAt))
+	}
+	s, err := loadWeekStatus(ctx, r, week)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Tx.CloseWeek(ctx, teambot.WeekClosure{TeamID: r.Team.ID, Week: week, ClosedAt: r.Now, ClosedBy: r.UserID}); err != nil {
+		return teambot.Reply{}, err
+	}
+	handed := s.Handed()
+	if err := r.Audit(ctx, "report.close", week.String(), fmt.Sprintf("应交 %d 人，已交 %d 人，未交 %d 人", s.Expected, handed, len(s.Missing))); err != nil {
+		return teambot.Reply{}, err
+	}
+	text := fmt.Sprintf("已结束 %s的周报：之后不能再提交或修改。应交 %d 人，收到 %d 份周报，未交：%s。",
+		weekLabel(week), s.Expected, handed, nameList(memberNames(s.Missing)))
+	if week == r.week() {
+		text += "注意：本周还没过完。"
+	}
+	return teambot.Reply{Text: text}, nil
+}
+
+// reportDeadline is /周报 截止 [周五 18:00]: anyone may see the team's
+// weekly deadline; the supervisor may change it.
+func reportDeadline(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
+	old, err := r.Tx.ReportDeadline(ctx, r.Team.ID)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	this := r.week()
+	if len(args) == 0 {
+		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。主管可以用 /周报 截止 周五 18:00 修改。",
+			weekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, weekLabel(this), r.moment(old.In(this, r.Location())))}, nil
+	}
+	if !r.Caller.IsSupervisor() {
+		return teambot.Reply{}, teambot.Forbidden("修改周报截止时间只有主管可以操作%s；发送 /周报 截止 查看当前的截止时间。", r.supervisorHint(ctx))
+	}
+	d, err := parseDeadline(args)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Tx.SetReportDeadline(ctx, r.Team.ID, d); err != nil {
+		return teambot.Reply{}, err
+	}
+	detail := fmt.Sprintf("原 每%s %s；新 每%s %s", weekdaysCN[old.Weekday], old.Clock(), weekdaysCN[d.Weekday], d.Clock())
+	if err := r.Audit(ctx, "report.deadline", r.Team.ChatID, detail); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("周报截止时间已改为每%s %s（%s），原来是每%s %s。本周 %s截止 %s。已经交的周报，按时或迟交的标记不变。",
+		weekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, weekdaysCN[old.Weekday], old.Clock(),
+		weekLabel(this), r.moment(d.In(this, r.Location())))}, nil
+}
+
+// weekLabel names a week with its dates: 2026-W48（11月23日–11月29日）.
+func weekLabel(w teambot.Week) string {
+	return fmt.Sprintf("%s（%s–%s）", w, monthDay(w.Monday()), monthDay(w.Sunday()))
+}
+
+// rangeLabel names one week or a range of them.
+func rangeLabel(from, to teambot.Week) string {
+	if from == to {
+		return weekLabel(from)
+	}
+	return fmt.Sprintf("%s 至 %s（%s–%s）", from, to, monthDay(from.Monday()), monthDay(to.Sunday()))
+}
+
+// monthDay is 11月23日.
+func monthDay(d teambot.Date) string { return fmt.Sprintf("%d月%d日", d.Month, d.Day) }
+
+// moment is an instant in the team's time zone: 11月27日 周五 18:00.
+func (r *Request) moment(t time.Time) string {
+	t = t.In(r.Location())
+	d := teambot.DateOf(t)
+	return fmt.Sprintf("%s %s %s", monthDay(d), weekdayCN(d), t.Format("15:04"))
+}
+
+// deadlinePattern reads a weekday and a time of day: 周五 18:00, 星期五18点,
+// 周日 下午6点30, fri 18:00.
+var deadlinePattern = regexp.MustCompile(
+	`(?i)^(?:周|星期|礼拜)?([一二三四五六日天]|mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*(上午|下午|晚上)?\s*(\d{1,2})(?:(?::|点|时)(\d{1,2})?分?)?$`)
+
+var weekdayWords = map[string]time.Weekday{
+	"一": time.Monday, "二": time.Tuesday, "三": time.Wednesday, "四": time.Thursday,
+	"五": time.Friday, "六": time.Saturday, "日": time.Sunday, "天": time.Sunday,
+	"mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday, "thu": time.Thursday,
+	"fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday,
+}
+
+// parseDeadline reads /周报 截止's weekday and time.
+func parseDeadline(args []teambot.Arg) (teambot.WeeklyDeadline, error) {
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = a.Text
+	}
+	text := strings.Join(parts, " ")
+	m := deadlinePattern.FindStringSubmatch(text)
+	if m == nil {
+		return teambot.WeeklyDeadline{}, teambot.Invalid("看不懂截止时间「%s」，请写成 星期几 和 时:分，例如 /周报 截止 周五 18:00。", text)
+	}
+	hour, _ := strconv.Atoi(m[3])
+	minute, _ := strconv.Atoi(m[4]) // "" when left out: on the hour
+	if (m[2] == "下午" || m[2] == "晚上") && hour < 12 {
+		hour += 12
+	}
+	d := teambot.WeeklyDeadline{Weekday: weekdayWords[strings.ToLower(m[1])], Hour: hour, Minute: minute}
+	if !d.Valid() {
+		return teambot.WeeklyDeadline{}, teambot.Invalid("截止时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /周报 截止 周五 18:00。", text)
+	}
+	return d, nil
+}

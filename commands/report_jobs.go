@@ -1,0 +1,206 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"teambot"
+)
+
+// The three weekly report reminders (R4, PRODUCT.md §6). Each builds the
+// messages of one firing from the records, in its own transaction, and sends
+// nothing itself: the reminder engine stores what they return in the outbox.
+// Weeks are read in the team's time zone at the firing's scheduled instant.
+
+// firstLineRunes bounds the first line of a report quoted in the digest.
+const firstLineRunes = 40
+
+// ReportOpen is 周报提醒: the group is told that this week's reports are
+// open and when they are due. Nothing is sent when nobody is expected to
+// report or the week is already closed.
+func (e *Engine) ReportOpen(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+	var out []teambot.Outgoing
+	err := e.firingRequest(ctx, f, func(r *Request) error {
+		s, err := loadWeekStatus(ctx, r, r.week())
+		if err != nil || s.Expected == 0 || s.Closed {
+			return err
+		}
+		due := fmt.Sprintf("截止 %s", r.moment(s.Due))
+		if r.Now.After(s.Due) {
+			// A holiday may push the reminder past the deadline (e.g. to Sunday).
+			due = fmt.Sprintf("截止时间 %s 已过，现在交记为迟交", r.moment(s.Due))
+		}
+		text := fmt.Sprintf("【周报提醒】本周 %s的周报开始提交，%s，应交 %d 人。\n"+
+			"请 @我 发送 /周报 本周工作小结，例如 /周报 完成公众号推文 3 篇；交了还可以再发一次修改。",
+			weekLabel(s.Week), due, s.Expected)
+		out = append(out, groupMessage(r, f, "report_open", text, nil))
+		return nil
+	})
+	return out, err
+}
+
+// ReportNag is 周报催交: one group message that @mentions exactly the
+// expected members (not excused) still missing this week's report. Nothing
+// is sent when nobody is missing or the week is closed.
+func (e *Engine) ReportNag(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+	var out []teambot.Outgoing
+	err := e.firingRequest(ctx, f, func(r *Request) error {
+		s, err := loadWeekStatus(ctx, r, r.week())
+		if err != nil || len(s.Missing) == 0 || s.Closed {
+			return err
+		}
+		when := fmt.Sprintf("截止 %s，请尽快 @我 发送 /周报 内容 提交。", r.moment(s.Due))
+		if r.Now.After(s.Due) {
+			when = fmt.Sprintf("截止时间 %s 已过，请尽快 @我 发送 /周报 内容 补交（记为迟交）。", r.moment(s.Due))
+		}
+		text := fmt.Sprintf("【周报催交】本周 %s还有 %d 人没交周报：%s。%s",
+			weekLabel(s.Week), len(s.Missing), nameList(memberNames(s.Missing)), when)
+		users := make([]string, len(s.Missing))
+		for i, m := range s.Missing {
+			users[i] = m.UserID
+		}
+		out = append(out, groupMessage(r, f, "report_nag", text, users))
+		return nil
+	})
+	return out, err
+}
+
+// ReportDigest is 周报汇总: last week's reports for the supervisor. With
+// private set (the app can send direct messages) it is one ToUsers message
+// to the supervisor listing who handed in on time or late, with each
+// report's first line, and who is missing. Without it, it is one ToGroup
+// message with only counts and names, never report texts (R14). Nothing is
+// sent when nobody was expected and nobody reported, or when a private
+// digest has no supervisor to go to.
+func (e *Engine) ReportDigest(ctx context.Context, f teambot.Firing, private bool) ([]teambot.Outgoing, error) {
+	var out []teambot.Outgoing
+	err := e.firingRequest(ctx, f, func(r *Request) error {
+		s, err := loadWeekStatus(ctx, r, r.week().Prev())
+		if err != nil || s.Expected == 0 {
+			return err
+		}
+		if !private {
+			out = append(out, groupMessage(r, f, "report_digest", r.digestSummary(s), nil))
+			return nil
+		}
+		sup, ok := r.supervisor(ctx)
+		if !ok {
+			return nil
+		}
+		out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
+			Text: r.digestFull(s), Origin: origin(f, "report_digest")})
+		return nil
+	})
+	return out, err
+}
+
+// txKey carries a handler's transaction to a composer it calls (/提醒 测试).
+type txKey struct{}
+
+// withTx makes composers called with ctx read in tx instead of opening a
+// transaction of their own: on SQLite's single connection a second
+// transaction would wait for the first forever.
+func withTx(ctx context.Context, tx Tx) context.Context { return context.WithValue(ctx, txKey{}, tx) }
+
+// firingRequest runs fn with a request for the firing's team, acting as
+// "system" at the firing's scheduled instant: in the transaction ctx carries
+// (see withTx), else in its own.
+func (e *Engine) firingRequest(ctx context.Context, f teambot.Firing, fn func(r *Request) error) error {
+	if tx, ok := ctx.Value(txKey{}).(Tx); ok {
+		return e.firingIn(ctx, tx, f, fn)
+	}
+	return e.cfg.Store.Update(ctx, func(tx Tx) error { return e.firingIn(ctx, tx, f, fn) })
+}
+
+func (e *Engine) firingIn(ctx context.Context, tx Tx, f teambot.Firing, fn func(r *Request) error) error {
+	{
+		team, err := tx.TeamByChat(ctx, f.ChatID)
+		if err != nil {
+			return err
+		}
+		if f.TeamID != 0 && f.TeamID != team.ID {
+			return fmt.Errorf("firing %s: chat %q belongs to team %d, not %d", f.Job, f.ChatID, team.ID, f.TeamID)
+		}
+		r := &Request{Tx: tx, Now: f.At, Team: &team, engine: e}
+		r.UserID = "system"
+		return fn(r)
+	}
+}
+
+// groupMessage is a message to the team's group.
+func groupMessage(r *Request, f teambot.Firing, job, text string, mentions []string) teambot.Outgoing {
+	return teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: text, Mentions: mentions, Origin: origin(f, job)}
+}
+
+// origin names the firing a message came from, for logs and audits.
+func origin(f teambot.Firing, job string) string {
+	if f.Job != "" {
+		job = f.Job
+	}
+	return job + " " + f.At.UTC().Format(time.RFC3339)
+}
+
+// digestSummary is the group's digest: counts and names only (R14).
+func (r *Request) digestSummary(s weekStatus) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【周报汇总】上周 %s：应交 %d 人，按时 %d 人（%s），迟交 %d 人（%s），未交 %d 人（%s）",
+		weekLabel(s.Week), s.Expected, len(s.OnTime), nameList(reportNames(s.OnTime)),
+		len(s.Late), nameList(reportNames(s.Late)), len(s.Missing), nameList(memberNames(s.Missing)))
+	if len(s.Excused) > 0 {
+		fmt.Fprintf(&b, "，请假 %d 人（%s）", len(s.Excused), nameList(excusedNames(s.Excused)))
+	}
+	fmt.Fprintf(&b, "。\n周报内容只有主管可以看：主管发送 /周报 查看 @名字 %s 阅读全文。", s.Week)
+	return b.String()
+}
+
+// digestFull is the supervisor's private digest, with each report's first
+// line.
+func (r *Request) digestFull(s weekStatus) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "【周报汇总】上周 %s\n应交 %d 人：按时 %d 人，迟交 %d 人，未交 %d 人", weekLabel(s.Week),
+		s.Expected, len(s.OnTime), len(s.Late), len(s.Missing))
+	if len(s.Excused) > 0 {
+		fmt.Fprintf(&b, "，请假 %d 人", len(s.Excused))
+	}
+	b.WriteString("。")
+	r.digestSection(&b, "按时", s.OnTime)
+	r.digestSection(&b, "迟交", s.Late)
+	fmt.Fprintf(&b, "\n未交：%s", nameList(memberNames(s.Missing)))
+	if len(s.Excused) > 0 {
+		fmt.Fprintf(&b, "\n请假：%s", nameList(excusedNames(s.Excused)))
+	}
+	fmt.Fprintf(&b, "\n查看全文：/周报 查看 @名字 %s", s.Week)
+	if !s.Closed {
+		fmt.Fprintf(&b, "\n收齐后发送 /周报 结束 %s，之后不能再修改。", s.Week)
+	}
+	return b.String()
+}
+
+// digestSection lists reports with when they came in and their first line.
+func (r *Request) digestSection(b *strings.Builder, title string, reps []teambot.Report) {
+	if len(reps) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "\n%s：", title)
+	for _, rep := range reps {
+		fmt.Fprintf(b, "\n· %s（%s）：%s", rep.Name, r.moment(rep.SubmittedAt), firstLine(rep.Text, firstLineRunes))
+	}
+}
+
+// firstLine is the first non-blank line of text, cut to max runes.
+func firstLine(text string, max int) string {
+	for line := range strings.Lines(text) {
+		line = trimSpace(line)
+		if line == "" {
+			continue
+		}
+		if utf8.RuneCountInString(line) > max {
+			return string([]rune(line)[:max]) + "…"
+		}
+		return line
+	}
+	return ""
+}

@@ -1,0 +1,36 @@
+package commands
+
+import (
+	"regexp"
+	"strings"
+)
+
+// passwordPattern finds a password keyword followed by a separator and a
+// value: "密码：Abc123", "口令是 778899", "password=hunter2", "pwd: x1y2z3".
+// The value must start with a printable ASCII character: passwords are
+// typed that way, while "密码是什么" or "密码：见群公告" talk about a password
+// without giving one.
+var passwordPattern = regexp.MustCompile(
+	`(?i)(密码|口令|pass\s?word|passwd|pwd)s?\s*(是|为|:|：|=|＝|is\b)\s*[“‘「]?[!-~]`)
+
+// looksLikePassword reports whether text seems to hold a password (R13,
+// PRODUCT.md §5): such a message is refused, stored nowhere, logged
+// nowhere, and the sender is told to change that password.
+func looksLikePassword(text string) bool {
+	for _, loc := range passwordPattern.FindAllStringIndex(text, -1) {
+		if !masked(text[loc[1]-1:]) {
+			return true
+		}
+	}
+	return false
+}
+
+// masked reports whether the value at the start of s is only asterisks, as
+// in "密码：******": nothing is disclosed.
+func masked(s string) bool {
+	end := strings.IndexFunc(s, isSpace)
+	if end < 0 {
+		end = len(s)
+	}
+	return strings.Trim(s[:end], "*") == ""
+}
