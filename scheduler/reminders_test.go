@@ -222,19 +222,42 @@ func TestJobOffAndOn(t *testing.T) {
 	})
 }
 
-// Two schedulers on one database, ticking at the same instants every 15
-// minutes for a month: every Monday fires exactly once.
+// counter is a Deliverer that counts what it was given.
+type counter struct {
+	mu   sync.Mutex
+	sent map[string]int
+}
+
+func (c *counter) Deliver(_ context.Context, _ teambot.Team, m teambot.Outgoing) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.sent[m.Text]++
+	return nil
+}
+
+// Two schedulers, each with its reminders and its outbox, on one database,
+// ticking at the same instants every 15 minutes for a month: every Monday
+// fires and is delivered exactly once.
 func TestTwoReplicasFireOnce(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		start := at(shanghai, 2026, 11, 1, 0, 0)
 		h := newHarness(t, db, "Asia/Shanghai", start)
 		other := *h.r
-		replicas := []*scheduler.Reminders{h.r, &other}
+		delivered := &counter{sent: map[string]int{}}
+		var replicas []*scheduler.Scheduler
+		for _, r := range []*scheduler.Reminders{h.r, &other} {
+			out := &scheduler.Outbox{Store: r.Store, Deliverer: delivered, Log: r.Log}
+			replicas = append(replicas, &scheduler.Scheduler{Jobs: []scheduler.Job{r, out}, Log: r.Log})
+		}
 		for now := start; now.Before(start.AddDate(0, 1, 0)); now = now.Add(15 * time.Minute) {
 			var wg sync.WaitGroup
-			errs := make(chan error, len(replicas))
-			for _, r := range replicas {
-				wg.Go(func() { errs <- r.Run(ctx, now) })
+			errs := make(chan error, 2*len(replicas))
+			for _, s := range replicas {
+				wg.Go(func() {
+					for _, j := range s.Jobs {
+						errs <- j.Run(ctx, now)
+					}
+				})
 			}
 			wg.Wait()
 			close(errs)
@@ -244,12 +267,15 @@ func TestTwoReplicasFireOnce(t *testing.T) {
 				}
 			}
 		}
-		got := h.queued()
+		var got []string
+		for text, n := range delivered.sent {
+			got = append(got, fmt.Sprintf("%s ×%d", text, n))
+		}
 		sort.Strings(got)
-		want := []string{"周报提醒 2026-11-02 Mon 09:00", "周报提醒 2026-11-09 Mon 09:00", "周报提醒 2026-11-16 Mon 09:00",
-			"周报提醒 2026-11-23 Mon 09:00", "周报提醒 2026-11-30 Mon 09:00"}
+		want := []string{"周报提醒 2026-11-02 Mon 09:00 ×1", "周报提醒 2026-11-09 Mon 09:00 ×1", "周报提醒 2026-11-16 Mon 09:00 ×1",
+			"周报提醒 2026-11-23 Mon 09:00 ×1", "周报提醒 2026-11-30 Mon 09:00 ×1"}
 		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("queued %q\nwant %q", got, want)
+			t.Errorf("delivered %q\nwant %q", got, want)
 		}
 	})
 }
