@@ -80,3 +80,12 @@ func resolveMember(members []teambot.Member, name string) (teambot.Member, error
 	}
 	return teambot.Member{}, teambot.NotFound("没有名为「%s」的成员。团队成员有：%s%s。", name, strings.Join(names, "、"), more)
 }
+
+// subcommand is the first argument lower-cased, e.g. "设置" in /提醒 设置 …,
+// or "" when there is none.
+func (r *Request) subcommand() string {
+	if len(r.Args) == 0 {
+		return ""
+	}
+	return strings.ToLower(r.Args[0].Text)
+}

@@ -20,10 +20,7 @@ func remind(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	sub := ""
-	if len(r.Args) > 0 {
-		sub = strings.ToLower(r.Args[0].Text)
-	}
+	sub := r.subcommand()
 	switch sub {
 	case "", "列表", "list":
 		return remindList(ctx, r)
