@@ -23,7 +23,7 @@ type PushClient interface {
 	SendApp(ctx context.Context, userIDs []string, text string) error
 }
 
-var errNoPushTarget = errors.New("no group webhook: the team has none (no group robot callback, no /团队 推送) and WECOM_WEBHOOK_URL is unset")
+var errNoPushTarget = errors.New("no group webhook: the team's robot is gone, or it never had one and WECOM_WEBHOOK_URL is unset")
 
 // Deliver sends one message and says whether a failure is worth retrying.
 func (p *Pusher) Deliver(ctx context.Context, team teambot.Team, msg teambot.Outgoing) error {
@@ -42,15 +42,19 @@ func (p *Pusher) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 	return err
 }
 
-// teamKey is the team's own push key when it has a working one, else the
-// default.
+// teamKey is the team's own push key, or the default for a team that never
+// had one. A team whose own robot is gone gets nothing: the default webhook
+// may be another group's, and names and @mentions must not go there.
 func (p *Pusher) teamKey(team teambot.Team) string {
-	if team.PushKey != "" && team.PushBrokenAt.IsZero() && p.Open != nil {
+	if team.PushKey == "" {
+		return p.DefaultKey
+	}
+	if team.PushBrokenAt.IsZero() && p.Open != nil {
 		if key, err := p.Open(team.PushKey); err == nil && key != "" {
 			return key
 		}
 	}
-	return p.DefaultKey
+	return ""
 }
 
 // classify marks the errors no retry can fix as permanent; the rest (and a

@@ -240,6 +240,14 @@ func parseSpec(args []teambot.Arg) (string, error) {
 	if _, err := cron.ParseStandard(spec); err != nil || strings.HasPrefix(spec, "@") || strings.Contains(spec, "TZ=") {
 		return "", bad
 	}
+	// At most once a day: a reminder every minute would flood the group.
+	f := strings.Fields(spec)
+	if _, err := strconv.Atoi(f[0]); err != nil {
+		return "", teambot.Invalid("提醒每天最多一次：分钟和小时要写具体数字，例如 0 10 * * MON。")
+	}
+	if _, err := strconv.Atoi(f[1]); err != nil {
+		return "", teambot.Invalid("提醒每天最多一次：分钟和小时要写具体数字，例如 0 10 * * MON。")
+	}
 	return spec, nil
 }
 

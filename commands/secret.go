@@ -11,14 +11,25 @@ import (
 // typed that way, while "密码是什么" or "密码：见群公告" talk about a password
 // without giving one.
 var passwordPattern = regexp.MustCompile(
-	`(?i)(密码|口令|pass\s?word|passwd|pwd)s?\s*(是|为|:|：|=|＝|is\b)\s*[“‘「]?[!-~]`)
+	`(?i)(密码|口令|pass\s?word|passwd|pwd)s?[\s\p{Zs}]*(是|为|:|：|=|＝|is\b)[\s\p{Zs}]*[“‘「"']?[!-~]`)
+
+// barePassword is a keyword followed by a value with no separator at all,
+// "密码 Abc12345", "口令 778899", "pwd hunter2": the value must hold a digit,
+// so that "password reset" or "密码 OK" are not taken for one.
+var barePassword = regexp.MustCompile(`(?i)(密码|口令|pass\s?word|passwd|pwd)s?[\s\p{Zs}]*[“‘「"']?([!-~]{4,})`)
 
 // looksLikePassword reports whether text seems to hold a password (R13,
 // PRODUCT.md §5): such a message is refused, stored nowhere, logged
 // nowhere, and the sender is told to change that password.
 func looksLikePassword(text string) bool {
+	text = normalize(text) // full-width letters and digits count as well
 	for _, loc := range passwordPattern.FindAllStringIndex(text, -1) {
 		if !masked(text[loc[1]-1:]) {
+			return true
+		}
+	}
+	for _, m := range barePassword.FindAllStringSubmatch(text, -1) {
+		if strings.ContainsAny(m[2], "0123456789") {
 			return true
 		}
 	}

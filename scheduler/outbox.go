@@ -2,6 +2,8 @@ package scheduler
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,21 +42,30 @@ type Outbox struct {
 
 func (o *Outbox) Name() string { return "outbox" }
 
-// Run delivers the messages due at now.
+// Run delivers the messages due at now. The batch stops once half the
+// lease has passed (on the wall clock), and each row's lease is renewed just
+// before its send: a row whose lease ran out is left to whoever holds it.
 func (o *Outbox) Run(ctx context.Context, now time.Time) error {
 	lease, batch, _ := o.limits()
+	token := newToken()
+	started := time.Now()
 	var msgs []teambot.Outgoing
 	var attempts []int
 	err := o.Store.Update(ctx, func(tx Tx) (err error) {
-		msgs, attempts, err = tx.LeaseOutbox(ctx, now, lease, batch)
+		msgs, attempts, err = tx.LeaseOutbox(ctx, now, lease, batch, token)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	for i, m := range msgs {
-		if err := o.deliver(ctx, m, attempts[i], now); err != nil {
-			return err
+		elapsed := time.Since(started)
+		if elapsed > lease/2 {
+			o.Log.Warn("outbox batch stopped at half its lease; the rest is sent on a later tick", "left", len(msgs)-i)
+			return nil // the rest is leased again once the lease runs out
+		}
+		if err := o.deliver(ctx, m, token, attempts[i], now.Add(elapsed)); err != nil {
+			o.Log.Error("outbox message not settled", "id", m.ID, "err", err)
 		}
 	}
 	return nil
@@ -74,38 +85,53 @@ func (o *Outbox) limits() (lease time.Duration, batch, maxAttempts int) {
 	return lease, batch, maxAttempts
 }
 
-// deliver sends one leased message and records the outcome.
-func (o *Outbox) deliver(ctx context.Context, m teambot.Outgoing, before int, now time.Time) error {
+// newToken identifies one lease.
+func newToken() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// deliver sends one leased message, if the lease is still ours, and records
+// the outcome under the same lease.
+func (o *Outbox) deliver(ctx context.Context, m teambot.Outgoing, token string, before int, now time.Time) error {
+	lease, _, maxAttempts := o.limits()
 	var team teambot.Team
-	if m.TeamID != 0 {
-		err := o.Store.Update(ctx, func(tx Tx) (err error) {
-			team, err = tx.TeamByID(ctx, m.TeamID)
-			return err
-		})
-		if err != nil {
+	var ours bool
+	err := o.Store.Update(ctx, func(tx Tx) (err error) {
+		if ours, err = tx.RenewLease(ctx, m.ID, token, now.Add(lease)); err != nil || !ours || m.TeamID == 0 {
 			return err
 		}
+		team, err = tx.TeamByID(ctx, m.TeamID)
+		return err
+	})
+	if err != nil {
+		return o.Store.Update(ctx, func(tx Tx) error { // try again later, not at once
+			return tx.RetryLater(ctx, m.ID, token, now.Add(backoff(before)), err.Error(), false)
+		})
+	}
+	if !ours {
+		return nil
 	}
 	sendErr := o.Deliverer.Deliver(ctx, team, m)
-	_, _, maxAttempts := o.limits()
 	var retry *teambot.RetryAfterError
 	var permanent *teambot.PermanentError
-	err := o.Store.Update(ctx, func(tx Tx) error {
+	err = o.Store.Update(ctx, func(tx Tx) error {
 		switch {
 		case sendErr == nil:
-			return tx.MarkSent(ctx, m.ID, now)
+			return tx.MarkSent(ctx, m.ID, token, now)
 		case errors.As(sendErr, &permanent):
 			o.Log.Error("outgoing message given up", "id", m.ID, "origin", m.Origin, "err", sendErr)
-			return tx.MarkFailed(ctx, m.ID, sendErr.Error())
+			return tx.MarkFailed(ctx, m.ID, token, sendErr.Error())
 		case errors.As(sendErr, &retry):
-			return tx.RetryLater(ctx, m.ID, now.Add(retry.Wait), sendErr.Error())
+			return tx.RetryLater(ctx, m.ID, token, now.Add(retry.Wait), sendErr.Error(), true)
 		case before+1 >= maxAttempts:
 			o.Log.Error("outgoing message given up after repeated failures", "id", m.ID, "origin", m.Origin, "attempts", before+1, "err", sendErr)
-			return tx.MarkFailed(ctx, m.ID, fmt.Sprintf("after %d attempts: %v", before+1, sendErr))
+			return tx.MarkFailed(ctx, m.ID, token, fmt.Sprintf("after %d attempts: %v", before+1, sendErr))
 		}
 		wait := backoff(before)
 		o.Log.Warn("outgoing message will be retried", "id", m.ID, "origin", m.Origin, "wait", wait, "err", sendErr)
-		return tx.RetryLater(ctx, m.ID, now.Add(wait), sendErr.Error())
+		return tx.RetryLater(ctx, m.ID, token, now.Add(wait), sendErr.Error(), false)
 	})
 	if err == nil && permanent != nil && permanent.BrokenWebhook && o.Broken != nil && team.ChatID != "" {
 		o.Broken(ctx, team.ChatID) // after the commit: it writes in its own transaction

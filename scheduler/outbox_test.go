@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,7 +120,7 @@ func TestOutboxLeaseRecovery(t *testing.T) {
 		h := newOutbox(t, db)
 		h.enqueue(h.team("g1"), "a", "b")
 		err := db.Update(ctx, func(tx *storage.Tx) error { // a sender leases them and dies
-			_, _, err := tx.LeaseOutbox(ctx, h.now, 2*time.Minute, 20)
+			_, _, err := tx.LeaseOutbox(ctx, h.now, 2*time.Minute, 20, "dead-sender")
 			return err
 		})
 		if err != nil {
@@ -182,6 +183,98 @@ func TestOutboxErrcodes(t *testing.T) {
 		db.Update(ctx, func(tx *storage.Tx) (err error) { counts, err = tx.OutboxCounts(ctx); return err })
 		if counts["failed"] != 1 || counts["sent"] != 1 || counts["pending"] != 0 {
 			t.Errorf("outbox %v", counts)
+		}
+	})
+}
+
+// slowDeliverer stands for a send that takes longer than the lease: while it
+// "runs", the clock passes the lease and another replica takes the rows.
+type slowDeliverer struct {
+	inner   scheduler.Deliverer
+	onFirst func()
+	done    bool
+}
+
+func (s *slowDeliverer) Deliver(ctx context.Context, team teambot.Team, m teambot.Outgoing) error {
+	if !s.done {
+		s.done = true
+		s.onFirst()
+	}
+	return s.inner.Deliver(ctx, team, m)
+}
+
+// A replica whose lease ran out mid-batch neither sends the rows another
+// replica took over nor overwrites their outcome.
+func TestOutboxLeaseIsOwned(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newOutbox(t, db)
+		h.enqueue(h.team("g1"), "x", "y")
+		a, b := h.process(), h.process()
+		leaseStart := h.now
+		a.Deliverer = &slowDeliverer{inner: a.Deliverer, onFirst: func() {
+			// A is stuck on x past its lease; B runs then and sends y (and
+			// x, whose lease also ran out).
+			h.now = leaseStart.Add(3 * time.Minute)
+			h.run(b)
+		}}
+		h.now = leaseStart
+		h.run(a)
+		h.now = leaseStart.Add(10 * time.Minute)
+		h.run(a)
+		h.run(b)
+		if got := h.delivered(); got["x"] > 2 || got["y"] != 1 {
+			t.Errorf("delivered %v: y must go once; x at most twice (A was already sending it when its lease ran out)", got)
+		}
+	})
+}
+
+// A long message is one outbox row per part, so a failure on the second
+// part never sends the first again.
+func TestLongMessagesArePartsInTheOutbox(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newOutbox(t, db)
+		h.team("g1")
+		r := &scheduler.Reminders{
+			Store: scheduler.StoreOf(db.Update), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) },
+			Jobs: []scheduler.JobDef{{Name: "digest", Spec: "0 9 * * MON", Workdays: true,
+				Compose: func(_ context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+					long := strings.Repeat("这是很长的一行汇总内容。\n", 120) // about 4.4 KB
+					return []teambot.Outgoing{{TeamID: f.TeamID, Channel: teambot.ToGroup, Text: long, Mentions: []string{"wangfang"}}}, nil
+				}}},
+		}
+		if err := r.Run(ctx, h.now.Add(-time.Hour)); err != nil { // the job exists before 09:00
+			t.Fatal(err)
+		}
+		if err := r.Run(ctx, h.now); err != nil {
+			t.Fatal(err)
+		}
+		h.fake.StatusNext(wecomtest.WebhookPath, http.StatusInternalServerError, 1)
+		p := h.process()
+		for range 4 {
+			h.run(p)
+			h.now = h.now.Add(time.Minute)
+		}
+		calls := h.fake.Delivered(wecomtest.WebhookPath)
+		if len(calls) != 3 || len(h.fake.CallsTo(wecomtest.WebhookPath)) != 4 {
+			t.Fatalf("%d parts delivered in %d calls, want 3 parts in 4 calls (one failed once)", len(calls), len(h.fake.CallsTo(wecomtest.WebhookPath)))
+		}
+		mentions := 0
+		for _, c := range calls {
+			var m struct {
+				Text struct {
+					Content   string
+					Mentioned []string `json:"mentioned_list"`
+				}
+			}
+			json.Unmarshal(c.Body, &m)
+			mentions += len(m.Text.Mentioned)
+			if len(m.Text.Content) > wecom.MaxTextBytes {
+				t.Errorf("a part of %d bytes", len(m.Text.Content))
+			}
+		}
+		if mentions != 1 {
+			t.Errorf("%d mentions across the parts, want 1 (the first part only)", mentions)
 		}
 	})
 }

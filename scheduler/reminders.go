@@ -41,7 +41,11 @@ type Reminders struct {
 	// Skipped builds the note to the supervisor when a weekly firing's week
 	// has no workday at all.
 	Skipped func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
-	Log     *slog.Logger
+	// Split cuts a text WeCom would refuse as too long into parts; each part
+	// becomes its own outbox row, so a failure never resends a part that went
+	// out. nil: no splitting.
+	Split func(text string) []string
+	Log   *slog.Logger
 }
 
 func (r *Reminders) Name() string { return "reminders" }
@@ -105,15 +109,30 @@ func (r *Reminders) runJob(ctx context.Context, j teambot.Job, now time.Time, do
 		start = j.CreatedAt
 	}
 	for n := sched.Next(start.In(loc)); !n.After(now); n = sched.Next(n) {
-		key := teambot.FiringKey{TeamID: j.TeamID, Job: j.Name, Nominal: n.UTC()}
+		key := teambot.FiringKey{TeamID: j.TeamID, Job: j.Name, Nominal: wallClock(n)}
 		if done[key] {
 			continue
 		}
-		if err := r.fire(ctx, j, def, key, n, now, cals); err != nil {
+		if err := r.fire(ctx, j, def, weekly(sched, n), key, n, now, cals); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// wallClock keys a firing by its local date and time, written as if UTC:
+// when a daylight-saving change repeats an hour, cron yields the same wall
+// time twice with two instants, and it must fire once.
+func wallClock(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
+}
+
+// weekly reports whether a cron schedule fires at most once a week: only
+// such jobs move to another day of the week; more frequent ones simply skip
+// days off (moving them would fire twice on the next workday).
+func weekly(sched cron.Schedule, from time.Time) bool {
+	first := sched.Next(from)
+	return sched.Next(first).Sub(first) >= 6*24*time.Hour
 }
 
 func (r *Reminders) def(name string) (JobDef, bool) {
@@ -127,7 +146,7 @@ func (r *Reminders) def(name string) (JobDef, bool) {
 
 // fire decides what a nominal firing n becomes — moved, skipped, missed or
 // sent — and claims it with its messages.
-func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, key teambot.FiringKey, n, now time.Time, cals map[int64]*calendar.Calendar) error {
+func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, isWeekly bool, key teambot.FiringKey, n, now time.Time, cals map[int64]*calendar.Calendar) error {
 	loc := n.Location()
 	at := n
 	if def.Workdays {
@@ -135,12 +154,25 @@ func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, key tea
 		if err != nil {
 			return err
 		}
+		if !isWeekly {
+			if !cal.Workday(teambot.DateOf(n)) {
+				return r.claim(ctx, key, time.Time{}, "no_workday", now, nil, teambot.Firing{})
+			}
+			return r.fireAt(ctx, j, def, key, n, now)
+		}
 		day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
 		if !ok {
 			return r.claim(ctx, key, time.Time{}, "no_workday", now, r.Skipped, teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n})
 		}
 		at = time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
 	}
+	return r.fireAt(ctx, j, def, key, at, now)
+}
+
+// fireAt sends a firing due at at, or records it missed when its day has
+// passed (the grace window), or waits when at is still ahead.
+func (r *Reminders) fireAt(ctx context.Context, j teambot.Job, def JobDef, key teambot.FiringKey, at, now time.Time) error {
+	loc := at.Location()
 	if at.After(now) {
 		return nil // moved to a later day of the week: not due yet
 	}
@@ -166,8 +198,9 @@ func (r *Reminders) claim(ctx context.Context, key teambot.FiringKey, at time.Ti
 		if len(msgs) == 0 && outcome == "sent" {
 			outcome = "nothing"
 		}
+		msgs = r.split(msgs)
 		for i := range msgs {
-			msgs[i].Origin = f.Job + " " + key.Nominal.Format(time.RFC3339)
+			msgs[i].Origin = f.Job + " " + key.Nominal.Format("2006-01-02T15:04")
 		}
 	}
 	return r.Store.Update(ctx, func(tx Tx) error {
@@ -177,6 +210,26 @@ func (r *Reminders) claim(ctx context.Context, key teambot.FiringKey, at time.Ti
 		}
 		return tx.Enqueue(ctx, msgs, now)
 	})
+}
+
+// split makes one message per part of an over-long text; mentions go with
+// the first part.
+func (r *Reminders) split(msgs []teambot.Outgoing) []teambot.Outgoing {
+	if r.Split == nil {
+		return msgs
+	}
+	var out []teambot.Outgoing
+	for _, m := range msgs {
+		for i, part := range r.Split(m.Text) {
+			p := m
+			p.Text = part
+			if i > 0 {
+				p.Mentions = nil
+			}
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // calendar is a team's work calendar, read once per tick.
@@ -209,13 +262,16 @@ func (r *Reminders) checkCalendar(ctx context.Context, now time.Time) error {
 	if calendar.HasData(year) {
 		return nil
 	}
-	r.Log.Error("the holiday calendar has no data for this year: update teambot (lunar-go)", "year", year)
 	text := "节假日日历没有 " + strconv.Itoa(year) + " 年的数据：提醒只按周末和各团队自己设置的假期调整。" +
 		"请升级 teambot；在此之前可用 /假期 add 日期 休息|上班 补上法定假日和调休。"
 	return r.Store.Update(ctx, func(tx Tx) error {
 		first, err := tx.ClaimNotice(ctx, "calendar-missing-"+strconv.Itoa(year), now)
-		if err != nil || !first || len(r.Admins) == 0 {
+		if err != nil || !first {
 			return err
+		}
+		r.Log.Error("the holiday calendar has no data for this year: update teambot (lunar-go)", "year", year)
+		if len(r.Admins) == 0 {
+			return nil
 		}
 		return tx.Enqueue(ctx, []teambot.Outgoing{{Channel: teambot.ToUsers, Users: r.Admins, Text: text, Origin: "calendar-missing"}}, now)
 	})

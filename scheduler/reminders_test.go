@@ -83,7 +83,7 @@ func (h *harness) queued() []string {
 	h.t.Helper()
 	var out []string
 	err := h.db.Update(ctx, func(tx *storage.Tx) error {
-		msgs, _, err := tx.LeaseOutbox(ctx, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), time.Hour, 1000)
+		msgs, _, err := tx.LeaseOutbox(ctx, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), time.Hour, 1000, "test")
 		for _, m := range msgs {
 			out = append(out, m.Text)
 		}
@@ -296,6 +296,47 @@ func TestYearWithoutCalendarData(t *testing.T) {
 		}
 		if notices != 1 || !strings.Contains(strings.Join(got, "|"), "周报提醒 2028-01-10 Mon 09:00") {
 			t.Errorf("queued %q, want one calendar notice and the Monday reminder", got)
+		}
+	})
+}
+
+// A daily job skips days off instead of moving (moving would fire twice on
+// the next workday), and the hour that daylight saving repeats fires once.
+func TestDailyJobsAndDaylightSaving(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 9, 30, 12, 0))
+		h.r.Jobs[0].Spec = "0 9 * * *"
+		if err := db.Update(ctx, func(tx *storage.Tx) error {
+			return tx.SetJob(ctx, teambot.Job{TeamID: h.team.ID, Name: "report_open", Spec: "0 9 * * *", Enabled: true}, at(shanghai, 2026, 9, 30, 12, 0))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for d := 1; d <= 9; d++ {
+			h.tick(at(shanghai, 2026, 10, d, 9, 0))
+		}
+		h.expectQueued("周报提醒 2026-10-08 Thu 09:00", "周报提醒 2026-10-09 Fri 09:00")
+
+		ny := mustLoad("America/New_York")
+		d := newHarness(t, db, "America/New_York", at(ny, 2026, 10, 30, 12, 0))
+		d.r.Jobs[0].Workdays = false
+		if err := db.Update(ctx, func(tx *storage.Tx) error {
+			return tx.SetJob(ctx, teambot.Job{TeamID: d.team.ID, Name: "report_open", Spec: "30 1 * * *", Enabled: true}, at(ny, 2026, 10, 30, 12, 0))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// 2026-11-01 01:30 happens twice in New York (EDT, then EST).
+		first := time.Date(2026, 11, 1, 5, 30, 0, 0, time.UTC)
+		for _, now := range []time.Time{first, first.Add(time.Hour), first.Add(2 * time.Hour)} {
+			d.tick(now)
+		}
+		n := 0
+		for _, m := range d.queued() {
+			if strings.Contains(m, "2026-11-01") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("the repeated 01:30 fired %d times, want once", n)
 		}
 	})
 }

@@ -18,10 +18,11 @@ type Tx interface {
 	TeamDays(ctx context.Context, teamID int64) ([]teambot.DayOverride, error)
 
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error
-	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]teambot.Outgoing, []int, error)
-	MarkSent(ctx context.Context, id int64, now time.Time) error
-	RetryLater(ctx context.Context, id int64, at time.Time, why string) error
-	MarkFailed(ctx context.Context, id int64, why string) error
+	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, token string) ([]teambot.Outgoing, []int, error)
+	RenewLease(ctx context.Context, id int64, token string, until time.Time) (bool, error)
+	MarkSent(ctx context.Context, id int64, token string, now time.Time) error
+	RetryLater(ctx context.Context, id int64, token string, at time.Time, why string, deferred bool) error
+	MarkFailed(ctx context.Context, id int64, token, why string) error
 	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
 }
 

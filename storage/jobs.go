@@ -11,9 +11,12 @@ import (
 // EnsureJob gives every team that lacks it the job name with its default
 // spec, enabled, created now. It is cheap to call on every tick.
 func (tx *Tx) EnsureJob(ctx context.Context, name, spec string, now time.Time) error {
+	// ON CONFLICT: two replicas ensuring the same new team's job at once
+	// must not fail each other.
 	_, err := tx.exec(ctx, `INSERT INTO jobs (team_id, name, spec, enabled, created_at)
 		SELECT t.id, ?, ?, TRUE, ? FROM teams t
-		WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.team_id = t.id AND j.name = ?)`,
+		WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.team_id = t.id AND j.name = ?)
+		ON CONFLICT (team_id, name) DO NOTHING`,
 		name, spec, utc(now), name)
 	if err != nil {
 		return fmt.Errorf("ensure job %s: %w", name, err)

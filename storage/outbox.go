@@ -50,10 +50,10 @@ func splitList(s string) []string {
 
 // LeaseOutbox takes up to limit due messages for delivery: pending ones
 // whose time has come, and ones whose earlier lease ran out (a sender that
-// died). Each is leased until now+lease, so no other sender takes it
-// meanwhile; on PostgreSQL, concurrent senders skip each other's rows.
-// It returns the messages with the number of attempts before this one.
-func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]teambot.Outgoing, []int, error) {
+// died). Each is leased until now+lease under token, so no other sender
+// takes it meanwhile; on PostgreSQL, concurrent senders skip each other's
+// rows. It returns the messages with the number of attempts before this one.
+func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, token string) ([]teambot.Outgoing, []int, error) {
 	lock := ""
 	if tx.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
@@ -68,8 +68,8 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 	msgs := make([]teambot.Outgoing, len(rows))
 	attempts := make([]int, len(rows))
 	for i, r := range rows {
-		if _, err := tx.exec(ctx, `UPDATE outbox SET status = 'sending', lease_until = ?, attempts = attempts + 1 WHERE id = ?`,
-			utc(now.Add(lease)), r.ID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE outbox SET status = 'sending', lease_until = ?, lease_token = ?, attempts = attempts + 1 WHERE id = ?`,
+			utc(now.Add(lease)), token, r.ID); err != nil {
 			return nil, nil, fmt.Errorf("lease outbox message %d: %w", r.ID, err)
 		}
 		msgs[i], attempts[i] = r.outgoing(), r.Attempts
@@ -77,23 +77,43 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 	return msgs, attempts, nil
 }
 
+// RenewLease extends a lease the caller still holds, right before sending;
+// false means the lease ran out and another sender may have the row: do not
+// send it.
+func (tx *Tx) RenewLease(ctx context.Context, id int64, token string, until time.Time) (bool, error) {
+	n, err := tx.exec(ctx, `UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_token = ? AND status = 'sending'`,
+		utc(until), id, token)
+	if err != nil {
+		return false, fmt.Errorf("renew lease of outbox message %d: %w", id, err)
+	}
+	return n == 1, nil
+}
+
 // MarkSent records a delivered message.
-func (tx *Tx) MarkSent(ctx context.Context, id int64, now time.Time) error {
-	return tx.setOutbox(ctx, id, `status = 'sent', sent_at = ?, lease_until = NULL, last_error = ''`, utc(now))
+func (tx *Tx) MarkSent(ctx context.Context, id int64, token string, now time.Time) error {
+	return tx.settle(ctx, id, token, `status = 'sent', sent_at = ?, lease_until = NULL, last_error = ''`, utc(now))
 }
 
 // RetryLater puts a message back for another attempt at a later time.
-func (tx *Tx) RetryLater(ctx context.Context, id int64, at time.Time, why string) error {
-	return tx.setOutbox(ctx, id, `status = 'pending', next_attempt_at = ?, lease_until = NULL, last_error = ?`, utc(at), why)
+// deferred means WeCom asked for a pause (rate limit): that attempt does not
+// count towards giving up.
+func (tx *Tx) RetryLater(ctx context.Context, id int64, token string, at time.Time, why string, deferred bool) error {
+	set := `status = 'pending', next_attempt_at = ?, lease_until = NULL, last_error = ?`
+	if deferred {
+		set += `, attempts = attempts - 1`
+	}
+	return tx.settle(ctx, id, token, set, utc(at), why)
 }
 
 // MarkFailed gives up on a message for good.
-func (tx *Tx) MarkFailed(ctx context.Context, id int64, why string) error {
-	return tx.setOutbox(ctx, id, `status = 'failed', lease_until = NULL, last_error = ?`, why)
+func (tx *Tx) MarkFailed(ctx context.Context, id int64, token, why string) error {
+	return tx.settle(ctx, id, token, `status = 'failed', lease_until = NULL, last_error = ?`, why)
 }
 
-func (tx *Tx) setOutbox(ctx context.Context, id int64, set string, args ...any) error {
-	if _, err := tx.exec(ctx, `UPDATE outbox SET `+set+` WHERE id = ?`, append(args, id)...); err != nil {
+// settle records the outcome of a send, only under the caller's lease: a
+// sender whose lease was taken over never overwrites the new holder's work.
+func (tx *Tx) settle(ctx context.Context, id int64, token, set string, args ...any) error {
+	if _, err := tx.exec(ctx, `UPDATE outbox SET `+set+` WHERE id = ? AND lease_token = ?`, append(args, id, token)...); err != nil {
 		return fmt.Errorf("update outbox message %d: %w", id, err)
 	}
 	return nil

@@ -108,31 +108,67 @@ func (p printer) Deliver(_ context.Context, team teambot.Team, m teambot.Outgoin
 }
 
 func (c *console) loop(ctx context.Context, stdin io.Reader) error {
-	in := bufio.NewScanner(stdin)
-	// Allow lines longer than a message may be, so that the engine (not the
-	// scanner) tells the user the message is too long.
-	in.Buffer(make([]byte, 64<<10), 1<<20)
-	for c.prompt(); in.Scan(); c.prompt() {
-		if ctx.Err() != nil {
+	lines, readErr := readLines(stdin)
+	// Interactively, reminders also fire while nobody types; a script ticks
+	// after each line only, so its output is deterministic.
+	var ticks <-chan time.Time
+	if c.interactive {
+		t := time.NewTicker(tickEvery)
+		defer t.Stop()
+		ticks = t.C
+	}
+	for c.prompt(); ; {
+		select {
+		case <-ctx.Done():
 			return nil
-		}
-		line := strings.TrimSpace(in.Text())
-		switch {
-		case line == "":
-			continue
-		case strings.HasPrefix(line, ":"):
-			if quit := c.meta(line); quit {
+		case <-ticks:
+			c.tick(ctx)
+		case line, ok := <-lines:
+			if !ok {
+				return <-readErr
+			}
+			if quit := c.handle(ctx, strings.TrimSpace(line)); quit {
 				return nil
 			}
-		default:
-			c.say(ctx, line)
+			c.tick(ctx)
+			c.prompt()
 		}
-		c.tick(ctx)
 	}
-	if err := in.Err(); err != nil {
-		return fmt.Errorf("read input: %w", err)
+}
+
+// handle acts on one input line; it reports whether to quit.
+func (c *console) handle(ctx context.Context, line string) (quit bool) {
+	switch {
+	case line == "":
+	case strings.HasPrefix(line, ":"):
+		return c.meta(line)
+	default:
+		c.say(ctx, line)
 	}
-	return nil
+	return false
+}
+
+// readLines delivers stdin's lines on a channel, closed at the end, after
+// which the error channel says how reading ended.
+func readLines(stdin io.Reader) (<-chan string, <-chan error) {
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(lines)
+		in := bufio.NewScanner(stdin)
+		// Allow lines longer than a message may be, so that the engine (not
+		// the scanner) tells the user the message is too long.
+		in.Buffer(make([]byte, 64<<10), 1<<20)
+		for in.Scan() {
+			lines <- in.Text()
+		}
+		if err := in.Err(); err != nil {
+			errc <- fmt.Errorf("read input: %w", err)
+			return
+		}
+		errc <- nil
+	}()
+	return lines, errc
 }
 
 func (c *console) prompt() {

@@ -34,7 +34,8 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 		Now:   now,
 		Log:   a.log,
 		Jobs: []scheduler.Job{
-			&scheduler.Reminders{Store: store, Jobs: defs, Admins: a.cfg.Admins, Skipped: a.engine.SkippedNote, Log: a.log},
+			&scheduler.Reminders{Store: store, Jobs: defs, Admins: a.cfg.Admins, Skipped: a.engine.SkippedNote, Log: a.log,
+				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log},
 			&pruneJob{app: a},
 		},
