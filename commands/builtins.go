@@ -74,5 +74,18 @@ func builtins() []*Command {
 			Examples: []string{"/假期", "/假期 添加 2026-12-31 休息 团建", "/假期 添加 2027-01-02 上班 补班", "/假期 删除 2026-12-31"},
 			Who:      Member, Handler: holiday,
 		},
+		{
+			Name: "leave", Chinese: "请假",
+			Summary:  "申请请假（可以半天），取消自己的申请，查看请假列表；主管批准或驳回",
+			Usage:    "日期[到日期] [上午|下午] 理由 | 取消 编号 | 列表 [周] | 批准 编号 | 驳回 编号 理由",
+			Examples: []string{"/请假 明天 上午 去医院复查", "/请假 12月3日到12月5日 回老家办事", "/请假 取消 3", "/请假 列表", "/请假 批准 3", "/请假 驳回 3 月底上线，请改到下周"},
+			Who:      Member, Handler: leave,
+		},
+		{
+			Name: "off", Chinese: "谁请假", Aliases: []string{"今天谁请假"},
+			Summary:  "看今天谁请假（只列名字）",
+			Examples: []string{"/谁请假"},
+			Who:      Anyone, Handler: whoIsOff,
+		},
 	}
 }

@@ -28,6 +28,8 @@ func reminders() []Reminder {
 			Summary: "@ 还没交本周周报的成员，都交了就不发", compose: (*Engine).ReportNag},
 		{Name: "report_digest", Chinese: "周报汇总", Spec: "30 9 * * MON",
 			Summary: "上周周报汇总给主管：按时、迟交、未交", compose: (*Engine).reportDigest},
+		{Name: "leave_pending", Chinese: "待批请假", Spec: "0 10 * * MON-FRI",
+			Summary: "提醒主管审批等待中的请假申请，没有就不发", compose: (*Engine).LeavePending},
 	}
 }
 
@@ -71,7 +73,7 @@ func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.O
 			return nil
 		}
 		week := teambot.WeekOf(f.At.In(team.Location()))
-		text := fmt.Sprintf("%s 这一周没有工作日（节假日），本周的「%s」不发送。", week, rm.Chinese)
+		text := fmt.Sprintf("%s 这一周从原定那天起都不是工作日（节假日），本周的「%s」不发送。", week, rm.Chinese)
 		msg := teambot.Outgoing{TeamID: team.ID, Channel: teambot.ToGroup, Text: text, Mentions: []string{sup.UserID}}
 		if e.cfg.DirectMessages {
 			msg = teambot.Outgoing{TeamID: team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Text: text}

@@ -377,9 +377,14 @@ type reporter struct {
 // expectedReporters answers "who is expected to report in week W": every
 // active member except the supervisor (R4: the others report to the
 // supervisor) who joined before the week ended. This is the one place that
-// decides it; leave records will mark members Excused here.
+// decides it; a member on approved leave for every workday of the week is
+// Excused (see leaveExcuses).
 func expectedReporters(ctx context.Context, r *Request, week teambot.Week) ([]reporter, error) {
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return nil, err
+	}
+	excused, err := r.leaveExcuses(ctx, week)
 	if err != nil {
 		return nil, err
 	}
@@ -389,7 +394,7 @@ func expectedReporters(ctx context.Context, r *Request, week teambot.Week) ([]re
 		if m.IsSupervisor() || !m.JoinedAt.Before(end) {
 			continue
 		}
-		out = append(out, reporter{Member: m})
+		out = append(out, reporter{Member: m, Excused: excused[m.ID]})
 	}
 	return out, nil
 }

@@ -36,6 +36,13 @@ type Tx interface {
 	ReportDeadline(ctx context.Context, teamID int64) (teambot.WeeklyDeadline, error)
 	SetReportDeadline(ctx context.Context, teamID int64, d teambot.WeeklyDeadline) error
 
+	CreateLeave(ctx context.Context, l *teambot.Leave) error
+	LeaveByID(ctx context.Context, teamID, id int64) (teambot.Leave, error)
+	Leaves(ctx context.Context, f teambot.LeaveFilter) ([]teambot.Leave, error)
+	OverlappingLeaves(ctx context.Context, teamID, memberID int64, from, to teambot.Date, half string) ([]teambot.Leave, error)
+	DecideLeave(ctx context.Context, teamID, id int64, status, by, note string, at time.Time) error
+	CancelLeave(ctx context.Context, teamID, id int64, by string, at time.Time) error
+
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	MarkProcessed(ctx context.Context, source, msgID string, at time.Time) (first bool, err error)
 	Savepoint(ctx context.Context, name string) error

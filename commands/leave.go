@@ -1,0 +1,547 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"teambot"
+	"teambot/calendar"
+)
+
+// maxLeaveReasonRunes is the longest reason a leave request or a rejection
+// may give, in characters.
+const maxLeaveReasonRunes = 200
+
+// leave is /请假 (PRODUCT.md §5): with dates and a reason it asks for leave;
+// its first word may instead name an action: 取消, 列表, and for the
+// supervisor 批准 and 驳回.
+func leave(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if err := r.needTeam(); err != nil {
+		return teambot.Reply{}, err
+	}
+	switch r.subcommand() {
+	case "":
+		return teambot.Reply{}, usageError(r.Command, "请写上请假的日期和理由。")
+	case "取消", "撤销", "cancel":
+		return cancelLeave(ctx, r)
+	case "批准", "同意", "approve":
+		return decideLeave(ctx, r, teambot.LeaveApproved)
+	case "驳回", "拒绝", "reject":
+		return decideLeave(ctx, r, teambot.LeaveRejected)
+	case "列表", "查看", "list":
+		return listLeave(ctx, r)
+	case "会议", "meeting":
+		// Meeting leave is refused rather than stored: with no meetings
+		// recorded yet there is no "next meeting" to attach it to, and a
+		// request dated today would wrongly show the member as away today
+		// (谁请假) and could never be matched to the meeting it meant. The
+		// domain type and the table keep a ForMeeting flag for when
+		// meetings exist.
+		return teambot.Reply{}, teambot.Invalid("会议请假要等会议功能上线后才能用：现在还没有会议记录，无法对应到下一次会议。" +
+			"如果开会那天整天或半天不在，请按日期请假，例如 /请假 下周一 上午 去医院复查。")
+	}
+	return requestLeave(ctx, r)
+}
+
+// requestLeave is /请假 DATE[到DATE] [上午|下午] REASON: a pending request
+// for the caller. The reply echoes the absolute dates so a misread date is
+// seen at once. A start before today, a clash with the caller's pending or
+// approved leave and a missing reason are refused.
+func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
+	today := r.Today()
+	words := restWords(r.Rest)
+	span, rest, err := parseDateSpan(wordTexts(words), today)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	reason := textFrom(r.Rest, words, rest)
+	if err := checkLeaveReason(reason, "请写上请假理由，例如 /请假 明天 上午 去医院复查。想看今天谁请假，发送 /谁请假。"); err != nil {
+		return teambot.Reply{}, err
+	}
+	if span.From.Before(today) {
+		return teambot.Reply{}, teambot.Invalid("%s已经过去了，不能补请假（今天是 %s）。请从今天或以后的日期开始；已经缺勤的情况请直接和主管说明。",
+			describeDay(span.From, today), describeDay(today, today))
+	}
+	clash, err := r.Tx.OverlappingLeaves(ctx, r.Team.ID, r.Caller.ID, span.From, span.To, span.Half)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if len(clash) > 0 {
+		c := clash[0]
+		return teambot.Reply{}, teambot.Conflict("和你已有的请假冲突：#%d %s（%s）。同一天不能重复请假；要改日期，请先 /请假 取消 %d 再重新申请。",
+			c.ID, leaveSpan(c).Describe(today), leaveStatusCN(c.Status), c.ID)
+	}
+	l := teambot.Leave{TeamID: r.Team.ID, MemberID: r.Caller.ID, UserID: r.UserID, Name: r.Caller.Name,
+		From: span.From, To: span.To, Half: span.Half, Reason: reason, CreatedAt: r.Now}
+	if err := r.Tx.CreateLeave(ctx, &l); err != nil {
+		return teambot.Reply{}, err
+	}
+	// The audit says which days, never why.
+	if err := r.Audit(ctx, "leave.request", r.UserID, leaveDetail(l)); err != nil {
+		return teambot.Reply{}, err
+	}
+	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, span.Describe(today), reason)}
+	switch sup, ok := r.supervisor(ctx); {
+	case !ok:
+		reply.Text += "团队还没有主管，指定主管后由主管批准。"
+	case sup.ID == r.Caller.ID:
+		reply.Text += fmt.Sprintf("你是主管，发送 /请假 批准 %d 记下批准。", l.ID)
+	default:
+		reply.Text += fmt.Sprintf("等待主管 %s 批准：/请假 批准 %d 或 /请假 驳回 %d 理由。要撤回就发 /请假 取消 %d。", sup.Name, l.ID, l.ID, l.ID)
+		reply.Mentions = []string{sup.UserID}
+	}
+	return reply, nil
+}
+
+// checkLeaveReason refuses a missing reason (missing says how to write
+// one), one that seems to carry a
+// password (R13) and one over maxLeaveReasonRunes characters.
+func checkLeaveReason(reason, missing string) error {
+	switch n := utf8.RuneCountInString(reason); {
+	case reason == "":
+		return teambot.Invalid("%s", missing)
+	case looksLikePassword(reason):
+		// Neither the text nor the match goes anywhere.
+		return teambot.Invalid("理由里像是写了密码，没有保存。密码不能发在群里（R13）：它已经出现在聊天记录里，请立即修改这个密码，再重新发送不带密码的理由。")
+	case n > maxLeaveReasonRunes:
+		return teambot.Invalid("理由最多 %d 字，这条有 %d 字，请写简短些。", maxLeaveReasonRunes, n)
+	}
+	return nil
+}
+
+// cancelLeave is /请假 取消 ID: the member withdraws their own pending or
+// approved request before its first day.
+func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
+	l, err := r.leaveArg(ctx, "取消")
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	today := r.Today()
+	switch {
+	case l.MemberID != r.Caller.ID:
+		return teambot.Reply{}, teambot.Forbidden("请假 #%d 是 %s 的申请，只有申请人本人可以取消。", l.ID, l.Name)
+	case !l.Active():
+		return teambot.Reply{}, leaveStatusConflict(ctx, r, l)
+	case !today.Before(l.From):
+		return teambot.Reply{}, teambot.Conflict("请假 #%d 从 %s开始，已经开始了，不能取消。提前回来请直接告诉主管。", l.ID, describeDay(l.From, today))
+	}
+	if err := r.Tx.CancelLeave(ctx, r.Team.ID, l.ID, r.UserID, r.Now); err != nil {
+		return teambot.Reply{}, r.leaveChangeError(ctx, l, err)
+	}
+	if err := r.Audit(ctx, "leave.cancel", r.UserID, leaveDetail(l)+"，原"+leaveStatusCN(l.Status)); err != nil {
+		return teambot.Reply{}, err
+	}
+	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, leaveSpan(l).Describe(today))}
+	switch sup, ok := r.supervisor(ctx); {
+	case !ok || l.Status != teambot.LeaveApproved || sup.ID == r.Caller.ID:
+	case r.Single():
+		reply.Text += fmt.Sprintf("这条请假原已由主管批准；这是私聊，主管 %s 不会收到通知，请直接告诉主管。", sup.Name)
+	default:
+		reply.Text += fmt.Sprintf("这条请假原已由主管批准，已告知主管 %s。", sup.Name)
+		reply.Mentions = []string{sup.UserID}
+	}
+	return reply, nil
+}
+
+// decideLeave is /请假 批准 ID and /请假 驳回 ID REASON, for the supervisor.
+// The member learns of it through an @mention in the group reply, which
+// never shows a rejection's reason (R14): that stays in the records, for
+// the member's own /请假 列表, and in the supervisor's reply when it is
+// private (a single chat). Nothing is sent on the side: when the decision
+// is made in a single chat, the reply says the member was not told.
+func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply, error) {
+	verb, action := "批准", "leave.approve"
+	if status == teambot.LeaveRejected {
+		verb, action = "驳回", "leave.reject"
+	}
+	if !r.Caller.IsSupervisor() {
+		return teambot.Reply{}, teambot.Forbidden("%s请假只有主管可以操作%s。", verb, r.supervisorHint(ctx))
+	}
+	l, err := r.leaveArg(ctx, verb)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	var note string
+	if status == teambot.LeaveRejected {
+		if words := restWords(r.Rest); len(words) > 2 {
+			note = freeText(r.Rest[words[2].at:])
+		}
+		if err := checkLeaveReason(note, fmt.Sprintf("驳回要写理由，例如 /请假 驳回 %d 月底上线，请改到下周。", l.ID)); err != nil {
+			return teambot.Reply{}, err
+		}
+	}
+	if l.Status != teambot.LeavePending {
+		return teambot.Reply{}, leaveStatusConflict(ctx, r, l)
+	}
+	if err := r.Tx.DecideLeave(ctx, r.Team.ID, l.ID, status, r.UserID, note, r.Now); err != nil {
+		return teambot.Reply{}, r.leaveChangeError(ctx, l, err)
+	}
+	if err := r.Audit(ctx, action, l.UserID, leaveDetail(l)); err != nil {
+		return teambot.Reply{}, err
+	}
+	today := r.Today()
+	text := fmt.Sprintf("已%s %s 的请假 #%d：%s。", verb, l.Name, l.ID, leaveSpan(l).Describe(today))
+	if r.Single() {
+		if status == teambot.LeaveRejected {
+			text += "驳回理由：" + note + "。"
+		}
+		text += fmt.Sprintf("这是私聊，%s 不会收到通知，请另行告知；对方发送 /请假 列表 可以查看结果。", l.Name)
+		return teambot.Reply{Text: text}, nil
+	}
+	if status == teambot.LeaveRejected {
+		text += fmt.Sprintf("驳回理由已记下，不在群里显示：%s 发送 /请假 列表 可以查看。", l.Name)
+	}
+	return teambot.Reply{Text: text, Mentions: []string{l.UserID}}, nil
+}
+
+// leaveArg reads the request id after an action word (/请假 取消 3, #3 too)
+// and loads that request of the team.
+func (r *Request) leaveArg(ctx context.Context, verb string) (teambot.Leave, error) {
+	if len(r.Args) < 2 {
+		return teambot.Leave{}, teambot.Invalid("请写上请假申请的编号，例如 /请假 %s 3。发送 /请假 列表 查看编号。", verb)
+	}
+	s := strings.TrimPrefix(r.Args[1].Text, "#")
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return teambot.Leave{}, teambot.Invalid("「%s」不是请假申请的编号，编号是数字，例如 /请假 %s 3。发送 /请假 列表 查看编号。", r.Args[1].Text, verb)
+	}
+	l, err := r.Tx.LeaveByID(ctx, r.Team.ID, id)
+	if errors.Is(err, teambot.ErrNotFound) {
+		return l, teambot.NotFound("没有编号 #%d 的请假申请。发送 /请假 列表 查看编号。", id)
+	}
+	return l, err
+}
+
+// leaveChangeError words a change that storage refused because the request
+// changed status in the meantime (for instance two decisions at once).
+func (r *Request) leaveChangeError(ctx context.Context, l teambot.Leave, err error) error {
+	if !errors.Is(err, teambot.ErrLeaveStatus) {
+		return err
+	}
+	now, rerr := r.Tx.LeaveByID(ctx, r.Team.ID, l.ID)
+	if rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return leaveStatusConflict(ctx, r, now)
+}
+
+// leaveStatusConflict says that a request was already decided or
+// cancelled, by whom and when.
+func leaveStatusConflict(ctx context.Context, r *Request, l teambot.Leave) error {
+	if l.Status == teambot.LeavePending {
+		return teambot.Conflict("请假 #%d 还在等待主管批准。", l.ID)
+	}
+	who := l.DecidedBy
+	if m, err := r.Tx.MemberByUser(ctx, r.Team.ID, l.DecidedBy); err == nil {
+		who = m.Name
+		if m.IsSupervisor() {
+			who = "主管 " + m.Name
+		}
+	}
+	return teambot.Conflict("请假 #%d 已经由 %s 在 %s %s了，不能再改。发送 /请假 列表 查看。",
+		l.ID, who, r.moment(l.DecidedAt), leaveStatusVerb(l.Status))
+}
+
+// listLeave is /请假 列表 [周]: the supervisor sees the whole team's
+// requests, a member their own; from today on, or those of one week. The
+// reply shows reasons, so it is visible to the caller only (R14).
+func listLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
+	today := r.Today()
+	f := teambot.LeaveFilter{TeamID: r.Team.ID, From: today}
+	title := "从今天起"
+	next := r.week().Next()
+	switch args := r.Args[1:]; {
+	case len(args) > 1:
+		return teambot.Reply{}, usageError(r.Command, "/请假 列表 后面最多写一个周。")
+	case len(args) == 1:
+		week, err := r.leaveWeekArg(args[0].Text)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		f.From, f.To, title = week.Monday(), week.Sunday(), "在 "+weekLabel(week)
+	}
+	whose := "团队"
+	if !r.Caller.IsSupervisor() {
+		f.MemberID, whose = r.Caller.ID, "你"
+	}
+	list, err := r.Tx.Leaves(ctx, f)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if f.To.IsZero() {
+		// Requests still waiting for a decision are listed whatever their days.
+		if list, err = r.withPending(ctx, f, list); err != nil {
+			return teambot.Reply{}, err
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s%s的请假申请", whose, title)
+	if len(list) == 0 {
+		b.WriteString("：没有。")
+	} else {
+		fmt.Fprintf(&b, "（%d 条）：", len(list))
+	}
+	for _, l := range list {
+		b.WriteString("\n" + leaveLine(l, today, r.Caller.IsSupervisor()))
+	}
+	fmt.Fprintf(&b, "\n查看某一周：/请假 列表 下周、/请假 列表 %s。", next)
+	return teambot.Reply{Text: b.String(), Private: true}, nil
+}
+
+// withPending adds to list the pending requests f selects by member but
+// not by days, keeping the order by first day.
+func (r *Request) withPending(ctx context.Context, f teambot.LeaveFilter, list []teambot.Leave) ([]teambot.Leave, error) {
+	pending, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: f.TeamID, MemberID: f.MemberID, Statuses: []string{teambot.LeavePending}})
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[int64]bool, len(list))
+	for _, l := range list {
+		seen[l.ID] = true
+	}
+	var earlier []teambot.Leave
+	for _, l := range pending {
+		if !seen[l.ID] {
+			earlier = append(earlier, l) // they all ended before f.From
+		}
+	}
+	return append(earlier, list...), nil
+}
+
+// leaveWeekArg reads a week for /请假 列表: 本周, 上周, 下周 or 2026-W49.
+func (r *Request) leaveWeekArg(s string) (teambot.Week, error) {
+	switch strings.ToLower(s) {
+	case "下周", "next":
+		return r.week().Next(), nil
+	}
+	return r.weekArg(s)
+}
+
+// leaveLine is one request in a private list: id, (whose,) days, status,
+// and the reasons.
+func leaveLine(l teambot.Leave, today teambot.Date, withName bool) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#%d ", l.ID)
+	if withName {
+		b.WriteString(l.Name + " ")
+	}
+	fmt.Fprintf(&b, "%s · %s · 理由：%s", leaveSpan(l).Describe(today), leaveStatusCN(l.Status), l.Reason)
+	if l.Status == teambot.LeaveRejected && l.DecisionNote != "" {
+		b.WriteString(" · 驳回理由：" + l.DecisionNote)
+	}
+	return b.String()
+}
+
+// whoIsOff is /谁请假: the names of the members on approved leave today,
+// and nothing else (no reasons, no pending requests).
+func whoIsOff(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if err := r.needTeam(); err != nil {
+		return teambot.Reply{}, err
+	}
+	today := r.Today()
+	away, err := r.onLeave(ctx, today, today)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	var names []string
+	for _, m := range members {
+		ls, ok := away[m.ID]
+		if !ok {
+			continue
+		}
+		name := m.Name
+		if half := halfOf(ls); half != "" {
+			name += "（" + half + "）"
+		}
+		names = append(names, name)
+	}
+	day := fmt.Sprintf("今天（%s %s）", monthDay(today), weekdayCN(today))
+	if len(names) == 0 {
+		return teambot.Reply{Text: day + "没有人请假。"}, nil
+	}
+	return teambot.Reply{Text: fmt.Sprintf("%s请假的有 %d 人：%s。", day, len(names), strings.Join(names, "、"))}, nil
+}
+
+// halfOf is the half day a member's leave of one day covers, or "" when it
+// covers the whole day.
+func halfOf(ls []teambot.Leave) string {
+	halves := map[string]bool{}
+	for _, l := range ls {
+		if l.Whole() {
+			return ""
+		}
+		halves[l.Half] = true
+	}
+	if len(halves) == 1 {
+		for h := range halves {
+			return h
+		}
+	}
+	return ""
+}
+
+// onLeave answers the availability question everything asks (report nags,
+// meetings, vote quorums): which members are on approved leave on some day
+// of from…to. It returns each such member's approved requests that overlap
+// the range, by member id; pending, rejected and cancelled requests excuse
+// nobody. A member may hold several requests in a range (Monday to Tuesday
+// and Wednesday to Friday), so each gets a list.
+func (r *Request) onLeave(ctx context.Context, from, to teambot.Date) (map[int64][]teambot.Leave, error) {
+	list, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: r.Team.ID, From: from, To: to,
+		Statuses: []string{teambot.LeaveApproved}})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]teambot.Leave)
+	for _, l := range list {
+		out[l.MemberID] = append(out[l.MemberID], l)
+	}
+	return out, nil
+}
+
+// leaveExcuses says which members need not hand in week's report because
+// they are on approved leave for all of it: every workday of the week in
+// the team's calendar (see awayAllWeek). Weekends and holidays need no
+// leave, so a request for Monday to Friday excuses a normal week. The value
+// is what status and digests show after the name.
+func (r *Request) leaveExcuses(ctx context.Context, week teambot.Week) (map[int64]string, error) {
+	away, err := r.onLeave(ctx, week.Monday(), week.Sunday())
+	if err != nil || len(away) == 0 {
+		return nil, err
+	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string)
+	for id, ls := range away {
+		if awayAllWeek(ls, week, cal) {
+			out[id] = "请假"
+		}
+	}
+	return out, nil
+}
+
+// awayAllWeek reports whether leave covers every workday of week in the
+// team's calendar (a day counts when a whole-day request covers it, or its
+// morning and its afternoon are both covered). A week without workdays is
+// never covered: there is nothing to be away from.
+func awayAllWeek(ls []teambot.Leave, week teambot.Week, cal *calendar.Calendar) bool {
+	workdays := 0
+	for d := week.Monday(); !week.Sunday().Before(d); d = d.AddDate(0, 0, 1) {
+		if !cal.Workday(d) {
+			continue
+		}
+		workdays++
+		halves := map[string]bool{}
+		for _, l := range ls {
+			switch {
+			case !l.Covers(d):
+			case l.Whole():
+				halves[teambot.HalfMorning], halves[teambot.HalfAfternoon] = true, true
+			default:
+				halves[l.Half] = true
+			}
+		}
+		if !halves[teambot.HalfMorning] || !halves[teambot.HalfAfternoon] {
+			return false
+		}
+	}
+	return workdays > 0
+}
+
+// leaveSpan is a request's days as a DateSpan, for Describe.
+func leaveSpan(l teambot.Leave) DateSpan { return DateSpan{From: l.From, To: l.To, Half: l.Half} }
+
+// leaveDetail is a request for the audit log: id and days, never the reason.
+func leaveDetail(l teambot.Leave) string {
+	s := fmt.Sprintf("#%d %s", l.ID, l.From)
+	if l.To != l.From {
+		s += " 至 " + l.To.String()
+	}
+	if l.Half != "" {
+		s += " " + l.Half
+	}
+	return s
+}
+
+// leaveStatusCN names a status for users.
+func leaveStatusCN(status string) string {
+	switch status {
+	case teambot.LeavePending:
+		return "待批"
+	case teambot.LeaveApproved:
+		return "已批准"
+	case teambot.LeaveRejected:
+		return "已驳回"
+	case teambot.LeaveCancelled:
+		return "已取消"
+	}
+	return status
+}
+
+// leaveStatusVerb is how a decided status reads after "在 … ".
+func leaveStatusVerb(status string) string {
+	return map[string]string{teambot.LeaveApproved: "批准", teambot.LeaveRejected: "驳回", teambot.LeaveCancelled: "取消"}[status]
+}
+
+// word is a word of a message's original text and where it starts in it.
+type word struct {
+	text string // normalized, as the parser's arguments are
+	at   int    // byte offset in the original text
+}
+
+// restWords splits the original text after a command word at separators,
+// keeping each word's position, so that free text after some leading words
+// (a reason after the dates) can be taken from the original, unnormalized.
+func restWords(s string) []word {
+	var out []word
+	for i := 0; i < len(s); {
+		rest := trimLeftSpace(s[i:])
+		if rest == "" {
+			break
+		}
+		i = len(s) - len(rest)
+		tok, _ := cutToken(rest)
+		out = append(out, word{text: normalize(tok), at: i})
+		i += len(tok)
+	}
+	return out
+}
+
+func wordTexts(ws []word) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.text
+	}
+	return out
+}
+
+// textFrom is the original text of s from where the words rest (the tail of
+// words, its first maybe the end of a longer word, as parseDateSpan hands
+// them back) begin, without a colon that introduced it.
+func textFrom(s string, words []word, rest []string) string {
+	if len(rest) == 0 || len(rest) > len(words) {
+		return ""
+	}
+	w := words[len(words)-len(rest)]
+	start := w.at
+	if rest[0] != w.text {
+		tok, _ := cutToken(s[w.at:])
+		for j := range tok {
+			if normalize(tok[j:]) == rest[0] {
+				start = w.at + j
+				break
+			}
+		}
+	}
+	return freeText(s[start:])
+}
