@@ -43,6 +43,26 @@ type Tx interface {
 	DecideLeave(ctx context.Context, teamID, id int64, status, by, note string, at time.Time) error
 	CancelLeave(ctx context.Context, teamID, id int64, by string, at time.Time) error
 
+	MeetingSchedule(ctx context.Context, teamID int64) (teambot.MeetingSchedule, bool, error)
+	SetMeetingSchedule(ctx context.Context, teamID int64, s teambot.MeetingSchedule, at time.Time) error
+	ClearMeetingSchedule(ctx context.Context, teamID int64) error
+	CreateMeeting(ctx context.Context, m *teambot.Meeting) error
+	MeetingByID(ctx context.Context, teamID, id int64) (teambot.Meeting, error)
+	Meetings(ctx context.Context, teamID int64, from, to time.Time) ([]teambot.Meeting, error)
+	SetMeetingAgenda(ctx context.Context, teamID, id int64, agenda string) error
+	CloseMeeting(ctx context.Context, teamID, id int64, status, by, note string, at time.Time) error
+	RecordAttendance(ctx context.Context, teamID int64, a teambot.Attendance) error
+	ExcuseAbsence(ctx context.Context, teamID, meetingID, memberID int64, by string, at time.Time) error
+	MeetingAttendance(ctx context.Context, teamID, meetingID int64) ([]teambot.Attendance, error)
+	MemberAttendance(ctx context.Context, teamID, memberID int64, limit int) ([]teambot.Attendance, error)
+	CreateMeetingProposal(ctx context.Context, p *teambot.MeetingProposal) (bool, error)
+	MeetingProposals(ctx context.Context, teamID int64, statuses ...string) ([]teambot.MeetingProposal, error)
+	DismissMeetingProposals(ctx context.Context, teamID, memberID, meetingID int64, by string, at time.Time) (int64, error)
+	CreateMeetingDispute(ctx context.Context, d *teambot.MeetingDispute) error
+	MeetingDisputeByID(ctx context.Context, teamID, id int64) (teambot.MeetingDispute, error)
+	MeetingDisputes(ctx context.Context, teamID int64, statuses ...string) ([]teambot.MeetingDispute, error)
+	DecideMeetingDispute(ctx context.Context, teamID, id int64, status, by, note string, at time.Time) error
+
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	MarkProcessed(ctx context.Context, source, msgID string, at time.Time) (first bool, err error)
 	Savepoint(ctx context.Context, name string) error
