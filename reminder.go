@@ -10,6 +10,9 @@ type Firing struct {
 	ChatID string
 	Job    string    // the job's name, e.g. "report_open"
 	At     time.Time // when it is scheduled to fire (UTC), after calendar adjustment
+	// Subject is what a one-off firing is about, such as the start (UTC) of
+	// the meeting a reminder announces; zero for a cron firing.
+	Subject time.Time
 }
 
 // Delivery channels of an Outgoing message.

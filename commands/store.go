@@ -62,6 +62,9 @@ type Tx interface {
 	MeetingDisputeByID(ctx context.Context, teamID, id int64) (teambot.MeetingDispute, error)
 	MeetingDisputes(ctx context.Context, teamID int64, statuses ...string) ([]teambot.MeetingDispute, error)
 	DecideMeetingDispute(ctx context.Context, teamID, id int64, status, by, note string, at time.Time) error
+	ScheduledMeetingsBetween(ctx context.Context, from, to time.Time) ([]teambot.Meeting, error)
+	MeetingSchedules(ctx context.Context) (map[int64]teambot.MeetingSchedule, error)
+	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
 
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	MarkProcessed(ctx context.Context, source, msgID string, at time.Time) (first bool, err error)

@@ -36,6 +36,8 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 		Jobs: []scheduler.Job{
 			&scheduler.Reminders{Store: store, Jobs: defs, Admins: a.cfg.Admins, Skipped: a.engine.SkippedNote, Log: a.log,
 				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
+			&scheduler.Oneoffs{Store: store, Due: a.engine.MeetingFirings, Compose: a.engine.MeetingReminder, Log: a.log,
+				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log},
 			&pruneJob{app: a},
 		},

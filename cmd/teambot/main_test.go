@@ -282,3 +282,32 @@ func TestConsoleWeek(t *testing.T) {
 		t.Errorf("the digest lacks the reports or the missing member:\n%s", out)
 	}
 }
+
+// The meeting reminders in the console: the weekly meeting set on
+// Wednesday is announced on Friday at 17:00 and again 30 minutes before it
+// starts on Monday, each once, naming who has not handed in the report.
+func TestConsoleMeeting(t *testing.T) {
+	script := strings.Join([]string{
+		":time 2026-11-25T12:00",
+		":as wangfang", "/join 王芳", ":as zhangsan", "/加入 张三 文案", ":as lisi", "/加入 李四 美工",
+		":as boss", "/主管 @王芳", ":as wangfang", "/会议 设置 周一 10:00",
+		":as zhangsan", "/周报 完成了公众号三篇推文",
+		":time 2026-11-27T16:59", ":time 2026-11-27T17:00", ":time 2026-11-27T17:05",
+		":time 2026-11-30T09:29", ":time 2026-11-30T09:30", ":time 2026-11-30T09:40",
+	}, "\n")
+	out := consoleRun(t, env("TEAMBOT_ADMINS", "boss", "TEAMBOT_DATABASE_URL", storagetest.SQLiteURL(t)), script)
+	notice := "【群 console】【会议通知】11月30日（周一）10:00–11:00（每周例会）"
+	soon := "【群 console】【会前提醒】30 分钟后开会：11月30日（周一）10:00–11:00（每周例会）"
+	for _, want := range []string{notice, soon} {
+		if n := strings.Count(out, want); n != 1 {
+			t.Errorf("%q appears %d times, want once; console:\n%s", want, n, out)
+		}
+	}
+	if strings.Index(out, "（现在是 2026-11-27 17:00 周五）") > strings.Index(out, notice) ||
+		strings.Index(out, "（现在是 2026-11-30 09:30 周一）") > strings.Index(out, soon) {
+		t.Errorf("a meeting reminder appeared before its time:\n%s", out)
+	}
+	if !strings.Contains(out, "还没交本周 2026-W48（11月23日–11月29日）周报的 1 人：李四。") {
+		t.Errorf("the notice does not name the missing report:\n%s", out)
+	}
+}

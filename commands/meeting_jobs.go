@@ -1,0 +1,273 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"teambot"
+	"teambot/calendar"
+)
+
+// The two meeting reminders (R10, PRODUCT.md §6): 会议通知 at 17:00 of the
+// workday before a meeting, and 会前提醒 30 minutes before it. Both go to
+// the group with the agenda, the members on approved leave that day and the
+// members who have not handed in this week's report (@mentioned). A meeting
+// on a day off keeps its time; the notice says it falls on a day off.
+//
+// Decisions:
+//   - A weekly occurrence that has no meeting row yet counts as scheduled
+//     (rows are created when needed); a cancelled or held row gets nothing.
+//   - "This week" is the week of the reminder's scheduled instant.
+//   - A notice not sent before the 30-minute reminder is due is left to it.
+const (
+	// JobMeetingNotice and JobMeetingSoon name the two reminders' firings.
+	JobMeetingNotice = "meeting_notice"
+	JobMeetingSoon   = "meeting_soon"
+
+	// meetingNoticeHour is when the notice goes out on the workday before.
+	meetingNoticeHour = 17
+	// meetingSoonBefore is how long before the start the last reminder goes out.
+	meetingSoonBefore = 30 * time.Minute
+	// meetingHorizon bounds how far ahead meetings are looked at: the
+	// workday before a meeting may lie a long holiday away.
+	meetingHorizon = 14 * 24 * time.Hour
+	// workdaySearch bounds the search for the workday before a meeting.
+	workdaySearch = 31
+)
+
+// MeetingFirings lists the meeting reminders due at now: for every
+// scheduled meeting of every team that starts after now, the notice when
+// 17:00 of the workday before has come and the 30-minute reminder is not
+// yet due, and the 30-minute reminder once it is due. Each firing's Subject
+// is the meeting's start; the caller claims each once.
+func (e *Engine) MeetingFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
+	var out []teambot.Firing
+	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+		meetings, err := upcomingMeetings(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		teams := map[int64]teambot.Team{}
+		cals := map[int64]*calendar.Calendar{}
+		for _, m := range meetings {
+			team, ok := teams[m.TeamID]
+			if !ok {
+				if team, err = tx.TeamByID(ctx, m.TeamID); err != nil {
+					return err
+				}
+				teams[m.TeamID] = team
+			}
+			cal, ok := cals[m.TeamID]
+			if !ok {
+				if cal, err = teamCalendar(ctx, tx, m.TeamID); err != nil {
+					return err
+				}
+				cals[m.TeamID] = cal
+			}
+			soon := m.StartsAt.Add(-meetingSoonBefore)
+			f := teambot.Firing{TeamID: team.ID, ChatID: team.ChatID, Subject: m.StartsAt.UTC()}
+			switch {
+			case !now.Before(soon):
+				f.Job, f.At = JobMeetingSoon, soon.UTC()
+				out = append(out, f)
+			default:
+				at, ok := noticeAt(m.StartsAt, team.Location(), cal)
+				if ok && !now.Before(at) {
+					f.Job, f.At = JobMeetingNotice, at.UTC()
+					out = append(out, f)
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// upcomingMeetings is every team's scheduled meetings that start after now
+// and within meetingHorizon, with the weekly occurrences that have no row
+// yet.
+func upcomingMeetings(ctx context.Context, tx Tx, now time.Time) ([]teambot.Meeting, error) {
+	end := now.Add(meetingHorizon)
+	list, err := tx.ScheduledMeetingsBetween(ctx, now, end)
+	if err != nil {
+		return nil, err
+	}
+	var out []teambot.Meeting
+	for _, m := range list {
+		if m.StartsAt.After(now) {
+			out = append(out, m)
+		}
+	}
+	schedules, err := tx.MeetingSchedules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for teamID, s := range schedules {
+		team, err := tx.TeamByID(ctx, teamID)
+		if err != nil {
+			return nil, err
+		}
+		loc := team.Location()
+		for at := s.After(now, loc); !at.After(end); at = s.After(at, loc) {
+			rows, err := tx.Meetings(ctx, teamID, at, at)
+			if err != nil {
+				return nil, err
+			}
+			if len(rows) == 0 {
+				out = append(out, weeklyOccurrence(teamID, at))
+			}
+		}
+	}
+	return out, nil
+}
+
+// weeklyOccurrence is a weekly meeting that has no row yet.
+func weeklyOccurrence(teamID int64, at time.Time) teambot.Meeting {
+	return teambot.Meeting{TeamID: teamID, StartsAt: at.UTC(), Duration: teambot.DefaultMeetingDuration,
+		Weekly: true, Status: teambot.MeetingScheduled, CreatedBy: "system"}
+}
+
+// noticeAt is 17:00 of the last workday before the meeting's day, in loc.
+func noticeAt(start time.Time, loc *time.Location, cal *calendar.Calendar) (time.Time, bool) {
+	day := teambot.DateOf(start.In(loc))
+	for i := 1; i <= workdaySearch; i++ {
+		if d := day.AddDate(0, 0, -i); cal.Workday(d) {
+			return time.Date(d.Year, d.Month, d.Day, meetingNoticeHour, 0, 0, 0, loc), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// teamCalendar is a team's work calendar: statutory days and its own.
+func teamCalendar(ctx context.Context, tx Tx, teamID int64) (*calendar.Calendar, error) {
+	days, err := tx.TeamDays(ctx, teamID)
+	if err != nil {
+		return nil, err
+	}
+	overrides := make([]calendar.Override, len(days))
+	for i, d := range days {
+		overrides[i] = calendar.Override{Date: d.Date, Off: d.Off, Note: d.Note}
+	}
+	return calendar.New(overrides), nil
+}
+
+// MeetingReminder composes 会议通知 or 会前提醒 for the meeting that starts
+// at f.Subject: one group message that @mentions the members who have not
+// handed in this week's report. Nothing is sent when the meeting is no
+// longer scheduled.
+func (e *Engine) MeetingReminder(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+	var out []teambot.Outgoing
+	err := e.firingRequest(ctx, f, func(r *Request) error {
+		m, ok, err := r.meetingAt(ctx, f.Subject)
+		if err != nil || !ok {
+			return err
+		}
+		text, mentions, err := r.meetingReminderText(ctx, m, f.Job == JobMeetingSoon)
+		if err != nil {
+			return err
+		}
+		out = append(out, groupMessage(r, f, f.Job, text, mentions))
+		return nil
+	})
+	return out, err
+}
+
+// meetingAt is the team's scheduled meeting that starts at start: its row,
+// or the weekly occurrence that has none yet.
+func (r *Request) meetingAt(ctx context.Context, start time.Time) (teambot.Meeting, bool, error) {
+	rows, err := r.Tx.Meetings(ctx, r.Team.ID, start, start)
+	if err != nil {
+		return teambot.Meeting{}, false, err
+	}
+	if len(rows) > 0 {
+		return rows[0], rows[0].Status == teambot.MeetingScheduled, nil
+	}
+	s, ok, err := r.Tx.MeetingSchedule(ctx, r.Team.ID)
+	if err != nil || !ok {
+		return teambot.Meeting{}, false, err
+	}
+	if !s.After(start.Add(-time.Minute), r.Location()).Equal(start) {
+		return teambot.Meeting{}, false, nil // the weekly time changed
+	}
+	return weeklyOccurrence(r.Team.ID, start), true, nil
+}
+
+// meetingReminderText is the text of a meeting reminder and the userids it
+// @mentions.
+func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, soon bool) (string, []string, error) {
+	loc := r.Location()
+	day := teambot.DateOf(m.StartsAt.In(loc))
+	kind := "临时会议"
+	if m.Weekly {
+		kind = "每周例会"
+	}
+	var b strings.Builder
+	if soon {
+		fmt.Fprintf(&b, "【会前提醒】%d 分钟后开会：%s–%s（%s）", int(meetingSoonBefore/time.Minute), r.meetingWhen(m), r.clockOf(m.EndsAt()), kind)
+	} else {
+		fmt.Fprintf(&b, "【会议通知】%s–%s（%s）", r.meetingWhen(m), r.clockOf(m.EndsAt()), kind)
+	}
+	agenda := m.Agenda
+	if agenda == "" {
+		agenda = "还没有，主管可以用 /会议 议程 内容 设置。"
+	}
+	b.WriteString("\n议程：" + agenda)
+
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	if !cal.Workday(day) {
+		why := cal.Why(day)
+		if why == "" {
+			why = weekdayCN(day)
+		}
+		fmt.Fprintf(&b, "\n注意：会议在休息日（%s），时间不变；要改期请主管 /会议 取消 理由 后重新 /会议 通知。", why)
+	}
+
+	away, err := r.onLeave(ctx, day, day)
+	if err != nil {
+		return "", nil, err
+	}
+	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return "", nil, err
+	}
+	var leave []string
+	for _, mem := range members {
+		for _, l := range away[mem.ID] {
+			if l.Covers(day) {
+				name := mem.Name
+				if !l.Whole() {
+					name += "（" + l.Half + "）"
+				}
+				leave = append(leave, name)
+				break
+			}
+		}
+	}
+	fmt.Fprintf(&b, "\n请假：%s", nameList(leave))
+
+	s, err := loadWeekStatus(ctx, r, r.week())
+	if err != nil {
+		return "", nil, err
+	}
+	var mentions []string
+	switch {
+	case s.Expected == 0 || s.Closed:
+	case len(s.Missing) == 0:
+		fmt.Fprintf(&b, "\n本周 %s的周报都已交齐。", weekLabel(s.Week))
+	default:
+		fmt.Fprintf(&b, "\n还没交本周 %s周报的 %d 人：%s。请会前 @我 发送 /周报 内容 提交。",
+			weekLabel(s.Week), len(s.Missing), nameList(memberNames(s.Missing)))
+		for _, mem := range s.Missing {
+			mentions = append(mentions, mem.UserID)
+		}
+	}
+	if soon {
+		fmt.Fprintf(&b, "\n签到：%s 起发送 /签到，%s 以后算迟到。", r.clockOf(checkInOpens(m)), r.clockOf(m.StartsAt.Add(teambot.LateAfter)))
+	}
+	return b.String(), mentions, nil
+}

@@ -1,0 +1,99 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"teambot"
+)
+
+// Oneoffs sends firings that no cron spec describes, such as the reminders
+// before each meeting: Due says which are due now, and each is claimed
+// exactly once by (team, job, subject) — the subject being, say, the
+// meeting's start — in the same transaction that enqueues its messages, so
+// any number of replicas may tick at the same instants.
+type Oneoffs struct {
+	Store Store
+	// Due lists the firings whose time has come and that still matter at
+	// now, each with its Subject set; those claimed already are skipped.
+	Due func(ctx context.Context, now time.Time) ([]teambot.Firing, error)
+	// Compose builds a firing's messages; none means nothing to say.
+	Compose func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
+	// Split cuts an over-long text into parts, as for Reminders. nil: no
+	// splitting.
+	Split func(text string) []string
+	Log   *slog.Logger
+}
+
+func (o *Oneoffs) Name() string { return "oneoffs" }
+
+// Run is one tick at now.
+func (o *Oneoffs) Run(ctx context.Context, now time.Time) error {
+	due, err := o.Due(ctx, now)
+	if err != nil || len(due) == 0 {
+		return err
+	}
+	var done map[teambot.FiringKey]bool
+	err = o.Store.Update(ctx, func(tx Tx) (err error) {
+		done, err = tx.FiringsSince(ctx, earliest(due))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, f := range due {
+		key := teambot.FiringKey{TeamID: f.TeamID, Job: f.Job, Nominal: f.Subject.UTC()}
+		if done[key] {
+			continue
+		}
+		if err := o.fire(ctx, key, f, now); err != nil {
+			errs = append(errs, fmt.Errorf("%s of team %d at %s: %w", f.Job, f.TeamID, key.Nominal.Format(time.RFC3339), err))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("oneoffs: %d firings failed, first: %w", len(errs), errs[0])
+	}
+	return nil
+}
+
+// earliest is the earliest subject of the firings.
+func earliest(fs []teambot.Firing) time.Time {
+	min := fs[0].Subject
+	for _, f := range fs[1:] {
+		if f.Subject.Before(min) {
+			min = f.Subject
+		}
+	}
+	return min
+}
+
+// fire composes the firing's messages (reading in their own transaction),
+// then claims it and enqueues them in one transaction: if another replica
+// claimed it first, nothing is enqueued.
+func (o *Oneoffs) fire(ctx context.Context, key teambot.FiringKey, f teambot.Firing, now time.Time) error {
+	msgs, err := o.Compose(ctx, f)
+	if err != nil {
+		return err
+	}
+	outcome := "sent"
+	if len(msgs) == 0 {
+		outcome = "nothing"
+	}
+	msgs = (&Reminders{Split: o.Split}).split(msgs)
+	for i := range msgs {
+		msgs[i].Origin = f.Job + " " + key.Nominal.Format("2006-01-02T15:04Z")
+	}
+	return o.Store.Update(ctx, func(tx Tx) error {
+		claimed, err := tx.ClaimFiring(ctx, key, f.At, outcome, now)
+		if err != nil || !claimed {
+			return err
+		}
+		if o.Log != nil {
+			o.Log.Debug("one-off firing claimed", "team", f.TeamID, "job", f.Job, "subject", key.Nominal.Format(time.RFC3339))
+		}
+		return tx.Enqueue(ctx, msgs, now)
+	})
+}
