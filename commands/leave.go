@@ -35,16 +35,38 @@ func leave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case "列表", "查看", "list":
 		return listLeave(ctx, r)
 	case "会议", "meeting":
-		// Meeting leave is refused rather than stored: with no meetings
-		// recorded yet there is no "next meeting" to attach it to, and a
-		// request dated today would wrongly show the member as away today
-		// (谁请假) and could never be matched to the meeting it meant. The
-		// domain type and the table keep a ForMeeting flag for when
-		// meetings exist.
-		return teambot.Reply{}, teambot.Invalid("会议请假要等会议功能上线后才能用：现在还没有会议记录，无法对应到下一次会议。" +
-			"如果开会那天整天或半天不在，请按日期请假，例如 /请假 下周一 上午 去医院复查。")
+		return meetingLeave(ctx, r)
 	}
 	return requestLeave(ctx, r)
+}
+
+// meetingLeave is /请假 会议 REASON: leave for the half day of the next
+// meeting (R9-R12: approved, it excuses that meeting), asked like any other
+// request so the supervisor decides it the same way.
+func meetingLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
+	m, ok, err := r.nextMeeting(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if !ok {
+		return teambot.Reply{}, teambot.NotFound("现在没有安排中的会议。主管可用 /会议 设置 周一 10:00 或 /会议 通知 日期 时间 议程 安排。")
+	}
+	start := m.StartsAt.In(r.Location())
+	half := "上午"
+	if start.Hour() >= 12 {
+		half = "下午"
+	}
+	words := restWords(r.Rest)
+	if len(words) < 2 {
+		return teambot.Reply{}, teambot.Invalid("请写上理由，例如 /请假 会议 外出拜访客户。")
+	}
+	reason := strings.TrimSpace(r.Rest[strings.Index(r.Rest, words[0].text)+len(words[0].text):])
+	r.Rest = teambot.DateOf(start).String() + " " + half + " " + reason
+	reply, err := requestLeave(ctx, r)
+	if err == nil {
+		reply.Text += fmt.Sprintf("（这是 %s 那次会议的请假。）", r.meetingWhen(m))
+	}
+	return reply, err
 }
 
 // requestLeave is /请假 DATE[到DATE] [上午|下午] REASON: a pending request

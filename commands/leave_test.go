@@ -147,8 +147,8 @@ func TestRequestLeaveRefusals(t *testing.T) {
 			{"zhangsan", "/请假 12月5日 上午 看病", "冲突：#1"},
 			{"zhangsan", "/请假 明天 密码：Abc12345 忘了", "理由里像是写了密码，没有保存"},
 			{"zhangsan", "/请假 明天 " + strings.Repeat("很", 201), "理由最多 200 字，这条有 201 字"},
-			{"zhangsan", "/请假 会议 出差", "会议请假要等会议功能上线后才能用"},
-			{"zhangsan", "/请假 meeting 出差", "会议请假要等会议功能上线后才能用"},
+			{"zhangsan", "/请假 会议 出差", "现在没有安排中的会议"},
+			{"zhangsan", "/请假 meeting", "现在没有安排中的会议"},
 		} {
 			c.expect(tc.user, tc.text, tc.want)
 		}
@@ -489,5 +489,18 @@ func TestLeavePendingReminder(t *testing.T) {
 		if out := c.fire(pendingJob, at(2026, 11, 30, 10, 0)); len(out) != 0 {
 			t.Errorf("reminder without a supervisor: %+v", out)
 		}
+	})
+}
+
+// /请假 会议 asks leave for the half day of the next meeting; approved, it
+// excuses that meeting.
+func TestMeetingLeave(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		setup(c)
+		c.expect("wangfang", "/会议 设置 周五 15:00", "每周五 15:00")
+		c.expect("zhangsan", "/请假 会议", "请写上理由")
+		c.expect("zhangsan", "/请假 会议 外出拜访客户", "11月27日（周五）下午", "这是 11月27日（周五）15:00 那次会议的请假")
+		c.expect("wangfang", "/请假 批准 1", "已批准")
 	})
 }
