@@ -18,7 +18,7 @@ import (
 
 const consoleHelp = `控制台：每行是一条群消息，回复打印在下面；到点的提醒也会打印出来。
   :as USERID     换一个人说话（当前：%s）
-  :chat CHATID   换一个群（当前：%s）
+  :chat CHATID   换一个群（当前：%s）；:chat - 是和机器人的单聊
   :time 2026-11-30T09:00   把控制台的时钟拨到这个时刻（%s 时间），看提醒按时发出；:time now 回到真实时间
   :quit          退出（或输入结束）
 发送 /帮助 查看机器人的命令。
@@ -53,6 +53,9 @@ func runConsole(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	return c.loop(ctx, stdin)
 }
+
+// singleChat is the :chat name of a one-to-one chat with the bot.
+const singleChat = "-"
 
 type console struct {
 	*app
@@ -238,6 +241,9 @@ func (c *console) say(ctx context.Context, text string) {
 	msg := teambot.Message{
 		ID:     "console-" + strconv.FormatInt(time.Now().UnixNano(), 36) + "-" + strconv.Itoa(c.seq),
 		ChatID: c.chat, UserID: c.user, Text: text, At: c.clock.Now(),
+	}
+	if c.chat == singleChat {
+		msg.ChatID, msg.ChatType = "", teambot.ChatSingle
 	}
 	reply, err := c.engine.Handle(ctx, msg)
 	if err != nil { // only ErrAlreadyHandled, which console ids never are

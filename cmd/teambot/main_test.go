@@ -311,3 +311,38 @@ func TestConsoleMeeting(t *testing.T) {
 		t.Errorf("the notice does not name the missing report:\n%s", out)
 	}
 }
+
+// The whole meeting flow in the console: schedule, notice and reminder,
+// leave asked and approved, check-ins, closing, and after a second
+// unexcused absence the proposal, seen by the supervisor in a single chat.
+func TestConsoleMeetingFlow(t *testing.T) {
+	script := strings.Join([]string{
+		":time 2026-11-23T09:00",
+		":as wangfang", "/join 王芳", ":as zhangsan", "/加入 张三 文案", ":as lisi", "/加入 李四 美工",
+		":as zhaoliu", "/加入 赵六 技术", ":as boss", "/主管 @王芳",
+		":as wangfang", "/会议 设置 周五 15:00", "/会议 议程 本周推广复盘",
+		":as zhaoliu", "/请假 会议 外出拜访客户", ":as wangfang", "/请假 批准 1",
+		":time 2026-11-26T17:00", ":time 2026-11-27T14:30",
+		":time 2026-11-27T14:50", ":as zhangsan", "/签到", ":as wangfang", "/签到",
+		":time 2026-11-27T16:05", "/会议 结束",
+		":time 2026-12-03T17:00", ":time 2026-12-04T14:50", ":as zhangsan", "/签到", ":as wangfang", "/签到", ":as zhaoliu", "/签到",
+		":time 2026-12-04T16:05", ":as wangfang", "/会议 结束",
+		":chat -", "/会议 建议",
+	}, "\n")
+	out := consoleRun(t, env("TEAMBOT_ADMINS", "boss", "TEAMBOT_DATABASE_URL", storagetest.SQLiteURL(t)), script)
+	for _, want := range []string{
+		"【群 console】【会议通知】", "本周推广复盘", // the notice the workday before
+		"【群 console】【会前提醒】", // 30 minutes before
+		"这是 11月27日（周五）15:00 那次会议的请假",
+		"张三 已签到", "请假 1 人：赵六", "缺席 1 人：李四", // the first meeting
+		"主管请在单聊中查看缺勤提醒", // the second: 李四 absent twice
+		"缺勤提醒 #1：李四 连续两次会议无故缺席",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Count(out, "【会议通知】") != 2 || strings.Count(out, "【会前提醒】") != 2 {
+		t.Errorf("want one notice and one reminder per meeting:\n%s", out)
+	}
+}
