@@ -207,6 +207,19 @@ func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply,
 	}
 	today := r.Today()
 	text := fmt.Sprintf("已%s %s 的请假 #%d：%s。", verb, l.Name, l.ID, leaveSpan(l).Describe(today))
+	if r.engine.cfg.DirectMessages {
+		// The member hears it privately, reason included, through the outbox
+		// in this same transaction.
+		notice := fmt.Sprintf("你的请假 #%d（%s）已被主管%s。", l.ID, leaveSpan(l).Describe(today), verb)
+		if status == teambot.LeaveRejected {
+			notice += "理由：" + note + "。"
+		}
+		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{l.UserID}, Text: notice, Origin: "leave." + string(status)}
+		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+			return teambot.Reply{}, err
+		}
+		return teambot.Reply{Text: text + fmt.Sprintf("已私信通知 %s。", l.Name)}, nil
+	}
 	if r.Single() {
 		if status == teambot.LeaveRejected {
 			text += "驳回理由：" + note + "。"

@@ -504,3 +504,31 @@ func TestMeetingLeave(t *testing.T) {
 		c.expect("wangfang", "/请假 批准 1", "已批准")
 	})
 }
+
+// With app messages, the member hears a decision privately, reason included,
+// through the outbox written in the decision's transaction.
+func TestLeaveDecisionByAppMessage(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		e, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
+			Admins: []string{"boss"}, TimeZone: "Asia/Shanghai", DirectMessages: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.engine = e
+		setup(c)
+		c.expect("zhangsan", "/请假 明天 看病", "#1")
+		c.expect("wangfang", "/请假 驳回 1 人手不够", "已驳回 张三 的请假 #1", "已私信通知 张三")
+		var msgs []teambot.Outgoing
+		err = db.Update(context.Background(), func(tx *storage.Tx) (err error) {
+			msgs, _, err = tx.LeaseOutbox(context.Background(), now.Add(time.Minute), time.Minute, 10, "t")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) != 1 || msgs[0].Channel != teambot.ToUsers || msgs[0].Users[0] != "zhangsan" || !strings.Contains(msgs[0].Text, "理由：人手不够") {
+			t.Errorf("outbox %+v", msgs)
+		}
+	})
+}

@@ -67,6 +67,7 @@ type Tx interface {
 	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
 
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
+	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error
 	MarkProcessed(ctx context.Context, source, msgID string, at time.Time) (first bool, err error)
 	Savepoint(ctx context.Context, name string) error
 
