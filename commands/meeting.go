@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"teambot"
+	"teambot/calendar"
 )
 
 // Meetings (R8-R12, PRODUCT.md §6): a weekly schedule and ad-hoc meetings,
@@ -83,6 +84,29 @@ func (r *Request) needSupervisor(ctx context.Context, what string) error {
 	return teambot.Forbidden("%s只有主管可以操作%s。", what, r.supervisorHint(ctx))
 }
 
+// weeklyStart is when a weekly meeting whose nominal time is at takes
+// place: on a day off it moves to the same time on the next workday of its
+// ISO week, as the reminders do (R8); a week with no workday left has no
+// meeting (false).
+func weeklyStart(at time.Time, cal *calendar.Calendar) (time.Time, bool) {
+	day, ok := cal.NextWorkdayInWeek(teambot.DateOf(at))
+	if !ok {
+		return time.Time{}, false
+	}
+	return time.Date(day.Year, day.Month, day.Day, at.Hour(), at.Minute(), 0, 0, at.Location()), true
+}
+
+// weeklyNominal is the nominal time of the weekly occurrence that takes
+// place at start, if one does.
+func weeklyNominal(s teambot.MeetingSchedule, start time.Time, cal *calendar.Calendar, loc *time.Location) (time.Time, bool) {
+	for at := s.After(start.Add(-7*24*time.Hour-time.Minute), loc); !at.After(start); at = s.After(at, loc) {
+		if moved, ok := weeklyStart(at, cal); ok && moved.Equal(start) {
+			return at, true
+		}
+	}
+	return time.Time{}, false
+}
+
 // ensureWeekly creates the team's next weekly occurrence as a meeting row
 // when it is not there yet: the first occurrence whose end is still ahead,
 // or the one after when that one was held or cancelled.
@@ -92,23 +116,34 @@ func (r *Request) ensureWeekly(ctx context.Context) error {
 		return err
 	}
 	loc := r.Location()
-	at := s.After(r.Now.Add(-teambot.DefaultMeetingDuration), loc)
-	for range 2 {
-		existing, err := r.Tx.Meetings(ctx, r.Team.ID, at, at)
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	// A nominal time up to a week back may have moved to a later day.
+	for at := s.After(r.Now.Add(-7*24*time.Hour), loc); at.Before(r.Now.Add(15 * 24 * time.Hour)); at = s.After(at, loc) {
+		start, ok := weeklyStart(at, cal)
+		if !ok || start.Add(teambot.DefaultMeetingDuration).Before(r.Now) {
+			continue // no workday that week, or already over
+		}
+		existing, err := r.Tx.Meetings(ctx, r.Team.ID, start, start)
 		if err != nil {
 			return err
 		}
 		if len(existing) == 0 {
-			m := teambot.Meeting{TeamID: r.Team.ID, StartsAt: at, Weekly: true, CreatedBy: "system", CreatedAt: r.Now}
+			m := teambot.Meeting{TeamID: r.Team.ID, StartsAt: start, Weekly: true, CreatedBy: "system", CreatedAt: r.Now}
 			if err := r.Tx.CreateMeeting(ctx, &m); err != nil {
 				return err
 			}
-			return r.Audit(ctx, "meeting.create", "weekly", meetingDetail(m, loc)+" 每周例会")
+			detail := meetingDetail(m, loc) + " 每周例会"
+			if !start.Equal(at) {
+				detail += "（休息日顺延）"
+			}
+			return r.Audit(ctx, "meeting.create", "weekly", detail)
 		}
 		if existing[0].Status == teambot.MeetingScheduled {
 			return nil
 		}
-		at = s.After(at, loc)
 	}
 	return nil
 }

@@ -110,13 +110,21 @@ func upcomingMeetings(ctx context.Context, tx Tx, now time.Time) ([]teambot.Meet
 			return nil, err
 		}
 		loc := team.Location()
-		for at := s.After(now, loc); !at.After(end); at = s.After(at, loc) {
-			rows, err := tx.Meetings(ctx, teamID, at, at)
+		cal, err := teamCalendar(ctx, tx, teamID)
+		if err != nil {
+			return nil, err
+		}
+		for at := s.After(now.Add(-7*24*time.Hour), loc); !at.After(end); at = s.After(at, loc) {
+			start, ok := weeklyStart(at, cal) // moved off a day off, as ensureWeekly does
+			if !ok || !start.After(now) || start.After(end) {
+				continue
+			}
+			rows, err := tx.Meetings(ctx, teamID, start, start)
 			if err != nil {
 				return nil, err
 			}
 			if len(rows) == 0 {
-				out = append(out, weeklyOccurrence(teamID, at))
+				out = append(out, weeklyOccurrence(teamID, start))
 			}
 		}
 	}
@@ -188,7 +196,11 @@ func (r *Request) meetingAt(ctx context.Context, start time.Time) (teambot.Meeti
 	if err != nil || !ok {
 		return teambot.Meeting{}, false, err
 	}
-	if !s.After(start.Add(-time.Minute), r.Location()).Equal(start) {
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Meeting{}, false, err
+	}
+	if _, ok := weeklyNominal(s, start, cal, r.Location()); !ok {
 		return teambot.Meeting{}, false, nil // the weekly time changed
 	}
 	return weeklyOccurrence(r.Team.ID, start), true, nil

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"teambot"
+	"teambot/commands"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -202,5 +203,31 @@ func TestMeetingHalfDayLeave(t *testing.T) {
 		c.expect("wangfang", "/请假 批准 2", "已批准")
 		*clock = at(2026, 11, 30, 11, 0)
 		c.expect("wangfang", "/会议 结束", "请假 1 人：张三", "缺席 3 人：李四、王五、赵六")
+	})
+}
+
+// R8 and the work calendar: a weekly meeting that falls on a holiday moves
+// to the same time on the next workday of its week (National Day 2026:
+// Monday 10-05 becomes Thursday 10-08), and its reminders follow it.
+func TestWeeklyMeetingMovesOffHolidays(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		setup(c)
+		clock := time.Date(2026, 10, 2, 4, 0, 0, 0, time.UTC) // 12:00 in Shanghai, a holiday Friday
+		e, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return clock },
+			Admins: []string{"boss"}, TimeZone: "Asia/Shanghai"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.engine = e
+		c.expect("wangfang", "/会议 设置 周一 10:00", "下次会议：10月8日（周四）10:00")
+		c.expect("zhangsan", "/会议", "10月8日（周四）10:00")
+		firings, err := e.MeetingFirings(context.Background(), time.Date(2026, 10, 8, 1, 35, 0, 0, time.UTC)) // 09:35 on 10-08
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(firings) != 1 || !firings[0].Subject.Equal(time.Date(2026, 10, 8, 2, 0, 0, 0, time.UTC)) {
+			t.Errorf("firings at 09:35 on the moved day: %+v, want the 30-minute reminder of 10:00", firings)
+		}
 	})
 }

@@ -174,15 +174,7 @@ func remindTest(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, er
 
 // calendar is the team's work calendar: statutory days and its own.
 func (r *Request) calendar(ctx context.Context) (*calendar.Calendar, error) {
-	days, err := r.Tx.TeamDays(ctx, r.Team.ID)
-	if err != nil {
-		return nil, err
-	}
-	overrides := make([]calendar.Override, len(days))
-	for i, d := range days {
-		overrides[i] = calendar.Override{Date: d.Date, Off: d.Off, Note: d.Note}
-	}
-	return calendar.New(overrides), nil
+	return teamCalendar(ctx, r.Tx, r.Team.ID)
 }
 
 // nextFiring is when a weekly spec next fires after now, moved off days off
