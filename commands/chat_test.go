@@ -3,6 +3,7 @@ package commands_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -74,24 +75,32 @@ func (c *chat) expect(user, text string, wants ...string) string {
 	return got
 }
 
-// audit is the team's audit log, oldest first.
-func (c *chat) audit() []teambot.AuditEntry {
+// inTeam runs read in a transaction with the chat's team, failing the test
+// on an error.
+func (c *chat) inTeam(read func(ctx context.Context, tx *storage.Tx, team teambot.Team) error) {
 	c.t.Helper()
-	var log []teambot.AuditEntry
-	err := c.db.Update(context.Background(), func(tx *storage.Tx) error {
-		team, err := tx.TeamByChat(context.Background(), c.chatID)
+	ctx := context.Background()
+	err := c.db.Update(ctx, func(tx *storage.Tx) error {
+		team, err := tx.TeamByChat(ctx, c.chatID)
 		if err != nil {
 			return err
 		}
-		log, err = tx.AuditLog(context.Background(), team.ID, 1000)
-		return err
+		return read(ctx, tx, team)
 	})
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	for i, j := 0, len(log)-1; i < j; i, j = i+1, j-1 {
-		log[i], log[j] = log[j], log[i]
-	}
+}
+
+// audit is the team's audit log, oldest first.
+func (c *chat) audit() []teambot.AuditEntry {
+	c.t.Helper()
+	var log []teambot.AuditEntry
+	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
+		log, err = tx.AuditLog(ctx, team.ID, 1000)
+		return err
+	})
+	slices.Reverse(log)
 	return log
 }
 
@@ -99,17 +108,10 @@ func (c *chat) audit() []teambot.AuditEntry {
 func (c *chat) members() []teambot.Member {
 	c.t.Helper()
 	var ms []teambot.Member
-	err := c.db.Update(context.Background(), func(tx *storage.Tx) error {
-		team, err := tx.TeamByChat(context.Background(), c.chatID)
-		if err != nil {
-			return err
-		}
-		ms, err = tx.ActiveMembers(context.Background(), team.ID)
+	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
+		ms, err = tx.ActiveMembers(ctx, team.ID)
 		return err
 	})
-	if err != nil {
-		c.t.Fatal(err)
-	}
 	return ms
 }
 

@@ -79,15 +79,12 @@ func sealingChat(t *testing.T, db *storage.DB) *chat {
 
 func (c *chat) team() teambot.Team {
 	c.t.Helper()
-	var team teambot.Team
-	err := c.db.Update(context.Background(), func(tx *storage.Tx) (err error) {
-		team, err = tx.TeamByChat(context.Background(), c.chatID)
-		return err
+	var out teambot.Team
+	c.inTeam(func(_ context.Context, _ *storage.Tx, team teambot.Team) error {
+		out = team
+		return nil
 	})
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	return team
+	return out
 }
 
 // The group robot's callback carries the group's webhook: it becomes the

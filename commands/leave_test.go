@@ -38,17 +38,10 @@ func leaveTeam(t *testing.T, db *storage.DB) (c, dm *chat, clock *time.Time) {
 func (c *chat) leaves() []teambot.Leave {
 	c.t.Helper()
 	var out []teambot.Leave
-	err := c.db.Update(context.Background(), func(tx *storage.Tx) error {
-		team, err := tx.TeamByChat(context.Background(), c.chatID)
-		if err != nil {
-			return err
-		}
-		out, err = tx.Leaves(context.Background(), teambot.LeaveFilter{TeamID: team.ID})
+	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
+		out, err = tx.Leaves(ctx, teambot.LeaveFilter{TeamID: team.ID})
 		return err
 	})
-	if err != nil {
-		c.t.Fatal(err)
-	}
 	return out
 }
 

@@ -26,17 +26,10 @@ func meetingTeam(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 func (c *chat) proposals() []teambot.MeetingProposal {
 	c.t.Helper()
 	var out []teambot.MeetingProposal
-	err := c.db.Update(context.Background(), func(tx *storage.Tx) error {
-		team, err := tx.TeamByChat(context.Background(), c.chatID)
-		if err != nil {
-			return err
-		}
-		out, err = tx.MeetingProposals(context.Background(), team.ID)
+	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
+		out, err = tx.MeetingProposals(ctx, team.ID)
 		return err
 	})
-	if err != nil {
-		c.t.Fatal(err)
-	}
 	return out
 }
 

@@ -57,21 +57,14 @@ func reportTeam(c *chat) {
 func (c *chat) history(userID string) []teambot.Report {
 	c.t.Helper()
 	var out []teambot.Report
-	err := c.db.Update(context.Background(), func(tx *storage.Tx) error {
-		team, err := tx.TeamByChat(context.Background(), c.chatID)
+	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) error {
+		m, err := tx.MemberByUser(ctx, team.ID, userID)
 		if err != nil {
 			return err
 		}
-		m, err := tx.MemberByUser(context.Background(), team.ID, userID)
-		if err != nil {
-			return err
-		}
-		out, err = tx.ReportHistory(context.Background(), team.ID, m.ID, teambot.Week{Year: 2026, Week: 1}, teambot.Week{Year: 2026, Week: 53})
+		out, err = tx.ReportHistory(ctx, team.ID, m.ID, teambot.Week{Year: 2026, Week: 1}, teambot.Week{Year: 2026, Week: 53})
 		return err
 	})
-	if err != nil {
-		c.t.Fatal(err)
-	}
 	return out
 }
 
