@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -495,7 +496,20 @@ func (e *Engine) errorReply(inv teambot.Invocation, err error) teambot.Reply {
 		// Never log the message text: it may hold anything, passwords included.
 		e.cfg.Log.Error("command failed", "command", inv.Word, "chat", inv.ChatID, "user", inv.UserID, "msgid", inv.Message.ID, "err", err)
 	}
-	return teambot.Reply{Text: teambot.UserMessage(err)}
+	return teambot.Reply{Text: clipQuotes(teambot.UserMessage(err))}
+}
+
+// quotedInput is what an error quotes back of the user's input, 「…」.
+var quotedInput = regexp.MustCompile(`「[^」]*」`)
+
+// clipQuotes shortens every quotation of the user's input in an error, so a
+// 16 KB word can neither swamp the reply nor push it past WeCom's limits,
+// whichever handler quoted it.
+func clipQuotes(msg string) string {
+	return quotedInput.ReplaceAllStringFunc(msg, func(q string) string {
+		inner := strings.TrimSuffix(strings.TrimPrefix(q, "「"), "」")
+		return "「" + clip(inner) + "」"
+	})
 }
 
 // usageError is the reply for a command written wrongly: what was wrong, then

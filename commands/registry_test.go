@@ -1,6 +1,9 @@
 package commands
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestEditDistance(t *testing.T) {
 	for _, tc := range []struct {
@@ -45,4 +48,14 @@ func TestRegistryRefusesADuplicateWord(t *testing.T) {
 		}
 	}()
 	NewRegistry(&Command{Name: "a", Chinese: "甲"}, &Command{Name: "b", Chinese: "甲"})
+}
+
+// Errors quote the user's input back clipped, whichever handler quoted it.
+func TestClipQuotes(t *testing.T) {
+	long := strings.Repeat("很", 5000)
+	got := clipQuotes("看不懂日期「" + long + "」，请写成 2026-11-25。不认识的角色「厨师」。")
+	want := "看不懂日期「" + strings.Repeat("很", 20) + "…」，请写成 2026-11-25。不认识的角色「厨师」。"
+	if got != want {
+		t.Errorf("clipQuotes = %q", got)
+	}
 }

@@ -215,7 +215,7 @@ func parseSpec(args []teambot.Arg) (string, error) {
 	for i, a := range args {
 		words[i] = a.Text
 	}
-	bad := teambot.Invalid("看不懂提醒时间「%s」。请写成 周一 10:00、每天 9:30、工作日 18:00，或五段 cron 表达式如 0 10 * * MON。", strings.Join(words, " "))
+	bad := teambot.Invalid("看不懂提醒时间「%s」。请写成 周一 10:00、每天 9:30、工作日 18:00，或五段 cron 表达式如 0 10 * * MON。", clip(strings.Join(words, " ")))
 	var spec string
 	switch {
 	case len(words) == 2 && friendlySpec.MatchString(words[0]):
