@@ -100,5 +100,33 @@ func builtins() []*Command {
 			Examples: []string{"/签到", "/checkin"},
 			Who:      Member, Handler: checkIn,
 		},
+		{
+			Name: "vote", Chinese: "投票", Aliases: []string{"表决", "votes"},
+			Summary:  "发起表决或投票、投票改票、查看结果；主管否决、提前结束、设置表决规则",
+			Usage:    "[列表] | 发起 标题 [选项 A | B | C] [截止 时间] [匿名] [实时] | 编号 选项 | 查看 编号 | 结束 编号 | 否决 编号 理由 | 规则 [通过 过半 法定 过半]",
+			Examples: []string{"/投票 发起 是否参加双十二大促 截止 明天 18:00", "/投票 发起 团建时间 选项 周五下午 | 周六上午 截止 2天", "/投票 3 周五下午", "/投票 查看 3", "/投票 否决 3 预算不够，下月再议", "/投票 规则"},
+			Who:      Member, Handler: vote,
+		},
+		{
+			Name: "agree", Chinese: "同意", Aliases: []string{"赞成"},
+			Summary:  "在表决里投同意票（只有一个进行中的表决时可以不写编号）",
+			Usage:    "[编号]",
+			Examples: []string{"/同意 3", "/同意"},
+			Who:      Member, Handler: ballotShortcut("同意"),
+		},
+		{
+			Name: "against", Chinese: "反对",
+			Summary:  "在表决里投反对票",
+			Usage:    "[编号]",
+			Examples: []string{"/反对 3"},
+			Who:      Member, Handler: ballotShortcut("反对"),
+		},
+		{
+			Name: "abstain", Chinese: "弃权",
+			Summary:  "在表决里投弃权票（弃权算作已投）",
+			Usage:    "[编号]",
+			Examples: []string{"/弃权 3"},
+			Who:      Member, Handler: ballotShortcut("弃权"),
+		},
 	}
 }

@@ -33,7 +33,11 @@ type Config struct {
 	// DirectMessages says one member can be messaged privately (the app is
 	// configured): digests with report texts then go to the supervisor alone.
 	DirectMessages bool
-	Log            *slog.Logger
+	// BallotKey keys the HMAC that stands for a member in an anonymous
+	// vote's ballots, so the stored ballots do not name their voters. It
+	// must stay the same while anonymous votes are open.
+	BallotKey []byte
+	Log       *slog.Logger
 
 	// Observe, when set, is told each command's name ("unknown" for none)
 	// and outcome ("ok", "invalid", "not_found", "forbidden", "conflict",

@@ -66,6 +66,18 @@ type Tx interface {
 	MeetingSchedules(ctx context.Context) (map[int64]teambot.MeetingSchedule, error)
 	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
 
+	VoteRule(ctx context.Context, teamID int64) (teambot.VoteRule, error)
+	SetVoteRule(ctx context.Context, teamID int64, r teambot.VoteRule, at time.Time) error
+	CreateVote(ctx context.Context, v *teambot.Vote) error
+	VoteByID(ctx context.Context, teamID, id int64) (teambot.Vote, error)
+	Votes(ctx context.Context, f teambot.VoteFilter) ([]teambot.Vote, error)
+	LockVote(ctx context.Context, teamID, id int64, now time.Time) (teambot.Vote, error)
+	CastBallot(ctx context.Context, b teambot.Ballot, memberID int64, at time.Time) (prev int, had bool, err error)
+	Ballots(ctx context.Context, voteID int64) ([]teambot.Ballot, error)
+	Turnout(ctx context.Context, voteID int64) ([]int64, error)
+	CloseVote(ctx context.Context, v teambot.Vote) error
+	VetoPassedVote(ctx context.Context, teamID, id int64, by, reason string, at time.Time) error
+
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error
 	MarkProcessed(ctx context.Context, source, msgID string, at time.Time) (first bool, err error)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
@@ -233,6 +235,19 @@ func (c config) endpoints() []endpoint {
 		}
 	}
 	return eps
+}
+
+// ballotKey keys anonymous ballots: derived from the sealing secret, so a
+// copy of the database alone does not tell who voted what. nil when no
+// EncodingAESKey is set (the console): the README says what that means.
+func (c config) ballotKey() []byte {
+	secret := c.sealingSecret()
+	if secret == "" {
+		return nil
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("teambot anonymous ballots"))
+	return mac.Sum(nil)
 }
 
 // sealingSecret is the secret webhook keys are sealed under before they are

@@ -38,6 +38,10 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Oneoffs{Store: store, Due: a.engine.MeetingFirings, Compose: a.engine.MeetingReminder, Log: a.log,
 				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
+			// R11: votes close at their deadline, also one missed while down.
+			scheduler.Func("vote-deadlines", a.engine.CloseDueVotes),
+			&scheduler.Oneoffs{Store: store, Due: a.engine.VoteFirings, Compose: a.engine.VoteNag, Log: a.log,
+				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log},
 			&pruneJob{app: a},
 		},

@@ -346,3 +346,41 @@ func TestConsoleMeetingFlow(t *testing.T) {
 		t.Errorf("want one notice and one reminder per meeting:\n%s", out)
 	}
 }
+
+// The vote of the issue in the console: a motion, four members vote, the
+// supervisor vetoes and the group sees the result; a second motion closes
+// at its deadline and the result reaches the group once.
+func TestConsoleVote(t *testing.T) {
+	script := strings.Join([]string{
+		":time 2026-11-25T10:00",
+		":as wangfang", "/join 王芳", ":as zhangsan", "/加入 张三 文案", ":as lisi", "/加入 李四 美工",
+		":as wangwu", "/加入 王五 推广", ":as boss", "/主管 @王芳",
+		":as zhangsan", "/投票 发起 是否参加双十二大促 截止 明天 18:00", "/同意 1",
+		":as lisi", "/同意 1", ":as wangwu", "/反对 1", ":as wangfang", "/弃权 1",
+		"/投票 否决 1 预算不够，下月再议",
+		":as zhangsan", "/投票 发起 周五团建 截止 2小时", "/同意 2", ":as lisi", "/同意 2", ":as wangwu", "/同意 2",
+		":time 2026-11-25T12:01", ":time 2026-11-25T12:30",
+	}, "\n")
+	out := consoleRun(t, env("TEAMBOT_ADMINS", "boss", "TEAMBOT_DATABASE_URL", storagetest.SQLiteURL(t)), script)
+	for _, want := range []string{
+		"已发起表决 #1：「是否参加双十二大促」", "需 3 人投票（4 人中过半数）",
+		"已投 4/4 人",
+		"【投票结果】表决 #1「是否参加双十二大促」：被主管否决", "计票：同意 2，反对 1，弃权 1（共 4 票）",
+		"主管 王芳 行使否决权，理由：预算不够，下月再议",
+		"【投票催促】", // 2 hours before #2's deadline, that is right away: none, it was just announced
+		"【群 console】【投票结果】表决 #2「周五团建」：通过",
+	} {
+		if want == "【投票催促】" {
+			if strings.Contains(out, want) {
+				t.Errorf("a vote shorter than the reminder's lead got a reminder:\n%s", out)
+			}
+			continue
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("console lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "【投票结果】表决 #2"); n != 1 {
+		t.Errorf("the deadline's result appears %d times, want once:\n%s", n, out)
+	}
+}

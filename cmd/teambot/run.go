@@ -110,6 +110,7 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 			return nil, err
 		}
 		ccfg.Sealer = a.sealer
+		ccfg.BallotKey = cfg.ballotKey()
 	}
 	if a.engine, err = commands.New(ccfg); err != nil {
 		db.Close()

@@ -1,0 +1,143 @@
+package commands
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"teambot"
+)
+
+// voteNagQuiet is how long after a vote is created 投票催促 stays silent.
+const voteNagQuiet = 30 * time.Minute
+
+// CloseDueVotes closes every open vote whose deadline has come (R11,
+// PRODUCT.md §6 "vote deadline"): one transaction per vote locks it, counts
+// it, records the outcome and enqueues the announcement for the group. A
+// vote another replica (or an earlier tick) closed is left alone, so each
+// vote is closed and announced once — also when its deadline passed while
+// the bot was down.
+func (e *Engine) CloseDueVotes(ctx context.Context, now time.Time) error {
+	var due []teambot.Vote
+	err := e.cfg.Store.Update(ctx, func(tx Tx) (err error) {
+		due, err = tx.Votes(ctx, teambot.VoteFilter{Status: teambot.VoteOpen, DeadlineBy: now})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, v := range due {
+		if err := e.closeAtDeadline(ctx, v, now); err != nil {
+			errs = append(errs, fmt.Errorf("close vote %d of team %d: %w", v.ID, v.TeamID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (e *Engine) closeAtDeadline(ctx context.Context, due teambot.Vote, now time.Time) error {
+	return e.cfg.Store.Update(ctx, func(tx Tx) error {
+		team, err := tx.TeamByID(ctx, due.TeamID)
+		if err != nil {
+			return err
+		}
+		r := &Request{Tx: tx, Now: now, Team: &team, engine: e}
+		r.UserID = "system"
+		v, err := tx.LockVote(ctx, team.ID, due.ID, now)
+		if err != nil {
+			return err
+		}
+		if v.Status != teambot.VoteOpen || now.Before(v.Deadline) {
+			return nil // closed meanwhile
+		}
+		v, text, err := r.settle(ctx, v, "")
+		if err != nil {
+			return err
+		}
+		e.cfg.Log.Info("vote closed at its deadline", "team", team.ID, "vote", v.ID, "outcome", v.Outcome)
+		return tx.Enqueue(ctx, []teambot.Outgoing{{TeamID: team.ID, Channel: teambot.ToGroup, Text: text,
+			Origin: fmt.Sprintf("%s:%d %s", JobVoteClose, v.ID, v.Deadline.UTC().Format(time.RFC3339))}}, now)
+	})
+}
+
+// VoteFirings lists the 投票催促 reminders due at now: for every open vote
+// whose deadline is at most VoteNagBefore away, one firing named
+// vote_nag:ID with the deadline as its Subject. A vote created less than
+// VoteNagBefore before its deadline gets none: it was just announced.
+func (e *Engine) VoteFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
+	var out []teambot.Firing
+	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+		votes, err := tx.Votes(ctx, teambot.VoteFilter{Status: teambot.VoteOpen, DeadlineBy: now.Add(VoteNagBefore)})
+		if err != nil {
+			return err
+		}
+		teams := map[int64]teambot.Team{}
+		for _, v := range votes {
+			at := v.Deadline.Add(-VoteNagBefore)
+			if !now.Before(v.Deadline) || at.Before(v.CreatedAt.Add(voteNagQuiet)) {
+				continue
+			}
+			team, ok := teams[v.TeamID]
+			if !ok {
+				if team, err = tx.TeamByID(ctx, v.TeamID); err != nil {
+					return err
+				}
+				teams[v.TeamID] = team
+			}
+			out = append(out, teambot.Firing{TeamID: team.ID, ChatID: team.ChatID, Job: JobVoteNag + ":" + strconv.FormatInt(v.ID, 10),
+				At: at.UTC(), Subject: v.Deadline.UTC()})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// VoteNag composes 投票催促 for the vote a VoteFirings firing names: one
+// group message that @mentions the active members not on leave who have
+// not voted yet. Only whether someone voted is said, never what, so it is
+// the same for anonymous votes. Nothing is sent when everyone counted has
+// voted or the vote is no longer open.
+func (e *Engine) VoteNag(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(f.Job, JobVoteNag+":"), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("vote reminder %q: no vote id", f.Job)
+	}
+	var out []teambot.Outgoing
+	err = e.firingRequest(ctx, f, func(r *Request) error {
+		r.Now = e.cfg.Now()
+		v, err := r.Tx.VoteByID(ctx, r.Team.ID, id)
+		if err != nil || !v.Open(r.Now) {
+			return err
+		}
+		turnout, err := r.Tx.Turnout(ctx, v.ID)
+		if err != nil {
+			return err
+		}
+		voted := map[int64]bool{}
+		for _, m := range turnout {
+			voted[m] = true
+		}
+		q, err := r.quorumBase(ctx, v)
+		if err != nil {
+			return err
+		}
+		var names, mentions []string
+		for _, m := range q.members {
+			if q.eligible[m.ID] && !voted[m.ID] {
+				names = append(names, m.Name)
+				mentions = append(mentions, m.UserID)
+			}
+		}
+		if len(names) == 0 {
+			return nil
+		}
+		text := fmt.Sprintf("【投票催促】%s #%d「%s」将在 %s 截止，已投 %d/%d 人。尚未投票的 %d 人：%s。\n%s",
+			voteKindCN(v), v.ID, v.Title, r.moment(v.Deadline), len(turnout), len(q.members), len(names), nameList(names), howToVote(v))
+		out = append(out, groupMessage(r, f, JobVoteNag, text, mentions))
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,451 @@
+package commands_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"teambot"
+	"teambot/commands"
+	"teambot/scheduler"
+	"teambot/storage"
+	"teambot/storage/storagetest"
+)
+
+// voteTeam is 王芳 (supervisor), 张三, 李四 and 王五 on a clock the test
+// moves, starting Wednesday 2026-11-25 10:00.
+func voteTeam(t *testing.T, db *storage.DB) (*chat, *time.Time) {
+	t.Helper()
+	c, clock := clockChat(t, db)
+	reportTeam(c)
+	c.expect("wangwu", "/加入 王五 推广", "已登记：王五")
+	return c, clock
+}
+
+// votes is the team's votes, by deadline.
+func (c *chat) votes() []teambot.Vote {
+	c.t.Helper()
+	var out []teambot.Vote
+	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
+		out, err = tx.Votes(ctx, teambot.VoteFilter{TeamID: team.ID})
+		return err
+	})
+	return out
+}
+
+// ballots is a vote's stored ballots.
+func (c *chat) ballots(id int64) []teambot.Ballot {
+	c.t.Helper()
+	var out []teambot.Ballot
+	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
+		out, err = tx.Ballots(ctx, id)
+		return err
+	})
+	return out
+}
+
+// outbox leases every message waiting in the outbox at t.
+func (c *chat) outbox(t time.Time) []teambot.Outgoing {
+	c.t.Helper()
+	var msgs []teambot.Outgoing
+	err := c.db.Update(context.Background(), func(tx *storage.Tx) (err error) {
+		msgs, _, err = tx.LeaseOutbox(context.Background(), t, time.Hour, 1000, "test")
+		return err
+	})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return msgs
+}
+
+func (c *chat) auditActions(prefix string) []string {
+	var out []string
+	for _, e := range c.audit() {
+		if strings.HasPrefix(e.Action, prefix) {
+			out = append(out, e.Action+" "+e.Detail)
+		}
+	}
+	return out
+}
+
+func TestMotionFromStartToResult(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("zhangsan", "/投票 发起 是否参加双十二大促",
+			"已发起表决 #1：「是否参加双十二大促」", "选项：1. 同意  2. 反对  3. 弃权", "截止：11月26日 周四 10:00",
+			"规则：过半数同意即通过（弃权算作已投），需 3 人投票（4 人中过半数），主管有否决权", "/同意 1")
+
+		c.expect("zhangsan", "/同意 1", "已记录：张三 在投票 #1「是否参加双十二大促」投了「同意」", "已投 1/4 人")
+		c.expect("zhangsan", "/反对 1", "已改票", "改投「反对」（原为「同意」）", "已投 1/4 人")
+		c.expect("zhangsan", "/反对 1", "已经投了「反对」，没有变化")
+		c.expect("lisi", "/投票 1 赞成", "李四", "投了「同意」", "已投 2/4 人")
+		c.expect("wangwu", "/弃权", "王五", "投了「弃权」", "已投 3/4 人") // the only open motion
+
+		// The live view shows turnout, not the tally.
+		show := c.expect("lisi", "/投票 查看 1", "进行中", "已投 3/4 人", "计入法定人数的 3/4，需 3", "计票结果在截止后公布")
+		if strings.Contains(show, "计票：") || strings.Contains(show, "同意 1，") {
+			t.Errorf("an open vote without 实时 shows its tally:\n%s", show)
+		}
+
+		// Bad input is refused with how to do it right.
+		c.expect("lisi", "/投票 1 也许", "投票 #1 没有「也许」这个选项", "1. 同意")
+		c.expect("lisi", "/投票 9 同意", "没有编号为 #9 的投票")
+		c.expect("lisi", "/投票 1", "请写上你的选择")
+		c.expect("outsider", "/同意 1", "只有团队成员可以使用")
+		c.expect("lisi", "/投票 结束 1", "只有主管或发起人可以提前结束")
+
+		// The creator closes early: 1 agree of 3 is not more than half.
+		*clock = now.Add(time.Hour)
+		c.expect("zhangsan", "/投票 结束 1", "【投票结果】表决 #1「是否参加双十二大促」：未通过",
+			"计票：同意 1，反对 1，弃权 1（共 3 票）", "参与：应计 4 人中 3 人投票，需 3 人", "同意：李四；反对：张三；弃权：王五")
+		c.expect("lisi", "/反对 1", "已经结束（未通过），不能再投或改票")
+		c.expect("wangfang", "/投票 否决 1 不合适", "没有通过的决定需要否决")
+		c.expect("lisi", "/投票 查看 1", "未通过", "结束于 11月25日 周三 11:00")
+		c.expect("lisi", "/投票", "现在没有进行中的投票")
+
+		if got := len(c.ballots(1)); got != 3 {
+			t.Errorf("%d ballots stored, want one per member: 3", got)
+		}
+		audit := c.auditActions("vote.")
+		want := []string{"vote.create", "vote.ballot 投「同意」", "vote.ballot 改投「反对」（原为「同意」）", "vote.ballot 改投「反对」（原为「反对」）",
+			"vote.ballot 投「同意」", "vote.ballot 投「弃权」", "vote.close 未通过"}
+		if len(audit) != len(want) {
+			t.Fatalf("audit:\n%s\nwant %d rows", strings.Join(audit, "\n"), len(want))
+		}
+		for i, w := range want {
+			if !strings.HasPrefix(audit[i], w) {
+				t.Errorf("audit row %d = %q, want it to start with %q", i, audit[i], w)
+			}
+		}
+	})
+}
+
+func TestVoteVeto(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("zhangsan", "/投票 发起 双十二预算追加 5000 元 截止 2小时", "#1", "截止：11月25日 周三 12:00")
+		for _, u := range []string{"zhangsan", "lisi", "wangwu"} {
+			c.expect(u, "/同意 1", "投了「同意」")
+		}
+		c.expect("zhangsan", "/投票 否决 1 不行", "否决投票只有主管可以操作")
+		c.expect("wangfang", "/投票 否决 1", "否决要写理由")
+		// Before the deadline the veto closes it.
+		c.expect("wangfang", "/投票 否决 1 预算不够，下月再议", "【投票结果】表决 #1「双十二预算追加 5000 元」：被主管否决",
+			"计票：同意 3，反对 0，弃权 0（共 3 票）", "主管 王芳 行使否决权，理由：预算不够，下月再议")
+		c.expect("wangfang", "/投票 否决 1 再否决", "已经被否决了")
+
+		// After a pass: within 24 hours it may be vetoed, later not.
+		c.expect("zhangsan", "/投票 发起 周五团建 截止 1小时", "#2")
+		for _, u := range []string{"zhangsan", "lisi", "wangfang"} {
+			c.expect(u, "/同意 2", "投了「同意」")
+		}
+		c.expect("zhangsan", "/投票 发起 换新海报 截止 1小时", "#3")
+		for _, u := range []string{"zhangsan", "lisi", "wangfang"} {
+			c.expect(u, "/同意 3", "投了「同意」")
+		}
+		*clock = now.Add(61 * time.Minute)
+		if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
+			t.Fatal(err)
+		}
+		c.expect("lisi", "/投票 查看 2", "：通过")
+		*clock = now.Add(23 * time.Hour)
+		c.expect("wangfang", "/投票 否决 2 场地订不到", "被主管否决", "（原表决已通过）", "理由：场地订不到")
+		*clock = now.Add(26 * time.Hour)
+		c.expect("wangfang", "/投票 否决 3 太晚了", "已超过 24 小时，不能再否决")
+
+		outcomes := map[int64]string{}
+		for _, v := range c.votes() {
+			outcomes[v.ID] = fmt.Sprint(v.Outcome, " ", v.PassedBeforeVeto)
+		}
+		if got := fmt.Sprint(outcomes); got != "map[1:vetoed false 2:vetoed true 3:passed false]" {
+			t.Errorf("outcomes: %s", got)
+		}
+		vetoes := c.auditActions("vote.veto")
+		if len(vetoes) != 2 {
+			t.Errorf("veto audit rows: %v", vetoes)
+		}
+	})
+}
+
+// A member on approved leave may vote, but the quorum counts only those
+// not on leave (R11 with the availability question of the leave records).
+func TestVoteQuorumWithLeave(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("wangwu", "/请假 今天 家里有事", "#1")
+		c.expect("wangfang", "/请假 批准 1", "已批准")
+		c.expect("wangfang", "/投票 发起 新品定价 截止 1小时", "需 2 人投票（3 人中过半数，请假的 1 人不计入）")
+		c.expect("wangwu", "/同意 1", "投了「同意」")
+		c.expect("zhangsan", "/投票 查看 1", "已投 1/4 人", "计入法定人数的 0/3，需 2")
+		*clock = now.Add(time.Hour)
+		if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
+			t.Fatal(err)
+		}
+		msgs := c.outbox(*clock)
+		if len(msgs) != 1 || !strings.Contains(msgs[0].Text, "投票人数不足，未通过") || !strings.Contains(msgs[0].Text, "应计 3 人中 0 人投票，需 2 人") {
+			t.Fatalf("announcement: %+v", msgs)
+		}
+	})
+}
+
+func TestPollAndLiveAndAnonymous(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("wangfang", "/投票 发起 团建时间 选项 周五下午 | 周六上午|周日 截止 明天 18:00 实时",
+			"已发起投票 #1：「团建时间」（实时计票）", "选项：1. 周五下午  2. 周六上午  3. 周日", "截止：11月26日 周四 18:00",
+			"得票最多的选项胜出", "/投票 1 选项")
+		c.expect("zhangsan", "/投票 1 周六上午", "投了「周六上午」")
+		c.expect("lisi", "/投票 1 2", "投了「周六上午」")
+		c.expect("wangwu", "/投票 1 1", "投了「周五下午」")
+		c.expect("wangwu", "/投票 查看 1", "实时计票：周五下午 1，周六上午 2，周日 0（共 3 票）")
+
+		// Anonymous: the group never learns who chose what.
+		c.expect("wangfang", "/投票 发起 主管工作满意度 选项 满意 | 一般 | 不满意 匿名", "（匿名）", "匿名投票请私聊我发送")
+		got := c.expect("zhangsan", "/投票 2 不满意", "已记录 张三 在投票 #2「主管工作满意度」的匿名选票（不公开选择）")
+		if strings.Contains(got, "不满意") {
+			t.Errorf("the group reply repeats an anonymous choice: %s", got)
+		}
+		dm := c.send(teambot.Message{ChatType: "single", UserID: "lisi", Text: "/投票 2 满意"})
+		if !dm.Private || !strings.Contains(dm.Text, "投了「满意」") {
+			t.Errorf("a single-chat ballot is confirmed privately with the choice: %+v", dm)
+		}
+		c.send(teambot.Message{ChatType: "single", UserID: "lisi", Text: "/投票 2 一般"})
+		for _, b := range c.ballots(2) {
+			if b.MemberID != 0 || strings.Contains(b.Voter, "m") && !strings.HasPrefix(b.Voter, "a") {
+				t.Errorf("an anonymous ballot names its voter: %+v", b)
+			}
+		}
+		if n := len(c.ballots(2)); n != 2 {
+			t.Errorf("%d anonymous ballots, want 2 (one changed)", n)
+		}
+		for _, a := range c.auditActions("vote.ballot") {
+			for _, opt := range []string{"满意", "一般"} {
+				if strings.Contains(a, opt) && !strings.Contains(a, "周") {
+					t.Errorf("the audit log records an anonymous choice: %s", a)
+				}
+			}
+		}
+		*clock = at(2026, 11, 26, 18, 0)
+		if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
+			t.Fatal(err)
+		}
+		msgs := c.outbox(*clock)
+		if len(msgs) != 2 || !strings.Contains(msgs[0].Text+msgs[1].Text, "【投票结果】投票 #2「主管工作满意度」") {
+			t.Fatalf("want both results announced, got %+v", msgs)
+		}
+		poll := c.expect("zhangsan", "/投票 查看 1", "得票最多的是「周六上午」", "周五下午：王五；周六上午：张三、李四")
+		_ = poll
+		anon := c.expect("zhangsan", "/投票 查看 2", "计票：满意 0，一般 1，不满意 1（共 2 票）", "匿名投票，不公布个人选择")
+		for _, name := range []string{"张三", "李四"} {
+			if strings.Contains(anon, name) {
+				t.Errorf("an anonymous result names %s:\n%s", name, anon)
+			}
+		}
+	})
+}
+
+func TestNewVoteRefusesBadInput(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, _ := voteTeam(t, db)
+		for text, want := range map[string]string{
+			"/投票 发起":                             "请写上投票的标题",
+			"/投票 发起 截止 明天":                       "请写上投票的标题",
+			"/投票 发起 团建 选项 只有一个":                  "选项至少两个",
+			"/投票 发起 团建 选项 A | A":                 "选项「A」写了两次",
+			"/投票 发起 团建 截止 昨天 10:00":              "已经过去了",
+			"/投票 发起 团建 截止 5分钟":                   "不到 10 分钟",
+			"/投票 发起 团建 截止 100天":                  "最多在 60 天以后",
+			"/投票 发起 团建 截止 明天 二十点":                "看不懂截止时间",
+			"/投票 发起 团建 匿名 是的":                    "「匿名」后面不用写内容",
+			"/投票 发起 团建 截止 1天 截止 2天":              "「截止」写了两次",
+			"/投票 发起 公众号 密码: abc12345 要不要改":       "像是写了密码，没有保存",
+			"/投票 发起 " + strings.Repeat("长", 101): "标题最多 100 字",
+			"/投票 发散":                             "没有「发散」这个投票操作",
+		} {
+			c.expect("zhangsan", text, want)
+		}
+		if vs := c.votes(); len(vs) != 0 {
+			t.Errorf("refused votes were stored: %+v", vs)
+		}
+	})
+}
+
+func TestVoteRuleChange(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("zhangsan", "/投票 规则", "过半数同意即通过", "法定人数：不请假的在职成员中过半数投票")
+		c.expect("zhangsan", "/投票 规则 通过 三分之二", "修改表决规则只有主管可以操作")
+		c.expect("wangfang", "/投票 规则 通过 九成", "看不懂「九成」")
+		c.expect("wangfang", "/投票 规则 通过 三分之二 法定 无", "已修改表决规则：三分之二以上同意即通过；法定人数：不设")
+		c.expect("zhangsan", "/投票 发起 改版官网 截止 1小时", "三分之二以上同意即通过")
+		c.expect("zhangsan", "/同意 1", "同意")
+		c.expect("lisi", "/同意 1", "同意")
+		c.expect("wangwu", "/反对 1", "反对")
+		*clock = now.Add(time.Hour)
+		if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
+			t.Fatal(err)
+		}
+		c.expect("zhangsan", "/投票 查看 1", "：通过", "同意 2，反对 1")
+	})
+}
+
+// 投票催促 goes out 2 hours before the deadline, once, @mentioning the
+// counted members who have not voted; a vote whose deadline passed while
+// the bot was down is closed and announced once when it starts again.
+func TestVoteReminderAndRestartAcrossTheDeadline(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("wangwu", "/请假 今天 下午 看病", "#1")
+		c.expect("wangfang", "/请假 批准 1", "已批准")
+		c.expect("zhangsan", "/投票 发起 双十二主图风格 选项 红色 | 金色 匿名 截止 3小时", "截止：11月25日 周三 13:00")
+		c.send(teambot.Message{ChatType: "single", UserID: "zhangsan", Text: "/投票 1 红色"})
+
+		var rec enqueued
+		nag := voteNagReplica(c, &rec)
+		tick := func(t0 time.Time) []teambot.Outgoing {
+			*clock = t0
+			for range 2 { // two replicas' worth of ticks at one instant
+				if err := nag.Run(context.Background(), t0); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return rec.take()
+		}
+		if out := tick(at(2026, 11, 25, 10, 59)); len(out) != 0 {
+			t.Fatalf("reminder before its time: %+v", out)
+		}
+		out := tick(at(2026, 11, 25, 11, 0))
+		if len(out) != 1 || out[0].Channel != teambot.ToGroup || strings.Join(out[0].Mentions, ",") != "wangfang,lisi" ||
+			!strings.Contains(out[0].Text, "【投票催促】投票 #1「双十二主图风格」将在 11月25日 周三 13:00 截止，已投 1/4 人。尚未投票的 2 人：王芳、李四") {
+			t.Fatalf("reminder: %+v", out)
+		}
+		if out := tick(at(2026, 11, 25, 11, 30)); len(out) != 0 {
+			t.Fatalf("reminder sent twice: %+v", out)
+		}
+
+		// The bot is down from 12:00 to 15:00; a new engine starts after the deadline.
+		restarted, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
+			TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		*clock = at(2026, 11, 25, 15, 0)
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Go(func() {
+				if err := restarted.CloseDueVotes(context.Background(), *clock); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		msgs := c.outbox(*clock)
+		var results int
+		for _, m := range msgs {
+			if strings.Contains(m.Text, "【投票结果】") {
+				results++
+				if !strings.Contains(m.Text, "得票最多的是「红色」") || strings.Contains(m.Text, "张三") {
+					t.Errorf("result: %s", m.Text)
+				}
+			}
+		}
+		if results != 1 {
+			t.Errorf("%d announcements, want exactly one: %+v", results, msgs)
+		}
+		if err := restarted.CloseDueVotes(context.Background(), *clock); err != nil {
+			t.Fatal(err)
+		}
+		if again := c.outbox(*clock); len(again) != 0 {
+			t.Errorf("announced again: %+v", again)
+		}
+		if got := c.auditActions("vote.close"); len(got) != 1 {
+			t.Errorf("closed %d times: %v", len(got), got)
+		}
+	})
+}
+
+// 50 members casting and changing ballots at once through the engine end
+// with one ballot each, equal to each member's last choice.
+func TestConcurrentBallotsOnPostgres(t *testing.T) {
+	db := storagetest.Postgres(t)
+	c, _ := clockChat(t, db)
+	const n = 50
+	c.expect("u0", "/join 成员0", "已登记")
+	for i := 1; i < n; i++ {
+		c.expect(fmt.Sprint("u", i), fmt.Sprintf("/加入 成员%d", i), "已登记")
+	}
+	c.expect("u0", "/投票 发起 并发测试", "#1")
+
+	choices := []string{"同意", "反对", "弃权"}
+	last := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			for k := range 3 {
+				choice := rand.IntN(3)
+				msg := teambot.Message{ID: fmt.Sprintf("c%d-%d", i, k), ChatID: c.chatID, UserID: fmt.Sprint("u", i),
+					Text: "/" + choices[choice] + " 1", At: now}
+				reply, err := c.engine.Handle(context.Background(), msg)
+				if err != nil || !strings.Contains(reply.Text, "「"+choices[choice]+"」") {
+					t.Errorf("member %d ballot %d: %v %q", i, k, err, reply.Text)
+					return
+				}
+				last[i] = choice
+			}
+		})
+	}
+	wg.Wait()
+
+	ballots := c.ballots(1)
+	if len(ballots) != n {
+		t.Fatalf("%d ballots, want %d", len(ballots), n)
+	}
+	members := map[int64]int{}
+	for i, m := range c.members() {
+		_ = i
+		var idx int
+		fmt.Sscanf(m.UserID, "u%d", &idx)
+		members[m.ID] = idx
+	}
+	counts := make([]int, 3)
+	for _, b := range ballots {
+		if want := last[members[b.MemberID]]; b.Choice != want {
+			t.Errorf("member u%d has %s, last cast %s", members[b.MemberID], choices[b.Choice], choices[want])
+		}
+	}
+	for _, l := range last {
+		counts[l]++
+	}
+	shown := c.expect("u0", "/投票 结束 1", fmt.Sprintf("计票：同意 %d，反对 %d，弃权 %d（共 %d 票）", counts[0], counts[1], counts[2], n))
+	_ = shown
+}
+
+// voteNagReplica is one replica's 投票催促 over the chat's database.
+func voteNagReplica(c *chat, rec *enqueued) *scheduler.Oneoffs {
+	return &scheduler.Oneoffs{Store: storeRecording{scheduler.StoreOf(c.db.Update), rec},
+		Due: c.engine.VoteFirings, Compose: c.engine.VoteNag}
+}
+
+// A changed ballot key must not let a member vote twice in an anonymous
+// vote: the second ballot is refused and the first still counts.
+func TestAnonymousBallotAfterKeyChange(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, _ := voteTeam(t, db)
+		c.expect("wangfang", "/投票 发起 满意度 选项 满意 | 不满意 匿名", "#1")
+		c.send(teambot.Message{ChatType: "single", UserID: "lisi", Text: "/投票 1 满意"})
+		rekeyed, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
+			TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"}, BallotKey: []byte("another key")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.engine = rekeyed
+		c.expect("lisi", "/投票 1 不满意", "密钥更换过，这张票不能再改")
+		if n := len(c.ballots(1)); n != 1 {
+			t.Errorf("%d ballots after a key change, want the first one only", n)
+		}
+	})
+}
