@@ -1,9 +1,17 @@
 package commands
 
+import "slices"
+
 // builtins is the bot's whole surface, one row per command (the team
 // commands carry out R1-R3). /help, "did you mean" and the permission check
 // all read this table.
 func builtins() []*Command {
+	return slices.Concat(coreCommands(), accountCommands(), platformCommands(), ledgerCommands(), escalationCommands())
+}
+
+// coreCommands are the team, report, reminder, leave, meeting and vote
+// commands.
+func coreCommands() []*Command {
 	return []*Command{
 		{
 			Name: "help", Chinese: "帮助", Aliases: []string{"?"},

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"teambot"
 )
@@ -21,6 +22,11 @@ type Reminder struct {
 // reminders is the table of every reminder, one row each (R4 weekly
 // reports, R5 the supervisor's digest).
 func reminders() []Reminder {
+	return slices.Concat(coreReminders(), accountReminders(), platformReminders(), ledgerReminders(), escalationReminders())
+}
+
+// coreReminders are the reports' and leave's reminders.
+func coreReminders() []Reminder {
 	return []Reminder{
 		{Name: "report_open", Chinese: "周报提醒", Spec: "0 9 * * MON",
 			Summary: "开启本周周报并说明截止时间", compose: (*Engine).ReportOpen},

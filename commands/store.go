@@ -78,6 +78,11 @@ type Tx interface {
 	CloseVote(ctx context.Context, v teambot.Vote) error
 	VetoPassedVote(ctx context.Context, teamID, id int64, by, reason string, at time.Time) error
 
+	accountTx
+	platformTx
+	ledgerTx
+	escalationTx
+
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error
 	MarkProcessed(ctx context.Context, source, msgID string, at time.Time) (first bool, err error)
