@@ -1,12 +1,454 @@
 package commands
 
-// The ledger of rewards and penalties (R17-R19).
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"teambot"
+)
+
+// The ledger of rewards and penalties (R17-R19): 嘉奖 and 惩处 record
+// entries (supervisor only, a reason always), 撤销 revokes one with a new
+// entry, 惩处 确认 turns a meeting-absence proposal (R12) into a warning,
+// and 记录 shows a member's entries to them or to the supervisor.
+//
+// Decisions:
+//   - Every reward level is a commendation and is announced in the group,
+//     as is 通报批评. A warning goes to the member alone. 劝退 and 除名 take
+//     the member off the roster: the group hears only that they left, the
+//     member hears the level and reason, the supervisor gets the list of
+//     accounts to hand over.
+//   - Without app messages a member cannot be told anything privately: the
+//     group then sees an @mention that says a record is waiting, never what
+//     it is, and the member reads it with /记录 (a reply only they see).
+//   - The supervisor records nothing about themselves, and cannot dismiss
+//     themselves: hand the role over first.
+//   - A revocation is announced where the entry was announced. Revoking
+//     劝退 or 除名 does not put the member back on the roster: they rejoin
+//     with /加入.
+const (
+	maxLedgerReason = 300
+	// ledgerListLength is how many entries 记录 shows.
+	ledgerListLength = 30
+)
 
 // ledgerTx is what the ledger commands need from a transaction.
-type ledgerTx interface{}
+type ledgerTx interface {
+	AddLedgerEntry(ctx context.Context, e *teambot.LedgerEntry) error
+	LedgerEntryByID(ctx context.Context, teamID, id int64) (teambot.LedgerEntry, error)
+	LedgerEntries(ctx context.Context, f teambot.LedgerFilter) ([]teambot.LedgerEntry, error)
+	DecideMeetingProposal(ctx context.Context, teamID, id int64, status, by string, at time.Time) error
+}
 
 // ledgerCommands are the ledger commands' rows of the command table.
-func ledgerCommands() []*Command { return nil }
+func ledgerCommands() []*Command {
+	return []*Command{
+		{
+			Name: "award", Chinese: "嘉奖", Aliases: []string{"奖励"},
+			Summary:  "主管记录嘉奖：通报表扬、三等功、二等功、一等功、特等功，在群里公布；也可撤销",
+			Usage:    "@名字 等级 理由 | 撤销 编号 理由",
+			Examples: []string{"/嘉奖 @张三 三等功 双十一推文阅读量破十万", "/嘉奖 @李四 通报表扬 海报提前两天完成", "/嘉奖 撤销 3 记错了人"},
+			Who:      Supervisor, Handler: award,
+		},
+		{
+			Name: "penalty", Chinese: "惩处", Aliases: []string{"处罚"},
+			Summary:  "主管记录惩处：通报批评、警告、劝退、除名；确认或驳回缺勤提醒；撤销记录",
+			Usage:    "@名字 等级 理由 | 确认 提醒编号 | 驳回 提醒编号 理由 | 撤销 编号 理由",
+			Examples: []string{"/惩处 @王五 警告 连续两周未交周报", "/惩处 确认 1", "/惩处 驳回 1 那两次都提前请过假", "/惩处 撤销 4 已查明是系统问题"},
+			Who:      Supervisor, Handler: penalty,
+		},
+		{
+			Name: "record", Chinese: "记录", Aliases: []string{"奖惩", "ledger"},
+			Summary:  "查看自己的嘉奖和惩处记录（只有你能看到）；主管可查看任何人或全队",
+			Usage:    "[@名字 | 全部]",
+			Examples: []string{"/记录", "/记录 @张三", "/记录 全部"},
+			Who:      Member, Handler: ledgerRecord,
+		},
+	}
+}
 
-// ledgerReminders are the ledger reminders' rows of the reminder table.
+// ledgerReminders are the ledger's reminders: none of its own (the
+// handover of a dismissed member's accounts is an account reminder).
 func ledgerReminders() []Reminder { return nil }
+
+// award is /嘉奖 (R17).
+func award(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if r.subcommand() == "撤销" || r.subcommand() == "revoke" {
+		return revokeEntry(ctx, r)
+	}
+	return recordEntry(ctx, r, teambot.LedgerReward)
+}
+
+// penalty is /惩处 (R18, and R12's proposals).
+func penalty(ctx context.Context, r *Request) (teambot.Reply, error) {
+	switch r.subcommand() {
+	case "撤销", "revoke":
+		return revokeEntry(ctx, r)
+	case "确认", "confirm":
+		return confirmProposal(ctx, r)
+	case "驳回", "dismiss":
+		return dismissProposal(ctx, r)
+	}
+	return recordEntry(ctx, r, teambot.LedgerPenalty)
+}
+
+// levelAliases are other words for a level.
+var levelAliases = map[string]string{"表扬": teambot.LevelCommendation, "批评": teambot.LevelCriticism}
+
+func ledgerVerb(kind string) (verb, levels string) {
+	if kind == teambot.LedgerReward {
+		return "嘉奖", strings.Join(teambot.RewardLevels, "、")
+	}
+	return "惩处", strings.Join(teambot.PenaltyLevels, "、")
+}
+
+// ledgerReason is the free text from the n-th word on, checked.
+func (r *Request) ledgerReason(n int, how string) (string, error) {
+	var reason string
+	if words := restWords(r.Rest); len(words) > n {
+		reason = freeText(r.Rest[words[n].at:])
+	}
+	switch l := utf8.RuneCountInString(reason); {
+	case reason == "":
+		return "", teambot.Invalid("请写上理由。%s", how)
+	case looksLikePassword(reason):
+		return "", teambot.Invalid("理由里像是写了密码，没有保存。密码不能发在群里：请立即修改这个密码，再重新发送不带密码的理由。")
+	case l > maxLedgerReason:
+		return "", teambot.Invalid("理由最多 %d 字，这条有 %d 字，请写简短些。", maxLedgerReason, l)
+	}
+	return reason, nil
+}
+
+// recordEntry is /嘉奖 @名字 等级 理由 or /惩处 @名字 等级 理由.
+func recordEntry(ctx context.Context, r *Request, kind string) (teambot.Reply, error) {
+	verb, levels := ledgerVerb(kind)
+	how := fmt.Sprintf("请写成 /%s @名字 等级 理由，等级是 %s 之一。", verb, levels)
+	if len(r.Args) < 2 {
+		return teambot.Reply{}, teambot.Invalid("%s", how)
+	}
+	m, err := r.member(ctx, r.Args[0])
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	level := r.Args[1].Text
+	if alias, ok := levelAliases[level]; ok {
+		level = alias
+	}
+	if !teambot.ValidLevel(kind, level) {
+		return teambot.Reply{}, teambot.Invalid("「%s」不是%s等级。%s", clip(r.Args[1].Text), verb, how)
+	}
+	reason, err := r.ledgerReason(2, how)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if m.ID == r.Caller.ID {
+		return teambot.Reply{}, teambot.Invalid("主管不能给自己记录%s。", verb)
+	}
+	e := teambot.LedgerEntry{TeamID: r.Team.ID, MemberID: m.ID, UserID: m.UserID, Name: m.Name, Kind: kind, Level: level,
+		Reason: reason, By: r.UserID, At: r.Now, MsgID: r.Message.ID}
+	return r.addEntry(ctx, e, m)
+}
+
+// addEntry stores e about m, audits it and tells whom its level warrants.
+func (r *Request) addEntry(ctx context.Context, e teambot.LedgerEntry, m teambot.Member) (teambot.Reply, error) {
+	if err := r.Tx.AddLedgerEntry(ctx, &e); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "ledger."+e.Kind, m.UserID, fmt.Sprintf("#%d %s %s：%s", e.ID, m.Name, e.Level, e.Reason)); err != nil {
+		return teambot.Reply{}, err
+	}
+	recorded := fmt.Sprintf("已记录 #%d：%s %s，理由：%s（%s）。", e.ID, m.Name, e.Level, e.Reason, r.Today())
+	switch {
+	case e.Kind == teambot.LedgerReward || e.Level == teambot.LevelCriticism:
+		// Commendations and criticisms are announced (R19).
+		title := "嘉奖"
+		if e.Kind == teambot.LedgerPenalty {
+			title = "通报批评"
+		}
+		text := fmt.Sprintf("【%s】%s：%s。理由：%s（记录 #%d）", title, m.Name, e.Level, e.Reason, e.ID)
+		if e.Level == teambot.LevelCriticism {
+			text = fmt.Sprintf("【通报批评】%s。理由：%s（记录 #%d）", m.Name, e.Reason, e.ID)
+		}
+		return r.toGroup(ctx, text, fmt.Sprintf("ledger %d", e.ID), []string{m.UserID})
+	case e.Level == teambot.LevelWarning:
+		how, err := r.tellMember(ctx, m, fmt.Sprintf("主管给你记录了一次警告（记录 #%d），理由：%s。如有异议请与主管沟通。", e.ID, e.Reason),
+			fmt.Sprintf("ledger %d", e.ID))
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		return teambot.Reply{Text: recorded + how, Private: true}, nil
+	}
+	return r.dismiss(ctx, e, m, recorded)
+}
+
+// dismiss carries out 劝退 or 除名 (R18): the member leaves the active
+// roster, the group hears that they left, the member hears why, and the
+// supervisor gets the accounts to hand over.
+func (r *Request) dismiss(ctx context.Context, e teambot.LedgerEntry, m teambot.Member, recorded string) (teambot.Reply, error) {
+	if m.IsSupervisor() {
+		return teambot.Reply{}, teambot.Invalid("不能对主管%s。请先用 /主管 @名字 移交主管。", e.Level)
+	}
+	if err := r.Tx.RemoveMember(ctx, m.ID, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "member.remove", m.UserID, fmt.Sprintf("名字 %s；%s（记录 #%d）", m.Name, e.Level, e.ID)); err != nil {
+		return teambot.Reply{}, err
+	}
+	how, err := r.tellMember(ctx, m, fmt.Sprintf("主管对你作出「%s」的决定（记录 #%d），理由：%s。你已移出团队名单。", e.Level, e.ID, e.Reason),
+		fmt.Sprintf("ledger %d", e.ID))
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	handover := "" // ACCOUNT-HANDOVER: filled by the account registry
+	text := recorded + fmt.Sprintf("%s 已移出团队名单。", m.Name) + how
+	if handover != "" {
+		text += "\n" + handover
+	}
+	group := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: fmt.Sprintf("【人员变动】%s 已离开团队。", m.Name),
+		Origin: fmt.Sprintf("ledger %d", e.ID)}
+	if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{group}, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: text, Private: true}, nil
+}
+
+// tellMember tells m something private: by app message when one can be
+// sent, else by an @mention in the group that only says a record waits.
+// It returns what to add to the supervisor's reply.
+func (r *Request) tellMember(ctx context.Context, m teambot.Member, text, origin string) (string, error) {
+	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{m.UserID}, Text: text, Origin: origin}
+	how := fmt.Sprintf("已私信通知 %s。", m.Name)
+	if !r.engine.cfg.DirectMessages {
+		msg = teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Mentions: []string{m.UserID}, Origin: origin,
+			Text: fmt.Sprintf("%s，主管给你留了一条记录，请私聊我发送 /记录 查看（只有你能看到）。", m.Name)}
+		how = fmt.Sprintf("已在群里提醒 %s 私聊查看（群里不显示内容）。", m.Name)
+	}
+	return how, r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
+}
+
+// toGroup makes text a message the group sees: the reply itself when the
+// command came from the group, else a group message and a private reply.
+func (r *Request) toGroup(ctx context.Context, text, origin string, mentions []string) (teambot.Reply, error) {
+	if !r.Single() {
+		return teambot.Reply{Text: text, Mentions: mentions}, nil
+	}
+	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: text, Mentions: mentions, Origin: origin}
+	if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: text + "\n（已发到群里）"}, nil
+}
+
+// entryArg loads the ledger entry numbered by the n-th argument.
+func (r *Request) entryArg(ctx context.Context, n int, how string) (teambot.LedgerEntry, error) {
+	if len(r.Args) <= n {
+		return teambot.LedgerEntry{}, teambot.Invalid("请写上记录编号。%s", how)
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args[n].Text, "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return teambot.LedgerEntry{}, teambot.Invalid("「%s」不是记录编号。%s", clip(r.Args[n].Text), how)
+	}
+	e, err := r.Tx.LedgerEntryByID(ctx, r.Team.ID, id)
+	if errors.Is(err, teambot.ErrNotFound) {
+		return e, teambot.NotFound("没有编号为 #%d 的记录。发送 /记录 全部 查看编号。", id)
+	}
+	return e, err
+}
+
+// revokeEntry is /惩处 撤销 编号 理由 (or /嘉奖 撤销): a new entry that
+// revokes an earlier one; nothing is changed or deleted.
+func revokeEntry(ctx context.Context, r *Request) (teambot.Reply, error) {
+	verb := "/" + r.Command.Chinese
+	how := fmt.Sprintf("请写成 %s 撤销 编号 理由，例如 %s 撤销 3 记错了人。", verb, verb)
+	e, err := r.entryArg(ctx, 1, how)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	reason, err := r.ledgerReason(2, how)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	switch {
+	case e.Kind == teambot.LedgerRevocation:
+		return teambot.Reply{}, teambot.Invalid("#%d 本身是一条撤销记录，不能再撤销。如需恢复，请重新记录。", e.ID)
+	case e.RevokedBy != 0:
+		return teambot.Reply{}, teambot.Conflict("记录 #%d 已经由 #%d 撤销过了。", e.ID, e.RevokedBy)
+	}
+	rev := teambot.LedgerEntry{TeamID: r.Team.ID, MemberID: e.MemberID, Kind: teambot.LedgerRevocation, Reason: reason,
+		By: r.UserID, At: r.Now, MsgID: r.Message.ID, Revokes: e.ID}
+	if err := r.Tx.AddLedgerEntry(ctx, &rev); errors.Is(err, teambot.ErrDuplicate) {
+		return teambot.Reply{}, teambot.Conflict("记录 #%d 刚刚已被撤销。", e.ID)
+	} else if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "ledger.revocation", e.UserID, fmt.Sprintf("#%d 撤销 #%d（%s %s）：%s", rev.ID, e.ID, e.Name, e.Level, reason)); err != nil {
+		return teambot.Reply{}, err
+	}
+	done := fmt.Sprintf("已撤销记录 #%d（%s %s），撤销记录 #%d，理由：%s。", e.ID, e.Name, e.Level, rev.ID, reason)
+	origin := fmt.Sprintf("ledger %d", rev.ID)
+	switch {
+	case e.Kind == teambot.LedgerReward || e.Level == teambot.LevelCriticism:
+		return r.toGroup(ctx, fmt.Sprintf("【撤销】记录 #%d（%s %s）已撤销。理由：%s", e.ID, e.Name, e.Level, reason), origin, nil)
+	case teambot.RemovesMember(e.Level):
+		done += fmt.Sprintf("撤销不会自动恢复团队名单：%s 可以重新发送 /加入 名字 登记。", e.Name)
+	}
+	m := teambot.Member{ID: e.MemberID, UserID: e.UserID, Name: e.Name}
+	how2, err := r.tellMember(ctx, m, fmt.Sprintf("主管撤销了你的记录 #%d（%s），理由：%s。", e.ID, e.Level, reason), origin)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: done + how2, Private: true}, nil
+}
+
+// proposalArg loads the meeting-absence proposal numbered by the second
+// argument.
+func (r *Request) proposalArg(ctx context.Context, how string) (teambot.MeetingProposal, error) {
+	if len(r.Args) < 2 {
+		return teambot.MeetingProposal{}, teambot.Invalid("请写上缺勤提醒的编号。%s 发送 /会议 建议 查看编号。", how)
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args[1].Text, "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return teambot.MeetingProposal{}, teambot.Invalid("「%s」不是缺勤提醒编号。%s", clip(r.Args[1].Text), how)
+	}
+	all, err := r.Tx.MeetingProposals(ctx, r.Team.ID)
+	if err != nil {
+		return teambot.MeetingProposal{}, err
+	}
+	for _, p := range all {
+		if p.ID == id {
+			if p.Status != teambot.ProposalProposed {
+				return p, teambot.Conflict("缺勤提醒 #%d 已经%s了。", p.ID, map[string]string{
+					teambot.ProposalConfirmed: "确认", teambot.ProposalDismissed: "驳回或因申诉撤销"}[p.Status])
+			}
+			return p, nil
+		}
+	}
+	return teambot.MeetingProposal{}, teambot.NotFound("没有编号为 #%d 的缺勤提醒。发送 /会议 建议 查看待处理的提醒。", id)
+}
+
+// confirmProposal is /惩处 确认 N: the bot's proposal after two unexcused
+// absences in a row (R12) becomes a warning in the ledger.
+func confirmProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
+	p, err := r.proposalArg(ctx, "请写成 /惩处 确认 编号。")
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	m, err := r.Tx.MemberByUser(ctx, r.Team.ID, p.UserID)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Tx.DecideMeetingProposal(ctx, r.Team.ID, p.ID, teambot.ProposalConfirmed, r.UserID, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	loc := r.Location()
+	reason := fmt.Sprintf("连续两次会议无故缺席：%s、%s（缺勤提醒 #%d）",
+		describeDay(teambot.DateOf(p.FirstAt.In(loc)), r.Today()), describeDay(teambot.DateOf(p.SecondAt.In(loc)), r.Today()), p.ID)
+	e := teambot.LedgerEntry{TeamID: r.Team.ID, MemberID: m.ID, UserID: m.UserID, Name: m.Name, Kind: teambot.LedgerPenalty,
+		Level: teambot.LevelWarning, Reason: reason, By: r.UserID, At: r.Now, MsgID: r.Message.ID, ProposalID: p.ID}
+	if err := r.Audit(ctx, "meeting.proposal.confirm", m.UserID, fmt.Sprintf("缺勤提醒 #%d", p.ID)); err != nil {
+		return teambot.Reply{}, err
+	}
+	return r.addEntry(ctx, e, m)
+}
+
+// dismissProposal is /惩处 驳回 N 理由: nothing is recorded against the
+// member.
+func dismissProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
+	const how = "请写成 /惩处 驳回 编号 理由，例如 /惩处 驳回 1 那两次都提前请过假。"
+	p, err := r.proposalArg(ctx, how)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	reason, err := r.ledgerReason(2, how)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Tx.DecideMeetingProposal(ctx, r.Team.ID, p.ID, teambot.ProposalDismissed, r.UserID, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "meeting.proposal.dismiss", p.UserID, fmt.Sprintf("缺勤提醒 #%d：%s", p.ID, reason)); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("已驳回缺勤提醒 #%d（%s），不记入 %s 的记录。理由：%s", p.ID, p.Name, p.Name, reason), Private: true}, nil
+}
+
+// ledgerRecord is /记录 [@名字 | 全部]: a member's entries, shown only to
+// the member or the supervisor.
+func ledgerRecord(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if err := r.needTeam(); err != nil {
+		return teambot.Reply{}, err
+	}
+	f := teambot.LedgerFilter{TeamID: r.Team.ID, MemberID: r.Caller.ID, Limit: ledgerListLength}
+	whose := "你"
+	switch {
+	case len(r.Args) == 0:
+	case r.subcommand() == "全部" || r.subcommand() == "all":
+		if !r.Caller.IsSupervisor() {
+			return teambot.Reply{}, teambot.Forbidden("全队的记录只有主管可以查看%s。发送 /记录 查看你自己的。", r.supervisorHint(ctx))
+		}
+		f.MemberID, whose = 0, "全队"
+	default:
+		m, err := r.memberAnyStatus(ctx, r.Args[0])
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		if m.ID != r.Caller.ID && !r.Caller.IsSupervisor() {
+			return teambot.Reply{}, teambot.Forbidden("只能查看自己的记录（发送 /记录）；别人的记录只有主管可以查看%s。", r.supervisorHint(ctx))
+		}
+		if m.ID != r.Caller.ID {
+			f.MemberID, whose = m.ID, m.Name
+		}
+	}
+	entries, err := r.Tx.LedgerEntries(ctx, f)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if len(entries) == 0 {
+		return teambot.Reply{Text: whose + "还没有嘉奖或惩处记录。", Private: true}, nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s的嘉奖和惩处记录（最近 %d 条）：", whose, len(entries))
+	for _, e := range entries {
+		b.WriteString("\n" + r.entryLine(e, f.MemberID == 0))
+	}
+	return teambot.Reply{Text: b.String(), Private: true}, nil
+}
+
+// entryLine is one entry for 记录.
+func (r *Request) entryLine(e teambot.LedgerEntry, withName bool) string {
+	day := teambot.DateOf(e.At.In(r.Location()))
+	name := ""
+	if withName {
+		name = e.Name + " "
+	}
+	if e.Kind == teambot.LedgerRevocation {
+		return fmt.Sprintf("#%d %s %s撤销 #%d：%s", e.ID, day, name, e.Revokes, e.Reason)
+	}
+	kind := "嘉奖"
+	if e.Kind == teambot.LedgerPenalty {
+		kind = "惩处"
+	}
+	line := fmt.Sprintf("#%d %s %s%s %s：%s", e.ID, day, name, kind, e.Level, e.Reason)
+	if e.RevokedBy != 0 {
+		line += fmt.Sprintf("（已由 #%d 撤销）", e.RevokedBy)
+	}
+	return line
+}
+
+// memberAnyStatus resolves @名字 against every member, removed ones too:
+// the ledger outlives the roster.
+func (r *Request) memberAnyStatus(ctx context.Context, a teambot.Arg) (teambot.Member, error) {
+	m, err := r.member(ctx, a)
+	if err == nil || teambot.KindOf(err) != teambot.KindNotFound {
+		return m, err
+	}
+	if old, err2 := r.Tx.MemberByUser(ctx, r.Team.ID, a.Text); err2 == nil {
+		return old, nil
+	}
+	return m, err
+}

@@ -1,0 +1,225 @@
+package commands_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"teambot"
+	"teambot/storage"
+	"teambot/storage/storagetest"
+)
+
+// entries is the team's whole ledger, oldest first.
+func (c *chat) entries() []teambot.LedgerEntry {
+	c.t.Helper()
+	var out []teambot.LedgerEntry
+	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
+		out, err = tx.LedgerEntries(ctx, teambot.LedgerFilter{TeamID: team.ID})
+		return err
+	})
+	return out
+}
+
+func (c *chat) isActive(user string) bool {
+	for _, m := range c.members() {
+		if m.UserID == user {
+			return true
+		}
+	}
+	return false
+}
+
+// R17: every reward level is recorded and announced in the group.
+func TestEveryRewardLevelIsAnnounced(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, _, _ := leaveTeam(t, db)
+		for _, level := range teambot.RewardLevels {
+			reply := c.send(teambot.Message{ChatID: c.chatID, UserID: "wangfang", Text: "/嘉奖 @张三 " + level + " 双十一推文阅读量破十万"})
+			if reply.Private || !strings.Contains(reply.Text, "【嘉奖】张三："+level+"。理由：双十一推文阅读量破十万") ||
+				strings.Join(reply.Mentions, ",") != "zhangsan" {
+				t.Errorf("%s: %+v", level, reply)
+			}
+		}
+		c.expect("wangfang", "/嘉奖 @李四 表扬 海报提前两天完成", "【嘉奖】李四：通报表扬")
+		if n := len(c.entries()); n != len(teambot.RewardLevels)+1 {
+			t.Errorf("%d entries, want %d", n, len(teambot.RewardLevels)+1)
+		}
+		if got := c.auditActions("ledger.reward"); len(got) != len(teambot.RewardLevels)+1 {
+			t.Errorf("audit: %v", got)
+		}
+	})
+}
+
+// R18/R19: criticism is announced, a warning reaches the member alone, and
+// 劝退/除名 take the member off the roster.
+func TestPenaltyLevels(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, dm, clock := leaveTeam(t, db)
+		c.expect("wangwu", "/加入 王五 推广", "已登记")
+		c.expect("zhaoliu", "/加入 赵六 客服", "已登记")
+
+		c.expect("wangfang", "/惩处 @张三 批评 推文错别字三处", "【通报批评】张三。理由：推文错别字三处")
+
+		// A warning with app messages: private reply, an app message to the member.
+		reply := dm.send(teambot.Message{ChatID: c.chatID, UserID: "wangfang", Text: "/惩处 @李四 警告 连续两周未交周报"})
+		if !reply.Private || !strings.Contains(reply.Text, "已记录 #2：李四 警告") || !strings.Contains(reply.Text, "已私信通知 李四") {
+			t.Errorf("warning reply: %+v", reply)
+		}
+		msgs := c.outbox(*clock)
+		if len(msgs) != 1 || msgs[0].Channel != teambot.ToUsers || strings.Join(msgs[0].Users, ",") != "lisi" ||
+			!strings.Contains(msgs[0].Text, "警告（记录 #2），理由：连续两周未交周报") {
+			t.Fatalf("warning notice: %+v", msgs)
+		}
+		// Without app messages the group sees only that a record waits.
+		c.expect("wangfang", "/惩处 @李四 警告 第三周仍未交", "已在群里提醒 李四 私聊查看")
+		msgs = c.outbox(*clock)
+		if len(msgs) != 1 || msgs[0].Channel != teambot.ToGroup || strings.Contains(msgs[0].Text, "第三周") ||
+			strings.Join(msgs[0].Mentions, ",") != "lisi" {
+			t.Fatalf("warning without app messages: %+v", msgs)
+		}
+		own := c.send(teambot.Message{ChatID: c.chatID, UserID: "lisi", Text: "/记录"})
+		if !own.Private || !strings.Contains(own.Text, "惩处 警告：第三周仍未交") || !strings.Contains(own.Text, "惩处 警告：连续两周未交周报") {
+			t.Errorf("own record: %+v", own)
+		}
+
+		for user, level := range map[string]string{"wangwu": "劝退", "zhaoliu": "除名"} {
+			reply := c.send(teambot.Message{ChatID: c.chatID, UserID: "wangfang", Text: "/惩处 @" + map[string]string{"wangwu": "王五", "zhaoliu": "赵六"}[user] + " " + level + " 多次泄露客户信息"})
+			if !reply.Private || !strings.Contains(reply.Text, level) || !strings.Contains(reply.Text, "已移出团队名单") {
+				t.Errorf("%s reply: %+v", level, reply)
+			}
+			if c.isActive(user) {
+				t.Errorf("%s: %s is still on the roster", level, user)
+			}
+			out := c.outbox(*clock)
+			var group, private bool
+			for _, m := range out {
+				if m.Channel == teambot.ToGroup && strings.Contains(m.Text, "【人员变动】") {
+					group = true
+					if strings.Contains(m.Text, "泄露") || strings.Contains(m.Text, level) {
+						t.Errorf("the group hears the reason or level of %s: %s", level, m.Text)
+					}
+				}
+				if strings.Contains(m.Text, "/记录") && strings.Join(m.Mentions, ",") == user {
+					private = true
+				}
+			}
+			if !group || !private {
+				t.Errorf("%s notices: %+v", level, out)
+			}
+		}
+		c.expect("wangwu", "/周报 本周做了推广", "只有团队成员可以使用")
+		*clock = now.Add(time.Hour)
+		c.expect("wangfang", "/记录 全部", "张三 惩处 通报批评", "王五 惩处 劝退：多次泄露客户信息", "赵六 惩处 除名")
+		c.expect("wangfang", "/记录 wangwu", "王五的嘉奖和惩处记录", "劝退")
+	})
+}
+
+func TestLedgerRefusals(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, _, _ := leaveTeam(t, db)
+		c.expect("zhangsan", "/嘉奖 @李四 三等功 帮我改了推文", "/嘉奖 只有主管可以使用")
+		c.expect("zhangsan", "/惩处 @李四 警告 迟到", "/惩处 只有主管可以使用")
+		c.expect("wangfang", "/嘉奖 @张三 四等功 很好", "「四等功」不是嘉奖等级", "通报表扬、三等功、二等功、一等功、特等功")
+		c.expect("wangfang", "/惩处 @张三 记过 迟到", "「记过」不是惩处等级", "通报批评、警告、劝退、除名")
+		c.expect("wangfang", "/惩处 @张三 警告", "请写上理由")
+		c.expect("wangfang", "/嘉奖 @王芳 特等功 辛苦了", "主管不能给自己记录嘉奖")
+		c.expect("wangfang", "/惩处 @张3 警告 迟到", "没有名为「张3」的成员")
+		c.expect("wangfang", "/惩处", "请写成 /惩处 @名字 等级 理由")
+		c.expect("wangfang", "/惩处 撤销 9 记错了", "没有编号为 #9 的记录")
+		c.expect("wangfang", "/惩处 确认 7", "没有编号为 #7 的缺勤提醒")
+		c.expect("zhangsan", "/记录 @李四", "只能查看自己的记录")
+		c.expect("zhangsan", "/记录 全部", "全队的记录只有主管可以查看")
+		if n := len(c.entries()); n != 0 {
+			t.Errorf("refusals stored %d entries", n)
+		}
+	})
+}
+
+// Entries are append-only: a revocation is a new entry; an entry is revoked
+// once; a revocation itself is never revoked.
+func TestRevocation(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, _, clock := leaveTeam(t, db)
+		c.expect("wangfang", "/嘉奖 @张三 三等功 推文破十万", "记录 #1")
+		c.expect("wangfang", "/惩处 @李四 警告 未交周报", "已记录 #2")
+		c.outbox(*clock)
+		c.expect("wangfang", "/嘉奖 撤销 1 记错了人，应是李四", "【撤销】记录 #1（张三 三等功）已撤销。理由：记错了人，应是李四")
+		c.expect("wangfang", "/惩处 撤销 1 再撤", "已经由 #3 撤销过了")
+		c.expect("wangfang", "/惩处 撤销 3 撤销撤销", "本身是一条撤销记录")
+		c.expect("wangfang", "/惩处 撤销 2", "请写上理由")
+		reply := c.send(teambot.Message{ChatID: c.chatID, UserID: "wangfang", Text: "/惩处 撤销 2 已查明请过假"})
+		if !reply.Private || !strings.Contains(reply.Text, "已撤销记录 #2（李四 警告），撤销记录 #4") {
+			t.Errorf("revoking a warning: %+v", reply)
+		}
+		if msgs := c.outbox(*clock); len(msgs) != 1 || strings.Contains(msgs[0].Text, "请过假") {
+			t.Errorf("a revoked warning is told privately: %+v", msgs)
+		}
+		c.expect("zhangsan", "/记录", "#1", "嘉奖 三等功：推文破十万（已由 #3 撤销）", "撤销 #1：记错了人")
+		es := c.entries()
+		if len(es) != 4 || es[0].RevokedBy != 3 || es[2].Revokes != 1 || es[2].Kind != teambot.LedgerRevocation {
+			t.Errorf("entries: %+v", es)
+		}
+	})
+}
+
+// R12 meets R18: the supervisor confirms a meeting-absence proposal as a
+// warning, or dismisses it; either only once.
+func TestConfirmAndDismissAbsenceProposals(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, dm, clock := leaveTeam(t, db)
+		var lisi, zhangsan int64
+		for _, m := range c.members() {
+			switch m.UserID {
+			case "lisi":
+				lisi = m.ID
+			case "zhangsan":
+				zhangsan = m.ID
+			}
+		}
+		c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) error {
+			var ids []int64
+			for _, at := range []time.Time{at(2026, 11, 13, 15, 0), at(2026, 11, 20, 15, 0)} {
+				m := teambot.Meeting{TeamID: team.ID, StartsAt: at, Duration: time.Hour, CreatedBy: "wangfang", CreatedAt: at.Add(-48 * time.Hour)}
+				if err := tx.CreateMeeting(ctx, &m); err != nil {
+					return err
+				}
+				ids = append(ids, m.ID)
+			}
+			for _, member := range []int64{lisi, zhangsan} {
+				p := teambot.MeetingProposal{TeamID: team.ID, MemberID: member, FirstMeetingID: ids[0], SecondMeetingID: ids[1], CreatedAt: now}
+				if _, err := tx.CreateMeetingProposal(ctx, &p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		reply := dm.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: "wangfang", Text: "/惩处 确认 1"})
+		if !strings.Contains(reply.Text, "已记录 #1：李四 警告，理由：连续两次会议无故缺席：11月13日（周五）、11月20日（周五）（缺勤提醒 #1）") {
+			t.Errorf("confirm: %+v", reply)
+		}
+		c.expect("wangfang", "/惩处 确认 1", "缺勤提醒 #1 已经确认了")
+		c.expect("wangfang", "/惩处 驳回 2", "请写上理由")
+		c.expect("wangfang", "/惩处 驳回 2 两次都在外地出差，事先说过", "已驳回缺勤提醒 #2（张三）")
+		c.expect("wangfang", "/惩处 确认 2", "已经驳回或因申诉撤销了")
+		es := c.entries()
+		if len(es) != 1 || es[0].ProposalID != 1 || es[0].Level != teambot.LevelWarning || es[0].UserID != "lisi" {
+			t.Errorf("entries: %+v", es)
+		}
+		var statuses []string
+		c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) error {
+			ps, err := tx.MeetingProposals(ctx, team.ID)
+			for _, p := range ps {
+				statuses = append(statuses, p.Status)
+			}
+			return err
+		})
+		if strings.Join(statuses, ",") != "confirmed,dismissed" {
+			t.Errorf("proposal statuses: %v", statuses)
+		}
+		if msgs := c.outbox(*clock); len(msgs) != 1 || msgs[0].Channel != teambot.ToUsers || msgs[0].Users[0] != "lisi" {
+			t.Errorf("the confirmed warning reaches 李四 privately: %+v", msgs)
+		}
+	})
+}
