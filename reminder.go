@@ -29,6 +29,7 @@ type Outgoing struct {
 	Channel  string   // ToGroup or ToUsers
 	Users    []string // ToUsers: the recipients' userids
 	Text     string
+	Markdown bool     // Text is WeCom markdown (headings, bold); mentions are then not sent
 	Mentions []string // ToGroup: userids to @mention
 	Origin   string   // what made it, e.g. "report_nag 2026-11-27T07:00:00Z", for logs and audits
 }

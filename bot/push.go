@@ -20,7 +20,9 @@ type Pusher struct {
 // PushClient is what Pusher needs of WeCom; *wecom.Client satisfies it.
 type PushClient interface {
 	SendText(ctx context.Context, key, content string, mentions []string) error
+	SendMarkdown(ctx context.Context, key, content string) error
 	SendApp(ctx context.Context, userIDs []string, text string) error
+	SendAppMarkdown(ctx context.Context, userIDs []string, content string) error
 }
 
 var errNoPushTarget = errors.New("no group webhook: the team's robot is gone, or it never had one and WECOM_WEBHOOK_URL is unset")
@@ -28,13 +30,20 @@ var errNoPushTarget = errors.New("no group webhook: the team's robot is gone, or
 // Deliver sends one message and says whether a failure is worth retrying.
 func (p *Pusher) Deliver(ctx context.Context, team teambot.Team, msg teambot.Outgoing) error {
 	if msg.Channel == teambot.ToUsers {
+		if msg.Markdown {
+			return classify(p.Client.SendAppMarkdown(ctx, msg.Users, msg.Text))
+		}
 		return classify(p.Client.SendApp(ctx, msg.Users, msg.Text))
 	}
 	key := p.teamKey(team)
 	if key == "" {
 		return &teambot.PermanentError{Err: errNoPushTarget}
 	}
-	err := classify(p.Client.SendText(ctx, key, msg.Text, msg.Mentions))
+	send := func() error { return p.Client.SendText(ctx, key, msg.Text, msg.Mentions) }
+	if msg.Markdown {
+		send = func() error { return p.Client.SendMarkdown(ctx, key, msg.Text) }
+	}
+	err := classify(send())
 	var perm *teambot.PermanentError
 	if errors.As(err, &perm) && perm.BrokenWebhook && key == p.DefaultKey {
 		perm.BrokenWebhook = false // the default webhook is not the team's to mark

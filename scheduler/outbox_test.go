@@ -278,3 +278,36 @@ func TestLongMessagesArePartsInTheOutbox(t *testing.T) {
 		}
 	})
 }
+
+// A markdown message (the monthly digest) goes out as markdown, to the
+// group robot and as an app message alike; text stays text.
+func TestOutboxSendsMarkdownAsMarkdown(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newOutbox(t, db)
+		team := h.team("g1")
+		msgs := []teambot.Outgoing{
+			{TeamID: team.ID, Channel: teambot.ToGroup, Text: "# 2026-11 月报", Markdown: true},
+			{TeamID: team.ID, Channel: teambot.ToUsers, Users: []string{"wangfang"}, Text: "## 成员", Markdown: true},
+			{TeamID: team.ID, Channel: teambot.ToGroup, Text: "普通消息"},
+		}
+		if err := db.Update(ctx, func(tx *storage.Tx) error { return tx.Enqueue(ctx, msgs, h.now) }); err != nil {
+			t.Fatal(err)
+		}
+		h.run(h.process())
+		var got []string
+		for _, c := range h.fake.Calls() {
+			var m struct {
+				MsgType  string
+				Text     struct{ Content string }
+				Markdown struct{ Content string }
+			}
+			if json.Unmarshal(c.Body, &m) == nil && m.MsgType != "" {
+				got = append(got, m.MsgType+":"+m.Text.Content+m.Markdown.Content)
+			}
+		}
+		want := "markdown:# 2026-11 月报,markdown:## 成员,text:普通消息"
+		if strings.Join(got, ",") != want {
+			t.Errorf("sent %v, want %s", got, want)
+		}
+	})
+}

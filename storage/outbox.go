@@ -14,10 +14,10 @@ import (
 // row is committed.
 func (tx *Tx) Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error {
 	for _, m := range msgs {
-		_, err := tx.insert(ctx, `INSERT INTO outbox (team_id, channel, users, mentions, body, origin, next_attempt_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := tx.insert(ctx, `INSERT INTO outbox (team_id, channel, users, mentions, body, markdown, origin, next_attempt_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			sql.NullInt64{Int64: m.TeamID, Valid: m.TeamID != 0}, m.Channel, strings.Join(m.Users, ","),
-			strings.Join(m.Mentions, ","), m.Text, m.Origin, utc(now), utc(now))
+			strings.Join(m.Mentions, ","), m.Text, m.Markdown, m.Origin, utc(now), utc(now))
 		if err != nil {
 			return fmt.Errorf("enqueue %s: %w", m.Origin, err)
 		}
@@ -32,13 +32,14 @@ type outboxRow struct {
 	Users    string        `db:"users"`
 	Mentions string        `db:"mentions"`
 	Body     string        `db:"body"`
+	Markdown bool          `db:"markdown"`
 	Origin   string        `db:"origin"`
 	Attempts int           `db:"attempts"`
 }
 
 func (r outboxRow) outgoing() teambot.Outgoing {
 	return teambot.Outgoing{ID: r.ID, TeamID: r.TeamID.Int64, Channel: r.Channel, Users: splitList(r.Users),
-		Mentions: splitList(r.Mentions), Text: r.Body, Origin: r.Origin}
+		Mentions: splitList(r.Mentions), Text: r.Body, Markdown: r.Markdown, Origin: r.Origin}
 }
 
 func splitList(s string) []string {
@@ -59,7 +60,7 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
 	var rows []outboxRow
-	err := tx.selectRows(ctx, &rows, `SELECT id, team_id, channel, users, mentions, body, origin, attempts FROM outbox
+	err := tx.selectRows(ctx, &rows, `SELECT id, team_id, channel, users, mentions, body, markdown, origin, attempts FROM outbox
 		WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?)
 		ORDER BY id LIMIT ?`+lock, utc(now), utc(now), limit)
 	if err != nil {

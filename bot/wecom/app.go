@@ -10,12 +10,13 @@ import (
 // maxAppUsers is how many userids message/send accepts in touser.
 const maxAppUsers = 1000
 
-// appMessage is the body of message/send for a text message.
+// appMessage is the body of message/send for a text or markdown message.
 type appMessage struct {
-	ToUser  string      `json:"touser"` // userids joined by "|"
-	MsgType string      `json:"msgtype"`
-	AgentID int64       `json:"agentid"`
-	Text    webhookText `json:"text"`
+	ToUser   string           `json:"touser"` // userids joined by "|"
+	MsgType  string           `json:"msgtype"`
+	AgentID  int64            `json:"agentid"`
+	Text     *webhookText     `json:"text,omitempty"`
+	Markdown *webhookMarkdown `json:"markdown,omitempty"`
 }
 
 // appReply is the part of message/send's reply worth reporting.
@@ -28,6 +29,16 @@ type appReply struct {
 // Config.AppSecret (else ErrAppNotConfigured). When WeCom rejects the cached
 // access_token, a new one is fetched once and the part sent once more.
 func (c *Client) SendApp(ctx context.Context, userIDs []string, text string) error {
+	return c.sendApp(ctx, userIDs, text, false)
+}
+
+// SendAppMarkdown is SendApp for markdown (shown as such in the WeCom
+// client), in parts of at most MaxTextBytes as for text.
+func (c *Client) SendAppMarkdown(ctx context.Context, userIDs []string, content string) error {
+	return c.sendApp(ctx, userIDs, content, true)
+}
+
+func (c *Client) sendApp(ctx context.Context, userIDs []string, text string, markdown bool) error {
 	if c.cfg.CorpID == "" || c.cfg.AppSecret == "" {
 		return ErrAppNotConfigured
 	}
@@ -42,11 +53,9 @@ func (c *Client) SendApp(ctx context.Context, userIDs []string, text string) err
 		return errors.New("wecom message/send: empty message")
 	}
 	for i, p := range parts {
-		msg := appMessage{
-			ToUser:  strings.Join(userIDs, "|"),
-			MsgType: "text",
-			AgentID: c.cfg.AgentID,
-			Text:    webhookText{Content: p},
+		msg := appMessage{ToUser: strings.Join(userIDs, "|"), MsgType: "text", AgentID: c.cfg.AgentID, Text: &webhookText{Content: p}}
+		if markdown {
+			msg.MsgType, msg.Text, msg.Markdown = "markdown", nil, &webhookMarkdown{Content: p}
 		}
 		if err := c.sendAppMessage(ctx, msg); err != nil {
 			if len(parts) > 1 {
