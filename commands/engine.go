@@ -165,8 +165,12 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 }
 
 // run routes the request to its command, checks the caller may use it and
-// runs the handler.
+// runs the handler. A message that seems to carry a password is refused
+// first, whatever it names (R13): no handler sees it.
 func (e *Engine) run(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if looksLikePassword(r.Text) {
+		return teambot.Reply{}, e.refusePassword(r)
+	}
 	c, err := e.route(r)
 	if err != nil {
 		return teambot.Reply{}, err

@@ -41,6 +41,17 @@ func TestLooksLikePassword(t *testing.T) {
 		{"忘记密码", false},
 		{"密码 123456", true}, // PRODUCT.md §5: a keyword followed by a value, separator or not
 		{"完成了 5 篇推文，阅读量 3000+", false},
+		// Talking about passwords without giving one, as whole commands:
+		// the engine checks every message, so these must pass (R13).
+		{"/账号 已改密 3", false},
+		{"/上报 忘记密码了怎么办", false},
+		{"密码已修改", false},
+		{"/账号 登记 公众号 wx_team 备注 密码已修改，新密码只有主管知道", false},
+		{"/周报 改了 3 个平台的密码", false},
+		{"/请假 明天 去银行重置U盾密码", false},
+		{"/投票 发起 要不要统一改密码 选项 改 | 不改", false},
+		{"/上报 有人在群里问密码是多少", false},
+		{"/上报 密码：见群公告", false},
 		{"compass: north", false},
 		{"", false},
 	} {
