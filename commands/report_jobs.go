@@ -72,9 +72,10 @@ func (e *Engine) ReportNag(ctx context.Context, f teambot.Firing) ([]teambot.Out
 // private set (the app can send direct messages) it is one ToUsers message
 // to the supervisor listing who handed in on time or late, with each
 // report's first line, and who is missing. Without it, it is one ToGroup
-// message with only counts and names, never report texts (R14). Nothing is
-// sent when nobody was expected and nobody reported, or when a private
-// digest has no supervisor to go to.
+// message with only counts and names, never report texts (R14). Either ends
+// with the escalations still open (R16): their numbers, and in the private
+// digest who reported what. Nothing is sent when nobody was expected and
+// nobody reported, or when a private digest has no supervisor to go to.
 func (e *Engine) ReportDigest(ctx context.Context, f teambot.Firing, private bool) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.firingRequest(ctx, f, func(r *Request) error {
@@ -82,8 +83,12 @@ func (e *Engine) ReportDigest(ctx context.Context, f teambot.Firing, private boo
 		if err != nil || s.Expected == 0 {
 			return err
 		}
+		open, err := r.openEscalations(ctx)
+		if err != nil {
+			return err
+		}
 		if !private {
-			out = append(out, groupMessage(r, f, "report_digest", r.digestSummary(s), nil))
+			out = append(out, groupMessage(r, f, "report_digest", r.digestSummary(s)+r.escalationDigest(open, false), nil))
 			return nil
 		}
 		sup, ok := r.supervisor(ctx)
@@ -91,7 +96,7 @@ func (e *Engine) ReportDigest(ctx context.Context, f teambot.Firing, private boo
 			return nil
 		}
 		out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
-			Text: r.digestFull(s), Origin: origin(f, "report_digest")})
+			Text: r.digestFull(s) + r.escalationDigest(open, true), Origin: origin(f, "report_digest")})
 		return nil
 	})
 	return out, err
