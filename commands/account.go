@@ -1,12 +1,612 @@
 package commands
 
-// Platform accounts (R13).
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"teambot"
+)
+
+// Platform accounts (R13): each owner reports the accounts they administer
+// to the supervisor, reports every change of a credential, and hands an
+// account over when they leave. The bot keeps the register; it never takes
+// a password.
+//
+// Decisions:
+//   - A member registers their own accounts; only the supervisor registers
+//     one for someone else (@负责人), who must be an active member.
+//   - A platform is free text. When the team already has an account on a
+//     platform spelled the same ignoring case and spaces, that spelling is
+//     kept, so 微博 and " 微博 " or Douyin and douyin are one platform.
+//   - The same platform and account name (ignoring case) can be registered
+//     once while active: a second registration names the first one's id.
+//   - 已改密, 移交 and 注销 are for the owner and the supervisor; an account
+//     whose owner left the team is the supervisor's to move.
+//   - Account names are private (R14): group replies and group notices name
+//     the platform, the id and people, never the account; the full record
+//     is shown in a single chat, or sent by app message when the app is
+//     configured. The audit log never holds an account name either.
+//   - The supervisor hears of every registration, change, transfer and
+//     removal someone else makes: by app message when possible, otherwise by
+//     an @mention in the group that says only who did what on which
+//     platform.
+//   - For the quarterly check (核对) an account counts as confirmed when its
+//     owner confirmed it, or it was registered, since the quarter began.
+const (
+	maxPlatformRunes    = 20
+	maxAccountNameRunes = 64
+	maxAccountNoteRunes = 200
+)
 
 // accountTx is what the account commands need from a transaction.
-type accountTx interface{}
+type accountTx interface {
+	CreateAccount(ctx context.Context, a *teambot.Account) error
+	AccountByID(ctx context.Context, teamID, id int64) (teambot.Account, error)
+	Accounts(ctx context.Context, f teambot.AccountFilter) ([]teambot.Account, error)
+	MarkAccountChanged(ctx context.Context, teamID, id int64, by string, at time.Time) error
+	TransferAccount(ctx context.Context, teamID, id, toMemberID int64, by, note string, at time.Time) error
+	RemoveAccount(ctx context.Context, teamID, id int64, by, reason string, at time.Time) error
+	ConfirmAccount(ctx context.Context, teamID, id int64, by string, at time.Time) error
+	AccountEvents(ctx context.Context, teamID int64, from, to time.Time) ([]teambot.AccountEvent, error)
+}
 
 // accountCommands are the account commands' rows of the command table.
-func accountCommands() []*Command { return nil }
+func accountCommands() []*Command {
+	return []*Command{
+		{
+			Name: "account", Chinese: "账号", Aliases: []string{"帐号", "accounts"},
+			Summary:  "登记你负责的平台账号并报备主管（不收密码），报备改密，移交、注销、核对账号；主管查看全部账号",
+			Usage:    "[列表 [全部]] | 登记 平台 账号名 [@负责人] [备注 说明] | 已改密 编号 | 移交 编号 @新负责人 | 注销 编号 原因 | 核对 [编号…]",
+			Examples: []string{"/账号 登记 微博 团队官方号", "/账号 登记 公众号 服务号 @张三 备注 主号", "/账号 已改密 3", "/账号 移交 3 @李四", "/账号 注销 3 平台停用", "/账号 核对", "/账号 列表"},
+			Who:      Member, Handler: account,
+		},
+	}
+}
 
-// accountReminders are the account reminders' rows of the reminder table.
-func accountReminders() []Reminder { return nil }
+// accountPasswordRefusal is the answer to a message that seems to carry a
+// password (R13): nothing of it is kept, and the password is burnt.
+const accountPasswordRefusal = "这条消息里像是写了密码，什么都没有保存。账号密码只由负责人自己保管，不发给任何人，也不用报备给机器人（R13）。" +
+	"它已经出现在聊天记录里：请立即修改这个密码，改好后发送 /账号 已改密 编号 报备（不要写新密码）。"
+
+// account is /账号: with no arguments it lists accounts; its first word
+// names an action.
+func account(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if err := r.needTeam(); err != nil {
+		return teambot.Reply{}, err
+	}
+	if looksLikePassword(r.Rest) {
+		// Neither the text nor anything derived from it goes anywhere.
+		return teambot.Reply{}, teambot.Invalid("%s", accountPasswordRefusal)
+	}
+	switch r.subcommand() {
+	case "", "列表", "查看", "list":
+		return listAccounts(ctx, r)
+	case "登记", "报备", "add", "register":
+		return registerAccount(ctx, r)
+	case "已改密", "改密", "改密码", "changed":
+		return accountChanged(ctx, r)
+	case "移交", "transfer":
+		return transferAccount(ctx, r)
+	case "注销", "删除", "remove":
+		return removeAccount(ctx, r)
+	case "核对", "确认", "confirm":
+		return confirmAccounts(ctx, r)
+	}
+	return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("没有「%s」这个账号操作。", clip(r.Args[0].Text)))
+}
+
+// placedArg is an argument with where it starts and ends in the text it was
+// cut from, so that free text after it can be taken as written.
+type placedArg struct {
+	teambot.Arg
+	start, end int
+}
+
+// placedArgs splits s as the parser splits a command's arguments.
+func placedArgs(s string) []placedArg {
+	var out []placedArg
+	rest := s
+	for {
+		rest = trimLeftSpace(rest)
+		if rest == "" {
+			return out
+		}
+		start := len(s) - len(rest)
+		var a teambot.Arg
+		a, rest = nextArg(rest)
+		out = append(out, placedArg{Arg: a, start: start, end: len(s) - len(rest)})
+	}
+}
+
+// noteKeyword reports whether a starts the note of /账号 登记 (备注, note,
+// 备注：…) and returns the original text of the note after it.
+func noteKeyword(rest string, a placedArg) (string, bool) {
+	if a.Quoted || a.Mention {
+		return "", false
+	}
+	for _, kw := range []string{"备注", "note"} {
+		if len(rest)-a.start >= len(kw) && strings.EqualFold(rest[a.start:a.start+len(kw)], kw) {
+			after := rest[a.start+len(kw):]
+			if next, _ := utf8.DecodeRuneInString(after); after == "" || isSpace(next) || isColon(next) {
+				return freeText(after), true
+			}
+		}
+	}
+	return "", false
+}
+
+// registerAccount is /账号 登记 PLATFORM ACCOUNT [@Owner] [备注 NOTE].
+func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
+	args := placedArgs(r.Rest)[1:] // after 登记
+	if len(args) < 2 {
+		return teambot.Reply{}, usageError(r.Command, "请写上平台和账号名（不要写密码）。")
+	}
+	platform, err := checkPlatform(args[0].Arg)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	name := args[1].Text
+	if args[1].Mention {
+		name = "@" + name // a Weibo-style handle, not a member
+	}
+	switch n := utf8.RuneCountInString(name); {
+	case name == "":
+		return teambot.Reply{}, usageError(r.Command, "账号名不能为空。")
+	case n > maxAccountNameRunes:
+		return teambot.Reply{}, teambot.Invalid("账号名最多 %d 字，这个有 %d 字。", maxAccountNameRunes, n)
+	}
+	owner := *r.Caller
+	rest := args[2:]
+	if len(rest) > 0 && rest[0].Mention {
+		if owner, err = r.member(ctx, rest[0].Arg); err != nil {
+			return teambot.Reply{}, err
+		}
+		rest = rest[1:]
+	}
+	var note string
+	if len(rest) > 0 {
+		var ok bool
+		if note, ok = noteKeyword(r.Rest, rest[0]); !ok {
+			return teambot.Reply{}, teambot.Invalid("看不懂「%s」：负责人请写成 @名字，备注请写在「备注」后面，例如 /账号 登记 %s 账号名 @%s 备注 主号。",
+				clip(rest[0].Text), platform, owner.Name)
+		}
+		if n := utf8.RuneCountInString(note); n > maxAccountNoteRunes {
+			return teambot.Reply{}, teambot.Invalid("备注最多 %d 字，这条有 %d 字，请写简短些。", maxAccountNoteRunes, n)
+		}
+	}
+	if owner.ID != r.Caller.ID && !r.Caller.IsSupervisor() {
+		return teambot.Reply{}, teambot.Forbidden("只有主管可以替别人登记账号。请 %s 自己发送 /账号 登记 %s 账号名，或请主管登记。", owner.Name, platform)
+	}
+	active, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	platform = registryPlatform(active, platform)
+	for _, a := range active {
+		if teambot.SamePlatform(a.Platform, platform) && strings.EqualFold(a.Name, name) {
+			return teambot.Reply{}, teambot.Conflict("这个账号已经登记过了：#%d（%s，负责人 %s）。不用重复登记；换人负责请用 /账号 移交 %d @名字。",
+				a.ID, a.Platform, a.OwnerName, a.ID)
+		}
+	}
+	a := teambot.Account{TeamID: r.Team.ID, Platform: platform, Name: name, Note: note, OwnerID: owner.ID,
+		RegisteredAt: r.Now, RegisteredBy: r.UserID}
+	if err := r.Tx.CreateAccount(ctx, &a); errors.Is(err, teambot.ErrDuplicate) {
+		return teambot.Reply{}, teambot.Conflict("这个%s账号刚刚已被登记，不用重复登记。发送 /账号 列表 查看编号。", platform)
+	} else if err != nil {
+		return teambot.Reply{}, err
+	}
+	// The audit names the platform and the owner, never the account (R14).
+	if err := r.Audit(ctx, "account.add", accountTarget(a.ID), fmt.Sprintf("%s，负责人 %s", platform, owner.Name)); err != nil {
+		return teambot.Reply{}, err
+	}
+	var text string
+	if r.Single() {
+		text = fmt.Sprintf("已登记账号 #%d：%s「%s」，负责人 %s%s。", a.ID, platform, name, owner.Name, accountNoteSuffix(note))
+	} else {
+		text = fmt.Sprintf("已登记账号 #%d（%s，负责人 %s）。账号名和备注不在群里显示，私聊我发送 /账号 列表 可以查看。", a.ID, platform, owner.Name)
+	}
+	told := []teambot.Member{}
+	if sup, ok := r.supervisor(ctx); ok {
+		told = append(told, sup)
+	} else {
+		text += "团队还没有主管：指定主管后，主管发送 /账号 列表 就能看到它。"
+	}
+	if owner.ID != r.Caller.ID {
+		told = append(told, owner)
+	}
+	full := fmt.Sprintf("【账号报备】%s 登记了账号 #%d：%s「%s」，负责人 %s%s。", r.Caller.Name, a.ID, platform, name, owner.Name, accountNoteSuffix(note))
+	summary := fmt.Sprintf("【账号报备】%s 登记了账号 #%d（%s，负责人 %s）。", r.Caller.Name, a.ID, platform, owner.Name)
+	return r.accountNotice(ctx, text, told, full, summary, "account.add")
+}
+
+// checkPlatform reads a platform name: free text, trimmed, not too long.
+func checkPlatform(a teambot.Arg) (string, error) {
+	p := trimSpace(a.Text)
+	switch n := utf8.RuneCountInString(p); {
+	case a.Mention:
+		return "", teambot.Invalid("平台名前不用加 @，例如 微博、公众号、抖音。")
+	case p == "":
+		return "", teambot.Invalid("请写上平台，例如 微博、公众号、抖音。")
+	case n > maxPlatformRunes:
+		return "", teambot.Invalid("平台名最多 %d 字，「%s」有 %d 字。", maxPlatformRunes, clip(p), n)
+	}
+	return p, nil
+}
+
+// registryPlatform is the spelling the team's accounts use for platform,
+// or platform itself when no account is on it.
+func registryPlatform(accounts []teambot.Account, platform string) string {
+	for _, a := range accounts {
+		if teambot.SamePlatform(a.Platform, platform) {
+			return a.Platform
+		}
+	}
+	return platform
+}
+
+// accountNoteSuffix is a note for a full record: "，备注：…", or nothing.
+func accountNoteSuffix(note string) string {
+	if note == "" {
+		return ""
+	}
+	return "，备注：" + note
+}
+
+func accountTarget(id int64) string { return fmt.Sprintf("account#%d", id) }
+
+// accountNotice makes the reply text and tells the members in told (but
+// not the caller) about a change to an account: with app messages each
+// gets full privately; otherwise the group sees summary with @mentions, as
+// this reply when the command came from the group, or as a group message
+// when it came from a single chat (R14: no account name in the group).
+func (r *Request) accountNotice(ctx context.Context, text string, told []teambot.Member, full, summary, origin string) (teambot.Reply, error) {
+	var users, names []string
+	seen := map[int64]bool{r.Caller.ID: true}
+	for _, m := range told {
+		if !seen[m.ID] {
+			seen[m.ID] = true
+			users, names = append(users, m.UserID), append(names, m.Name)
+		}
+	}
+	reply := teambot.Reply{Text: text}
+	switch {
+	case len(users) == 0:
+		return reply, nil
+	case r.engine.cfg.DirectMessages:
+		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: users, Text: full, Origin: origin}
+		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+			return teambot.Reply{}, err
+		}
+		reply.Text += fmt.Sprintf("已私信告知 %s。", strings.Join(names, "、"))
+	case r.Single():
+		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: summary, Mentions: users, Origin: origin}
+		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+			return teambot.Reply{}, err
+		}
+		reply.Text += fmt.Sprintf("已在群里告知 %s（群里不显示账号名）。", strings.Join(names, "、"))
+	default:
+		reply.Text += fmt.Sprintf("已告知 %s。", strings.Join(names, "、"))
+		reply.Mentions = users
+	}
+	return reply, nil
+}
+
+// accountArg loads the account numbered by the n-th argument (3 or #3).
+func (r *Request) accountArg(ctx context.Context, n int, how string) (teambot.Account, error) {
+	if len(r.Args) <= n {
+		return teambot.Account{}, teambot.Invalid("请写上账号编号，例如 %s。发送 /账号 列表 查看编号。", how)
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args[n].Text, "#"), 10, 64)
+	if err != nil || id <= 0 {
+		return teambot.Account{}, teambot.Invalid("「%s」不是账号编号，编号是数字，例如 %s。发送 /账号 列表 查看编号。", r.Args[n].Text, how)
+	}
+	a, err := r.Tx.AccountByID(ctx, r.Team.ID, id)
+	if errors.Is(err, teambot.ErrNotFound) {
+		return a, teambot.NotFound("没有编号 #%d 的账号。发送 /账号 列表 查看编号。", id)
+	}
+	return a, err
+}
+
+// accountChangeable refuses a change (what) to an account by someone other
+// than its owner or the supervisor, or to a removed account.
+func (r *Request) accountChangeable(ctx context.Context, a teambot.Account, what string) error {
+	switch {
+	case !a.Active():
+		return teambot.Conflict("账号 #%d（%s）已在 %s 注销，不能再%s。发送 /账号 列表 全部 查看。", a.ID, a.Platform, r.dayOf(a.RemovedAt), what)
+	case r.Caller.IsSupervisor():
+		return nil
+	case a.OwnerID != r.Caller.ID:
+		return teambot.Forbidden("账号 #%d 由 %s 负责，只有负责人本人或主管可以%s%s。", a.ID, a.OwnerName, what, r.supervisorHint(ctx))
+	}
+	return nil
+}
+
+// accountChangeError words a change storage refused because the account
+// was removed in the meantime.
+func (r *Request) accountChangeError(ctx context.Context, a teambot.Account, what string, err error) error {
+	if !errors.Is(err, teambot.ErrAccountRemoved) {
+		return err
+	}
+	now, rerr := r.Tx.AccountByID(ctx, r.Team.ID, a.ID)
+	if rerr != nil {
+		return errors.Join(err, rerr)
+	}
+	return r.accountChangeable(ctx, now, what)
+}
+
+// dayOf is the day of t in the team's time zone: 2026-11-25.
+func (r *Request) dayOf(t time.Time) string { return teambot.DateOf(t.In(r.Location())).String() }
+
+// accountChanged is /账号 已改密 ID: the owner (or the supervisor) reports
+// that the account's credential was changed today (R13: report changes
+// promptly). Only the fact and the day are kept.
+func accountChanged(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if len(r.Args) > 2 {
+		return teambot.Reply{}, usageError(r.Command, "已改密只写账号编号，不要写新密码。")
+	}
+	a, err := r.accountArg(ctx, 1, "/账号 已改密 3")
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.accountChangeable(ctx, a, "报备改密"); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Tx.MarkAccountChanged(ctx, r.Team.ID, a.ID, r.UserID, r.Now); err != nil {
+		return teambot.Reply{}, r.accountChangeError(ctx, a, "报备改密", err)
+	}
+	if err := r.Audit(ctx, "account.changed", accountTarget(a.ID), fmt.Sprintf("%s，负责人 %s", a.Platform, a.OwnerName)); err != nil {
+		return teambot.Reply{}, err
+	}
+	today := r.Today()
+	text := fmt.Sprintf("已记下：账号 #%d（%s）在今天（%s）改了密码。新密码只由负责人保管，不用发给任何人。", a.ID, a.Platform, today)
+	if r.Single() {
+		text = fmt.Sprintf("已记下：账号 #%d %s「%s」在今天（%s）改了密码。新密码只由负责人保管，不用发给任何人。", a.ID, a.Platform, a.Name, today)
+	}
+	told := []teambot.Member{}
+	if sup, ok := r.supervisor(ctx); ok {
+		told = append(told, sup)
+	}
+	full := fmt.Sprintf("【账号改密】%s 报备：账号 #%d %s「%s」（负责人 %s）在 %s 改了密码。", r.Caller.Name, a.ID, a.Platform, a.Name, a.OwnerName, today)
+	summary := fmt.Sprintf("【账号改密】%s 报备：账号 #%d（%s）在 %s 改了密码。", r.Caller.Name, a.ID, a.Platform, today)
+	return r.accountNotice(ctx, text, told, full, summary, "account.changed")
+}
+
+// transferAccount is /账号 移交 ID @Name: the owner or the supervisor
+// hands the account to another active member.
+func transferAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
+	const how = "/账号 移交 3 @李四"
+	if len(r.Args) != 3 {
+		return teambot.Reply{}, teambot.Invalid("请写上账号编号和新负责人，例如 %s。", how)
+	}
+	a, err := r.accountArg(ctx, 1, how)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.accountChangeable(ctx, a, "移交"); err != nil {
+		return teambot.Reply{}, err
+	}
+	to, err := r.member(ctx, r.Args[2])
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if to.ID == a.OwnerID {
+		return teambot.Reply{}, teambot.Conflict("账号 #%d 已经由 %s 负责，不用移交。", a.ID, to.Name)
+	}
+	note := a.OwnerName + " → " + to.Name
+	if err := r.Tx.TransferAccount(ctx, r.Team.ID, a.ID, to.ID, r.UserID, note, r.Now); err != nil {
+		return teambot.Reply{}, r.accountChangeError(ctx, a, "移交", err)
+	}
+	if err := r.Audit(ctx, "account.transfer", accountTarget(a.ID), a.Platform+"，"+note); err != nil {
+		return teambot.Reply{}, err
+	}
+	text := fmt.Sprintf("已把账号 #%d（%s）从 %s 移交给 %s。", a.ID, a.Platform, a.OwnerName, to.Name)
+	if r.Single() {
+		text = fmt.Sprintf("已把账号 #%d %s「%s」从 %s 移交给 %s。", a.ID, a.Platform, a.Name, a.OwnerName, to.Name)
+	}
+	told := []teambot.Member{to}
+	if sup, ok := r.supervisor(ctx); ok {
+		told = append(told, sup)
+	}
+	full := fmt.Sprintf("【账号移交】%s 把账号 #%d %s「%s」从 %s 移交给 %s。新负责人请及时修改密码，改好后发送 /账号 已改密 %d。",
+		r.Caller.Name, a.ID, a.Platform, a.Name, a.OwnerName, to.Name, a.ID)
+	summary := fmt.Sprintf("【账号移交】%s 把账号 #%d（%s）从 %s 移交给 %s。%s 请私聊我发送 /账号 列表 查看账号名，及时修改密码后发送 /账号 已改密 %d。",
+		r.Caller.Name, a.ID, a.Platform, a.OwnerName, to.Name, to.Name, a.ID)
+	return r.accountNotice(ctx, text, told, full, summary, "account.transfer")
+}
+
+// removeAccount is /账号 注销 ID REASON: the owner or the supervisor
+// records that an account is no longer used.
+func removeAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
+	a, err := r.accountArg(ctx, 1, "/账号 注销 3 平台停用")
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	args := placedArgs(r.Rest)
+	reason := freeText(r.Rest[args[1].end:])
+	switch n := utf8.RuneCountInString(reason); {
+	case reason == "":
+		return teambot.Reply{}, teambot.Invalid("请写上注销原因，例如 /账号 注销 %d 平台停用。", a.ID)
+	case n > maxAccountNoteRunes:
+		return teambot.Reply{}, teambot.Invalid("原因最多 %d 字，这条有 %d 字，请写简短些。", maxAccountNoteRunes, n)
+	}
+	if err := r.accountChangeable(ctx, a, "注销"); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Tx.RemoveAccount(ctx, r.Team.ID, a.ID, r.UserID, reason, r.Now); err != nil {
+		return teambot.Reply{}, r.accountChangeError(ctx, a, "注销", err)
+	}
+	if err := r.Audit(ctx, "account.remove", accountTarget(a.ID), fmt.Sprintf("%s，负责人 %s", a.Platform, a.OwnerName)); err != nil {
+		return teambot.Reply{}, err
+	}
+	text := fmt.Sprintf("已注销账号 #%d（%s，负责人 %s），原因：%s。", a.ID, a.Platform, a.OwnerName, reason)
+	if r.Single() {
+		text = fmt.Sprintf("已注销账号 #%d %s「%s」（负责人 %s），原因：%s。", a.ID, a.Platform, a.Name, a.OwnerName, reason)
+	}
+	told := []teambot.Member{}
+	if sup, ok := r.supervisor(ctx); ok {
+		told = append(told, sup)
+	}
+	if a.OwnerActive {
+		told = append(told, teambot.Member{ID: a.OwnerID, UserID: a.OwnerUserID, Name: a.OwnerName})
+	}
+	full := fmt.Sprintf("【账号注销】%s 注销了账号 #%d %s「%s」（负责人 %s），原因：%s。", r.Caller.Name, a.ID, a.Platform, a.Name, a.OwnerName, reason)
+	summary := fmt.Sprintf("【账号注销】%s 注销了账号 #%d（%s，负责人 %s）。", r.Caller.Name, a.ID, a.Platform, a.OwnerName)
+	return r.accountNotice(ctx, text, told, full, summary, "account.remove")
+}
+
+// confirmAccounts is /账号 核对 [ID…]: the owner confirms that their
+// accounts (all of them, or those named) are still theirs, for the
+// quarterly check.
+func confirmAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
+	var list []teambot.Account
+	if len(r.Args) == 1 {
+		mine, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, OwnerID: r.Caller.ID, Status: teambot.AccountActive})
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		if len(mine) == 0 {
+			return teambot.Reply{}, teambot.NotFound("你名下没有登记的账号，不用核对。登记账号：/账号 登记 平台 账号名。")
+		}
+		list = mine
+	}
+	seen := map[int64]bool{}
+	for i := 1; i < len(r.Args); i++ {
+		a, err := r.accountArg(ctx, i, "/账号 核对 3 4")
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		switch {
+		case seen[a.ID]:
+			continue
+		case !a.Active():
+			return teambot.Reply{}, teambot.Conflict("账号 #%d（%s）已在 %s 注销，不用核对。", a.ID, a.Platform, r.dayOf(a.RemovedAt))
+		case a.OwnerID != r.Caller.ID:
+			return teambot.Reply{}, teambot.Forbidden("账号 #%d 由 %s 负责，只有负责人本人可以核对。不再由你负责的账号请告诉主管移交。", a.ID, a.OwnerName)
+		}
+		seen[a.ID] = true
+		list = append(list, a)
+	}
+	ids := make([]string, len(list))
+	for i, a := range list {
+		if err := r.Tx.ConfirmAccount(ctx, r.Team.ID, a.ID, r.UserID, r.Now); err != nil {
+			return teambot.Reply{}, r.accountChangeError(ctx, a, "核对", err)
+		}
+		ids[i] = fmt.Sprintf("#%d", a.ID)
+	}
+	if err := r.Audit(ctx, "account.confirm", r.UserID, fmt.Sprintf("%d 个账号：%s", len(list), strings.Join(ids, " "))); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("已确认 %d 个账号仍由你负责：%s。%s的核对已记下。",
+		len(list), r.accountItems(list, r.Single()), quarterLabel(r.Today()))}, nil
+}
+
+// accountItems names accounts for a reply: "#3 微博" each, with the account
+// name only when it may be shown (R14).
+func (r *Request) accountItems(list []teambot.Account, withNames bool) string {
+	parts := make([]string, len(list))
+	for i, a := range list {
+		parts[i] = fmt.Sprintf("#%d %s", a.ID, a.Platform)
+		if withNames {
+			parts[i] += "「" + a.Name + "」"
+		}
+	}
+	return strings.Join(parts, "、")
+}
+
+// listAccounts is /账号 列表 [全部]: the supervisor sees every account, a
+// member their own; active ones, or removed ones too with 全部. Account
+// names are shown in a single chat only (R14); the reply is for the caller.
+func listAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
+	f := teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive}
+	switch args := r.Args; {
+	case len(args) > 2:
+		return teambot.Reply{}, usageError(r.Command, "/账号 列表 后面最多写「全部」。")
+	case len(args) == 2:
+		if w := strings.ToLower(args[1].Text); w != "全部" && w != "all" {
+			return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("看不懂「%s」：/账号 列表 后面只能写「全部」（连已注销的一起看）。", clip(args[1].Text)))
+		}
+		f.Status = ""
+	}
+	whose := "团队"
+	if !r.Caller.IsSupervisor() {
+		f.OwnerID, whose = r.Caller.ID, "你名下"
+	}
+	list, err := r.Tx.Accounts(ctx, f)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	what := "的账号"
+	if f.Status == "" {
+		what = "的账号，含已注销的"
+	}
+	var b strings.Builder
+	b.WriteString(whose + what)
+	if len(list) == 0 {
+		b.WriteString("：没有。登记账号：/账号 登记 平台 账号名。")
+		return teambot.Reply{Text: b.String(), Private: true}, nil
+	}
+	fmt.Fprintf(&b, "（%d 个）：", len(list))
+	quarter := quarterStart(r.Today())
+	for _, a := range list {
+		b.WriteString("\n" + r.accountLine(a, r.Single(), quarter))
+	}
+	if !r.Single() {
+		b.WriteString("\n账号名和备注只在私聊里显示：私聊我发送 /账号 列表。")
+	}
+	return teambot.Reply{Text: b.String(), Private: true}, nil
+}
+
+// accountLine is one account of a list: id, platform, (account name,)
+// owner, its dates and state.
+func (r *Request) accountLine(a teambot.Account, full bool, quarter teambot.Date) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#%d %s", a.ID, a.Platform)
+	if full {
+		b.WriteString("「" + a.Name + "」")
+	}
+	fmt.Fprintf(&b, " · 负责人 %s", a.OwnerName)
+	if !a.OwnerActive {
+		b.WriteString("（已离开团队，待移交）")
+	}
+	fmt.Fprintf(&b, " · 登记 %s", r.dayOf(a.RegisteredAt))
+	if !a.ChangedAt.IsZero() {
+		fmt.Fprintf(&b, " · 改密 %s", r.dayOf(a.ChangedAt))
+	}
+	switch {
+	case !a.Active():
+		fmt.Fprintf(&b, " · 已于 %s 注销", r.dayOf(a.RemovedAt))
+		if full {
+			b.WriteString("：" + a.RemovedReason)
+		}
+	case r.confirmedSince(a, quarter):
+		b.WriteString(" · 本季度已核对")
+	default:
+		b.WriteString(" · 本季度未核对")
+	}
+	if full && a.Note != "" {
+		b.WriteString(" · 备注：" + a.Note)
+	}
+	return b.String()
+}
+
+// confirmedSince reports whether the account's owner confirmed it, or it
+// was registered, on or after day in the team's time zone.
+func (r *Request) confirmedSince(a teambot.Account, day teambot.Date) bool {
+	from := day.In(r.Location())
+	return !a.ConfirmedAt.Before(from) || !a.RegisteredAt.Before(from)
+}
+
+// quarterStart is the first day of the quarter of d.
+func quarterStart(d teambot.Date) teambot.Date {
+	return teambot.Date{Year: d.Year, Month: (d.Month-1)/3*3 + 1, Day: 1}
+}
+
+// quarterLabel names the quarter of d: 2027年第1季度.
+func quarterLabel(d teambot.Date) string {
+	return fmt.Sprintf("%d年第%d季度", d.Year, (int(d.Month)-1)/3+1)
+}

@@ -204,7 +204,10 @@ func (r *Request) dismiss(ctx context.Context, e teambot.LedgerEntry, m teambot.
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	handover := "" // ACCOUNT-HANDOVER: filled by the account registry
+	handover, err := r.accountHandover(ctx, m)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
 	text := recorded + fmt.Sprintf("%s 已移出团队名单。", m.Name) + how
 	if handover != "" {
 		text += "\n" + handover

@@ -59,6 +59,8 @@ func TestPenaltyLevels(t *testing.T) {
 		c, dm, clock := leaveTeam(t, db)
 		c.expect("wangwu", "/加入 王五 推广", "已登记")
 		c.expect("zhaoliu", "/加入 赵六 客服", "已登记")
+		c.expect("zhaoliu", "/账号 登记 抖音 zhaoliu_dy", "#1")
+		c.outbox(*clock) // the supervisor's notice of the registration
 
 		c.expect("wangfang", "/惩处 @张三 批评 推文错别字三处", "【通报批评】张三。理由：推文错别字三处")
 
@@ -89,6 +91,9 @@ func TestPenaltyLevels(t *testing.T) {
 			if !reply.Private || !strings.Contains(reply.Text, level) || !strings.Contains(reply.Text, "已移出团队名单") {
 				t.Errorf("%s reply: %+v", level, reply)
 			}
+			if owns := user == "zhaoliu"; owns != strings.Contains(reply.Text, "负责的 1 个账号需要移交") {
+				t.Errorf("%s: handover list %v, want %v:\n%s", level, !owns, owns, reply.Text)
+			}
 			if c.isActive(user) {
 				t.Errorf("%s: %s is still on the roster", level, user)
 			}
@@ -110,6 +115,12 @@ func TestPenaltyLevels(t *testing.T) {
 			}
 		}
 		c.expect("wangwu", "/周报 本周做了推广", "只有团队成员可以使用")
+		// 除名 lists the accounts the member owned for handover, and the
+		// handover reminder keeps asking until they have a new owner.
+		handover := c.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: "wangfang", Text: "/账号 列表"})
+		if !strings.Contains(handover.Text, "zhaoliu_dy") {
+			t.Errorf("the supervisor's account list lacks the dismissed member's account: %s", handover.Text)
+		}
 		*clock = now.Add(time.Hour)
 		c.expect("wangfang", "/记录 全部", "张三 惩处 通报批评", "王五 惩处 劝退：多次泄露客户信息", "赵六 惩处 除名")
 		c.expect("wangfang", "/记录 wangwu", "王五的嘉奖和惩处记录", "劝退")

@@ -90,25 +90,25 @@ func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
 		j := jobs[rm.Name]
 		state := "关闭"
 		if j.Enabled {
-			state = "开启，下次 " + r.nextFiring(j.Spec, cal)
+			state = "开启，下次 " + r.nextFiring(rm, j.Spec, cal)
 		}
-		fmt.Fprintf(&b, "%s：%s · %s — %s\n", rm.Chinese, describeSpec(j.Spec), state, rm.Summary)
+		fmt.Fprintf(&b, "%s：%s · %s — %s\n", rm.Chinese, rm.describe(j.Spec), state, rm.Summary)
 	}
 	b.WriteString("主管可用：/提醒 设置 周报提醒 周一 10:00 · /提醒 关闭 周报催交 · /提醒 开启 周报催交 · /提醒 测试 周报汇总")
 	return teambot.Reply{Text: b.String()}, nil
 }
 
 func remindSet(ctx context.Context, r *Request, rm Reminder, args []teambot.Arg) (teambot.Reply, error) {
-	spec, err := parseSpec(args)
-	if err != nil {
-		return teambot.Reply{}, err
-	}
 	_, jobs, err := r.teamJobs(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	j := jobs[rm.Name]
 	old := j.Spec
+	spec, err := rm.parseSpec(args, old)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
 	j.Spec = spec
 	if err := r.Tx.SetJob(ctx, j, r.Now); err != nil {
 		return teambot.Reply{}, err
@@ -120,7 +120,7 @@ func remindSet(ctx context.Context, r *Request, rm Reminder, args []teambot.Arg)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。", rm.Chinese, describeSpec(spec), spec, r.nextFiring(spec, cal))
+	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。", rm.Chinese, rm.describe(spec), spec, r.nextFiring(rm, spec, cal))
 	if !j.Enabled {
 		text += "它现在是关闭的，发送 /提醒 开启 " + rm.Chinese + " 打开。"
 	}
@@ -143,7 +143,7 @@ func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambo
 		if err != nil {
 			return teambot.Reply{}, err
 		}
-		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。", rm.Chinese, describeSpec(j.Spec), r.nextFiring(j.Spec, cal))
+		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。", rm.Chinese, rm.describe(j.Spec), r.nextFiring(rm, j.Spec, cal))
 	}
 	if err := r.Audit(ctx, action, rm.Name, ""); err != nil {
 		return teambot.Reply{}, err
@@ -177,15 +177,32 @@ func (r *Request) calendar(ctx context.Context) (*calendar.Calendar, error) {
 	return teamCalendar(ctx, r.Tx, r.Team.ID)
 }
 
-// nextFiring is when a weekly spec next fires after now, moved off days off
-// like the scheduler does.
-func (r *Request) nextFiring(spec string, cal *calendar.Calendar) string {
+// nextFiring is when rm with spec next fires after now, as the scheduler
+// decides: a weekly spec moves off days off within its week, a more
+// frequent one skips them, and a reminder with a Day sends only on the day
+// it picks.
+func (r *Request) nextFiring(rm Reminder, spec string, cal *calendar.Calendar) string {
 	sched, err := cron.ParseStandard(spec)
 	if err != nil {
 		return "（时间设置有误）"
 	}
 	loc := r.Location()
 	n := sched.Next(r.Now.In(loc))
+	if first := n; sched.Next(first).Sub(first) < 6*24*time.Hour {
+		for range 400 {
+			day := teambot.DateOf(n)
+			picked := cal.Workday(day)
+			if rm.Day != nil {
+				want, ok := rm.Day(cal, day.Year, day.Month)
+				picked = ok && want == day
+			}
+			if picked {
+				return formatWhen(n)
+			}
+			n = sched.Next(n)
+		}
+		return "（近期没有）"
+	}
 	for range 60 { // skip weeks without a workday
 		day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
 		if ok {
@@ -210,6 +227,39 @@ var friendlySpec = regexp.MustCompile(`^(周[一二三四五六日天]|星期[�
 
 // parseSpec reads a reminder time: a day and a time (周一 10:00, 每天 9:30,
 // 工作日 18:00) or a five-field cron spec (0 10 * * MON).
+// parseSpec reads the new time of rm: for a reminder whose day the
+// calendar picks, only a time of day (the days stay as they were in old);
+// for the others, as parseSpec.
+func (rm Reminder) parseSpec(args []teambot.Arg, old string) (string, error) {
+	if rm.Day == nil {
+		return parseSpec(args)
+	}
+	f := strings.Fields(old)
+	var hh, mm int
+	ok := len(args) == 1 && len(f) == 5
+	if ok {
+		hh, mm, ok = parseMeetingClock(args[0].Text, "")
+	}
+	if !ok {
+		return "", teambot.Invalid("「%s」的日子由日历决定（%s），只能改时间，例如 /提醒 设置 %s 09:30。", rm.Chinese, rm.DayText, rm.Chinese)
+	}
+	return fmt.Sprintf("%d %d %s %s %s", mm, hh, f[2], f[3], f[4]), nil
+}
+
+// describe says rm's spec in Chinese.
+func (rm Reminder) describe(spec string) string {
+	f := strings.Fields(spec)
+	if rm.Day == nil || len(f) != 5 {
+		return describeSpec(spec)
+	}
+	mm, err1 := strconv.Atoi(f[0])
+	hh, err2 := strconv.Atoi(f[1])
+	if err1 != nil || err2 != nil {
+		return spec
+	}
+	return fmt.Sprintf("%s %02d:%02d", rm.DayText, hh, mm)
+}
+
 func parseSpec(args []teambot.Arg) (string, error) {
 	words := make([]string, len(args))
 	for i, a := range args {

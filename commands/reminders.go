@@ -16,13 +16,18 @@ type Reminder struct {
 	Chinese string // what users type and see, e.g. "周报提醒"
 	Spec    string // default cron spec, in the team's time zone
 	Summary string
+	// Day, when set, picks the one day of a month the reminder is meant
+	// for; Spec then fires on a range of days and only Day's passes (see
+	// month_days.go). DayText says that day in words, e.g. 每月最后一个工作日.
+	Day     dayPicker
+	DayText string
 	compose func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
 }
 
 // reminders is the table of every reminder, one row each (R4 weekly
 // reports, R5 the supervisor's digest).
 func reminders() []Reminder {
-	return slices.Concat(coreReminders(), accountReminders(), platformReminders(), ledgerReminders(), escalationReminders())
+	return slices.Concat(coreReminders(), accountReminders(), platformReminders(), ledgerReminders(), escalationReminders(), monthlyReminders())
 }
 
 // coreReminders are the reports' and leave's reminders.
@@ -50,6 +55,9 @@ func (e *Engine) Reminders() []Reminder { return reminders() }
 
 // Compose builds the messages of one firing of this reminder.
 func (rm Reminder) Compose(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+	if rm.Day != nil {
+		return monthDayGate(rm.Day, rm.compose)(e, ctx, f)
+	}
 	return rm.compose(e, ctx, f)
 }
 

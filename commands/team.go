@@ -271,7 +271,15 @@ func remove(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "member.remove", m.UserID, "名字 "+m.Name+"；原角色 "+roleList(m.Roles)); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("已将 %s 移出团队名单（原角色：%s）。", m.Name, roleList(m.Roles))}, nil
+	text := fmt.Sprintf("已将 %s 移出团队名单（原角色：%s）。", m.Name, roleList(m.Roles))
+	handover, err := r.accountHandover(ctx, m) // R13: their accounts need a new owner
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if handover != "" {
+		text += "\n" + handover
+	}
+	return teambot.Reply{Text: text}, nil
 }
 
 // setSupervisor names the supervisor: an admin bootstraps the team, or the

@@ -1,0 +1,31 @@
+-- The platform update log (R6: every platform is updated at least weekly,
+-- with a themed campaign every month). Append-only: one row for each update
+-- a member logs, a campaign marked as such. week is the ISO week of
+-- created_at in the team's time zone (2026-W48), so a week's updates are
+-- found without time zone arithmetic. A platform is free text; the team's
+-- platforms are those of its active accounts.
+
+CREATE TABLE platform_updates (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    team_id    BIGINT NOT NULL REFERENCES teams (id),
+    platform   TEXT NOT NULL CHECK (platform <> ''),
+    title      TEXT NOT NULL CHECK (title <> ''),
+    campaign   BOOLEAN NOT NULL DEFAULT FALSE,
+    member_id  BIGINT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    week       TEXT NOT NULL CHECK (week ~ '^[0-9]{4}-W[0-5][0-9]$'),
+    msg_id     TEXT NOT NULL DEFAULT '',
+    FOREIGN KEY (team_id, member_id) REFERENCES members (team_id, id)
+);
+
+CREATE INDEX platform_updates_team_at ON platform_updates (team_id, created_at);
+CREATE INDEX platform_updates_team_week ON platform_updates (team_id, week);
+
+CREATE FUNCTION platform_updates_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'platform_updates is append-only';
+END;
+$$;
+
+CREATE TRIGGER platform_updates_append_only BEFORE UPDATE OR DELETE ON platform_updates
+    FOR EACH ROW EXECUTE FUNCTION platform_updates_append_only();
