@@ -16,9 +16,12 @@ import (
 )
 
 const exportUsage = `usage: teambot export reports --team CHATID --from 2026-W40 [--to 2026-W48] [--format csv|json]
+       teambot export monthly --team CHATID --month 2026-11 [--format csv|json]
 
-Writes the current version of each weekly report of the weeks from..to
-(inclusive; --to defaults to --from) to standard output. CSV starts with a
+reports writes the current version of each weekly report of the weeks
+from..to (inclusive; --to defaults to --from); monthly writes the monthly
+digest's data (R5): per member, the ledger, votes, platforms, account
+changes and open escalations. Both go to standard output. CSV starts with a
 UTF-8 byte order mark so that Excel shows Chinese correctly.
 `
 
@@ -41,9 +44,12 @@ var exportColumns = []string{"week", "name", "userid", "submitted_at", "late", "
 // runExport is `teambot export reports`: a team's weekly reports for a
 // range of weeks, as CSV for spreadsheets or as JSON.
 func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "monthly" {
+		return runExportMonthly(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "reports" {
 		fmt.Fprint(stderr, exportUsage)
-		return fmt.Errorf("export: want 'export reports': %w", errUsage)
+		return fmt.Errorf("export: want 'export reports' or 'export monthly': %w", errUsage)
 	}
 	fs := newFlagSet("export reports", stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, exportUsage) }

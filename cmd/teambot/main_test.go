@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -383,4 +385,100 @@ func TestConsoleVote(t *testing.T) {
 	if n := strings.Count(out, "【投票结果】表决 #2"); n != 1 {
 		t.Errorf("the deadline's result appears %d times, want once:\n%s", n, out)
 	}
+}
+
+// A month in the console (R5, R6, R12, R13, R17-R19): accounts registered
+// and transferred, updates logged, the Friday check, a commendation, a
+// warning confirmed from an absence proposal, and the monthly digest, which
+// `teambot export monthly` then writes for spreadsheets.
+func TestConsoleMonth(t *testing.T) {
+	url := storagetest.SQLiteURL(t)
+	script := strings.Join([]string{
+		":time 2026-11-02T09:00",
+		":as wangfang", "/join 王芳", ":as zhangsan", "/加入 张三 文案", ":as lisi", "/加入 李四 美工", ":as boss", "/主管 @王芳",
+		":as zhangsan", "/账号 登记 公众号 team_gzh", ":as lisi", "/账号 登记 抖音 lisi_dy",
+		":as wangfang", "/会议 设置 周五 15:00",
+		":as zhangsan", "/更新 公众号 双十一预热推文",
+		":time 2026-11-06T14:50", "/签到", ":as wangfang", "/签到",
+		":time 2026-11-06T16:05", "/会议 结束",
+		":time 2026-11-13T14:50", ":as zhangsan", "/签到", ":as wangfang", "/签到",
+		":time 2026-11-13T16:05", "/会议 结束",
+		":chat -", "/会议 建议", "/惩处 确认 1", ":chat console",
+		"/嘉奖 @张三 三等功 双十一推文阅读量破十万",
+		"/账号 移交 2 @张三",
+		":as zhangsan", "/更新 抖音 活动 双十二预热",
+		":time 2026-11-30T10:00",
+		":as wangfang", ":chat -", "/月报",
+	}, "\n")
+	out := consoleRun(t, env("TEAMBOT_ADMINS", "boss", "TEAMBOT_DATABASE_URL", url), script)
+	for _, want := range []string{
+		"【群 console】【平台更新检查】", // Friday 16:00: 抖音 had no update
+		"缺勤提醒 #1：李四 连续两次会议无故缺席",
+		"已记录 #1：李四 警告",
+		"【嘉奖】张三：三等功",
+		"2026-11 的月报", "【私信 → wangfang】# 2026-11 月报", // the digest goes to the supervisor alone
+		"**李四**（美工）", "缺席 2",
+		"#1 2026-11-13 李四 警告：连续两次会议无故缺席",
+		"移交（李四 → 张三） 抖音 lisi_dy（张三）",
+		"**抖音**（张三）更新 1 次",
+		"活动：双十二预热",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(out, "@lisi") {
+		t.Errorf("the Friday check does not @mention 抖音's owner:\n%s", out)
+	}
+
+	csvOut, err := exportMonthlyRun(t, url, "--team", "console", "--month", "2026-11")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvOut, "\ufeff")))
+	reader.FieldsPerRecord = -1 // blocks of different widths
+	recs, err := reader.ReadAll()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, csvOut)
+	}
+	var lisi, ledger []string
+	for _, r := range recs {
+		if len(r) > 2 && r[1] == "李四" {
+			lisi = r
+		}
+		if len(r) > 4 && r[4] == "三等功" {
+			ledger = r
+		}
+	}
+	// month,name,userid,roles,on_time,late,missing,excused,present,late,excused,absent,leave,rewards,penalties;
+	// the export runs on the real clock, so the last week may not be due yet.
+	if len(lisi) != 15 || strings.Join(lisi[:6], "|") != "2026-11|李四|lisi|美工|0|0" || (lisi[6] != "3" && lisi[6] != "4") ||
+		strings.Join(lisi[7:], "|") != "0|0|0|0|2|0|0|1" {
+		t.Errorf("李四's row: %q\n%s", lisi, csvOut)
+	}
+	if len(ledger) == 0 || ledger[2] != "张三" || ledger[5] != "双十一推文阅读量破十万" {
+		t.Errorf("ledger row: %q", ledger)
+	}
+	jsonOut, err := exportMonthlyRun(t, url, "--team", "console", "--month", "2026-11", "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		Month   string
+		Members []struct{ Name string }
+	}
+	if err := json.Unmarshal([]byte(jsonOut), &d); err != nil || d.Month != "2026-11" || len(d.Members) != 3 {
+		t.Errorf("JSON: %v %+v\n%s", err, d, jsonOut)
+	}
+	if _, err := exportMonthlyRun(t, url, "--team", "console", "--month", "November"); err == nil || !strings.Contains(err.Error(), "want YYYY-MM") {
+		t.Errorf("a bad month: %v", err)
+	}
+}
+
+func exportMonthlyRun(t *testing.T, url string, args ...string) (string, error) {
+	t.Helper()
+	var stdout, stderr strings.Builder
+	err := run(context.Background(), append([]string{"export", "monthly"}, args...), env("TEAMBOT_DATABASE_URL", url),
+		strings.NewReader(""), &stdout, &stderr)
+	return stdout.String(), err
 }

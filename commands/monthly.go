@@ -1,0 +1,570 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"teambot"
+)
+
+// The monthly digest (R5): what the supervisor reports to leadership each
+// month, built from the records — reports, meetings, leave, the ledger,
+// votes, platform updates, accounts and escalations. 月报 shows it to the
+// supervisor, 月报提醒 sends it on the last workday of the month, and
+// `teambot export monthly` writes the same data as CSV or JSON.
+//
+// Decisions:
+//   - A week belongs to the month its Thursday falls in (the ISO rule), so
+//     every week is counted in exactly one month. A week whose report
+//     deadline has not passed yet counts no one as missing.
+//   - The members are the active members when the digest is made; entries
+//     about members who left during the month still appear in the ledger
+//     and account sections.
+//   - Leave days are the workdays of the month covered by approved leave,
+//     a half day counting 0.5.
+
+// Month is a calendar month.
+type Month struct {
+	Year  int
+	Month time.Month
+}
+
+func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month)) }
+
+// Bounds are the month's first instant and the next month's, in loc.
+func (m Month) Bounds(loc *time.Location) (time.Time, time.Time) {
+	from := time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, loc)
+	return from, from.AddDate(0, 1, 0)
+}
+
+// Next is the month after m.
+func (m Month) Next() Month {
+	t := time.Date(m.Year, m.Month+1, 1, 0, 0, 0, 0, time.UTC)
+	return Month{t.Year(), t.Month()}
+}
+
+// MonthOf is the month t falls in.
+func MonthOf(t time.Time) Month { return Month{t.Year(), t.Month()} }
+
+var monthPattern = regexp.MustCompile(`^(\d{4})[-/.年](\d{1,2})月?$|^(\d{1,2})月$`)
+
+// ParseMonth reads 2026-11, 2026年11月, 11月 (this year), 本月 or 上月.
+func ParseMonth(s string, today teambot.Date) (Month, error) {
+	this := Month{today.Year, today.Month}
+	switch s {
+	case "", "本月", "这个月":
+		return this, nil
+	case "上月", "上个月":
+		t := time.Date(today.Year, today.Month-1, 1, 0, 0, 0, 0, time.UTC)
+		return Month{t.Year(), t.Month()}, nil
+	}
+	m := monthPattern.FindStringSubmatch(s)
+	if m == nil {
+		return Month{}, teambot.Invalid("看不懂月份「%s」，请写成 2026-11、11月、本月 或 上月。", clip(s))
+	}
+	year, month := today.Year, 0
+	if m[1] != "" {
+		year, _ = strconv.Atoi(m[1])
+		month, _ = strconv.Atoi(m[2])
+	} else {
+		month, _ = strconv.Atoi(m[3])
+	}
+	if month < 1 || month > 12 || year < 2000 || year > 2100 {
+		return Month{}, teambot.Invalid("「%s」不是有效的月份，请写成 2026-11 这样。", clip(s))
+	}
+	return Month{year, time.Month(month)}, nil
+}
+
+// MonthlyDigest is one team's month.
+type MonthlyDigest struct {
+	Month       string           `json:"month"`
+	Team        string           `json:"team"`
+	Weeks       []string         `json:"weeks"`
+	Members     []MemberMonth    `json:"members"`
+	Meetings    MeetingsMonth    `json:"meetings"`
+	Ledger      []LedgerLine     `json:"ledger"`
+	Votes       []VoteLine       `json:"votes"`
+	Platforms   []PlatformMonth  `json:"platforms"`
+	Accounts    []AccountLine    `json:"accounts"`
+	Escalations []EscalationLine `json:"open_escalations"`
+}
+
+// MemberMonth is one member's month.
+type MemberMonth struct {
+	Name            string  `json:"name"`
+	UserID          string  `json:"userid"`
+	Roles           string  `json:"roles"`
+	ReportsOnTime   int     `json:"reports_on_time"`
+	ReportsLate     int     `json:"reports_late"`
+	ReportsMissing  int     `json:"reports_missing"`
+	ReportsExcused  int     `json:"reports_excused"`
+	MeetingsPresent int     `json:"meetings_present"`
+	MeetingsLate    int     `json:"meetings_late"`
+	MeetingsExcused int     `json:"meetings_excused"`
+	MeetingsAbsent  int     `json:"meetings_absent"`
+	LeaveDays       float64 `json:"leave_days"`
+	Rewards         int     `json:"rewards"`
+	Penalties       int     `json:"penalties"`
+}
+
+// MeetingsMonth counts the month's meetings.
+type MeetingsMonth struct {
+	Held      int `json:"held"`
+	Cancelled int `json:"cancelled"`
+}
+
+// LedgerLine is one ledger entry of the month.
+type LedgerLine struct {
+	ID      int64  `json:"id"`
+	Date    string `json:"date"`
+	Name    string `json:"name"`
+	Kind    string `json:"kind"` // reward, penalty, revocation
+	Level   string `json:"level"`
+	Reason  string `json:"reason"`
+	Revokes int64  `json:"revokes,omitempty"`
+	Revoked bool   `json:"revoked"`
+}
+
+// VoteLine is one vote closed in the month.
+type VoteLine struct {
+	ID      int64  `json:"id"`
+	Title   string `json:"title"`
+	Kind    string `json:"kind"`
+	Outcome string `json:"outcome"` // in Chinese
+	Tally   string `json:"tally"`
+	Closed  string `json:"closed"`
+}
+
+// PlatformMonth is one platform's updates and campaigns in the month.
+type PlatformMonth struct {
+	Platform  string   `json:"platform"`
+	Owners    string   `json:"owners"`
+	Updates   int      `json:"updates"`
+	Campaigns []string `json:"campaigns"`
+	// WeeksWithout are the month's weeks without an update (R6: weekly).
+	WeeksWithout []string `json:"weeks_without_update"`
+}
+
+// AccountLine is one account event of the month.
+type AccountLine struct {
+	Date     string `json:"date"`
+	Event    string `json:"event"` // in Chinese: 登记, 改密, 移交, 注销, 核对
+	Platform string `json:"platform"`
+	Account  string `json:"account"`
+	Owner    string `json:"owner"`
+}
+
+// EscalationLine is one unresolved escalation.
+type EscalationLine struct {
+	ID   int64  `json:"id"`
+	Date string `json:"date"`
+	Name string `json:"name"`
+	Text string `json:"text"`
+}
+
+// monthWeeks are the ISO weeks whose Thursday falls in m.
+func monthWeeks(m Month) []teambot.Week {
+	var out []teambot.Week
+	for d := (teambot.Date{Year: m.Year, Month: m.Month, Day: 1}); d.Month == m.Month; d = d.AddDate(0, 0, 1) {
+		if d.Weekday() == time.Thursday {
+			out = append(out, teambot.WeekOf(d.In(time.UTC)))
+		}
+	}
+	return out
+}
+
+// MonthlyDigest builds the digest of the team of chatID for month m.
+func (e *Engine) MonthlyDigest(ctx context.Context, chatID string, m Month) (MonthlyDigest, error) {
+	var d MonthlyDigest
+	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+		team, err := tx.TeamByChat(ctx, chatID)
+		if err != nil {
+			return err
+		}
+		r := &Request{Tx: tx, Now: e.cfg.Now(), Team: &team, engine: e}
+		d, err = r.monthlyDigest(ctx, m)
+		return err
+	})
+	return d, err
+}
+
+// monthlyDigest builds the digest of r's team for m.
+func (r *Request) monthlyDigest(ctx context.Context, m Month) (MonthlyDigest, error) {
+	d := MonthlyDigest{Month: m.String(), Team: r.Team.ChatID}
+	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return d, err
+	}
+	rows := make(map[int64]*MemberMonth, len(members))
+	d.Members = make([]MemberMonth, len(members))
+	for i, mem := range members {
+		d.Members[i] = MemberMonth{Name: mem.Name, UserID: mem.UserID, Roles: roleList(mem.Roles)}
+		rows[mem.ID] = &d.Members[i]
+	}
+	for _, step := range []func(context.Context, Month, *MonthlyDigest, map[int64]*MemberMonth) error{
+		r.monthReports, r.monthMeetings, r.monthLeave, r.monthLedger, r.monthVotes,
+		r.monthPlatforms, r.monthAccounts, r.monthEscalations,
+	} {
+		if err := step(ctx, m, &d, rows); err != nil {
+			return d, err
+		}
+	}
+	return d, nil
+}
+
+func (r *Request) monthReports(ctx context.Context, m Month, d *MonthlyDigest, rows map[int64]*MemberMonth) error {
+	for _, w := range monthWeeks(m) {
+		d.Weeks = append(d.Weeks, w.String())
+		s, err := loadWeekStatus(ctx, r, w)
+		if err != nil {
+			return err
+		}
+		for _, rep := range s.OnTime {
+			if row := rows[rep.MemberID]; row != nil {
+				row.ReportsOnTime++
+			}
+		}
+		for _, rep := range s.Late {
+			if row := rows[rep.MemberID]; row != nil {
+				row.ReportsLate++
+			}
+		}
+		for _, ex := range s.Excused {
+			if row := rows[ex.ID]; row != nil {
+				row.ReportsExcused++
+			}
+		}
+		if s.Due.After(r.Now) {
+			continue // not due yet: nobody is missing
+		}
+		for _, mem := range s.Missing {
+			if row := rows[mem.ID]; row != nil {
+				row.ReportsMissing++
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Request) monthMeetings(ctx context.Context, m Month, d *MonthlyDigest, rows map[int64]*MemberMonth) error {
+	from, to := m.Bounds(r.Location())
+	meetings, err := r.Tx.Meetings(ctx, r.Team.ID, from, to.Add(-time.Nanosecond))
+	if err != nil {
+		return err
+	}
+	for _, mt := range meetings {
+		switch mt.Status {
+		case teambot.MeetingCancelled:
+			d.Meetings.Cancelled++
+			continue
+		case teambot.MeetingScheduled:
+			continue
+		}
+		d.Meetings.Held++
+		att, err := r.Tx.MeetingAttendance(ctx, r.Team.ID, mt.ID)
+		if err != nil {
+			return err
+		}
+		for _, a := range att {
+			row := rows[a.MemberID]
+			if row == nil {
+				continue
+			}
+			switch a.Status {
+			case teambot.AttendancePresent:
+				row.MeetingsPresent++
+			case teambot.AttendanceLate:
+				row.MeetingsLate++
+			case teambot.AttendanceExcused:
+				row.MeetingsExcused++
+			case teambot.AttendanceAbsent:
+				row.MeetingsAbsent++
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Request) monthLeave(ctx context.Context, m Month, d *MonthlyDigest, rows map[int64]*MemberMonth) error {
+	first := teambot.Date{Year: m.Year, Month: m.Month, Day: 1}
+	last := teambot.Date{Year: m.Year, Month: m.Month, Day: daysIn(m.Year, m.Month)}
+	leaves, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: r.Team.ID, From: first, To: last, Statuses: []string{teambot.LeaveApproved}})
+	if err != nil {
+		return err
+	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	for _, l := range leaves {
+		row := rows[l.MemberID]
+		if row == nil {
+			continue
+		}
+		for day := first; !last.Before(day); day = day.AddDate(0, 0, 1) {
+			if l.Covers(day) && cal.Workday(day) {
+				if l.Whole() {
+					row.LeaveDays++
+				} else {
+					row.LeaveDays += 0.5
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (r *Request) monthLedger(ctx context.Context, m Month, d *MonthlyDigest, rows map[int64]*MemberMonth) error {
+	from, to := m.Bounds(r.Location())
+	entries, err := r.Tx.LedgerEntries(ctx, teambot.LedgerFilter{TeamID: r.Team.ID, From: from, To: to})
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		d.Ledger = append(d.Ledger, LedgerLine{ID: e.ID, Date: teambot.DateOf(e.At.In(r.Location())).String(), Name: e.Name,
+			Kind: e.Kind, Level: e.Level, Reason: e.Reason, Revokes: e.Revokes, Revoked: e.RevokedBy != 0})
+		row := rows[e.MemberID]
+		if row == nil || e.RevokedBy != 0 {
+			continue
+		}
+		switch e.Kind {
+		case teambot.LedgerReward:
+			row.Rewards++
+		case teambot.LedgerPenalty:
+			row.Penalties++
+		}
+	}
+	return nil
+}
+
+func (r *Request) monthVotes(ctx context.Context, m Month, d *MonthlyDigest, rows map[int64]*MemberMonth) error {
+	from, to := m.Bounds(r.Location())
+	votes, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteClosed, ClosedFrom: from, ClosedTo: to})
+	if err != nil {
+		return err
+	}
+	for _, v := range votes {
+		c, err := r.count(ctx, v)
+		if err != nil {
+			return err
+		}
+		outcome := teambot.OutcomeCN(v.Outcome)
+		if v.Outcome == teambot.OutcomeCounted {
+			var lead []string
+			for _, i := range c.Leaders() {
+				lead = append(lead, v.Options[i])
+			}
+			outcome = "得票最多：" + nameList(lead)
+		}
+		d.Votes = append(d.Votes, VoteLine{ID: v.ID, Title: v.Title, Kind: voteKindCN(v), Outcome: outcome,
+			Tally: tallyLine(v, c.Tally), Closed: teambot.DateOf(v.ClosedAt.In(r.Location())).String()})
+	}
+	return nil
+}
+
+// Markdown renders the digest as WeCom markdown, for the app message and
+// the robot.
+func (d MonthlyDigest) Markdown() string { return d.render(true) }
+
+// Text renders the digest as plain text, for a reply.
+func (d MonthlyDigest) Text() string { return d.render(false) }
+
+func (d MonthlyDigest) render(md bool) string {
+	esc, bold := mdEscape, func(s string) string { return "**" + mdEscape(s) + "**" }
+	h1, h2 := "# %s 月报\n", "\n## %s\n"
+	if !md {
+		esc, bold = func(s string) string { return s }, func(s string) string { return s }
+		h1, h2 = "【%s 月报】\n", "\n【%s】\n"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, h1, d.Month)
+	fmt.Fprintf(&b, "周报按周四所在月份计入：%s\n", strings.Join(d.Weeks, "、"))
+	fmt.Fprintf(&b, h2, "成员")
+	for _, m := range d.Members {
+		fmt.Fprintf(&b, "- %s（%s）周报 按时 %d / 迟交 %d / 未交 %d", bold(m.Name), m.Roles, m.ReportsOnTime, m.ReportsLate, m.ReportsMissing)
+		if m.ReportsExcused > 0 {
+			fmt.Fprintf(&b, " / 请假免交 %d", m.ReportsExcused)
+		}
+		fmt.Fprintf(&b, "；会议 出席 %d / 迟到 %d / 请假 %d / 缺席 %d；请假 %s 天", m.MeetingsPresent, m.MeetingsLate, m.MeetingsExcused, m.MeetingsAbsent, days(m.LeaveDays))
+		if m.Rewards+m.Penalties > 0 {
+			fmt.Fprintf(&b, "；嘉奖 %d、惩处 %d", m.Rewards, m.Penalties)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, h2, "会议")
+	fmt.Fprintf(&b, "召开 %d 次，取消 %d 次\n", d.Meetings.Held, d.Meetings.Cancelled)
+	fmt.Fprintf(&b, h2, "嘉奖与惩处")
+	if len(d.Ledger) == 0 {
+		b.WriteString("无\n")
+	}
+	for _, e := range d.Ledger {
+		switch e.Kind {
+		case teambot.LedgerRevocation:
+			fmt.Fprintf(&b, "- #%d %s 撤销 #%d（%s）：%s\n", e.ID, e.Date, e.Revokes, esc(e.Name), esc(e.Reason))
+		default:
+			revoked := ""
+			if e.Revoked {
+				revoked = "（已撤销）"
+			}
+			fmt.Fprintf(&b, "- #%d %s %s %s：%s%s\n", e.ID, e.Date, esc(e.Name), e.Level, esc(e.Reason), revoked)
+		}
+	}
+	fmt.Fprintf(&b, h2, "表决与投票")
+	if len(d.Votes) == 0 {
+		b.WriteString("无\n")
+	}
+	for _, v := range d.Votes {
+		fmt.Fprintf(&b, "- #%d %s「%s」：%s（%s）\n", v.ID, v.Kind, esc(v.Title), v.Outcome, esc(v.Tally))
+	}
+	fmt.Fprintf(&b, h2, "平台更新")
+	if len(d.Platforms) == 0 {
+		b.WriteString("还没有登记平台账号或更新\n")
+	}
+	for _, p := range d.Platforms {
+		fmt.Fprintf(&b, "- %s（%s）更新 %d 次", bold(p.Platform), esc(p.Owners), p.Updates)
+		if len(p.WeeksWithout) > 0 {
+			fmt.Fprintf(&b, "，无更新的周：%s", strings.Join(p.WeeksWithout, "、"))
+		}
+		if len(p.Campaigns) > 0 {
+			fmt.Fprintf(&b, "；活动：%s", esc(strings.Join(p.Campaigns, "、")))
+		} else {
+			b.WriteString("；本月没有活动")
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, h2, "账号变动")
+	if len(d.Accounts) == 0 {
+		b.WriteString("无\n")
+	}
+	for _, a := range d.Accounts {
+		fmt.Fprintf(&b, "- %s %s %s %s（%s）\n", a.Date, esc(a.Event), esc(a.Platform), esc(a.Account), esc(a.Owner))
+	}
+	fmt.Fprintf(&b, h2, "未处理的上报")
+	if len(d.Escalations) == 0 {
+		b.WriteString("无\n")
+	}
+	for _, e := range d.Escalations {
+		fmt.Fprintf(&b, "- #%d %s %s：%s\n", e.ID, e.Date, esc(e.Name), esc(e.Text))
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// days prints a number of days: 2, 1.5.
+func days(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }
+
+// mdEscaper neutralizes markdown in what members wrote, so a title cannot
+// turn the digest into a link, bold text or an @mention: WeCom documents no
+// escapes, so the characters it acts on become their full-width forms (as
+// the bot's markdown replies do). Line breaks become spaces, so nothing
+// written can start a line (a heading or a list); every line of the digest
+// starts with the digest's own text.
+var mdEscaper = strings.NewReplacer("*", "＊", "`", "｀", "[", "［", "]", "］", "<", "＜", ">", "＞",
+	"~", "～", "|", "｜", "\n", " ", "\r", " ")
+
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
+
+// monthPlatforms is each platform of the team's active accounts (and any
+// other platform updated in the month) with its updates, campaigns and the
+// month's weeks without an update (R6).
+func (r *Request) monthPlatforms(ctx context.Context, m Month, d *MonthlyDigest, _ map[int64]*MemberMonth) error {
+	from, to := m.Bounds(r.Location())
+	accounts, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
+	if err != nil {
+		return err
+	}
+	updates, err := r.Tx.PlatformUpdates(ctx, r.Team.ID, from, to)
+	if err != nil {
+		return err
+	}
+	var order []string
+	byName := map[string]*PlatformMonth{}
+	owners := map[string][]string{}
+	platform := func(name string) *PlatformMonth {
+		key := strings.ToLower(strings.TrimSpace(name))
+		if p, ok := byName[key]; ok {
+			return p
+		}
+		byName[key] = &PlatformMonth{Platform: name}
+		order = append(order, key)
+		return byName[key]
+	}
+	for _, a := range accounts {
+		platform(a.Platform)
+		key := strings.ToLower(strings.TrimSpace(a.Platform))
+		if !slices.Contains(owners[key], a.OwnerName) {
+			owners[key] = append(owners[key], a.OwnerName)
+		}
+	}
+	updated := map[string]map[teambot.Week]bool{}
+	for _, u := range updates {
+		p := platform(u.Platform)
+		key := strings.ToLower(strings.TrimSpace(u.Platform))
+		p.Updates++
+		if u.Campaign {
+			p.Campaigns = append(p.Campaigns, u.Title)
+		}
+		if updated[key] == nil {
+			updated[key] = map[teambot.Week]bool{}
+		}
+		updated[key][u.Week] = true
+	}
+	for _, key := range order {
+		p := byName[key]
+		p.Owners = nameList(owners[key])
+		for _, w := range monthWeeks(m) {
+			if w.Start(r.Location()).Before(r.Now) && !updated[key][w] {
+				p.WeeksWithout = append(p.WeeksWithout, w.String())
+			}
+		}
+		d.Platforms = append(d.Platforms, *p)
+	}
+	return nil
+}
+
+// accountEventCN names an account event for the digest.
+var accountEventCN = map[string]string{
+	teambot.AccountEventRegistered: "登记", teambot.AccountEventChanged: "改密",
+	teambot.AccountEventTransferred: "移交", teambot.AccountEventRemoved: "注销", teambot.AccountEventConfirmed: "核对",
+}
+
+// monthAccounts lists the month's account registrations, credential
+// changes, transfers and removals (R13); confirmations are left out, the
+// quarterly check reports them.
+func (r *Request) monthAccounts(ctx context.Context, m Month, d *MonthlyDigest, _ map[int64]*MemberMonth) error {
+	from, to := m.Bounds(r.Location())
+	events, err := r.Tx.AccountEvents(ctx, r.Team.ID, from, to)
+	if err != nil {
+		return err
+	}
+	for _, e := range events {
+		if e.Kind == teambot.AccountEventConfirmed {
+			continue
+		}
+		event := accountEventCN[e.Kind]
+		if e.Note != "" && e.Kind != teambot.AccountEventRegistered {
+			event += "（" + e.Note + "）"
+		}
+		d.Accounts = append(d.Accounts, AccountLine{Date: teambot.DateOf(e.At.In(r.Location())).String(), Event: event,
+			Platform: e.Platform, Account: e.Account, Owner: e.OwnerName})
+	}
+	return nil
+}
+
+// monthEscalations lists the problems still open when the digest is made
+// (R16), whenever they were reported.
+func (r *Request) monthEscalations(ctx context.Context, _ Month, d *MonthlyDigest, _ map[int64]*MemberMonth) error {
+	open, err := r.Tx.Escalations(ctx, teambot.EscalationFilter{TeamID: r.Team.ID, Statuses: []string{teambot.EscalationOpen}})
+	if err != nil {
+		return err
+	}
+	for _, e := range open {
+		d.Escalations = append(d.Escalations, EscalationLine{ID: e.ID, Date: teambot.DateOf(e.CreatedAt.In(r.Location())).String(),
+			Name: e.Name, Text: e.Text})
+	}
+	return nil
+}

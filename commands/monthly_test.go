@@ -1,0 +1,204 @@
+package commands_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"teambot"
+	"teambot/commands"
+	"teambot/storage"
+	"teambot/storage/storagetest"
+)
+
+// seedMonth plays November 2026 of a team: 王芳 supervises, 张三 (文案)
+// and 李四 (美工) report; reports on time, late and missing; a week of
+// leave; four meetings (one cancelled) with two absences in a row turned
+// into a warning; a commendation and a revoked criticism; a motion and a
+// poll; accounts registered, changed and transferred; platform updates and
+// a campaign; one escalation open and one resolved. It leaves the clock at
+// Monday 2026-11-30 10:00, the month's last workday.
+func seedMonth(t *testing.T, db *storage.DB) (*chat, *time.Time) {
+	t.Helper()
+	c, clock := clockChat(t, db)
+	set := func(month, day, hour, minute int) { *clock = at(2026, time.Month(month), day, hour, minute) }
+	set(11, 2, 9, 0)
+	c.expect("wangfang", "/join 王芳", "已登记：王芳")
+	c.expect("zhangsan", "/加入 张三 文案", "已登记：张三")
+	c.expect("lisi", "/加入 李四 美工", "已登记：李四")
+	c.expect("boss", "/主管 @王芳", "王芳 现在是主管")
+	c.expect("zhangsan", "/账号 登记 公众号 team_gzh", "#1")
+	set(11, 3, 9, 0)
+	c.expect("lisi", "/账号 登记 抖音 lisi_douyin", "#2")
+	set(11, 4, 10, 0)
+	c.expect("wangfang", "/会议 通知 11月6日 15:00 双十一分工", "已安排会议 #1")
+	c.expect("zhangsan", "/更新 公众号 双十一预热推文", "")
+	set(11, 6, 14, 50)
+	c.expect("zhangsan", "/签到", "已签到")
+	c.expect("wangfang", "/签到", "已签到")
+	set(11, 6, 16, 5)
+	c.expect("wangfang", "/会议 结束", "缺席 1 人：李四")
+	set(11, 6, 17, 0)
+	c.expect("zhangsan", "/周报 完成双十一预热推文三篇", "")
+	set(11, 7, 10, 0)
+	c.expect("lisi", "/周报 完成主图设计", "迟交")
+	set(11, 9, 10, 0)
+	c.expect("zhangsan", "/更新 公众号 活动 双十一大促专题", "")
+	c.expect("zhangsan", "/账号 已改密 1", "")
+	c.expect("wangfang", "/会议 通知 11月13日 15:00 双十一复盘", "已安排会议 #2")
+	set(11, 13, 14, 55)
+	c.expect("wangfang", "/签到", "已签到")
+	set(11, 13, 15, 15)
+	c.expect("zhangsan", "/签到", "迟到")
+	set(11, 13, 16, 5)
+	c.expect("wangfang", "/会议 结束", "缺席 1 人：李四")
+	set(11, 13, 17, 0)
+	c.expect("zhangsan", "/周报 双十一复盘", "")
+	c.expect("lisi", "/请假 11月16日到11月20日 回老家办事", "#1")
+	c.expect("wangfang", "/请假 批准 1", "已批准")
+	set(11, 16, 9, 0)
+	c.expect("wangfang", "/惩处 确认 1", "已记录 #1：李四 警告")
+	c.expect("wangfang", "/惩处 @李四 批评 海报延期", "【通报批评】李四")
+	c.expect("wangfang", "/惩处 撤销 2 延期是因为需求变更", "已撤销")
+	c.expect("wangfang", "/会议 通知 11月20日 15:00 双十二筹备", "已安排会议 #3")
+	c.expect("lisi", "/更新 抖音 短视频预告", "")
+	set(11, 20, 14, 50)
+	c.expect("zhangsan", "/签到", "已签到")
+	c.expect("wangfang", "/签到", "已签到")
+	set(11, 20, 16, 5)
+	c.expect("wangfang", "/会议 结束", "请假 1 人：李四")
+	c.expect("zhangsan", "/周报 双十二筹备", "")
+	set(11, 23, 10, 0)
+	c.expect("zhangsan", "/更新 公众号 https://mp.weixin.qq.com/s/abc", "")
+	c.expect("zhangsan", "/上报 有用户在社区发广告，已备份并删除，对方还在换号发", "")
+	c.expect("lisi", "/上报 素材库网盘满了", "")
+	c.expect("wangfang", "/上报 处理 2 已扩容到 2 TB", "")
+	c.expect("wangfang", "/投票 发起 是否参加双十二大促 截止 2小时", "#1")
+	c.expect("zhangsan", "/同意 1", "同意")
+	c.expect("lisi", "/同意 1", "同意")
+	c.expect("wangfang", "/反对 1", "反对")
+	c.expect("wangfang", "/投票 发起 团建时间 选项 周五下午 | 周六上午 截止 2小时", "#2")
+	c.expect("zhangsan", "/投票 2 周六上午", "周六上午")
+	set(11, 23, 12, 30)
+	if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
+		t.Fatal(err)
+	}
+	set(11, 24, 10, 0)
+	c.expect("wangfang", "/嘉奖 @张三 三等功 双十一推文阅读量破十万", "【嘉奖】张三：三等功")
+	c.expect("wangfang", "/会议 通知 11月27日 15:00 周会", "已安排会议 #4")
+	set(11, 25, 10, 0)
+	c.expect("wangfang", "/账号 移交 2 @张三", "")
+	c.expect("lisi", "/周报 双十二主视觉", "")
+	set(11, 27, 10, 0)
+	c.expect("wangfang", "/会议 取消 改到下周一起开", "")
+	set(11, 28, 9, 0)
+	c.expect("zhangsan", "/周报 双十二文案初稿", "迟交")
+	set(11, 30, 10, 0)
+	return c, clock
+}
+
+// golden compares got with testdata/name, rewriting it under -update (on
+// SQLite; PostgreSQL must then agree).
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := "testdata/" + name
+	if *update && strings.HasSuffix(t.Name(), "/sqlite") {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (rerun with -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("differs from %s (rerun with -update if intended)\n--- got ---\n%s", path, got)
+	}
+}
+
+// The monthly digest of a seeded month, against a golden file; the same
+// data as JSON for the export.
+func TestMonthlyDigestOfASeededMonth(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, _ := seedMonth(t, db)
+		d, err := c.engine.MonthlyDigest(context.Background(), c.chatID, commands.Month{Year: 2026, Month: 11})
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "monthly-2026-11.golden", d.Markdown())
+
+		raw, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back commands.MonthlyDigest
+		if err := json.Unmarshal(raw, &back); err != nil || back.Markdown() != d.Markdown() {
+			t.Errorf("the JSON does not carry the whole digest: %v", err)
+		}
+		if text := d.Text(); strings.Contains(text, "**") || strings.Contains(text, "## ") || !strings.Contains(text, "【成员】") {
+			t.Errorf("the plain rendering has markdown in it:\n%s", text)
+		}
+	})
+}
+
+// /月报 goes to the supervisor alone; 月报提醒 fires on the last workday
+// of the month only.
+func TestMonthlyCommandAndReminder(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := seedMonth(t, db)
+		c.expect("zhangsan", "/月报", "/月报 只有主管可以使用")
+		reply := c.send(teambot.Message{ChatID: c.chatID, UserID: "wangfang", Text: "/月报"})
+		if !reply.Private || !strings.Contains(reply.Text, "【2026-11 月报】") {
+			t.Errorf("/月报 without app messages: %+v", reply)
+		}
+		c.expect("wangfang", "/月报 2027-01", "2027-01 还没到")
+		c.expect("wangfang", "/月报 十一月", "看不懂月份「十一月」")
+		c.expect("wangfang", "/月报 上月", "【2026-10 月报】")
+
+		dm := *c
+		e, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
+			TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"}, DirectMessages: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dm.engine = e
+		c.outbox(*clock)
+		dm.expect("wangfang", "/月报 2026-11", "2026-11 的月报", "已私信发给你")
+		msgs := c.outbox(*clock)
+		if len(msgs) != 1 || !msgs[0].Markdown || msgs[0].Users[0] != "wangfang" || !strings.HasPrefix(msgs[0].Text, "# 2026-11 月报") {
+			t.Fatalf("/月报 with app messages: %+v", msgs)
+		}
+
+		rm := reminderByName(t, "monthly_digest")
+		for _, tc := range []struct {
+			when []int
+			want int
+		}{{[]int{11, 27, 10, 0}, 0}, {[]int{11, 28, 10, 0}, 0}, {[]int{11, 30, 10, 0}, 1}} {
+			at := at(2026, time.Month(tc.when[0]), tc.when[1], tc.when[2], tc.when[3])
+			out, err := rm.Compose(e, context.Background(), teambot.Firing{TeamID: 1, ChatID: c.chatID, Job: rm.Name, At: at})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(out) != tc.want {
+				t.Errorf("月报提醒 at %v: %d messages, want %d", at, len(out), tc.want)
+			}
+			if len(out) == 1 && (!out[0].Markdown || out[0].Users[0] != "wangfang" || !strings.Contains(out[0].Text, "# 2026-11 月报")) {
+				t.Errorf("月报提醒: %+v", out[0])
+			}
+		}
+	})
+}
+
+func reminderByName(t *testing.T, name string) commands.Reminder {
+	t.Helper()
+	for _, rm := range (*commands.Engine)(nil).Reminders() {
+		if rm.Name == name {
+			return rm
+		}
+	}
+	t.Fatalf("no reminder %s", name)
+	return commands.Reminder{}
+}
