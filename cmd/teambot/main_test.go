@@ -482,3 +482,13 @@ func exportMonthlyRun(t *testing.T, url string, args ...string) (string, error) 
 		strings.NewReader(""), &stdout, &stderr)
 	return stdout.String(), err
 }
+
+func TestVersion(t *testing.T) {
+	var stdout, stderr strings.Builder
+	if err := run(context.Background(), []string{"version"}, env(), strings.NewReader(""), &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if line := stdout.String(); !strings.HasPrefix(line, "teambot ") || !strings.Contains(line, "go1.") {
+		t.Errorf("version: %q", line)
+	}
+}

@@ -23,7 +23,9 @@ commands:
   console   simulate a group chat on the embedded database (no WeCom needed)
   serve     answer WeCom callbacks, run the scheduler, serve /healthz, /readyz and /metrics
   migrate   apply database migrations and exit
-  export    write records for spreadsheets: export reports --team CHATID --from 2026-W40 --to 2026-W48 [--format csv|json]
+  export    write records for spreadsheets: export reports … | export monthly --team CHATID --month 2026-11
+  loadtest  drive a running 'teambot serve' with encrypted callbacks and report throughput and latency
+  version   print the module version and the commit it was built from
 
 Configuration comes from the environment (TEAMBOT_DATABASE_URL, TEAMBOT_ADMINS,
 TEAMBOT_TIMEZONE, WECOM_*); see README.md. Run 'teambot COMMAND -h' for flags.
@@ -48,6 +50,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runMigrate(ctx, args[1:], getenv, stdout, stderr)
 	case "export":
 		return runExport(ctx, args[1:], getenv, stdout, stderr)
+	case "loadtest":
+		return runLoadtest(ctx, args[1:], getenv, stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, versionLine())
+		return nil
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
