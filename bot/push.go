@@ -2,7 +2,10 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"time"
 
 	"teambot"
 	"teambot/bot/wecom"
@@ -15,6 +18,12 @@ type Pusher struct {
 	Client     PushClient
 	Open       func(sealed string) (string, error) // opens a team's sealed push key; nil if none can be kept
 	DefaultKey string                              // the key of WECOM_WEBHOOK_URL; "" if unset
+	// Slots, when set, reserves n sends of a group robot across every
+	// replica (WeCom takes 20 a minute per robot); robot is a digest of
+	// the webhook key, never the key. When there is no room the message is
+	// deferred until next, without counting as a failed attempt.
+	Slots func(ctx context.Context, robot string, n int) (ok bool, next time.Time, err error)
+	Now   func() time.Time // for the deferral; time.Now when nil
 }
 
 // PushClient is what Pusher needs of WeCom; *wecom.Client satisfies it.
@@ -40,8 +49,13 @@ func (p *Pusher) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 		return &teambot.PermanentError{Err: errNoPushTarget}
 	}
 	send := func() error { return p.Client.SendText(ctx, key, msg.Text, msg.Mentions) }
+	parts := len(wecom.Split(msg.Text, wecom.MaxTextBytes))
 	if msg.Markdown {
 		send = func() error { return p.Client.SendMarkdown(ctx, key, msg.Text) }
+		parts = len(wecom.Split(msg.Text, wecom.MaxMarkdownBytes))
+	}
+	if err := p.takeSlots(ctx, key, max(parts, 1)); err != nil {
+		return err
 	}
 	err := classify(send())
 	var perm *teambot.PermanentError
@@ -50,6 +64,26 @@ func (p *Pusher) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 	}
 	return err
 }
+
+// takeSlots reserves the sends of one message with the robot of key, or
+// says when to try again.
+func (p *Pusher) takeSlots(ctx context.Context, key string, n int) error {
+	if p.Slots == nil {
+		return nil
+	}
+	sum := sha256.Sum256([]byte("teambot robot " + key))
+	ok, next, err := p.Slots(ctx, hex.EncodeToString(sum[:12]), n)
+	if err != nil || ok {
+		return err
+	}
+	now := time.Now
+	if p.Now != nil {
+		now = p.Now
+	}
+	return &teambot.RetryAfterError{Wait: max(next.Sub(now()), time.Second), Err: errRobotBusy}
+}
+
+var errRobotBusy = errors.New("the group robot sent 20 messages in the last minute (all replicas together)")
 
 // teamKey is the team's own push key, or the default for a team that never
 // had one. A team whose own robot is gone gets nothing: the default webhook
