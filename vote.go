@@ -79,6 +79,8 @@ func (s Share) String() string {
 		return "不设"
 	case s == Share{Num: 1, Den: 2}:
 		return "过半数"
+	case s.Num == s.Den && s.AtLeast:
+		return "全体一致"
 	case s.AtLeast:
 		return fmt.Sprintf("%s以上", fractionCN(s.Num, s.Den))
 	}

@@ -47,6 +47,7 @@ const (
 type accountTx interface {
 	CreateAccount(ctx context.Context, a *teambot.Account) error
 	AccountByID(ctx context.Context, teamID, id int64) (teambot.Account, error)
+	LockAccount(ctx context.Context, teamID, id int64) (teambot.Account, error)
 	Accounts(ctx context.Context, f teambot.AccountFilter) ([]teambot.Account, error)
 	MarkAccountChanged(ctx context.Context, teamID, id int64, by string, at time.Time) error
 	TransferAccount(ctx context.Context, teamID, id, toMemberID int64, by, note string, at time.Time) error
@@ -305,7 +306,8 @@ func (r *Request) accountArg(ctx context.Context, n int, how string) (teambot.Ac
 	if err != nil || id <= 0 {
 		return teambot.Account{}, teambot.Invalid("「%s」不是账号编号，编号是数字，例如 %s。发送 /账号 列表 查看编号。", r.Args[n].Text, how)
 	}
-	a, err := r.Tx.AccountByID(ctx, r.Team.ID, id)
+	// Locked: the owner and status checked next stay true until commit.
+	a, err := r.Tx.LockAccount(ctx, r.Team.ID, id)
 	if errors.Is(err, teambot.ErrNotFound) {
 		return a, teambot.NotFound("没有编号 #%d 的账号。发送 /账号 列表 查看编号。", id)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -466,4 +467,41 @@ func TestAccountHandover(t *testing.T) {
 			t.Errorf("账号移交 after the handover: %+v", out)
 		}
 	})
+}
+
+// Concurrent transfers of one account run one after another: each sees the
+// owner the one before left, so a former owner can no longer transfer it
+// and the history is one unbroken chain (PostgreSQL, READ COMMITTED).
+func TestConcurrentTransfersOnPostgres(t *testing.T) {
+	db := storagetest.Postgres(t)
+	c, _ := clockChat(t, db)
+	reportTeam(c)
+	c.expect("zhangsan", "/账号 登记 公众号 team_gzh", "#1")
+	var wg sync.WaitGroup
+	for i := range 8 {
+		for _, who := range []struct{ user, text string }{{"zhangsan", "/账号 移交 1 @李四"}, {"wangfang", "/账号 移交 1 @王芳"}, {"lisi", "/账号 移交 1 @张三"}} {
+			wg.Go(func() {
+				_, err := c.engine.Handle(context.Background(), teambot.Message{ID: fmt.Sprintf("t-%s-%d", who.user, i),
+					ChatID: c.chatID, UserID: who.user, Text: who.text, At: now})
+				if err != nil {
+					t.Error(err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	owner := "张三"
+	for _, e := range c.accountEvents() {
+		if e.Kind != teambot.AccountEventTransferred {
+			continue
+		}
+		from, to, _ := strings.Cut(e.Note, " → ")
+		if from != owner {
+			t.Errorf("transfer %q made when the owner was %s", e.Note, owner)
+		}
+		owner = to
+	}
+	if got := c.account(1).OwnerName; got != owner {
+		t.Errorf("owner %s, the history ends at %s", got, owner)
+	}
 }

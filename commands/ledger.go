@@ -159,7 +159,8 @@ func (r *Request) addEntry(ctx context.Context, e teambot.LedgerEntry, m teambot
 	if err := r.Tx.AddLedgerEntry(ctx, &e); err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Audit(ctx, "ledger."+e.Kind, m.UserID, fmt.Sprintf("#%d %s %s：%s", e.ID, m.Name, e.Level, e.Reason)); err != nil {
+	// The reason is private (R14): the audit keeps its length only.
+	if err := r.Audit(ctx, "ledger."+e.Kind, m.UserID, fmt.Sprintf("#%d %s %s，理由 %d 字", e.ID, m.Name, e.Level, utf8.RuneCountInString(e.Reason))); err != nil {
 		return teambot.Reply{}, err
 	}
 	recorded := fmt.Sprintf("已记录 #%d：%s %s，理由：%s（%s）。", e.ID, m.Name, e.Level, e.Reason, r.Today())
@@ -199,7 +200,7 @@ func (r *Request) dismiss(ctx context.Context, e teambot.LedgerEntry, m teambot.
 	if err := r.Audit(ctx, "member.remove", m.UserID, fmt.Sprintf("名字 %s；%s（记录 #%d）", m.Name, e.Level, e.ID)); err != nil {
 		return teambot.Reply{}, err
 	}
-	how, err := r.tellMember(ctx, m, fmt.Sprintf("主管对你作出「%s」的决定（记录 #%d），理由：%s。你已移出团队名单。", e.Level, e.ID, e.Reason),
+	how, err := r.tellLeaver(ctx, m, fmt.Sprintf("主管对你作出「%s」的决定（记录 #%d），理由：%s。你已移出团队名单。", e.Level, e.ID, e.Reason),
 		fmt.Sprintf("ledger %d", e.ID))
 	if err != nil {
 		return teambot.Reply{}, err
@@ -232,6 +233,18 @@ func (r *Request) tellMember(ctx context.Context, m teambot.Member, text, origin
 		how = fmt.Sprintf("已在群里提醒 %s 私聊查看（群里不显示内容）。", m.Name)
 	}
 	return how, r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
+}
+
+// tellLeaver tells someone who is no longer on the roster something
+// private: only an app message can, since they can no longer read /记录.
+// Without app messages nothing is sent and the supervisor is asked to tell
+// them in person.
+func (r *Request) tellLeaver(ctx context.Context, m teambot.Member, text, origin string) (string, error) {
+	if !r.engine.cfg.DirectMessages {
+		return fmt.Sprintf("没有配置应用消息，机器人无法私下通知 %s，请主管当面告知。", m.Name), nil
+	}
+	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{m.UserID}, Text: text, Origin: origin}
+	return fmt.Sprintf("已私信通知 %s。", m.Name), r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
 }
 
 // toGroup makes text a message the group sees: the reply itself when the
@@ -289,7 +302,7 @@ func revokeEntry(ctx context.Context, r *Request) (teambot.Reply, error) {
 	} else if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Audit(ctx, "ledger.revocation", e.UserID, fmt.Sprintf("#%d 撤销 #%d（%s %s）：%s", rev.ID, e.ID, e.Name, e.Level, reason)); err != nil {
+	if err := r.Audit(ctx, "ledger.revocation", e.UserID, fmt.Sprintf("#%d 撤销 #%d（%s %s），理由 %d 字", rev.ID, e.ID, e.Name, e.Level, utf8.RuneCountInString(reason))); err != nil {
 		return teambot.Reply{}, err
 	}
 	done := fmt.Sprintf("已撤销记录 #%d（%s %s），撤销记录 #%d，理由：%s。", e.ID, e.Name, e.Level, rev.ID, reason)
@@ -300,8 +313,15 @@ func revokeEntry(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case teambot.RemovesMember(e.Level):
 		done += fmt.Sprintf("撤销不会自动恢复团队名单：%s 可以重新发送 /加入 名字 登记。", e.Name)
 	}
-	m := teambot.Member{ID: e.MemberID, UserID: e.UserID, Name: e.Name}
-	how2, err := r.tellMember(ctx, m, fmt.Sprintf("主管撤销了你的记录 #%d（%s），理由：%s。", e.ID, e.Level, reason), origin)
+	m, err := r.Tx.MemberByUser(ctx, r.Team.ID, e.UserID)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	tell := r.tellMember
+	if !m.Active() {
+		tell = r.tellLeaver
+	}
+	how2, err := tell(ctx, m, fmt.Sprintf("主管撤销了你的记录 #%d（%s），理由：%s。", e.ID, e.Level, reason), origin)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -345,7 +365,18 @@ func confirmProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Tx.DecideMeetingProposal(ctx, r.Team.ID, p.ID, teambot.ProposalConfirmed, r.UserID, r.Now); err != nil {
+	// An absence under appeal is not settled: the appeal comes first (R12).
+	pending, err := r.Tx.MeetingDisputes(ctx, r.Team.ID, teambot.DisputePending)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	for _, d := range pending {
+		if d.MemberID == p.MemberID && (d.MeetingID == p.FirstMeetingID || d.MeetingID == p.SecondMeetingID) {
+			return teambot.Reply{}, teambot.Conflict("%s 对 %s 的缺席有待处理的申诉 #%d，请先处理申诉（/会议 申诉 批准 %d 或 /会议 申诉 驳回 %d 说明），再确认。",
+				p.Name, r.meetingWhen(teambot.Meeting{StartsAt: d.StartsAt}), d.ID, d.ID, d.ID)
+		}
+	}
+	if err := r.decideProposal(ctx, p, teambot.ProposalConfirmed); err != nil {
 		return teambot.Reply{}, err
 	}
 	loc := r.Location()
@@ -357,6 +388,16 @@ func confirmProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	return r.addEntry(ctx, e, m)
+}
+
+// decideProposal records the decision on p, or says someone decided it a
+// moment ago.
+func (r *Request) decideProposal(ctx context.Context, p teambot.MeetingProposal, status string) error {
+	err := r.Tx.DecideMeetingProposal(ctx, r.Team.ID, p.ID, status, r.UserID, r.Now)
+	if errors.Is(err, teambot.ErrAlreadyDecided) {
+		return teambot.Conflict("缺勤提醒 #%d 刚刚已被处理（确认、驳回或因申诉撤回）。发送 /会议 建议 查看。", p.ID)
+	}
+	return err
 }
 
 // dismissProposal is /惩处 驳回 N 理由: nothing is recorded against the
@@ -371,10 +412,10 @@ func dismissProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Tx.DecideMeetingProposal(ctx, r.Team.ID, p.ID, teambot.ProposalDismissed, r.UserID, r.Now); err != nil {
+	if err := r.decideProposal(ctx, p, teambot.ProposalDismissed); err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Audit(ctx, "meeting.proposal.dismiss", p.UserID, fmt.Sprintf("缺勤提醒 #%d：%s", p.ID, reason)); err != nil {
+	if err := r.Audit(ctx, "meeting.proposal.dismiss", p.UserID, fmt.Sprintf("缺勤提醒 #%d，理由 %d 字", p.ID, utf8.RuneCountInString(reason))); err != nil {
 		return teambot.Reply{}, err
 	}
 	return teambot.Reply{Text: fmt.Sprintf("已驳回缺勤提醒 #%d（%s），不记入 %s 的记录。理由：%s", p.ID, p.Name, p.Name, reason), Private: true}, nil
@@ -452,6 +493,16 @@ func (r *Request) memberAnyStatus(ctx context.Context, a teambot.Arg) (teambot.M
 	}
 	if old, err2 := r.Tx.MemberByUser(ctx, r.Team.ID, a.Text); err2 == nil {
 		return old, nil
+	}
+	// A name of someone who left: their entries still name them.
+	entries, err2 := r.Tx.LedgerEntries(ctx, teambot.LedgerFilter{TeamID: r.Team.ID})
+	if err2 != nil {
+		return m, err2
+	}
+	for _, e := range entries {
+		if e.Name == a.Text {
+			return r.Tx.MemberByUser(ctx, r.Team.ID, e.UserID)
+		}
 	}
 	return m, err
 }

@@ -97,21 +97,19 @@ func TestPenaltyLevels(t *testing.T) {
 			if c.isActive(user) {
 				t.Errorf("%s: %s is still on the roster", level, user)
 			}
-			out := c.outbox(*clock)
-			var group, private bool
-			for _, m := range out {
-				if m.Channel == teambot.ToGroup && strings.Contains(m.Text, "【人员变动】") {
-					group = true
-					if strings.Contains(m.Text, "泄露") || strings.Contains(m.Text, level) {
-						t.Errorf("the group hears the reason or level of %s: %s", level, m.Text)
-					}
-				}
-				if strings.Contains(m.Text, "/记录") && strings.Join(m.Mentions, ",") == user {
-					private = true
-				}
+			// Without app messages nobody can tell a member who left in
+			// private (they can no longer read /记录): the supervisor is asked to.
+			if !strings.Contains(reply.Text, "请主管当面告知") {
+				t.Errorf("%s: the supervisor is not asked to tell the member: %s", level, reply.Text)
 			}
-			if !group || !private {
+			out := c.outbox(*clock)
+			if len(out) != 1 || out[0].Channel != teambot.ToGroup || !strings.Contains(out[0].Text, "【人员变动】") || len(out[0].Mentions) != 0 {
 				t.Errorf("%s notices: %+v", level, out)
+			}
+			for _, m := range out {
+				if strings.Contains(m.Text, "泄露") || strings.Contains(m.Text, level) {
+					t.Errorf("the group hears the reason or level of %s: %s", level, m.Text)
+				}
 			}
 		}
 		c.expect("wangwu", "/周报 本周做了推广", "只有团队成员可以使用")
@@ -124,6 +122,25 @@ func TestPenaltyLevels(t *testing.T) {
 		*clock = now.Add(time.Hour)
 		c.expect("wangfang", "/记录 全部", "张三 惩处 通报批评", "王五 惩处 劝退：多次泄露客户信息", "赵六 惩处 除名")
 		c.expect("wangfang", "/记录 wangwu", "王五的嘉奖和惩处记录", "劝退")
+		c.expect("wangfang", "/记录 @王五", "王五的嘉奖和惩处记录", "劝退") // by name, after leaving
+		// With app messages, the member who leaves hears level and reason privately.
+		c.expect("sunqi", "/加入 孙七 技术", "已登记")
+		dm.send(teambot.Message{ChatID: c.chatID, UserID: "wangfang", Text: "/惩处 @孙七 劝退 长期不交周报"})
+		var told bool
+		for _, m := range c.outbox(*clock) {
+			told = told || m.Channel == teambot.ToUsers && m.Users[0] == "sunqi" && strings.Contains(m.Text, "长期不交周报")
+		}
+		if !told {
+			t.Error("with app messages the member who is 劝退 is not told privately")
+		}
+		// Reasons are private: the audit log keeps their length only.
+		for _, a := range c.audit() {
+			for _, reason := range []string{"推文错别字", "连续两周未交周报", "多次泄露客户信息", "长期不交周报"} {
+				if strings.Contains(a.Detail, reason) {
+					t.Errorf("the audit log holds a ledger reason: %s %s", a.Action, a.Detail)
+				}
+			}
+		}
 	})
 }
 
@@ -206,6 +223,12 @@ func TestConfirmAndDismissAbsenceProposals(t *testing.T) {
 			}
 			return nil
 		})
+		// An appeal against one of the absences is decided first (R12).
+		c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) error {
+			return tx.CreateMeetingDispute(ctx, &teambot.MeetingDispute{TeamID: team.ID, MeetingID: 2, MemberID: lisi, Reason: "那天在医院", CreatedAt: now})
+		})
+		c.expect("wangfang", "/惩处 确认 1", "李四 对 11月20日（周五）15:00 的缺席有待处理的申诉 #1", "/会议 申诉 批准 1")
+		c.expect("wangfang", "/会议 申诉 驳回 1 没有病历", "已驳回")
 		reply := dm.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: "wangfang", Text: "/惩处 确认 1"})
 		if !strings.Contains(reply.Text, "已记录 #1：李四 警告，理由：连续两次会议无故缺席：11月13日（周五）、11月20日（周五）（缺勤提醒 #1）") {
 			t.Errorf("confirm: %+v", reply)

@@ -904,6 +904,30 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 		if n > 0 && r.Single() {
 			text += fmt.Sprintf("据此提出的缺勤提醒 %d 条已撤回。", n)
 		}
+		// A warning already confirmed on this absence stays in the ledger
+		// (entries are never changed): point the supervisor at revoking it.
+		entries, err := r.Tx.LedgerEntries(ctx, teambot.LedgerFilter{TeamID: r.Team.ID, MemberID: d.MemberID})
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		proposals, err := r.Tx.MeetingProposals(ctx, r.Team.ID, teambot.ProposalConfirmed)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		for _, p := range proposals {
+			if p.MemberID != d.MemberID || (p.FirstMeetingID != d.MeetingID && p.SecondMeetingID != d.MeetingID) {
+				continue
+			}
+			for _, e := range entries {
+				switch {
+				case e.ProposalID != p.ID || e.RevokedBy != 0:
+				case r.Single():
+					text += fmt.Sprintf("注意：据这次缺席确认的警告 #%d 仍在记录里，如需撤销请发送 /惩处 撤销 %d 理由。", e.ID, e.ID)
+				default: // the ledger is private (R14)
+					text += "另有据这次缺席作出的记录需要主管处理，请私聊我发送 /记录 全部 查看。"
+				}
+			}
+		}
 	}
 	if err := r.Audit(ctx, "meeting.dispute."+map[string]string{teambot.DisputeApproved: "approve", teambot.DisputeRejected: "reject"}[status], d.UserID, detail); err != nil {
 		return teambot.Reply{}, err

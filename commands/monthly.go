@@ -419,7 +419,7 @@ func (d MonthlyDigest) render(md bool) string {
 		b.WriteString("无\n")
 	}
 	for _, v := range d.Votes {
-		fmt.Fprintf(&b, "- #%d %s「%s」：%s（%s）\n", v.ID, v.Kind, esc(v.Title), v.Outcome, esc(v.Tally))
+		fmt.Fprintf(&b, "- #%d %s「%s」：%s（%s）\n", v.ID, v.Kind, esc(v.Title), esc(v.Outcome), esc(v.Tally))
 	}
 	fmt.Fprintf(&b, h2, "平台更新")
 	if len(d.Platforms) == 0 {
@@ -477,7 +477,11 @@ func (r *Request) monthPlatforms(ctx context.Context, m Month, d *MonthlyDigest,
 	if err != nil {
 		return err
 	}
-	updates, err := r.Tx.PlatformUpdates(ctx, r.Team.ID, from, to)
+	// The month's weeks may start in the month before and end in the one
+	// after: their updates count for the weekly check, the month's own for
+	// the counts and campaigns.
+	weeks := monthWeeks(m)
+	updates, err := r.Tx.PlatformUpdates(ctx, r.Team.ID, weeks[0].Start(r.Location()), weeks[len(weeks)-1].End(r.Location()))
 	if err != nil {
 		return err
 	}
@@ -502,11 +506,13 @@ func (r *Request) monthPlatforms(ctx context.Context, m Month, d *MonthlyDigest,
 	}
 	updated := map[string]map[teambot.Week]bool{}
 	for _, u := range updates {
-		p := platform(u.Platform)
 		key := strings.ToLower(strings.TrimSpace(u.Platform))
-		p.Updates++
-		if u.Campaign {
-			p.Campaigns = append(p.Campaigns, u.Title)
+		if !u.At.Before(from) && u.At.Before(to) {
+			p := platform(u.Platform)
+			p.Updates++
+			if u.Campaign {
+				p.Campaigns = append(p.Campaigns, u.Title)
+			}
 		}
 		if updated[key] == nil {
 			updated[key] = map[teambot.Week]bool{}
@@ -516,8 +522,8 @@ func (r *Request) monthPlatforms(ctx context.Context, m Month, d *MonthlyDigest,
 	for _, key := range order {
 		p := byName[key]
 		p.Owners = nameList(owners[key])
-		for _, w := range monthWeeks(m) {
-			if w.Start(r.Location()).Before(r.Now) && !updated[key][w] {
+		for _, w := range weeks {
+			if !w.End(r.Location()).After(r.Now) && !updated[key][w] { // only weeks that are over
 				p.WeeksWithout = append(p.WeeksWithout, w.String())
 			}
 		}

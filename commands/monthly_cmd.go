@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"teambot"
@@ -60,7 +61,24 @@ func monthly(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		return teambot.Reply{Text: fmt.Sprintf("%s 的月报（%d 字）已私信发给你。", m, utf8.RuneCountInString(md))}, nil
 	}
-	return teambot.Reply{Text: d.Text(), Private: true}, nil
+	return teambot.Reply{Text: fitReply(d.Text()), Private: true}, nil
+}
+
+// maxReplyBytes is the most a reply can carry: WeCom's text limit.
+const maxReplyBytes = 2048
+
+// fitReply keeps a long digest within one reply, cut at a line, and says
+// where the rest is: a reply cannot be split into several messages.
+func fitReply(text string) string {
+	const more = "\n……（内容较长，只显示前一部分。配置应用消息后月报会完整私信发送；管理员也可以运行 teambot export monthly 导出。）"
+	if len(text) <= maxReplyBytes {
+		return text
+	}
+	cut := text[:maxReplyBytes-len(more)]
+	if i := strings.LastIndexByte(cut, '\n'); i > 0 {
+		cut = cut[:i]
+	}
+	return strings.ToValidUTF8(cut, "") + more
 }
 
 // MonthlyReminder is 月报提醒: on the last workday of the month, the

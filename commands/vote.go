@@ -170,9 +170,9 @@ const newVoteHow = "请写成 /投票 发起 标题 [选项 A | B | C] [截止 �
 
 // parseVoteDraft reads /投票 发起: the title up to the first keyword, then
 // the keywords' parts.
-func (r *Request) parseVoteDraft() (voteDraft, error) {
+func (r *Request) parseVoteDraft() (d voteDraft, err error) {
 	words := restWords(r.Rest)[1:] // after 发起
-	d := voteDraft{deadline: r.Now.Add(voteDefaultTerm)}
+	d = voteDraft{deadline: r.Now.Add(voteDefaultTerm)}
 	// Cut the words into the title and the keyword parts.
 	type part struct {
 		key   string
@@ -200,6 +200,13 @@ func (r *Request) parseVoteDraft() (voteDraft, error) {
 		return d, err
 	}
 	seen := map[string]bool{}
+	defer func() {
+		if d.anonymous && d.live && err == nil {
+			// A running tally beside who has voted tells each new voter's
+			// choice: anonymous votes are counted at the end only.
+			err = teambot.Invalid("匿名投票不能实时计票：看着票数变化就能推算出谁投了什么。请去掉「实时」再发起。")
+		}
+	}()
 	for _, p := range parts {
 		if seen[p.key] {
 			return d, teambot.Invalid("「%s」写了两次。%s", voteKeywordCN(p.key), newVoteHow)
@@ -894,8 +901,12 @@ func voteRule(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if len(r.Args) == 1 {
-		return teambot.Reply{Text: fmt.Sprintf("本团队的表决规则：%s同意即通过（弃权算作已投，票数相同不通过）；法定人数：不请假的在职成员中%s投票；主管有否决权，可在截止前或通过后 24 小时内否决。\n主管可以修改：/投票 规则 通过 三分之二 法定 过半。",
-			rule.Pass, quorumCN(rule.Quorum))}, nil
+		quorum := "不设"
+		if rule.Quorum.Den > 0 {
+			quorum = "不请假的在职成员中" + rule.Quorum.String() + "投票"
+		}
+		return teambot.Reply{Text: fmt.Sprintf("本团队的表决规则：%s同意即通过（弃权算作已投，票数相同不通过）；法定人数：%s；主管有否决权，可在截止前或通过后 24 小时内否决。\n主管可以修改：/投票 规则 通过 三分之二 法定 过半。",
+			rule.Pass, quorum)}, nil
 	}
 	if err := r.needSupervisor(ctx, "修改表决规则"); err != nil {
 		return teambot.Reply{}, err

@@ -265,6 +265,7 @@ func TestNewVoteRefusesBadInput(t *testing.T) {
 			"/投票 发起 公众号 密码: abc12345 要不要改":       "像是写了密码，没有保存",
 			"/投票 发起 " + strings.Repeat("长", 101): "标题最多 100 字",
 			"/投票 发散":                             "没有「发散」这个投票操作",
+			"/投票 发起 换供应商 匿名 实时":                  "匿名投票不能实时计票",
 		} {
 			c.expect("zhangsan", text, want)
 		}
@@ -281,6 +282,7 @@ func TestVoteRuleChange(t *testing.T) {
 		c.expect("zhangsan", "/投票 规则 通过 三分之二", "修改表决规则只有主管可以操作")
 		c.expect("wangfang", "/投票 规则 通过 九成", "看不懂「九成」")
 		c.expect("wangfang", "/投票 规则 通过 三分之二 法定 无", "已修改表决规则：三分之二以上同意即通过；法定人数：不设")
+		c.expect("zhangsan", "/投票 规则", "三分之二以上同意即通过", "法定人数：不设；")
 		c.expect("zhangsan", "/投票 发起 改版官网 截止 1小时", "三分之二以上同意即通过")
 		c.expect("zhangsan", "/同意 1", "同意")
 		c.expect("lisi", "/同意 1", "同意")

@@ -74,6 +74,21 @@ func (tx *Tx) CreateAccount(ctx context.Context, a *teambot.Account) error {
 	return tx.accountEvent(ctx, a.TeamID, id, teambot.AccountEventRegistered, a.RegisteredBy, a.OwnerID, at, "")
 }
 
+// LockAccount takes the row lock of a team's account (a no-op update; on
+// PostgreSQL concurrent changes of one account then run one after another,
+// each seeing the owner the one before left), then reads it like
+// AccountByID.
+func (tx *Tx) LockAccount(ctx context.Context, teamID, id int64) (teambot.Account, error) {
+	n, err := tx.exec(ctx, `UPDATE accounts SET team_id = team_id WHERE team_id = ? AND id = ?`, teamID, id)
+	if err != nil {
+		return teambot.Account{}, fmt.Errorf("lock account %d of team %d: %w", id, teamID, err)
+	}
+	if n == 0 {
+		return teambot.Account{}, fmt.Errorf("lock account %d of team %d: %w", id, teamID, teambot.ErrNotFound)
+	}
+	return tx.AccountByID(ctx, teamID, id)
+}
+
 // AccountByID finds one account of a team, active or removed; an id of
 // another team's account is teambot.ErrNotFound.
 func (tx *Tx) AccountByID(ctx context.Context, teamID, id int64) (teambot.Account, error) {

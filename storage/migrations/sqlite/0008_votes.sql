@@ -84,7 +84,7 @@ CREATE TABLE vote_ballots (
     member_id INTEGER REFERENCES members (id),
     choice    INTEGER NOT NULL CHECK (choice >= 0),
     PRIMARY KEY (vote_id, voter)
-);
+) WITHOUT ROWID; -- stored in key order: no rowid to tell the order ballots came in
 
 CREATE TABLE vote_turnout (
     vote_id   INTEGER NOT NULL REFERENCES votes (id),
