@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"teambot/bot"
+	"teambot/storage"
 )
 
 // processedRetention is how long message ids are kept to recognize WeCom's
@@ -26,7 +27,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	// A callback's request id rides in its context onto every line it logs.
+	log := slog.New(bot.LogRequests(slog.NewTextHandler(stderr, nil)))
+	// SQLite has one writer: one serve per database file, and a second one
+	// is refused before it touches the file. PostgreSQL takes any number.
+	if cfg, err := loadConfig(getenv); err == nil {
+		if path, ok := storage.SQLitePath(cfg.DatabaseURL); ok {
+			release, err := storage.LockFile(path)
+			if err != nil {
+				return err
+			}
+			defer release()
+		}
+	}
 	a, err := openApp(ctx, getenv, log, time.Now, false)
 	if err != nil {
 		return err
