@@ -17,8 +17,9 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq"  // registers "postgres"
-	_ "modernc.org/sqlite" // registers "sqlite"
+	_ "github.com/lib/pq" // registers "postgres"
+	"modernc.org/sqlite"  // registers "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // Dialect names the database behind a DB.
@@ -44,7 +45,7 @@ func Open(ctx context.Context, rawURL string) (*DB, error) {
 	}
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, explainSQLite(err)
 	}
 	return db, nil
 }
@@ -74,9 +75,33 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 	db := &DB{db: x, dialect: dialect}
 	if err := db.Ping(ctx); err != nil {
 		x.Close()
-		return nil, err
+		return nil, explainSQLite(err)
 	}
 	return db, nil
+}
+
+// explainSQLite adds the likely cause to SQLite's terse errors about its
+// file ("disk I/O error (778)"), which are what an operator sees at start
+// when the disk is full or the file or its directory is read-only.
+func explainSQLite(err error) error {
+	var liteErr *sqlite.Error
+	if !errors.As(err, &liteErr) {
+		return err
+	}
+	var hint string
+	switch liteErr.Code() & 0xff { // the primary result code
+	case sqlite3.SQLITE_FULL:
+		hint = "the disk is full"
+	case sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
+		hint = "the file or its directory is read-only, or not writable by this user"
+	case sqlite3.SQLITE_CANTOPEN:
+		hint = "cannot open the file: does its directory exist, and may this user write to it (SQLite needs the -wal and -shm files beside it)?"
+	case sqlite3.SQLITE_IOERR:
+		hint = "cannot read or write the file: is the disk full, or the file or its directory read-only?"
+	default:
+		return err
+	}
+	return fmt.Errorf("%w: %s", err, hint)
 }
 
 // ParseURL turns a TEAMBOT_DATABASE_URL into a driver name and its DSN.
