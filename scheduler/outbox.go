@@ -34,6 +34,8 @@ type Outbox struct {
 	// Broken is told when WeCom says a team's group robot is gone.
 	Broken func(ctx context.Context, chatID string)
 	Log    *slog.Logger
+	// Metrics, when set, counts how each send attempt was settled.
+	Metrics *Metrics
 
 	Lease       time.Duration // how long a leased row is ours; default 2 min
 	Batch       int           // rows per tick; default 20 (one robot's minute)
@@ -106,29 +108,36 @@ func (o *Outbox) deliver(ctx context.Context, m teambot.Outgoing, token string, 
 		return err
 	})
 	if err != nil {
+		o.Metrics.delivery("error")
 		return o.Store.Update(ctx, func(tx Tx) error { // try again later, not at once
 			return tx.RetryLater(ctx, m.ID, token, now.Add(backoff(before)), err.Error(), false)
 		})
 	}
 	if !ours {
+		o.Metrics.delivery("lease_lost")
 		return nil
 	}
 	sendErr := o.Deliverer.Deliver(ctx, team, m)
+	if sendErr == nil {
+		return o.markSent(ctx, m, token, now, lease)
+	}
 	var retry *teambot.RetryAfterError
 	var permanent *teambot.PermanentError
 	err = o.Store.Update(ctx, func(tx Tx) error {
 		switch {
-		case sendErr == nil:
-			return tx.MarkSent(ctx, m.ID, token, now)
 		case errors.As(sendErr, &permanent):
+			o.Metrics.delivery("failed")
 			o.Log.Error("outgoing message given up", "id", m.ID, "origin", m.Origin, "err", sendErr)
 			return tx.MarkFailed(ctx, m.ID, token, sendErr.Error())
 		case errors.As(sendErr, &retry):
+			o.Metrics.delivery("deferred")
 			return tx.RetryLater(ctx, m.ID, token, now.Add(retry.Wait), sendErr.Error(), true)
 		case before+1 >= maxAttempts:
+			o.Metrics.delivery("failed")
 			o.Log.Error("outgoing message given up after repeated failures", "id", m.ID, "origin", m.Origin, "attempts", before+1, "err", sendErr)
 			return tx.MarkFailed(ctx, m.ID, token, fmt.Sprintf("after %d attempts: %v", before+1, sendErr))
 		}
+		o.Metrics.delivery("retry")
 		wait := backoff(before)
 		o.Log.Warn("outgoing message will be retried", "id", m.ID, "origin", m.Origin, "wait", wait, "err", sendErr)
 		return tx.RetryLater(ctx, m.ID, token, now.Add(wait), sendErr.Error(), false)
@@ -137,6 +146,34 @@ func (o *Outbox) deliver(ctx context.Context, m teambot.Outgoing, token string, 
 		o.Broken(ctx, team.ChatID) // after the commit: it writes in its own transaction
 	}
 	return err
+}
+
+// markSent records that WeCom took m. The message is out, so failing to
+// record it would send it again when the lease runs out: a database that
+// drops for a moment is waited for, with short pauses, for as long as half
+// the lease.
+func (o *Outbox) markSent(ctx context.Context, m teambot.Outgoing, token string, now time.Time, lease time.Duration) error {
+	start, pause := time.Now(), 250*time.Millisecond
+	for {
+		err := o.Store.Update(ctx, func(tx Tx) error { return tx.MarkSent(ctx, m.ID, token, now) })
+		if err == nil {
+			o.Metrics.delivery("sent")
+			return nil
+		}
+		if time.Since(start)+pause > lease/2 {
+			o.Log.Error("outgoing message sent but not recorded as sent: it may be sent again when its lease runs out",
+				"id", m.ID, "origin", m.Origin, "err", err)
+			return err
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+		pause = min(2*pause, 4*time.Second)
+	}
 }
 
 // backoff is the wait after the nth failed attempt (n from 0): 15 s doubling

@@ -15,6 +15,12 @@ import (
 // tickEvery is how often the scheduler looks for due work.
 const tickEvery = 15 * time.Second
 
+// WeCom accepts robotLimit messages per group robot in any robotWindow.
+const (
+	robotLimit  = 20
+	robotWindow = time.Minute
+)
+
 // newScheduler assembles the timed work of a process: reminders claimed
 // once per firing, the outbox delivered through deliverer, and pruning of
 // old message ids.
@@ -30,34 +36,39 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 		})
 	}
 	return &scheduler.Scheduler{
-		Every: tickEvery,
-		Now:   now,
-		Log:   a.log,
+		Every:   tickEvery,
+		Now:     now,
+		Log:     a.log,
+		Metrics: a.schedMetrics,
 		Jobs: []scheduler.Job{
 			&scheduler.Reminders{Store: store, Jobs: defs, Admins: a.cfg.Admins, Skipped: a.engine.SkippedNote, Log: a.log,
-				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
-			&scheduler.Oneoffs{Store: store, Due: a.engine.MeetingFirings, Compose: a.engine.MeetingReminder, Log: a.log,
-				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
+				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
+			&scheduler.Oneoffs{Label: "meeting-reminders", Store: store, Due: a.engine.MeetingFirings, Compose: a.engine.MeetingReminder, Log: a.log,
+				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			// R11: votes close at their deadline, also one missed while down.
 			scheduler.Func("vote-deadlines", a.engine.CloseDueVotes),
-			&scheduler.Oneoffs{Store: store, Due: a.engine.VoteFirings, Compose: a.engine.VoteNag, Log: a.log,
-				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
-			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log},
+			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: a.engine.VoteFirings, Compose: a.engine.VoteNag, Log: a.log,
+				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
+			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log, Metrics: a.schedMetrics},
 			&pruneJob{app: a},
 		},
 	}
 }
 
-// wecomPusher delivers the outbox through WeCom. Its client defers long
-// waits (45009's minute, the 20-a-minute limit) to the outbox instead of
-// holding the sender, so one slow robot never delays the others.
+// wecomPusher delivers the outbox through WeCom. Its client defers its
+// waits to the outbox instead of holding the sender, so one slow robot, or
+// WeCom being down, never delays the others.
 func (a *app) wecomPusher(now func() time.Time) *bot.Pusher {
 	client := wecom.New(wecom.Config{
 		APIBase: a.cfg.APIBase, CorpID: a.cfg.CorpID, AppSecret: a.cfg.AppSecret, AgentID: a.agentID(),
 		Now: now, Log: a.log, Observe: a.observeSend,
+		// Any wait of a second or more (a retry's backoff, 45009's minute,
+		// the robot's limit) goes back to the outbox as a deferral: holding
+		// the sender would hold the scheduler's tick, and with it every
+		// other reminder, for as long as WeCom is unreachable.
 		Sleep: func(ctx context.Context, d time.Duration) error {
-			if d > 5*time.Second {
-				return &teambot.RetryAfterError{Wait: d, Err: errors.New("WeCom asked to wait")}
+			if d >= time.Second {
+				return &teambot.RetryAfterError{Wait: d, Err: errors.New("WeCom asked to wait, or is unreachable")}
 			}
 			t := time.NewTimer(d)
 			defer t.Stop()
@@ -69,7 +80,15 @@ func (a *app) wecomPusher(now func() time.Time) *bot.Pusher {
 			}
 		},
 	})
-	p := &bot.Pusher{Client: client}
+	// WeCom takes 20 messages a minute per group robot: the sends of every
+	// replica are counted together in the database.
+	p := &bot.Pusher{Client: client, Now: now, Slots: func(ctx context.Context, robot string, n int) (ok bool, next time.Time, err error) {
+		err = a.db.Update(ctx, func(tx *storage.Tx) (err error) {
+			ok, next, err = tx.TakeRobotSlots(ctx, robot, n, now(), robotLimit, robotWindow)
+			return err
+		})
+		return ok, next, err
+	}}
 	if a.sealer != nil {
 		p.Open = a.sealer.Open
 	}
@@ -79,7 +98,8 @@ func (a *app) wecomPusher(now func() time.Time) *bot.Pusher {
 	return p
 }
 
-// pruneJob forgets message ids older than processedRetention, once an hour.
+// pruneJob forgets message ids older than processedRetention and robot
+// sends older than their window, once an hour.
 type pruneJob struct {
 	app  *app
 	last time.Time
@@ -96,6 +116,10 @@ func (j *pruneJob) Run(ctx context.Context, now time.Time) error {
 		if n > 0 {
 			j.app.log.Info("pruned processed message ids", "count", n)
 		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.PruneRobotSends(ctx, now.Add(-robotWindow))
 		return err
 	})
 	if err == nil {
