@@ -90,7 +90,9 @@ func NewCallback(cfg Config) (*Callback, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	cfg.Log = cfg.Log.With("endpoint", string(cfg.Mode))
+	// Every line of one callback, the engine's and the late delivery's
+	// included, carries its request id from the context.
+	cfg.Log = slog.New(LogRequests(cfg.Log.Handler())).With("endpoint", string(cfg.Mode))
 	return &Callback{cfg: cfg, crypto: c, inflight: map[string]bool{}}, nil
 }
 
@@ -198,17 +200,18 @@ func (h *Callback) message(w http.ResponseWriter, r *http.Request) string {
 		return "bad_message"
 	}
 	in.msg.At = h.cfg.Now()
-	reply, outcome := h.answer(r.Context(), in)
+	ctx := WithRequestID(r.Context(), newRequestID(in.msg.ID))
+	reply, outcome := h.answer(ctx, in)
 	if reply == nil {
 		w.WriteHeader(http.StatusOK)
 		return outcome
 	}
-	h.writeReply(w, in, *reply, nonce, jsonFormat)
+	h.writeReply(ctx, w, in, *reply, nonce, jsonFormat)
 	return outcome
 }
 
 // writeReply encrypts a passive reply in the mode's envelope.
-func (h *Callback) writeReply(w http.ResponseWriter, in inbound, reply teambot.Reply, nonce string, jsonFormat bool) {
+func (h *Callback) writeReply(ctx context.Context, w http.ResponseWriter, in inbound, reply teambot.Reply, nonce string, jsonFormat bool) {
 	now := h.cfg.Now().Unix()
 	plain, err := passive(h.cfg.Mode, h.cfg.ReceiveID, in, reply, now, jsonFormat)
 	if err == nil {
@@ -229,7 +232,7 @@ func (h *Callback) writeReply(w http.ResponseWriter, in inbound, reply teambot.R
 		}
 	}
 	// The command ran; only the envelope failed. WeCom must not retry it.
-	h.cfg.Log.Error("callback: cannot build the encrypted reply", "err", err)
+	h.cfg.Log.ErrorContext(ctx, "callback: cannot build the encrypted reply", "err", err)
 	w.WriteHeader(http.StatusOK)
 }
 
@@ -262,6 +265,8 @@ func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, stri
 		cancel()
 		return res.passive()
 	case <-timer.C:
+		h.cfg.Log.InfoContext(ctx, "callback: answer not ready within the passive budget; it will be delivered late",
+			"msgid", in.msg.ID, "budget", h.cfg.AnswerWithin)
 		h.wg.Add(1)
 		go func() {
 			defer h.wg.Done()
@@ -315,7 +320,7 @@ func (res result) passive() (*teambot.Reply, string) {
 func (h *Callback) run(ctx context.Context, in inbound) (res result) {
 	defer func() {
 		if p := recover(); p != nil {
-			h.cfg.Log.Error("callback: handler panicked", "panic", p, "msgid", in.msg.ID)
+			h.cfg.Log.ErrorContext(ctx, "callback: handler panicked", "panic", p, "msgid", in.msg.ID)
 			res = result{reply: teambot.Reply{Text: teambot.UserMessage(fmt.Errorf("panic"))}, outcome: "panic"}
 		}
 	}()
@@ -361,7 +366,9 @@ func (h *Callback) deliverLate(ctx context.Context, in inbound, res result) {
 		err = h.cfg.Sender.SendApp(ctx, []string{in.msg.UserID}, res.reply.Text)
 	}
 	if err != nil {
-		h.cfg.Log.Error("callback: late answer not delivered", "msgid", in.msg.ID, "err", err)
+		h.cfg.Log.ErrorContext(ctx, "callback: late answer not delivered", "msgid", in.msg.ID, "err", err)
+	} else {
+		h.cfg.Log.InfoContext(ctx, "callback: late answer delivered", "msgid", in.msg.ID)
 	}
 	if wecom.IsBrokenWebhook(err) && h.cfg.WebhookBroken != nil && in.msg.ChatID != "" {
 		h.cfg.WebhookBroken(ctx, in.msg.ChatID)

@@ -156,7 +156,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	}
 	e.observe(command, err)
 	if err != nil {
-		reply = e.errorReply(inv, err)
+		reply = e.errorReply(ctx, inv, err)
 	}
 	if msg.Single() {
 		reply.Private = true
@@ -322,7 +322,7 @@ func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Rep
 		return teambot.Reply{}, err
 	}
 	if err != nil {
-		return e.errorReply(teambot.Invocation{Message: ev.Message, Word: "event:" + ev.Kind}, err), nil
+		return e.errorReply(ctx, teambot.Invocation{Message: ev.Message, Word: "event:" + ev.Kind}, err), nil
 	}
 	return reply, nil
 }
@@ -499,10 +499,11 @@ func (e *Engine) observe(command string, err error) {
 }
 
 // errorReply words err for the chat and logs what the chat must not see.
-func (e *Engine) errorReply(inv teambot.Invocation, err error) teambot.Reply {
+// ctx carries the callback's request id for the log line.
+func (e *Engine) errorReply(ctx context.Context, inv teambot.Invocation, err error) teambot.Reply {
 	if teambot.KindOf(err) == teambot.KindInternal {
 		// Never log the message text: it may hold anything, passwords included.
-		e.cfg.Log.Error("command failed", "command", inv.Word, "chat", inv.ChatID, "user", inv.UserID, "msgid", inv.Message.ID, "err", err)
+		e.cfg.Log.ErrorContext(ctx, "command failed", "command", inv.Word, "chat", inv.ChatID, "user", inv.UserID, "msgid", inv.Message.ID, "err", err)
 	}
 	return teambot.Reply{Text: clipQuotes(teambot.UserMessage(err))}
 }

@@ -35,6 +35,7 @@
 package metrics
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -85,6 +86,7 @@ type Registry struct {
 	mu       sync.RWMutex
 	families []*family          // sorted by name
 	names    map[string]*family // every sample name in use, including histogram suffixes
+	collect  []func(context.Context)
 }
 
 // NewRegistry returns an empty registry.
@@ -202,6 +204,7 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	r.runCollectors(req.Context())
 	b := r.appendText(nil)
 	h := w.Header()
 	h.Set("Content-Type", ContentType)
@@ -215,8 +218,31 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 // WriteTo writes the current exposition of all metrics to w. It
 // implements io.WriterTo.
 func (r *Registry) WriteTo(w io.Writer) (int64, error) {
+	r.runCollectors(context.Background())
 	n, err := w.Write(r.appendText(nil))
 	return int64(n), err
+}
+
+// OnScrape registers fn to run at the start of every exposition (ServeHTTP
+// with the request's context, WriteTo with context.Background()), before
+// anything is written. It suits values that are cheaper or more truthful to
+// read when asked than to track: fn reads them and Sets gauges. Functions
+// run in registration order; concurrent scrapes may run them concurrently.
+// A function that cannot read its source should leave its gauges alone and
+// count the failure, not block: it delays the whole scrape.
+func (r *Registry) OnScrape(fn func(ctx context.Context)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.collect = append(r.collect, fn)
+}
+
+func (r *Registry) runCollectors(ctx context.Context) {
+	r.mu.RLock()
+	fns := slices.Clone(r.collect)
+	r.mu.RUnlock()
+	for _, fn := range fns {
+		fn(ctx)
+	}
 }
 
 // family is one registered metric with all its series.

@@ -15,6 +15,9 @@ import (
 // meeting's start — in the same transaction that enqueues its messages, so
 // any number of replicas may tick at the same instants.
 type Oneoffs struct {
+	// Label names these firings in logs and metrics, e.g.
+	// "meeting-reminders"; default "oneoffs".
+	Label string
 	Store Store
 	// Due lists the firings whose time has come and that still matter at
 	// now, each with its Subject set; those claimed already are skipped.
@@ -25,9 +28,16 @@ type Oneoffs struct {
 	// splitting.
 	Split func(text string) []string
 	Log   *slog.Logger
+	// Metrics, when set, counts the firings this process claims.
+	Metrics *Metrics
 }
 
-func (o *Oneoffs) Name() string { return "oneoffs" }
+func (o *Oneoffs) Name() string {
+	if o.Label != "" {
+		return o.Label
+	}
+	return "oneoffs"
+}
 
 // Run is one tick at now.
 func (o *Oneoffs) Run(ctx context.Context, now time.Time) error {
@@ -86,8 +96,9 @@ func (o *Oneoffs) fire(ctx context.Context, key teambot.FiringKey, f teambot.Fir
 	for i := range msgs {
 		msgs[i].Origin = f.Job + " " + key.Nominal.Format("2006-01-02T15:04Z")
 	}
-	return o.Store.Update(ctx, func(tx Tx) error {
-		claimed, err := tx.ClaimFiring(ctx, key, f.At, outcome, now)
+	var claimed bool
+	err = o.Store.Update(ctx, func(tx Tx) (err error) {
+		claimed, err = tx.ClaimFiring(ctx, key, f.At, outcome, now)
 		if err != nil || !claimed {
 			return err
 		}
@@ -96,4 +107,12 @@ func (o *Oneoffs) fire(ctx context.Context, key teambot.FiringKey, f teambot.Fir
 		}
 		return tx.Enqueue(ctx, msgs, now)
 	})
+	switch {
+	case err != nil:
+	case !claimed:
+		o.Metrics.lost(f.Job)
+	default:
+		o.Metrics.firing(f.Job, outcome, f.At, now)
+	}
+	return err
 }

@@ -46,6 +46,8 @@ type Reminders struct {
 	// out. nil: no splitting.
 	Split func(text string) []string
 	Log   *slog.Logger
+	// Metrics, when set, counts the firings this process claims.
+	Metrics *Metrics
 }
 
 func (r *Reminders) Name() string { return "reminders" }
@@ -203,13 +205,25 @@ func (r *Reminders) claim(ctx context.Context, key teambot.FiringKey, at time.Ti
 			msgs[i].Origin = f.Job + " " + key.Nominal.Format("2006-01-02T15:04")
 		}
 	}
-	return r.Store.Update(ctx, func(tx Tx) error {
-		claimed, err := tx.ClaimFiring(ctx, key, at, outcome, now)
+	var claimed bool
+	err := r.Store.Update(ctx, func(tx Tx) (err error) {
+		claimed, err = tx.ClaimFiring(ctx, key, at, outcome, now)
 		if err != nil || !claimed {
 			return err
 		}
 		return tx.Enqueue(ctx, msgs, now)
 	})
+	switch {
+	case err != nil:
+	case !claimed:
+		r.Metrics.lost(key.Job)
+	case outcome == FiringNoWorkday && compose != nil:
+		// A weekly firing whose week has no workday: its note goes out.
+		r.Metrics.firing(key.Job, FiringSkipped, at, now)
+	default:
+		r.Metrics.firing(key.Job, outcome, at, now)
+	}
+	return err
 }
 
 // split makes one message per part of an over-long text; mentions go with

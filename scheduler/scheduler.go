@@ -25,6 +25,8 @@ type Scheduler struct {
 	Now   func() time.Time // the clock
 	Jobs  []Job
 	Log   *slog.Logger
+	// Metrics, when set, counts ticks and times each job.
+	Metrics *Metrics
 }
 
 // Run ticks until ctx ends, once at start and then every s.Every. A job's
@@ -45,20 +47,25 @@ func (s *Scheduler) Run(ctx context.Context) {
 // Tick runs every job once at the clock's current time.
 func (s *Scheduler) Tick(ctx context.Context) {
 	now := s.Now()
+	s.Metrics.tick(now)
 	for _, j := range s.Jobs {
 		s.runJob(ctx, j, now)
 	}
 }
 
 func (s *Scheduler) runJob(ctx context.Context, j Job, now time.Time) {
+	started, failed := time.Now(), true // the job's own time, on the wall clock
 	defer func() {
 		if p := recover(); p != nil {
 			s.Log.Error("scheduled job panicked", "job", j.Name(), "panic", p)
 		}
+		s.Metrics.job(j.Name(), time.Since(started), failed)
 	}()
 	if err := j.Run(ctx, now); err != nil {
 		s.Log.Error("scheduled job failed", "job", j.Name(), "err", err)
+		return
 	}
+	failed = false
 }
 
 // Func makes a Job from a name and a function.

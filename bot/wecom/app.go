@@ -87,7 +87,7 @@ func (c *Client) sendAppMessage(ctx context.Context, msg appMessage) error {
 			continue
 		}
 		if err == nil && reply.InvalidUser != "" {
-			c.log.Warn("wecom could not deliver the app message to some members",
+			c.log.WarnContext(ctx, "wecom could not deliver the app message to some members",
 				"op", req.op, "target", req.target, "invalid_users", strings.Count(reply.InvalidUser, "|")+1)
 		}
 		return err

@@ -62,7 +62,7 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 		switch {
 		case err != nil:
 			if !notSent(err) || ctx.Err() != nil || unsent == maxRetries {
-				c.log.Warn("wecom call failed", "op", req.op, "target", req.target, "error", err)
+				c.log.WarnContext(ctx, "wecom call failed", "op", req.op, "target", req.target, "error", err)
 				return err
 			}
 			unsent++
@@ -77,9 +77,9 @@ func (c *Client) call(ctx context.Context, req request, out any) error {
 			limited++
 			wait = rateLimitWait
 		default:
-			return c.fail(req, code, msg)
+			return c.fail(ctx, req, code, msg)
 		}
-		c.log.Info("wecom call will be retried", "op", req.op, "target", req.target, why, "wait", wait)
+		c.log.InfoContext(ctx, "wecom call will be retried", "op", req.op, "target", req.target, why, "wait", wait)
 		if err := c.cfg.Sleep(ctx, wait); err != nil {
 			return fmt.Errorf("wecom %s (%s): waiting to retry: %w", req.op, req.target, err)
 		}
@@ -132,22 +132,23 @@ func (c *Client) exchange(ctx context.Context, req request, out any) (int, strin
 }
 
 // fail logs a non-zero errcode as what it means for the operator and returns
-// it as an *APIError.
-func (c *Client) fail(req request, code int, msg string) error {
+// it as an *APIError. ctx carries the request id of a callback's late
+// answer for the log.
+func (c *Client) fail(ctx context.Context, req request, code int, msg string) error {
 	l := c.log.With("op", req.op, "target", req.target, "errcode", code)
 	switch code {
 	case codeWebhookInvalid, codeRobotDisabled, codeRobotNotInChat:
-		l.Warn("wecom webhook is no longer usable: the robot was removed from its group or disabled")
+		l.WarnContext(ctx, "wecom webhook is no longer usable: the robot was removed from its group or disabled")
 	case codeRateLimited:
-		l.Warn("wecom rate limit still in force after retries")
+		l.WarnContext(ctx, "wecom rate limit still in force after retries")
 	case codeInvalidParam:
-		l.Error("wecom rejected the request as invalid: a bug in the bot, not retried")
+		l.ErrorContext(ctx, "wecom rejected the request as invalid: a bug in the bot, not retried")
 	case codeIPNotTrusted:
-		l.Error("wecom refuses calls from this server's IP address: add it to the app's trusted IPs (企业可信IP) in the WeCom admin console")
+		l.ErrorContext(ctx, "wecom refuses calls from this server's IP address: add it to the app's trusted IPs (企业可信IP) in the WeCom admin console")
 	case codeTokenExpired, codeTokenInvalid:
-		l.Info("wecom access_token rejected")
+		l.InfoContext(ctx, "wecom access_token rejected")
 	default:
-		l.Warn("wecom call failed")
+		l.WarnContext(ctx, "wecom call failed")
 	}
 	return &APIError{Op: req.op, Code: code, Msg: msg}
 }

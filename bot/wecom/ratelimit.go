@@ -75,7 +75,7 @@ func (c *Client) waitTurn(ctx context.Context, key, target string) error {
 	if wait <= 0 {
 		return nil
 	}
-	c.log.Info("wecom webhook at 20 messages per minute: waiting", "target", target, "wait", wait)
+	c.log.InfoContext(ctx, "wecom webhook at 20 messages per minute: waiting", "target", target, "wait", wait)
 	if err := c.cfg.Sleep(ctx, wait); err != nil {
 		c.limits.cancel(key, slot)
 		return err

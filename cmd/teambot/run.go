@@ -14,6 +14,7 @@ import (
 	"teambot/bot/wecom"
 	"teambot/commands"
 	"teambot/metrics"
+	"teambot/scheduler"
 	"teambot/storage"
 )
 
@@ -75,6 +76,8 @@ type app struct {
 	sends      *metrics.Counter
 	sealer     *bot.KeySealer // nil when no EncodingAESKey is configured
 	log        *slog.Logger
+
+	schedMetrics *scheduler.Metrics // the scheduler's and the outbox's work
 }
 
 // observeSend counts a call to WeCom by operation and errcode.
@@ -99,6 +102,7 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 	}
 	a := &app{cfg: cfg, db: db, metrics: metrics.NewRegistry(), log: log}
 	a.botMetrics = bot.NewMetrics(a.metrics)
+	a.registerMetrics(now)
 	commandsRun := a.metrics.Counter("teambot_commands_total", "Commands by name and outcome.", "command", "outcome")
 	ccfg := commands.Config{
 		Store:    commands.StoreOf(db.Update),

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"teambot"
+	"teambot/bot/wecomtest"
+	"teambot/storage"
+	"teambot/storage/storagetest"
+)
+
+// metricsClock is a settable clock.
+type metricsClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *metricsClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *metricsClock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
+
+// metricValue is the value of one series of /metrics (name{label="v",…}),
+// or ok false when the series is absent.
+func metricValue(t *testing.T, text, series string) (float64, bool) {
+	t.Helper()
+	for line := range strings.Lines(text) {
+		if rest, ok := strings.CutPrefix(line, series+" "); ok {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
+			if err != nil {
+				t.Fatalf("%s: %v", series, err)
+			}
+			return v, true
+		}
+	}
+	return 0, false
+}
+
+// The metrics as serve wires them, on a real database and through the real
+// WeCom client to the fake WeCom, which rate-limits every send (45009): one
+// tick on Monday 09:00:05 claims 周报提醒 with 5 s of lag, the send is
+// deferred and counted by errcode, and the outbox gauges, read at scrape
+// time, show the waiting message growing older without another tick.
+func TestSchedulerAndOutboxMetrics(t *testing.T) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dbName := range []string{"sqlite", "postgres"} {
+		t.Run(dbName, func(t *testing.T) {
+			url := storagetest.SQLiteURL(t)
+			if dbName == "postgres" {
+				url = storagetest.PostgresURL(t)
+			}
+			fake := wecomtest.NewServer(t)
+			clock := &metricsClock{now: time.Date(2026, 11, 27, 10, 0, 0, 0, shanghai)} // a Friday
+			a, err := openApp(context.Background(), env(
+				"TEAMBOT_DATABASE_URL", url,
+				"WECOM_API_BASE", fake.URL,
+				"WECOM_WEBHOOK_URL", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=DEFAULT-KEY",
+			), slog.New(slog.DiscardHandler), clock.Now, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.db.Close()
+			reply, err := a.engine.Handle(context.Background(), teambot.Message{ID: "m1", ChatID: "group-1", UserID: "zhangsan", Text: "/加入 张三 文案", At: clock.Now()})
+			if err != nil || !strings.Contains(reply.Text, "已登记") {
+				t.Fatalf("join: %q, %v", reply.Text, err)
+			}
+			sched := a.newScheduler(clock.Now, a.wecomPusher(clock.Now))
+			sched.Tick(context.Background()) // the team's jobs start now
+
+			fake.FailNext(wecomtest.WebhookPath, 45009, 100)
+			monday := time.Date(2026, 11, 30, 9, 0, 0, 0, shanghai)
+			clock.Set(monday.Add(5 * time.Second))
+			sched.Tick(context.Background())
+
+			scrape := func() string {
+				t.Helper()
+				w := httptest.NewRecorder()
+				a.metrics.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+				if w.Code != http.StatusOK {
+					t.Fatalf("/metrics: %d", w.Code)
+				}
+				return w.Body.String()
+			}
+			var pending int
+			if err := a.db.View(context.Background(), func(tx *storage.Tx) error {
+				counts, err := tx.OutboxCounts(context.Background())
+				pending = counts["pending"]
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if pending == 0 {
+				t.Fatal("nothing waits in the outbox after the Monday tick")
+			}
+			want := map[string]float64{
+				`teambot_scheduler_ticks_total`:                                     2,
+				`teambot_scheduler_last_tick_timestamp_seconds`:                     float64(monday.Add(5 * time.Second).Unix()),
+				`teambot_scheduler_firings_total{job="report_open",outcome="sent"}`: 1,
+				`teambot_scheduler_lag_seconds_count{job="report_open"}`:            1,
+				`teambot_scheduler_lag_seconds_sum{job="report_open"}`:              5,
+				`teambot_outbox_deliveries_total{outcome="deferred"}`:               float64(pending),
+				`teambot_wecom_sends_total{op="webhook/send",errcode="45009"}`:      float64(pending),
+				`teambot_outbox_depth`:                                              float64(pending),
+				`teambot_outbox_messages{status="pending"}`:                         float64(pending),
+				`teambot_outbox_messages{status="failed"}`:                          0,
+				`teambot_outbox_oldest_pending_age_seconds`:                         0, // enqueued at this very tick
+			}
+			text := scrape()
+			for series, w := range want {
+				if got, ok := metricValue(t, text, series); !ok || got != w {
+					t.Errorf("%s = %v (present %v), want %v", series, got, ok, w)
+				}
+			}
+			for _, series := range []string{"go_goroutines", "process_start_time_seconds", `teambot_build_info{`} {
+				if !strings.Contains(text, "\n"+series) {
+					t.Errorf("%s missing", series)
+				}
+			}
+
+			clock.Set(monday.Add(95 * time.Second)) // no tick: the scrape reads the database
+			if got, _ := metricValue(t, scrape(), `teambot_outbox_oldest_pending_age_seconds`); got != 90 {
+				t.Errorf("oldest pending age %v a minute and a half later, want 90", got)
+			}
+			if t.Failed() {
+				t.Logf("/metrics:\n%s", text)
+			}
+		})
+	}
+}
