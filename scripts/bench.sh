@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Reproduces every figure of BENCHMARKS.md on this machine.
+#
+#   scripts/bench.sh machine    # what the figures were measured on
+#   scripts/bench.sh crypto     # verify+decrypt and encrypt of 1 KB (go test -bench)
+#   scripts/bench.sh parser     # the command parser
+#   scripts/bench.sh engine     # one command through the engine, SQLite and PostgreSQL
+#   scripts/bench.sh roundtrip  # one encrypted callback over HTTP to the reply, SQLite and PostgreSQL
+#   scripts/bench.sh load       # teambot serve on PostgreSQL + teambot loadtest: idle RSS, 300/s, as fast as possible
+#   scripts/bench.sh scale      # 10 000 teams' Monday reminders by two replicas
+#   scripts/bench.sh all
+#
+# PostgreSQL: PGURL (default postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable,
+# of the form …/postgres?…) must allow creating databases and schemas; the load test
+# creates and drops its own database next to it. Nothing here prints a secret:
+# the load test's token and key are random per run and passed by environment.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+export TEAMBOT_TEST_POSTGRES_URL=$PGURL
+BENCHTIME=${BENCHTIME:-2s}
+RATE=${RATE:-300}
+DURATION=${DURATION:-30s}
+
+machine() {
+	echo "nproc: $(nproc)"
+	echo "cpu:   $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
+	echo "ram:   $(free -m | awk '/^Mem:/ {print $2 " MiB"}')"
+	echo "os:    $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
+	echo "go:    $(go version)"
+	echo "pg:    $(psql "$PGURL" -tAc 'show server_version' 2>/dev/null || echo unknown)"
+	echo "load:  $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
+}
+
+crypto()    { go test ./bot/wxcrypt -run '^$' -bench . -benchtime "$BENCHTIME" -benchmem; }
+parser()    { go test ./commands -run '^$' -bench 'BenchmarkParse$' -benchtime "$BENCHTIME" -benchmem; }
+engine()    { go test ./commands -run '^$' -bench 'BenchmarkHandle$' -benchtime "$BENCHTIME" -benchmem; }
+roundtrip() { go test ./cmd/teambot -run '^$' -bench 'BenchmarkRoundTrip$' -benchtime "$BENCHTIME" -benchmem; }
+
+rss() { awk '/^VmRSS:/ {printf "%.1f MiB\n", $2/1024}' "/proc/$1/status"; }
+
+load() {
+	go build -o /tmp/teambot ./cmd/teambot
+	local db="teambot_bench_$$"
+	psql "$PGURL" -qc "CREATE DATABASE $db"
+	local url=${PGURL/\/postgres\?/\/$db?}
+	export WECOM_ROBOT_TOKEN=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
+	export WECOM_ROBOT_AES_KEY=$(head -c 32 /dev/urandom | base64 | cut -c1-43)
+	TEAMBOT_DATABASE_URL=$url TEAMBOT_LISTEN=127.0.0.1:18080 WECOM_API_BASE=http://127.0.0.1:9 \
+		/tmp/teambot serve 2>/tmp/teambot-bench-serve.log &
+	local pid=$!
+	trap "kill $pid 2>/dev/null; wait $pid 2>/dev/null; psql '$PGURL' -qc 'DROP DATABASE IF EXISTS $db' || true" RETURN
+	for _ in $(seq 50); do curl -fs http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.2; done
+	sleep 5
+	echo "idle RSS after start: $(rss $pid)"
+	local lt=(/tmp/teambot loadtest --url http://127.0.0.1:18080/wecom/robot --mode robot --pid "$pid"
+		--teams 200 --users 20 --concurrency 64 --commands "/帮助,/谁请假,/团队")
+	echo "--- warm-up, 5 s at 100/s"
+	"${lt[@]}" --rate 100 --duration 5s >/dev/null
+	echo "--- open loop at ${RATE}/s for $DURATION"
+	"${lt[@]}" --rate "$RATE" --duration "$DURATION"
+	echo "--- closed loop, as fast as possible, for $DURATION"
+	"${lt[@]}" --rate 0 --duration "$DURATION"
+	sleep 5
+	echo "idle RSS after the load: $(rss $pid)"
+}
+
+scale() {
+	go test -tags integration ./cmd/teambot -run '^$' -bench '^BenchmarkMondayReminders10k$' -benchtime 1x -v -timeout 40m \
+		-cpuprofile /tmp/teambot-scale.cpu.prof -o /tmp/teambot-scale.test
+	echo "profile: go tool pprof -top -cum /tmp/teambot-scale.test /tmp/teambot-scale.cpu.prof"
+}
+
+case ${1:-all} in
+machine | crypto | parser | engine | roundtrip | load | scale) machine; "$1" ;;
+all) machine; crypto; parser; engine; roundtrip; load; scale ;;
+*) sed -n '2,12p' "$0"; exit 2 ;;
+esac
