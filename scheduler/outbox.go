@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"teambot"
@@ -38,39 +39,95 @@ type Outbox struct {
 	Metrics *Metrics
 
 	Lease       time.Duration // how long a leased row is ours; default 2 min
-	Batch       int           // rows per tick; default 20 (one robot's minute)
+	Batch       int           // rows leased at a time; default 20
+	Budget      time.Duration // how long one tick may keep sending; default 10 s
+	Workers     int           // senders at once, each team's messages with one; default 4
+	Every       time.Duration // how often Scheduler.Run ticks the outbox; 0: the scheduler's rhythm
 	MaxAttempts int           // attempts before giving up on transient errors; default 12
 }
 
 func (o *Outbox) Name() string { return "outbox" }
 
-// Run delivers the messages due at now. The batch stops once half the
-// lease has passed (on the wall clock), and each row's lease is renewed just
-// before its send: a row whose lease ran out is left to whoever holds it.
+// Interval is how often Scheduler.Run ticks the outbox: more often than
+// the reminders, so what a command or a reminder enqueued leaves soon.
+func (o *Outbox) Interval() time.Duration { return o.Every }
+
+// Run delivers the messages due at now: batch after batch, until none is
+// due or the tick has spent its Budget. A batch's messages go out from
+// Workers senders at once, each team's in order by one sender (the parts
+// of a long message stay in order). A batch stops once half the lease has
+// passed (on the wall clock), and each row's lease is renewed just before
+// its send: a row whose lease ran out is left to whoever holds it.
 func (o *Outbox) Run(ctx context.Context, now time.Time) error {
 	lease, batch, _ := o.limits()
-	token := newToken()
 	started := time.Now()
-	var msgs []teambot.Outgoing
-	var attempts []int
-	err := o.Store.Update(ctx, func(tx Tx) (err error) {
-		msgs, attempts, err = tx.LeaseOutbox(ctx, now, lease, batch, token)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	for i, m := range msgs {
-		elapsed := time.Since(started)
-		if elapsed > lease/2 {
-			o.Log.Warn("outbox batch stopped at half its lease; the rest is sent on a later tick", "left", len(msgs)-i)
-			return nil // the rest is leased again once the lease runs out
+	for time.Since(started) < o.budget() {
+		token := newToken()
+		var msgs []teambot.Outgoing
+		var attempts []int
+		err := o.Store.Update(ctx, func(tx Tx) (err error) {
+			msgs, attempts, err = tx.LeaseOutbox(ctx, now.Add(time.Since(started)), lease, batch, token)
+			return err
+		})
+		if err != nil || len(msgs) == 0 {
+			return err
 		}
-		if err := o.deliver(ctx, m, token, attempts[i], now.Add(elapsed)); err != nil {
-			o.Log.Error("outbox message not settled", "id", m.ID, "err", err)
+		o.sendBatch(ctx, msgs, attempts, token, now, started, lease)
+		if len(msgs) < batch || ctx.Err() != nil {
+			return nil
 		}
 	}
 	return nil
+}
+
+// sendBatch delivers one leased batch, the teams spread over the workers.
+func (o *Outbox) sendBatch(ctx context.Context, msgs []teambot.Outgoing, attempts []int, token string, now, started time.Time, lease time.Duration) {
+	var order []int64
+	byTeam := map[int64][]int{}
+	for i, m := range msgs {
+		if _, ok := byTeam[m.TeamID]; !ok {
+			order = append(order, m.TeamID)
+		}
+		byTeam[m.TeamID] = append(byTeam[m.TeamID], i)
+	}
+	teams := make(chan []int)
+	var wg sync.WaitGroup
+	for range min(o.workers(), len(order)) {
+		wg.Go(func() {
+			for idx := range teams {
+				for _, i := range idx {
+					elapsed := time.Since(started)
+					if elapsed > lease/2 {
+						o.Log.Warn("outbox message left at half its lease; it is sent on a later tick", "id", msgs[i].ID)
+						continue // leased again once the lease runs out
+					}
+					if err := o.deliver(ctx, msgs[i], token, attempts[i], now.Add(elapsed)); err != nil {
+						o.Log.Error("outbox message not settled", "id", msgs[i].ID, "err", err)
+					}
+				}
+			}
+		})
+	}
+	for _, team := range order {
+		teams <- byTeam[team]
+	}
+	close(teams)
+	wg.Wait()
+}
+
+// budget is how long one tick may spend sending.
+func (o *Outbox) budget() time.Duration {
+	if o.Budget > 0 {
+		return o.Budget
+	}
+	return 10 * time.Second
+}
+
+func (o *Outbox) workers() int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return 4
 }
 
 func (o *Outbox) limits() (lease time.Duration, batch, maxAttempts int) {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -48,6 +50,16 @@ type Reminders struct {
 	Log   *slog.Logger
 	// Metrics, when set, counts the firings this process claims.
 	Metrics *Metrics
+
+	cache *reminderCache // made on the first tick
+}
+
+// reminderCache is what a Reminders keeps between ticks.
+type reminderCache struct {
+	mu     sync.Mutex
+	specs  map[string]cron.Schedule  // parsed specs
+	zones  map[string]*time.Location // loaded time zones
+	offset int                       // where this replica starts in the job list
 }
 
 func (r *Reminders) Name() string { return "reminders" }
@@ -61,13 +73,38 @@ func (r *Reminders) Run(ctx context.Context, now time.Time) error {
 	if err := r.checkCalendar(ctx, now); err != nil {
 		return err
 	}
-	cals := map[int64]*calendar.Calendar{}
-	var errs []error
-	for _, j := range jobs {
-		if err := r.runJob(ctx, j, now, done, cals); err != nil {
-			errs = append(errs, fmt.Errorf("job %s of team %d: %w", j.Name, j.TeamID, err))
-		}
+	cals := &calendars{m: map[int64]*calendar.Calendar{}}
+	// Each replica starts at its own place in the list, so replicas ticking
+	// together claim different firings first instead of racing for the same.
+	if r.cache == nil {
+		r.cache = &reminderCache{specs: map[string]cron.Schedule{}, zones: map[string]*time.Location{}, offset: rand.IntN(1 << 30)}
 	}
+	if len(jobs) > 0 {
+		start := r.cache.offset % len(jobs)
+		jobs = append(jobs[start:], jobs[:start]...)
+	}
+	// A few firings at once: each is claimed on its own, and most of a
+	// firing's time is spent waiting for the database.
+	var mu sync.Mutex
+	var errs []error
+	queue := make(chan teambot.Job)
+	var wg sync.WaitGroup
+	for range reminderWorkers {
+		wg.Go(func() {
+			for j := range queue {
+				if err := r.runJob(ctx, j, now, done, cals); err != nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("job %s of team %d: %w", j.Name, j.TeamID, err))
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, j := range jobs {
+		queue <- j
+	}
+	close(queue)
+	wg.Wait()
 	if len(errs) > 0 {
 		return fmt.Errorf("reminders: %d jobs failed, first: %w", len(errs), errs[0])
 	}
@@ -93,18 +130,14 @@ func (r *Reminders) load(ctx context.Context, now time.Time) (jobs []teambot.Job
 }
 
 // runJob claims the job's due firings within the lookback.
-func (r *Reminders) runJob(ctx context.Context, j teambot.Job, now time.Time, done map[teambot.FiringKey]bool, cals map[int64]*calendar.Calendar) error {
+func (r *Reminders) runJob(ctx context.Context, j teambot.Job, now time.Time, done map[teambot.FiringKey]bool, cals *calendars) error {
 	def, ok := r.def(j.Name)
 	if !ok {
 		return nil // a job of a newer or older version of teambot
 	}
-	sched, err := cron.ParseStandard(j.Spec)
+	sched, loc, err := r.parse(j.Spec, j.TimeZone)
 	if err != nil {
-		return fmt.Errorf("spec %q: %w", j.Spec, err)
-	}
-	loc, err := time.LoadLocation(j.TimeZone)
-	if err != nil {
-		return fmt.Errorf("time zone %q: %w", j.TimeZone, err)
+		return err
 	}
 	start := now.Add(-lookback)
 	if j.CreatedAt.After(start) {
@@ -120,6 +153,31 @@ func (r *Reminders) runJob(ctx context.Context, j teambot.Job, now time.Time, do
 		}
 	}
 	return nil
+}
+
+// parse reads a job's spec and time zone, once per distinct value: with
+// thousands of teams, parsing them on every tick is most of a tick's work.
+func (r *Reminders) parse(spec, zone string) (cron.Schedule, *time.Location, error) {
+	c := r.cache
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	sched, ok := c.specs[spec]
+	if !ok {
+		var err error
+		if sched, err = cron.ParseStandard(spec); err != nil {
+			return nil, nil, fmt.Errorf("spec %q: %w", spec, err)
+		}
+		c.specs[spec] = sched
+	}
+	loc, ok := c.zones[zone]
+	if !ok {
+		var err error
+		if loc, err = time.LoadLocation(zone); err != nil {
+			return nil, nil, fmt.Errorf("time zone %q: %w", zone, err)
+		}
+		c.zones[zone] = loc
+	}
+	return sched, loc, nil
 }
 
 // wallClock keys a firing by its local date and time, written as if UTC:
@@ -148,7 +206,7 @@ func (r *Reminders) def(name string) (JobDef, bool) {
 
 // fire decides what a nominal firing n becomes — moved, skipped, missed or
 // sent — and claims it with its messages.
-func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, isWeekly bool, key teambot.FiringKey, n, now time.Time, cals map[int64]*calendar.Calendar) error {
+func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, isWeekly bool, key teambot.FiringKey, n, now time.Time, cals *calendars) error {
 	loc := n.Location()
 	at := n
 	if def.Workdays {
@@ -193,7 +251,16 @@ func (r *Reminders) claim(ctx context.Context, key teambot.FiringKey, at time.Ti
 	compose func(context.Context, teambot.Firing) ([]teambot.Outgoing, error), f teambot.Firing) error {
 	var msgs []teambot.Outgoing
 	if compose != nil {
-		var err error
+		// Another replica may have claimed it since this tick began: a
+		// cheap look saves composing for nothing.
+		var taken bool
+		err := r.Store.Update(ctx, func(tx Tx) (err error) {
+			taken, err = tx.FiringClaimed(ctx, key)
+			return err
+		})
+		if err != nil || taken {
+			return err
+		}
 		if msgs, err = compose(ctx, f); err != nil {
 			return err
 		}
@@ -247,8 +314,11 @@ func (r *Reminders) split(msgs []teambot.Outgoing) []teambot.Outgoing {
 }
 
 // calendar is a team's work calendar, read once per tick.
-func (r *Reminders) calendar(ctx context.Context, teamID int64, cals map[int64]*calendar.Calendar) (*calendar.Calendar, error) {
-	if c, ok := cals[teamID]; ok {
+func (r *Reminders) calendar(ctx context.Context, teamID int64, cals *calendars) (*calendar.Calendar, error) {
+	cals.mu.Lock()
+	c, ok := cals.m[teamID]
+	cals.mu.Unlock()
+	if ok {
 		return c, nil
 	}
 	var days []teambot.DayOverride
@@ -263,10 +333,21 @@ func (r *Reminders) calendar(ctx context.Context, teamID int64, cals map[int64]*
 	for i, d := range days {
 		overrides[i] = calendar.Override{Date: d.Date, Off: d.Off, Note: d.Note}
 	}
-	c := calendar.New(overrides)
-	cals[teamID] = c
+	c = calendar.New(overrides)
+	cals.mu.Lock()
+	cals.m[teamID] = c
+	cals.mu.Unlock()
 	return c, nil
 }
+
+// calendars are the teams' work calendars read during one tick.
+type calendars struct {
+	mu sync.Mutex
+	m  map[int64]*calendar.Calendar
+}
+
+// reminderWorkers is how many firings one tick works on at once.
+const reminderWorkers = 4
 
 // checkCalendar tells the admins, once per year, that the holiday calendar
 // has no data for the current year: days off then follow weekends and the

@@ -1,14 +1,12 @@
 // Package scheduler runs the bot's timed work: on every tick it asks each job
 // what is due at the clock's current time and runs it. The clock and the
 // tick are injected, so tests drive time instead of waiting for it.
-//
-// Today its one job prunes the ids of processed messages; the reminder jobs
-// (cron specs, work calendar, exactly-once claims) plug in here as Jobs.
 package scheduler
 
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -29,13 +27,32 @@ type Scheduler struct {
 	Metrics *Metrics
 }
 
-// Run ticks until ctx ends, once at start and then every s.Every. A job's
-// error or panic is logged and does not stop the others.
+// Run ticks until ctx ends, once at start and then every s.Every (or the
+// job's own Interval, when it has one). Each job ticks in its own loop, so a long pass of one (the reminders of thousands
+// of teams) never holds another (the outbox sending what was claimed); a
+// job never runs concurrently with itself, and a tick it is still busy
+// for is dropped. A job's error or panic is logged and does not stop the
+// others.
 func (s *Scheduler) Run(ctx context.Context) {
-	t := time.NewTicker(s.Every)
+	var wg sync.WaitGroup
+	for _, j := range s.Jobs {
+		every := s.Every
+		if own, ok := j.(interface{ Interval() time.Duration }); ok && own.Interval() > 0 {
+			every = own.Interval()
+		}
+		wg.Go(func() { s.loop(ctx, every, func(now time.Time) { s.runJob(ctx, j, now) }) })
+	}
+	s.loop(ctx, s.Every, s.Metrics.tick)
+	wg.Wait()
+}
+
+// loop calls fn with the clock's time now and then every interval until
+// ctx ends.
+func (s *Scheduler) loop(ctx context.Context, every time.Duration, fn func(now time.Time)) {
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		s.Tick(ctx)
+		fn(s.Now())
 		select {
 		case <-ctx.Done():
 			return
@@ -44,7 +61,8 @@ func (s *Scheduler) Run(ctx context.Context) {
 	}
 }
 
-// Tick runs every job once at the clock's current time.
+// Tick runs every job once at the clock's current time, one after another
+// (tests drive time this way).
 func (s *Scheduler) Tick(ctx context.Context) {
 	now := s.Now()
 	s.Metrics.tick(now)

@@ -108,6 +108,16 @@ func (tx *Tx) ClaimFiring(ctx context.Context, k teambot.FiringKey, fireAt time.
 	return n == 1, nil
 }
 
+// FiringClaimed reports whether a firing was claimed already.
+func (tx *Tx) FiringClaimed(ctx context.Context, k teambot.FiringKey) (bool, error) {
+	var n int
+	if err := tx.get(ctx, &n, `SELECT COUNT(*) FROM firings WHERE team_id = ? AND job = ? AND nominal_at = ?`,
+		k.TeamID, k.Job, utc(k.Nominal)); err != nil {
+		return false, fmt.Errorf("firing %s of team %d at %v: %w", k.Job, k.TeamID, k.Nominal, err)
+	}
+	return n > 0, nil
+}
+
 // ClaimNotice records a one-time notice by key; false when it was sent
 // before.
 func (tx *Tx) ClaimNotice(ctx context.Context, key string, now time.Time) (bool, error) {

@@ -12,8 +12,14 @@ import (
 	"teambot/storage"
 )
 
-// tickEvery is how often the scheduler looks for due work.
-const tickEvery = 15 * time.Second
+// tickEvery is how often the scheduler looks for due work; outboxEvery how
+// often the outbox looks for messages to send (an idle look is one indexed
+// query), so a reply enqueued by a command or a reminder leaves within
+// seconds.
+const (
+	tickEvery   = 15 * time.Second
+	outboxEvery = 2 * time.Second
+)
 
 // WeCom accepts robotLimit messages per group robot in any robotWindow.
 const (
@@ -49,7 +55,8 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 			scheduler.Func("vote-deadlines", a.engine.CloseDueVotes),
 			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: a.engine.VoteFirings, Compose: a.engine.VoteNag, Log: a.log,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
-			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log, Metrics: a.schedMetrics},
+			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log, Metrics: a.schedMetrics,
+				Every: outboxEvery},
 			&pruneJob{app: a},
 		},
 	}
