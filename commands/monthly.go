@@ -497,9 +497,18 @@ func (r *Request) monthPlatforms(ctx context.Context, m Month, d *MonthlyDigest,
 		order = append(order, key)
 		return byName[key]
 	}
+	// A platform is checked from the week it was registered (or first
+	// updated): the weeks before it was the team's are not missed updates.
+	since := map[string]time.Time{}
+	first := func(key string, at time.Time) {
+		if old, ok := since[key]; !ok || at.Before(old) {
+			since[key] = at
+		}
+	}
 	for _, a := range accounts {
 		platform(a.Platform)
 		key := strings.ToLower(strings.TrimSpace(a.Platform))
+		first(key, a.RegisteredAt)
 		if !slices.Contains(owners[key], a.OwnerName) {
 			owners[key] = append(owners[key], a.OwnerName)
 		}
@@ -507,6 +516,7 @@ func (r *Request) monthPlatforms(ctx context.Context, m Month, d *MonthlyDigest,
 	updated := map[string]map[teambot.Week]bool{}
 	for _, u := range updates {
 		key := strings.ToLower(strings.TrimSpace(u.Platform))
+		first(key, u.At)
 		if !u.At.Before(from) && u.At.Before(to) {
 			p := platform(u.Platform)
 			p.Updates++
@@ -523,7 +533,8 @@ func (r *Request) monthPlatforms(ctx context.Context, m Month, d *MonthlyDigest,
 		p := byName[key]
 		p.Owners = nameList(owners[key])
 		for _, w := range weeks {
-			if !w.End(r.Location()).After(r.Now) && !updated[key][w] { // only weeks that are over
+			end := w.End(r.Location())
+			if !end.After(r.Now) && end.After(since[key]) && !updated[key][w] { // weeks over, since the platform's first
 				p.WeeksWithout = append(p.WeeksWithout, w.String())
 			}
 		}

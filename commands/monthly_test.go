@@ -202,3 +202,22 @@ func reminderByName(t *testing.T, name string) commands.Reminder {
 	t.Fatalf("no reminder %s", name)
 	return commands.Reminder{}
 }
+
+// A platform registered late in the month is not blamed for the weeks
+// before it was the team's.
+func TestMonthlyPlatformWeeksStartAtRegistration(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := clockChat(t, db)
+		reportTeam(c)                    // on 11-25, but the team's age does not matter here
+		*clock = at(2026, 11, 18, 10, 0) // W47
+		c.expect("zhangsan", "/账号 登记 小红书 team_xhs", "#1")
+		*clock = at(2026, 11, 30, 10, 0)
+		d, err := c.engine.MonthlyDigest(context.Background(), c.chatID, commands.Month{Year: 2026, Month: 11})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Platforms) != 1 || strings.Join(d.Platforms[0].WeeksWithout, ",") != "2026-W47,2026-W48" {
+			t.Errorf("platforms: %+v", d.Platforms)
+		}
+	})
+}
