@@ -48,18 +48,34 @@ func (c *chat) ballots(id int64) []teambot.Ballot {
 	return out
 }
 
-// outbox leases every message waiting in the outbox at t.
+// outbox takes every message waiting in the outbox at t (and marks it
+// sent).
 func (c *chat) outbox(t time.Time) []teambot.Outgoing {
 	c.t.Helper()
-	var msgs []teambot.Outgoing
-	err := c.db.Update(context.Background(), func(tx *storage.Tx) (err error) {
-		msgs, _, err = tx.LeaseOutbox(context.Background(), t, time.Hour, 1000, "test")
-		return err
-	})
-	if err != nil {
-		c.t.Fatal(err)
+	// A team's group messages are leased one at a time, in order: take
+	// each and mark it sent until none is left.
+	var all []teambot.Outgoing
+	for {
+		var msgs []teambot.Outgoing
+		err := c.db.Update(context.Background(), func(tx *storage.Tx) (err error) {
+			if msgs, _, err = tx.LeaseOutbox(context.Background(), t, time.Hour, 1000, "test"); err != nil {
+				return err
+			}
+			for _, m := range msgs {
+				if err := tx.MarkSent(context.Background(), m.ID, "test", t); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		if len(msgs) == 0 {
+			return all
+		}
+		all = append(all, msgs...)
 	}
-	return msgs
 }
 
 func (c *chat) auditActions(prefix string) []string {

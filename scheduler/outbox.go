@@ -73,9 +73,11 @@ func (o *Outbox) Run(ctx context.Context, now time.Time) error {
 			return err
 		}
 		o.sendBatch(ctx, msgs, attempts, token, now, started, lease)
-		if len(msgs) < batch || ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return nil
 		}
+		// Again: a team's next group message becomes due once this one is
+		// settled.
 	}
 	return nil
 }
@@ -95,14 +97,24 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []teambot.Outgoing, attempt
 	for range min(o.workers(), len(order)) {
 		wg.Go(func() {
 			for idx := range teams {
-				for _, i := range idx {
+				for k, i := range idx {
 					elapsed := time.Since(started)
 					if elapsed > lease/2 {
 						o.Log.Warn("outbox message left at half its lease; it is sent on a later tick", "id", msgs[i].ID)
-						continue // leased again once the lease runs out
+						break // leased again once the lease runs out, still in order
 					}
-					if err := o.deliver(ctx, msgs[i], token, attempts[i], now.Add(elapsed)); err != nil {
+					if ctx.Err() != nil {
+						o.putBack(ctx, msgs, idx[k:], token, now.Add(elapsed), "the sender is stopping")
+						break
+					}
+					sent, err := o.deliver(ctx, msgs[i], token, attempts[i], now.Add(elapsed))
+					if err != nil {
 						o.Log.Error("outbox message not settled", "id", msgs[i].ID, "err", err)
+					}
+					if !sent && k+1 < len(idx) {
+						// A team's messages go out in order: the rest wait for this one.
+						o.putBack(ctx, msgs, idx[k+1:], token, now.Add(elapsed), "an earlier message of its team was not sent")
+						break
 					}
 				}
 			}
@@ -114,6 +126,31 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []teambot.Outgoing, attempt
 	close(teams)
 	wg.Wait()
 }
+
+// putBack returns leased messages unsent, due again at once (not counted
+// as an attempt), so that the next lease takes them in order.
+func (o *Outbox) putBack(ctx context.Context, msgs []teambot.Outgoing, idx []int, token string, now time.Time, why string) {
+	if len(idx) == 0 {
+		return
+	}
+	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	err := o.Store.Update(settle, func(tx Tx) error {
+		for _, i := range idx {
+			if err := tx.RetryLater(settle, msgs[i].ID, token, now, why, true); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		o.Log.Error("outbox messages not put back; they are leased again when the lease runs out", "count", len(idx), "err", err)
+	}
+}
+
+// settleTimeout bounds recording a send's outcome, which goes on when the
+// sender is stopping: a message WeCom took must be recorded as sent.
+const settleTimeout = 10 * time.Second
 
 // budget is how long one tick may spend sending.
 func (o *Outbox) budget() time.Duration {
@@ -153,11 +190,11 @@ func newToken() string {
 
 // deliver sends one leased message, if the lease is still ours, and records
 // the outcome under the same lease.
-func (o *Outbox) deliver(ctx context.Context, m teambot.Outgoing, token string, before int, now time.Time) error {
+func (o *Outbox) deliver(ctx context.Context, m teambot.Outgoing, token string, before int, now time.Time) (sent bool, err error) {
 	lease, _, maxAttempts := o.limits()
 	var team teambot.Team
 	var ours bool
-	err := o.Store.Update(ctx, func(tx Tx) (err error) {
+	err = o.Store.Update(ctx, func(tx Tx) (err error) {
 		if ours, err = tx.RenewLease(ctx, m.ID, token, now.Add(lease)); err != nil || !ours || m.TeamID == 0 {
 			return err
 		}
@@ -166,43 +203,47 @@ func (o *Outbox) deliver(ctx context.Context, m teambot.Outgoing, token string, 
 	})
 	if err != nil {
 		o.Metrics.delivery("error")
-		return o.Store.Update(ctx, func(tx Tx) error { // try again later, not at once
+		return false, o.Store.Update(ctx, func(tx Tx) error { // try again later, not at once
 			return tx.RetryLater(ctx, m.ID, token, now.Add(backoff(before)), err.Error(), false)
 		})
 	}
 	if !ours {
 		o.Metrics.delivery("lease_lost")
-		return nil
+		return false, nil
 	}
 	sendErr := o.Deliverer.Deliver(ctx, team, m)
+	// What happened is recorded even when the sender is stopping.
+	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
 	if sendErr == nil {
-		return o.markSent(ctx, m, token, now, lease)
+		err := o.markSent(settle, m, token, now, lease)
+		return err == nil, err
 	}
 	var retry *teambot.RetryAfterError
 	var permanent *teambot.PermanentError
-	err = o.Store.Update(ctx, func(tx Tx) error {
+	err = o.Store.Update(settle, func(tx Tx) error {
 		switch {
 		case errors.As(sendErr, &permanent):
 			o.Metrics.delivery("failed")
 			o.Log.Error("outgoing message given up", "id", m.ID, "origin", m.Origin, "err", sendErr)
-			return tx.MarkFailed(ctx, m.ID, token, sendErr.Error())
+			return tx.MarkFailed(settle, m.ID, token, sendErr.Error())
 		case errors.As(sendErr, &retry):
 			o.Metrics.delivery("deferred")
-			return tx.RetryLater(ctx, m.ID, token, now.Add(retry.Wait), sendErr.Error(), true)
+			return tx.RetryLater(settle, m.ID, token, now.Add(retry.Wait), sendErr.Error(), true)
 		case before+1 >= maxAttempts:
 			o.Metrics.delivery("failed")
 			o.Log.Error("outgoing message given up after repeated failures", "id", m.ID, "origin", m.Origin, "attempts", before+1, "err", sendErr)
-			return tx.MarkFailed(ctx, m.ID, token, fmt.Sprintf("after %d attempts: %v", before+1, sendErr))
+			return tx.MarkFailed(settle, m.ID, token, fmt.Sprintf("after %d attempts: %v", before+1, sendErr))
 		}
 		o.Metrics.delivery("retry")
 		wait := backoff(before)
 		o.Log.Warn("outgoing message will be retried", "id", m.ID, "origin", m.Origin, "wait", wait, "err", sendErr)
-		return tx.RetryLater(ctx, m.ID, token, now.Add(wait), sendErr.Error(), false)
+		return tx.RetryLater(settle, m.ID, token, now.Add(wait), sendErr.Error(), false)
 	})
 	if err == nil && permanent != nil && permanent.BrokenWebhook && o.Broken != nil && team.ChatID != "" {
-		o.Broken(ctx, team.ChatID) // after the commit: it writes in its own transaction
+		o.Broken(settle, team.ChatID) // after the commit: it writes in its own transaction
 	}
-	return err
+	return false, err
 }
 
 // markSent records that WeCom took m. The message is out, so failing to

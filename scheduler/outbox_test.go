@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -93,12 +94,15 @@ func (h *outboxHarness) team(chatID string) teambot.Team {
 func TestOutboxSurvivesFailuresAndARestart(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		h := newOutbox(t, db)
-		team := h.team("g1")
-		h.enqueue(team, "一", "二", "三", "四")
+		// Four teams: one team's messages would wait for each other (their
+		// order is kept), four teams' go out side by side.
+		for i, text := range []string{"一", "二", "三", "四"} {
+			h.enqueue(h.team(fmt.Sprint("g", i)), text)
+		}
 		h.fake.StatusNext(wecomtest.WebhookPath, http.StatusInternalServerError, 2)
-		h.run(h.process()) // 一, 二 hit the 500s; 三, 四 go out
-		if got := h.delivered(); got["三"] != 1 || got["四"] != 1 || got["一"] != 0 {
-			t.Fatalf("after the first run: %v", got)
+		h.run(h.process()) // two of them hit the 500s; the other two go out
+		if got := h.delivered(); len(got) != 2 {
+			t.Fatalf("after the first run: %v, want two delivered", got)
 		}
 		// "Restart": a new process, before and after the retry time.
 		p := h.process()
@@ -308,6 +312,34 @@ func TestOutboxSendsMarkdownAsMarkdown(t *testing.T) {
 		want := "markdown:# 2026-11 月报,markdown:## 成员,text:普通消息"
 		if strings.Join(got, ",") != want {
 			t.Errorf("sent %v, want %s", got, want)
+		}
+	})
+}
+
+// A team's group messages reach the group in the order they were queued,
+// also when one of them has to wait (WeCom failed, or the robot is at its
+// 20 a minute): the ones after it wait too.
+func TestOutboxKeepsATeamsOrder(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newOutbox(t, db)
+		team := h.team("g1")
+		h.enqueue(team, "一", "二", "三")
+		h.fake.StatusNext(wecomtest.WebhookPath, http.StatusInternalServerError, 1) // 一 fails and waits
+		h.run(h.process())
+		if got := h.delivered(); len(got) != 0 {
+			t.Fatalf("二 or 三 overtook 一: %v", got)
+		}
+		h.now = h.now.Add(10 * time.Minute)
+		p := h.process()
+		h.run(p)
+		var order []string
+		for _, c := range h.fake.Delivered(wecomtest.WebhookPath) {
+			var m struct{ Text struct{ Content string } }
+			json.Unmarshal(c.Body, &m)
+			order = append(order, m.Text.Content)
+		}
+		if strings.Join(order, "") != "一二三" {
+			t.Errorf("delivered in the order %v, want 一 二 三", order)
 		}
 	})
 }

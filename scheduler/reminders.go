@@ -83,15 +83,20 @@ func (r *Reminders) Run(ctx context.Context, now time.Time) error {
 		start := r.cache.offset % len(jobs)
 		jobs = append(jobs[start:], jobs[:start]...)
 	}
-	// A few firings at once: each is claimed on its own, and most of a
-	// firing's time is spent waiting for the database.
+	// A few teams at once: each firing is claimed on its own, and most of
+	// a firing's time is spent waiting for the database. One team's jobs
+	// stay with one worker, in order, so its messages are enqueued in order.
 	var mu sync.Mutex
 	var errs []error
-	queue := make(chan teambot.Job)
+	shares := make([][]teambot.Job, reminderWorkers)
+	for _, j := range jobs {
+		w := int(uint64(j.TeamID) % reminderWorkers)
+		shares[w] = append(shares[w], j)
+	}
 	var wg sync.WaitGroup
-	for range reminderWorkers {
+	for _, share := range shares {
 		wg.Go(func() {
-			for j := range queue {
+			for _, j := range share {
 				if err := r.runJob(ctx, j, now, done, cals); err != nil {
 					mu.Lock()
 					errs = append(errs, fmt.Errorf("job %s of team %d: %w", j.Name, j.TeamID, err))
@@ -100,10 +105,6 @@ func (r *Reminders) Run(ctx context.Context, now time.Time) error {
 			}
 		})
 	}
-	for _, j := range jobs {
-		queue <- j
-	}
-	close(queue)
 	wg.Wait()
 	if len(errs) > 0 {
 		return fmt.Errorf("reminders: %d jobs failed, first: %w", len(errs), errs[0])

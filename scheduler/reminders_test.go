@@ -82,17 +82,30 @@ func (h *harness) tick(now time.Time) {
 func (h *harness) queued() []string {
 	h.t.Helper()
 	var out []string
-	err := h.db.Update(ctx, func(tx *storage.Tx) error {
-		msgs, _, err := tx.LeaseOutbox(ctx, time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC), time.Hour, 1000, "test")
-		for _, m := range msgs {
-			out = append(out, m.Text)
+	// A team's group messages are leased one at a time, in order: take
+	// each and mark it sent until none is left.
+	for {
+		var msgs []teambot.Outgoing
+		err := h.db.Update(ctx, func(tx *storage.Tx) (err error) {
+			far := time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
+			if msgs, _, err = tx.LeaseOutbox(ctx, far, time.Hour, 1000, "test"); err != nil {
+				return err
+			}
+			for _, m := range msgs {
+				out = append(out, m.Text)
+				if err := tx.MarkSent(ctx, m.ID, "test", far); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			h.t.Fatal(err)
 		}
-		return err
-	})
-	if err != nil {
-		h.t.Fatal(err)
+		if len(msgs) == 0 {
+			return out
+		}
 	}
-	return out
 }
 
 func (h *harness) expectQueued(want ...string) {

@@ -35,14 +35,20 @@ type Scheduler struct {
 // others.
 func (s *Scheduler) Run(ctx context.Context) {
 	var wg sync.WaitGroup
-	for _, j := range s.Jobs {
+	for i, j := range s.Jobs {
 		every := s.Every
 		if own, ok := j.(interface{ Interval() time.Duration }); ok && own.Interval() > 0 {
 			every = own.Interval()
 		}
-		wg.Go(func() { s.loop(ctx, every, func(now time.Time) { s.runJob(ctx, j, now) }) })
+		wg.Go(func() {
+			s.loop(ctx, every, func(now time.Time) {
+				if i == 0 { // the tick metric follows the first job's loop: a stuck job stops it
+					s.Metrics.tick(now)
+				}
+				s.runJob(ctx, j, now)
+			})
+		})
 	}
-	s.loop(ctx, s.Every, s.Metrics.tick)
 	wg.Wait()
 }
 

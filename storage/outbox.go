@@ -51,7 +51,10 @@ func splitList(s string) []string {
 
 // LeaseOutbox takes up to limit due messages for delivery: pending ones
 // whose time has come, and ones whose earlier lease ran out (a sender that
-// died). Each is leased until now+lease under token, so no other sender
+// died). A team's group messages are taken one at a time, in the order
+// they were queued: one waits while an earlier one is waiting or being
+// sent (a message deferred for the robot's limit, or retried, holds the
+// ones after it — they would go to the same robot anyway). Each is leased until now+lease under token, so no other sender
 // takes it meanwhile; on PostgreSQL, concurrent senders skip each other's
 // rows. It returns the messages with the number of attempts before this one.
 func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, token string) ([]teambot.Outgoing, []int, error) {
@@ -61,7 +64,9 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 	}
 	var rows []outboxRow
 	err := tx.selectRows(ctx, &rows, `SELECT id, team_id, channel, users, mentions, body, markdown, origin, attempts FROM outbox
-		WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?)
+		WHERE ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
+		AND NOT (channel = 'group' AND EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.id < outbox.id
+			AND e.channel = 'group' AND e.status IN ('pending', 'sending')))
 		ORDER BY id LIMIT ?`+lock, utc(now), utc(now), limit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("lease outbox: %w", err)

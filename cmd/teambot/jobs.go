@@ -69,12 +69,16 @@ func (a *app) wecomPusher(now func() time.Time) *bot.Pusher {
 	client := wecom.New(wecom.Config{
 		APIBase: a.cfg.APIBase, CorpID: a.cfg.CorpID, AppSecret: a.cfg.AppSecret, AgentID: a.agentID(),
 		Now: now, Log: a.log, Observe: a.observeSend,
-		// Any wait of a second or more (a retry's backoff, 45009's minute,
-		// the robot's limit) goes back to the outbox as a deferral: holding
-		// the sender would hold the scheduler's tick, and with it every
-		// other reminder, for as long as WeCom is unreachable.
+		// A long wait (45009's minute, the robot's limit) goes back to the
+		// outbox as a deferral, not counted as an attempt. The short waits
+		// between the client's own retries (1, 2, 4 s) are slept here: a
+		// send that still fails is then one failed attempt, retried with
+		// the outbox's backoff and given up after MaxAttempts, and the parts
+		// of a long message are retried part by part, never resent whole.
+		// The outbox's own loop and senders keep these waits from holding
+		// the reminders.
 		Sleep: func(ctx context.Context, d time.Duration) error {
-			if d >= time.Second {
+			if d > 5*time.Second {
 				return &teambot.RetryAfterError{Wait: d, Err: errors.New("WeCom asked to wait, or is unreachable")}
 			}
 			t := time.NewTimer(d)
