@@ -33,6 +33,9 @@ type Config struct {
 	// DirectMessages says one member can be messaged privately (the app is
 	// configured): digests with report texts then go to the supervisor alone.
 	DirectMessages bool
+	// Split cuts an outgoing message WeCom would refuse as too long into
+	// parts, each enqueued as its own row; nil: no splitting.
+	Split func(teambot.Outgoing) []string
 	// BallotKey keys the HMAC that stands for a member in an anonymous
 	// vote's ballots, so the stored ballots do not name their voters. It
 	// must stay the same while anonymous votes are open.
@@ -59,6 +62,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Split != nil {
+		cfg.Store = splitStore{cfg.Store, cfg.Split}
 	}
 	if cfg.TimeZone == "" {
 		cfg.TimeZone = "Asia/Shanghai"

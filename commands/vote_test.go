@@ -467,3 +467,37 @@ func TestAnonymousBallotAfterKeyChange(t *testing.T) {
 		}
 	})
 }
+
+// A long message a command queues becomes one outbox row per part, in
+// order, so a failed part never resends the parts that went out.
+func TestQueuedMessagesAreSplitIntoRows(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		split, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
+			TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"},
+			Split: func(m teambot.Outgoing) []string {
+				var parts []string
+				for r := []rune(m.Text); len(r) > 0; r = r[min(len(r), 40):] {
+					parts = append(parts, string(r[:min(len(r), 40)]))
+				}
+				return parts
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.expect("zhangsan", "/投票 发起 是否参加双十二大促", "#1")
+		c.engine = split
+		c.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: "zhangsan", Text: "/投票 结束 1"})
+		msgs := c.outbox(*clock)
+		var joined string
+		for _, m := range msgs {
+			if len([]rune(m.Text)) > 40 {
+				t.Errorf("a part longer than the limit: %q", m.Text)
+			}
+			joined += m.Text
+		}
+		if len(msgs) < 2 || !strings.HasPrefix(joined, "【投票结果】表决 #1「是否参加双十二大促」") {
+			t.Errorf("%d rows: %q", len(msgs), joined)
+		}
+	})
+}

@@ -138,3 +138,13 @@ func (j *pruneJob) Run(ctx context.Context, now time.Time) error {
 	}
 	return err
 }
+
+// splitOutgoing cuts a message into the parts WeCom takes: text up to
+// 2048 bytes, a group robot's markdown up to 4096, an app's up to 2048.
+func splitOutgoing(m teambot.Outgoing) []string {
+	limit := wecom.MaxTextBytes
+	if m.Markdown && m.Channel == teambot.ToGroup {
+		limit = wecom.MaxMarkdownBytes
+	}
+	return wecom.Split(m.Text, limit)
+}

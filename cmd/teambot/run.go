@@ -112,6 +112,7 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 		BotNames: cfg.BotNames,
 		Log:      log,
 		Observe:  func(command, outcome string) { commandsRun.Inc(command, outcome) },
+		Split:    splitOutgoing,
 		// Private messages need the app; the console prints them.
 		DirectMessages: (cfg.AppAgentID != "" && cfg.AppSecret != "") || console,
 	}
