@@ -17,35 +17,23 @@ import (
 // accounts is every account of the chat's team, removed ones included.
 func (c *chat) accounts() []teambot.Account {
 	c.t.Helper()
-	var out []teambot.Account
-	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
-		out, err = tx.Accounts(ctx, teambot.AccountFilter{TeamID: team.ID})
-		return err
+	return teamRead(c, func(ctx context.Context, tx *storage.Tx, team teambot.Team) ([]teambot.Account, error) {
+		return tx.Accounts(ctx, teambot.AccountFilter{TeamID: team.ID})
 	})
-	return out
 }
 
 // account is the account with the given id.
 func (c *chat) account(id int64) teambot.Account {
 	c.t.Helper()
-	for _, a := range c.accounts() {
-		if a.ID == id {
-			return a
-		}
-	}
-	c.t.Fatalf("no account #%d", id)
-	return teambot.Account{}
+	return withID(c, c.accounts(), id, "account", func(a teambot.Account) int64 { return a.ID })
 }
 
 // accountEvents is the team's account history of 2020 to 2030.
 func (c *chat) accountEvents() []teambot.AccountEvent {
 	c.t.Helper()
-	var out []teambot.AccountEvent
-	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
-		out, err = tx.AccountEvents(ctx, team.ID, at(2020, 1, 1, 0, 0), at(2030, 1, 1, 0, 0))
-		return err
+	return teamRead(c, func(ctx context.Context, tx *storage.Tx, team teambot.Team) ([]teambot.AccountEvent, error) {
+		return tx.AccountEvents(ctx, team.ID, at(2020, 1, 1, 0, 0), at(2030, 1, 1, 0, 0))
 	})
-	return out
 }
 
 // reminderJob is the reminder named name as the scheduler runs it, with

@@ -92,13 +92,37 @@ func (c *chat) inTeam(read func(ctx context.Context, tx *storage.Tx, team teambo
 	}
 }
 
+// teamRead runs read in a transaction with the chat's team and returns
+// what it read, failing the test on an error.
+func teamRead[T any](c *chat, read func(ctx context.Context, tx *storage.Tx, team teambot.Team) (T, error)) T {
+	c.t.Helper()
+	var out T
+	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
+		out, err = read(ctx, tx, team)
+		return err
+	})
+	return out
+}
+
+// withID is the record of list with the given id, failing the test when
+// there is none.
+func withID[T any](c *chat, list []T, id int64, what string, idOf func(T) int64) T {
+	c.t.Helper()
+	for _, x := range list {
+		if idOf(x) == id {
+			return x
+		}
+	}
+	c.t.Fatalf("no %s #%d", what, id)
+	var zero T
+	return zero
+}
+
 // audit is the team's audit log, oldest first.
 func (c *chat) audit() []teambot.AuditEntry {
 	c.t.Helper()
-	var log []teambot.AuditEntry
-	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
-		log, err = tx.AuditLog(ctx, team.ID, 1000)
-		return err
+	log := teamRead(c, func(ctx context.Context, tx *storage.Tx, team teambot.Team) ([]teambot.AuditEntry, error) {
+		return tx.AuditLog(ctx, team.ID, 1000)
 	})
 	slices.Reverse(log)
 	return log
@@ -107,12 +131,9 @@ func (c *chat) audit() []teambot.AuditEntry {
 // members is the active roster.
 func (c *chat) members() []teambot.Member {
 	c.t.Helper()
-	var ms []teambot.Member
-	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
-		ms, err = tx.ActiveMembers(ctx, team.ID)
-		return err
+	return teamRead(c, func(ctx context.Context, tx *storage.Tx, team teambot.Team) ([]teambot.Member, error) {
+		return tx.ActiveMembers(ctx, team.ID)
 	})
-	return ms
 }
 
 // setup makes the team of the example: 王芳 supervisor, 张三 文案.

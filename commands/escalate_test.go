@@ -15,24 +15,15 @@ import (
 // escalations is every escalation of the chat's team, oldest first.
 func (c *chat) escalations() []teambot.Escalation {
 	c.t.Helper()
-	var out []teambot.Escalation
-	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
-		out, err = tx.Escalations(ctx, teambot.EscalationFilter{TeamID: team.ID})
-		return err
+	return teamRead(c, func(ctx context.Context, tx *storage.Tx, team teambot.Team) ([]teambot.Escalation, error) {
+		return tx.Escalations(ctx, teambot.EscalationFilter{TeamID: team.ID})
 	})
-	return out
 }
 
 // escalation is the escalation with the given id.
 func (c *chat) escalation(id int64) teambot.Escalation {
 	c.t.Helper()
-	for _, e := range c.escalations() {
-		if e.ID == id {
-			return e
-		}
-	}
-	c.t.Fatalf("no escalation #%d", id)
-	return teambot.Escalation{}
+	return withID(c, c.escalations(), id, "escalation", func(e teambot.Escalation) int64 { return e.ID })
 }
 
 // noAuditHolds fails when an audit row of the chat's team contains any of

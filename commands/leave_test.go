@@ -37,24 +37,15 @@ func leaveTeam(t *testing.T, db *storage.DB) (c, dm *chat, clock *time.Time) {
 // leaves is every leave request of the chat's team, by first day.
 func (c *chat) leaves() []teambot.Leave {
 	c.t.Helper()
-	var out []teambot.Leave
-	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
-		out, err = tx.Leaves(ctx, teambot.LeaveFilter{TeamID: team.ID})
-		return err
+	return teamRead(c, func(ctx context.Context, tx *storage.Tx, team teambot.Team) ([]teambot.Leave, error) {
+		return tx.Leaves(ctx, teambot.LeaveFilter{TeamID: team.ID})
 	})
-	return out
 }
 
 // leave is the request with the given id.
 func (c *chat) leave(id int64) teambot.Leave {
 	c.t.Helper()
-	for _, l := range c.leaves() {
-		if l.ID == id {
-			return l
-		}
-	}
-	c.t.Fatalf("no leave #%d", id)
-	return teambot.Leave{}
+	return withID(c, c.leaves(), id, "leave", func(l teambot.Leave) int64 { return l.ID })
 }
 
 // leaveAudit is the team's leave.* audit rows as "action target detail".

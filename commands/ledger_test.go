@@ -14,12 +14,9 @@ import (
 // entries is the team's whole ledger, oldest first.
 func (c *chat) entries() []teambot.LedgerEntry {
 	c.t.Helper()
-	var out []teambot.LedgerEntry
-	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
-		out, err = tx.LedgerEntries(ctx, teambot.LedgerFilter{TeamID: team.ID})
-		return err
+	return teamRead(c, func(ctx context.Context, tx *storage.Tx, team teambot.Team) ([]teambot.LedgerEntry, error) {
+		return tx.LedgerEntries(ctx, teambot.LedgerFilter{TeamID: team.ID})
 	})
-	return out
 }
 
 func (c *chat) isActive(user string) bool {

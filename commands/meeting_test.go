@@ -25,12 +25,9 @@ func meetingTeam(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 // proposals is every warning proposal of the chat's team.
 func (c *chat) proposals() []teambot.MeetingProposal {
 	c.t.Helper()
-	var out []teambot.MeetingProposal
-	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
-		out, err = tx.MeetingProposals(ctx, team.ID)
-		return err
+	return teamRead(c, func(ctx context.Context, tx *storage.Tx, team teambot.Team) ([]teambot.MeetingProposal, error) {
+		return tx.MeetingProposals(ctx, team.ID)
 	})
-	return out
 }
 
 func proposalSummary(ps []teambot.MeetingProposal) string {

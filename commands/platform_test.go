@@ -14,12 +14,9 @@ import (
 // updates is the team's update log of 2020 to 2030.
 func (c *chat) updates() []teambot.PlatformUpdate {
 	c.t.Helper()
-	var out []teambot.PlatformUpdate
-	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
-		out, err = tx.PlatformUpdates(ctx, team.ID, at(2020, 1, 1, 0, 0), at(2030, 1, 1, 0, 0))
-		return err
+	return teamRead(c, func(ctx context.Context, tx *storage.Tx, team teambot.Team) ([]teambot.PlatformUpdate, error) {
+		return tx.PlatformUpdates(ctx, team.ID, at(2020, 1, 1, 0, 0), at(2030, 1, 1, 0, 0))
 	})
-	return out
 }
 
 // platformTeam is the report team with three accounts: 微博 and 公众号 of

@@ -29,23 +29,17 @@ func voteTeam(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 // votes is the team's votes, by deadline.
 func (c *chat) votes() []teambot.Vote {
 	c.t.Helper()
-	var out []teambot.Vote
-	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
-		out, err = tx.Votes(ctx, teambot.VoteFilter{TeamID: team.ID})
-		return err
+	return teamRead(c, func(ctx context.Context, tx *storage.Tx, team teambot.Team) ([]teambot.Vote, error) {
+		return tx.Votes(ctx, teambot.VoteFilter{TeamID: team.ID})
 	})
-	return out
 }
 
 // ballots is a vote's stored ballots.
 func (c *chat) ballots(id int64) []teambot.Ballot {
 	c.t.Helper()
-	var out []teambot.Ballot
-	c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) (err error) {
-		out, err = tx.Ballots(ctx, id)
-		return err
+	return teamRead(c, func(ctx context.Context, tx *storage.Tx, team teambot.Team) ([]teambot.Ballot, error) {
+		return tx.Ballots(ctx, id)
 	})
-	return out
 }
 
 // outbox takes every message waiting in the outbox at t (and marks it
