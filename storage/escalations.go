@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -115,18 +114,6 @@ func (tx *Tx) Escalations(ctx context.Context, f teambot.EscalationFilter) ([]te
 // it is and the error wraps teambot.ErrEscalationResolved; an unknown one
 // is teambot.ErrNotFound.
 func (tx *Tx) ResolveEscalation(ctx context.Context, teamID, id int64, by, resolution string, at time.Time) error {
-	n, err := tx.exec(ctx, `UPDATE escalations SET status = 'resolved', resolved_by = ?, resolution = ?, resolved_at = ?
-		WHERE team_id = ? AND id = ? AND status = 'open'`, by, resolution, utc(at), teamID, id)
-	if err != nil {
-		return fmt.Errorf("resolve escalation %d of team %d: %w", id, teamID, err)
-	}
-	if n == 1 {
-		return nil
-	}
-	if _, err := tx.EscalationByID(ctx, teamID, id); errors.Is(err, teambot.ErrNotFound) {
-		return fmt.Errorf("resolve escalation %d of team %d: %w", id, teamID, teambot.ErrNotFound)
-	} else if err != nil {
-		return fmt.Errorf("resolve escalation %d of team %d: %w", id, teamID, err)
-	}
-	return fmt.Errorf("resolve escalation %d of team %d: %w", id, teamID, teambot.ErrEscalationResolved)
+	return tx.transition(ctx, "resolve escalation", "escalations", teamID, id, []string{teambot.EscalationOpen},
+		teambot.ErrEscalationResolved, `status = 'resolved', resolved_by = ?, resolution = ?, resolved_at = ?`, by, resolution, utc(at))
 }

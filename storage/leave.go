@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -144,15 +143,8 @@ func (tx *Tx) DecideLeave(ctx context.Context, teamID, id int64, status, by, not
 	if status != teambot.LeaveApproved && status != teambot.LeaveRejected {
 		return fmt.Errorf("decide leave %d: status %q is not a decision", id, status)
 	}
-	n, err := tx.exec(ctx, `UPDATE leaves SET status = ?, decided_by = ?, decision_note = ?, decided_at = ?
-		WHERE team_id = ? AND id = ? AND status = 'pending'`, status, by, note, utc(at), teamID, id)
-	if err != nil {
-		return fmt.Errorf("decide leave %d of team %d: %w", id, teamID, err)
-	}
-	if n == 0 {
-		return tx.leaveStatusError(ctx, teamID, id, "decide")
-	}
-	return nil
+	return tx.transition(ctx, "decide leave", "leaves", teamID, id, []string{teambot.LeavePending}, teambot.ErrLeaveStatus,
+		`status = ?, decided_by = ?, decision_note = ?, decided_at = ?`, status, by, note, utc(at))
 }
 
 // CancelLeave withdraws a pending or approved request on its member's
@@ -161,25 +153,6 @@ func (tx *Tx) DecideLeave(ctx context.Context, teamID, id int64, status, by, not
 // unknown one is teambot.ErrNotFound. Whether it has started is the
 // caller's rule.
 func (tx *Tx) CancelLeave(ctx context.Context, teamID, id int64, by string, at time.Time) error {
-	n, err := tx.exec(ctx, `UPDATE leaves SET status = 'cancelled', decided_by = ?, decided_at = ?
-		WHERE team_id = ? AND id = ? AND status IN ('pending', 'approved')`, by, utc(at), teamID, id)
-	if err != nil {
-		return fmt.Errorf("cancel leave %d of team %d: %w", id, teamID, err)
-	}
-	if n == 0 {
-		return tx.leaveStatusError(ctx, teamID, id, "cancel")
-	}
-	return nil
-}
-
-// leaveStatusError explains an UPDATE that changed no row: the request does
-// not exist, or its status does not allow the change.
-func (tx *Tx) leaveStatusError(ctx context.Context, teamID, id int64, op string) error {
-	l, err := tx.LeaveByID(ctx, teamID, id)
-	if errors.Is(err, teambot.ErrNotFound) {
-		return fmt.Errorf("%s leave %d of team %d: %w", op, id, teamID, teambot.ErrNotFound)
-	} else if err != nil {
-		return fmt.Errorf("%s leave %d of team %d: %w", op, id, teamID, err)
-	}
-	return fmt.Errorf("%s leave %d of team %d: it is %s: %w", op, id, teamID, l.Status, teambot.ErrLeaveStatus)
+	return tx.transition(ctx, "cancel leave", "leaves", teamID, id, []string{teambot.LeavePending, teambot.LeaveApproved},
+		teambot.ErrLeaveStatus, `status = 'cancelled', decided_by = ?, decided_at = ?`, by, utc(at))
 }

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -111,21 +110,6 @@ func (tx *Tx) DecideMeetingProposal(ctx context.Context, teamID, id int64, statu
 	if status != teambot.ProposalConfirmed && status != teambot.ProposalDismissed {
 		return fmt.Errorf("decide proposal %d: invalid status %q", id, status)
 	}
-	n, err := tx.exec(ctx, `UPDATE meeting_proposals SET status = ?, decided_by = ?, decided_at = ?
-		WHERE team_id = ? AND id = ? AND status = 'proposed'`, status, by, utc(at), teamID, id)
-	if err != nil {
-		return fmt.Errorf("decide proposal %d: %w", id, err)
-	}
-	if n == 1 {
-		return nil
-	}
-	var current string
-	err = tx.get(ctx, &current, `SELECT status FROM meeting_proposals WHERE team_id = ? AND id = ?`, teamID, id)
-	if errors.Is(err, teambot.ErrNotFound) {
-		return fmt.Errorf("decide proposal %d of team %d: %w", id, teamID, teambot.ErrNotFound)
-	}
-	if err != nil {
-		return fmt.Errorf("decide proposal %d: %w", id, err)
-	}
-	return fmt.Errorf("decide proposal %d: it is %s: %w", id, current, teambot.ErrAlreadyDecided)
+	return tx.transition(ctx, "decide proposal", "meeting_proposals", teamID, id, []string{teambot.ProposalProposed},
+		teambot.ErrAlreadyDecided, `status = ?, decided_by = ?, decided_at = ?`, status, by, utc(at))
 }

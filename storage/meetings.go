@@ -130,14 +130,8 @@ func (tx *Tx) Meetings(ctx context.Context, teamID int64, from, to time.Time) ([
 // SetMeetingAgenda changes a scheduled meeting's agenda; a meeting that is
 // no longer scheduled wraps teambot.ErrMeetingStatus.
 func (tx *Tx) SetMeetingAgenda(ctx context.Context, teamID, id int64, agenda string) error {
-	n, err := tx.exec(ctx, `UPDATE meetings SET agenda = ? WHERE team_id = ? AND id = ? AND status = 'scheduled'`, agenda, teamID, id)
-	if err != nil {
-		return fmt.Errorf("set agenda of meeting %d: %w", id, err)
-	}
-	if n == 0 {
-		return tx.meetingStatusError(ctx, teamID, id, "set agenda of")
-	}
-	return nil
+	return tx.transition(ctx, "set agenda of meeting", "meetings", teamID, id, []string{teambot.MeetingScheduled},
+		teambot.ErrMeetingStatus, `agenda = ?`, agenda)
 }
 
 // CloseMeeting moves a scheduled meeting to teambot.MeetingHeld or
@@ -147,23 +141,8 @@ func (tx *Tx) CloseMeeting(ctx context.Context, teamID, id int64, status, by, no
 	if status != teambot.MeetingHeld && status != teambot.MeetingCancelled {
 		return fmt.Errorf("close meeting %d: status %q is not an end", id, status)
 	}
-	n, err := tx.exec(ctx, `UPDATE meetings SET status = ?, closed_by = ?, note = ?, closed_at = ?
-		WHERE team_id = ? AND id = ? AND status = 'scheduled'`, status, by, note, utc(at), teamID, id)
-	if err != nil {
-		return fmt.Errorf("close meeting %d of team %d: %w", id, teamID, err)
-	}
-	if n == 0 {
-		return tx.meetingStatusError(ctx, teamID, id, "close")
-	}
-	return nil
-}
-
-func (tx *Tx) meetingStatusError(ctx context.Context, teamID, id int64, op string) error {
-	m, err := tx.MeetingByID(ctx, teamID, id)
-	if err != nil {
-		return fmt.Errorf("%s meeting %d: %w", op, id, err)
-	}
-	return fmt.Errorf("%s meeting %d: it is %s: %w", op, id, m.Status, teambot.ErrMeetingStatus)
+	return tx.transition(ctx, "close meeting", "meetings", teamID, id, []string{teambot.MeetingScheduled}, teambot.ErrMeetingStatus,
+		`status = ?, closed_by = ?, note = ?, closed_at = ?`, status, by, note, utc(at))
 }
 
 type attendanceRow struct {
@@ -391,16 +370,6 @@ func (tx *Tx) DecideMeetingDispute(ctx context.Context, teamID, id int64, status
 	if status != teambot.DisputeApproved && status != teambot.DisputeRejected {
 		return fmt.Errorf("decide dispute %d: status %q is not a decision", id, status)
 	}
-	n, err := tx.exec(ctx, `UPDATE meeting_disputes SET status = ?, decided_by = ?, decision_note = ?, decided_at = ?
-		WHERE team_id = ? AND id = ? AND status = 'pending'`, status, by, note, utc(at), teamID, id)
-	if err != nil {
-		return fmt.Errorf("decide dispute %d of team %d: %w", id, teamID, err)
-	}
-	if n == 0 {
-		if _, err := tx.MeetingDisputeByID(ctx, teamID, id); err != nil {
-			return fmt.Errorf("decide dispute %d: %w", id, err)
-		}
-		return fmt.Errorf("decide dispute %d of team %d: %w", id, teamID, teambot.ErrMeetingStatus)
-	}
-	return nil
+	return tx.transition(ctx, "decide dispute", "meeting_disputes", teamID, id, []string{teambot.DisputePending}, teambot.ErrMeetingStatus,
+		`status = ?, decided_by = ?, decision_note = ?, decided_at = ?`, status, by, note, utc(at))
 }
