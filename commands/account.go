@@ -69,20 +69,11 @@ func accountCommands() []*Command {
 	}
 }
 
-// accountPasswordRefusal is the answer to a message that seems to carry a
-// password (R13): nothing of it is kept, and the password is burnt.
-const accountPasswordRefusal = "这条消息里像是写了密码，什么都没有保存。账号密码只由负责人自己保管，不发给任何人，也不用报备给机器人（R13）。" +
-	"它已经出现在聊天记录里：请立即修改这个密码，改好后发送 /账号 已改密 编号 报备（不要写新密码）。"
-
 // account is /账号: with no arguments it lists accounts; its first word
 // names an action.
 func account(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
-	}
-	if looksLikePassword(r.Rest) {
-		// Neither the text nor anything derived from it goes anywhere.
-		return teambot.Reply{}, teambot.Invalid("%s", accountPasswordRefusal)
 	}
 	switch r.subcommand() {
 	case "", "列表", "查看", "list":

@@ -152,6 +152,9 @@ func TestAccountPasswordRefused(t *testing.T) {
 				if !strings.Contains(got, "修改这个密码") {
 					t.Errorf("%q: reply %q, want it refused with advice to change the password", text, got)
 				}
+				if strings.HasPrefix(text, "/账号") && !strings.Contains(got, "/账号 已改密 编号") {
+					t.Errorf("%q: reply %q, want it to say how to report the change", text, got)
+				}
 				if strings.Contains(got, "Abc1") || strings.Contains(got, "hunter") || strings.Contains(got, "7788") {
 					t.Errorf("%q: the reply repeats the password: %q", text, got)
 				}

@@ -89,10 +89,6 @@ func raiseEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 	switch {
 	case text == "":
 		return teambot.Reply{}, usageError(r.Command, "请写上要上报的问题。")
-	case looksLikePassword(text):
-		// R13. The engine refuses such messages before they get here; this
-		// is the second line.
-		return teambot.Reply{}, teambot.Invalid("上报的内容里像是写了密码，没有保存。它已经留在聊天记录里，请立即修改这个密码，再重新发送不带密码的 /上报。")
 	case n > teambot.MaxEscalationRunes:
 		return teambot.Reply{}, teambot.Invalid("上报的内容最多 %d 字，这条有 %d 字。请写简短些，截图和材料可以另外私下发给主管。", teambot.MaxEscalationRunes, n)
 	}
@@ -298,8 +294,6 @@ func resolveEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 	switch n := utf8.RuneCountInString(note); {
 	case note == "":
 		return teambot.Reply{}, teambot.Invalid("请写上处理说明，例如 /上报 处理 %d 已联系平台封禁该账号。处理说明会告诉上报的人。", id)
-	case looksLikePassword(note):
-		return teambot.Reply{}, teambot.Invalid("处理说明里像是写了密码，没有保存。它已经留在聊天记录里，请立即修改这个密码，再重新发送不带密码的 /上报 处理。")
 	case n > maxResolutionRunes:
 		return teambot.Reply{}, teambot.Invalid("处理说明最多 %d 字，这条有 %d 字，请写简短些。", maxResolutionRunes, n)
 	}

@@ -126,9 +126,6 @@ func checkLeaveReason(reason, missing string) error {
 	switch n := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return teambot.Invalid("%s", missing)
-	case looksLikePassword(reason):
-		// Neither the text nor the match goes anywhere.
-		return teambot.Invalid("理由里像是写了密码，没有保存。密码不能发在群里（R13）：它已经出现在聊天记录里，请立即修改这个密码，再重新发送不带密码的理由。")
 	case n > maxLeaveReasonRunes:
 		return teambot.Invalid("理由最多 %d 字，这条有 %d 字，请写简短些。", maxLeaveReasonRunes, n)
 	}

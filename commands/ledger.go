@@ -116,8 +116,6 @@ func (r *Request) ledgerReason(n int, how string) (string, error) {
 	switch l := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return "", teambot.Invalid("请写上理由。%s", how)
-	case looksLikePassword(reason):
-		return "", teambot.Invalid("理由里像是写了密码，没有保存。密码不能发在群里：请立即修改这个密码，再重新发送不带密码的理由。")
 	case l > maxLedgerReason:
 		return "", teambot.Invalid("理由最多 %d 字，这条有 %d 字，请写简短些。", maxLedgerReason, l)
 	}

@@ -368,8 +368,6 @@ func checkAgenda(agenda, missing string) error {
 	switch n := utf8.RuneCountInString(agenda); {
 	case agenda == "":
 		return teambot.Invalid("%s", missing)
-	case looksLikePassword(agenda):
-		return teambot.Invalid("议程里像是写了密码，没有保存。密码不能发在群里（R13）：请立即修改这个密码，再重新发送不带密码的议程。")
 	case n > maxAgendaRunes:
 		return teambot.Invalid("议程最多 %d 字，这条有 %d 字，请写简短些。", maxAgendaRunes, n)
 	}

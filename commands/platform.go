@@ -83,8 +83,6 @@ func logUpdate(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, teambot.Invalid("请写上活动的标题，例如 /更新 %s 活动 双十二抽奖。", platform)
 	case title == "":
 		return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("请在平台后面写上这次更新的标题或链接，例如 /更新 %s 双十二预告推文。", platform))
-	case looksLikePassword(title):
-		return teambot.Reply{}, teambot.Invalid("%s", accountPasswordRefusal)
 	case n > maxUpdateTitleRunes:
 		return teambot.Reply{}, teambot.Invalid("标题最多 %d 字，这条有 %d 字，请写简短些或只贴链接。", maxUpdateTitleRunes, n)
 	}

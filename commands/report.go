@@ -126,11 +126,6 @@ func checkReportText(r *Request, text string) error {
 	switch n := utf8.RuneCountInString(text); {
 	case text == "":
 		return usageError(r.Command, "请在 /周报 后面写上本周的工作小结。")
-	case looksLikePassword(text):
-		// Neither the text nor the match goes anywhere: not stored, not
-		// logged, not echoed.
-		return teambot.Invalid("这份周报里像是写了密码，没有保存。密码不能发在群里或写进周报（R13）：" +
-			"它已经出现在聊天记录里，请立即修改这个密码，再把周报里的密码删掉后重新提交。")
 	case n > maxReportRunes:
 		return teambot.Invalid("周报最多 %d 字，这份有 %d 字。请精简后重新提交，详细材料可以放在共享文档里，周报里写链接。", maxReportRunes, n)
 	}

@@ -59,6 +59,9 @@ func (e *Engine) refusePassword(r *Request) error {
 	if c, ok := e.registry.Lookup(r.Word); ok {
 		r.Command = c
 		again = fmt.Sprintf("删掉密码后重新发送「/%s」。", c.Chinese)
+		if c.Name == "account" {
+			again += "账号密码由负责人自己保管，不用报备给机器人；改好密码后发送 /账号 已改密 编号 报备（不要写新密码）。"
+		}
 	}
 	return teambot.Invalid("这条消息里像是写了密码，没有保存。密码不能发在聊天里，也不能交给机器人保存（R13）："+
 		"它已经留在聊天记录里，请立即修改这个密码。要记下的内容请%s", again)

@@ -246,8 +246,6 @@ func checkVoteText(what, text string, limit int) error {
 	switch n := utf8.RuneCountInString(text); {
 	case text == "":
 		return teambot.Invalid("请写上投票的%s。%s", what, newVoteHow)
-	case looksLikePassword(text):
-		return teambot.Invalid("投票的%s里像是写了密码，没有保存。密码不能发在群里：请立即修改这个密码，再重新发起。", what)
 	case n > limit:
 		return teambot.Invalid("投票的%s最多 %d 字，「%s」有 %d 字，请写简短些。", what, limit, clip(text), n)
 	}
@@ -855,8 +853,6 @@ func vetoVote(ctx context.Context, r *Request) (teambot.Reply, error) {
 	switch n := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return teambot.Reply{}, teambot.Invalid("否决要写理由。%s", how)
-	case looksLikePassword(reason):
-		return teambot.Reply{}, teambot.Invalid("理由里像是写了密码，没有保存。密码不能发在群里：请立即修改这个密码，再重新发送。")
 	case n > maxVetoReason:
 		return teambot.Reply{}, teambot.Invalid("理由最多 %d 字，这条有 %d 字，请写简短些。", maxVetoReason, n)
 	}
