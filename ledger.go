@@ -45,6 +45,11 @@ func ValidLevel(kind, level string) bool {
 // active roster (R18: 劝退 and 除名).
 func RemovesMember(level string) bool { return level == LevelAdvisedOut || level == LevelDismissal }
 
+// PrivateLevel reports whether an entry of this level is told to the member
+// alone rather than announced (R19): a warning, and the reasons of 劝退 and
+// 除名, which the group hears of only as a departure.
+func PrivateLevel(level string) bool { return level == LevelWarning || RemovesMember(level) }
+
 // LedgerEntry is one row of the ledger.
 type LedgerEntry struct {
 	ID           int64

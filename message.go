@@ -19,6 +19,13 @@ type Message struct {
 	Text     string
 	At       time.Time // when the bot received it
 
+	// Whisper says the transport can show a reply in this group chat to
+	// the sender alone (the group robot's VisibleToUser). Without it every
+	// reply in a group is seen by the whole group (the AI bot has no
+	// visible-to-one reply), so a private reply is never posted there
+	// (R14). Single chats are private whatever it says.
+	Whisper bool
+
 	// WebhookKey is the group robot webhook key the callback carried (group
 	// robot mode only): the team's push target.
 	WebhookKey string

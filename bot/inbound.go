@@ -60,6 +60,9 @@ func decode(mode Mode, plain []byte, jsonFormat bool) (inbound, error) {
 	if in.msg.ChatType != teambot.ChatSingle && in.msg.ChatID == "" {
 		in.msg.ChatType = teambot.ChatSingle // no chat to name a team: treat as one-to-one
 	}
+	// Only the group robot's passive reply can be shown to the sender
+	// alone (VisibleToUser); the AI bot's is seen by the whole group.
+	in.msg.Whisper = mode == ModeRobot
 	return in, nil
 }
 

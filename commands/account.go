@@ -31,6 +31,8 @@ import (
 //     the platform, the id and people, never the account; the full record
 //     is shown in a single chat, or sent by app message when the app is
 //     configured. The audit log never holds an account name either.
+//   - An account is registered in a single chat only: typed in a group the
+//     registration is refused before anything is stored (needSingleChat).
 //   - The supervisor hears of every registration, change, transfer and
 //     removal someone else makes: by app message when possible, otherwise by
 //     an @mention in the group that says only who did what on which
@@ -132,8 +134,12 @@ func noteKeyword(rest string, a placedArg) (string, bool) {
 	return "", false
 }
 
-// registerAccount is /账号 登记 PLATFORM ACCOUNT [@Owner] [备注 NOTE].
+// registerAccount is /账号 登记 PLATFORM ACCOUNT [@Owner] [备注 NOTE], in a
+// single chat only: the account name is private (R13, R14).
 func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if err := r.needSingleChat("账号名", "/账号 登记 平台 账号名"); err != nil {
+		return teambot.Reply{}, err
+	}
 	args := placedArgs(r.Rest)[1:] // after 登记
 	if len(args) < 2 {
 		return teambot.Reply{}, usageError(r.Command, "请写上平台和账号名（不要写密码）。")
@@ -196,12 +202,8 @@ func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "account.add", accountTarget(a.ID), fmt.Sprintf("%s，负责人 %s", platform, owner.Name)); err != nil {
 		return teambot.Reply{}, err
 	}
-	var text string
-	if r.Single() {
-		text = fmt.Sprintf("已登记账号 #%d：%s「%s」，负责人 %s%s。", a.ID, platform, name, owner.Name, accountNoteSuffix(note))
-	} else {
-		text = fmt.Sprintf("已登记账号 #%d（%s，负责人 %s）。账号名和备注不在群里显示，私聊我发送 /账号 列表 可以查看。", a.ID, platform, owner.Name)
-	}
+	// A single chat: the sender alone reads the whole record.
+	text := fmt.Sprintf("已登记账号 #%d：%s「%s」，负责人 %s%s。", a.ID, platform, name, owner.Name, accountNoteSuffix(note))
 	told := []teambot.Member{}
 	if sup, ok := r.supervisor(ctx); ok {
 		told = append(told, sup)

@@ -60,18 +60,32 @@ func noAccountName(t *testing.T, where, text string, names ...string) {
 	}
 }
 
-// R13: a member registers their own account, the supervisor one for anyone;
-// the supervisor hears of it, the group reply never names the account, and
-// the audit log holds no account name either.
+// R13: a member registers their own account, the supervisor one for anyone,
+// in a single chat (typed in the group it is refused); the supervisor hears
+// of it, what the group sees never names the account, and the audit log
+// holds no account name either.
 func TestRegisterAccount(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, _, _ := leaveTeam(t, db)
 		r := c.send(msgFrom(c, "zhangsan", "/账号 登记 微博 TeamOfficial 备注 主号，粉丝 3 万"))
-		if !strings.Contains(r.Text, "已登记账号 #1（微博，负责人 张三）") || !strings.Contains(r.Text, "已告知 王芳") ||
-			fmt.Sprint(r.Mentions) != "[wangfang]" {
-			t.Errorf("registration reply: %+v", r)
+		if !strings.Contains(r.Text, "请在和我的单聊里发送 /账号 登记 平台 账号名") || len(r.Mentions) != 0 {
+			t.Errorf("registration in the group: %+v", r)
 		}
 		noAccountName(t, "the group reply", r.Text, "TeamOfficial", "粉丝")
+		if as := c.accounts(); len(as) != 0 {
+			t.Errorf("a registration in the group was stored: %+v", as)
+		}
+
+		r = single(c, "zhangsan", "/账号 登记 微博 TeamOfficial 备注 主号，粉丝 3 万")
+		if !r.Private || len(r.Mentions) != 0 ||
+			r.Text != "已登记账号 #1：微博「TeamOfficial」，负责人 张三，备注：主号，粉丝 3 万。已在群里告知 王芳（群里不显示账号名）。" {
+			t.Errorf("registration reply: %+v", r)
+		}
+		out := c.outbox(now)
+		if len(out) != 1 || out[0].Channel != teambot.ToGroup || fmt.Sprint(out[0].Mentions) != "[wangfang]" ||
+			out[0].Text != "【账号报备】张三 登记了账号 #1（微博，负责人 张三）。" {
+			t.Errorf("outbox %+v, want the group notice to the supervisor", out)
+		}
 		a := c.account(1)
 		if a.Platform != "微博" || a.Name != "TeamOfficial" || a.Note != "主号，粉丝 3 万" || a.OwnerName != "张三" ||
 			a.RegisteredBy != "zhangsan" || !a.Active() || !a.RegisteredAt.Equal(now) {
@@ -79,26 +93,38 @@ func TestRegisterAccount(t *testing.T) {
 		}
 
 		// The same account again, in any case, is refused and names the first.
-		c.expect("lisi", "/账号 登记 微博 teamofficial", "这个账号已经登记过了：#1（微博，负责人 张三）", "/账号 移交 1 @名字")
+		c.expectSingle("lisi", "/账号 登记 微博 teamofficial", "这个账号已经登记过了：#1（微博，负责人 张三）", "/账号 移交 1 @名字")
 		// A platform spelled like a registered one takes its spelling.
-		c.expect("lisi", "/账号 登记 Douyin dy001", "#2（Douyin，负责人 李四）")
-		c.expect("lisi", "/账号 登记 douyin dy002", "#3（Douyin，负责人 李四）")
-		c.expect("lisi", "/账号 登记 DOUYIN DY001", "这个账号已经登记过了：#2")
+		c.expectSingle("lisi", "/账号 登记 Douyin dy001", "#2：Douyin「dy001」，负责人 李四")
+		c.expectSingle("lisi", "/账号 登记 douyin dy002", "#3：Douyin「dy002」，负责人 李四")
+		c.expectSingle("lisi", "/账号 登记 DOUYIN DY001", "这个账号已经登记过了：#2")
 
 		// Only the supervisor registers for someone else, and only for a member.
-		c.expect("zhangsan", "/账号 登记 公众号 服务号 @李四", "只有主管可以替别人登记账号")
-		c.expect("wangfang", "/账号 登记 公众号 服务号 @王五", "没有名为「王五」的成员", "团队成员有：王芳、张三、李四")
-		r = c.send(msgFrom(c, "wangfang", "/账号 登记 公众号 服务号 @李四 备注：订阅号已停"))
-		if !strings.Contains(r.Text, "#4（公众号，负责人 李四）") || fmt.Sprint(r.Mentions) != "[lisi]" {
+		c.expectSingle("zhangsan", "/账号 登记 公众号 服务号 @李四", "只有主管可以替别人登记账号")
+		c.expectSingle("wangfang", "/账号 登记 公众号 服务号 @王五", "没有名为「王五」的成员", "团队成员有：王芳、张三、李四")
+		r = single(c, "wangfang", "/账号 登记 公众号 服务号 @李四 备注：订阅号已停")
+		if r.Text != "已登记账号 #4：公众号「服务号」，负责人 李四，备注：订阅号已停。已在群里告知 李四（群里不显示账号名）。" || len(r.Mentions) != 0 {
 			t.Errorf("registration for 李四: %+v", r)
+		}
+		// The group hears of 李四's two and of the one for 李四, never what
+		// the accounts are called.
+		out = c.outbox(now)
+		if len(out) != 3 || out[2].Text != "【账号报备】王芳 登记了账号 #4（公众号，负责人 李四）。" || fmt.Sprint(out[2].Mentions) != "[lisi]" {
+			t.Errorf("outbox %+v, want the notices of #2, #3 and #4", out)
+		}
+		for _, m := range out {
+			if m.Channel != teambot.ToGroup {
+				t.Errorf("a notice without app messages went elsewhere than the group: %+v", m)
+			}
+			noAccountName(t, "a group notice", m.Text, "dy00", "服务号", "订阅号")
 		}
 		if a := c.account(4); a.OwnerName != "李四" || a.Note != "订阅号已停" || a.RegisteredBy != "wangfang" {
 			t.Errorf("stored %+v", a)
 		}
-		c.expect("zhangsan", "/账号 登记 公众号", "请写上平台和账号名", "用法：/账号")
-		c.expect("zhangsan", "/账号 登记 公众号 服务号2 张三", "看不懂「张三」：负责人请写成 @名字，备注请写在「备注」后面")
-		c.expect("zhangsan", "/账号 登记 "+strings.Repeat("平", 21)+" x", "平台名最多 20 字")
-		c.expect("zhangsan", "/账号 登记 微博 "+strings.Repeat("a", 65), "账号名最多 64 字")
+		c.expectSingle("zhangsan", "/账号 登记 公众号", "请写上平台和账号名", "用法：/账号")
+		c.expectSingle("zhangsan", "/账号 登记 公众号 服务号2 张三", "看不懂「张三」：负责人请写成 @名字，备注请写在「备注」后面")
+		c.expectSingle("zhangsan", "/账号 登记 "+strings.Repeat("平", 21)+" x", "平台名最多 20 字")
+		c.expectSingle("zhangsan", "/账号 登记 微博 "+strings.Repeat("a", 65), "账号名最多 64 字")
 		c.expect("zhangsan", "/账号 开通 微博", "没有「开通」这个账号操作")
 		if n := len(c.accounts()); n != 4 {
 			t.Errorf("%d accounts stored, want 4", n)
@@ -123,9 +149,13 @@ func TestRegisterAccount(t *testing.T) {
 		// Without a supervisor nobody is told, and the reply says so.
 		c.chatID = "group-2"
 		c.expect("zhaoliu", "/加入 赵六 推广", "已登记")
-		r = c.send(msgFrom(c, "zhaoliu", "/账号 登记 微博 zl"))
+		c.outbox(now)
+		r = single(c, "zhaoliu", "/账号 登记 微博 zl")
 		if !strings.Contains(r.Text, "团队还没有主管：指定主管后，主管发送 /账号 列表 就能看到它") || len(r.Mentions) != 0 {
 			t.Errorf("registration without a supervisor: %+v", r)
+		}
+		if out := c.outbox(now); len(out) != 0 {
+			t.Errorf("a registration without a supervisor sent %+v", out)
 		}
 	})
 }
@@ -136,7 +166,8 @@ func TestRegisterAccount(t *testing.T) {
 func TestAccountPasswordRefused(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, dm, _ := leaveTeam(t, db)
-		c.expect("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
+		c.expectSingle("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
+		c.outbox(now) // the supervisor's notice of the registration
 		auditBefore := len(c.audit())
 		for _, text := range []string{
 			"/账号 登记 微博 abc 密码 Abc12345",
@@ -187,9 +218,21 @@ func TestAccountPasswordRefused(t *testing.T) {
 func TestAccountPrivacy(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, dm, _ := leaveTeam(t, db)
-		c.expect("zhangsan", "/账号 登记 微博 TeamOfficial 备注 主号", "#1")
-		c.expect("lisi", "/账号 登记 抖音 dy001", "#2")
-		c.expect("wangfang", "/账号 登记 公众号 服务号", "#3")
+		c.expectSingle("zhangsan", "/账号 登记 微博 TeamOfficial 备注 主号", "#1")
+		c.expectSingle("lisi", "/账号 登记 抖音 dy001", "#2")
+		c.expectSingle("wangfang", "/账号 登记 公众号 服务号", "#3")
+		// The supervisor hears of the members' two in the group, without
+		// the account names; of her own, nobody is told.
+		out := c.outbox(now)
+		if len(out) != 2 || fmt.Sprint(out[0].Mentions) != "[wangfang]" || fmt.Sprint(out[1].Mentions) != "[wangfang]" {
+			t.Errorf("outbox after the registrations: %+v", out)
+		}
+		for _, m := range out {
+			if m.Channel != teambot.ToGroup || !strings.HasPrefix(m.Text, "【账号报备】") {
+				t.Errorf("notice of a registration: %+v", m)
+			}
+			noAccountName(t, "a group notice", m.Text, "TeamOfficial", "主号", "dy001", "服务号")
+		}
 		c.expect("wangfang", "/账号 注销 3 平台停用", "已注销账号 #3（公众号，负责人 王芳），原因：平台停用")
 
 		r := c.send(msgFrom(c, "zhangsan", "/账号"))
@@ -220,23 +263,19 @@ func TestAccountPrivacy(t *testing.T) {
 
 		// From a single chat without app messages, the supervisor hears it
 		// in the group, without the account name.
-		out := c.outbox(now.Add(time.Hour))
+		out = c.outbox(now.Add(time.Hour))
 		if len(out) != 1 || out[0].Channel != teambot.ToGroup || fmt.Sprint(out[0].Mentions) != "[wangfang]" ||
 			out[0].Text != "【账号改密】张三 报备：账号 #1（微博）在 2026-11-25 改了密码。" {
 			t.Errorf("outbox: %+v", out)
 		}
 		// With app messages, the supervisor gets the whole record privately.
-		r = dm.send(msgFrom(dm, "lisi", "/账号 登记 小红书 xhs-team 备注 新开"))
-		if !strings.Contains(r.Text, "已登记账号 #4（小红书，负责人 李四）") || !strings.Contains(r.Text, "已私信告知 王芳") || len(r.Mentions) != 0 {
+		r = single(dm, "lisi", "/账号 登记 小红书 xhs-team 备注 新开")
+		if r.Text != "已登记账号 #4：小红书「xhs-team」，负责人 李四，备注：新开。已私信告知 王芳。" || len(r.Mentions) != 0 {
 			t.Errorf("registration with app messages: %+v", r)
 		}
-		var private []teambot.Outgoing
-		for _, m := range c.outbox(now.Add(3 * time.Hour)) {
-			if m.Channel == teambot.ToUsers {
-				private = append(private, m)
-			}
-		}
-		if len(private) != 1 || fmt.Sprint(private[0].Users) != "[wangfang]" ||
+		// Nothing for the group: the whole notice is the app message.
+		private := c.outbox(now.Add(3 * time.Hour))
+		if len(private) != 1 || private[0].Channel != teambot.ToUsers || fmt.Sprint(private[0].Users) != "[wangfang]" ||
 			private[0].Text != "【账号报备】李四 登记了账号 #4：小红书「xhs-team」，负责人 李四，备注：新开。" {
 			t.Errorf("app messages in the outbox: %+v", private)
 		}
@@ -250,8 +289,8 @@ func TestChangeTransferRemoveAccount(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := clockChat(t, db)
 		reportTeam(c)
-		c.expect("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
-		c.expect("zhangsan", "/账号 登记 抖音 dy001", "#2")
+		c.expectSingle("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
+		c.expectSingle("zhangsan", "/账号 登记 抖音 dy001", "#2")
 
 		*clock = at(2026, 11, 26, 9, 0)
 		r := c.send(msgFrom(c, "zhangsan", "/账号 已改密 #1"))
@@ -298,7 +337,7 @@ func TestChangeTransferRemoveAccount(t *testing.T) {
 		}
 		c.expect("zhangsan", "/账号 核对 2", "账号 #2（抖音）已在 2026-11-26 注销，不用核对")
 		// A removed account's name is free again.
-		c.expect("zhangsan", "/账号 登记 抖音 dy001", "#3（抖音，负责人 张三）")
+		c.expectSingle("zhangsan", "/账号 登记 抖音 dy001", "#3：抖音「dy001」，负责人 张三")
 
 		var kinds []string
 		for _, e := range c.accountEvents() {
@@ -322,9 +361,9 @@ func TestConfirmAccounts(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, _, _ := leaveTeam(t, db)
 		c.expect("zhangsan", "/账号 核对", "你名下没有登记的账号，不用核对")
-		c.expect("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
-		c.expect("zhangsan", "/账号 登记 抖音 dy001", "#2")
-		c.expect("lisi", "/账号 登记 小红书 xhs", "#3")
+		c.expectSingle("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
+		c.expectSingle("zhangsan", "/账号 登记 抖音 dy001", "#2")
+		c.expectSingle("lisi", "/账号 登记 小红书 xhs", "#3")
 		c.expect("zhangsan", "/账号 核对 3", "账号 #3 由 李四 负责，只有负责人本人可以核对")
 		c.expect("zhangsan", "/账号 核对 2 2", "已确认 1 个账号仍由你负责：#2 抖音。2026年第4季度的核对已记下")
 		c.expect("zhangsan", "/账号 核对", "已确认 2 个账号仍由你负责：#1 微博、#2 抖音")
@@ -349,9 +388,9 @@ func TestQuarterlyAccountCheck(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, dm, clock := leaveTeam(t, db)
 		check, result := reminderJob(t, "account_check"), reminderJob(t, "account_check_result")
-		c.expect("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
-		c.expect("lisi", "/账号 登记 抖音 dy001", "#2")
-		c.expect("lisi", "/账号 登记 小红书 xhs", "#3")
+		c.expectSingle("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
+		c.expectSingle("lisi", "/账号 登记 抖音 dy001", "#2")
+		c.expectSingle("lisi", "/账号 登记 小红书 xhs", "#3")
 
 		// 2027-01-01 is New Year's Day: the first workday is Monday the 4th.
 		for _, day := range []int{1, 5, 8} {
@@ -371,7 +410,7 @@ func TestQuarterlyAccountCheck(t *testing.T) {
 		*clock = at(2027, 1, 5, 9, 0)
 		c.expect("zhangsan", "/账号 核对", "已确认 1 个账号仍由你负责：#1 微博。2027年第1季度的核对已记下")
 		c.expect("lisi", "/账号 核对 3", "已确认 1 个账号仍由你负责：#3 小红书")
-		c.expect("wangfang", "/账号 登记 公众号 服务号", "#4")
+		c.expectSingle("wangfang", "/账号 登记 公众号 服务号", "#4")
 
 		// Friday 2027-01-15 is the first workday from the 15th.
 		for _, day := range []int{14, 18} {
@@ -411,9 +450,9 @@ func TestAccountHandover(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, dm, _ := leaveTeam(t, db)
 		handover := reminderJob(t, "account_handover")
-		c.expect("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
-		c.expect("lisi", "/账号 登记 抖音 dy001", "#2")
-		c.expect("zhangsan", "/账号 登记 公众号 服务号", "#3")
+		c.expectSingle("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
+		c.expectSingle("lisi", "/账号 登记 抖音 dy001", "#2")
+		c.expectSingle("zhangsan", "/账号 登记 公众号 服务号", "#3")
 		if out := c.fire(handover, at(2026, 11, 26, 10, 0)); len(out) != 0 {
 			t.Errorf("账号移交 while every owner is a member: %+v", out)
 		}
@@ -467,7 +506,7 @@ func TestConcurrentTransfersOnPostgres(t *testing.T) {
 	db := storagetest.Postgres(t)
 	c, _ := clockChat(t, db)
 	reportTeam(c)
-	c.expect("zhangsan", "/账号 登记 公众号 team_gzh", "#1")
+	c.expectSingle("zhangsan", "/账号 登记 公众号 team_gzh", "#1")
 	var wg sync.WaitGroup
 	for i := range 8 {
 		for _, who := range []struct{ user, text string }{{"zhangsan", "/账号 移交 1 @李四"}, {"wangfang", "/账号 移交 1 @王芳"}, {"lisi", "/账号 移交 1 @张三"}} {

@@ -29,8 +29,9 @@ func coreCommands() []*Command {
 		},
 		{
 			Name: "team", Chinese: "团队", Aliases: []string{"名单", "roster"},
-			Summary:  "按角色列出团队名单、主管和任期",
-			Examples: []string{"/团队"},
+			Summary:  "按角色列出团队名单、主管和任期；在多个团队里的成员在单聊里选择团队",
+			Usage:    "[切换 序号或名称 | 名称 新名称]",
+			Examples: []string{"/团队", "/团队 切换 2", "/团队 名称 市场部"},
 			Who:      Anyone, Handler: roster,
 		},
 		{

@@ -56,6 +56,9 @@ func (c *chat) send(msg teambot.Message) teambot.Reply {
 		msg.ID = fmt.Sprint("m", c.seq)
 	}
 	msg.At = now
+	// The tests' group chats are the group robot's, which can show a reply
+	// to one person, unless a test says the message came through the AI bot.
+	msg.Whisper = msg.Source != "bot"
 	r, err := c.engine.Handle(context.Background(), msg)
 	if err != nil {
 		c.t.Fatalf("Handle(%q): %v", msg.Text, err)
@@ -70,6 +73,19 @@ func (c *chat) expect(user, text string, wants ...string) string {
 	for _, w := range wants {
 		if !strings.Contains(got, w) {
 			c.t.Errorf("%s: %q\nreply: %s\nwant it to contain %q", user, text, got, w)
+		}
+	}
+	return got
+}
+
+// expectSingle is expect in user's single chat with the bot, where private
+// input such as an account name or an escalation must be sent.
+func (c *chat) expectSingle(user, text string, wants ...string) string {
+	c.t.Helper()
+	got := c.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: user, Text: text}).Text
+	for _, w := range wants {
+		if !strings.Contains(got, w) {
+			c.t.Errorf("%s (single chat): %q\nreply: %s\nwant it to contain %q", user, text, got, w)
 		}
 	}
 	return got

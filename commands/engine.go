@@ -87,13 +87,14 @@ type Request struct {
 	teambot.Invocation
 	Tx      Tx
 	Now     time.Time
-	Team    *teambot.Team   // nil in a single chat whose sender is in no team, or in several
+	Team    *teambot.Team   // nil in a single chat whose sender is in no team, or in several and chose none
 	Teams   []teambot.Team  // a single chat's sender's teams, when there are several
 	Caller  *teambot.Member // nil when the sender is not an active member
 	IsAdmin bool            // the sender is in TEAMBOT_ADMINS
 	Command *Command
 
-	engine *Engine
+	teamLabels []string // how Teams are named to the sender, in order
+	engine     *Engine
 }
 
 // Location is the team's time zone, or the default for a chat with no team.
@@ -147,6 +148,9 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 		reply, err = e.run(ctx, r)
 		if r.Command != nil {
 			command = r.Command.Name
+		}
+		if err == nil {
+			reply, err = r.keepPrivate(ctx, reply)
 		}
 		if err != nil && teambot.KindOf(err) != teambot.KindInternal {
 			refusal = err
@@ -221,8 +225,8 @@ func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) 
 }
 
 // loadSingleChatTeam picks the team a single chat acts for: the sender's
-// only team. A sender in several teams must use the group chat for
-// team-bound commands.
+// only team, or, for a member of several, the one they chose with
+// /团队 切换 while they are still in it.
 func (r *Request) loadSingleChatTeam(ctx context.Context) error {
 	teams, err := r.Tx.TeamsOfUser(ctx, r.UserID)
 	if err != nil {
@@ -236,6 +240,19 @@ func (r *Request) loadSingleChatTeam(ctx context.Context) error {
 		return r.loadCaller(ctx)
 	}
 	r.Teams = teams
+	if r.teamLabels, err = teamLabels(ctx, r.Tx, teams); err != nil {
+		return err
+	}
+	chosen, err := r.Tx.ChosenTeam(ctx, r.UserID)
+	if err != nil {
+		return err
+	}
+	for i := range teams {
+		if teams[i].ID == chosen {
+			r.Team = &teams[i]
+			return r.loadCaller(ctx)
+		}
+	}
 	return nil
 }
 
@@ -448,6 +465,13 @@ func (r *Request) permits(c *Command) bool {
 func (r *Request) authorize(ctx context.Context, c *Command) error {
 	if r.permits(c) {
 		return nil
+	}
+	if r.Team == nil && r.Single() {
+		// Not "only members may": the sender may be a member of no team,
+		// or of several and not yet have chosen one for this chat.
+		if err := r.needTeam(); err != nil {
+			return err
+		}
 	}
 	name := "/" + c.Chinese
 	switch c.Who {

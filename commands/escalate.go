@@ -23,12 +23,15 @@ import (
 //     and the reporter, in a single chat or an app message. The group learns
 //     that someone reported a problem and its number, never what it is; the
 //     audit log keeps the number and the length.
+//   - A problem is raised, and resolved, in a single chat only: typed in a
+//     group it is refused before anything is stored (needSingleChat), so
+//     the replies of both are the sender's alone.
 //   - The supervisor hears of a new problem by app message with the text
-//     when the app is configured, else by an @mention in the group that
-//     asks them to read it in a single chat.
+//     when the app is configured, else by a group message with an @mention
+//     that asks them to read it in a single chat.
 //   - A resolution needs a note on how the problem was handled. The reporter
-//     is told by app message with the note, else @mentioned in the group
-//     without it; a reporter who has left the team is not told.
+//     is told by app message with the note, else by a group message with an
+//     @mention, without it; a reporter who has left the team is not told.
 //   - /上报 处理 (解决) and /上报 列表 are strict: a problem that starts
 //     with those words has to be worded differently, so that a typo never
 //     reports a problem by mistake.
@@ -78,11 +81,14 @@ func escalate(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case "处理", "解决", "resolve":
 		return resolveEscalation(ctx, r)
 	}
+	if err := r.needSingleChat("上报的问题", "/上报 问题描述"); err != nil {
+		return teambot.Reply{}, err
+	}
 	return raiseEscalation(ctx, r)
 }
 
-// raiseEscalation is /上报 TEXT: the problem is recorded open and the
-// supervisor is told (R16).
+// raiseEscalation is /上报 TEXT, sent in a single chat: the problem is
+// recorded open and the supervisor is told (R16).
 func raiseEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 	text := freeText(r.Rest)
 	n := utf8.RuneCountInString(text)
@@ -102,11 +108,8 @@ func raiseEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	e.UserID, e.Name = r.UserID, r.Caller.Name
 
-	// What was recorded is echoed only where the sender alone reads it.
-	echo := ""
-	if r.Single() {
-		echo = "\n上报的内容：\n" + text
-	}
+	// A single chat: what was recorded is echoed to the sender alone.
+	echo := "\n上报的内容：\n" + text
 	sup, ok := r.supervisor(ctx)
 	switch {
 	case !ok:
@@ -122,19 +125,15 @@ func raiseEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 			return teambot.Reply{}, err
 		}
 		return teambot.Reply{Text: fmt.Sprintf("已上报给主管，编号 #%d。已私信通知主管 %s，内容只有主管和你能看到。%s", e.ID, sup.Name, echo)}, nil
-	case r.Single():
-		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: escalationGroupNotice(e),
-			Mentions: []string{sup.UserID}, Origin: fmt.Sprintf("escalation #%d", e.ID)}
-		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
-			return teambot.Reply{}, err
-		}
-		return teambot.Reply{Text: fmt.Sprintf("已上报给主管，编号 #%d。已在群里提醒主管 %s 私聊我查看，群里不显示内容。%s", e.ID, sup.Name, echo)}, nil
 	}
-	// In the group: the supervisor is @mentioned; the text stays out of it.
-	return teambot.Reply{
-		Text:     fmt.Sprintf("已上报给主管，编号 #%d，内容只有主管和你能看到。%s", e.ID, escalationGroupNotice(e)),
-		Mentions: []string{sup.UserID},
-	}, nil
+	// Without the app the supervisor is @mentioned in the group, which
+	// never sees the text.
+	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: escalationGroupNotice(e),
+		Mentions: []string{sup.UserID}, Origin: fmt.Sprintf("escalation #%d", e.ID)}
+	if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("已上报给主管，编号 #%d。已在群里提醒主管 %s 私聊我查看，群里不显示内容。%s", e.ID, sup.Name, echo)}, nil
 }
 
 // escalationNotice is the supervisor's private message about a new
@@ -263,8 +262,9 @@ func escalationStatusCN(status string) string {
 	return status
 }
 
-// resolveEscalation is /上报 处理 ID NOTE, for the supervisor: the problem
-// is resolved with a note on how, and the reporter is told.
+// resolveEscalation is /上报 处理 ID NOTE, for the supervisor in a single
+// chat: the problem is resolved with a note on how, and the reporter is
+// told.
 func resolveEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 	idText, note := escalationIDAndNote(r.Rest)
 	if !r.Caller.IsSupervisor() {
@@ -275,6 +275,9 @@ func resolveEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, teambot.Forbidden("处理上报只有主管可以操作%s。%s", r.supervisorHint(ctx), hint)
 	}
 	const how = "例如 /上报 处理 3 已联系平台封禁该账号。发送 /上报 列表 查看编号。"
+	if err := r.needSingleChat("处理说明", "/上报 处理 编号 说明"); err != nil {
+		return teambot.Reply{}, err
+	}
 	if idText == "" {
 		return teambot.Reply{}, teambot.Invalid("请写上上报的编号和处理说明，%s", how)
 	}
@@ -313,16 +316,13 @@ func resolveEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 	return r.tellReporter(ctx, e, note)
 }
 
-// tellReporter answers the supervisor who resolved e and tells its
-// reporter: by app message with the note, or by an @mention in the group
-// without it.
+// tellReporter answers the supervisor who resolved e, in their single chat
+// and with the note, and tells its reporter: by app message with the note,
+// or by an @mention in the group without it.
 func (r *Request) tellReporter(ctx context.Context, e teambot.Escalation, note string) (teambot.Reply, error) {
-	text := fmt.Sprintf("已处理 %s 上报的问题 #%d。", e.Name, e.ID)
+	text := fmt.Sprintf("已处理 %s 上报的问题 #%d。处理说明：%s。", e.Name, e.ID, note)
 	if e.MemberID == r.Caller.ID {
-		text = fmt.Sprintf("已处理你自己上报的问题 #%d。", e.ID)
-	}
-	if r.Single() {
-		text += "处理说明：" + note + "。"
+		text = fmt.Sprintf("已处理你自己上报的问题 #%d。处理说明：%s。", e.ID, note)
 	}
 	origin := fmt.Sprintf("escalation #%d resolved", e.ID)
 	member, err := r.Tx.MemberByUser(ctx, r.Team.ID, e.UserID)
@@ -341,15 +341,13 @@ func (r *Request) tellReporter(ctx context.Context, e teambot.Escalation, note s
 			return teambot.Reply{}, err
 		}
 		return teambot.Reply{Text: text + fmt.Sprintf("已私信通知 %s。", e.Name)}, nil
-	case r.Single():
-		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: reporterGroupNotice(e),
-			Mentions: []string{e.UserID}, Origin: origin}
-		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
-			return teambot.Reply{}, err
-		}
-		return teambot.Reply{Text: text + fmt.Sprintf("已在群里提醒 %s，群里不显示处理说明。", e.Name)}, nil
 	}
-	return teambot.Reply{Text: text + "处理说明已记下，不在群里显示。" + reporterGroupNotice(e), Mentions: []string{e.UserID}}, nil
+	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: reporterGroupNotice(e),
+		Mentions: []string{e.UserID}, Origin: origin}
+	if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: text + fmt.Sprintf("已在群里提醒 %s，群里不显示处理说明。", e.Name)}, nil
 }
 
 // reporterGroupNotice tells a reporter in the group that their problem was

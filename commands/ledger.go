@@ -140,6 +140,11 @@ func recordEntry(ctx context.Context, r *Request, kind string) (teambot.Reply, e
 	if !teambot.ValidLevel(kind, level) {
 		return teambot.Reply{}, teambot.Invalid("「%s」不是%s等级。%s", clip(r.Args[1].Text), verb, how)
 	}
+	if teambot.PrivateLevel(level) {
+		if err := r.needSingleChat(level+"的理由", fmt.Sprintf("/%s @%s %s 理由", verb, m.Name, level)); err != nil {
+			return teambot.Reply{}, err
+		}
+	}
 	reason, err := r.ledgerReason(2, how)
 	if err != nil {
 		return teambot.Reply{}, err

@@ -50,19 +50,20 @@ func TestEveryRewardLevelIsAnnounced(t *testing.T) {
 }
 
 // R18/R19: criticism is announced, a warning reaches the member alone, and
-// 劝退/除名 take the member off the roster.
+// 劝退/除名 take the member off the roster. The private levels are recorded
+// in the supervisor's single chat; the group sees neither level nor reason.
 func TestPenaltyLevels(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, dm, clock := leaveTeam(t, db)
 		c.expect("wangwu", "/加入 王五 推广", "已登记")
 		c.expect("zhaoliu", "/加入 赵六 客服", "已登记")
-		c.expect("zhaoliu", "/账号 登记 抖音 zhaoliu_dy", "#1")
+		c.expectSingle("zhaoliu", "/账号 登记 抖音 zhaoliu_dy", "#1")
 		c.outbox(*clock) // the supervisor's notice of the registration
 
 		c.expect("wangfang", "/惩处 @张三 批评 推文错别字三处", "【通报批评】张三。理由：推文错别字三处")
 
 		// A warning with app messages: private reply, an app message to the member.
-		reply := dm.send(teambot.Message{ChatID: c.chatID, UserID: "wangfang", Text: "/惩处 @李四 警告 连续两周未交周报"})
+		reply := single(dm, "wangfang", "/惩处 @李四 警告 连续两周未交周报")
 		if !reply.Private || !strings.Contains(reply.Text, "已记录 #2：李四 警告") || !strings.Contains(reply.Text, "已私信通知 李四") {
 			t.Errorf("warning reply: %+v", reply)
 		}
@@ -72,7 +73,7 @@ func TestPenaltyLevels(t *testing.T) {
 			t.Fatalf("warning notice: %+v", msgs)
 		}
 		// Without app messages the group sees only that a record waits.
-		c.expect("wangfang", "/惩处 @李四 警告 第三周仍未交", "已在群里提醒 李四 私聊查看")
+		c.expectSingle("wangfang", "/惩处 @李四 警告 第三周仍未交", "已在群里提醒 李四 私聊查看")
 		msgs = c.outbox(*clock)
 		if len(msgs) != 1 || msgs[0].Channel != teambot.ToGroup || strings.Contains(msgs[0].Text, "第三周") ||
 			strings.Join(msgs[0].Mentions, ",") != "lisi" {
@@ -84,7 +85,7 @@ func TestPenaltyLevels(t *testing.T) {
 		}
 
 		for user, level := range map[string]string{"wangwu": "劝退", "zhaoliu": "除名"} {
-			reply := c.send(teambot.Message{ChatID: c.chatID, UserID: "wangfang", Text: "/惩处 @" + map[string]string{"wangwu": "王五", "zhaoliu": "赵六"}[user] + " " + level + " 多次泄露客户信息"})
+			reply := single(c, "wangfang", "/惩处 @"+map[string]string{"wangwu": "王五", "zhaoliu": "赵六"}[user]+" "+level+" 多次泄露客户信息")
 			if !reply.Private || !strings.Contains(reply.Text, level) || !strings.Contains(reply.Text, "已移出团队名单") {
 				t.Errorf("%s reply: %+v", level, reply)
 			}
@@ -122,10 +123,15 @@ func TestPenaltyLevels(t *testing.T) {
 		c.expect("wangfang", "/记录 @王五", "王五的嘉奖和惩处记录", "劝退") // by name, after leaving
 		// With app messages, the member who leaves hears level and reason privately.
 		c.expect("sunqi", "/加入 孙七 技术", "已登记")
-		dm.send(teambot.Message{ChatID: c.chatID, UserID: "wangfang", Text: "/惩处 @孙七 劝退 长期不交周报"})
+		if r := single(dm, "wangfang", "/惩处 @孙七 劝退 长期不交周报"); !strings.Contains(r.Text, "已私信通知 孙七") {
+			t.Errorf("劝退 with app messages: %+v", r)
+		}
 		var told bool
 		for _, m := range c.outbox(*clock) {
 			told = told || m.Channel == teambot.ToUsers && m.Users[0] == "sunqi" && strings.Contains(m.Text, "长期不交周报")
+			if m.Channel == teambot.ToGroup && (strings.Contains(m.Text, "长期不交周报") || strings.Contains(m.Text, "劝退")) {
+				t.Errorf("the group hears the reason or level of 劝退: %s", m.Text)
+			}
 		}
 		if !told {
 			t.Error("with app messages the member who is 劝退 is not told privately")
@@ -145,12 +151,12 @@ func TestLedgerRefusals(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, _, _ := leaveTeam(t, db)
 		c.expect("zhangsan", "/嘉奖 @李四 三等功 帮我改了推文", "/嘉奖 只有主管可以使用")
-		c.expect("zhangsan", "/惩处 @李四 警告 迟到", "/惩处 只有主管可以使用")
+		c.expectSingle("zhangsan", "/惩处 @李四 警告 迟到", "/惩处 只有主管可以使用")
 		c.expect("wangfang", "/嘉奖 @张三 四等功 很好", "「四等功」不是嘉奖等级", "通报表扬、三等功、二等功、一等功、特等功")
 		c.expect("wangfang", "/惩处 @张三 记过 迟到", "「记过」不是惩处等级", "通报批评、警告、劝退、除名")
-		c.expect("wangfang", "/惩处 @张三 警告", "请写上理由")
+		c.expectSingle("wangfang", "/惩处 @张三 警告", "请写上理由")
 		c.expect("wangfang", "/嘉奖 @王芳 特等功 辛苦了", "主管不能给自己记录嘉奖")
-		c.expect("wangfang", "/惩处 @张3 警告 迟到", "没有名为「张3」的成员")
+		c.expectSingle("wangfang", "/惩处 @张3 警告 迟到", "没有名为「张3」的成员")
 		c.expect("wangfang", "/惩处", "请写成 /惩处 @名字 等级 理由")
 		c.expect("wangfang", "/惩处 撤销 9 记错了", "没有编号为 #9 的记录")
 		c.expect("wangfang", "/惩处 确认 7", "没有编号为 #7 的缺勤提醒")
@@ -168,7 +174,7 @@ func TestRevocation(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, _, clock := leaveTeam(t, db)
 		c.expect("wangfang", "/嘉奖 @张三 三等功 推文破十万", "记录 #1")
-		c.expect("wangfang", "/惩处 @李四 警告 未交周报", "已记录 #2")
+		c.expectSingle("wangfang", "/惩处 @李四 警告 未交周报", "已记录 #2")
 		c.outbox(*clock)
 		c.expect("wangfang", "/嘉奖 撤销 1 记错了人，应是李四", "【撤销】记录 #1（张三 三等功）已撤销。理由：记错了人，应是李四")
 		c.expect("wangfang", "/惩处 撤销 1 再撤", "已经由 #3 撤销过了")

@@ -30,9 +30,9 @@ func seedMonth(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	c.expect("zhangsan", "/加入 张三 文案", "已登记：张三")
 	c.expect("lisi", "/加入 李四 美工", "已登记：李四")
 	c.expect("boss", "/主管 @王芳", "王芳 现在是主管")
-	c.expect("zhangsan", "/账号 登记 公众号 team_gzh", "#1")
+	c.expectSingle("zhangsan", "/账号 登记 公众号 team_gzh", "#1")
 	set(11, 3, 9, 0)
-	c.expect("lisi", "/账号 登记 抖音 lisi_douyin", "#2")
+	c.expectSingle("lisi", "/账号 登记 抖音 lisi_douyin", "#2")
 	set(11, 4, 10, 0)
 	c.expect("wangfang", "/会议 通知 11月6日 15:00 双十一分工", "已安排会议 #1")
 	c.expect("zhangsan", "/更新 公众号 双十一预热推文", "")
@@ -73,9 +73,9 @@ func seedMonth(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	c.expect("zhangsan", "/周报 双十二筹备", "")
 	set(11, 23, 10, 0)
 	c.expect("zhangsan", "/更新 公众号 https://mp.weixin.qq.com/s/abc", "")
-	c.expect("zhangsan", "/上报 有用户在社区发广告，已备份并删除，对方还在换号发", "")
-	c.expect("lisi", "/上报 素材库网盘满了", "")
-	c.expect("wangfang", "/上报 处理 2 已扩容到 2 TB", "")
+	c.expectSingle("zhangsan", "/上报 有用户在社区发广告，已备份并删除，对方还在换号发", "编号 #1")
+	c.expectSingle("lisi", "/上报 素材库网盘满了", "编号 #2")
+	c.expectSingle("wangfang", "/上报 处理 2 已扩容到 2 TB", "已处理 李四 上报的问题 #2")
 	c.expect("wangfang", "/投票 发起 是否参加双十二大促 截止 2小时", "#1")
 	c.expect("zhangsan", "/同意 1", "同意")
 	c.expect("lisi", "/同意 1", "同意")
@@ -210,7 +210,7 @@ func TestMonthlyPlatformWeeksStartAtRegistration(t *testing.T) {
 		c, clock := clockChat(t, db)
 		reportTeam(c)                    // on 11-25, but the team's age does not matter here
 		*clock = at(2026, 11, 18, 10, 0) // W47
-		c.expect("zhangsan", "/账号 登记 小红书 team_xhs", "#1")
+		c.expectSingle("zhangsan", "/账号 登记 小红书 team_xhs", "#1")
 		*clock = at(2026, 11, 30, 10, 0)
 		d, err := c.engine.MonthlyDigest(context.Background(), c.chatID, commands.Month{Year: 2026, Month: 11})
 		if err != nil {

@@ -24,9 +24,9 @@ func (c *chat) updates() []teambot.PlatformUpdate {
 func platformTeam(t *testing.T, db *storage.DB) (*chat, *chat) {
 	t.Helper()
 	c, dm, _ := leaveTeam(t, db)
-	c.expect("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
-	c.expect("lisi", "/账号 登记 Douyin dy001", "#2")
-	c.expect("zhangsan", "/账号 登记 公众号 服务号", "#3")
+	c.expectSingle("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
+	c.expectSingle("lisi", "/账号 登记 Douyin dy001", "#2")
+	c.expectSingle("zhangsan", "/账号 登记 公众号 服务号", "#3")
 	return c, dm
 }
 
@@ -75,9 +75,9 @@ func TestPlatformStatus(t *testing.T) {
 		c, clock := clockChat(t, db)
 		reportTeam(c)
 		c.expect("zhangsan", "/更新", "2026-W48（11月23日–11月29日）的平台更新：还没有平台")
-		c.expect("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
-		c.expect("lisi", "/账号 登记 Douyin dy001", "#2")
-		c.expect("wangfang", "/账号 登记 Douyin dy002 @张三", "#3")
+		c.expectSingle("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
+		c.expectSingle("lisi", "/账号 登记 Douyin dy001", "#2")
+		c.expectSingle("wangfang", "/账号 登记 Douyin dy002 @张三", "#3")
 		*clock = at(2026, 11, 20, 10, 0) // last week
 		c.expect("zhangsan", "/更新 微博 上周的推文", "2026-W47")
 		*clock = at(2026, 11, 25, 10, 0)
@@ -114,10 +114,10 @@ func TestPlatformCheckReminder(t *testing.T) {
 		if out := c.fire(check, friday); len(out) != 0 {
 			t.Errorf("平台更新检查 without accounts: %+v", out)
 		}
-		c.expect("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
-		c.expect("lisi", "/账号 登记 Douyin dy001", "#2")
-		c.expect("zhangsan", "/账号 登记 公众号 服务号", "#3")
-		c.expect("wangfang", "/账号 登记 公众号 订阅号 @李四", "#4")
+		c.expectSingle("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
+		c.expectSingle("lisi", "/账号 登记 Douyin dy001", "#2")
+		c.expectSingle("zhangsan", "/账号 登记 公众号 服务号", "#3")
+		c.expectSingle("wangfang", "/账号 登记 公众号 订阅号 @李四", "#4")
 		c.expect("zhangsan", "/提醒", "平台更新检查：每周五 16:00 · 开启，下次 2026-11-27（周五）16:00")
 		*clock = at(2026, 11, 20, 10, 0)
 		c.expect("lisi", "/更新 douyin 上周的视频", "2026-W47") // last week's does not count
@@ -149,8 +149,8 @@ func TestCampaignCheckReminder(t *testing.T) {
 		c, clock := clockChat(t, db)
 		reportTeam(c)
 		check := reminderJob(t, "campaign_check")
-		c.expect("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
-		c.expect("lisi", "/账号 登记 抖音 dy001", "#2")
+		c.expectSingle("zhangsan", "/账号 登记 微博 TeamOfficial", "#1")
+		c.expectSingle("lisi", "/账号 登记 抖音 dy001", "#2")
 		*clock = at(2026, 11, 30, 10, 0)
 		c.expect("zhangsan", "/更新 微博 活动 十一月的活动", "专题活动") // November's does not count for December
 		*clock = at(2026, 12, 3, 10, 0)

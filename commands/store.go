@@ -16,6 +16,9 @@ type Tx interface {
 	SetTerm(ctx context.Context, teamID int64, start, end teambot.Date) error
 
 	TeamsOfUser(ctx context.Context, userID string) ([]teambot.Team, error)
+	ChosenTeam(ctx context.Context, userID string) (int64, error)
+	ChooseTeam(ctx context.Context, userID string, teamID int64, at time.Time) error
+	SetTeamName(ctx context.Context, teamID int64, name string) error
 	SetPushKey(ctx context.Context, teamID int64, sealed string) error
 	MarkPushBroken(ctx context.Context, teamID int64, at time.Time) error
 

@@ -171,8 +171,13 @@ func roleList(roles []teambot.Role) string {
 // roster prints the team grouped by role, with the supervisor and the term
 // (R3: the roster is what the "about us" page shows).
 func roster(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if len(r.Args) > 0 && (r.Args[0].Text == "推送" || strings.EqualFold(r.Args[0].Text, "push")) {
+	switch r.subcommand() {
+	case "推送", "push":
 		return setPush(ctx, r)
+	case "切换", "switch":
+		return switchTeam(ctx, r)
+	case "名称", "改名", "name":
+		return nameTeam(ctx, r)
 	}
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err

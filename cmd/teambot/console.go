@@ -245,6 +245,9 @@ func (c *console) say(ctx context.Context, text string) {
 	if c.chat == singleChat {
 		msg.ChatID, msg.ChatType = "", teambot.ChatSingle
 	}
+	// The console's group is the group robot's, which can show a reply to
+	// its sender alone; it prints such a reply marked （仅你可见）.
+	msg.Whisper = true
 	reply, err := c.engine.Handle(ctx, msg)
 	if err != nil { // only ErrAlreadyHandled, which console ids never are
 		fmt.Fprintf(c.out, "（%v）\n", err)

@@ -270,6 +270,9 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 		cb: &wecomtest.Callbacks{Mode: wecomtest.ModeRobot, Token: "robot-token", AESKey: testAESKey}}
 	aibot := &chatter{t: t, url: "http://" + addr + "/wecom/bot", chatID: "group-pg-bot", fakeURL: fake.URL,
 		cb: &wecomtest.Callbacks{Mode: wecomtest.ModeBot, Token: "bot-token", AESKey: testAESKey}}
+	// Escalations are private input, sent in each endpoint's single chat.
+	robotSingle := &chatter{t: t, url: robot.url, fakeURL: fake.URL, cb: robot.cb}
+	aibotSingle := &chatter{t: t, url: aibot.url, fakeURL: fake.URL, cb: aibot.cb}
 	robot.expect("wangfang", "王芳", "/加入 王芳", "已登记：王芳")
 	robot.expect("boss", "老板", "/主管 @王芳", "现在是主管")
 	const burst = 12
@@ -315,13 +318,13 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 	burstMsgs := make([][]byte, burst)
 	answers := make([]answer, burst)
 	for i := range burst {
-		burstMsgs[i] = robot.message(fmt.Sprintf("burst-%d", i), fmt.Sprintf("m%d", i), fmt.Sprintf("成员%d", i), fmt.Sprintf("/上报 第 %d 个问题：数据库重启时提交", i))
+		burstMsgs[i] = robotSingle.message(fmt.Sprintf("burst-%d", i), fmt.Sprintf("m%d", i), fmt.Sprintf("成员%d", i), fmt.Sprintf("/上报 第 %d 个问题：数据库重启时提交", i))
 	}
 	var wg sync.WaitGroup
 	answered := make(chan struct{}, burst)
 	for i := range burst {
 		wg.Go(func() {
-			s, text, err := postCallback(robot, burstMsgs[i])
+			s, text, err := postCallback(robotSingle, burstMsgs[i])
 			answers[i] = answer{s, text, err}
 			answered <- struct{}{}
 		})
@@ -355,8 +358,8 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 
 	// Callbacks while the database is down: 200 and an apology, or nothing.
 	down := map[*chatter][]byte{
-		robot: robot.message("down-robot", "m0", "成员0", "/上报 停机期间的问题"),
-		aibot: aibot.message("down-bot", "zhaoliu", "赵六", "/上报 停机期间的问题"),
+		robotSingle: robotSingle.message("down-robot", "m0", "成员0", "/上报 停机期间的问题"),
+		aibotSingle: aibotSingle.message("down-bot", "zhaoliu", "赵六", "/上报 停机期间的问题"),
 	}
 	for c, inner := range down {
 		start := time.Now()
@@ -381,7 +384,7 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 	// runs once in all.
 	for round := range 2 {
 		for i := range burst {
-			status, text, err := postCallback(robot, burstMsgs[i])
+			status, text, err := postCallback(robotSingle, burstMsgs[i])
 			if err != nil || status != http.StatusOK {
 				t.Errorf("retry %d of burst %d: HTTP %d, %v", round, i, status, err)
 			}
@@ -468,9 +471,9 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 	if d := waitReady(t, addr, http.StatusServiceUnavailable, 5*time.Second); d > 3*time.Second {
 		t.Errorf("/readyz took %v to turn red on a stalled database", d)
 	}
-	stalled := robot.message("stalled", "m1", "成员1", "/上报 数据库不响应时的问题")
+	stalled := robotSingle.message("stalled", "m1", "成员1", "/上报 数据库不响应时的问题")
 	start := time.Now()
-	if status, text, err := postCallback(robot, stalled); err != nil || status != http.StatusOK || strings.Contains(text, "上报") {
+	if status, text, err := postCallback(robotSingle, stalled); err != nil || status != http.StatusOK || strings.Contains(text, "上报") {
 		t.Errorf("callback on a stalled database: HTTP %d %q %v, want 200 and no answer yet", status, text, err)
 	}
 	if d := time.Since(start); d > 4*time.Second {
@@ -482,7 +485,7 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 	proxy.Up()
 	waitReady(t, addr, http.StatusOK, 15*time.Second)
 	for range 2 { // WeCom's retries
-		if status, _, err := postCallback(robot, stalled); err != nil || status != http.StatusOK {
+		if status, _, err := postCallback(robotSingle, stalled); err != nil || status != http.StatusOK {
 			t.Errorf("retry after the stall: HTTP %d %v", status, err)
 		}
 	}
@@ -781,6 +784,9 @@ func TestSQLiteThatCannotBeWritten(t *testing.T) {
 
 	big := "/周报 " + strings.Repeat("磁盘写满时提交的周报。", 300) // more than fits in the WAL's free pages
 	texts := []string{"/加入 李四 技术", big, "/上报 写不进去"}
+	// The escalation is private input, sent in the single chat.
+	robotSingle := &chatter{t: t, url: robot.url, fakeURL: fake.URL, cb: robot.cb}
+	chatters := []*chatter{robot, robot, robotSingle}
 	refused := make([][]byte, len(texts))
 	type answer struct {
 		status int
@@ -790,11 +796,11 @@ func TestSQLiteThatCannotBeWritten(t *testing.T) {
 	answers := make([]answer, len(texts))
 	for i, text := range texts {
 		user := []string{"lisi", "zhangsan", "wangfang"}[i]
-		refused[i] = robot.message(fmt.Sprintf("full-%d", i), user, []string{"李四", "张三", "王芳"}[i], text)
+		refused[i] = chatters[i].message(fmt.Sprintf("full-%d", i), user, []string{"李四", "张三", "王芳"}[i], text)
 	}
 	undo = withWritesRefused(t)
 	for i := range texts {
-		answers[i].status, answers[i].reply, answers[i].err = postCallback(robot, refused[i])
+		answers[i].status, answers[i].reply, answers[i].err = postCallback(chatters[i], refused[i])
 	}
 	undo()
 	for i, a := range answers {

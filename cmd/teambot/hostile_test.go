@@ -144,8 +144,9 @@ func commandLines(a *app) []string {
 }
 
 // Every command in the registry, in every subcommand its examples show,
-// with every hostile argument, from the supervisor in the group, a member in
-// a single chat and a stranger: never a panic, never an internal error,
+// with every hostile argument, from the supervisor in the group (and again
+// in her single chat when the group refuses it as private input), a member
+// in a single chat and a stranger: never a panic, never an internal error,
 // always an answer; and the markdown that reaches WeCom afterwards — the
 // monthly digest built from all the records those commands left — carries
 // none of the markdown members wrote.
@@ -168,7 +169,12 @@ func TestHostileArgumentsToEveryCommand(t *testing.T) {
 	for _, line := range lines {
 		for _, arg := range hostileArgs {
 			text := line + " " + arg
-			h.handle(group, "wangfang", "王芳", text)                    // the supervisor, in the group
+			// The supervisor, in the group; private input (an escalation's
+			// note, a warning) is refused there and sent in her single chat.
+			if r := h.handle(group, "wangfang", "王芳", text); strings.Contains(r.Text, "请在和我的单聊里发送") {
+				h.handle("", "wangfang", "王芳", text)
+				n++
+			}
 			h.handle("", "zhangsan", "", text)                         // a member, in a single chat
 			h.handle(group, "mallory'--", "<@all>**M**", "@机器人 "+text) // a stranger with a hostile id and name
 			n += 3

@@ -25,6 +25,13 @@ func startServe(t *testing.T) string {
 		"WECOM_ROBOT_TOKEN", "robot-token", "WECOM_ROBOT_AES_KEY", testAESKey,
 		"WECOM_BOT_TOKEN", "bot-token", "WECOM_BOT_AES_KEY", testAESKey,
 	)
+	return serveWith(t, getenv)
+}
+
+// serveWith runs serve configured by getenv until the test ends, and
+// returns its address.
+func serveWith(t *testing.T, getenv func(string) string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stderr syncBuffer
 	done := make(chan error, 1)

@@ -396,7 +396,8 @@ func TestConsoleMonth(t *testing.T) {
 	script := strings.Join([]string{
 		":time 2026-11-02T09:00",
 		":as wangfang", "/join 王芳", ":as zhangsan", "/加入 张三 文案", ":as lisi", "/加入 李四 美工", ":as boss", "/主管 @王芳",
-		":as zhangsan", "/账号 登记 公众号 team_gzh", ":as lisi", "/账号 登记 抖音 lisi_dy",
+		// Account names are private: registered in the single chat.
+		":chat -", ":as zhangsan", "/账号 登记 公众号 team_gzh", ":as lisi", "/账号 登记 抖音 lisi_dy", ":chat console",
 		":as wangfang", "/会议 设置 周五 15:00",
 		":as zhangsan", "/更新 公众号 双十一预热推文",
 		":time 2026-11-06T14:50", "/签到", ":as wangfang", "/签到",
@@ -429,6 +430,15 @@ func TestConsoleMonth(t *testing.T) {
 	}
 	if !strings.Contains(out, "@lisi") {
 		t.Errorf("the Friday check does not @mention 抖音's owner:\n%s", out)
+	}
+	if !strings.Contains(out, "已登记账号 #2：抖音「lisi_dy」，负责人 李四。已私信告知 王芳。") ||
+		!strings.Contains(out, "【私信 → wangfang】【账号报备】李四 登记了账号 #2：抖音「lisi_dy」") {
+		t.Errorf("the supervisor is not told of the registration privately:\n%s", out)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "【群 console】") && (strings.Contains(line, "team_gzh") || strings.Contains(line, "lisi_dy")) {
+			t.Errorf("the group sees an account name: %s", line)
+		}
 	}
 
 	csvOut, err := exportMonthlyRun(t, url, "--team", "console", "--month", "2026-11")

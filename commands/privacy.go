@@ -1,0 +1,76 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"teambot"
+)
+
+// What each chat type shows (R13, R14). A reply marked Private is for the
+// sender alone:
+//   - in a single chat every reply is private;
+//   - in a group through the group robot, a private reply is shown to the
+//     sender only (VisibleToUser: Message.Whisper);
+//   - in a group through the AI bot every reply is seen by the whole group,
+//     so a private reply is never posted there: the group gets a one-line
+//     pointer to the single chat, and the content goes to the sender by app
+//     message when the app is configured.
+//
+// Input that is itself private (an escalation, an account name, the reason
+// of a warning or a removal) is refused in any group before anything is
+// stored or echoed: the group has read it already, and the bot must not
+// make a record of it there.
+
+// shownToGroupOnly reports whether a private reply to this message would be
+// seen by the whole group.
+func (r *Request) shownToGroupOnly() bool { return !r.Single() && !r.Whisper }
+
+// keepPrivate makes sure a private reply reaches nobody but the sender. In a
+// chat that can show it to the sender alone it is returned as it is;
+// otherwise the content goes by app message (in this transaction, through
+// the outbox) when one can be sent, and the group gets a pointer.
+func (r *Request) keepPrivate(ctx context.Context, reply teambot.Reply) (teambot.Reply, error) {
+	if !reply.Private || !r.shownToGroupOnly() {
+		return reply, nil
+	}
+	if r.engine.cfg.DirectMessages && r.Team != nil {
+		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{r.UserID}, Text: reply.Text,
+			Origin: "private reply /" + r.commandName()}
+		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+			return teambot.Reply{}, err
+		}
+		return teambot.Reply{Text: "内容只在单聊中显示，已私信发给你。"}, nil
+	}
+	return teambot.Reply{Text: fmt.Sprintf("内容只在单聊中显示，请私聊我发送 %s。", r.commandLine())}, nil
+}
+
+// commandName is the Chinese name of the command being run.
+func (r *Request) commandName() string {
+	if r.Command == nil {
+		return r.Word
+	}
+	return r.Command.Chinese
+}
+
+// commandLine is the command as the sender may repeat it in the single
+// chat: its Chinese name and, when short, what they wrote after it (they
+// wrote it in this group already).
+func (r *Request) commandLine() string {
+	line := "/" + r.commandName()
+	if rest := strings.TrimSpace(r.Rest); rest != "" && utf8.RuneCountInString(rest) <= 20 && !strings.ContainsAny(rest, "\r\n") {
+		line += " " + rest
+	}
+	return line
+}
+
+// needSingleChat refuses private input typed in a group (R13, R14): what
+// names what it holds, how the command to send in the single chat.
+func (r *Request) needSingleChat(what, how string) error {
+	if r.Single() {
+		return nil
+	}
+	return teambot.Invalid("%s只给主管和相关的人看，不能发在群里：请在和我的单聊里发送 %s。这条消息没有记录。", what, how)
+}

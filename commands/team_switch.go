@@ -1,0 +1,137 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"teambot"
+)
+
+// A member of several teams talks to the bot in one single chat. Which team
+// a command there acts on is their choice, /团队 切换, remembered per user
+// while they are still in that team; with one team it is implicit, and
+// without a choice the reply lists the teams (Request.needTeam).
+
+// maxTeamNameRunes bounds a team's name.
+const maxTeamNameRunes = 20
+
+// teamLabels names each of teams to a member of them all: its name, or,
+// for a team not yet named, its supervisor and size.
+func teamLabels(ctx context.Context, tx Tx, teams []teambot.Team) ([]string, error) {
+	labels := make([]string, len(teams))
+	for i, t := range teams {
+		if t.Name != "" {
+			labels[i] = t.Name
+			continue
+		}
+		members, err := tx.ActiveMembers(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		sup := "还没有主管"
+		for _, m := range members {
+			if m.IsSupervisor() {
+				sup = "主管 " + m.Name
+			}
+		}
+		labels[i] = fmt.Sprintf("未命名团队（%s，%d 人）", sup, len(members))
+	}
+	return labels, nil
+}
+
+// teamChoices lists the sender's teams numbered, the chosen one marked.
+func (r *Request) teamChoices() string {
+	lines := make([]string, len(r.Teams))
+	for i, t := range r.Teams {
+		lines[i] = fmt.Sprintf("%d. %s", i+1, r.teamLabels[i])
+		if r.Team != nil && r.Team.ID == t.ID {
+			lines[i] += "（当前）"
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// switchTeam is /团队 切换 [序号|名称], in a single chat.
+func switchTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if !r.Single() {
+		return teambot.Reply{}, teambot.Invalid("群聊里的命令总是作用于本群的团队。/团队 切换 用在和我的单聊里，选择单聊里的命令作用于哪个团队。")
+	}
+	if len(r.Teams) < 2 {
+		if r.Team == nil {
+			return teambot.Reply{}, r.needTeam()
+		}
+		return teambot.Reply{Text: fmt.Sprintf("你只在一个团队里（%s），单聊里的命令都作用于它，不用切换。", teamName(*r.Team))}, nil
+	}
+	choice := strings.TrimSpace(strings.Join(argTexts(r.Args[1:]), " "))
+	if choice == "" {
+		return teambot.Reply{Text: "你在这些团队里：\n" + r.teamChoices() + "\n发送 /团队 切换 序号（或团队名称）选择。"}, nil
+	}
+	i, err := r.pickTeam(choice)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	t := r.Teams[i]
+	if err := r.Tx.ChooseTeam(ctx, r.UserID, t.ID, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	r.Team = &t
+	if err := r.Audit(ctx, "member.choose_team", r.UserID, "单聊切换到这个团队"); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("单聊里的命令现在作用于 %s。要换回去，发送 /团队 切换。", r.teamLabels[i])}, nil
+}
+
+// pickTeam finds the chosen team by number or by exact name.
+func (r *Request) pickTeam(choice string) (int, error) {
+	if n, err := strconv.Atoi(choice); err == nil {
+		if n < 1 || n > len(r.Teams) {
+			return 0, teambot.Invalid("没有第 %d 个团队，你在这些团队里：\n%s", n, r.teamChoices())
+		}
+		return n - 1, nil
+	}
+	for i, t := range r.Teams {
+		if t.Name != "" && t.Name == choice {
+			return i, nil
+		}
+	}
+	return 0, teambot.Invalid("你的团队里没有叫「%s」的。你在这些团队里：\n%s\n请写序号，或团队的完整名称。", clip(choice), r.teamChoices())
+}
+
+// nameTeam is /团队 名称 新名称: the supervisor names the team, so that
+// members of several teams can tell them apart.
+func nameTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if err := r.needTeam(); err != nil {
+		return teambot.Reply{}, err
+	}
+	if r.Caller == nil || !r.Caller.IsSupervisor() {
+		return teambot.Reply{}, teambot.Forbidden("只有主管可以给团队命名%s。", r.supervisorHint(ctx))
+	}
+	name := strings.TrimSpace(strings.Join(argTexts(r.Args[1:]), " "))
+	switch n := utf8.RuneCountInString(name); {
+	case name == "":
+		return teambot.Reply{}, teambot.Invalid("请写上团队名称，例如 /团队 名称 市场部。")
+	case n > maxTeamNameRunes:
+		return teambot.Reply{}, teambot.Invalid("团队名称最多 %d 个字，「%s」有 %d 个字。", maxTeamNameRunes, clip(name), n)
+	case strings.ContainsAny(name, "\r\n\t"):
+		return teambot.Reply{}, teambot.Invalid("团队名称请写在一行里。")
+	}
+	if err := r.Tx.SetTeamName(ctx, r.Team.ID, name); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "team.name", r.Team.ChatID, "原名「"+r.Team.Name+"」；新名「"+name+"」"); err != nil {
+		return teambot.Reply{}, err
+	}
+	r.Team.Name = name
+	return teambot.Reply{Text: "团队名称已改为 " + name + "。"}, nil
+}
+
+// teamName is a team's name, or a stand-in for a team not yet named.
+func teamName(t teambot.Team) string {
+	if t.Name != "" {
+		return t.Name
+	}
+	return "未命名团队"
+}
