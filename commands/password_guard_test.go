@@ -31,16 +31,7 @@ func eachRaw(t *testing.T, fn func(t *testing.T, db *storage.DB, raw *sql.DB)) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { db.Close() })
-			dialect, dsn, err := storage.ParseURL(url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, err := sql.Open(string(dialect), dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { raw.Close() })
-			fn(t, db, raw)
+			fn(t, db, storagetest.Raw(t, url))
 		})
 	}
 }
