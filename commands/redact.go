@@ -108,7 +108,9 @@ func redact(ctx context.Context, r *Request) (teambot.Reply, error) {
 		text += fmt.Sprintf("；还没发出的 %d 条消息里的这段文字也已删除", waiting)
 	}
 	text += "。已经发出的消息撤不回来：如果内容是密码，请让负责人立即修改。"
-	return teambot.Reply{Text: text}, nil
+	// Only the supervisor sees it, in the group too: the others need not
+	// learn which text held a secret.
+	return teambot.Reply{Text: text, Private: true}, nil
 }
 
 // redactKindOf finds the kind of text a word names.

@@ -109,7 +109,12 @@ func TestRedact(t *testing.T) {
 			{"/删除内容 请假 1", "已删除请假 #1"},
 			{"/redact vote 1", "已删除投票 #1"},
 		} {
-			r := single(c, "wangfang", tc.text)
+			// In the group the answer reaches the supervisor alone: the
+			// others need not learn which text held a secret.
+			r := c.send(teambot.Message{ChatID: c.chatID, UserID: "wangfang", Text: tc.text})
+			if !r.Private {
+				t.Errorf("%s: the answer is shown to the whole group", tc.text)
+			}
 			if !strings.Contains(r.Text, tc.want) || !strings.Contains(r.Text, teambot.Redacted) {
 				t.Errorf("%s:\nreply %s\nwant it to contain %q and %s", tc.text, r.Text, tc.want, teambot.Redacted)
 			}
