@@ -25,7 +25,7 @@ const (
 // printable ASCII that follows. Groups: 1 keyword, 2 what leads, 3 value.
 var passwordPattern = regexp.MustCompile(`(?i)(` + strongKeyword + `|` + weakKeyword + `)` +
 	`((?:[\s\p{Z}]*(?:` +
-	`[:=]|-+>|=+>|[\p{Sm}\p{So}]\x{FE0F}?` +
+	`[:=]|-+>|=+>|[` + arrows + `\p{So}]\x{FE0F}?` +
 	`|[已也都还還就仍]?(?:是|为|為|改成了?|改为|改為|换成了?|換成了?|设为|設為|设成|设置为|設置為|重置为|重置為|变成|變成)` +
 	`|\bis\b|\bwas\b|\b(?:changed|set|reset|updated)[\s\p{Z}]+to\b` +
 	"|[“‘「『【〔\\[(<《〈\"'`]" +
@@ -39,9 +39,17 @@ var passwordPattern = regexp.MustCompile(`(?i)(` + strongKeyword + `|` + weakKey
 // never stand bare before a password ("pass the review").
 var barePassword = regexp.MustCompile(`(?i)(?:` + strongKeyword + `)[\s\p{Z}]*[“‘「"']?([!-~]{4,})`)
 
+// arrows are the Unicode arrow blocks (→ ⇒ ⟶ ⤴); other math signs such as
+// | and + separate options and items, not a keyword from its value.
+const arrows = `\x{2190}-\x{21FF}\x{27F0}-\x{27FF}\x{2900}-\x{297F}`
+
 // weakLead is what must lead from pass or pw to a value: a separator, an
 // arrow or an emoji, not only a word or a bracket ("the pass is valid").
-var weakLead = regexp.MustCompile(`[:=>\p{Sm}\p{So}]`)
+var weakLead = regexp.MustCompile(`[:=>` + arrows + `\p{So}]`)
+
+// remark is a lead of round brackets only: "密码（见群公告）", "改了密码
+// (wechat)" add a remark, so a value of letters only after one is none.
+var remark = regexp.MustCompile(`^[\s\p{Z}(]+$`)
 
 // notPasswords are the words that follow "password is" or "密码：" in talk
 // about a password; a value of letters only that is one of them is none.
@@ -68,6 +76,9 @@ func looksLikePassword(text string) bool {
 		if (keyword == "pass" || keyword == "pw") && !weakLead.MatchString(lead) {
 			continue
 		}
+		if remark.MatchString(lead) && lettersOnly(trimValue(m[3])) {
+			continue
+		}
 		if isPasswordValue(m[3]) {
 			return true
 		}
@@ -90,7 +101,7 @@ func isPasswordValue(v string) bool {
 	switch {
 	case len(v) < 3, strings.IndexFunc(v, isLetter) < 0 && strings.IndexFunc(v, isDigitRune) < 0, placeholder(v):
 		return false
-	case strings.IndexFunc(v, func(r rune) bool { return !isLetter(r) }) < 0 || strings.EqualFold(v, "n/a"):
+	case lettersOnly(v) || strings.EqualFold(v, "n/a"):
 		return !notPasswords[strings.ToLower(v)]
 	}
 	return true
@@ -107,6 +118,11 @@ func placeholder(v string) bool {
 		return false
 	}
 	return strings.ContainsAny(v[:1], "*xX#.-_")
+}
+
+// lettersOnly reports whether v is ASCII letters and nothing else.
+func lettersOnly(v string) bool {
+	return v != "" && strings.IndexFunc(v, func(r rune) bool { return !isLetter(r) }) < 0
 }
 
 func isLetter(r rune) bool    { return r < unicode.MaxASCII && unicode.IsLetter(r) }
