@@ -47,6 +47,14 @@ const arrows = `\x{2190}-\x{21FF}\x{27F0}-\x{27FF}\x{2900}-\x{297F}`
 // arrow or an emoji, not only a word or a bracket ("the pass is valid").
 var weakLead = regexp.MustCompile(`[:=>` + arrows + `\p{So}]`)
 
+// englishLead is a lead through an English verb (is, was, changed to);
+// after one, a value of letters only that another English word follows
+// is talk: "the password is stored in the vault", "is managed by IT".
+var (
+	englishLead = regexp.MustCompile(`[A-Za-z]`)
+	nextWord    = regexp.MustCompile(`^[\s\p{Z}]+[A-Za-z]`)
+)
+
 // remark is a lead of round brackets only: "密码（见群公告）", "改了密码
 // (wechat)" add a remark, so a value of letters only after one is none.
 var remark = regexp.MustCompile(`^[\s\p{Z}(]+$`)
@@ -71,15 +79,15 @@ var notPasswords = map[string]bool{
 // value: "密码管理制度", "已改密", "密码是什么时候改的", "密码：******".
 func looksLikePassword(text string) bool {
 	text = normalize(text) // full-width letters, digits and spaces count as well
-	for _, m := range passwordPattern.FindAllStringSubmatch(text, -1) {
-		keyword, lead := strings.ToLower(m[1]), m[2]
+	for _, loc := range passwordPattern.FindAllStringSubmatchIndex(text, -1) {
+		keyword, lead, value := strings.ToLower(text[loc[2]:loc[3]]), text[loc[4]:loc[5]], text[loc[6]:loc[7]]
 		if (keyword == "pass" || keyword == "pw") && !weakLead.MatchString(lead) {
 			continue
 		}
-		if remark.MatchString(lead) && lettersOnly(trimValue(m[3])) {
+		if lettersOnly(trimValue(value)) && (remark.MatchString(lead) || (englishLead.MatchString(lead) && nextWord.MatchString(text[loc[1]:]))) {
 			continue
 		}
-		if isPasswordValue(m[3]) {
+		if isPasswordValue(value) {
 			return true
 		}
 	}

@@ -110,6 +110,10 @@ var (
 		"账号 admin 密 码 是 football",
 		"密碼 Abc12345",
 		"口令 778899",
+		"the password is hunter",
+		"password was dragon.",
+		"password is letmein，记得改",
+		"密码是 hunter two",
 	}
 	talksAboutPasswords = []string{
 		"密码管理制度",
@@ -163,6 +167,9 @@ var (
 		"密码 + 2FA 双重验证",
 		"改了 3 个平台的密码 (weibo, douyin)",
 		"改了密码 (wechat)",
+		"the password is stored in the vault",
+		"password is managed by IT",
+		"our passcode was shared with nobody",
 	}
 )
 
