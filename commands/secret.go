@@ -66,7 +66,7 @@ var notPasswords = map[string]bool{
 	"the": true, "not": true, "too": true, "still": true, "also": true, "very": true, "now": true, "being": true,
 	"wrong": true, "weak": true, "strong": true, "fine": true, "correct": true, "incorrect": true, "invalid": true,
 	"required": true, "expired": true, "changed": true, "updated": true, "reset": true, "default": true,
-	"set": true, "yes": true, "no": true, "ok": true, "okay": true, "missing": true, "blank": true,
+	"set": true, "yes": true, "no": true, "ok": true, "okay": true, "missing": true, "blank": true, "true": true, "false": true,
 	"secret": true, "private": true, "safe": true, "unsafe": true, "short": true, "long": true,
 }
 

@@ -170,6 +170,7 @@ var (
 		"the password is stored in the vault",
 		"password is managed by IT",
 		"our passcode was shared with nobody",
+		"pass=true 的用例都跑通了",
 	}
 )
 
