@@ -6,7 +6,7 @@ import "slices"
 // commands carry out R1-R3). /help, "did you mean" and the permission check
 // all read this table.
 func builtins() []*Command {
-	return slices.Concat(coreCommands(), accountCommands(), platformCommands(), ledgerCommands(), escalationCommands(), monthlyCommands())
+	return slices.Concat(coreCommands(), accountCommands(), platformCommands(), ledgerCommands(), escalationCommands(), monthlyCommands(), redactCommands())
 }
 
 // coreCommands are the team, report, reminder, leave, meeting and vote

@@ -31,16 +31,7 @@ func eachRaw(t *testing.T, fn func(t *testing.T, db *storage.DB, raw *sql.DB)) {
 				t.Fatal(err)
 			}
 			t.Cleanup(func() { db.Close() })
-			dialect, dsn, err := storage.ParseURL(url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, err := sql.Open(string(dialect), dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { raw.Close() })
-			fn(t, db, raw)
+			fn(t, db, storagetest.Raw(t, url))
 		})
 	}
 }
@@ -121,8 +112,12 @@ func guardChat(t *testing.T, db *storage.DB, logs *bytes.Buffer, observed *[]str
 	return c
 }
 
-// secret is the password of the guard's tests.
-const secret = "Abc12345xyz"
+// secret is the password of the guard's tests; lettersOnly one without a
+// digit, which counts once a separator or a verb leads to it.
+const (
+	secret      = "Abc12345xyz"
+	lettersOnly = "sunshinebright"
+)
 
 // R13: every free-text command, and every command word being written for
 // the accounts, updates and ledger, refuses a message that seems to carry a
@@ -160,6 +155,25 @@ func TestPasswordGuard(t *testing.T) {
 		{"", "@TeamBot 密码：" + secret},
 		{"", "/password: " + secret},
 		{"", "TeamBot 的口令是 " + secret},
+		// The other ways a password is written (R13): traditional 密碼, a
+		// space inside the keyword, pass / pw / passcode / p@ssword, verbs,
+		// arrows, emoji and brackets between keyword and value, and values
+		// of letters only, in every free text.
+		{"周报", "/周报 交接了抖音账号，密碼是 " + lettersOnly},
+		{"周报", "/周报 后台 密 码 " + secret},
+		{"周报", "/周报 后台 密\u3000码：" + lettersOnly},
+		{"请假", "/请假 明天 去改密码，密码改成 " + lettersOnly},
+		{"请假", "/请假 明天 pw: " + lettersOnly},
+		{"投票", "/投票 发起 公众号密码换成 " + lettersOnly + " 好不好"},
+		{"投票", "/投票 发起 用哪个 选项 passcode=" + lettersOnly + " | 旧的"},
+		{"上报", "/上报 有人把 p@ssword -> " + lettersOnly + " 发在评论区"},
+		{"上报", "/上报 处理 1 密码就是 " + lettersOnly + "，已改"},
+		{"更新", "/更新 公众号 后台密码 👉 " + lettersOnly},
+		{"更新", "/更新 公众号 活动 密码【" + lettersOnly + "】"},
+		{"嘉奖", "/嘉奖 @张三 通报表扬 及时把 pass: " + lettersOnly + " 改掉"},
+		{"惩处", "/惩处 @李四 警告 把密码 → " + lettersOnly + " 发在群里"},
+		{"账号", "/账号 登记 公众号 wx_team 备注 密码为「" + lettersOnly + "」"},
+		{"账号", "/账号 登记 微博 wb_team 备注 password changed to " + lettersOnly},
 	}
 	eachRaw(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
 		var logs bytes.Buffer
@@ -192,7 +206,7 @@ func TestPasswordGuard(t *testing.T) {
 						t.Errorf("%q: reply %s\nwant it to name %s", tc.text, r.Text, want)
 					}
 				}
-				if strings.Contains(r.Text, secret) {
+				if strings.Contains(r.Text, secret) || strings.Contains(r.Text, lettersOnly) {
 					t.Errorf("%q: the reply repeats the password: %s", tc.text, r.Text)
 				}
 				if got := strings.Join(observed, "|"); got != name+" invalid" {
@@ -212,11 +226,13 @@ func TestPasswordGuard(t *testing.T) {
 			t.Errorf("the audit log grew by %d rows: %+v", len(audit)-auditBefore, audit[auditBefore:])
 		}
 		for _, e := range audit {
-			if strings.Contains(e.Detail, secret) || strings.Contains(e.Target, secret) {
-				t.Errorf("audit row holds the password: %+v", e)
+			for _, pw := range []string{secret, lettersOnly} {
+				if strings.Contains(e.Detail, pw) || strings.Contains(e.Target, pw) {
+					t.Errorf("audit row holds the password: %+v", e)
+				}
 			}
 		}
-		if strings.Contains(logs.String(), secret) {
+		if strings.Contains(logs.String(), secret) || strings.Contains(logs.String(), lettersOnly) {
 			t.Errorf("the log holds the password:\n%s", logs.String())
 		}
 		if logs.Len() != 0 {
@@ -239,6 +255,12 @@ func TestPasswordGuardLetsTalkThrough(t *testing.T) {
 			{"/周报 交接了抖音账号，密码：******", "第 2 版", false},
 			{"/请假 明天 去银行重置U盾密码", "已提交请假申请 #1", false},
 			{"/投票 发起 要不要统一改密码", "#1", false},
+			// Ordinary words that hold a keyword, and talk with no value.
+			{"/周报 pass the review，passport 已办好，bypass 了旧流程", "第 3 版", false},
+			{"/周报 制定了密码管理制度，密碼管理辦法已發布", "第 4 版", false},
+			{"/上报 密码改成功了但登录不上", "已上报给主管，编号 #2", true},
+			{"/请假 后天 password reset done 后去银行", "已提交请假申请 #2", false},
+			{"/投票 发起 密码 👉 找主管 还是自己保管", "#2", false},
 		} {
 			var r string
 			if tc.single {
@@ -253,7 +275,7 @@ func TestPasswordGuardLetsTalkThrough(t *testing.T) {
 		if r := c.say("zhangsan", "/账号 已改密 3"); strings.Contains(r, "像是写了密码") {
 			t.Errorf("/账号 已改密 3 was taken for a password: %s", r)
 		}
-		if e := c.escalations(); len(e) != 1 || e[0].Text != "忘记密码了怎么办" {
+		if e := c.escalations(); len(e) != 2 || e[0].Text != "忘记密码了怎么办" || e[1].Text != "密码改成功了但登录不上" {
 			t.Errorf("escalations %+v", e)
 		}
 	})

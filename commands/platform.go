@@ -255,7 +255,8 @@ func platformStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
 			if u.Campaign {
 				mark = "【活动】"
 			}
-			items[i] = fmt.Sprintf("%s%s（%s %s）", mark, u.Title, u.Name, monthDay(teambot.DateOf(u.At.In(loc))))
+			// The id is what /删除内容 更新 takes (R14).
+			items[i] = fmt.Sprintf("%s%s #%d（%s %s）", mark, u.Title, u.ID, u.Name, monthDay(teambot.DateOf(u.At.In(loc))))
 		}
 		fmt.Fprintf(&b, "：%d 次 — %s", len(x.updates), strings.Join(items, "；"))
 	}

@@ -321,7 +321,8 @@ func (r *Request) fullReports(m teambot.Member, history []teambot.Report, from, 
 			fmt.Fprintf(&b, "\n\n%s：未提交", weekLabel(w))
 			continue
 		}
-		fmt.Fprintf(&b, "\n\n%s第 %d 版，%s 提交，%s：\n%s", weekLabel(w), rep.Version, r.moment(rep.SubmittedAt), lateWord(rep.Late), rep.Text)
+		// The id is what /删除内容 周报 takes (R14).
+		fmt.Fprintf(&b, "\n\n%s第 %d 版（#%d），%s 提交，%s：\n%s", weekLabel(w), rep.Version, rep.ID, r.moment(rep.SubmittedAt), lateWord(rep.Late), rep.Text)
 	}
 	return b.String()
 }

@@ -183,7 +183,7 @@ func TestShowReports(t *testing.T) {
 		c.expect("zhangsan", "/周报 上周 上周的")
 
 		own := c.send(teambot.Message{ChatID: c.chatID, UserID: "zhangsan", Text: "/周报 查看"})
-		if !strings.Contains(own.Text, "2026-W48（11月23日–11月29日）第 2 版，11月25日 周三 10:00 提交，按时：\n本周机密进展：新品定价 99 元") ||
+		if !strings.Contains(own.Text, "2026-W48（11月23日–11月29日）第 2 版（#2），11月25日 周三 10:00 提交，按时：\n本周机密进展：新品定价 99 元") ||
 			strings.Contains(own.Text, "第一版") || own.Private {
 			t.Errorf("own report: private=%v\n%s", own.Private, own.Text)
 		}

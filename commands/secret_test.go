@@ -60,3 +60,132 @@ func TestLooksLikePassword(t *testing.T) {
 		}
 	}
 }
+
+// R13: the phrasings a password arrives in, and the talk about passwords
+// that must pass. Each list holds at least forty.
+var (
+	carriesPassword = []string{
+		"密码：abcdefgh",
+		"密 码 Abc123",
+		"密\u3000码 Abc123",
+		"密　码：abcdefgh",
+		"密碼是 hunter22",
+		"密碼：qwerty",
+		"pw: qwerty",
+		"PW=letmein",
+		"passcode=zxcvbn",
+		"Passcode: 884213",
+		"p@ssword -> letmein",
+		"P@SSWORD: hunter",
+		"pass: hunter",
+		"pass = opensesame",
+		"密码改成 abcdef",
+		"密码改为 abcdef",
+		"密码换成 abcdef",
+		"密码就是 abcdef",
+		"新密码改成了 abcdef",
+		"密码已改为 Qwerty",
+		"微博密码换成 baseball 了",
+		"口令改为 sesame",
+		"口 令：sesame",
+		"密码 👉 abcdef",
+		"密码➡️ abcdef",
+		"公众号密码 ⬇️ monkey",
+		"密码 → abcdef",
+		"密码=>abcdef",
+		"密码 -> abc123",
+		"密码【abcdef】",
+		"密码（Abc123）",
+		"密码 [abcdef]",
+		"密码《abcdef》",
+		"密码“dragon”",
+		"密码：「letmein」",
+		"password changed to sunshine",
+		"password: trustno",
+		"the pass word is dragon",
+		"后台密码是 letmein，记得改",
+		"登录密码 就是 iloveyou",
+		"密码是：dragon",
+		"密码：ＡＢＣＤＥＦ",
+		"账号 admin 密 码 是 football",
+		"密碼 Abc12345",
+		"口令 778899",
+		"the password is hunter",
+		"password was dragon.",
+		"password is letmein，记得改",
+		"密码是 hunter two",
+	}
+	talksAboutPasswords = []string{
+		"密码管理制度",
+		"密碼管理辦法已發布",
+		"口令管理制度",
+		"/账号 已改密 3",
+		"已改密，旧的作废",
+		"上报 忘记密码了怎么办",
+		"请大家定期改密码",
+		"password policy updated",
+		"please reset the password soon",
+		"password reset done",
+		"p@ssword reset link sent",
+		"Passcode required for the meeting",
+		"pass the review",
+		"we need to pass the test first",
+		"passed 3 tests",
+		"pass rate 95%",
+		"passport: E12345678",
+		"bypass the filter",
+		"compass: north",
+		"本周通过(pass)了审核",
+		"password is wrong",
+		"password is too short",
+		"password is 12 chars",
+		"password: none",
+		"password: N/A",
+		"pw 还没改",
+		"密码改成功了",
+		"密码是什么时候改的？",
+		"密码是否需要改",
+		"密码：见群公告",
+		"密码：******",
+		"密码：xxxxxx",
+		"密码已修改",
+		"新密码只有主管知道",
+		"密码 OK 了",
+		"密码是 8 位以上",
+		"密码至少 8 位",
+		"密码 2026年起每季度更换",
+		"密码改为大小写加数字",
+		"密码换成更长的",
+		"密码就是要定期换",
+		"密码【重要】请勿外传",
+		"密码 👉 找主管",
+		"密码 → 主管保管",
+		"密码为空的账号要补上",
+		"/周报 改了 3 个平台的密码",
+		"/投票 发起 要不要统一改密码 选项 改 | 不改",
+		"/投票 发起 统一改密码 选项 改密码 | keep",
+		"密码 + 2FA 双重验证",
+		"改了 3 个平台的密码 (weibo, douyin)",
+		"改了密码 (wechat)",
+		"the password is stored in the vault",
+		"password is managed by IT",
+		"our passcode was shared with nobody",
+		"pass=true 的用例都跑通了",
+	}
+)
+
+func TestPasswordPhrasings(t *testing.T) {
+	if len(carriesPassword) < 40 || len(talksAboutPasswords) < 40 {
+		t.Fatalf("%d refused and %d allowed phrasings, want at least 40 each", len(carriesPassword), len(talksAboutPasswords))
+	}
+	for _, text := range carriesPassword {
+		if !looksLikePassword(text) {
+			t.Errorf("looksLikePassword(%q) = false, want true: it gives a password", text)
+		}
+	}
+	for _, text := range talksAboutPasswords {
+		if looksLikePassword(text) {
+			t.Errorf("looksLikePassword(%q) = true, want false: it only talks about passwords", text)
+		}
+	}
+}

@@ -85,6 +85,7 @@ type Tx interface {
 	platformTx
 	ledgerTx
 	escalationTx
+	redactTx
 
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error

@@ -125,6 +125,20 @@ func (tx *Tx) settle(ctx context.Context, id int64, token, set string, args ...a
 	return nil
 }
 
+// ForgetOutboxBodies blanks the body of every message sent before cutoff,
+// and of every message given up on whose last attempt was due before it
+// (R14: what members wrote is not kept longer than needed to send it). It
+// keeps what the metrics and the digests read — status, channel, origin,
+// times, attempts — and reports how many bodies it blanked.
+func (tx *Tx) ForgetOutboxBodies(ctx context.Context, cutoff time.Time) (int64, error) {
+	n, err := tx.exec(ctx, `UPDATE outbox SET body = '' WHERE body <> ''
+		AND ((status = 'sent' AND sent_at <= ?) OR (status = 'failed' AND next_attempt_at <= ?))`, utc(cutoff), utc(cutoff))
+	if err != nil {
+		return 0, fmt.Errorf("forget outbox bodies sent before %s: %w", cutoff.Format(time.RFC3339), err)
+	}
+	return n, nil
+}
+
 // TeamByID finds a team by its id.
 func (tx *Tx) TeamByID(ctx context.Context, id int64) (teambot.Team, error) {
 	var r teamRow

@@ -28,6 +28,8 @@ type config struct {
 	APIBase    string
 	MaxSkew    time.Duration
 	WebhookURL string
+	// OutboxRetention is how long a sent message keeps its body (R14).
+	OutboxRetention time.Duration
 
 	BotToken, BotAESKey     string
 	RobotToken, RobotAESKey string
@@ -86,6 +88,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		fail("WECOM_MAX_SKEW %q: want a duration such as 5m, or 0 to disable", skew)
 	} else {
 		c.MaxSkew = d
+	}
+	retention := get("TEAMBOT_OUTBOX_RETENTION", "168h")
+	if d, err := time.ParseDuration(retention); err != nil || d < time.Hour {
+		fail("TEAMBOT_OUTBOX_RETENTION %q: want a duration of at least 1h, such as 168h (7 days)", retention)
+	} else {
+		c.OutboxRetention = d
 	}
 	checkPair := func(tokenVar, token, keyVar, key string) {
 		switch {
@@ -162,6 +170,7 @@ func (c config) LogValue() slog.Value {
 		slog.Any("bot_names", c.BotNames),
 		slog.String("wecom_api_base", c.APIBase),
 		slog.Duration("wecom_max_skew", c.MaxSkew),
+		slog.Duration("outbox_retention", c.OutboxRetention),
 		slog.String("wecom_webhook_url", redactURL(c.WebhookURL)),
 		slog.String("wecom_bot_token", secret(c.BotToken)),
 		slog.String("wecom_bot_aes_key", secret(c.BotAESKey)),

@@ -109,8 +109,9 @@ func (a *app) wecomPusher(now func() time.Time) *bot.Pusher {
 	return p
 }
 
-// pruneJob forgets message ids older than processedRetention and robot
-// sends older than their window, once an hour.
+// pruneJob forgets message ids older than processedRetention, robot sends
+// older than their window and the bodies of messages sent longer ago than
+// TEAMBOT_OUTBOX_RETENTION (R14), once an hour.
 type pruneJob struct {
 	app  *app
 	last time.Time
@@ -130,7 +131,13 @@ func (j *pruneJob) Run(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		_, err = tx.PruneRobotSends(ctx, now.Add(-robotWindow))
+		if _, err = tx.PruneRobotSends(ctx, now.Add(-robotWindow)); err != nil {
+			return err
+		}
+		n, err = tx.ForgetOutboxBodies(ctx, now.Add(-j.app.cfg.OutboxRetention))
+		if n > 0 {
+			j.app.log.Info("forgot the bodies of sent messages", "count", n)
+		}
 		return err
 	})
 	if err == nil {

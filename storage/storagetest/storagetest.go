@@ -91,6 +91,22 @@ func PostgresURL(t testing.TB) string {
 	return u.String()
 }
 
+// Raw is a plain connection to the database at rawURL, for reading what
+// the records hold table by table; it closes when the test ends.
+func Raw(t testing.TB, rawURL string) *sql.DB {
+	t.Helper()
+	dialect, dsn, err := storage.ParseURL(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open(string(dialect), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return raw
+}
+
 func open(t testing.TB, rawURL string) *storage.DB {
 	t.Helper()
 	db, err := storage.Open(context.Background(), rawURL)

@@ -1,0 +1,11 @@
+package storage
+
+import "context"
+
+// OutboxBody reads one outbox row's message body, for tests of what the
+// outbox keeps.
+func (tx *Tx) OutboxBody(ctx context.Context, id int64) (string, error) {
+	var body string
+	err := tx.get(ctx, &body, `SELECT body FROM outbox WHERE id = ?`, id)
+	return body, err
+}
