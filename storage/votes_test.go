@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -103,21 +104,24 @@ func TestVoteRoundTrip(t *testing.T) {
 			t.Errorf("times come back in %v and %v, want UTC", got.CreatedAt.Location(), got.Deadline.Location())
 		}
 
-		// Every closing field, with a veto while open.
+		// Every closing field, with a veto while open; counted as of the
+		// closing time when no other moment is given.
 		closed := want
 		closed.Outcome, closed.ClosedBy, closed.ClosedAt = teambot.OutcomeVetoed, "wangfang", t0.Add(2*time.Hour)
 		closed.Eligible, closed.EligibleCast = 7, 5
 		closed.VetoedBy, closed.VetoReason, closed.VetoedAt = "wangfang", "预算不够", t0.Add(2*time.Hour)
 		update(t, db, func(tx *storage.Tx) error { return tx.CloseVote(ctx, closed) })
 		closed.Status, closed.ClosedAt, closed.VetoedAt = teambot.VoteClosed, us(closed.ClosedAt), us(closed.VetoedAt)
+		closed.AsOf = closed.ClosedAt
 		if got := readVote(t, db, team.ID, motion.ID); !reflect.DeepEqual(got, closed) {
 			t.Errorf("closed motion =\n %+v\nwant\n %+v", got, closed)
 		}
+		// Closed late: announced two hours after the deadline it is counted as of.
 		counted := wantPoll
-		counted.Outcome, counted.ClosedBy, counted.ClosedAt, counted.Eligible, counted.EligibleCast =
-			teambot.OutcomeCounted, "system", deadline.Add(time.Hour), 7, 3
+		counted.Outcome, counted.ClosedBy, counted.ClosedAt, counted.AsOf, counted.Eligible, counted.EligibleCast =
+			teambot.OutcomeCounted, "system", deadline.Add(3*time.Hour), deadline.Add(time.Hour), 7, 3
 		update(t, db, func(tx *storage.Tx) error { return tx.CloseVote(ctx, counted) })
-		counted.Status, counted.ClosedAt = teambot.VoteClosed, us(counted.ClosedAt)
+		counted.Status, counted.ClosedAt, counted.AsOf = teambot.VoteClosed, us(counted.ClosedAt), us(counted.AsOf)
 		got = readVote(t, db, team.ID, poll.ID)
 		if !reflect.DeepEqual(got, counted) || !got.VetoedAt.IsZero() {
 			t.Errorf("closed poll =\n %+v\nwant\n %+v", got, counted)
@@ -536,6 +540,110 @@ func TestConcurrentBallotsAndClose(t *testing.T) {
 		if stored < before || stored+refused != n || len(ballots) != stored || got.EligibleCast != stored || counted != stored {
 			t.Errorf("%d ballots stored and %d refused of %d; %d in the table, %d counted at the close",
 				stored, refused, n, len(ballots), got.EligibleCast)
+		}
+	})
+}
+
+// R11: a vote's electorate is fixed when it is created: the team's active
+// members then. Who joins later is not in it; who leaves stays in it with
+// their status, so the count can leave them out.
+func TestVoteElectorate(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := mustTeam(t, db, "chat-1")
+		zhang := mustMember(t, db, team.ID, "zhangsan", "张三")
+		li := mustMember(t, db, team.ID, "lisi", "李四")
+		gone := mustMember(t, db, team.ID, "wangwu", "王五")
+		update(t, db, func(tx *storage.Tx) error { return tx.RemoveMember(ctx, gone.ID, t0) })
+		other := mustTeam(t, db, "chat-2")
+		mustMember(t, db, other.ID, "zhaoliu", "赵六")
+
+		v := mustVote(t, db, teambot.Vote{TeamID: team.ID, CreatorMember: zhang.ID, Anonymous: true})
+		late := mustMember(t, db, team.ID, "sunqi", "孙七")
+		update(t, db, func(tx *storage.Tx) error { return tx.RemoveMember(ctx, li.ID, t0.Add(time.Hour)) })
+
+		var got []teambot.Member
+		update(t, db, func(tx *storage.Tx) (err error) { got, err = tx.Electorate(ctx, v.ID); return err })
+		var names []string
+		for _, m := range got {
+			names = append(names, fmt.Sprint(m.Name, " ", m.Status))
+		}
+		if fmt.Sprint(names) != "[张三 active 李四 removed]" {
+			t.Errorf("electorate = %v, want 张三 and 李四 (removed since), not 王五 (gone before) or %s (joined after)", names, late.Name)
+		}
+	})
+}
+
+// A withdrawn ballot leaves the ballots and the turnout; withdrawing when
+// there is none changes nothing.
+func TestWithdrawBallot(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := mustTeam(t, db, "chat-1")
+		zhang := mustMember(t, db, team.ID, "zhangsan", "张三")
+		li := mustMember(t, db, team.ID, "lisi", "李四")
+		v := mustVote(t, db, teambot.Vote{TeamID: team.ID, CreatorMember: zhang.ID, Anonymous: true})
+		for _, m := range []teambot.Member{zhang, li} {
+			update(t, db, func(tx *storage.Tx) error {
+				_, _, err := tx.CastBallot(ctx, teambot.Ballot{VoteID: v.ID, Voter: fmt.Sprint("a", m.ID), Choice: 1}, m.ID, t0)
+				return err
+			})
+		}
+		withdraw := func(m teambot.Member, want bool) {
+			t.Helper()
+			update(t, db, func(tx *storage.Tx) error {
+				had, err := tx.WithdrawBallot(ctx, teambot.Ballot{VoteID: v.ID, Voter: fmt.Sprint("a", m.ID)}, m.ID)
+				if had != want {
+					t.Errorf("withdraw %s: had %v, want %v", m.Name, had, want)
+				}
+				return err
+			})
+		}
+		withdraw(zhang, true)
+		withdraw(zhang, false)
+		update(t, db, func(tx *storage.Tx) error {
+			ballots, err := tx.Ballots(ctx, v.ID)
+			if err != nil {
+				return err
+			}
+			turnout, err := tx.Turnout(ctx, v.ID)
+			if len(ballots) != 1 || ballots[0].Voter != fmt.Sprint("a", li.ID) || !reflect.DeepEqual(turnout, []int64{li.ID}) {
+				t.Errorf("after the withdrawal: ballots %+v, turnout %v; want 李四's only", ballots, turnout)
+			}
+			return err
+		})
+	})
+}
+
+// The roster at any moment comes from the members' status changes, which
+// the database records on every join, removal and return, so a vote
+// closed late sees the team as it was at its deadline.
+func TestMembersActiveAt(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := mustTeam(t, db, "chat-1")
+		zhang := mustMember(t, db, team.ID, "zhangsan", "张三")
+		li := mustMember(t, db, team.ID, "lisi", "李四")
+		h := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
+		update(t, db, func(tx *storage.Tx) error { return tx.RemoveMember(ctx, li.ID, h(2)) })
+		update(t, db, func(tx *storage.Tx) error { return tx.RejoinMember(ctx, li.ID, "李四", h(4)) })
+		update(t, db, func(tx *storage.Tx) error { return tx.RemoveMember(ctx, li.ID, h(6)) })
+		var wang teambot.Member
+		update(t, db, func(tx *storage.Tx) error {
+			wang = teambot.Member{TeamID: team.ID, UserID: "wangwu", Name: "王五", JoinedAt: h(3)}
+			return tx.AddMember(ctx, &wang)
+		})
+		for n, want := range map[int]string{
+			-1: "", 0: "张三 李四", 1: "张三 李四", 2: "张三", 3: "张三 王五", 4: "张三 李四 王五", 5: "张三 李四 王五", 6: "张三 王五",
+		} {
+			var active map[int64]bool
+			update(t, db, func(tx *storage.Tx) (err error) { active, err = tx.MembersActiveAt(ctx, team.ID, h(n)); return err })
+			var got []string
+			for _, m := range []teambot.Member{zhang, li, wang} {
+				if active[m.ID] {
+					got = append(got, m.Name)
+				}
+			}
+			if strings.Join(got, " ") != want {
+				t.Errorf("active at t0%+dh: %v, want %s", n, got, want)
+			}
 		}
 	})
 }
