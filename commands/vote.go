@@ -64,6 +64,8 @@ const (
 	// a colon, so two votes with one deadline are claimed apart.
 	JobVoteClose = "vote_close"
 	JobVoteNag   = "vote_nag"
+	// voteCloser is who closes a vote at its deadline.
+	voteCloser = "system"
 )
 
 // vote is /投票: with no arguments it lists the open votes; its first word
@@ -905,7 +907,7 @@ func (r *Request) howItEnded(ctx context.Context, v teambot.Vote) string {
 			}
 		}
 		return fmt.Sprintf("由%s %s 在 %s 提前结束（原定截止 %s）。", who, r.nameOf(ctx, v.ClosedBy), r.moment(v.AsOf), r.moment(v.Deadline))
-	case v.AsOf.Equal(v.Deadline) && v.ClosedAt.Sub(v.Deadline) > voteLateAfter:
+	case v.ClosedBy == voteCloser && v.ClosedAt.Sub(v.Deadline) > voteLateAfter:
 		d := v.Deadline.In(r.Location())
 		return fmt.Sprintf("截止于 %s %s，按截止时的名单和请假计票；机器人当时未运行，结果延迟公布（%s）。",
 			monthDay(teambot.DateOf(d)), d.Format("15:04"), r.moment(v.ClosedAt))

@@ -45,7 +45,7 @@ func (e *Engine) closeAtDeadline(ctx context.Context, due teambot.Vote, now time
 			return err
 		}
 		r := &Request{Tx: tx, Now: now, Team: &team, engine: e}
-		r.UserID = "system"
+		r.UserID = voteCloser
 		v, err := tx.LockVote(ctx, team.ID, due.ID, now)
 		if err != nil {
 			return err

@@ -685,6 +685,14 @@ func TestVoteClosedLateCountsAsOfTheDeadline(t *testing.T) {
 		// The veto window runs 24 hours from the announcement.
 		*clock = at(2026, 11, 27, 8, 0)
 		c.expect("wangfang", "/投票 否决 1 人手不够", "被主管否决", "（原表决已通过）")
+
+		// A veto that comes after the deadline, before the vote was closed,
+		// is not a late announcement.
+		c.expect("zhangsan", "/投票 发起 元旦值班 截止 1小时", "#2")
+		*clock = at(2026, 11, 27, 9, 30)
+		if got := c.expect("wangfang", "/投票 否决 2 再议", "被主管否决"); strings.Contains(got, "延迟公布") {
+			t.Errorf("a veto after the deadline reads as a late announcement:\n%s", got)
+		}
 	})
 }
 
