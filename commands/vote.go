@@ -441,21 +441,16 @@ type quorum struct {
 	in         []teambot.Member // of them, those in the team at the moment
 	voted      map[int64]bool   // cast a ballot
 	excused    map[int64]bool   // did not vote, on approved leave at the moment
+	// whole and part are the quorum's (teambot.QuorumOf): who counts, and
+	// how many of them voted.
+	whole, part int
 }
 
-// size is the quorum's whole: see teambot.QuorumOf.
-func (q quorum) size() int { return len(q.in) - len(q.excused) }
+// size is the quorum's whole.
+func (q quorum) size() int { return q.whole }
 
 // cast is the quorum's part: the members in the team who voted.
-func (q quorum) cast() int {
-	n := 0
-	for _, m := range q.in {
-		if q.voted[m.ID] {
-			n++
-		}
-	}
-	return n
-}
+func (q quorum) cast() int { return q.part }
 
 // pending are the members counted who have not voted yet.
 func (q quorum) pending() []teambot.Member {
@@ -485,7 +480,7 @@ func (r *Request) quorumAt(ctx context.Context, v teambot.Vote, at, leaveAt time
 	}
 	if len(electorate) == 0 { // a vote closed before electorates were kept: names only
 		members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
-		return quorum{electorate: members}, err
+		return quorum{electorate: members, in: members}, err
 	}
 	active, err := r.Tx.MembersActiveAt(ctx, r.Team.ID, at)
 	if err != nil {
@@ -515,6 +510,11 @@ func (r *Request) quorumAt(ctx context.Context, v teambot.Vote, at, leaveAt time
 			}
 		}
 	}
+	ids := make([]int64, len(q.in))
+	for i, m := range q.in {
+		ids[i] = m.ID
+	}
+	q.whole, q.part = teambot.QuorumOf(ids, func(id int64) bool { return q.voted[id] }, func(id int64) bool { return q.excused[id] })
 	return q, nil
 }
 
@@ -789,11 +789,7 @@ func (r *Request) countAt(ctx context.Context, v teambot.Vote, at, leaveAt time.
 		c.Counts[b.Choice]++
 		c.Cast++
 	}
-	ids := make([]int64, len(q.in))
-	for i, m := range q.in {
-		ids[i] = m.ID
-	}
-	c.Eligible, c.EligibleCast = teambot.QuorumOf(ids, func(id int64) bool { return q.voted[id] }, func(id int64) bool { return q.excused[id] })
+	c.Eligible, c.EligibleCast = q.size(), q.cast()
 	if v.Status == teambot.VoteClosed { // the quorum as it was recorded at close
 		c.Eligible, c.EligibleCast = v.Eligible, v.EligibleCast
 	}
