@@ -781,42 +781,21 @@ func TestVoteReminderNotAtNight(t *testing.T) {
 // A vote closed before electorates were kept (migration 0016 gives it
 // none) still shows the result it was announced with.
 func TestVoteClosedBeforeElectoratesKeepsItsResult(t *testing.T) {
-	for _, dialect := range []struct {
-		name string
-		url  func(testing.TB) string
-	}{{"sqlite", storagetest.SQLiteURL}, {"postgres", storagetest.PostgresURL}} {
-		t.Run(dialect.name, func(t *testing.T) {
-			url := dialect.url(t)
-			db, err := storage.Open(context.Background(), url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			c, clock := voteTeam(t, db)
-			c.expect("zhangsan", "/投票 发起 换供应商 截止 1小时", "#1")
-			for _, u := range []string{"zhangsan", "lisi", "wangwu"} {
-				c.expect(u, "/同意 1", "同意")
-			}
-			*clock = now.Add(time.Hour)
-			c.closeDue(clock)
-			c.outbox(*clock)
-			c.expect("wangfang", "/移除 @王五", "已将 王五 移出团队名单")
-
-			// What the migration leaves a vote closed before it: no electorate.
-			driver, dsn, err := storage.ParseURL(url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			raw, err := sql.Open(string(driver), dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer raw.Close()
-			if _, err := raw.Exec(`DELETE FROM vote_electorate`); err != nil {
-				t.Fatal(err)
-			}
-			c.expect("lisi", "/投票 查看 1", "：通过", "同意 3，反对 0，弃权 0（共 3 票）", "应计 4 人中 3 人投票",
-				"同意：张三、李四、（已离开团队的成员）")
-		})
-	}
+	eachRaw(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("zhangsan", "/投票 发起 换供应商 截止 1小时", "#1")
+		for _, u := range []string{"zhangsan", "lisi", "wangwu"} {
+			c.expect(u, "/同意 1", "同意")
+		}
+		*clock = now.Add(time.Hour)
+		c.closeDue(clock)
+		c.outbox(*clock)
+		c.expect("wangfang", "/移除 @王五", "已将 王五 移出团队名单")
+		// What the migration leaves a vote closed before it: no electorate.
+		if _, err := raw.Exec(`DELETE FROM vote_electorate`); err != nil {
+			t.Fatal(err)
+		}
+		c.expect("lisi", "/投票 查看 1", "：通过", "同意 3，反对 0，弃权 0（共 3 票）", "应计 4 人中 3 人投票",
+			"同意：张三、李四、（已离开团队的成员）")
+	})
 }
