@@ -54,6 +54,23 @@ func (l Leave) Active() bool { return l.Status == LeavePending || l.Status == Le
 // Covers reports whether d is one of the request's days.
 func (l Leave) Covers(d Date) bool { return !d.Before(l.From) && !l.To.Before(d) }
 
+// CoversMoment reports whether the request covers the moment t in loc: t
+// falls on one of its days and, for a half day, in its half — the morning
+// before 12:00, the afternoon from 12:00.
+func (l Leave) CoversMoment(t time.Time, loc *time.Location) bool {
+	t = t.In(loc)
+	if !l.Covers(DateOf(t)) {
+		return false
+	}
+	switch l.Half {
+	case HalfMorning:
+		return t.Hour() < 12
+	case HalfAfternoon:
+		return t.Hour() >= 12
+	}
+	return true
+}
+
 // Whole reports whether the request covers whole days rather than half of one.
 func (l Leave) Whole() bool { return l.Half == "" }
 

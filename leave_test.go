@@ -2,6 +2,7 @@ package teambot_test
 
 import (
 	"testing"
+	"time"
 
 	"teambot"
 )
@@ -22,6 +23,36 @@ func TestLeaveDays(t *testing.T) {
 	} {
 		if got := (teambot.Leave{Status: status}).Active(); got != want {
 			t.Errorf("%s active: %v, want %v", status, got, want)
+		}
+	}
+}
+
+// A leave covers a moment on one of its days, and a half day only its half:
+// the morning before 12:00, the afternoon from 12:00 in the team's zone.
+func TestLeaveCoversMoment(t *testing.T) {
+	shanghai := time.FixedZone("CST", 8*3600)
+	day := teambot.Date{Year: 2026, Month: 12, Day: 3}
+	at := func(d, h, m int) time.Time { return time.Date(2026, 12, d, h, m, 0, 0, shanghai) }
+	cases := []struct {
+		half string
+		at   time.Time
+		want bool
+	}{
+		{"", at(3, 0, 0), true},
+		{"", at(3, 23, 59), true},
+		{"", at(4, 0, 0), false},
+		{teambot.HalfMorning, at(3, 11, 59), true},
+		{teambot.HalfMorning, at(3, 12, 0), false},
+		{teambot.HalfAfternoon, at(3, 11, 59), false},
+		{teambot.HalfAfternoon, at(3, 12, 0), true},
+		{teambot.HalfAfternoon, at(3, 18, 0), true},
+		// 18:00 in Shanghai is 10:00 UTC: the zone decides the half.
+		{teambot.HalfAfternoon, at(3, 18, 0).UTC(), true},
+	}
+	for _, tc := range cases {
+		l := teambot.Leave{From: day, To: day, Half: tc.half}
+		if got := l.CoversMoment(tc.at, shanghai); got != tc.want {
+			t.Errorf("leave 12-03 %q covers %s: %v, want %v", tc.half, tc.at, got, tc.want)
 		}
 	}
 }

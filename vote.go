@@ -134,9 +134,14 @@ type Vote struct {
 	Outcome  string // set when closed
 	ClosedBy string // userid, or "system" at the deadline
 	ClosedAt time.Time
+	// AsOf is the moment a closed vote was counted as of: its deadline, or
+	// when it was closed early or vetoed. A vote closed after its deadline
+	// (the bot was down) is counted as of the deadline and announced at
+	// ClosedAt.
+	AsOf time.Time
 	// Eligible and EligibleCast are the quorum's whole and part when the
-	// vote closed: the active members not on leave, and how many of them
-	// cast a ballot.
+	// vote closed (see QuorumOf): the members of its electorate still in
+	// the team, less those excused by leave, and how many of them voted.
 	Eligible, EligibleCast int
 	// PassedBeforeVeto is set when a passed motion was vetoed afterwards.
 	PassedBeforeVeto bool
@@ -162,6 +167,25 @@ type Tally struct {
 	Cast         int
 	Eligible     int
 	EligibleCast int
+}
+
+// QuorumOf is a vote's quorum at the moment it is counted as of (R11):
+// inTeam are the members of its electorate (the active members when it
+// opened) still in the team then. Each of them counts, except one who did
+// not vote and is excused by approved leave covering that moment: a
+// ballot cast always counts, and the ballot of someone no longer in the
+// team counts neither here nor in the tally.
+func QuorumOf(inTeam []int64, voted, excused func(memberID int64) bool) (eligible, cast int) {
+	for _, id := range inTeam {
+		switch {
+		case voted(id):
+			eligible++
+			cast++
+		case !excused(id):
+			eligible++
+		}
+	}
+	return eligible, cast
 }
 
 // Decide is the outcome of a motion with this tally under rule (R11): no

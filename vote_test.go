@@ -7,7 +7,7 @@ import (
 
 // R11: a motion passes when agree ballots are more than half of the ballots
 // cast (abstentions count as cast) and more than half of the counted
-// members (active, not on leave) voted; a tie fails.
+// members (see TestQuorumOf) voted; a tie fails.
 func TestDecide(t *testing.T) {
 	twoThirds := VoteRule{Pass: Share{Num: 2, Den: 3, AtLeast: true}, Quorum: Share{Num: 1, Den: 2}}
 	noQuorum := VoteRule{Pass: Share{Num: 1, Den: 2}}
@@ -15,7 +15,7 @@ func TestDecide(t *testing.T) {
 		name   string
 		rule   VoteRule
 		counts []int // agree, against, abstain
-		// eligible members (active, not on leave) and how many of them voted
+		// the quorum's whole and part (see QuorumOf)
 		eligible, eligibleCast int
 		want                   string
 	}{
@@ -29,12 +29,9 @@ func TestDecide(t *testing.T) {
 		{"half of the members is no quorum", DefaultVoteRule, []int{4, 0, 0}, 8, 4, OutcomeNoQuorum},
 		{"one more than half is a quorum", DefaultVoteRule, []int{3, 2, 0}, 8, 5, OutcomePassed},
 		{"no quorum is decided before the tally", DefaultVoteRule, []int{0, 3, 0}, 8, 3, OutcomeNoQuorum},
-		// 8 active, 2 on leave: the quorum is more than half of 6, so 4 voters suffice.
-		{"members on leave leave the quorum", DefaultVoteRule, []int{3, 1, 0}, 6, 4, OutcomePassed},
-		// One of the 5 ballots comes from a member on leave: it counts in the
-		// tally but not toward the quorum of 6 (4 counted voters needed).
-		{"a ballot from leave counts in the tally only", DefaultVoteRule, []int{3, 2, 0}, 6, 4, OutcomePassed},
-		{"a ballot from leave does not make a quorum", DefaultVoteRule, []int{3, 1, 0}, 6, 3, OutcomeNoQuorum},
+		// 8 in the team, 2 excused by leave: the quorum is more than half of 6, so 4 voters suffice.
+		{"members excused by leave leave the quorum", DefaultVoteRule, []int{3, 1, 0}, 6, 4, OutcomePassed},
+		{"too few of the rest", DefaultVoteRule, []int{3, 0, 0}, 6, 3, OutcomeNoQuorum},
 		{"nobody counted: no quorum", DefaultVoteRule, []int{1, 0, 0}, 0, 0, OutcomeNoQuorum},
 		{"no ballots", DefaultVoteRule, []int{0, 0, 0}, 4, 0, OutcomeNoQuorum},
 		{"two thirds: exactly two thirds passes", twoThirds, []int{4, 2, 0}, 6, 6, OutcomePassed},
@@ -114,5 +111,44 @@ func TestLeaders(t *testing.T) {
 	}
 	if got := (Tally{Counts: []int{0, 0}}).Leaders(); got != nil {
 		t.Errorf("no ballots: leaders %v, want none", got)
+	}
+}
+
+// R11: the quorum counts every member of the electorate still in the team
+// at the close, except those who did not vote and are excused by leave;
+// a ballot cast always counts, so there is never a ballot in the tally
+// that is not in the quorum.
+func TestQuorumOf(t *testing.T) {
+	set := func(ids ...int64) func(int64) bool {
+		return func(id int64) bool {
+			for _, x := range ids {
+				if x == id {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	cases := []struct {
+		name           string
+		inTeam         []int64
+		voted, excused func(int64) bool
+		eligible, cast int
+	}{
+		{"everyone counts", []int64{1, 2, 3, 4, 5}, set(1, 2, 3), set(), 5, 3},
+		// The example: 5 members, 3 ballots, one voter then on leave.
+		{"a voter on leave still counts", []int64{1, 2, 3, 4, 5}, set(1, 2, 3), set(3), 5, 3},
+		{"a member on leave who did not vote is excused", []int64{1, 2, 3, 4, 5}, set(1, 2, 3), set(5), 4, 3},
+		// Member 3 left the team: not in inTeam, so neither counted nor cast.
+		{"who left counts nowhere", []int64{1, 2, 4, 5}, set(1, 2, 3), set(), 4, 2},
+		{"nobody left", nil, set(1), set(), 0, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			eligible, cast := QuorumOf(tc.inTeam, tc.voted, tc.excused)
+			if eligible != tc.eligible || cast != tc.cast {
+				t.Errorf("QuorumOf = %d of %d, want %d of %d", cast, eligible, tc.cast, tc.eligible)
+			}
+		})
 	}
 }

@@ -78,6 +78,9 @@ type Tx interface {
 	CastBallot(ctx context.Context, b teambot.Ballot, memberID int64, at time.Time) (prev int, had bool, err error)
 	Ballots(ctx context.Context, voteID int64) ([]teambot.Ballot, error)
 	Turnout(ctx context.Context, voteID int64) ([]int64, error)
+	WithdrawBallot(ctx context.Context, b teambot.Ballot, memberID int64) (had bool, err error)
+	Electorate(ctx context.Context, voteID int64) ([]teambot.Member, error)
+	MembersActiveAt(ctx context.Context, teamID int64, at time.Time) (map[int64]bool, error)
 	CloseVote(ctx context.Context, v teambot.Vote) error
 	VetoPassedVote(ctx context.Context, teamID, id int64, by, reason string, at time.Time) error
 

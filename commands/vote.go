@@ -21,17 +21,29 @@ import (
 // supervisor's veto, and polls decided by plurality.
 //
 // Decisions:
-//   - The quorum counts the active members not on approved leave (a half
-//     day included) on the day the vote closes; a member on leave may still
-//     vote, and the ballot counts in the tally but not toward the quorum.
-//   - A ballot cast by someone later removed from the team still counts: it
-//     was cast while they were entitled to it.
+//   - The electorate is fixed when a vote opens: the active members then,
+//     stored with the vote. Someone who joins later may not vote in it and
+//     is not counted.
+//   - A vote is counted as of one moment: its deadline, also when the bot
+//     was down then and closes it later (the roster and the leave as they
+//     were at the deadline; the result says it is announced late), or the
+//     moment it is closed early or vetoed.
+//   - The quorum counts the members of the electorate still in the team at
+//     that moment, less those who did not vote and whose approved leave
+//     covers it (a half day: morning before 12:00, afternoon from 12:00). A
+//     ballot cast always counts toward the quorum.
+//   - A member removed, advised to resign or dismissed before that moment
+//     leaves the electorate: their ballot leaves the tally and the quorum
+//     alike. Taken back before it, their ballot counts again.
 //   - Deadlines: at least voteMinDuration and at most voteMaxDuration ahead;
 //     the default is 24 hours.
 //   - A veto while the vote is open closes it as vetoed. After closing, only
 //     a passed motion can be vetoed, within teambot.VetoWindow.
-//   - The supervisor or the creator may close early; the tally then counts
-//     the ballots cast so far.
+//   - The supervisor may close early; the creator only once every member
+//     counted has voted. The tally then counts the ballots cast so far.
+//   - A member may withdraw their ballot while the vote is open.
+//   - 投票催促 goes 2 hours before the deadline, but never at night: one
+//     that would fall from 21:00 to 08:00 goes at 20:59 the evening before.
 //   - Anonymous ballots are keyed by an HMAC of the vote and member under
 //     Config.BallotKey: one ballot per member, and the key cannot be turned
 //     back into the member without the secret. Who has voted (never what)
@@ -52,6 +64,8 @@ const (
 	// a colon, so two votes with one deadline are claimed apart.
 	JobVoteClose = "vote_close"
 	JobVoteNag   = "vote_nag"
+	// voteCloser is who closes a vote at its deadline.
+	voteCloser = "system"
 )
 
 // vote is /投票: with no arguments it lists the open votes; its first word
@@ -69,6 +83,8 @@ func vote(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return showVote(ctx, r)
 	case "结束", "close":
 		return closeVoteEarly(ctx, r)
+	case "撤回", "withdraw":
+		return withdrawBallot(ctx, r)
 	case "否决", "veto":
 		return vetoVote(ctx, r)
 	case "规则", "rule":
@@ -355,7 +371,7 @@ func newVote(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Tx.CreateVote(ctx, &v); err != nil {
 		return teambot.Reply{}, err
 	}
-	base, err := r.quorumBase(ctx, v)
+	base, err := r.quorumNow(ctx, v)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -417,33 +433,95 @@ func howToVote(v teambot.Vote) string {
 	return s
 }
 
-// quorum is who a vote's quorum counts: the active members not on
-// approved leave on the given day.
+// quorum is who counts in a vote at a moment (R11): its electorate — the
+// active members when it opened — less those no longer in the team then,
+// and of those, who voted and who is excused by leave.
 type quorum struct {
-	members  []teambot.Member // every active member: they may all vote
-	eligible map[int64]bool   // counted for the quorum
+	electorate []teambot.Member // everyone who could vote when it opened, with their status now
+	in         []teambot.Member // of them, those in the team at the moment
+	voted      map[int64]bool   // cast a ballot
+	excused    map[int64]bool   // did not vote, on approved leave at the moment
+	// whole and part are the quorum's (teambot.QuorumOf): who counts, and
+	// how many of them voted.
+	whole, part int
 }
 
-func (q quorum) size() int { return len(q.eligible) }
+// size is the quorum's whole.
+func (q quorum) size() int { return q.whole }
 
-// quorumBase is the quorum of v as of r.Now.
-func (r *Request) quorumBase(ctx context.Context, v teambot.Vote) (quorum, error) {
-	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
-	if err != nil {
-		return quorum{}, err
-	}
-	today := r.Today()
-	away, err := r.onLeave(ctx, today, today)
-	if err != nil {
-		return quorum{}, err
-	}
-	q := quorum{members: members, eligible: map[int64]bool{}}
-	for _, m := range members {
-		if len(away[m.ID]) == 0 {
-			q.eligible[m.ID] = true
+// cast is the quorum's part: the members in the team who voted.
+func (q quorum) cast() int { return q.part }
+
+// pending are the members counted who have not voted yet.
+func (q quorum) pending() []teambot.Member {
+	var out []teambot.Member
+	for _, m := range q.in {
+		if !q.voted[m.ID] && !q.excused[m.ID] {
+			out = append(out, m)
 		}
 	}
+	return out
+}
+
+// holds reports whether memberID may vote in the vote: they were active
+// when it opened.
+func (q quorum) holds(memberID int64) bool {
+	return slices.ContainsFunc(q.electorate, func(m teambot.Member) bool { return m.ID == memberID })
+}
+
+// quorumAt is the quorum of v with the roster as it was at, and the leave
+// approved by then that covers leaveAt. A vote is counted with both at the
+// moment it closes as of; an open one is shown with the roster now and
+// the leave that covers its deadline.
+func (r *Request) quorumAt(ctx context.Context, v teambot.Vote, at, leaveAt time.Time) (quorum, error) {
+	electorate, err := r.Tx.Electorate(ctx, v.ID)
+	if err != nil {
+		return quorum{}, err
+	}
+	if len(electorate) == 0 { // a vote closed before electorates were kept: names only
+		members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+		return quorum{electorate: members, in: members}, err
+	}
+	active, err := r.Tx.MembersActiveAt(ctx, r.Team.ID, at)
+	if err != nil {
+		return quorum{}, err
+	}
+	turnout, err := r.Tx.Turnout(ctx, v.ID)
+	if err != nil {
+		return quorum{}, err
+	}
+	day := teambot.DateOf(leaveAt.In(r.Location()))
+	away, err := r.onLeave(ctx, day, day)
+	if err != nil {
+		return quorum{}, err
+	}
+	q := quorum{electorate: electorate, voted: map[int64]bool{}, excused: map[int64]bool{}}
+	for _, id := range turnout {
+		q.voted[id] = true
+	}
+	for _, m := range electorate {
+		if !active[m.ID] {
+			continue
+		}
+		q.in = append(q.in, m)
+		for _, l := range away[m.ID] {
+			if !q.voted[m.ID] && !l.DecidedAt.After(at) && l.CoversMoment(leaveAt, r.Location()) {
+				q.excused[m.ID] = true
+			}
+		}
+	}
+	ids := make([]int64, len(q.in))
+	for i, m := range q.in {
+		ids[i] = m.ID
+	}
+	q.whole, q.part = teambot.QuorumOf(ids, func(id int64) bool { return q.voted[id] }, func(id int64) bool { return q.excused[id] })
 	return q, nil
+}
+
+// quorumNow is the quorum of an open vote as it stands: the roster now
+// and the leave that covers the deadline.
+func (r *Request) quorumNow(ctx context.Context, v teambot.Vote) (quorum, error) {
+	return r.quorumAt(ctx, v, r.Now, v.Deadline)
 }
 
 // ruleLine is the rule of v in one line, e.g. 过半数同意即通过，需 4 人投票，
@@ -455,7 +533,7 @@ func (r *Request) ruleLine(v teambot.Vote, q quorum) string {
 	} else {
 		fmt.Fprintf(&b, "%s同意即通过（弃权算作已投）", v.Rule.Pass)
 	}
-	away := len(q.members) - q.size()
+	away := len(q.excused)
 	if v.Kind == teambot.VoteMotion && v.Rule.Quorum.Den > 0 {
 		fmt.Fprintf(&b, "，需 %d 人投票（%d 人中%s", v.Rule.Quorum.Need(q.size()), q.size(), v.Rule.Quorum)
 		if away > 0 {
@@ -517,6 +595,9 @@ func castBallot(ctx context.Context, r *Request, idText, choiceText string) (tea
 	if err := r.stillOpen(v); err != nil {
 		return teambot.Reply{}, err
 	}
+	if err := r.inElectorate(ctx, v); err != nil {
+		return teambot.Reply{}, err
+	}
 	choice, err := choiceOf(v, choiceText)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -545,15 +626,11 @@ func castBallot(ctx context.Context, r *Request, idText, choiceText string) (tea
 	if err := r.Audit(ctx, "vote.ballot", voteTarget(v), detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	q, err := r.quorumBase(ctx, v)
+	progress, err := r.progress(ctx, v)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	voted := len(before)
-	if !had {
-		voted++
-	}
-	progress := fmt.Sprintf("已投 %d/%d 人，截止 %s，之前可以改票。", voted, len(q.members), r.moment(v.Deadline))
+	progress += "，之前可以改票。"
 	switch {
 	case v.Anonymous && !r.Single():
 		return teambot.Reply{Text: fmt.Sprintf("已记录 %s 在投票 #%d「%s」的匿名选票（不公开选择）。%s\n提示：匿名投票请私聊我发送，群里的消息大家都看得到。",
@@ -566,11 +643,98 @@ func castBallot(ctx context.Context, r *Request, idText, choiceText string) (tea
 	return teambot.Reply{Text: fmt.Sprintf("已记录：%s 在投票 #%d「%s」投了「%s」。%s", r.Caller.Name, v.ID, v.Title, v.Options[choice], progress)}, nil
 }
 
+// inElectorate refuses a ballot from a member who joined after v opened
+// (R11): the electorate is fixed then.
+func (r *Request) inElectorate(ctx context.Context, v teambot.Vote) error {
+	q, err := r.quorumNow(ctx, v)
+	if err != nil {
+		return err
+	}
+	if !q.holds(r.Caller.ID) {
+		return teambot.Forbidden("%s 在%s #%d 发起（%s）之后才加入团队，不能参加这次投票，也不计入它的法定人数：能投票的是发起时在团队里的成员。下次的投票就可以参加了。",
+			r.Caller.Name, voteKindCN(v), v.ID, r.moment(v.CreatedAt))
+	}
+	return nil
+}
+
+// progress is how many of those who may vote in v have, and its deadline:
+// 已投 2/4 人，截止 11月26日 周四 10:00.
+func (r *Request) progress(ctx context.Context, v teambot.Vote) (string, error) {
+	q, err := r.quorumNow(ctx, v)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("已投 %d/%d 人，截止 %s", q.cast(), len(q.in), r.moment(v.Deadline)), nil
+}
+
+// withdrawBallot is /投票 撤回 [ID]: the caller takes back their ballot
+// while the vote is open. Without an id it is the one open vote they
+// voted in.
+func withdrawBallot(ctx context.Context, r *Request) (teambot.Reply, error) {
+	idText := ""
+	if len(r.Args) > 1 {
+		idText = r.Args[1].Text
+	} else {
+		open, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		var mine []string
+		for _, v := range open {
+			turnout, err := r.Tx.Turnout(ctx, v.ID)
+			if err != nil {
+				return teambot.Reply{}, err
+			}
+			if v.Open(r.Now) && slices.Contains(turnout, r.Caller.ID) {
+				mine = append(mine, strconv.FormatInt(v.ID, 10))
+			}
+		}
+		switch len(mine) {
+		case 0:
+			return teambot.Reply{}, teambot.NotFound("现在没有你投过票的进行中投票，没有可撤回的选票。")
+		case 1:
+			idText = mine[0]
+		default:
+			return teambot.Reply{}, teambot.Invalid("你在 %d 个进行中的投票投了票（#%s），请写上编号，例如 /投票 撤回 %s。",
+				len(mine), strings.Join(mine, "、#"), mine[0])
+		}
+	}
+	v, err := r.voteArg(ctx, idText)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.stillOpen(v); err != nil {
+		return teambot.Reply{}, err
+	}
+	turnout, err := r.Tx.Turnout(ctx, v.ID)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	had, err := r.Tx.WithdrawBallot(ctx, teambot.Ballot{VoteID: v.ID, Voter: r.ballotKey(v, r.Caller.ID)}, r.Caller.ID)
+	switch {
+	case err != nil:
+		return teambot.Reply{}, err
+	case !had && slices.Contains(turnout, r.Caller.ID):
+		return teambot.Reply{}, teambot.Conflict("你在匿名投票 #%d 的选票是服务器的密钥更换之前投的，不能撤回，仍然有效。", v.ID)
+	case !had:
+		return teambot.Reply{}, teambot.NotFound("你在投票 #%d 还没有投票，没有可撤回的选票。", v.ID)
+	}
+	if err := r.Audit(ctx, "vote.withdraw", voteTarget(v), "撤回选票"); err != nil {
+		return teambot.Reply{}, err
+	}
+	progress, err := r.progress(ctx, v)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("已撤回 %s 在投票 #%d「%s」的选票，不再计入。%s，之前可以重新投票。",
+		r.Caller.Name, v.ID, v.Title, progress)}, nil
+}
+
 // stillOpen refuses a ballot in a vote that no longer takes them.
 func (r *Request) stillOpen(v teambot.Vote) error {
 	switch {
 	case v.Status != teambot.VoteOpen:
-		return teambot.Conflict("投票 #%d「%s」已经结束（%s），不能再投或改票。发送 /投票 查看 %d 看结果。", v.ID, v.Title, teambot.OutcomeCN(v.Outcome), v.ID)
+		return teambot.Conflict("投票 #%d「%s」已经结束（%s），不能再投、改票或撤回。发送 /投票 查看 %d 看结果。", v.ID, v.Title, teambot.OutcomeCN(v.Outcome), v.ID)
 	case !r.Now.Before(v.Deadline):
 		return teambot.Conflict("投票 #%d「%s」已在 %s 截止，正在计票，结果马上公布。", v.ID, v.Title, r.moment(v.Deadline))
 	}
@@ -580,52 +744,66 @@ func (r *Request) stillOpen(v teambot.Vote) error {
 // counted is a vote's tally with the ballots it came from.
 type counted struct {
 	teambot.Tally
-	ballots []teambot.Ballot
+	ballots []teambot.Ballot // those counted
 	q       quorum
 }
 
-// count tallies v as of r.Now.
+// count tallies v: a closed vote as of the moment it was counted as of,
+// an open one as it stands.
 func (r *Request) count(ctx context.Context, v teambot.Vote) (counted, error) {
-	ballots, err := r.Tx.Ballots(ctx, v.ID)
+	if v.Status == teambot.VoteClosed {
+		return r.countAt(ctx, v, v.AsOf, v.AsOf)
+	}
+	return r.countAt(ctx, v, r.Now, v.Deadline)
+}
+
+// countAt tallies v with the quorum at (see quorumAt). Only the ballots of
+// members in the team at count (R11, R18): a member removed, advised to
+// resign or dismissed takes theirs out of the tally as out of the quorum.
+// An anonymous ballot is matched to its member by recomputing the key; one
+// cast under an earlier key matches nobody and is kept. A vote closed
+// before electorates were kept counts every ballot, as it did then.
+func (r *Request) countAt(ctx context.Context, v teambot.Vote, at, leaveAt time.Time) (counted, error) {
+	all, err := r.Tx.Ballots(ctx, v.ID)
 	if err != nil {
 		return counted{}, err
 	}
-	turnout, err := r.Tx.Turnout(ctx, v.ID)
+	q, err := r.quorumAt(ctx, v, at, leaveAt)
 	if err != nil {
 		return counted{}, err
 	}
-	q, err := r.quorumBase(ctx, v)
-	if err != nil {
-		return counted{}, err
+	out := map[string]bool{} // keys of the electorate's members no longer in the team
+	for _, m := range q.electorate {
+		out[r.ballotKey(v, m.ID)] = true
 	}
-	c := counted{ballots: ballots, q: q}
+	for _, m := range q.in {
+		delete(out, r.ballotKey(v, m.ID))
+	}
+	c := counted{q: q}
 	c.Counts = make([]int, len(v.Options))
-	for _, b := range ballots {
-		if b.Choice < len(c.Counts) {
-			c.Counts[b.Choice]++
-			c.Cast++
+	for _, b := range all {
+		if out[b.Voter] || b.Choice >= len(c.Counts) {
+			continue
 		}
+		c.ballots = append(c.ballots, b)
+		c.Counts[b.Choice]++
+		c.Cast++
 	}
-	c.Eligible = q.size()
-	for _, id := range turnout {
-		if q.eligible[id] {
-			c.EligibleCast++
-		}
-	}
-	if v.Status == teambot.VoteClosed { // the quorum as it was at close
+	c.Eligible, c.EligibleCast = q.size(), q.cast()
+	if v.Status == teambot.VoteClosed { // the quorum as it was recorded at close
 		c.Eligible, c.EligibleCast = v.Eligible, v.EligibleCast
 	}
 	return c, nil
 }
 
-// settle closes v now with its outcome (vetoed when reason is set), records
-// it and returns the announcement for the group.
-func (r *Request) settle(ctx context.Context, v teambot.Vote, vetoReason string) (teambot.Vote, string, error) {
-	c, err := r.count(ctx, v)
+// settle closes v now, counted as of asOf, with its outcome (vetoed when
+// reason is set), records it and returns the announcement for the group.
+func (r *Request) settle(ctx context.Context, v teambot.Vote, vetoReason string, asOf time.Time) (teambot.Vote, string, error) {
+	c, err := r.countAt(ctx, v, asOf, asOf)
 	if err != nil {
 		return v, "", err
 	}
-	v.Status, v.ClosedBy, v.ClosedAt = teambot.VoteClosed, r.UserID, r.Now
+	v.Status, v.ClosedBy, v.ClosedAt, v.AsOf = teambot.VoteClosed, r.UserID, r.Now, asOf
 	v.Eligible, v.EligibleCast = c.Eligible, c.EligibleCast
 	switch {
 	case vetoReason != "":
@@ -657,33 +835,16 @@ func tallyLine(v teambot.Vote, t teambot.Tally) string {
 	return fmt.Sprintf("%s（共 %d 票）", strings.Join(parts, "，"), t.Cast)
 }
 
-// resultText is the announcement of a closed vote: the outcome, the tally
-// and, unless the vote is anonymous, who chose what.
+// resultText is the announcement of a closed vote: the outcome, the tally,
+// unless the vote is anonymous who chose what, and how it ended when that
+// was not at its deadline as planned.
 func (r *Request) resultText(ctx context.Context, v teambot.Vote, c counted) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "【投票结果】%s #%d「%s」：", voteKindCN(v), v.ID, v.Title)
-	switch {
-	case v.Outcome == teambot.OutcomeCounted:
-		if lead := c.Leaders(); len(lead) == 0 {
-			b.WriteString("没有人投票")
-		} else {
-			names := make([]string, len(lead))
-			for i, l := range lead {
-				names[i] = "「" + v.Options[l] + "」"
-			}
-			if len(lead) == 1 {
-				b.WriteString("得票最多的是" + names[0])
-			} else {
-				b.WriteString(strings.Join(names, "、") + "票数相同，并列第一")
-			}
-		}
-	default:
-		b.WriteString(teambot.OutcomeCN(v.Outcome))
-	}
+	fmt.Fprintf(&b, "【投票结果】%s #%d「%s」：%s", voteKindCN(v), v.ID, v.Title, outcomeText(v, c.Tally))
 	b.WriteString("\n计票：" + tallyLine(v, c.Tally))
 	if v.Kind == teambot.VoteMotion && v.Rule.Quorum.Den > 0 {
 		fmt.Fprintf(&b, "\n参与：应计 %d 人中 %d 人投票，需 %d 人", c.Eligible, c.EligibleCast, v.Rule.Quorum.Need(c.Eligible))
-		if away := len(c.q.members) - c.q.size(); away > 0 && v.Status == teambot.VoteOpen {
+		if away := len(c.q.excused); away > 0 {
 			fmt.Fprintf(&b, "（请假 %d 人不计入）", away)
 		}
 	}
@@ -694,12 +855,11 @@ func (r *Request) resultText(ctx context.Context, v teambot.Vote, c counted) str
 	} else {
 		b.WriteString("\n（匿名投票，不公布个人选择）")
 	}
+	if note := r.howItEnded(ctx, v); note != "" {
+		b.WriteString("\n" + note)
+	}
 	if v.Outcome == teambot.OutcomeVetoed {
-		by := v.VetoedBy
-		if m, err := r.Tx.MemberByUser(ctx, r.Team.ID, v.VetoedBy); err == nil {
-			by = m.Name
-		}
-		fmt.Fprintf(&b, "\n主管 %s 行使否决权，理由：%s", by, v.VetoReason)
+		fmt.Fprintf(&b, "\n主管 %s 行使否决权，理由：%s", r.nameOf(ctx, v.VetoedBy), v.VetoReason)
 		if v.PassedBeforeVeto {
 			b.WriteString("（原表决已通过）")
 		}
@@ -707,10 +867,64 @@ func (r *Request) resultText(ctx context.Context, v teambot.Vote, c counted) str
 	return b.String()
 }
 
-// whoChose lists who chose each option of a vote that is not anonymous.
+// outcomeText is a closed vote's outcome in words: a motion's result, or
+// a poll's leading options.
+func outcomeText(v teambot.Vote, t teambot.Tally) string {
+	if v.Outcome != teambot.OutcomeCounted {
+		return teambot.OutcomeCN(v.Outcome)
+	}
+	lead := t.Leaders()
+	if len(lead) == 0 {
+		return "没有人投票"
+	}
+	names := make([]string, len(lead))
+	for i, l := range lead {
+		names[i] = "「" + v.Options[l] + "」"
+	}
+	if len(lead) == 1 {
+		return "得票最多的是" + names[0]
+	}
+	return strings.Join(names, "、") + "票数相同，并列第一"
+}
+
+// voteLateAfter is how long after its deadline a vote's result counts as
+// announced late: the bot was not running at the deadline.
+const voteLateAfter = 5 * time.Minute
+
+// howItEnded says when a vote did not simply close at its deadline: closed
+// early, by whom, or counted as of its deadline and announced late.
+func (r *Request) howItEnded(ctx context.Context, v teambot.Vote) string {
+	switch {
+	case v.AsOf.Before(v.Deadline) && v.Outcome != teambot.OutcomeVetoed:
+		who := "主管"
+		if v.ClosedBy == v.CreatedBy {
+			if m, err := r.Tx.MemberByUser(ctx, r.Team.ID, v.ClosedBy); err != nil || !m.IsSupervisor() {
+				who = "发起人"
+			}
+		}
+		return fmt.Sprintf("由%s %s 在 %s 提前结束（原定截止 %s）。", who, r.nameOf(ctx, v.ClosedBy), r.moment(v.AsOf), r.moment(v.Deadline))
+	case v.ClosedBy == voteCloser && v.ClosedAt.Sub(v.Deadline) > voteLateAfter:
+		d := v.Deadline.In(r.Location())
+		return fmt.Sprintf("截止于 %s %s，按截止时的名单和请假计票；机器人当时未运行，结果延迟公布（%s）。",
+			monthDay(teambot.DateOf(d)), d.Format("15:04"), r.moment(v.ClosedAt))
+	}
+	return ""
+}
+
+// nameOf is the display name of a team's member by userid, or the userid
+// when there is no such member.
+func (r *Request) nameOf(ctx context.Context, userID string) string {
+	if m, err := r.Tx.MemberByUser(ctx, r.Team.ID, userID); err == nil {
+		return m.Name
+	}
+	return userID
+}
+
+// whoChose lists who chose each option of a vote that is not anonymous,
+// from the ballots counted.
 func (r *Request) whoChose(v teambot.Vote, c counted) string {
 	names := map[int64]string{}
-	for _, m := range c.q.members {
+	for _, m := range c.q.electorate {
 		names[m.ID] = m.Name
 	}
 	by := make([][]string, len(v.Options))
@@ -748,11 +962,11 @@ func showVote(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if v.Status == teambot.VoteClosed {
-		return teambot.Reply{Text: r.resultText(ctx, v, c) + fmt.Sprintf("\n结束于 %s。", r.moment(v.ClosedAt))}, nil
+		return teambot.Reply{Text: r.resultText(ctx, v, c) + fmt.Sprintf("\n结束于 %s。", r.moment(v.AsOf))}, nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s #%d「%s」%s，进行中\n选项：%s\n截止：%s\n规则：%s\n已投 %d/%d 人",
-		voteKindCN(v), v.ID, v.Title, voteFlags(v), numberedOptions(v), r.moment(v.Deadline), r.ruleLine(v, c.q), c.Cast, len(c.q.members))
+		voteKindCN(v), v.ID, v.Title, voteFlags(v), numberedOptions(v), r.moment(v.Deadline), r.ruleLine(v, c.q), c.q.cast(), len(c.q.in))
 	if v.Kind == teambot.VoteMotion && v.Rule.Quorum.Den > 0 {
 		fmt.Fprintf(&b, "（计入法定人数的 %d/%d，需 %d）", c.EligibleCast, c.Eligible, v.Rule.Quorum.Need(c.Eligible))
 	}
@@ -765,39 +979,88 @@ func showVote(ctx context.Context, r *Request) (teambot.Reply, error) {
 	return teambot.Reply{Text: b.String()}, nil
 }
 
-// listVotes is /投票 列表: the open votes.
+// maxListedVotes is how many closed votes /投票 列表 全部 shows: the
+// latest.
+const maxListedVotes = 30
+
+// listVotes is /投票 列表: the open votes; /投票 列表 全部 adds the closed
+// ones with their outcomes, the record of what the team decided (R11,
+// R12: "ignoring a decision" refers to it).
 func listVotes(ctx context.Context, r *Request) (teambot.Reply, error) {
+	all := false
+	if len(r.Args) > 1 {
+		switch w := r.Args[1].Text; w {
+		case "全部", "所有", "all":
+			all = true
+		default:
+			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。进行中的投票：/投票 列表；连同已结束的：/投票 列表 全部。", clip(w))
+		}
+	}
 	open, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if len(open) == 0 {
-		return teambot.Reply{Text: "现在没有进行中的投票。发起：/投票 发起 标题 [选项 A | B] [截止 明天 18:00]。"}, nil
-	}
-	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
-	if err != nil {
-		return teambot.Reply{}, err
-	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "进行中的投票 %d 个：", len(open))
+	if len(open) == 0 {
+		b.WriteString("现在没有进行中的投票。发起：/投票 发起 标题 [选项 A | B] [截止 明天 18:00]。")
+	} else {
+		fmt.Fprintf(&b, "进行中的投票 %d 个：", len(open))
+	}
 	for _, v := range open {
-		turnout, err := r.Tx.Turnout(ctx, v.ID)
+		q, err := r.quorumNow(ctx, v)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
 		voted := ""
-		if r.Caller != nil && slices.Contains(turnout, r.Caller.ID) {
+		if r.Caller != nil && q.voted[r.Caller.ID] {
 			voted = "，你已投"
 		}
 		fmt.Fprintf(&b, "\n#%d %s「%s」%s 截止 %s，已投 %d/%d 人%s", v.ID, voteKindCN(v), v.Title, voteFlags(v),
-			r.moment(v.Deadline), len(turnout), len(members), voted)
+			r.moment(v.Deadline), q.cast(), len(q.in), voted)
+	}
+	if all {
+		if err := r.listClosedVotes(ctx, &b); err != nil {
+			return teambot.Reply{}, err
+		}
 	}
 	b.WriteString("\n查看详情：/投票 查看 编号")
+	if !all {
+		b.WriteString("；已结束的投票：/投票 列表 全部")
+	}
 	return teambot.Reply{Text: b.String()}, nil
 }
 
-// closeVoteEarly is /投票 结束 ID: the supervisor or the creator closes a
-// vote before its deadline and the result is announced.
+// listClosedVotes writes the team's closed votes, the latest
+// maxListedVotes, each with its outcome and when it ended.
+func (r *Request) listClosedVotes(ctx context.Context, b *strings.Builder) error {
+	closed, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteClosed})
+	if err != nil {
+		return err
+	}
+	if len(closed) == 0 {
+		b.WriteString("\n还没有已结束的投票。")
+		return nil
+	}
+	fmt.Fprintf(b, "\n已结束的投票 %d 个", len(closed))
+	if len(closed) > maxListedVotes {
+		fmt.Fprintf(b, "（只列最近的 %d 个）", maxListedVotes)
+		closed = closed[len(closed)-maxListedVotes:]
+	}
+	b.WriteString("：")
+	for _, v := range closed {
+		c, err := r.count(ctx, v)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(b, "\n#%d %s「%s」：%s（%s，结束于 %s）", v.ID, voteKindCN(v), v.Title, outcomeText(v, c.Tally),
+			tallyLine(v, c.Tally), r.moment(v.AsOf))
+	}
+	return nil
+}
+
+// closeVoteEarly is /投票 结束 ID: the supervisor closes a vote before its
+// deadline; the creator may once every member counted has voted (R11).
+// The result is announced with who closed it.
 func closeVoteEarly(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) < 2 {
 		return teambot.Reply{}, teambot.Invalid("请写上投票编号，例如 /投票 结束 3。")
@@ -812,11 +1075,34 @@ func closeVoteEarly(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if v.Status != teambot.VoteOpen {
 		return teambot.Reply{}, teambot.Conflict("投票 #%d 已经结束（%s）。发送 /投票 查看 %d 看结果。", v.ID, teambot.OutcomeCN(v.Outcome), v.ID)
 	}
-	v, text, err := r.settle(ctx, v, "")
+	asOf := earlier(r.Now, v.Deadline)
+	if !r.Caller.IsSupervisor() {
+		q, err := r.quorumAt(ctx, v, asOf, asOf)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		if left := q.pending(); len(left) > 0 {
+			names := make([]string, len(left))
+			for i, m := range left {
+				names[i] = m.Name
+			}
+			return teambot.Reply{}, teambot.Forbidden("发起人要等所有应投票的成员都投了票才能提前结束投票 #%d：还有 %d 人没有投票：%s。到截止时间会自动结束；主管可以随时提前结束。",
+				v.ID, len(left), nameList(names))
+		}
+	}
+	v, text, err := r.settle(ctx, v, "", asOf)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	return r.announce(ctx, v, text)
+}
+
+// earlier is the earlier of two moments.
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }
 
 // announce makes a result the group sees: the reply itself in the group,
@@ -860,7 +1146,7 @@ func vetoVote(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if v.Status == teambot.VoteOpen {
-		v, text, err := r.settle(ctx, v, reason)
+		v, text, err := r.settle(ctx, v, reason, earlier(r.Now, v.Deadline))
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -899,7 +1185,7 @@ func voteRule(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) == 1 {
 		quorum := "不设"
 		if rule.Quorum.Den > 0 {
-			quorum = "不请假的在职成员中" + rule.Quorum.String() + "投票"
+			quorum = "发起时的成员中截止时仍在团队的人" + rule.Quorum.String() + "投票（投了票的都算；没投票且截止时在请假的不计）"
 		}
 		return teambot.Reply{Text: fmt.Sprintf("本团队的表决规则：%s同意即通过（弃权算作已投，票数相同不通过）；法定人数：%s；主管有否决权，可在截止前或通过后 24 小时内否决。\n主管可以修改：/投票 规则 通过 三分之二 法定 过半。",
 			rule.Pass, quorum)}, nil

@@ -45,7 +45,7 @@ func (e *Engine) closeAtDeadline(ctx context.Context, due teambot.Vote, now time
 			return err
 		}
 		r := &Request{Tx: tx, Now: now, Team: &team, engine: e}
-		r.UserID = "system"
+		r.UserID = voteCloser
 		v, err := tx.LockVote(ctx, team.ID, due.ID, now)
 		if err != nil {
 			return err
@@ -53,7 +53,7 @@ func (e *Engine) closeAtDeadline(ctx context.Context, due teambot.Vote, now time
 		if v.Status != teambot.VoteOpen || now.Before(v.Deadline) {
 			return nil // closed meanwhile
 		}
-		v, text, err := r.settle(ctx, v, "")
+		v, text, err := r.settle(ctx, v, "", v.Deadline) // as of the deadline, also when closed late (R11)
 		if err != nil {
 			return err
 		}
@@ -63,29 +63,56 @@ func (e *Engine) closeAtDeadline(ctx context.Context, due teambot.Vote, now time
 	})
 }
 
+// Quiet hours of 投票催促 in the team's zone: a reminder that would fall
+// from voteNightFrom to voteNightTo goes at voteEveningLast the evening
+// before instead.
+const (
+	voteNightFrom   = 21
+	voteNightTo     = 8
+	voteEveningLast = 20*time.Hour + 59*time.Minute
+	// voteNagEarliest bounds how long before a deadline a reminder may be
+	// moved: a deadline at 09:59 is reminded at 20:59 the evening before.
+	voteNagEarliest = VoteNagBefore + 14*time.Hour
+)
+
+// voteNagAt is when 投票催促 goes out for a deadline in loc: 2 hours before,
+// unless that is at night (21:00–08:00), then at 20:59 before the night.
+func voteNagAt(deadline time.Time, loc *time.Location) time.Time {
+	at := deadline.Add(-VoteNagBefore).In(loc)
+	if h := at.Hour(); h >= voteNightTo && h < voteNightFrom {
+		return at
+	}
+	evening := at
+	if at.Hour() < voteNightTo {
+		evening = at.AddDate(0, 0, -1)
+	}
+	y, m, d := evening.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc).Add(voteEveningLast)
+}
+
 // VoteFirings lists the 投票催促 reminders due at now: for every open vote
-// whose deadline is at most VoteNagBefore away, one firing named
-// vote_nag:ID with the deadline as its Subject. A vote created less than
-// VoteNagBefore before its deadline gets none: it was just announced.
+// whose reminder time (voteNagAt) has come, one firing named vote_nag:ID
+// with the deadline as its Subject. A vote created less than voteNagQuiet
+// before its reminder time gets none: it was just announced.
 func (e *Engine) VoteFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
 	var out []teambot.Firing
 	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
-		votes, err := tx.Votes(ctx, teambot.VoteFilter{Status: teambot.VoteOpen, DeadlineBy: now.Add(VoteNagBefore)})
+		votes, err := tx.Votes(ctx, teambot.VoteFilter{Status: teambot.VoteOpen, DeadlineBy: now.Add(voteNagEarliest)})
 		if err != nil {
 			return err
 		}
 		teams := map[int64]teambot.Team{}
 		for _, v := range votes {
-			at := v.Deadline.Add(-VoteNagBefore)
-			if !now.Before(v.Deadline) || at.Before(v.CreatedAt.Add(voteNagQuiet)) {
-				continue
-			}
 			team, ok := teams[v.TeamID]
 			if !ok {
 				if team, err = tx.TeamByID(ctx, v.TeamID); err != nil {
 					return err
 				}
 				teams[v.TeamID] = team
+			}
+			at := voteNagAt(v.Deadline, team.Location())
+			if now.Before(at) || !now.Before(v.Deadline) || at.Before(v.CreatedAt.Add(voteNagQuiet)) {
+				continue
 			}
 			out = append(out, teambot.Firing{TeamID: team.ID, ChatID: team.ChatID, Job: JobVoteNag + ":" + strconv.FormatInt(v.ID, 10),
 				At: at.UTC(), Subject: v.Deadline.UTC()})
@@ -96,10 +123,11 @@ func (e *Engine) VoteFirings(ctx context.Context, now time.Time) ([]teambot.Firi
 }
 
 // VoteNag composes 投票催促 for the vote a VoteFirings firing names: one
-// group message that @mentions the active members not on leave who have
-// not voted yet. Only whether someone voted is said, never what, so it is
-// the same for anonymous votes. Nothing is sent when everyone counted has
-// voted or the vote is no longer open.
+// group message that @mentions the members of its electorate still in the
+// team who have not voted and are not on leave at the deadline. Only
+// whether someone voted is said, never what, so it is the same for
+// anonymous votes. Nothing is sent when everyone counted has voted or the
+// vote is no longer open.
 func (e *Engine) VoteNag(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	id, err := strconv.ParseInt(strings.TrimPrefix(f.Job, JobVoteNag+":"), 10, 64)
 	if err != nil {
@@ -112,30 +140,20 @@ func (e *Engine) VoteNag(ctx context.Context, f teambot.Firing) ([]teambot.Outgo
 		if err != nil || !v.Open(r.Now) {
 			return err
 		}
-		turnout, err := r.Tx.Turnout(ctx, v.ID)
-		if err != nil {
-			return err
-		}
-		voted := map[int64]bool{}
-		for _, m := range turnout {
-			voted[m] = true
-		}
-		q, err := r.quorumBase(ctx, v)
+		q, err := r.quorumNow(ctx, v)
 		if err != nil {
 			return err
 		}
 		var names, mentions []string
-		for _, m := range q.members {
-			if q.eligible[m.ID] && !voted[m.ID] {
-				names = append(names, m.Name)
-				mentions = append(mentions, m.UserID)
-			}
+		for _, m := range q.pending() {
+			names = append(names, m.Name)
+			mentions = append(mentions, m.UserID)
 		}
 		if len(names) == 0 {
 			return nil
 		}
 		text := fmt.Sprintf("【投票催促】%s #%d「%s」将在 %s 截止，已投 %d/%d 人。尚未投票的 %d 人：%s。\n%s",
-			voteKindCN(v), v.ID, v.Title, r.moment(v.Deadline), len(turnout), len(q.members), len(names), nameList(names), howToVote(v))
+			voteKindCN(v), v.ID, v.Title, r.moment(v.Deadline), q.cast(), len(q.in), len(names), nameList(names), howToVote(v))
 		out = append(out, groupMessage(r, f, JobVoteNag, text, mentions))
 		return nil
 	})

@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -108,11 +109,14 @@ func TestMotionFromStartToResult(t *testing.T) {
 		c.expect("outsider", "/同意 1", "只有团队成员可以使用")
 		c.expect("lisi", "/投票 结束 1", "只有主管或发起人可以提前结束")
 
-		// The creator closes early: 1 agree of 3 is not more than half.
+		// The creator may not close early while 王芳 has not voted; the
+		// supervisor may: 1 agree of 3 is not more than half.
 		*clock = now.Add(time.Hour)
-		c.expect("zhangsan", "/投票 结束 1", "【投票结果】表决 #1「是否参加双十二大促」：未通过",
-			"计票：同意 1，反对 1，弃权 1（共 3 票）", "参与：应计 4 人中 3 人投票，需 3 人", "同意：李四；反对：张三；弃权：王五")
-		c.expect("lisi", "/反对 1", "已经结束（未通过），不能再投或改票")
+		c.expect("zhangsan", "/投票 结束 1", "还有 1 人没有投票：王芳")
+		c.expect("wangfang", "/投票 结束 1", "【投票结果】表决 #1「是否参加双十二大促」：未通过",
+			"计票：同意 1，反对 1，弃权 1（共 3 票）", "参与：应计 4 人中 3 人投票，需 3 人", "同意：李四；反对：张三；弃权：王五",
+			"由主管 王芳 在 11月25日 周三 11:00 提前结束（原定截止 11月26日 周四 10:00）")
+		c.expect("lisi", "/反对 1", "已经结束（未通过），不能再投、改票或撤回")
 		c.expect("wangfang", "/投票 否决 1 不合适", "没有通过的决定需要否决")
 		c.expect("lisi", "/投票 查看 1", "未通过", "结束于 11月25日 周三 11:00")
 		c.expect("lisi", "/投票", "现在没有进行中的投票")
@@ -181,8 +185,8 @@ func TestVoteVeto(t *testing.T) {
 	})
 }
 
-// A member on approved leave may vote, but the quorum counts only those
-// not on leave (R11 with the availability question of the leave records).
+// A member on approved leave may vote, and their ballot counts toward the
+// quorum like any other (R11): leave excuses only those who do not vote.
 func TestVoteQuorumWithLeave(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := voteTeam(t, db)
@@ -190,13 +194,13 @@ func TestVoteQuorumWithLeave(t *testing.T) {
 		c.expect("wangfang", "/请假 批准 1", "已批准")
 		c.expect("wangfang", "/投票 发起 新品定价 截止 1小时", "需 2 人投票（3 人中过半数，请假的 1 人不计入）")
 		c.expect("wangwu", "/同意 1", "投了「同意」")
-		c.expect("zhangsan", "/投票 查看 1", "已投 1/4 人", "计入法定人数的 0/3，需 2")
+		c.expect("zhangsan", "/投票 查看 1", "已投 1/4 人", "计入法定人数的 1/4，需 3")
 		*clock = now.Add(time.Hour)
 		if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
 			t.Fatal(err)
 		}
 		msgs := c.outbox(*clock)
-		if len(msgs) != 1 || !strings.Contains(msgs[0].Text, "投票人数不足，未通过") || !strings.Contains(msgs[0].Text, "应计 3 人中 0 人投票，需 2 人") {
+		if len(msgs) != 1 || !strings.Contains(msgs[0].Text, "投票人数不足，未通过") || !strings.Contains(msgs[0].Text, "应计 4 人中 1 人投票，需 3 人") {
 			t.Fatalf("announcement: %+v", msgs)
 		}
 	})
@@ -288,7 +292,7 @@ func TestNewVoteRefusesBadInput(t *testing.T) {
 func TestVoteRuleChange(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := voteTeam(t, db)
-		c.expect("zhangsan", "/投票 规则", "过半数同意即通过", "法定人数：不请假的在职成员中过半数投票")
+		c.expect("zhangsan", "/投票 规则", "过半数同意即通过", "法定人数：发起时的成员中截止时仍在团队的人过半数投票（投了票的都算；没投票且截止时在请假的不计）")
 		c.expect("zhangsan", "/投票 规则 通过 三分之二", "修改表决规则只有主管可以操作")
 		c.expect("wangfang", "/投票 规则 通过 九成", "看不懂「九成」")
 		c.expect("wangfang", "/投票 规则 通过 三分之二 法定 无", "已修改表决规则：三分之二以上同意即通过；法定人数：不设")
@@ -481,7 +485,7 @@ func TestQueuedMessagesAreSplitIntoRows(t *testing.T) {
 		}
 		c.expect("zhangsan", "/投票 发起 是否参加双十二大促", "#1")
 		c.engine = split
-		c.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: "zhangsan", Text: "/投票 结束 1"})
+		c.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: "wangfang", Text: "/投票 结束 1"})
 		msgs := c.outbox(*clock)
 		var joined string
 		for _, m := range msgs {
@@ -493,5 +497,305 @@ func TestQueuedMessagesAreSplitIntoRows(t *testing.T) {
 		if len(msgs) < 2 || !strings.HasPrefix(joined, "【投票结果】表决 #1「是否参加双十二大促」") {
 			t.Errorf("%d rows: %q", len(msgs), joined)
 		}
+	})
+}
+
+// tick closes the votes due at the clock's time.
+func (c *chat) closeDue(clock *time.Time) {
+	c.t.Helper()
+	if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// announced is the one vote result waiting in the outbox at t.
+func (c *chat) announced(t time.Time) string {
+	c.t.Helper()
+	var results []string
+	for _, m := range c.outbox(t) {
+		if strings.Contains(m.Text, "【投票结果】") {
+			results = append(results, m.Text)
+		}
+	}
+	if len(results) != 1 {
+		c.t.Fatalf("%d vote results announced, want one: %q", len(results), results)
+	}
+	return results[0]
+}
+
+// R11: the electorate is the active members when a vote opens. Someone
+// who joins later is told why they may not vote and is not counted.
+func TestVoteElectorateFixedAtOpen(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("zhangsan", "/投票 发起 换供应商 截止 1小时", "需 3 人投票（4 人中过半数）")
+		c.expect("zhaoliu", "/加入 赵六 客服", "已登记：赵六")
+		c.expect("zhaoliu", "/同意 1", "赵六 在表决 #1 发起（11月25日 周三 10:00）之后才加入团队", "不能参加这次投票")
+		c.expect("zhaoliu", "/投票 查看 1", "已投 0/4 人")
+		c.expect("zhangsan", "/同意 1", "已投 1/4 人")
+		c.expect("lisi", "/同意 1", "已投 2/4 人")
+		c.expect("wangwu", "/反对 1", "已投 3/4 人")
+		*clock = now.Add(time.Hour)
+		c.closeDue(clock)
+		result := c.announced(*clock)
+		for _, want := range []string{"：通过", "同意 2，反对 1，弃权 0（共 3 票）", "应计 4 人中 3 人投票，需 3 人"} {
+			if !strings.Contains(result, want) {
+				t.Errorf("result lacks %q:\n%s", want, result)
+			}
+		}
+		if n := len(c.ballots(1)); n != 3 {
+			t.Errorf("%d ballots stored, want 3: the late joiner's was refused", n)
+		}
+	})
+}
+
+// R11: a ballot cast always counts toward the quorum; approved leave only
+// excuses members who did not vote, and only when it covers the moment
+// the vote closes (a half day: morning before 12:00, afternoon from 12:00).
+func TestVoteBallotCountsDespiteLeave(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("zhaoliu", "/加入 赵六 客服", "已登记：赵六")
+		c.expect("zhangsan", "/投票 发起 周末加班 截止 15:00", "需 3 人投票（5 人中过半数）")
+		c.expect("wangfang", "/投票 发起 换海报 截止 11:00", "#2")
+		c.expect("wangfang", "/投票 发起 年终总结 截止 16:00", "#3")
+		for _, u := range []string{"zhangsan", "lisi", "wangwu"} {
+			c.expect(u, "/同意 1", "投了「同意」")
+			c.expect(u, "/同意 3", "投了「同意」")
+		}
+		for _, u := range []string{"zhangsan", "lisi", "wangfang"} {
+			c.expect(u, "/同意 2", "投了「同意」")
+		}
+		// 王五 voted in the morning and takes the afternoon off.
+		c.expect("wangwu", "/请假 今天 下午 看病", "#1")
+		c.expect("wangfang", "/请假 批准 1", "已批准")
+
+		// At 11:00 his afternoon has not begun: all five count.
+		*clock = at(2026, 11, 25, 11, 0)
+		c.closeDue(clock)
+		if r := c.announced(*clock); !strings.Contains(r, "：通过") || !strings.Contains(r, "应计 5 人中 3 人投票，需 3 人") {
+			t.Errorf("a morning close counts the afternoon's leave:\n%s", r)
+		}
+		// At 15:00 his ballot still counts toward the quorum: 3 of 5.
+		*clock = at(2026, 11, 25, 15, 0)
+		c.closeDue(clock)
+		if r := c.announced(*clock); !strings.Contains(r, "：通过") || !strings.Contains(r, "应计 5 人中 3 人投票，需 3 人") {
+			t.Errorf("a ballot from leave is not counted toward the quorum:\n%s", r)
+		}
+		// 赵六, who did not vote, takes the rest of the afternoon off: at
+		// 16:00 he is excused, 王五 is not.
+		c.expect("zhaoliu", "/请假 今天 下午 搬家", "#2")
+		c.expect("wangfang", "/请假 批准 2", "已批准")
+		*clock = at(2026, 11, 25, 16, 0)
+		c.closeDue(clock)
+		if r := c.announced(*clock); !strings.Contains(r, "：通过") || !strings.Contains(r, "应计 4 人中 3 人投票，需 3 人（请假 1 人不计入）") {
+			t.Errorf("leave of a member who did not vote does not excuse them:\n%s", r)
+		}
+	})
+}
+
+// R11, R18: a member removed, advised to resign or dismissed while a vote
+// is open leaves its electorate: their ballot leaves both the tally and
+// the quorum. Taken back before the close, it counts again.
+func TestVoteMemberWhoLeavesLeavesTheElectorate(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("zhaoliu", "/加入 赵六 客服", "已登记：赵六")
+		c.expect("zhangsan", "/投票 发起 双十二主推款 截止 1小时", "#1")
+		c.expect("wangfang", "/投票 发起 年会地点 选项 上海 | 杭州 匿名 截止 1小时", "#2")
+		c.expect("wangfang", "/投票 发起 周报模板 截止 1小时", "#3")
+		c.expect("lisi", "/同意 1", "同意")
+		c.expect("wangwu", "/同意 1", "同意")
+		c.expect("zhangsan", "/反对 1", "反对")
+		c.expect("wangfang", "/反对 1", "反对")
+		c.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: "wangwu", Text: "/投票 2 杭州"})
+		c.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: "zhangsan", Text: "/投票 2 上海"})
+		c.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: "zhaoliu", Text: "/投票 2 杭州"})
+		c.expect("zhaoliu", "/同意 3", "同意")
+		c.expect("lisi", "/同意 3", "同意")
+		c.expect("zhangsan", "/同意 3", "同意")
+
+		c.expect("wangfang", "/移除 @王五", "已将 王五 移出团队名单")
+		c.expectSingle("wangfang", "/惩处 @赵六 劝退 多次泄露客户信息", "已记录")
+		c.expect("lisi", "/投票 查看 1", "已投 3/3 人")
+		// 赵六 is taken back before the close: his ballots count again.
+		c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) error {
+			m, err := tx.MemberByUser(ctx, team.ID, "zhaoliu")
+			if err != nil {
+				return err
+			}
+			return tx.RejoinMember(ctx, m.ID, "赵六", now.Add(30*time.Minute))
+		})
+
+		*clock = now.Add(time.Hour)
+		c.closeDue(clock)
+		for _, v := range c.votes() {
+			res := c.expect("lisi", fmt.Sprintf("/投票 查看 %d", v.ID))
+			var want []string
+			switch v.ID {
+			case 1: // 王五's agree is gone: 1 to 2 of 4 counted.
+				want = []string{"：未通过", "同意 1，反对 2，弃权 0（共 3 票）", "应计 4 人中 3 人投票", "反对：张三、王芳"}
+			case 2: // anonymous: 王五's ballot found by its key and dropped.
+				want = []string{"上海 1，杭州 1（共 2 票）"}
+			case 3: // 赵六 was taken back: 3 of 4.
+				want = []string{"：通过", "同意 3，反对 0，弃权 0（共 3 票）", "应计 4 人中 3 人投票"}
+			}
+			for _, w := range want {
+				if !strings.Contains(res, w) {
+					t.Errorf("vote #%d lacks %q:\n%s", v.ID, w, res)
+				}
+			}
+			if strings.Contains(res, "王五") {
+				t.Errorf("vote #%d still names the removed member:\n%s", v.ID, res)
+			}
+		}
+	})
+}
+
+// R11: a vote closes as of its deadline, also when the bot was down then:
+// the roster and leave as they were at the deadline, the result labelled
+// with the deadline and announced late, the veto window from the
+// announcement.
+func TestVoteClosedLateCountsAsOfTheDeadline(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("zhangsan", "/投票 发起 春节值班表 截止 15:00", "截止：11月25日 周三 15:00")
+		c.expect("wangfang", "/请假 今天 下午 体检", "#1")
+		c.expect("wangfang", "/请假 批准 1", "已批准")
+		c.expect("zhangsan", "/同意 1", "同意")
+		c.expect("lisi", "/同意 1", "同意")
+		// After the deadline, before the vote is closed, 李四 is removed.
+		*clock = at(2026, 11, 25, 15, 5)
+		c.expect("wangfang", "/移除 @李四", "已将 李四 移出团队名单")
+
+		// The bot comes back the next morning: as of 15:00 王芳 was on
+		// leave and 李四 in the team, so 2 of 3 took part.
+		*clock = at(2026, 11, 26, 9, 0)
+		c.closeDue(clock)
+		result := c.announced(*clock)
+		for _, want := range []string{"：通过", "同意 2，反对 0，弃权 0（共 2 票）", "应计 3 人中 2 人投票，需 2 人",
+			"截止于 11月25日 15:00", "延迟公布"} {
+			if !strings.Contains(result, want) {
+				t.Errorf("late result lacks %q:\n%s", want, result)
+			}
+		}
+		v := c.votes()[0]
+		if !v.ClosedAt.Equal(at(2026, 11, 26, 9, 0)) || !v.AsOf.Equal(at(2026, 11, 25, 15, 0)) {
+			t.Errorf("closed at %v as of %v, want announced 11-26 09:00 as of the deadline", v.ClosedAt, v.AsOf)
+		}
+		// The veto window runs 24 hours from the announcement.
+		*clock = at(2026, 11, 27, 8, 0)
+		c.expect("wangfang", "/投票 否决 1 人手不够", "被主管否决", "（原表决已通过）")
+
+		// A veto that comes after the deadline, before the vote was closed,
+		// is not a late announcement.
+		c.expect("zhangsan", "/投票 发起 元旦值班 截止 1小时", "#2")
+		*clock = at(2026, 11, 27, 9, 30)
+		if got := c.expect("wangfang", "/投票 否决 2 再议", "被主管否决"); strings.Contains(got, "延迟公布") {
+			t.Errorf("a veto after the deadline reads as a late announcement:\n%s", got)
+		}
+	})
+}
+
+// R11: the supervisor may close a vote early; the creator only once every
+// eligible member has voted. The announcement says who and that it was
+// early.
+func TestVoteClosedEarly(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("zhangsan", "/投票 发起 团建预算", "#1")
+		c.expect("zhangsan", "/同意 1", "同意")
+		c.expect("lisi", "/同意 1", "同意")
+		c.expect("zhangsan", "/投票 结束 1", "发起人要等所有应投票的成员都投了票才能提前结束", "还有 2 人没有投票：王芳、王五", "主管可以随时提前结束")
+		c.expect("wangwu", "/反对 1", "反对")
+		c.expect("wangfang", "/反对 1", "反对")
+		*clock = now.Add(time.Hour)
+		c.expect("zhangsan", "/投票 结束 1", "：未通过", "由发起人 张三 在 11月25日 周三 11:00 提前结束（原定截止 11月26日 周四 10:00）")
+
+		c.expect("zhangsan", "/投票 发起 换logo", "#2")
+		c.expect("zhangsan", "/同意 2", "同意")
+		c.expect("wangfang", "/投票 结束 2", "主管 王芳 在 11月25日 周三 11:00 提前结束", "投票人数不足")
+		c.expect("lisi", "/投票 查看 2", "主管 王芳 在 11月25日 周三 11:00 提前结束")
+	})
+}
+
+// R11, R12: /投票 列表 全部 is the record of closed votes and their
+// outcomes; /投票 撤回 withdraws a ballot while the vote is open.
+func TestVoteListAllAndWithdraw(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("zhangsan", "/投票 发起 双十二大促 截止 1小时", "#1")
+		c.expect("wangfang", "/投票 发起 团建地点 选项 海边 | 山里 匿名 截止 2小时", "#2")
+		c.expect("lisi", "/同意 1", "已投 1/4 人")
+		c.expect("lisi", "/投票 撤回 1", "已撤回 李四 在投票 #1「双十二大促」的选票", "已投 0/4 人")
+		c.expect("lisi", "/投票 撤回 1", "你在投票 #1 还没有投票，没有可撤回的选票")
+		c.expect("lisi", "/投票 撤回", "现在没有你投过票的进行中投票")
+		c.send(teambot.Message{ChatType: teambot.ChatSingle, UserID: "wangwu", Text: "/投票 2 海边"})
+		c.expect("wangwu", "/投票 撤回", "已撤回 王五 在投票 #2「团建地点」的选票")
+		if n := len(c.ballots(2)); n != 0 {
+			t.Errorf("%d anonymous ballots after the withdrawal, want 0", n)
+		}
+		if got := c.auditActions("vote.withdraw"); len(got) != 2 {
+			t.Errorf("withdrawals audited: %v", got)
+		}
+		for _, u := range []string{"zhangsan", "lisi", "wangwu"} {
+			c.expect(u, "/同意 1", "同意")
+		}
+		*clock = now.Add(2 * time.Hour)
+		c.closeDue(clock)
+		c.expect("lisi", "/投票 撤回 1", "已经结束（通过），不能再投、改票或撤回")
+		c.expect("lisi", "/投票 列表", "现在没有进行中的投票")
+		c.expect("lisi", "/投票 列表 全部", "已结束的投票 2 个", "#1 表决「双十二大促」", "通过", "#2 投票「团建地点」", "没有人投票")
+		c.expect("lisi", "/投票 列表 全部了", "看不懂「全部了」")
+	})
+}
+
+// 投票催促 is not sent at night: when two hours before the deadline falls
+// between 21:00 and 08:00 in the team's zone, it goes at 20:59.
+func TestVoteReminderNotAtNight(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("zhangsan", "/投票 发起 早会改时间 截止 明天 08:30", "截止：11月26日 周四 08:30")
+		var rec enqueued
+		nag := voteNagReplica(c, &rec)
+		tick := func(t0 time.Time) []teambot.Outgoing {
+			*clock = t0
+			if err := nag.Run(context.Background(), t0); err != nil {
+				t.Fatal(err)
+			}
+			return rec.take()
+		}
+		if out := tick(at(2026, 11, 25, 20, 58)); len(out) != 0 {
+			t.Fatalf("reminder before its time: %+v", out)
+		}
+		out := tick(at(2026, 11, 25, 20, 59))
+		if len(out) != 1 || !strings.Contains(out[0].Text, "【投票催促】表决 #1「早会改时间」将在 11月26日 周四 08:30 截止") {
+			t.Fatalf("evening reminder: %+v", out)
+		}
+		if out := tick(at(2026, 11, 26, 6, 30)); len(out) != 0 {
+			t.Fatalf("reminder at night: %+v", out)
+		}
+	})
+}
+
+// A vote closed before electorates were kept (migration 0016 gives it
+// none) still shows the result it was announced with.
+func TestVoteClosedBeforeElectoratesKeepsItsResult(t *testing.T) {
+	eachRaw(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
+		c, clock := voteTeam(t, db)
+		c.expect("zhangsan", "/投票 发起 换供应商 截止 1小时", "#1")
+		for _, u := range []string{"zhangsan", "lisi", "wangwu"} {
+			c.expect(u, "/同意 1", "同意")
+		}
+		*clock = now.Add(time.Hour)
+		c.closeDue(clock)
+		c.outbox(*clock)
+		c.expect("wangfang", "/移除 @王五", "已将 王五 移出团队名单")
+		// What the migration leaves a vote closed before it: no electorate.
+		if _, err := raw.Exec(`DELETE FROM vote_electorate`); err != nil {
+			t.Fatal(err)
+		}
+		c.expect("lisi", "/投票 查看 1", "：通过", "同意 3，反对 0，弃权 0（共 3 票）", "应计 4 人中 3 人投票",
+			"同意：张三、李四、（已离开团队的成员）")
 	})
 }

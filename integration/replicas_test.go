@@ -400,15 +400,17 @@ func (l *load) run(w *wecom) {
 
 func think() { time.Sleep(time.Duration(500+rand.IntN(2500)) * time.Millisecond) }
 
-// driveVotes makes every vote due for its 投票催促 (created three hours
+// driveVotes makes every vote due for its 投票催促 (created sixteen hours
 // ago, deadline just under two hours away) once all exist, then due to
 // close once every nag is in the outbox. Whichever replicas tick claim and
-// send them.
+// send them. The creation is far enough back that a nag moved out of the
+// night to 20:59 the evening before still comes after it, whatever the
+// hour the test runs at.
 func driveVotes(db *sql.DB) error {
 	if err := waitFor(db, 120*time.Second, `SELECT COUNT(*) FROM votes`, teams); err != nil {
 		return fmt.Errorf("votes started: %w", err)
 	}
-	if _, err := db.Exec(`UPDATE votes SET created_at = now() - interval '3 hours', deadline = now() + interval '2 hours' - interval '1 second'`); err != nil {
+	if _, err := db.Exec(`UPDATE votes SET created_at = now() - interval '16 hours', deadline = now() + interval '2 hours' - interval '1 second'`); err != nil {
 		return err
 	}
 	if err := waitFor(db, 90*time.Second, `SELECT COUNT(*) FROM outbox WHERE origin LIKE 'vote_nag%'`, teams); err != nil {

@@ -77,6 +77,7 @@ type voteRow struct {
 	Outcome          string       `db:"outcome"`
 	ClosedBy         string       `db:"closed_by"`
 	ClosedAt         sql.NullTime `db:"closed_at"`
+	AsOf             sql.NullTime `db:"as_of"`
 	Eligible         int          `db:"eligible"`
 	EligibleCast     int          `db:"eligible_cast"`
 	PassedBeforeVeto bool         `db:"passed_before_veto"`
@@ -102,6 +103,9 @@ func (r voteRow) vote() (teambot.Vote, error) {
 	if r.ClosedAt.Valid {
 		v.ClosedAt = r.ClosedAt.Time.UTC()
 	}
+	if r.AsOf.Valid {
+		v.AsOf = r.AsOf.Time.UTC()
+	}
 	if r.VetoedAt.Valid {
 		v.VetoedAt = r.VetoedAt.Time.UTC()
 	}
@@ -110,12 +114,13 @@ func (r voteRow) vote() (teambot.Vote, error) {
 
 const voteSelect = `SELECT id, team_id, title, kind, options, anonymous, live,
 	pass_num, pass_den, pass_at_least, quorum_num, quorum_den, quorum_at_least,
-	created_by, creator_member, created_at, deadline, status, outcome, closed_by, closed_at,
+	created_by, creator_member, created_at, deadline, status, outcome, closed_by, closed_at, as_of,
 	eligible, eligible_cast, passed_before_veto, vetoed_by, veto_reason, vetoed_at FROM votes`
 
 // CreateVote stores a new open vote with its options and rule, and sets
 // v.ID and v.Status; the closing fields start empty whatever the caller
-// set, and the times are kept as stored.
+// set, and the times are kept as stored. The vote's electorate is fixed
+// here (R11): the team's active members at this moment.
 func (tx *Tx) CreateVote(ctx context.Context, v *teambot.Vote) error {
 	options, err := json.Marshal(v.Options)
 	if err != nil {
@@ -132,8 +137,12 @@ func (tx *Tx) CreateVote(ctx context.Context, v *teambot.Vote) error {
 	if err != nil {
 		return fmt.Errorf("create %s vote of team %d: %w", v.Kind, v.TeamID, err)
 	}
+	if _, err := tx.exec(ctx, `INSERT INTO vote_electorate (vote_id, member_id)
+		SELECT ?, id FROM members WHERE team_id = ? AND status = 'active'`, id, v.TeamID); err != nil {
+		return fmt.Errorf("electorate of vote %d: %w", id, err)
+	}
 	v.ID, v.Status, v.CreatedAt, v.Deadline = id, teambot.VoteOpen, created, deadline
-	v.Outcome, v.ClosedBy, v.ClosedAt, v.Eligible, v.EligibleCast = "", "", time.Time{}, 0, 0
+	v.Outcome, v.ClosedBy, v.ClosedAt, v.AsOf, v.Eligible, v.EligibleCast = "", "", time.Time{}, time.Time{}, 0, 0
 	v.PassedBeforeVeto, v.VetoedBy, v.VetoReason, v.VetoedAt = false, "", "", time.Time{}
 	return nil
 }
@@ -267,6 +276,40 @@ func (tx *Tx) Ballots(ctx context.Context, voteID int64) ([]teambot.Ballot, erro
 	return out, nil
 }
 
+// WithdrawBallot takes back the ballot b.Voter cast in b.VoteID and the
+// turnout of memberID with it; had says whether there was a ballot. Like
+// CastBallot, it does not look at the vote's status: call LockVote first.
+func (tx *Tx) WithdrawBallot(ctx context.Context, b teambot.Ballot, memberID int64) (had bool, err error) {
+	n, err := tx.exec(ctx, `DELETE FROM vote_ballots WHERE vote_id = ? AND voter = ?`, b.VoteID, b.Voter)
+	if err != nil {
+		return false, fmt.Errorf("withdraw ballot of member %d in vote %d: %w", memberID, b.VoteID, err)
+	}
+	if n == 0 {
+		return false, nil
+	}
+	if _, err := tx.exec(ctx, `DELETE FROM vote_turnout WHERE vote_id = ? AND member_id = ?`, b.VoteID, memberID); err != nil {
+		return false, fmt.Errorf("withdraw turnout of member %d in vote %d: %w", memberID, b.VoteID, err)
+	}
+	return true, nil
+}
+
+// Electorate lists the members who may vote in a vote (R11): those
+// active when it opened, with their status now, in the order they joined.
+// A vote closed before electorates were kept has none.
+func (tx *Tx) Electorate(ctx context.Context, voteID int64) ([]teambot.Member, error) {
+	var rows []memberRow
+	err := tx.selectRows(ctx, &rows, `SELECT m.id, m.team_id, m.user_id, m.name, m.status, m.joined_at
+		FROM vote_electorate e JOIN members m ON m.id = e.member_id WHERE e.vote_id = ? ORDER BY m.joined_at, m.id`, voteID)
+	if err != nil {
+		return nil, fmt.Errorf("electorate of vote %d: %w", voteID, err)
+	}
+	out := make([]teambot.Member, len(rows))
+	for i, r := range rows {
+		out[i] = r.member()
+	}
+	return out, nil
+}
+
 // Turnout lists the ids of the members who cast a ballot in a vote, in
 // ascending order; it never says what they chose.
 func (tx *Tx) Turnout(ctx context.Context, voteID int64) ([]int64, error) {
@@ -278,6 +321,7 @@ func (tx *Tx) Turnout(ctx context.Context, voteID int64) ([]int64, error) {
 }
 
 // CloseVote closes an open vote with v's outcome, closer, closing time,
+// the moment it was counted as of (a zero AsOf is the closing time),
 // quorum count and veto (a zero VetoedAt stores none). A vote that is no
 // longer open — closed a moment ago by someone else, or at its deadline —
 // is left as it is and the error wraps teambot.ErrVoteClosed; an unknown
@@ -291,10 +335,14 @@ func (tx *Tx) CloseVote(ctx context.Context, v teambot.Vote) error {
 	if v.ClosedAt.IsZero() {
 		return fmt.Errorf("close vote %d: no closing time", v.ID)
 	}
-	n, err := tx.exec(ctx, `UPDATE votes SET status = 'closed', outcome = ?, closed_by = ?, closed_at = ?,
+	asOf := v.AsOf
+	if asOf.IsZero() {
+		asOf = v.ClosedAt
+	}
+	n, err := tx.exec(ctx, `UPDATE votes SET status = 'closed', outcome = ?, closed_by = ?, closed_at = ?, as_of = ?,
 		eligible = ?, eligible_cast = ?, passed_before_veto = ?, vetoed_by = ?, veto_reason = ?, vetoed_at = ?
 		WHERE team_id = ? AND id = ? AND status = 'open'`,
-		v.Outcome, v.ClosedBy, utc(v.ClosedAt), v.Eligible, v.EligibleCast, v.PassedBeforeVeto,
+		v.Outcome, v.ClosedBy, utc(v.ClosedAt), utc(asOf), v.Eligible, v.EligibleCast, v.PassedBeforeVeto,
 		v.VetoedBy, v.VetoReason, nullTime(v.VetoedAt), v.TeamID, v.ID)
 	if err != nil {
 		return fmt.Errorf("close vote %d of team %d: %w", v.ID, v.TeamID, err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -103,21 +104,24 @@ func TestVoteRoundTrip(t *testing.T) {
 			t.Errorf("times come back in %v and %v, want UTC", got.CreatedAt.Location(), got.Deadline.Location())
 		}
 
-		// Every closing field, with a veto while open.
+		// Every closing field, with a veto while open; counted as of the
+		// closing time when no other moment is given.
 		closed := want
 		closed.Outcome, closed.ClosedBy, closed.ClosedAt = teambot.OutcomeVetoed, "wangfang", t0.Add(2*time.Hour)
 		closed.Eligible, closed.EligibleCast = 7, 5
 		closed.VetoedBy, closed.VetoReason, closed.VetoedAt = "wangfang", "预算不够", t0.Add(2*time.Hour)
 		update(t, db, func(tx *storage.Tx) error { return tx.CloseVote(ctx, closed) })
 		closed.Status, closed.ClosedAt, closed.VetoedAt = teambot.VoteClosed, us(closed.ClosedAt), us(closed.VetoedAt)
+		closed.AsOf = closed.ClosedAt
 		if got := readVote(t, db, team.ID, motion.ID); !reflect.DeepEqual(got, closed) {
 			t.Errorf("closed motion =\n %+v\nwant\n %+v", got, closed)
 		}
+		// Closed late: announced two hours after the deadline it is counted as of.
 		counted := wantPoll
-		counted.Outcome, counted.ClosedBy, counted.ClosedAt, counted.Eligible, counted.EligibleCast =
-			teambot.OutcomeCounted, "system", deadline.Add(time.Hour), 7, 3
+		counted.Outcome, counted.ClosedBy, counted.ClosedAt, counted.AsOf, counted.Eligible, counted.EligibleCast =
+			teambot.OutcomeCounted, "system", deadline.Add(3*time.Hour), deadline.Add(time.Hour), 7, 3
 		update(t, db, func(tx *storage.Tx) error { return tx.CloseVote(ctx, counted) })
-		counted.Status, counted.ClosedAt = teambot.VoteClosed, us(counted.ClosedAt)
+		counted.Status, counted.ClosedAt, counted.AsOf = teambot.VoteClosed, us(counted.ClosedAt), us(counted.AsOf)
 		got = readVote(t, db, team.ID, poll.ID)
 		if !reflect.DeepEqual(got, counted) || !got.VetoedAt.IsZero() {
 			t.Errorf("closed poll =\n %+v\nwant\n %+v", got, counted)
@@ -538,4 +542,204 @@ func TestConcurrentBallotsAndClose(t *testing.T) {
 				stored, refused, n, len(ballots), got.EligibleCast)
 		}
 	})
+}
+
+// R11: a vote's electorate is fixed when it is created: the team's active
+// members then. Who joins later is not in it; who leaves stays in it with
+// their status, so the count can leave them out.
+func TestVoteElectorate(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := mustTeam(t, db, "chat-1")
+		zhang := mustMember(t, db, team.ID, "zhangsan", "张三")
+		li := mustMember(t, db, team.ID, "lisi", "李四")
+		gone := mustMember(t, db, team.ID, "wangwu", "王五")
+		update(t, db, func(tx *storage.Tx) error { return tx.RemoveMember(ctx, gone.ID, t0) })
+		other := mustTeam(t, db, "chat-2")
+		mustMember(t, db, other.ID, "zhaoliu", "赵六")
+
+		v := mustVote(t, db, teambot.Vote{TeamID: team.ID, CreatorMember: zhang.ID, Anonymous: true})
+		late := mustMember(t, db, team.ID, "sunqi", "孙七")
+		update(t, db, func(tx *storage.Tx) error { return tx.RemoveMember(ctx, li.ID, t0.Add(time.Hour)) })
+
+		var got []teambot.Member
+		update(t, db, func(tx *storage.Tx) (err error) { got, err = tx.Electorate(ctx, v.ID); return err })
+		var names []string
+		for _, m := range got {
+			names = append(names, fmt.Sprint(m.Name, " ", m.Status))
+		}
+		if fmt.Sprint(names) != "[张三 active 李四 removed]" {
+			t.Errorf("electorate = %v, want 张三 and 李四 (removed since), not 王五 (gone before) or %s (joined after)", names, late.Name)
+		}
+	})
+}
+
+// A withdrawn ballot leaves the ballots and the turnout; withdrawing when
+// there is none changes nothing.
+func TestWithdrawBallot(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := mustTeam(t, db, "chat-1")
+		zhang := mustMember(t, db, team.ID, "zhangsan", "张三")
+		li := mustMember(t, db, team.ID, "lisi", "李四")
+		v := mustVote(t, db, teambot.Vote{TeamID: team.ID, CreatorMember: zhang.ID, Anonymous: true})
+		for _, m := range []teambot.Member{zhang, li} {
+			update(t, db, func(tx *storage.Tx) error {
+				_, _, err := tx.CastBallot(ctx, teambot.Ballot{VoteID: v.ID, Voter: fmt.Sprint("a", m.ID), Choice: 1}, m.ID, t0)
+				return err
+			})
+		}
+		withdraw := func(m teambot.Member, want bool) {
+			t.Helper()
+			update(t, db, func(tx *storage.Tx) error {
+				had, err := tx.WithdrawBallot(ctx, teambot.Ballot{VoteID: v.ID, Voter: fmt.Sprint("a", m.ID)}, m.ID)
+				if had != want {
+					t.Errorf("withdraw %s: had %v, want %v", m.Name, had, want)
+				}
+				return err
+			})
+		}
+		withdraw(zhang, true)
+		withdraw(zhang, false)
+		update(t, db, func(tx *storage.Tx) error {
+			ballots, err := tx.Ballots(ctx, v.ID)
+			if err != nil {
+				return err
+			}
+			turnout, err := tx.Turnout(ctx, v.ID)
+			if len(ballots) != 1 || ballots[0].Voter != fmt.Sprint("a", li.ID) || !reflect.DeepEqual(turnout, []int64{li.ID}) {
+				t.Errorf("after the withdrawal: ballots %+v, turnout %v; want 李四's only", ballots, turnout)
+			}
+			return err
+		})
+	})
+}
+
+// The roster at any moment comes from the members' status changes, which
+// the database records on every join, removal and return, so a vote
+// closed late sees the team as it was at its deadline.
+func TestMembersActiveAt(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := mustTeam(t, db, "chat-1")
+		zhang := mustMember(t, db, team.ID, "zhangsan", "张三")
+		li := mustMember(t, db, team.ID, "lisi", "李四")
+		h := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
+		update(t, db, func(tx *storage.Tx) error { return tx.RemoveMember(ctx, li.ID, h(2)) })
+		update(t, db, func(tx *storage.Tx) error { return tx.RejoinMember(ctx, li.ID, "李四", h(4)) })
+		update(t, db, func(tx *storage.Tx) error { return tx.RemoveMember(ctx, li.ID, h(6)) })
+		var wang teambot.Member
+		update(t, db, func(tx *storage.Tx) error {
+			wang = teambot.Member{TeamID: team.ID, UserID: "wangwu", Name: "王五", JoinedAt: h(3)}
+			return tx.AddMember(ctx, &wang)
+		})
+		for n, want := range map[int]string{
+			-1: "", 0: "张三 李四", 1: "张三 李四", 2: "张三", 3: "张三 王五", 4: "张三 李四 王五", 5: "张三 李四 王五", 6: "张三 王五",
+		} {
+			var active map[int64]bool
+			update(t, db, func(tx *storage.Tx) (err error) { active, err = tx.MembersActiveAt(ctx, team.ID, h(n)); return err })
+			var got []string
+			for _, m := range []teambot.Member{zhang, li, wang} {
+				if active[m.ID] {
+					got = append(got, m.Name)
+				}
+			}
+			if strings.Join(got, " ") != want {
+				t.Errorf("active at t0%+dh: %v, want %s", n, got, want)
+			}
+		}
+	})
+}
+
+// Migration 0016 on a database with votes: a vote still open takes the
+// members active then as its electorate; a closed one gets none and is
+// counted as of its closing time; the members' history starts from
+// joined_at and removed_at.
+func TestVoteElectorateMigration(t *testing.T) {
+	for _, dialect := range []struct {
+		name string
+		url  func(testing.TB) string
+	}{{"sqlite", storagetest.SQLiteURL}, {"postgres", storagetest.PostgresURL}} {
+		t.Run(dialect.name, func(t *testing.T) {
+			db, err := storage.Connect(ctx, dialect.url(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			all, err := storage.LoadMigrations(db.Dialect())
+			if err != nil {
+				t.Fatal(err)
+			}
+			exec := func(tx *storage.Tx, query string, args ...any) {
+				t.Helper()
+				if _, err := tx.Exec(ctx, query, args...); err != nil {
+					t.Fatalf("%s: %v", query, err)
+				}
+			}
+			h := func(n int) time.Time { return us(t0.Add(time.Duration(n) * time.Hour)) }
+			update(t, db, func(tx *storage.Tx) error {
+				exec(tx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
+					applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`)
+				for _, m := range all {
+					if m.Version >= 16 {
+						break
+					}
+					exec(tx, m.SQL)
+					exec(tx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.Version, m.Name)
+				}
+				exec(tx, `INSERT INTO teams (chat_id, time_zone, created_at) VALUES ('chat-1', 'Asia/Shanghai', ?)`, h(0))
+				for _, name := range []string{"zhangsan", "lisi"} {
+					exec(tx, `INSERT INTO members (team_id, user_id, name, status, joined_at) VALUES (1, ?, ?, 'active', ?)`, name, name, h(0))
+				}
+				exec(tx, `INSERT INTO members (team_id, user_id, name, status, joined_at, removed_at) VALUES (1, 'wangwu', 'wangwu', 'removed', ?, ?)`, h(0), h(2))
+				for _, status := range []string{"open", "closed"} {
+					closedAt, outcome := any(nil), ""
+					if status == "closed" {
+						closedAt, outcome = h(3), "failed"
+					}
+					exec(tx, `INSERT INTO votes (team_id, title, kind, options, created_by, creator_member, created_at, deadline, status, outcome, closed_at)
+						VALUES (1, ?, 'motion', '["同意","反对","弃权"]', 'zhangsan', 1, ?, ?, ?, ?, ?)`, status, h(1), h(5), status, outcome, closedAt)
+				}
+				return nil
+			})
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			update(t, db, func(tx *storage.Tx) error {
+				for id, want := range map[int64]string{1: "[zhangsan lisi]", 2: "[]"} {
+					ms, err := tx.Electorate(ctx, id)
+					if err != nil {
+						return err
+					}
+					var names []string
+					for _, m := range ms {
+						names = append(names, m.Name)
+					}
+					if fmt.Sprint(names) != want {
+						t.Errorf("electorate of vote %d = %v, want %s", id, names, want)
+					}
+				}
+				closed, err := tx.VoteByID(ctx, 1, 2)
+				if err != nil {
+					return err
+				}
+				if !closed.AsOf.Equal(h(3)) {
+					t.Errorf("closed vote counted as of %v, want its closing time %v", closed.AsOf, h(3))
+				}
+				for n, want := range map[int]int{1: 3, 2: 2} {
+					active, err := tx.MembersActiveAt(ctx, 1, h(n))
+					if err != nil {
+						return err
+					}
+					got := 0
+					for _, a := range active {
+						if a {
+							got++
+						}
+					}
+					if got != want {
+						t.Errorf("%d members active at t0%+dh, want %d", got, n, want)
+					}
+				}
+				return nil
+			})
+		})
+	}
 }
