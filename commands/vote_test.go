@@ -22,7 +22,7 @@ func voteTeam(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	t.Helper()
 	c, clock := clockChat(t, db)
 	reportTeam(c)
-	c.expect("wangwu", "/加入 王五 推广", "已登记：王五")
+	admit(c, "wangwu", "王五 推广")
 	return c, clock
 }
 
