@@ -47,13 +47,14 @@ func join(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.nameFree(ctx, name, r.UserID); err != nil {
 		return teambot.Reply{}, err
 	}
-	old, err := r.Tx.MemberByUser(ctx, r.Team.ID, r.UserID)
+	// A member row of someone who is not the caller is one that was removed.
+	_, err = r.Tx.MemberByUser(ctx, r.Team.ID, r.UserID)
 	removed := err == nil
 	if err != nil && !errors.Is(err, teambot.ErrNotFound) {
 		return teambot.Reply{}, err
 	}
 	if sup, ok := r.supervisor(ctx); ok && (removed || r.Team.JoinMode != teambot.JoinOpen) {
-		return r.requestJoin(ctx, name, roles, removed && !old.Active(), sup)
+		return r.requestJoin(ctx, name, roles, removed, sup)
 	}
 	m, err := r.addOrRejoin(ctx, r.UserID, name, roles)
 	if err != nil {
