@@ -286,7 +286,7 @@ func joinMode(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if len(r.Args) < 2 {
-		return teambot.Reply{Text: "加入方式：" + joinModeText(r.Team.JoinMode) + "。主管可以用 /团队 加入方式 自由|审批 修改。"}, nil
+		return teambot.Reply{Text: "加入方式：" + joinModeWord(r.Team.JoinMode) + "，" + joinModeText(r.Team.JoinMode) + "。主管可以用 /团队 加入方式 自由|审批 修改。"}, nil
 	}
 	if err := r.lockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
@@ -326,9 +326,9 @@ func joinModeWord(m teambot.JoinMode) string {
 // joinModeText explains a join mode; removed members always need approval.
 func joinModeText(m teambot.JoinMode) string {
 	if m == teambot.JoinOpen {
-		return "自由，新成员发送 /加入 即可登记（曾被移出团队的人仍要主管批准）"
+		return "新成员发送 /加入 即可登记（曾被移出团队的人仍要主管批准）"
 	}
-	return "审批，/加入 要由主管批准后才进入团队名单"
+	return "/加入 要由主管批准后才进入团队名单"
 }
 
 // notMemberHint explains to someone who is not an active member why a
