@@ -10,26 +10,33 @@ import (
 type Role string
 
 const (
-	RoleSupervisor Role = "supervisor" // 主管
-	RoleCopywriter Role = "copywriter" // 文案
-	RoleDesigner   Role = "designer"   // 美工
-	RoleTech       Role = "tech"       // 技术
-	RolePromotion  Role = "promotion"  // 推广
-	RoleCS         Role = "cs"         // 客服
+	RoleSupervisor   Role = "supervisor"    // 主管
+	RoleCopywriter   Role = "copywriter"    // 文案
+	RoleCopyBase     Role = "copy-base"     // 基础文案 (R2: the second copywriter when several platforms run)
+	RoleCopyCampaign Role = "copy-campaign" // 策划文案
+	RoleDesigner     Role = "designer"      // 美工
+	RoleTech         Role = "tech"          // 技术
+	RolePromotion    Role = "promotion"     // 推广
+	RoleCS           Role = "cs"            // 客服
 )
 
 // MemberRoles are the roles a member may take with /join or be given with
 // /role, in the order the roster lists them. The supervisor role is handed
 // over with /supervisor only.
-var MemberRoles = []Role{RoleCopywriter, RoleDesigner, RoleTech, RolePromotion, RoleCS}
+var MemberRoles = []Role{RoleCopywriter, RoleCopyBase, RoleCopyCampaign, RoleDesigner, RoleTech, RolePromotion, RoleCS}
+
+// CopyRoles are the copywriter roles (R2), listed together under 文案.
+var CopyRoles = []Role{RoleCopywriter, RoleCopyBase, RoleCopyCampaign}
 
 var roleNames = map[Role]string{
-	RoleSupervisor: "主管",
-	RoleCopywriter: "文案",
-	RoleDesigner:   "美工",
-	RoleTech:       "技术",
-	RolePromotion:  "推广",
-	RoleCS:         "客服",
+	RoleSupervisor:   "主管",
+	RoleCopywriter:   "文案",
+	RoleCopyBase:     "基础文案",
+	RoleCopyCampaign: "策划文案",
+	RoleDesigner:     "美工",
+	RoleTech:         "技术",
+	RolePromotion:    "推广",
+	RoleCS:           "客服",
 }
 
 // roleAliases maps every accepted spelling (lower-cased) to its role (R2:
@@ -37,7 +44,8 @@ var roleNames = map[Role]string{
 var roleAliases = map[string]Role{
 	"主管": RoleSupervisor, "supervisor": RoleSupervisor,
 	"文案": RoleCopywriter, "copywriter": RoleCopywriter, "copy": RoleCopywriter,
-	"基础文案": RoleCopywriter, "策划文案": RoleCopywriter,
+	"基础文案": RoleCopyBase, "copy-base": RoleCopyBase, "base-copy": RoleCopyBase,
+	"策划文案": RoleCopyCampaign, "copy-campaign": RoleCopyCampaign, "campaign-copy": RoleCopyCampaign,
 	"美工": RoleDesigner, "designer": RoleDesigner, "design": RoleDesigner,
 	"技术": RoleTech, "tech": RoleTech,
 	"推广": RolePromotion, "promotion": RolePromotion,
@@ -61,6 +69,15 @@ func (r Role) Chinese() string {
 // Valid reports whether r is one of the known roles.
 func (r Role) Valid() bool { _, ok := roleNames[r]; return ok }
 
+// JoinMode says how people get on a team's roster once it has a supervisor
+// (R1: members are appointed by the supervisor).
+type JoinMode string
+
+const (
+	JoinApproval JoinMode = "approval" // 审批: /join is a request the supervisor decides (the default)
+	JoinOpen     JoinMode = "open"     // 自由: /join puts a newcomer on the roster at once
+)
+
 // Team is one WeCom group chat and the people in it (R1).
 type Team struct {
 	ID        int64
@@ -69,6 +86,7 @@ type Team struct {
 	TimeZone  string // IANA name; weeks and reminders use it
 	TermStart Date   // the supervisor's term (R1: one year); zero when unset
 	TermEnd   Date
+	JoinMode  JoinMode // how newcomers join once there is a supervisor
 	CreatedAt time.Time
 
 	// PushKey is the group robot webhook key for pushes, sealed by the
@@ -137,4 +155,29 @@ func SortRoles(roles []Role) []Role {
 		}
 	}
 	return out
+}
+
+// Join request states.
+const (
+	JoinPending  = "pending"
+	JoinApproved = "approved"
+	JoinRejected = "rejected"
+)
+
+// JoinRequest is someone asking to be put on a team's roster: once the
+// team has a supervisor, newcomers (unless joining is free) and everyone who
+// was removed come back only by the supervisor's approval (R1, R18).
+type JoinRequest struct {
+	ID          int64
+	TeamID      int64
+	UserID      string
+	Name        string // the display name asked for
+	Roles       []Role
+	Rejoin      bool   // the person was on the roster before and was removed
+	Status      string // JoinPending, JoinApproved or JoinRejected
+	RequestedAt time.Time
+	MsgID       string
+	DecidedBy   string // userid of the supervisor who decided
+	DecidedAt   time.Time
+	Reason      string // why it was rejected; told to the person only
 }

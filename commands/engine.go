@@ -293,21 +293,20 @@ func (r *Request) notePushKey(ctx context.Context) error {
 }
 
 // syncName keeps a member's name equal to their WeCom display name when the
-// platform sends one (the group robot does), unless another active member
-// already uses that name.
+// platform sends one (the group robot does), unless it is another active
+// member's name or userid (names can't impersonate).
 func (r *Request) syncName(ctx context.Context) error {
 	name := r.UserName
 	if r.Caller == nil || name == "" || name == r.Caller.Name || checkNameText(name) != nil {
 		return nil
 	}
-	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
-	if err != nil {
+	if err := r.lockTeam(ctx); err != nil || r.Caller == nil {
 		return err
 	}
-	for _, m := range members {
-		if m.Name == name {
-			return nil
-		}
+	if err := r.nameFree(ctx, name, r.UserID); teambot.KindOf(err) == teambot.KindConflict {
+		return nil
+	} else if err != nil {
+		return err
 	}
 	if err := r.Tx.RenameMember(ctx, r.Caller.ID, name); err != nil {
 		return err
@@ -476,11 +475,11 @@ func (r *Request) authorize(ctx context.Context, c *Command) error {
 	name := "/" + c.Chinese
 	switch c.Who {
 	case Member:
-		return teambot.Forbidden("%s 只有团队成员可以使用。请先发送 /加入 你的名字 [角色] 登记。", name)
+		return r.notMemberHint(ctx, name)
 	case Supervisor:
-		return teambot.Forbidden("%s 只有主管可以使用%s。", name, r.supervisorHint(ctx))
+		return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.exSupervisor(ctx), name, r.supervisorHint(ctx))
 	case SupervisorOrAdmin:
-		return teambot.Forbidden("%s 只有主管或管理员可以使用%s。", name, r.supervisorHint(ctx))
+		return teambot.Forbidden("%s%s 只有主管或管理员可以使用%s。", r.exSupervisor(ctx), name, r.supervisorHint(ctx))
 	}
 	return fmt.Errorf("command %s: unknown Who %d", c.Name, c.Who)
 }

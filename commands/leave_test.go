@@ -368,8 +368,8 @@ func TestWhoIsOff(t *testing.T) {
 func TestLeaveExcusesWeeklyReport(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, dm, _ := leaveTeam(t, db)
-		c.expect("zhaoliu", "/加入 赵六 推广", "已登记")
-		c.expect("sunqi", "/加入 孙七 客服", "已登记")
+		admit(c, "zhaoliu", "赵六 推广")
+		admit(c, "sunqi", "孙七 客服")
 		// Week 49, 11月30日–12月6日: 张三 Monday to Friday; 李四 Monday to
 		// Wednesday plus Thursday and the two halves of Friday; 赵六 Monday
 		// to Thursday only; 孙七 the whole week, but still pending.

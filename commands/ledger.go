@@ -129,6 +129,9 @@ func recordEntry(ctx context.Context, r *Request, kind string) (teambot.Reply, e
 	if len(r.Args) < 2 {
 		return teambot.Reply{}, teambot.Invalid("%s", how)
 	}
+	if err := r.lockTeam(ctx); err != nil { // 劝退 and 除名 change the roster
+		return teambot.Reply{}, err
+	}
 	m, err := r.member(ctx, r.Args[0])
 	if err != nil {
 		return teambot.Reply{}, err
@@ -314,7 +317,8 @@ func revokeEntry(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case e.Kind == teambot.LedgerReward || e.Level == teambot.LevelCriticism:
 		return r.toGroup(ctx, fmt.Sprintf("【撤销】记录 #%d（%s %s）已撤销。理由：%s", e.ID, e.Name, e.Level, reason), origin, nil)
 	case teambot.RemovesMember(e.Level):
-		done += fmt.Sprintf("撤销不会自动恢复团队名单：%s 可以重新发送 /加入 名字 登记。", e.Name)
+		// R18: someone removed comes back only by the supervisor's approval.
+		done += fmt.Sprintf("撤销不会自动恢复团队名单：%s 要回到团队，须由主管批准其加入申请（/加入 批准 @%s）。", e.Name, e.Name)
 	}
 	m, err := r.Tx.MemberByUser(ctx, r.Team.ID, e.UserID)
 	if err != nil {

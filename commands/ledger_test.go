@@ -55,8 +55,8 @@ func TestEveryRewardLevelIsAnnounced(t *testing.T) {
 func TestPenaltyLevels(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, dm, clock := leaveTeam(t, db)
-		c.expect("wangwu", "/加入 王五 推广", "已登记")
-		c.expect("zhaoliu", "/加入 赵六 客服", "已登记")
+		admit(c, "wangwu", "王五 推广")
+		admit(c, "zhaoliu", "赵六 客服")
 		c.expectSingle("zhaoliu", "/账号 登记 抖音 zhaoliu_dy", "#1")
 		c.outbox(*clock) // the supervisor's notice of the registration
 
@@ -122,7 +122,7 @@ func TestPenaltyLevels(t *testing.T) {
 		c.expect("wangfang", "/记录 wangwu", "王五的嘉奖和惩处记录", "劝退")
 		c.expect("wangfang", "/记录 @王五", "王五的嘉奖和惩处记录", "劝退") // by name, after leaving
 		// With app messages, the member who leaves hears level and reason privately.
-		c.expect("sunqi", "/加入 孙七 技术", "已登记")
+		admit(c, "sunqi", "孙七 技术")
 		if r := single(dm, "wangfang", "/惩处 @孙七 劝退 长期不交周报"); !strings.Contains(r.Text, "已私信通知 孙七") {
 			t.Errorf("劝退 with app messages: %+v", r)
 		}

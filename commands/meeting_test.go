@@ -17,8 +17,8 @@ func meetingTeam(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	t.Helper()
 	c, clock := clockChat(t, db)
 	reportTeam(c)
-	c.expect("wangwu", "/加入 王五 技术", "已登记：王五")
-	c.expect("zhaoliu", "/加入 赵六 推广", "已登记：赵六")
+	admit(c, "wangwu", "王五 技术")
+	admit(c, "zhaoliu", "赵六 推广")
 	return c, clock
 }
 

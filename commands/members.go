@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"teambot"
@@ -37,25 +38,31 @@ func (r *Request) needTeam() error {
 	return teambot.NotFound("你还没有加入任何团队。请在团队的群聊里 @我 发送 /加入 你的名字 [角色]。")
 }
 
-// resolveMember finds name among members by exact display name, then by
-// exact userid. Partial matches are offered as candidates, never taken.
+// resolveMember finds name among members by exact display name or userid.
+// A name that is one member's name and another's userid is refused with
+// both (names can't impersonate); partial matches are offered as
+// candidates, never taken.
 func resolveMember(members []teambot.Member, name string) (teambot.Member, error) {
 	if name == "" {
 		return teambot.Member{}, teambot.Invalid("请写上成员的名字，例如 @张三。")
 	}
+	var exact []teambot.Member
 	for _, m := range members {
-		if m.Name == name {
-			return m, nil
+		if m.Name == name || strings.EqualFold(m.UserID, name) {
+			exact = append(exact, m)
 		}
 	}
-	var byUser []teambot.Member
-	for _, m := range members {
-		if strings.EqualFold(m.UserID, name) {
-			byUser = append(byUser, m)
+	switch len(exact) {
+	case 0:
+	case 1:
+		return exact[0], nil
+	default:
+		parts := make([]string, len(exact))
+		for i, m := range exact {
+			parts[i] = fmt.Sprintf("%s（企业微信账号 %s）", m.Name, m.UserID)
 		}
-	}
-	if len(byUser) == 1 {
-		return byUser[0], nil
+		return teambot.Member{}, teambot.Invalid("「%s」可能指 %d 位成员：%s。机器人不猜，请改写成只对应一个人的名字或账号。",
+			name, len(exact), strings.Join(parts, "、"))
 	}
 	var similar []string
 	for _, m := range members {

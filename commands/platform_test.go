@@ -55,9 +55,9 @@ func TestLogPlatformUpdate(t *testing.T) {
 		for _, u := range c.updates() {
 			log = append(log, fmt.Sprintf("#%d %s %s %v %s %s %s", u.ID, u.Platform, u.Title, u.Campaign, u.Name, u.Week, u.MsgID))
 		}
-		want := []string{"#1 Douyin 双十二预告 https://v.douyin.com/abc?x=1 false 李四 2026-W48 m8",
-			"#2 微博 双十二抽奖 true 张三 2026-W48 m9", "#3 Douyin 第二条 false 张三 2026-W48 m10",
-			"#4 小红书 第一篇笔记 false 张三 2026-W48 m11", "#5 微博 再一条 false 张三 2026-W48 m12"}
+		want := []string{"#1 Douyin 双十二预告 https://v.douyin.com/abc?x=1 false 李四 2026-W48 m9",
+			"#2 微博 双十二抽奖 true 张三 2026-W48 m10", "#3 Douyin 第二条 false 张三 2026-W48 m11",
+			"#4 小红书 第一篇笔记 false 张三 2026-W48 m12", "#5 微博 再一条 false 张三 2026-W48 m13"}
 		if strings.Join(log, "|") != strings.Join(want, "|") {
 			t.Errorf("update log:\n got %q\nwant %q", log, want)
 		}

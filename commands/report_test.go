@@ -50,7 +50,7 @@ func clockChat(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 func reportTeam(c *chat) {
 	c.t.Helper()
 	setup(c)
-	c.expect("lisi", "/加入 李四 美工", "已登记：李四")
+	admit(c, "lisi", "李四 美工")
 }
 
 // history is every stored version of a member's reports in 2026.
@@ -219,8 +219,8 @@ func TestReportStatus(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := clockChat(t, db)
 		reportTeam(c)
-		c.expect("zhaoliu", "/加入 赵六 推广")
-		c.expect("qianqi", "/加入 钱七 客服")
+		admit(c, "zhaoliu", "赵六 推广")
+		admit(c, "qianqi", "钱七 客服")
 		c.expect("wangfang", "/移除 @钱七")
 		c.expect("zhangsan", "/周报 按时的")
 		*clock = at(2026, 11, 28, 9, 0)
@@ -229,7 +229,7 @@ func TestReportStatus(t *testing.T) {
 		c.expect("zhangsan", "/周报 状态", "2026-W48（11月23日–11月29日）周报状态，截止 11月27日 周五 18:00\n应交 3 人\n按时（1）：张三\n迟交（1）：李四\n未交（1）：赵六")
 		// Someone who joins in week 49 is not expected in week 48.
 		*clock = at(2026, 11, 30, 9, 0)
-		c.expect("sunba", "/加入 孙八 技术")
+		admit(c, "sunba", "孙八 技术")
 		c.expect("sunba", "/周报 状态 上周", "应交 3 人", "未交（1）：赵六")
 		c.expect("sunba", "/周报 状态", "2026-W49（11月30日–12月6日）", "应交 4 人", "未交（4）：张三、李四、赵六、孙八")
 		// The supervisor's bare /周报 is the status.

@@ -85,6 +85,7 @@ type Tx interface {
 	VetoPassedVote(ctx context.Context, teamID, id int64, by, reason string, at time.Time) error
 
 	accountTx
+	joinTx
 	platformTx
 	ledgerTx
 	escalationTx

@@ -17,8 +17,19 @@ import (
 const maxNameRunes = 32
 
 // join registers the sender as a member of the chat's team, creating the
-// team on first use (R1: a team is one group chat; R2: roles).
+// team on first use (R1: a team is one group chat; R2: roles). Once the team
+// has a supervisor the roster is theirs (R1, R18): a newcomer's /join is a
+// request unless the supervisor opened the team, and someone who was
+// removed always needs the supervisor's approval to come back.
 func join(ctx context.Context, r *Request) (teambot.Reply, error) {
+	switch r.subcommand() {
+	case "批准", "approve":
+		return approveJoin(ctx, r)
+	case "拒绝", "reject":
+		return rejectJoin(ctx, r)
+	case "列表", "list":
+		return listJoinRequests(ctx, r)
+	}
 	if r.Single() {
 		return teambot.Reply{}, teambot.Invalid("请在团队的群聊里 @我 发送 /加入 你的名字 [角色]：群聊决定你加入哪个团队。")
 	}
@@ -26,11 +37,26 @@ func join(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
+	if err := r.lockTeam(ctx); err != nil {
+		return teambot.Reply{}, err
+	}
 	if r.Caller != nil {
 		return teambot.Reply{}, teambot.Conflict("你已经登记为 %s（%s）。角色由主管用 /角色 @%s 角色… 调整。",
 			r.Caller.Name, roleList(r.Caller.Roles), r.Caller.Name)
 	}
-	m, err := r.addOrRejoin(ctx, name, roles)
+	if err := r.nameFree(ctx, name, r.UserID); err != nil {
+		return teambot.Reply{}, err
+	}
+	// A member row of someone who is not the caller is one that was removed.
+	_, err = r.Tx.MemberByUser(ctx, r.Team.ID, r.UserID)
+	removed := err == nil
+	if err != nil && !errors.Is(err, teambot.ErrNotFound) {
+		return teambot.Reply{}, err
+	}
+	if sup, ok := r.supervisor(ctx); ok && (removed || r.Team.JoinMode != teambot.JoinOpen) {
+		return r.requestJoin(ctx, name, roles, removed, sup)
+	}
+	m, err := r.addOrRejoin(ctx, r.UserID, name, roles)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -69,15 +95,13 @@ func joinArgs(r *Request) (string, []teambot.Role, error) {
 	return name, roles, err
 }
 
-// addOrRejoin adds the sender, or puts a removed member back on the roster.
-func (r *Request) addOrRejoin(ctx context.Context, name string, roles []teambot.Role) (teambot.Member, error) {
-	if err := r.nameFree(ctx, name); err != nil {
-		return teambot.Member{}, err
-	}
-	old, err := r.Tx.MemberByUser(ctx, r.Team.ID, r.UserID)
+// addOrRejoin puts userID on the roster: a new member, or one who was
+// removed coming back.
+func (r *Request) addOrRejoin(ctx context.Context, userID, name string, roles []teambot.Role) (teambot.Member, error) {
+	old, err := r.Tx.MemberByUser(ctx, r.Team.ID, userID)
 	switch {
 	case errors.Is(err, teambot.ErrNotFound):
-		m := teambot.Member{TeamID: r.Team.ID, UserID: r.UserID, Name: name, Roles: roles, JoinedAt: r.Now}
+		m := teambot.Member{TeamID: r.Team.ID, UserID: userID, Name: name, Roles: roles, JoinedAt: r.Now}
 		return m, r.Tx.AddMember(ctx, &m)
 	case err != nil:
 		return teambot.Member{}, err
@@ -92,16 +116,28 @@ func (r *Request) addOrRejoin(ctx context.Context, name string, roles []teambot.
 	return old, nil
 }
 
-// nameFree refuses a name an active member already uses, so that @Name stays
-// unambiguous (the database enforces it too).
-func (r *Request) nameFree(ctx context.Context, name string) error {
+// nameFree refuses a name for self that would make an @mention ambiguous:
+// another active member's name or WeCom userid, or the name or userid of
+// someone else whose join request waits (names can't impersonate).
+func (r *Request) nameFree(ctx context.Context, name, self string) error {
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
 		return err
 	}
+	reqs, err := r.Tx.PendingJoinRequests(ctx, r.Team.ID)
+	if err != nil {
+		return err
+	}
+	for _, q := range reqs {
+		members = append(members, teambot.Member{UserID: q.UserID, Name: q.Name})
+	}
 	for _, m := range members {
-		if m.Name == name {
+		switch {
+		case strings.EqualFold(m.UserID, self):
+		case m.Name == name:
 			return teambot.Conflict("名字「%s」已经有人用了，请换一个能区分的名字，例如加上姓或编号。", name)
+		case strings.EqualFold(m.UserID, name):
+			return teambot.Conflict("名字「%s」是另一位成员的企业微信账号，用它 @%s 就分不清是谁了。请换一个名字，例如你的姓名。", name, name)
 		}
 	}
 	return nil
@@ -179,6 +215,9 @@ func roster(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case "名称", "改名", "name":
 		return nameTeam(ctx, r)
 	}
+	if sub := r.subcommand(); sub == "加入方式" || sub == "join" {
+		return joinMode(ctx, r)
+	}
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -198,7 +237,15 @@ func roster(ctx context.Context, r *Request) (teambot.Reply, error) {
 		fmt.Fprintf(&b, "主管：%s（%s）\n", strings.Join(sup, "、"), termText(*r.Team))
 	}
 	for _, role := range teambot.MemberRoles {
-		names := namesWith(members, role)
+		var names []string
+		switch role {
+		case teambot.RoleCopywriter:
+			names = copywriters(members)
+		case teambot.RoleCopyBase, teambot.RoleCopyCampaign:
+			continue // listed under 文案
+		default:
+			names = namesWith(members, role)
+		}
 		if len(names) == 0 {
 			names = []string{"—"}
 		}
@@ -214,6 +261,31 @@ func roster(ctx context.Context, r *Request) (teambot.Reply, error) {
 		fmt.Fprintf(&b, "未分配角色：%s\n", strings.Join(none, "、"))
 	}
 	return teambot.Reply{Text: strings.TrimSuffix(b.String(), "\n")}, nil
+}
+
+// copywriters lists everyone holding a copywriter role (R2), with 基础文案
+// or 策划文案 after the name of those who hold one.
+func copywriters(members []teambot.Member) []string {
+	var names []string
+	for _, m := range members {
+		var subs []string
+		isCopy := false
+		for _, role := range teambot.CopyRoles {
+			if m.Has(role) {
+				isCopy = true
+				if role != teambot.RoleCopywriter {
+					subs = append(subs, role.Chinese())
+				}
+			}
+		}
+		switch {
+		case len(subs) > 0:
+			names = append(names, m.Name+"（"+strings.Join(subs, "、")+"）")
+		case isCopy:
+			names = append(names, m.Name)
+		}
+	}
+	return names
 }
 
 func namesWith(members []teambot.Member, role teambot.Role) []string {
@@ -237,6 +309,9 @@ func termText(t teambot.Team) string {
 func setRoles(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) < 2 {
 		return teambot.Reply{}, usageError(r.Command, "请写上成员和至少一个角色。")
+	}
+	if err := r.lockTeam(ctx); err != nil {
+		return teambot.Reply{}, err
 	}
 	m, err := r.member(ctx, r.Args[0])
 	if err != nil {
@@ -262,6 +337,9 @@ func setRoles(ctx context.Context, r *Request) (teambot.Reply, error) {
 func remove(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) != 1 {
 		return teambot.Reply{}, usageError(r.Command, "请写上一位要移除的成员。")
+	}
+	if err := r.lockTeam(ctx); err != nil {
+		return teambot.Reply{}, err
 	}
 	m, err := r.member(ctx, r.Args[0])
 	if err != nil {
@@ -293,7 +371,7 @@ func setSupervisor(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) != 1 {
 		return teambot.Reply{}, usageError(r.Command, "请写上一位成员。")
 	}
-	if err := r.needTeam(); err != nil {
+	if err := r.lockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
 	}
 	m, err := r.member(ctx, r.Args[0])
@@ -348,6 +426,9 @@ func term(ctx context.Context, r *Request) (teambot.Reply, error) {
 			left = fmt.Sprintf("已经结束 %d 天，请重新选任主管或设置任期", -days)
 		}
 		return teambot.Reply{Text: fmt.Sprintf("主管：%s，任期 %s 至 %s（%s）。", sup.Name, r.Team.TermStart, r.Team.TermEnd, left)}, nil
+	}
+	if err := r.lockTeam(ctx); err != nil {
+		return teambot.Reply{}, err
 	}
 	if !r.permits(&Command{Who: SupervisorOrAdmin}) {
 		return teambot.Reply{}, teambot.Forbidden("设置任期只有主管或管理员可以%s；其他成员发送 /任期 查看。", r.supervisorHint(ctx))

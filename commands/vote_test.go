@@ -23,7 +23,7 @@ func voteTeam(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	t.Helper()
 	c, clock := clockChat(t, db)
 	reportTeam(c)
-	c.expect("wangwu", "/加入 王五 推广", "已登记：王五")
+	admit(c, "wangwu", "王五 推广")
 	return c, clock
 }
 
@@ -529,7 +529,7 @@ func TestVoteElectorateFixedAtOpen(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := voteTeam(t, db)
 		c.expect("zhangsan", "/投票 发起 换供应商 截止 1小时", "需 3 人投票（4 人中过半数）")
-		c.expect("zhaoliu", "/加入 赵六 客服", "已登记：赵六")
+		admit(c, "zhaoliu", "赵六 客服")
 		c.expect("zhaoliu", "/同意 1", "赵六 在表决 #1 发起（11月25日 周三 10:00）之后才加入团队", "不能参加这次投票")
 		c.expect("zhaoliu", "/投票 查看 1", "已投 0/4 人")
 		c.expect("zhangsan", "/同意 1", "已投 1/4 人")
@@ -555,7 +555,7 @@ func TestVoteElectorateFixedAtOpen(t *testing.T) {
 func TestVoteBallotCountsDespiteLeave(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := voteTeam(t, db)
-		c.expect("zhaoliu", "/加入 赵六 客服", "已登记：赵六")
+		admit(c, "zhaoliu", "赵六 客服")
 		c.expect("zhangsan", "/投票 发起 周末加班 截止 15:00", "需 3 人投票（5 人中过半数）")
 		c.expect("wangfang", "/投票 发起 换海报 截止 11:00", "#2")
 		c.expect("wangfang", "/投票 发起 年终总结 截止 16:00", "#3")
@@ -600,7 +600,7 @@ func TestVoteBallotCountsDespiteLeave(t *testing.T) {
 func TestVoteMemberWhoLeavesLeavesTheElectorate(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := voteTeam(t, db)
-		c.expect("zhaoliu", "/加入 赵六 客服", "已登记：赵六")
+		admit(c, "zhaoliu", "赵六 客服")
 		c.expect("zhangsan", "/投票 发起 双十二主推款 截止 1小时", "#1")
 		c.expect("wangfang", "/投票 发起 年会地点 选项 上海 | 杭州 匿名 截止 1小时", "#2")
 		c.expect("wangfang", "/投票 发起 周报模板 截止 1小时", "#3")

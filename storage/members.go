@@ -173,3 +173,15 @@ func (tx *Tx) SetSupervisor(ctx context.Context, teamID, memberID int64) error {
 	}
 	return tx.AddRole(ctx, teamID, memberID, teambot.RoleSupervisor)
 }
+
+// WasSupervisor reports whether userID has ever been named the team's
+// supervisor, as the audit log records every naming.
+func (tx *Tx) WasSupervisor(ctx context.Context, teamID int64, userID string) (bool, error) {
+	var n int
+	err := tx.get(ctx, &n, `SELECT COUNT(*) FROM audit_log WHERE team_id = ? AND action = 'supervisor.set' AND target = ?`,
+		teamID, userID)
+	if err != nil {
+		return false, fmt.Errorf("was %q supervisor of team %d: %w", userID, teamID, err)
+	}
+	return n > 0, nil
+}

@@ -97,7 +97,7 @@ func TestTeams(t *testing.T) {
 		update(t, db, func(tx *storage.Tx) error { return tx.SetTerm(ctx, team.ID, start, end) })
 		var got teambot.Team
 		update(t, db, func(tx *storage.Tx) (err error) { got, err = tx.TeamByChat(ctx, "chat-1"); return err })
-		want := teambot.Team{ID: team.ID, ChatID: "chat-1", TimeZone: "Asia/Shanghai", TermStart: start, TermEnd: end,
+		want := teambot.Team{ID: team.ID, ChatID: "chat-1", TimeZone: "Asia/Shanghai", TermStart: start, TermEnd: end, JoinMode: teambot.JoinApproval,
 			CreatedAt: t0.UTC().Truncate(time.Microsecond)}
 		if got != want {
 			t.Errorf("TeamByChat = %+v, want %+v", got, want)

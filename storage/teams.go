@@ -16,6 +16,7 @@ type teamRow struct {
 	TimeZone  string       `db:"time_zone"`
 	TermStart teambot.Date `db:"term_start"`
 	TermEnd   teambot.Date `db:"term_end"`
+	JoinMode  string       `db:"join_mode"`
 	CreatedAt time.Time    `db:"created_at"`
 	PushKey   string       `db:"push_key"`
 	PushBroke sql.NullTime `db:"push_broken_at"`
@@ -24,19 +25,23 @@ type teamRow struct {
 func (r teamRow) team() teambot.Team {
 	return teambot.Team{
 		ID: r.ID, ChatID: r.ChatID, Name: r.Name, TimeZone: r.TimeZone,
-		TermStart: r.TermStart, TermEnd: r.TermEnd, CreatedAt: r.CreatedAt.UTC(),
+		TermStart: r.TermStart, TermEnd: r.TermEnd, JoinMode: teambot.JoinMode(r.JoinMode), CreatedAt: r.CreatedAt.UTC(),
 		PushKey: r.PushKey, PushBrokenAt: r.PushBroke.Time.UTC(),
 	}
 }
 
-const teamColumns = `id, chat_id, name, time_zone, term_start, term_end, created_at, push_key, push_broken_at`
+const teamColumns = `id, chat_id, name, time_zone, term_start, term_end, join_mode, created_at, push_key, push_broken_at`
 
-// CreateTeam stores a new team for a chat and sets t.ID. A second team for
-// the same chat is teambot.ErrDuplicate.
+// CreateTeam stores a new team for a chat and sets t.ID; an unset join mode
+// is the default, approval. A second team for the same chat is
+// teambot.ErrDuplicate.
 func (tx *Tx) CreateTeam(ctx context.Context, t *teambot.Team) error {
-	id, err := tx.insert(ctx, `INSERT INTO teams (chat_id, name, time_zone, term_start, term_end, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`,
-		t.ChatID, t.Name, t.TimeZone, t.TermStart, t.TermEnd, utc(t.CreatedAt))
+	if t.JoinMode == "" {
+		t.JoinMode = teambot.JoinApproval
+	}
+	id, err := tx.insert(ctx, `INSERT INTO teams (chat_id, name, time_zone, term_start, term_end, join_mode, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		t.ChatID, t.Name, t.TimeZone, t.TermStart, t.TermEnd, string(t.JoinMode), utc(t.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("create team for chat %q: %w", t.ChatID, err)
 	}
@@ -72,11 +77,37 @@ func (tx *Tx) TeamByChat(ctx context.Context, chatID string) (teambot.Team, erro
 	return r.team(), nil
 }
 
+// LockTeam reads a team for a command that changes its roster, supervisor,
+// term or join mode, and holds it until the transaction ends: such commands
+// serialize per team, and each reads the state the one before it left. On
+// PostgreSQL that is a row lock (NO KEY UPDATE, so rows that merely refer
+// to the team are not held up); SQLite has one writer, whose transactions
+// already run one at a time.
+func (tx *Tx) LockTeam(ctx context.Context, teamID int64) (teambot.Team, error) {
+	query := `SELECT ` + teamColumns + ` FROM teams WHERE id = ?`
+	if tx.dialect == Postgres {
+		query += ` FOR NO KEY UPDATE`
+	}
+	var r teamRow
+	if err := tx.get(ctx, &r, query, teamID); err != nil {
+		return teambot.Team{}, fmt.Errorf("lock team %d: %w", teamID, err)
+	}
+	return r.team(), nil
+}
+
+// SetJoinMode sets how newcomers join the team once it has a supervisor.
+func (tx *Tx) SetJoinMode(ctx context.Context, teamID int64, mode teambot.JoinMode) error {
+	if _, err := tx.exec(ctx, `UPDATE teams SET join_mode = ? WHERE id = ?`, string(mode), teamID); err != nil {
+		return fmt.Errorf("set join mode of team %d: %w", teamID, err)
+	}
+	return nil
+}
+
 // TeamsOfUser lists the teams in which userID is an active member, for a
 // single chat where the bot acts for the sender's team(s).
 func (tx *Tx) TeamsOfUser(ctx context.Context, userID string) ([]teambot.Team, error) {
 	var rows []teamRow
-	err := tx.selectRows(ctx, &rows, `SELECT t.id, t.chat_id, t.name, t.time_zone, t.term_start, t.term_end, t.created_at, t.push_key, t.push_broken_at
+	err := tx.selectRows(ctx, &rows, `SELECT t.id, t.chat_id, t.name, t.time_zone, t.term_start, t.term_end, t.join_mode, t.created_at, t.push_key, t.push_broken_at
 		FROM teams t JOIN members m ON m.team_id = t.id
 		WHERE m.user_id = ? AND m.status = 'active' ORDER BY t.id`, userID)
 	if err != nil {

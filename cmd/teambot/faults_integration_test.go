@@ -275,6 +275,7 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 	aibotSingle := &chatter{t: t, url: aibot.url, fakeURL: fake.URL, cb: aibot.cb}
 	robot.expect("wangfang", "王芳", "/加入 王芳", "已登记：王芳")
 	robot.expect("boss", "老板", "/主管 @王芳", "现在是主管")
+	robot.expect("wangfang", "王芳", "/团队 加入方式 自由", "加入方式已改为「自由」") // the burst joins at once
 	const burst = 12
 	for i := range burst {
 		robot.expect(fmt.Sprintf("m%d", i), fmt.Sprintf("成员%d", i), fmt.Sprintf("/加入 成员%d", i), "已登记")

@@ -172,14 +172,16 @@ func TestConversationThroughEveryEndpoint(t *testing.T) {
 		c.expect("zhangsan", "张三", "/帮助", "/加入（join）")
 		c.expect("zhangsan", "张三", "/tem", "你是不是想用 /团队")
 
-		// WeCom sends a callback twice: the command runs once.
+		// WeCom sends a callback twice: the command runs once. With a
+		// supervisor, joining is a request the supervisor approves (R1).
 		twice := c.message(string(c.cb.Mode)+"-twice", "lisi", "李四", "/加入 李四 技术")
-		if got := c.send(twice); !strings.Contains(got, "已登记：李四，角色：技术") {
+		if got := c.send(twice); !strings.Contains(got, "已提交加入申请：李四（技术）") {
 			t.Errorf("%s: first delivery: %q", c.cb.Mode, got)
 		}
 		if got := c.send(twice); got != "" {
 			t.Errorf("%s: the retry was answered again: %q", c.cb.Mode, got)
 		}
+		c.expect("wangfang", "王芳", "/加入 批准 @李四", "已批准 李四 加入团队")
 		c.expect("zhangsan", "张三", "/团队", "技术：李四")
 	}
 	// Robot replies @mention the sender.
@@ -187,7 +189,8 @@ func TestConversationThroughEveryEndpoint(t *testing.T) {
 
 	// The app is a single chat: it acts for the sender's team. 张三 is in
 	// both groups, so team commands ask which; a member of one team gets it.
-	robot.expect("zhaoliu", "赵六", "/加入 赵六 客服", "已登记：赵六")
+	robot.expect("zhaoliu", "赵六", "/加入 赵六 客服", "已提交加入申请")
+	robot.expect("wangfang", "王芳", "/加入 批准 @赵六", "已批准 赵六")
 	app.expect("zhaoliu", "", "/团队", "主管：王芳", "客服：赵六", "[to zhaoliu]")
 	app.expect("zhangsan", "", "/团队", "你在 2 个团队里")
 	app.expect("zhaoliu", "", "/帮助", "/团队（team）")
