@@ -102,7 +102,7 @@ func (c *Callbacks) Post(baseURL string, inner []byte) *http.Request {
 // OpenReply verifies the signature of a passive encrypted reply and returns
 // its plaintext. The reply is JSON in bot and robot JSON modes
 // ({"encrypt","msgsignature","timestamp","nonce"}, timestamp a JSON number as
-// in doc 101033) and XML otherwise (<xml><Encrypt/><MsgSignature/>
+// in doc 101033 or a string as the official libraries write it) and XML otherwise (<xml><Encrypt/><MsgSignature/>
 // <TimeStamp/><Nonce/></xml>).
 func (c *Callbacks) OpenReply(body []byte) ([]byte, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
@@ -159,9 +159,15 @@ func parseJSONReply(body []byte) (encryptedReply, error) {
 	if err := json.Unmarshal(body, &env); err != nil {
 		return encryptedReply{}, fmt.Errorf("wecomtest: reply is not a JSON envelope: %w", err)
 	}
-	r := encryptedReply{encrypt: env.Encrypt, signature: env.MsgSignature, timestamp: string(env.Timestamp), nonce: env.Nonce}
+	// A number in doc 101033, a string from WeCom's official JSON
+	// libraries: WeCom takes both.
+	ts := string(env.Timestamp)
+	if unquoted, err := strconv.Unquote(ts); err == nil && strings.HasPrefix(ts, `"`) {
+		ts = unquoted
+	}
+	r := encryptedReply{encrypt: env.Encrypt, signature: env.MsgSignature, timestamp: ts, nonce: env.Nonce}
 	if r.timestamp != "" && !allDigits(r.timestamp) {
-		return encryptedReply{}, fmt.Errorf("wecomtest: reply timestamp %s is not a JSON number of seconds (doc 101033)", env.Timestamp)
+		return encryptedReply{}, fmt.Errorf("wecomtest: reply timestamp %s is not a number of seconds, nor a string of one", env.Timestamp)
 	}
 	return r, r.check()
 }

@@ -153,16 +153,24 @@ func TestOpenReply(t *testing.T) {
 	}
 }
 
-func TestOpenReplyWantsNumericTimestamp(t *testing.T) {
+// A reply's timestamp may be a JSON number (doc 101033) or a string of
+// digits (the official JSON libraries, and serve); anything else is refused.
+func TestOpenReplyTakesNumericOrStringTimestamp(t *testing.T) {
 	c := modes()["bot"]
 	cr := serverCrypto(t, c)
 	body, err := cr.SealJSON([]byte("x"), "1700000001", "n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	quoted := strings.Replace(string(body), `"timestamp":1700000001`, `"timestamp":"1700000001"`, 1)
-	if _, err := c.OpenReply([]byte(quoted)); err == nil || !strings.Contains(err.Error(), "timestamp") {
-		t.Fatalf("string timestamp: %v", err)
+	number := strings.Replace(string(body), `"timestamp":"1700000001"`, `"timestamp":1700000001`, 1)
+	for _, b := range []string{string(body), number} {
+		if got, err := c.OpenReply([]byte(b)); err != nil || string(got) != "x" {
+			t.Errorf("%s: %q, %v", b, got, err)
+		}
+	}
+	bad := strings.Replace(string(body), `"timestamp":"1700000001"`, `"timestamp":"17x"`, 1)
+	if _, err := c.OpenReply([]byte(bad)); err == nil || !strings.Contains(err.Error(), "timestamp") {
+		t.Fatalf("timestamp 17x: %v", err)
 	}
 	if _, err := c.OpenReply([]byte(`{"encrypt":"x","timestamp":1}`)); err == nil || !strings.Contains(err.Error(), "msgsignature, nonce") {
 		t.Fatalf("missing fields: %v", err)

@@ -131,21 +131,22 @@ func (c *Crypto) SealXML(msg []byte, timestamp, nonce string) ([]byte, error) {
 }
 
 // jsonReply is the JSON envelope of a passive reply (docs 101033 and the
-// group robot callback doc). The docs show timestamp as a number.
+// group robot callback doc). The docs show timestamp as a number; WeCom's
+// official JSON libraries write it as a string, and so does teambot.
 type jsonReply struct {
-	Encrypt      string      `json:"encrypt"`
-	MsgSignature string      `json:"msgsignature"`
-	Timestamp    json.Number `json:"timestamp"`
-	Nonce        string      `json:"nonce"`
+	Encrypt      string `json:"encrypt"`
+	MsgSignature string `json:"msgsignature"`
+	Timestamp    string `json:"timestamp"`
+	Nonce        string `json:"nonce"`
 }
 
 // SealJSON encrypts and signs a passive reply in the JSON envelope of the AI
 // bot and the JSON-format group robot:
 //
-//	{"encrypt":"…","msgsignature":"…","timestamp":1409659813,"nonce":"…"}
+//	{"encrypt":"…","msgsignature":"…","timestamp":"1409659813","nonce":"…"}
 //
-// timestamp is signed as given and written as a JSON number, so it must be
-// decimal digits without a leading zero. The AI bot must reuse the nonce of
+// timestamp is signed as given and written as a JSON string of decimal
+// digits without a leading zero. The AI bot must reuse the nonce of
 // the callback it answers.
 func (c *Crypto) SealJSON(msg []byte, timestamp, nonce string) ([]byte, error) {
 	if !isDigits(timestamp) || (len(timestamp) > 1 && timestamp[0] == '0') {
@@ -158,7 +159,7 @@ func (c *Crypto) SealJSON(msg []byte, timestamp, nonce string) ([]byte, error) {
 	b, err := json.Marshal(jsonReply{
 		Encrypt:      encrypt,
 		MsgSignature: signature,
-		Timestamp:    json.Number(timestamp),
+		Timestamp:    timestamp,
 		Nonce:        nonce,
 	})
 	if err != nil {

@@ -154,7 +154,7 @@ func TestSealJSON(t *testing.T) {
 	if err != nil {
 		t.Fatalf("SealJSON: %v", err)
 	}
-	if !bytes.HasPrefix(body, []byte(`{"encrypt":"`)) || !bytes.Contains(body, []byte(`,"timestamp":1641002400,"nonce":"nonce"}`)) {
+	if !bytes.HasPrefix(body, []byte(`{"encrypt":"`)) || !bytes.Contains(body, []byte(`,"timestamp":"1641002400","nonce":"nonce"}`)) {
 		t.Errorf("unexpected layout: %s", body)
 	}
 	var env map[string]any
@@ -166,8 +166,9 @@ func TestSealJSON(t *testing.T) {
 	if len(env) != 4 {
 		t.Errorf("fields = %v", env)
 	}
-	if ts, ok := env["timestamp"].(json.Number); !ok || ts != "1641002400" {
-		t.Errorf("timestamp = %#v, want the number 1641002400", env["timestamp"])
+	// A string, as WeCom's official JSON libraries write it.
+	if ts, ok := env["timestamp"].(string); !ok || ts != "1641002400" {
+		t.Errorf("timestamp = %#v, want the string \"1641002400\"", env["timestamp"])
 	}
 	encrypt, err := ParseJSON(body)
 	if err != nil {

@@ -104,7 +104,9 @@ func (c *Crypto) Open(signature, timestamp, nonce, encrypt string) ([]byte, erro
 
 // Decrypt returns the message inside a base64 ciphertext:
 // AES-256-CBC(16 random ‖ 4-byte big-endian length ‖ msg ‖ receiveid), padded
-// to a multiple of 32 bytes. The trailing receiveid must be this Crypto's.
+// to a multiple of 32 bytes. The trailing receiveid must be this Crypto's,
+// unless this Crypto's is empty (the AI bot, the group robot): then any is
+// accepted, as WeCom's official libraries do.
 func (c *Crypto) Decrypt(encrypt string) ([]byte, error) {
 	if c.block == nil {
 		return nil, errNotNew
@@ -127,7 +129,7 @@ func (c *Crypto) Decrypt(encrypt string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if subtle.ConstantTimeCompare(receiveID, []byte(c.receiveID)) != 1 {
+	if c.receiveID != "" && subtle.ConstantTimeCompare(receiveID, []byte(c.receiveID)) != 1 {
 		return nil, ErrReceiveID
 	}
 	return msg, nil

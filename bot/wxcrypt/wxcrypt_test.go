@@ -251,7 +251,7 @@ func TestNewKeys(t *testing.T) {
 }
 
 func TestDecryptWrongReceiveID(t *testing.T) {
-	for _, id := range []string{"", "wx5823bf96d3bd56c8", "wx5823bf96d3bd56c", "wx5823bf96d3bd56c7x"} {
+	for _, id := range []string{"wx5823bf96d3bd56c8", "wx5823bf96d3bd56c", "wx5823bf96d3bd56c7x"} {
 		c, err := New(vecToken, vecKey, id)
 		if err != nil {
 			t.Fatal(err)
@@ -260,6 +260,20 @@ func TestDecryptWrongReceiveID(t *testing.T) {
 		wantCode(t, err, ErrReceiveID)
 		_, err = c.Open(vecPostSignature, vecPostTimestamp, vecPostNonce, vecPostEncrypt)
 		wantCode(t, err, ErrReceiveID)
+	}
+}
+
+// With an empty receiveid configured (the AI bot, the group robot) any
+// receiveid inside is accepted, as WeCom's official libraries do: the
+// official vector, sealed for its CorpID, opens.
+func TestDecryptAnyReceiveIDWhenNoneConfigured(t *testing.T) {
+	c, err := New(vecToken, vecKey, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := c.Open(vecPostSignature, vecPostTimestamp, vecPostNonce, vecPostEncrypt)
+	if err != nil || !bytes.Contains(msg, []byte("<FromUserName><![CDATA[mycreate]]></FromUserName>")) {
+		t.Fatalf("Open with receiveid \"\" = %q, %v; want the vector's message", msg, err)
 	}
 }
 

@@ -282,3 +282,83 @@ func TestServeAnswersTheOfficialVector(t *testing.T) {
 		t.Errorf("reply %q, want a text reply to mycreate", text)
 	}
 }
+
+// The AI bot and the group robot are configured with an empty receiveid; as
+// WeCom's official libraries do, serve then accepts whatever receiveid the
+// message carries — here the official vector's CorpID with its token and
+// key (PROTOCOL.md §3) — and writes the JSON reply envelope's timestamp as
+// a string, as the official JSON libraries do.
+func TestServeTakesTheOfficialVectorAtTheRobotAndTheBot(t *testing.T) {
+	const (
+		corpID = "wx5823bf96d3bd56c7"
+		token  = "QDG6eK"
+		key    = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
+		// The official POST: an app message sealed with receiveid corpID.
+		encrypt = "RypEvHKD8QQKFhvQ6QleEB4J58tiPdvo+rtK1I9qca6aM/wvqnLSV5zEPeusUiX5L5X/0lWfrf0QADHHhGd3QczcdCUpj911L3vg3W/sYYvuJTs3TUUkSUXxaccAS0qhxchrRYt66wiSpGLYL42aM6A8dTT+6k4aSknmPj48kzJs8qLjvd4Xgpue06DOdnLxAUHzM6+kDZ+HMZfJYuR+LtwGc2hgf5gsijff0ekUNXZiqATP7PF5mZxZ3Izoun1s4zG4LUMnvw2r+KqCKIw+3IQH03v+BCA9nMELNqbSf6tiWSrXJB3LAVGUcallcrw8V2t9EL4EhzJWrQUax5wLVMNS0+rUPA3k22Ncx4XXZS9o0MBH27Bo6BpNelZpS+/uh9KsNlY6bHCmJU9p8g7m3fVKn28H3KDYA5Pl/T8Z1ptDAVe0lXdQ2YoyyH2uyPIGHBZZIs2pDBS8R07+qN+E7Q=="
+	)
+	fake := wecomtest.NewServer(t)
+	getenv := env(
+		"TEAMBOT_DATABASE_URL", "sqlite://"+filepath.Join(t.TempDir(), "vector.db"),
+		"TEAMBOT_LISTEN", "127.0.0.1:0",
+		"WECOM_API_BASE", fake.URL,
+		"WECOM_BOT_TOKEN", token, "WECOM_BOT_AES_KEY", key,
+		"WECOM_ROBOT_TOKEN", token, "WECOM_ROBOT_AES_KEY", key,
+		"WECOM_MAX_SKEW", "0",
+	)
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, getenv, nil, io.Discard, &stderr) }()
+	addr := waitForAddr(t, &stderr, done)
+	defer func() { cancel(); <-done }()
+
+	for _, tc := range []struct {
+		mode wecomtest.Mode
+		json bool
+	}{{wecomtest.ModeRobot, false}, {wecomtest.ModeRobot, true}, {wecomtest.ModeBot, true}} {
+		url := "http://" + addr + "/wecom/" + string(tc.mode)
+		// Sealed as the official libraries seal it for corpID.
+		sender := &wecomtest.Callbacks{Mode: tc.mode, Token: token, AESKey: key, ReceiveID: corpID, JSON: tc.json && tc.mode == wecomtest.ModeRobot}
+		inner := sender.TextMessage(wecomtest.Text{ChatID: "group-vector", UserID: "zhangsan", Name: "张三", Content: "@teambot /加入 张三 文案",
+			WebhookURL: fake.URL + "/cgi-bin/webhook/send?key=KEY-vector", ResponseURL: fake.URL + "/cgi-bin/aibot/response?response_code=v"})
+		resp, err := http.DefaultClient.Do(sender.Post(url, inner))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s json=%v, receiveid %s inside: HTTP %d, want 200 as the official libraries accept it", tc.mode, tc.json, corpID, resp.StatusCode)
+			continue
+		}
+		if tc.json {
+			var envelope map[string]any
+			if err := json.Unmarshal(body, &envelope); err != nil {
+				t.Fatalf("%s: reply %s: %v", tc.mode, body, err)
+			}
+			if _, ok := envelope["timestamp"].(string); !ok {
+				t.Errorf("%s: reply timestamp %#v, want a string as the official JSON libraries write it", tc.mode, envelope["timestamp"])
+			}
+		}
+		opener := &wecomtest.Callbacks{Mode: tc.mode, Token: token, AESKey: key, JSON: sender.JSON}
+		plain, err := opener.OpenReply(body)
+		if err != nil {
+			t.Fatalf("%s: reply does not open: %v\n%s", tc.mode, err, body)
+		}
+		if text := string(plain); !strings.Contains(text, "已登记：张三") && !strings.Contains(text, "你已经登记为 张三") {
+			t.Errorf("%s: reply %q, want the join answered", tc.mode, text)
+		}
+	}
+
+	// The official ciphertext itself (an app message) passes the robot's
+	// signature and decryption; only its app format is not the robot's.
+	resp, err := http.Post("http://"+addr+"/wecom/robot?msg_signature=477715d11cdb4164915debcba66cb864d751f3e6&timestamp=1409659813&nonce=1372623149",
+		"text/xml", strings.NewReader("<xml><Encrypt><![CDATA["+encrypt+"]]></Encrypt></xml>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(stderr.String(), "cannot decode the decrypted message") {
+		t.Errorf("the official ciphertext at /wecom/robot: HTTP %d; want it decrypted (then refused as not a robot message)\n%s", resp.StatusCode, stderr.String())
+	}
+}
