@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -18,8 +19,10 @@ import (
 	"teambot/bot/wxcrypt"
 )
 
-// maxBody is the largest callback body read; WeCom's are a few KB.
-const maxBody = 1 << 20
+// DefaultMaxBody is the largest callback body read unless configured
+// otherwise; WeCom's are a few KB, and a 16 KB message encrypted stays
+// well under it.
+const DefaultMaxBody = 64 << 10
 
 // Engine answers messages and events; *commands.Engine satisfies it. Both
 // return teambot.ErrAlreadyHandled for a retry whose command already ran.
@@ -48,6 +51,8 @@ type Config struct {
 	WorkTimeout              time.Duration // how long a command may run in all; default 60 s
 	Metrics                  *Metrics      // optional
 	Log                      *slog.Logger
+	MaxBody                  int64 // larger bodies are 413; default DefaultMaxBody
+	Gate                     *Gate // caps callbacks in flight, shared by the endpoints; nil: no cap
 
 	// LateTimeout bounds a late answer's delivery, waits for WeCom's rate
 	// limit included; default 5 min.
@@ -75,6 +80,9 @@ func NewCallback(cfg Config) (*Callback, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s endpoint: %w", cfg.Mode, err)
 	}
+	if cfg.MaxBody <= 0 {
+		cfg.MaxBody = DefaultMaxBody
+	}
 	if cfg.AnswerWithin <= 0 {
 		cfg.AnswerWithin = 3 * time.Second
 	}
@@ -101,6 +109,14 @@ func (h *Callback) Wait() { h.wg.Wait() }
 
 func (h *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := h.cfg.Now()
+	if !h.cfg.Gate.enter() {
+		// Before the body is read: a flood holds no more memory than the
+		// cap's worth of bodies. No body, so that WeCom simply retries.
+		w.WriteHeader(http.StatusServiceUnavailable)
+		h.cfg.Metrics.callback(h.cfg.Mode, "busy", h.cfg.Now().Sub(start))
+		return
+	}
+	defer h.cfg.Gate.leave()
 	outcome := h.serve(w, r)
 	h.cfg.Metrics.callback(h.cfg.Mode, outcome, h.cfg.Now().Sub(start))
 }
@@ -160,7 +176,11 @@ func (h *Callback) fresh(ts string) bool {
 
 // message handles a POSTed callback: verify, decrypt, decode, answer.
 func (h *Callback) message(w http.ResponseWriter, r *http.Request) string {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if r.ContentLength > h.cfg.MaxBody { // refused unread
+		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+		return "too_large"
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBody))
 	var tooBig *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooBig):
@@ -199,6 +219,9 @@ func (h *Callback) message(w http.ResponseWriter, r *http.Request) string {
 		http.Error(w, "bad request", http.StatusBadRequest)
 		return "bad_message"
 	}
+	if in.msg.ID == "" {
+		in.msg.ID = envelopeID(q.Get("msg_signature"), ts, nonce, encrypted)
+	}
 	in.msg.At = h.cfg.Now()
 	ctx := WithRequestID(r.Context(), newRequestID(in.msg.ID))
 	reply, outcome := h.answer(ctx, in)
@@ -208,6 +231,14 @@ func (h *Callback) message(w http.ResponseWriter, r *http.Request) string {
 	}
 	h.writeReply(ctx, w, in, *reply, nonce, jsonFormat)
 	return outcome
+}
+
+// envelopeID stands for the message id of a message that carries none: the
+// SHA-256 of its signed envelope, which WeCom's retries repeat byte for
+// byte, so a retry is recognized and the command runs once.
+func envelopeID(signature, timestamp, nonce, encrypted string) string {
+	sum := sha256.Sum256([]byte(signature + timestamp + nonce + encrypted))
+	return hex.EncodeToString(sum[:])
 }
 
 // writeReply encrypts a passive reply in the mode's envelope.

@@ -21,6 +21,12 @@ import (
 type config struct {
 	DatabaseURL string
 	Listen      string
+	// AdminListen serves /metrics, /healthz and /readyz; "" when off.
+	AdminListen string
+	// MaxBody caps a callback's body (413 beyond); MaxInflight the
+	// callbacks in flight in the process (503 beyond).
+	MaxBody     int64
+	MaxInflight int
 	TimeZone    string
 	Admins      []string
 	BotNames    []string
@@ -67,8 +73,32 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if _, _, err := storage.ParseURL(c.DatabaseURL); err != nil {
 		fail("TEAMBOT_DATABASE_URL: %v", err)
 	}
-	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+	_, listenPort, err := net.SplitHostPort(c.Listen)
+	if err != nil {
 		fail("TEAMBOT_LISTEN %q: want HOST:PORT or :PORT, e.g. :8080", c.Listen)
+	}
+	admin := get("TEAMBOT_ADMIN_LISTEN", defaultAdminListen)
+	_, _, adminErr := net.SplitHostPort(admin)
+	switch {
+	case admin == "off":
+	case adminErr != nil:
+		fail("TEAMBOT_ADMIN_LISTEN %q: want HOST:PORT such as %s, or off", admin, defaultAdminListen)
+	case samePort(admin, listenPort):
+		fail("TEAMBOT_ADMIN_LISTEN %q: the callback port of TEAMBOT_LISTEN; use another port, such as %s", admin, defaultAdminListen)
+	default:
+		c.AdminListen = admin
+	}
+	maxBody := get("TEAMBOT_MAX_BODY", "64KiB")
+	if n, ok := parseSize(maxBody); !ok || n < 32<<10 || n > 16<<20 {
+		fail("TEAMBOT_MAX_BODY %q: want a size from 32KiB to 16MiB, such as 64KiB or 65536 (bytes)", maxBody)
+	} else {
+		c.MaxBody = n
+	}
+	inflight := get("TEAMBOT_MAX_INFLIGHT", "64")
+	if n, err := strconv.Atoi(inflight); err != nil || n < 1 || n > 4096 {
+		fail("TEAMBOT_MAX_INFLIGHT %q: want a number of callbacks from 1 to 4096, such as 64", inflight)
+	} else {
+		c.MaxInflight = n
 	}
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		fail("TEAMBOT_TIMEZONE %q: not a known IANA time zone, e.g. Asia/Shanghai", c.TimeZone)
@@ -126,6 +156,32 @@ func loadConfig(getenv func(string) string) (config, error) {
 	return c, nil
 }
 
+// defaultAdminListen keeps the operations endpoints on the machine itself.
+const defaultAdminListen = "127.0.0.1:9090"
+
+// samePort reports whether addr listens on port, a fixed one (port 0 picks
+// a free port each time).
+func samePort(addr, port string) bool {
+	_, p, _ := net.SplitHostPort(addr)
+	return p != "0" && p == port
+}
+
+// parseSize reads a size in bytes: 65536, 64KiB or 1MiB.
+func parseSize(s string) (int64, bool) {
+	s = strings.ReplaceAll(s, " ", "")
+	unit := int64(1)
+	for suffix, u := range map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20} {
+		if rest, ok := strings.CutSuffix(s, suffix); ok {
+			s, unit = rest, u
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > 1<<40/unit {
+		return 0, false
+	}
+	return n * unit, true
+}
+
 // checkAESKey checks an EncodingAESKey: 43 characters that decode, with "="
 // appended, to 32 bytes (PROTOCOL.md §3; real keys need the non-strict
 // decoder).
@@ -165,6 +221,9 @@ func (c config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("database", storage.Redact(c.DatabaseURL)),
 		slog.String("listen", c.Listen),
+		slog.String("admin_listen", c.AdminListen),
+		slog.Int64("max_body", c.MaxBody),
+		slog.Int("max_inflight", c.MaxInflight),
 		slog.String("timezone", c.TimeZone),
 		slog.Any("admins", c.Admins),
 		slog.Any("bot_names", c.BotNames),

@@ -109,6 +109,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // set, and says at start which are not.
 func (a *app) mountCallbacks(mux *http.ServeMux) ([]*bot.Callback, error) {
 	var mounted []*bot.Callback
+	gate := bot.NewGate(a.cfg.MaxInflight) // one cap for the process, all endpoints
 	for _, ep := range a.cfg.endpoints() {
 		if len(ep.missing) > 0 {
 			a.log.Info("WeCom endpoint not mounted", "path", ep.path, "mode", ep.mode, "unset", ep.missing)
@@ -118,6 +119,7 @@ func (a *app) mountCallbacks(mux *http.ServeMux) ([]*bot.Callback, error) {
 			Mode: ep.mode, Token: ep.token, AESKey: ep.aesKey, ReceiveID: ep.receiveID,
 			Engine: a.engine, Sender: a.wecom, Now: time.Now, MaxSkew: a.cfg.MaxSkew,
 			Metrics: a.botMetrics, Log: a.log, WebhookBroken: a.webhookBroken,
+			MaxBody: a.cfg.MaxBody, Gate: gate,
 		})
 		if err != nil {
 			return nil, err
