@@ -71,7 +71,9 @@ func startServe(t *testing.T, name string, env ...string) *replica {
 	t.Helper()
 	r := &replica{name: name, stderr: &logBuffer{}, exited: make(chan struct{})}
 	r.cmd = exec.Command(teambotBin, "serve")
-	r.cmd.Env = append(cleanEnv(), env...)
+	// A free admin port unless env names one: replicas side by side never
+	// contend for the default.
+	r.cmd.Env = append(append(cleanEnv(), "TEAMBOT_ADMIN_LISTEN=127.0.0.1:0"), env...)
 	// Should this test process die (a -timeout panic skips cleanups), the
 	// kernel ends the replica too instead of leaving it serving.
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}

@@ -47,11 +47,11 @@ load() {
 	local url=${PGURL/\/postgres\?/\/$db?}
 	export WECOM_ROBOT_TOKEN=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
 	export WECOM_ROBOT_AES_KEY=$(head -c 32 /dev/urandom | base64 | cut -c1-43)
-	TEAMBOT_DATABASE_URL=$url TEAMBOT_LISTEN=127.0.0.1:18080 WECOM_API_BASE=http://127.0.0.1:9 \
+	TEAMBOT_DATABASE_URL=$url TEAMBOT_LISTEN=127.0.0.1:18080 TEAMBOT_ADMIN_LISTEN=127.0.0.1:19090 WECOM_API_BASE=http://127.0.0.1:9 \
 		/tmp/teambot serve 2>/tmp/teambot-bench-serve.log &
 	local pid=$!
 	trap "kill $pid 2>/dev/null; wait $pid 2>/dev/null; psql '$PGURL' -qc 'DROP DATABASE IF EXISTS $db' || true" RETURN
-	for _ in $(seq 50); do curl -fs http://127.0.0.1:18080/readyz >/dev/null && break; sleep 0.2; done
+	for _ in $(seq 50); do curl -fs http://127.0.0.1:19090/readyz >/dev/null && break; sleep 0.2; done
 	sleep 5
 	echo "idle RSS after start: $(rss $pid)"
 	local lt=(/tmp/teambot loadtest --url http://127.0.0.1:18080/wecom/robot --mode robot --pid "$pid"

@@ -164,19 +164,30 @@ func serveInProcess(t *testing.T, getenv func(string) string) (string, *syncBuff
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, getenv, nil, io.Discard, stderr) }()
 	addr := waitForAddr(t, stderr, done)
+	adminAddrs.Store(addr, waitForAdminAddr(t, stderr, done))
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
 		}
+		adminAddrs.Delete(addr)
 	})
 	return addr, stderr
 }
 
-// readyz is /readyz's status code.
+// adminAddrs maps the callback address of each serve serveInProcess runs
+// to its admin address, where /readyz is.
+var adminAddrs sync.Map
+
+// readyz is /readyz's status code, on the admin port of the serve whose
+// callback address is addr.
 func readyz(t *testing.T, addr string) int {
 	t.Helper()
-	resp, err := http.Get("http://" + addr + "/readyz")
+	admin, ok := adminAddrs.Load(addr)
+	if !ok {
+		t.Fatalf("no admin address known for the serve at %s", addr)
+	}
+	resp, err := http.Get("http://" + admin.(string) + "/readyz")
 	if err != nil {
 		t.Fatalf("/readyz: %v", err)
 	}

@@ -38,7 +38,7 @@ func TestLimitsConfig(t *testing.T) {
 // 127.0.0.1:9090 unless set, "off" for nowhere; it may not be the callback
 // port.
 func TestAdminListenConfig(t *testing.T) {
-	c, err := loadConfig(env())
+	c, err := loadConfig(env("TEAMBOT_ADMIN_LISTEN", "")) // unset
 	if err != nil || c.AdminListen != "127.0.0.1:9090" {
 		t.Errorf("default admin listen %q, %v", c.AdminListen, err)
 	}

@@ -20,8 +20,11 @@ import (
 )
 
 // env builds a getenv from pairs; everything else is unset.
+// env is an environment of the pairs given. Unless they name it, the admin
+// port is a free one, so that serves of tests running side by side never
+// contend for the default.
 func env(pairs ...string) func(string) string {
-	m := map[string]string{}
+	m := map[string]string{"TEAMBOT_ADMIN_LISTEN": "127.0.0.1:0"}
 	for i := 0; i+1 < len(pairs); i += 2 {
 		m[pairs[i]] = pairs[i+1]
 	}
@@ -162,7 +165,8 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// serve answers /healthz and /readyz on a random port, prints its
+// serve answers WeCom on one random port and /healthz, /readyz and /metrics
+// on another (the admin port), and nothing but /wecom/… on the first; prints its
 // configuration with every secret redacted, and shuts down cleanly when its
 // context ends.
 func TestServe(t *testing.T) {
@@ -181,15 +185,25 @@ func TestServe(t *testing.T) {
 	go func() { done <- run(ctx, []string{"serve"}, getenv, nil, io.Discard, &stderr) }()
 
 	addr := waitForAddr(t, &stderr, done)
-	for path, want := range map[string]string{"/healthz": "ok\n", "/readyz": "ready\n"} {
-		resp, err := http.Get("http://" + addr + path)
+	admin := waitForAdminAddr(t, &stderr, done)
+	for path, want := range map[string]string{"/healthz": "ok\n", "/readyz": "ready\n", "/metrics": "teambot_build_info"} {
+		resp, err := http.Get("http://" + admin + path)
 		if err != nil {
 			t.Fatal(err)
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || string(body) != want {
-			t.Errorf("GET %s = %d %q, want 200 %q", path, resp.StatusCode, body, want)
+		if resp.StatusCode != http.StatusOK || !strings.HasPrefix(string(body), want) && !strings.Contains(string(body), want) {
+			t.Errorf("GET %s on the admin port = %d %q, want 200 %q", path, resp.StatusCode, body, want)
+		}
+		// The callback port, which WeCom reaches, serves only /wecom/….
+		resp, err = http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s on the callback port = %d, want 404", path, resp.StatusCode)
 		}
 	}
 	resp, err := http.Get("http://" + addr + "/wecom/bot")
@@ -223,16 +237,33 @@ func TestServe(t *testing.T) {
 	}
 }
 
-var listeningRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
+var (
+	listeningRE      = regexp.MustCompile(`msg=listening addr=(\S+)`)
+	adminListeningRE = regexp.MustCompile(`msg="admin listening" addr=(\S+)`)
+)
 
-// waitForAddr reads serve's log until it says where it listens.
+// waitForAddr reads serve's log until it says where it listens for WeCom.
 func waitForAddr(t *testing.T, log *syncBuffer, done <-chan error) string {
+	t.Helper()
+	return waitForLogged(t, log, done, listeningRE)
+}
+
+// waitForAdminAddr reads serve's log until it says where it serves /metrics,
+// /healthz and /readyz.
+func waitForAdminAddr(t *testing.T, log *syncBuffer, done <-chan error) string {
+	t.Helper()
+	return waitForLogged(t, log, done, adminListeningRE)
+}
+
+// waitForLogged reads serve's log until a line matches re and returns the
+// first group.
+func waitForLogged(t *testing.T, log *syncBuffer, done <-chan error, re *regexp.Regexp) string {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		sc := bufio.NewScanner(strings.NewReader(log.String()))
 		for sc.Scan() {
-			if m := listeningRE.FindStringSubmatch(sc.Text()); m != nil {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
 				return m[1]
 			}
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"teambot/metrics"
@@ -17,29 +18,58 @@ const outboxScrapeTimeout = 2 * time.Second
 
 // registerMetrics adds to the callback and command metrics openApp made:
 // the scheduler's and the outbox's (depth and oldest age read from the
-// database at every scrape, so they stay true when the scheduler itself is
-// stuck), the process's, and the build.
+// database at a scrape, at most every 10 s, so they stay true when the
+// scheduler itself is stuck), the process's, and the build.
 func (a *app) registerMetrics(now func() time.Time) {
 	a.schedMetrics = scheduler.NewMetrics(a.metrics)
 	metrics.RegisterProcess(a.metrics, time.Now())
 	version, commit := buildInfo()
 	a.metrics.Gauge("teambot_build_info", "The running build: module version, commit and Go version; always 1.",
 		"version", "commit", "goversion").Set(1, version, commit, goVersion())
-	a.metrics.OnScrape(func(ctx context.Context) {
+	outbox := &outboxGauges{a: a, now: now}
+	a.metrics.OnScrape(outbox.scrape)
+}
+
+// outboxReadEvery is how often at most a scrape reads the outbox from the
+// database: any number of scrapers cost one query per interval, so they
+// cannot slow the callbacks down.
+const outboxReadEvery = 10 * time.Second
+
+// outboxGauges sets the outbox gauges at a scrape from the last read of the
+// database, reading again once outboxReadEvery has passed on the clock.
+type outboxGauges struct {
+	a   *app
+	now func() time.Time
+
+	mu   sync.Mutex
+	read time.Time // when the database was last asked; zero: never
+	last storage.OutboxStats
+	ok   bool // last holds a successful read
+}
+
+func (o *outboxGauges) scrape(ctx context.Context) {
+	o.mu.Lock() // a scrape that arrives during a read waits for it, then uses it
+	defer o.mu.Unlock()
+	now := o.now()
+	if o.read.IsZero() || now.Sub(o.read) >= outboxReadEvery {
+		o.read = now // a failed read waits its turn too: a sick database is not asked harder
 		ctx, cancel := context.WithTimeout(ctx, outboxScrapeTimeout)
 		defer cancel()
 		var s storage.OutboxStats
-		err := a.db.View(ctx, func(tx *storage.Tx) (err error) {
+		err := o.a.db.View(ctx, func(tx *storage.Tx) (err error) {
 			s, err = tx.OutboxStats(ctx)
 			return err
 		})
 		if err != nil {
-			a.schedMetrics.OutboxUnreadable()
-			a.log.Warn("metrics: cannot read the outbox", "err", err)
-			return
+			o.a.schedMetrics.OutboxUnreadable()
+			o.a.log.Warn("metrics: cannot read the outbox", "err", err)
+			return // the gauges keep their last values
 		}
-		a.schedMetrics.SetOutbox(s.Pending, s.Sending, s.Failed, s.OldestWaiting, now())
-	})
+		o.last, o.ok = s, true
+	}
+	if o.ok { // the oldest message's age follows the clock between reads
+		o.a.schedMetrics.SetOutbox(o.last.Pending, o.last.Sending, o.last.Failed, o.last.OldestWaiting, now)
+	}
 }
 
 // buildInfo is the module version and the commit (with "+dirty" for a

@@ -136,3 +136,73 @@ func TestSchedulerAndOutboxMetrics(t *testing.T) {
 		})
 	}
 }
+
+// The outbox gauges read the database at most once every 10 s, however
+// many scrapers ask: 32 scrapes at once and any within 10 s show what the
+// first read; the age of the oldest waiting message still grows with the
+// clock; from 10 s on, a scrape reads again.
+func TestOutboxGaugesReadAtMostEveryTenSeconds(t *testing.T) {
+	for _, dbName := range []string{"sqlite", "postgres"} {
+		t.Run(dbName, func(t *testing.T) {
+			url := storagetest.SQLiteURL(t)
+			if dbName == "postgres" {
+				url = storagetest.PostgresURL(t)
+			}
+			start := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+			clock := &metricsClock{now: start}
+			a, err := openApp(context.Background(), env("TEAMBOT_DATABASE_URL", url), slog.New(slog.DiscardHandler), clock.Now, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.db.Close()
+			scrape := func() string {
+				w := httptest.NewRecorder()
+				a.metrics.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+				return w.Body.String()
+			}
+			enqueue := func(text string) {
+				t.Helper()
+				err := a.db.Update(context.Background(), func(tx *storage.Tx) error {
+					return tx.Enqueue(context.Background(), []teambot.Outgoing{{Channel: teambot.ToUsers, Users: []string{"boss"}, Text: text, Origin: "test"}}, start)
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			gauge := func(text, series string) float64 {
+				t.Helper()
+				v, _ := metricValue(t, text, series)
+				return v
+			}
+
+			enqueue("第一条")
+			if got := gauge(scrape(), "teambot_outbox_depth"); got != 1 {
+				t.Fatalf("first scrape: depth %v, want 1", got)
+			}
+			enqueue("第二条")
+			var wg sync.WaitGroup
+			depths := make([]float64, 32)
+			for i := range depths {
+				wg.Go(func() { depths[i] = gauge(scrape(), "teambot_outbox_depth") })
+			}
+			wg.Wait()
+			for i, d := range depths {
+				if d != 1 {
+					t.Errorf("scraper %d at once: depth %v, want 1 (the first read, not the database again)", i, d)
+				}
+			}
+			clock.Set(start.Add(9 * time.Second))
+			text := scrape()
+			if got := gauge(text, "teambot_outbox_depth"); got != 1 {
+				t.Errorf("9 s later: depth %v, want still 1", got)
+			}
+			if got := gauge(text, "teambot_outbox_oldest_pending_age_seconds"); got != 9 {
+				t.Errorf("9 s later: oldest age %v, want 9 (the age follows the clock)", got)
+			}
+			clock.Set(start.Add(10 * time.Second))
+			if got := gauge(scrape(), "teambot_outbox_depth"); got != 2 {
+				t.Errorf("10 s later: depth %v, want 2 (read again)", got)
+			}
+		})
+	}
+}

@@ -47,16 +47,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	defer a.db.Close()
 	log.Info("starting", "config", a.cfg)
 
+	// The callback port, which WeCom reaches, serves only /wecom/…; the
+	// operations endpoints have a port of their own (TEAMBOT_ADMIN_LISTEN).
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, "ok\n")
-	})
-	mux.HandleFunc("GET /readyz", a.readyz)
-	mux.Handle("/metrics", a.metrics)
 	callbacks, err := a.mountCallbacks(mux)
 	if err != nil {
 		return err
 	}
+	adminMux := http.NewServeMux()
+	adminMux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok\n")
+	})
+	adminMux.HandleFunc("GET /readyz", a.readyz)
+	adminMux.Handle("/metrics", a.metrics)
 
 	sched := a.newScheduler(time.Now, a.wecomPusher(time.Now))
 
@@ -64,26 +67,36 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return fmt.Errorf("TEAMBOT_LISTEN %s: %w", a.cfg.Listen, err)
 	}
-	srv := &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      10 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := newHTTPServer(ctx, mux)
 	log.Info("listening", "addr", ln.Addr().String())
+	servers := []*http.Server{srv}
+	serveErr := make(chan error, 2)
+	if a.cfg.AdminListen != "" {
+		adminLn, err := net.Listen("tcp", a.cfg.AdminListen)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("TEAMBOT_ADMIN_LISTEN %s: %w", a.cfg.AdminListen, err)
+		}
+		admin := newHTTPServer(ctx, adminMux)
+		servers = append(servers, admin)
+		log.Info("admin listening", "addr", adminLn.Addr().String(), "serves", "/healthz /readyz /metrics")
+		go func() { serveErr <- admin.Serve(adminLn) }()
+	} else {
+		log.Info("admin port off (TEAMBOT_ADMIN_LISTEN=off): no /healthz, /readyz or /metrics")
+	}
 
 	var wg sync.WaitGroup
 	schedCtx, stopSched := context.WithCancel(ctx)
 	defer stopSched()
 	wg.Go(func() { sched.Run(schedCtx) })
 
-	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 
 	select {
 	case err := <-serveErr:
+		for _, s := range servers {
+			s.Close()
+		}
 		stopSched()
 		wg.Wait()
 		return fmt.Errorf("http server: %w", err)
@@ -92,7 +105,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	err = srv.Shutdown(shutdownCtx)
+	for _, s := range servers {
+		if e := s.Shutdown(shutdownCtx); err == nil {
+			err = e
+		}
+	}
 	for _, cb := range callbacks {
 		cb.Wait() // answers still being delivered late
 	}
@@ -103,6 +120,19 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// newHTTPServer is an HTTP server with serve's timeouts whose requests
+// outlive ctx's cancellation (shutdown drains them).
+func newHTTPServer(ctx context.Context, h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
 }
 
 // mountCallbacks mounts each WeCom callback endpoint whose variables are

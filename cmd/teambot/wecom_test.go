@@ -215,7 +215,7 @@ func TestConversationThroughEveryEndpoint(t *testing.T) {
 	if calls := fake.Calls(); len(calls) != 0 {
 		t.Errorf("unexpected calls to WeCom: %+v", calls)
 	}
-	metrics := httpGet(t, "http://"+addr+"/metrics")
+	metrics := httpGet(t, "http://"+waitForAdminAddr(t, &stderr, done)+"/metrics")
 	for _, want := range []string{`teambot_callbacks_total{endpoint="robot",outcome="handled"}`, `teambot_callbacks_total{endpoint="robot",outcome="duplicate"} 1`,
 		`teambot_commands_total{command="join",outcome="ok"}`, `teambot_commands_total{command="remove",outcome="forbidden"} 2`} {
 		if !strings.Contains(metrics, want) {
