@@ -42,9 +42,10 @@ type Config struct {
 	BallotKey []byte
 	Log       *slog.Logger
 
-	// Observe, when set, is told each command's name ("unknown" for none)
-	// and outcome ("ok", "invalid", "not_found", "forbidden", "conflict",
-	// "internal"), for metrics.
+	// Observe, when set, is told each command's name ("none" for a
+	// message that names no command) and outcome, for metrics: "handled",
+	// "refused" (the reply says why: bad input, not allowed, not found, a
+	// conflict) or "failed" (a bug or the database; logged).
 	Observe func(command, outcome string)
 }
 
@@ -136,7 +137,12 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 
 	var reply teambot.Reply
 	var refusal error // a user-facing error: its writes are undone, the message stays handled
-	command := "unknown"
+	// Named before the transaction, so a command that fails for want of a
+	// database is counted under its own name.
+	command := "none" // the message names no command
+	if c, ok := e.registry.Lookup(p.Word); ok {
+		command = c.Name
+	}
 	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
 		r, err := e.newRequest(ctx, tx, inv)
 		if err != nil {
@@ -517,12 +523,13 @@ func (e *Engine) observe(command string, err error) {
 	if e.cfg.Observe == nil {
 		return
 	}
-	outcome := "ok"
-	if err != nil {
-		outcome = [...]string{
-			teambot.KindInternal: "internal", teambot.KindInvalid: "invalid", teambot.KindNotFound: "not_found",
-			teambot.KindForbidden: "forbidden", teambot.KindConflict: "conflict",
-		}[teambot.KindOf(err)]
+	outcome := "handled"
+	switch {
+	case err == nil:
+	case teambot.KindOf(err) == teambot.KindInternal:
+		outcome = "failed"
+	default: // the user is told why: bad input, not allowed, not found, a conflict
+		outcome = "refused"
 	}
 	e.cfg.Observe(command, outcome)
 }

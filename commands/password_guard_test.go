@@ -199,7 +199,7 @@ func TestPasswordGuard(t *testing.T) {
 						t.Errorf("%s %q:\nreply %s\nwant it to contain %q", chatType, tc.text, r.Text, want)
 					}
 				}
-				name := "unknown"
+				name := "none"
 				if cmd, ok := c.engine.Registry().Lookup(tc.word); ok {
 					name = cmd.Name
 					if want := "「/" + cmd.Chinese + "」"; !strings.Contains(r.Text, want) {
@@ -209,8 +209,8 @@ func TestPasswordGuard(t *testing.T) {
 				if strings.Contains(r.Text, secret) || strings.Contains(r.Text, lettersOnly) {
 					t.Errorf("%q: the reply repeats the password: %s", tc.text, r.Text)
 				}
-				if got := strings.Join(observed, "|"); got != name+" invalid" {
-					t.Errorf("%q: observed %q, want %q", tc.text, got, name+" invalid")
+				if got := strings.Join(observed, "|"); got != name+" refused" {
+					t.Errorf("%q: observed %q, want %q", tc.text, got, name+" refused")
 				}
 				after := rowCounts(t, db.Dialect(), raw)
 				if diff := countsDiffer(before, after); len(diff) > 0 {

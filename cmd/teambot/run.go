@@ -103,7 +103,7 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 	a := &app{cfg: cfg, db: db, metrics: metrics.NewRegistry(), log: log}
 	a.botMetrics = bot.NewMetrics(a.metrics)
 	a.registerMetrics(now)
-	commandsRun := a.metrics.Counter("teambot_commands_total", "Commands by name and outcome.", "command", "outcome")
+	commandsRun := a.metrics.Counter("teambot_commands_total", "Commands by name and outcome: handled, refused (the reply says why), failed (logged).", "command", "outcome")
 	ccfg := commands.Config{
 		Store:    commands.StoreOf(db.Update),
 		Now:      now,

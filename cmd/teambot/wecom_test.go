@@ -217,7 +217,7 @@ func TestConversationThroughEveryEndpoint(t *testing.T) {
 	}
 	metrics := httpGet(t, "http://"+waitForAdminAddr(t, &stderr, done)+"/metrics")
 	for _, want := range []string{`teambot_callbacks_total{endpoint="robot",outcome="handled"}`, `teambot_callbacks_total{endpoint="robot",outcome="duplicate"} 1`,
-		`teambot_commands_total{command="join",outcome="ok"}`, `teambot_commands_total{command="remove",outcome="forbidden"} 2`} {
+		`teambot_commands_total{command="join",outcome="handled"}`, `teambot_commands_total{command="remove",outcome="refused"} 2`} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
