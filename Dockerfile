@@ -40,10 +40,14 @@ COPY --from=build /out/teambot /usr/local/bin/teambot
 # The SQLite database (and its -wal, -shm and .lock files) live in /data; a
 # named volume mounted there starts out owned by nonroot.
 COPY --from=build --chown=65532:65532 /out/data /data
+# WeCom's callbacks on 8080; /healthz, /readyz and /metrics on 9090, for the
+# orchestrator's probes and the scraper (publish it to them only, never to
+# the Internet: loopback inside a container would reach nobody).
 ENV TEAMBOT_DATABASE_URL=sqlite:///data/teambot.db \
-    TEAMBOT_LISTEN=:8080
+    TEAMBOT_LISTEN=:8080 \
+    TEAMBOT_ADMIN_LISTEN=:9090
 VOLUME ["/data"]
-EXPOSE 8080
+EXPOSE 8080 9090
 USER 65532:65532
 ENTRYPOINT ["/usr/local/bin/teambot"]
 CMD ["serve"]

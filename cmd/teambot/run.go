@@ -22,7 +22,7 @@ const usage = `usage: teambot COMMAND [flags]
 
 commands:
   console   simulate a group chat on the embedded database (no WeCom needed)
-  serve     answer WeCom callbacks, run the scheduler, serve /healthz, /readyz and /metrics
+  serve     answer WeCom callbacks, run the scheduler, serve /healthz, /readyz and /metrics on the admin port
   migrate   apply database migrations and exit
   export    write records for spreadsheets: export reports … | export monthly --team CHATID --month 2026-11
   loadtest  drive a running 'teambot serve' with encrypted callbacks and report throughput and latency
