@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
+
+	"teambot/bot/wecomtest"
+	"teambot/storage/storagetest"
 )
 
 // TEAMBOT_MAX_BODY caps callback bodies (64 KiB unless set, in bytes or
@@ -57,5 +63,61 @@ func TestAdminListenConfig(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "TEAMBOT_ADMIN_LISTEN") {
 			t.Errorf("%q: err = %v, want it to name TEAMBOT_ADMIN_LISTEN", bad, err)
 		}
+	}
+}
+
+// A message without a message id runs once through a running serve, on
+// SQLite and on PostgreSQL: WeCom's retry repeats its signed envelope, whose
+// SHA-256 stands for the id, and gets an empty 200; the same text in a new
+// envelope is a new message.
+func TestMessageWithoutIDRunsOnce(t *testing.T) {
+	for _, d := range []struct {
+		name string
+		url  func(t *testing.T) string
+	}{{"sqlite", func(t *testing.T) string { return storagetest.SQLiteURL(t) }}, {"postgres", func(t *testing.T) string { return storagetest.PostgresURL(t) }}} {
+		t.Run(d.name, func(t *testing.T) {
+			fake := wecomtest.NewServer(t)
+			addr := serveWith(t, env(
+				"TEAMBOT_DATABASE_URL", d.url(t),
+				"TEAMBOT_LISTEN", "127.0.0.1:0",
+				"WECOM_API_BASE", fake.URL,
+				"WECOM_BOT_TOKEN", "bot-token", "WECOM_BOT_AES_KEY", testAESKey,
+			))
+			c := &chatter{t: t, url: "http://" + addr + "/wecom/bot", chatID: "group-noid", fakeURL: fake.URL,
+				cb: &wecomtest.Callbacks{Mode: wecomtest.ModeBot, Token: "bot-token", AESKey: testAESKey}}
+			inner := []byte(`{"chatid":"group-noid","chattype":"group","from":{"userid":"zhangsan"},"msgtype":"text","text":{"content":"/加入 张三 文案"}}`)
+			first := c.cb.Post(c.url, inner)
+			body, _ := io.ReadAll(first.Body)
+			post := func() string {
+				t.Helper()
+				req, _ := http.NewRequest(http.MethodPost, first.URL.String(), bytes.NewReader(body))
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				reply, _ := io.ReadAll(resp.Body)
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("HTTP %d", resp.StatusCode)
+				}
+				if len(reply) == 0 {
+					return ""
+				}
+				plain, err := c.cb.OpenReply(reply)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return replyText(t, c.cb.Mode, plain)
+			}
+			if got := post(); !strings.Contains(got, "已登记：张三") {
+				t.Fatalf("first delivery: %q", got)
+			}
+			if got := post(); got != "" {
+				t.Errorf("WeCom's retry of a message without an id ran again: %q, want an empty 200", got)
+			}
+			if got := c.send(inner); !strings.Contains(got, "你已经登记为 张三") {
+				t.Errorf("the same text in a new envelope: %q, want it run as a new message", got)
+			}
+		})
 	}
 }
