@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -120,4 +122,47 @@ func TestMessageWithoutIDRunsOnce(t *testing.T) {
 			}
 		})
 	}
+}
+
+// With TEAMBOT_ADMIN_LISTEN=off serve says so at start and serves the
+// operations endpoints nowhere; an admin address that is taken stops the
+// start with an error naming the variable.
+func TestAdminPortOffOrTaken(t *testing.T) {
+	getenv := env("TEAMBOT_DATABASE_URL", storagetest.SQLiteURL(t), "TEAMBOT_LISTEN", "127.0.0.1:0", "TEAMBOT_ADMIN_LISTEN", "off")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, getenv, nil, io.Discard, &stderr) }()
+	addr := waitForAddr(t, &stderr, done)
+	if !strings.Contains(stderr.String(), "admin port off") || strings.Contains(stderr.String(), "admin listening") {
+		t.Errorf("the log does not say the admin port is off:\n%s", stderr.String())
+	}
+	if got := httpStatus(t, "http://"+addr+"/metrics"); got != http.StatusNotFound {
+		t.Errorf("/metrics on the callback port with the admin port off: HTTP %d, want 404", got)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	getenv = env("TEAMBOT_DATABASE_URL", storagetest.SQLiteURL(t), "TEAMBOT_LISTEN", "127.0.0.1:0", "TEAMBOT_ADMIN_LISTEN", taken.Addr().String())
+	err = run(context.Background(), []string{"serve"}, getenv, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "TEAMBOT_ADMIN_LISTEN") {
+		t.Errorf("serve on a taken admin address: %v, want an error naming TEAMBOT_ADMIN_LISTEN", err)
+	}
+}
+
+func httpStatus(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
 }
