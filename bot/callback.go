@@ -22,7 +22,8 @@ import (
 const maxBody = 1 << 20
 
 // Engine answers messages and events; *commands.Engine satisfies it. Both
-// return teambot.ErrAlreadyHandled for a retry whose command already ran.
+// return teambot.ErrAlreadyHandled for a retry whose command already ran,
+// with the answer that run gave (kept with the message id).
 type Engine interface {
 	Handle(ctx context.Context, msg teambot.Message) (teambot.Reply, error)
 	HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Reply, error)
@@ -335,7 +336,9 @@ func (h *Callback) run(ctx context.Context, in inbound) (res result) {
 		return result{reply: teambot.Reply{Text: "我只看得懂文字命令。发送 /帮助 查看可用的命令。"}, outcome: "not_text"}
 	}
 	if errors.Is(err, teambot.ErrAlreadyHandled) {
-		return result{outcome: "duplicate"}
+		// The answer of the first run, again: WeCom retries only when it
+		// did not get one.
+		return result{reply: reply, outcome: "duplicate"}
 	}
 	return result{reply: reply, outcome: "handled"}
 }
