@@ -200,8 +200,8 @@ func (h *Callback) message(w http.ResponseWriter, r *http.Request) string {
 	in.msg.At = h.cfg.Now()
 	ctx := WithRequestID(r.Context(), newRequestID(in.msg.ID))
 	reply, outcome := h.answer(ctx, in)
-	if outcome == "unrecorded" || outcome == "retry_unrecorded" {
-		// Neither answered nor durably recorded: WeCom must send it again.
+	if outcome == "unavailable" || outcome == "unrecorded" || outcome == "retry_unrecorded" {
+		// Not run, or not durably recorded: WeCom must send it again.
 		w.WriteHeader(http.StatusServiceUnavailable)
 		return outcome
 	}
@@ -247,8 +247,9 @@ func newNonce() string {
 
 // answer runs the message through the engine within the passive budget.
 // It returns the passive reply, or nil for an empty 200 (nothing to say, or
-// an answer that will be delivered late), and the outcome; "unrecorded"
-// and "retry_unrecorded" mean 503: a late message could not be recorded.
+// an answer that will be delivered late), and the outcome; "unavailable"
+// (the command could not run), "unrecorded" and "retry_unrecorded" (a late
+// message could not be recorded) mean 503.
 func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, string) {
 	key := in.msg.Source + "/" + in.msg.ID
 	if in.msg.ID == "" {

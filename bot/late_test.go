@@ -369,3 +369,14 @@ func TestResumeFinishesARecordedMessage(t *testing.T) {
 		t.Error("a payload that does not open was resumed")
 	}
 }
+
+// A command that could not run for the database's sake within the passive
+// budget is answered 503 with no body: WeCom sends it again.
+func TestUnavailableWithinTheBudgetIs503(t *testing.T) {
+	s := newLate(t, bot.ModeRobot, "", false)
+	s.engine.err = fmt.Errorf("begin: %w", teambot.ErrUnavailable)
+	close(s.engine.release)
+	if status, body := s.post(t, s.client.TextMessage(s.text("m-4", "group-1"))); status != http.StatusServiceUnavailable || len(body) != 0 {
+		t.Errorf("unavailable: %d %q, want 503 and no body", status, body)
+	}
+}
