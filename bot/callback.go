@@ -63,8 +63,8 @@ type Callback struct {
 	late *Late
 
 	mu       sync.Mutex
-	inflight map[string]bool // messages being handled here, true once in the inbox
-	running  sync.WaitGroup  // commands still running here
+	inflight map[string]*flight // messages being handled here
+	running  sync.WaitGroup     // commands still running here
 }
 
 // NewCallback checks the endpoint's keys and builds its handler.
@@ -89,7 +89,7 @@ func NewCallback(cfg Config) (*Callback, error) {
 	// included, carries its request id from the context.
 	cfg.Log = slog.New(LogRequests(cfg.Log.Handler())).With("endpoint", string(cfg.Mode))
 	late := &Late{Engine: cfg.Engine, Sealer: cfg.Sealer, AppMessages: cfg.AppMessages, Log: cfg.Log}
-	return &Callback{cfg: cfg, crypto: c, late: late, inflight: map[string]bool{}}, nil
+	return &Callback{cfg: cfg, crypto: c, late: late, inflight: map[string]*flight{}}, nil
 }
 
 // Wait blocks until the commands running here have finished (each within
@@ -254,11 +254,8 @@ func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, stri
 	key := in.msg.Source + "/" + in.msg.ID
 	if in.msg.ID == "" {
 		key = "" // nothing identifies it: no retry can be recognized
-	} else if recorded, ok := h.begin(key); !ok {
-		if !recorded {
-			return nil, "retry_unrecorded"
-		}
-		return nil, "retry_in_flight" // in the inbox: it will be answered
+	} else if outcome, ok := h.begin(key); !ok {
+		return nil, outcome
 	}
 	done := make(chan result, 1)
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.Lease/2)
@@ -277,6 +274,7 @@ func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, stri
 	case <-timer.C:
 	}
 	token, err := h.record(ctx, in)
+	h.settle(key, err == nil)
 	if err != nil {
 		// If the command commits, WeCom's retry gets its kept answer.
 		h.cfg.Log.ErrorContext(ctx, "callback: answer not ready within the passive budget and the message cannot be recorded; answering 503",
@@ -284,7 +282,6 @@ func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, stri
 		go func() { <-done; cancel() }()
 		return nil, "unrecorded"
 	}
-	h.recorded(key)
 	h.cfg.Log.InfoContext(ctx, "callback: answer not ready within the passive budget; recorded in the inbox, it will be delivered late",
 		"msgid", in.msg.ID, "budget", h.cfg.AnswerWithin)
 	h.running.Add(1)
@@ -347,31 +344,68 @@ func newToken() string {
 	return hex.EncodeToString(b)
 }
 
-// begin marks a message in flight on this process; false if it already is,
-// with whether it is recorded in the inbox.
-func (h *Callback) begin(key string) (recorded, ok bool) {
-	if key == "" {
-		return false, true
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if rec, busy := h.inflight[key]; busy {
-		return rec, false
-	}
-	h.inflight[key] = false
-	return false, true
+// flight is a message being handled here. settled is closed once it is
+// answered, recorded in the inbox, or could not be recorded.
+type flight struct {
+	settled  chan struct{}
+	once     sync.Once
+	recorded bool
 }
 
-// recorded notes that an in-flight message is in the inbox.
-func (h *Callback) recorded(key string) {
+func (f *flight) settle() { f.once.Do(func() { close(f.settled) }) }
+
+// begin marks a message in flight on this process. A retry of one already
+// in flight waits (within the passive budget) until the first is settled:
+// then it is run again if the first has finished (the engine gives the
+// kept answer), or answered as in flight — an empty 200 once the first is
+// in the inbox, 503 while it is not.
+func (h *Callback) begin(key string) (outcome string, ok bool) {
+	if key == "" {
+		return "", true
+	}
+	for range 2 {
+		h.mu.Lock()
+		f, busy := h.inflight[key]
+		if !busy {
+			h.inflight[key] = &flight{settled: make(chan struct{})}
+			h.mu.Unlock()
+			return "", true
+		}
+		h.mu.Unlock()
+		wait := time.NewTimer(h.cfg.AnswerWithin)
+		select {
+		case <-f.settled:
+		case <-wait.C:
+		}
+		wait.Stop()
+		h.mu.Lock()
+		again, recorded := h.inflight[key], f.recorded
+		h.mu.Unlock()
+		switch {
+		case again != f: // the first has finished
+			continue
+		case recorded:
+			return "retry_in_flight", false // in the inbox: it will be answered
+		}
+		return "retry_unrecorded", false
+	}
+	return "retry_unrecorded", false
+}
+
+// settle notes whether an in-flight message got into the inbox.
+func (h *Callback) settle(key string, recorded bool) {
 	if key == "" {
 		return
 	}
 	h.mu.Lock()
-	if _, busy := h.inflight[key]; busy {
-		h.inflight[key] = true
+	f := h.inflight[key]
+	if f != nil {
+		f.recorded = recorded
 	}
 	h.mu.Unlock()
+	if f != nil {
+		f.settle()
+	}
 }
 
 func (h *Callback) end(key string) {
@@ -379,6 +413,10 @@ func (h *Callback) end(key string) {
 		return
 	}
 	h.mu.Lock()
+	f := h.inflight[key]
 	delete(h.inflight, key)
 	h.mu.Unlock()
+	if f != nil {
+		f.settle()
+	}
 }
