@@ -310,7 +310,20 @@ func (h *Callback) record(ctx context.Context, in inbound) (string, error) {
 	token := newToken()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
-	return token, h.cfg.Inbox.Keep(ctx, in.msg.Source, in.msg.ID, payload, token, h.cfg.Now().Add(h.cfg.Lease))
+	// Waited for here, not inside the driver: a database that accepts a
+	// connection and never answers may not heed the deadline.
+	kept := make(chan error, 1)
+	go func() {
+		kept <- h.cfg.Inbox.Keep(ctx, in.msg.Source, in.msg.ID, payload, token, h.cfg.Now().Add(h.cfg.Lease))
+	}()
+	select {
+	case err := <-kept:
+		return token, err
+	case <-ctx.Done():
+		// Should the row still be written, it is finished like one whose
+		// owner died, once its lease runs out.
+		return "", fmt.Errorf("record in the inbox: %w", ctx.Err())
+	}
 }
 
 // finish hands a late command's answer to the inbox, which enqueues it and

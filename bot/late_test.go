@@ -67,6 +67,7 @@ func (e *slowEngine) HandleEvent(context.Context, teambot.Event) (teambot.Reply,
 type memInbox struct {
 	mu      sync.Mutex
 	keepErr error
+	hang    chan struct{} // when set, Keep waits for it, heeding no deadline
 	rows    map[string]inboxRow
 	done    chan string // keys, as they are done
 }
@@ -84,6 +85,9 @@ func newMemInbox() *memInbox {
 }
 
 func (b *memInbox) Keep(_ context.Context, source, msgID, payload, token string, until time.Time) error {
+	if b.hang != nil {
+		<-b.hang // a database that accepted the connection and never answers
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.keepErr != nil {
@@ -378,5 +382,20 @@ func TestUnavailableWithinTheBudgetIs503(t *testing.T) {
 	close(s.engine.release)
 	if status, body := s.post(t, s.client.TextMessage(s.text("m-4", "group-1"))); status != http.StatusServiceUnavailable || len(body) != 0 {
 		t.Errorf("unavailable: %d %q, want 503 and no body", status, body)
+	}
+}
+
+// An inbox that never answers (a stalled database whose driver does not
+// heed the deadline) is not waited for beyond the record's own time: the
+// callback gets its 503 well within WeCom's 5 s.
+func TestLateWithAStalledInboxIs503InTime(t *testing.T) {
+	s := newLate(t, bot.ModeRobot, "", false)
+	s.inbox.hang = make(chan struct{})
+	defer close(s.inbox.hang)
+	defer close(s.engine.release)
+	start := time.Now()
+	status, _ := s.post(t, s.client.TextMessage(s.text("m-5", "group-1")))
+	if d := time.Since(start); status != http.StatusServiceUnavailable || d > 4*time.Second {
+		t.Errorf("stalled inbox: HTTP %d after %v, want 503 within 4 s", status, d)
 	}
 }
