@@ -85,3 +85,9 @@ func UserMessage(err error) string {
 	}
 	return "抱歉，机器人内部出错，操作未执行，请稍后再试。"
 }
+
+// ErrUnavailable is wrapped by an error that kept a command from running
+// for the infrastructure's sake (the database unreachable, a broken
+// connection, a full disk): the command did not run, and running it again
+// later may succeed.
+var ErrUnavailable = errors.New("teambot: unavailable")

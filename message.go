@@ -72,3 +72,10 @@ type Event struct {
 	Message
 	Kind string // EventAddToChat, EventDeleteFromChat, EventEnterChat, or another platform event
 }
+
+// KeptReply is a message's answer as kept with its id for WeCom's retries.
+type KeptReply struct {
+	Reply
+	Kept   bool // false: no answer was kept, only that the message ran
+	Sealed bool // Text is sealed (a private answer)
+}

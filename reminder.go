@@ -32,7 +32,21 @@ type Outgoing struct {
 	Markdown bool     // Text is WeCom markdown (headings, bold); mentions are then not sent
 	Mentions []string // ToGroup: userids to @mention
 	Origin   string   // what made it, e.g. "report_nag 2026-11-27T07:00:00Z", for logs and audits
+
+	// A late answer to a callback goes first the way the callback allows:
+	// Via ViaResponseURL (the AI bot's one-shot URL, until NotAfter) or
+	// ViaWebhook (the group robot webhook the callback carried); Target is
+	// that URL or key, sealed. Once that way is closed, Channel applies.
+	Via      string
+	Target   string
+	NotAfter time.Time
 }
+
+// Ways a late answer goes before its Channel.
+const (
+	ViaResponseURL = "response_url"
+	ViaWebhook     = "webhook"
+)
 
 // Job is a team's reminder job as stored: a cron spec read in the team's
 // time zone, and an on/off switch.

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"teambot"
-	"teambot/bot/wecom"
 	"teambot/bot/wxcrypt"
 )
 
@@ -25,18 +24,11 @@ import (
 const DefaultMaxBody = 64 << 10
 
 // Engine answers messages and events; *commands.Engine satisfies it. Both
-// return teambot.ErrAlreadyHandled for a retry whose command already ran.
+// return teambot.ErrAlreadyHandled for a retry whose command already ran,
+// with the answer that run gave (kept with the message id).
 type Engine interface {
 	Handle(ctx context.Context, msg teambot.Message) (teambot.Reply, error)
 	HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Reply, error)
-}
-
-// Sender delivers answers that missed the passive reply; *wecom.Client
-// satisfies it.
-type Sender interface {
-	SendText(ctx context.Context, key, content string, mentions []string) error
-	Respond(ctx context.Context, responseURL, markdown string) error
-	SendApp(ctx context.Context, userIDs []string, text string) error
 }
 
 // Config sets up one callback endpoint.
@@ -44,23 +36,27 @@ type Config struct {
 	Mode                     Mode
 	Token, AESKey, ReceiveID string // receiveid: "" for the AI bot and group robot, the CorpID for the app
 	Engine                   Engine
-	Sender                   Sender
 	Now                      func() time.Time
 	MaxSkew                  time.Duration // reject timestamps further than this from now; 0 disables
 	AnswerWithin             time.Duration // passive-reply budget; default 3 s (WeCom waits 5 s)
-	WorkTimeout              time.Duration // how long a command may run in all; default 60 s
 	Metrics                  *Metrics      // optional
 	Log                      *slog.Logger
 	MaxBody                  int64 // larger bodies are 413; default DefaultMaxBody
 	Gate                     *Gate // caps callbacks in flight, shared by the endpoints; nil: no cap
 
-	// LateTimeout bounds a late answer's delivery, waits for WeCom's rate
-	// limit included; default 5 min.
-	LateTimeout time.Duration
-
-	// WebhookBroken, when set, is told that WeCom refused a group's webhook
-	// as removed or disabled (93000/93004/93008).
-	WebhookBroken func(ctx context.Context, chatID string)
+	// Inbox records a callback whose answer misses the passive budget
+	// before its empty 200, and takes the answer for the outbox; Sealer
+	// seals what it keeps. Without both such a callback gets 503, so that
+	// WeCom sends it again.
+	Inbox  Inbox
+	Sealer Sealer
+	// Lease is how long an inbox record is this process's before another
+	// replica may finish it; default 2 min. A command may run for half of
+	// it, so a live owner has always finished before it runs out.
+	Lease time.Duration
+	// AppMessages says app messages can be sent: a late private answer in
+	// a robot group goes to its sender alone.
+	AppMessages bool
 }
 
 // Callback is the HTTP handler of one WeCom callback endpoint: URL
@@ -69,9 +65,11 @@ type Callback struct {
 	cfg    Config
 	crypto *wxcrypt.Crypto
 
+	late *Late
+
 	mu       sync.Mutex
-	inflight map[string]bool // messages being handled here: a retry gets an empty 200
-	wg       sync.WaitGroup  // late deliveries still running
+	inflight map[string]*flight // messages being handled here
+	running  sync.WaitGroup     // commands still running here
 }
 
 // NewCallback checks the endpoint's keys and builds its handler.
@@ -86,11 +84,8 @@ func NewCallback(cfg Config) (*Callback, error) {
 	if cfg.AnswerWithin <= 0 {
 		cfg.AnswerWithin = 3 * time.Second
 	}
-	if cfg.WorkTimeout <= 0 {
-		cfg.WorkTimeout = time.Minute
-	}
-	if cfg.LateTimeout <= 0 {
-		cfg.LateTimeout = 5 * time.Minute
+	if cfg.Lease <= 0 {
+		cfg.Lease = 2 * time.Minute
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -101,11 +96,14 @@ func NewCallback(cfg Config) (*Callback, error) {
 	// Every line of one callback, the engine's and the late delivery's
 	// included, carries its request id from the context.
 	cfg.Log = slog.New(LogRequests(cfg.Log.Handler())).With("endpoint", string(cfg.Mode))
-	return &Callback{cfg: cfg, crypto: c, inflight: map[string]bool{}}, nil
+	late := &Late{Engine: cfg.Engine, Sealer: cfg.Sealer, AppMessages: cfg.AppMessages, Log: cfg.Log}
+	return &Callback{cfg: cfg, crypto: c, late: late, inflight: map[string]*flight{}}, nil
 }
 
-// Wait blocks until late deliveries have finished, for a graceful shutdown.
-func (h *Callback) Wait() { h.wg.Wait() }
+// Wait blocks until the commands running here have finished (each within
+// half the lease), for a graceful shutdown; a late one's answer is then in
+// the outbox.
+func (h *Callback) Wait() { h.running.Wait() }
 
 func (h *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := h.cfg.Now()
@@ -225,6 +223,11 @@ func (h *Callback) message(w http.ResponseWriter, r *http.Request) string {
 	in.msg.At = h.cfg.Now()
 	ctx := WithRequestID(r.Context(), newRequestID(in.msg.ID))
 	reply, outcome := h.answer(ctx, in)
+	if outcome == "unavailable" || outcome == "unrecorded" || outcome == "retry_unrecorded" {
+		// Not run, or not durably recorded: WeCom must send it again.
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return outcome
+	}
 	if reply == nil {
 		w.WriteHeader(http.StatusOK)
 		return outcome
@@ -274,20 +277,24 @@ func newNonce() string {
 }
 
 // answer runs the message through the engine within the passive budget.
-// It returns the passive reply, or nil for an empty 200 (nothing to say, a
-// retry, or an answer that will be delivered late), and the outcome.
+// It returns the passive reply, or nil for an empty 200 (nothing to say, or
+// an answer that will be delivered late), and the outcome; "unavailable"
+// (the command could not run), "unrecorded" and "retry_unrecorded" (a late
+// message could not be recorded) mean 503.
 func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, string) {
 	key := in.msg.Source + "/" + in.msg.ID
 	if in.msg.ID == "" {
 		key = "" // nothing identifies it: no retry can be recognized
-	} else if !h.begin(key) {
-		return nil, "retry_in_flight"
+	} else if outcome, ok := h.begin(key); !ok {
+		return nil, outcome
 	}
 	done := make(chan result, 1)
-	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.WorkTimeout)
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.Lease/2)
+	h.running.Add(1)
 	go func() {
+		defer h.running.Done()
 		defer h.end(key)
-		done <- h.run(work, in)
+		done <- runEngine(work, h.cfg.Engine, h.cfg.Log, in)
 	}()
 	timer := time.NewTimer(h.cfg.AnswerWithin)
 	defer timer.Stop()
@@ -296,32 +303,154 @@ func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, stri
 		cancel()
 		return res.passive()
 	case <-timer.C:
-		h.cfg.Log.InfoContext(ctx, "callback: answer not ready within the passive budget; it will be delivered late",
-			"msgid", in.msg.ID, "budget", h.cfg.AnswerWithin)
-		h.wg.Add(1)
-		go func() {
-			defer h.wg.Done()
-			defer cancel()
-			res := <-done
-			// The command's deadline must not cut short the delivery,
-			// which may wait a minute for WeCom's rate limit.
-			send, stop := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.LateTimeout)
-			defer stop()
-			h.deliverLate(send, in, res)
-		}()
-		return nil, "late"
+	}
+	token, err := h.record(ctx, in)
+	h.settle(key, err == nil)
+	if err != nil {
+		// If the command commits, WeCom's retry gets its kept answer.
+		h.cfg.Log.ErrorContext(ctx, "callback: answer not ready within the passive budget and the message cannot be recorded; answering 503",
+			"msgid", in.msg.ID, "err", err)
+		go func() { <-done; cancel() }()
+		return nil, "unrecorded"
+	}
+	h.cfg.Log.InfoContext(ctx, "callback: answer not ready within the passive budget; recorded in the inbox, it will be delivered late",
+		"msgid", in.msg.ID, "budget", h.cfg.AnswerWithin)
+	h.running.Add(1)
+	go func() {
+		defer h.running.Done()
+		defer cancel()
+		h.finish(context.WithoutCancel(ctx), in, token, <-done)
+	}()
+	return nil, "late"
+}
+
+// recordTimeout bounds writing the inbox row (a few milliseconds when the
+// database is well): after the 3 s budget the empty 200, or the 503, must
+// still reach WeCom well within its 5 s.
+const recordTimeout = 900 * time.Millisecond
+
+// record writes the message to the inbox, leased to this process, in its
+// own short transaction.
+func (h *Callback) record(ctx context.Context, in inbound) (string, error) {
+	if h.cfg.Inbox == nil || h.cfg.Sealer == nil || in.msg.ID == "" {
+		return "", errors.New("no inbox to record the message in (or the message has no id)")
+	}
+	payload, err := h.late.seal(h.cfg.Mode, in)
+	if err != nil {
+		return "", err
+	}
+	token := newToken()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	defer cancel()
+	// Waited for here, not inside the driver: a database that accepts a
+	// connection and never answers may not heed the deadline.
+	kept := make(chan error, 1)
+	go func() {
+		kept <- h.cfg.Inbox.Keep(ctx, in.msg.Source, in.msg.ID, payload, token, h.cfg.Now().Add(h.cfg.Lease))
+	}()
+	select {
+	case err := <-kept:
+		return token, err
+	case <-ctx.Done():
+		// Should the row still be written, it is finished like one whose
+		// owner died, once its lease runs out.
+		return "", fmt.Errorf("record in the inbox: %w", ctx.Err())
 	}
 }
 
-// begin marks a message in flight on this process; false if it already is.
-func (h *Callback) begin(key string) bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.inflight[key] {
-		return false
+// finish hands a late command's answer to the inbox, which enqueues it and
+// marks the record done at once. A command that could not run is left
+// recorded: a replica runs it again once the lease runs out.
+func (h *Callback) finish(ctx context.Context, in inbound, token string, res result) {
+	if res.unavailable {
+		h.cfg.Log.WarnContext(ctx, "callback: late command did not run; left in the inbox for another try", "msgid", in.msg.ID)
+		return
 	}
-	h.inflight[key] = true
-	return true
+	answers, err := h.late.answers(h.cfg.Mode, in, res.reply)
+	if err != nil {
+		h.cfg.Log.ErrorContext(ctx, "callback: late answer cannot be built; left in the inbox", "msgid", in.msg.ID, "err", err)
+		return
+	}
+	ok, err := h.cfg.Inbox.Done(ctx, in.msg.Source, in.msg.ID, token, in.msg.ChatID, answers)
+	switch {
+	case err != nil:
+		h.cfg.Log.ErrorContext(ctx, "callback: late answer not enqueued; left in the inbox for another try", "msgid", in.msg.ID, "err", err)
+	case !ok:
+		h.cfg.Log.WarnContext(ctx, "callback: late message was finished by another replica", "msgid", in.msg.ID)
+	default:
+		h.cfg.Log.InfoContext(ctx, "callback: late answer enqueued", "msgid", in.msg.ID, "answers", len(answers))
+	}
+}
+
+// newToken identifies one lease of an inbox record.
+func newToken() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// flight is a message being handled here. settled is closed once it is
+// answered, recorded in the inbox, or could not be recorded.
+type flight struct {
+	settled  chan struct{}
+	once     sync.Once
+	recorded bool
+}
+
+func (f *flight) settle() { f.once.Do(func() { close(f.settled) }) }
+
+// begin marks a message in flight on this process. A retry of one already
+// in flight waits (within the passive budget) until the first is settled:
+// then it is run again if the first has finished (the engine gives the
+// kept answer), or answered as in flight — an empty 200 once the first is
+// in the inbox, 503 while it is not.
+func (h *Callback) begin(key string) (outcome string, ok bool) {
+	if key == "" {
+		return "", true
+	}
+	for range 2 {
+		h.mu.Lock()
+		f, busy := h.inflight[key]
+		if !busy {
+			h.inflight[key] = &flight{settled: make(chan struct{})}
+			h.mu.Unlock()
+			return "", true
+		}
+		h.mu.Unlock()
+		wait := time.NewTimer(h.cfg.AnswerWithin)
+		select {
+		case <-f.settled:
+		case <-wait.C:
+		}
+		wait.Stop()
+		h.mu.Lock()
+		again, recorded := h.inflight[key], f.recorded
+		h.mu.Unlock()
+		switch {
+		case again != f: // the first has finished
+			continue
+		case recorded:
+			return "retry_in_flight", false // in the inbox: it will be answered
+		}
+		return "retry_unrecorded", false
+	}
+	return "retry_unrecorded", false
+}
+
+// settle notes whether an in-flight message got into the inbox.
+func (h *Callback) settle(key string, recorded bool) {
+	if key == "" {
+		return
+	}
+	h.mu.Lock()
+	f := h.inflight[key]
+	if f != nil {
+		f.recorded = recorded
+	}
+	h.mu.Unlock()
+	if f != nil {
+		f.settle()
+	}
 }
 
 func (h *Callback) end(key string) {
@@ -329,79 +458,10 @@ func (h *Callback) end(key string) {
 		return
 	}
 	h.mu.Lock()
+	f := h.inflight[key]
 	delete(h.inflight, key)
 	h.mu.Unlock()
-}
-
-// result is what the engine made of a callback.
-type result struct {
-	reply   teambot.Reply
-	outcome string
-}
-
-func (res result) passive() (*teambot.Reply, string) {
-	if res.reply.Text == "" {
-		return nil, res.outcome
-	}
-	return &res.reply, res.outcome
-}
-
-// run hands a callback to the engine. A panic is contained: the chat gets
-// an apology and the process stays up.
-func (h *Callback) run(ctx context.Context, in inbound) (res result) {
-	defer func() {
-		if p := recover(); p != nil {
-			h.cfg.Log.ErrorContext(ctx, "callback: handler panicked", "panic", p, "msgid", in.msg.ID)
-			res = result{reply: teambot.Reply{Text: teambot.UserMessage(fmt.Errorf("panic"))}, outcome: "panic"}
-		}
-	}()
-	var reply teambot.Reply
-	var err error
-	switch in.msgType {
-	case "text":
-		reply, err = h.cfg.Engine.Handle(ctx, in.msg)
-	case "event":
-		reply, err = h.cfg.Engine.HandleEvent(ctx, teambot.Event{Message: in.msg, Kind: in.event})
-	default:
-		return result{reply: teambot.Reply{Text: "我只看得懂文字命令。发送 /帮助 查看可用的命令。"}, outcome: "not_text"}
-	}
-	if errors.Is(err, teambot.ErrAlreadyHandled) {
-		return result{outcome: "duplicate"}
-	}
-	return result{reply: reply, outcome: "handled"}
-}
-
-// deliverLate sends an answer that missed the passive reply the way the
-// mode allows: the AI bot's response_url, the group's webhook, or an app
-// message.
-func (h *Callback) deliverLate(ctx context.Context, in inbound, res result) {
-	if res.reply.Text == "" || h.cfg.Sender == nil {
-		return
-	}
-	var err error
-	switch h.cfg.Mode {
-	case ModeBot:
-		err = h.cfg.Sender.Respond(ctx, in.responseURL, markdownOf(res.reply))
-	case ModeRobot:
-		if res.reply.Private && in.msg.ChatType == teambot.ChatGroup {
-			// The group's webhook would show it to everyone (R14): only an
-			// app message reaches the sender alone.
-			err = h.cfg.Sender.SendApp(ctx, []string{in.msg.UserID}, res.reply.Text)
-			break
-		}
-		var key string
-		if key, err = wecom.WebhookKey(in.webhookURL); err == nil {
-			err = h.cfg.Sender.SendText(ctx, key, res.reply.Text, mentionList(in.msg.UserID, res.reply.Mentions))
-		}
-	case ModeApp:
-		err = h.cfg.Sender.SendApp(ctx, []string{in.msg.UserID}, res.reply.Text)
-	}
-	if err != nil {
-		h.cfg.Log.ErrorContext(ctx, "callback: late answer not delivered", "msgid", in.msg.ID, "err", err)
-	} else {
-		h.cfg.Log.InfoContext(ctx, "callback: late answer delivered", "msgid", in.msg.ID)
-	}
-	if wecom.IsBrokenWebhook(err) && h.cfg.WebhookBroken != nil && in.msg.ChatID != "" {
-		h.cfg.WebhookBroken(ctx, in.msg.ChatID)
+	if f != nil {
+		f.settle()
 	}
 }

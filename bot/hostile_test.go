@@ -54,34 +54,6 @@ func (e *echoEngine) HandleEvent(context.Context, teambot.Event) (teambot.Reply,
 	return teambot.Reply{}, nil
 }
 
-// recordingSender is a fake Sender that keeps what would have gone out.
-type recordingSender struct {
-	mu       sync.Mutex
-	markdown []string // Respond: AI bot late answers, markdown
-	texts    []string
-}
-
-func (s *recordingSender) SendText(_ context.Context, _, content string, _ []string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.texts = append(s.texts, content)
-	return nil
-}
-
-func (s *recordingSender) Respond(_ context.Context, _, markdown string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.markdown = append(s.markdown, markdown)
-	return nil
-}
-
-func (s *recordingSender) SendApp(_ context.Context, _ []string, text string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.texts = append(s.texts, text)
-	return nil
-}
-
 // hostileEndpoint is one callback endpoint on a real HTTP server, with the
 // builder of its correctly signed and encrypted callbacks.
 type hostileEndpoint struct {
@@ -89,7 +61,7 @@ type hostileEndpoint struct {
 	cb     *wecomtest.Callbacks
 	srv    *httptest.Server
 	engine *echoEngine
-	sender *recordingSender
+	inbox  *memInbox
 	h      *bot.Callback
 }
 
@@ -107,9 +79,13 @@ func hostileEndpoints(t *testing.T, answerWithin time.Duration, delay time.Durat
 		{"robot-json", bot.ModeRobot, "", true},
 		{"app", bot.ModeApp, "wxcorp-hostile", false},
 	} {
-		e := &hostileEndpoint{name: m.name, engine: &echoEngine{delay: delay}, sender: &recordingSender{}}
+		sealer, err := bot.NewKeySealer(aesKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := &hostileEndpoint{name: m.name, engine: &echoEngine{delay: delay}, inbox: newMemInbox()}
 		h, err := bot.NewCallback(bot.Config{Mode: m.mode, Token: "tok", AESKey: aesKey, ReceiveID: m.receiveID,
-			Engine: e.engine, Sender: e.sender, MaxSkew: 5 * time.Minute, AnswerWithin: answerWithin})
+			Engine: e.engine, Inbox: e.inbox, Sealer: sealer, MaxSkew: 5 * time.Minute, AnswerWithin: answerWithin})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -377,14 +353,13 @@ func TestHostileTextsNeverInjectMarkdown(t *testing.T) {
 				t.Errorf("%s: the engine handled %d of %d hostile texts", e.name, e.engine.handled, n)
 			}
 			if e.cb.Mode == wecomtest.ModeBot && late {
-				e.sender.mu.Lock()
-				if len(e.sender.markdown) != n {
-					t.Errorf("bot: %d late markdown answers, want %d", len(e.sender.markdown), n)
+				markdown := e.inbox.answers()
+				if len(markdown) != n {
+					t.Errorf("bot: %d late markdown answers, want %d", len(markdown), n)
 				}
-				for _, md := range e.sender.markdown {
-					checkMarkdown(t, "bot late answer", md)
+				for _, a := range markdown {
+					checkMarkdown(t, "bot late answer", a.Text)
 				}
-				e.sender.mu.Unlock()
 			}
 		}
 	}

@@ -2,7 +2,8 @@ package bot_test
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,79 +14,157 @@ import (
 
 	"teambot"
 	"teambot/bot"
-	"teambot/bot/wecom"
 	"teambot/bot/wecomtest"
 )
 
 const aesKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
 
+// clock is the fixed time of these tests.
+var clock = time.Date(2026, 11, 30, 2, 0, 0, 0, time.UTC)
+
 // slowEngine is a hand-written fake of the command engine whose commands
 // take as long as the test says: each Handle waits until release is closed.
-// It remembers handled ids, as the real engine does in its database.
+// It remembers handled ids and their answers, as the real engine does in
+// its database, and answers a retry with the kept answer.
 type slowEngine struct {
 	release chan struct{}
+	reply   teambot.Reply
+	err     error // returned instead of running, e.g. teambot.ErrUnavailable
 	mu      sync.Mutex
 	ran     map[string]int
 }
 
 func newSlowEngine() *slowEngine {
-	return &slowEngine{release: make(chan struct{}), ran: map[string]int{}}
+	return &slowEngine{release: make(chan struct{}), ran: map[string]int{}, reply: teambot.Reply{Text: "已登记：张三 *加粗*"}}
 }
 
 func (e *slowEngine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply, error) {
 	<-e.release
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.err != nil {
+		return teambot.Reply{}, e.err
+	}
 	e.ran[msg.ID]++
 	if e.ran[msg.ID] > 1 {
-		return teambot.Reply{}, teambot.ErrAlreadyHandled
+		return e.reply, teambot.ErrAlreadyHandled
 	}
-	return teambot.Reply{Text: "已登记：张三 *加粗*"}, nil
+	return e.reply, nil
+}
+
+func (e *slowEngine) runs(id string) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.ran[id]
 }
 
 func (e *slowEngine) HandleEvent(context.Context, teambot.Event) (teambot.Reply, error) {
 	return teambot.Reply{}, nil
 }
 
-// lateSetup is one endpoint whose passive budget is 50 ms, a fake WeCom, and
-// a real outbound client whose waits are recorded instead of slept.
-type lateSetup struct {
-	fake    *wecomtest.Server
-	cb      *bot.Callback
-	srv     *httptest.Server
-	client  *wecomtest.Callbacks
-	engine  *slowEngine
-	slept   []time.Duration
-	broken  []string
-	results []string // op=errcode of every call to WeCom
-	sleepMu sync.Mutex
+// memInbox is a hand-written fake of the durable inbox: records by key,
+// each with its lease token, and the answers enqueued when one is done.
+type memInbox struct {
+	mu      sync.Mutex
+	keepErr error
+	hang    chan struct{} // when set, Keep waits for it, heeding no deadline
+	rows    map[string]inboxRow
+	done    chan string // keys, as they are done
 }
 
-func newLate(t *testing.T, mode bot.Mode, receiveID string) *lateSetup {
+type inboxRow struct {
+	payload, token string
+	until          time.Time
+	done           bool
+	answers        []teambot.Outgoing
+	chatID         string
+}
+
+func newMemInbox() *memInbox {
+	return &memInbox{rows: map[string]inboxRow{}, done: make(chan string, 1000)}
+}
+
+func (b *memInbox) Keep(_ context.Context, source, msgID, payload, token string, until time.Time) error {
+	if b.hang != nil {
+		<-b.hang // a database that accepted the connection and never answers
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.keepErr != nil {
+		return b.keepErr
+	}
+	b.rows[source+"/"+msgID] = inboxRow{payload: payload, token: token, until: until}
+	return nil
+}
+
+func (b *memInbox) Done(_ context.Context, source, msgID, token, chatID string, answers []teambot.Outgoing) (bool, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	key := source + "/" + msgID
+	r, ok := b.rows[key]
+	if !ok || r.done || r.token != token {
+		return false, nil
+	}
+	r.done, r.answers, r.chatID = true, answers, chatID
+	b.rows[key] = r
+	b.done <- key
+	return true, nil
+}
+
+// answers are the late answers of every record done.
+func (b *memInbox) answers() []teambot.Outgoing {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []teambot.Outgoing
+	for _, r := range b.rows {
+		out = append(out, r.answers...)
+	}
+	return out
+}
+
+func (b *memInbox) row(key string) inboxRow {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.rows[key]
+}
+
+// waitDone waits for the late answer of key to be handed to the inbox.
+func (b *memInbox) waitDone(t *testing.T, key string) inboxRow {
 	t.Helper()
-	s := &lateSetup{fake: wecomtest.NewServer(t), engine: newSlowEngine()}
-	sender := wecom.New(wecom.Config{
-		APIBase: s.fake.URL, CorpID: "wxcorp", AppSecret: "app-secret", AgentID: 1000002,
-		Observe: func(op, result string) {
-			s.sleepMu.Lock()
-			s.results = append(s.results, op+"="+result)
-			s.sleepMu.Unlock()
-		},
-		Sleep: func(ctx context.Context, d time.Duration) error {
-			s.sleepMu.Lock()
-			s.slept = append(s.slept, d)
-			s.sleepMu.Unlock()
-			return ctx.Err() // the wait itself is instant, but a dead context still stops it
-		},
-	})
+	select {
+	case got := <-b.done:
+		if got != key {
+			t.Fatalf("done %s, want %s", got, key)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s never done", key)
+	}
+	return b.row(key)
+}
+
+// lateSetup is one endpoint whose passive budget is 50 ms, its inbox, and
+// a fake WeCom that no late answer may reach directly.
+type lateSetup struct {
+	fake   *wecomtest.Server
+	cb     *bot.Callback
+	srv    *httptest.Server
+	client *wecomtest.Callbacks
+	engine *slowEngine
+	inbox  *memInbox
+	sealer *bot.KeySealer
+}
+
+func newLate(t *testing.T, mode bot.Mode, receiveID string, appMessages bool) *lateSetup {
+	t.Helper()
+	sealer, err := bot.NewKeySealer(aesKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &lateSetup{fake: wecomtest.NewServer(t), engine: newSlowEngine(), inbox: newMemInbox(), sealer: sealer}
 	cb, err := bot.NewCallback(bot.Config{
-		Mode: mode, Token: "tok", AESKey: aesKey, ReceiveID: receiveID, Engine: s.engine, Sender: sender,
+		Mode: mode, Token: "tok", AESKey: aesKey, ReceiveID: receiveID, Engine: s.engine,
+		Inbox: s.inbox, Sealer: sealer, AppMessages: appMessages, Now: func() time.Time { return clock },
 		AnswerWithin: 50 * time.Millisecond,
-		WebhookBroken: func(_ context.Context, chatID string) {
-			s.sleepMu.Lock()
-			s.broken = append(s.broken, chatID)
-			s.sleepMu.Unlock()
-		},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +172,8 @@ func newLate(t *testing.T, mode bot.Mode, receiveID string) *lateSetup {
 	s.cb = cb
 	s.srv = httptest.NewServer(cb)
 	t.Cleanup(s.srv.Close)
-	s.client = &wecomtest.Callbacks{Mode: wecomtest.Mode(mode), Token: "tok", AESKey: aesKey, ReceiveID: receiveID}
+	s.client = &wecomtest.Callbacks{Mode: wecomtest.Mode(mode), Token: "tok", AESKey: aesKey, ReceiveID: receiveID,
+		Now: func() time.Time { return clock }}
 	return s
 }
 
@@ -109,137 +189,213 @@ func (s *lateSetup) post(t *testing.T, inner []byte) (int, []byte) {
 	return resp.StatusCode, body
 }
 
-// postLate sends a callback whose command is still running when the
-// passive budget ends, checks the empty 200, then lets the command finish.
-func (s *lateSetup) postLate(t *testing.T, inner []byte) {
-	t.Helper()
-	status, body := s.post(t, inner)
-	if status != http.StatusOK || len(body) != 0 {
-		t.Fatalf("slow command: %d %q, want an empty 200", status, body)
-	}
-	close(s.engine.release)
-}
-
-func (s *lateSetup) text(msgID string) wecomtest.Text {
+func (s *lateSetup) text(msgID, chatID string) wecomtest.Text {
 	return wecomtest.Text{
-		MsgID: msgID, ChatID: "group-1", UserID: "zhangsan", Name: "张三", Content: "@teambot /加入 张三",
+		MsgID: msgID, ChatID: chatID, UserID: "zhangsan", Name: "张三", Content: "@teambot /加入 张三",
 		WebhookURL:  "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=GROUP-KEY",
 		ResponseURL: "https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=RC1",
 	}
 }
 
-// A command that takes longer than the passive budget is answered with an
-// empty 200 and delivered once through the group's webhook; WeCom's retry
-// meanwhile neither runs it again nor delivers twice.
-func TestLateAnswerThroughTheWebhook(t *testing.T) {
-	s := newLate(t, bot.ModeRobot, "")
-	inner := s.client.TextMessage(s.text("m-1"))
+func (s *lateSetup) open(t *testing.T, sealed string) string {
+	t.Helper()
+	plain, err := s.sealer.Open(sealed)
+	if err != nil {
+		t.Fatalf("%q does not open: %v", sealed, err)
+	}
+	return plain
+}
+
+// A command that misses the passive budget is recorded in the inbox before
+// its empty 200 — sealed: neither the text nor the webhook key is readable
+// in it — and its answer goes to the inbox (to be enqueued in the outbox
+// with the record marked done), never to WeCom from this process's memory.
+// WeCom's retry meanwhile neither runs it again nor answers twice.
+func TestLateAnswerIsRecordedBeforeTheEmpty200(t *testing.T) {
+	s := newLate(t, bot.ModeRobot, "", false)
+	inner := s.client.TextMessage(s.text("m-1", "group-1"))
 	status, body := s.post(t, inner)
 	if status != http.StatusOK || len(body) != 0 {
 		t.Fatalf("slow command: %d %q, want an empty 200", status, body)
 	}
-	status, body = s.post(t, inner) // WeCom's retry, while the command still runs
-	if status != http.StatusOK || len(body) != 0 {
+	kept := s.inbox.row("robot/m-1")
+	if kept.payload == "" || kept.token == "" || !kept.until.After(clock) {
+		t.Fatalf("inbox row %+v, want it recorded and leased before the empty 200", kept)
+	}
+	if strings.Contains(kept.payload, "张三") || strings.Contains(kept.payload, "GROUP-KEY") {
+		t.Errorf("the inbox payload is readable: %q", kept.payload)
+	}
+	if status, body := s.post(t, inner); status != http.StatusOK || len(body) != 0 { // WeCom's retry, while it runs
 		t.Fatalf("retry in flight: %d %q, want an empty 200", status, body)
 	}
 	close(s.engine.release)
-	calls := s.fake.WaitCalls(wecomtest.WebhookPath, 1, 5*time.Second)
+	done := s.inbox.waitDone(t, "robot/m-1")
+	if len(done.answers) != 1 {
+		t.Fatalf("answers %+v, want one", done.answers)
+	}
+	a := done.answers[0]
+	if a.Via != teambot.ViaWebhook || s.open(t, a.Target) != "GROUP-KEY" || a.Text != "已登记：张三 *加粗*" ||
+		len(a.Mentions) != 1 || a.Mentions[0] != "zhangsan" || done.chatID != "group-1" {
+		t.Errorf("late answer %+v to chat %q", a, done.chatID)
+	}
+	if n := s.engine.runs("m-1"); n != 1 {
+		t.Errorf("the command ran %d times", n)
+	}
+	if calls := s.fake.Calls(); len(calls) != 0 {
+		t.Errorf("WeCom was called directly: %+v", calls)
+	}
+	// A retry once it ran gets the kept answer, passively.
+	if status, body := s.post(t, inner); status != http.StatusOK || len(body) == 0 {
+		t.Errorf("retry after the run: %d %q, want the answer again", status, body)
+	}
+}
+
+// If even the inbox row cannot be written, the answer is 503 with no body,
+// and so is a retry while the command still runs: WeCom tries again, and
+// once the command has run a retry gets its answer.
+func TestLateWithoutAnInboxRowIs503(t *testing.T) {
+	s := newLate(t, bot.ModeRobot, "", false)
+	s.inbox.keepErr = errors.New("database unreachable")
+	inner := s.client.TextMessage(s.text("m-2", "group-1"))
+	if status, body := s.post(t, inner); status != http.StatusServiceUnavailable || len(body) != 0 {
+		t.Fatalf("slow command with no inbox: %d %q, want 503 and no body", status, body)
+	}
+	if status, _ := s.post(t, inner); status != http.StatusServiceUnavailable {
+		t.Fatalf("retry while it runs unrecorded: %d, want 503", status)
+	}
+	close(s.engine.release)
+	s.cb.Wait() // the command's own goroutine has finished
+	status, body := s.post(t, inner)
+	if status != http.StatusOK || len(body) == 0 || s.engine.runs("m-2") != 2 {
+		t.Errorf("retry after the run: %d %q (%d engine calls), want the kept answer", status, body, s.engine.runs("m-2"))
+	}
+}
+
+// A late command that could not run for the database's sake is left in the
+// inbox, leased, for a replica to run again: no answer is enqueued.
+func TestLateUnavailableIsLeftInTheInbox(t *testing.T) {
+	s := newLate(t, bot.ModeRobot, "", false)
+	s.engine.err = fmt.Errorf("begin: %w", teambot.ErrUnavailable)
+	if status, _ := s.post(t, s.client.TextMessage(s.text("m-3", "group-1"))); status != http.StatusOK {
+		t.Fatalf("slow command: %d, want an empty 200", status)
+	}
+	close(s.engine.release)
 	s.cb.Wait()
-	if len(s.fake.CallsTo(wecomtest.WebhookPath)) != 1 || len(calls) != 1 {
-		t.Fatalf("webhook calls: %+v, want exactly one", s.fake.CallsTo(wecomtest.WebhookPath))
+	if r := s.inbox.row("robot/m-3"); r.payload == "" || r.done {
+		t.Errorf("inbox row %+v, want it still pending", r)
 	}
-	var sent struct {
-		MsgType string `json:"msgtype"`
-		Text    struct {
-			Content   string   `json:"content"`
-			Mentioned []string `json:"mentioned_list"`
-		} `json:"text"`
+}
+
+// Each mode's late answer, as enqueued: the AI bot's to its response_url
+// (sealed, for an hour after the callback) as markdown, falling back to the
+// group; the app's as an app message; a private answer in a robot group by
+// app message when there is one, else a note in the group — never the
+// content there (R14).
+func TestLateAnswersByMode(t *testing.T) {
+	private := teambot.Reply{Text: "你的记录：警告 1 次", Private: true}
+	for _, tc := range []struct {
+		name        string
+		mode        bot.Mode
+		receiveID   string
+		chatID      string
+		appMessages bool
+		reply       teambot.Reply
+		check       func(t *testing.T, s *lateSetup, a teambot.Outgoing)
+	}{
+		{"AI bot", bot.ModeBot, "", "group-1", false, teambot.Reply{Text: "已登记：张三 *加粗*"}, func(t *testing.T, s *lateSetup, a teambot.Outgoing) {
+			if a.Via != teambot.ViaResponseURL || !strings.HasSuffix(s.open(t, a.Target), "response_code=RC1") || !a.NotAfter.Equal(clock.Add(time.Hour)) ||
+				!a.Markdown || strings.Contains(a.Text, "*") || a.Channel != teambot.ToGroup {
+				t.Errorf("AI bot late answer %+v", a)
+			}
+		}},
+		{"app", bot.ModeApp, "wxcorp", "", false, teambot.Reply{Text: "已登记：张三", Private: true}, func(t *testing.T, s *lateSetup, a teambot.Outgoing) {
+			if a.Via != "" || a.Channel != teambot.ToUsers || len(a.Users) != 1 || a.Users[0] != "zhangsan" || a.Text != "已登记：张三" {
+				t.Errorf("app late answer %+v", a)
+			}
+		}},
+		{"robot group, private, app configured", bot.ModeRobot, "", "group-1", true, private, func(t *testing.T, s *lateSetup, a teambot.Outgoing) {
+			if a.Via != "" || a.Channel != teambot.ToUsers || a.Users[0] != "zhangsan" || a.Text != private.Text {
+				t.Errorf("private late answer %+v, want an app message", a)
+			}
+		}},
+		{"robot group, private, no app", bot.ModeRobot, "", "group-1", false, private, func(t *testing.T, s *lateSetup, a teambot.Outgoing) {
+			if a.Via != teambot.ViaWebhook || strings.Contains(a.Text, "警告") || !strings.Contains(a.Text, "单聊") || a.Mentions[0] != "zhangsan" {
+				t.Errorf("private late answer %+v, want a note in the group without its content", a)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newLate(t, tc.mode, tc.receiveID, tc.appMessages)
+			s.engine.reply = tc.reply
+			id := "5001"
+			if status, _ := s.post(t, s.client.TextMessage(s.text(id, tc.chatID))); status != http.StatusOK {
+				t.Fatalf("slow command: %d", status)
+			}
+			close(s.engine.release)
+			done := s.inbox.waitDone(t, string(tc.mode)+"/"+id)
+			if len(done.answers) != 1 {
+				t.Fatalf("answers %+v, want one", done.answers)
+			}
+			tc.check(t, s, done.answers[0])
+		})
 	}
-	if err := calls[0].JSON(&sent); err != nil {
+}
+
+// A replica that finds an inbox row whose owner died runs the recorded
+// message through the engine — which runs the command, or gives the kept
+// answer if the first run committed — and returns the same answer the
+// owner would have enqueued.
+func TestResumeFinishesARecordedMessage(t *testing.T) {
+	s := newLate(t, bot.ModeRobot, "", false)
+	s.inbox.keepErr = nil
+	if status, _ := s.post(t, s.client.TextMessage(s.text("m-9", "group-1"))); status != http.StatusOK {
+		t.Fatal("slow command not answered 200")
+	}
+	close(s.engine.release)
+	owner := s.inbox.waitDone(t, "robot/m-9")
+	late := &bot.Late{Engine: s.engine, Sealer: s.sealer}
+	got, err := late.Resume(context.Background(), s.inbox.row("robot/m-9").payload)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if calls[0].Query.Get("key") != "GROUP-KEY" || sent.Text.Content != "已登记：张三 *加粗*" || len(sent.Text.Mentioned) != 1 || sent.Text.Mentioned[0] != "zhangsan" {
-		t.Errorf("late answer = key %q %+v", calls[0].Query.Get("key"), sent)
+	if got.Source != "robot" || got.MsgID != "m-9" || got.ChatID != "group-1" || len(got.Answers) != 1 ||
+		got.Answers[0].Text != owner.answers[0].Text || s.open(t, got.Answers[0].Target) != "GROUP-KEY" {
+		t.Errorf("resumed %+v, want the owner's answer %+v", got, owner.answers)
 	}
-	if s.engine.ran["m-1"] != 1 {
-		t.Errorf("the command ran %d times", s.engine.ran["m-1"])
+	if n := s.engine.runs("m-9"); n != 2 {
+		t.Errorf("engine called %d times, want the first run and the resume", n)
 	}
-	// A retry after the answer went out reaches the engine, which refuses it.
-	if status, body := s.post(t, inner); status != http.StatusOK || len(body) != 0 {
-		t.Errorf("retry after delivery: %d %q", status, body)
+	s.engine.err = teambot.ErrUnavailable
+	if _, err := late.Resume(context.Background(), s.inbox.row("robot/m-9").payload); !errors.Is(err, teambot.ErrUnavailable) {
+		t.Errorf("resume with the database away: %v, want ErrUnavailable", err)
 	}
-	s.cb.Wait()
-	if n := len(s.fake.CallsTo(wecomtest.WebhookPath)); n != 1 {
-		t.Errorf("%d webhook calls after the retry, want 1", n)
-	}
-}
-
-// WeCom's rate limit (45009) on the first send: the answer waits 60 s and is
-// delivered exactly once.
-func TestLateAnswerWaitsOutRateLimit(t *testing.T) {
-	s := newLate(t, bot.ModeRobot, "")
-	s.fake.FailNext(wecomtest.WebhookPath, 45009, 1)
-	s.postLate(t, s.client.TextMessage(s.text("m-2")))
-	s.fake.WaitCalls(wecomtest.WebhookPath, 2, 5*time.Second)
-	s.cb.Wait()
-	if got := len(s.fake.Delivered(wecomtest.WebhookPath)); got != 1 {
-		t.Errorf("%d deliveries, want exactly 1", got)
-	}
-	if len(s.slept) != 1 || s.slept[0] != time.Minute {
-		t.Errorf("waits %v, want one of 60 s", s.slept)
-	}
-	if got := strings.Join(s.results, " "); got != "webhook/send=45009 webhook/send=0" {
-		t.Errorf("observed sends %q", got)
+	if _, err := late.Resume(context.Background(), "v1:not-a-payload"); err == nil {
+		t.Error("a payload that does not open was resumed")
 	}
 }
 
-// A group whose robot is gone (93000) is reported once and not retried.
-func TestLateAnswerToARemovedRobot(t *testing.T) {
-	s := newLate(t, bot.ModeRobot, "")
-	s.fake.FailNext(wecomtest.WebhookPath, 93000, 1)
-	s.postLate(t, s.client.TextMessage(s.text("m-3")))
-	s.fake.WaitCalls(wecomtest.WebhookPath, 1, 5*time.Second)
-	s.cb.Wait()
-	if n := len(s.fake.CallsTo(wecomtest.WebhookPath)); n != 1 {
-		t.Errorf("%d webhook calls, want 1 (93000 is not retried)", n)
-	}
-	if len(s.broken) != 1 || s.broken[0] != "group-1" {
-		t.Errorf("broken webhooks reported: %v", s.broken)
+// A command that could not run for the database's sake within the passive
+// budget is answered 503 with no body: WeCom sends it again.
+func TestUnavailableWithinTheBudgetIs503(t *testing.T) {
+	s := newLate(t, bot.ModeRobot, "", false)
+	s.engine.err = fmt.Errorf("begin: %w", teambot.ErrUnavailable)
+	close(s.engine.release)
+	if status, body := s.post(t, s.client.TextMessage(s.text("m-4", "group-1"))); status != http.StatusServiceUnavailable || len(body) != 0 {
+		t.Errorf("unavailable: %d %q, want 503 and no body", status, body)
 	}
 }
 
-// The AI bot's late answer goes to its one-shot response_url, as markdown
-// that cannot be injected.
-func TestLateAnswerThroughTheResponseURL(t *testing.T) {
-	s := newLate(t, bot.ModeBot, "")
-	s.postLate(t, s.client.TextMessage(s.text("m-4")))
-	calls := s.fake.WaitCalls("/cgi-bin/aibot/response", 1, 5*time.Second)
-	s.cb.Wait()
-	if len(calls) != 1 || calls[0].Query.Get("response_code") != "RC1" {
-		t.Fatalf("response_url calls: %+v", calls)
-	}
-	var sent struct {
-		Markdown struct{ Content string } `json:"markdown"`
-	}
-	json.Unmarshal(calls[0].Body, &sent)
-	if !strings.Contains(sent.Markdown.Content, "已登记：张三") || strings.Contains(sent.Markdown.Content, "*") {
-		t.Errorf("markdown %q", sent.Markdown.Content)
-	}
-}
-
-// The app's late answer is an app message to the sender.
-func TestLateAnswerThroughAppMessage(t *testing.T) {
-	s := newLate(t, bot.ModeApp, "wxcorp")
-	msg := s.text("5001")
-	msg.ChatID = ""
-	s.postLate(t, s.client.TextMessage(msg))
-	calls := s.fake.WaitCalls(wecomtest.MessageSendPath, 1, 5*time.Second)
-	s.cb.Wait()
-	var sent struct {
-		ToUser string `json:"touser"`
-		Text   struct{ Content string }
-	}
-	if len(calls) != 1 || calls[0].JSON(&sent) != nil || sent.ToUser != "zhangsan" || sent.Text.Content != "已登记：张三 *加粗*" {
-		t.Errorf("message/send calls: %+v (%+v)", calls, sent)
+// An inbox that never answers (a stalled database whose driver does not
+// heed the deadline) is not waited for beyond the record's own time: the
+// callback gets its 503 well within WeCom's 5 s.
+func TestLateWithAStalledInboxIs503InTime(t *testing.T) {
+	s := newLate(t, bot.ModeRobot, "", false)
+	s.inbox.hang = make(chan struct{})
+	defer close(s.inbox.hang)
+	defer close(s.engine.release)
+	start := time.Now()
+	status, _ := s.post(t, s.client.TextMessage(s.text("m-5", "group-1")))
+	if d := time.Since(start); status != http.StatusServiceUnavailable || d > 4*time.Second {
+		t.Errorf("stalled inbox: HTTP %d after %v, want 503 within 4 s", status, d)
 	}
 }

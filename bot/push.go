@@ -32,12 +32,34 @@ type PushClient interface {
 	SendMarkdown(ctx context.Context, key, content string) error
 	SendApp(ctx context.Context, userIDs []string, text string) error
 	SendAppMarkdown(ctx context.Context, userIDs []string, content string) error
+	Respond(ctx context.Context, responseURL, markdown string) error
 }
 
 var errNoPushTarget = errors.New("no group webhook: the team's robot is gone, or it never had one and WECOM_WEBHOOK_URL is unset")
 
+// LateNote heads a late answer that could no longer go back the way its
+// message came (the AI bot's response_url lasts an hour).
+const LateNote = "（迟到的回复）"
+
 // Deliver sends one message and says whether a failure is worth retrying.
 func (p *Pusher) Deliver(ctx context.Context, team teambot.Team, msg teambot.Outgoing) error {
+	switch msg.Via {
+	case teambot.ViaResponseURL:
+		if p.now().Before(msg.NotAfter) {
+			url, err := p.openTarget(msg)
+			if err != nil {
+				return err
+			}
+			return classify(p.Client.Respond(ctx, url, msg.Text))
+		}
+		msg.Text = LateNote + msg.Text // expired: to the group, or the app in a single chat
+	case teambot.ViaWebhook:
+		key, err := p.openTarget(msg)
+		if err != nil {
+			return err
+		}
+		return p.toRobot(ctx, key, msg)
+	}
 	if msg.Channel == teambot.ToUsers {
 		if msg.Markdown {
 			return classify(p.Client.SendAppMarkdown(ctx, msg.Users, msg.Text))
@@ -48,6 +70,30 @@ func (p *Pusher) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 	if key == "" {
 		return &teambot.PermanentError{Err: errNoPushTarget}
 	}
+	return p.toRobot(ctx, key, msg)
+}
+
+// openTarget opens a late answer's sealed URL or key.
+func (p *Pusher) openTarget(msg teambot.Outgoing) (string, error) {
+	if p.Open == nil {
+		return "", &teambot.PermanentError{Err: errors.New("a late answer's target is sealed and no key to open it is configured")}
+	}
+	target, err := p.Open(msg.Target)
+	if err != nil {
+		return "", &teambot.PermanentError{Err: err}
+	}
+	return target, nil
+}
+
+func (p *Pusher) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+// toRobot sends a message to the group robot of key, within its limit.
+func (p *Pusher) toRobot(ctx context.Context, key string, msg teambot.Outgoing) error {
 	send := func() error { return p.Client.SendText(ctx, key, msg.Text, msg.Mentions) }
 	parts := len(wecom.Split(msg.Text, wecom.MaxTextBytes))
 	if msg.Markdown {
@@ -76,11 +122,7 @@ func (p *Pusher) takeSlots(ctx context.Context, key string, n int) error {
 	if err != nil || ok {
 		return err
 	}
-	now := time.Now
-	if p.Now != nil {
-		now = p.Now
-	}
-	return &teambot.RetryAfterError{Wait: max(next.Sub(now()), time.Second), Err: errRobotBusy}
+	return &teambot.RetryAfterError{Wait: max(next.Sub(p.now()), time.Second), Err: errRobotBusy}
 }
 
 var errRobotBusy = errors.New("the group robot sent 20 messages in the last minute (all replicas together)")

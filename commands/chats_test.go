@@ -2,6 +2,7 @@ package commands_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"testing"
@@ -23,8 +24,13 @@ func TestRetriedMessageRunsOnce(t *testing.T) {
 			t.Fatalf("first delivery: %q", r.Text)
 		}
 		again := newChat(t, db) // a new engine, as after a restart
-		if _, err := again.engine.Handle(context.Background(), msg); !errors.Is(err, teambot.ErrAlreadyHandled) {
+		r, err := again.engine.Handle(context.Background(), msg)
+		if !errors.Is(err, teambot.ErrAlreadyHandled) {
 			t.Errorf("retry: err = %v, want ErrAlreadyHandled", err)
+		}
+		// The first answer may be the one WeCom never got: it is given again.
+		if !strings.Contains(r.Text, "已登记：张三") {
+			t.Errorf("retry answered %q, want the first answer again", r.Text)
 		}
 		joins := 0
 		for _, e := range c.audit() {
@@ -209,4 +215,56 @@ func TestNamesFollowWeCom(t *testing.T) {
 			t.Errorf("a retried event ran twice: %v", err)
 		}
 	})
+}
+
+// A retry gets the answer of the first run, kept with the message id in the
+// command's transaction: a refusal too (it committed as handled), and with
+// its mentions; a private answer is kept only sealed, and with nothing to
+// seal it under it is not kept: the retry says so instead of showing it.
+func TestRetryGetsTheKeptAnswer(t *testing.T) {
+	eachRaw(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
+		c := newChat(t, db)
+		setup(c)
+		refused := teambot.Message{Source: "robot", ID: "msg-refused", ChatID: c.chatID, UserID: "zhangsan", Text: "/移除 @李四"}
+		first := c.send(refused)
+		again, err := c.engine.Handle(context.Background(), refused)
+		if !errors.Is(err, teambot.ErrAlreadyHandled) || again.Text != first.Text || !strings.Contains(again.Text, "只有主管") {
+			t.Errorf("retry of a refusal: %q, %v; want %q again", again.Text, err, first.Text)
+		}
+
+		sealed := newChat(t, db)
+		sealed.engine = newEngine(t, db, sealer{})
+		private := teambot.Message{Source: "app", ID: "msg-private", ChatType: teambot.ChatSingle, UserID: "zhangsan", Text: "/上报 仓库的钥匙丢了"}
+		first = sealed.send(private)
+		again, err = sealed.engine.Handle(context.Background(), private)
+		if !errors.Is(err, teambot.ErrAlreadyHandled) || again.Text != first.Text || !again.Private {
+			t.Errorf("retry of a private answer: %+v, %v; want %q, private", again, err, first.Text)
+		}
+		var stored string
+		if err := raw.QueryRow(`SELECT reply FROM processed_messages WHERE msg_id = 'msg-private'`).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if stored == first.Text || !strings.HasPrefix(stored, "sealed:") {
+			t.Errorf("the private answer is stored as %q, want it sealed", stored)
+		}
+
+		unsealed := newChat(t, db) // no sealer
+		private.ID = "msg-private-2"
+		unsealed.send(private)
+		again, err = unsealed.engine.Handle(context.Background(), private)
+		if !errors.Is(err, teambot.ErrAlreadyHandled) || strings.Contains(again.Text, "上报 #") || !strings.Contains(again.Text, "已经执行过") {
+			t.Errorf("retry of a private answer with no sealer: %q, %v; want a note that it ran, without the answer", again.Text, err)
+		}
+	})
+}
+
+// newEngine is the chat tests' engine with a sealer for private answers.
+func newEngine(t *testing.T, db *storage.DB, s commands.Sealer) *commands.Engine {
+	t.Helper()
+	e, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
+		Admins: []string{"boss"}, TimeZone: "Asia/Shanghai", Sealer: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

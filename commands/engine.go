@@ -124,7 +124,9 @@ func (r *Request) Audit(ctx context.Context, action, target, detail string) erro
 // teambot.ErrAlreadyHandled, for a retry of a message whose command already
 // ran (its (Source, ID) is recorded in the same transaction as the
 // command's changes, so a command runs at most once and its changes are
-// committed together or not at all).
+// committed together or not at all). With it comes the answer of that run,
+// kept with the id in the same transaction: WeCom retries a callback whose
+// answer it did not get, so the retry is answered again.
 func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply, error) {
 	if len(msg.Text) > MaxMessageBytes {
 		return teambot.Reply{Text: fmt.Sprintf("消息太长（%d 字节），上限是 %d KB，请分几条发送。", len(msg.Text), MaxMessageBytes>>10)}, nil
@@ -160,22 +162,31 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 		}
 		if err != nil && teambot.KindOf(err) != teambot.KindInternal {
 			refusal = err
-			return tx.RollbackTo(ctx, "command")
+			if err := tx.RollbackTo(ctx, "command"); err != nil {
+				return err
+			}
+			reply = e.errorReply(ctx, inv, refusal)
+		} else if err != nil {
+			return err
 		}
-		return err
+		if msg.Single() {
+			reply.Private = true
+		}
+		return e.keepReply(ctx, tx, msg, reply)
 	})
-	if errors.Is(err, teambot.ErrAlreadyHandled) {
-		return teambot.Reply{}, err
+	var dup *alreadyHandled
+	if errors.As(err, &dup) {
+		return e.keptReply(dup.kept), teambot.ErrAlreadyHandled
 	}
 	if err == nil {
 		err = refusal
 	}
 	e.observe(command, err)
-	if err != nil {
+	if err != nil && err != refusal {
 		reply = e.errorReply(ctx, inv, err)
-	}
-	if msg.Single() {
-		reply.Private = true
+		if msg.Single() {
+			reply.Private = true
+		}
 	}
 	return reply, nil
 }
@@ -327,7 +338,7 @@ func (r *Request) syncName(ctx context.Context) error {
 // HandleEvent reacts to a chat event: a welcome when the robot joins a group
 // (creating the team), a greeting when a member opens a single chat, and
 // forgetting the push key when the robot is removed. Like Handle, it returns
-// teambot.ErrAlreadyHandled for a retry.
+// teambot.ErrAlreadyHandled with the kept answer for a retry.
 func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Reply, error) {
 	var reply teambot.Reply
 	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
@@ -344,10 +355,11 @@ func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Rep
 		case teambot.EventEnterChat:
 			reply.Text = r.greeting()
 		}
-		return nil
+		return e.keepReply(ctx, tx, ev.Message, reply)
 	})
-	if errors.Is(err, teambot.ErrAlreadyHandled) {
-		return teambot.Reply{}, err
+	var dup *alreadyHandled
+	if errors.As(err, &dup) {
+		return e.keptReply(dup.kept), teambot.ErrAlreadyHandled
 	}
 	if err != nil {
 		return e.errorReply(ctx, teambot.Invocation{Message: ev.Message, Word: "event:" + ev.Kind}, err), nil
@@ -394,8 +406,9 @@ func (e *Engine) robotRemoved(ctx context.Context, tx Tx, ev teambot.Event) erro
 }
 
 // markHandled records a message's (Source, ID) in the transaction that acts
-// on it; a second sight is teambot.ErrAlreadyHandled. Messages without an id
-// (the console's are unique anyway) are not recorded.
+// on it; a second sight is an *alreadyHandled carrying the answer kept for
+// it. Messages without an id (the console's are unique anyway) are not
+// recorded.
 func markHandled(ctx context.Context, tx Tx, msg teambot.Message, now time.Time) error {
 	if msg.Source == "" || msg.ID == "" {
 		return nil
@@ -405,9 +418,67 @@ func markHandled(ctx context.Context, tx Tx, msg teambot.Message, now time.Time)
 	case err != nil:
 		return err
 	case !first:
-		return teambot.ErrAlreadyHandled
+		kept, err := tx.KeptReplyOf(ctx, msg.Source, msg.ID)
+		if err != nil {
+			return err
+		}
+		return &alreadyHandled{kept: kept}
 	}
 	return nil
+}
+
+// alreadyHandled is teambot.ErrAlreadyHandled with the answer kept for the
+// message.
+type alreadyHandled struct{ kept teambot.KeptReply }
+
+func (*alreadyHandled) Error() string        { return teambot.ErrAlreadyHandled.Error() }
+func (*alreadyHandled) Is(target error) bool { return target == teambot.ErrAlreadyHandled }
+
+// keepReply keeps a message's answer with its id, in the command's
+// transaction. A private answer is kept sealed (R14); with no sealer it is
+// not kept, only that there was one.
+func (e *Engine) keepReply(ctx context.Context, tx Tx, msg teambot.Message, reply teambot.Reply) error {
+	if msg.Source == "" || msg.ID == "" {
+		return nil
+	}
+	kept := teambot.KeptReply{Reply: reply, Kept: true}
+	if reply.Private && reply.Text != "" {
+		if e.cfg.Sealer == nil {
+			kept = teambot.KeptReply{Reply: teambot.Reply{Private: true}}
+		} else {
+			sealed, err := e.cfg.Sealer.Seal(reply.Text)
+			if err != nil {
+				return err
+			}
+			kept.Text, kept.Sealed = sealed, true
+		}
+	}
+	return tx.KeepReply(ctx, msg.Source, msg.ID, kept)
+}
+
+// notKept answers the retry of a message whose private answer could not be
+// kept, or no longer opens.
+const notKept = "这条消息已经执行过。回复里有只给你看的内容，没有保存下来；需要时请再发一次查看的命令。"
+
+// keptReply is the answer for a retry: the first run's, opened.
+func (e *Engine) keptReply(k teambot.KeptReply) teambot.Reply {
+	switch {
+	case !k.Kept && k.Private:
+		return teambot.Reply{Text: notKept, Private: true}
+	case !k.Kept:
+		return teambot.Reply{}
+	case k.Sealed:
+		if e.cfg.Sealer == nil {
+			return teambot.Reply{Text: notKept, Private: true}
+		}
+		text, err := e.cfg.Sealer.Open(k.Text)
+		if err != nil {
+			e.cfg.Log.Warn("a kept answer does not open (the sealing secret changed?)", "err", err)
+			return teambot.Reply{Text: notKept, Private: true}
+		}
+		k.Text = text
+	}
+	return k.Reply
 }
 
 const welcomeText = "大家好，我是团队助手，帮团队记录名单、周报、会议和投票。\n" +

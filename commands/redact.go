@@ -15,6 +15,7 @@ type redactTx interface {
 	RedactText(ctx context.Context, teamID int64, kind string, id int64) ([]string, error)
 	RedactOutbox(ctx context.Context, teamID int64, text string) (int64, error)
 	RedactAudit(ctx context.Context, teamID int64, target, text string) (int64, error)
+	RedactKeptReplies(ctx context.Context, text string) (int64, error)
 }
 
 // redactKind is a kind of stored free text the supervisor can redact: its
@@ -87,6 +88,9 @@ func redact(ctx context.Context, r *Request) (teambot.Reply, error) {
 			return teambot.Reply{}, err
 		}
 		waiting += n
+		if _, err := r.Tx.RedactKeptReplies(ctx, text); err != nil {
+			return teambot.Reply{}, err
+		}
 		if k.kind == teambot.RedactVote {
 			if _, err := r.Tx.RedactAudit(ctx, r.Team.ID, target, text); err != nil {
 				return teambot.Reply{}, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -169,6 +170,26 @@ func TestRedact(t *testing.T) {
 		want := fmt.Sprintf("report#%d update#1 escalation#1 leave#1 vote#1", reportID)
 		if got := strings.Join(kinds, " "); got != want {
 			t.Errorf("redactions audited for %s, want %s", got, want)
+		}
+	})
+}
+
+// The answer kept for WeCom's retries quotes what it answered: a
+// redaction reaches it too, so no kept answer holds the secret afterwards.
+func TestRedactReachesKeptAnswers(t *testing.T) {
+	eachRaw(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
+		c := newChat(t, db)
+		setup(c)
+		r := c.send(teambot.Message{Source: "robot", ChatID: c.chatID, UserID: "zhangsan", Text: "/投票 发起 " + leaked + " 要不要换"})
+		if !strings.Contains(r.Text, leaked) {
+			t.Skipf("the answer does not quote the title: %q", r.Text)
+		}
+		if got := holding(t, db.Dialect(), raw, leaked); !slices.ContainsFunc(got, func(s string) bool { return strings.HasPrefix(s, "processed_messages") }) {
+			t.Fatalf("the kept answer does not hold the title: %v", got)
+		}
+		c.expect("wangfang", "/删除内容 投票 1", "已删除投票 #1")
+		if got := holding(t, db.Dialect(), raw, leaked); len(got) > 0 {
+			t.Errorf("the secret is still stored after redaction:\n%s", strings.Join(got, "\n"))
 		}
 	})
 }

@@ -94,6 +94,8 @@ type Tx interface {
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error
 	MarkProcessed(ctx context.Context, source, msgID string, at time.Time) (first bool, err error)
+	KeepReply(ctx context.Context, source, msgID string, r teambot.KeptReply) error
+	KeptReplyOf(ctx context.Context, source, msgID string) (teambot.KeptReply, error)
 	Savepoint(ctx context.Context, name string) error
 
 	TeamJobs(ctx context.Context, teamID int64) ([]teambot.Job, error)

@@ -47,7 +47,8 @@ const (
 //
 // Afterwards: every command ran exactly once (each report and leave
 // request is stored once, each message id is processed once and audited
-// once), no callback was answered twice, every answer that was not passive
+// once), every answer to one callback is the same (a retry gets the kept
+// answer), every answer that was not passive
 // went out late exactly once, and every outbox message (each vote's nag and
 // close, claimed once) was delivered to the fake WeCom exactly once.
 func TestReplicasSurviveAKill(t *testing.T) {
@@ -60,6 +61,7 @@ func TestReplicasSurviveAKill(t *testing.T) {
 		"WECOM_API_BASE=" + fake.URL,
 		"WECOM_ROBOT_TOKEN=" + robotToken,
 		"WECOM_ROBOT_AES_KEY=" + robotAESKey,
+		"TEAMBOT_INBOX_LEASE=10s", // the killed replica's late commands are finished by another within seconds
 	}
 	// All three start at once: migrations run once, under the lock.
 	var nodes []*replica
@@ -110,6 +112,9 @@ func TestReplicasSurviveAKill(t *testing.T) {
 	start := time.Now()
 	load.run(w)
 	if err := <-votesDone; err != nil {
+		t.Fatal(err)
+	}
+	if err := waitInboxDrained(db, 60*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if err := waitOutboxDrained(db, 150*time.Second); err != nil {
@@ -449,7 +454,17 @@ func waitFor(db *sql.DB, timeout time.Duration, query string, want int) error {
 // sent. A row leased by the killed replica comes back when its lease runs
 // out (two minutes).
 func waitOutboxDrained(db *sql.DB, timeout time.Duration) error {
-	q := `SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')`
+	return waitNone(db, "outbox", `SELECT COUNT(*) FROM outbox WHERE status IN ('pending', 'sending')`, timeout)
+}
+
+// waitInboxDrained waits until every late command is finished (its answer
+// enqueued), also those the killed replica held.
+func waitInboxDrained(db *sql.DB, timeout time.Duration) error {
+	return waitNone(db, "inbox", `SELECT COUNT(*) FROM inbox WHERE status = 'pending'`, timeout)
+}
+
+// waitNone waits until the count q reads is 0.
+func waitNone(db *sql.DB, what, q string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	var n int
 	for {
@@ -460,7 +475,7 @@ func waitOutboxDrained(db *sql.DB, timeout time.Duration) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("outbox: %d messages still pending or sending after %s", n, timeout)
+			return fmt.Errorf("%s: %d messages still waiting after %s", what, n, timeout)
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
@@ -586,9 +601,16 @@ func checkAnswers(t *testing.T, w *wecom, l *load, db *sql.DB) {
 	for _, m := range l.all {
 		answers := 0
 		cutByKill := false
+		first := ""
 		for _, a := range m.attempts {
 			if a.reply != "" {
 				answers++
+				if first == "" {
+					first = a.reply
+				}
+			}
+			if a.reply != "" && a.reply != first { // a retry gets the kept answer: the same
+				t.Errorf("callback %s (%s) answered %q, then %q", m.id, m.text, first, a.reply)
 			}
 			if a.replica == victim && (a.err != nil || a.reply == "") {
 				cutByKill = true
@@ -603,9 +625,7 @@ func checkAnswers(t *testing.T, w *wecom, l *load, db *sql.DB) {
 			}
 		}
 		switch {
-		case answers > 1:
-			t.Errorf("callback %s (%s) answered %d times", m.id, m.text, answers)
-		case answers == 1:
+		case answers >= 1:
 			passive++
 		default:
 			unanswered[m.user]++
@@ -620,9 +640,9 @@ func checkAnswers(t *testing.T, w *wecom, l *load, db *sql.DB) {
 		switch {
 		case got > n:
 			t.Errorf("%s: %d late answers for %d callbacks without a passive one", user, got, n)
-		case got < n-forgivable[user]:
+		case got < n:
+			// A late command of the killed replica is in the inbox: another finishes it.
 			t.Errorf("%s: %d late answers for %d callbacks without a passive one (%d cut by the kill)", user, got, n, forgivable[user])
-		default:
 			lost += n - got
 		}
 	}
@@ -631,7 +651,7 @@ func checkAnswers(t *testing.T, w *wecom, l *load, db *sql.DB) {
 			t.Errorf("%s: %d late answers but every callback was answered passively", user, n)
 		}
 	}
-	t.Logf("answers: %d passive, %d without a passive answer (%d of them never answered, committed by the killed replica); %d requests got no HTTP answer",
+	t.Logf("answers: %d passive, %d without a passive answer (%d of them never answered); %d requests got no HTTP answer",
 		passive, lateWanted, lost, cut)
 }
 
@@ -639,7 +659,7 @@ func checkAnswers(t *testing.T, w *wecom, l *load, db *sql.DB) {
 // receives it.
 func outboxBodies(t *testing.T, db *sql.DB) map[string]bool {
 	t.Helper()
-	rows, err := db.Query(`SELECT 'KEY-' || t.chat_id, o.body FROM outbox o JOIN teams t ON t.id = o.team_id WHERE o.channel = 'group'`)
+	rows, err := db.Query(`SELECT 'KEY-' || t.chat_id, o.body FROM outbox o JOIN teams t ON t.id = o.team_id WHERE o.channel = 'group' AND o.via = ''`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -659,7 +679,7 @@ func outboxBodies(t *testing.T, db *sql.DB) map[string]bool {
 // outbox message was sent and reached the fake WeCom exactly once.
 func checkOutbox(t *testing.T, db *sql.DB, fake *wecomtest.Server) {
 	t.Helper()
-	rows, err := db.Query(`SELECT o.id, 'KEY-' || t.chat_id, o.body, o.origin, o.status FROM outbox o JOIN teams t ON t.id = o.team_id ORDER BY o.id`)
+	rows, err := db.Query(`SELECT o.id, 'KEY-' || t.chat_id, o.body, o.origin, o.status, o.via FROM outbox o JOIN teams t ON t.id = o.team_id ORDER BY o.id`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -678,8 +698,8 @@ func checkOutbox(t *testing.T, db *sql.DB, fake *wecomtest.Server) {
 	n := 0
 	for rows.Next() {
 		var id int64
-		var key, body, origin, status string
-		if err := rows.Scan(&id, &key, &body, &origin, &status); err != nil {
+		var key, body, origin, status, via string
+		if err := rows.Scan(&id, &key, &body, &origin, &status, &via); err != nil {
 			t.Fatal(err)
 		}
 		n++
@@ -689,7 +709,7 @@ func checkOutbox(t *testing.T, db *sql.DB, fake *wecomtest.Server) {
 		if status != "sent" {
 			t.Errorf("outbox %d (%s): %s, want sent", id, origin, status)
 		}
-		if got := delivered[key+" "+body]; got != 1 {
+		if got := delivered[key+" "+body]; got != 1 && via == "" { // late answers are counted by checkAnswers
 			t.Errorf("outbox %d (%s) reached WeCom %d times, want once", id, origin, got)
 		}
 	}

@@ -14,10 +14,10 @@ import (
 // row is committed.
 func (tx *Tx) Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error {
 	for _, m := range msgs {
-		_, err := tx.insert(ctx, `INSERT INTO outbox (team_id, channel, users, mentions, body, markdown, origin, next_attempt_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		_, err := tx.insert(ctx, `INSERT INTO outbox (team_id, channel, users, mentions, body, markdown, origin, via, target, not_after,
+			next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			sql.NullInt64{Int64: m.TeamID, Valid: m.TeamID != 0}, m.Channel, strings.Join(m.Users, ","),
-			strings.Join(m.Mentions, ","), m.Text, m.Markdown, m.Origin, utc(now), utc(now))
+			strings.Join(m.Mentions, ","), m.Text, m.Markdown, m.Origin, m.Via, m.Target, nullTime(m.NotAfter), utc(now), utc(now))
 		if err != nil {
 			return fmt.Errorf("enqueue %s: %w", m.Origin, err)
 		}
@@ -35,11 +35,15 @@ type outboxRow struct {
 	Markdown bool          `db:"markdown"`
 	Origin   string        `db:"origin"`
 	Attempts int           `db:"attempts"`
+	Via      string        `db:"via"`
+	Target   string        `db:"target"`
+	NotAfter sql.NullTime  `db:"not_after"`
 }
 
 func (r outboxRow) outgoing() teambot.Outgoing {
 	return teambot.Outgoing{ID: r.ID, TeamID: r.TeamID.Int64, Channel: r.Channel, Users: splitList(r.Users),
-		Mentions: splitList(r.Mentions), Text: r.Body, Markdown: r.Markdown, Origin: r.Origin}
+		Mentions: splitList(r.Mentions), Text: r.Body, Markdown: r.Markdown, Origin: r.Origin,
+		Via: r.Via, Target: r.Target, NotAfter: r.NotAfter.Time}
 }
 
 func splitList(s string) []string {
@@ -63,10 +67,10 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
 	var rows []outboxRow
-	err := tx.selectRows(ctx, &rows, `SELECT id, team_id, channel, users, mentions, body, markdown, origin, attempts FROM outbox
+	err := tx.selectRows(ctx, &rows, `SELECT id, team_id, channel, users, mentions, body, markdown, origin, attempts, via, target, not_after FROM outbox
 		WHERE ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
-		AND NOT (channel = 'group' AND EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.id < outbox.id
-			AND e.channel = 'group' AND e.status IN ('pending', 'sending')))
+		AND NOT (channel = 'group' AND via = '' AND EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.id < outbox.id
+			AND e.channel = 'group' AND e.via = '' AND e.status IN ('pending', 'sending')))
 		ORDER BY id LIMIT ?`+lock, utc(now), utc(now), limit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("lease outbox: %w", err)
@@ -131,7 +135,7 @@ func (tx *Tx) settle(ctx context.Context, id int64, token, set string, args ...a
 // keeps what the metrics and the digests read — status, channel, origin,
 // times, attempts — and reports how many bodies it blanked.
 func (tx *Tx) ForgetOutboxBodies(ctx context.Context, cutoff time.Time) (int64, error) {
-	n, err := tx.exec(ctx, `UPDATE outbox SET body = '' WHERE body <> ''
+	n, err := tx.exec(ctx, `UPDATE outbox SET body = '', target = '' WHERE body <> ''
 		AND ((status = 'sent' AND sent_at <= ?) OR (status = 'failed' AND next_attempt_at <= ?))`, utc(cutoff), utc(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("forget outbox bodies sent before %s: %w", cutoff.Format(time.RFC3339), err)

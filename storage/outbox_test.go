@@ -82,3 +82,41 @@ func TestForgetOutboxBodies(t *testing.T) {
 		})
 	})
 }
+
+// A late answer keeps its way, sealed target and expiry through the
+// outbox, and does not wait behind its team's group messages: it goes
+// another way, so the team's order does not hold it.
+func TestOutboxKeepsLateAnswersWay(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := teambot.Team{ChatID: "g-late", TimeZone: "Asia/Shanghai", CreatedAt: t0}
+		late := teambot.Outgoing{Channel: teambot.ToGroup, Text: "迟到的回答", Markdown: true, Origin: "late",
+			Via: teambot.ViaResponseURL, Target: "v1:sealed-url", NotAfter: t0.Add(time.Hour)}
+		update(t, db, func(tx *storage.Tx) error {
+			if err := tx.CreateTeam(ctx, &team); err != nil {
+				return err
+			}
+			late.TeamID = team.ID
+			return tx.Enqueue(ctx, []teambot.Outgoing{{TeamID: team.ID, Channel: teambot.ToGroup, Text: "提醒", Origin: "reminder"}, late}, t0)
+		})
+		var leased []teambot.Outgoing
+		update(t, db, func(tx *storage.Tx) (err error) {
+			leased, _, err = tx.LeaseOutbox(ctx, t0, time.Minute, 1, "tok")
+			return err
+		})
+		if len(leased) != 1 || leased[0].Origin != "reminder" {
+			t.Fatalf("first lease %+v, want the reminder", leased)
+		}
+		// The reminder is being sent; the late answer goes meanwhile.
+		update(t, db, func(tx *storage.Tx) (err error) {
+			leased, _, err = tx.LeaseOutbox(ctx, t0, time.Minute, 5, "tok2")
+			return err
+		})
+		if len(leased) != 1 {
+			t.Fatalf("second lease %+v, want the late answer", leased)
+		}
+		got := leased[0]
+		if got.Via != late.Via || got.Target != late.Target || !got.NotAfter.Equal(late.NotAfter.Truncate(time.Microsecond)) || !got.Markdown || got.TeamID != team.ID {
+			t.Errorf("leased %+v, want %+v", got, late)
+		}
+	})
+}

@@ -79,3 +79,15 @@ func (tx *Tx) RedactAudit(ctx context.Context, teamID int64, target, text string
 	}
 	return n, nil
 }
+
+// RedactKeptReplies replaces text with teambot.Redacted in the answers kept
+// for WeCom's retries (a sealed one cannot quote it readably), and says in
+// how many.
+func (tx *Tx) RedactKeptReplies(ctx context.Context, text string) (int64, error) {
+	n, err := tx.exec(ctx, `UPDATE processed_messages SET reply = REPLACE(reply, ?, ?)
+		WHERE reply IS NOT NULL AND NOT reply_sealed AND REPLACE(reply, ?, '') <> reply`, text, teambot.Redacted, text)
+	if err != nil {
+		return 0, fmt.Errorf("redact kept answers: %w", err)
+	}
+	return n, nil
+}

@@ -36,6 +36,9 @@ type config struct {
 	WebhookURL string
 	// OutboxRetention is how long a sent message keeps its body (R14).
 	OutboxRetention time.Duration
+	// InboxLease is how long a callback answered late is its replica's
+	// before another finishes it; its command may run for half of it.
+	InboxLease time.Duration
 
 	BotToken, BotAESKey     string
 	RobotToken, RobotAESKey string
@@ -124,6 +127,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		fail("TEAMBOT_OUTBOX_RETENTION %q: want a duration of at least 1h, such as 168h (7 days)", retention)
 	} else {
 		c.OutboxRetention = d
+	}
+	lease := get("TEAMBOT_INBOX_LEASE", "2m")
+	if d, err := time.ParseDuration(lease); err != nil || d < 10*time.Second {
+		fail("TEAMBOT_INBOX_LEASE %q: want a duration of at least 10s, such as 2m", lease)
+	} else {
+		c.InboxLease = d
 	}
 	checkPair := func(tokenVar, token, keyVar, key string) {
 		switch {

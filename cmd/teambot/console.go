@@ -248,11 +248,9 @@ func (c *console) say(ctx context.Context, text string) {
 	// The console's group is the group robot's, which can show a reply to
 	// its sender alone; it prints such a reply marked （仅你可见）.
 	msg.Whisper = true
-	reply, err := c.engine.Handle(ctx, msg)
-	if err != nil { // only ErrAlreadyHandled, which console ids never are
-		fmt.Fprintf(c.out, "（%v）\n", err)
-		return
-	}
+	// Console ids are never seen twice; were one, the reply would be the
+	// kept answer of its first run (ErrAlreadyHandled), printed the same.
+	reply, _ := c.engine.Handle(ctx, msg)
 	prefix := ""
 	if reply.Private {
 		prefix = "（仅你可见）"

@@ -41,7 +41,7 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 			},
 		})
 	}
-	return &scheduler.Scheduler{
+	s := &scheduler.Scheduler{
 		Every:   tickEvery,
 		Now:     now,
 		Log:     a.log,
@@ -60,6 +60,11 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 			&pruneJob{app: a},
 		},
 	}
+	if sealer := a.botSealer(); sealer != nil {
+		s.Jobs = append(s.Jobs, &inboxJob{inbox: dbInbox{db: a.db, now: now}, lease: a.cfg.InboxLease, every: outboxEvery, log: a.log,
+			late: &bot.Late{Engine: a.engine, Sealer: sealer, AppMessages: a.appMessages(), Log: a.log}})
+	}
+	return s
 }
 
 // wecomPusher delivers the outbox through WeCom. Its client defers its
@@ -132,6 +137,9 @@ func (j *pruneJob) Run(ctx context.Context, now time.Time) error {
 			return err
 		}
 		if _, err = tx.PruneRobotSends(ctx, now.Add(-robotWindow)); err != nil {
+			return err
+		}
+		if _, err = tx.PruneInbox(ctx, now.Add(-processedRetention)); err != nil {
 			return err
 		}
 		n, err = tx.ForgetOutboxBodies(ctx, now.Add(-j.app.cfg.OutboxRetention))

@@ -80,6 +80,19 @@ type app struct {
 	schedMetrics *scheduler.Metrics // the scheduler's and the outbox's work
 }
 
+// appMessages says the app is configured, so one member can be messaged
+// privately.
+func (a *app) appMessages() bool { return a.cfg.AppAgentID != "" && a.cfg.AppSecret != "" }
+
+// botSealer is the sealer the callbacks keep private input under; nil when
+// no EncodingAESKey is configured.
+func (a *app) botSealer() bot.Sealer {
+	if a.sealer == nil {
+		return nil
+	}
+	return a.sealer
+}
+
 // observeSend counts a call to WeCom by operation and errcode.
 func (a *app) observeSend(op, result string) { a.sends.Inc(op, result) }
 

@@ -111,7 +111,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 	}
 	for _, cb := range callbacks {
-		cb.Wait() // answers still being delivered late
+		cb.Wait() // commands still running: a late one's answer goes to the outbox
 	}
 	stopSched()
 	wg.Wait()
@@ -147,8 +147,8 @@ func (a *app) mountCallbacks(mux *http.ServeMux) ([]*bot.Callback, error) {
 		}
 		cb, err := bot.NewCallback(bot.Config{
 			Mode: ep.mode, Token: ep.token, AESKey: ep.aesKey, ReceiveID: ep.receiveID,
-			Engine: a.engine, Sender: a.wecom, Now: time.Now, MaxSkew: a.cfg.MaxSkew,
-			Metrics: a.botMetrics, Log: a.log, WebhookBroken: a.webhookBroken,
+			Engine: a.engine, Now: time.Now, MaxSkew: a.cfg.MaxSkew, Metrics: a.botMetrics, Log: a.log,
+			Inbox: dbInbox{db: a.db, now: time.Now}, Sealer: a.botSealer(), Lease: a.cfg.InboxLease, AppMessages: a.appMessages(),
 			MaxBody: a.cfg.MaxBody, Gate: gate,
 		})
 		if err != nil {
@@ -158,7 +158,7 @@ func (a *app) mountCallbacks(mux *http.ServeMux) ([]*bot.Callback, error) {
 		mounted = append(mounted, cb)
 		a.log.Info("WeCom endpoint mounted", "path", ep.path, "mode", ep.mode)
 		if ep.mode == bot.ModeApp && a.cfg.AppSecret == "" {
-			a.log.Warn("the app endpoint cannot answer late: set WECOM_APP_AGENT_ID and WECOM_APP_SECRET for app messages; commands slower than 3 s will go unanswered")
+			a.log.Warn("the app endpoint cannot answer late: set WECOM_APP_AGENT_ID and WECOM_APP_SECRET for app messages; answers to commands slower than 3 s will be given up")
 		}
 	}
 	return mounted, nil
