@@ -202,6 +202,12 @@ func (h *Callback) message(w http.ResponseWriter, r *http.Request) string {
 	in.msg.At = h.cfg.Now()
 	ctx := WithRequestID(r.Context(), newRequestID(in.msg.ID))
 	reply, outcome := h.answer(ctx, in)
+	if outcome == outcomeUnavailable {
+		// The command did not run and nothing of it was kept: no 200, so
+		// that WeCom tries again.
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return outcome
+	}
 	if reply == nil {
 		w.WriteHeader(http.StatusOK)
 		return outcome
@@ -302,6 +308,10 @@ func (h *Callback) end(key string) {
 	h.mu.Unlock()
 }
 
+// outcomeUnavailable is a callback whose command could not run because the
+// database could not be written (teambot.ErrUnavailable): answered 503.
+const outcomeUnavailable = "unavailable"
+
 // result is what the engine made of a callback.
 type result struct {
 	reply   teambot.Reply
@@ -336,6 +346,9 @@ func (h *Callback) run(ctx context.Context, in inbound) (res result) {
 	}
 	if errors.Is(err, teambot.ErrAlreadyHandled) {
 		return result{outcome: "duplicate"}
+	}
+	if errors.Is(err, teambot.ErrUnavailable) {
+		return result{outcome: outcomeUnavailable}
 	}
 	return result{reply: reply, outcome: "handled"}
 }

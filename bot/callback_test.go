@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 
 	"teambot"
 	"teambot/bot/wxcrypt"
+	"teambot/metrics"
 )
 
 // The official test vector (PROTOCOL.md §3, doc 90968), as the app endpoint.
@@ -33,6 +35,7 @@ type engine struct {
 	msgs   []teambot.Message
 	events []teambot.Event
 	block  chan struct{} // when set, Handle waits for it to close
+	fail   error         // when set, Handle returns it and records nothing
 }
 
 func (e *engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply, error) {
@@ -41,6 +44,9 @@ func (e *engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.fail != nil {
+		return teambot.Reply{}, e.fail
+	}
 	for _, m := range e.msgs {
 		if m.Source == msg.Source && m.ID == msg.ID {
 			return teambot.Reply{}, teambot.ErrAlreadyHandled
@@ -105,6 +111,33 @@ func TestOfficialVectorThroughTheAppEndpoint(t *testing.T) {
 	retry := do(cb, http.MethodPost, vecPostQuery, vecPostBody)
 	if retry.Code != http.StatusOK || retry.Body.Len() != 0 || len(e.msgs) != 1 {
 		t.Errorf("retry = %d %q, %d messages; want an empty 200 and still one message", retry.Code, retry.Body.String(), len(e.msgs))
+	}
+}
+
+// A command that could not run because the database could not be written
+// is answered 503 with no body, never a 200 (which ends WeCom's retries);
+// WeCom's retry once the database is back runs it.
+func TestUnavailableIsA503(t *testing.T) {
+	e := &engine{fail: fmt.Errorf("begin transaction: %w: disk full", teambot.ErrUnavailable)}
+	reg := metrics.NewRegistry()
+	cb, err := NewCallback(Config{Mode: ModeApp, Token: vecToken, AESKey: vecKey, ReceiveID: vecCorpID,
+		Engine: e, Now: func() time.Time { return time.Unix(1409659813, 0) }, Metrics: NewMetrics(reg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := do(cb, http.MethodPost, vecPostQuery, vecPostBody)
+	if post.Code != http.StatusServiceUnavailable || post.Body.Len() != 0 {
+		t.Errorf("POST with the database unavailable = %d %q, want 503 and no body", post.Code, post.Body.String())
+	}
+	var out strings.Builder
+	reg.WriteTo(&out)
+	if want := `teambot_callbacks_total{endpoint="app",outcome="unavailable"} 1`; !strings.Contains(out.String(), want) {
+		t.Errorf("metrics lack %s:\n%s", want, out.String())
+	}
+	e.fail = nil
+	retry := do(cb, http.MethodPost, vecPostQuery, vecPostBody)
+	if retry.Code != http.StatusOK || len(e.msgs) != 1 {
+		t.Errorf("the retry = %d, %d messages run; want 200 and the message run", retry.Code, len(e.msgs))
 	}
 }
 
