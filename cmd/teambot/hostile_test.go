@@ -316,8 +316,13 @@ func TestHostileInputOnEveryEndpoint(t *testing.T) {
 					m.WebhookURL, m.ResponseURL = arg, arg
 				}
 				status, body := h.post(fmt.Sprintf("%s %s %s in %s", name, text, what, field), ep.cb.Post(base, ep.cb.TextMessage(m)))
-				if status != http.StatusOK && !(status == http.StatusBadRequest && !ep.cb.JSON && ep.cb.Mode != wecomtest.ModeBot &&
-					(what == "control" || what == "invalid utf-8")) { // not well-formed XML: WeCom never sends it
+				// Not well-formed XML (WeCom never sends it), and NUL in
+				// JSON (\u0000, which PostgreSQL cannot store): a 400.
+				xml := !ep.cb.JSON && ep.cb.Mode != wecomtest.ModeBot
+				if status == http.StatusBadRequest && (what == "control" || (xml && what == "invalid utf-8")) {
+					continue
+				}
+				if status != http.StatusOK {
 					t.Errorf("%s %s %s in %s: HTTP %d %q", name, text, what, field, status, body)
 					continue
 				}
