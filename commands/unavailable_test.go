@@ -36,17 +36,13 @@ func eachUnwritable(t *testing.T, fn func(t *testing.T, db *storage.DB, release 
 		db := openURL(t, rawURL)
 		raw := storagetest.Raw(t, rawURL)
 		// Every write of a message id meets what a full disk answers (53100).
-		for _, stmt := range []string{
-			`CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
-				RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$`,
-			`CREATE TRIGGER disk_full BEFORE INSERT ON processed_messages FOR EACH ROW EXECUTE FUNCTION disk_full()`,
-		} {
+		for _, stmt := range storagetest.FullDisk("processed_messages") {
 			if _, err := raw.Exec(stmt); err != nil {
 				t.Fatal(err)
 			}
 		}
 		fn(t, db, func() {
-			if _, err := raw.Exec(`DROP TRIGGER disk_full ON processed_messages`); err != nil {
+			if _, err := raw.Exec(`DROP TRIGGER full_disk ON processed_messages`); err != nil {
 				t.Fatal(err)
 			}
 		})

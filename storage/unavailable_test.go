@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"teambot"
 	"teambot/storage"
@@ -191,4 +192,30 @@ func markTried(t *testing.T, db *storage.DB, id string, before func(call int)) (
 		})
 	}
 	return calls, err
+}
+
+// CheckWritable, behind /readyz, fails on a database that answers pings
+// but cannot be written.
+func TestCheckWritable(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		for i := range 2 { // the first check writes the row, the next rewrites it
+			if err := db.CheckWritable(ctx, t0.Add(time.Duration(i)*time.Second)); err != nil {
+				t.Fatalf("check %d of a writable database: %v", i, err)
+			}
+		}
+		// SQLite as a read-only file (the pool's one connection stays
+		// query_only), PostgreSQL as a full disk (53100 from a trigger).
+		for _, stmt := range map[storage.Dialect][]string{
+			storage.SQLite:   {`PRAGMA query_only = 1`},
+			storage.Postgres: storagetest.FullDisk("health"),
+		}[db.Dialect()] {
+			update(t, db, func(tx *storage.Tx) error { _, err := tx.Exec(ctx, stmt); return err })
+		}
+		if err := db.Ping(ctx); err != nil {
+			t.Fatalf("ping: %v", err)
+		}
+		if err := db.CheckWritable(ctx, t0.Add(2*time.Second)); !errors.Is(err, teambot.ErrUnavailable) {
+			t.Errorf("a database that cannot be written: %v, want ErrUnavailable", err)
+		}
+	})
 }

@@ -78,6 +78,7 @@ type app struct {
 	log        *slog.Logger
 
 	schedMetrics *scheduler.Metrics // the scheduler's and the outbox's work
+	ready        *readiness         // serve's /readyz
 }
 
 // observeSend counts a call to WeCom by operation and errcode.
