@@ -325,9 +325,36 @@ func (res result) passive() (*teambot.Reply, string) {
 	return &res.reply, res.outcome
 }
 
-// run hands a callback to the engine. A panic is contained: the chat gets
-// an apology and the process stays up.
-func (h *Callback) run(ctx context.Context, in inbound) (res result) {
+// unavailableRetryEvery is how soon a command the database could not take
+// is tried again within the passive budget.
+const unavailableRetryEvery = 100 * time.Millisecond
+
+// run hands a callback to the engine. While the database is unavailable it
+// tries again until just before the passive budget ends — a database that
+// restarts within WeCom's three tries (each answered within the budget,
+// then tried again by WeCom) loses nothing — and then gives up with
+// outcomeUnavailable, for a 503.
+func (h *Callback) run(ctx context.Context, in inbound) result {
+	giveUp := time.NewTimer(h.cfg.AnswerWithin - h.cfg.AnswerWithin/20)
+	defer giveUp.Stop()
+	for {
+		res := h.runOnce(ctx, in)
+		if res.outcome != outcomeUnavailable {
+			return res
+		}
+		select {
+		case <-giveUp.C:
+			return res
+		case <-ctx.Done():
+			return res
+		case <-time.After(unavailableRetryEvery):
+		}
+	}
+}
+
+// runOnce hands a callback to the engine once. A panic is contained: the
+// chat gets an apology and the process stays up.
+func (h *Callback) runOnce(ctx context.Context, in inbound) (res result) {
 	defer func() {
 		if p := recover(); p != nil {
 			h.cfg.Log.ErrorContext(ctx, "callback: handler panicked", "panic", p, "msgid", in.msg.ID)

@@ -36,6 +36,8 @@ type engine struct {
 	events []teambot.Event
 	block  chan struct{} // when set, Handle waits for it to close
 	fail   error         // when set, Handle returns it and records nothing
+	fails  int           // with fail: how many calls fail before the rest succeed (0: all)
+	calls  int
 }
 
 func (e *engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply, error) {
@@ -44,7 +46,7 @@ func (e *engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.fail != nil {
+	if e.calls++; e.fail != nil && (e.fails == 0 || e.calls <= e.fails) {
 		return teambot.Reply{}, e.fail
 	}
 	for _, m := range e.msgs {
@@ -138,6 +140,36 @@ func TestUnavailableIsA503(t *testing.T) {
 	retry := do(cb, http.MethodPost, vecPostQuery, vecPostBody)
 	if retry.Code != http.StatusOK || len(e.msgs) != 1 {
 		t.Errorf("the retry = %d, %d messages run; want 200 and the message run", retry.Code, len(e.msgs))
+	}
+}
+
+// A database that is unavailable for a moment costs a delay, not a retry:
+// the command is tried again within the passive budget, and answered
+// passively once it runs. One unavailable for longer is a 503 before the
+// budget ends, never the empty 200 of a late answer.
+func TestUnavailableIsTriedAgainWithinTheBudget(t *testing.T) {
+	for _, fails := range []int{2, 0} {
+		e := &engine{fail: fmt.Errorf("begin transaction: %w: connection refused", teambot.ErrUnavailable), fails: fails}
+		reg := metrics.NewRegistry()
+		cb, err := NewCallback(Config{Mode: ModeApp, Token: vecToken, AESKey: vecKey, ReceiveID: vecCorpID, Engine: e,
+			Now: func() time.Time { return time.Unix(1409659813, 0) }, AnswerWithin: 600 * time.Millisecond, Metrics: NewMetrics(reg)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		post := do(cb, http.MethodPost, vecPostQuery, vecPostBody)
+		var out strings.Builder
+		reg.WriteTo(&out)
+		switch fails {
+		case 2:
+			if post.Code != http.StatusOK || post.Body.Len() == 0 || e.calls != 3 {
+				t.Errorf("unavailable for two tries: %d %q after %d calls, want the passive reply after 3", post.Code, post.Body.String(), e.calls)
+			}
+		case 0:
+			if post.Code != http.StatusServiceUnavailable || post.Body.Len() != 0 || e.calls < 2 ||
+				!strings.Contains(out.String(), `outcome="unavailable"} 1`) {
+				t.Errorf("unavailable throughout: %d %q after %d calls, want 503 after several tries\n%s", post.Code, post.Body.String(), e.calls, out.String())
+			}
+		}
 	}
 }
 
