@@ -9,6 +9,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -17,7 +19,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // registers "postgres"
+	"github.com/lib/pq"
 	"modernc.org/sqlite"  // registers "sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -59,8 +61,14 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	x, err := sqlx.Open(string(dialect), dsn)
-	if err != nil {
+	var x *sqlx.DB
+	if dialect == Postgres {
+		connector, err := pq.NewConnector(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open %s database: %w", dialect, err)
+		}
+		x = sqlx.NewDb(sql.OpenDB(ctxConnector{connector}), string(dialect))
+	} else if x, err = sqlx.Open(string(dialect), dsn); err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
 	switch dialect {
@@ -81,6 +89,37 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 		return nil, explainSQLite(err)
 	}
 	return db, nil
+}
+
+// ctxConnector gives up opening a connection when the caller's context
+// ends. lib/pq watches the context while dialling but not during the
+// start-up exchange after it, so a server that accepts and never answers (a
+// stalled host) would hold the caller — a command, /readyz — for ever. The
+// abandoned attempt finishes, or fails, on its own; a connection it opens
+// late is closed.
+type ctxConnector struct{ driver.Connector }
+
+func (c ctxConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	type opened struct {
+		conn driver.Conn
+		err  error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		conn, err := c.Connector.Connect(context.WithoutCancel(ctx))
+		done <- opened{conn, err}
+	}()
+	select {
+	case o := <-done:
+		return o.conn, o.err
+	case <-ctx.Done():
+		go func() {
+			if o := <-done; o.err == nil {
+				o.conn.Close()
+			}
+		}()
+		return nil, fmt.Errorf("connect: %w", ctx.Err())
+	}
 }
 
 // explainSQLite adds the likely cause to SQLite's terse errors about its

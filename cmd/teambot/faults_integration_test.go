@@ -155,6 +155,31 @@ func (p *pgProxy) Up() {
 	p.held = nil
 }
 
+// serveBehindProxy runs serve in this process on a fresh PostgreSQL schema
+// reached through a pgProxy, with the AI bot and group robot endpoints and
+// WeCom faked. It returns the schema's direct URL, the proxy, the fake, and
+// serve's address and log.
+func serveBehindProxy(t *testing.T) (string, *pgProxy, *wecomtest.Server, string, *syncBuffer) {
+	t.Helper()
+	pgURL := storagetest.PostgresURL(t)
+	u, err := url.Parse(pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := startPGProxy(t, u.Host)
+	u.Host = proxy.Addr()
+	fake := wecomtest.NewServer(t)
+	addr, logs := serveInProcess(t, env(
+		"TEAMBOT_DATABASE_URL", u.String(),
+		"TEAMBOT_LISTEN", "127.0.0.1:0",
+		"TEAMBOT_ADMINS", "boss",
+		"WECOM_API_BASE", fake.URL,
+		"WECOM_BOT_TOKEN", "bot-token", "WECOM_BOT_AES_KEY", testAESKey,
+		"WECOM_ROBOT_TOKEN", "robot-token", "WECOM_ROBOT_AES_KEY", testAESKey,
+	))
+	return pgURL, proxy, fake, addr, logs
+}
+
 // serveInProcess runs serve in this process until the test ends and returns its
 // address and its log.
 func serveInProcess(t *testing.T, getenv func(string) string) (string, *syncBuffer) {
@@ -231,27 +256,13 @@ func postCallback(c *chatter, inner []byte) (int, string, error) {
 // PostgreSQL restarts while serve runs (through a proxy that drops every
 // connection and refuses new ones for three seconds): /readyz turns 503 and
 // back to 200; callbacks during the outage, and a burst in flight when it
-// begins, get HTTP 200 with an apology or nothing, never a 5xx; WeCom's
-// retries of them after the database is back run each command exactly
-// once; and messages in the outbox before the outage are delivered exactly
-// once after it.
+// begins, are either run and answered 200 or not run and answered 503 with
+// no body — never a 200 for a command that did not run, since WeCom retries
+// only what it did not see answered 200; WeCom's retries of them after the
+// database is back run each command exactly once; and messages in the
+// outbox before the outage are delivered exactly once after it.
 func TestPostgresRestartDuringServe(t *testing.T) {
-	pgURL := storagetest.PostgresURL(t)
-	u, err := url.Parse(pgURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := startPGProxy(t, u.Host)
-	u.Host = proxy.Addr()
-	fake := wecomtest.NewServer(t)
-	addr, logs := serveInProcess(t, env(
-		"TEAMBOT_DATABASE_URL", u.String(),
-		"TEAMBOT_LISTEN", "127.0.0.1:0",
-		"TEAMBOT_ADMINS", "boss",
-		"WECOM_API_BASE", fake.URL,
-		"WECOM_BOT_TOKEN", "bot-token", "WECOM_BOT_AES_KEY", testAESKey,
-		"WECOM_ROBOT_TOKEN", "robot-token", "WECOM_ROBOT_AES_KEY", testAESKey,
-	))
+	pgURL, proxy, fake, addr, logs := serveBehindProxy(t)
 	direct, err := sql.Open("postgres", pgURL) // checks the records behind serve's back
 	if err != nil {
 		t.Fatal(err)
@@ -338,16 +349,20 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 	outageStart := time.Now()
 	outcomes := map[string]int{}
 	for i, a := range answers {
-		if a.err != nil || a.status != http.StatusOK {
-			t.Errorf("burst %d during the outage: HTTP %d, %v; want 200", i, a.status, a.err)
-		}
+		ran := count(`SELECT count(*) FROM escalations WHERE msg_id = $1`, fmt.Sprintf("burst-%d", i))
 		switch {
-		case a.text == "":
-			outcomes["nothing"]++
-		case strings.Contains(a.text, "抱歉"):
-			outcomes["apology"]++
+		case a.err == nil && a.status == http.StatusServiceUnavailable && a.text == "" && ran == 0:
+			outcomes["503, not run"]++
+		case a.err == nil && a.status == http.StatusServiceUnavailable && a.text == "" && ran == 1:
+			// The COMMIT reached PostgreSQL but its answer was cut with the
+			// connection: serve cannot know it ran. WeCom's retry finds it
+			// handled; it still runs once.
+			outcomes["503, commit answer lost"]++
+		case a.err == nil && a.status == http.StatusOK && ran == 1 && !strings.Contains(a.text, "抱歉"):
+			outcomes["200, run"]++
 		default:
-			outcomes["done"]++
+			t.Errorf("burst %d as the database went away: HTTP %d %q %v, run %d times; want 200 and run, or 503 and not run",
+				i, a.status, a.text, a.err, ran)
 		}
 	}
 	t.Logf("the burst as the database went away: %v", outcomes)
@@ -357,7 +372,8 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 		t.Logf("/readyz red %v after the database went away", d)
 	}
 
-	// Callbacks while the database is down: 200 and an apology, or nothing.
+	// Callbacks while the database is down: 503 and no body, before WeCom
+	// gives up on the try.
 	down := map[*chatter][]byte{
 		robotSingle: robotSingle.message("down-robot", "m0", "成员0", "/上报 停机期间的问题"),
 		aibotSingle: aibotSingle.message("down-bot", "zhaoliu", "赵六", "/上报 停机期间的问题"),
@@ -365,11 +381,8 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 	for c, inner := range down {
 		start := time.Now()
 		status, text, err := postCallback(c, inner)
-		if err != nil || status != http.StatusOK {
-			t.Errorf("%s during the outage: HTTP %d, %v; want 200", c.cb.Mode, status, err)
-		}
-		if text != "" && !strings.Contains(text, "抱歉") {
-			t.Errorf("%s during the outage answered %q, want an apology or nothing", c.cb.Mode, text)
+		if err != nil || status != http.StatusServiceUnavailable || text != "" {
+			t.Errorf("%s during the outage: HTTP %d %q, %v; want 503 and no body", c.cb.Mode, status, text, err)
 		}
 		if d := time.Since(start); d > 4*time.Second {
 			t.Errorf("%s during the outage took %v: WeCom gives up after 5 s", c.cb.Mode, d)
