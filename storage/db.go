@@ -20,7 +20,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
-	"modernc.org/sqlite"  // registers "sqlite"
+	"modernc.org/sqlite" // registers "sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
