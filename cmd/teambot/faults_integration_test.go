@@ -756,9 +756,10 @@ func withWritesRefused(t *testing.T) func() {
 
 // The SQLite file cannot be written (disk full or turned read-only): serve
 // and console refuse to start with an error naming the file and the cause;
-// a command while it happens gets a Chinese apology, no panic and no 5xx;
-// once it can be written again the file passes PRAGMA integrity_check, the
-// earlier records are intact and commands work again.
+// while it happens under a running serve, /readyz is red and no command is
+// answered 200 without running — WeCom's tries get 503, and its retry once
+// the disk has room runs the command once; the file then passes PRAGMA
+// integrity_check, the earlier records are intact and commands work again.
 func TestSQLiteThatCannotBeWritten(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "teambot.db")
@@ -798,40 +799,68 @@ func TestSQLiteThatCannotBeWritten(t *testing.T) {
 
 	big := "/周报 " + strings.Repeat("磁盘写满时提交的周报。", 300) // more than fits in the WAL's free pages
 	texts := []string{"/加入 李四 技术", big, "/上报 写不进去"}
+	wants := []string{"已登记：李四", "周报", "上报"}
 	// The escalation is private input, sent in the single chat.
 	robotSingle := &chatter{t: t, url: robot.url, fakeURL: fake.URL, cb: robot.cb}
 	chatters := []*chatter{robot, robot, robotSingle}
 	refused := make([][]byte, len(texts))
-	type answer struct {
-		status int
-		reply  string
-		err    error
-	}
-	answers := make([]answer, len(texts))
 	for i, text := range texts {
 		user := []string{"lisi", "zhangsan", "wangfang"}[i]
 		refused[i] = chatters[i].message(fmt.Sprintf("full-%d", i), user, []string{"李四", "张三", "王芳"}[i], text)
 	}
+
+	// The file cannot be written: /readyz is red, and WeCom's first tries
+	// are answered 503, not run. The disk gets room again before the
+	// second tries, which run each command once and answer it.
 	undo = withWritesRefused(t)
+	if got := readyz(t, addr); got != http.StatusServiceUnavailable {
+		t.Errorf("/readyz while the file cannot be written = %d, want 503", got)
+	}
+	sent := make([]delivery, len(texts))
+	var wg sync.WaitGroup
 	for i := range texts {
-		answers[i].status, answers[i].reply, answers[i].err = postCallback(chatters[i], refused[i])
+		wg.Go(func() {
+			status, reply, tries := newWeComSender(t, chatters[i]).Send(refused[i])
+			sent[i] = delivery{status: status, tries: tries, reply: reply}
+		})
+	}
+	for deadline := time.Now().Add(10 * time.Second); callbacksUnavailable(t, addr) < len(texts); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("serve did not answer the first tries 503 within 10 s")
+		}
 	}
 	undo()
-	for i, a := range answers {
-		if a.err != nil || a.status != http.StatusOK {
-			t.Errorf("%.20s while the file cannot be written: HTTP %d, %v", texts[i], a.status, a.err)
-		}
-		if !strings.Contains(a.reply, "抱歉") {
-			t.Errorf("%.20s while the file cannot be written: %q, want the apology", texts[i], a.reply)
-		}
-		t.Logf("%.20s while the file cannot be written: %q", texts[i], a.reply)
+	wg.Wait()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
 	}
-
-	// Writable again: WeCom's retry of a refused message runs it, once.
-	for round, want := range []string{"已登记：李四", ""} {
-		if status, reply, err := postCallback(robot, refused[0]); status != http.StatusOK || err != nil || (want == "") != (reply == "") || !strings.Contains(reply, want) {
-			t.Errorf("retry %d of the refused /加入 after the disk has room: HTTP %d %q %v, want %q", round, status, reply, err, want)
+	defer raw.Close()
+	var runs [3]int
+	raw.QueryRow(`SELECT count(*) FROM members WHERE user_id = 'lisi'`).Scan(&runs[0])
+	raw.QueryRow(`SELECT count(*) FROM reports WHERE text LIKE '%磁盘写满时提交的周报%'`).Scan(&runs[1])
+	raw.QueryRow(`SELECT count(*) FROM escalations WHERE msg_id = 'full-2'`).Scan(&runs[2])
+	var retried, ran, lost, twice int
+	for i, d := range sent {
+		if d.tries > 1 {
+			retried++
 		}
+		switch runs[i] {
+		case 0:
+			lost++
+		case 1:
+			ran++
+		default:
+			twice++
+		}
+		if d.status != http.StatusOK || d.tries != 2 || !strings.Contains(d.reply, wants[i]) || runs[i] != 1 {
+			t.Errorf("%.20s sent while the disk was full: HTTP %d %q after %d tries, run %d times; want it run once and answered on the second try",
+				texts[i], d.status, d.reply, d.tries, runs[i])
+		}
+	}
+	t.Logf("SQLite disk full: sent %d, retried %d, run %d, lost %d, duplicated %d", len(sent), retried, ran, lost, twice)
+	if status, reply, err := postCallback(robot, refused[0]); status != http.StatusOK || reply != "" || err != nil {
+		t.Errorf("a further retry of /加入 李四: HTTP %d %q %v, want an empty 200", status, reply, err)
 	}
 	robot.expect("zhangsan", "张三", "/团队", "王芳", "张三", "李四")
 	cancel()
@@ -853,11 +882,6 @@ func TestSQLiteThatCannotBeWritten(t *testing.T) {
 	}
 
 	// The file is whole and the earlier records are there.
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
 	var check string
 	if err := raw.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
 		t.Errorf("integrity_check = %q, %v", check, err)
@@ -868,6 +892,21 @@ func TestSQLiteThatCannotBeWritten(t *testing.T) {
 	if members != 3 || reports < 1 {
 		t.Errorf("after the disk filled: %d members, %d reports; want 3 and the report written before", members, reports)
 	}
+}
+
+// callbacksUnavailable is how many callbacks serve has answered 503
+// because the database could not take them, from /metrics.
+func callbacksUnavailable(t *testing.T, addr string) int {
+	t.Helper()
+	n := 0
+	for _, line := range strings.Split(httpGet(t, "http://"+addr+"/metrics"), "\n") {
+		if strings.HasPrefix(line, "teambot_callbacks_total{") && strings.Contains(line, `outcome="unavailable"}`) {
+			var v int
+			fmt.Sscan(line[strings.LastIndexByte(line, ' ')+1:], &v)
+			n += v
+		}
+	}
+	return n
 }
 
 // checkStartError wants a start refused with an error that names the file

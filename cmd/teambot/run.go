@@ -101,6 +101,13 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", storage.Redact(cfg.DatabaseURL), err)
 	}
+	// A database that answers but takes no write (a read-only file, a full
+	// disk, a standby) would fail every command: refuse to start on it.
+	if err := db.CheckWritable(ctx, now()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w; make it writable for this user (or give the disk room) and start again",
+			storage.Redact(cfg.DatabaseURL), err)
+	}
 	a := &app{cfg: cfg, db: db, metrics: metrics.NewRegistry(), log: log}
 	a.botMetrics = bot.NewMetrics(a.metrics)
 	a.registerMetrics(now)

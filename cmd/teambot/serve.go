@@ -45,12 +45,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer a.db.Close()
-	// A database that answers but takes no write (a read-only file, a full
-	// disk, a standby) would lose every command: refuse to start on it.
-	if err := a.db.CheckWritable(ctx, time.Now()); err != nil {
-		return fmt.Errorf("database %s: %w; make it writable for this user (or give the disk room) and start again",
-			storage.Redact(a.cfg.DatabaseURL), err)
-	}
 	a.ready = &readiness{db: a.db, now: time.Now}
 	log.Info("starting", "config", a.cfg)
 
