@@ -989,3 +989,34 @@ func TestSQLiteReadOnlyFile(t *testing.T) {
 		t.Errorf("the read-only file changed (%v)", err)
 	}
 }
+
+// A database file that is read-only in a directory that is not: SQLite
+// opens it read-only and answers every read, so it used to start and then
+// fail every command. serve and console refuse to start, naming the file.
+func TestSQLiteReadOnlyFileInAWritableDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "teambot.db")
+	consoleRun(t, env("TEAMBOT_DATABASE_URL", "sqlite://"+path), "/加入 张三 文案\n", "--as", "zhangsan")
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(path, 0o444); err != nil {
+			t.Fatal(err)
+		}
+	} else { // chmod does not stop root: a read-only bind mount of the file over itself does
+		for _, args := range [][]string{{"--bind", path, path}, {"-o", "remount,bind,ro", path}} {
+			if out, err := exec.Command("mount", args...).CombinedOutput(); err != nil {
+				t.Skipf("root without the right to mount (%v: %s)", err, out)
+			}
+		}
+		t.Cleanup(func() { exec.Command("umount", path).Run() })
+	}
+	if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+		f.Close()
+		t.Fatalf("%s is still writable", path)
+	}
+	getenv := env("TEAMBOT_DATABASE_URL", "sqlite://"+path, "TEAMBOT_LISTEN", "127.0.0.1:0")
+	for _, cmd := range []string{"serve", "console"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second) // a serve that starts stops here
+		err := run(ctx, []string{cmd}, getenv, strings.NewReader("/团队\n"), io.Discard, io.Discard)
+		cancel()
+		checkStartError(t, cmd+" on a read-only file in a writable directory", err, path)
+	}
+}
