@@ -51,6 +51,13 @@ var (
 	ErrDuplicate = errors.New("duplicate")
 )
 
+// ErrUnavailable is returned (wrapped) when a command could not run because
+// of the infrastructure under it — the database unreachable, a connection
+// broken, the disk full, the file read-only — and not because of anything
+// the user wrote: nothing was recorded, and the same message may be tried
+// again later with a fair chance to succeed.
+var ErrUnavailable = errors.New("service unavailable")
+
 // ErrAlreadyHandled is returned for a message whose (Source, ID) was handled
 // before: a platform retry that must not run its command twice.
 var ErrAlreadyHandled = errors.New("message already handled")
@@ -85,9 +92,3 @@ func UserMessage(err error) string {
 	}
 	return "抱歉，机器人内部出错，操作未执行，请稍后再试。"
 }
-
-// ErrUnavailable is wrapped by an error that kept a command from running
-// for the infrastructure's sake (the database unreachable, a broken
-// connection, a full disk): the command did not run, and running it again
-// later may succeed.
-var ErrUnavailable = errors.New("teambot: unavailable")

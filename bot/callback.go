@@ -114,20 +114,21 @@ func (h *Callback) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.cfg.Metrics.callback(h.cfg.Mode, "busy", h.cfg.Now().Sub(start))
 		return
 	}
-	defer h.cfg.Gate.leave()
-	outcome := h.serve(w, r)
+	release := sync.OnceFunc(h.cfg.Gate.leave)
+	defer release()
+	outcome := h.serve(w, r, release)
 	h.cfg.Metrics.callback(h.cfg.Mode, outcome, h.cfg.Now().Sub(start))
 }
 
 // serve answers one request and names its outcome for the metrics. Bad
 // input never gets a 5xx, and the response never says why a signature
 // failed.
-func (h *Callback) serve(w http.ResponseWriter, r *http.Request) string {
+func (h *Callback) serve(w http.ResponseWriter, r *http.Request, release func()) string {
 	switch r.Method {
 	case http.MethodGet:
 		return h.verifyURL(w, r)
 	case http.MethodPost:
-		return h.message(w, r)
+		return h.message(w, r, release)
 	}
 	w.Header().Set("Allow", "GET, POST")
 	http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -172,8 +173,13 @@ func (h *Callback) fresh(ts string) bool {
 	return skew <= h.cfg.MaxSkew && skew >= -h.cfg.MaxSkew
 }
 
-// message handles a POSTed callback: verify, decrypt, decode, answer.
-func (h *Callback) message(w http.ResponseWriter, r *http.Request) string {
+// message handles a POSTed callback: verify, decrypt, decode, answer. Its
+// release gives back the callback's slot of the gate once the body is
+// decoded: the slots bound the memory of bodies being read and checked,
+// while a signed message waiting on the database (which may take the whole
+// passive budget during an outage, at WeCom's rate) holds only its decoded
+// text and must not turn later callbacks away.
+func (h *Callback) message(w http.ResponseWriter, r *http.Request, release func()) string {
 	if r.ContentLength > h.cfg.MaxBody { // refused unread
 		http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
 		return "too_large"
@@ -220,6 +226,7 @@ func (h *Callback) message(w http.ResponseWriter, r *http.Request) string {
 	if in.msg.ID == "" {
 		in.msg.ID = envelopeID(q.Get("msg_signature"), ts, nonce, encrypted)
 	}
+	release()
 	in.msg.At = h.cfg.Now()
 	ctx := WithRequestID(r.Context(), newRequestID(in.msg.ID))
 	reply, outcome := h.answer(ctx, in)
@@ -287,6 +294,8 @@ func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, stri
 		key = "" // nothing identifies it: no retry can be recognized
 	} else if outcome, ok := h.begin(key); !ok {
 		return nil, outcome
+	} else if outcome == runAlongside {
+		key = "" // the first attempt keeps its own bookkeeping
 	}
 	done := make(chan result, 1)
 	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.Lease/2)
@@ -294,7 +303,7 @@ func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, stri
 	go func() {
 		defer h.running.Done()
 		defer h.end(key)
-		done <- runEngine(work, h.cfg.Engine, h.cfg.Log, in)
+		done <- h.run(work, in)
 	}()
 	timer := time.NewTimer(h.cfg.AnswerWithin)
 	defer timer.Stop()
@@ -322,6 +331,33 @@ func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, stri
 		h.finish(context.WithoutCancel(ctx), in, token, <-done)
 	}()
 	return nil, "late"
+}
+
+// unavailableRetryEvery is how soon a command the database could not take
+// is tried again within the passive budget.
+const unavailableRetryEvery = 100 * time.Millisecond
+
+// run hands a callback to the engine. While the database is unavailable it
+// tries again until just before the passive budget ends — answering 503 at
+// once would spend WeCom's three tries, a second apart, within a few
+// seconds of an outage — and then gives up: a 503 within the budget, or,
+// once the message is recorded late, another try from the inbox.
+func (h *Callback) run(ctx context.Context, in inbound) result {
+	giveUp := time.NewTimer(h.cfg.AnswerWithin - h.cfg.AnswerWithin/20)
+	defer giveUp.Stop()
+	for {
+		res := runEngine(ctx, h.cfg.Engine, h.cfg.Log, in)
+		if !res.unavailable {
+			return res
+		}
+		select {
+		case <-giveUp.C:
+			return res
+		case <-ctx.Done():
+			return res
+		case <-time.After(unavailableRetryEvery):
+		}
+	}
 }
 
 // recordTimeout bounds writing the inbox row (a few milliseconds when the
@@ -399,11 +435,20 @@ type flight struct {
 
 func (f *flight) settle() { f.once.Do(func() { close(f.settled) }) }
 
+// runAlongside is begin's word for a retry to run while an earlier attempt
+// of the same message is still stuck here, unanswered and unrecorded.
+const runAlongside = "run_alongside"
+
 // begin marks a message in flight on this process. A retry of one already
 // in flight waits (within the passive budget) until the first is settled:
 // then it is run again if the first has finished (the engine gives the
-// kept answer), or answered as in flight — an empty 200 once the first is
-// in the inbox, 503 while it is not.
+// kept answer), answered as in flight (an empty 200) once the first is in
+// the inbox, or — when the first was answered 503, neither run nor
+// recorded, and is still stuck (on a connection that went silent, say) —
+// run alongside it (runAlongside): the message id recorded with the
+// command in the database lets only one of the two run it. Answering 503
+// again would spend WeCom's three tries while the stuck attempt waits out
+// its deadline, and lose the message.
 func (h *Callback) begin(key string) (outcome string, ok bool) {
 	if key == "" {
 		return "", true
@@ -431,10 +476,23 @@ func (h *Callback) begin(key string) (outcome string, ok bool) {
 			continue
 		case recorded:
 			return "retry_in_flight", false // in the inbox: it will be answered
+		case settledUnrecorded(f):
+			return runAlongside, true
 		}
 		return "retry_unrecorded", false
 	}
 	return "retry_unrecorded", false
+}
+
+// settledUnrecorded reports whether a flight was settled without getting
+// into the inbox: its callback was answered 503.
+func settledUnrecorded(f *flight) bool {
+	select {
+	case <-f.settled:
+		return true
+	default:
+		return false
+	}
 }
 
 // settle notes whether an in-flight message got into the inbox.

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,6 +14,7 @@ import (
 
 	"teambot"
 	"teambot/bot/wxcrypt"
+	"teambot/metrics"
 )
 
 // The official test vector (PROTOCOL.md §3, doc 90968), as the app endpoint.
@@ -33,6 +35,9 @@ type engine struct {
 	msgs   []teambot.Message
 	events []teambot.Event
 	block  chan struct{} // when set, Handle waits for it to close
+	fail   error         // when set, Handle returns it and records nothing
+	fails  int           // with fail: how many calls fail before the rest succeed (0: all)
+	calls  int
 }
 
 func (e *engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply, error) {
@@ -41,6 +46,9 @@ func (e *engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if e.calls++; e.fail != nil && (e.fails == 0 || e.calls <= e.fails) {
+		return teambot.Reply{}, e.fail
+	}
 	for _, m := range e.msgs {
 		if m.Source == msg.Source && m.ID == msg.ID { // the answer kept with the id, as the real engine gives it
 			return teambot.Reply{Text: "echo: " + m.Text}, teambot.ErrAlreadyHandled
@@ -109,6 +117,63 @@ func TestOfficialVectorThroughTheAppEndpoint(t *testing.T) {
 	}
 	if err := xml.Unmarshal(openXMLReply(t, retry.Body.Bytes()), &got); err != nil || got.Content != "echo: hello" {
 		t.Errorf("retry answered %+v (%v), want the first answer again", got, err)
+	}
+}
+
+// A command that could not run because the database could not be written
+// is answered 503 with no body, never a 200 (which ends WeCom's retries);
+// WeCom's retry once the database is back runs it.
+func TestUnavailableIsA503(t *testing.T) {
+	e := &engine{fail: fmt.Errorf("begin transaction: %w: disk full", teambot.ErrUnavailable)}
+	reg := metrics.NewRegistry()
+	cb, err := NewCallback(Config{Mode: ModeApp, Token: vecToken, AESKey: vecKey, ReceiveID: vecCorpID,
+		Engine: e, Now: func() time.Time { return time.Unix(1409659813, 0) }, Metrics: NewMetrics(reg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := do(cb, http.MethodPost, vecPostQuery, vecPostBody)
+	if post.Code != http.StatusServiceUnavailable || post.Body.Len() != 0 {
+		t.Errorf("POST with the database unavailable = %d %q, want 503 and no body", post.Code, post.Body.String())
+	}
+	var out strings.Builder
+	reg.WriteTo(&out)
+	if want := `teambot_callbacks_total{endpoint="app",outcome="unavailable"} 1`; !strings.Contains(out.String(), want) {
+		t.Errorf("metrics lack %s:\n%s", want, out.String())
+	}
+	e.fail = nil
+	retry := do(cb, http.MethodPost, vecPostQuery, vecPostBody)
+	if retry.Code != http.StatusOK || len(e.msgs) != 1 {
+		t.Errorf("the retry = %d, %d messages run; want 200 and the message run", retry.Code, len(e.msgs))
+	}
+}
+
+// A database that is unavailable for a moment costs a delay, not a retry:
+// the command is tried again within the passive budget, and answered
+// passively once it runs. One unavailable for longer is a 503 before the
+// budget ends, never the empty 200 of a late answer.
+func TestUnavailableIsTriedAgainWithinTheBudget(t *testing.T) {
+	for _, fails := range []int{2, 0} {
+		e := &engine{fail: fmt.Errorf("begin transaction: %w: connection refused", teambot.ErrUnavailable), fails: fails}
+		reg := metrics.NewRegistry()
+		cb, err := NewCallback(Config{Mode: ModeApp, Token: vecToken, AESKey: vecKey, ReceiveID: vecCorpID, Engine: e,
+			Now: func() time.Time { return time.Unix(1409659813, 0) }, AnswerWithin: 600 * time.Millisecond, Metrics: NewMetrics(reg)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		post := do(cb, http.MethodPost, vecPostQuery, vecPostBody)
+		var out strings.Builder
+		reg.WriteTo(&out)
+		switch fails {
+		case 2:
+			if post.Code != http.StatusOK || post.Body.Len() == 0 || e.calls != 3 {
+				t.Errorf("unavailable for two tries: %d %q after %d calls, want the passive reply after 3", post.Code, post.Body.String(), e.calls)
+			}
+		case 0:
+			if post.Code != http.StatusServiceUnavailable || post.Body.Len() != 0 || e.calls < 2 ||
+				!strings.Contains(out.String(), `outcome="unavailable"} 1`) {
+				t.Errorf("unavailable throughout: %d %q after %d calls, want 503 after several tries\n%s", post.Code, post.Body.String(), e.calls, out.String())
+			}
+		}
 	}
 }
 

@@ -1,6 +1,8 @@
 package bot
 
-// Gate caps the callbacks in flight in one process, across its endpoints:
+// Gate caps the callbacks whose bodies are being read and checked in one
+// process, across its endpoints (a signed message gives its slot back once
+// decoded, before it waits on the engine):
 // a callback beyond the cap is answered 503 at once, before its body is
 // read, so a flood of large bodies cannot hold more than the cap's worth of
 // memory (WeCom retries a 503). A nil *Gate lets everything through.

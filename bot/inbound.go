@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"teambot"
 	"teambot/bot/wecom"
@@ -32,9 +34,42 @@ type inbound struct {
 
 var errNoSender = errors.New("callback has no sender")
 
+// errBadText is a callback holding text that PostgreSQL cannot store and
+// SQLite would: NUL, or bytes that are not UTF-8.
+var errBadText = errors.New("callback text holds NUL or is not UTF-8")
+
+// holdsNUL reports whether any string under v holds NUL, as JSON's \u0000
+// writes it (XML cannot carry NUL at all: the parser refuses it).
+func holdsNUL(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return strings.IndexByte(v.String(), 0) >= 0
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if holdsNUL(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			if holdsNUL(v.Index(i)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // decode reads the plaintext of a callback of the given mode (PROTOCOL.md
 // §4). jsonFormat is the group robot's robot_callback_format=json.
+//
+// Text that both databases would not store alike — NUL, bytes that are not
+// UTF-8 — is refused in any field (errBadText), so that PostgreSQL and
+// SQLite see the same messages.
 func decode(mode Mode, plain []byte, jsonFormat bool) (inbound, error) {
+	if !utf8.Valid(plain) || bytes.IndexByte(plain, 0) >= 0 {
+		return inbound{}, errBadText
+	}
 	var in inbound
 	var err error
 	switch {
@@ -96,6 +131,9 @@ func decodeBot(plain []byte) (inbound, error) {
 	if err := json.Unmarshal(plain, &m); err != nil {
 		return inbound{}, err
 	}
+	if holdsNUL(reflect.ValueOf(m)) {
+		return inbound{}, errBadText
+	}
 	text := m.Text.Content
 	if m.MsgType == "mixed" { // text and pictures: the text parts are the command
 		var parts []string
@@ -135,6 +173,9 @@ func decodeRobotXML(plain []byte) (inbound, error) {
 	if err := unmarshalXML(plain, &m); err != nil {
 		return inbound{}, err
 	}
+	if holdsNUL(reflect.ValueOf(m)) {
+		return inbound{}, errBadText
+	}
 	return robotInbound(m), nil
 }
 
@@ -160,6 +201,9 @@ func decodeRobotJSON(plain []byte) (inbound, error) {
 	var m robotJSON
 	if err := json.Unmarshal(plain, &m); err != nil {
 		return inbound{}, err
+	}
+	if holdsNUL(reflect.ValueOf(m)) {
+		return inbound{}, errBadText
 	}
 	return robotInbound(robotXML(m)), nil
 }
@@ -190,6 +234,9 @@ func decodeApp(plain []byte) (inbound, error) {
 	var m appXML
 	if err := unmarshalXML(plain, &m); err != nil {
 		return inbound{}, err
+	}
+	if holdsNUL(reflect.ValueOf(m)) {
+		return inbound{}, errBadText
 	}
 	id := m.MsgID
 	if id == "" { // events carry no MsgId: FromUserName + CreateTime identify them (PROTOCOL.md §5)

@@ -1,6 +1,12 @@
 package bot
 
 import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"reflect"
 	"testing"
 
 	"teambot"
@@ -92,4 +98,75 @@ func FuzzDecode(f *testing.F) {
 			t.Errorf("accepted a %q message without a sender", in.msgType)
 		}
 	})
+}
+
+// NUL and bytes that are not UTF-8 — text PostgreSQL cannot store and
+// SQLite would keep — are refused in every field of every format at
+// decoding, so that both databases see the same: nothing (PROTOCOL.md §4).
+// Each field gets each bad text in the form its format can carry it.
+func TestDecodeRefusesTextNoDatabaseStoresAlike(t *testing.T) {
+	type format struct {
+		mode    Mode
+		json    bool
+		fields  any // the format's decoded struct
+		marshal func(any) ([]byte, error)
+		bad     []string // what replaces a field's value in the encoded text
+	}
+	jsonBad := []string{`\u0000`, "a\\u0000b", "\xff", "a\xc3(b"}
+	xmlBad := []string{"\x00", "a&#0;b", "&#x0;", "\xff", "a\xc3(b"}
+	for _, f := range []format{
+		{ModeBot, true, &botJSON{}, json.Marshal, jsonBad},
+		{ModeRobot, true, &robotJSON{}, json.Marshal, jsonBad},
+		{ModeRobot, false, &robotXML{}, xml.Marshal, xmlBad},
+		{ModeApp, false, &appXML{}, xml.Marshal, xmlBad},
+	} {
+		n := fillStrings(reflect.ValueOf(f.fields).Elem(), -1, new(int))
+		for field := range n {
+			v := reflect.New(reflect.TypeOf(f.fields).Elem())
+			fillStrings(v.Elem(), field, new(int))
+			doc, err := f.marshal(v.Interface())
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := fmt.Sprintf("%s json=%v field %d", f.mode, f.json, field)
+			good := bytes.ReplaceAll(doc, []byte("MARK"), []byte("好"))
+			if _, err := decode(f.mode, good, f.json); err != nil {
+				t.Fatalf("%s: the same message with good text is refused: %v\n%s", name, err, good)
+			}
+			for _, bad := range f.bad {
+				plain := bytes.ReplaceAll(doc, []byte("MARK"), []byte(bad))
+				_, err := decode(f.mode, plain, f.json)
+				var xmlErr *xml.SyntaxError // XML forbids NUL: its parser refuses &#0;
+				if !errors.Is(err, errBadText) && !(errors.As(err, &xmlErr) && !f.json) {
+					t.Errorf("%s holding %q: %v, want errBadText\n%s", name, bad, err, plain)
+				}
+			}
+		}
+	}
+}
+
+// fillStrings gives every string field under v a good value, but the one
+// numbered mark (counting from 0 in field order) the value "MARK"; a slice
+// gets one element; text messages get a type and a sender. It returns how
+// many string fields there are.
+func fillStrings(v reflect.Value, mark int, n *int) int {
+	switch v.Kind() {
+	case reflect.String:
+		value := "ok"
+		if *n == mark {
+			value = "MARK"
+		}
+		v.SetString(value)
+		*n++
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fillStrings(v.Field(i), mark, n)
+			}
+		}
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fillStrings(v.Index(0), mark, n)
+	}
+	return *n
 }

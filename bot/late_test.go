@@ -250,9 +250,11 @@ func TestLateAnswerIsRecordedBeforeTheEmpty200(t *testing.T) {
 	}
 }
 
-// If even the inbox row cannot be written, the answer is 503 with no body,
-// and so is a retry while the command still runs: WeCom tries again, and
-// once the command has run a retry gets its answer.
+// If even the inbox row cannot be written, the answer is 503 with no body.
+// A retry while that attempt is still stuck runs alongside it (the message
+// id in the database lets one of them run the command) and, stuck too and
+// unrecorded, is 503 as well: WeCom tries again, and once the command has
+// run a retry gets its answer.
 func TestLateWithoutAnInboxRowIs503(t *testing.T) {
 	s := newLate(t, bot.ModeRobot, "", false)
 	s.inbox.keepErr = errors.New("database unreachable")
@@ -261,12 +263,12 @@ func TestLateWithoutAnInboxRowIs503(t *testing.T) {
 		t.Fatalf("slow command with no inbox: %d %q, want 503 and no body", status, body)
 	}
 	if status, _ := s.post(t, inner); status != http.StatusServiceUnavailable {
-		t.Fatalf("retry while it runs unrecorded: %d, want 503", status)
+		t.Fatalf("retry while the first runs unrecorded: %d, want 503", status)
 	}
 	close(s.engine.release)
-	s.cb.Wait() // the command's own goroutine has finished
+	s.cb.Wait() // the commands' own goroutines have finished
 	status, body := s.post(t, inner)
-	if status != http.StatusOK || len(body) == 0 || s.engine.runs("m-2") != 2 {
+	if status != http.StatusOK || len(body) == 0 || s.engine.runs("m-2") != 3 {
 		t.Errorf("retry after the run: %d %q (%d engine calls), want the kept answer", status, body, s.engine.runs("m-2"))
 	}
 }

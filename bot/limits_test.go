@@ -39,9 +39,11 @@ func TestCallbackBodyIsCapped(t *testing.T) {
 	}
 }
 
-// Callbacks in flight are capped per process across endpoints: beyond the
-// cap a callback is answered 503 at once, with no body (WeCom retries it),
-// before its body is read; once one finishes the next is served.
+// The gate bounds the bodies being read and checked: with its one slot
+// taken by a callback whose body is still arriving, the next callback, on
+// any endpoint, is answered 503 at once and unread. A signed message
+// waiting on the engine (the database) has given its slot back, so an
+// outage does not turn WeCom's other callbacks away.
 func TestCallbacksInFlightAreCapped(t *testing.T) {
 	gate := NewGate(1)
 	e := &engine{block: make(chan struct{})}
@@ -55,14 +57,16 @@ func TestCallbacksInFlightAreCapped(t *testing.T) {
 	}
 	robotSender := &wecomtest.Callbacks{Mode: wecomtest.ModeRobot, Token: "tok", AESKey: vecKey}
 	botSender := &wecomtest.Callbacks{Mode: wecomtest.ModeBot, Token: "tok", AESKey: vecKey}
-	first := robotSender.Post("/wecom/robot", robotSender.TextMessage(wecomtest.Text{MsgID: "m1", ChatID: "c", UserID: "u", Content: "/团队"}))
+
+	// A body that is still arriving holds the only slot.
+	arriving, more := io.Pipe()
+	slow := httptest.NewRequest(http.MethodPost, "/wecom/robot?msg_signature=x&timestamp=1&nonce=1", arriving)
 	var wg sync.WaitGroup
 	held := httptest.NewRecorder()
-	wg.Go(func() { robot.ServeHTTP(held, first) })
+	wg.Go(func() { robot.ServeHTTP(held, slow) })
 	for !gate.full() {
-		time.Sleep(time.Millisecond) // the first callback takes the only slot
+		time.Sleep(time.Millisecond) // the slow callback takes the only slot
 	}
-
 	body := &countingReader{r: strings.NewReader("<xml>anything</xml>")}
 	over := httptest.NewRequest(http.MethodPost, "/wecom/robot?msg_signature=x&timestamp=1&nonce=1", body)
 	rec := httptest.NewRecorder()
@@ -78,18 +82,49 @@ func TestCallbacksInFlightAreCapped(t *testing.T) {
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("another endpoint beyond the shared cap: HTTP %d, want 503", rec.Code)
 	}
+	more.Write([]byte("<xml>not a callback</xml>"))
+	more.Close()
+	wg.Wait()
+	if held.Code == http.StatusServiceUnavailable || gate.full() {
+		t.Errorf("the slow callback: HTTP %d, gate full %v; want it answered and its slot free", held.Code, gate.full())
+	}
 
+	// A signed message blocked in the engine does not hold a slot.
+	first := robotSender.Post("/wecom/robot", robotSender.TextMessage(wecomtest.Text{MsgID: "m1", ChatID: "c", UserID: "u", Content: "/团队"}))
+	blocked := httptest.NewRecorder()
+	wg.Go(func() { robot.ServeHTTP(blocked, first) })
+	for deadline := time.Now().Add(5 * time.Second); !inFlight(robot, "robot/m1"); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first message never reached the engine")
+		}
+	}
+	if gate.full() {
+		t.Error("a message waiting on the engine holds a slot of the gate")
+	}
+	second = botSender.Post("/wecom/bot", botSender.TextMessage(wecomtest.Text{MsgID: "m3", ChatID: "c", UserID: "u", Content: "/团队"}))
+	passed := make(chan int, 1)
+	go func() {
+		rec := httptest.NewRecorder()
+		bot.ServeHTTP(rec, second)
+		passed <- rec.Code
+	}()
 	close(e.block)
 	wg.Wait()
-	if held.Code != http.StatusOK {
-		t.Errorf("the callback that held the slot: HTTP %d", held.Code)
+	if blocked.Code != http.StatusOK {
+		t.Errorf("the callback that waited on the engine: HTTP %d", blocked.Code)
 	}
-	second = botSender.Post("/wecom/bot", botSender.TextMessage(wecomtest.Text{MsgID: "m2", ChatID: "c", UserID: "u", Content: "/团队"}))
-	rec = httptest.NewRecorder()
-	bot.ServeHTTP(rec, second)
-	if rec.Code != http.StatusOK {
-		t.Errorf("after the slot is free: HTTP %d, want 200", rec.Code)
+	if code := <-passed; code != http.StatusOK {
+		t.Errorf("a callback while another waits on the engine: HTTP %d, want 200", code)
 	}
+}
+
+// inFlight reports whether the callback is handling the message key
+// ("source/id").
+func inFlight(h *Callback, key string) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, ok := h.inflight[key]
+	return ok
 }
 
 // countingReader counts the bytes read from it.

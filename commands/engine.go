@@ -120,13 +120,16 @@ func (r *Request) Audit(ctx context.Context, action, target, detail string) erro
 }
 
 // Handle answers one message. Failures become a Chinese reply and internal
-// detail goes to the log; the only error returned is
+// detail goes to the log; the only errors returned are
 // teambot.ErrAlreadyHandled, for a retry of a message whose command already
 // ran (its (Source, ID) is recorded in the same transaction as the
 // command's changes, so a command runs at most once and its changes are
 // committed together or not at all). With it comes the answer of that run,
 // kept with the id in the same transaction: WeCom retries a callback whose
-// answer it did not get, so the retry is answered again.
+// answer it did not get, so the retry is answered again. A message that
+// could not run because the database could not be written returns
+// teambot.ErrUnavailable: nothing of it was kept, its id included, so the
+// platform's retry runs it.
 func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply, error) {
 	if len(msg.Text) > MaxMessageBytes {
 		return teambot.Reply{Text: fmt.Sprintf("消息太长（%d 字节），上限是 %d KB，请分几条发送。", len(msg.Text), MaxMessageBytes>>10)}, nil
@@ -177,6 +180,10 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	var dup *alreadyHandled
 	if errors.As(err, &dup) {
 		return e.keptReply(dup.kept), teambot.ErrAlreadyHandled
+	}
+	if errors.Is(err, teambot.ErrUnavailable) {
+		e.observe(command, err)
+		return teambot.Reply{}, e.notRunError(ctx, inv, err)
 	}
 	if err == nil {
 		err = refusal
@@ -338,9 +345,11 @@ func (r *Request) syncName(ctx context.Context) error {
 // HandleEvent reacts to a chat event: a welcome when the robot joins a group
 // (creating the team), a greeting when a member opens a single chat, and
 // forgetting the push key when the robot is removed. Like Handle, it returns
-// teambot.ErrAlreadyHandled with the kept answer for a retry.
+// teambot.ErrAlreadyHandled with the kept answer for a retry, and
+// teambot.ErrUnavailable when the database could not be written.
 func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Reply, error) {
 	var reply teambot.Reply
+	inv := teambot.Invocation{Message: ev.Message, Word: "event:" + ev.Kind}
 	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
 		if ev.Kind == teambot.EventDeleteFromChat {
 			return e.robotRemoved(ctx, tx, ev)
@@ -361,8 +370,11 @@ func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Rep
 	if errors.As(err, &dup) {
 		return e.keptReply(dup.kept), teambot.ErrAlreadyHandled
 	}
+	if errors.Is(err, teambot.ErrUnavailable) {
+		return teambot.Reply{}, e.notRunError(ctx, inv, err)
+	}
 	if err != nil {
-		return e.errorReply(ctx, teambot.Invocation{Message: ev.Message, Word: "event:" + ev.Kind}, err), nil
+		return e.errorReply(ctx, inv, err), nil
 	}
 	return reply, nil
 }
@@ -603,6 +615,18 @@ func (e *Engine) observe(command string, err error) {
 		outcome = "refused"
 	}
 	e.cfg.Observe(command, outcome)
+}
+
+// notRunError is the error Handle returns for a message the database could
+// not take: no reply, since an apology would tell the platform the message
+// was taken and end its retries (the transport answers so that it tries
+// again).
+func (e *Engine) notRunError(ctx context.Context, inv teambot.Invocation, err error) error {
+	if errors.Is(err, teambot.ErrUnavailable) {
+		e.cfg.Log.WarnContext(ctx, "command not run: the database cannot be written; the platform may retry",
+			"command", inv.Word, "chat", inv.ChatID, "user", inv.UserID, "msgid", inv.Message.ID, "err", err)
+	}
+	return err
 }
 
 // errorReply words err for the chat and logs what the chat must not see.

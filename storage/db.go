@@ -9,6 +9,8 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
@@ -17,8 +19,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // registers "postgres"
-	"modernc.org/sqlite"  // registers "sqlite"
+	"github.com/lib/pq"
+	"modernc.org/sqlite" // registers "sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
@@ -29,6 +31,9 @@ const (
 	SQLite   Dialect = "sqlite"
 	Postgres Dialect = "postgres"
 )
+
+// maxIdlePostgres is how many idle PostgreSQL connections the pool keeps.
+const maxIdlePostgres = 8
 
 // DB is an open database with its schema up to date.
 type DB struct {
@@ -56,8 +61,14 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	x, err := sqlx.Open(string(dialect), dsn)
-	if err != nil {
+	var x *sqlx.DB
+	if dialect == Postgres {
+		connector, err := pq.NewConnector(dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open %s database: %w", dialect, err)
+		}
+		x = sqlx.NewDb(sql.OpenDB(ctxConnector{connector}), string(dialect))
+	} else if x, err = sqlx.Open(string(dialect), dsn); err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
 	switch dialect {
@@ -69,7 +80,7 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 		x.SetConnMaxIdleTime(0)
 	case Postgres:
 		x.SetMaxOpenConns(16)
-		x.SetMaxIdleConns(8)
+		x.SetMaxIdleConns(maxIdlePostgres)
 		x.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	db := &DB{db: x, dialect: dialect}
@@ -78,6 +89,37 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 		return nil, explainSQLite(err)
 	}
 	return db, nil
+}
+
+// ctxConnector gives up opening a connection when the caller's context
+// ends. lib/pq watches the context while dialling but not during the
+// start-up exchange after it, so a server that accepts and never answers (a
+// stalled host) would hold the caller — a command, /readyz — for ever. The
+// abandoned attempt finishes, or fails, on its own; a connection it opens
+// late is closed.
+type ctxConnector struct{ driver.Connector }
+
+func (c ctxConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	type opened struct {
+		conn driver.Conn
+		err  error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		conn, err := c.Connector.Connect(context.WithoutCancel(ctx))
+		done <- opened{conn, err}
+	}()
+	select {
+	case o := <-done:
+		return o.conn, o.err
+	case <-ctx.Done():
+		go func() {
+			if o := <-done; o.err == nil {
+				o.conn.Close()
+			}
+		}()
+		return nil, fmt.Errorf("connect: %w", ctx.Err())
+	}
 }
 
 // explainSQLite adds the likely cause to SQLite's terse errors about its
@@ -165,7 +207,15 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Update runs fn in one read-write transaction. It commits when fn returns
 // nil and rolls back when fn returns an error or panics (the panic goes on).
-// The commit's own error is returned, never swallowed.
+// The commit's own error is returned, never swallowed. An error that comes
+// from the database being unreachable, full or read-only wraps
+// teambot.ErrUnavailable.
+//
+// A pooled connection that turns out broken at BEGIN or at the first
+// statement — nothing has taken effect yet — costs one more try on a fresh
+// connection before the error is returned: after a database restart every
+// idle connection is dead, and the first caller to find out should not be
+// the one who loses.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) (err error) {
 	return db.transact(ctx, false, fn)
 }
@@ -175,37 +225,76 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 	return db.transact(ctx, true, fn)
 }
 
-func (db *DB) transact(ctx context.Context, readOnly bool, fn func(*Tx) error) (err error) {
+func (db *DB) transact(ctx context.Context, readOnly bool, fn func(*Tx) error) error {
+	again, err := db.try(ctx, readOnly, fn)
+	if again && ctx.Err() == nil {
+		db.dropIdle()
+		_, err = db.try(ctx, readOnly, fn)
+	}
+	return err
+}
+
+// dropIdle closes the pool's idle connections, so that the next
+// transaction dials a fresh one: when one pooled connection was found
+// broken, the others opened before the same restart are too.
+func (db *DB) dropIdle() {
+	if db.dialect == Postgres {
+		db.db.SetMaxIdleConns(0)
+		db.db.SetMaxIdleConns(maxIdlePostgres)
+	}
+}
+
+// try runs fn in one transaction; again reports that it failed on a broken
+// connection before anything took effect, so it may be tried once more.
+func (db *DB) try(ctx context.Context, readOnly bool, fn func(*Tx) error) (again bool, err error) {
 	var opts sqlTxOptions
 	// SQLite: "immediate" locking makes every transaction a writer; a
 	// read-only flag would only add a PRAGMA round trip, so it is left off.
 	opts.ReadOnly = readOnly && db.dialect == Postgres
-	tx, err := db.db.BeginTxx(ctx, &opts)
+	sqlTx, err := db.db.BeginTxx(ctx, &opts)
 	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
+		return isBrokenConn(err), fmt.Errorf("begin transaction: %w", markUnavailable(err))
 	}
+	tx := &Tx{ext: sqlTx, dialect: db.dialect}
 	defer func() {
 		if p := recover(); p != nil {
-			_ = tx.Rollback()
+			_ = sqlTx.Rollback()
 			panic(p)
 		}
 		if err != nil {
-			if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, errTxDone) {
+			again = tx.brokenFirst
+			if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, errTxDone) && !isBrokenConn(rbErr) {
 				err = errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
 			}
 			return
 		}
-		if cErr := tx.Commit(); cErr != nil {
-			err = fmt.Errorf("commit: %w", mapErr(cErr))
+		if cErr := sqlTx.Commit(); cErr != nil {
+			err = fmt.Errorf("commit: %w", markUnavailable(mapErr(cErr)))
 		}
 	}()
-	return fn(&Tx{ext: tx, dialect: db.dialect})
+	return false, fn(tx)
 }
 
 // Tx is a transaction; the repository methods hang off it.
 type Tx struct {
 	ext     sqlx.ExtContext
 	dialect Dialect
+
+	statements  int  // run so far, failed ones included
+	brokenFirst bool // the first statement found the connection broken
+}
+
+// done notes a statement's outcome and marks an error the database's fault
+// as teambot.ErrUnavailable. Every statement of a Tx goes through it.
+func (tx *Tx) done(err error) error {
+	tx.statements++
+	if err == nil {
+		return nil
+	}
+	if tx.statements == 1 && isBrokenConn(err) {
+		tx.brokenFirst = true
+	}
+	return markUnavailable(err)
 }
 
 // Dialect is the kind of database the transaction runs on.
@@ -215,8 +304,9 @@ func (tx *Tx) Dialect() Dialect { return tx.dialect }
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (int64, error) {
 	res, err := tx.ext.ExecContext(ctx, tx.ext.Rebind(query), args...)
 	if err != nil {
-		return 0, mapErr(err)
+		return 0, tx.done(mapErr(err))
 	}
+	tx.done(nil)
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, err
@@ -226,12 +316,12 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) (int64, error
 
 // get scans one row into dest; no row is teambot.ErrNotFound.
 func (tx *Tx) get(ctx context.Context, dest any, query string, args ...any) error {
-	return mapErr(sqlx.GetContext(ctx, tx.ext, dest, tx.ext.Rebind(query), args...))
+	return tx.done(mapErr(sqlx.GetContext(ctx, tx.ext, dest, tx.ext.Rebind(query), args...)))
 }
 
 // selectRows scans all rows into dest, a pointer to a slice.
 func (tx *Tx) selectRows(ctx context.Context, dest any, query string, args ...any) error {
-	return mapErr(sqlx.SelectContext(ctx, tx.ext, dest, tx.ext.Rebind(query), args...))
+	return tx.done(mapErr(sqlx.SelectContext(ctx, tx.ext, dest, tx.ext.Rebind(query), args...)))
 }
 
 // insert runs an INSERT written with ? placeholders and returns the new id.
@@ -239,7 +329,7 @@ func (tx *Tx) selectRows(ctx context.Context, dest any, query string, args ...an
 func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
 	var id int64
 	err := sqlx.GetContext(ctx, tx.ext, &id, tx.ext.Rebind(query+" RETURNING id"), args...)
-	return id, mapErr(err)
+	return id, tx.done(mapErr(err))
 }
 
 // savepointName guards the identifiers Savepoint accepts: they are SQL text.
@@ -252,7 +342,7 @@ func (tx *Tx) Savepoint(ctx context.Context, name string) error {
 		return fmt.Errorf("savepoint name %q: want lower-case letters", name)
 	}
 	_, err := tx.ext.ExecContext(ctx, "SAVEPOINT "+name)
-	return err
+	return tx.done(err)
 }
 
 // RollbackTo undoes everything since the savepoint name; the transaction
@@ -262,7 +352,7 @@ func (tx *Tx) RollbackTo(ctx context.Context, name string) error {
 		return fmt.Errorf("savepoint name %q: want lower-case letters", name)
 	}
 	_, err := tx.ext.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name)
-	return err
+	return tx.done(err)
 }
 
 // utc is how times go into the database: UTC, to the microsecond.

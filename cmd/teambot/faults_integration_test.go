@@ -155,6 +155,31 @@ func (p *pgProxy) Up() {
 	p.held = nil
 }
 
+// serveBehindProxy runs serve in this process on a fresh PostgreSQL schema
+// reached through a pgProxy, with the AI bot and group robot endpoints and
+// WeCom faked. It returns the schema's direct URL, the proxy, the fake, and
+// serve's address and log.
+func serveBehindProxy(t *testing.T) (string, *pgProxy, *wecomtest.Server, string, *syncBuffer) {
+	t.Helper()
+	pgURL := storagetest.PostgresURL(t)
+	u, err := url.Parse(pgURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := startPGProxy(t, u.Host)
+	u.Host = proxy.Addr()
+	fake := wecomtest.NewServer(t)
+	addr, logs := serveInProcess(t, env(
+		"TEAMBOT_DATABASE_URL", u.String(),
+		"TEAMBOT_LISTEN", "127.0.0.1:0",
+		"TEAMBOT_ADMINS", "boss",
+		"WECOM_API_BASE", fake.URL,
+		"WECOM_BOT_TOKEN", "bot-token", "WECOM_BOT_AES_KEY", testAESKey,
+		"WECOM_ROBOT_TOKEN", "robot-token", "WECOM_ROBOT_AES_KEY", testAESKey,
+	))
+	return pgURL, proxy, fake, addr, logs
+}
+
 // serveInProcess runs serve in this process until the test ends and returns its
 // address and its log.
 func serveInProcess(t *testing.T, getenv func(string) string) (string, *syncBuffer) {
@@ -242,27 +267,13 @@ func postCallback(c *chatter, inner []byte) (int, string, error) {
 // PostgreSQL restarts while serve runs (through a proxy that drops every
 // connection and refuses new ones for three seconds): /readyz turns 503 and
 // back to 200; callbacks during the outage, and a burst in flight when it
-// begins, get HTTP 200 with an apology or nothing, never a 5xx; WeCom's
-// retries of them after the database is back run each command exactly
-// once; and messages in the outbox before the outage are delivered exactly
-// once after it.
+// begins, are either run and answered 200 or not run and answered 503 with
+// no body — never a 200 for a command that did not run, since WeCom retries
+// only what it did not see answered 200; WeCom's retries of them after the
+// database is back run each command exactly once; and messages in the
+// outbox before the outage are delivered exactly once after it.
 func TestPostgresRestartDuringServe(t *testing.T) {
-	pgURL := storagetest.PostgresURL(t)
-	u, err := url.Parse(pgURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := startPGProxy(t, u.Host)
-	u.Host = proxy.Addr()
-	fake := wecomtest.NewServer(t)
-	addr, logs := serveInProcess(t, env(
-		"TEAMBOT_DATABASE_URL", u.String(),
-		"TEAMBOT_LISTEN", "127.0.0.1:0",
-		"TEAMBOT_ADMINS", "boss",
-		"WECOM_API_BASE", fake.URL,
-		"WECOM_BOT_TOKEN", "bot-token", "WECOM_BOT_AES_KEY", testAESKey,
-		"WECOM_ROBOT_TOKEN", "robot-token", "WECOM_ROBOT_AES_KEY", testAESKey,
-	))
+	pgURL, proxy, fake, addr, logs := serveBehindProxy(t)
 	direct, err := sql.Open("postgres", pgURL) // checks the records behind serve's back
 	if err != nil {
 		t.Fatal(err)
@@ -349,16 +360,20 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 	outageStart := time.Now()
 	outcomes := map[string]int{}
 	for i, a := range answers {
-		if a.err != nil || a.status != http.StatusOK {
-			t.Errorf("burst %d during the outage: HTTP %d, %v; want 200", i, a.status, a.err)
-		}
+		ran := count(`SELECT count(*) FROM escalations WHERE msg_id = $1`, fmt.Sprintf("burst-%d", i))
 		switch {
-		case a.text == "":
-			outcomes["nothing"]++
-		case strings.Contains(a.text, "抱歉"):
-			outcomes["apology"]++
+		case a.err == nil && a.status == http.StatusServiceUnavailable && a.text == "" && ran == 0:
+			outcomes["503, not run"]++
+		case a.err == nil && a.status == http.StatusServiceUnavailable && a.text == "" && ran == 1:
+			// The COMMIT reached PostgreSQL but its answer was cut with the
+			// connection: serve cannot know it ran. WeCom's retry finds it
+			// handled; it still runs once.
+			outcomes["503, commit answer lost"]++
+		case a.err == nil && a.status == http.StatusOK && ran == 1 && !strings.Contains(a.text, "抱歉"):
+			outcomes["200, run"]++
 		default:
-			outcomes["done"]++
+			t.Errorf("burst %d as the database went away: HTTP %d %q %v, run %d times; want 200 and run, or 503 and not run",
+				i, a.status, a.text, a.err, ran)
 		}
 	}
 	t.Logf("the burst as the database went away: %v", outcomes)
@@ -368,7 +383,8 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 		t.Logf("/readyz red %v after the database went away", d)
 	}
 
-	// Callbacks while the database is down: 200 and an apology, or nothing.
+	// Callbacks while the database is down: 503 and no body, before WeCom
+	// gives up on the try.
 	down := map[*chatter][]byte{
 		robotSingle: robotSingle.message("down-robot", "m0", "成员0", "/上报 停机期间的问题"),
 		aibotSingle: aibotSingle.message("down-bot", "zhaoliu", "赵六", "/上报 停机期间的问题"),
@@ -376,11 +392,8 @@ func TestPostgresRestartDuringServe(t *testing.T) {
 	for c, inner := range down {
 		start := time.Now()
 		status, text, err := postCallback(c, inner)
-		if err != nil || status != http.StatusOK {
-			t.Errorf("%s during the outage: HTTP %d, %v; want 200", c.cb.Mode, status, err)
-		}
-		if text != "" && !strings.Contains(text, "抱歉") {
-			t.Errorf("%s during the outage answered %q, want an apology or nothing", c.cb.Mode, text)
+		if err != nil || status != http.StatusServiceUnavailable || text != "" {
+			t.Errorf("%s during the outage: HTTP %d %q, %v; want 503 and no body", c.cb.Mode, status, text, err)
 		}
 		if d := time.Since(start); d > 4*time.Second {
 			t.Errorf("%s during the outage took %v: WeCom gives up after 5 s", c.cb.Mode, d)
@@ -760,9 +773,10 @@ func withWritesRefused(t *testing.T) func() {
 
 // The SQLite file cannot be written (disk full or turned read-only): serve
 // and console refuse to start with an error naming the file and the cause;
-// a command while it happens gets a Chinese apology, no panic and no 5xx;
-// once it can be written again the file passes PRAGMA integrity_check, the
-// earlier records are intact and commands work again.
+// while it happens under a running serve, /readyz is red and no command is
+// answered 200 without running — WeCom's tries get 503, and its retry once
+// the disk has room runs the command once; the file then passes PRAGMA
+// integrity_check, the earlier records are intact and commands work again.
 func TestSQLiteThatCannotBeWritten(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "teambot.db")
@@ -794,6 +808,8 @@ func TestSQLiteThatCannotBeWritten(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, getenv, nil, io.Discard, stderr) }()
 	addr := waitForAddr(t, stderr, done)
+	adminAddrs.Store(addr, waitForAdminAddr(t, stderr, done))
+	defer adminAddrs.Delete(addr)
 	robot := &chatter{t: t, url: "http://" + addr + "/wecom/robot", chatID: "group-full", fakeURL: fake.URL,
 		cb: &wecomtest.Callbacks{Mode: wecomtest.ModeRobot, Token: "robot-token", AESKey: testAESKey}}
 	robot.expect("wangfang", "王芳", "/加入 王芳 文案", "已登记：王芳")
@@ -802,41 +818,70 @@ func TestSQLiteThatCannotBeWritten(t *testing.T) {
 
 	big := "/周报 " + strings.Repeat("磁盘写满时提交的周报。", 300) // more than fits in the WAL's free pages
 	texts := []string{"/加入 李四 技术", big, "/上报 写不进去"}
+	wants := []string{"已登记：李四", "周报", "上报"}
 	// The escalation is private input, sent in the single chat.
 	robotSingle := &chatter{t: t, url: robot.url, fakeURL: fake.URL, cb: robot.cb}
 	chatters := []*chatter{robot, robot, robotSingle}
 	refused := make([][]byte, len(texts))
-	type answer struct {
-		status int
-		reply  string
-		err    error
-	}
-	answers := make([]answer, len(texts))
 	for i, text := range texts {
 		user := []string{"lisi", "zhangsan", "wangfang"}[i]
 		refused[i] = chatters[i].message(fmt.Sprintf("full-%d", i), user, []string{"李四", "张三", "王芳"}[i], text)
 	}
+
+	// The file cannot be written: /readyz is red, and WeCom's first tries
+	// are answered 503, not run. The disk gets room again before the
+	// second tries, which run each command once and answer it.
 	undo = withWritesRefused(t)
+	if got := readyz(t, addr); got != http.StatusServiceUnavailable {
+		t.Errorf("/readyz while the file cannot be written = %d, want 503", got)
+	}
+	sent := make([]delivery, len(texts))
+	var wg sync.WaitGroup
 	for i := range texts {
-		answers[i].status, answers[i].reply, answers[i].err = postCallback(chatters[i], refused[i])
+		wg.Go(func() {
+			status, reply, tries := newWeComSender(t, chatters[i]).Send(refused[i])
+			sent[i] = delivery{status: status, tries: tries, reply: reply}
+		})
+	}
+	for deadline := time.Now().Add(10 * time.Second); callbacksUnavailable(t, addr) < len(texts); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("serve did not answer the first tries 503 within 10 s")
+		}
 	}
 	undo()
-	for i, a := range answers {
-		if a.err != nil || a.status != http.StatusOK {
-			t.Errorf("%.20s while the file cannot be written: HTTP %d, %v", texts[i], a.status, a.err)
-		}
-		if !strings.Contains(a.reply, "抱歉") {
-			t.Errorf("%.20s while the file cannot be written: %q, want the apology", texts[i], a.reply)
-		}
-		t.Logf("%.20s while the file cannot be written: %q", texts[i], a.reply)
+	wg.Wait()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
 	}
-
-	// Writable again: WeCom's retry of a refused message runs it, once; a
-	// second retry gets the same answer (kept with the message id).
-	for round, want := range []string{"已登记：李四", "已登记：李四"} {
-		if status, reply, err := postCallback(robot, refused[0]); status != http.StatusOK || err != nil || !strings.Contains(reply, want) {
-			t.Errorf("retry %d of the refused /加入 after the disk has room: HTTP %d %q %v, want %q", round, status, reply, err, want)
+	defer raw.Close()
+	var runs [3]int
+	raw.QueryRow(`SELECT count(*) FROM members WHERE user_id = 'lisi'`).Scan(&runs[0])
+	raw.QueryRow(`SELECT count(*) FROM reports WHERE text LIKE '%磁盘写满时提交的周报%'`).Scan(&runs[1])
+	raw.QueryRow(`SELECT count(*) FROM escalations WHERE msg_id = 'full-2'`).Scan(&runs[2])
+	var retried, ran, lost, twice int
+	for i, d := range sent {
+		if d.tries > 1 {
+			retried++
 		}
+		switch runs[i] {
+		case 0:
+			lost++
+		case 1:
+			ran++
+		default:
+			twice++
+		}
+		if d.status != http.StatusOK || d.tries != 2 || !strings.Contains(d.reply, wants[i]) || runs[i] != 1 {
+			t.Errorf("%.20s sent while the disk was full: HTTP %d %q after %d tries, run %d times; want it run once and answered on the second try",
+				texts[i], d.status, d.reply, d.tries, runs[i])
+		}
+	}
+	t.Logf("SQLite disk full: sent %d, retried %d, run %d, lost %d, duplicated %d", len(sent), retried, ran, lost, twice)
+	// A further retry gets the answer of the run again (kept with the
+	// message id): the first may be the one that was lost on the way.
+	if status, reply, err := postCallback(robot, refused[0]); status != http.StatusOK || !strings.Contains(reply, wants[0]) || err != nil {
+		t.Errorf("a further retry of /加入 李四: HTTP %d %q %v, want the kept answer %q", status, reply, err, wants[0])
 	}
 	robot.expect("zhangsan", "张三", "/团队", "王芳", "张三", "李四")
 	cancel()
@@ -858,11 +903,6 @@ func TestSQLiteThatCannotBeWritten(t *testing.T) {
 	}
 
 	// The file is whole and the earlier records are there.
-	raw, err := sql.Open("sqlite", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
 	var check string
 	if err := raw.QueryRow(`PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
 		t.Errorf("integrity_check = %q, %v", check, err)
@@ -873,6 +913,21 @@ func TestSQLiteThatCannotBeWritten(t *testing.T) {
 	if members != 3 || reports < 1 {
 		t.Errorf("after the disk filled: %d members, %d reports; want 3 and the report written before", members, reports)
 	}
+}
+
+// callbacksUnavailable is how many callbacks serve has answered 503
+// because the database could not take them, from /metrics.
+func callbacksUnavailable(t *testing.T, addr string) int {
+	t.Helper()
+	n := 0
+	for _, line := range strings.Split(httpGet(t, "http://"+addr+"/metrics"), "\n") {
+		if strings.HasPrefix(line, "teambot_callbacks_total{") && strings.Contains(line, `outcome="unavailable"}`) {
+			var v int
+			fmt.Sscan(line[strings.LastIndexByte(line, ' ')+1:], &v)
+			n += v
+		}
+	}
+	return n
 }
 
 // checkStartError wants a start refused with an error that names the file
@@ -953,5 +1008,36 @@ func TestSQLiteReadOnlyFile(t *testing.T) {
 	after, err := os.ReadFile(filepath.Join(dir, "teambot.db"))
 	if err != nil || string(after) != string(before) {
 		t.Errorf("the read-only file changed (%v)", err)
+	}
+}
+
+// A database file that is read-only in a directory that is not: SQLite
+// opens it read-only and answers every read, so it used to start and then
+// fail every command. serve and console refuse to start, naming the file.
+func TestSQLiteReadOnlyFileInAWritableDirectory(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "teambot.db")
+	consoleRun(t, env("TEAMBOT_DATABASE_URL", "sqlite://"+path), "/加入 张三 文案\n", "--as", "zhangsan")
+	if os.Geteuid() != 0 {
+		if err := os.Chmod(path, 0o444); err != nil {
+			t.Fatal(err)
+		}
+	} else { // chmod does not stop root: a read-only bind mount of the file over itself does
+		for _, args := range [][]string{{"--bind", path, path}, {"-o", "remount,bind,ro", path}} {
+			if out, err := exec.Command("mount", args...).CombinedOutput(); err != nil {
+				t.Skipf("root without the right to mount (%v: %s)", err, out)
+			}
+		}
+		t.Cleanup(func() { exec.Command("umount", path).Run() })
+	}
+	if f, err := os.OpenFile(path, os.O_WRONLY, 0); err == nil {
+		f.Close()
+		t.Fatalf("%s is still writable", path)
+	}
+	getenv := env("TEAMBOT_DATABASE_URL", "sqlite://"+path, "TEAMBOT_LISTEN", "127.0.0.1:0")
+	for _, cmd := range []string{"serve", "console"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second) // a serve that starts stops here
+		err := run(ctx, []string{cmd}, getenv, strings.NewReader("/团队\n"), io.Discard, io.Discard)
+		cancel()
+		checkStartError(t, cmd+" on a read-only file in a writable directory", err, path)
 	}
 }

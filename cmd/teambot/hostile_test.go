@@ -324,8 +324,13 @@ func TestHostileInputOnEveryEndpoint(t *testing.T) {
 					}
 					continue
 				}
-				if status != http.StatusOK && !(status == http.StatusBadRequest && !ep.cb.JSON && ep.cb.Mode != wecomtest.ModeBot &&
-					(what == "control" || what == "invalid utf-8")) { // not well-formed XML: WeCom never sends it
+				// Not well-formed XML (WeCom never sends it), and NUL in
+				// JSON (\u0000, which PostgreSQL cannot store): a 400.
+				xml := !ep.cb.JSON && ep.cb.Mode != wecomtest.ModeBot
+				if status == http.StatusBadRequest && (what == "control" || (xml && what == "invalid utf-8")) {
+					continue
+				}
+				if status != http.StatusOK {
 					t.Errorf("%s %s %s in %s: HTTP %d %q", name, text, what, field, status, body)
 					continue
 				}

@@ -78,6 +78,7 @@ type app struct {
 	log        *slog.Logger
 
 	schedMetrics *scheduler.Metrics // the scheduler's and the outbox's work
+	ready        *readiness         // serve's /readyz
 }
 
 // appMessages says the app is configured, so one member can be messaged
@@ -112,6 +113,13 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 	db, err := storage.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("database %s: %w", storage.Redact(cfg.DatabaseURL), err)
+	}
+	// A database that answers but takes no write (a read-only file, a full
+	// disk, a standby) would fail every command: refuse to start on it.
+	if err := db.CheckWritable(ctx, now()); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("database %s: %w; make it writable for this user (or give the disk room) and start again",
+			storage.Redact(cfg.DatabaseURL), err)
 	}
 	a := &app{cfg: cfg, db: db, metrics: metrics.NewRegistry(), log: log}
 	a.botMetrics = bot.NewMetrics(a.metrics)

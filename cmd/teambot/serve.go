@@ -45,6 +45,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer a.db.Close()
+	a.ready = &readiness{db: a.db, now: time.Now}
 	log.Info("starting", "config", a.cfg)
 
 	// The callback port, which WeCom reaches, serves only /wecom/…; the
@@ -182,14 +183,38 @@ func (a *app) webhookBroken(ctx context.Context, chatID string) {
 	}
 }
 
-// readyz answers 200 when the database answers within two seconds.
+// readyz answers 200 when the database takes a write within two seconds.
 func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := a.db.Ping(ctx); err != nil {
+	if err := a.ready.check(r.Context()); err != nil {
 		a.log.Warn("not ready", "err", err)
-		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		http.Error(w, "database unreachable or not writable", http.StatusServiceUnavailable)
 		return
 	}
 	io.WriteString(w, "ready\n")
+}
+
+// readiness is /readyz's answer: whether the database takes a write (a
+// ping would pass on a full disk or a read-only file). It writes at most
+// once a second, however often it is asked; in between it repeats the last
+// answer.
+type readiness struct {
+	db  *storage.DB
+	now func() time.Time
+
+	mu  sync.Mutex
+	at  time.Time // of the last write check
+	err error     // its outcome
+}
+
+func (r *readiness) check(ctx context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.at.IsZero() && r.now().Sub(r.at) < time.Second {
+		return r.err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	r.err = r.db.CheckWritable(ctx, r.now())
+	r.at = r.now()
+	return r.err
 }

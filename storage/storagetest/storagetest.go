@@ -128,3 +128,15 @@ func randomHex(t testing.TB, n int) string {
 	}
 	return hex.EncodeToString(b)
 }
+
+// FullDisk is the SQL that makes every insert into and update of table on
+// PostgreSQL fail as a full disk does (SQLSTATE 53100, disk_full), in the
+// schema of the connection that runs it; DROP TRIGGER full_disk ON table
+// undoes it.
+func FullDisk(table string) []string {
+	return []string{
+		`CREATE OR REPLACE FUNCTION full_disk() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+			RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full'; END $$`,
+		`CREATE TRIGGER full_disk BEFORE INSERT OR UPDATE ON ` + table + ` FOR EACH ROW EXECUTE FUNCTION full_disk()`,
+	}
+}
