@@ -919,8 +919,12 @@ func TestSQLiteThatCannotBeWritten(t *testing.T) {
 // because the database could not take them, from /metrics.
 func callbacksUnavailable(t *testing.T, addr string) int {
 	t.Helper()
+	admin, ok := adminAddrs.Load(addr)
+	if !ok {
+		t.Fatalf("no admin address known for the serve at %s", addr)
+	}
 	n := 0
-	for _, line := range strings.Split(httpGet(t, "http://"+addr+"/metrics"), "\n") {
+	for _, line := range strings.Split(httpGet(t, "http://"+admin.(string)+"/metrics"), "\n") {
 		if strings.HasPrefix(line, "teambot_callbacks_total{") && strings.Contains(line, `outcome="unavailable"}`) {
 			var v int
 			fmt.Sscan(line[strings.LastIndexByte(line, ' ')+1:], &v)
