@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -149,7 +150,7 @@ func (r *Reminders) runJob(ctx context.Context, j teambot.Job, now time.Time, do
 		if done[key] {
 			continue
 		}
-		if err := r.fire(ctx, j, def, weekly(sched, n), key, n, now, cals); err != nil {
+		if err := r.fire(ctx, j, def, Weekly(j.Spec, sched, n), key, n, now, cals); err != nil {
 			return err
 		}
 	}
@@ -188,10 +189,18 @@ func wallClock(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
 }
 
-// weekly reports whether a cron schedule fires at most once a week: only
-// such jobs move to another day of the week; more frequent ones simply skip
-// days off (moving them would fire twice on the next workday).
-func weekly(sched cron.Schedule, from time.Time) bool {
+// Weekly reports whether a job's spec is weekly: it names no day of the
+// month and no month, and fires at most once a week. Only such jobs move to
+// another day of their week. A more frequent one simply skips days off
+// (moving it would fire twice on the next workday), and so does a monthly,
+// quarterly or day-of-month range spec, whose gaps are long only between
+// its months: moving its last day off onto a workday of the next days would
+// fire it twice, and its weekends are no week without a workday.
+func Weekly(spec string, sched cron.Schedule, from time.Time) bool {
+	f := strings.Fields(spec)
+	if len(f) != 5 || f[2] != "*" || f[3] != "*" {
+		return false
+	}
 	first := sched.Next(from)
 	return sched.Next(first).Sub(first) >= 6*24*time.Hour
 }
