@@ -164,6 +164,19 @@ func TestWeekWithoutWorkdayIsSkippedWithANote(t *testing.T) {
 	})
 }
 
+// A weekly reminder with nothing to say (e.g. 周报催交 when nobody is
+// missing) sends no note when its week has no workday: the supervisor is
+// told only of a reminder that was really skipped.
+func TestWeekWithoutWorkdayNotesOnlyAReminderWithSomethingToSay(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 2, 10, 12, 0))
+		h.r.Jobs[0].Compose = func(context.Context, teambot.Firing) ([]teambot.Outgoing, error) { return nil, nil }
+		h.tick(at(shanghai, 2026, 2, 16, 9, 0))
+		h.tick(at(shanghai, 2026, 2, 18, 9, 0))
+		h.expectQueued()
+	})
+}
+
 // A team's own day off moves its reminder too; its own workday counts.
 func TestTeamDays(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
