@@ -12,6 +12,7 @@ import (
 
 	"teambot"
 	"teambot/calendar"
+	"teambot/scheduler"
 )
 
 // remind lists the team's reminders; the supervisor also sets, switches and
@@ -179,7 +180,7 @@ func (r *Request) calendar(ctx context.Context) (*calendar.Calendar, error) {
 
 // nextFiring is when rm with spec next fires after now, as the scheduler
 // decides: a weekly spec moves off days off within its week, a more
-// frequent one skips them, and a reminder with a Day sends only on the day
+// frequent or a monthly one skips them, and a reminder with a Day sends only on the day
 // it picks.
 func (r *Request) nextFiring(rm Reminder, spec string, cal *calendar.Calendar) string {
 	sched, err := cron.ParseStandard(spec)
@@ -188,7 +189,7 @@ func (r *Request) nextFiring(rm Reminder, spec string, cal *calendar.Calendar) s
 	}
 	loc := r.Location()
 	n := sched.Next(r.Now.In(loc))
-	if first := n; sched.Next(first).Sub(first) < 6*24*time.Hour {
+	if !scheduler.Weekly(spec, sched, r.Now.In(loc)) {
 		for range 400 {
 			day := teambot.DateOf(n)
 			picked := cal.Workday(day)

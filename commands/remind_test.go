@@ -3,6 +3,7 @@ package commands_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"teambot"
 
@@ -65,4 +66,16 @@ func TestHolidayCommand(t *testing.T) {
 // msgFrom is a group message from user, for tests that need the whole reply.
 func msgFrom(c *chat, user, text string) teambot.Message {
 	return teambot.Message{ChatID: c.chatID, UserID: user, Text: text}
+}
+
+// /提醒 says when a day-of-month reminder really fires next: on Saturday
+// 2026-05-30, past May's last workday, 月报提醒 comes on June's last
+// workday, not on a Monday of June as if it were weekly.
+func TestRemindListNextFiringOfAMonthEndReminder(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := clockChat(t, db)
+		setup(c)
+		*clock = time.Date(2026, 5, 30, 4, 0, 0, 0, time.UTC) // 12:00 in Shanghai
+		c.expect("zhangsan", "/提醒", "月报提醒：每月最后一个工作日 10:00 · 开启，下次 2026-06-30（周二）10:00")
+	})
 }

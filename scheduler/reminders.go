@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,7 +42,7 @@ type Reminders struct {
 	Jobs   []JobDef
 	Admins []string // told once when the holiday calendar has no data for the year
 	// Skipped builds the note to the supervisor when a weekly firing's week
-	// has no workday at all.
+	// has no workday at all and the firing had something to say.
 	Skipped func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
 	// Split cuts a text WeCom would refuse as too long into parts; each part
 	// becomes its own outbox row, so a failure never resends a part that went
@@ -149,7 +150,7 @@ func (r *Reminders) runJob(ctx context.Context, j teambot.Job, now time.Time, do
 		if done[key] {
 			continue
 		}
-		if err := r.fire(ctx, j, def, weekly(sched, n), key, n, now, cals); err != nil {
+		if err := r.fire(ctx, j, def, Weekly(j.Spec, sched, n), key, n, now, cals); err != nil {
 			return err
 		}
 	}
@@ -188,10 +189,18 @@ func wallClock(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), 0, 0, time.UTC)
 }
 
-// weekly reports whether a cron schedule fires at most once a week: only
-// such jobs move to another day of the week; more frequent ones simply skip
-// days off (moving them would fire twice on the next workday).
-func weekly(sched cron.Schedule, from time.Time) bool {
+// Weekly reports whether a job's spec is weekly: it names no day of the
+// month and no month, and fires at most once a week. Only such jobs move to
+// another day of their week. A more frequent one simply skips days off
+// (moving it would fire twice on the next workday), and so does a monthly,
+// quarterly or day-of-month range spec, whose gaps are long only between
+// its months: moving its last day off onto a workday of the next days would
+// fire it twice, and its weekends are no week without a workday.
+func Weekly(spec string, sched cron.Schedule, from time.Time) bool {
+	f := strings.Fields(spec)
+	if len(f) != 5 || f[2] != "*" || f[3] != "*" {
+		return false
+	}
 	first := sched.Next(from)
 	return sched.Next(first).Sub(first) >= 6*24*time.Hour
 }
@@ -223,11 +232,24 @@ func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, isWeekl
 		}
 		day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
 		if !ok {
-			return r.claim(ctx, key, time.Time{}, "no_workday", now, r.Skipped, teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n})
+			return r.claim(ctx, key, time.Time{}, "no_workday", now, r.skipped(def), teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n})
 		}
 		at = time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
 	}
 	return r.fireAt(ctx, j, def, key, at, now)
+}
+
+// skipped builds the note on a weekly firing of def whose week has no
+// workday, only when the firing had something to say: a reminder that
+// would have sent nothing was not really skipped.
+func (r *Reminders) skipped(def JobDef) func(context.Context, teambot.Firing) ([]teambot.Outgoing, error) {
+	return func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+		msgs, err := def.Compose(ctx, f)
+		if err != nil || len(msgs) == 0 || r.Skipped == nil {
+			return nil, err
+		}
+		return r.Skipped(ctx, f)
+	}
 }
 
 // fireAt sends a firing due at at, or records it missed when its day has
@@ -285,7 +307,7 @@ func (r *Reminders) claim(ctx context.Context, key teambot.FiringKey, at time.Ti
 	case err != nil:
 	case !claimed:
 		r.Metrics.lost(key.Job)
-	case outcome == FiringNoWorkday && compose != nil:
+	case outcome == FiringNoWorkday && len(msgs) > 0:
 		// A weekly firing whose week has no workday: its note goes out.
 		r.Metrics.firing(key.Job, FiringSkipped, at, now)
 	default:

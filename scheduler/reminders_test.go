@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"teambot"
+	"teambot/calendar"
 	"teambot/scheduler"
 	"teambot/storage"
 	"teambot/storage/storagetest"
@@ -160,6 +161,19 @@ func TestWeekWithoutWorkdayIsSkippedWithANote(t *testing.T) {
 		h.tick(at(shanghai, 2026, 2, 16, 9, 0))
 		h.tick(at(shanghai, 2026, 2, 18, 9, 0))
 		h.expectQueued("本周没有工作日：report_open")
+	})
+}
+
+// A weekly reminder with nothing to say (e.g. 周报催交 when nobody is
+// missing) sends no note when its week has no workday: the supervisor is
+// told only of a reminder that was really skipped.
+func TestWeekWithoutWorkdayNotesOnlyAReminderWithSomethingToSay(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 2, 10, 12, 0))
+		h.r.Jobs[0].Compose = func(context.Context, teambot.Firing) ([]teambot.Outgoing, error) { return nil, nil }
+		h.tick(at(shanghai, 2026, 2, 16, 9, 0))
+		h.tick(at(shanghai, 2026, 2, 18, 9, 0))
+		h.expectQueued()
 	})
 }
 
@@ -351,5 +365,65 @@ func TestDailyJobsAndDaylightSaving(t *testing.T) {
 		if n != 1 {
 			t.Errorf("the repeated 01:30 fired %d times, want once", n)
 		}
+	})
+}
+
+// monthEndHarness is a harness whose one job is a day-of-month range like
+// 月报提醒 ("0 10 20-31 * *"), composed only on the month's last workday as
+// the real reminder is (R5: the monthly digest goes out once a month).
+func monthEndHarness(t *testing.T, db *storage.DB, created time.Time) *harness {
+	t.Helper()
+	h := newHarness(t, db, "Asia/Shanghai", created)
+	cal := calendar.New(nil)
+	h.r.Jobs = []scheduler.JobDef{{
+		Name: "monthly_digest", Spec: "0 10 20-31 * *", Workdays: true,
+		Compose: func(_ context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+			today := teambot.DateOf(f.At.In(shanghai))
+			last := today
+			for d := today.AddDate(0, 0, 1); d.Month == today.Month; d = d.AddDate(0, 0, 1) {
+				if cal.Workday(d) {
+					last = d
+				}
+			}
+			if last != today {
+				return nil, nil
+			}
+			return []teambot.Outgoing{{TeamID: f.TeamID, Channel: teambot.ToGroup,
+				Text: "月报提醒 " + f.At.In(shanghai).Format("2006-01-02 Mon 15:04")}}, nil
+		},
+	}}
+	h.tick(created)
+	return h
+}
+
+// Only weekly jobs move within their week: when the second-to-last day of a
+// month is a day off and the last is an adjusted workday (2027-01-30
+// Saturday, 2027-01-31 a Sunday made a workday before the Spring Festival), the Saturday firing of a
+// day-of-month job is skipped, not moved onto the Sunday, so the monthly
+// reminder fires exactly once.
+func TestMonthEndJobFiresOnceWhenItsLastDayIsAnAdjustedWorkday(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := monthEndHarness(t, db, at(shanghai, 2027, 1, 25, 12, 0))
+		for d := 29; d <= 31; d++ {
+			h.tick(at(shanghai, 2027, 1, d, 10, 0))
+			h.tick(at(shanghai, 2027, 1, d, 10, 0).Add(15 * time.Second))
+		}
+		h.tick(at(shanghai, 2027, 2, 1, 10, 0))
+		h.expectQueued("月报提醒 2027-01-31 Sun 10:00")
+	})
+}
+
+// A day-of-month job whose days fall on an ordinary weekend (2026-05-30 and
+// 31 are Saturday and Sunday) skips them silently: no "本周不发送" note
+// reaches the supervisor, since nothing that had something to say was
+// skipped; the reminder goes out on Friday, the month's last workday.
+func TestMonthEndJobOnAWeekendSendsNoSkipNote(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := monthEndHarness(t, db, at(shanghai, 2026, 5, 25, 12, 0))
+		for d := 28; d <= 31; d++ {
+			h.tick(at(shanghai, 2026, 5, d, 10, 0))
+		}
+		h.tick(at(shanghai, 2026, 6, 1, 10, 0))
+		h.expectQueued("月报提醒 2026-05-29 Fri 10:00")
 	})
 }
