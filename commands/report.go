@@ -419,7 +419,7 @@ type weekStatus struct {
 	Due      time.Time
 	Closed   bool
 	Closure  teambot.WeekClosure
-	Expected int
+	Expected int // who must report: the expected reporters less the excused (R4)
 	OnTime   []teambot.Report
 	Late     []teambot.Report
 	Missing  []teambot.Member
@@ -430,10 +430,24 @@ type weekStatus struct {
 // Handed is how many reports the week has, expected or not.
 func (s weekStatus) Handed() int { return len(s.OnTime) + len(s.Late) + len(s.Others) }
 
+// Nobody tells whether the week had no reporter at all, excused or not.
+func (s weekStatus) Nobody() bool { return s.Expected == 0 && len(s.Excused) == 0 }
+
+// Counts is the one way the week's counts are told, in reminders and
+// status alike: 应交 4 人，已交 3 人，请假免交 1 人. Only members who must
+// report are counted; the excused are counted apart (R4).
+func (s weekStatus) Counts() string {
+	text := fmt.Sprintf("应交 %d 人，已交 %d 人", s.Expected, len(s.OnTime)+len(s.Late))
+	if len(s.Excused) > 0 {
+		text += fmt.Sprintf("，请假免交 %d 人", len(s.Excused))
+	}
+	return text
+}
+
 // loadWeekStatus sorts the expected reporters of week into on time, late,
 // missing and excused, and keeps the reports of members who were not
 // expected apart. An excused member who reported anyway counts as having
-// reported.
+// reported, and so as one who must report.
 func loadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekStatus, error) {
 	s := weekStatus{Week: week}
 	var err error
@@ -470,6 +484,7 @@ func loadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekSta
 			s.Missing = append(s.Missing, e.Member)
 		}
 	}
+	s.Expected -= len(s.Excused)
 	for _, rep := range current {
 		if _, other := byMember[rep.MemberID]; other {
 			s.Others = append(s.Others, rep)
@@ -507,10 +522,10 @@ func (r *Request) statusText(s weekStatus) string {
 	if s.Closed {
 		fmt.Fprintf(&b, "，主管已于 %s 结束", r.moment(s.Closure.ClosedAt))
 	}
-	if s.Expected == 0 {
+	if s.Nobody() {
 		b.WriteString("\n这一周没有需要交周报的成员（主管不用交，那一周结束后才加入的成员也不用交）。")
 	} else {
-		fmt.Fprintf(&b, "\n应交 %d 人", s.Expected)
+		b.WriteString("\n" + s.Counts())
 		fmt.Fprintf(&b, "\n按时（%d）：%s", len(s.OnTime), nameList(editedNames(s.OnTime)))
 		fmt.Fprintf(&b, "\n迟交（%d）：%s", len(s.Late), nameList(editedNames(s.Late)))
 		fmt.Fprintf(&b, "\n未交（%d）：%s", len(s.Missing), nameList(memberNames(s.Missing)))

@@ -230,7 +230,7 @@ func TestReportStatus(t *testing.T) {
 		*clock = at(2026, 11, 28, 9, 0)
 		c.expect("lisi", "/周报 迟到的")
 		c.expect("wangfang", "/周报 我是主管也写了")
-		c.expect("zhangsan", "/周报 状态", "2026-W48（11月23日–11月29日）周报状态，截止 11月27日 周五 18:00\n应交 3 人\n按时（1）：张三\n迟交（1）：李四\n未交（1）：赵六")
+		c.expect("zhangsan", "/周报 状态", "2026-W48（11月23日–11月29日）周报状态，截止 11月27日 周五 18:00\n应交 3 人，已交 2 人\n按时（1）：张三\n迟交（1）：李四\n未交（1）：赵六")
 		// Someone who joins in week 49 is not expected in week 48.
 		*clock = at(2026, 11, 30, 9, 0)
 		admit(c, "sunba", "孙八 技术")
@@ -329,5 +329,28 @@ func TestReportEditKeepsFirstStatus(t *testing.T) {
 		}
 		c.expect("zhangsan", "/周报 状态", "按时（1）：张三（已修改）", "迟交（1）：李四（已修改）")
 		c.expect("zhangsan", "/周报 查看", "第 2 版（#3），11月28日 周六 09:00 提交，按时，已修改")
+	})
+}
+
+// R4: a member on approved leave for all of a week's workdays is excused
+// and is not counted among those who must report.
+func TestReportCountsOnlyThoseWhoMustReport(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := clockChat(t, db)
+		reportTeam(c)
+		admit(c, "zhaoliu", "赵六 推广")
+		c.expect("zhaoliu", "/请假 11月30日到12月4日 回老家", "#1")
+		c.expect("wangfang", "/请假 批准 1")
+		*clock = at(2026, 11, 30, 9, 0)
+		c.expect("zhangsan", "/周报 本周的")
+		c.expect("lisi", "/周报 状态", "应交 2 人，已交 1 人，请假免交 1 人", "未交（1）：李四", "请假（1）：赵六")
+		open := c.fire(openJob, at(2026, 11, 30, 9, 0))
+		if len(open) != 1 || !strings.Contains(open[0].Text, "应交 2 人，已交 1 人，请假免交 1 人") {
+			t.Errorf("周报提醒 = %+v, want the counts of those who must report", open)
+		}
+		digest := c.fire(digestGroup, at(2026, 12, 7, 9, 30))
+		if len(digest) != 1 || !strings.Contains(digest[0].Text, "应交 2 人，已交 1 人，请假免交 1 人") {
+			t.Errorf("周报汇总 = %+v, want the counts of those who must report", digest)
+		}
 	})
 }
