@@ -384,7 +384,7 @@ func TestLeaveExcusesWeeklyReport(t *testing.T) {
 		for id := 1; id <= 6; id++ {
 			c.expect("wangfang", fmt.Sprintf("/请假 批准 %d", id), "已批准")
 		}
-		c.expect("zhangsan", "/周报 状态 2026-W49", "应交 4 人", "未交（2）：赵六、孙七", "请假（2）：张三（请假）、李四（请假）")
+		c.expect("zhangsan", "/周报 状态 2026-W49", "应交 2 人，已交 0 人，请假免交 2 人", "未交（2）：赵六、孙七", "请假（2）：张三（请假）、李四（请假）")
 		nag := c.fire(nagJob, at(2026, 12, 4, 15, 0))
 		if len(nag) != 1 || strings.Join(nag[0].Mentions, ",") != "zhaoliu,sunqi" {
 			t.Errorf("nag = %+v, want only 赵六 and 孙七 mentioned", nag)

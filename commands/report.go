@@ -44,6 +44,10 @@ func report(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return reportDeadline(ctx, r, args)
 	case "上周", "last":
 		return submitReport(ctx, r, this.Prev(), freeText(after))
+	case "下周", "next":
+		// Refused below like any future week, rather than stored as this
+		// week's report starting with 下周 (R4).
+		return submitReport(ctx, r, this.Next(), freeText(after))
 	}
 	if week, text, ok, err := weekFlag(sub, after); ok {
 		if err != nil {
@@ -137,17 +141,31 @@ func checkReportText(r *Request, text string) error {
 func submittedText(r *Request, rep teambot.Report, chars int, due time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "已提交 %s的周报，第 %d 版，共 %d 字，", weekLabel(rep.Week), rep.Version, chars)
+	first := ""
+	if rep.Version > 1 {
+		first = "以第 1 版为准，" // R4: the first submission decides
+	}
 	if rep.Late {
-		fmt.Fprintf(&b, "迟交（截止时间 %s 已过）。", r.moment(due))
+		fmt.Fprintf(&b, "迟交（%s截止时间 %s 已过）", first, r.moment(due))
 	} else {
-		fmt.Fprintf(&b, "按时（截止 %s）。", r.moment(due))
+		fmt.Fprintf(&b, "按时（%s截止 %s）", first, r.moment(due))
 	}
 	if rep.Version > 1 {
-		b.WriteString("之前的版本保留在历史里。")
+		b.WriteString("，已修改。之前的版本保留在历史里。")
 	} else {
+		b.WriteString("。")
 		b.WriteString("要修改就再发一次 /周报 内容。")
 	}
 	return b.String()
+}
+
+// editedMark is 已修改, after sep, for a report changed after its first
+// version (R4), and nothing for a first version.
+func editedMark(rep teambot.Report, sep string) string {
+	if rep.Version > 1 {
+		return sep + "已修改"
+	}
+	return ""
 }
 
 func lateWord(late bool) string {
@@ -322,7 +340,7 @@ func (r *Request) fullReports(m teambot.Member, history []teambot.Report, from, 
 			continue
 		}
 		// The id is what /删除内容 周报 takes (R14).
-		fmt.Fprintf(&b, "\n\n%s第 %d 版（#%d），%s 提交，%s：\n%s", weekLabel(w), rep.Version, rep.ID, r.moment(rep.SubmittedAt), lateWord(rep.Late), rep.Text)
+		fmt.Fprintf(&b, "\n\n%s第 %d 版（#%d），%s 提交，%s%s：\n%s", weekLabel(w), rep.Version, rep.ID, r.moment(rep.SubmittedAt), lateWord(rep.Late), editedMark(rep, "，"), rep.Text)
 	}
 	return b.String()
 }
@@ -401,7 +419,7 @@ type weekStatus struct {
 	Due      time.Time
 	Closed   bool
 	Closure  teambot.WeekClosure
-	Expected int
+	Expected int // who must report: the expected reporters less the excused (R4)
 	OnTime   []teambot.Report
 	Late     []teambot.Report
 	Missing  []teambot.Member
@@ -412,10 +430,24 @@ type weekStatus struct {
 // Handed is how many reports the week has, expected or not.
 func (s weekStatus) Handed() int { return len(s.OnTime) + len(s.Late) + len(s.Others) }
 
+// Nobody tells whether the week had no reporter at all, excused or not.
+func (s weekStatus) Nobody() bool { return s.Expected == 0 && len(s.Excused) == 0 }
+
+// Counts is the one way the week's counts are told, in reminders and
+// status alike: 应交 4 人，已交 3 人，请假免交 1 人. Only members who must
+// report are counted; the excused are counted apart (R4).
+func (s weekStatus) Counts() string {
+	text := fmt.Sprintf("应交 %d 人，已交 %d 人", s.Expected, len(s.OnTime)+len(s.Late))
+	if len(s.Excused) > 0 {
+		text += fmt.Sprintf("，请假免交 %d 人", len(s.Excused))
+	}
+	return text
+}
+
 // loadWeekStatus sorts the expected reporters of week into on time, late,
 // missing and excused, and keeps the reports of members who were not
 // expected apart. An excused member who reported anyway counts as having
-// reported.
+// reported, and so as one who must report.
 func loadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekStatus, error) {
 	s := weekStatus{Week: week}
 	var err error
@@ -452,6 +484,7 @@ func loadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekSta
 			s.Missing = append(s.Missing, e.Member)
 		}
 	}
+	s.Expected -= len(s.Excused)
 	for _, rep := range current {
 		if _, other := byMember[rep.MemberID]; other {
 			s.Others = append(s.Others, rep)
@@ -489,12 +522,12 @@ func (r *Request) statusText(s weekStatus) string {
 	if s.Closed {
 		fmt.Fprintf(&b, "，主管已于 %s 结束", r.moment(s.Closure.ClosedAt))
 	}
-	if s.Expected == 0 {
+	if s.Nobody() {
 		b.WriteString("\n这一周没有需要交周报的成员（主管不用交，那一周结束后才加入的成员也不用交）。")
 	} else {
-		fmt.Fprintf(&b, "\n应交 %d 人", s.Expected)
-		fmt.Fprintf(&b, "\n按时（%d）：%s", len(s.OnTime), nameList(reportNames(s.OnTime)))
-		fmt.Fprintf(&b, "\n迟交（%d）：%s", len(s.Late), nameList(reportNames(s.Late)))
+		b.WriteString("\n" + s.Counts())
+		fmt.Fprintf(&b, "\n按时（%d）：%s", len(s.OnTime), nameList(editedNames(s.OnTime)))
+		fmt.Fprintf(&b, "\n迟交（%d）：%s", len(s.Late), nameList(editedNames(s.Late)))
 		fmt.Fprintf(&b, "\n未交（%d）：%s", len(s.Missing), nameList(memberNames(s.Missing)))
 	}
 	if len(s.Excused) > 0 {
@@ -510,6 +543,18 @@ func reportNames(rs []teambot.Report) []string {
 	out := make([]string, len(rs))
 	for i, rep := range rs {
 		out[i] = rep.Name
+	}
+	return out
+}
+
+// editedNames names reports, marking the edited ones: 张三（已修改）.
+func editedNames(rs []teambot.Report) []string {
+	out := make([]string, len(rs))
+	for i, rep := range rs {
+		out[i] = rep.Name
+		if m := editedMark(rep, ""); m != "" {
+			out[i] += "（" + m + "）"
+		}
 	}
 	return out
 }

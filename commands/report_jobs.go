@@ -33,9 +33,9 @@ func (e *Engine) ReportOpen(ctx context.Context, f teambot.Firing) ([]teambot.Ou
 			// A holiday may push the reminder past the deadline (e.g. to Sunday).
 			due = fmt.Sprintf("截止时间 %s 已过，现在交记为迟交", r.moment(s.Due))
 		}
-		text := fmt.Sprintf("【周报提醒】本周 %s的周报开始提交，%s，应交 %d 人。\n"+
+		text := fmt.Sprintf("【周报提醒】本周 %s的周报开始提交，%s，%s。\n"+
 			"请 @我 发送 /周报 本周工作小结，例如 /周报 完成公众号推文 3 篇；交了还可以再发一次修改。",
-			weekLabel(s.Week), due, s.Expected)
+			weekLabel(s.Week), due, s.Counts())
 		out = append(out, groupMessage(r, f, "report_open", text, nil))
 		return nil
 	})
@@ -80,7 +80,7 @@ func (e *Engine) ReportDigest(ctx context.Context, f teambot.Firing, private boo
 	var out []teambot.Outgoing
 	err := e.firingRequest(ctx, f, func(r *Request) error {
 		s, err := loadWeekStatus(ctx, r, r.week().Prev())
-		if err != nil || s.Expected == 0 {
+		if err != nil || s.Nobody() {
 			return err
 		}
 		open, err := r.openEscalations(ctx)
@@ -151,8 +151,8 @@ func origin(f teambot.Firing, job string) string {
 // digestSummary is the group's digest: counts and names only (R14).
 func (r *Request) digestSummary(s weekStatus) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "【周报汇总】上周 %s：应交 %d 人，按时 %d 人（%s），迟交 %d 人（%s），未交 %d 人（%s）",
-		weekLabel(s.Week), s.Expected, len(s.OnTime), nameList(reportNames(s.OnTime)),
+	fmt.Fprintf(&b, "【周报汇总】上周 %s：%s；按时 %d 人（%s），迟交 %d 人（%s），未交 %d 人（%s）",
+		weekLabel(s.Week), s.Counts(), len(s.OnTime), nameList(reportNames(s.OnTime)),
 		len(s.Late), nameList(reportNames(s.Late)), len(s.Missing), nameList(memberNames(s.Missing)))
 	if len(s.Excused) > 0 {
 		fmt.Fprintf(&b, "，请假 %d 人（%s）", len(s.Excused), nameList(excusedNames(s.Excused)))
@@ -165,12 +165,8 @@ func (r *Request) digestSummary(s weekStatus) string {
 // line.
 func (r *Request) digestFull(s weekStatus) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "【周报汇总】上周 %s\n应交 %d 人：按时 %d 人，迟交 %d 人，未交 %d 人", weekLabel(s.Week),
-		s.Expected, len(s.OnTime), len(s.Late), len(s.Missing))
-	if len(s.Excused) > 0 {
-		fmt.Fprintf(&b, "，请假 %d 人", len(s.Excused))
-	}
-	b.WriteString("。")
+	fmt.Fprintf(&b, "【周报汇总】上周 %s\n%s；按时 %d 人，迟交 %d 人，未交 %d 人。", weekLabel(s.Week),
+		s.Counts(), len(s.OnTime), len(s.Late), len(s.Missing))
 	r.digestSection(&b, "按时", s.OnTime)
 	r.digestSection(&b, "迟交", s.Late)
 	fmt.Fprintf(&b, "\n未交：%s", nameList(memberNames(s.Missing)))

@@ -69,7 +69,8 @@ func (c *chat) history(userID string) []teambot.Report {
 }
 
 // R4: a member submits this week's report, replaces it (history is kept),
-// and a submission after the deadline is marked late.
+// and a first submission after the deadline is marked late; an edit after
+// the deadline keeps the first version's mark.
 func TestSubmitReport(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := clockChat(t, db)
@@ -83,14 +84,14 @@ func TestSubmitReport(t *testing.T) {
 		*clock = at(2026, 11, 27, 18, 0) // exactly at the deadline: on time
 		c.expect("lisi", "/小结 做了海报", "第 1 版", "按时")
 		*clock = at(2026, 11, 27, 18, 1)
-		c.expect("lisi", "/report 做了海报和 banner", "第 2 版", "迟交（截止时间 11月27日 周五 18:00 已过）")
+		c.expect("lisi", "/report 做了海报和 banner", "第 2 版", "按时（以第 1 版为准，截止 11月27日 周五 18:00），已修改")
 
 		h := c.history("zhangsan")
 		if len(h) != 2 || h[0].Text != "完成公众号推文 3 篇" || h[1].Text != "完成推文 3 篇\n整理素材库" || h[1].Version != 2 {
 			t.Errorf("history = %+v, want both versions, the free text as written", h)
 		}
-		if h := c.history("lisi"); len(h) != 2 || h[0].Late || !h[1].Late {
-			t.Errorf("lisi's history = %+v, want v1 on time and v2 late", h)
+		if h := c.history("lisi"); len(h) != 2 || h[0].Late || h[1].Late {
+			t.Errorf("lisi's history = %+v, want v2 on time like v1", h)
 		}
 		var submits []string
 		for _, e := range c.audit() {
@@ -102,14 +103,15 @@ func TestSubmitReport(t *testing.T) {
 			}
 		}
 		want := []string{"zhangsan 2026-W48 第 1 版，11 字，按时", "zhangsan 2026-W48 第 2 版，14 字，按时",
-			"lisi 2026-W48 第 1 版，4 字，按时", "lisi 2026-W48 第 2 版，12 字，迟交"}
+			"lisi 2026-W48 第 1 版，4 字，按时", "lisi 2026-W48 第 2 版，12 字，按时"}
 		if strings.Join(submits, "|") != strings.Join(want, "|") {
 			t.Errorf("audit:\n got %q\nwant %q", submits, want)
 		}
 	})
 }
 
-// A report may name its week: 上周, or --week; never a future week.
+// A report may name its week: 上周, or --week; never a future week, not
+// even as 下周 (R4).
 func TestSubmitReportForAnotherWeek(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := newChat(t, db)
@@ -118,6 +120,8 @@ func TestSubmitReportForAnotherWeek(t *testing.T) {
 		c.expect("zhangsan", "/周报 --week 2026-W46 更早的", "已提交 2026-W46（11月9日–11月15日）的周报")
 		c.expect("zhangsan", "/周报 —week=2026w45 手机打的破折号", "已提交 2026-W45（11月2日–11月8日）的周报")
 		c.expect("zhangsan", "/周报 --week 2026-W49 提前写", "2026-W49（11月30日–12月6日）还没开始，不能提前交周报。本周是 2026-W48")
+		// 下周 names next week, refused the same way, not stored as this week's text.
+		c.expect("zhangsan", "/周报 下周 先写好的计划", "2026-W49（11月30日–12月6日）还没开始，不能提前交周报。本周是 2026-W48")
 		c.expect("zhangsan", "/周报 --week 48 内容", "--week 后面要写周，例如 /周报 --week 2026-W47 内容")
 		c.expect("zhangsan", "/周报 last", "请在 /周报 后面写上本周的工作小结")
 
@@ -183,7 +187,7 @@ func TestShowReports(t *testing.T) {
 		c.expect("zhangsan", "/周报 上周 上周的")
 
 		own := c.send(teambot.Message{ChatID: c.chatID, UserID: "zhangsan", Text: "/周报 查看"})
-		if !strings.Contains(own.Text, "2026-W48（11月23日–11月29日）第 2 版（#2），11月25日 周三 10:00 提交，按时：\n本周机密进展：新品定价 99 元") ||
+		if !strings.Contains(own.Text, "2026-W48（11月23日–11月29日）第 2 版（#2），11月25日 周三 10:00 提交，按时，已修改：\n本周机密进展：新品定价 99 元") ||
 			strings.Contains(own.Text, "第一版") || own.Private {
 			t.Errorf("own report: private=%v\n%s", own.Private, own.Text)
 		}
@@ -226,7 +230,7 @@ func TestReportStatus(t *testing.T) {
 		*clock = at(2026, 11, 28, 9, 0)
 		c.expect("lisi", "/周报 迟到的")
 		c.expect("wangfang", "/周报 我是主管也写了")
-		c.expect("zhangsan", "/周报 状态", "2026-W48（11月23日–11月29日）周报状态，截止 11月27日 周五 18:00\n应交 3 人\n按时（1）：张三\n迟交（1）：李四\n未交（1）：赵六")
+		c.expect("zhangsan", "/周报 状态", "2026-W48（11月23日–11月29日）周报状态，截止 11月27日 周五 18:00\n应交 3 人，已交 2 人\n按时（1）：张三\n迟交（1）：李四\n未交（1）：赵六")
 		// Someone who joins in week 49 is not expected in week 48.
 		*clock = at(2026, 11, 30, 9, 0)
 		admit(c, "sunba", "孙八 技术")
@@ -300,6 +304,53 @@ func TestReportDeadline(t *testing.T) {
 		}
 		if len(details) != 3 || details[0] != "原 每周五 18:00；新 每周三 09:00" {
 			t.Errorf("deadline audit = %q", details)
+		}
+	})
+}
+
+// R4: a week's on-time status is decided by its first submission; an edit
+// after the deadline keeps it and is marked 已修改, and a late first
+// version stays late however it is edited.
+func TestReportEditKeepsFirstStatus(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := clockChat(t, db)
+		reportTeam(c)
+		c.expect("zhangsan", "/周报 按时写的", "第 1 版", "按时")
+		*clock = at(2026, 11, 28, 9, 0)
+		c.expect("lisi", "/周报 迟了", "第 1 版", "迟交")
+		c.expect("zhangsan", "/周报 周六改了一下", "第 2 版", "按时（以第 1 版为准，截止 11月27日 周五 18:00），已修改")
+		*clock = at(2026, 11, 28, 10, 0)
+		c.expect("lisi", "/周报 改了也还是迟交", "第 2 版", "迟交")
+		if h := c.history("zhangsan"); len(h) != 2 || h[1].Late {
+			t.Errorf("zhangsan's history = %+v, want the edit on time like the first version", h)
+		}
+		if h := c.history("lisi"); len(h) != 2 || !h[1].Late {
+			t.Errorf("lisi's history = %+v, want the edit late like the first version", h)
+		}
+		c.expect("zhangsan", "/周报 状态", "按时（1）：张三（已修改）", "迟交（1）：李四（已修改）")
+		c.expect("zhangsan", "/周报 查看", "第 2 版（#3），11月28日 周六 09:00 提交，按时，已修改")
+	})
+}
+
+// R4: a member on approved leave for all of a week's workdays is excused
+// and is not counted among those who must report.
+func TestReportCountsOnlyThoseWhoMustReport(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := clockChat(t, db)
+		reportTeam(c)
+		admit(c, "zhaoliu", "赵六 推广")
+		c.expect("zhaoliu", "/请假 11月30日到12月4日 回老家", "#1")
+		c.expect("wangfang", "/请假 批准 1")
+		*clock = at(2026, 11, 30, 9, 0)
+		c.expect("zhangsan", "/周报 本周的")
+		c.expect("lisi", "/周报 状态", "应交 2 人，已交 1 人，请假免交 1 人", "未交（1）：李四", "请假（1）：赵六")
+		open := c.fire(openJob, at(2026, 11, 30, 9, 0))
+		if len(open) != 1 || !strings.Contains(open[0].Text, "应交 2 人，已交 1 人，请假免交 1 人") {
+			t.Errorf("周报提醒 = %+v, want the counts of those who must report", open)
+		}
+		digest := c.fire(digestGroup, at(2026, 12, 7, 9, 30))
+		if len(digest) != 1 || !strings.Contains(digest[0].Text, "应交 2 人，已交 1 人，请假免交 1 人") {
+			t.Errorf("周报汇总 = %+v, want the counts of those who must report", digest)
 		}
 	})
 }

@@ -46,13 +46,21 @@ func reports(rows []reportRow) []teambot.Report {
 // sets r.ID and r.Version. The current version, if any, is superseded in
 // the same transaction and stays in the history. The database keeps at most
 // one current version per member and week (a concurrent second submission
-// is teambot.ErrDuplicate) and refuses any report for a closed week.
+// is teambot.ErrDuplicate) and refuses any report for a closed week. The
+// first version decides whether the week's report is on time (R4): a later
+// version keeps its late mark, whatever r.Late says.
 func (tx *Tx) SubmitReport(ctx context.Context, r *teambot.Report) error {
 	at := utc(r.SubmittedAt)
 	var last int
 	if err := tx.get(ctx, &last, `SELECT COALESCE(MAX(version), 0) FROM reports
 		WHERE team_id = ? AND member_id = ? AND week = ?`, r.TeamID, r.MemberID, r.Week); err != nil {
 		return fmt.Errorf("submit report of member %d for %s: %w", r.MemberID, r.Week, err)
+	}
+	if last > 0 {
+		if err := tx.get(ctx, &r.Late, `SELECT late FROM reports
+			WHERE team_id = ? AND member_id = ? AND week = ? AND version = 1`, r.TeamID, r.MemberID, r.Week); err != nil {
+			return fmt.Errorf("first report of member %d for %s: %w", r.MemberID, r.Week, err)
+		}
 	}
 	if _, err := tx.exec(ctx, `UPDATE reports SET superseded_at = ?
 		WHERE team_id = ? AND member_id = ? AND week = ? AND superseded_at IS NULL`,

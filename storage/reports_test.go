@@ -32,6 +32,8 @@ func summary(rs []teambot.Report) string {
 	return s
 }
 
+// Every version is kept; the first decides whether the week's report is on
+// time (R4), so a later version passed as late is stored on time.
 func TestSubmitReportKeepsHistory(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		team := mustTeam(t, db, "chat-1")
@@ -44,8 +46,8 @@ func TestSubmitReportKeepsHistory(t *testing.T) {
 		}
 		second := submit(t, db, teambot.Report{TeamID: team.ID, MemberID: zhang.ID, Week: w48, Text: "第二版",
 			SubmittedAt: t0.Add(time.Hour), Late: true})
-		if second.Version != 2 {
-			t.Errorf("second submission has version %d, want 2", second.Version)
+		if second.Version != 2 || second.Late {
+			t.Errorf("second submission has version %d, late=%v; want 2, on time like the first (R4)", second.Version, second.Late)
 		}
 		submit(t, db, teambot.Report{TeamID: team.ID, MemberID: li.ID, Week: w48, Text: "李四的", SubmittedAt: t0})
 		submit(t, db, teambot.Report{TeamID: team.ID, MemberID: zhang.ID, Week: w47, Text: "上周的", SubmittedAt: t0})
@@ -61,13 +63,13 @@ func TestSubmitReportKeepsHistory(t *testing.T) {
 			history, err = tx.ReportHistory(ctx, team.ID, zhang.ID, w47, w48)
 			return err
 		})
-		if got, want := summary(current), `[2026-W48 zhangsan v2 "第二版" late=true] [2026-W48 lisi v1 "李四的" late=false] `; got != want {
+		if got, want := summary(current), `[2026-W48 zhangsan v2 "第二版" late=false] [2026-W48 lisi v1 "李四的" late=false] `; got != want {
 			t.Errorf("CurrentReports:\n got %s\nwant %s", got, want)
 		}
-		if got, want := summary(between), `[2026-W47 zhangsan v1 "上周的" late=false] [2026-W48 zhangsan v2 "第二版" late=true] [2026-W48 lisi v1 "李四的" late=false] `; got != want {
+		if got, want := summary(between), `[2026-W47 zhangsan v1 "上周的" late=false] [2026-W48 zhangsan v2 "第二版" late=false] [2026-W48 lisi v1 "李四的" late=false] `; got != want {
 			t.Errorf("CurrentReportsBetween:\n got %s\nwant %s", got, want)
 		}
-		if got, want := summary(history), `[2026-W47 zhangsan v1 "上周的" late=false] [2026-W48 zhangsan v1 "第一版" late=false] [2026-W48 zhangsan v2 "第二版" late=true] `; got != want {
+		if got, want := summary(history), `[2026-W47 zhangsan v1 "上周的" late=false] [2026-W48 zhangsan v1 "第一版" late=false] [2026-W48 zhangsan v2 "第二版" late=false] `; got != want {
 			t.Errorf("ReportHistory:\n got %s\nwant %s", got, want)
 		}
 		r := current[0]
