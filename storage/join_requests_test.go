@@ -100,73 +100,44 @@ func TestWasSupervisor(t *testing.T) {
 // (SQLite rebuilds member_roles to widen its check), still allows one
 // supervisor only, and makes existing teams ask for approval.
 func TestMigrationKeepsRoles(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		url  func(testing.TB) string
-	}{{"sqlite", storagetest.SQLiteURL}, {"postgres", storagetest.PostgresURL}} {
-		t.Run(c.name, func(t *testing.T) {
-			db, err := storage.Connect(ctx, c.url(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer db.Close()
-			all, err := storage.LoadMigrations(db.Dialect())
-			if err != nil {
-				t.Fatal(err)
-			}
-			update(t, db, func(tx *storage.Tx) error {
-				if _, err := tx.Exec(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
-					applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`); err != nil {
+	eachOldSchema(t, 17, func(t *testing.T, db *storage.DB) {
+		update(t, db, func(tx *storage.Tx) error {
+			// A team as the old schema stores it.
+			for _, q := range []string{
+				`INSERT INTO teams (chat_id, time_zone, created_at) VALUES ('chat-1', 'Asia/Shanghai', CURRENT_TIMESTAMP)`,
+				`INSERT INTO members (team_id, user_id, name, joined_at) VALUES (1, 'wangfang', '王芳', CURRENT_TIMESTAMP)`,
+				`INSERT INTO members (team_id, user_id, name, joined_at) VALUES (1, 'zhangsan', '张三', CURRENT_TIMESTAMP)`,
+				`INSERT INTO member_roles (team_id, member_id, role) VALUES (1, 1, 'supervisor'), (1, 1, 'designer'), (1, 2, 'copywriter')`,
+			} {
+				if _, err := tx.Exec(ctx, q); err != nil {
 					return err
 				}
-				for _, m := range all {
-					if m.Version >= 17 {
-						break
-					}
-					if _, err := tx.Exec(ctx, m.SQL); err != nil {
-						return fmt.Errorf("migration %d: %w", m.Version, err)
-					}
-					if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.Version, m.Name); err != nil {
-						return err
-					}
-				}
-				// A team as the old schema stores it.
-				for _, q := range []string{
-					`INSERT INTO teams (chat_id, time_zone, created_at) VALUES ('chat-1', 'Asia/Shanghai', CURRENT_TIMESTAMP)`,
-					`INSERT INTO members (team_id, user_id, name, joined_at) VALUES (1, 'wangfang', '王芳', CURRENT_TIMESTAMP)`,
-					`INSERT INTO members (team_id, user_id, name, joined_at) VALUES (1, 'zhangsan', '张三', CURRENT_TIMESTAMP)`,
-					`INSERT INTO member_roles (team_id, member_id, role) VALUES (1, 1, 'supervisor'), (1, 1, 'designer'), (1, 2, 'copywriter')`,
-				} {
-					if _, err := tx.Exec(ctx, q); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			team, zhang := teambot.Team{ID: 1}, teambot.Member{ID: 2}
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
 			}
-			var members []teambot.Member
-			var got teambot.Team
-			update(t, db, func(tx *storage.Tx) (err error) {
-				if got, err = tx.TeamByChat(ctx, "chat-1"); err != nil {
-					return err
-				}
-				members, err = tx.ActiveMembers(ctx, team.ID)
-				return err
-			})
-			if len(members) != 2 || fmt.Sprint(members[0].Roles) != "[supervisor designer]" || fmt.Sprint(members[1].Roles) != "[copywriter]" {
-				t.Errorf("members after the migration: %+v", members)
-			}
-			if got.JoinMode != teambot.JoinApproval {
-				t.Errorf("existing team's join mode = %q, want approval", got.JoinMode)
-			}
-			err = db.Update(ctx, func(tx *storage.Tx) error { return tx.AddRole(ctx, team.ID, zhang.ID, teambot.RoleSupervisor) })
-			if !errors.Is(err, teambot.ErrDuplicate) {
-				t.Errorf("a second supervisor after the migration: err = %v, want ErrDuplicate", err)
-			}
-			update(t, db, func(tx *storage.Tx) error { return tx.AddRole(ctx, team.ID, zhang.ID, teambot.RoleCopyBase) })
+			return nil
 		})
-	}
+		team, zhang := teambot.Team{ID: 1}, teambot.Member{ID: 2}
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var members []teambot.Member
+		var got teambot.Team
+		update(t, db, func(tx *storage.Tx) (err error) {
+			if got, err = tx.TeamByChat(ctx, "chat-1"); err != nil {
+				return err
+			}
+			members, err = tx.ActiveMembers(ctx, team.ID)
+			return err
+		})
+		if len(members) != 2 || fmt.Sprint(members[0].Roles) != "[supervisor designer]" || fmt.Sprint(members[1].Roles) != "[copywriter]" {
+			t.Errorf("members after the migration: %+v", members)
+		}
+		if got.JoinMode != teambot.JoinApproval {
+			t.Errorf("existing team's join mode = %q, want approval", got.JoinMode)
+		}
+		err := db.Update(ctx, func(tx *storage.Tx) error { return tx.AddRole(ctx, team.ID, zhang.ID, teambot.RoleSupervisor) })
+		if !errors.Is(err, teambot.ErrDuplicate) {
+			t.Errorf("a second supervisor after the migration: err = %v, want ErrDuplicate", err)
+		}
+		update(t, db, func(tx *storage.Tx) error { return tx.AddRole(ctx, team.ID, zhang.ID, teambot.RoleCopyBase) })
+	})
 }

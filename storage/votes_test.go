@@ -653,93 +653,70 @@ func TestMembersActiveAt(t *testing.T) {
 // counted as of its closing time; the members' history starts from
 // joined_at and removed_at.
 func TestVoteElectorateMigration(t *testing.T) {
-	for _, dialect := range []struct {
-		name string
-		url  func(testing.TB) string
-	}{{"sqlite", storagetest.SQLiteURL}, {"postgres", storagetest.PostgresURL}} {
-		t.Run(dialect.name, func(t *testing.T) {
-			db, err := storage.Connect(ctx, dialect.url(t))
-			if err != nil {
-				t.Fatal(err)
+	eachOldSchema(t, 16, func(t *testing.T, db *storage.DB) {
+		exec := func(tx *storage.Tx, query string, args ...any) {
+			t.Helper()
+			if _, err := tx.Exec(ctx, query, args...); err != nil {
+				t.Fatalf("%s: %v", query, err)
 			}
-			defer db.Close()
-			all, err := storage.LoadMigrations(db.Dialect())
-			if err != nil {
-				t.Fatal(err)
+		}
+		h := func(n int) time.Time { return us(t0.Add(time.Duration(n) * time.Hour)) }
+		update(t, db, func(tx *storage.Tx) error {
+			exec(tx, `INSERT INTO teams (chat_id, time_zone, created_at) VALUES ('chat-1', 'Asia/Shanghai', ?)`, h(0))
+			for _, name := range []string{"zhangsan", "lisi"} {
+				exec(tx, `INSERT INTO members (team_id, user_id, name, status, joined_at) VALUES (1, ?, ?, 'active', ?)`, name, name, h(0))
 			}
-			exec := func(tx *storage.Tx, query string, args ...any) {
-				t.Helper()
-				if _, err := tx.Exec(ctx, query, args...); err != nil {
-					t.Fatalf("%s: %v", query, err)
+			exec(tx, `INSERT INTO members (team_id, user_id, name, status, joined_at, removed_at) VALUES (1, 'wangwu', 'wangwu', 'removed', ?, ?)`, h(0), h(2))
+			for _, status := range []string{"open", "closed"} {
+				closedAt, outcome := any(nil), ""
+				if status == "closed" {
+					closedAt, outcome = h(3), "failed"
 				}
-			}
-			h := func(n int) time.Time { return us(t0.Add(time.Duration(n) * time.Hour)) }
-			update(t, db, func(tx *storage.Tx) error {
-				exec(tx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL,
-					applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`)
-				for _, m := range all {
-					if m.Version >= 16 {
-						break
-					}
-					exec(tx, m.SQL)
-					exec(tx, `INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.Version, m.Name)
-				}
-				exec(tx, `INSERT INTO teams (chat_id, time_zone, created_at) VALUES ('chat-1', 'Asia/Shanghai', ?)`, h(0))
-				for _, name := range []string{"zhangsan", "lisi"} {
-					exec(tx, `INSERT INTO members (team_id, user_id, name, status, joined_at) VALUES (1, ?, ?, 'active', ?)`, name, name, h(0))
-				}
-				exec(tx, `INSERT INTO members (team_id, user_id, name, status, joined_at, removed_at) VALUES (1, 'wangwu', 'wangwu', 'removed', ?, ?)`, h(0), h(2))
-				for _, status := range []string{"open", "closed"} {
-					closedAt, outcome := any(nil), ""
-					if status == "closed" {
-						closedAt, outcome = h(3), "failed"
-					}
-					exec(tx, `INSERT INTO votes (team_id, title, kind, options, created_by, creator_member, created_at, deadline, status, outcome, closed_at)
+				exec(tx, `INSERT INTO votes (team_id, title, kind, options, created_by, creator_member, created_at, deadline, status, outcome, closed_at)
 						VALUES (1, ?, 'motion', '["同意","反对","弃权"]', 'zhangsan', 1, ?, ?, ?, ?, ?)`, status, h(1), h(5), status, outcome, closedAt)
-				}
-				return nil
-			})
-			if _, err := db.Migrate(ctx); err != nil {
-				t.Fatal(err)
 			}
-			update(t, db, func(tx *storage.Tx) error {
-				for id, want := range map[int64]string{1: "[zhangsan lisi]", 2: "[]"} {
-					ms, err := tx.Electorate(ctx, id)
-					if err != nil {
-						return err
-					}
-					var names []string
-					for _, m := range ms {
-						names = append(names, m.Name)
-					}
-					if fmt.Sprint(names) != want {
-						t.Errorf("electorate of vote %d = %v, want %s", id, names, want)
-					}
-				}
-				closed, err := tx.VoteByID(ctx, 1, 2)
+			return nil
+		})
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		update(t, db, func(tx *storage.Tx) error {
+			for id, want := range map[int64]string{1: "[zhangsan lisi]", 2: "[]"} {
+				ms, err := tx.Electorate(ctx, id)
 				if err != nil {
 					return err
 				}
-				if !closed.AsOf.Equal(h(3)) {
-					t.Errorf("closed vote counted as of %v, want its closing time %v", closed.AsOf, h(3))
+				var names []string
+				for _, m := range ms {
+					names = append(names, m.Name)
 				}
-				for n, want := range map[int]int{1: 3, 2: 2} {
-					active, err := tx.MembersActiveAt(ctx, 1, h(n))
-					if err != nil {
-						return err
-					}
-					got := 0
-					for _, a := range active {
-						if a {
-							got++
-						}
-					}
-					if got != want {
-						t.Errorf("%d members active at t0%+dh, want %d", got, n, want)
+				if fmt.Sprint(names) != want {
+					t.Errorf("electorate of vote %d = %v, want %s", id, names, want)
+				}
+			}
+			closed, err := tx.VoteByID(ctx, 1, 2)
+			if err != nil {
+				return err
+			}
+			if !closed.AsOf.Equal(h(3)) {
+				t.Errorf("closed vote counted as of %v, want its closing time %v", closed.AsOf, h(3))
+			}
+			for n, want := range map[int]int{1: 3, 2: 2} {
+				active, err := tx.MembersActiveAt(ctx, 1, h(n))
+				if err != nil {
+					return err
+				}
+				got := 0
+				for _, a := range active {
+					if a {
+						got++
 					}
 				}
-				return nil
-			})
+				if got != want {
+					t.Errorf("%d members active at t0%+dh, want %d", got, n, want)
+				}
+			}
+			return nil
 		})
-	}
+	})
 }
