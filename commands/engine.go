@@ -95,7 +95,10 @@ type Request struct {
 	Command *Command
 
 	teamLabels []string // how Teams are named to the sender, in order
-	engine     *Engine
+	// awaiting names the teams a single chat's sender, in no team yet,
+	// has asked to join.
+	awaiting []string
+	engine   *Engine
 }
 
 // Location is the team's time zone, or the default for a chat with no team.
@@ -258,7 +261,13 @@ func (r *Request) loadSingleChatTeam(ctx context.Context) error {
 	}
 	switch len(teams) {
 	case 0:
-		return nil
+		// Someone whose request to join waits is told so, not to join.
+		awaiting, err := r.Tx.TeamsAwaitingUser(ctx, r.UserID)
+		if err != nil {
+			return err
+		}
+		r.awaiting, err = teamLabels(ctx, r.Tx, awaiting)
+		return err
 	case 1:
 		r.Team = &teams[0]
 		return r.loadCaller(ctx)

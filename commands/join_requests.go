@@ -22,6 +22,7 @@ type joinTx interface {
 	CreateJoinRequest(ctx context.Context, q *teambot.JoinRequest) error
 	PendingJoinRequests(ctx context.Context, teamID int64) ([]teambot.JoinRequest, error)
 	PendingJoinRequest(ctx context.Context, teamID int64, userID string) (teambot.JoinRequest, error)
+	TeamsAwaitingUser(ctx context.Context, userID string) ([]teambot.Team, error)
 	DecideJoinRequest(ctx context.Context, teamID, id int64, status, by, reason string, at time.Time) error
 }
 

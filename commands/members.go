@@ -34,6 +34,8 @@ func (r *Request) needTeam() error {
 	case len(r.Teams) > 1:
 		return teambot.Invalid("你在 %d 个团队里，单聊里的命令要先选一个团队：\n%s\n发送 /团队 切换 序号（或团队名称）选择，之后单聊里的命令都作用于它；也可以在对应团队的群聊里发送。",
 			len(r.Teams), r.teamChoices())
+	case len(r.awaiting) > 0:
+		return teambot.Forbidden("你的加入申请正在等待主管批准（%s），批准后就能在这里使用命令。", "「"+strings.Join(r.awaiting, "」「")+"」")
 	}
 	return teambot.NotFound("你还没有加入任何团队。请在团队的群聊里 @我 发送 /加入 你的名字 [角色]。")
 }

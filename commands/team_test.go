@@ -242,6 +242,11 @@ func TestJoinNeedsApproval(t *testing.T) {
 			t.Errorf("outbox: %+v", out)
 		}
 		c.expect("wangwu", "/周报 本周完成了三篇推文", "你的加入申请正在等待主管批准")
+		// In a single chat too: the requester is in no team yet, but is
+		// told their request waits rather than to go and join.
+		if r := single(c, "wangwu", "/周报 查看"); !strings.Contains(r.Text, "加入申请正在等待主管批准") || strings.Contains(r.Text, "还没有加入任何团队") {
+			t.Errorf("pending requester in a single chat: %q", r.Text)
+		}
 		c.expect("wangwu", "/加入 王五", "你的加入申请已经提交过", "等待主管 王芳 批准")
 		c.expect("wangwu", "/加入 列表", "只有主管可以")
 		c.expect("zhangsan", "/加入 批准 @王五", "只有主管可以")
