@@ -156,3 +156,19 @@ func TestConsoleTimeBeforeTeam(t *testing.T) {
 		t.Errorf("time lines %q, want only the nag of 11-27 15:00 (nothing from before 11-25 12:00):\n%s", got, out)
 	}
 }
+
+// A vote's reminder two hours before its deadline and its close at the
+// deadline are played at their own times too, though no cron spec names
+// them.
+func TestConsoleTimePlaysVotes(t *testing.T) {
+	script := strings.Join(append(consoleTeam,
+		":time 2026-11-25T13:00", ":as zhangsan", "/投票 发起 换新的海报模板 截止 2026-11-26 15:00", "/同意",
+		":time 2026-11-27T12:00"), "\n")
+	out := consoleRun(t, env("TEAMBOT_ADMINS", "boss", "TEAMBOT_DATABASE_URL", storagetest.SQLiteURL(t)), script)
+	if got := strings.Join(timeLines(out), ", "); got != "2026-11-26 13:00 周四, 2026-11-26 15:00 周四" {
+		t.Errorf("time lines %q, want the vote's reminder at 13:00 and its close at 15:00:\n%s", got, out)
+	}
+	if !inBatch(out, "⏰ 2026-11-26 13:00 周四", "【投票催促】") || !inBatch(out, "⏰ 2026-11-26 15:00 周四", "换新的海报模板") {
+		t.Errorf("the vote's reminder or result is not under its time:\n%s", out)
+	}
+}
