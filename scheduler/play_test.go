@@ -91,7 +91,7 @@ func TestPlayNothingDue(t *testing.T) {
 		ticked := 0
 		for _, span := range [][2]time.Time{
 			{at(shanghai, 2026, 9, 28, 9, 1), at(shanghai, 2026, 10, 5, 8, 59)}, // Monday 09:01 to the next Monday 08:59
-			{at(shanghai, 2026, 10, 20, 0, 0), at(shanghai, 2026, 10, 1, 0, 0)},  // backward
+			{at(shanghai, 2026, 10, 20, 0, 0), at(shanghai, 2026, 10, 1, 0, 0)}, // backward
 		} {
 			if err := s.Play(ctx, span[0], span[1], func(time.Time) {}, func(time.Time) { ticked++ }); err != nil {
 				t.Fatal(err)
