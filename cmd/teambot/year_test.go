@@ -265,3 +265,21 @@ func firstRunes(s string, n int) string {
 	r := []rune(s)
 	return string(r[:min(n, len(r))])
 }
+
+// ordinaryWeek tells the holiday weeks from the others, so that the year's
+// check of the skip notes can fail.
+func TestOrdinaryWeek(t *testing.T) {
+	for week, want := range map[string]bool{
+		"2026-W49": true,  // 11-30 … 12-06
+		"2026-W39": false, // Mid-Autumn, Fri 09-25
+		"2026-W40": false, // National Day from Thu 10-01
+		"2026-W41": false, // National Day to Wed 10-07, Sat 10-10 a workday
+		"2027-W05": false, // Spring Festival from Fri 02-05
+		"2027-W06": false, // Spring Festival, Sun 02-14 a workday
+		"2027-W10": true,  // 03-08 … 03-14
+	} {
+		if got := ordinaryWeek(t, week); got != want {
+			t.Errorf("ordinaryWeek(%s) = %v, want %v", week, got, want)
+		}
+	}
+}
