@@ -238,16 +238,18 @@ func (c *console) setTime(ctx context.Context, arg string) {
 	switch arg {
 	case "":
 	case "now":
-		c.play(ctx, time.Now())
-		c.clock.Set(time.Time{})
+		if c.play(ctx, time.Now()) {
+			c.clock.Set(time.Time{})
+		}
 	default:
 		t, err := time.ParseInLocation("2006-01-02T15:04", strings.Replace(arg, " ", "T", 1), loc)
 		if err != nil {
 			fmt.Fprintf(c.out, "（用法：:time 2026-11-30T09:00，%s 时间）\n", c.cfg.TimeZone)
 			return
 		}
-		c.play(ctx, t)
-		c.clock.Set(t)
+		if c.play(ctx, t) {
+			c.clock.Set(t)
+		}
 	}
 	fmt.Fprintf(c.out, "（现在是 %s）\n", clockLine(c.clock.Now().In(loc)))
 }
@@ -256,8 +258,10 @@ func (c *console) setTime(ctx context.Context, arg string) {
 // to t at which something is due, in order, each with the clock set to
 // it, and prints each batch of messages under a line with its time, as
 // serve would have sent them. Nothing is played from before the chat's
-// team was created; a t before that is said so.
-func (c *console) play(ctx context.Context, t time.Time) {
+// team was created; a t before that is said so. When the scheduler fails
+// on the way, play says so and reports false: the clock stays where it
+// stopped.
+func (c *console) play(ctx context.Context, t time.Time) (ok bool) {
 	from := c.clock.Now()
 	if created, ok := c.teamCreated(ctx); ok {
 		if t.Before(created) {
@@ -269,7 +273,7 @@ func (c *console) play(ctx context.Context, t time.Time) {
 		}
 	}
 	if !t.After(from) {
-		return
+		return true
 	}
 	err := c.sched.Play(ctx, from, t, c.clock.Set, func(at time.Time) {
 		c.printer.header = "⏰ " + clockLine(at.In(c.location()))
@@ -277,8 +281,10 @@ func (c *console) play(ctx context.Context, t time.Time) {
 	c.printer.header = ""
 	if err != nil {
 		c.log.Error("console: replaying the scheduler", "err", err)
-		fmt.Fprintf(c.out, "（拨钟途中出错，停在 %s；加 -v 启动可在标准错误看到原因）\n", clockLine(c.clock.Now().In(c.location())))
+		fmt.Fprintf(c.out, "（拨钟途中出错，时钟停在 %s；加 -v 启动可在标准错误看到原因）\n", clockLine(c.clock.Now().In(c.location())))
+		return false
 	}
+	return true
 }
 
 // teamCreated is when the team of the current chat was created; ok is
