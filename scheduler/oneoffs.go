@@ -1,9 +1,11 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"teambot"
@@ -27,9 +29,42 @@ type Oneoffs struct {
 	// Split cuts an over-long text into parts, as for Reminders. nil: no
 	// splitting.
 	Split func(text string) []string
-	Log   *slog.Logger
+	// Window is how long at least every firing Due lists stays listed after
+	// its time (a meeting's 30-minute reminder: until the meeting starts).
+	// NextDue looks at Due this often; 0: NextDue finds nothing.
+	Window time.Duration
+	Log    *slog.Logger
 	// Metrics, when set, counts the firings this process claims.
 	Metrics *Metrics
+}
+
+// NextDue is the earliest time in (after, until] of a firing Due lists.
+// Due only lists what is due at a given instant, so NextDue asks it at
+// steps of Window from after: a firing due within a step is still listed at
+// its end.
+func (o *Oneoffs) NextDue(ctx context.Context, after, until time.Time) (time.Time, bool, error) {
+	if o.Window <= 0 {
+		return time.Time{}, false, nil
+	}
+	for t := after; t.Before(until); {
+		if t = t.Add(o.Window); t.After(until) {
+			t = until
+		}
+		due, err := o.Due(ctx, t)
+		if err != nil {
+			return time.Time{}, false, err
+		}
+		var first time.Time
+		for _, f := range due {
+			if f.At.After(after) && !f.At.After(t) && (first.IsZero() || f.At.Before(first)) {
+				first = f.At
+			}
+		}
+		if !first.IsZero() {
+			return first, true, nil
+		}
+	}
+	return time.Time{}, false, nil
 }
 
 func (o *Oneoffs) Name() string {
@@ -53,6 +88,11 @@ func (o *Oneoffs) Run(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	// In a fixed order (by time, team, job), whatever order Due found them
+	// in: a replay prints the firings of one minute the same way each time.
+	slices.SortStableFunc(due, func(a, b teambot.Firing) int {
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.TeamID, b.TeamID), cmp.Compare(a.Job, b.Job), a.Subject.Compare(b.Subject))
+	})
 	var errs []error
 	for _, f := range due {
 		key := teambot.FiringKey{TeamID: f.TeamID, Job: f.Job, Nominal: f.Subject.UTC()}

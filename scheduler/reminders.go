@@ -1,10 +1,12 @@
 package scheduler
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -52,6 +54,13 @@ type Reminders struct {
 	// Metrics, when set, counts the firings this process claims.
 	Metrics *Metrics
 
+	// Ordered runs a tick's firings one after another, team by team and
+	// each team's in the order of Jobs, instead of spreading them over
+	// workers from a place that differs per replica: a replay (the
+	// console's :time) then prints the firings of one minute in a fixed
+	// order. serve leaves it off.
+	Ordered bool
+
 	cache *reminderCache // made on the first tick
 }
 
@@ -75,11 +84,12 @@ func (r *Reminders) Run(ctx context.Context, now time.Time) error {
 		return err
 	}
 	cals := &calendars{m: map[int64]*calendar.Calendar{}}
+	r.ensureCache()
+	if r.Ordered {
+		return r.runOrdered(ctx, jobs, now, done, cals)
+	}
 	// Each replica starts at its own place in the list, so replicas ticking
 	// together claim different firings first instead of racing for the same.
-	if r.cache == nil {
-		r.cache = &reminderCache{specs: map[string]cron.Schedule{}, zones: map[string]*time.Location{}, offset: rand.IntN(1 << 30)}
-	}
 	if len(jobs) > 0 {
 		start := r.cache.offset % len(jobs)
 		jobs = append(jobs[start:], jobs[:start]...)
@@ -111,6 +121,82 @@ func (r *Reminders) Run(ctx context.Context, now time.Time) error {
 		return fmt.Errorf("reminders: %d jobs failed, first: %w", len(errs), errs[0])
 	}
 	return nil
+}
+
+// ensureCache makes the cache on the first use; the replica's place in
+// the job list is drawn then.
+func (r *Reminders) ensureCache() {
+	if r.cache == nil {
+		r.cache = &reminderCache{specs: map[string]cron.Schedule{}, zones: map[string]*time.Location{}, offset: rand.IntN(1 << 30)}
+	}
+}
+
+// runOrdered is a tick of an Ordered Reminders: the jobs by team, each
+// team's in the order of r.Jobs, one after another.
+func (r *Reminders) runOrdered(ctx context.Context, jobs []teambot.Job, now time.Time, done map[teambot.FiringKey]bool, cals *calendars) error {
+	rank := func(name string) int {
+		return slices.IndexFunc(r.Jobs, func(d JobDef) bool { return d.Name == name })
+	}
+	slices.SortStableFunc(jobs, func(a, b teambot.Job) int {
+		return cmp.Or(cmp.Compare(a.TeamID, b.TeamID), cmp.Compare(rank(a.Name), rank(b.Name)))
+	})
+	var errs []error
+	for _, j := range jobs {
+		if err := r.runJob(ctx, j, now, done, cals); err != nil {
+			errs = append(errs, fmt.Errorf("job %s of team %d: %w", j.Name, j.TeamID, err))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("reminders: %d jobs failed, first: %w", len(errs), errs[0])
+	}
+	return nil
+}
+
+// NextDue is the earliest instant in (after, until] at which a firing of
+// an enabled job is due: its nominal time from the job's spec, or where a
+// day off moves it (place). It reads the jobs as they are now; a job
+// created later is found by the next call.
+func (r *Reminders) NextDue(ctx context.Context, after, until time.Time) (time.Time, bool, error) {
+	var jobs []teambot.Job
+	err := r.Store.Update(ctx, func(tx Tx) (err error) {
+		jobs, err = tx.EnabledJobs(ctx)
+		return err
+	})
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	r.ensureCache()
+	cals := &calendars{m: map[int64]*calendar.Calendar{}}
+	best, found := until, false
+	for _, j := range jobs {
+		def, ok := r.def(j.Name)
+		if !ok {
+			continue
+		}
+		sched, loc, err := r.parse(j.Spec, j.TimeZone)
+		if err != nil {
+			return time.Time{}, false, err
+		}
+		// From as far back as a tick looks: a firing of last week may be
+		// moved past after.
+		start := after.Add(-lookback)
+		if j.CreatedAt.After(start) {
+			start = j.CreatedAt
+		}
+		for n := sched.Next(start.In(loc)); !n.After(best); n = sched.Next(n) {
+			at, _, err := r.place(ctx, j, def, Weekly(j.Spec, sched, n), n, cals)
+			if err != nil {
+				return time.Time{}, false, err
+			}
+			if at.After(after) && !at.After(best) {
+				best, found = at, true
+			}
+			if n.After(after) {
+				break // later nominal firings land later still
+			}
+		}
+	}
+	return best, found, nil
 }
 
 // load makes sure every team has every job, then reads the enabled jobs and
@@ -217,26 +303,39 @@ func (r *Reminders) def(name string) (JobDef, bool) {
 // fire decides what a nominal firing n becomes — moved, skipped, missed or
 // sent — and claims it with its messages.
 func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, isWeekly bool, key teambot.FiringKey, n, now time.Time, cals *calendars) error {
-	loc := n.Location()
-	at := n
-	if def.Workdays {
-		cal, err := r.calendar(ctx, j.TeamID, cals)
-		if err != nil {
-			return err
-		}
-		if !isWeekly {
-			if !cal.Workday(teambot.DateOf(n)) {
-				return r.claim(ctx, key, time.Time{}, "no_workday", now, nil, teambot.Firing{})
-			}
-			return r.fireAt(ctx, j, def, key, n, now)
-		}
-		day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
-		if !ok {
-			return r.claim(ctx, key, time.Time{}, "no_workday", now, r.skipped(def), teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n})
-		}
-		at = time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
+	at, onWorkday, err := r.place(ctx, j, def, isWeekly, n, cals)
+	switch {
+	case err != nil:
+		return err
+	case onWorkday:
+		return r.fireAt(ctx, j, def, key, at, now)
+	case !isWeekly:
+		return r.claim(ctx, key, time.Time{}, "no_workday", now, nil, teambot.Firing{})
 	}
-	return r.fireAt(ctx, j, def, key, at, now)
+	return r.claim(ctx, key, time.Time{}, "no_workday", now, r.skipped(def), teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n})
+}
+
+// place is where the nominal firing n of a job lands: n itself, or for a
+// weekly job of def.Workdays whose day is off, the same time on the next
+// workday of its week. onWorkday is false when it lands on no workday (a
+// day off of a more frequent job, a weekly job's week without a workday);
+// at is then n.
+func (r *Reminders) place(ctx context.Context, j teambot.Job, def JobDef, isWeekly bool, n time.Time, cals *calendars) (at time.Time, onWorkday bool, err error) {
+	if !def.Workdays {
+		return n, true, nil
+	}
+	cal, err := r.calendar(ctx, j.TeamID, cals)
+	if err != nil {
+		return n, false, err
+	}
+	if !isWeekly {
+		return n, cal.Workday(teambot.DateOf(n)), nil
+	}
+	day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
+	if !ok {
+		return n, false, nil
+	}
+	return time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, n.Location()), true, nil
 }
 
 // skipped builds the note on a weekly firing of def whose week has no

@@ -8,6 +8,7 @@ import (
 	"teambot"
 	"teambot/bot"
 	"teambot/bot/wecom"
+	"teambot/commands"
 	"teambot/scheduler"
 	"teambot/storage"
 )
@@ -25,6 +26,15 @@ const (
 const (
 	robotLimit  = 20
 	robotWindow = time.Minute
+)
+
+// Windows of the one-off firings for Scheduler.Play: how long each stays
+// due at least. A meeting's 30-minute reminder is due until the meeting
+// starts; a vote's reminder until its deadline, at least VoteNagBefore
+// after it.
+const (
+	meetingFiringWindow = 30 * time.Minute
+	voteFiringWindow    = commands.VoteNagBefore
 )
 
 // newScheduler assembles the timed work of a process: reminders claimed
@@ -50,10 +60,12 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 			&scheduler.Reminders{Store: store, Jobs: defs, Admins: a.cfg.Admins, Skipped: a.engine.SkippedNote, Log: a.log,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Oneoffs{Label: "meeting-reminders", Store: store, Due: a.engine.MeetingFirings, Compose: a.engine.MeetingReminder, Log: a.log,
+				Window:  meetingFiringWindow,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			// R11: votes close at their deadline, also one missed while down.
-			scheduler.Func("vote-deadlines", a.engine.CloseDueVotes),
+			scheduler.FuncNext("vote-deadlines", a.engine.CloseDueVotes, a.nextVoteDeadline),
 			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: a.engine.VoteFirings, Compose: a.engine.VoteNag, Log: a.log,
+				Window:  voteFiringWindow,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log, Metrics: a.schedMetrics,
 				Every: outboxEvery},
@@ -65,6 +77,35 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 			late: &bot.Late{Engine: a.engine, Sealer: sealer, AppMessages: a.appMessages(), Log: a.log}})
 	}
 	return s
+}
+
+// nextVoteDeadline is the earliest deadline in (after, until] of an open
+// vote, when the vote-deadlines job next has work (Scheduler.Play).
+func (a *app) nextVoteDeadline(ctx context.Context, after, until time.Time) (next time.Time, ok bool, err error) {
+	err = a.db.Update(ctx, func(tx *storage.Tx) error {
+		open, err := tx.Votes(ctx, teambot.VoteFilter{Status: teambot.VoteOpen, DeadlineBy: until})
+		for _, v := range open {
+			if v.Deadline.After(after) && (!ok || v.Deadline.Before(next)) {
+				next, ok = v.Deadline, true
+			}
+		}
+		return err
+	})
+	return next, ok, err
+}
+
+// replayInOrder makes s print the same way on every replay (the console's
+// :time): the reminders of one tick one after another in a fixed order, and
+// the outbox sending with one sender.
+func replayInOrder(s *scheduler.Scheduler) {
+	for _, j := range s.Jobs {
+		switch j := j.(type) {
+		case *scheduler.Reminders:
+			j.Ordered = true
+		case *scheduler.Outbox:
+			j.Workers = 1
+		}
+	}
 }
 
 // wecomPusher delivers the outbox through WeCom. Its client defers its

@@ -305,10 +305,9 @@ func TestConsoleWeek(t *testing.T) {
 	if !strings.Contains(out, nag+"截止 12月4日 周五 18:00，请尽快 @我 发送 /周报 内容 提交。（@lisi）") {
 		t.Errorf("the nag must @mention only 李四:\n%s", out)
 	}
-	// Each appears after the clock reached its time.
-	if strings.Index(out, "（现在是 2026-11-30 09:00 周一）") > strings.Index(out, open) ||
-		strings.Index(out, "（现在是 2026-12-04 15:00 周五）") > strings.Index(out, nag) ||
-		strings.Index(out, "（现在是 2026-12-07 09:31 周一）") > strings.Index(out, digest) {
+	// Each appears under the line of its own time.
+	if !under(out, "⏰ 2026-11-30 09:00 周一", open) || !under(out, "⏰ 2026-12-04 15:00 周五", nag) ||
+		!under(out, "⏰ 2026-12-07 09:30 周一", digest) {
 		t.Errorf("a reminder appeared before its time:\n%s", out)
 	}
 	if !strings.Contains(out, "· 张三（12月2日 周三 10:00）：完成了公众号三篇推文") || !strings.Contains(out, "未交：李四") {
@@ -336,8 +335,7 @@ func TestConsoleMeeting(t *testing.T) {
 			t.Errorf("%q appears %d times, want once; console:\n%s", want, n, out)
 		}
 	}
-	if strings.Index(out, "（现在是 2026-11-27 17:00 周五）") > strings.Index(out, notice) ||
-		strings.Index(out, "（现在是 2026-11-30 09:30 周一）") > strings.Index(out, soon) {
+	if !under(out, "⏰ 2026-11-27 17:00 周五", notice) || !under(out, "⏰ 2026-11-30 09:30 周一", soon) {
 		t.Errorf("a meeting reminder appeared before its time:\n%s", out)
 	}
 	if !strings.Contains(out, "还没交本周 2026-W48（11月23日–11月29日）周报的 1 人：李四。") {
