@@ -3,7 +3,8 @@ package scheduler
 import (
 	"time"
 
-	"teambot/metrics"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 )
 
 // Metrics counts what the scheduler does: ticks, each job's time and
@@ -14,18 +15,18 @@ import (
 // Label values come from fixed sets: job names are the code's, outcomes
 // are listed below.
 type Metrics struct {
-	ticks       *metrics.Counter
-	lastTick    *metrics.Gauge
-	jobSeconds  *metrics.Histogram
-	jobErrors   *metrics.Counter
-	firings     *metrics.Counter
-	lag         *metrics.Histogram
-	claimsLost  *metrics.Counter
-	deliveries  *metrics.Counter
-	depth       *metrics.Gauge
-	messages    *metrics.Gauge
-	oldest      *metrics.Gauge
-	statsErrors *metrics.Counter
+	ticks       prometheus.Counter
+	lastTick    prometheus.Gauge
+	jobSeconds  *prometheus.HistogramVec
+	jobErrors   *prometheus.CounterVec
+	firings     *prometheus.CounterVec
+	lag         *prometheus.HistogramVec
+	claimsLost  *prometheus.CounterVec
+	deliveries  *prometheus.CounterVec
+	depth       prometheus.Gauge
+	messages    *prometheus.GaugeVec
+	oldest      prometheus.Gauge
+	statsErrors prometheus.Counter
 }
 
 // Firing outcomes, the label of teambot_scheduler_firings_total. The first
@@ -44,33 +45,36 @@ const (
 // after an outage.
 var lagBuckets = []float64{1, 5, 15, 30, 60, 120, 300, 900, 3600, 4 * 3600, 24 * 3600}
 
-// NewMetrics registers the scheduler's metrics in r.
-func NewMetrics(r *metrics.Registry) *Metrics {
+// NewMetrics registers the scheduler's metrics in r. It panics if they are
+// registered there already.
+func NewMetrics(r prometheus.Registerer) *Metrics {
+	f := promauto.With(r)
 	return &Metrics{
-		ticks: r.Counter("teambot_scheduler_ticks_total", "Scheduler ticks run."),
-		lastTick: r.Gauge("teambot_scheduler_last_tick_timestamp_seconds",
-			"When the last scheduler tick started, in seconds since the Unix epoch."),
-		jobSeconds: r.Histogram("teambot_scheduler_job_duration_seconds",
-			"Time one scheduled job took in one tick, by job.",
-			[]float64{.005, .025, .1, .5, 1, 5, 15, 30, 60}, "job"),
-		jobErrors: r.Counter("teambot_scheduler_job_errors_total",
-			"Scheduled job runs that failed or panicked, by job.", "job"),
-		firings: r.Counter("teambot_scheduler_firings_total",
-			"Firings claimed by this process, by job and outcome (sent, nothing, missed, no_workday, skipped).", "job", "outcome"),
-		lag: r.Histogram("teambot_scheduler_lag_seconds",
-			"How long after its due time a firing that was sent (or had nothing to say) was claimed, by job.", lagBuckets, "job"),
-		claimsLost: r.Counter("teambot_scheduler_claims_lost_total",
-			"Firings another replica claimed first, by job.", "job"),
-		deliveries: r.Counter("teambot_outbox_deliveries_total",
-			"Outbox send attempts by how they were settled (sent, retry, deferred, failed, lease_lost, error).", "outcome"),
-		depth: r.Gauge("teambot_outbox_depth",
-			"Outbox messages not yet sent or given up: pending plus sending, read at scrape time."),
-		messages: r.Gauge("teambot_outbox_messages",
-			"Outbox messages by status (pending, sending, failed), read at scrape time.", "status"),
-		oldest: r.Gauge("teambot_outbox_oldest_pending_age_seconds",
-			"Age of the oldest pending or sending outbox message, 0 when none waits; read at scrape time."),
-		statsErrors: r.Counter("teambot_outbox_stats_errors_total",
-			"Scrapes that could not read the outbox; its gauges then keep their last values."),
+		ticks: f.NewCounter(prometheus.CounterOpts{Name: "teambot_scheduler_ticks_total", Help: "Scheduler ticks run."}),
+		lastTick: f.NewGauge(prometheus.GaugeOpts{Name: "teambot_scheduler_last_tick_timestamp_seconds",
+			Help: "When the last scheduler tick started, in seconds since the Unix epoch."}),
+		jobSeconds: f.NewHistogramVec(prometheus.HistogramOpts{Name: "teambot_scheduler_job_duration_seconds",
+			Help:    "Time one scheduled job took in one tick, by job.",
+			Buckets: []float64{.005, .025, .1, .5, 1, 5, 15, 30, 60}}, []string{"job"}),
+		jobErrors: f.NewCounterVec(prometheus.CounterOpts{Name: "teambot_scheduler_job_errors_total",
+			Help: "Scheduled job runs that failed or panicked, by job."}, []string{"job"}),
+		firings: f.NewCounterVec(prometheus.CounterOpts{Name: "teambot_scheduler_firings_total",
+			Help: "Firings claimed by this process, by job and outcome (sent, nothing, missed, no_workday, skipped)."}, []string{"job", "outcome"}),
+		lag: f.NewHistogramVec(prometheus.HistogramOpts{Name: "teambot_scheduler_lag_seconds",
+			Help:    "How long after its due time a firing that was sent (or had nothing to say) was claimed, by job.",
+			Buckets: lagBuckets}, []string{"job"}),
+		claimsLost: f.NewCounterVec(prometheus.CounterOpts{Name: "teambot_scheduler_claims_lost_total",
+			Help: "Firings another replica claimed first, by job."}, []string{"job"}),
+		deliveries: f.NewCounterVec(prometheus.CounterOpts{Name: "teambot_outbox_deliveries_total",
+			Help: "Outbox send attempts by how they were settled (sent, retry, deferred, failed, lease_lost, error)."}, []string{"outcome"}),
+		depth: f.NewGauge(prometheus.GaugeOpts{Name: "teambot_outbox_depth",
+			Help: "Outbox messages not yet sent or given up: pending plus sending, read at scrape time."}),
+		messages: f.NewGaugeVec(prometheus.GaugeOpts{Name: "teambot_outbox_messages",
+			Help: "Outbox messages by status (pending, sending, failed), read at scrape time."}, []string{"status"}),
+		oldest: f.NewGauge(prometheus.GaugeOpts{Name: "teambot_outbox_oldest_pending_age_seconds",
+			Help: "Age of the oldest pending or sending outbox message, 0 when none waits; read at scrape time."}),
+		statsErrors: f.NewCounter(prometheus.CounterOpts{Name: "teambot_outbox_stats_errors_total",
+			Help: "Scrapes that could not read the outbox; its gauges then keep their last values."}),
 	}
 }
 
@@ -86,9 +90,9 @@ func (m *Metrics) job(name string, took time.Duration, failed bool) {
 	if m == nil {
 		return
 	}
-	m.jobSeconds.Observe(took.Seconds(), name)
+	m.jobSeconds.WithLabelValues(name).Observe(took.Seconds())
 	if failed {
-		m.jobErrors.Inc(name)
+		m.jobErrors.WithLabelValues(name).Inc()
 	}
 }
 
@@ -98,9 +102,9 @@ func (m *Metrics) firing(job, outcome string, due, now time.Time) {
 	if m == nil {
 		return
 	}
-	m.firings.Inc(job, outcome)
+	m.firings.WithLabelValues(job, outcome).Inc()
 	if (outcome == FiringSent || outcome == FiringNothing) && !due.IsZero() {
-		m.lag.Observe(max(now.Sub(due), 0).Seconds(), job)
+		m.lag.WithLabelValues(job).Observe(max(now.Sub(due), 0).Seconds())
 	}
 }
 
@@ -108,14 +112,14 @@ func (m *Metrics) lost(job string) {
 	if m == nil {
 		return
 	}
-	m.claimsLost.Inc(job)
+	m.claimsLost.WithLabelValues(job).Inc()
 }
 
 func (m *Metrics) delivery(outcome string) {
 	if m == nil {
 		return
 	}
-	m.deliveries.Inc(outcome)
+	m.deliveries.WithLabelValues(outcome).Inc()
 }
 
 // SetOutbox sets the outbox gauges from one reading of the database at now.
@@ -124,9 +128,9 @@ func (m *Metrics) SetOutbox(pending, sending, failed int, oldestWaiting, now tim
 		return
 	}
 	m.depth.Set(float64(pending + sending))
-	m.messages.Set(float64(pending), "pending")
-	m.messages.Set(float64(sending), "sending")
-	m.messages.Set(float64(failed), "failed")
+	m.messages.WithLabelValues("pending").Set(float64(pending))
+	m.messages.WithLabelValues("sending").Set(float64(sending))
+	m.messages.WithLabelValues("failed").Set(float64(failed))
 	age := 0.0
 	if !oldestWaiting.IsZero() {
 		age = max(now.Sub(oldestWaiting), 0).Seconds()

@@ -4,24 +4,34 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/common/expfmt"
+
 	"teambot"
-	"teambot/metrics"
 	"teambot/scheduler"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
 
-// scrape is the registry's exposition.
-func scrape(t *testing.T, r *metrics.Registry) string {
+// scrape is the registry's exposition in the text format, as a scraper
+// reads it.
+func scrape(t *testing.T, r *prometheus.Registry) string {
 	t.Helper()
-	var b strings.Builder
-	if _, err := r.WriteTo(&b); err != nil {
+	families, err := r.Gather()
+	if err != nil {
 		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, f := range families {
+		if _, err := expfmt.MetricFamilyToText(&b, f); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return b.String()
 }
@@ -30,8 +40,10 @@ func scrape(t *testing.T, r *metrics.Registry) string {
 // (name{label="value",…}); ok is false when the series is absent.
 func value(t *testing.T, text, series string) (float64, bool) {
 	t.Helper()
+	series = canonicalSeries(series)
 	for line := range strings.Lines(text) {
-		if rest, ok := strings.CutPrefix(line, series+" "); ok {
+		name, rest, _ := strings.Cut(line, " ")
+		if canonicalSeries(name) == series {
 			v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
 			if err != nil {
 				t.Fatalf("%s: %v", series, err)
@@ -40,6 +52,23 @@ func value(t *testing.T, text, series string) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// canonicalSeries writes a series (name{label="value",…}) with its labels
+// sorted, so that a series is found whatever order the exposition writes
+// its labels in (Prometheus gives label order no meaning). Label values
+// must not contain `",`.
+func canonicalSeries(series string) string {
+	name, labels, ok := strings.Cut(series, "{")
+	if !ok {
+		return series
+	}
+	pairs := strings.Split(strings.TrimSuffix(labels, "}"), `",`)
+	for i, p := range pairs {
+		pairs[i] = strings.TrimSuffix(p, `"`)
+	}
+	slices.Sort(pairs)
+	return name + "{" + strings.Join(pairs, `",`) + `"}`
 }
 
 // expectValues checks series against their wanted values; a negative
@@ -67,7 +96,7 @@ func expectValues(t *testing.T, text string, want map[string]float64) {
 func TestFiringMetrics(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 11, 25, 12, 0))
-		reg := metrics.NewRegistry()
+		reg := prometheus.NewRegistry()
 		h.r.Metrics = scheduler.NewMetrics(reg)
 
 		h.tick(at(shanghai, 2026, 11, 30, 9, 0).Add(7 * time.Second))
@@ -95,7 +124,7 @@ func TestFiringMetrics(t *testing.T) {
 func TestSkippedFiringMetrics(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 2, 10, 12, 0))
-		reg := metrics.NewRegistry()
+		reg := prometheus.NewRegistry()
 		h.r.Metrics = scheduler.NewMetrics(reg)
 		h.tick(at(shanghai, 2026, 2, 16, 9, 0))
 		expectValues(t, scrape(t, reg), map[string]float64{
@@ -135,7 +164,7 @@ func TestLostClaimMetrics(t *testing.T) {
 		say := func(_ context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 			return []teambot.Outgoing{{TeamID: f.TeamID, Channel: teambot.ToGroup, Text: "会前提醒"}}, nil
 		}
-		regA, regB := metrics.NewRegistry(), metrics.NewRegistry()
+		regA, regB := prometheus.NewRegistry(), prometheus.NewRegistry()
 		a := &scheduler.Oneoffs{Store: scheduler.StoreOf(db.Update), Due: due, Compose: say, Log: slog.New(slog.DiscardHandler),
 			Metrics: scheduler.NewMetrics(regA)}
 		b := &scheduler.Oneoffs{Store: scheduler.StoreOf(db.Update), Due: due, Log: slog.New(slog.DiscardHandler),
@@ -199,7 +228,7 @@ func TestOutboxDeliveryMetrics(t *testing.T) {
 		if err := db.Update(ctx, func(tx *storage.Tx) error { return tx.Enqueue(ctx, msgs, now) }); err != nil {
 			t.Fatal(err)
 		}
-		reg := metrics.NewRegistry()
+		reg := prometheus.NewRegistry()
 		o := &scheduler.Outbox{Store: scheduler.StoreOf(db.Update), Deliverer: scripted{}, Log: slog.New(slog.DiscardHandler),
 			Metrics: scheduler.NewMetrics(reg)}
 		if err := o.Run(ctx, now); err != nil {
@@ -218,7 +247,7 @@ func TestOutboxDeliveryMetrics(t *testing.T) {
 // clock, and times and counts the failures of each job, panics included.
 func TestTickMetrics(t *testing.T) {
 	now := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
-	reg := metrics.NewRegistry()
+	reg := prometheus.NewRegistry()
 	s := &scheduler.Scheduler{
 		Now:     func() time.Time { return now },
 		Log:     slog.New(slog.DiscardHandler),
@@ -247,7 +276,7 @@ func TestTickMetrics(t *testing.T) {
 // SetOutbox turns one reading of the outbox into its gauges; a nil
 // *Metrics records nothing and does not panic.
 func TestSetOutbox(t *testing.T) {
-	reg := metrics.NewRegistry()
+	reg := prometheus.NewRegistry()
 	m := scheduler.NewMetrics(reg)
 	now := time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)
 	m.SetOutbox(3, 2, 1, now.Add(-90*time.Second), now)

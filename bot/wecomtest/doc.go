@@ -4,7 +4,8 @@
 // wecom.Config.APIBase at Server.URL, and it answers the group robot webhook,
 // gettoken, the app's message/send and AI bot response_url replies the way
 // WeCom does, records every call, and can be told to fail, to answer with an
-// HTTP error or to be slow. Callbacks builds the signed, encrypted callbacks
-// WeCom posts to the bot in each of its three modes and opens the bot's
-// encrypted replies, so that the bot's endpoints can be tested end to end.
+// HTTP error or to be slow. Callbacks (from bot/wxcallback) builds the
+// signed, encrypted callbacks WeCom posts to the bot in each of its three
+// modes and opens the bot's encrypted replies, so that the bot's endpoints
+// can be tested end to end.
 package wecomtest

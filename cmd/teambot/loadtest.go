@@ -17,13 +17,13 @@ import (
 	"sync/atomic"
 	"time"
 
-	"teambot/bot/wecomtest"
+	"teambot/bot/wxcallback"
 )
 
 // loadOptions is one run of `teambot loadtest`.
 type loadOptions struct {
 	URL         string
-	Mode        wecomtest.Mode
+	Mode        wxcallback.Mode
 	Token       string
 	AESKey      string
 	CorpID      string        // the app's receiveid; app mode only
@@ -106,13 +106,13 @@ func runLoadtest(ctx context.Context, args []string, getenv func(string) string,
 	if fs.NArg() > 0 {
 		return fmt.Errorf("loadtest: unexpected arguments %q", fs.Args())
 	}
-	o.Mode = wecomtest.Mode(mode)
+	o.Mode = wxcallback.Mode(mode)
 	for _, c := range strings.Split(commandList, ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			o.Commands = append(o.Commands, c)
 		}
 	}
-	prefix := map[wecomtest.Mode]string{wecomtest.ModeBot: "WECOM_BOT", wecomtest.ModeRobot: "WECOM_ROBOT", wecomtest.ModeApp: "WECOM_APP"}[o.Mode]
+	prefix := map[wxcallback.Mode]string{wxcallback.ModeBot: "WECOM_BOT", wxcallback.ModeRobot: "WECOM_ROBOT", wxcallback.ModeApp: "WECOM_APP"}[o.Mode]
 	if prefix != "" {
 		if o.Token == "" {
 			o.Token = strings.TrimSpace(getenv(prefix + "_TOKEN"))
@@ -120,7 +120,7 @@ func runLoadtest(ctx context.Context, args []string, getenv func(string) string,
 		if o.AESKey == "" {
 			o.AESKey = strings.TrimSpace(getenv(prefix + "_AES_KEY"))
 		}
-		if o.CorpID == "" && o.Mode == wecomtest.ModeApp {
+		if o.CorpID == "" && o.Mode == wxcallback.ModeApp {
 			o.CorpID = strings.TrimSpace(getenv("WECOM_CORP_ID"))
 		}
 	}
@@ -158,14 +158,14 @@ func (o *loadOptions) check(prefix string) error {
 		} else if err := checkAESKey(o.AESKey); err != nil {
 			fail("--aes-key: %v", err)
 		}
-		if o.Mode == wecomtest.ModeApp && o.CorpID == "" {
+		if o.Mode == wxcallback.ModeApp && o.CorpID == "" {
 			fail("--corp-id (or WECOM_CORP_ID) is required in app mode: it is the receiveid of every callback")
 		}
 	}
 	if err := checkURL(o.URL); err != nil {
 		fail("--url: %v", err)
 	}
-	if o.Mode == wecomtest.ModeRobot {
+	if o.Mode == wxcallback.ModeRobot {
 		if err := checkURL(o.Webhook); err != nil {
 			fail("--webhook: %v", err)
 		}
@@ -201,7 +201,7 @@ func (o *loadOptions) shape() string {
 // omission); in closed loop each worker sends its next request as soon as
 // the last is answered.
 func loadtest(ctx context.Context, o loadOptions) (*loadReport, error) {
-	cb := &wecomtest.Callbacks{Mode: o.Mode, Token: o.Token, AESKey: o.AESKey, ReceiveID: o.CorpID, JSON: o.JSON}
+	cb := &wxcallback.Callbacks{Mode: o.Mode, Token: o.Token, AESKey: o.AESKey, ReceiveID: o.CorpID, JSON: o.JSON}
 	client := o.Client
 	if client == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
@@ -289,22 +289,22 @@ func loadtest(ctx context.Context, o loadOptions) (*loadReport, error) {
 // one sends request i: a fresh message id, chat i mod Teams, one of the
 // chat's senders, the commands in turn. It checks that a passive reply
 // verifies and decrypts.
-func (o *loadOptions) one(ctx context.Context, client *http.Client, cb *wecomtest.Callbacks, run string, i int64, res *loadReport) {
+func (o *loadOptions) one(ctx context.Context, client *http.Client, cb *wxcallback.Callbacks, run string, i int64, res *loadReport) {
 	team := int(i % int64(o.Teams))
 	user := int((i / int64(o.Teams)) % int64(o.Users))
 	chatID := fmt.Sprintf("loadtest-chat-%05d", team)
 	userID := fmt.Sprintf("loadtest-u%05d-%03d", team, user)
 	msgID := run + "-" + strconv.FormatInt(i, 10)
-	text := wecomtest.Text{
+	text := wxcallback.Text{
 		MsgID: msgID, ChatID: chatID, UserID: userID, Name: "用户" + strconv.Itoa(user),
 		Content: "@teambot " + o.Commands[int(i)%len(o.Commands)],
 	}
 	switch o.Mode {
-	case wecomtest.ModeRobot:
+	case wxcallback.ModeRobot:
 		text.WebhookURL = o.Webhook + "?key=loadtest-" + strconv.Itoa(team)
-	case wecomtest.ModeBot:
+	case wxcallback.ModeBot:
 		text.ResponseURL = "http://127.0.0.1:9/loadtest/response/" + msgID // never reached unless an answer is late
-	case wecomtest.ModeApp:
+	case wxcallback.ModeApp:
 		text.ChatID, text.MsgID = "", appMsgID(run, i) // a single chat; app message ids are numbers
 	}
 	req := cb.Post(o.URL, cb.TextMessage(text)).WithContext(ctx)

@@ -2,11 +2,16 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"runtime/debug"
 	"sync"
 	"time"
 
-	"teambot/metrics"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"teambot/scheduler"
 	"teambot/storage"
 )
@@ -16,18 +21,45 @@ import (
 // values and teambot_outbox_stats_errors_total counts it).
 const outboxScrapeTimeout = 2 * time.Second
 
+// newRegistry is one app's registry: its own, not the process-wide
+// default, so that several apps in one process (tests) do not clash. It
+// starts with the Go runtime's and the process's collectors (go_goroutines,
+// go_memstats_…, process_start_time_seconds, process_resident_memory_bytes,
+// …), the names stock dashboards and alerts expect.
+func newRegistry() *prometheus.Registry {
+	r := prometheus.NewRegistry()
+	r.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return r
+}
+
 // registerMetrics adds to the callback and command metrics openApp made:
 // the scheduler's and the outbox's (depth and oldest age read from the
 // database at a scrape, at most every 10 s, so they stay true when the
-// scheduler itself is stuck), the process's, and the build.
+// scheduler itself is stuck), and the build.
 func (a *app) registerMetrics(now func() time.Time) {
 	a.schedMetrics = scheduler.NewMetrics(a.metrics)
-	metrics.RegisterProcess(a.metrics, time.Now())
 	version, commit := buildInfo()
-	a.metrics.Gauge("teambot_build_info", "The running build: module version, commit and Go version; always 1.",
-		"version", "commit", "goversion").Set(1, version, commit, goVersion())
-	outbox := &outboxGauges{a: a, now: now}
-	a.metrics.OnScrape(outbox.scrape)
+	promauto.With(a.metrics).NewGaugeVec(prometheus.GaugeOpts{Name: "teambot_build_info",
+		Help: "The running build: module version, commit and Go version; always 1."},
+		[]string{"version", "commit", "goversion"}).WithLabelValues(version, commit, goVersion()).Set(1)
+	a.outbox = &outboxGauges{a: a, now: now}
+}
+
+// metricsHandler serves /metrics: the outbox gauges are brought up to date
+// (with the request's context, so a scraper that gives up cancels the
+// read), then the registry is written in the format the scraper asks for.
+// Only GET and HEAD are allowed.
+func (a *app) metricsHandler() http.Handler {
+	expose := promhttp.HandlerFor(a.metrics, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		a.outbox.scrape(r.Context())
+		expose.ServeHTTP(w, r)
+	})
 }
 
 // outboxReadEvery is how often at most a scrape reads the outbox from the

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,8 +31,10 @@ func (c *metricsClock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() 
 // or ok false when the series is absent.
 func metricValue(t *testing.T, text, series string) (float64, bool) {
 	t.Helper()
+	series = canonicalSeries(series)
 	for line := range strings.Lines(text) {
-		if rest, ok := strings.CutPrefix(line, series+" "); ok {
+		name, rest, _ := strings.Cut(line, " ")
+		if canonicalSeries(name) == series {
 			v, err := strconv.ParseFloat(strings.TrimSpace(rest), 64)
 			if err != nil {
 				t.Fatalf("%s: %v", series, err)
@@ -40,6 +43,23 @@ func metricValue(t *testing.T, text, series string) (float64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// canonicalSeries writes a series (name{label="value",…}) with its labels
+// sorted, so that a series is found whatever order the exposition writes
+// its labels in (Prometheus gives label order no meaning). Label values
+// must not contain `",`.
+func canonicalSeries(series string) string {
+	name, labels, ok := strings.Cut(series, "{")
+	if !ok {
+		return series
+	}
+	pairs := strings.Split(strings.TrimSuffix(labels, "}"), `",`)
+	for i, p := range pairs {
+		pairs[i] = strings.TrimSuffix(p, `"`)
+	}
+	slices.Sort(pairs)
+	return name + "{" + strings.Join(pairs, `",`) + `"}`
 }
 
 // The metrics as serve wires them, on a real database and through the real
@@ -84,7 +104,7 @@ func TestSchedulerAndOutboxMetrics(t *testing.T) {
 			scrape := func() string {
 				t.Helper()
 				w := httptest.NewRecorder()
-				a.metrics.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+				a.metricsHandler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 				if w.Code != http.StatusOK {
 					t.Fatalf("/metrics: %d", w.Code)
 				}
@@ -118,6 +138,20 @@ func TestSchedulerAndOutboxMetrics(t *testing.T) {
 			for series, w := range want {
 				if got, ok := metricValue(t, text, series); !ok || got != w {
 					t.Errorf("%s = %v (present %v), want %v", series, got, ok, w)
+				}
+			}
+			// The types dashboards and alerts rely on (docs/operations.md).
+			for name, typ := range map[string]string{
+				"teambot_scheduler_ticks_total": "counter", "teambot_scheduler_last_tick_timestamp_seconds": "gauge",
+				"teambot_scheduler_job_duration_seconds": "histogram", "teambot_scheduler_firings_total": "counter",
+				"teambot_scheduler_lag_seconds": "histogram", "teambot_outbox_deliveries_total": "counter",
+				"teambot_outbox_depth": "gauge", "teambot_outbox_messages": "gauge",
+				"teambot_outbox_oldest_pending_age_seconds": "gauge", "teambot_outbox_stats_errors_total": "counter",
+				"teambot_wecom_sends_total": "counter", "teambot_commands_total": "counter", "teambot_build_info": "gauge",
+				"go_goroutines": "gauge", "process_start_time_seconds": "gauge", "process_resident_memory_bytes": "gauge",
+			} {
+				if line := "# TYPE " + name + " " + typ + "\n"; !strings.Contains(text, line) {
+					t.Errorf("exposition lacks %q", line)
 				}
 			}
 			for _, series := range []string{"go_goroutines", "process_start_time_seconds", `teambot_build_info{`} {
@@ -157,7 +191,7 @@ func TestOutboxGaugesReadAtMostEveryTenSeconds(t *testing.T) {
 			defer a.db.Close()
 			scrape := func() string {
 				w := httptest.NewRecorder()
-				a.metrics.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+				a.metricsHandler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 				return w.Body.String()
 			}
 			enqueue := func(text string) {
@@ -204,5 +238,54 @@ func TestOutboxGaugesReadAtMostEveryTenSeconds(t *testing.T) {
 				t.Errorf("10 s later: depth %v, want 2 (read again)", got)
 			}
 		})
+	}
+}
+
+// /metrics on the admin port: the text format for a plain GET, the Go
+// runtime's and the process's collectors besides teambot's own, HEAD
+// allowed and other methods refused. Two apps in one process each have a
+// registry of their own, so the second registers the same names without a
+// clash.
+func TestMetricsEndpoint(t *testing.T) {
+	open := func() *app {
+		t.Helper()
+		a, err := openApp(context.Background(), env("TEAMBOT_DATABASE_URL", storagetest.SQLiteURL(t)), slog.New(slog.DiscardHandler), time.Now, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { a.db.Close() })
+		return a
+	}
+	first, second := open(), open()
+	first.observeSend("webhook/send", "0")
+	for _, a := range []*app{first, second} {
+		w := httptest.NewRecorder()
+		a.metricsHandler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+		if ct := w.Header().Get("Content-Type"); w.Code != http.StatusOK || !strings.HasPrefix(ct, "text/plain; version=0.0.4") {
+			t.Fatalf("GET /metrics: %d %q", w.Code, ct)
+		}
+		text := w.Body.String()
+		for _, name := range []string{"go_goroutines", "go_memstats_heap_alloc_bytes", "go_gc_duration_seconds",
+			"process_start_time_seconds", "process_resident_memory_bytes", "process_cpu_seconds_total",
+			"teambot_build_info", "teambot_outbox_depth", "teambot_scheduler_ticks_total"} {
+			if !strings.Contains(text, "\n# TYPE "+name+" ") {
+				t.Errorf("/metrics lacks %s", name)
+			}
+		}
+		sent, _ := metricValue(t, text, `teambot_wecom_sends_total{op="webhook/send",errcode="0"}`)
+		if want := map[*app]float64{first: 1, second: 0}[a]; sent != want {
+			t.Errorf("sends counted %v, want %v: each app counts its own", sent, want)
+		}
+	}
+
+	head := httptest.NewRecorder()
+	first.metricsHandler().ServeHTTP(head, httptest.NewRequest(http.MethodHead, "/metrics", nil))
+	if head.Code != http.StatusOK {
+		t.Errorf("HEAD /metrics: %d, want 200", head.Code)
+	}
+	post := httptest.NewRecorder()
+	first.metricsHandler().ServeHTTP(post, httptest.NewRequest(http.MethodPost, "/metrics", nil))
+	if post.Code != http.StatusMethodNotAllowed || post.Header().Get("Allow") != "GET, HEAD" {
+		t.Errorf("POST /metrics: %d, Allow %q; want 405 and GET, HEAD", post.Code, post.Header().Get("Allow"))
 	}
 }

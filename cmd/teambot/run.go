@@ -10,10 +10,12 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+
 	"teambot/bot"
 	"teambot/bot/wecom"
 	"teambot/commands"
-	"teambot/metrics"
 	"teambot/scheduler"
 	"teambot/storage"
 )
@@ -71,13 +73,14 @@ type app struct {
 	db         *storage.DB
 	engine     *commands.Engine
 	wecom      *wecom.Client
-	metrics    *metrics.Registry
+	metrics    *prometheus.Registry // this app's own; served by metricsHandler
 	botMetrics *bot.Metrics
-	sends      *metrics.Counter
+	sends      *prometheus.CounterVec
 	sealer     *bot.KeySealer // nil when no EncodingAESKey is configured
 	log        *slog.Logger
 
 	schedMetrics *scheduler.Metrics // the scheduler's and the outbox's work
+	outbox       *outboxGauges      // sets the outbox gauges at a scrape
 	ready        *readiness         // serve's /readyz
 }
 
@@ -95,7 +98,7 @@ func (a *app) botSealer() bot.Sealer {
 }
 
 // observeSend counts a call to WeCom by operation and errcode.
-func (a *app) observeSend(op, result string) { a.sends.Inc(op, result) }
+func (a *app) observeSend(op, result string) { a.sends.WithLabelValues(op, result).Inc() }
 
 // agentID is the app's numeric AgentId (validated by loadConfig), or 0.
 func (a *app) agentID() int64 {
@@ -121,10 +124,11 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 		return nil, fmt.Errorf("database %s: %w; make it writable for this user (or give the disk room) and start again",
 			storage.Redact(cfg.DatabaseURL), err)
 	}
-	a := &app{cfg: cfg, db: db, metrics: metrics.NewRegistry(), log: log}
+	a := &app{cfg: cfg, db: db, metrics: newRegistry(), log: log}
 	a.botMetrics = bot.NewMetrics(a.metrics)
 	a.registerMetrics(now)
-	commandsRun := a.metrics.Counter("teambot_commands_total", "Commands by name and outcome: handled, refused (the reply says why), failed (logged).", "command", "outcome")
+	commandsRun := promauto.With(a.metrics).NewCounterVec(prometheus.CounterOpts{Name: "teambot_commands_total",
+		Help: "Commands by name and outcome: handled, refused (the reply says why), failed (logged)."}, []string{"command", "outcome"})
 	ccfg := commands.Config{
 		Store:    commands.StoreOf(db.Update),
 		Now:      now,
@@ -132,7 +136,7 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 		TimeZone: cfg.TimeZone,
 		BotNames: cfg.BotNames,
 		Log:      log,
-		Observe:  func(command, outcome string) { commandsRun.Inc(command, outcome) },
+		Observe:  func(command, outcome string) { commandsRun.WithLabelValues(command, outcome).Inc() },
 		Split:    splitOutgoing,
 		// Private messages need the app; the console prints them.
 		DirectMessages: (cfg.AppAgentID != "" && cfg.AppSecret != "") || console,
@@ -149,7 +153,8 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 		db.Close()
 		return nil, err
 	}
-	a.sends = a.metrics.Counter("teambot_wecom_sends_total", "Calls to WeCom by operation and errcode (\"error\": no errcode).", "op", "errcode")
+	a.sends = promauto.With(a.metrics).NewCounterVec(prometheus.CounterOpts{Name: "teambot_wecom_sends_total",
+		Help: "Calls to WeCom by operation and errcode (\"error\": no errcode)."}, []string{"op", "errcode"})
 	a.wecom = wecom.New(wecom.Config{
 		APIBase: cfg.APIBase, CorpID: cfg.CorpID, AppSecret: cfg.AppSecret, AgentID: a.agentID(), Now: now, Log: log,
 		Observe: a.observeSend,

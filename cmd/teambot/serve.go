@@ -60,7 +60,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		io.WriteString(w, "ok\n")
 	})
 	adminMux.HandleFunc("GET /readyz", a.readyz)
-	adminMux.Handle("/metrics", a.metrics)
+	adminMux.Handle("/metrics", a.metricsHandler())
 
 	sched := a.newScheduler(time.Now, a.wecomPusher(time.Now))
 

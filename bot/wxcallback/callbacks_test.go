@@ -1,4 +1,4 @@
-package wecomtest
+package wxcallback
 
 import (
 	"encoding/json"
@@ -409,7 +409,7 @@ func TestBadConfigPanics(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			defer func() {
-				if r := recover(); r == nil || !strings.Contains(r.(string), "wecomtest") {
+				if r := recover(); r == nil || !strings.Contains(r.(string), "wxcallback") {
 					t.Fatalf("recovered %v", r)
 				}
 			}()
