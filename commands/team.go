@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -436,13 +434,13 @@ func term(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) > 2 {
 		return teambot.Reply{}, usageError(r.Command, "最多写两个日期。")
 	}
-	start, err := parseDateArg(r.Args[0].Text)
+	start, err := parseDay(r.Args[0].Text, r.Today())
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	end := start.AddDate(1, 0, 0)
 	if len(r.Args) == 2 {
-		if end, err = parseDateArg(r.Args[1].Text); err != nil {
+		if end, err = parseDayAfter(r.Args[1].Text, start, r.Today()); err != nil {
 			return teambot.Reply{}, err
 		}
 		if !start.Before(end) {
@@ -457,24 +455,6 @@ func term(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	return teambot.Reply{Text: fmt.Sprintf("任期已设为 %s（%s）至 %s（%s）。", start, weekdayCN(start), end, weekdayCN(end))}, nil
-}
-
-// dateArg matches an absolute date: 2026-11-25, 2026/11/25, 2026.11.25 or
-// 2026年11月25日.
-var dateArg = regexp.MustCompile(`^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$`)
-
-// parseDateArg reads an absolute date, refusing days that do not exist.
-func parseDateArg(s string) (teambot.Date, error) {
-	if m := dateArg.FindStringSubmatch(s); m != nil {
-		y, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		d, _ := strconv.Atoi(m[3])
-		date := teambot.Date{Year: y, Month: time.Month(mo), Day: d}
-		if mo >= 1 && mo <= 12 && date.AddDate(0, 0, 0) == date {
-			return date, nil
-		}
-	}
-	return teambot.Date{}, teambot.Invalid("看不懂日期「%s」，请写成 2026-11-25 或 2026年11月25日。", s)
 }
 
 var weekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}

@@ -319,7 +319,7 @@ func (r *Request) parseVoteDeadline(words []string) (time.Time, error) {
 	} else {
 		day, rest := r.Today(), words
 		half := ""
-		if _, _, ok := parseMeetingClock(words[0], ""); !ok {
+		if _, _, ok := parseTimeOfDay(words[0], ""); !ok {
 			span, left, err := parseDateSpan(words, r.Today())
 			if err != nil {
 				return time.Time{}, err
@@ -335,7 +335,7 @@ func (r *Request) parseVoteDeadline(words []string) (time.Time, error) {
 		}
 		if len(rest) == 1 {
 			var ok bool
-			if hh, mm, ok = parseMeetingClock(rest[0], half); !ok {
+			if hh, mm, ok = parseTimeOfDay(rest[0], half); !ok {
 				return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", clip(rest[0]), how)
 			}
 		}
