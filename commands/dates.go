@@ -113,12 +113,7 @@ func (s DateSpan) Describe(today teambot.Date) string {
 }
 
 // describeDay is "12月3日（周四）", with the year when it is not today's.
-func describeDay(d, today teambot.Date) string {
-	if d.Year != today.Year {
-		return fmt.Sprintf("%d年%s（%s）", d.Year, monthDay(d), weekdayCN(d))
-	}
-	return fmt.Sprintf("%s（%s）", monthDay(d), weekdayCN(d))
-}
+func describeDay(d, today teambot.Date) string { return d.Describe(today) }
 
 // spanDays counts the days from from to to, both included.
 func spanDays(from, to teambot.Date) int {

@@ -55,7 +55,7 @@ func holidayList(ctx context.Context, r *Request) (teambot.Reply, error) {
 		if cal.Workday(d) {
 			state = "上班"
 		}
-		fmt.Fprintf(&b, "%s（%s）%s：%s\n", d, weekdayCN(d), state, why)
+		fmt.Fprintf(&b, "%s%s：%s\n", r.day(d), state, why)
 		n++
 	}
 	if n == 0 {
@@ -64,7 +64,7 @@ func holidayList(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if !calendar.HasData(today.Year) || !calendar.HasData(today.AddDate(0, 0, 60).Year) {
 		b.WriteString("注意：节假日日历缺少部分年份的数据，这段时间只按周末和团队自己的假期计算。\n")
 	}
-	b.WriteString("提醒遇到休息日会顺延到本周下一个工作日。主管可用 /假期 添加 2026-12-31 休息 团建。")
+	b.WriteString("提醒遇到休息日会顺延到本周下一个工作日。主管可用 /假期 添加 12月31日 休息 团建。")
 	return teambot.Reply{Text: b.String()}, nil
 }
 
@@ -92,7 +92,7 @@ func holidayAdd(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Re
 		}
 	}
 	if to.Before(from) || from.AddDate(0, 0, maxHolidayRange-1).Before(to) {
-		return teambot.Reply{}, teambot.Invalid("日期范围 %s 至 %s 不对：结束不能早于开始，一次最多 %d 天。", from, to, maxHolidayRange)
+		return teambot.Reply{}, teambot.Invalid("日期范围 %s 不对：结束不能早于开始，一次最多 %d 天。", describeRange(from, to, today), maxHolidayRange)
 	}
 	if len(rest) == 0 || (rest[0] != "休息" && rest[0] != "上班") {
 		return teambot.Reply{}, teambot.Invalid("请写明这天「休息」还是「上班」，%s", how)
@@ -102,14 +102,14 @@ func holidayAdd(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Re
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	days := fmt.Sprintf("%s（%s）", from, weekdayCN(from))
+	detail := from.String()
 	if to != from {
-		days += fmt.Sprintf("至 %s（%s）", to, weekdayCN(to))
+		detail += " 至 " + to.String()
 	}
-	if err := r.Audit(ctx, "holiday.add", r.Team.ChatID, days+" "+dayText(day)); err != nil {
+	if err := r.Audit(ctx, "holiday.add", r.Team.ChatID, detail+" "+dayText(day)); err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("已记下：%s 团队%s%s。", days, rest[0], noteSuffix(day.Note))
+	text := fmt.Sprintf("已记下：%s团队%s%s。", describeRange(from, to, today), rest[0], noteSuffix(day.Note))
 	for _, old := range replaced {
 		text += fmt.Sprintf("%s原为「%s」，现改为「%s」。", describeDay(old.Date, today), dayText(old), dayText(day))
 	}
@@ -157,14 +157,14 @@ func holidayRemove(ctx context.Context, r *Request, args []teambot.Arg) (teambot
 	}
 	if err := r.Tx.RemoveTeamDay(ctx, r.Team.ID, d); err != nil {
 		if teambot.KindOf(err) == teambot.KindNotFound {
-			return teambot.Reply{}, teambot.NotFound("%s 没有团队自己设置的假期或上班安排（法定假日不能删除）。", d)
+			return teambot.Reply{}, teambot.NotFound("%s没有团队自己设置的假期或上班安排（法定假日不能删除）。", r.day(d))
 		}
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "holiday.remove", r.Team.ChatID, d.String()); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("已删除 %s（%s）的团队安排，这天恢复按法定日历。", d, weekdayCN(d))}, nil
+	return teambot.Reply{Text: fmt.Sprintf("已删除 %s的团队安排，这天恢复按法定日历。", r.day(d))}, nil
 }
 
 // argsText is the arguments' text joined by single spaces.

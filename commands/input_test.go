@@ -108,3 +108,23 @@ func TestHolidayAndTermReadLeaveDates(t *testing.T) {
 		c.expect("wangfang", "/任期 明天 昨天", "要晚于开始日期")
 	})
 }
+
+// Replies write dates one way: 12月1日（周二）, 2027年1月4日（周一） outside
+// this year, 12月1日（周二）10:00 with a time.
+func TestRepliesWriteDatesOneWay(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		setup(c)
+		c.expect("zhangsan", "/提醒", "周报提醒：每周一 09:00 · 开启，下次 11月30日（周一）09:00")
+		c.expect("wangfang", "/提醒 设置 周报提醒 周二 10:30", "下次 12月1日（周二）10:30")
+		c.expect("zhangsan", "/周报 截止", "截止 11月27日（周五）18:00")
+		c.expect("zhangsan", "/假期", "2027年1月1日（周五）休息：元旦节")
+		c.expect("wangfang", "/假期 添加 12月30日 12月31日 休息 年终团建", "已记下：12月30日（周三）至 12月31日（周四）团队休息（年终团建）")
+		c.expect("wangfang", "/假期 删除 12月31日", "已删除 12月31日（周四）的团队安排")
+		c.expect("zhangsan", "/任期", "任期 11月25日（周三）至 2027年11月25日（周四）")
+		c.expect("wangfang", "/任期 12月1日", "任期已设为 12月1日（周二）至 2027年12月1日（周三）")
+		c.expect("wangfang", "/任期 12月1日 11月1日", "任期已设为 12月1日（周二）至 2027年11月1日（周一）")
+		c.expect("zhangsan", "/请假 明天 看病", "11月26日（周四）")
+		c.expect("zhangsan", "/谁请假", "今天 11月25日（周三）")
+	})
+}

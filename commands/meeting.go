@@ -188,8 +188,7 @@ func meetingStart(m teambot.Meeting) time.Time { return m.StartsAt }
 
 // meetingWhen is "11月30日（周一）10:00".
 func (r *Request) meetingWhen(m teambot.Meeting) string {
-	t := m.StartsAt.In(r.Location())
-	return describeDay(teambot.DateOf(t), r.Today()) + t.Format("15:04")
+	return r.moment(m.StartsAt)
 }
 
 // clockOf is an instant's time of day in the team's zone.

@@ -197,7 +197,7 @@ func (r *Request) nextFiring(rm Reminder, spec string, cal *calendar.Calendar) s
 				picked = ok && want == day
 			}
 			if picked {
-				return formatWhen(n)
+				return r.moment(n)
 			}
 			n = sched.Next(n)
 		}
@@ -208,16 +208,12 @@ func (r *Request) nextFiring(rm Reminder, spec string, cal *calendar.Calendar) s
 		if ok {
 			at := time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
 			if at.After(r.Now) {
-				return formatWhen(at)
+				return r.moment(at)
 			}
 		}
 		n = sched.Next(n)
 	}
 	return "（近期没有）"
-}
-
-func formatWhen(t time.Time) string {
-	return fmt.Sprintf("%s（%s）%s", t.Format(time.DateOnly), weekdayCN(teambot.DateOf(t)), t.Format("15:04"))
 }
 
 var cronDays = []string{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}

@@ -670,13 +670,6 @@ func rangeLabel(from, to teambot.Week) string {
 // monthDay is 11月23日.
 func monthDay(d teambot.Date) string { return fmt.Sprintf("%d月%d日", d.Month, d.Day) }
 
-// moment is an instant in the team's time zone: 11月27日 周五 18:00.
-func (r *Request) moment(t time.Time) string {
-	t = t.In(r.Location())
-	d := teambot.DateOf(t)
-	return fmt.Sprintf("%s %s %s", monthDay(d), weekdayCN(d), t.Format("15:04"))
-}
-
 // parseDeadline reads /周报 截止's weekday and time as parseWeekly does
 // (周五 18:00, 星期日 下午6点, fri 18:30).
 func parseDeadline(args []teambot.Arg) (teambot.WeeklyDeadline, error) {

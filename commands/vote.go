@@ -904,9 +904,8 @@ func (r *Request) howItEnded(ctx context.Context, v teambot.Vote) string {
 		}
 		return fmt.Sprintf("由%s %s 在 %s 提前结束（原定截止 %s）。", who, r.nameOf(ctx, v.ClosedBy), r.moment(v.AsOf), r.moment(v.Deadline))
 	case v.ClosedBy == voteCloser && v.ClosedAt.Sub(v.Deadline) > voteLateAfter:
-		d := v.Deadline.In(r.Location())
-		return fmt.Sprintf("截止于 %s %s，按截止时的名单和请假计票；机器人当时未运行，结果延迟公布（%s）。",
-			monthDay(teambot.DateOf(d)), d.Format("15:04"), r.moment(v.ClosedAt))
+		return fmt.Sprintf("截止于 %s，按截止时的名单和请假计票；机器人当时未运行，结果延迟公布（%s）。",
+			r.moment(v.Deadline), r.moment(v.ClosedAt))
 	}
 	return ""
 }
