@@ -93,3 +93,24 @@ func (d *Date) scanText(s string) error {
 	*d = v
 	return nil
 }
+
+// weekdaysCN name the days of the week as replies write them.
+var weekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// Describe writes d the one way replies and reminders write a day:
+// 12月1日（周二）, with the year only when it is not today's year
+// (2027年1月4日（周一）). Text meant for machines (audit details, exports,
+// logs) uses String instead.
+func (d Date) Describe(today Date) string {
+	if d.Year != today.Year {
+		return fmt.Sprintf("%d年%d月%d日（%s）", d.Year, d.Month, d.Day, weekdaysCN[d.Weekday()])
+	}
+	return fmt.Sprintf("%d月%d日（%s）", d.Month, d.Day, weekdaysCN[d.Weekday()])
+}
+
+// DescribeTime writes an instant in loc as replies do: 12月1日（周二）10:00,
+// the year shown as Describe shows it.
+func DescribeTime(t time.Time, loc *time.Location, today Date) string {
+	t = t.In(loc)
+	return DateOf(t).Describe(today) + t.Format("15:04")
+}

@@ -38,10 +38,19 @@ type Meeting struct {
 func (m Meeting) EndsAt() time.Time { return m.StartsAt.Add(m.Duration) }
 
 // MeetingSchedule is a team's weekly meeting: a day of the week and a time
-// of day, read in the team's time zone.
+// of day, read in the team's time zone, and how long it lasts.
 type MeetingSchedule struct {
 	Weekday      time.Weekday
 	Hour, Minute int
+	Length       time.Duration // whole minutes; zero is DefaultMeetingDuration
+}
+
+// Duration is how long each meeting of the schedule lasts.
+func (s MeetingSchedule) Duration() time.Duration {
+	if s.Length <= 0 {
+		return DefaultMeetingDuration
+	}
+	return s.Length
 }
 
 // Valid reports whether the schedule names a real time of day.

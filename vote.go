@@ -240,8 +240,8 @@ func (v Vote) CanVeto(now time.Time, loc *time.Location) error {
 	case v.Outcome != OutcomePassed:
 		return Conflict("投票 #%d 已经结束，结果是「%s」，没有通过的决定需要否决。", v.ID, OutcomeCN(v.Outcome))
 	case now.Sub(v.ClosedAt) > VetoWindow:
-		return Conflict("投票 #%d 在 %s 通过，已超过 24 小时，不能再否决。如需推翻，请发起新的投票。",
-			v.ID, v.ClosedAt.In(loc).Format("2006-01-02 15:04"))
+		return Conflict("投票 #%d 在 %s通过，已超过 24 小时，不能再否决。如需推翻，请发起新的投票。",
+			v.ID, DescribeTime(v.ClosedAt, loc, DateOf(now.In(loc))))
 	}
 	return nil
 }

@@ -312,7 +312,7 @@ func (r *Request) accountArg(ctx context.Context, n int, how string) (teambot.Ac
 func (r *Request) accountChangeable(ctx context.Context, a teambot.Account, what string) error {
 	switch {
 	case !a.Active():
-		return teambot.Conflict("账号 #%d（%s）已在 %s 注销，不能再%s。发送 /账号 列表 全部 查看。", a.ID, a.Platform, r.dayOf(a.RemovedAt), what)
+		return teambot.Conflict("账号 #%d（%s）已在 %s注销，不能再%s。发送 /账号 列表 全部 查看。", a.ID, a.Platform, r.dayOf(a.RemovedAt), what)
 	case r.Caller.IsSupervisor():
 		return nil
 	case a.OwnerID != r.Caller.ID:
@@ -334,9 +334,6 @@ func (r *Request) accountChangeError(ctx context.Context, a teambot.Account, wha
 	return r.accountChangeable(ctx, now, what)
 }
 
-// dayOf is the day of t in the team's time zone: 2026-11-25.
-func (r *Request) dayOf(t time.Time) string { return teambot.DateOf(t.In(r.Location())).String() }
-
 // accountChanged is /账号 已改密 ID: the owner (or the supervisor) reports
 // that the account's credential was changed today (R13: report changes
 // promptly). Only the fact and the day are kept.
@@ -357,17 +354,17 @@ func accountChanged(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "account.changed", accountTarget(a.ID), fmt.Sprintf("%s，负责人 %s", a.Platform, a.OwnerName)); err != nil {
 		return teambot.Reply{}, err
 	}
-	today := r.Today()
-	text := fmt.Sprintf("已记下：账号 #%d（%s）在今天（%s）改了密码。新密码只由负责人保管，不用发给任何人。", a.ID, a.Platform, today)
+	today := r.day(r.Today())
+	text := fmt.Sprintf("已记下：账号 #%d（%s）在今天 %s改了密码。新密码只由负责人保管，不用发给任何人。", a.ID, a.Platform, today)
 	if r.Single() {
-		text = fmt.Sprintf("已记下：账号 #%d %s「%s」在今天（%s）改了密码。新密码只由负责人保管，不用发给任何人。", a.ID, a.Platform, a.Name, today)
+		text = fmt.Sprintf("已记下：账号 #%d %s「%s」在今天 %s改了密码。新密码只由负责人保管，不用发给任何人。", a.ID, a.Platform, a.Name, today)
 	}
 	told := []teambot.Member{}
 	if sup, ok := r.supervisor(ctx); ok {
 		told = append(told, sup)
 	}
-	full := fmt.Sprintf("【账号改密】%s 报备：账号 #%d %s「%s」（负责人 %s）在 %s 改了密码。", r.Caller.Name, a.ID, a.Platform, a.Name, a.OwnerName, today)
-	summary := fmt.Sprintf("【账号改密】%s 报备：账号 #%d（%s）在 %s 改了密码。", r.Caller.Name, a.ID, a.Platform, today)
+	full := fmt.Sprintf("【账号改密】%s 报备：账号 #%d %s「%s」（负责人 %s）在 %s改了密码。", r.Caller.Name, a.ID, a.Platform, a.Name, a.OwnerName, today)
+	summary := fmt.Sprintf("【账号改密】%s 报备：账号 #%d（%s）在 %s改了密码。", r.Caller.Name, a.ID, a.Platform, today)
 	return r.accountNotice(ctx, text, told, full, summary, "account.changed")
 }
 
@@ -479,7 +476,7 @@ func confirmAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
 		case seen[a.ID]:
 			continue
 		case !a.Active():
-			return teambot.Reply{}, teambot.Conflict("账号 #%d（%s）已在 %s 注销，不用核对。", a.ID, a.Platform, r.dayOf(a.RemovedAt))
+			return teambot.Reply{}, teambot.Conflict("账号 #%d（%s）已在 %s注销，不用核对。", a.ID, a.Platform, r.dayOf(a.RemovedAt))
 		case a.OwnerID != r.Caller.ID:
 			return teambot.Reply{}, teambot.Forbidden("账号 #%d 由 %s 负责，只有负责人本人可以核对。不再由你负责的账号请告诉主管移交。", a.ID, a.OwnerName)
 		}
@@ -574,7 +571,7 @@ func (r *Request) accountLine(a teambot.Account, full bool, quarter teambot.Date
 	}
 	switch {
 	case !a.Active():
-		fmt.Fprintf(&b, " · 已于 %s 注销", r.dayOf(a.RemovedAt))
+		fmt.Fprintf(&b, " · 已于 %s注销", r.dayOf(a.RemovedAt))
 		if full {
 			b.WriteString("：" + a.RemovedReason)
 		}

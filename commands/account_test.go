@@ -236,7 +236,7 @@ func TestAccountPrivacy(t *testing.T) {
 		c.expect("wangfang", "/账号 注销 3 平台停用", "已注销账号 #3（公众号，负责人 王芳），原因：平台停用")
 
 		r := c.send(msgFrom(c, "zhangsan", "/账号"))
-		if !r.Private || !strings.Contains(r.Text, "你名下的账号（1 个）：\n#1 微博 · 负责人 张三 · 登记 2026-11-25 · 本季度已核对") ||
+		if !r.Private || !strings.Contains(r.Text, "你名下的账号（1 个）：\n#1 微博 · 负责人 张三 · 登记 11月25日（周三） · 本季度已核对") ||
 			!strings.Contains(r.Text, "账号名和备注只在私聊里显示") || strings.Contains(r.Text, "抖音") {
 			t.Errorf("a member's list in the group: %+v", r)
 		}
@@ -252,12 +252,12 @@ func TestAccountPrivacy(t *testing.T) {
 		noAccountName(t, "the supervisor's group list", r.Text, "TeamOfficial", "dy001")
 		r = single(c, "wangfang", "/账号 列表 全部")
 		if !strings.Contains(r.Text, "团队的账号，含已注销的（3 个）") || !strings.Contains(r.Text, "dy001") ||
-			!strings.Contains(r.Text, "#3 公众号「服务号」 · 负责人 王芳 · 登记 2026-11-25 · 已于 2026-11-25 注销：平台停用") {
+			!strings.Contains(r.Text, "#3 公众号「服务号」 · 负责人 王芳 · 登记 11月25日（周三） · 已于 11月25日（周三）注销：平台停用") {
 			t.Errorf("the supervisor's full list in a single chat: %+v", r)
 		}
 		c.expect("wangfang", "/账号 列表 所有", "只能写「全部」")
 		r = single(c, "zhangsan", "/账号 已改密 1")
-		if !strings.Contains(r.Text, "账号 #1 微博「TeamOfficial」在今天（2026-11-25）改了密码") {
+		if !strings.Contains(r.Text, "账号 #1 微博「TeamOfficial」在今天 11月25日（周三）改了密码") {
 			t.Errorf("a change in a single chat: %+v", r)
 		}
 
@@ -265,7 +265,7 @@ func TestAccountPrivacy(t *testing.T) {
 		// in the group, without the account name.
 		out = c.outbox(now.Add(time.Hour))
 		if len(out) != 1 || out[0].Channel != teambot.ToGroup || fmt.Sprint(out[0].Mentions) != "[wangfang]" ||
-			out[0].Text != "【账号改密】张三 报备：账号 #1（微博）在 2026-11-25 改了密码。" {
+			out[0].Text != "【账号改密】张三 报备：账号 #1（微博）在 11月25日（周三）改了密码。" {
 			t.Errorf("outbox: %+v", out)
 		}
 		// With app messages, the supervisor gets the whole record privately.
@@ -294,7 +294,7 @@ func TestChangeTransferRemoveAccount(t *testing.T) {
 
 		*clock = at(2026, 11, 26, 9, 0)
 		r := c.send(msgFrom(c, "zhangsan", "/账号 已改密 #1"))
-		if r.Text != "已记下：账号 #1（微博）在今天（2026-11-26）改了密码。新密码只由负责人保管，不用发给任何人。已告知 王芳。" || fmt.Sprint(r.Mentions) != "[wangfang]" {
+		if r.Text != "已记下：账号 #1（微博）在今天 11月26日（周四）改了密码。新密码只由负责人保管，不用发给任何人。已告知 王芳。" || fmt.Sprint(r.Mentions) != "[wangfang]" {
 			t.Errorf("已改密: %+v", r)
 		}
 		if a := c.account(1); !a.ChangedAt.Equal(*clock) {
@@ -333,9 +333,9 @@ func TestChangeTransferRemoveAccount(t *testing.T) {
 			t.Errorf("removed account: %+v", a)
 		}
 		for _, text := range []string{"/账号 注销 2 再来一次", "/账号 已改密 2", "/账号 移交 2 @李四"} {
-			c.expect("zhangsan", text, "账号 #2（抖音）已在 2026-11-26 注销，不能再")
+			c.expect("zhangsan", text, "账号 #2（抖音）已在 11月26日（周四）注销，不能再")
 		}
-		c.expect("zhangsan", "/账号 核对 2", "账号 #2（抖音）已在 2026-11-26 注销，不用核对")
+		c.expect("zhangsan", "/账号 核对 2", "账号 #2（抖音）已在 11月26日（周四）注销，不用核对")
 		// A removed account's name is free again.
 		c.expectSingle("zhangsan", "/账号 登记 抖音 dy001", "#3：抖音「dy001」，负责人 张三")
 
@@ -401,7 +401,7 @@ func TestQuarterlyAccountCheck(t *testing.T) {
 		out := c.fire(check, at(2027, 1, 4, 10, 0))
 		if len(out) != 1 || out[0].Channel != teambot.ToGroup || fmt.Sprint(out[0].Mentions) != "[zhangsan lisi]" ||
 			!strings.Contains(out[0].Text, "【账号核对】2027年第1季度的账号核对开始了（R13）") ||
-			!strings.Contains(out[0].Text, "待确认：张三 1 个、李四 2 个") || !strings.Contains(out[0].Text, "1月15日还没确认的账号会报给主管") {
+			!strings.Contains(out[0].Text, "待确认：张三 1 个、李四 2 个") || !strings.Contains(out[0].Text, "1月15日（周五）还没确认的账号会报给主管") {
 			t.Errorf("账号核对 on January 4: %+v", out)
 		}
 		noAccountName(t, "账号核对", out[0].Text, "TeamOfficial", "dy001", "xhs")

@@ -157,5 +157,5 @@ func setup(c *chat) {
 	c.t.Helper()
 	c.expect("wangfang", "/join 王芳", "已登记：王芳")
 	c.expect("zhangsan", "/加入 张三 文案", "已登记：张三，角色：文案")
-	c.expect("boss", "/主管 @王芳", "王芳 现在是主管，任期 2026-11-25 至 2027-11-25")
+	c.expect("boss", "/主管 @王芳", "王芳 现在是主管，任期 11月25日（周三）至 2027年11月25日（周四）")
 }

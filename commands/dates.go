@@ -113,12 +113,7 @@ func (s DateSpan) Describe(today teambot.Date) string {
 }
 
 // describeDay is "12月3日（周四）", with the year when it is not today's.
-func describeDay(d, today teambot.Date) string {
-	if d.Year != today.Year {
-		return fmt.Sprintf("%d年%s（%s）", d.Year, monthDay(d), weekdayCN(d))
-	}
-	return fmt.Sprintf("%s（%s）", monthDay(d), weekdayCN(d))
-}
+func describeDay(d, today teambot.Date) string { return d.Describe(today) }
 
 // spanDays counts the days from from to to, both included.
 func spanDays(from, to teambot.Date) int {
@@ -518,3 +513,43 @@ func dayInMonth(y int, m time.Month, day int) (teambot.Date, error) {
 	}
 	return teambot.Date{Year: y, Month: m, Day: day}, nil
 }
+
+// parseDay reads one word that is one date, in any form parseDateSpan
+// reads for a single day (明天, 下周一, 12月24日, 12/24, 2026-12-24).
+func parseDay(word string, today teambot.Date) (teambot.Date, error) {
+	t, err := dayWord(word)
+	if err != nil {
+		return teambot.Date{}, err
+	}
+	return t.start(today)
+}
+
+// parseDayAfter reads a date that ends a period starting on from: a date
+// without a year is in from's year, or the next when its month is earlier
+// (/任期 12/1 11月30日 ends next November).
+func parseDayAfter(word string, from, today teambot.Date) (teambot.Date, error) {
+	t, err := dayWord(word)
+	if err != nil {
+		return teambot.Date{}, err
+	}
+	if t.kind == termDay { // 5号 alone: as a start, not in from's month
+		return t.start(today)
+	}
+	return t.end(from, today)
+}
+
+// dayWord reads a word that is exactly one date.
+func dayWord(word string) (dateTerm, error) {
+	word = strings.TrimSpace(word)
+	t, n, err := lexTerm(word, false)
+	switch {
+	case err != nil:
+		return dateTerm{}, err
+	case n == 0 || n != len(word):
+		return dateTerm{}, teambot.Invalid("看不懂日期「%s」，%s。", clip(word), dateHint)
+	}
+	return t, nil
+}
+
+// dateHint lists the forms parseDay understands, for error messages.
+const dateHint = "可以写 明天、下周一、周三、12月3日、12/3 或 2026-12-03"

@@ -94,7 +94,7 @@ func TestEscalateWithoutApp(t *testing.T) {
 			t.Errorf("supervisor's list in the group: %+v", r)
 		}
 		r = single(c, "wangfang", "/上报 列表")
-		for _, want := range []string{"未处理的上报（2 条）：", "#1 张三 · 11月25日 周三 10:00 · 未处理\n" + problem1, "#2 张三 · 11月25日 周三 10:00 · 未处理\n" + problem2,
+		for _, want := range []string{"未处理的上报（2 条）：", "#1 张三 · 11月25日（周三）10:00 · 未处理\n" + problem1, "#2 张三 · 11月25日（周三）10:00 · 未处理\n" + problem2,
 			"处理：/上报 处理 编号 处理说明；已处理的：/上报 列表 全部。"} {
 			if !strings.Contains(r.Text, want) {
 				t.Errorf("supervisor's list in a single chat lacks %q:\n%s", want, r.Text)
@@ -104,7 +104,7 @@ func TestEscalateWithoutApp(t *testing.T) {
 		if !r.Private || r.Text != "你上报的问题 2 条：未处理 2 条（#1、#2）。内容和处理说明只在私聊里显示：请私聊我发送 /上报 列表 查看。" {
 			t.Errorf("member's list in the group: %+v", r)
 		}
-		if r := single(c, "zhangsan", "/上报 list"); !strings.Contains(r.Text, "你上报的问题（2 条）：\n\n#1 · 11月25日 周三 10:00 · 未处理\n"+problem1) {
+		if r := single(c, "zhangsan", "/上报 list"); !strings.Contains(r.Text, "你上报的问题（2 条）：\n\n#1 · 11月25日（周三）10:00 · 未处理\n"+problem1) {
 			t.Errorf("member's list in a single chat: %+v", r)
 		}
 		c.expect("lisi", "/上报 列表", "你还没有上报过问题。发送 /上报 问题描述 上报给主管。")
@@ -129,7 +129,7 @@ func TestEscalateWithDirectMessages(t *testing.T) {
 			t.Errorf("reply %+v", r)
 		}
 		out := dm.outbox(now.Add(time.Minute))
-		want := "【上报 #1】张三 上报了一个问题（11月25日 周三 10:00）：\n" + problem1 + "\n处理后发送 /上报 处理 1 处理说明，张三 会收到通知。"
+		want := "【上报 #1】张三 上报了一个问题（11月25日（周三）10:00）：\n" + problem1 + "\n处理后发送 /上报 处理 1 处理说明，张三 会收到通知。"
 		if len(out) != 1 || out[0].Channel != teambot.ToUsers || fmt.Sprint(out[0].Users) != "[wangfang]" || out[0].Text != want {
 			t.Errorf("outbox %+v\nwant an app message to the supervisor:\n%s", out, want)
 		}
@@ -206,7 +206,7 @@ func TestResolveEscalation(t *testing.T) {
 			t.Errorf("note stored as %q", e.Resolution)
 		}
 
-		c.expectSingle("wangfang", "/上报 处理 1 再处理一次", "上报 #1 已经在 11月25日 周三 11:00 处理过了，不能再处理。")
+		c.expectSingle("wangfang", "/上报 处理 1 再处理一次", "上报 #1 已经在 11月25日（周三）11:00 处理过了，不能再处理。")
 		if e := c.escalation(1); e.Resolution != "已拉黑，以后直接删" {
 			t.Errorf("a second resolution changed #1: %+v", e)
 		}
@@ -220,13 +220,13 @@ func TestResolveEscalation(t *testing.T) {
 			t.Errorf("full list in the group: %s", r.Text)
 		}
 		r = single(c, "wangfang", "/上报 列表 all")
-		for _, want := range []string{"最近的上报（3 条）：", "#1 张三 · 11月25日 周三 10:00 · 已处理\n" + problem1 + "\n处理说明（11月25日 周三 11:00）：已拉黑，以后直接删",
-			"#3 李四 · 11月25日 周三 10:00 · 未处理\n第三个问题"} {
+		for _, want := range []string{"最近的上报（3 条）：", "#1 张三 · 11月25日（周三）10:00 · 已处理\n" + problem1 + "\n处理说明（11月25日（周三）11:00）：已拉黑，以后直接删",
+			"#3 李四 · 11月25日（周三）10:00 · 未处理\n第三个问题"} {
 			if !strings.Contains(r.Text, want) {
 				t.Errorf("full list in a single chat lacks %q:\n%s", want, r.Text)
 			}
 		}
-		if r := single(c, "lisi", "/上报 列表"); !strings.Contains(r.Text, "处理说明（11月25日 周三 11:00）：已退款，客户满意") || strings.Contains(r.Text, "拉黑") {
+		if r := single(c, "lisi", "/上报 列表"); !strings.Contains(r.Text, "处理说明（11月25日（周三）11:00）：已退款，客户满意") || strings.Contains(r.Text, "拉黑") {
 			t.Errorf("the reporter's own list: %s", r.Text)
 		}
 		if got := strings.Join(c.auditActions("escalation.resolve"), "|"); got != "escalation.resolve #1|escalation.resolve #2" {
@@ -358,8 +358,8 @@ func TestEscalationsInWeeklyDigest(t *testing.T) {
 			t.Errorf("group digest: %+v", group)
 		}
 		private := c.fire(digestApp, monday)
-		want := "\n未处理的上报 2 条：\n· #1 张三（11月25日 周三 10:00）：公众号评论区有人连续发广告，已截图备份并删除，需要决定是否拉黑\n" +
-			"· #3 李四（11月27日 周五 09:00）：第三个\n全文：/上报 列表；处理：/上报 处理 编号 处理说明"
+		want := "\n未处理的上报 2 条：\n· #1 张三（11月25日（周三）10:00）：公众号评论区有人连续发广告，已截图备份并删除，需要决定是否拉黑\n" +
+			"· #3 李四（11月27日（周五）09:00）：第三个\n全文：/上报 列表；处理：/上报 处理 编号 处理说明"
 		if len(private) != 1 || private[0].Channel != teambot.ToUsers || !strings.HasSuffix(private[0].Text, want) || strings.Contains(private[0].Text, "第二行") {
 			t.Errorf("private digest: %+v\nwant it to end with %q", private, want)
 		}

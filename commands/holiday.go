@@ -55,7 +55,7 @@ func holidayList(ctx context.Context, r *Request) (teambot.Reply, error) {
 		if cal.Workday(d) {
 			state = "上班"
 		}
-		fmt.Fprintf(&b, "%s（%s）%s：%s\n", d, weekdayCN(d), state, why)
+		fmt.Fprintf(&b, "%s%s：%s\n", r.day(d), state, why)
 		n++
 	}
 	if n == 0 {
@@ -64,74 +64,111 @@ func holidayList(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if !calendar.HasData(today.Year) || !calendar.HasData(today.AddDate(0, 0, 60).Year) {
 		b.WriteString("注意：节假日日历缺少部分年份的数据，这段时间只按周末和团队自己的假期计算。\n")
 	}
-	b.WriteString("提醒遇到休息日会顺延到本周下一个工作日。主管可用 /假期 添加 2026-12-31 休息 团建。")
+	b.WriteString("提醒遇到休息日会顺延到本周下一个工作日。主管可用 /假期 添加 12月31日 休息 团建。")
 	return teambot.Reply{Text: b.String()}, nil
 }
 
 // holidayAdd records the team's own day off or workday, for one day or a
-// range.
+// range written as /请假 writes them (12月24日, 周三到周五, or two dates).
+// A day that had an entry already is replaced, and the reply says what it
+// was.
 func holidayAdd(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
+	const how = "例如 /假期 添加 12月24日 休息 平安夜 或 /假期 添加 12/30到12/31 上班 补班。"
 	if len(args) < 2 {
 		return teambot.Reply{}, usageError(r.Command, "请写上日期和「休息」或「上班」。")
 	}
-	from, err := parseDateArg(args[0].Text)
+	today := r.Today()
+	span, rest, err := parseDateSpan(argTexts(args), today)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	to, rest := from, args[1:]
-	if d, err := parseDateArg(rest[0].Text); err == nil {
-		to, rest = d, rest[1:]
+	if span.Half != "" {
+		return teambot.Reply{}, teambot.Invalid("团队假期按整天设置，不能只写%s。%s", span.Half, how)
 	}
-	if to.Before(from) || from.AddDate(0, 0, maxHolidayRange-1).Before(to) {
-		return teambot.Reply{}, teambot.Invalid("日期范围 %s 至 %s 不对：结束不能早于开始，一次最多 %d 天。", from, to, maxHolidayRange)
-	}
-	if len(rest) == 0 || (rest[0].Text != "休息" && rest[0].Text != "上班") {
-		return teambot.Reply{}, teambot.Invalid("请写明这天「休息」还是「上班」，例如 /假期 添加 2026-12-31 休息 团建。")
-	}
-	off := rest[0].Text == "休息"
-	note := argsText(rest[1:])
-	for d := from; !to.Before(d); d = d.AddDate(0, 0, 1) {
-		if err := r.Tx.SetTeamDay(ctx, r.Team.ID, teambot.DayOverride{Date: d, Off: off, Note: note}); err != nil {
-			return teambot.Reply{}, err
+	from, to := span.From, span.To
+	if from == to && len(rest) > 0 {
+		if d, err := parseDayAfter(rest[0], from, today); err == nil { // two dates: 2026-12-30 2026-12-31
+			to, rest = d, rest[1:]
 		}
 	}
-	span := fmt.Sprintf("%s（%s）", from, weekdayCN(from))
-	if to != from {
-		span += fmt.Sprintf("至 %s（%s）", to, weekdayCN(to))
+	if to.Before(from) || from.AddDate(0, 0, maxHolidayRange-1).Before(to) {
+		return teambot.Reply{}, teambot.Invalid("日期范围 %s 不对：结束不能早于开始，一次最多 %d 天。", describeRange(from, to, today), maxHolidayRange)
 	}
-	if err := r.Audit(ctx, "holiday.add", r.Team.ChatID, span+" "+rest[0].Text+" "+note); err != nil {
+	if len(rest) == 0 || (rest[0] != "休息" && rest[0] != "上班") {
+		return teambot.Reply{}, teambot.Invalid("请写明这天「休息」还是「上班」，%s", how)
+	}
+	day := teambot.DayOverride{Off: rest[0] == "休息", Note: strings.Join(rest[1:], " ")}
+	replaced, err := r.setTeamDays(ctx, from, to, day)
+	if err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("已记下：%s 团队%s%s。提醒会按新的安排顺延。", span, rest[0].Text, noteSuffix(note))}, nil
+	detail := from.String()
+	if to != from {
+		detail += " 至 " + to.String()
+	}
+	if err := r.Audit(ctx, "holiday.add", r.Team.ChatID, detail+" "+dayText(day)); err != nil {
+		return teambot.Reply{}, err
+	}
+	text := fmt.Sprintf("已记下：%s团队%s%s。", describeRange(from, to, today), rest[0], noteSuffix(day.Note))
+	for _, old := range replaced {
+		text += fmt.Sprintf("%s原为「%s」，现改为「%s」。", describeDay(old.Date, today), dayText(old), dayText(day))
+	}
+	return teambot.Reply{Text: text + "提醒会按新的安排顺延。"}, nil
+}
+
+// setTeamDays sets day on every date from from to to and returns the
+// entries it replaced.
+func (r *Request) setTeamDays(ctx context.Context, from, to teambot.Date, day teambot.DayOverride) ([]teambot.DayOverride, error) {
+	had, err := r.Tx.TeamDays(ctx, r.Team.ID)
+	if err != nil {
+		return nil, err
+	}
+	var replaced []teambot.DayOverride
+	for _, old := range had {
+		if !old.Date.Before(from) && !to.Before(old.Date) {
+			replaced = append(replaced, old)
+		}
+	}
+	for d := from; !to.Before(d); d = d.AddDate(0, 0, 1) {
+		day.Date = d
+		if err := r.Tx.SetTeamDay(ctx, r.Team.ID, day); err != nil {
+			return nil, err
+		}
+	}
+	return replaced, nil
+}
+
+// dayText is a team day's entry as the supervisor wrote it: 休息 平安夜.
+func dayText(d teambot.DayOverride) string {
+	state := "上班"
+	if d.Off {
+		state = "休息"
+	}
+	return strings.TrimSpace(state + " " + d.Note)
 }
 
 func holidayRemove(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
 	if len(args) != 1 {
 		return teambot.Reply{}, usageError(r.Command, "请写上一个要删除的日期。")
 	}
-	d, err := parseDateArg(args[0].Text)
+	d, err := parseDay(args[0].Text, r.Today())
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Tx.RemoveTeamDay(ctx, r.Team.ID, d); err != nil {
 		if teambot.KindOf(err) == teambot.KindNotFound {
-			return teambot.Reply{}, teambot.NotFound("%s 没有团队自己设置的假期或上班安排（法定假日不能删除）。", d)
+			return teambot.Reply{}, teambot.NotFound("%s没有团队自己设置的假期或上班安排（法定假日不能删除）。", r.day(d))
 		}
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "holiday.remove", r.Team.ChatID, d.String()); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("已删除 %s（%s）的团队安排，这天恢复按法定日历。", d, weekdayCN(d))}, nil
+	return teambot.Reply{Text: fmt.Sprintf("已删除 %s的团队安排，这天恢复按法定日历。", r.day(d))}, nil
 }
 
-func argsText(args []teambot.Arg) string {
-	parts := make([]string, len(args))
-	for i, a := range args {
-		parts[i] = a.Text
-	}
-	return strings.Join(parts, " ")
-}
+// argsText is the arguments' text joined by single spaces.
+func argsText(args []teambot.Arg) string { return strings.Join(argTexts(args), " ") }
 
 func noteSuffix(note string) string {
 	if note == "" {

@@ -76,8 +76,8 @@ func (r *Request) exSupervisor(ctx context.Context) string {
 // can be sent, else by an @mention in the reply to the request.
 func (r *Request) requestJoin(ctx context.Context, name string, roles []teambot.Role, rejoin bool, sup teambot.Member) (teambot.Reply, error) {
 	waiting := func(q teambot.JoinRequest) error {
-		return teambot.Conflict("你的加入申请已经提交过（%s，%s %s），正在等待主管 %s 批准，不用重复发送。",
-			q.Name, r.dayOf(q.RequestedAt), r.clockOf(q.RequestedAt), sup.Name)
+		return teambot.Conflict("你的加入申请已经提交过（%s，%s），正在等待主管 %s 批准，不用重复发送。",
+			q.Name, r.moment(q.RequestedAt), sup.Name)
 	}
 	if q, err := r.Tx.PendingJoinRequest(ctx, r.Team.ID, r.UserID); err == nil {
 		return teambot.Reply{}, waiting(q)
@@ -148,8 +148,8 @@ func listJoinRequests(ctx context.Context, r *Request) (teambot.Reply, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "待批准的加入申请（%d 个）：", len(reqs))
 	for _, q := range reqs {
-		fmt.Fprintf(&b, "\n%s（%s）· 角色 %s · %s %s 申请%s", q.Name, q.UserID, roleList(q.Roles),
-			r.dayOf(q.RequestedAt), r.clockOf(q.RequestedAt), rejoinNote(q))
+		fmt.Fprintf(&b, "\n%s（%s）· 角色 %s · %s 申请%s", q.Name, q.UserID, roleList(q.Roles),
+			r.moment(q.RequestedAt), rejoinNote(q))
 	}
 	b.WriteString("\n批准：/加入 批准 @名字；拒绝：/加入 拒绝 @名字 理由。")
 	return teambot.Reply{Text: b.String(), Private: true}, nil

@@ -395,7 +395,7 @@ func whoIsOff(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		names = append(names, name)
 	}
-	day := fmt.Sprintf("今天（%s %s）", monthDay(today), weekdayCN(today))
+	day := "今天 " + describeDay(today, today)
 	if len(names) == 0 {
 		return teambot.Reply{Text: day + "没有人请假。"}, nil
 	}

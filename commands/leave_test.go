@@ -202,8 +202,8 @@ func TestDecideLeave(t *testing.T) {
 		}
 
 		// A second decision, either way, is refused and names the first.
-		c.expect("wangfang", "/请假 驳回 1 改主意了", "请假 #1 已经由 主管 王芳 在 11月25日 周三 11:00 批准了，不能再改")
-		c.expect("wangfang", "/请假 批准 2", "请假 #2 已经由 主管 王芳 在 11月25日 周三 11:00 驳回了")
+		c.expect("wangfang", "/请假 驳回 1 改主意了", "请假 #1 已经由 主管 王芳 在 11月25日（周三）11:00 批准了，不能再改")
+		c.expect("wangfang", "/请假 批准 2", "请假 #2 已经由 主管 王芳 在 11月25日（周三）11:00 驳回了")
 		if l := c.leave(1); l.Status != teambot.LeaveApproved || l.DecisionNote != "" {
 			t.Errorf("a refused second decision changed #1: %+v", l)
 		}
@@ -256,7 +256,7 @@ func TestCancelLeave(t *testing.T) {
 		c.expect("wangfang", "/请假 取消 1", "只有申请人本人可以取消")
 		c.expect("zhangsan", "/请假 取消", "请写上请假申请的编号，例如 /请假 取消 3")
 		c.expect("zhangsan", "/请假 取消 9", "没有编号 #9 的请假申请")
-		c.expect("zhangsan", "/请假 取消 3", "请假 #3 已经由 主管 王芳 在 11月25日 周三 10:00 驳回了")
+		c.expect("zhangsan", "/请假 取消 3", "请假 #3 已经由 主管 王芳 在 11月25日（周三）10:00 驳回了")
 		c.expect("zhangsan", "/请假 取消 4", "请假 #4 从 11月25日（周三）开始，已经开始了，不能取消。")
 
 		r := c.send(msgFrom(c, "zhangsan", "/请假 取消 1"))
@@ -280,8 +280,8 @@ func TestCancelLeave(t *testing.T) {
 		if l := c.leave(2); l.DecidedBy != "zhangsan" {
 			t.Errorf("cancelled by %q, want the member", l.DecidedBy)
 		}
-		c.expect("zhangsan", "/请假 取消 1", "请假 #1 已经由 张三 在 11月25日 周三 10:00 取消了")
-		c.expect("wangfang", "/请假 批准 1", "请假 #1 已经由 张三 在 11月25日 周三 10:00 取消了")
+		c.expect("zhangsan", "/请假 取消 1", "请假 #1 已经由 张三 在 11月25日（周三）10:00 取消了")
+		c.expect("wangfang", "/请假 批准 1", "请假 #1 已经由 张三 在 11月25日（周三）10:00 取消了")
 
 		// A request that waited past its first day can no longer be withdrawn.
 		c.expect("lisi", "/请假 明天 有事", "#6")
@@ -339,7 +339,7 @@ func TestListLeave(t *testing.T) {
 func TestWhoIsOff(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, _, clock := leaveTeam(t, db)
-		c.expect("stranger", "/谁请假", "今天（11月25日 周三）没有人请假。")
+		c.expect("stranger", "/谁请假", "今天 11月25日（周三）没有人请假。")
 		c.expect("zhangsan", "/请假 今天 发烧", "#1")
 		c.expect("lisi", "/请假 今天下午 接孩子", "#2")
 		c.expect("wangfang", "/请假 今天上午 体检", "#3")
@@ -348,7 +348,7 @@ func TestWhoIsOff(t *testing.T) {
 			c.expect("wangfang", "/请假 批准 "+id, "已批准")
 		}
 		got := c.say("stranger", "/谁请假")
-		if got != "今天（11月25日 周三）请假的有 3 人：王芳（上午）、张三、李四（下午）。" {
+		if got != "今天 11月25日（周三）请假的有 3 人：王芳（上午）、张三、李四（下午）。" {
 			t.Errorf("who is off: %q", got)
 		}
 		if strings.Contains(got, "发烧") || strings.Contains(got, "接孩子") {
@@ -358,7 +358,7 @@ func TestWhoIsOff(t *testing.T) {
 		c.expect("wangfang", "/移除 @李四", "")
 		c.expect("zhangsan", "/off", "请假的有 2 人：王芳（上午）、张三。")
 		*clock = at(2026, 11, 26, 10, 0)
-		c.expect("zhangsan", "/谁请假", "今天（11月26日 周四）没有人请假。")
+		c.expect("zhangsan", "/谁请假", "今天 11月26日（周四）没有人请假。")
 	})
 }
 
@@ -450,7 +450,7 @@ func TestLeavePendingReminder(t *testing.T) {
 		if !r.Private || !strings.Contains(r.Text, "（测试）「待批请假」现在发送的话是") || !strings.Contains(r.Text, "有 3 条请假申请等你审批：张三 2 条、李四 1 条") {
 			t.Errorf("/提醒 测试: %+v", r)
 		}
-		c.expect("zhangsan", "/提醒", "待批请假：工作日 10:00 · 开启，下次 2026-11-26（周四）10:00")
+		c.expect("zhangsan", "/提醒", "待批请假：工作日 10:00 · 开启，下次 11月26日（周四）10:00")
 
 		// A removed member's request waits for nobody.
 		c.expect("wangfang", "/移除 @李四", "")

@@ -472,7 +472,7 @@ func ledgerRecord(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // entryLine is one entry for 记录.
 func (r *Request) entryLine(e teambot.LedgerEntry, withName bool) string {
-	day := teambot.DateOf(e.At.In(r.Location()))
+	day := r.dayOf(e.At)
 	name := ""
 	if withName {
 		name = e.Name + " "

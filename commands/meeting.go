@@ -123,7 +123,7 @@ func (r *Request) ensureWeekly(ctx context.Context) error {
 	// A nominal time up to a week back may have moved to a later day.
 	for at := s.After(r.Now.Add(-7*24*time.Hour), loc); at.Before(r.Now.Add(15 * 24 * time.Hour)); at = s.After(at, loc) {
 		start, ok := weeklyStart(at, cal)
-		if !ok || start.Add(teambot.DefaultMeetingDuration).Before(r.Now) {
+		if !ok || start.Add(s.Duration()).Before(r.Now) {
 			continue // no workday that week, or already over
 		}
 		existing, err := r.Tx.Meetings(ctx, r.Team.ID, start, start)
@@ -131,7 +131,7 @@ func (r *Request) ensureWeekly(ctx context.Context) error {
 			return err
 		}
 		if len(existing) == 0 {
-			m := teambot.Meeting{TeamID: r.Team.ID, StartsAt: start, Weekly: true, CreatedBy: "system", CreatedAt: r.Now}
+			m := teambot.Meeting{TeamID: r.Team.ID, StartsAt: start, Duration: s.Duration(), Weekly: true, CreatedBy: "system", CreatedAt: r.Now}
 			if err := r.Tx.CreateMeeting(ctx, &m); err != nil {
 				return err
 			}
@@ -188,8 +188,7 @@ func meetingStart(m teambot.Meeting) time.Time { return m.StartsAt }
 
 // meetingWhen is "11月30日（周一）10:00".
 func (r *Request) meetingWhen(m teambot.Meeting) string {
-	t := m.StartsAt.In(r.Location())
-	return describeDay(teambot.DateOf(t), r.Today()) + t.Format("15:04")
+	return r.moment(m.StartsAt)
 }
 
 // clockOf is an instant's time of day in the team's zone.
@@ -280,7 +279,7 @@ func setMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) 
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("每周例会定在每%s %s，每次 %d 小时。", weekdaysCN[s.Weekday], s.Clock(), int(teambot.DefaultMeetingDuration/time.Hour))
+	text := fmt.Sprintf("每周例会定在每%s %s，每次 %s。", weekdaysCN[s.Weekday], s.Clock(), lengthCN(s.Duration()))
 	if ok {
 		text += fmt.Sprintf("下次会议：%s。", r.meetingWhen(m))
 	}
@@ -321,47 +320,6 @@ func (r *Request) dropWeekly(ctx context.Context, keep *teambot.MeetingSchedule,
 	return n, nil
 }
 
-// parseMeetingSchedule reads a weekday and a time of day (周一 10:00,
-// 星期一 10点, mon 10:00).
-func parseMeetingSchedule(args []teambot.Arg) (teambot.MeetingSchedule, error) {
-	parts := make([]string, len(args))
-	for i, a := range args {
-		parts[i] = a.Text
-	}
-	text := strings.Join(parts, " ")
-	m := deadlinePattern.FindStringSubmatch(text)
-	if m == nil {
-		return teambot.MeetingSchedule{}, teambot.Invalid("看不懂例会时间「%s」，请写成 星期几 和 时:分，例如 /会议 设置 周一 10:00。", clip(text))
-	}
-	hour, _ := strconv.Atoi(m[3])
-	minute, _ := strconv.Atoi(m[4])
-	if (m[2] == "下午" || m[2] == "晚上") && hour < 12 {
-		hour += 12
-	}
-	s := teambot.MeetingSchedule{Weekday: weekdayWords[strings.ToLower(m[1])], Hour: hour, Minute: minute}
-	if !s.Valid() {
-		return teambot.MeetingSchedule{}, teambot.Invalid("例会时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /会议 设置 周一 10:00。", clip(text))
-	}
-	return s, nil
-}
-
-// parseMeetingClock reads a time of day: 15:00, 15点, 15点30, 9:30.
-func parseMeetingClock(s, half string) (hh, mm int, ok bool) {
-	s = strings.TrimSuffix(strings.TrimSuffix(s, "分"), "点")
-	if h, m, found := strings.Cut(s, "点"); found {
-		if len(m) == 1 {
-			m = "0" + m
-		}
-		s = h + ":" + m
-	} else if !strings.Contains(s, ":") {
-		s += ":00"
-	}
-	if hh, mm, ok = parseClock(s); ok && half == teambot.HalfAfternoon && hh < 12 {
-		hh += 12
-	}
-	return hh, mm, ok
-}
-
 // checkAgenda refuses an empty agenda, one that seems to carry a password
 // and one over maxAgendaRunes characters.
 func checkAgenda(agenda, missing string) error {
@@ -395,7 +353,7 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(rest) == 0 {
 		return teambot.Reply{}, teambot.Invalid("请写上开会时间。%s", how)
 	}
-	hh, mm, ok := parseMeetingClock(rest[0], span.Half)
+	hh, mm, ok := parseTimeOfDay(rest[0], span.Half)
 	if !ok {
 		return teambot.Reply{}, teambot.Invalid("看不懂开会时间「%s」。%s", clip(rest[0]), how)
 	}

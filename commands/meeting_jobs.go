@@ -124,7 +124,7 @@ func upcomingMeetings(ctx context.Context, tx Tx, now time.Time) ([]teambot.Meet
 				return nil, err
 			}
 			if len(rows) == 0 {
-				out = append(out, weeklyOccurrence(teamID, start))
+				out = append(out, weeklyOccurrence(teamID, start, s.Duration()))
 			}
 		}
 	}
@@ -132,8 +132,8 @@ func upcomingMeetings(ctx context.Context, tx Tx, now time.Time) ([]teambot.Meet
 }
 
 // weeklyOccurrence is a weekly meeting that has no row yet.
-func weeklyOccurrence(teamID int64, at time.Time) teambot.Meeting {
-	return teambot.Meeting{TeamID: teamID, StartsAt: at.UTC(), Duration: teambot.DefaultMeetingDuration,
+func weeklyOccurrence(teamID int64, at time.Time, length time.Duration) teambot.Meeting {
+	return teambot.Meeting{TeamID: teamID, StartsAt: at.UTC(), Duration: length,
 		Weekly: true, Status: teambot.MeetingScheduled, CreatedBy: "system"}
 }
 
@@ -203,7 +203,7 @@ func (r *Request) meetingAt(ctx context.Context, start time.Time) (teambot.Meeti
 	if _, ok := weeklyNominal(s, start, cal, r.Location()); !ok {
 		return teambot.Meeting{}, false, nil // the weekly time changed
 	}
-	return weeklyOccurrence(r.Team.ID, start), true, nil
+	return weeklyOccurrence(r.Team.ID, start, s.Duration()), true, nil
 }
 
 // meetingReminderText is the text of a meeting reminder and the userids it

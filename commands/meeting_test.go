@@ -57,7 +57,7 @@ func TestMeetingMonth(t *testing.T) {
 
 		// Monday 11-30: 张三 on time, 李四 late, 王五 on leave, 赵六 absent.
 		*clock = at(2026, 11, 30, 9, 40)
-		c.expect("zhangsan", "/签到", "现在还不能签到", "11月30日 周一 09:45 到 11:00")
+		c.expect("zhangsan", "/签到", "现在还不能签到", "11月30日（周一）09:45 到 11:00")
 		*clock = at(2026, 11, 30, 9, 50)
 		c.expect("zhangsan", "/签到", "张三 已签到：11月30日（周一）10:00 的会议。")
 		c.expect("zhangsan", "/checkin", "你已经在 09:50 签到了（出席）")
@@ -70,7 +70,7 @@ func TestMeetingMonth(t *testing.T) {
 		}
 		c.expect("wangfang", "/会议 结束", "会议还没开始（12月7日（周一）10:00 开始）")
 		*clock = at(2026, 11, 30, 11, 30)
-		c.expect("zhaoliu", "/签到", "现在还不能签到", "12月7日 周一 09:45 到 11:00")
+		c.expect("zhaoliu", "/签到", "现在还不能签到", "12月7日（周一）09:45 到 11:00")
 
 		// Monday 12-7 is cancelled: it never counts.
 		*clock = at(2026, 12, 7, 9, 0)
@@ -109,7 +109,7 @@ func TestMeetingMonth(t *testing.T) {
 		c.expect("zhaoliu", "/会议 申诉 12月14日 再说一次", "已经申诉过")
 		c.expect("zhaoliu", "/会议 申诉 批准 1", "批准申诉只有主管可以操作")
 		*clock = at(2026, 12, 16, 11, 1)
-		c.expect("wangwu", "/会议 申诉 12月14日 忘了", "48 小时内", "12月16日 周三 11:00")
+		c.expect("wangwu", "/会议 申诉 12月14日 忘了", "48 小时内", "12月16日（周三）11:00")
 		c.expect("wangfang", "/会议 申诉 批准 1", "已批准 赵六 的申诉 #1：12月14日（周一）10:00 的会议改记为请假")
 		c.expect("wangfang", "/会议 申诉 驳回 1", "已经在", "已批准了")
 		if got, want := proposalSummary(c.proposals()), "赵六 11-30,12-14 dismissed"; got != want {

@@ -36,10 +36,10 @@ func TestLogPlatformUpdate(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, _ := platformTeam(t, db)
 		c.expect("lisi", "/更新 douyin 双十二预告 https://v.douyin.com/abc?x=1",
-			"已记下 Douyin 的更新 #1（2026-W48，11月25日）：双十二预告 https://v.douyin.com/abc?x=1。本周 Douyin 已更新 1 次。")
-		c.expect("zhangsan", "/更新 微博 活动 双十二抽奖", "已记下 微博 11月的专题活动 #2（11月25日）：双十二抽奖。这也算本周的更新，本周 微博 已更新 1 次。")
-		c.expect("zhangsan", "/平台更新 DOUYIN：第二条", "已记下 Douyin 的更新 #3", "本周 Douyin 已更新 2 次")
-		c.expect("zhangsan", "/更新 小红书 第一篇笔记", "已记下 小红书 的更新 #4", "「小红书」还没有登记账号，平台更新检查不会提醒它")
+			"已记下 Douyin 在 11月25日（周三）的更新 #1（2026-W48）：双十二预告 https://v.douyin.com/abc?x=1。本周 Douyin 已更新 1 次。")
+		c.expect("zhangsan", "/更新 微博 活动 双十二抽奖", "已记下 微博 在 11月25日（周三）的11月专题活动 #2：双十二抽奖。这也算本周的更新，本周 微博 已更新 1 次。")
+		c.expect("zhangsan", "/平台更新 DOUYIN：第二条", "的更新 #3（2026-W48）", "本周 Douyin 已更新 2 次")
+		c.expect("zhangsan", "/更新 小红书 第一篇笔记", "的更新 #4（2026-W48）", "「小红书」还没有登记账号，平台更新检查不会提醒它")
 		if strings.Contains(c.say("zhangsan", "/更新 微博 再一条"), "还没有登记账号") {
 			t.Errorf("a registered platform is called unregistered")
 		}
@@ -88,15 +88,15 @@ func TestPlatformStatus(t *testing.T) {
 
 		got := c.expect("wangfang", "/更新 状态")
 		want := "2026-W48（11月23日–11月29日）的平台更新（3 个平台）：\n" +
-			"· 微博（张三）：2 次 — 【活动】双十二抽奖 #2（张三 11月25日）；https://weibo.com/1/2 #4（张三 11月26日）\n" +
+			"· 微博（张三）：2 次 — 【活动】双十二抽奖 #2（张三）11月25日（周三）；https://weibo.com/1/2 #4（张三）11月26日（周四）\n" +
 			"· Douyin（李四、张三）：还没有更新\n" +
-			"· 小红书（没有登记账号）：1 次 — 第一篇笔记 #3（李四 11月25日）\n" +
+			"· 小红书（没有登记账号）：1 次 — 第一篇笔记 #3（李四）11月25日（周三）\n" +
 			"本月（11月）还没有专题活动的平台：Douyin。\n" +
 			"记下更新：/更新 平台 标题或链接；记下本月活动：/更新 平台 活动 标题。"
 		if got != want {
 			t.Errorf("status:\n got %s\nwant %s", got, want)
 		}
-		c.expect("zhangsan", "/更新 状态 上周", "2026-W47（11月16日–11月22日）的平台更新（2 个平台）：\n· 微博（张三）：1 次 — 上周的推文 #1（张三 11月20日）\n· Douyin（李四、张三）：还没有更新\n记下更新")
+		c.expect("zhangsan", "/更新 状态 上周", "2026-W47（11月16日–11月22日）的平台更新（2 个平台）：\n· 微博（张三）：1 次 — 上周的推文 #1（张三）11月20日（周五）\n· Douyin（李四、张三）：还没有更新\n记下更新")
 		c.expect("zhangsan", "/更新 状态 下下周", "看不懂周「下下周」")
 		c.expect("zhangsan", "/更新 状态 上周 本周", "/更新 状态 后面最多写一个周")
 	})
@@ -118,7 +118,7 @@ func TestPlatformCheckReminder(t *testing.T) {
 		c.expectSingle("lisi", "/账号 登记 Douyin dy001", "#2")
 		c.expectSingle("zhangsan", "/账号 登记 公众号 服务号", "#3")
 		c.expectSingle("wangfang", "/账号 登记 公众号 订阅号 @李四", "#4")
-		c.expect("zhangsan", "/提醒", "平台更新检查：每周五 16:00 · 开启，下次 2026-11-27（周五）16:00")
+		c.expect("zhangsan", "/提醒", "平台更新检查：每周五 16:00 · 开启，下次 11月27日（周五）16:00")
 		*clock = at(2026, 11, 20, 10, 0)
 		c.expect("lisi", "/更新 douyin 上周的视频", "2026-W47") // last week's does not count
 		*clock = at(2026, 11, 25, 10, 0)
@@ -154,8 +154,8 @@ func TestCampaignCheckReminder(t *testing.T) {
 		*clock = at(2026, 11, 30, 10, 0)
 		c.expect("zhangsan", "/更新 微博 活动 十一月的活动", "专题活动") // November's does not count for December
 		*clock = at(2026, 12, 3, 10, 0)
-		c.expect("zhangsan", "/更新 微博 活动 双十二抽奖", "12月的专题活动")
-		c.expect("lisi", "/更新 抖音 普通视频", "已记下 抖音 的更新") // an update is not a campaign
+		c.expect("zhangsan", "/更新 微博 活动 双十二抽奖", "12月专题活动")
+		c.expect("lisi", "/更新 抖音 普通视频", "已记下 抖音 在") // an update is not a campaign
 
 		// 2026-12-20 is a Sunday: the check goes out on Monday the 21st.
 		for _, day := range []int{20, 22, 23} {
@@ -170,7 +170,7 @@ func TestCampaignCheckReminder(t *testing.T) {
 			t.Errorf("活动检查 on December 21: %+v", out)
 		}
 		*clock = at(2026, 12, 21, 17, 0)
-		c.expect("lisi", "/更新 抖音 活动 年货节", "12月的专题活动")
+		c.expect("lisi", "/更新 抖音 活动 年货节", "12月专题活动")
 		if out := c.fire(check, at(2026, 12, 21, 16, 0)); len(out) != 0 {
 			t.Errorf("活动检查 with every campaign logged: %+v", out)
 		}

@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -198,7 +197,7 @@ func (r *Request) nextFiring(rm Reminder, spec string, cal *calendar.Calendar) s
 				picked = ok && want == day
 			}
 			if picked {
-				return formatWhen(n)
+				return r.moment(n)
 			}
 			n = sched.Next(n)
 		}
@@ -209,7 +208,7 @@ func (r *Request) nextFiring(rm Reminder, spec string, cal *calendar.Calendar) s
 		if ok {
 			at := time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
 			if at.After(r.Now) {
-				return formatWhen(at)
+				return r.moment(at)
 			}
 		}
 		n = sched.Next(n)
@@ -217,34 +216,30 @@ func (r *Request) nextFiring(rm Reminder, spec string, cal *calendar.Calendar) s
 	return "（近期没有）"
 }
 
-func formatWhen(t time.Time) string {
-	return fmt.Sprintf("%s（%s）%s", t.Format(time.DateOnly), weekdayCN(teambot.DateOf(t)), t.Format("15:04"))
-}
-
 var cronDays = []string{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}
 
-// friendlySpec matches "周一 10:00", "每天 9:30", "工作日 18:00".
-var friendlySpec = regexp.MustCompile(`^(周[一二三四五六日天]|星期[一二三四五六日天]|每天|工作日)$`)
+// remindHint says how to write a reminder's time.
+const remindHint = "请写成 周一 10:00、礼拜一 10点、每周二 下午3点、每天 9:30、每个工作日 9:30、工作日 18:00，只写时间（10点）就只改时间；也可以写五段 cron 表达式，例如 0 10 * * MON。"
 
-// parseSpec reads a reminder time: a day and a time (周一 10:00, 每天 9:30,
-// 工作日 18:00) or a five-field cron spec (0 10 * * MON).
-// parseSpec reads the new time of rm: for a reminder whose day the
-// calendar picks, only a time of day (the days stay as they were in old);
-// for the others, as parseSpec.
+// parseSpec reads the new time of rm, whose spec is now old: a weekly time
+// as parseWeekly reads it (a time alone keeps the days of old) or, for a
+// reminder whose days the calendar does not pick, a five-field cron spec
+// (0 10 * * MON).
 func (rm Reminder) parseSpec(args []teambot.Arg, old string) (string, error) {
-	if rm.Day == nil {
-		return parseSpec(args)
-	}
+	text := argsText(args)
 	f := strings.Fields(old)
-	var hh, mm int
-	ok := len(args) == 1 && len(f) == 5
-	if ok {
-		hh, mm, ok = parseMeetingClock(args[0].Text, "")
+	w, err := parseWeekly(text)
+	switch {
+	case err == nil && w.Days == daysUnsaid && len(f) == 5:
+		return checkSpec(fmt.Sprintf("%d %d %s %s %s", w.Minute, w.Hour, f[2], f[3], f[4]), text)
+	case err == nil && rm.Day == nil:
+		return checkSpec(fmt.Sprintf("%d %d * * %s", w.Minute, w.Hour, w.cronDays("*")), text)
+	case rm.Day != nil:
+		return "", teambot.Invalid("「%s」的日子由日历决定（%s），只能改时间，例如 /提醒 设置 %s 09:30 或 下午4点半。", rm.Chinese, rm.DayText, rm.Chinese)
+	case len(args) == 5:
+		return checkSpec(text, text)
 	}
-	if !ok {
-		return "", teambot.Invalid("「%s」的日子由日历决定（%s），只能改时间，例如 /提醒 设置 %s 09:30。", rm.Chinese, rm.DayText, rm.Chinese)
-	}
-	return fmt.Sprintf("%d %d %s %s %s", mm, hh, f[2], f[3], f[4]), nil
+	return "", teambot.Invalid("看不懂提醒时间「%s」。%s", clip(text), remindHint)
 }
 
 // describe says rm's spec in Chinese.
@@ -261,27 +256,11 @@ func (rm Reminder) describe(spec string) string {
 	return fmt.Sprintf("%s %02d:%02d", rm.DayText, hh, mm)
 }
 
-func parseSpec(args []teambot.Arg) (string, error) {
-	words := make([]string, len(args))
-	for i, a := range args {
-		words[i] = a.Text
-	}
-	bad := teambot.Invalid("看不懂提醒时间「%s」。请写成 周一 10:00、每天 9:30、工作日 18:00，或五段 cron 表达式如 0 10 * * MON。", clip(strings.Join(words, " ")))
-	var spec string
-	switch {
-	case len(words) == 2 && friendlySpec.MatchString(words[0]):
-		hh, mm, ok := parseClock(words[1])
-		if !ok {
-			return "", bad
-		}
-		spec = fmt.Sprintf("%d %d * * %s", mm, hh, cronDay(words[0]))
-	case len(words) == 5:
-		spec = strings.Join(words, " ")
-	default:
-		return "", bad
-	}
+// checkSpec refuses a spec that cron cannot read or that fires more than
+// once a day; text is what the supervisor wrote.
+func checkSpec(spec, text string) (string, error) {
 	if _, err := cron.ParseStandard(spec); err != nil || strings.HasPrefix(spec, "@") || strings.Contains(spec, "TZ=") {
-		return "", bad
+		return "", teambot.Invalid("看不懂提醒时间「%s」。%s", clip(text), remindHint)
 	}
 	// At most once a day: a reminder every minute would flood the group.
 	f := strings.Fields(spec)
@@ -292,31 +271,6 @@ func parseSpec(args []teambot.Arg) (string, error) {
 		return "", teambot.Invalid("提醒每天最多一次：分钟和小时要写具体数字，例如 0 10 * * MON。")
 	}
 	return spec, nil
-}
-
-// cronDay is the cron day-of-week field for 每天, 工作日 or a weekday such as
-// 周三 or 星期日.
-func cronDay(word string) string {
-	switch word {
-	case "每天":
-		return "*"
-	case "工作日":
-		return "MON-FRI"
-	}
-	last := []rune(word)[len([]rune(word))-1]
-	day := map[rune]int{'日': 0, '天': 0, '一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6}[last]
-	return cronDays[day]
-}
-
-// parseClock reads HH:MM.
-func parseClock(s string) (hh, mm int, ok bool) {
-	h, m, found := strings.Cut(s, ":")
-	if !found {
-		return 0, 0, false
-	}
-	hh, err1 := strconv.Atoi(h)
-	mm, err2 := strconv.Atoi(m)
-	return hh, mm, err1 == nil && err2 == nil && hh >= 0 && hh < 24 && mm >= 0 && mm < 60 && len(m) == 2
 }
 
 // describeSpec says a simple spec in Chinese ("每周一 09:00"), else gives the

@@ -2,9 +2,9 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -670,44 +670,16 @@ func rangeLabel(from, to teambot.Week) string {
 // monthDay is 11月23日.
 func monthDay(d teambot.Date) string { return fmt.Sprintf("%d月%d日", d.Month, d.Day) }
 
-// moment is an instant in the team's time zone: 11月27日 周五 18:00.
-func (r *Request) moment(t time.Time) string {
-	t = t.In(r.Location())
-	d := teambot.DateOf(t)
-	return fmt.Sprintf("%s %s %s", monthDay(d), weekdayCN(d), t.Format("15:04"))
-}
-
-// deadlinePattern reads a weekday and a time of day: 周五 18:00, 星期五18点,
-// 周日 下午6点30, fri 18:00.
-var deadlinePattern = regexp.MustCompile(
-	`(?i)^(?:周|星期|礼拜)?([一二三四五六日天]|mon|tue|wed|thu|fri|sat|sun)[a-z]*\s*(上午|下午|晚上)?\s*(\d{1,2})(?:(?::|点|时)(\d{1,2})?分?)?$`)
-
-var weekdayWords = map[string]time.Weekday{
-	"一": time.Monday, "二": time.Tuesday, "三": time.Wednesday, "四": time.Thursday,
-	"五": time.Friday, "六": time.Saturday, "日": time.Sunday, "天": time.Sunday,
-	"mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday, "thu": time.Thursday,
-	"fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday,
-}
-
-// parseDeadline reads /周报 截止's weekday and time.
+// parseDeadline reads /周报 截止's weekday and time as parseWeekly does
+// (周五 18:00, 星期日 下午6点, fri 18:30).
 func parseDeadline(args []teambot.Arg) (teambot.WeeklyDeadline, error) {
-	parts := make([]string, len(args))
-	for i, a := range args {
-		parts[i] = a.Text
+	text := argsText(args)
+	w, err := parseWeekly(text)
+	switch {
+	case errors.Is(err, errClockRange):
+		return teambot.WeeklyDeadline{}, teambot.Invalid("截止时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /周报 截止 周五 18:00。", clip(text))
+	case err != nil || w.Days != daysOne:
+		return teambot.WeeklyDeadline{}, teambot.Invalid("看不懂截止时间「%s」，请写成 星期几 和 时间，例如 /周报 截止 周五 18:00 或 /周报 截止 星期五 下午6点。%s。", clip(text), clockHint)
 	}
-	text := strings.Join(parts, " ")
-	m := deadlinePattern.FindStringSubmatch(text)
-	if m == nil {
-		return teambot.WeeklyDeadline{}, teambot.Invalid("看不懂截止时间「%s」，请写成 星期几 和 时:分，例如 /周报 截止 周五 18:00。", text)
-	}
-	hour, _ := strconv.Atoi(m[3])
-	minute, _ := strconv.Atoi(m[4]) // "" when left out: on the hour
-	if (m[2] == "下午" || m[2] == "晚上") && hour < 12 {
-		hour += 12
-	}
-	d := teambot.WeeklyDeadline{Weekday: weekdayWords[strings.ToLower(m[1])], Hour: hour, Minute: minute}
-	if !d.Valid() {
-		return teambot.WeeklyDeadline{}, teambot.Invalid("截止时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /周报 截止 周五 18:00。", text)
-	}
-	return d, nil
+	return teambot.WeeklyDeadline{Weekday: w.Weekday, Hour: w.Hour, Minute: w.Minute}, nil
 }

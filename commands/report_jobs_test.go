@@ -176,16 +176,16 @@ func TestReportJobsInTheTeamsTimeZone(t *testing.T) {
 		c.say("alice", "/join Alice designer")
 		c.say("bob", "/join Bob tech")
 		c.say("boss", "/主管 @Bob")
-		c.expect("alice", "/report 本周的", "2026-W47（11月16日–11月22日）", "截止 11月20日 周五 18:00")
+		c.expect("alice", "/report 本周的", "2026-W47（11月16日–11月22日）", "截止 11月20日（周五）18:00")
 
 		sunday := time.Date(2026, 11, 29, 20, 0, 0, 0, ny) // Monday 09:00 in Shanghai
 		out := c.fire(openJob, sunday)
 		if len(out) != 1 || !strings.Contains(out[0].Text, "本周 2026-W48（11月23日–11月29日）") ||
-			!strings.Contains(out[0].Text, "11月27日 周五 18:00") {
+			!strings.Contains(out[0].Text, "11月27日（周五）18:00") {
 			t.Errorf("open in New York on Sunday 20:00 = %+v, want week 48 due Friday 18:00 New York time", out)
 		}
 		digest := c.fire(digestApp, sunday)
-		if len(digest) != 1 || !strings.Contains(digest[0].Text, "上周 2026-W47") || !strings.Contains(digest[0].Text, "Alice（11月16日 周一 09:00）：本周的") ||
+		if len(digest) != 1 || !strings.Contains(digest[0].Text, "上周 2026-W47") || !strings.Contains(digest[0].Text, "Alice（11月16日（周一）09:00）：本周的") ||
 			fmt.Sprint(digest[0].Users) != "[bob]" || digest[0].Channel != teambot.ToUsers {
 			t.Errorf("digest = %+v", digest)
 		}

@@ -75,16 +75,16 @@ func TestSubmitReport(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := clockChat(t, db)
 		reportTeam(c)
-		c.expect("zhangsan", "/周报", "你还没有提交本周 2026-W48（11月23日–11月29日）的周报，截止 11月27日 周五 18:00")
+		c.expect("zhangsan", "/周报", "你还没有提交本周 2026-W48（11月23日–11月29日）的周报，截止 11月27日（周五）18:00")
 		c.expect("zhangsan", "/周报 完成公众号推文 3 篇",
-			"已提交 2026-W48（11月23日–11月29日）的周报，第 1 版，共 11 字，按时（截止 11月27日 周五 18:00）")
+			"已提交 2026-W48（11月23日–11月29日）的周报，第 1 版，共 11 字，按时（截止 11月27日（周五）18:00）")
 		c.expect("zhangsan", "@TeamBot /周报：完成推文 3 篇\n整理素材库", "已提交 2026-W48（11月23日–11月29日）的周报，第 2 版", "之前的版本保留在历史里")
-		c.expect("zhangsan", "/周报", "你已提交本周 2026-W48（11月23日–11月29日）的周报：第 2 版，11月25日 周三 10:00 提交，按时")
+		c.expect("zhangsan", "/周报", "你已提交本周 2026-W48（11月23日–11月29日）的周报：第 2 版，11月25日（周三）10:00 提交，按时")
 
 		*clock = at(2026, 11, 27, 18, 0) // exactly at the deadline: on time
 		c.expect("lisi", "/小结 做了海报", "第 1 版", "按时")
 		*clock = at(2026, 11, 27, 18, 1)
-		c.expect("lisi", "/report 做了海报和 banner", "第 2 版", "按时（以第 1 版为准，截止 11月27日 周五 18:00），已修改")
+		c.expect("lisi", "/report 做了海报和 banner", "第 2 版", "按时（以第 1 版为准，截止 11月27日（周五）18:00），已修改")
 
 		h := c.history("zhangsan")
 		if len(h) != 2 || h[0].Text != "完成公众号推文 3 篇" || h[1].Text != "完成推文 3 篇\n整理素材库" || h[1].Version != 2 {
@@ -116,7 +116,7 @@ func TestSubmitReportForAnotherWeek(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := newChat(t, db)
 		reportTeam(c)
-		c.expect("zhangsan", "/周报 上周：补交，做了双十一复盘", "已提交 2026-W47（11月16日–11月22日）的周报，第 1 版", "迟交（截止时间 11月20日 周五 18:00 已过）")
+		c.expect("zhangsan", "/周报 上周：补交，做了双十一复盘", "已提交 2026-W47（11月16日–11月22日）的周报，第 1 版", "迟交（截止时间 11月20日（周五）18:00 已过）")
 		c.expect("zhangsan", "/周报 --week 2026-W46 更早的", "已提交 2026-W46（11月9日–11月15日）的周报")
 		c.expect("zhangsan", "/周报 —week=2026w45 手机打的破折号", "已提交 2026-W45（11月2日–11月8日）的周报")
 		c.expect("zhangsan", "/周报 --week 2026-W49 提前写", "2026-W49（11月30日–12月6日）还没开始，不能提前交周报。本周是 2026-W48")
@@ -187,7 +187,7 @@ func TestShowReports(t *testing.T) {
 		c.expect("zhangsan", "/周报 上周 上周的")
 
 		own := c.send(teambot.Message{ChatID: c.chatID, UserID: "zhangsan", Text: "/周报 查看"})
-		if !strings.Contains(own.Text, "2026-W48（11月23日–11月29日）第 2 版（#2），11月25日 周三 10:00 提交，按时，已修改：\n本周机密进展：新品定价 99 元") ||
+		if !strings.Contains(own.Text, "2026-W48（11月23日–11月29日）第 2 版（#2），11月25日（周三）10:00 提交，按时，已修改：\n本周机密进展：新品定价 99 元") ||
 			strings.Contains(own.Text, "第一版") || own.Private {
 			t.Errorf("own report: private=%v\n%s", own.Private, own.Text)
 		}
@@ -230,7 +230,7 @@ func TestReportStatus(t *testing.T) {
 		*clock = at(2026, 11, 28, 9, 0)
 		c.expect("lisi", "/周报 迟到的")
 		c.expect("wangfang", "/周报 我是主管也写了")
-		c.expect("zhangsan", "/周报 状态", "2026-W48（11月23日–11月29日）周报状态，截止 11月27日 周五 18:00\n应交 3 人，已交 2 人\n按时（1）：张三\n迟交（1）：李四\n未交（1）：赵六")
+		c.expect("zhangsan", "/周报 状态", "2026-W48（11月23日–11月29日）周报状态，截止 11月27日（周五）18:00\n应交 3 人，已交 2 人\n按时（1）：张三\n迟交（1）：李四\n未交（1）：赵六")
 		// Someone who joins in week 49 is not expected in week 48.
 		*clock = at(2026, 11, 30, 9, 0)
 		admit(c, "sunba", "孙八 技术")
@@ -257,11 +257,11 @@ func TestCloseReportWeek(t *testing.T) {
 		c.expect("wangfang", "/周报 结束", "请写上要结束的周，例如 /周报 结束 2026-W47")
 		c.expect("wangfang", "/周报 结束 2026-W49", "还没开始，不能结束")
 		c.expect("wangfang", "/周报 结束 上周", "已结束 2026-W47（11月16日–11月22日）的周报：之后不能再提交或修改。应交 2 人，收到 1 份周报，未交：李四。")
-		c.expect("wangfang", "/周报 结束 2026-W47", "2026-W47（11月16日–11月22日）的周报已经在 11月25日 周三 10:00 结束了")
-		c.expect("zhangsan", "/周报 上周 改一改", "2026-W47（11月16日–11月22日）的周报已由主管在 11月25日 周三 10:00 结束，不能再提交或修改")
-		c.expect("lisi", "/周报 --week 2026-W47 补交", "已由主管在 11月25日 周三 10:00 结束")
+		c.expect("wangfang", "/周报 结束 2026-W47", "2026-W47（11月16日–11月22日）的周报已经在 11月25日（周三）10:00 结束了")
+		c.expect("zhangsan", "/周报 上周 改一改", "2026-W47（11月16日–11月22日）的周报已由主管在 11月25日（周三）10:00 结束，不能再提交或修改")
+		c.expect("lisi", "/周报 --week 2026-W47 补交", "已由主管在 11月25日（周三）10:00 结束")
 		c.expect("lisi", "/周报 本周的", "已提交 2026-W48")
-		c.expect("lisi", "/周报 状态 上周", "主管已于 11月25日 周三 10:00 结束")
+		c.expect("lisi", "/周报 状态 上周", "主管已于 11月25日（周三）10:00 结束")
 		if h := c.history("zhangsan"); len(h) != 1 || h[0].Text != "上周的" {
 			t.Errorf("after close: %+v", h)
 		}
@@ -285,10 +285,10 @@ func TestReportDeadline(t *testing.T) {
 		c := newChat(t, db)
 		reportTeam(c)
 		c.expect("zhangsan", "/周报 写在改截止之前", "按时")
-		c.expect("zhangsan", "/周报 截止", "周报截止时间：每周五 18:00（Asia/Shanghai）。本周 2026-W48（11月23日–11月29日）截止 11月27日 周五 18:00")
+		c.expect("zhangsan", "/周报 截止", "周报截止时间：每周五 18:00（Asia/Shanghai）。本周 2026-W48（11月23日–11月29日）截止 11月27日（周五）18:00")
 		c.expect("zhangsan", "/周报 截止 周四 12:00", "修改周报截止时间只有主管可以操作（现任主管：王芳）")
-		c.expect("wangfang", "/周报 截止 周三 9:00", "周报截止时间已改为每周三 09:00（Asia/Shanghai），原来是每周五 18:00。本周 2026-W48（11月23日–11月29日）截止 11月25日 周三 09:00")
-		c.expect("lisi", "/周报 改了之后才写", "迟交（截止时间 11月25日 周三 09:00 已过）")
+		c.expect("wangfang", "/周报 截止 周三 9:00", "周报截止时间已改为每周三 09:00（Asia/Shanghai），原来是每周五 18:00。本周 2026-W48（11月23日–11月29日）截止 11月25日（周三）09:00")
+		c.expect("lisi", "/周报 改了之后才写", "迟交（截止时间 11月25日（周三）09:00 已过）")
 		c.expect("wangfang", "/周报 截止 星期日 下午6点", "已改为每周日 18:00")
 		c.expect("wangfang", "/周报 截止 fri 18:30", "已改为每周五 18:30")
 		c.expect("wangfang", "/周报 截止 周八 18:00", "看不懂截止时间「周八 18:00」")
@@ -318,7 +318,7 @@ func TestReportEditKeepsFirstStatus(t *testing.T) {
 		c.expect("zhangsan", "/周报 按时写的", "第 1 版", "按时")
 		*clock = at(2026, 11, 28, 9, 0)
 		c.expect("lisi", "/周报 迟了", "第 1 版", "迟交")
-		c.expect("zhangsan", "/周报 周六改了一下", "第 2 版", "按时（以第 1 版为准，截止 11月27日 周五 18:00），已修改")
+		c.expect("zhangsan", "/周报 周六改了一下", "第 2 版", "按时（以第 1 版为准，截止 11月27日（周五）18:00），已修改")
 		*clock = at(2026, 11, 28, 10, 0)
 		c.expect("lisi", "/周报 改了也还是迟交", "第 2 版", "迟交")
 		if h := c.history("zhangsan"); len(h) != 2 || h[1].Late {
@@ -328,7 +328,7 @@ func TestReportEditKeepsFirstStatus(t *testing.T) {
 			t.Errorf("lisi's history = %+v, want the edit late like the first version", h)
 		}
 		c.expect("zhangsan", "/周报 状态", "按时（1）：张三（已修改）", "迟交（1）：李四（已修改）")
-		c.expect("zhangsan", "/周报 查看", "第 2 版（#3），11月28日 周六 09:00 提交，按时，已修改")
+		c.expect("zhangsan", "/周报 查看", "第 2 版（#3），11月28日（周六）09:00 提交，按时，已修改")
 	})
 }
 

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -234,7 +232,7 @@ func roster(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(sup) == 0 {
 		b.WriteString("主管：（未指定，管理员可发送 /主管 @名字 指定）\n")
 	} else {
-		fmt.Fprintf(&b, "主管：%s（%s）\n", strings.Join(sup, "、"), termText(*r.Team))
+		fmt.Fprintf(&b, "主管：%s（%s）\n", strings.Join(sup, "、"), r.termText())
 	}
 	for _, role := range teambot.MemberRoles {
 		var names []string
@@ -298,11 +296,20 @@ func namesWith(members []teambot.Member, role teambot.Role) []string {
 	return names
 }
 
-func termText(t teambot.Team) string {
+// termDetail is the team's term for the audit log: 任期 2026-11-25 至 2027-11-25.
+func termDetail(t teambot.Team) string {
 	if t.TermStart.IsZero() {
 		return "任期未设置"
 	}
 	return "任期 " + t.TermStart.String() + " 至 " + t.TermEnd.String()
+}
+
+// termText is the team's term for a reply: 任期 11月25日（周三）至 2027年11月25日（周四）.
+func (r *Request) termText() string {
+	if r.Team.TermStart.IsZero() {
+		return "任期未设置"
+	}
+	return "任期 " + describeRange(r.Team.TermStart, r.Team.TermEnd, r.Today())
 }
 
 // setRoles replaces a member's roles (R1: only the supervisor assigns them).
@@ -379,7 +386,7 @@ func setSupervisor(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if m.IsSupervisor() {
-		return teambot.Reply{}, teambot.Conflict("%s 已经是主管（%s）。调整任期请用 /任期 开始日期 [结束日期]。", m.Name, termText(*r.Team))
+		return teambot.Reply{}, teambot.Conflict("%s 已经是主管（%s）。调整任期请用 /任期 开始日期 [结束日期]。", m.Name, r.termText())
 	}
 	prev, hadPrev := r.supervisor(ctx)
 	if err := r.Tx.SetSupervisor(ctx, r.Team.ID, m.ID); err != nil {
@@ -398,9 +405,9 @@ func setSupervisor(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "supervisor.set", m.UserID, detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("%s 现在是主管，任期 %s 至 %s。", m.Name, start, end)
+	text := fmt.Sprintf("%s 现在是主管，任期 %s。", m.Name, describeRange(start, end, r.Today()))
 	if hadPrev {
-		text = fmt.Sprintf("主管已由 %s 移交给 %s，任期 %s 至 %s。", prev.Name, m.Name, start, end)
+		text = fmt.Sprintf("主管已由 %s 移交给 %s，任期 %s。", prev.Name, m.Name, describeRange(start, end, r.Today()))
 	}
 	return teambot.Reply{Text: text, Mentions: []string{m.UserID}}, nil
 }
@@ -425,7 +432,7 @@ func term(ctx context.Context, r *Request) (teambot.Reply, error) {
 		if days < 0 {
 			left = fmt.Sprintf("已经结束 %d 天，请重新选任主管或设置任期", -days)
 		}
-		return teambot.Reply{Text: fmt.Sprintf("主管：%s，任期 %s 至 %s（%s）。", sup.Name, r.Team.TermStart, r.Team.TermEnd, left)}, nil
+		return teambot.Reply{Text: fmt.Sprintf("主管：%s，%s（%s）。", sup.Name, r.termText(), left)}, nil
 	}
 	if err := r.lockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
@@ -436,45 +443,27 @@ func term(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) > 2 {
 		return teambot.Reply{}, usageError(r.Command, "最多写两个日期。")
 	}
-	start, err := parseDateArg(r.Args[0].Text)
+	start, err := parseDay(r.Args[0].Text, r.Today())
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	end := start.AddDate(1, 0, 0)
 	if len(r.Args) == 2 {
-		if end, err = parseDateArg(r.Args[1].Text); err != nil {
+		if end, err = parseDayAfter(r.Args[1].Text, start, r.Today()); err != nil {
 			return teambot.Reply{}, err
 		}
 		if !start.Before(end) {
-			return teambot.Reply{}, teambot.Invalid("结束日期 %s 要晚于开始日期 %s。", end, start)
+			return teambot.Reply{}, teambot.Invalid("结束日期 %s要晚于开始日期 %s。", r.day(end), r.day(start))
 		}
 	}
-	old := termText(*r.Team)
+	old := termDetail(*r.Team)
 	if err := r.Tx.SetTerm(ctx, r.Team.ID, start, end); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "term.set", r.ChatID, "原 "+old+"；新 任期 "+start.String()+" 至 "+end.String()); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("任期已设为 %s（%s）至 %s（%s）。", start, weekdayCN(start), end, weekdayCN(end))}, nil
-}
-
-// dateArg matches an absolute date: 2026-11-25, 2026/11/25, 2026.11.25 or
-// 2026年11月25日.
-var dateArg = regexp.MustCompile(`^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$`)
-
-// parseDateArg reads an absolute date, refusing days that do not exist.
-func parseDateArg(s string) (teambot.Date, error) {
-	if m := dateArg.FindStringSubmatch(s); m != nil {
-		y, _ := strconv.Atoi(m[1])
-		mo, _ := strconv.Atoi(m[2])
-		d, _ := strconv.Atoi(m[3])
-		date := teambot.Date{Year: y, Month: time.Month(mo), Day: d}
-		if mo >= 1 && mo <= 12 && date.AddDate(0, 0, 0) == date {
-			return date, nil
-		}
-	}
-	return teambot.Date{}, teambot.Invalid("看不懂日期「%s」，请写成 2026-11-25 或 2026年11月25日。", s)
+	return teambot.Reply{Text: fmt.Sprintf("任期已设为 %s。", describeRange(start, end, r.Today()))}, nil
 }
 
 var weekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}

@@ -21,7 +21,7 @@ func TestTeamSession(t *testing.T) {
 		setup(c)
 		c.expect("wangfang", "/角色 @张三 文案 美工", "已将 张三 的角色设为：文案、美工（原来：文案）")
 		c.expect("zhangsan", "/移除 @王芳", "/移除 只有主管可以使用（现任主管：王芳）")
-		got := c.expect("zhangsan", "/团队", "团队名单（2 人）", "主管：王芳（任期 2026-11-25 至 2027-11-25）", "文案：张三", "美工：张三")
+		got := c.expect("zhangsan", "/团队", "团队名单（2 人）", "主管：王芳（任期 11月25日（周三）至 2027年11月25日（周四））", "文案：张三", "美工：张三")
 		if strings.Contains(got, "技术：张三") {
 			t.Errorf("roster gives 张三 a role they do not have:\n%s", got)
 		}
@@ -49,7 +49,7 @@ func TestSupervisorHandover(t *testing.T) {
 		setup(c)
 		c.expect("zhangsan", "/主管 @张三", "只有主管或管理员可以使用（现任主管：王芳）")
 		c.expect("wangfang", "/主管 @王芳", "王芳 已经是主管")
-		c.expect("wangfang", "/主管 @张三", "主管已由 王芳 移交给 张三，任期 2026-11-25 至 2027-11-25")
+		c.expect("wangfang", "/主管 @张三", "主管已由 王芳 移交给 张三，任期 11月25日（周三）至 2027年11月25日（周四）")
 		c.expect("wangfang", "/角色 @张三 技术", "只有主管可以使用（现任主管：张三）")
 		c.expect("zhangsan", "/团队", "主管：张三（任期", "文案：张三")
 		c.expect("zhangsan", "/移除 @张三", "不能移除主管")
@@ -61,13 +61,13 @@ func TestTerm(t *testing.T) {
 		c := newChat(t, db)
 		c.expect("zhangsan", "/任期", "本团队还没有主管")
 		setup(c)
-		c.expect("zhangsan", "/任期", "主管：王芳，任期 2026-11-25 至 2027-11-25（还剩 365 天）")
+		c.expect("zhangsan", "/任期", "主管：王芳，任期 11月25日（周三）至 2027年11月25日（周四）（还剩 365 天）")
 		c.expect("zhangsan", "/任期 2026-01-01", "设置任期只有主管或管理员可以（现任主管：王芳）")
-		c.expect("wangfang", "/任期 2026年1月1日", "任期已设为 2026-01-01（周四）至 2027-01-01（周五）")
-		c.expect("wangfang", "/任期 2026/01/01 2026/12/31", "任期已设为 2026-01-01（周四）至 2026-12-31（周四）")
-		c.expect("wangfang", "/任期 2026-02-30", "看不懂日期「2026-02-30」")
-		c.expect("wangfang", "/任期 2026-06-01 2026-01-01", "结束日期 2026-01-01 要晚于开始日期 2026-06-01")
-		c.expect("boss", "/term 2025-06-01 2025-12-01", "任期已设为 2025-06-01")
+		c.expect("wangfang", "/任期 2026年1月1日", "任期已设为 1月1日（周四）至 2027年1月1日（周五）")
+		c.expect("wangfang", "/任期 2026/01/01 2026/12/31", "任期已设为 1月1日（周四）至 12月31日（周四）")
+		c.expect("wangfang", "/任期 2026-02-30", "2月没有30日")
+		c.expect("wangfang", "/任期 2026-06-01 2026-01-01", "结束日期 1月1日（周四）要晚于开始日期 6月1日（周一）")
+		c.expect("boss", "/term 2025-06-01 2025-12-01", "任期已设为 2025年6月1日（周日）")
 		c.expect("zhangsan", "/任期", "已经结束 ")
 		if n := len(c.audit()); n != 7 {
 			t.Errorf("%d audit rows, want 7 (create, 2 joins, supervisor, 3 term changes)", n)
@@ -495,7 +495,7 @@ func TestConcurrentHandovers(t *testing.T) {
 		handovers := 0
 		for i, r := range concurrently(c, msgs) {
 			switch {
-			case r == fmt.Sprintf("主管已由 %s 移交给 王芳，任期 2026-11-25 至 2027-11-25。", winner):
+			case r == fmt.Sprintf("主管已由 %s 移交给 王芳，任期 11月25日（周三）至 2027年11月25日（周四）。", winner):
 				handovers++
 			case strings.HasPrefix(r, "王芳 已经是主管"):
 			default:

@@ -319,7 +319,7 @@ func (r *Request) parseVoteDeadline(words []string) (time.Time, error) {
 	} else {
 		day, rest := r.Today(), words
 		half := ""
-		if _, _, ok := parseMeetingClock(words[0], ""); !ok {
+		if _, _, ok := parseTimeOfDay(words[0], ""); !ok {
 			span, left, err := parseDateSpan(words, r.Today())
 			if err != nil {
 				return time.Time{}, err
@@ -335,7 +335,7 @@ func (r *Request) parseVoteDeadline(words []string) (time.Time, error) {
 		}
 		if len(rest) == 1 {
 			var ok bool
-			if hh, mm, ok = parseMeetingClock(rest[0], half); !ok {
+			if hh, mm, ok = parseTimeOfDay(rest[0], half); !ok {
 				return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", clip(rest[0]), how)
 			}
 		}
@@ -904,9 +904,8 @@ func (r *Request) howItEnded(ctx context.Context, v teambot.Vote) string {
 		}
 		return fmt.Sprintf("由%s %s 在 %s 提前结束（原定截止 %s）。", who, r.nameOf(ctx, v.ClosedBy), r.moment(v.AsOf), r.moment(v.Deadline))
 	case v.ClosedBy == voteCloser && v.ClosedAt.Sub(v.Deadline) > voteLateAfter:
-		d := v.Deadline.In(r.Location())
-		return fmt.Sprintf("截止于 %s %s，按截止时的名单和请假计票；机器人当时未运行，结果延迟公布（%s）。",
-			monthDay(teambot.DateOf(d)), d.Format("15:04"), r.moment(v.ClosedAt))
+		return fmt.Sprintf("截止于 %s，按截止时的名单和请假计票；机器人当时未运行，结果延迟公布（%s）。",
+			r.moment(v.Deadline), r.moment(v.ClosedAt))
 	}
 	return ""
 }

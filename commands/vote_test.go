@@ -87,7 +87,7 @@ func TestMotionFromStartToResult(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := voteTeam(t, db)
 		c.expect("zhangsan", "/投票 发起 是否参加双十二大促",
-			"已发起表决 #1：「是否参加双十二大促」", "选项：1. 同意  2. 反对  3. 弃权", "截止：11月26日 周四 10:00",
+			"已发起表决 #1：「是否参加双十二大促」", "选项：1. 同意  2. 反对  3. 弃权", "截止：11月26日（周四）10:00",
 			"规则：过半数同意即通过（弃权算作已投），需 3 人投票（4 人中过半数），主管有否决权", "/同意 1")
 
 		c.expect("zhangsan", "/同意 1", "已记录：张三 在投票 #1「是否参加双十二大促」投了「同意」", "已投 1/4 人")
@@ -115,10 +115,10 @@ func TestMotionFromStartToResult(t *testing.T) {
 		c.expect("zhangsan", "/投票 结束 1", "还有 1 人没有投票：王芳")
 		c.expect("wangfang", "/投票 结束 1", "【投票结果】表决 #1「是否参加双十二大促」：未通过",
 			"计票：同意 1，反对 1，弃权 1（共 3 票）", "参与：应计 4 人中 3 人投票，需 3 人", "同意：李四；反对：张三；弃权：王五",
-			"由主管 王芳 在 11月25日 周三 11:00 提前结束（原定截止 11月26日 周四 10:00）")
+			"由主管 王芳 在 11月25日（周三）11:00 提前结束（原定截止 11月26日（周四）10:00）")
 		c.expect("lisi", "/反对 1", "已经结束（未通过），不能再投、改票或撤回")
 		c.expect("wangfang", "/投票 否决 1 不合适", "没有通过的决定需要否决")
-		c.expect("lisi", "/投票 查看 1", "未通过", "结束于 11月25日 周三 11:00")
+		c.expect("lisi", "/投票 查看 1", "未通过", "结束于 11月25日（周三）11:00")
 		c.expect("lisi", "/投票", "现在没有进行中的投票")
 
 		if got := len(c.ballots(1)); got != 3 {
@@ -141,7 +141,7 @@ func TestMotionFromStartToResult(t *testing.T) {
 func TestVoteVeto(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := voteTeam(t, db)
-		c.expect("zhangsan", "/投票 发起 双十二预算追加 5000 元 截止 2小时", "#1", "截止：11月25日 周三 12:00")
+		c.expect("zhangsan", "/投票 发起 双十二预算追加 5000 元 截止 2小时", "#1", "截止：11月25日（周三）12:00")
 		for _, u := range []string{"zhangsan", "lisi", "wangwu"} {
 			c.expect(u, "/同意 1", "投了「同意」")
 		}
@@ -210,7 +210,7 @@ func TestPollAndLiveAndAnonymous(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := voteTeam(t, db)
 		c.expect("wangfang", "/投票 发起 团建时间 选项 周五下午 | 周六上午|周日 截止 明天 18:00 实时",
-			"已发起投票 #1：「团建时间」（实时计票）", "选项：1. 周五下午  2. 周六上午  3. 周日", "截止：11月26日 周四 18:00",
+			"已发起投票 #1：「团建时间」（实时计票）", "选项：1. 周五下午  2. 周六上午  3. 周日", "截止：11月26日（周四）18:00",
 			"得票最多的选项胜出", "/投票 1 选项")
 		c.expect("zhangsan", "/投票 1 周六上午", "投了「周六上午」")
 		c.expect("lisi", "/投票 1 2", "投了「周六上午」")
@@ -317,7 +317,7 @@ func TestVoteReminderAndRestartAcrossTheDeadline(t *testing.T) {
 		c, clock := voteTeam(t, db)
 		c.expect("wangwu", "/请假 今天 下午 看病", "#1")
 		c.expect("wangfang", "/请假 批准 1", "已批准")
-		c.expect("zhangsan", "/投票 发起 双十二主图风格 选项 红色 | 金色 匿名 截止 3小时", "截止：11月25日 周三 13:00")
+		c.expect("zhangsan", "/投票 发起 双十二主图风格 选项 红色 | 金色 匿名 截止 3小时", "截止：11月25日（周三）13:00")
 		c.send(teambot.Message{ChatType: "single", UserID: "zhangsan", Text: "/投票 1 红色"})
 
 		var rec enqueued
@@ -336,7 +336,7 @@ func TestVoteReminderAndRestartAcrossTheDeadline(t *testing.T) {
 		}
 		out := tick(at(2026, 11, 25, 11, 0))
 		if len(out) != 1 || out[0].Channel != teambot.ToGroup || strings.Join(out[0].Mentions, ",") != "wangfang,lisi" ||
-			!strings.Contains(out[0].Text, "【投票催促】投票 #1「双十二主图风格」将在 11月25日 周三 13:00 截止，已投 1/4 人。尚未投票的 2 人：王芳、李四") {
+			!strings.Contains(out[0].Text, "【投票催促】投票 #1「双十二主图风格」将在 11月25日（周三）13:00 截止，已投 1/4 人。尚未投票的 2 人：王芳、李四") {
 			t.Fatalf("reminder: %+v", out)
 		}
 		if out := tick(at(2026, 11, 25, 11, 30)); len(out) != 0 {
@@ -530,7 +530,7 @@ func TestVoteElectorateFixedAtOpen(t *testing.T) {
 		c, clock := voteTeam(t, db)
 		c.expect("zhangsan", "/投票 发起 换供应商 截止 1小时", "需 3 人投票（4 人中过半数）")
 		admit(c, "zhaoliu", "赵六 客服")
-		c.expect("zhaoliu", "/同意 1", "赵六 在表决 #1 发起（11月25日 周三 10:00）之后才加入团队", "不能参加这次投票")
+		c.expect("zhaoliu", "/同意 1", "赵六 在表决 #1 发起（11月25日（周三）10:00）之后才加入团队", "不能参加这次投票")
 		c.expect("zhaoliu", "/投票 查看 1", "已投 0/4 人")
 		c.expect("zhangsan", "/同意 1", "已投 1/4 人")
 		c.expect("lisi", "/同意 1", "已投 2/4 人")
@@ -659,7 +659,7 @@ func TestVoteMemberWhoLeavesLeavesTheElectorate(t *testing.T) {
 func TestVoteClosedLateCountsAsOfTheDeadline(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := voteTeam(t, db)
-		c.expect("zhangsan", "/投票 发起 春节值班表 截止 15:00", "截止：11月25日 周三 15:00")
+		c.expect("zhangsan", "/投票 发起 春节值班表 截止 15:00", "截止：11月25日（周三）15:00")
 		c.expect("wangfang", "/请假 今天 下午 体检", "#1")
 		c.expect("wangfang", "/请假 批准 1", "已批准")
 		c.expect("zhangsan", "/同意 1", "同意")
@@ -674,7 +674,7 @@ func TestVoteClosedLateCountsAsOfTheDeadline(t *testing.T) {
 		c.closeDue(clock)
 		result := c.announced(*clock)
 		for _, want := range []string{"：通过", "同意 2，反对 0，弃权 0（共 2 票）", "应计 3 人中 2 人投票，需 2 人",
-			"截止于 11月25日 15:00", "延迟公布"} {
+			"截止于 11月25日（周三）15:00", "延迟公布"} {
 			if !strings.Contains(result, want) {
 				t.Errorf("late result lacks %q:\n%s", want, result)
 			}
@@ -710,12 +710,12 @@ func TestVoteClosedEarly(t *testing.T) {
 		c.expect("wangwu", "/反对 1", "反对")
 		c.expect("wangfang", "/反对 1", "反对")
 		*clock = now.Add(time.Hour)
-		c.expect("zhangsan", "/投票 结束 1", "：未通过", "由发起人 张三 在 11月25日 周三 11:00 提前结束（原定截止 11月26日 周四 10:00）")
+		c.expect("zhangsan", "/投票 结束 1", "：未通过", "由发起人 张三 在 11月25日（周三）11:00 提前结束（原定截止 11月26日（周四）10:00）")
 
 		c.expect("zhangsan", "/投票 发起 换logo", "#2")
 		c.expect("zhangsan", "/同意 2", "同意")
-		c.expect("wangfang", "/投票 结束 2", "主管 王芳 在 11月25日 周三 11:00 提前结束", "投票人数不足")
-		c.expect("lisi", "/投票 查看 2", "主管 王芳 在 11月25日 周三 11:00 提前结束")
+		c.expect("wangfang", "/投票 结束 2", "主管 王芳 在 11月25日（周三）11:00 提前结束", "投票人数不足")
+		c.expect("lisi", "/投票 查看 2", "主管 王芳 在 11月25日（周三）11:00 提前结束")
 	})
 }
 
@@ -755,7 +755,7 @@ func TestVoteListAllAndWithdraw(t *testing.T) {
 func TestVoteReminderNotAtNight(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := voteTeam(t, db)
-		c.expect("zhangsan", "/投票 发起 早会改时间 截止 明天 08:30", "截止：11月26日 周四 08:30")
+		c.expect("zhangsan", "/投票 发起 早会改时间 截止 明天 08:30", "截止：11月26日（周四）08:30")
 		var rec enqueued
 		nag := voteNagReplica(c, &rec)
 		tick := func(t0 time.Time) []teambot.Outgoing {
@@ -769,7 +769,7 @@ func TestVoteReminderNotAtNight(t *testing.T) {
 			t.Fatalf("reminder before its time: %+v", out)
 		}
 		out := tick(at(2026, 11, 25, 20, 59))
-		if len(out) != 1 || !strings.Contains(out[0].Text, "【投票催促】表决 #1「早会改时间」将在 11月26日 周四 08:30 截止") {
+		if len(out) != 1 || !strings.Contains(out[0].Text, "【投票催促】表决 #1「早会改时间」将在 11月26日（周四）08:30 截止") {
 			t.Fatalf("evening reminder: %+v", out)
 		}
 		if out := tick(at(2026, 11, 26, 6, 30)); len(out) != 0 {

@@ -14,18 +14,28 @@ import (
 // MeetingSchedule is a team's weekly meeting time; ok is false when the
 // team has none (the default).
 func (tx *Tx) MeetingSchedule(ctx context.Context, teamID int64) (s teambot.MeetingSchedule, ok bool, err error) {
-	var row struct {
-		Day    int `db:"iso_day"`
-		Minute int `db:"minute"`
-	}
-	err = tx.get(ctx, &row, `SELECT iso_day, minute FROM meeting_schedules WHERE team_id = ?`, teamID)
+	var row scheduleRow
+	err = tx.get(ctx, &row, `SELECT team_id, iso_day, minute, minutes FROM meeting_schedules WHERE team_id = ?`, teamID)
 	switch {
 	case errors.Is(err, teambot.ErrNotFound):
 		return s, false, nil
 	case err != nil:
 		return s, false, fmt.Errorf("meeting schedule of team %d: %w", teamID, err)
 	}
-	return teambot.MeetingSchedule{Weekday: teambot.WeekdayOfISO(row.Day), Hour: row.Minute / 60, Minute: row.Minute % 60}, true, nil
+	return row.schedule(), true, nil
+}
+
+// scheduleRow is a row of meeting_schedules.
+type scheduleRow struct {
+	TeamID  int64 `db:"team_id"`
+	Day     int   `db:"iso_day"`
+	Minute  int   `db:"minute"`
+	Minutes int   `db:"minutes"` // the length
+}
+
+func (r scheduleRow) schedule() teambot.MeetingSchedule {
+	return teambot.MeetingSchedule{Weekday: teambot.WeekdayOfISO(r.Day), Hour: r.Minute / 60, Minute: r.Minute % 60,
+		Length: time.Duration(r.Minutes) * time.Minute}
 }
 
 // SetMeetingSchedule sets (or replaces) a team's weekly meeting time.
@@ -33,9 +43,10 @@ func (tx *Tx) SetMeetingSchedule(ctx context.Context, teamID int64, s teambot.Me
 	if !s.Valid() {
 		return fmt.Errorf("set meeting schedule of team %d: invalid schedule %+v", teamID, s)
 	}
-	_, err := tx.exec(ctx, `INSERT INTO meeting_schedules (team_id, iso_day, minute, updated_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (team_id) DO UPDATE SET iso_day = excluded.iso_day, minute = excluded.minute, updated_at = excluded.updated_at`,
-		teamID, s.ISODay(), s.Hour*60+s.Minute, utc(at))
+	_, err := tx.exec(ctx, `INSERT INTO meeting_schedules (team_id, iso_day, minute, minutes, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (team_id) DO UPDATE SET iso_day = excluded.iso_day, minute = excluded.minute, minutes = excluded.minutes,
+		updated_at = excluded.updated_at`,
+		teamID, s.ISODay(), s.Hour*60+s.Minute, int(s.Duration()/time.Minute), utc(at))
 	if err != nil {
 		return fmt.Errorf("set meeting schedule of team %d: %w", teamID, err)
 	}

@@ -17,13 +17,22 @@ func TestMeetingSchedule(t *testing.T) {
 			if _, ok, err := tx.MeetingSchedule(ctx, team.ID); err != nil || ok {
 				t.Errorf("new team: schedule ok=%v err=%v, want none", ok, err)
 			}
-			for _, s := range []teambot.MeetingSchedule{{Weekday: time.Monday, Hour: 10}, {Weekday: time.Sunday, Hour: 21, Minute: 30}} {
+			for _, s := range []teambot.MeetingSchedule{
+				{Weekday: time.Monday, Hour: 10, Length: 90 * time.Minute},
+				{Weekday: time.Sunday, Hour: 21, Minute: 30}, // no length: the default hour
+			} {
 				if err := tx.SetMeetingSchedule(ctx, team.ID, s, t0); err != nil {
 					return err
 				}
+				want := s
+				want.Length = s.Duration()
 				got, ok, err := tx.MeetingSchedule(ctx, team.ID)
-				if err != nil || !ok || got != s {
-					t.Errorf("schedule = %+v, %v, %v; want %+v", got, ok, err, s)
+				if err != nil || !ok || got != want {
+					t.Errorf("schedule = %+v, %v, %v; want %+v", got, ok, err, want)
+				}
+				all, err := tx.MeetingSchedules(ctx)
+				if err != nil || all[team.ID] != want {
+					t.Errorf("schedules = %+v, %v; want %+v for team %d", all, err, want, team.ID)
 				}
 			}
 			if err := tx.ClearMeetingSchedule(ctx, team.ID); err != nil {

@@ -77,7 +77,7 @@ func TestConsoleAdminSession(t *testing.T) {
 				t.Errorf("/移除 by a member was not refused: %s", replies[5])
 			}
 			roster := replies[6]
-			if !strings.Contains(roster, "主管：王芳（任期 2026-11-25 至 2027-11-25）") || !strings.Contains(roster, "文案：张三") || !strings.Contains(roster, "美工：张三") {
+			if !strings.Contains(roster, "主管：王芳（任期 11月25日（周三）至 2027年11月25日（周四））") || !strings.Contains(roster, "文案：张三") || !strings.Contains(roster, "美工：张三") {
 				t.Errorf("last reply:\n%s\nwant 王芳 as 主管 with a one-year term from today, 张三 under 文案 and 美工", roster)
 			}
 			if strings.Count(out, "团队名单") != 1 {
@@ -302,7 +302,7 @@ func TestConsoleWeek(t *testing.T) {
 			t.Errorf("%q appears %d times, want once; console:\n%s", want, n, out)
 		}
 	}
-	if !strings.Contains(out, nag+"截止 12月4日 周五 18:00，请尽快 @我 发送 /周报 内容 提交。（@lisi）") {
+	if !strings.Contains(out, nag+"截止 12月4日（周五）18:00，请尽快 @我 发送 /周报 内容 提交。（@lisi）") {
 		t.Errorf("the nag must @mention only 李四:\n%s", out)
 	}
 	// Each appears under the line of its own time.
@@ -310,7 +310,7 @@ func TestConsoleWeek(t *testing.T) {
 		!under(out, "⏰ 2026-12-07 09:30 周一", digest) {
 		t.Errorf("a reminder appeared before its time:\n%s", out)
 	}
-	if !strings.Contains(out, "· 张三（12月2日 周三 10:00）：完成了公众号三篇推文") || !strings.Contains(out, "未交：李四") {
+	if !strings.Contains(out, "· 张三（12月2日（周三）10:00）：完成了公众号三篇推文") || !strings.Contains(out, "未交：李四") {
 		t.Errorf("the digest lacks the reports or the missing member:\n%s", out)
 	}
 }

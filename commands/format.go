@@ -1,0 +1,40 @@
+package commands
+
+import (
+	"fmt"
+	"time"
+
+	"teambot"
+)
+
+// Dates in replies and reminders are written one way: 12月1日（周二）, with
+// the year only when it is not the current one (2027年1月4日（周一）), times
+// as 10:00 (12月1日（周二）10:00) and ranges as 12月1日（周二）至 12月3日（周四）.
+// teambot.Date.Describe and teambot.DescribeTime write a day and an instant;
+// describeDay (dates.go) and the helpers here build on them. Text
+// meant for machines keeps its ISO form: week ids people type (2026-W48),
+// audit details, exports and logs.
+
+// describeMoment is an instant as a day and a time in loc:
+// "12月1日（周二）10:00".
+func describeMoment(t time.Time, loc *time.Location, today teambot.Date) string {
+	return teambot.DescribeTime(t, loc, today)
+}
+
+// describeRange is the days from from to to, both included:
+// "12月1日（周二）至 12月3日（周四）", or one day when they are the same.
+func describeRange(from, to, today teambot.Date) string {
+	if from == to {
+		return describeDay(from, today)
+	}
+	return fmt.Sprintf("%s至 %s", describeDay(from, today), describeDay(to, today))
+}
+
+// day is d as the team reads it: "12月1日（周二）".
+func (r *Request) day(d teambot.Date) string { return describeDay(d, r.Today()) }
+
+// dayOf is the day of an instant in the team's time zone: "12月1日（周二）".
+func (r *Request) dayOf(t time.Time) string { return r.day(teambot.DateOf(t.In(r.Location()))) }
+
+// moment is an instant in the team's time zone: "11月27日（周五）18:00".
+func (r *Request) moment(t time.Time) string { return describeMoment(t, r.Location(), r.Today()) }
