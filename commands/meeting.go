@@ -594,10 +594,7 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	half := teambot.HalfMorning
-	if m.StartsAt.In(loc).Hour() >= 12 {
-		half = teambot.HalfAfternoon
-	}
+	half := meetingHalf(m, loc)
 	names := map[string][]string{}
 	var absent []teambot.Member
 	for _, mem := range members {
@@ -655,6 +652,15 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 	}
 	return teambot.Reply{Text: b.String()}, nil
+}
+
+// meetingHalf is the half of its day a meeting starts in, in loc: 上午
+// before 12:00, 下午 from 12:00.
+func meetingHalf(m teambot.Meeting, loc *time.Location) string {
+	if m.StartsAt.In(loc).Hour() >= 12 {
+		return teambot.HalfAfternoon
+	}
+	return teambot.HalfMorning
 }
 
 // excusedBy reports whether approved leave covers a meeting on day that
