@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"teambot"
-	"teambot/scheduler"
 	"teambot/commands"
+	"teambot/scheduler"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
