@@ -103,8 +103,8 @@ type Attendance struct {
 }
 
 // Statuses of a MeetingProposal: the bot proposes, the supervisor confirms
-// (in the ledger, a later feature) or dismisses; an approved dispute of one
-// of its absences dismisses it too.
+// it as a ledger warning (/惩处 确认) or dismisses it (/惩处 驳回); an
+// approved dispute of one of its absences dismisses it too.
 const (
 	ProposalProposed  = "proposed"
 	ProposalConfirmed = "confirmed"

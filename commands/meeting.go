@@ -642,14 +642,17 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(names[teambot.AttendanceAbsent]) > 0 {
 		fmt.Fprintf(&b, "\n对缺席有异议的，请在会议结束后 %d 小时内发送 /会议 申诉 %s 理由。", int(teambot.DisputeWindow/time.Hour), monthDay(day))
 	}
-	if len(proposals) > 0 {
-		if r.Single() {
-			for _, p := range proposals {
-				b.WriteString("\n" + r.proposalLine(p))
-			}
-		} else {
-			b.WriteString("\n主管请在单聊中查看缺勤提醒（/会议 建议）。")
+	switch {
+	case len(proposals) > 0 && r.Single():
+		for _, p := range proposals {
+			b.WriteString("\n" + r.proposalLine(p))
 		}
+	case len(proposals) > 0:
+		told, err := r.tellSupervisorProposals(ctx, proposals, "meeting.propose "+meetingDetail(m, loc))
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		b.WriteString(told)
 	}
 	return teambot.Reply{Text: b.String()}, nil
 }
@@ -677,15 +680,30 @@ func excusedBy(ls []teambot.Leave, day teambot.Date, half string) bool {
 // proposeWarnings stores, for each member just recorded absent whose two
 // latest held meetings are both unexcused absences, a proposal to warn
 // them (R12), once per member and second absence. Cancelled meetings are
-// never held, so they neither break nor extend a streak.
+// never held, so they neither break nor extend a streak. A proposal starts
+// the streak again: an absence already in one is never in another, so
+// four absences in a row make two proposals, not three.
 func (r *Request) proposeWarnings(ctx context.Context, absent []teambot.Member) ([]teambot.MeetingProposal, error) {
 	var out []teambot.MeetingProposal
+	if len(absent) == 0 {
+		return nil, nil
+	}
+	earlier, err := r.Tx.MeetingProposals(ctx, r.Team.ID)
+	if err != nil {
+		return nil, err
+	}
+	proposed := map[[2]int64]bool{} // member, meeting
+	for _, p := range earlier {
+		proposed[[2]int64{p.MemberID, p.FirstMeetingID}] = true
+		proposed[[2]int64{p.MemberID, p.SecondMeetingID}] = true
+	}
 	for _, mem := range absent {
 		last, err := r.Tx.MemberAttendance(ctx, r.Team.ID, mem.ID, 2)
 		if err != nil {
 			return nil, err
 		}
-		if len(last) < 2 || last[0].Status != teambot.AttendanceAbsent || last[1].Status != teambot.AttendanceAbsent {
+		if len(last) < 2 || last[0].Status != teambot.AttendanceAbsent || last[1].Status != teambot.AttendanceAbsent ||
+			proposed[[2]int64{mem.ID, last[1].MeetingID}] {
 			continue
 		}
 		p := teambot.MeetingProposal{TeamID: r.Team.ID, MemberID: mem.ID, UserID: mem.UserID, Name: mem.Name,
@@ -708,14 +726,41 @@ func (r *Request) proposeWarnings(ctx context.Context, absent []teambot.Member) 
 	return out, nil
 }
 
-// proposalLine is one open proposal for the supervisor, with the command
-// that will confirm it once the ledger exists.
+// proposalLine is one open proposal for the supervisor: who, which
+// meetings, and the ledger commands that confirm or dismiss it.
 func (r *Request) proposalLine(p teambot.MeetingProposal) string {
 	today := r.Today()
 	first := describeDay(teambot.DateOf(p.FirstAt.In(r.Location())), today)
 	second := describeDay(teambot.DateOf(p.SecondAt.In(r.Location())), today)
-	return fmt.Sprintf("缺勤提醒 #%d：%s 连续两次会议无故缺席（%s、%s），建议警告。确认请发送 /惩处 确认 %d（奖惩记录功能上线后可用）；在你确认之前不会记任何处分。",
-		p.ID, p.Name, first, second, p.ID)
+	return fmt.Sprintf("缺勤提醒 #%d：%s 连续两次会议无故缺席（%s、%s），建议警告。确认请发送 /惩处 确认 %d，不同意请发送 /惩处 驳回 %d 理由；在你确认之前不会记任何处分。",
+		p.ID, p.Name, first, second, p.ID, p.ID)
+}
+
+// tellSupervisorProposals sends new proposals to the supervisor
+// privately (R12, R14): by app message, or, without app messages, by an
+// @mention in the group that only says where to read them. It returns what
+// the group may be told about them.
+func (r *Request) tellSupervisorProposals(ctx context.Context, proposals []teambot.MeetingProposal, origin string) (string, error) {
+	sup, ok := r.supervisor(ctx)
+	if len(proposals) == 0 || !ok {
+		return "", nil
+	}
+	if !r.engine.cfg.DirectMessages {
+		const pointer = "\n主管请在单聊中查看缺勤提醒（/会议 建议）。"
+		if r.UserID == sup.UserID {
+			return pointer, nil
+		}
+		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Mentions: []string{sup.UserID}, Origin: origin,
+			Text: fmt.Sprintf("%s，有 %d 条新的缺勤提醒（R12），请私聊我发送 /会议 建议 查看。", sup.Name, len(proposals))}
+		return pointer, r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
+	}
+	lines := make([]string, len(proposals))
+	for i, p := range proposals {
+		lines[i] = r.proposalLine(p)
+	}
+	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Origin: origin,
+		Text: strings.Join(lines, "\n")}
+	return "\n缺勤提醒已私信发给主管。", r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
 }
 
 // cancelMeeting is /会议 取消 REASON (supervisor): the next meeting is
