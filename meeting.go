@@ -42,6 +42,9 @@ func (m Meeting) EndsAt() time.Time { return m.StartsAt.Add(m.Duration) }
 type MeetingSchedule struct {
 	Weekday      time.Weekday
 	Hour, Minute int
+	// Since is when the schedule was last set, filled in when read: an
+	// occurrence before it was never announced and never closes itself.
+	Since time.Time
 }
 
 // Valid reports whether the schedule names a real time of day.

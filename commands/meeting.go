@@ -32,8 +32,9 @@ import (
 //   - 会议 结束 and 会议 点名 act on the latest scheduled meeting that has
 //     started (点名: whose check-in has opened) within the last
 //     meetingLookback; older unclosed ones stay unsettled and never count.
-//   - Disputes may be raised until teambot.DisputeWindow (48 h) after the
-//     meeting's end.
+//   - Disputes may be raised, and 点名 corrects a held meeting, until
+//     teambot.DisputeWindow (48 h) after the meeting's end or close,
+//     whichever is later (meeting_close.go).
 
 const (
 	// maxAgendaRunes is the longest agenda, in characters.
@@ -504,7 +505,8 @@ func (r *Request) attendanceOf(ctx context.Context, m teambot.Meeting, memberID 
 }
 
 // rollCall is /会议 点名 @A @B (supervisor): marks members present at the
-// meeting running now, for those who attended without checking in.
+// meeting running now, for those who attended without checking in; with
+// none running, it corrects the last held one (see correctAttendance).
 func rollCall(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needSupervisor(ctx, "点名"); err != nil {
 		return teambot.Reply{}, err
@@ -517,7 +519,7 @@ func rollCall(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if !ok {
-		return teambot.Reply{}, teambot.NotFound("现在没有进行中的会议，点名要在会前 %d 分钟到会议结束（/会议 结束）之间。发送 /会议 查看下次会议。", int(teambot.CheckInEarly/time.Minute))
+		return correctAttendance(ctx, r)
 	}
 	var marked, already []string
 	seen := map[int64]bool{}
@@ -569,6 +571,12 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if !ok {
+		if last, found, err := r.lastHeld(ctx); err != nil {
+			return teambot.Reply{}, err
+		} else if found && !r.Now.After(correctionDeadline(last)) {
+			return teambot.Reply{}, teambot.Conflict("%s 的会议已在 %s 结束，出勤已记下。有误的请在 %s 前用 /会议 点名 @名字 改记为出席。",
+				r.meetingWhen(last), r.moment(last.ClosedAt), r.moment(correctionDeadline(last)))
+		}
 		if next, found, err := r.nextMeeting(ctx); err != nil {
 			return teambot.Reply{}, err
 		} else if found {
@@ -576,10 +584,43 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		return teambot.Reply{}, teambot.NotFound("没有进行中的会议可以结束。发送 /会议 查看。")
 	}
+	h, err := r.holdMeeting(ctx, m, r.Caller.ID)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	text := r.closeSummary(m, h)
+	switch {
+	case len(h.proposals) > 0 && r.Single():
+		for _, p := range h.proposals {
+			text += "\n" + r.proposalLine(p)
+		}
+	case len(h.proposals) > 0:
+		told, err := r.tellSupervisorProposals(ctx, h.proposals, "meeting.propose "+meetingDetail(m, r.Location()))
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		text += told
+	}
+	return teambot.Reply{Text: text}, nil
+}
+
+// heldMeeting is what closing a meeting recorded: the names by attendance
+// status and the R12 proposals it made.
+type heldMeeting struct {
+	names     map[string][]string
+	proposals []teambot.MeetingProposal
+}
+
+// holdMeeting closes m as held, as /会议 结束 and the close at its end do:
+// everyone not recorded is excused (approved leave that covers it) or
+// absent, except ranBy (the supervisor who closes it, counted present: they
+// ran it; 0 for none); then R12 proposals are made.
+func (r *Request) holdMeeting(ctx context.Context, m teambot.Meeting, ranBy int64) (heldMeeting, error) {
+	h := heldMeeting{names: map[string][]string{}}
 	loc := r.Location()
 	recorded, err := r.Tx.MeetingAttendance(ctx, r.Team.ID, m.ID)
 	if err != nil {
-		return teambot.Reply{}, err
+		return h, err
 	}
 	status := map[int64]string{}
 	for _, a := range recorded {
@@ -588,14 +629,13 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	day := teambot.DateOf(m.StartsAt.In(loc))
 	away, err := r.onLeave(ctx, day, day)
 	if err != nil {
-		return teambot.Reply{}, err
+		return h, err
 	}
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
-		return teambot.Reply{}, err
+		return h, err
 	}
 	half := meetingHalf(m, loc)
-	names := map[string][]string{}
 	var absent []teambot.Member
 	for _, mem := range members {
 		if mem.JoinedAt.After(m.StartsAt) {
@@ -604,8 +644,8 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 		s, found := status[mem.ID]
 		if !found {
 			switch {
-			case mem.ID == r.Caller.ID:
-				s = teambot.AttendancePresent // the supervisor ran the meeting
+			case mem.ID == ranBy:
+				s = teambot.AttendancePresent
 			case excusedBy(away[mem.ID], day, half):
 				s = teambot.AttendanceExcused
 			default:
@@ -614,47 +654,39 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 			}
 			a := teambot.Attendance{MeetingID: m.ID, MemberID: mem.ID, Status: s, At: r.Now, By: r.UserID}
 			if err := r.Tx.RecordAttendance(ctx, r.Team.ID, a); err != nil {
-				return teambot.Reply{}, err
+				return h, err
 			}
 		}
-		names[s] = append(names[s], mem.Name)
+		h.names[s] = append(h.names[s], mem.Name)
 	}
 	if err := r.Tx.CloseMeeting(ctx, r.Team.ID, m.ID, teambot.MeetingHeld, r.UserID, "", r.Now); err != nil {
-		return teambot.Reply{}, err
+		return h, err
 	}
-	counts := fmt.Sprintf("出席 %d 迟到 %d 请假 %d 缺席 %d", len(names[teambot.AttendancePresent]), len(names[teambot.AttendanceLate]),
-		len(names[teambot.AttendanceExcused]), len(names[teambot.AttendanceAbsent]))
-	if err := r.Audit(ctx, "meeting.close", r.ChatID, meetingDetail(m, loc)+" "+counts); err != nil {
-		return teambot.Reply{}, err
+	counts := fmt.Sprintf("出席 %d 迟到 %d 请假 %d 缺席 %d", len(h.names[teambot.AttendancePresent]), len(h.names[teambot.AttendanceLate]),
+		len(h.names[teambot.AttendanceExcused]), len(h.names[teambot.AttendanceAbsent]))
+	if err := r.Audit(ctx, "meeting.close", r.Team.ChatID, meetingDetail(m, loc)+" "+counts); err != nil {
+		return h, err
 	}
-	proposals, err := r.proposeWarnings(ctx, absent)
-	if err != nil {
-		return teambot.Reply{}, err
-	}
+	h.proposals, err = r.proposeWarnings(ctx, absent)
+	return h, err
+}
+
+// closeSummary is the attendance of a meeting just closed, by status,
+// with how to dispute an absence.
+func (r *Request) closeSummary(m teambot.Meeting, h heldMeeting) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s 的会议已结束。", r.meetingWhen(m))
 	for _, s := range []string{teambot.AttendancePresent, teambot.AttendanceLate, teambot.AttendanceExcused, teambot.AttendanceAbsent} {
-		fmt.Fprintf(&b, "\n%s %d 人", attendanceCN(s), len(names[s]))
-		if len(names[s]) > 0 {
-			b.WriteString("：" + strings.Join(names[s], "、"))
+		fmt.Fprintf(&b, "\n%s %d 人", attendanceCN(s), len(h.names[s]))
+		if len(h.names[s]) > 0 {
+			b.WriteString("：" + strings.Join(h.names[s], "、"))
 		}
 	}
-	if len(names[teambot.AttendanceAbsent]) > 0 {
-		fmt.Fprintf(&b, "\n对缺席有异议的，请在会议结束后 %d 小时内发送 /会议 申诉 %s 理由。", int(teambot.DisputeWindow/time.Hour), monthDay(day))
+	if len(h.names[teambot.AttendanceAbsent]) > 0 {
+		fmt.Fprintf(&b, "\n对缺席有异议的，请在会议结束后 %d 小时内发送 /会议 申诉 %s 理由。", int(teambot.DisputeWindow/time.Hour),
+			monthDay(teambot.DateOf(m.StartsAt.In(r.Location()))))
 	}
-	switch {
-	case len(proposals) > 0 && r.Single():
-		for _, p := range proposals {
-			b.WriteString("\n" + r.proposalLine(p))
-		}
-	case len(proposals) > 0:
-		told, err := r.tellSupervisorProposals(ctx, proposals, "meeting.propose "+meetingDetail(m, loc))
-		if err != nil {
-			return teambot.Reply{}, err
-		}
-		b.WriteString(told)
-	}
-	return teambot.Reply{Text: b.String()}, nil
+	return b.String()
 }
 
 // meetingHalf is the half of its day a meeting starts in, in loc: 上午
@@ -873,7 +905,7 @@ func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case m.ID == 0:
 		return teambot.Reply{}, teambot.NotFound("%s没有你缺席的已结束会议。发送 /会议 记录 查看你的出勤记录。", span.Describe(today))
 	}
-	if deadline := m.EndsAt().Add(teambot.DisputeWindow); r.Now.After(deadline) {
+	if deadline := correctionDeadline(m); r.Now.After(deadline) {
 		return teambot.Reply{}, teambot.Invalid("申诉要在会议结束后 %d 小时内提出（%s 的会议截止到 %s），已经过了。请直接和主管说明。",
 			int(teambot.DisputeWindow/time.Hour), r.meetingWhen(m), r.moment(deadline))
 	}

@@ -68,7 +68,7 @@ func TestMeetingMonth(t *testing.T) {
 		if strings.Contains(r, "缺勤提醒") {
 			t.Errorf("first absence proposes something:\n%s", r)
 		}
-		c.expect("wangfang", "/会议 结束", "会议还没开始（12月7日（周一）10:00 开始）")
+		c.expect("wangfang", "/会议 结束", "11月30日（周一）10:00 的会议已在 11月30日 周一 10:55 结束", "12月2日 周三 11:00 前用 /会议 点名")
 		*clock = at(2026, 11, 30, 11, 30)
 		c.expect("zhaoliu", "/签到", "现在还不能签到", "12月7日 周一 09:45 到 11:00")
 

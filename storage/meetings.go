@@ -14,18 +14,26 @@ import (
 // MeetingSchedule is a team's weekly meeting time; ok is false when the
 // team has none (the default).
 func (tx *Tx) MeetingSchedule(ctx context.Context, teamID int64) (s teambot.MeetingSchedule, ok bool, err error) {
-	var row struct {
-		Day    int `db:"iso_day"`
-		Minute int `db:"minute"`
-	}
-	err = tx.get(ctx, &row, `SELECT iso_day, minute FROM meeting_schedules WHERE team_id = ?`, teamID)
+	var row scheduleRow
+	err = tx.get(ctx, &row, `SELECT team_id, iso_day, minute, updated_at FROM meeting_schedules WHERE team_id = ?`, teamID)
 	switch {
 	case errors.Is(err, teambot.ErrNotFound):
 		return s, false, nil
 	case err != nil:
 		return s, false, fmt.Errorf("meeting schedule of team %d: %w", teamID, err)
 	}
-	return teambot.MeetingSchedule{Weekday: teambot.WeekdayOfISO(row.Day), Hour: row.Minute / 60, Minute: row.Minute % 60}, true, nil
+	return row.schedule(), true, nil
+}
+
+type scheduleRow struct {
+	TeamID int64     `db:"team_id"`
+	Day    int       `db:"iso_day"`
+	Minute int       `db:"minute"`
+	Since  time.Time `db:"updated_at"`
+}
+
+func (r scheduleRow) schedule() teambot.MeetingSchedule {
+	return teambot.MeetingSchedule{Weekday: teambot.WeekdayOfISO(r.Day), Hour: r.Minute / 60, Minute: r.Minute % 60, Since: r.Since.UTC()}
 }
 
 // SetMeetingSchedule sets (or replaces) a team's weekly meeting time.
@@ -189,6 +197,21 @@ func (tx *Tx) ExcuseAbsence(ctx context.Context, teamID, meetingID, memberID int
 	}
 	if n == 0 {
 		return fmt.Errorf("excuse member %d at meeting %d: no absence: %w", memberID, meetingID, teambot.ErrMeetingStatus)
+	}
+	return nil
+}
+
+// CorrectAttendance records a member the supervisor says attended a held
+// meeting as present, replacing an absence or an excuse; a member already
+// recorded present or late wraps teambot.ErrMeetingStatus.
+func (tx *Tx) CorrectAttendance(ctx context.Context, teamID, meetingID, memberID int64, by string, at time.Time) error {
+	n, err := tx.exec(ctx, `UPDATE meeting_attendance SET status = 'present', recorded_at = ?, by_user = ?
+		WHERE team_id = ? AND meeting_id = ? AND member_id = ? AND status IN ('absent', 'excused')`, utc(at), by, teamID, meetingID, memberID)
+	if err != nil {
+		return fmt.Errorf("correct member %d at meeting %d: %w", memberID, meetingID, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("correct member %d at meeting %d: not absent: %w", memberID, meetingID, teambot.ErrMeetingStatus)
 	}
 	return nil
 }

@@ -26,17 +26,13 @@ func (tx *Tx) ScheduledMeetingsBetween(ctx context.Context, from, to time.Time) 
 // MeetingSchedules lists the weekly meeting times of every team that has
 // one, by team id.
 func (tx *Tx) MeetingSchedules(ctx context.Context) (map[int64]teambot.MeetingSchedule, error) {
-	var rows []struct {
-		TeamID int64 `db:"team_id"`
-		Day    int   `db:"iso_day"`
-		Minute int   `db:"minute"`
-	}
-	if err := tx.selectRows(ctx, &rows, `SELECT team_id, iso_day, minute FROM meeting_schedules ORDER BY team_id`); err != nil {
+	var rows []scheduleRow
+	if err := tx.selectRows(ctx, &rows, `SELECT team_id, iso_day, minute, updated_at FROM meeting_schedules ORDER BY team_id`); err != nil {
 		return nil, fmt.Errorf("meeting schedules: %w", err)
 	}
 	out := make(map[int64]teambot.MeetingSchedule, len(rows))
 	for _, r := range rows {
-		out[r.TeamID] = teambot.MeetingSchedule{Weekday: teambot.WeekdayOfISO(r.Day), Hour: r.Minute / 60, Minute: r.Minute % 60}
+		out[r.TeamID] = r.schedule()
 	}
 	return out, nil
 }

@@ -22,6 +22,8 @@ func TestMeetingSchedule(t *testing.T) {
 					return err
 				}
 				got, ok, err := tx.MeetingSchedule(ctx, team.ID)
+				// PostgreSQL keeps microseconds.
+				s.Since, got.Since = t0.UTC().Truncate(time.Microsecond), got.Since.Truncate(time.Microsecond)
 				if err != nil || !ok || got != s {
 					t.Errorf("schedule = %+v, %v, %v; want %+v", got, ok, err, s)
 				}

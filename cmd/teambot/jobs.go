@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"teambot"
@@ -51,6 +52,16 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Oneoffs{Label: "meeting-reminders", Store: store, Due: a.engine.MeetingFirings, Compose: a.engine.MeetingReminder, Log: a.log,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
+			// R12: a meeting closes itself at its end, in the claim's transaction.
+			&scheduler.Oneoffs{Label: "meeting-close", Store: store, Due: a.engine.MeetingCloseFirings, Log: a.log, Metrics: a.schedMetrics,
+				Act: func(ctx context.Context, tx scheduler.Tx, f teambot.Firing) ([]teambot.Outgoing, error) {
+					stx, ok := tx.(*storage.Tx)
+					if !ok {
+						return nil, fmt.Errorf("meeting close: transaction %T is not the database's", tx)
+					}
+					return a.engine.CloseEndedMeeting(ctx, stx, f)
+				},
+				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			// R11: votes close at their deadline, also one missed while down.
 			scheduler.Func("vote-deadlines", a.engine.CloseDueVotes),
 			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: a.engine.VoteFirings, Compose: a.engine.VoteNag, Log: a.log,
