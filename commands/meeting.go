@@ -953,7 +953,7 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 		return teambot.Reply{}, err
 	}
 	if d.Status != teambot.DisputePending {
-		return teambot.Reply{}, teambot.Conflict("申诉 #%d 已经在 %s %s了，不能再改。", d.ID, r.moment(d.DecidedAt), disputeStatusCN(d.Status))
+		return teambot.Reply{}, teambot.Conflict("申诉 #%d 已在 %s %s，不能再改。", d.ID, r.moment(d.DecidedAt), disputeVerb(d.Status))
 	}
 	var note string
 	if words := restWords(r.Rest); len(words) > 3 {
@@ -969,7 +969,8 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 	}
 	when := r.meetingWhen(teambot.Meeting{StartsAt: d.StartsAt})
 	detail := fmt.Sprintf("#%d 会议 #%d", d.ID, d.MeetingID)
-	text := fmt.Sprintf("已驳回 %s 的申诉 #%d：%s 会议仍记为缺席。", d.Name, d.ID, when)
+	text := fmt.Sprintf("已驳回 %s 的申诉 #%d：%s 的会议仍记为缺席。", d.Name, d.ID, when)
+	notice := fmt.Sprintf("你对 %s 会议缺席的申诉 #%d 已被主管驳回，仍记为缺席。", when, d.ID)
 	if status == teambot.DisputeApproved {
 		if err := r.Tx.ExcuseAbsence(ctx, r.Team.ID, d.MeetingID, d.MemberID, r.UserID, r.Now); err != nil {
 			return teambot.Reply{}, err
@@ -982,6 +983,7 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 			detail += fmt.Sprintf("，撤回缺勤提醒 %d 条", n)
 		}
 		text = fmt.Sprintf("已批准 %s 的申诉 #%d：%s 的会议改记为请假，不算缺席。", d.Name, d.ID, when)
+		notice = fmt.Sprintf("你对 %s 会议缺席的申诉 #%d 已被主管批准，改记为请假，不算缺席。", when, d.ID)
 		if n > 0 && r.Single() {
 			text += fmt.Sprintf("据此提出的缺勤提醒 %d 条已撤回。", n)
 		}
@@ -1013,13 +1015,39 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 	if err := r.Audit(ctx, "meeting.dispute."+map[string]string{teambot.DisputeApproved: "approve", teambot.DisputeRejected: "reject"}[status], d.UserID, detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	if r.Single() {
-		if note != "" {
+	if note != "" {
+		notice += "理由：" + note + "。"
+		if r.Single() {
 			text += "说明：" + note + "。"
 		}
-		return teambot.Reply{Text: text + fmt.Sprintf("这是私聊，%s 不会收到通知，请另行告知。", d.Name)}, nil
 	}
-	return teambot.Reply{Text: text, Mentions: []string{d.UserID}}, nil
+	how, err := r.tellDisputer(ctx, d, notice)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if how == "" { // a group reply without app messages @mentions the member
+		return teambot.Reply{Text: text, Mentions: []string{d.UserID}}, nil
+	}
+	return teambot.Reply{Text: text + how}, nil
+}
+
+// tellDisputer tells the member who raised d its decision privately
+// (R14): by app message, else, when the decision was made in a single
+// chat, by an @mention in the group that only says where to read it. It
+// returns what to add to the supervisor's reply; "" when the reply itself,
+// in the group, is to @mention the member.
+func (r *Request) tellDisputer(ctx context.Context, d teambot.MeetingDispute, notice string) (string, error) {
+	origin := fmt.Sprintf("meeting.dispute #%d", d.ID)
+	switch {
+	case r.engine.cfg.DirectMessages:
+		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{d.UserID}, Text: notice, Origin: origin}
+		return fmt.Sprintf("已私信通知 %s。", d.Name), r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
+	case r.Single():
+		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Mentions: []string{d.UserID}, Origin: origin,
+			Text: fmt.Sprintf("%s，你的申诉 #%d 有结果了，请私聊我发送 /会议 申诉 列表 查看。", d.Name, d.ID)}
+		return fmt.Sprintf("已在群里提醒 %s 私聊查看结果（群里不显示内容）。", d.Name), r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
+	}
+	return "", nil
 }
 
 // listDisputes is /会议 申诉 列表: the supervisor sees the team's pending
@@ -1116,6 +1144,11 @@ func attendanceCN(status string) string {
 		return "缺席"
 	}
 	return status
+}
+
+// disputeVerb is what the supervisor did to a decided dispute: 批准 or 驳回.
+func disputeVerb(status string) string {
+	return strings.TrimPrefix(disputeStatusCN(status), "已")
 }
 
 // disputeStatusCN names a dispute status for users.

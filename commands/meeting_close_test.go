@@ -172,3 +172,50 @@ func TestMeetingClosesItselfAtItsEnd(t *testing.T) {
 		}
 	})
 }
+
+// A dispute's decision reaches the member privately, the rejection's
+// reason too (R14), and a decision already made is refused in plain
+// words: "申诉 #1 已在 … 批准，不能再改".
+func TestDisputeDecisionReachesTheMember(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		group, c, clock := meetingTeamDM(t, db)
+		c.expect("wangfang", "/会议 设置 周一 10:00", "每周例会定在每周一 10:00")
+		*clock = at(2026, 11, 30, 10, 0)
+		c.expect("wangfang", "/签到", "已签到")
+		*clock = at(2026, 11, 30, 11, 0)
+		c.expect("wangfang", "/会议 结束", "缺席 4 人")
+		c.outbox(*clock)
+		*clock = at(2026, 11, 30, 12, 0)
+		c.expect("zhaoliu", "/会议 申诉 11月30日 那天发烧", "已提交申诉 #1")
+		c.expect("lisi", "/会议 申诉 11月30日 路上堵车", "已提交申诉 #2")
+		c.expect("wangwu", "/会议 申诉 11月30日 忘了", "已提交申诉 #3")
+
+		r := c.send(msgFrom(c, "wangfang", "/会议 申诉 批准 1"))
+		if !strings.Contains(r.Text, "已批准 赵六 的申诉 #1：11月30日（周一）10:00 的会议改记为请假") || !strings.Contains(r.Text, "已私信通知 赵六") {
+			t.Errorf("approve reply: %+v", r)
+		}
+		r = c.send(msgFrom(c, "wangfang", "/会议 申诉 驳回 2 当天没有请假"))
+		if !strings.Contains(r.Text, "已驳回 李四 的申诉 #2：11月30日（周一）10:00 的会议仍记为缺席") || strings.Contains(r.Text, "当天没有请假") {
+			t.Errorf("reject reply (the group must not see the reason): %+v", r)
+		}
+		out := c.outbox(*clock)
+		if dm := privateTo(out, "zhaoliu"); !strings.Contains(dm, "你对 11月30日（周一）10:00 会议缺席的申诉 #1 已被主管批准") || !strings.Contains(dm, "改记为请假") {
+			t.Errorf("赵六's message: %q (outbox %+v)", dm, out)
+		}
+		if dm := privateTo(out, "lisi"); !strings.Contains(dm, "申诉 #2 已被主管驳回") || !strings.Contains(dm, "理由：当天没有请假") {
+			t.Errorf("李四's message: %q (outbox %+v)", dm, out)
+		}
+		c.expect("wangfang", "/会议 申诉 驳回 1", "申诉 #1 已在 11月30日 周一 12:00 批准，不能再改。")
+
+		// Without app messages, a decision made in a single chat still
+		// reaches the member: an @mention in the group, without the reason.
+		if got := single(group, "wangfang", "/会议 申诉 驳回 3 没有理由").Text; !strings.Contains(got, "已在群里提醒 王五") {
+			t.Errorf("single-chat reject without app messages: %q", got)
+		}
+		out = group.outbox(*clock)
+		if len(out) != 1 || out[0].Channel != teambot.ToGroup || strings.Join(out[0].Mentions, ",") != "wangwu" ||
+			!strings.Contains(out[0].Text, "/会议 申诉 列表") || strings.Contains(out[0].Text, "没有理由") {
+			t.Errorf("group notice of the decision: %+v", out)
+		}
+	})
+}
