@@ -251,7 +251,7 @@ func setMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) 
 		if err := r.Tx.ClearMeetingSchedule(ctx, r.Team.ID); err != nil {
 			return teambot.Reply{}, err
 		}
-		n, err := r.dropWeekly(ctx, nil, "每周例会已关闭")
+		n, err := r.dropWeekly(ctx, nil, weeklyClosedNote)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -271,7 +271,10 @@ func setMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) 
 	if err := r.Tx.SetMeetingSchedule(ctx, r.Team.ID, s, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
-	if _, err := r.dropWeekly(ctx, &s, "例会时间改为每"+weekdaysCN[s.Weekday]+" "+s.Clock()); err != nil {
+	if err := r.reopenWeekly(ctx, s); err != nil {
+		return teambot.Reply{}, err
+	}
+	if _, err := r.dropWeekly(ctx, &s, weeklyMovedNote+"每"+weekdaysCN[s.Weekday]+" "+s.Clock()); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "meeting.schedule", r.ChatID, fmt.Sprintf("每%s %s", weekdaysCN[s.Weekday], s.Clock())); err != nil {
@@ -281,11 +284,86 @@ func setMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) 
 	if err != nil {
 		return teambot.Reply{}, err
 	}
+	if ok && m.Agenda == "" {
+		// The occurrence moved here keeps the agenda it had.
+		if old, moved, err := r.movedFrom(ctx, m); err != nil {
+			return teambot.Reply{}, err
+		} else if moved && old.Agenda != "" {
+			if err := r.Tx.SetMeetingAgenda(ctx, r.Team.ID, m.ID, old.Agenda); err != nil {
+				return teambot.Reply{}, err
+			}
+		}
+	}
 	text := fmt.Sprintf("每周例会定在每%s %s，每次 %d 小时。", weekdaysCN[s.Weekday], s.Clock(), int(teambot.DefaultMeetingDuration/time.Hour))
 	if ok {
 		text += fmt.Sprintf("下次会议：%s。", r.meetingWhen(m))
 	}
 	return teambot.Reply{Text: text}, nil
+}
+
+// Notes of weekly occurrences cancelled by a change of the schedule, not
+// by the supervisor cancelling that meeting: setting the schedule again
+// reopens those that fit it, and the notice of the one that replaces a
+// moved occurrence says it is a correction.
+const (
+	weeklyClosedNote = "每周例会已关闭"
+	weeklyMovedNote  = "例会时间改为"
+)
+
+// cancelledBySchedule reports whether m is a weekly occurrence a change of
+// the schedule cancelled.
+func cancelledBySchedule(m teambot.Meeting) bool {
+	return m.Weekly && m.Status == teambot.MeetingCancelled &&
+		(m.Note == weeklyClosedNote || strings.HasPrefix(m.Note, weeklyMovedNote))
+}
+
+// reopenWeekly reopens the weekly occurrences not yet started that a
+// change of the schedule cancelled and that fit s: turning the schedule
+// off and on again, or moving it back, keeps the meeting already
+// announced, its agenda and its reminders (claimed once) included.
+func (r *Request) reopenWeekly(ctx context.Context, s teambot.MeetingSchedule) error {
+	list, err := r.Tx.Meetings(ctx, r.Team.ID, r.Now, time.Time{})
+	if err != nil {
+		return err
+	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range list {
+		if !cancelledBySchedule(m) || !m.StartsAt.After(r.Now) {
+			continue
+		}
+		if _, ok := weeklyNominal(s, m.StartsAt, cal, r.Location()); !ok {
+			continue
+		}
+		if err := r.Tx.ReopenMeeting(ctx, r.Team.ID, m.ID); err != nil {
+			return err
+		}
+		if err := r.Audit(ctx, "meeting.reopen", r.ChatID, meetingDetail(m, r.Location())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// movedFrom is the weekly occurrence of m's ISO week that a change of the
+// schedule moved to m, if any.
+func (r *Request) movedFrom(ctx context.Context, m teambot.Meeting) (teambot.Meeting, bool, error) {
+	if !m.Weekly {
+		return teambot.Meeting{}, false, nil
+	}
+	week := teambot.WeekOf(m.StartsAt.In(r.Location()))
+	list, err := r.Tx.Meetings(ctx, r.Team.ID, week.Start(r.Location()), week.End(r.Location()))
+	if err != nil {
+		return teambot.Meeting{}, false, err
+	}
+	for i := len(list) - 1; i >= 0; i-- {
+		if g := list[i]; cancelledBySchedule(g) && strings.HasPrefix(g.Note, weeklyMovedNote) && !g.StartsAt.Equal(m.StartsAt) {
+			return g, true, nil
+		}
+	}
+	return teambot.Meeting{}, false, nil
 }
 
 // dropWeekly cancels the weekly occurrences not yet started that nobody has

@@ -222,6 +222,11 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 	} else {
 		fmt.Fprintf(&b, "【会议通知】%s–%s（%s）", r.meetingWhen(m), r.clockOf(m.EndsAt()), kind)
 	}
+	if old, ok, err := r.announcedMove(ctx, m); err != nil {
+		return "", nil, err
+	} else if ok {
+		fmt.Fprintf(&b, "\n更正：原定 %s 的例会改到这个时间，以本条为准。", r.meetingWhen(old))
+	}
 	agenda := m.Agenda
 	if agenda == "" {
 		agenda = "还没有，主管可以用 /会议 议程 内容 设置。"
@@ -281,15 +286,32 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 	switch {
 	case s.Expected == 0 || s.Closed:
 	case len(s.Missing) == 0:
-		fmt.Fprintf(&b, "\n%s %s的周报都已交齐。", r.weekWord(week), weekLabel(s.Week))
+		fmt.Fprintf(&b, "\n%s的周报都已交齐。", weekLabel(s.Week))
 	default:
-		fmt.Fprintf(&b, "\n还没交%s %s周报的 %d 人：%s。请会前 @我 发送 /周报 内容 提交。",
-			r.weekWord(week), weekLabel(s.Week), len(s.Missing), nameList(memberNames(s.Missing)))
+		fmt.Fprintf(&b, "\n还没交 %s周报的 %d 人：%s。请会前 @我 发送 /周报 内容 提交。",
+			weekLabel(s.Week), len(s.Missing), nameList(memberNames(s.Missing)))
 	}
 	if soon {
 		fmt.Fprintf(&b, "\n签到：%s 起发送 /签到，%s 以后算迟到。", r.clockOf(checkInOpens(m)), r.clockOf(m.StartsAt.Add(teambot.LateAfter)))
 	}
 	return b.String(), mentions, nil
+}
+
+// announcedMove is the weekly occurrence a change of the schedule moved
+// to m after the group had been told of it (its notice or 30-minute
+// reminder was sent), if any: m's reminders then say they correct it.
+func (r *Request) announcedMove(ctx context.Context, m teambot.Meeting) (teambot.Meeting, bool, error) {
+	old, ok, err := r.movedFrom(ctx, m)
+	if err != nil || !ok {
+		return old, false, err
+	}
+	for _, job := range []string{JobMeetingNotice, JobMeetingSoon} {
+		sent, err := r.Tx.FiringClaimed(ctx, teambot.FiringKey{TeamID: r.Team.ID, Job: job, Nominal: old.StartsAt.UTC()})
+		if err != nil || sent {
+			return old, sent, err
+		}
+	}
+	return old, false, nil
 }
 
 // meetingReportWeek is the report week a meeting starting at start checks
@@ -310,16 +332,4 @@ func (r *Request) meetingReportWeek(ctx context.Context, start time.Time) (teamb
 		week = week.Prev()
 	}
 	return week, nil // a week's deadline lies within it: last week's has passed
-}
-
-// weekWord is how a reminder sent now calls week: 本周, 上周 or nothing
-// (the label that follows names it anyway).
-func (r *Request) weekWord(week teambot.Week) string {
-	switch now := r.week(); week {
-	case now:
-		return "本周"
-	case now.Prev():
-		return "上周"
-	}
-	return ""
 }

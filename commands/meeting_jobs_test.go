@@ -121,7 +121,7 @@ func TestMeetingReminders(t *testing.T) {
 		expectNone(at(2026, 11, 27, 16, 59))
 		expectOne(at(2026, 11, 27, 17, 0), "wangfang,lisi,wangwu,zhaoliu",
 			"【会议通知】11月30日（周一）10:00–11:00（每周例会）", "议程：双十二活动分工", "请假：张三（上午）",
-			"还没交本周 2026-W48", "3 人：李四、王五、赵六")
+			"还没交 2026-W48", "3 人：李四、王五、赵六")
 		expectNone(at(2026, 11, 27, 17, 0).Add(15 * time.Second))
 		expectNone(at(2026, 11, 28, 12, 0))
 
@@ -130,7 +130,7 @@ func TestMeetingReminders(t *testing.T) {
 		expectNone(at(2026, 11, 30, 9, 29))
 		expectOne(at(2026, 11, 30, 9, 30), "wangfang,lisi,wangwu,zhaoliu",
 			"【会前提醒】30 分钟后开会：11月30日（周一）10:00–11:00", "议程：双十二活动分工", "请假：张三（上午）",
-			"还没交上周 2026-W48", "3 人：李四、王五、赵六", "签到：09:45 起")
+			"还没交 2026-W48", "3 人：李四、王五、赵六", "签到：09:45 起")
 		expectNone(at(2026, 11, 30, 9, 45))
 		expectNone(at(2026, 11, 30, 10, 0))
 
@@ -270,5 +270,90 @@ func TestMeetingRemindersCheckTheWeekDueBeforeTheMeeting(t *testing.T) {
 		// Saturday 12-5 comes after Friday's deadline: it checks W49.
 		checks(at(2026, 12, 4, 17, 0), "12-05 10:00", "2026-W49", "4 人：张三、李四、王五、赵六")
 		checks(at(2026, 12, 5, 9, 30), "12-05 10:00", "2026-W49", "4 人：张三、李四、王五、赵六")
+	})
+}
+
+// meetingTicker ticks two replicas of c's meeting reminders and returns
+// what they enqueued.
+func meetingTicker(t *testing.T, c *chat, clock *time.Time) func(at time.Time) []teambot.Outgoing {
+	var rec enqueued
+	replicas := []*scheduler.Oneoffs{meetingReplica(c, &rec), meetingReplica(c, &rec)}
+	return func(at time.Time) []teambot.Outgoing {
+		t.Helper()
+		*clock = at
+		var wg sync.WaitGroup
+		for _, r := range replicas {
+			wg.Go(func() {
+				if err := r.Run(context.Background(), at); err != nil {
+					t.Errorf("tick at %v: %v", at, err)
+				}
+			})
+		}
+		wg.Wait()
+		return rec.take()
+	}
+}
+
+// texts is the messages' texts, one per line.
+func texts(out []teambot.Outgoing) string {
+	var s []string
+	for _, m := range out {
+		s = append(s, m.Text)
+	}
+	return strings.Join(s, "\n")
+}
+
+// R9: moving the weekly meeting on its day, after its notice went out,
+// sends one corrected notice with the new time (not two, not none).
+func TestMeetingMovedOnItsDaySendsOneCorrection(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := meetingTeam(t, db)
+		tick := meetingTicker(t, c, clock)
+		c.expect("wangfang", "/会议 设置 周一 10:00", "每周例会定在每周一 10:00")
+		c.expect("wangfang", "/会议 议程 双十二活动分工", "双十二活动分工")
+		if out := tick(at(2026, 11, 27, 17, 0)); len(out) != 1 {
+			t.Fatalf("Friday's notice: %+v", out)
+		}
+		*clock = at(2026, 11, 30, 8, 0)
+		c.expect("wangfang", "/会议 设置 周一 11:00", "每周例会定在每周一 11:00", "下次会议：11月30日（周一）11:00")
+		var all []teambot.Outgoing
+		for _, when := range []time.Time{at(2026, 11, 30, 8, 1), at(2026, 11, 30, 8, 2), at(2026, 11, 30, 9, 30), at(2026, 11, 30, 10, 0)} {
+			all = append(all, tick(when)...)
+		}
+		if len(all) != 1 {
+			t.Fatalf("after the move: want one corrected notice, got %d:\n%s", len(all), texts(all))
+		}
+		for _, want := range []string{"【会议通知】", "更正：原定 11月30日（周一）10:00", "11月30日（周一）11:00–12:00", "议程：双十二活动分工"} {
+			if !strings.Contains(all[0].Text, want) {
+				t.Errorf("corrected notice lacks %q:\n%s", want, all[0].Text)
+			}
+		}
+		if out := tick(at(2026, 11, 30, 10, 30)); len(out) != 1 || !strings.Contains(out[0].Text, "【会前提醒】30 分钟后开会：11月30日（周一）11:00") {
+			t.Errorf("30 minutes before the new time: %s", texts(out))
+		}
+	})
+}
+
+// Turning the weekly meeting off and on again on its day keeps the meeting
+// already announced: not cancelled, not announced twice, agenda kept.
+func TestMeetingScheduleOffAndOnKeepsTodaysMeeting(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := meetingTeam(t, db)
+		tick := meetingTicker(t, c, clock)
+		c.expect("wangfang", "/会议 设置 周一 10:00", "每周例会定在每周一 10:00")
+		c.expect("wangfang", "/会议 议程 双十二活动分工", "双十二活动分工")
+		if out := tick(at(2026, 11, 27, 17, 0)); len(out) != 1 {
+			t.Fatalf("Friday's notice: %+v", out)
+		}
+		*clock = at(2026, 11, 30, 8, 0)
+		c.expect("wangfang", "/会议 设置 关闭", "已关闭每周例会")
+		c.expect("wangfang", "/会议 设置 周一 10:00", "每周例会定在每周一 10:00", "下次会议：11月30日（周一）10:00")
+		c.expect("zhangsan", "/会议", "下次会议：11月30日（周一）10:00", "议程：双十二活动分工")
+		if out := tick(at(2026, 11, 30, 8, 1)); len(out) != 0 {
+			t.Errorf("announced twice:\n%s", texts(out))
+		}
+		if out := tick(at(2026, 11, 30, 9, 30)); len(out) != 1 || !strings.Contains(out[0].Text, "【会前提醒】30 分钟后开会：11月30日（周一）10:00") {
+			t.Errorf("30 minutes before: %s", texts(out))
+		}
 	})
 }

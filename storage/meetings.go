@@ -153,6 +153,14 @@ func (tx *Tx) CloseMeeting(ctx context.Context, teamID, id int64, status, by, no
 		`status = ?, closed_by = ?, note = ?, closed_at = ?`, status, by, note, utc(at))
 }
 
+// ReopenMeeting makes a cancelled meeting scheduled again, as if it had
+// never been cancelled; one in another status wraps
+// teambot.ErrMeetingStatus.
+func (tx *Tx) ReopenMeeting(ctx context.Context, teamID, id int64) error {
+	return tx.transition(ctx, "reopen meeting", "meetings", teamID, id, []string{teambot.MeetingCancelled}, teambot.ErrMeetingStatus,
+		`status = ?, closed_by = '', note = '', closed_at = NULL`, teambot.MeetingScheduled)
+}
+
 type attendanceRow struct {
 	MeetingID int64     `db:"meeting_id"`
 	MemberID  int64     `db:"member_id"`
