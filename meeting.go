@@ -43,6 +43,9 @@ type MeetingSchedule struct {
 	Weekday      time.Weekday
 	Hour, Minute int
 	Length       time.Duration // whole minutes; zero is DefaultMeetingDuration
+	// Since is when the schedule was last set, filled in when read: an
+	// occurrence before it was never announced and never closes itself.
+	Since time.Time
 }
 
 // Duration is how long each meeting of the schedule lasts.
@@ -112,8 +115,8 @@ type Attendance struct {
 }
 
 // Statuses of a MeetingProposal: the bot proposes, the supervisor confirms
-// (in the ledger, a later feature) or dismisses; an approved dispute of one
-// of its absences dismisses it too.
+// it as a ledger warning (/惩处 确认) or dismisses it (/惩处 驳回); an
+// approved dispute of one of its absences dismisses it too.
 const (
 	ProposalProposed  = "proposed"
 	ProposalConfirmed = "confirmed"

@@ -32,8 +32,9 @@ import (
 //   - 会议 结束 and 会议 点名 act on the latest scheduled meeting that has
 //     started (点名: whose check-in has opened) within the last
 //     meetingLookback; older unclosed ones stay unsettled and never count.
-//   - Disputes may be raised until teambot.DisputeWindow (48 h) after the
-//     meeting's end.
+//   - Disputes may be raised, and 点名 corrects a held meeting, until
+//     teambot.DisputeWindow (48 h) after the meeting's end or close,
+//     whichever is later (meeting_close.go).
 
 const (
 	// maxAgendaRunes is the longest agenda, in characters.
@@ -249,7 +250,7 @@ func setMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) 
 		if err := r.Tx.ClearMeetingSchedule(ctx, r.Team.ID); err != nil {
 			return teambot.Reply{}, err
 		}
-		n, err := r.dropWeekly(ctx, nil, "每周例会已关闭")
+		n, err := r.dropWeekly(ctx, nil, weeklyClosedNote)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -269,7 +270,10 @@ func setMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) 
 	if err := r.Tx.SetMeetingSchedule(ctx, r.Team.ID, s, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
-	if _, err := r.dropWeekly(ctx, &s, "例会时间改为每"+weekdaysCN[s.Weekday]+" "+s.Clock()); err != nil {
+	if err := r.reopenWeekly(ctx, s); err != nil {
+		return teambot.Reply{}, err
+	}
+	if _, err := r.dropWeekly(ctx, &s, weeklyMovedNote+"每"+weekdaysCN[s.Weekday]+" "+s.Clock()); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "meeting.schedule", r.ChatID, fmt.Sprintf("每%s %s", weekdaysCN[s.Weekday], s.Clock())); err != nil {
@@ -279,11 +283,86 @@ func setMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) 
 	if err != nil {
 		return teambot.Reply{}, err
 	}
+	if ok && m.Agenda == "" {
+		// The occurrence moved here keeps the agenda it had.
+		if old, moved, err := r.movedFrom(ctx, m); err != nil {
+			return teambot.Reply{}, err
+		} else if moved && old.Agenda != "" {
+			if err := r.Tx.SetMeetingAgenda(ctx, r.Team.ID, m.ID, old.Agenda); err != nil {
+				return teambot.Reply{}, err
+			}
+		}
+	}
 	text := fmt.Sprintf("每周例会定在每%s %s，每次 %s。", weekdaysCN[s.Weekday], s.Clock(), lengthCN(s.Duration()))
 	if ok {
 		text += fmt.Sprintf("下次会议：%s。", r.meetingWhen(m))
 	}
 	return teambot.Reply{Text: text}, nil
+}
+
+// Notes of weekly occurrences cancelled by a change of the schedule, not
+// by the supervisor cancelling that meeting: setting the schedule again
+// reopens those that fit it, and the notice of the one that replaces a
+// moved occurrence says it is a correction.
+const (
+	weeklyClosedNote = "每周例会已关闭"
+	weeklyMovedNote  = "例会时间改为"
+)
+
+// cancelledBySchedule reports whether m is a weekly occurrence a change of
+// the schedule cancelled.
+func cancelledBySchedule(m teambot.Meeting) bool {
+	return m.Weekly && m.Status == teambot.MeetingCancelled &&
+		(m.Note == weeklyClosedNote || strings.HasPrefix(m.Note, weeklyMovedNote))
+}
+
+// reopenWeekly reopens the weekly occurrences not yet started that a
+// change of the schedule cancelled and that fit s: turning the schedule
+// off and on again, or moving it back, keeps the meeting already
+// announced, its agenda and its reminders (claimed once) included.
+func (r *Request) reopenWeekly(ctx context.Context, s teambot.MeetingSchedule) error {
+	list, err := r.Tx.Meetings(ctx, r.Team.ID, r.Now, time.Time{})
+	if err != nil {
+		return err
+	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return err
+	}
+	for _, m := range list {
+		if !cancelledBySchedule(m) || !m.StartsAt.After(r.Now) {
+			continue
+		}
+		if _, ok := weeklyNominal(s, m.StartsAt, cal, r.Location()); !ok {
+			continue
+		}
+		if err := r.Tx.ReopenMeeting(ctx, r.Team.ID, m.ID); err != nil {
+			return err
+		}
+		if err := r.Audit(ctx, "meeting.reopen", r.ChatID, meetingDetail(m, r.Location())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// movedFrom is the weekly occurrence of m's ISO week that a change of the
+// schedule moved to m, if any.
+func (r *Request) movedFrom(ctx context.Context, m teambot.Meeting) (teambot.Meeting, bool, error) {
+	if !m.Weekly {
+		return teambot.Meeting{}, false, nil
+	}
+	week := teambot.WeekOf(m.StartsAt.In(r.Location()))
+	list, err := r.Tx.Meetings(ctx, r.Team.ID, week.Start(r.Location()), week.End(r.Location()))
+	if err != nil {
+		return teambot.Meeting{}, false, err
+	}
+	for i := len(list) - 1; i >= 0; i-- {
+		if g := list[i]; cancelledBySchedule(g) && strings.HasPrefix(g.Note, weeklyMovedNote) && !g.StartsAt.Equal(m.StartsAt) {
+			return g, true, nil
+		}
+	}
+	return teambot.Meeting{}, false, nil
 }
 
 // dropWeekly cancels the weekly occurrences not yet started that nobody has
@@ -462,7 +541,8 @@ func (r *Request) attendanceOf(ctx context.Context, m teambot.Meeting, memberID 
 }
 
 // rollCall is /会议 点名 @A @B (supervisor): marks members present at the
-// meeting running now, for those who attended without checking in.
+// meeting running now, for those who attended without checking in; with
+// none running, it corrects the last held one (see correctAttendance).
 func rollCall(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needSupervisor(ctx, "点名"); err != nil {
 		return teambot.Reply{}, err
@@ -475,7 +555,7 @@ func rollCall(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if !ok {
-		return teambot.Reply{}, teambot.NotFound("现在没有进行中的会议，点名要在会前 %d 分钟到会议结束（/会议 结束）之间。发送 /会议 查看下次会议。", int(teambot.CheckInEarly/time.Minute))
+		return correctAttendance(ctx, r)
 	}
 	var marked, already []string
 	seen := map[int64]bool{}
@@ -527,6 +607,12 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if !ok {
+		if last, found, err := r.lastHeld(ctx); err != nil {
+			return teambot.Reply{}, err
+		} else if found && !r.Now.After(correctionDeadline(last)) {
+			return teambot.Reply{}, teambot.Conflict("%s 的会议已在 %s 结束，出勤已记下。有误的请在 %s 前用 /会议 点名 @名字 改记为出席。",
+				r.meetingWhen(last), r.moment(last.ClosedAt), r.moment(correctionDeadline(last)))
+		}
 		if next, found, err := r.nextMeeting(ctx); err != nil {
 			return teambot.Reply{}, err
 		} else if found {
@@ -534,10 +620,43 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		return teambot.Reply{}, teambot.NotFound("没有进行中的会议可以结束。发送 /会议 查看。")
 	}
+	h, err := r.holdMeeting(ctx, m, r.Caller.ID)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	text := r.closeSummary(m, h)
+	switch {
+	case len(h.proposals) > 0 && r.Single():
+		for _, p := range h.proposals {
+			text += "\n" + r.proposalLine(p)
+		}
+	case len(h.proposals) > 0:
+		told, err := r.tellSupervisorProposals(ctx, h.proposals, "meeting.propose "+meetingDetail(m, r.Location()))
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		text += told
+	}
+	return teambot.Reply{Text: text}, nil
+}
+
+// heldMeeting is what closing a meeting recorded: the names by attendance
+// status and the R12 proposals it made.
+type heldMeeting struct {
+	names     map[string][]string
+	proposals []teambot.MeetingProposal
+}
+
+// holdMeeting closes m as held, as /会议 结束 and the close at its end do:
+// everyone not recorded is excused (approved leave that covers it) or
+// absent, except ranBy (the supervisor who closes it, counted present: they
+// ran it; 0 for none); then R12 proposals are made.
+func (r *Request) holdMeeting(ctx context.Context, m teambot.Meeting, ranBy int64) (heldMeeting, error) {
+	h := heldMeeting{names: map[string][]string{}}
 	loc := r.Location()
 	recorded, err := r.Tx.MeetingAttendance(ctx, r.Team.ID, m.ID)
 	if err != nil {
-		return teambot.Reply{}, err
+		return h, err
 	}
 	status := map[int64]string{}
 	for _, a := range recorded {
@@ -546,17 +665,13 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	day := teambot.DateOf(m.StartsAt.In(loc))
 	away, err := r.onLeave(ctx, day, day)
 	if err != nil {
-		return teambot.Reply{}, err
+		return h, err
 	}
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
-		return teambot.Reply{}, err
+		return h, err
 	}
-	half := teambot.HalfMorning
-	if m.StartsAt.In(loc).Hour() >= 12 {
-		half = teambot.HalfAfternoon
-	}
-	names := map[string][]string{}
+	half := meetingHalf(m, loc)
 	var absent []teambot.Member
 	for _, mem := range members {
 		if mem.JoinedAt.After(m.StartsAt) {
@@ -565,8 +680,8 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 		s, found := status[mem.ID]
 		if !found {
 			switch {
-			case mem.ID == r.Caller.ID:
-				s = teambot.AttendancePresent // the supervisor ran the meeting
+			case mem.ID == ranBy:
+				s = teambot.AttendancePresent
 			case excusedBy(away[mem.ID], day, half):
 				s = teambot.AttendanceExcused
 			default:
@@ -575,44 +690,48 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 			}
 			a := teambot.Attendance{MeetingID: m.ID, MemberID: mem.ID, Status: s, At: r.Now, By: r.UserID}
 			if err := r.Tx.RecordAttendance(ctx, r.Team.ID, a); err != nil {
-				return teambot.Reply{}, err
+				return h, err
 			}
 		}
-		names[s] = append(names[s], mem.Name)
+		h.names[s] = append(h.names[s], mem.Name)
 	}
 	if err := r.Tx.CloseMeeting(ctx, r.Team.ID, m.ID, teambot.MeetingHeld, r.UserID, "", r.Now); err != nil {
-		return teambot.Reply{}, err
+		return h, err
 	}
-	counts := fmt.Sprintf("出席 %d 迟到 %d 请假 %d 缺席 %d", len(names[teambot.AttendancePresent]), len(names[teambot.AttendanceLate]),
-		len(names[teambot.AttendanceExcused]), len(names[teambot.AttendanceAbsent]))
-	if err := r.Audit(ctx, "meeting.close", r.ChatID, meetingDetail(m, loc)+" "+counts); err != nil {
-		return teambot.Reply{}, err
+	counts := fmt.Sprintf("出席 %d 迟到 %d 请假 %d 缺席 %d", len(h.names[teambot.AttendancePresent]), len(h.names[teambot.AttendanceLate]),
+		len(h.names[teambot.AttendanceExcused]), len(h.names[teambot.AttendanceAbsent]))
+	if err := r.Audit(ctx, "meeting.close", r.Team.ChatID, meetingDetail(m, loc)+" "+counts); err != nil {
+		return h, err
 	}
-	proposals, err := r.proposeWarnings(ctx, absent)
-	if err != nil {
-		return teambot.Reply{}, err
-	}
+	h.proposals, err = r.proposeWarnings(ctx, absent)
+	return h, err
+}
+
+// closeSummary is the attendance of a meeting just closed, by status,
+// with how to dispute an absence.
+func (r *Request) closeSummary(m teambot.Meeting, h heldMeeting) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s 的会议已结束。", r.meetingWhen(m))
 	for _, s := range []string{teambot.AttendancePresent, teambot.AttendanceLate, teambot.AttendanceExcused, teambot.AttendanceAbsent} {
-		fmt.Fprintf(&b, "\n%s %d 人", attendanceCN(s), len(names[s]))
-		if len(names[s]) > 0 {
-			b.WriteString("：" + strings.Join(names[s], "、"))
+		fmt.Fprintf(&b, "\n%s %d 人", attendanceCN(s), len(h.names[s]))
+		if len(h.names[s]) > 0 {
+			b.WriteString("：" + strings.Join(h.names[s], "、"))
 		}
 	}
-	if len(names[teambot.AttendanceAbsent]) > 0 {
-		fmt.Fprintf(&b, "\n对缺席有异议的，请在会议结束后 %d 小时内发送 /会议 申诉 %s 理由。", int(teambot.DisputeWindow/time.Hour), monthDay(day))
+	if len(h.names[teambot.AttendanceAbsent]) > 0 {
+		fmt.Fprintf(&b, "\n对缺席有异议的，请在会议结束后 %d 小时内发送 /会议 申诉 %s 理由。", int(teambot.DisputeWindow/time.Hour),
+			monthDay(teambot.DateOf(m.StartsAt.In(r.Location()))))
 	}
-	if len(proposals) > 0 {
-		if r.Single() {
-			for _, p := range proposals {
-				b.WriteString("\n" + r.proposalLine(p))
-			}
-		} else {
-			b.WriteString("\n主管请在单聊中查看缺勤提醒（/会议 建议）。")
-		}
+	return b.String()
+}
+
+// meetingHalf is the half of its day a meeting starts in, in loc: 上午
+// before 12:00, 下午 from 12:00.
+func meetingHalf(m teambot.Meeting, loc *time.Location) string {
+	if m.StartsAt.In(loc).Hour() >= 12 {
+		return teambot.HalfAfternoon
 	}
-	return teambot.Reply{Text: b.String()}, nil
+	return teambot.HalfMorning
 }
 
 // excusedBy reports whether approved leave covers a meeting on day that
@@ -629,15 +748,30 @@ func excusedBy(ls []teambot.Leave, day teambot.Date, half string) bool {
 // proposeWarnings stores, for each member just recorded absent whose two
 // latest held meetings are both unexcused absences, a proposal to warn
 // them (R12), once per member and second absence. Cancelled meetings are
-// never held, so they neither break nor extend a streak.
+// never held, so they neither break nor extend a streak. A proposal starts
+// the streak again: an absence already in one is never in another, so
+// four absences in a row make two proposals, not three.
 func (r *Request) proposeWarnings(ctx context.Context, absent []teambot.Member) ([]teambot.MeetingProposal, error) {
 	var out []teambot.MeetingProposal
+	if len(absent) == 0 {
+		return nil, nil
+	}
+	earlier, err := r.Tx.MeetingProposals(ctx, r.Team.ID)
+	if err != nil {
+		return nil, err
+	}
+	proposed := map[[2]int64]bool{} // member, meeting
+	for _, p := range earlier {
+		proposed[[2]int64{p.MemberID, p.FirstMeetingID}] = true
+		proposed[[2]int64{p.MemberID, p.SecondMeetingID}] = true
+	}
 	for _, mem := range absent {
 		last, err := r.Tx.MemberAttendance(ctx, r.Team.ID, mem.ID, 2)
 		if err != nil {
 			return nil, err
 		}
-		if len(last) < 2 || last[0].Status != teambot.AttendanceAbsent || last[1].Status != teambot.AttendanceAbsent {
+		if len(last) < 2 || last[0].Status != teambot.AttendanceAbsent || last[1].Status != teambot.AttendanceAbsent ||
+			proposed[[2]int64{mem.ID, last[1].MeetingID}] {
 			continue
 		}
 		p := teambot.MeetingProposal{TeamID: r.Team.ID, MemberID: mem.ID, UserID: mem.UserID, Name: mem.Name,
@@ -660,14 +794,41 @@ func (r *Request) proposeWarnings(ctx context.Context, absent []teambot.Member) 
 	return out, nil
 }
 
-// proposalLine is one open proposal for the supervisor, with the command
-// that will confirm it once the ledger exists.
+// proposalLine is one open proposal for the supervisor: who, which
+// meetings, and the ledger commands that confirm or dismiss it.
 func (r *Request) proposalLine(p teambot.MeetingProposal) string {
 	today := r.Today()
 	first := describeDay(teambot.DateOf(p.FirstAt.In(r.Location())), today)
 	second := describeDay(teambot.DateOf(p.SecondAt.In(r.Location())), today)
-	return fmt.Sprintf("缺勤提醒 #%d：%s 连续两次会议无故缺席（%s、%s），建议警告。确认请发送 /惩处 确认 %d（奖惩记录功能上线后可用）；在你确认之前不会记任何处分。",
-		p.ID, p.Name, first, second, p.ID)
+	return fmt.Sprintf("缺勤提醒 #%d：%s 连续两次会议无故缺席（%s、%s），建议警告。确认请发送 /惩处 确认 %d，不同意请发送 /惩处 驳回 %d 理由；在你确认之前不会记任何处分。",
+		p.ID, p.Name, first, second, p.ID, p.ID)
+}
+
+// tellSupervisorProposals sends new proposals to the supervisor
+// privately (R12, R14): by app message, or, without app messages, by an
+// @mention in the group that only says where to read them. It returns what
+// the group may be told about them.
+func (r *Request) tellSupervisorProposals(ctx context.Context, proposals []teambot.MeetingProposal, origin string) (string, error) {
+	sup, ok := r.supervisor(ctx)
+	if len(proposals) == 0 || !ok {
+		return "", nil
+	}
+	if !r.engine.cfg.DirectMessages {
+		const pointer = "\n主管请在单聊中查看缺勤提醒（/会议 建议）。"
+		if r.UserID == sup.UserID {
+			return pointer, nil
+		}
+		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Mentions: []string{sup.UserID}, Origin: origin,
+			Text: fmt.Sprintf("%s，有 %d 条新的缺勤提醒（R12），请私聊我发送 /会议 建议 查看。", sup.Name, len(proposals))}
+		return pointer, r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
+	}
+	lines := make([]string, len(proposals))
+	for i, p := range proposals {
+		lines[i] = r.proposalLine(p)
+	}
+	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Origin: origin,
+		Text: strings.Join(lines, "\n")}
+	return "\n缺勤提醒已私信发给主管。", r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
 }
 
 // cancelMeeting is /会议 取消 REASON (supervisor): the next meeting is
@@ -780,7 +941,7 @@ func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case m.ID == 0:
 		return teambot.Reply{}, teambot.NotFound("%s没有你缺席的已结束会议。发送 /会议 记录 查看你的出勤记录。", span.Describe(today))
 	}
-	if deadline := m.EndsAt().Add(teambot.DisputeWindow); r.Now.After(deadline) {
+	if deadline := correctionDeadline(m); r.Now.After(deadline) {
 		return teambot.Reply{}, teambot.Invalid("申诉要在会议结束后 %d 小时内提出（%s 的会议截止到 %s），已经过了。请直接和主管说明。",
 			int(teambot.DisputeWindow/time.Hour), r.meetingWhen(m), r.moment(deadline))
 	}
@@ -828,7 +989,7 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 		return teambot.Reply{}, err
 	}
 	if d.Status != teambot.DisputePending {
-		return teambot.Reply{}, teambot.Conflict("申诉 #%d 已经在 %s %s了，不能再改。", d.ID, r.moment(d.DecidedAt), disputeStatusCN(d.Status))
+		return teambot.Reply{}, teambot.Conflict("申诉 #%d 已在 %s %s，不能再改。", d.ID, r.moment(d.DecidedAt), disputeVerb(d.Status))
 	}
 	var note string
 	if words := restWords(r.Rest); len(words) > 3 {
@@ -844,7 +1005,8 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 	}
 	when := r.meetingWhen(teambot.Meeting{StartsAt: d.StartsAt})
 	detail := fmt.Sprintf("#%d 会议 #%d", d.ID, d.MeetingID)
-	text := fmt.Sprintf("已驳回 %s 的申诉 #%d：%s 会议仍记为缺席。", d.Name, d.ID, when)
+	text := fmt.Sprintf("已驳回 %s 的申诉 #%d：%s 的会议仍记为缺席。", d.Name, d.ID, when)
+	notice := fmt.Sprintf("你对 %s 会议缺席的申诉 #%d 已被主管驳回，仍记为缺席。", when, d.ID)
 	if status == teambot.DisputeApproved {
 		if err := r.Tx.ExcuseAbsence(ctx, r.Team.ID, d.MeetingID, d.MemberID, r.UserID, r.Now); err != nil {
 			return teambot.Reply{}, err
@@ -857,6 +1019,7 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 			detail += fmt.Sprintf("，撤回缺勤提醒 %d 条", n)
 		}
 		text = fmt.Sprintf("已批准 %s 的申诉 #%d：%s 的会议改记为请假，不算缺席。", d.Name, d.ID, when)
+		notice = fmt.Sprintf("你对 %s 会议缺席的申诉 #%d 已被主管批准，改记为请假，不算缺席。", when, d.ID)
 		if n > 0 && r.Single() {
 			text += fmt.Sprintf("据此提出的缺勤提醒 %d 条已撤回。", n)
 		}
@@ -888,13 +1051,39 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 	if err := r.Audit(ctx, "meeting.dispute."+map[string]string{teambot.DisputeApproved: "approve", teambot.DisputeRejected: "reject"}[status], d.UserID, detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	if r.Single() {
-		if note != "" {
+	if note != "" {
+		notice += "理由：" + note + "。"
+		if r.Single() {
 			text += "说明：" + note + "。"
 		}
-		return teambot.Reply{Text: text + fmt.Sprintf("这是私聊，%s 不会收到通知，请另行告知。", d.Name)}, nil
 	}
-	return teambot.Reply{Text: text, Mentions: []string{d.UserID}}, nil
+	how, err := r.tellDisputer(ctx, d, notice)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if how == "" { // a group reply without app messages @mentions the member
+		return teambot.Reply{Text: text, Mentions: []string{d.UserID}}, nil
+	}
+	return teambot.Reply{Text: text + how}, nil
+}
+
+// tellDisputer tells the member who raised d its decision privately
+// (R14): by app message, else, when the decision was made in a single
+// chat, by an @mention in the group that only says where to read it. It
+// returns what to add to the supervisor's reply; "" when the reply itself,
+// in the group, is to @mention the member.
+func (r *Request) tellDisputer(ctx context.Context, d teambot.MeetingDispute, notice string) (string, error) {
+	origin := fmt.Sprintf("meeting.dispute #%d", d.ID)
+	switch {
+	case r.engine.cfg.DirectMessages:
+		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{d.UserID}, Text: notice, Origin: origin}
+		return fmt.Sprintf("已私信通知 %s。", d.Name), r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
+	case r.Single():
+		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Mentions: []string{d.UserID}, Origin: origin,
+			Text: fmt.Sprintf("%s，你的申诉 #%d 有结果了，请私聊我发送 /会议 申诉 列表 查看。", d.Name, d.ID)}
+		return fmt.Sprintf("已在群里提醒 %s 私聊查看结果（群里不显示内容）。", d.Name), r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
+	}
+	return "", nil
 }
 
 // listDisputes is /会议 申诉 列表: the supervisor sees the team's pending
@@ -991,6 +1180,11 @@ func attendanceCN(status string) string {
 		return "缺席"
 	}
 	return status
+}
+
+// disputeVerb is what the supervisor did to a decided dispute: 批准 or 驳回.
+func disputeVerb(status string) string {
+	return strings.TrimPrefix(disputeStatusCN(status), "已")
 }
 
 // disputeStatusCN names a dispute status for users.

@@ -13,13 +13,14 @@ import (
 // The two meeting reminders (R10, PRODUCT.md §6): 会议通知 at 17:00 of the
 // workday before a meeting, and 会前提醒 30 minutes before it. Both go to
 // the group with the agenda, the members on approved leave that day and the
-// members who have not handed in this week's report (@mentioned). A meeting
+// members who have not handed in the report week the meeting checks (the
+// last one due before it starts); they @mention everyone expected at the
+// meeting: every active member but those whose leave covers it. A meeting
 // on a day off keeps its time; the notice says it falls on a day off.
 //
 // Decisions:
 //   - A weekly occurrence that has no meeting row yet counts as scheduled
 //     (rows are created when needed); a cancelled or held row gets nothing.
-//   - "This week" is the week of the reminder's scheduled instant.
 //   - A notice not sent before the 30-minute reminder is due is left to it.
 const (
 	// JobMeetingNotice and JobMeetingSoon name the two reminders' firings.
@@ -162,8 +163,8 @@ func teamCalendar(ctx context.Context, tx Tx, teamID int64) (*calendar.Calendar,
 }
 
 // MeetingReminder composes 会议通知 or 会前提醒 for the meeting that starts
-// at f.Subject: one group message that @mentions the members who have not
-// handed in this week's report. Nothing is sent when the meeting is no
+// at f.Subject: one group message that @mentions everyone expected at it.
+// Nothing is sent when the meeting is no
 // longer scheduled.
 func (e *Engine) MeetingReminder(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
@@ -221,6 +222,11 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 	} else {
 		fmt.Fprintf(&b, "【会议通知】%s–%s（%s）", r.meetingWhen(m), r.clockOf(m.EndsAt()), kind)
 	}
+	if old, ok, err := r.announcedMove(ctx, m); err != nil {
+		return "", nil, err
+	} else if ok {
+		fmt.Fprintf(&b, "\n更正：原定 %s 的例会改到这个时间，以本条为准。", r.meetingWhen(old))
+	}
 	agenda := m.Agenda
 	if agenda == "" {
 		agenda = "还没有，主管可以用 /会议 议程 内容 设置。"
@@ -247,7 +253,8 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 	if err != nil {
 		return "", nil, err
 	}
-	var leave []string
+	half := meetingHalf(m, loc)
+	var leave, mentions []string
 	for _, mem := range members {
 		for _, l := range away[mem.ID] {
 			if l.Covers(day) {
@@ -259,27 +266,70 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 				break
 			}
 		}
+		// Everyone expected is @mentioned by userid, never with a literal
+		// "@all": that would also reach the members whose leave covers the
+		// meeting and people in the group who are not on the team (R9).
+		if !excusedBy(away[mem.ID], day, half) {
+			mentions = append(mentions, mem.UserID)
+		}
 	}
 	fmt.Fprintf(&b, "\n请假：%s", nameList(leave))
 
-	s, err := loadWeekStatus(ctx, r, r.week())
+	week, err := r.meetingReportWeek(ctx, m.StartsAt)
 	if err != nil {
 		return "", nil, err
 	}
-	var mentions []string
+	s, err := loadWeekStatus(ctx, r, week)
+	if err != nil {
+		return "", nil, err
+	}
 	switch {
 	case s.Expected == 0 || s.Closed:
 	case len(s.Missing) == 0:
-		fmt.Fprintf(&b, "\n本周 %s的周报都已交齐。", weekLabel(s.Week))
+		fmt.Fprintf(&b, "\n%s的周报都已交齐。", weekLabel(s.Week))
 	default:
-		fmt.Fprintf(&b, "\n还没交本周 %s周报的 %d 人：%s。请会前 @我 发送 /周报 内容 提交。",
+		fmt.Fprintf(&b, "\n还没交 %s周报的 %d 人：%s。请会前 @我 发送 /周报 内容 提交。",
 			weekLabel(s.Week), len(s.Missing), nameList(memberNames(s.Missing)))
-		for _, mem := range s.Missing {
-			mentions = append(mentions, mem.UserID)
-		}
 	}
 	if soon {
 		fmt.Fprintf(&b, "\n签到：%s 起发送 /签到，%s 以后算迟到。", r.clockOf(checkInOpens(m)), r.clockOf(m.StartsAt.Add(teambot.LateAfter)))
 	}
 	return b.String(), mentions, nil
+}
+
+// announcedMove is the weekly occurrence a change of the schedule moved
+// to m after the group had been told of it (its notice or 30-minute
+// reminder was sent), if any: m's reminders then say they correct it.
+func (r *Request) announcedMove(ctx context.Context, m teambot.Meeting) (teambot.Meeting, bool, error) {
+	old, ok, err := r.movedFrom(ctx, m)
+	if err != nil || !ok {
+		return old, false, err
+	}
+	for _, job := range []string{JobMeetingNotice, JobMeetingSoon} {
+		sent, err := r.Tx.FiringClaimed(ctx, teambot.FiringKey{TeamID: r.Team.ID, Job: job, Nominal: old.StartsAt.UTC()})
+		if err != nil || sent {
+			return old, sent, err
+		}
+	}
+	return old, false, nil
+}
+
+// meetingReportWeek is the report week a meeting starting at start checks
+// (R10): the most recent ISO week whose report deadline falls before the
+// meeting starts, so a Monday meeting checks last week's reports and a
+// Saturday one this week's. The notice and the 30-minute reminder of a
+// meeting therefore always name the same week.
+func (r *Request) meetingReportWeek(ctx context.Context, start time.Time) (teambot.Week, error) {
+	week := teambot.WeekOf(start.In(r.Location()))
+	for range 2 {
+		due, err := r.reportDue(ctx, week)
+		if err != nil {
+			return teambot.Week{}, err
+		}
+		if due.Before(start) {
+			return week, nil
+		}
+		week = week.Prev()
+	}
+	return week, nil // a week's deadline lies within it: last week's has passed
 }

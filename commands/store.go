@@ -54,8 +54,11 @@ type Tx interface {
 	Meetings(ctx context.Context, teamID int64, from, to time.Time) ([]teambot.Meeting, error)
 	SetMeetingAgenda(ctx context.Context, teamID, id int64, agenda string) error
 	CloseMeeting(ctx context.Context, teamID, id int64, status, by, note string, at time.Time) error
+	ReopenMeeting(ctx context.Context, teamID, id int64) error
+	FiringClaimed(ctx context.Context, k teambot.FiringKey) (bool, error)
 	RecordAttendance(ctx context.Context, teamID int64, a teambot.Attendance) error
 	ExcuseAbsence(ctx context.Context, teamID, meetingID, memberID int64, by string, at time.Time) error
+	CorrectAttendance(ctx context.Context, teamID, meetingID, memberID int64, by string, at time.Time) error
 	MeetingAttendance(ctx context.Context, teamID, meetingID int64) ([]teambot.Attendance, error)
 	MemberAttendance(ctx context.Context, teamID, memberID int64, limit int) ([]teambot.Attendance, error)
 	CreateMeetingProposal(ctx context.Context, p *teambot.MeetingProposal) (bool, error)

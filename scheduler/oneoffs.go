@@ -26,6 +26,11 @@ type Oneoffs struct {
 	Due func(ctx context.Context, now time.Time) ([]teambot.Firing, error)
 	// Compose builds a firing's messages; none means nothing to say.
 	Compose func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
+	// Act, when set, replaces Compose for firings that change records, such
+	// as a meeting closing itself at its end: it runs in the transaction
+	// that claims the firing, after the claim, so the change, the claim and
+	// the messages it returns commit together, once across replicas.
+	Act func(ctx context.Context, tx Tx, f teambot.Firing) ([]teambot.Outgoing, error)
 	// Split cuts an over-long text into parts, as for Reminders. nil: no
 	// splitting.
 	Split func(text string) []string
@@ -124,20 +129,19 @@ func earliest(fs []teambot.Firing) time.Time {
 // then claims it and enqueues them in one transaction: if another replica
 // claimed it first, nothing is enqueued.
 func (o *Oneoffs) fire(ctx context.Context, key teambot.FiringKey, f teambot.Firing, now time.Time) error {
-	msgs, err := o.Compose(ctx, f)
-	if err != nil {
-		return err
-	}
-	outcome := "sent"
-	if len(msgs) == 0 {
-		outcome = "nothing"
-	}
-	msgs = (&Reminders{Split: o.Split}).split(msgs)
-	for i := range msgs {
-		msgs[i].Origin = f.Job + " " + key.Nominal.Format("2006-01-02T15:04Z")
+	var msgs []teambot.Outgoing
+	outcome := FiringSent
+	if o.Act == nil {
+		var err error
+		if msgs, err = o.Compose(ctx, f); err != nil {
+			return err
+		}
+		if len(msgs) == 0 {
+			outcome = FiringNothing
+		}
 	}
 	var claimed bool
-	err = o.Store.Update(ctx, func(tx Tx) (err error) {
+	err := o.Store.Update(ctx, func(tx Tx) (err error) {
 		claimed, err = tx.ClaimFiring(ctx, key, f.At, outcome, now)
 		if err != nil || !claimed {
 			return err
@@ -145,7 +149,12 @@ func (o *Oneoffs) fire(ctx context.Context, key teambot.FiringKey, f teambot.Fir
 		if o.Log != nil {
 			o.Log.Debug("one-off firing claimed", "team", f.TeamID, "job", f.Job, "subject", key.Nominal.Format(time.RFC3339))
 		}
-		return tx.Enqueue(ctx, msgs, now)
+		if o.Act != nil {
+			if msgs, err = o.Act(ctx, tx, f); err != nil {
+				return err
+			}
+		}
+		return tx.Enqueue(ctx, o.prepare(msgs, key, f), now)
 	})
 	switch {
 	case err != nil:
@@ -155,4 +164,14 @@ func (o *Oneoffs) fire(ctx context.Context, key teambot.FiringKey, f teambot.Fir
 		o.Metrics.firing(f.Job, outcome, f.At, now)
 	}
 	return err
+}
+
+// prepare splits over-long texts and names the firing each message came
+// from.
+func (o *Oneoffs) prepare(msgs []teambot.Outgoing, key teambot.FiringKey, f teambot.Firing) []teambot.Outgoing {
+	msgs = (&Reminders{Split: o.Split}).split(msgs)
+	for i := range msgs {
+		msgs[i].Origin = f.Job + " " + key.Nominal.Format("2006-01-02T15:04Z")
+	}
+	return msgs
 }

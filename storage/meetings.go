@@ -15,7 +15,7 @@ import (
 // team has none (the default).
 func (tx *Tx) MeetingSchedule(ctx context.Context, teamID int64) (s teambot.MeetingSchedule, ok bool, err error) {
 	var row scheduleRow
-	err = tx.get(ctx, &row, `SELECT team_id, iso_day, minute, minutes FROM meeting_schedules WHERE team_id = ?`, teamID)
+	err = tx.get(ctx, &row, `SELECT team_id, iso_day, minute, minutes, updated_at FROM meeting_schedules WHERE team_id = ?`, teamID)
 	switch {
 	case errors.Is(err, teambot.ErrNotFound):
 		return s, false, nil
@@ -27,15 +27,16 @@ func (tx *Tx) MeetingSchedule(ctx context.Context, teamID int64) (s teambot.Meet
 
 // scheduleRow is a row of meeting_schedules.
 type scheduleRow struct {
-	TeamID  int64 `db:"team_id"`
-	Day     int   `db:"iso_day"`
-	Minute  int   `db:"minute"`
-	Minutes int   `db:"minutes"` // the length
+	TeamID  int64     `db:"team_id"`
+	Day     int       `db:"iso_day"`
+	Minute  int       `db:"minute"`
+	Minutes int       `db:"minutes"` // the length
+	Since   time.Time `db:"updated_at"`
 }
 
 func (r scheduleRow) schedule() teambot.MeetingSchedule {
 	return teambot.MeetingSchedule{Weekday: teambot.WeekdayOfISO(r.Day), Hour: r.Minute / 60, Minute: r.Minute % 60,
-		Length: time.Duration(r.Minutes) * time.Minute}
+		Length: time.Duration(r.Minutes) * time.Minute, Since: r.Since.UTC()}
 }
 
 // SetMeetingSchedule sets (or replaces) a team's weekly meeting time.
@@ -156,6 +157,14 @@ func (tx *Tx) CloseMeeting(ctx context.Context, teamID, id int64, status, by, no
 		`status = ?, closed_by = ?, note = ?, closed_at = ?`, status, by, note, utc(at))
 }
 
+// ReopenMeeting makes a cancelled meeting scheduled again, as if it had
+// never been cancelled; one in another status wraps
+// teambot.ErrMeetingStatus.
+func (tx *Tx) ReopenMeeting(ctx context.Context, teamID, id int64) error {
+	return tx.transition(ctx, "reopen meeting", "meetings", teamID, id, []string{teambot.MeetingCancelled}, teambot.ErrMeetingStatus,
+		`status = ?, closed_by = '', note = '', closed_at = NULL`, teambot.MeetingScheduled)
+}
+
 type attendanceRow struct {
 	MeetingID int64     `db:"meeting_id"`
 	MemberID  int64     `db:"member_id"`
@@ -200,6 +209,21 @@ func (tx *Tx) ExcuseAbsence(ctx context.Context, teamID, meetingID, memberID int
 	}
 	if n == 0 {
 		return fmt.Errorf("excuse member %d at meeting %d: no absence: %w", memberID, meetingID, teambot.ErrMeetingStatus)
+	}
+	return nil
+}
+
+// CorrectAttendance records a member the supervisor says attended a held
+// meeting as present, replacing an absence or an excuse; a member already
+// recorded present or late wraps teambot.ErrMeetingStatus.
+func (tx *Tx) CorrectAttendance(ctx context.Context, teamID, meetingID, memberID int64, by string, at time.Time) error {
+	n, err := tx.exec(ctx, `UPDATE meeting_attendance SET status = 'present', recorded_at = ?, by_user = ?
+		WHERE team_id = ? AND meeting_id = ? AND member_id = ? AND status IN ('absent', 'excused')`, utc(at), by, teamID, meetingID, memberID)
+	if err != nil {
+		return fmt.Errorf("correct member %d at meeting %d: %w", memberID, meetingID, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("correct member %d at meeting %d: not absent: %w", memberID, meetingID, teambot.ErrMeetingStatus)
 	}
 	return nil
 }

@@ -27,7 +27,7 @@ func (tx *Tx) ScheduledMeetingsBetween(ctx context.Context, from, to time.Time) 
 // one, by team id.
 func (tx *Tx) MeetingSchedules(ctx context.Context) (map[int64]teambot.MeetingSchedule, error) {
 	var rows []scheduleRow
-	if err := tx.selectRows(ctx, &rows, `SELECT team_id, iso_day, minute, minutes FROM meeting_schedules ORDER BY team_id`); err != nil {
+	if err := tx.selectRows(ctx, &rows, `SELECT team_id, iso_day, minute, minutes, updated_at FROM meeting_schedules ORDER BY team_id`); err != nil {
 		return nil, fmt.Errorf("meeting schedules: %w", err)
 	}
 	out := make(map[int64]teambot.MeetingSchedule, len(rows))

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"teambot"
@@ -30,8 +31,9 @@ const (
 
 // Windows of the one-off firings for Scheduler.Play: how long each stays
 // due at least. A meeting's 30-minute reminder is due until the meeting
-// starts; a vote's reminder until its deadline, at least VoteNagBefore
-// after it.
+// starts, and its close for a week after its end (so the console closes
+// it at most this late); a vote's reminder until its deadline, at least
+// VoteNagBefore after it.
 const (
 	meetingFiringWindow = 30 * time.Minute
 	voteFiringWindow    = commands.VoteNagBefore
@@ -62,6 +64,17 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 			&scheduler.Oneoffs{Label: "meeting-reminders", Store: store, Due: a.engine.MeetingFirings, Compose: a.engine.MeetingReminder, Log: a.log,
 				Window:  meetingFiringWindow,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
+			// R12: a meeting closes itself at its end, in the claim's transaction.
+			&scheduler.Oneoffs{Label: "meeting-close", Store: store, Due: a.engine.MeetingCloseFirings, Log: a.log, Metrics: a.schedMetrics,
+				Window: meetingFiringWindow,
+				Act: func(ctx context.Context, tx scheduler.Tx, f teambot.Firing) ([]teambot.Outgoing, error) {
+					stx, ok := tx.(*storage.Tx)
+					if !ok {
+						return nil, fmt.Errorf("meeting close: transaction %T is not the database's", tx)
+					}
+					return a.engine.CloseEndedMeeting(ctx, stx, f)
+				},
+				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			// R11: votes close at their deadline, also one missed while down.
 			scheduler.FuncNext("vote-deadlines", a.engine.CloseDueVotes, a.nextVoteDeadline),
 			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: a.engine.VoteFirings, Compose: a.engine.VoteNag, Log: a.log,

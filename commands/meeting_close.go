@@ -1,0 +1,239 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"teambot"
+)
+
+// A meeting closes itself at its end (start + length) with the attendance
+// recorded so far, as /会议 结束 does, so R12 counts without anyone typing
+// it. The supervisor gets the summary privately and may correct it for
+// teambot.DisputeWindow (48 h) after the close: 点名 turns an absence into
+// presence, members 申诉.
+//
+// Decisions:
+//   - The close is a one-off firing claimed once per (team, meeting start),
+//     and it closes the meeting in the claim's transaction.
+//   - A weekly occurrence nobody touched closes too (its row is created
+//     then), unless it started before the schedule was set.
+//   - Nobody is counted present for running it: the supervisor checks in
+//     like everyone, or 点名s themselves afterwards.
+//   - A firing missed while the bot was down is made up within
+//     meetingLookback; the meeting is closed as of its end.
+
+// JobMeetingClose names the firing that closes a meeting at its end.
+const JobMeetingClose = "meeting_close"
+
+// MeetingCloseFirings lists the meetings of every team that are still
+// scheduled although they ended at or before now (within meetingLookback):
+// one firing each, Subject the meeting's start, At its end.
+func (e *Engine) MeetingCloseFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
+	var out []teambot.Firing
+	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+		meetings, err := endedMeetings(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		chats := map[int64]string{}
+		for _, m := range meetings {
+			chat, ok := chats[m.TeamID]
+			if !ok {
+				team, err := tx.TeamByID(ctx, m.TeamID)
+				if err != nil {
+					return err
+				}
+				chat, chats[m.TeamID] = team.ChatID, team.ChatID
+			}
+			out = append(out, teambot.Firing{TeamID: m.TeamID, ChatID: chat, Job: JobMeetingClose,
+				Subject: m.StartsAt.UTC(), At: m.EndsAt().UTC()})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// endedMeetings is every team's scheduled meetings that ended in the
+// meetingLookback before now, with the weekly occurrences that have no row
+// and started after their schedule was set.
+func endedMeetings(ctx context.Context, tx Tx, now time.Time) ([]teambot.Meeting, error) {
+	since := now.Add(-meetingLookback)
+	list, err := tx.ScheduledMeetingsBetween(ctx, since.Add(-24*time.Hour), now)
+	if err != nil {
+		return nil, err
+	}
+	var out []teambot.Meeting
+	for _, m := range list {
+		if end := m.EndsAt(); !end.After(now) && end.After(since) {
+			out = append(out, m)
+		}
+	}
+	schedules, err := tx.MeetingSchedules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for teamID, s := range schedules {
+		team, err := tx.TeamByID(ctx, teamID)
+		if err != nil {
+			return nil, err
+		}
+		loc := team.Location()
+		cal, err := teamCalendar(ctx, tx, teamID)
+		if err != nil {
+			return nil, err
+		}
+		for at := s.After(since.Add(-7*24*time.Hour), loc); !at.After(now); at = s.After(at, loc) {
+			start, ok := weeklyStart(at, cal)
+			end := start.Add(s.Duration())
+			if !ok || start.Before(s.Since) || end.After(now) || !end.After(since) {
+				continue
+			}
+			rows, err := tx.Meetings(ctx, teamID, start, start)
+			if err != nil {
+				return nil, err
+			}
+			if len(rows) == 0 {
+				out = append(out, weeklyOccurrence(teamID, start, s.Duration()))
+			}
+		}
+	}
+	return out, nil
+}
+
+// CloseEndedMeeting closes the meeting that started at f.Subject, if it is
+// still scheduled, in tx (the transaction that claims the firing), and
+// returns the summary for the supervisor: an app message, or without app
+// messages an @mention in the group, which never sees a proposal (R14).
+func (e *Engine) CloseEndedMeeting(ctx context.Context, tx Tx, f teambot.Firing) ([]teambot.Outgoing, error) {
+	var out []teambot.Outgoing
+	err := e.firingIn(ctx, tx, f, func(r *Request) error {
+		m, ok, err := r.meetingAt(ctx, f.Subject)
+		if err != nil || !ok {
+			return err
+		}
+		if m.ID == 0 {
+			m.CreatedAt = r.Now
+			if err := r.Tx.CreateMeeting(ctx, &m); err != nil {
+				return err
+			}
+			if err := r.Audit(ctx, "meeting.create", "weekly", meetingDetail(m, r.Location())+" 每周例会"); err != nil {
+				return err
+			}
+		}
+		h, err := r.holdMeeting(ctx, m, 0)
+		if err != nil {
+			return err
+		}
+		sup, ok := r.supervisor(ctx)
+		if !ok {
+			return nil
+		}
+		text := "【会议自动结束】" + r.closeSummary(m, h) + fmt.Sprintf("\n出勤有误的，主管可以在 %s 前用 /会议 点名 @名字 改记为出席。",
+			r.moment(r.Now.Add(teambot.DisputeWindow)))
+		if !e.cfg.DirectMessages {
+			if len(h.proposals) > 0 {
+				text += "\n主管请在单聊中查看缺勤提醒（/会议 建议）。"
+			}
+			out = append(out, groupMessage(r, f, JobMeetingClose, text, []string{sup.UserID}))
+			return nil
+		}
+		for _, p := range h.proposals {
+			text += "\n" + r.proposalLine(p)
+		}
+		out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Text: text,
+			Origin: origin(f, JobMeetingClose)})
+		return nil
+	})
+	return out, err
+}
+
+// correctionDeadline is until when a held meeting's attendance may still
+// be corrected: teambot.DisputeWindow after it closed, or after its end if
+// it was closed before that.
+func correctionDeadline(m teambot.Meeting) time.Time {
+	end := m.EndsAt()
+	if m.ClosedAt.After(end) {
+		end = m.ClosedAt
+	}
+	return end.Add(teambot.DisputeWindow)
+}
+
+// lastHeld is the team's latest held meeting that started within
+// meetingLookback, if any.
+func (r *Request) lastHeld(ctx context.Context) (teambot.Meeting, bool, error) {
+	list, err := r.Tx.Meetings(ctx, r.Team.ID, r.Now.Add(-meetingLookback), r.Now)
+	if err != nil {
+		return teambot.Meeting{}, false, err
+	}
+	for i := len(list) - 1; i >= 0; i-- {
+		if list[i].Status == teambot.MeetingHeld {
+			return list[i], true, nil
+		}
+	}
+	return teambot.Meeting{}, false, nil
+}
+
+// correctAttendance is /会议 点名 @A @B when no meeting is running: the
+// supervisor records members as present at the last held meeting, until
+// correctionDeadline; an absence so corrected no longer backs a proposal.
+func correctAttendance(ctx context.Context, r *Request) (teambot.Reply, error) {
+	m, ok, err := r.lastHeld(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if !ok {
+		return teambot.Reply{}, teambot.NotFound("现在没有进行中的会议，点名要在会前 %d 分钟到会议结束后 %d 小时之间。发送 /会议 查看下次会议。",
+			int(teambot.CheckInEarly/time.Minute), int(teambot.DisputeWindow/time.Hour))
+	}
+	if deadline := correctionDeadline(m); r.Now.After(deadline) {
+		return teambot.Reply{}, teambot.Invalid("%s 的会议只能在结束后 %d 小时内点名更正（截止到 %s），已经过了，出勤记录不再改动；成员的 /会议 申诉 也同时截止。",
+			r.meetingWhen(m), int(teambot.DisputeWindow/time.Hour), r.moment(deadline))
+	}
+	var marked, already, missing []string
+	seen := map[int64]bool{}
+	for _, arg := range r.Args[1:] {
+		mem, err := r.member(ctx, arg)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		if seen[mem.ID] {
+			continue
+		}
+		seen[mem.ID] = true
+		a, found, err := r.attendanceOf(ctx, m, mem.ID)
+		switch {
+		case err != nil:
+			return teambot.Reply{}, err
+		case !found:
+			missing = append(missing, mem.Name)
+			continue
+		case a.Status == teambot.AttendancePresent || a.Status == teambot.AttendanceLate:
+			already = append(already, fmt.Sprintf("%s（%s）", mem.Name, attendanceCN(a.Status)))
+			continue
+		}
+		if err := r.Tx.CorrectAttendance(ctx, r.Team.ID, m.ID, mem.ID, r.UserID, r.Now); err != nil {
+			return teambot.Reply{}, err
+		}
+		if _, err := r.Tx.DismissMeetingProposals(ctx, r.Team.ID, mem.ID, m.ID, r.UserID, r.Now); err != nil {
+			return teambot.Reply{}, err
+		}
+		if err := r.Audit(ctx, "meeting.roll", mem.UserID, meetingDetail(m, r.Location())+" "+a.Status+" → present"); err != nil {
+			return teambot.Reply{}, err
+		}
+		marked = append(marked, mem.Name)
+	}
+	text := fmt.Sprintf("%s 的会议已结束，点名更正：", r.meetingWhen(m))
+	if len(marked) > 0 {
+		text += strings.Join(marked, "、") + " 改记为出席。"
+	}
+	if len(already) > 0 {
+		text += "已有记录，未改：" + strings.Join(already, "、") + "。"
+	}
+	if len(missing) > 0 {
+		text += strings.Join(missing, "、") + " 在会议开始后才加入，不计这次出勤。"
+	}
+	return teambot.Reply{Text: text}, nil
+}
