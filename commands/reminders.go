@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"teambot"
+	"teambot/scheduler"
 )
 
 // Reminder is a kind of scheduled message every team has (PRODUCT.md §6).
@@ -96,4 +97,19 @@ func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.O
 		return nil
 	})
 	return out, err
+}
+
+// JobDefs are the reminders as the scheduler runs them: each moved off days
+// off within its week (see scheduler.JobDef), composed by this engine.
+func (e *Engine) JobDefs() []scheduler.JobDef {
+	var defs []scheduler.JobDef
+	for _, rm := range reminders() {
+		defs = append(defs, scheduler.JobDef{
+			Name: rm.Name, Spec: rm.Spec, Workdays: true,
+			Compose: func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+				return rm.Compose(e, ctx, f)
+			},
+		})
+	}
+	return defs
 }
