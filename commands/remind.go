@@ -91,7 +91,7 @@ func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
 		j := jobs[rm.Name]
 		state := "关闭"
 		if j.Enabled {
-			state = "开启，下次 " + r.nextFiring(rm, j.Spec, cal, j.CreatedAt)
+			state = "开启，下次 " + r.nextFiring(ctx, rm, j.Spec, cal, j.CreatedAt)
 		}
 		fmt.Fprintf(&b, "%s：%s · %s — %s\n", rm.Chinese, rm.describe(j.Spec), state, rm.Summary)
 	}
@@ -125,7 +125,7 @@ func remindSet(ctx context.Context, r *Request, rm Reminder, args []teambot.Arg)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。%s", rm.Chinese, rm.describe(spec), spec, r.nextFiring(rm, spec, cal, from), r.firedNote(from))
+	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。%s", rm.Chinese, rm.describe(spec), spec, r.nextFiring(ctx, rm, spec, cal, from), r.firedNote(from))
 	if !j.Enabled {
 		text += "它现在是关闭的，发送 /提醒 开启 " + rm.Chinese + " 打开。"
 	}
@@ -154,7 +154,7 @@ func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambo
 		if err != nil {
 			return teambot.Reply{}, err
 		}
-		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。%s", rm.Chinese, rm.describe(j.Spec), r.nextFiring(rm, j.Spec, cal, from), r.firedNote(from))
+		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。%s", rm.Chinese, rm.describe(j.Spec), r.nextFiring(ctx, rm, j.Spec, cal, from), r.firedNote(from))
 	}
 	if err := r.Audit(ctx, action, rm.Name, ""); err != nil {
 		return teambot.Reply{}, err
@@ -236,9 +236,9 @@ func period(spec string, t time.Time) (start, end time.Time) {
 // nextFiring is when rm with spec next fires after now, as the scheduler
 // decides: a weekly spec moves off days off within its week, a more
 // frequent or a monthly one skips them, and a reminder with a Day sends only on the day
-// it picks. A job that counts as new from a later instant (see jobFrom)
+// it picks, and one with moveOff goes where that puts it. A job that counts as new from a later instant (see jobFrom)
 // fires only after it.
-func (r *Request) nextFiring(rm Reminder, spec string, cal *calendar.Calendar, from time.Time) string {
+func (r *Request) nextFiring(ctx context.Context, rm Reminder, spec string, cal *calendar.Calendar, from time.Time) string {
 	sched, err := cron.ParseStandard(spec)
 	if err != nil {
 		return "（时间设置有误）"
@@ -265,8 +265,14 @@ func (r *Request) nextFiring(rm Reminder, spec string, cal *calendar.Calendar, f
 	}
 	for range 60 { // skip weeks without a workday
 		day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
+		at := time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
+		if rm.moveOff != nil && !cal.Workday(teambot.DateOf(n)) {
+			var err error
+			if at, ok, err = rm.moveOff(r, ctx, n, cal); err != nil {
+				return "（暂时算不出）"
+			}
+		}
 		if ok {
-			at := time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
 			if at.After(from) {
 				return formatWhen(at)
 			}

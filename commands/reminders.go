@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"teambot"
+	"teambot/calendar"
 	"teambot/scheduler"
 )
 
@@ -23,6 +25,9 @@ type Reminder struct {
 	Day     dayPicker
 	DayText string
 	compose func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
+	// moveOff, when set, places a firing whose day is a day off instead
+	// of the next workday of its week (see scheduler.JobDef.MoveOff).
+	moveOff func(r *Request, ctx context.Context, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error)
 }
 
 // reminders is the table of every reminder, one row each (R4 weekly
@@ -37,7 +42,8 @@ func coreReminders() []Reminder {
 		{Name: "report_open", Chinese: "周报提醒", Spec: "0 9 * * MON",
 			Summary: "开启本周周报并说明截止时间", compose: (*Engine).ReportOpen},
 		{Name: "report_nag", Chinese: "周报催交", Spec: "0 15 * * FRI",
-			Summary: "@ 还没交本周周报的成员，都交了就不发", compose: (*Engine).ReportNag},
+			Summary: "@ 还没交本周周报的成员，都交了就不发；放假时提前到截止前的工作日", compose: (*Engine).ReportNag,
+			moveOff: (*Request).nagMove},
 		{Name: "report_digest", Chinese: "周报汇总", Spec: "30 9 * * MON",
 			Summary: "上周周报汇总给主管：按时、迟交、未交", compose: (*Engine).reportDigest},
 		{Name: "leave_pending", Chinese: "待批请假", Spec: "0 10 * * MON-FRI",
@@ -104,12 +110,22 @@ func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.O
 func (e *Engine) JobDefs() []scheduler.JobDef {
 	var defs []scheduler.JobDef
 	for _, rm := range reminders() {
-		defs = append(defs, scheduler.JobDef{
+		def := scheduler.JobDef{
 			Name: rm.Name, Spec: rm.Spec, Workdays: true,
 			Compose: func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 				return rm.Compose(e, ctx, f)
 			},
-		})
+		}
+		if rm.moveOff != nil {
+			def.MoveOff = func(ctx context.Context, f teambot.Firing, cal *calendar.Calendar) (at time.Time, ok bool, err error) {
+				err = e.firingRequest(ctx, f, func(r *Request) error {
+					at, ok, err = rm.moveOff(r, ctx, f.At, cal)
+					return err
+				})
+				return at, ok, err
+			}
+		}
+		defs = append(defs, def)
 	}
 	return defs
 }

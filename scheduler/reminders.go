@@ -24,6 +24,11 @@ type JobDef struct {
 	// Workdays moves a firing that falls on a day off to the same time on
 	// the next workday of its ISO week, or skips it when the week has none.
 	Workdays bool
+	// MoveOff, when set, places a weekly firing whose day is a day off
+	// instead of the next workday of its week: it may move it back to an
+	// earlier day (f.At is the nominal instant), and reports false to skip
+	// the firing. The tick looks a week ahead for such firings.
+	MoveOff func(ctx context.Context, f teambot.Firing, cal *calendar.Calendar) (time.Time, bool, error)
 	// Compose builds the messages of one firing; none means nothing to say.
 	Compose func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
 }
@@ -31,6 +36,10 @@ type JobDef struct {
 // lookback bounds how far back a tick looks for firings it has not claimed:
 // a week and a day covers a weekly firing moved to the end of its week.
 const lookback = 8 * 24 * time.Hour
+
+// lookahead is how far ahead a tick looks for firings a job's MoveOff may
+// move back to an earlier day of their week.
+const lookahead = 7 * 24 * time.Hour
 
 // Reminders claims each team's due firings exactly once and enqueues their
 // messages in the same transaction, so any number of replicas may tick at
@@ -145,7 +154,11 @@ func (r *Reminders) runJob(ctx context.Context, j teambot.Job, now time.Time, do
 	if j.CreatedAt.After(start) {
 		start = j.CreatedAt
 	}
-	for n := sched.Next(start.In(loc)); !n.After(now); n = sched.Next(n) {
+	until := now
+	if def.MoveOff != nil {
+		until = now.Add(lookahead)
+	}
+	for n := sched.Next(start.In(loc)); !n.After(until); n = sched.Next(n) {
 		key := teambot.FiringKey{TeamID: j.TeamID, Job: j.Name, Nominal: wallClock(n)}
 		if done[key] {
 			continue
@@ -224,6 +237,9 @@ func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, isWeekl
 		if err != nil {
 			return err
 		}
+		if n.After(now) && (!isWeekly || def.MoveOff == nil || !teambot.WeekOf(n).Start(loc).Before(now)) {
+			return nil // only a firing of this week may move back to now
+		}
 		if !isWeekly {
 			if !cal.Workday(teambot.DateOf(n)) {
 				return r.claim(ctx, key, time.Time{}, "no_workday", now, nil, teambot.Firing{})
@@ -231,10 +247,21 @@ func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, isWeekl
 			return r.fireAt(ctx, j, def, key, n, now)
 		}
 		day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
+		moved := time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
+		if def.MoveOff != nil && !cal.Workday(teambot.DateOf(n)) {
+			var err error
+			if moved, ok, err = def.MoveOff(ctx, teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n.UTC()}, cal); err != nil {
+				return err
+			}
+			moved = moved.In(loc)
+		}
+		if !ok && n.After(now) {
+			return nil // skipped once its nominal time has come
+		}
 		if !ok {
 			return r.claim(ctx, key, time.Time{}, "no_workday", now, r.skipped(def), teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n})
 		}
-		at = time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
+		at = moved
 	}
 	return r.fireAt(ctx, j, def, key, at, now)
 }
