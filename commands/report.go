@@ -419,11 +419,11 @@ type weekStatus struct {
 	Closure   teambot.WeekClosure
 	Reporters int // the expected reporters, excused or not
 	Expected  int // who must report: the expected reporters less the excused, none in an exempt week (R4)
-	OnTime   []teambot.Report
-	Late     []teambot.Report
-	Missing  []teambot.Member
-	Excused  []reporter
-	Others   []teambot.Report // from members not expected that week, such as the supervisor
+	OnTime    []teambot.Report
+	Late      []teambot.Report
+	Missing   []teambot.Member
+	Excused   []reporter
+	Others    []teambot.Report // from members not expected that week, such as the supervisor
 }
 
 // Handed is how many reports the week has, expected or not.
