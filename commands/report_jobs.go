@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -43,13 +44,17 @@ func (e *Engine) ReportOpen(ctx context.Context, f teambot.Firing) ([]teambot.Ou
 }
 
 // ReportNag is 周报催交: one group message that @mentions exactly the
-// expected members (not excused) still missing this week's report. Nothing
-// is sent when nobody is missing or the week is closed.
+// expected members (not excused) still missing this week's report, less
+// those on approved leave at the moment of the nag (R4, R9). Nothing is
+// sent when nobody is left to nag or the week is closed.
 func (e *Engine) ReportNag(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.firingRequest(ctx, f, func(r *Request) error {
 		s, err := loadWeekStatus(ctx, r, r.week())
 		if err != nil || len(s.Missing) == 0 || s.Closed {
+			return err
+		}
+		if s.Missing, err = r.notAwayNow(ctx, s.Missing); err != nil || len(s.Missing) == 0 {
 			return err
 		}
 		when := fmt.Sprintf("截止 %s，请尽快 @我 发送 /周报 内容 提交。", r.dueMoment(s.Due))
@@ -66,6 +71,23 @@ func (e *Engine) ReportNag(ctx context.Context, f teambot.Firing) ([]teambot.Out
 		return nil
 	})
 	return out, err
+}
+
+// notAwayNow keeps the members not on approved leave at this moment (a
+// half day counts in its half, in the team's time zone).
+func (r *Request) notAwayNow(ctx context.Context, ms []teambot.Member) ([]teambot.Member, error) {
+	today := r.Today()
+	away, err := r.onLeave(ctx, today, today)
+	if err != nil || len(away) == 0 {
+		return ms, err
+	}
+	var out []teambot.Member
+	for _, m := range ms {
+		if !slices.ContainsFunc(away[m.ID], func(l teambot.Leave) bool { return l.CoversMoment(r.Now, r.Location()) }) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // ReportDigest is 周报汇总: last week's reports for the supervisor. With
