@@ -649,8 +649,12 @@ func reportDeadline(ctx context.Context, r *Request, args []teambot.Arg) (teambo
 	}
 	this := r.week()
 	if len(args) == 0 {
-		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。主管可以用 /周报 截止 周五 18:00 修改。",
-			weekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, weekLabel(this), r.moment(old.In(this, r.Location())))}, nil
+		due, err := r.reportDue(ctx, this)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。放假时截止提前到之前最后一个工作日。主管可以用 /周报 截止 周五 18:00 修改。",
+			weekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, weekLabel(this), r.dueMoment(due))}, nil
 	}
 	if !r.Caller.IsSupervisor() {
 		return teambot.Reply{}, teambot.Forbidden("修改周报截止时间只有主管可以操作%s；发送 /周报 截止 查看当前的截止时间。", r.supervisorHint(ctx))
@@ -666,9 +670,17 @@ func reportDeadline(ctx context.Context, r *Request, args []teambot.Arg) (teambo
 	if err := r.Audit(ctx, "report.deadline", r.Team.ChatID, detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("周报截止时间已改为每%s %s（%s），原来是每%s %s。本周 %s截止 %s。已经交的周报，按时或迟交的标记不变。",
+	due, err := r.reportDue(ctx, this)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	nag, err := r.followNag(ctx, old, d)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("周报截止时间已改为每%s %s（%s），原来是每%s %s。本周 %s截止 %s。已经交的周报，按时或迟交的标记不变。%s",
 		weekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, weekdaysCN[old.Weekday], old.Clock(),
-		weekLabel(this), r.moment(d.In(this, r.Location())))}, nil
+		weekLabel(this), r.dueMoment(due), nag)}, nil
 }
 
 // weekLabel names a week with its dates: 2026-W48（11月23日–11月29日）.

@@ -3,6 +3,9 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"teambot"
@@ -118,4 +121,98 @@ func (r *Request) nagMove(ctx context.Context, nominal time.Time, cal *calendar.
 	}
 	at, ok := nagAt(nominal, due, cal)
 	return at, ok, nil
+}
+
+// minutesInWeek is d as minutes after Monday 00:00.
+func minutesInWeek(d teambot.WeeklyDeadline) int {
+	return (d.ISODay()-1)*24*60 + d.Hour*60 + d.Minute
+}
+
+// atMinuteInWeek is the weekday and time of day m minutes after Monday
+// 00:00.
+func atMinuteInWeek(m int) teambot.WeeklyDeadline {
+	return teambot.WeeklyDeadline{Weekday: teambot.WeekdayOfISO(m/(24*60) + 1), Hour: m / 60 % 24, Minute: m % 60}
+}
+
+// weeklyAt reads a spec that fires once a week on one day at one time, as
+// 0 15 * * FRI.
+func weeklyAt(spec string) (teambot.WeeklyDeadline, bool) {
+	f := strings.Fields(spec)
+	if len(f) != 5 || f[2] != "*" || f[3] != "*" {
+		return teambot.WeeklyDeadline{}, false
+	}
+	mm, err1 := strconv.Atoi(f[0])
+	hh, err2 := strconv.Atoi(f[1])
+	day := slices.Index(cronDays, strings.ToUpper(f[4]))
+	if n, err := strconv.Atoi(f[4]); err == nil && n >= 0 && n <= 7 {
+		day = n % 7
+	}
+	d := teambot.WeeklyDeadline{Weekday: time.Weekday(day), Hour: hh, Minute: mm}
+	return d, err1 == nil && err2 == nil && day >= 0 && d.Valid()
+}
+
+// specAt is the cron spec firing weekly at d.
+func specAt(d teambot.WeeklyDeadline) string {
+	return fmt.Sprintf("%d %d * * %s", d.Minute, d.Hour, cronDays[d.Weekday])
+}
+
+// nagLead is how long before the deadline the nag comes by default: 周报催交
+// at Friday 15:00 before the deadline at Friday 18:00.
+func nagLead() int {
+	nag, _ := weeklyAt(nagReminder().Spec)
+	return minutesInWeek(teambot.DefaultReportDeadline) - minutesInWeek(nag)
+}
+
+// nagReminder is the 周报催交 row of the reminder table.
+func nagReminder() Reminder {
+	rm, _ := reminderNamed("report_nag")
+	return rm
+}
+
+// followNag is what moving the deadline from old to d does to 周报催交, in
+// words for the supervisor: a nag at the default distance before old moves
+// to the same distance before d (and fires at most once this week, see
+// jobFrom); a custom one stays, with a warning when it now comes after the
+// deadline (R4).
+func (r *Request) followNag(ctx context.Context, old, d teambot.WeeklyDeadline) (string, error) {
+	rm := nagReminder()
+	_, jobs, err := r.teamJobs(ctx)
+	if err != nil {
+		return "", err
+	}
+	j := jobs[rm.Name]
+	if !j.Enabled {
+		return fmt.Sprintf("「%s」现在是关闭的，要催交发送 /提醒 开启 %s。", rm.Chinese, rm.Chinese), nil
+	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return "", err
+	}
+	lead := nagLead()
+	nag, weekly := weeklyAt(j.Spec)
+	moved := minutesInWeek(d) - lead
+	if weekly && minutesInWeek(old)-minutesInWeek(nag) == lead && moved >= 0 {
+		if j.Spec = specAt(atMinuteInWeek(moved)); j.Spec != specAt(nag) {
+			from, err := r.jobFrom(ctx, rm, j.Spec)
+			if err != nil {
+				return "", err
+			}
+			if err := r.Tx.SetJob(ctx, j, from); err != nil {
+				return "", err
+			}
+			j.CreatedAt = from
+			if err := r.Audit(ctx, "remind.set", rm.Name, "随周报截止时间；原 "+specAt(nag)+"；新 "+j.Spec); err != nil {
+				return "", err
+			}
+		}
+		return fmt.Sprintf("「%s」随截止时间改为 %s（截止前 %d 小时），下次 %s。", rm.Chinese, rm.describe(j.Spec), lead/60,
+			r.nextFiring(ctx, rm, j.Spec, cal, j.CreatedAt)), nil
+	}
+	text := fmt.Sprintf("「%s」是自定的时间 %s，没有跟着改，下次 %s。", rm.Chinese, rm.describe(j.Spec), r.nextFiring(ctx, rm, j.Spec, cal, j.CreatedAt))
+	if weekly && minutesInWeek(nag) >= minutesInWeek(d) {
+		suggest := atMinuteInWeek(max(minutesInWeek(d)-lead, 0))
+		text += fmt.Sprintf("注意：催交在截止之后，只能催补交。要在截止前催，发送 /提醒 设置 %s %s %s。",
+			rm.Chinese, weekdaysCN[suggest.Weekday], suggest.Clock())
+	}
+	return text, nil
 }
