@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -252,6 +253,9 @@ func (r *Request) nextFiring(ctx context.Context, rm Reminder, spec string, cal 
 		for range 400 {
 			day := teambot.DateOf(n)
 			picked := cal.Workday(day)
+			if rm.AnyDay {
+				picked = rm.days == nil || slices.Contains(rm.days(r), day)
+			}
 			if rm.Day != nil {
 				want, ok := rm.Day(cal, day.Year, day.Month)
 				picked = ok && want == day
@@ -297,7 +301,7 @@ var friendlySpec = regexp.MustCompile(`^(周[一二三四五六日天]|星期[�
 // calendar picks, only a time of day (the days stay as they were in old);
 // for the others, as parseSpec.
 func (rm Reminder) parseSpec(args []teambot.Arg, old string) (string, error) {
-	if rm.Day == nil {
+	if rm.Day == nil && rm.DayText == "" {
 		return parseSpec(args)
 	}
 	f := strings.Fields(old)
@@ -307,7 +311,7 @@ func (rm Reminder) parseSpec(args []teambot.Arg, old string) (string, error) {
 		hh, mm, ok = parseMeetingClock(args[0].Text, "")
 	}
 	if !ok {
-		return "", teambot.Invalid("「%s」的日子由日历决定（%s），只能改时间，例如 /提醒 设置 %s 09:30。", rm.Chinese, rm.DayText, rm.Chinese)
+		return "", teambot.Invalid("「%s」的日子是定好的（%s），只能改时间，例如 /提醒 设置 %s 09:30。", rm.Chinese, rm.DayText, rm.Chinese)
 	}
 	return fmt.Sprintf("%d %d %s %s %s", mm, hh, f[2], f[3], f[4]), nil
 }
@@ -315,7 +319,7 @@ func (rm Reminder) parseSpec(args []teambot.Arg, old string) (string, error) {
 // describe says rm's spec in Chinese.
 func (rm Reminder) describe(spec string) string {
 	f := strings.Fields(spec)
-	if rm.Day == nil || len(f) != 5 {
+	if (rm.Day == nil && rm.DayText == "") || len(f) != 5 {
 		return describeSpec(spec)
 	}
 	mm, err1 := strconv.Atoi(f[0])

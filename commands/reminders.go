@@ -24,6 +24,12 @@ type Reminder struct {
 	// month_days.go). DayText says that day in words, e.g. 每月最后一个工作日.
 	Day     dayPicker
 	DayText string
+	// AnyDay runs the reminder on days off too (its compose decides which
+	// days say something); DayText then says which days those are.
+	AnyDay bool
+	// days, when set, are the days an AnyDay reminder says something, for
+	// /提醒 to tell when it next sends.
+	days func(r *Request) []teambot.Date
 	compose func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
 	// moveOff, when set, places a firing whose day is a day off instead
 	// of the next workday of its week (see scheduler.JobDef.MoveOff).
@@ -33,7 +39,7 @@ type Reminder struct {
 // reminders is the table of every reminder, one row each (R4 weekly
 // reports, R5 the supervisor's digest).
 func reminders() []Reminder {
-	return slices.Concat(coreReminders(), accountReminders(), platformReminders(), ledgerReminders(), escalationReminders(), monthlyReminders())
+	return slices.Concat(coreReminders(), accountReminders(), platformReminders(), ledgerReminders(), escalationReminders(), monthlyReminders(), termReminders())
 }
 
 // coreReminders are the reports' and leave's reminders.
@@ -111,7 +117,7 @@ func (e *Engine) JobDefs() []scheduler.JobDef {
 	var defs []scheduler.JobDef
 	for _, rm := range reminders() {
 		def := scheduler.JobDef{
-			Name: rm.Name, Spec: rm.Spec, Workdays: true,
+			Name: rm.Name, Spec: rm.Spec, Workdays: !rm.AnyDay,
 			Compose: func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 				return rm.Compose(e, ctx, f)
 			},
