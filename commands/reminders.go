@@ -29,7 +29,7 @@ type Reminder struct {
 	AnyDay bool
 	// days, when set, are the days an AnyDay reminder says something, for
 	// /提醒 to tell when it next sends.
-	days func(r *Request) []teambot.Date
+	days    func(r *Request) []teambot.Date
 	compose func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
 	// moveOff, when set, places a firing whose day is a day off instead
 	// of the next workday of its week (see scheduler.JobDef.MoveOff).
