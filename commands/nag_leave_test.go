@@ -9,7 +9,7 @@ import (
 	"teambot/storage/storagetest"
 )
 
-// R4 with R9: a member whose approved leave covers the moment of the nag is
+// R4: a member whose approved leave covers the moment of the nag is
 // neither @mentioned nor counted missing in it; a half day counts only in
 // its half (上午 before 12:00, 下午 from 12:00, in the team's zone), and a
 // request not yet approved silences nothing.

@@ -45,7 +45,7 @@ func (e *Engine) ReportOpen(ctx context.Context, f teambot.Firing) ([]teambot.Ou
 
 // ReportNag is 周报催交: one group message that @mentions exactly the
 // expected members (not excused) still missing this week's report, less
-// those on approved leave at the moment of the nag (R4, R9). Nothing is
+// those on approved leave at the moment of the nag (R4). Nothing is
 // sent when nobody is left to nag or the week is closed.
 func (e *Engine) ReportNag(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
