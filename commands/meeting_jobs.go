@@ -326,7 +326,11 @@ func (r *Request) meetingReportWeek(ctx context.Context, start time.Time) (teamb
 		if err != nil {
 			return teambot.Week{}, err
 		}
-		if due.Before(start) {
+		at := due.At
+		if due.Exempt {
+			at = due.Nominal // nobody owes a report: the check finds no one missing
+		}
+		if at.Before(start) {
 			return week, nil
 		}
 		week = week.Prev()

@@ -239,8 +239,8 @@ func (r *Request) monthReports(ctx context.Context, m Month, d *MonthlyDigest, r
 				row.ReportsExcused++
 			}
 		}
-		if s.Due.After(r.Now) {
-			continue // not due yet: nobody is missing
+		if !s.Due.Late(r.Now) {
+			continue // not due yet (or exempt): nobody is missing
 		}
 		for _, mem := range s.Missing {
 			if row := rows[mem.ID]; row != nil {

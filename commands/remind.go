@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -90,7 +91,7 @@ func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
 		j := jobs[rm.Name]
 		state := "关闭"
 		if j.Enabled {
-			state = "开启，下次 " + r.nextFiring(rm, j.Spec, cal)
+			state = "开启，下次 " + r.nextFiring(ctx, rm, j.Spec, cal, j.CreatedAt)
 		}
 		fmt.Fprintf(&b, "%s：%s · %s — %s\n", rm.Chinese, rm.describe(j.Spec), state, rm.Summary)
 	}
@@ -110,7 +111,11 @@ func remindSet(ctx context.Context, r *Request, rm Reminder, args []teambot.Arg)
 		return teambot.Reply{}, err
 	}
 	j.Spec = spec
-	if err := r.Tx.SetJob(ctx, j, r.Now); err != nil {
+	from, err := r.jobFrom(ctx, rm, spec)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Tx.SetJob(ctx, j, from); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "remind.set", rm.Name, "原 "+old+"；新 "+spec); err != nil {
@@ -120,7 +125,7 @@ func remindSet(ctx context.Context, r *Request, rm Reminder, args []teambot.Arg)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。", rm.Chinese, rm.describe(spec), spec, r.nextFiring(rm, spec, cal))
+	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。%s", rm.Chinese, rm.describe(spec), spec, r.nextFiring(ctx, rm, spec, cal, from), r.firedNote(from))
 	if !j.Enabled {
 		text += "它现在是关闭的，发送 /提醒 开启 " + rm.Chinese + " 打开。"
 	}
@@ -134,7 +139,13 @@ func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambo
 	}
 	j := jobs[rm.Name]
 	j.Enabled = on
-	if err := r.Tx.SetJob(ctx, j, r.Now); err != nil {
+	from := r.Now
+	if on {
+		if from, err = r.jobFrom(ctx, rm, j.Spec); err != nil {
+			return teambot.Reply{}, err
+		}
+	}
+	if err := r.Tx.SetJob(ctx, j, from); err != nil {
 		return teambot.Reply{}, err
 	}
 	action, text := "remind.off", fmt.Sprintf("已关闭「%s」。", rm.Chinese)
@@ -143,7 +154,7 @@ func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambo
 		if err != nil {
 			return teambot.Reply{}, err
 		}
-		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。", rm.Chinese, rm.describe(j.Spec), r.nextFiring(rm, j.Spec, cal))
+		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。%s", rm.Chinese, rm.describe(j.Spec), r.nextFiring(ctx, rm, j.Spec, cal, from), r.firedNote(from))
 	}
 	if err := r.Audit(ctx, action, rm.Name, ""); err != nil {
 		return teambot.Reply{}, err
@@ -177,21 +188,73 @@ func (r *Request) calendar(ctx context.Context) (*calendar.Calendar, error) {
 	return teamCalendar(ctx, r.Tx, r.Team.ID)
 }
 
+// jobFrom is when a reminder changed now to spec counts as new from (see
+// SetJob): now, or the end of the current period when it already sent in
+// this period — a reminder fires at most once a period however often it is
+// changed.
+func (r *Request) jobFrom(ctx context.Context, rm Reminder, spec string) (time.Time, error) {
+	last, ok, err := r.Tx.LastSent(ctx, r.Team.ID, rm.Name)
+	if err != nil || !ok {
+		return r.Now, err
+	}
+	start, end := period(spec, r.Now.In(r.Location()))
+	if last.Before(start) {
+		return r.Now, nil
+	}
+	return end, nil
+}
+
+// firedNote says, when a changed reminder waits for the next period, why.
+func (r *Request) firedNote(from time.Time) string {
+	if !from.After(r.Now) {
+		return ""
+	}
+	return "这一期已经发过，不会重复发送。"
+}
+
+// period is the stretch of time around t in which a reminder with spec
+// fires once: the ISO week of a weekly spec, the month of a monthly (or
+// quarterly, or day-of-month) one, else the day.
+func period(spec string, t time.Time) (start, end time.Time) {
+	loc := t.Location()
+	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
+		return day, day.AddDate(0, 0, 1)
+	}
+	if f := strings.Fields(spec); len(f) == 5 && (f[2] != "*" || f[3] != "*") {
+		month := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
+		return month, month.AddDate(0, 1, 0)
+	}
+	if scheduler.Weekly(spec, sched, t) {
+		w := teambot.WeekOf(t)
+		return w.Start(loc), w.End(loc)
+	}
+	return day, day.AddDate(0, 0, 1)
+}
+
 // nextFiring is when rm with spec next fires after now, as the scheduler
 // decides: a weekly spec moves off days off within its week, a more
 // frequent or a monthly one skips them, and a reminder with a Day sends only on the day
-// it picks.
-func (r *Request) nextFiring(rm Reminder, spec string, cal *calendar.Calendar) string {
+// it picks, and one with moveOff goes where that puts it. A job that counts as new from a later instant (see jobFrom)
+// fires only after it.
+func (r *Request) nextFiring(ctx context.Context, rm Reminder, spec string, cal *calendar.Calendar, from time.Time) string {
 	sched, err := cron.ParseStandard(spec)
 	if err != nil {
 		return "（时间设置有误）"
 	}
 	loc := r.Location()
-	n := sched.Next(r.Now.In(loc))
+	if from.Before(r.Now) {
+		from = r.Now
+	}
+	n := sched.Next(from.In(loc))
 	if !scheduler.Weekly(spec, sched, r.Now.In(loc)) {
 		for range 400 {
 			day := teambot.DateOf(n)
 			picked := cal.Workday(day)
+			if rm.AnyDay {
+				picked = rm.days == nil || slices.Contains(rm.days(r), day)
+			}
 			if rm.Day != nil {
 				want, ok := rm.Day(cal, day.Year, day.Month)
 				picked = ok && want == day
@@ -205,9 +268,15 @@ func (r *Request) nextFiring(rm Reminder, spec string, cal *calendar.Calendar) s
 	}
 	for range 60 { // skip weeks without a workday
 		day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
+		at := time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
+		if rm.moveOff != nil && !cal.Workday(teambot.DateOf(n)) {
+			var err error
+			if at, ok, err = rm.moveOff(r, ctx, n, cal); err != nil {
+				return "（暂时算不出）"
+			}
+		}
 		if ok {
-			at := time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
-			if at.After(r.Now) {
+			if at.After(from) {
 				return r.moment(at)
 			}
 		}
@@ -232,10 +301,12 @@ func (rm Reminder) parseSpec(args []teambot.Arg, old string) (string, error) {
 	switch {
 	case err == nil && w.Days == daysUnsaid && len(f) == 5:
 		return checkSpec(fmt.Sprintf("%d %d %s %s %s", w.Minute, w.Hour, f[2], f[3], f[4]), text)
-	case err == nil && rm.Day == nil:
+	case rm.Day != nil || rm.DayText != "":
+		// Its days are fixed (a day of the month, the term's end): only
+		// the time of day changes.
+		return "", teambot.Invalid("「%s」的日子是定好的（%s），只能改时间，例如 /提醒 设置 %s 09:30 或 下午4点半。", rm.Chinese, rm.DayText, rm.Chinese)
+	case err == nil:
 		return checkSpec(fmt.Sprintf("%d %d * * %s", w.Minute, w.Hour, w.cronDays("*")), text)
-	case rm.Day != nil:
-		return "", teambot.Invalid("「%s」的日子由日历决定（%s），只能改时间，例如 /提醒 设置 %s 09:30 或 下午4点半。", rm.Chinese, rm.DayText, rm.Chinese)
 	case len(args) == 5:
 		return checkSpec(text, text)
 	}
@@ -245,7 +316,7 @@ func (rm Reminder) parseSpec(args []teambot.Arg, old string) (string, error) {
 // describe says rm's spec in Chinese.
 func (rm Reminder) describe(spec string) string {
 	f := strings.Fields(spec)
-	if rm.Day == nil || len(f) != 5 {
+	if (rm.Day == nil && rm.DayText == "") || len(f) != 5 {
 		return describeSpec(spec)
 	}
 	mm, err1 := strconv.Atoi(f[0])

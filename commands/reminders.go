@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"teambot"
+	"teambot/calendar"
+	"teambot/scheduler"
 )
 
 // Reminder is a kind of scheduled message every team has (PRODUCT.md §6).
@@ -21,13 +24,22 @@ type Reminder struct {
 	// month_days.go). DayText says that day in words, e.g. 每月最后一个工作日.
 	Day     dayPicker
 	DayText string
+	// AnyDay runs the reminder on days off too (its compose decides which
+	// days say something); DayText then says which days those are.
+	AnyDay bool
+	// days, when set, are the days an AnyDay reminder says something, for
+	// /提醒 to tell when it next sends.
+	days    func(r *Request) []teambot.Date
 	compose func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
+	// moveOff, when set, places a firing whose day is a day off instead
+	// of the next workday of its week (see scheduler.JobDef.MoveOff).
+	moveOff func(r *Request, ctx context.Context, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error)
 }
 
 // reminders is the table of every reminder, one row each (R4 weekly
 // reports, R5 the supervisor's digest).
 func reminders() []Reminder {
-	return slices.Concat(coreReminders(), accountReminders(), platformReminders(), ledgerReminders(), escalationReminders(), monthlyReminders())
+	return slices.Concat(coreReminders(), accountReminders(), platformReminders(), ledgerReminders(), escalationReminders(), monthlyReminders(), termReminders())
 }
 
 // coreReminders are the reports' and leave's reminders.
@@ -36,7 +48,8 @@ func coreReminders() []Reminder {
 		{Name: "report_open", Chinese: "周报提醒", Spec: "0 9 * * MON",
 			Summary: "开启本周周报并说明截止时间", compose: (*Engine).ReportOpen},
 		{Name: "report_nag", Chinese: "周报催交", Spec: "0 15 * * FRI",
-			Summary: "@ 还没交本周周报的成员，都交了就不发", compose: (*Engine).ReportNag},
+			Summary: "@ 还没交本周周报的成员，都交了就不发；放假时提前到截止前的工作日", compose: (*Engine).ReportNag,
+			moveOff: (*Request).nagMove},
 		{Name: "report_digest", Chinese: "周报汇总", Spec: "30 9 * * MON",
 			Summary: "上周周报汇总给主管：按时、迟交、未交", compose: (*Engine).reportDigest},
 		{Name: "leave_pending", Chinese: "待批请假", Spec: "0 10 * * MON-FRI",
@@ -96,4 +109,29 @@ func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.O
 		return nil
 	})
 	return out, err
+}
+
+// JobDefs are the reminders as the scheduler runs them: each moved off days
+// off within its week (see scheduler.JobDef), composed by this engine.
+func (e *Engine) JobDefs() []scheduler.JobDef {
+	var defs []scheduler.JobDef
+	for _, rm := range reminders() {
+		def := scheduler.JobDef{
+			Name: rm.Name, Spec: rm.Spec, Workdays: !rm.AnyDay,
+			Compose: func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+				return rm.Compose(e, ctx, f)
+			},
+		}
+		if rm.moveOff != nil {
+			def.MoveOff = func(ctx context.Context, f teambot.Firing, cal *calendar.Calendar) (at time.Time, ok bool, err error) {
+				err = e.firingRequest(ctx, f, func(r *Request) error {
+					at, ok, err = rm.moveOff(r, ctx, f.At, cal)
+					return err
+				})
+				return at, ok, err
+			}
+		}
+		defs = append(defs, def)
+	}
+	return defs
 }

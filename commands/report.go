@@ -111,7 +111,7 @@ func submitReport(ctx context.Context, r *Request, week teambot.Week, text strin
 		return teambot.Reply{}, err
 	}
 	rep := teambot.Report{TeamID: r.Team.ID, MemberID: r.Caller.ID, Week: week, Text: text,
-		SubmittedAt: r.Now, Late: r.Now.After(due)}
+		SubmittedAt: r.Now, Late: due.Late(r.Now)}
 	if err := r.Tx.SubmitReport(ctx, &rep); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -138,17 +138,20 @@ func checkReportText(r *Request, text string) error {
 
 // submittedText confirms a submission: the week with its dates, the
 // version, the length, and whether it came in on time.
-func submittedText(r *Request, rep teambot.Report, chars int, due time.Time) string {
+func submittedText(r *Request, rep teambot.Report, chars int, due weekDue) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "已提交 %s的周报，第 %d 版，共 %d 字，", weekLabel(rep.Week), rep.Version, chars)
 	first := ""
 	if rep.Version > 1 {
 		first = "以第 1 版为准，" // R4: the first submission decides
 	}
-	if rep.Late {
-		fmt.Fprintf(&b, "迟交（%s截止时间 %s 已过）", first, r.moment(due))
-	} else {
-		fmt.Fprintf(&b, "按时（%s截止 %s）", first, r.moment(due))
+	switch {
+	case due.Exempt:
+		fmt.Fprintf(&b, "%s（这一周截止前没有工作日，不算迟交）", exemptText)
+	case rep.Late:
+		fmt.Fprintf(&b, "迟交（%s截止时间 %s 已过）", first, r.dueMoment(due))
+	default:
+		fmt.Fprintf(&b, "按时（%s截止 %s）", first, r.dueMoment(due))
 	}
 	if rep.Version > 1 {
 		b.WriteString("，已修改。之前的版本保留在历史里。")
@@ -185,15 +188,6 @@ func (r *Request) weekOpen(ctx context.Context, week teambot.Week) error {
 		weekLabel(week), r.moment(c.ClosedAt))
 }
 
-// reportDue is the deadline of week's reports in the team's time zone.
-func (r *Request) reportDue(ctx context.Context, week teambot.Week) (time.Time, error) {
-	d, err := r.Tx.ReportDeadline(ctx, r.Team.ID)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return d.In(week, r.Location()), nil
-}
-
 // reportOverview answers a bare /周报: a member learns whether this week's
 // report is in and how to write one; the supervisor sees the week's status.
 func reportOverview(ctx context.Context, r *Request, week teambot.Week) (teambot.Reply, error) {
@@ -208,9 +202,13 @@ func reportOverview(ctx context.Context, r *Request, week teambot.Week) (teambot
 	if err != nil {
 		return teambot.Reply{}, err
 	}
+	if len(history) == 0 && due.Exempt {
+		return teambot.Reply{Text: fmt.Sprintf("本周 %s是%s：截止前没有工作日，不交不算未交。想交也可以：/周报 本周的工作小结。",
+			weekLabel(week), exemptText)}, nil
+	}
 	if len(history) == 0 {
 		return teambot.Reply{Text: fmt.Sprintf("你还没有提交本周 %s的周报，截止 %s。写法：/周报 本周的工作小结，例如 %s。更多用法：/帮助 周报。",
-			weekLabel(week), r.moment(due), r.Command.Examples[0])}, nil
+			weekLabel(week), r.dueMoment(due), r.Command.Examples[0])}, nil
 	}
 	cur := history[len(history)-1]
 	return teambot.Reply{Text: fmt.Sprintf("你已提交本周 %s的周报：第 %d 版，%s 提交，%s。发送 /周报 查看 看全文，再发一次 /周报 内容 可以修改。",
@@ -415,28 +413,32 @@ func expectedReporters(ctx context.Context, r *Request, week teambot.Week) ([]re
 
 // weekStatus is where a week's reports stand, for the expected reporters.
 type weekStatus struct {
-	Week     teambot.Week
-	Due      time.Time
-	Closed   bool
-	Closure  teambot.WeekClosure
-	Expected int // who must report: the expected reporters less the excused (R4)
-	OnTime   []teambot.Report
-	Late     []teambot.Report
-	Missing  []teambot.Member
-	Excused  []reporter
-	Others   []teambot.Report // from members not expected that week, such as the supervisor
+	Week      teambot.Week
+	Due       weekDue
+	Closed    bool
+	Closure   teambot.WeekClosure
+	Reporters int // the expected reporters, excused or not
+	Expected  int // who must report: the expected reporters less the excused, none in an exempt week (R4)
+	OnTime    []teambot.Report
+	Late      []teambot.Report
+	Missing   []teambot.Member
+	Excused   []reporter
+	Others    []teambot.Report // from members not expected that week, such as the supervisor
 }
 
 // Handed is how many reports the week has, expected or not.
 func (s weekStatus) Handed() int { return len(s.OnTime) + len(s.Late) + len(s.Others) }
 
 // Nobody tells whether the week had no reporter at all, excused or not.
-func (s weekStatus) Nobody() bool { return s.Expected == 0 && len(s.Excused) == 0 }
+func (s weekStatus) Nobody() bool { return s.Reporters == 0 }
 
 // Counts is the one way the week's counts are told, in reminders and
 // status alike: 应交 4 人，已交 3 人，请假免交 1 人. Only members who must
 // report are counted; the excused are counted apart (R4).
 func (s weekStatus) Counts() string {
+	if s.Due.Exempt {
+		return fmt.Sprintf("%s，已交 %d 人", exemptText, len(s.OnTime)+len(s.Late))
+	}
 	text := fmt.Sprintf("应交 %d 人，已交 %d 人", s.Expected, len(s.OnTime)+len(s.Late))
 	if len(s.Excused) > 0 {
 		text += fmt.Sprintf("，请假免交 %d 人", len(s.Excused))
@@ -447,7 +449,9 @@ func (s weekStatus) Counts() string {
 // loadWeekStatus sorts the expected reporters of week into on time, late,
 // missing and excused, and keeps the reports of members who were not
 // expected apart. An excused member who reported anyway counts as having
-// reported, and so as one who must report.
+// reported, and so as one who must report. In an exempt week (see dueIn)
+// nobody must report: none is missing or excused, and whoever reported
+// anyway is on time.
 func loadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekStatus, error) {
 	s := weekStatus{Week: week}
 	var err error
@@ -469,7 +473,7 @@ func loadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekSta
 	for _, rep := range current {
 		byMember[rep.MemberID] = rep
 	}
-	s.Expected = len(expected)
+	s.Expected, s.Reporters = len(expected), len(expected)
 	for _, e := range expected {
 		rep, ok := byMember[e.ID]
 		delete(byMember, e.ID)
@@ -485,6 +489,9 @@ func loadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekSta
 		}
 	}
 	s.Expected -= len(s.Excused)
+	if s.Due.Exempt {
+		s.Expected, s.Missing, s.Excused = 0, nil, nil
+	}
 	for _, rep := range current {
 		if _, other := byMember[rep.MemberID]; other {
 			s.Others = append(s.Others, rep)
@@ -518,13 +525,23 @@ func reportStatus(ctx context.Context, r *Request, args []teambot.Arg) (teambot.
 // statusText renders a week's status for the group.
 func (r *Request) statusText(s weekStatus) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s周报状态，截止 %s", weekLabel(s.Week), r.moment(s.Due))
+	if s.Due.Exempt {
+		fmt.Fprintf(&b, "%s周报状态：%s（截止前没有工作日，没有人迟交或未交）", weekLabel(s.Week), exemptText)
+	} else {
+		fmt.Fprintf(&b, "%s周报状态，截止 %s", weekLabel(s.Week), r.dueMoment(s.Due))
+	}
 	if s.Closed {
 		fmt.Fprintf(&b, "，主管已于 %s 结束", r.moment(s.Closure.ClosedAt))
 	}
-	if s.Nobody() {
+	switch {
+	case s.Nobody():
 		b.WriteString("\n这一周没有需要交周报的成员（主管不用交，那一周结束后才加入的成员也不用交）。")
-	} else {
+	case s.Due.Exempt:
+		b.WriteString("\n" + s.Counts())
+		if len(s.OnTime) > 0 {
+			fmt.Fprintf(&b, "：%s", nameList(editedNames(s.OnTime)))
+		}
+	default:
 		b.WriteString("\n" + s.Counts())
 		fmt.Fprintf(&b, "\n按时（%d）：%s", len(s.OnTime), nameList(editedNames(s.OnTime)))
 		fmt.Fprintf(&b, "\n迟交（%d）：%s", len(s.Late), nameList(editedNames(s.Late)))
@@ -632,8 +649,12 @@ func reportDeadline(ctx context.Context, r *Request, args []teambot.Arg) (teambo
 	}
 	this := r.week()
 	if len(args) == 0 {
-		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。主管可以用 /周报 截止 周五 18:00 修改。",
-			weekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, weekLabel(this), r.moment(old.In(this, r.Location())))}, nil
+		due, err := r.reportDue(ctx, this)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。放假时截止提前到之前最后一个工作日。主管可以用 /周报 截止 周五 18:00 修改。",
+			weekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, weekLabel(this), r.dueMoment(due))}, nil
 	}
 	if !r.Caller.IsSupervisor() {
 		return teambot.Reply{}, teambot.Forbidden("修改周报截止时间只有主管可以操作%s；发送 /周报 截止 查看当前的截止时间。", r.supervisorHint(ctx))
@@ -649,9 +670,17 @@ func reportDeadline(ctx context.Context, r *Request, args []teambot.Arg) (teambo
 	if err := r.Audit(ctx, "report.deadline", r.Team.ChatID, detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("周报截止时间已改为每%s %s（%s），原来是每%s %s。本周 %s截止 %s。已经交的周报，按时或迟交的标记不变。",
+	due, err := r.reportDue(ctx, this)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	nag, err := r.followNag(ctx, old, d)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("周报截止时间已改为每%s %s（%s），原来是每%s %s。本周 %s截止 %s。已经交的周报，按时或迟交的标记不变。%s",
 		weekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, weekdaysCN[old.Weekday], old.Clock(),
-		weekLabel(this), r.moment(d.In(this, r.Location())))}, nil
+		weekLabel(this), r.dueMoment(due), nag)}, nil
 }
 
 // weekLabel names a week with its dates: 2026-W48（11月23日–11月29日）.

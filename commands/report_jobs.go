@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -28,10 +29,10 @@ func (e *Engine) ReportOpen(ctx context.Context, f teambot.Firing) ([]teambot.Ou
 		if err != nil || s.Expected == 0 || s.Closed {
 			return err
 		}
-		due := fmt.Sprintf("截止 %s", r.moment(s.Due))
-		if r.Now.After(s.Due) {
+		due := fmt.Sprintf("截止 %s", r.dueMoment(s.Due))
+		if s.Due.Late(r.Now) {
 			// A holiday may push the reminder past the deadline (e.g. to Sunday).
-			due = fmt.Sprintf("截止时间 %s 已过，现在交记为迟交", r.moment(s.Due))
+			due = fmt.Sprintf("截止时间 %s 已过，现在交记为迟交", r.dueMoment(s.Due))
 		}
 		text := fmt.Sprintf("【周报提醒】本周 %s的周报开始提交，%s，%s。\n"+
 			"请 @我 发送 /周报 本周工作小结，例如 /周报 完成公众号推文 3 篇；交了还可以再发一次修改。",
@@ -43,8 +44,9 @@ func (e *Engine) ReportOpen(ctx context.Context, f teambot.Firing) ([]teambot.Ou
 }
 
 // ReportNag is 周报催交: one group message that @mentions exactly the
-// expected members (not excused) still missing this week's report. Nothing
-// is sent when nobody is missing or the week is closed.
+// expected members (not excused) still missing this week's report, less
+// those on approved leave at the moment of the nag (R4). Nothing is
+// sent when nobody is left to nag or the week is closed.
 func (e *Engine) ReportNag(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.firingRequest(ctx, f, func(r *Request) error {
@@ -52,9 +54,12 @@ func (e *Engine) ReportNag(ctx context.Context, f teambot.Firing) ([]teambot.Out
 		if err != nil || len(s.Missing) == 0 || s.Closed {
 			return err
 		}
-		when := fmt.Sprintf("截止 %s，请尽快 @我 发送 /周报 内容 提交。", r.moment(s.Due))
-		if r.Now.After(s.Due) {
-			when = fmt.Sprintf("截止时间 %s 已过，请尽快 @我 发送 /周报 内容 补交（记为迟交）。", r.moment(s.Due))
+		if s.Missing, err = r.notAwayNow(ctx, s.Missing); err != nil || len(s.Missing) == 0 {
+			return err
+		}
+		when := fmt.Sprintf("截止 %s，请尽快 @我 发送 /周报 内容 提交。", r.dueMoment(s.Due))
+		if s.Due.Late(r.Now) {
+			when = fmt.Sprintf("截止时间 %s 已过，请尽快 @我 发送 /周报 内容 补交（记为迟交）。", r.dueMoment(s.Due))
 		}
 		text := fmt.Sprintf("【周报催交】本周 %s还有 %d 人没交周报：%s。%s",
 			weekLabel(s.Week), len(s.Missing), nameList(memberNames(s.Missing)), when)
@@ -66,6 +71,23 @@ func (e *Engine) ReportNag(ctx context.Context, f teambot.Firing) ([]teambot.Out
 		return nil
 	})
 	return out, err
+}
+
+// notAwayNow keeps the members not on approved leave at this moment (a
+// half day counts in its half, in the team's time zone).
+func (r *Request) notAwayNow(ctx context.Context, ms []teambot.Member) ([]teambot.Member, error) {
+	today := r.Today()
+	away, err := r.onLeave(ctx, today, today)
+	if err != nil || len(away) == 0 {
+		return ms, err
+	}
+	var out []teambot.Member
+	for _, m := range ms {
+		if !slices.ContainsFunc(away[m.ID], func(l teambot.Leave) bool { return l.CoversMoment(r.Now, r.Location()) }) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // ReportDigest is 周报汇总: last week's reports for the supervisor. With
@@ -151,8 +173,16 @@ func origin(f teambot.Firing, job string) string {
 // digestSummary is the group's digest: counts and names only (R14).
 func (r *Request) digestSummary(s weekStatus) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "【周报汇总】上周 %s：%s；按时 %d 人（%s），迟交 %d 人（%s），未交 %d 人（%s）",
-		weekLabel(s.Week), s.Counts(), len(s.OnTime), nameList(reportNames(s.OnTime)),
+	if s.Due.Exempt {
+		fmt.Fprintf(&b, "【周报汇总】上周 %s：%s（截止前没有工作日，没有人迟交或未交）", weekLabel(s.Week), s.Counts())
+		if len(s.OnTime) > 0 {
+			fmt.Fprintf(&b, "：%s", nameList(reportNames(s.OnTime)))
+		}
+		b.WriteString("。")
+		return b.String()
+	}
+	fmt.Fprintf(&b, "【周报汇总】上周 %s%s：%s；按时 %d 人（%s），迟交 %d 人（%s），未交 %d 人（%s）",
+		weekLabel(s.Week), r.movedDue(s.Due), s.Counts(), len(s.OnTime), nameList(reportNames(s.OnTime)),
 		len(s.Late), nameList(reportNames(s.Late)), len(s.Missing), nameList(memberNames(s.Missing)))
 	if len(s.Excused) > 0 {
 		fmt.Fprintf(&b, "，请假 %d 人（%s）", len(s.Excused), nameList(excusedNames(s.Excused)))
@@ -161,12 +191,26 @@ func (r *Request) digestSummary(s weekStatus) string {
 	return b.String()
 }
 
+// movedDue is "，截止 …" naming a deadline that days off moved, for the
+// digest; nothing when the deadline was where it is set.
+func (r *Request) movedDue(d weekDue) string {
+	if !d.Moved() {
+		return ""
+	}
+	return "，截止 " + r.dueMoment(d)
+}
+
 // digestFull is the supervisor's private digest, with each report's first
 // line.
 func (r *Request) digestFull(s weekStatus) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "【周报汇总】上周 %s\n%s；按时 %d 人，迟交 %d 人，未交 %d 人。", weekLabel(s.Week),
-		s.Counts(), len(s.OnTime), len(s.Late), len(s.Missing))
+	if s.Due.Exempt {
+		fmt.Fprintf(&b, "【周报汇总】上周 %s\n%s：截止前没有工作日，没有人迟交或未交。", weekLabel(s.Week), s.Counts())
+		r.digestSection(&b, "已交", s.OnTime)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "【周报汇总】上周 %s%s\n%s；按时 %d 人，迟交 %d 人，未交 %d 人。", weekLabel(s.Week),
+		r.movedDue(s.Due), s.Counts(), len(s.OnTime), len(s.Late), len(s.Missing))
 	r.digestSection(&b, "按时", s.OnTime)
 	r.digestSection(&b, "迟交", s.Late)
 	fmt.Fprintf(&b, "\n未交：%s", nameList(memberNames(s.Missing)))

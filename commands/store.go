@@ -103,6 +103,7 @@ type Tx interface {
 
 	TeamJobs(ctx context.Context, teamID int64) ([]teambot.Job, error)
 	SetJob(ctx context.Context, j teambot.Job, now time.Time) error
+	LastSent(ctx context.Context, teamID int64, job string) (time.Time, bool, error)
 	TeamDays(ctx context.Context, teamID int64) ([]teambot.DayOverride, error)
 	SetTeamDay(ctx context.Context, teamID int64, d teambot.DayOverride) error
 	RemoveTeamDay(ctx context.Context, teamID int64, day teambot.Date) error

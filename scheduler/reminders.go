@@ -26,6 +26,11 @@ type JobDef struct {
 	// Workdays moves a firing that falls on a day off to the same time on
 	// the next workday of its ISO week, or skips it when the week has none.
 	Workdays bool
+	// MoveOff, when set, places a weekly firing whose day is a day off
+	// instead of the next workday of its week: it may move it back to an
+	// earlier day (f.At is the nominal instant), and reports false to skip
+	// the firing. The tick looks a week ahead for such firings.
+	MoveOff func(ctx context.Context, f teambot.Firing, cal *calendar.Calendar) (time.Time, bool, error)
 	// Compose builds the messages of one firing; none means nothing to say.
 	Compose func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
 }
@@ -33,6 +38,10 @@ type JobDef struct {
 // lookback bounds how far back a tick looks for firings it has not claimed:
 // a week and a day covers a weekly firing moved to the end of its week.
 const lookback = 8 * 24 * time.Hour
+
+// lookahead is how far ahead a tick looks for firings a job's MoveOff may
+// move back to an earlier day of their week.
+const lookahead = 7 * 24 * time.Hour
 
 // Reminders claims each team's due firings exactly once and enqueues their
 // messages in the same transaction, so any number of replicas may tick at
@@ -183,7 +192,13 @@ func (r *Reminders) NextDue(ctx context.Context, after, until time.Time) (time.T
 		if j.CreatedAt.After(start) {
 			start = j.CreatedAt
 		}
-		for n := sched.Next(start.In(loc)); !n.After(best); n = sched.Next(n) {
+		// A MoveOff job's later nominal firing may land earlier, within
+		// a week; any other's lands later still.
+		ahead := time.Duration(0)
+		if def.MoveOff != nil {
+			ahead = lookahead
+		}
+		for n := sched.Next(start.In(loc)); !n.After(best.Add(ahead)); n = sched.Next(n) {
 			at, _, err := r.place(ctx, j, def, Weekly(j.Spec, sched, n), n, cals)
 			if err != nil {
 				return time.Time{}, false, err
@@ -191,8 +206,8 @@ func (r *Reminders) NextDue(ctx context.Context, after, until time.Time) (time.T
 			if at.After(after) && !at.After(best) {
 				best, found = at, true
 			}
-			if n.After(after) {
-				break // later nominal firings land later still
+			if n.After(after) && def.MoveOff == nil {
+				break
 			}
 		}
 	}
@@ -231,7 +246,11 @@ func (r *Reminders) runJob(ctx context.Context, j teambot.Job, now time.Time, do
 	if j.CreatedAt.After(start) {
 		start = j.CreatedAt
 	}
-	for n := sched.Next(start.In(loc)); !n.After(now); n = sched.Next(n) {
+	until := now
+	if def.MoveOff != nil {
+		until = now.Add(lookahead)
+	}
+	for n := sched.Next(start.In(loc)); !n.After(until); n = sched.Next(n) {
 		key := teambot.FiringKey{TeamID: j.TeamID, Job: j.Name, Nominal: wallClock(n)}
 		if done[key] {
 			continue
@@ -303,10 +322,15 @@ func (r *Reminders) def(name string) (JobDef, bool) {
 // fire decides what a nominal firing n becomes — moved, skipped, missed or
 // sent — and claims it with its messages.
 func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, isWeekly bool, key teambot.FiringKey, n, now time.Time, cals *calendars) error {
+	if n.After(now) && (!isWeekly || def.MoveOff == nil || !teambot.WeekOf(n).Start(n.Location()).Before(now)) {
+		return nil // a nominal firing ahead: only one of this week may move back to now
+	}
 	at, onWorkday, err := r.place(ctx, j, def, isWeekly, n, cals)
 	switch {
 	case err != nil:
 		return err
+	case at.After(now):
+		return nil // moved to a later day, or ahead and not moved back to now
 	case onWorkday:
 		return r.fireAt(ctx, j, def, key, at, now)
 	case !isWeekly:
@@ -317,7 +341,7 @@ func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, isWeekl
 
 // place is where the nominal firing n of a job lands: n itself, or for a
 // weekly job of def.Workdays whose day is off, the same time on the next
-// workday of its week. onWorkday is false when it lands on no workday (a
+// workday of its week (or where def.MoveOff puts it). onWorkday is false when it lands on no workday (a
 // day off of a more frequent job, a weekly job's week without a workday);
 // at is then n.
 func (r *Reminders) place(ctx context.Context, j teambot.Job, def JobDef, isWeekly bool, n time.Time, cals *calendars) (at time.Time, onWorkday bool, err error) {
@@ -330,6 +354,13 @@ func (r *Reminders) place(ctx context.Context, j teambot.Job, def JobDef, isWeek
 	}
 	if !isWeekly {
 		return n, cal.Workday(teambot.DateOf(n)), nil
+	}
+	if def.MoveOff != nil && !cal.Workday(teambot.DateOf(n)) {
+		at, ok, err := def.MoveOff(ctx, teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n.UTC()}, cal)
+		if err != nil || !ok {
+			return n, false, err
+		}
+		return at.In(n.Location()), true, nil
 	}
 	day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
 	if !ok {

@@ -77,6 +77,22 @@ func (tx *Tx) SetJob(ctx context.Context, j teambot.Job, now time.Time) error {
 	return nil
 }
 
+// LastSent is when a team's job last sent something (the latest fire_at of
+// a firing claimed as sent), and false when it never did. A change to the
+// job reads it so that it does not fire twice in one period.
+func (tx *Tx) LastSent(ctx context.Context, teamID int64, job string) (time.Time, bool, error) {
+	var rows []time.Time
+	if err := tx.selectRows(ctx, &rows, `SELECT fire_at FROM firings
+		WHERE team_id = ? AND job = ? AND outcome = 'sent' AND fire_at IS NOT NULL
+		ORDER BY fire_at DESC LIMIT 1`, teamID, job); err != nil {
+		return time.Time{}, false, fmt.Errorf("last firing of %s of team %d: %w", job, teamID, err)
+	}
+	if len(rows) == 0 {
+		return time.Time{}, false, nil
+	}
+	return rows[0].UTC(), true, nil
+}
+
 // FiringsSince lists the firings claimed for nominal times at or after
 // since, for the tick to skip what is done.
 func (tx *Tx) FiringsSince(ctx context.Context, since time.Time) (map[teambot.FiringKey]bool, error) {

@@ -44,15 +44,7 @@ const (
 // old message ids.
 func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) *scheduler.Scheduler {
 	store := scheduler.StoreOf(a.db.Update)
-	var defs []scheduler.JobDef
-	for _, rm := range a.engine.Reminders() {
-		defs = append(defs, scheduler.JobDef{
-			Name: rm.Name, Spec: rm.Spec, Workdays: true,
-			Compose: func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
-				return rm.Compose(a.engine, ctx, f)
-			},
-		})
-	}
+	defs := a.engine.JobDefs()
 	s := &scheduler.Scheduler{
 		Every:   tickEvery,
 		Now:     now,

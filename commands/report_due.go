@@ -1,0 +1,218 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"teambot"
+	"teambot/calendar"
+)
+
+// weekDue is when a week's reports are due once days off are taken into
+// account (R4): the team's weekly deadline, moved back to the last workday
+// of its week up to that day when its day is a day off, or no deadline at
+// all (Exempt) when the week has no workday up to it.
+type weekDue struct {
+	At      time.Time // the effective deadline; zero when Exempt
+	Nominal time.Time // the deadline as set (/周报 截止) in that week
+	Exempt  bool      // 节假日周，免交: nobody is late or missing
+}
+
+// Moved reports whether days off moved the deadline from its set day.
+func (d weekDue) Moved() bool { return !d.Exempt && !d.At.Equal(d.Nominal) }
+
+// Late reports whether a report handed in at t is late. Nothing is late in
+// an exempt week.
+func (d weekDue) Late(t time.Time) bool { return !d.Exempt && t.After(d.At) }
+
+// dueIn is the one rule for a week's effective deadline (R4): the set
+// weekday and time of day d in week, in loc, on the last workday of the
+// week up to that day under cal; exempt when there is none.
+func dueIn(d teambot.WeeklyDeadline, week teambot.Week, loc *time.Location, cal *calendar.Calendar) weekDue {
+	nominal := d.In(week, loc)
+	due := weekDue{Nominal: nominal}
+	day, ok := lastWorkdayUpTo(cal, week, teambot.DateOf(nominal))
+	if !ok {
+		due.Exempt = true
+		return due
+	}
+	due.At = atClock(day, nominal)
+	return due
+}
+
+// lastWorkdayUpTo is the last workday of week on or before day.
+func lastWorkdayUpTo(cal *calendar.Calendar, week teambot.Week, day teambot.Date) (teambot.Date, bool) {
+	for d := day; !d.Before(week.Monday()); d = d.AddDate(0, 0, -1) {
+		if cal.Workday(d) {
+			return d, true
+		}
+	}
+	return teambot.Date{}, false
+}
+
+// atClock is day at clock's time of day, in clock's location.
+func atClock(day teambot.Date, clock time.Time) time.Time {
+	return time.Date(day.Year, day.Month, day.Day, clock.Hour(), clock.Minute(), 0, 0, clock.Location())
+}
+
+// reportDue is the effective deadline of week's reports for the team (see
+// dueIn): every place that asks when a week's reports are due asks here.
+func (r *Request) reportDue(ctx context.Context, week teambot.Week) (weekDue, error) {
+	d, err := r.Tx.ReportDeadline(ctx, r.Team.ID)
+	if err != nil {
+		return weekDue{}, err
+	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return weekDue{}, err
+	}
+	return dueIn(d, week, r.Location(), cal), nil
+}
+
+// exemptText says an exempt week for replies and reminders.
+const exemptText = "节假日周，免交"
+
+// dueMoment is the effective deadline as replies show it, saying when days
+// off moved it: 9月30日 周三 18:00（原定 10月2日 周五 18:00 放假，提前）.
+func (r *Request) dueMoment(d weekDue) string {
+	if d.Exempt {
+		return exemptText
+	}
+	if d.Moved() {
+		return fmt.Sprintf("%s（原定 %s 放假，提前）", r.moment(d.At), r.moment(d.Nominal))
+	}
+	return r.moment(d.At)
+}
+
+// nagAt is where a nag set for nominal goes when its day is a day off (R4):
+// back to the last workday of its week before the week's effective deadline,
+// at the same time of day, so that it still comes before the deadline. When
+// no earlier workday fits it goes forward to the next workday of its week,
+// like other reminders; an exempt week has no nag (false).
+func nagAt(nominal time.Time, due weekDue, cal *calendar.Calendar) (time.Time, bool) {
+	if due.Exempt {
+		return time.Time{}, false
+	}
+	week := teambot.WeekOf(nominal)
+	last := teambot.DateOf(nominal)
+	if dueDay := teambot.DateOf(due.At); dueDay.Before(last) {
+		last = dueDay
+	}
+	for d := last; !d.Before(week.Monday()); d = d.AddDate(0, 0, -1) {
+		if at := atClock(d, nominal); cal.Workday(d) && at.Before(due.At) {
+			return at, true
+		}
+	}
+	day, ok := cal.NextWorkdayInWeek(teambot.DateOf(nominal))
+	return atClock(day, nominal), ok
+}
+
+// nagMove places a nag firing whose day is a day off (see nagAt), for the
+// team of the request.
+func (r *Request) nagMove(ctx context.Context, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error) {
+	nominal = nominal.In(r.Location())
+	due, err := r.reportDue(ctx, teambot.WeekOf(nominal))
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	at, ok := nagAt(nominal, due, cal)
+	return at, ok, nil
+}
+
+// minutesInWeek is d as minutes after Monday 00:00.
+func minutesInWeek(d teambot.WeeklyDeadline) int {
+	return (d.ISODay()-1)*24*60 + d.Hour*60 + d.Minute
+}
+
+// atMinuteInWeek is the weekday and time of day m minutes after Monday
+// 00:00.
+func atMinuteInWeek(m int) teambot.WeeklyDeadline {
+	return teambot.WeeklyDeadline{Weekday: teambot.WeekdayOfISO(m/(24*60) + 1), Hour: m / 60 % 24, Minute: m % 60}
+}
+
+// weeklyAt reads a spec that fires once a week on one day at one time, as
+// 0 15 * * FRI.
+func weeklyAt(spec string) (teambot.WeeklyDeadline, bool) {
+	f := strings.Fields(spec)
+	if len(f) != 5 || f[2] != "*" || f[3] != "*" {
+		return teambot.WeeklyDeadline{}, false
+	}
+	mm, err1 := strconv.Atoi(f[0])
+	hh, err2 := strconv.Atoi(f[1])
+	day := slices.Index(cronDays, strings.ToUpper(f[4]))
+	if n, err := strconv.Atoi(f[4]); err == nil && n >= 0 && n <= 7 {
+		day = n % 7
+	}
+	d := teambot.WeeklyDeadline{Weekday: time.Weekday(day), Hour: hh, Minute: mm}
+	return d, err1 == nil && err2 == nil && day >= 0 && d.Valid()
+}
+
+// specAt is the cron spec firing weekly at d.
+func specAt(d teambot.WeeklyDeadline) string {
+	return fmt.Sprintf("%d %d * * %s", d.Minute, d.Hour, cronDays[d.Weekday])
+}
+
+// nagLead is how long before the deadline the nag comes by default: 周报催交
+// at Friday 15:00 before the deadline at Friday 18:00.
+func nagLead() int {
+	nag, _ := weeklyAt(nagReminder().Spec)
+	return minutesInWeek(teambot.DefaultReportDeadline) - minutesInWeek(nag)
+}
+
+// nagReminder is the 周报催交 row of the reminder table.
+func nagReminder() Reminder {
+	rm, _ := reminderNamed("report_nag")
+	return rm
+}
+
+// followNag is what moving the deadline from old to d does to 周报催交, in
+// words for the supervisor: a nag at the default distance before old moves
+// to the same distance before d (and fires at most once this week, see
+// jobFrom); a custom one stays, with a warning when it now comes after the
+// deadline (R4).
+func (r *Request) followNag(ctx context.Context, old, d teambot.WeeklyDeadline) (string, error) {
+	rm := nagReminder()
+	_, jobs, err := r.teamJobs(ctx)
+	if err != nil {
+		return "", err
+	}
+	j := jobs[rm.Name]
+	if !j.Enabled {
+		return fmt.Sprintf("「%s」现在是关闭的，要催交发送 /提醒 开启 %s。", rm.Chinese, rm.Chinese), nil
+	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return "", err
+	}
+	lead := nagLead()
+	nag, weekly := weeklyAt(j.Spec)
+	moved := minutesInWeek(d) - lead
+	if weekly && minutesInWeek(old)-minutesInWeek(nag) == lead && moved >= 0 {
+		if j.Spec = specAt(atMinuteInWeek(moved)); j.Spec != specAt(nag) {
+			from, err := r.jobFrom(ctx, rm, j.Spec)
+			if err != nil {
+				return "", err
+			}
+			if err := r.Tx.SetJob(ctx, j, from); err != nil {
+				return "", err
+			}
+			j.CreatedAt = from
+			if err := r.Audit(ctx, "remind.set", rm.Name, "随周报截止时间；原 "+specAt(nag)+"；新 "+j.Spec); err != nil {
+				return "", err
+			}
+		}
+		return fmt.Sprintf("「%s」随截止时间改为 %s（截止前 %d 小时），下次 %s。", rm.Chinese, rm.describe(j.Spec), lead/60,
+			r.nextFiring(ctx, rm, j.Spec, cal, j.CreatedAt)), nil
+	}
+	text := fmt.Sprintf("「%s」是自定的时间 %s，没有跟着改，下次 %s。", rm.Chinese, rm.describe(j.Spec), r.nextFiring(ctx, rm, j.Spec, cal, j.CreatedAt))
+	if weekly && minutesInWeek(nag) >= minutesInWeek(d) {
+		suggest := atMinuteInWeek(max(minutesInWeek(d)-lead, 0))
+		text += fmt.Sprintf("注意：催交在截止之后，只能催补交。要在截止前催，发送 /提醒 设置 %s %s %s。",
+			rm.Chinese, weekdaysCN[suggest.Weekday], suggest.Clock())
+	}
+	return text, nil
+}
