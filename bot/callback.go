@@ -60,7 +60,7 @@ type Config struct {
 }
 
 // Callback is the HTTP handler of one WeCom callback endpoint: URL
-// verification on GET, messages on POST (PROTOCOL.md §2-§5).
+// verification on GET, messages on POST (docs/wecom-protocol.md §2-§5).
 type Callback struct {
 	cfg    Config
 	crypto *wxcrypt.Crypto

@@ -14,7 +14,7 @@ import (
 	"teambot/bot/wecom"
 )
 
-// Mode is one of WeCom's three ways in (PROTOCOL.md §1).
+// Mode is one of WeCom's three ways in (docs/wecom-protocol.md §1).
 type Mode string
 
 const (
@@ -60,7 +60,7 @@ func holdsNUL(v reflect.Value) bool {
 	return false
 }
 
-// decode reads the plaintext of a callback of the given mode (PROTOCOL.md
+// decode reads the plaintext of a callback of the given mode (docs/wecom-protocol.md
 // §4). jsonFormat is the group robot's robot_callback_format=json.
 //
 // Text that both databases would not store alike — NUL, bytes that are not
@@ -239,7 +239,7 @@ func decodeApp(plain []byte) (inbound, error) {
 		return inbound{}, errBadText
 	}
 	id := m.MsgID
-	if id == "" { // events carry no MsgId: FromUserName + CreateTime identify them (PROTOCOL.md §5)
+	if id == "" { // events carry no MsgId: FromUserName + CreateTime identify them (docs/wecom-protocol.md §5)
 		id = m.FromUserName + "@" + strconv.FormatInt(m.CreateTime, 10)
 	}
 	return inbound{
