@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"teambot"
+	"teambot/bot/wecom"
 )
 
 // passive encodes a reply as the plaintext of the mode's passive answer
@@ -105,21 +106,13 @@ type appReplyXML struct {
 	Content      string   `xml:"Content"`
 }
 
-// markdownNeutral replaces the characters WeCom markdown acts on with their
-// full-width forms. WeCom's renderer does not document backslash escapes,
-// so neutralizing is the only way to be sure that names and other user text
-// never inject formatting, links, colours or <@mentions>.
-var markdownNeutral = strings.NewReplacer(
-	"*", "＊", "`", "｀", "[", "［", "]", "］", "<", "＜", ">", "＞", "#", "＃", "~", "～", "|", "｜",
-)
-
 // markdownOf renders a plain-text reply as WeCom markdown, its own mentions
 // (userids from our records) as <@userid>.
 func markdownOf(reply teambot.Reply) string {
 	var b strings.Builder
-	b.WriteString(markdownNeutral.Replace(reply.Text))
+	b.WriteString(wecom.EscapeMarkdown(reply.Text))
 	for _, m := range reply.Mentions {
-		b.WriteString(" <@" + markdownNeutral.Replace(m) + ">")
+		b.WriteString(" <@" + wecom.EscapeMarkdownInline(m) + ">")
 	}
 	return b.String()
 }
