@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"strconv"
@@ -41,11 +39,7 @@ func botPassive(in inbound, reply teambot.Reply) ([]byte, error) {
 	})
 }
 
-func streamID() string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func streamID() string { return teambot.RandomHex(8) }
 
 type robotReplyXML struct {
 	XMLName xml.Name `xml:"xml"`

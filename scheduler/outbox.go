@@ -2,8 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -182,11 +180,7 @@ func (o *Outbox) limits() (lease time.Duration, batch, maxAttempts int) {
 }
 
 // newToken identifies one lease.
-func newToken() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func newToken() string { return teambot.RandomHex(12) }
 
 // deliver sends one leased message, if the lease is still ours, and records
 // the outcome under the same lease.

@@ -86,14 +86,7 @@ func (a *app) wecomPusher(now func() time.Time) *bot.Pusher {
 			if d > 5*time.Second {
 				return &teambot.RetryAfterError{Wait: d, Err: errors.New("WeCom asked to wait, or is unreachable")}
 			}
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
+			return teambot.Sleep(ctx, d)
 		},
 	})
 	// WeCom takes 20 messages a minute per group robot: the sends of every
