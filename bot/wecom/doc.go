@@ -22,8 +22,11 @@
 // reply that is not JSON, or a timeout after the request went out is returned
 // as an error without a retry, since the message may already be in the chat.
 //
-// Webhook sends are limited to 20 per minute per robot (a sliding window over
-// the last 60 s, shared by all goroutines). Text longer than WeCom accepts is
+// Webhook sends are paced at 20 per minute per robot (a sliding window over
+// the last 60 s, shared by all goroutines of one process). This is a
+// pre-filter: across replicas the limit is kept in the database, where the
+// outbox reserves every send before it calls the Client (bot.Pusher.Slots).
+// Text longer than WeCom accepts is
 // split at line boundaries (see Split). Logs name the operation, the errcode and
 // a redacted target (KeyID); they never carry keys, tokens, secrets or message
 // contents.

@@ -21,12 +21,6 @@ const (
 	outboxEvery = 2 * time.Second
 )
 
-// WeCom accepts robotLimit messages per group robot in any robotWindow.
-const (
-	robotLimit  = 20
-	robotWindow = time.Minute
-)
-
 // newScheduler assembles the timed work of a process: reminders claimed
 // once per firing, the outbox delivered through deliverer, and pruning of
 // old message ids.
@@ -90,10 +84,11 @@ func (a *app) wecomPusher(now func() time.Time) *bot.Pusher {
 		},
 	})
 	// WeCom takes 20 messages a minute per group robot: the sends of every
-	// replica are counted together in the database.
+	// replica are counted together in the database. This is the limit; the
+	// client's own window (bot/wecom's limiter) is only a pre-filter.
 	p := &bot.Pusher{Client: client, Now: now, Slots: func(ctx context.Context, robot string, n int) (ok bool, next time.Time, err error) {
 		err = a.db.Update(ctx, func(tx *storage.Tx) (err error) {
-			ok, next, err = tx.TakeRobotSlots(ctx, robot, n, now(), robotLimit, robotWindow)
+			ok, next, err = tx.TakeRobotSlots(ctx, robot, n, now(), wecom.WebhookLimit, wecom.WebhookWindow)
 			return err
 		})
 		return ok, next, err
@@ -129,7 +124,7 @@ func (j *pruneJob) Run(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if _, err = tx.PruneRobotSends(ctx, now.Add(-robotWindow)); err != nil {
+		if _, err = tx.PruneRobotSends(ctx, now.Add(-wecom.WebhookWindow)); err != nil {
 			return err
 		}
 		if _, err = tx.PruneInbox(ctx, now.Add(-processedRetention)); err != nil {
