@@ -88,9 +88,9 @@ func (o *Oneoffs) fire(ctx context.Context, key teambot.FiringKey, f teambot.Fir
 	if err != nil {
 		return err
 	}
-	outcome := "sent"
+	outcome := teambot.FiringSent
 	if len(msgs) == 0 {
-		outcome = "nothing"
+		outcome = teambot.FiringNothing
 	}
 	msgs = (&Reminders{Split: o.Split}).split(msgs)
 	for i := range msgs {
@@ -112,7 +112,7 @@ func (o *Oneoffs) fire(ctx context.Context, key teambot.FiringKey, f teambot.Fir
 	case !claimed:
 		o.Metrics.lost(f.Job)
 	default:
-		o.Metrics.firing(f.Job, outcome, f.At, now)
+		o.Metrics.firing(f.Job, string(outcome), f.At, now)
 	}
 	return err
 }

@@ -13,7 +13,7 @@ type Tx interface {
 	EnsureJob(ctx context.Context, name, spec string, now time.Time) error
 	EnabledJobs(ctx context.Context) ([]teambot.Job, error)
 	FiringsSince(ctx context.Context, since time.Time) (map[teambot.FiringKey]bool, error)
-	ClaimFiring(ctx context.Context, k teambot.FiringKey, fireAt time.Time, outcome string, now time.Time) (bool, error)
+	ClaimFiring(ctx context.Context, k teambot.FiringKey, fireAt time.Time, outcome teambot.FiringOutcome, now time.Time) (bool, error)
 	FiringClaimed(ctx context.Context, k teambot.FiringKey) (bool, error)
 	ClaimNotice(ctx context.Context, key string, now time.Time) (bool, error)
 	TeamDays(ctx context.Context, teamID int64) ([]teambot.DayOverride, error)
