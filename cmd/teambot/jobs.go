@@ -50,7 +50,7 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: a.engine.VoteFirings, Compose: a.engine.VoteNag, Log: a.log,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log, Metrics: a.schedMetrics,
-				Every: outboxEvery},
+				Every: outboxEvery, Now: now},
 			&pruneJob{app: a},
 		},
 	}
