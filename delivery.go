@@ -24,3 +24,16 @@ type PermanentError struct {
 
 func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
 func (e *PermanentError) Unwrap() error { return e.Err }
+
+// OutboxStatus is where an outgoing message stands, as the outbox table
+// stores it (the stored values must not change).
+type OutboxStatus string
+
+// The statuses of an outgoing message: pending → sending → sent, or back to
+// pending for another attempt, or failed once given up.
+const (
+	OutboxPending OutboxStatus = "pending" // waiting for its first or next attempt
+	OutboxSending OutboxStatus = "sending" // leased by a sender
+	OutboxSent    OutboxStatus = "sent"    // WeCom took it
+	OutboxFailed  OutboxStatus = "failed"  // given up on
+)

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Statuses of a Leave request (PRODUCT.md §5): pending → approved |
+// Statuses of a Leave request (docs/product.md §5): pending → approved |
 // rejected | cancelled.
 const (
 	LeavePending   = "pending"
@@ -23,7 +23,7 @@ const (
 
 // Leave is a member's request to be away for a span of days. Approved leave
 // excuses meeting absence, silences report nags for a week it covers and
-// takes the member out of vote quorums (R12, PRODUCT.md §5).
+// takes the member out of vote quorums (R12, docs/product.md §5).
 type Leave struct {
 	ID       int64
 	TeamID   int64

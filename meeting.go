@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Statuses of a Meeting (R8, PRODUCT.md §6): scheduled → held | cancelled.
+// Statuses of a Meeting (R8, docs/product.md §6): scheduled → held | cancelled.
 const (
 	MeetingScheduled = "scheduled"
 	MeetingHeld      = "held"

@@ -74,3 +74,15 @@ type FiringKey struct {
 	Job     string
 	Nominal time.Time // UTC
 }
+
+// FiringOutcome is what a claimed firing did, as the firings table stores it
+// (the stored values must not change: the table checks them).
+type FiringOutcome string
+
+// The outcomes of a firing.
+const (
+	FiringSent      FiringOutcome = "sent"       // its messages were enqueued
+	FiringNothing   FiringOutcome = "nothing"    // it had nothing to say
+	FiringMissed    FiringOutcome = "missed"     // found too late to be worth sending
+	FiringNoWorkday FiringOutcome = "no_workday" // its week has no workday to move to
+)

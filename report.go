@@ -22,7 +22,7 @@ type Report struct {
 }
 
 // WeekClosure records that the supervisor closed a week's reports: no more
-// submissions or edits for that week (PRODUCT.md §5).
+// submissions or edits for that week (docs/product.md §5).
 type WeekClosure struct {
 	TeamID   int64
 	Week     Week
@@ -38,7 +38,7 @@ type WeeklyDeadline struct {
 	Minute  int
 }
 
-// DefaultReportDeadline is Friday 18:00 (PRODUCT.md §6).
+// DefaultReportDeadline is Friday 18:00 (docs/product.md §6).
 var DefaultReportDeadline = WeeklyDeadline{Weekday: time.Friday, Hour: 18, Minute: 0}
 
 // Valid reports whether d names a real weekday and time of day.

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Votes (R11, PRODUCT.md §5). A motion has the options 同意/反对/弃权 and
+// Votes (R11, docs/product.md §5). A motion has the options 同意/反对/弃权 and
 // passes or fails by the team's rule; a poll has options of its own and is
 // decided by plurality, with no pass or fail. A vote is open until its
 // deadline or until it is closed early or vetoed.

@@ -9,7 +9,7 @@ import (
 )
 
 // Week is an ISO 8601 week: weeks start on Monday, and week 1 of a year is
-// the one that holds its first Thursday (PRODUCT.md §5: weeks are ISO weeks
+// the one that holds its first Thursday (docs/product.md §5: weeks are ISO weeks
 // in the team's time zone). The zero Week means "not set".
 type Week struct {
 	Year int // the ISO year, which differs from the calendar year around New Year

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -60,7 +59,7 @@ type Config struct {
 }
 
 // Callback is the HTTP handler of one WeCom callback endpoint: URL
-// verification on GET, messages on POST (PROTOCOL.md §2-§5).
+// verification on GET, messages on POST (docs/wecom-protocol.md §2-§5).
 type Callback struct {
 	cfg    Config
 	crypto *wxcrypt.Crypto
@@ -277,11 +276,7 @@ func (h *Callback) writeReply(ctx context.Context, w http.ResponseWriter, in inb
 	w.WriteHeader(http.StatusOK)
 }
 
-func newNonce() string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func newNonce() string { return teambot.RandomHex(8) }
 
 // answer runs the message through the engine within the passive budget.
 // It returns the passive reply, or nil for an empty 200 (nothing to say, or
@@ -419,11 +414,7 @@ func (h *Callback) finish(ctx context.Context, in inbound, token string, res res
 }
 
 // newToken identifies one lease of an inbox record.
-func newToken() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func newToken() string { return teambot.RandomHex(12) }
 
 // flight is a message being handled here. settled is closed once it is
 // answered, recorded in the inbox, or could not be recorded.

@@ -19,7 +19,7 @@ import (
 	"teambot/bot/wxcrypt"
 )
 
-// The official test vector (PROTOCOL.md §3, doc 90968), as the app endpoint.
+// The official test vector (docs/wecom-protocol.md §3, doc 90968), as the app endpoint.
 const (
 	vecToken     = "QDG6eK"
 	vecCorpID    = "wx5823bf96d3bd56c7"

@@ -1,6 +1,6 @@
 // Package bot is the WeCom transport: it verifies and decrypts callbacks,
-// hands the text to the command engine and encrypts the reply (PRODUCT.md
-// §2, wecom/PROTOCOL.md). It holds no business rules.
+// hands the text to the command engine and encrypts the reply (docs/product.md
+// §2, docs/wecom-protocol.md). It holds no business rules.
 //
 // Each of the three ways in — the AI bot, the group robot callback and the
 // self-built app — is a Callback mounted at its own path when its variables

@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"reflect"
 	"strconv"
@@ -14,7 +13,7 @@ import (
 	"teambot/bot/wecom"
 )
 
-// Mode is one of WeCom's three ways in (PROTOCOL.md §1).
+// Mode is one of WeCom's three ways in (docs/wecom-protocol.md §1).
 type Mode string
 
 const (
@@ -60,7 +59,7 @@ func holdsNUL(v reflect.Value) bool {
 	return false
 }
 
-// decode reads the plaintext of a callback of the given mode (PROTOCOL.md
+// decode reads the plaintext of a callback of the given mode (docs/wecom-protocol.md
 // §4). jsonFormat is the group robot's robot_callback_format=json.
 //
 // Text that both databases would not store alike — NUL, bytes that are not
@@ -239,7 +238,7 @@ func decodeApp(plain []byte) (inbound, error) {
 		return inbound{}, errBadText
 	}
 	id := m.MsgID
-	if id == "" { // events carry no MsgId: FromUserName + CreateTime identify them (PROTOCOL.md §5)
+	if id == "" { // events carry no MsgId: FromUserName + CreateTime identify them (docs/wecom-protocol.md §5)
 		id = m.FromUserName + "@" + strconv.FormatInt(m.CreateTime, 10)
 	}
 	return inbound{
@@ -248,43 +247,8 @@ func decodeApp(plain []byte) (inbound, error) {
 	}, nil
 }
 
-// maxXMLDepth bounds element nesting in a decrypted XML message; WeCom's
-// are three levels deep (<xml><From><UserId>).
-const maxXMLDepth = 32
-
-var (
-	errXMLDirective = errors.New("XML directives such as DOCTYPE are not allowed")
-	errXMLDepth     = errors.New("XML elements nested too deep")
-)
-
 // unmarshalXML decodes a decrypted XML message strictly enough for hostile
-// input: no DTDs (a DOCTYPE is refused, not skipped), no entities beyond
-// XML's own, and no nesting deeper than maxXMLDepth.
+// input (see wecom.NewXMLDecoder).
 func unmarshalXML(b []byte, v any) error {
-	d := xml.NewDecoder(bytes.NewReader(b))
-	d.Strict = true
-	d.Entity = nil
-	return xml.NewTokenDecoder(&guardedTokens{d: d}).Decode(v)
-}
-
-// guardedTokens passes a decoder's tokens on, refusing directives and deep
-// nesting before the unmarshaller sees them.
-type guardedTokens struct {
-	d     *xml.Decoder
-	depth int
-}
-
-func (g *guardedTokens) Token() (xml.Token, error) {
-	tok, err := g.d.Token()
-	switch tok.(type) {
-	case xml.Directive:
-		return nil, errXMLDirective
-	case xml.StartElement:
-		if g.depth++; g.depth > maxXMLDepth {
-			return nil, errXMLDepth
-		}
-	case xml.EndElement:
-		g.depth--
-	}
-	return tok, err
+	return wecom.NewXMLDecoder(b).Decode(v)
 }

@@ -102,7 +102,7 @@ func FuzzDecode(f *testing.F) {
 
 // NUL and bytes that are not UTF-8 — text PostgreSQL cannot store and
 // SQLite would keep — are refused in every field of every format at
-// decoding, so that both databases see the same: nothing (PROTOCOL.md §4).
+// decoding, so that both databases see the same: nothing (docs/wecom-protocol.md §4).
 // Each field gets each bad text in the form its format can carry it.
 func TestDecodeRefusesTextNoDatabaseStoresAlike(t *testing.T) {
 	type format struct {

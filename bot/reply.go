@@ -1,14 +1,13 @@
 package bot
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"strconv"
 	"strings"
 
 	"teambot"
+	"teambot/bot/wecom"
 )
 
 // passive encodes a reply as the plaintext of the mode's passive answer
@@ -40,11 +39,7 @@ func botPassive(in inbound, reply teambot.Reply) ([]byte, error) {
 	})
 }
 
-func streamID() string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func streamID() string { return teambot.RandomHex(8) }
 
 type robotReplyXML struct {
 	XMLName xml.Name `xml:"xml"`
@@ -105,21 +100,13 @@ type appReplyXML struct {
 	Content      string   `xml:"Content"`
 }
 
-// markdownNeutral replaces the characters WeCom markdown acts on with their
-// full-width forms. WeCom's renderer does not document backslash escapes,
-// so neutralizing is the only way to be sure that names and other user text
-// never inject formatting, links, colours or <@mentions>.
-var markdownNeutral = strings.NewReplacer(
-	"*", "＊", "`", "｀", "[", "［", "]", "］", "<", "＜", ">", "＞", "#", "＃", "~", "～", "|", "｜",
-)
-
 // markdownOf renders a plain-text reply as WeCom markdown, its own mentions
 // (userids from our records) as <@userid>.
 func markdownOf(reply teambot.Reply) string {
 	var b strings.Builder
-	b.WriteString(markdownNeutral.Replace(reply.Text))
+	b.WriteString(wecom.EscapeMarkdown(reply.Text))
 	for _, m := range reply.Mentions {
-		b.WriteString(" <@" + markdownNeutral.Replace(m) + ">")
+		b.WriteString(" <@" + wecom.EscapeMarkdownInline(m) + ">")
 	}
 	return b.String()
 }

@@ -2,9 +2,9 @@ package bot
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
+
+	"teambot"
 )
 
 // requestKey is the context key of a callback's request id.
@@ -27,19 +27,14 @@ func RequestID(ctx context.Context) string {
 // because WeCom's retries of a message carry the same id; a random id for a
 // callback without one.
 func newRequestID(msgID string) string {
-	b := make([]byte, 3)
-	rand.Read(b)
-	suffix := hex.EncodeToString(b)
 	if msgID == "" {
-		b = make([]byte, 6)
-		rand.Read(b)
-		return hex.EncodeToString(b)
+		return teambot.RandomHex(6)
 	}
 	const maxMsgID = 64 // WeCom's ids are far shorter; a forged one must not flood the log
 	if len(msgID) > maxMsgID {
 		msgID = msgID[:maxMsgID]
 	}
-	return msgID + "-" + suffix
+	return msgID + "-" + teambot.RandomHex(3)
 }
 
 // LogRequests wraps h so that a record logged with a context that carries a

@@ -16,7 +16,7 @@ import (
 // may give, in characters.
 const maxLeaveReasonRunes = 200
 
-// leave is /请假 (PRODUCT.md §5): with dates and a reason it asks for leave;
+// leave is /请假 (docs/product.md §5): with dates and a reason it asks for leave;
 // its first word may instead name an action: 取消, 列表, and for the
 // supervisor 批准 and 驳回.
 func leave(ctx context.Context, r *Request) (teambot.Reply, error) {

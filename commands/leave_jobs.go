@@ -8,7 +8,7 @@ import (
 	"teambot"
 )
 
-// LeavePending is 待批请假 (PRODUCT.md §6): on workdays it tells the
+// LeavePending is 待批请假 (docs/product.md §6): on workdays it tells the
 // supervisor which leave requests of active members wait for a decision.
 // With direct messages configured it is one ToUsers message to the
 // supervisor listing each request with its days and reason; otherwise one

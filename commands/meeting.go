@@ -13,7 +13,7 @@ import (
 	"teambot/calendar"
 )
 
-// Meetings (R8-R12, PRODUCT.md §6): a weekly schedule and ad-hoc meetings,
+// Meetings (R8-R12, docs/product.md §6): a weekly schedule and ad-hoc meetings,
 // check-in, roll call, closing with an attendance summary, cancelling, the
 // two-absences proposal, disputes and history.
 //

@@ -10,7 +10,7 @@ import (
 	"teambot/calendar"
 )
 
-// The two meeting reminders (R10, PRODUCT.md §6): 会议通知 at 17:00 of the
+// The two meeting reminders (R10, docs/product.md §6): 会议通知 at 17:00 of the
 // workday before a meeting, and 会前提醒 30 minutes before it. Both go to
 // the group with the agenda, the members on approved leave that day and the
 // members who have not handed in the report week the meeting checks (the

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"teambot"
+	"teambot/bot/wecom"
 )
 
 // The monthly digest (R5): what the supervisor reports to leadership each
@@ -375,7 +376,10 @@ func (d MonthlyDigest) Markdown() string { return d.render(true) }
 func (d MonthlyDigest) Text() string { return d.render(false) }
 
 func (d MonthlyDigest) render(md bool) string {
-	esc, bold := mdEscape, func(s string) string { return "**" + mdEscape(s) + "**" }
+	// What members wrote goes inside lines of the digest: line breaks become
+	// spaces, so every line starts with the digest's own text.
+	esc := wecom.EscapeMarkdownInline
+	bold := func(s string) string { return "**" + esc(s) + "**" }
 	h1, h2 := "# %s 月报\n", "\n## %s\n"
 	if !md {
 		esc, bold = func(s string) string { return s }, func(s string) string { return s }
@@ -456,17 +460,6 @@ func (d MonthlyDigest) render(md bool) string {
 
 // days prints a number of days: 2, 1.5.
 func days(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }
-
-// mdEscaper neutralizes markdown in what members wrote, so a title cannot
-// turn the digest into a link, bold text or an @mention: WeCom documents no
-// escapes, so the characters it acts on become their full-width forms (as
-// the bot's markdown replies do). Line breaks become spaces, so nothing
-// written can start a line (a heading or a list); every line of the digest
-// starts with the digest's own text.
-var mdEscaper = strings.NewReplacer("*", "＊", "`", "｀", "[", "［", "]", "］", "<", "＜", ">", "＞",
-	"~", "～", "|", "｜", "\n", " ", "\r", " ")
-
-func mdEscape(s string) string { return mdEscaper.Replace(s) }
 
 // monthPlatforms is each platform of the team's active accounts (and any
 // other platform updated in the month) with its updates, campaigns and the

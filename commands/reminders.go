@@ -11,7 +11,7 @@ import (
 	"teambot/scheduler"
 )
 
-// Reminder is a kind of scheduled message every team has (PRODUCT.md §6).
+// Reminder is a kind of scheduled message every team has (docs/product.md §6).
 // The scheduler runs them; /提醒 lists, changes and tests them. All move off
 // days off to the next workday of their week.
 type Reminder struct {

@@ -95,7 +95,7 @@ func (r *Request) week() teambot.Week { return teambot.WeekOf(r.Now.In(r.Locatio
 // submitReport stores text as the caller's report for week: a new version
 // when there is one already (history is kept), marked late after the
 // deadline. Passwords and over-long texts are refused before anything is
-// stored (R13, PRODUCT.md §5).
+// stored (R13, docs/product.md §5).
 func submitReport(ctx context.Context, r *Request, week teambot.Week, text string) (teambot.Reply, error) {
 	if err := checkReportText(r, text); err != nil {
 		return teambot.Reply{}, err

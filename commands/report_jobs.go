@@ -11,7 +11,7 @@ import (
 	"teambot"
 )
 
-// The three weekly report reminders (R4, PRODUCT.md §6). Each builds the
+// The three weekly report reminders (R4, docs/product.md §6). Each builds the
 // messages of one firing from the records, in its own transaction, and sends
 // nothing itself: the reminder engine stores what they return in the outbox.
 // Weeks are read in the team's time zone at the firing's scheduled instant.

@@ -71,7 +71,7 @@ var notPasswords = map[string]bool{
 }
 
 // looksLikePassword reports whether text seems to hold a password (R13,
-// PRODUCT.md §5): such a message is refused, stored nowhere, logged
+// docs/product.md §5): such a message is refused, stored nowhere, logged
 // nowhere, and the sender is told to change that password. A value is a
 // password when it leads from a keyword through a separator or a verb (see
 // passwordPattern), letters only included, or follows the keyword bare
@@ -137,7 +137,7 @@ func isLetter(r rune) bool    { return r < unicode.MaxASCII && unicode.IsLetter(
 func isDigitRune(r rune) bool { return r >= '0' && r <= '9' }
 
 // refusePassword is the engine's answer to a message that seems to carry a
-// password (R13, PRODUCT.md §5), before any command runs: nothing of it is
+// password (R13, docs/product.md §5), before any command runs: nothing of it is
 // stored and nothing logged (the reply never quotes it), and the sender is
 // told to change the password and how to send again without it. The
 // command it named, if any, is noted for the metrics.

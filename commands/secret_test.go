@@ -39,7 +39,7 @@ func TestLooksLikePassword(t *testing.T) {
 		{"密码：见群公告", false},
 		{"密码：******", false},
 		{"忘记密码", false},
-		{"密码 123456", true}, // PRODUCT.md §5: a keyword followed by a value, separator or not
+		{"密码 123456", true}, // docs/product.md §5: a keyword followed by a value, separator or not
 		{"完成了 5 篇推文，阅读量 3000+", false},
 		// Talking about passwords without giving one, as whole commands:
 		// the engine checks every message, so these must pass (R13).

@@ -126,11 +126,5 @@ type Store interface {
 // StoreOf adapts a database whose transaction type satisfies Tx, such as
 // (*storage.DB).Update, to a Store.
 func StoreOf[T Tx](update func(context.Context, func(T) error) error) Store {
-	return storeFunc(func(ctx context.Context, fn func(Tx) error) error {
-		return update(ctx, func(tx T) error { return fn(tx) })
-	})
+	return teambot.StoreOf(update, func(tx T) Tx { return tx })
 }
-
-type storeFunc func(ctx context.Context, fn func(Tx) error) error
-
-func (f storeFunc) Update(ctx context.Context, fn func(Tx) error) error { return f(ctx, fn) }

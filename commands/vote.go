@@ -17,7 +17,7 @@ import (
 	"teambot"
 )
 
-// Votes (R11, PRODUCT.md §5): motions decided by the team's rule with the
+// Votes (R11, docs/product.md §5): motions decided by the team's rule with the
 // supervisor's veto, and polls decided by plurality.
 //
 // Decisions:

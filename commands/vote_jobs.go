@@ -15,7 +15,7 @@ import (
 const voteNagQuiet = 30 * time.Minute
 
 // CloseDueVotes closes every open vote whose deadline has come (R11,
-// PRODUCT.md §6 "vote deadline"): one transaction per vote locks it, counts
+// docs/product.md §6 "vote deadline"): one transaction per vote locks it, counts
 // it, records the outcome and enqueues the announcement for the group. A
 // vote another replica (or an earlier tick) closed is left alone, so each
 // vote is closed and announced once — also when its deadline passed while

@@ -5,6 +5,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
+
+	"teambot"
 )
 
 // Metrics counts what the scheduler does: ticks, each job's time and
@@ -34,11 +36,11 @@ type Metrics struct {
 // firing whose ISO week has no workday (recorded as no_workday, with a note
 // to the supervisor).
 const (
-	FiringSent      = "sent"
-	FiringNothing   = "nothing"
-	FiringMissed    = "missed"
-	FiringNoWorkday = "no_workday"
-	FiringSkipped   = "skipped"
+	FiringSent      = string(teambot.FiringSent)
+	FiringNothing   = string(teambot.FiringNothing)
+	FiringMissed    = string(teambot.FiringMissed)
+	FiringNoWorkday = string(teambot.FiringNoWorkday)
+	FiringSkipped   = "skipped" // a label only: recorded as no_workday
 )
 
 // lagBuckets reach from a tick's own delay (up to 15 s) to a day's catch-up

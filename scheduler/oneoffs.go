@@ -130,14 +130,14 @@ func earliest(fs []teambot.Firing) time.Time {
 // claimed it first, nothing is enqueued.
 func (o *Oneoffs) fire(ctx context.Context, key teambot.FiringKey, f teambot.Firing, now time.Time) error {
 	var msgs []teambot.Outgoing
-	outcome := FiringSent
+	outcome := teambot.FiringSent
 	if o.Act == nil {
 		var err error
 		if msgs, err = o.Compose(ctx, f); err != nil {
 			return err
 		}
 		if len(msgs) == 0 {
-			outcome = FiringNothing
+			outcome = teambot.FiringNothing
 		}
 	}
 	var claimed bool
@@ -161,7 +161,7 @@ func (o *Oneoffs) fire(ctx context.Context, key teambot.FiringKey, f teambot.Fir
 	case !claimed:
 		o.Metrics.lost(f.Job)
 	default:
-		o.Metrics.firing(f.Job, outcome, f.At, now)
+		o.Metrics.firing(f.Job, string(outcome), f.At, now)
 	}
 	return err
 }

@@ -2,8 +2,6 @@ package scheduler
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,6 +35,10 @@ type Outbox struct {
 	Log    *slog.Logger
 	// Metrics, when set, counts how each send attempt was settled.
 	Metrics *Metrics
+	// Now is the clock a tick's time is measured on (its Budget, half the
+	// lease, the times written with each outcome); time.Now when nil. Run's
+	// now is the tick's time on the same clock.
+	Now func() time.Time
 
 	Lease       time.Duration // how long a leased row is ours; default 2 min
 	Batch       int           // rows leased at a time; default 20
@@ -56,17 +58,17 @@ func (o *Outbox) Interval() time.Duration { return o.Every }
 // due or the tick has spent its Budget. A batch's messages go out from
 // Workers senders at once, each team's in order by one sender (the parts
 // of a long message stay in order). A batch stops once half the lease has
-// passed (on the wall clock), and each row's lease is renewed just before
+// passed (on the Now clock), and each row's lease is renewed just before
 // its send: a row whose lease ran out is left to whoever holds it.
 func (o *Outbox) Run(ctx context.Context, now time.Time) error {
 	lease, batch, _ := o.limits()
-	started := time.Now()
-	for time.Since(started) < o.budget() {
+	started := o.now()
+	for o.since(started) < o.budget() {
 		token := newToken()
 		var msgs []teambot.Outgoing
 		var attempts []int
 		err := o.Store.Update(ctx, func(tx Tx) (err error) {
-			msgs, attempts, err = tx.LeaseOutbox(ctx, now.Add(time.Since(started)), lease, batch, token)
+			msgs, attempts, err = tx.LeaseOutbox(ctx, now.Add(o.since(started)), lease, batch, token)
 			return err
 		})
 		if err != nil || len(msgs) == 0 {
@@ -98,7 +100,7 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []teambot.Outgoing, attempt
 		wg.Go(func() {
 			for idx := range teams {
 				for k, i := range idx {
-					elapsed := time.Since(started)
+					elapsed := o.since(started)
 					if elapsed > lease/2 {
 						o.Log.Warn("outbox message left at half its lease; it is sent on a later tick", "id", msgs[i].ID)
 						break // leased again once the lease runs out, still in order
@@ -152,6 +154,16 @@ func (o *Outbox) putBack(ctx context.Context, msgs []teambot.Outgoing, idx []int
 // sender is stopping: a message WeCom took must be recorded as sent.
 const settleTimeout = 10 * time.Second
 
+func (o *Outbox) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+// since is the time passed since start on the Now clock.
+func (o *Outbox) since(start time.Time) time.Duration { return o.now().Sub(start) }
+
 // budget is how long one tick may spend sending.
 func (o *Outbox) budget() time.Duration {
 	if o.Budget > 0 {
@@ -182,11 +194,7 @@ func (o *Outbox) limits() (lease time.Duration, batch, maxAttempts int) {
 }
 
 // newToken identifies one lease.
-func newToken() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func newToken() string { return teambot.RandomHex(12) }
 
 // deliver sends one leased message, if the lease is still ours, and records
 // the outcome under the same lease.
@@ -251,24 +259,20 @@ func (o *Outbox) deliver(ctx context.Context, m teambot.Outgoing, token string, 
 // drops for a moment is waited for, with short pauses, for as long as half
 // the lease.
 func (o *Outbox) markSent(ctx context.Context, m teambot.Outgoing, token string, now time.Time, lease time.Duration) error {
-	start, pause := time.Now(), 250*time.Millisecond
+	start, pause := o.now(), 250*time.Millisecond
 	for {
 		err := o.Store.Update(ctx, func(tx Tx) error { return tx.MarkSent(ctx, m.ID, token, now) })
 		if err == nil {
 			o.Metrics.delivery("sent")
 			return nil
 		}
-		if time.Since(start)+pause > lease/2 {
+		if o.since(start)+pause > lease/2 {
 			o.Log.Error("outgoing message sent but not recorded as sent: it may be sent again when its lease runs out",
 				"id", m.ID, "origin", m.Origin, "err", err)
 			return err
 		}
-		t := time.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			t.Stop()
+		if teambot.Sleep(ctx, pause) != nil {
 			return err
-		case <-t.C:
 		}
 		pause = min(2*pause, 4*time.Second)
 	}

@@ -183,7 +183,7 @@ func TestOutboxErrcodes(t *testing.T) {
 		if got := h.delivered(); got["机器人被移除"] != 0 || len(h.broken) != 1 || h.broken[0] != "g1" {
 			t.Errorf("after 93000: delivered %v, broken %v", got, h.broken)
 		}
-		var counts map[string]int
+		var counts map[teambot.OutboxStatus]int
 		db.Update(ctx, func(tx *storage.Tx) (err error) { counts, err = tx.OutboxCounts(ctx); return err })
 		if counts["failed"] != 1 || counts["sent"] != 1 || counts["pending"] != 0 {
 			t.Errorf("outbox %v", counts)

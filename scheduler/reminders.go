@@ -334,9 +334,9 @@ func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, isWeekl
 	case onWorkday:
 		return r.fireAt(ctx, j, def, key, at, now)
 	case !isWeekly:
-		return r.claim(ctx, key, time.Time{}, "no_workday", now, nil, teambot.Firing{})
+		return r.claim(ctx, key, time.Time{}, teambot.FiringNoWorkday, now, nil, teambot.Firing{})
 	}
-	return r.claim(ctx, key, time.Time{}, "no_workday", now, r.skipped(def), teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n})
+	return r.claim(ctx, key, time.Time{}, teambot.FiringNoWorkday, now, r.skipped(def), teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n})
 }
 
 // place is where the nominal firing n of a job lands: n itself, or for a
@@ -392,15 +392,15 @@ func (r *Reminders) fireAt(ctx context.Context, j teambot.Job, def JobDef, key t
 	if teambot.DateOf(at) != teambot.DateOf(now.In(loc)) {
 		r.Log.Warn("reminder missed while the bot was down; past its grace window, not sent",
 			"team", j.TeamID, "job", j.Name, "due", at.UTC().Format(time.RFC3339))
-		return r.claim(ctx, key, at, "missed", now, nil, teambot.Firing{})
+		return r.claim(ctx, key, at, teambot.FiringMissed, now, nil, teambot.Firing{})
 	}
-	return r.claim(ctx, key, at, "sent", now, def.Compose, teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: at.UTC()})
+	return r.claim(ctx, key, at, teambot.FiringSent, now, def.Compose, teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: at.UTC()})
 }
 
 // claim composes the firing's messages (reading in their own transaction),
 // then claims the firing and enqueues them in one transaction: if another
 // replica claimed it first, nothing is enqueued.
-func (r *Reminders) claim(ctx context.Context, key teambot.FiringKey, at time.Time, outcome string, now time.Time,
+func (r *Reminders) claim(ctx context.Context, key teambot.FiringKey, at time.Time, outcome teambot.FiringOutcome, now time.Time,
 	compose func(context.Context, teambot.Firing) ([]teambot.Outgoing, error), f teambot.Firing) error {
 	var msgs []teambot.Outgoing
 	if compose != nil {
@@ -417,8 +417,8 @@ func (r *Reminders) claim(ctx context.Context, key teambot.FiringKey, at time.Ti
 		if msgs, err = compose(ctx, f); err != nil {
 			return err
 		}
-		if len(msgs) == 0 && outcome == "sent" {
-			outcome = "nothing"
+		if len(msgs) == 0 && outcome == teambot.FiringSent {
+			outcome = teambot.FiringNothing
 		}
 		msgs = r.split(msgs)
 		for i := range msgs {
@@ -437,11 +437,11 @@ func (r *Reminders) claim(ctx context.Context, key teambot.FiringKey, at time.Ti
 	case err != nil:
 	case !claimed:
 		r.Metrics.lost(key.Job)
-	case outcome == FiringNoWorkday && len(msgs) > 0:
+	case outcome == teambot.FiringNoWorkday && len(msgs) > 0:
 		// A weekly firing whose week has no workday: its note goes out.
 		r.Metrics.firing(key.Job, FiringSkipped, at, now)
 	default:
-		r.Metrics.firing(key.Job, outcome, at, now)
+		r.Metrics.firing(key.Job, string(outcome), at, now)
 	}
 	return err
 }

@@ -13,7 +13,7 @@ type Tx interface {
 	EnsureJob(ctx context.Context, name, spec string, now time.Time) error
 	EnabledJobs(ctx context.Context) ([]teambot.Job, error)
 	FiringsSince(ctx context.Context, since time.Time) (map[teambot.FiringKey]bool, error)
-	ClaimFiring(ctx context.Context, k teambot.FiringKey, fireAt time.Time, outcome string, now time.Time) (bool, error)
+	ClaimFiring(ctx context.Context, k teambot.FiringKey, fireAt time.Time, outcome teambot.FiringOutcome, now time.Time) (bool, error)
 	FiringClaimed(ctx context.Context, k teambot.FiringKey) (bool, error)
 	ClaimNotice(ctx context.Context, key string, now time.Time) (bool, error)
 	TeamDays(ctx context.Context, teamID int64) ([]teambot.DayOverride, error)
@@ -35,11 +35,5 @@ type Store interface {
 // StoreOf adapts (*storage.DB).Update, or any database whose transaction
 // satisfies Tx, to a Store.
 func StoreOf[T Tx](update func(context.Context, func(T) error) error) Store {
-	return storeFunc(func(ctx context.Context, fn func(Tx) error) error {
-		return update(ctx, func(tx T) error { return fn(tx) })
-	})
+	return teambot.StoreOf(update, func(tx T) Tx { return tx })
 }
-
-type storeFunc func(ctx context.Context, fn func(Tx) error) error
-
-func (f storeFunc) Update(ctx context.Context, fn func(Tx) error) error { return f(ctx, fn) }

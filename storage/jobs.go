@@ -114,7 +114,7 @@ func (tx *Tx) FiringsSince(ctx context.Context, since time.Time) (map[teambot.Fi
 // ClaimFiring records a firing with its outcome. It reports false when the
 // firing was already claimed (by this or another replica): the caller must
 // then do nothing. Claim and enqueue share one transaction.
-func (tx *Tx) ClaimFiring(ctx context.Context, k teambot.FiringKey, fireAt time.Time, outcome string, now time.Time) (bool, error) {
+func (tx *Tx) ClaimFiring(ctx context.Context, k teambot.FiringKey, fireAt time.Time, outcome teambot.FiringOutcome, now time.Time) (bool, error) {
 	n, err := tx.exec(ctx, `INSERT INTO firings (team_id, job, nominal_at, fire_at, outcome, claimed_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, job, nominal_at) DO NOTHING`,
 		k.TeamID, k.Job, utc(k.Nominal), nullTime(fireAt), outcome, utc(now))

@@ -67,19 +67,22 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
 	var rows []outboxRow
+	// The subquery names its statuses (teambot.OutboxPending and
+	// OutboxSending) as literals, as the partial index outbox_team_waiting
+	// does: a planner matches an index's condition only to literals.
 	err := tx.selectRows(ctx, &rows, `SELECT id, team_id, channel, users, mentions, body, markdown, origin, attempts, via, target, not_after FROM outbox
-		WHERE ((status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
+		WHERE ((status = ? AND next_attempt_at <= ?) OR (status = ? AND lease_until <= ?))
 		AND NOT (channel = 'group' AND via = '' AND EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.id < outbox.id
 			AND e.channel = 'group' AND e.via = '' AND e.status IN ('pending', 'sending')))
-		ORDER BY id LIMIT ?`+lock, utc(now), utc(now), limit)
+		ORDER BY id LIMIT ?`+lock, teambot.OutboxPending, utc(now), teambot.OutboxSending, utc(now), limit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("lease outbox: %w", err)
 	}
 	msgs := make([]teambot.Outgoing, len(rows))
 	attempts := make([]int, len(rows))
 	for i, r := range rows {
-		if _, err := tx.exec(ctx, `UPDATE outbox SET status = 'sending', lease_until = ?, lease_token = ?, attempts = attempts + 1 WHERE id = ?`,
-			utc(now.Add(lease)), token, r.ID); err != nil {
+		if _, err := tx.exec(ctx, `UPDATE outbox SET status = ?, lease_until = ?, lease_token = ?, attempts = attempts + 1 WHERE id = ?`,
+			teambot.OutboxSending, utc(now.Add(lease)), token, r.ID); err != nil {
 			return nil, nil, fmt.Errorf("lease outbox message %d: %w", r.ID, err)
 		}
 		msgs[i], attempts[i] = r.outgoing(), r.Attempts
@@ -91,8 +94,8 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 // false means the lease ran out and another sender may have the row: do not
 // send it.
 func (tx *Tx) RenewLease(ctx context.Context, id int64, token string, until time.Time) (bool, error) {
-	n, err := tx.exec(ctx, `UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_token = ? AND status = 'sending'`,
-		utc(until), id, token)
+	n, err := tx.exec(ctx, `UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_token = ? AND status = ?`,
+		utc(until), id, token, teambot.OutboxSending)
 	if err != nil {
 		return false, fmt.Errorf("renew lease of outbox message %d: %w", id, err)
 	}
@@ -101,23 +104,23 @@ func (tx *Tx) RenewLease(ctx context.Context, id int64, token string, until time
 
 // MarkSent records a delivered message.
 func (tx *Tx) MarkSent(ctx context.Context, id int64, token string, now time.Time) error {
-	return tx.settle(ctx, id, token, `status = 'sent', sent_at = ?, lease_until = NULL, last_error = ''`, utc(now))
+	return tx.settle(ctx, id, token, `status = ?, sent_at = ?, lease_until = NULL, last_error = ''`, teambot.OutboxSent, utc(now))
 }
 
 // RetryLater puts a message back for another attempt at a later time.
 // deferred means WeCom asked for a pause (rate limit): that attempt does not
 // count towards giving up.
 func (tx *Tx) RetryLater(ctx context.Context, id int64, token string, at time.Time, why string, deferred bool) error {
-	set := `status = 'pending', next_attempt_at = ?, lease_until = NULL, last_error = ?`
+	set := `status = ?, next_attempt_at = ?, lease_until = NULL, last_error = ?`
 	if deferred {
 		set += `, attempts = attempts - 1`
 	}
-	return tx.settle(ctx, id, token, set, utc(at), why)
+	return tx.settle(ctx, id, token, set, teambot.OutboxPending, utc(at), why)
 }
 
 // MarkFailed gives up on a message for good.
 func (tx *Tx) MarkFailed(ctx context.Context, id int64, token, why string) error {
-	return tx.settle(ctx, id, token, `status = 'failed', lease_until = NULL, last_error = ?`, why)
+	return tx.settle(ctx, id, token, `status = ?, lease_until = NULL, last_error = ?`, teambot.OutboxFailed, why)
 }
 
 // settle records the outcome of a send, only under the caller's lease: a
@@ -136,7 +139,8 @@ func (tx *Tx) settle(ctx context.Context, id int64, token, set string, args ...a
 // times, attempts — and reports how many bodies it blanked.
 func (tx *Tx) ForgetOutboxBodies(ctx context.Context, cutoff time.Time) (int64, error) {
 	n, err := tx.exec(ctx, `UPDATE outbox SET body = '', target = '' WHERE body <> ''
-		AND ((status = 'sent' AND sent_at <= ?) OR (status = 'failed' AND next_attempt_at <= ?))`, utc(cutoff), utc(cutoff))
+		AND ((status = ? AND sent_at <= ?) OR (status = ? AND next_attempt_at <= ?))`,
+		teambot.OutboxSent, utc(cutoff), teambot.OutboxFailed, utc(cutoff))
 	if err != nil {
 		return 0, fmt.Errorf("forget outbox bodies sent before %s: %w", cutoff.Format(time.RFC3339), err)
 	}
@@ -154,15 +158,15 @@ func (tx *Tx) TeamByID(ctx context.Context, id int64) (teambot.Team, error) {
 
 // OutboxCounts tells how many messages are in each status, for tests and
 // /metrics.
-func (tx *Tx) OutboxCounts(ctx context.Context) (map[string]int, error) {
+func (tx *Tx) OutboxCounts(ctx context.Context) (map[teambot.OutboxStatus]int, error) {
 	var rows []struct {
-		Status string `db:"status"`
-		N      int    `db:"n"`
+		Status teambot.OutboxStatus `db:"status"`
+		N      int                  `db:"n"`
 	}
 	if err := tx.selectRows(ctx, &rows, `SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`); err != nil {
 		return nil, fmt.Errorf("outbox counts: %w", err)
 	}
-	out := map[string]int{}
+	out := map[teambot.OutboxStatus]int{}
 	for _, r := range rows {
 		out[r.Status] = r.N
 	}

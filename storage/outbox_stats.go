@@ -23,20 +23,20 @@ type OutboxStats struct {
 // them. Sent rows are not counted: they only grow.
 func (tx *Tx) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	var rows []struct {
-		Status string `db:"status"`
-		N      int    `db:"n"`
+		Status teambot.OutboxStatus `db:"status"`
+		N      int                  `db:"n"`
 	}
-	if err := tx.selectRows(ctx, &rows, `SELECT status, COUNT(*) AS n FROM outbox WHERE status <> 'sent' GROUP BY status`); err != nil {
+	if err := tx.selectRows(ctx, &rows, `SELECT status, COUNT(*) AS n FROM outbox WHERE status <> ? GROUP BY status`, teambot.OutboxSent); err != nil {
 		return OutboxStats{}, fmt.Errorf("outbox stats: %w", err)
 	}
 	var s OutboxStats
 	for _, r := range rows {
 		switch r.Status {
-		case "pending":
+		case teambot.OutboxPending:
 			s.Pending = r.N
-		case "sending":
+		case teambot.OutboxSending:
 			s.Sending = r.N
-		case "failed":
+		case teambot.OutboxFailed:
 			s.Failed = r.N
 		}
 	}
@@ -45,8 +45,8 @@ func (tx *Tx) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	}
 	// A plain column keeps its declared type (an aggregate would lose it on
 	// SQLite), so both drivers scan a time.
-	err := tx.get(ctx, &s.OldestWaiting, `SELECT created_at FROM outbox WHERE status IN ('pending', 'sending')
-		ORDER BY created_at LIMIT 1`)
+	err := tx.get(ctx, &s.OldestWaiting, `SELECT created_at FROM outbox WHERE status IN (?, ?)
+		ORDER BY created_at LIMIT 1`, teambot.OutboxPending, teambot.OutboxSending)
 	if errors.Is(err, teambot.ErrNotFound) { // sent between the two reads
 		return s, nil
 	}

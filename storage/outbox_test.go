@@ -38,8 +38,8 @@ func TestForgetOutboxBodies(t *testing.T) {
 			}
 			return tx.MarkSent(ctx, leased[2].ID, "tok", t0.Add(2*24*time.Hour))
 		})
-		counts := func() map[string]int {
-			var c map[string]int
+		counts := func() map[teambot.OutboxStatus]int {
+			var c map[teambot.OutboxStatus]int
 			if err := db.View(ctx, func(tx *storage.Tx) (err error) { c, err = tx.OutboxCounts(ctx); return err }); err != nil {
 				t.Fatal(err)
 			}

@@ -60,8 +60,8 @@ func (tx *Tx) RedactText(ctx context.Context, teamID int64, kind string, id int6
 // goes after TEAMBOT_OUTBOX_RETENTION.
 func (tx *Tx) RedactOutbox(ctx context.Context, teamID int64, text string) (int64, error) {
 	n, err := tx.exec(ctx, `UPDATE outbox SET body = REPLACE(body, ?, ?)
-		WHERE team_id = ? AND status IN ('pending', 'sending') AND REPLACE(body, ?, '') <> body`,
-		text, teambot.Redacted, teamID, text)
+		WHERE team_id = ? AND status IN (?, ?) AND REPLACE(body, ?, '') <> body`,
+		text, teambot.Redacted, teamID, teambot.OutboxPending, teambot.OutboxSending, text)
 	if err != nil {
 		return 0, fmt.Errorf("redact waiting messages of team %d: %w", teamID, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"teambot"
 )
 
 // DefaultAPIBase is WeCom's production API host.
@@ -71,7 +73,7 @@ func New(cfg Config) *Client {
 		cfg.Now = time.Now
 	}
 	if cfg.Sleep == nil {
-		cfg.Sleep = sleep
+		cfg.Sleep = teambot.Sleep
 	}
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
@@ -95,18 +97,6 @@ func New(cfg Config) *Client {
 // keepRedirect stops at a redirect, which is then reported as an HTTP error:
 // a query holding a key or token must not follow it to another host.
 func keepRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-
-// sleep is the default Config.Sleep.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
 
 // quietLogger silences resty's own logging, which may print request URLs and
 // with them webhook keys and tokens. Everything worth saying is logged here.

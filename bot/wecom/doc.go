@@ -1,6 +1,10 @@
 // Package wecom is the bot's outbound WeCom client: group robot webhook pushes
 // (消息推送), one-shot AI bot replies through a response_url (智能机器人主动回复)
-// and direct messages through the self-built app (message/send).
+// and direct messages through the self-built app (message/send). It also holds
+// the wire details both directions share: WeCom markdown escaping
+// (EscapeMarkdown, EscapeMarkdownInline), the guard on the XML WeCom sends
+// (NewXMLDecoder) and the group robot's limit (WebhookLimit, WebhookWindow).
+// See docs/wecom-protocol.md.
 //
 // Every call goes to Config.APIBase, whatever host a webhook or response_url
 // names, so tests and proxies see all traffic and nothing leaves the configured
@@ -22,8 +26,11 @@
 // reply that is not JSON, or a timeout after the request went out is returned
 // as an error without a retry, since the message may already be in the chat.
 //
-// Webhook sends are limited to 20 per minute per robot (a sliding window over
-// the last 60 s, shared by all goroutines). Text longer than WeCom accepts is
+// Webhook sends are paced at 20 per minute per robot (a sliding window over
+// the last 60 s, shared by all goroutines of one process). This is a
+// pre-filter: across replicas the limit is kept in the database, where the
+// outbox reserves every send before it calls the Client (bot.Pusher.Slots).
+// Text longer than WeCom accepts is
 // split at line boundaries (see Split). Logs name the operation, the errcode and
 // a redacted target (KeyID); they never carry keys, tokens, secrets or message
 // contents.

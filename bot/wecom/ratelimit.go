@@ -7,13 +7,25 @@ import (
 	"time"
 )
 
-// WeCom accepts at most webhookLimit messages per robot in any webhookWindow.
+// WeCom accepts at most WebhookLimit messages per group robot in any
+// WebhookWindow (docs/wecom-protocol.md §6).
 const (
-	webhookLimit  = 20
-	webhookWindow = time.Minute
+	WebhookLimit  = 20
+	WebhookWindow = time.Minute
 )
 
-// limiter keeps, per webhook key, the times of the sends in the last window,
+// limiter is the Client's own pacing of one process's webhook sends, a
+// pre-filter only: it knows nothing of other replicas, so it cannot enforce
+// WeCom's limit. The limit is enforced where every replica's sends are
+// counted together, in the database (bot.Pusher.Slots, which
+// cmd/teambot's outbox wires to storage's TakeRobotSlots with the same
+// WebhookLimit and WebhookWindow): the outbox reserves a message's sends
+// there before it calls the Client, so in serve this window should never
+// have to wait (at most for the moment between reserving and sending).
+// It paces a Client used without the outbox, and keeps one process's
+// burst from reaching WeCom should the two ever disagree.
+//
+// It keeps, per webhook key, the times of the sends in the last window,
 // oldest first. A send that must wait reserves its future time at once, so
 // concurrent senders queue up in order instead of racing for the same slot.
 type limiter struct {
@@ -28,7 +40,7 @@ func (l *limiter) reserve(key string, now time.Time) (time.Time, time.Duration) 
 	defer l.mu.Unlock()
 	times := l.sends[key]
 	gone := 0
-	for gone < len(times) && !times[gone].After(now.Add(-webhookWindow)) {
+	for gone < len(times) && !times[gone].After(now.Add(-WebhookWindow)) {
 		gone++
 	}
 	times = times[gone:]
@@ -39,9 +51,9 @@ func (l *limiter) reserve(key string, now time.Time) (time.Time, time.Duration) 
 		l.prune(now)
 	}
 	slot := now
-	if len(times) >= webhookLimit {
-		// the oldest of the last webhookLimit sends must have left the window
-		if free := times[len(times)-webhookLimit].Add(webhookWindow); free.After(slot) {
+	if len(times) >= WebhookLimit {
+		// the oldest of the last WebhookLimit sends must have left the window
+		if free := times[len(times)-WebhookLimit].Add(WebhookWindow); free.After(slot) {
 			slot = free
 		}
 	}
@@ -53,7 +65,7 @@ func (l *limiter) reserve(key string, now time.Time) (time.Time, time.Duration) 
 // by the robots active in the last minute.
 func (l *limiter) prune(now time.Time) {
 	for k, times := range l.sends {
-		if len(times) == 0 || !times[len(times)-1].After(now.Add(-webhookWindow)) {
+		if len(times) == 0 || !times[len(times)-1].After(now.Add(-WebhookWindow)) {
 			delete(l.sends, k)
 		}
 	}

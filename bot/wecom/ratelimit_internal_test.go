@@ -31,7 +31,7 @@ func TestLimiterConcurrentReservations(t *testing.T) {
 func TestLimiterCancelGivesSlotBack(t *testing.T) {
 	l := limiter{sends: make(map[string][]time.Time)}
 	now := time.Date(2025, 3, 3, 9, 0, 0, 0, time.UTC)
-	for range webhookLimit {
+	for range WebhookLimit {
 		l.reserve("k", now)
 	}
 	slot, wait := l.reserve("k", now)

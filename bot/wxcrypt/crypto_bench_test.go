@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// benchKey is the official test vector's EncodingAESKey (PROTOCOL.md §3).
+// benchKey is the official test vector's EncodingAESKey (docs/wecom-protocol.md §3).
 const benchKey = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C"
 
 // message1K is a 1 KB callback body, the size the targets are stated for.

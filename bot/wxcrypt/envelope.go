@@ -8,11 +8,9 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
-)
 
-// maxXMLDepth bounds element nesting in an XML envelope. WeCom's envelopes
-// are two levels deep; anything much deeper is hostile.
-const maxXMLDepth = 32
+	"teambot/bot/wecom"
+)
 
 // ParseXML returns the Encrypt element of an <xml> envelope, such as
 //
@@ -22,8 +20,7 @@ const maxXMLDepth = 32
 // has been read. A malformed document, a DOCTYPE, undeclared entities, deep
 // nesting, or a missing or empty Encrypt yields ErrParse.
 func ParseXML(body []byte) (string, error) {
-	d := xml.NewDecoder(bytes.NewReader(body))
-	d.Strict = true
+	d := wecom.NewXMLDecoder(body) // refuses DOCTYPEs and deep nesting
 	depth := 0
 	for {
 		tok, err := d.Token()
@@ -34,13 +31,8 @@ func ParseXML(body []byte) (string, error) {
 			return "", wrap(ErrParse, "%v", err)
 		}
 		switch t := tok.(type) {
-		case xml.Directive:
-			return "", wrap(ErrParse, "directives such as DOCTYPE are not allowed")
 		case xml.StartElement:
 			depth++
-			if depth > maxXMLDepth {
-				return "", wrap(ErrParse, "elements nested deeper than %d", maxXMLDepth)
-			}
 			switch {
 			case depth == 1 && t.Name.Local != "xml":
 				return "", wrap(ErrParse, "root element is <%s>, want <xml>", t.Name.Local)
@@ -76,8 +68,6 @@ func encryptText(d *xml.Decoder) (string, error) {
 			return s, nil
 		case xml.StartElement:
 			return "", wrap(ErrParse, "element <%s> inside Encrypt", t.Name.Local)
-		case xml.Directive:
-			return "", wrap(ErrParse, "directives such as DOCTYPE are not allowed")
 		}
 	}
 }

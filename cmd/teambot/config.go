@@ -17,7 +17,7 @@ import (
 )
 
 // config is the effective configuration, read from the environment
-// (PRODUCT.md §2) and validated before anything starts.
+// (docs/product.md §2) and validated before anything starts.
 type config struct {
 	DatabaseURL string
 	Listen      string
@@ -192,7 +192,7 @@ func parseSize(s string) (int64, bool) {
 }
 
 // checkAESKey checks an EncodingAESKey: 43 characters that decode, with "="
-// appended, to 32 bytes (PROTOCOL.md §3; real keys need the non-strict
+// appended, to 32 bytes (docs/wecom-protocol.md §3; real keys need the non-strict
 // decoder).
 func checkAESKey(key string) error {
 	if len(key) != 43 {
@@ -280,7 +280,7 @@ func redactURL(raw string) string {
 	return u.String()
 }
 
-// endpoint is one WeCom callback path and what it needs (PRODUCT.md §2).
+// endpoint is one WeCom callback path and what it needs (docs/product.md §2).
 type endpoint struct {
 	path                     string
 	mode                     bot.Mode

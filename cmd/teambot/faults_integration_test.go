@@ -687,7 +687,7 @@ func TestOutboxOutlivesWeComOutage(t *testing.T) {
 		if n := len(fake.Delivered(wecomtest.WebhookPath)); n != 0 {
 			t.Fatalf("%d messages delivered while WeCom was down", n)
 		}
-		var counts map[string]int
+		var counts map[teambot.OutboxStatus]int
 		db.Update(context.Background(), func(tx *storage.Tx) (err error) { counts, err = tx.OutboxCounts(context.Background()); return err })
 		if counts["failed"] != 0 || counts["sent"] != 0 {
 			t.Fatalf("after the outage the outbox holds %v, want every message still pending", counts)

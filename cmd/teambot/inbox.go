@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"time"
@@ -70,9 +68,7 @@ func (j *inboxJob) Name() string            { return "inbox" }
 func (j *inboxJob) Interval() time.Duration { return j.every }
 
 func (j *inboxJob) Run(ctx context.Context, now time.Time) error {
-	b := make([]byte, 12)
-	rand.Read(b)
-	token := hex.EncodeToString(b)
+	token := teambot.RandomHex(12)
 	var recs []storage.InboxRecord
 	err := j.inbox.db.Update(ctx, func(tx *storage.Tx) (err error) {
 		recs, err = tx.LeaseInbox(ctx, now, j.lease, 10, token)

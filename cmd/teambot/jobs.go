@@ -23,12 +23,6 @@ const (
 	outboxEvery = 2 * time.Second
 )
 
-// WeCom accepts robotLimit messages per group robot in any robotWindow.
-const (
-	robotLimit  = 20
-	robotWindow = time.Minute
-)
-
 // Windows of the one-off firings for Scheduler.Play: how long each stays
 // due at least. A meeting's 30-minute reminder is due until the meeting
 // starts, and its close for a week after its end (so the console closes
@@ -73,7 +67,7 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 				Window:  voteFiringWindow,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log, Metrics: a.schedMetrics,
-				Every: outboxEvery},
+				Every: outboxEvery, Now: now},
 			&pruneJob{app: a},
 		},
 	}
@@ -132,21 +126,15 @@ func (a *app) wecomPusher(now func() time.Time) *bot.Pusher {
 			if d > 5*time.Second {
 				return &teambot.RetryAfterError{Wait: d, Err: errors.New("WeCom asked to wait, or is unreachable")}
 			}
-			t := time.NewTimer(d)
-			defer t.Stop()
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-t.C:
-				return nil
-			}
+			return teambot.Sleep(ctx, d)
 		},
 	})
 	// WeCom takes 20 messages a minute per group robot: the sends of every
-	// replica are counted together in the database.
+	// replica are counted together in the database. This is the limit; the
+	// client's own window (bot/wecom's limiter) is only a pre-filter.
 	p := &bot.Pusher{Client: client, Now: now, Slots: func(ctx context.Context, robot string, n int) (ok bool, next time.Time, err error) {
 		err = a.db.Update(ctx, func(tx *storage.Tx) (err error) {
-			ok, next, err = tx.TakeRobotSlots(ctx, robot, n, now(), robotLimit, robotWindow)
+			ok, next, err = tx.TakeRobotSlots(ctx, robot, n, now(), wecom.WebhookLimit, wecom.WebhookWindow)
 			return err
 		})
 		return ok, next, err
@@ -182,7 +170,7 @@ func (j *pruneJob) Run(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if _, err = tx.PruneRobotSends(ctx, now.Add(-robotWindow)); err != nil {
+		if _, err = tx.PruneRobotSends(ctx, now.Add(-wecom.WebhookWindow)); err != nil {
 			return err
 		}
 		if _, err = tx.PruneInbox(ctx, now.Add(-processedRetention)); err != nil {

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"teambot"
 	"teambot/bot/wxcallback"
 )
 
@@ -246,7 +245,7 @@ func loadtest(ctx context.Context, o loadOptions) (*loadReport, error) {
 						break
 					}
 					if d := time.Until(due); d > 0 {
-						if sleep(ctx, d) != nil {
+						if teambot.Sleep(ctx, d) != nil {
 							break
 						}
 					}
@@ -342,22 +341,7 @@ func appMsgID(run string, i int64) string {
 
 // newRunID keeps message ids of separate runs against one database apart,
 // so no run's callbacks look like retries of an earlier one's.
-func newRunID() string {
-	b := make([]byte, 6)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+func newRunID() string { return teambot.RandomHex(6) }
 
 // readRSS is the resident set size of process pid, in bytes.
 func readRSS(pid int) (int64, error) {

@@ -158,7 +158,7 @@ func mondayReminders(t testing.TB, n int, limit time.Duration) (elapsed, enqueue
 			break
 		}
 		if enqueued == 0 || time.Since(lastReport) > 30*time.Second {
-			var counts map[string]int
+			var counts map[teambot.OutboxStatus]int
 			err := replicas[0].db.View(ctx, func(tx *storage.Tx) (err error) { counts, err = tx.OutboxCounts(ctx); return err })
 			total := 0
 			for _, c := range counts {

@@ -239,7 +239,7 @@ func httpGet(t *testing.T, url string) string {
 	return string(b)
 }
 
-// serve configured with the official test vector as the app (PROTOCOL.md §3)
+// serve configured with the official test vector as the app (docs/wecom-protocol.md §3)
 // answers the vector's GET with exactly its plaintext and its POST with an
 // encrypted text reply to mycreate.
 func TestServeAnswersTheOfficialVector(t *testing.T) {
@@ -287,7 +287,7 @@ func TestServeAnswersTheOfficialVector(t *testing.T) {
 // The AI bot and the group robot are configured with an empty receiveid; as
 // WeCom's official libraries do, serve then accepts whatever receiveid the
 // message carries — here the official vector's CorpID with its token and
-// key (PROTOCOL.md §3) — and writes the JSON reply envelope's timestamp as
+// key (docs/wecom-protocol.md §3) — and writes the JSON reply envelope's timestamp as
 // a string, as the official JSON libraries do.
 func TestServeTakesTheOfficialVectorAtTheRobotAndTheBot(t *testing.T) {
 	const (

@@ -5,9 +5,7 @@ package storagetest
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +13,7 @@ import (
 
 	_ "github.com/lib/pq"
 
+	"teambot"
 	"teambot/storage"
 )
 
@@ -66,7 +65,7 @@ func PostgresURL(t testing.TB) string {
 		t.Fatalf("open %s: %v", PostgresEnv, err)
 	}
 	defer admin.Close()
-	schema := "test_" + randomHex(t, 8)
+	schema := "test_" + teambot.RandomHex(8)
 	if _, err := admin.ExecContext(context.Background(), `CREATE SCHEMA `+schema); err != nil {
 		t.Fatalf("PostgreSQL at %s: create schema: %v", PostgresEnv, err)
 	}
@@ -119,14 +118,6 @@ func open(t testing.TB, rawURL string) *storage.DB {
 		}
 	})
 	return db
-}
-
-func randomHex(t testing.TB, n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	return hex.EncodeToString(b)
 }
 
 // FullDisk is the SQL that makes every insert into and update of table on

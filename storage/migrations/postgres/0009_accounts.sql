@@ -1,4 +1,4 @@
--- Platform accounts (R13, PRODUCT.md §5): the platform, the account's name
+-- Platform accounts (R13, docs/product.md §5): the platform, the account's name
 -- on it, its owner, when it was registered and when its credential last
 -- changed. No column holds a password, and none ever will: the bot refuses
 -- messages that look like they carry one. An account is active until it is

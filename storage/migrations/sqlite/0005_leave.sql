@@ -1,4 +1,4 @@
--- Leave requests (PRODUCT.md §5): pending → approved | rejected | cancelled.
+-- Leave requests (docs/product.md §5): pending → approved | rejected | cancelled.
 -- A request covers the days from_day through to_day, or half of one day.
 -- Approved leave excuses a member from meetings and report nags; which
 -- requests clash is decided by the application, in the transaction that

@@ -1,4 +1,4 @@
--- Meetings and attendance (R8-R12, PRODUCT.md §6). A team may have one
+-- Meetings and attendance (R8-R12, docs/product.md §6). A team may have one
 -- weekly meeting time; its occurrences, and the ad-hoc meetings the
 -- supervisor calls, are rows of meetings: scheduled → held | cancelled.
 -- Attendance is one row per member and meeting: check-ins and roll calls

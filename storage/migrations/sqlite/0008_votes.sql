@@ -1,4 +1,4 @@
--- Votes (R11, PRODUCT.md §5). A team may set how its motions are decided
+-- Votes (R11, docs/product.md §5). A team may set how its motions are decided
 -- (vote_rules; without a row the default: more than half agree, more than
 -- half take part). Each vote keeps the rule it was created under, so a
 -- later change of the rule never changes a running vote: open → closed,
