@@ -9,7 +9,7 @@ import (
 )
 
 // termNoticeDays is how long before the supervisor's term ends the first
-// 任期提醒 comes (R1, PRODUCT.md §6).
+// 任期提醒 comes (R1, docs/product.md §6).
 const termNoticeDays = 30
 
 // termReminders is R1's reminder: the supervisor's term is ending.
