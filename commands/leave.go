@@ -62,7 +62,7 @@ func meetingLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	reason := strings.TrimSpace(r.Rest[strings.Index(r.Rest, words[0].text)+len(words[0].text):])
 	r.Rest = teambot.DateOf(start).String() + " " + half + " " + reason
-	reply, err := requestLeave(ctx, r)
+	reply, err := askLeave(ctx, r, true)
 	if err == nil {
 		reply.Text += fmt.Sprintf("（这是 %s 那次会议的请假。）", r.meetingWhen(m))
 	}
@@ -71,9 +71,16 @@ func meetingLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // requestLeave is /请假 DATE[到DATE] [上午|下午] REASON: a pending request
 // for the caller. The reply echoes the absolute dates so a misread date is
-// seen at once. A start before today, a clash with the caller's pending or
-// approved leave and a missing reason are refused.
+// seen at once, with the number of workdays it takes. A start before today,
+// days that are all days off, a clash with the caller's pending or approved
+// leave and a missing reason are refused.
 func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
+	return askLeave(ctx, r, false)
+}
+
+// askLeave is requestLeave; forMeeting marks leave for a meeting, which is
+// asked even when the meeting falls on a day off.
+func askLeave(ctx context.Context, r *Request, forMeeting bool) (teambot.Reply, error) {
 	today := r.Today()
 	words := restWords(r.Rest)
 	span, rest, err := parseDateSpan(wordTexts(words), today)
@@ -88,6 +95,15 @@ func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, teambot.Invalid("%s已经过去了，不能补请假（今天是 %s）。请从今天或以后的日期开始；已经缺勤的情况请直接和主管说明。",
 			describeDay(span.From, today), describeDay(today, today))
 	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if !forMeeting {
+		if err := checkLeaveWorkdays(span, cal, today); err != nil {
+			return teambot.Reply{}, err
+		}
+	}
 	clash, err := r.Tx.OverlappingLeaves(ctx, r.Team.ID, r.Caller.ID, span.From, span.To, span.Half)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -95,10 +111,10 @@ func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(clash) > 0 {
 		c := clash[0]
 		return teambot.Reply{}, teambot.Conflict("和你已有的请假冲突：#%d %s（%s）。同一天不能重复请假；要改日期，请先 /请假 取消 %d 再重新申请。",
-			c.ID, leaveSpan(c).Describe(today), leaveStatusCN(c.Status), c.ID)
+			c.ID, describeLeave(leaveSpan(c), cal, today), leaveStatusCN(c.Status), c.ID)
 	}
 	l := teambot.Leave{TeamID: r.Team.ID, MemberID: r.Caller.ID, UserID: r.UserID, Name: r.Caller.Name,
-		From: span.From, To: span.To, Half: span.Half, Reason: reason, CreatedAt: r.Now}
+		From: span.From, To: span.To, Half: span.Half, Reason: reason, ForMeeting: forMeeting, CreatedAt: r.Now}
 	if err := r.Tx.CreateLeave(ctx, &l); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -106,7 +122,7 @@ func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "leave.request", r.UserID, leaveDetail(l)); err != nil {
 		return teambot.Reply{}, err
 	}
-	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, span.Describe(today), reason)}
+	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, describeLeave(span, cal, today), reason)}
 	switch sup, ok := r.supervisor(ctx); {
 	case !ok:
 		reply.Text += "团队还没有主管，指定主管后由主管批准。"
@@ -154,7 +170,11 @@ func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "leave.cancel", r.UserID, leaveDetail(l)+"，原"+leaveStatusCN(l.Status)); err != nil {
 		return teambot.Reply{}, err
 	}
-	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, leaveSpan(l).Describe(today))}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, describeLeave(leaveSpan(l), cal, today))}
 	switch sup, ok := r.supervisor(ctx); {
 	case !ok || l.Status != teambot.LeaveApproved || sup.ID == r.Caller.ID:
 	case r.Single():
@@ -203,11 +223,16 @@ func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply,
 		return teambot.Reply{}, err
 	}
 	today := r.Today()
-	text := fmt.Sprintf("已%s %s 的请假 #%d：%s。", verb, l.Name, l.ID, leaveSpan(l).Describe(today))
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	when := describeLeave(leaveSpan(l), cal, today)
+	text := fmt.Sprintf("已%s %s 的请假 #%d：%s。", verb, l.Name, l.ID, when)
 	if r.engine.cfg.DirectMessages {
 		// The member hears it privately, reason included, through the outbox
 		// in this same transaction.
-		notice := fmt.Sprintf("你的请假 #%d（%s）已被主管%s。", l.ID, leaveSpan(l).Describe(today), verb)
+		notice := fmt.Sprintf("你的请假 #%d（%s）已被主管%s。", l.ID, when, verb)
 		if status == teambot.LeaveRejected {
 			notice += "理由：" + note + "。"
 		}
@@ -317,8 +342,12 @@ func listLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	} else {
 		fmt.Fprintf(&b, "（%d 条）：", len(list))
 	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
 	for _, l := range list {
-		b.WriteString("\n" + leaveLine(l, today, r.Caller.IsSupervisor()))
+		b.WriteString("\n" + leaveLine(l, cal, today, r.Caller.IsSupervisor()))
 	}
 	fmt.Fprintf(&b, "\n查看某一周：/请假 列表 下周、/请假 列表 %s。", next)
 	return teambot.Reply{Text: b.String(), Private: true}, nil
@@ -355,13 +384,13 @@ func (r *Request) leaveWeekArg(s string) (teambot.Week, error) {
 
 // leaveLine is one request in a private list: id, (whose,) days, status,
 // and the reasons.
-func leaveLine(l teambot.Leave, today teambot.Date, withName bool) string {
+func leaveLine(l teambot.Leave, cal *calendar.Calendar, today teambot.Date, withName bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#%d ", l.ID)
 	if withName {
 		b.WriteString(l.Name + " ")
 	}
-	fmt.Fprintf(&b, "%s · %s · 理由：%s", leaveSpan(l).Describe(today), leaveStatusCN(l.Status), l.Reason)
+	fmt.Fprintf(&b, "%s · %s · 理由：%s", describeLeave(leaveSpan(l), cal, today), leaveStatusCN(l.Status), l.Reason)
 	if l.Status == teambot.LeaveRejected && l.DecisionNote != "" {
 		b.WriteString(" · 驳回理由：" + l.DecisionNote)
 	}
@@ -488,6 +517,56 @@ func awayAllWeek(ls []teambot.Leave, week teambot.Week, cal *calendar.Calendar) 
 		}
 	}
 	return workdays > 0
+}
+
+// leaveDays counts the leave span takes in cal's workdays: a whole workday
+// is 1, half of one 0.5; off is how many of its days are days off
+// (weekends, statutory holidays, the team's own days), which take nothing.
+func leaveDays(span DateSpan, cal *calendar.Calendar) (work float64, off int) {
+	for d := span.From; !span.To.Before(d); d = d.AddDate(0, 0, 1) {
+		switch {
+		case !cal.Workday(d):
+			off++
+		case span.Half != "":
+			work += 0.5
+		default:
+			work++
+		}
+	}
+	return work, off
+}
+
+// describeLeave echoes a request's days like DateSpan.Describe, but a range
+// counts its workdays only and says how many days off it leaves out:
+// "12月3日（周四）至 12月5日（周六），共 2 天（只算工作日，不含休息日 1 天）".
+func describeLeave(span DateSpan, cal *calendar.Calendar, today teambot.Date) string {
+	if span.To == span.From {
+		return span.Describe(today)
+	}
+	work, off := leaveDays(span, cal)
+	text := fmt.Sprintf("%s至 %s，共 %s 天", describeDay(span.From, today), describeDay(span.To, today), days(work))
+	if off > 0 {
+		text += fmt.Sprintf("（只算工作日，不含休息日 %d 天）", off)
+	}
+	return text
+}
+
+// checkLeaveWorkdays refuses leave whose days are all days off: there is
+// nothing to be away from. The refusal names the day and, when it is not
+// a plain weekend, why it is off.
+func checkLeaveWorkdays(span DateSpan, cal *calendar.Calendar, today teambot.Date) error {
+	if work, _ := leaveDays(span, cal); work > 0 {
+		return nil
+	}
+	if span.To != span.From {
+		return teambot.Invalid("%s至 %s都是休息日，不用请假。请只写要请假的工作日。",
+			describeDay(span.From, today), describeDay(span.To, today))
+	}
+	why := ""
+	if w := cal.Why(span.From); w != "" {
+		why = "（" + w + "）"
+	}
+	return teambot.Invalid("%s是休息日%s，不用请假。发送 /假期 查看休息日和调休。", describeDay(span.From, today), why)
 }
 
 // leaveSpan is a request's days as a DateSpan, for Describe.

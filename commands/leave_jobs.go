@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"teambot"
+	"teambot/calendar"
 )
 
 // LeavePending is 待批请假 (PRODUCT.md §6): on workdays it tells the
@@ -27,8 +28,12 @@ func (e *Engine) LeavePending(ctx context.Context, f teambot.Firing) ([]teambot.
 			return nil
 		}
 		if e.cfg.DirectMessages {
+			cal, err := r.calendar(ctx)
+			if err != nil {
+				return err
+			}
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
-				Text: r.pendingLeaveFull(pending), Origin: origin(f, "leave_pending")})
+				Text: r.pendingLeaveFull(pending, cal), Origin: origin(f, "leave_pending")})
 			return nil
 		}
 		out = append(out, groupMessage(r, f, "leave_pending", pendingLeaveSummary(sup, pending), []string{sup.UserID}))
@@ -82,7 +87,7 @@ func pendingLeaveSummary(sup teambot.Member, pending []teambot.Leave) string {
 
 // pendingLeaveFull is the supervisor's private reminder, one line a
 // request.
-func (r *Request) pendingLeaveFull(pending []teambot.Leave) string {
+func (r *Request) pendingLeaveFull(pending []teambot.Leave, cal *calendar.Calendar) string {
 	today := r.Today()
 	var b strings.Builder
 	fmt.Fprintf(&b, "【待批请假】有 %d 条请假申请等你审批：", len(pending))
@@ -91,7 +96,7 @@ func (r *Request) pendingLeaveFull(pending []teambot.Leave) string {
 		if !today.Before(l.From) {
 			started = "（已开始）"
 		}
-		fmt.Fprintf(&b, "\n· #%d %s %s%s · 理由：%s", l.ID, l.Name, leaveSpan(l).Describe(today), started, l.Reason)
+		fmt.Fprintf(&b, "\n· #%d %s %s%s · 理由：%s", l.ID, l.Name, describeLeave(leaveSpan(l), cal, today), started, l.Reason)
 	}
 	b.WriteString("\n批准：/请假 批准 编号；驳回：/请假 驳回 编号 理由（驳回理由不会在群里显示）。")
 	return b.String()
