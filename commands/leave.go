@@ -17,11 +17,14 @@ import (
 const maxLeaveReasonRunes = 200
 
 // leave is /请假 (PRODUCT.md §5): with dates and a reason it asks for leave;
-// its first word may instead name an action: 取消, 列表, and for the
-// supervisor 批准 and 驳回.
+// its first word may instead name an action: 取消, 列表, 会议, and for the
+// supervisor 批准 and 驳回, or @名字 to file a member's leave.
 func leave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
+	}
+	if len(r.Args) > 0 && r.Args[0].Mention {
+		return fileLeave(ctx, r)
 	}
 	switch r.subcommand() {
 	case "":
@@ -69,6 +72,11 @@ func meetingLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	return reply, err
 }
 
+// maxBackdateDays is how many days before today the supervisor may file
+// leave for a member (a sick day reported afterwards); members cannot
+// back-date their own requests.
+const maxBackdateDays = 7
+
 // requestLeave is /请假 DATE[到DATE] [上午|下午] REASON: a pending request
 // for the caller. The reply echoes the absolute dates so a misread date is
 // seen at once, with the number of workdays it takes. A start before today,
@@ -81,48 +89,16 @@ func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 // askLeave is requestLeave; forMeeting marks leave for a meeting, which is
 // asked even when the meeting falls on a day off.
 func askLeave(ctx context.Context, r *Request, forMeeting bool) (teambot.Reply, error) {
-	today := r.Today()
 	words := restWords(r.Rest)
-	span, rest, err := parseDateSpan(wordTexts(words), today)
+	l, cal, err := r.newLeave(ctx, *r.Caller, r.Rest, words, forMeeting)
 	if err != nil {
-		return teambot.Reply{}, err
-	}
-	reason := textFrom(r.Rest, words, rest)
-	if err := checkLeaveReason(reason, "请写上请假理由，例如 /请假 明天 上午 去医院复查。想看今天谁请假，发送 /谁请假。"); err != nil {
-		return teambot.Reply{}, err
-	}
-	if span.From.Before(today) {
-		return teambot.Reply{}, teambot.Invalid("%s已经过去了，不能补请假（今天是 %s）。请从今天或以后的日期开始；已经缺勤的情况请直接和主管说明。",
-			describeDay(span.From, today), describeDay(today, today))
-	}
-	cal, err := r.calendar(ctx)
-	if err != nil {
-		return teambot.Reply{}, err
-	}
-	if !forMeeting {
-		if err := checkLeaveWorkdays(span, cal, today); err != nil {
-			return teambot.Reply{}, err
-		}
-	}
-	clash, err := r.Tx.OverlappingLeaves(ctx, r.Team.ID, r.Caller.ID, span.From, span.To, span.Half)
-	if err != nil {
-		return teambot.Reply{}, err
-	}
-	if len(clash) > 0 {
-		c := clash[0]
-		return teambot.Reply{}, teambot.Conflict("和你已有的请假冲突：#%d %s（%s）。同一天不能重复请假；要改日期，请先 /请假 取消 %d 再重新申请。",
-			c.ID, describeLeave(leaveSpan(c), cal, today), leaveStatusCN(c.Status), c.ID)
-	}
-	l := teambot.Leave{TeamID: r.Team.ID, MemberID: r.Caller.ID, UserID: r.UserID, Name: r.Caller.Name,
-		From: span.From, To: span.To, Half: span.Half, Reason: reason, ForMeeting: forMeeting, CreatedAt: r.Now}
-	if err := r.Tx.CreateLeave(ctx, &l); err != nil {
 		return teambot.Reply{}, err
 	}
 	// The audit says which days, never why.
 	if err := r.Audit(ctx, "leave.request", r.UserID, leaveDetail(l)); err != nil {
 		return teambot.Reply{}, err
 	}
-	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, describeLeave(span, cal, today), reason)}
+	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, describeLeave(leaveSpan(l), cal, r.Today()), l.Reason)}
 	switch sup, ok := r.supervisor(ctx); {
 	case !ok:
 		reply.Text += "团队还没有主管，指定主管后由主管批准。"
@@ -133,6 +109,116 @@ func askLeave(ctx context.Context, r *Request, forMeeting bool) (teambot.Reply, 
 		reply.Mentions = []string{sup.UserID}
 	}
 	return reply, nil
+}
+
+// fileLeave is /请假 @名字 DATE[到DATE] [上午|下午] REASON: the supervisor
+// records a member's leave, approved at once, up to maxBackdateDays in the
+// past. The audit says the supervisor filed it; the member is told
+// privately when the app may send direct messages, else by an @mention in
+// the group, which, as for any approved leave, sees the name and the days
+// but never the reason (R14).
+func fileLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if !r.Caller.IsSupervisor() {
+		return teambot.Reply{}, teambot.Forbidden("替别人请假只有主管可以操作%s。自己请假不用 @名字，例如 /请假 明天 去医院复查。", r.supervisorHint(ctx))
+	}
+	m, err := r.member(ctx, r.Args[0])
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	words := restWords(r.Rest)
+	l, cal, err := r.newLeave(ctx, m, r.Rest, words[1:], false)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Tx.DecideLeave(ctx, r.Team.ID, l.ID, teambot.LeaveApproved, r.UserID, "", r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "leave.file", m.UserID, leaveDetail(l)+"，主管代请并批准"); err != nil {
+		return teambot.Reply{}, err
+	}
+	when := describeLeave(leaveSpan(l), cal, r.Today())
+	text := fmt.Sprintf("已为 %s 记下请假 #%d：%s，已批准。", m.Name, l.ID, when)
+	switch {
+	case r.engine.cfg.DirectMessages:
+		notice := fmt.Sprintf("主管 %s 为你记下了请假 #%d：%s（已批准），理由：%s。", r.Caller.Name, l.ID, when, l.Reason)
+		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{m.UserID}, Text: notice, Origin: "leave.file"}
+		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+			return teambot.Reply{}, err
+		}
+		return teambot.Reply{Text: text + fmt.Sprintf("已私信通知 %s。", m.Name)}, nil
+	case r.Single():
+		text = strings.TrimSuffix(text, "。") + "，理由：" + l.Reason + "。"
+		return teambot.Reply{Text: text + fmt.Sprintf("这是私聊，%s 不会收到通知，请另行告知；对方发送 /请假 列表 可以查看。", m.Name)}, nil
+	}
+	return teambot.Reply{Text: text, Mentions: []string{m.UserID}}, nil
+}
+
+// newLeave reads the days and the reason of a request for m from words
+// (the words of text after any that name the member), checks them and
+// stores the request as pending. It returns the request and the team's
+// calendar. Days before today are refused unless the supervisor files the
+// request for someone (up to maxBackdateDays back); so are days that are
+// all days off (except for a meeting, which may fall on one), a clash with
+// m's pending or approved leave and a missing reason.
+func (r *Request) newLeave(ctx context.Context, m teambot.Member, text string, words []word, forMeeting bool) (teambot.Leave, *calendar.Calendar, error) {
+	today := r.Today()
+	span, rest, err := parseDateSpan(wordTexts(words), today)
+	if err != nil {
+		return teambot.Leave{}, nil, err
+	}
+	reason := textFrom(text, words, rest)
+	if err := checkLeaveReason(reason, "请写上请假理由，例如 /请假 明天 上午 去医院复查。想看今天谁请假，发送 /谁请假。"); err != nil {
+		return teambot.Leave{}, nil, err
+	}
+	if err := r.checkLeaveStart(span, m, today); err != nil {
+		return teambot.Leave{}, nil, err
+	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Leave{}, nil, err
+	}
+	if !forMeeting {
+		if err := checkLeaveWorkdays(span, cal, today); err != nil {
+			return teambot.Leave{}, nil, err
+		}
+	}
+	clash, err := r.Tx.OverlappingLeaves(ctx, r.Team.ID, m.ID, span.From, span.To, span.Half)
+	if err != nil {
+		return teambot.Leave{}, nil, err
+	}
+	if len(clash) > 0 {
+		c := clash[0]
+		if m.ID != r.Caller.ID {
+			return teambot.Leave{}, nil, teambot.Conflict("和 %s 已有的请假冲突：#%d %s（%s）。同一天不能重复请假；发送 /请假 列表 查看。",
+				m.Name, c.ID, describeLeave(leaveSpan(c), cal, today), leaveStatusCN(c.Status))
+		}
+		return teambot.Leave{}, nil, teambot.Conflict("和你已有的请假冲突：#%d %s（%s）。同一天不能重复请假；要改日期，请先 /请假 取消 %d 再重新申请。",
+			c.ID, describeLeave(leaveSpan(c), cal, today), leaveStatusCN(c.Status), c.ID)
+	}
+	l := teambot.Leave{TeamID: r.Team.ID, MemberID: m.ID, UserID: m.UserID, Name: m.Name,
+		From: span.From, To: span.To, Half: span.Half, Reason: reason, ForMeeting: forMeeting, CreatedAt: r.Now}
+	if err := r.Tx.CreateLeave(ctx, &l); err != nil {
+		return teambot.Leave{}, nil, err
+	}
+	return l, cal, nil
+}
+
+// checkLeaveStart refuses leave that starts before today, unless the
+// supervisor files it for a member at most maxBackdateDays back. A member
+// is told that the supervisor can record an absence afterwards.
+func (r *Request) checkLeaveStart(span DateSpan, m teambot.Member, today teambot.Date) error {
+	if !span.From.Before(today) {
+		return nil
+	}
+	if m.ID == r.Caller.ID {
+		return teambot.Invalid("%s已经过去了，不能补请假（今天是 %s）。请从今天或以后的日期开始；已经缺勤的，请和主管说明，主管可以用 /请假 @%s %s 理由 补记（最多往前 %d 天）。",
+			describeDay(span.From, today), describeDay(today, today), m.Name, monthDay(span.From), maxBackdateDays)
+	}
+	if earliest := today.AddDate(0, 0, -maxBackdateDays); span.From.Before(earliest) {
+		return teambot.Invalid("补记请假最多往前 %d 天，%s超过了（今天是 %s，最早 %s）。",
+			maxBackdateDays, describeDay(span.From, today), describeDay(today, today), describeDay(earliest, today))
+	}
+	return nil
 }
 
 // checkLeaveReason refuses a missing reason (missing says how to write
