@@ -375,8 +375,12 @@ func (r *Request) leaveChangeError(ctx context.Context, l teambot.Leave, err err
 // leaveStatusConflict says that a request was already decided or
 // cancelled, by whom and when.
 func leaveStatusConflict(ctx context.Context, r *Request, l teambot.Leave) error {
-	if l.Status == teambot.LeavePending {
+	switch l.Status {
+	case teambot.LeavePending:
 		return teambot.Conflict("请假 #%d 还在等待主管批准。", l.ID)
+	case teambot.LeaveExpired:
+		return teambot.Conflict("请假 #%d 没有在最后一天前批准，已在 %s 过期，不能再改。需要的话请用 /请假 @%s 日期 理由 补记（最多往前 %d 天）。",
+			l.ID, r.moment(l.DecidedAt), l.Name, maxBackdateDays)
 	}
 	who := l.DecidedBy
 	if m, err := r.Tx.MemberByUser(ctx, r.Team.ID, l.DecidedBy); err == nil {
@@ -681,6 +685,8 @@ func leaveStatusCN(status string) string {
 		return "已驳回"
 	case teambot.LeaveCancelled:
 		return "已取消"
+	case teambot.LeaveExpired:
+		return "已过期"
 	}
 	return status
 }

@@ -53,6 +53,9 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			// R11: votes close at their deadline, also one missed while down.
 			scheduler.Func("vote-deadlines", a.engine.CloseDueVotes),
+			// Leave still pending after its last day expires, whether or not
+			// the 待批请假 reminder is on.
+			scheduler.Func("leave-expiry", a.engine.ExpireLeaves),
 			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: a.engine.VoteFirings, Compose: a.engine.VoteNag, Log: a.log,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log, Metrics: a.schedMetrics,
