@@ -13,7 +13,7 @@ import (
 // and says that only its workdays are leave.
 func TestLeaveCountsWorkdays(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		c, _, _ := leaveTeam(t, db)
+		c, _, clock := leaveTeam(t, db)
 		c.expect("wangfang", "/假期 添加 2026-12-25 休息 年终团建", "已记下")
 		c.expect("wangfang", "/假期 添加 2026-12-19 上班 赶工", "已记下")
 
@@ -35,5 +35,11 @@ func TestLeaveCountsWorkdays(t *testing.T) {
 
 		c.expect("wangfang", "/请假 批准 1", "已批准 张三 的请假 #1：12月3日（周四）至 12月5日（周六），共 2 天（只算工作日，不含休息日 1 天）。")
 		c.expect("wangfang", "/请假 列表", "#3 李四 12月24日（周四）至 12月27日（周日），共 1 天（只算工作日，不含休息日 3 天） · 待批")
+
+		// A half day is 0.5 in the month's count: 2 + 0.5 for 张三.
+		c.expect("zhangsan", "/请假 12月14日 下午 看牙医", "#5")
+		c.expect("wangfang", "/请假 批准 5", "已批准")
+		*clock = at(2026, 12, 31, 10, 0)
+		c.expect("wangfang", "/月报 本月", "- 张三（文案）", "缺席 0；请假 2.5 天\n- 李四")
 	})
 }
