@@ -95,6 +95,14 @@ func TestPendingLeaveExpiresInGroup(t *testing.T) {
 			msgs[0].Text != "张三，你的请假申请 #1（11月26日（周四））到最后一天主管都没有处理，已过期。已经缺勤的，请和主管说明，主管可以补记。" {
 			t.Errorf("notices %+v", msgs)
 		}
+
+		// Someone who left the team is not told; their request expires all the same.
+		c.expect("lisi", "/请假 明天 搬家", "#2")
+		c.expect("wangfang", "/移除 @李四", "")
+		c.expireLeaves(at(2026, 11, 27, 9, 2))
+		if msgs := c.outbox(at(2026, 11, 27, 9, 3)); len(msgs) != 0 || c.leave(2).Status != teambot.LeaveExpired {
+			t.Errorf("a removed member's request: #2 is %s, notices %+v", c.leave(2).Status, msgs)
+		}
 	})
 }
 

@@ -158,6 +158,9 @@ func (e *Engine) expireLeave(ctx context.Context, l teambot.Leave, now time.Time
 			return err
 		}
 		e.cfg.Log.Info("pending leave expired", "team", team.ID, "leave", l.ID)
+		if m, err := tx.MemberByUser(ctx, team.ID, l.UserID); err != nil || !m.Active() {
+			return err // someone who left the team is not told
+		}
 		return tx.Enqueue(ctx, []teambot.Outgoing{r.expiryNotice(l, today)}, now)
 	})
 }
