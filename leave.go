@@ -6,12 +6,14 @@ import (
 )
 
 // Statuses of a Leave request (docs/product.md §5): pending → approved |
-// rejected | cancelled.
+// rejected | cancelled | expired. A request expires when its last day has
+// passed while it still waited for a decision.
 const (
 	LeavePending   = "pending"
 	LeaveApproved  = "approved"
 	LeaveRejected  = "rejected"
 	LeaveCancelled = "cancelled"
+	LeaveExpired   = "expired"
 )
 
 // Half days of a Leave: a one-day request may cover the morning or the
@@ -33,11 +35,12 @@ type Leave struct {
 	From, To Date   // the first and last day, inclusive
 	Half     string // "", HalfMorning or HalfAfternoon; only when From == To
 	Reason   string // what the member wrote; shown to the member and the supervisor only
-	Status   string // LeavePending, LeaveApproved, LeaveRejected or LeaveCancelled
+	Status   string // LeavePending, LeaveApproved, LeaveRejected, LeaveCancelled or LeaveExpired
 
 	// DecidedBy is the userid of whoever moved the request out of pending:
 	// the supervisor who approved or rejected it, or the member who
-	// cancelled it. DecisionNote is a rejection's reason.
+	// cancelled it; empty when it expired. DecisionNote is a rejection's
+	// reason.
 	DecidedBy    string
 	DecisionNote string
 	CreatedAt    time.Time

@@ -17,11 +17,14 @@ import (
 const maxLeaveReasonRunes = 200
 
 // leave is /请假 (docs/product.md §5): with dates and a reason it asks for leave;
-// its first word may instead name an action: 取消, 列表, and for the
-// supervisor 批准 and 驳回.
+// its first word may instead name an action: 取消, 列表, 会议, and for the
+// supervisor 批准 and 驳回, or @名字 to file a member's leave.
 func leave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
+	}
+	if len(r.Args) > 0 && r.Args[0].Mention {
+		return fileLeave(ctx, r)
 	}
 	switch r.subcommand() {
 	case "":
@@ -62,51 +65,40 @@ func meetingLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	reason := strings.TrimSpace(r.Rest[strings.Index(r.Rest, words[0].text)+len(words[0].text):])
 	r.Rest = teambot.DateOf(start).String() + " " + half + " " + reason
-	reply, err := requestLeave(ctx, r)
+	reply, err := askLeave(ctx, r, true)
 	if err == nil {
 		reply.Text += fmt.Sprintf("（这是 %s 那次会议的请假。）", r.meetingWhen(m))
 	}
 	return reply, err
 }
 
+// maxBackdateDays is how many days before today the supervisor may file
+// leave for a member (a sick day reported afterwards); members cannot
+// back-date their own requests.
+const maxBackdateDays = 7
+
 // requestLeave is /请假 DATE[到DATE] [上午|下午] REASON: a pending request
 // for the caller. The reply echoes the absolute dates so a misread date is
-// seen at once. A start before today, a clash with the caller's pending or
-// approved leave and a missing reason are refused.
+// seen at once, with the number of workdays it takes. A start before today,
+// days that are all days off, a clash with the caller's pending or approved
+// leave and a missing reason are refused.
 func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
-	today := r.Today()
+	return askLeave(ctx, r, false)
+}
+
+// askLeave is requestLeave; forMeeting marks leave for a meeting, which is
+// asked even when the meeting falls on a day off.
+func askLeave(ctx context.Context, r *Request, forMeeting bool) (teambot.Reply, error) {
 	words := restWords(r.Rest)
-	span, rest, err := parseDateSpan(wordTexts(words), today)
+	l, cal, err := r.newLeave(ctx, *r.Caller, r.Rest, words, forMeeting)
 	if err != nil {
-		return teambot.Reply{}, err
-	}
-	reason := textFrom(r.Rest, words, rest)
-	if err := checkLeaveReason(reason, "请写上请假理由，例如 /请假 明天 上午 去医院复查。想看今天谁请假，发送 /谁请假。"); err != nil {
-		return teambot.Reply{}, err
-	}
-	if span.From.Before(today) {
-		return teambot.Reply{}, teambot.Invalid("%s已经过去了，不能补请假（今天是 %s）。请从今天或以后的日期开始；已经缺勤的情况请直接和主管说明。",
-			describeDay(span.From, today), describeDay(today, today))
-	}
-	clash, err := r.Tx.OverlappingLeaves(ctx, r.Team.ID, r.Caller.ID, span.From, span.To, span.Half)
-	if err != nil {
-		return teambot.Reply{}, err
-	}
-	if len(clash) > 0 {
-		c := clash[0]
-		return teambot.Reply{}, teambot.Conflict("和你已有的请假冲突：#%d %s（%s）。同一天不能重复请假；要改日期，请先 /请假 取消 %d 再重新申请。",
-			c.ID, leaveSpan(c).Describe(today), leaveStatusCN(c.Status), c.ID)
-	}
-	l := teambot.Leave{TeamID: r.Team.ID, MemberID: r.Caller.ID, UserID: r.UserID, Name: r.Caller.Name,
-		From: span.From, To: span.To, Half: span.Half, Reason: reason, CreatedAt: r.Now}
-	if err := r.Tx.CreateLeave(ctx, &l); err != nil {
 		return teambot.Reply{}, err
 	}
 	// The audit says which days, never why.
 	if err := r.Audit(ctx, "leave.request", r.UserID, leaveDetail(l)); err != nil {
 		return teambot.Reply{}, err
 	}
-	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, span.Describe(today), reason)}
+	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, describeLeave(leaveSpan(l), cal, r.Today()), l.Reason)}
 	switch sup, ok := r.supervisor(ctx); {
 	case !ok:
 		reply.Text += "团队还没有主管，指定主管后由主管批准。"
@@ -117,6 +109,116 @@ func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 		reply.Mentions = []string{sup.UserID}
 	}
 	return reply, nil
+}
+
+// fileLeave is /请假 @名字 DATE[到DATE] [上午|下午] REASON: the supervisor
+// records a member's leave, approved at once, up to maxBackdateDays in the
+// past. The audit says the supervisor filed it; the member is told
+// privately when the app may send direct messages, else by an @mention in
+// the group, which, as for any approved leave, sees the name and the days
+// but never the reason (R14).
+func fileLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if !r.Caller.IsSupervisor() {
+		return teambot.Reply{}, teambot.Forbidden("替别人请假只有主管可以操作%s。自己请假不用 @名字，例如 /请假 明天 去医院复查。", r.supervisorHint(ctx))
+	}
+	m, err := r.member(ctx, r.Args[0])
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	words := restWords(r.Rest)
+	l, cal, err := r.newLeave(ctx, m, r.Rest, words[1:], false)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Tx.DecideLeave(ctx, r.Team.ID, l.ID, teambot.LeaveApproved, r.UserID, "", r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "leave.file", m.UserID, leaveDetail(l)+"，主管代请并批准"); err != nil {
+		return teambot.Reply{}, err
+	}
+	when := describeLeave(leaveSpan(l), cal, r.Today())
+	text := fmt.Sprintf("已为 %s 记下请假 #%d：%s，已批准。", m.Name, l.ID, when)
+	switch {
+	case r.engine.cfg.DirectMessages:
+		notice := fmt.Sprintf("主管 %s 为你记下了请假 #%d：%s（已批准），理由：%s。", r.Caller.Name, l.ID, when, l.Reason)
+		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{m.UserID}, Text: notice, Origin: "leave.file"}
+		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+			return teambot.Reply{}, err
+		}
+		return teambot.Reply{Text: text + fmt.Sprintf("已私信通知 %s。", m.Name)}, nil
+	case r.Single():
+		text = strings.TrimSuffix(text, "。") + "，理由：" + l.Reason + "。"
+		return teambot.Reply{Text: text + fmt.Sprintf("这是私聊，%s 不会收到通知，请另行告知；对方发送 /请假 列表 可以查看。", m.Name)}, nil
+	}
+	return teambot.Reply{Text: text, Mentions: []string{m.UserID}}, nil
+}
+
+// newLeave reads the days and the reason of a request for m from words
+// (the words of text after any that name the member), checks them and
+// stores the request as pending. It returns the request and the team's
+// calendar. Days before today are refused unless the supervisor files the
+// request for someone (up to maxBackdateDays back); so are days that are
+// all days off (except for a meeting, which may fall on one), a clash with
+// m's pending or approved leave and a missing reason.
+func (r *Request) newLeave(ctx context.Context, m teambot.Member, text string, words []word, forMeeting bool) (teambot.Leave, *calendar.Calendar, error) {
+	today := r.Today()
+	span, rest, err := parseDateSpan(wordTexts(words), today)
+	if err != nil {
+		return teambot.Leave{}, nil, err
+	}
+	reason := textFrom(text, words, rest)
+	if err := checkLeaveReason(reason, "请写上请假理由，例如 /请假 明天 上午 去医院复查。想看今天谁请假，发送 /谁请假。"); err != nil {
+		return teambot.Leave{}, nil, err
+	}
+	if err := r.checkLeaveStart(span, m, today); err != nil {
+		return teambot.Leave{}, nil, err
+	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Leave{}, nil, err
+	}
+	if !forMeeting {
+		if err := checkLeaveWorkdays(span, cal, today); err != nil {
+			return teambot.Leave{}, nil, err
+		}
+	}
+	clash, err := r.Tx.OverlappingLeaves(ctx, r.Team.ID, m.ID, span.From, span.To, span.Half)
+	if err != nil {
+		return teambot.Leave{}, nil, err
+	}
+	if len(clash) > 0 {
+		c := clash[0]
+		if m.ID != r.Caller.ID {
+			return teambot.Leave{}, nil, teambot.Conflict("和 %s 已有的请假冲突：#%d %s（%s）。同一天不能重复请假；发送 /请假 列表 查看。",
+				m.Name, c.ID, describeLeave(leaveSpan(c), cal, today), leaveStatusCN(c.Status))
+		}
+		return teambot.Leave{}, nil, teambot.Conflict("和你已有的请假冲突：#%d %s（%s）。同一天不能重复请假；要改日期，请先 /请假 取消 %d 再重新申请。",
+			c.ID, describeLeave(leaveSpan(c), cal, today), leaveStatusCN(c.Status), c.ID)
+	}
+	l := teambot.Leave{TeamID: r.Team.ID, MemberID: m.ID, UserID: m.UserID, Name: m.Name,
+		From: span.From, To: span.To, Half: span.Half, Reason: reason, ForMeeting: forMeeting, CreatedAt: r.Now}
+	if err := r.Tx.CreateLeave(ctx, &l); err != nil {
+		return teambot.Leave{}, nil, err
+	}
+	return l, cal, nil
+}
+
+// checkLeaveStart refuses leave that starts before today, unless the
+// supervisor files it for a member at most maxBackdateDays back. A member
+// is told that the supervisor can record an absence afterwards.
+func (r *Request) checkLeaveStart(span DateSpan, m teambot.Member, today teambot.Date) error {
+	if !span.From.Before(today) {
+		return nil
+	}
+	if m.ID == r.Caller.ID {
+		return teambot.Invalid("%s已经过去了，不能补请假（今天是 %s）。请从今天或以后的日期开始；已经缺勤的，请和主管说明，主管可以用 /请假 @%s %s 理由 补记（最多往前 %d 天）。",
+			describeDay(span.From, today), describeDay(today, today), m.Name, monthDay(span.From), maxBackdateDays)
+	}
+	if earliest := today.AddDate(0, 0, -maxBackdateDays); span.From.Before(earliest) {
+		return teambot.Invalid("补记请假最多往前 %d 天，%s超过了（今天是 %s，最早 %s）。",
+			maxBackdateDays, describeDay(span.From, today), describeDay(today, today), describeDay(earliest, today))
+	}
+	return nil
 }
 
 // checkLeaveReason refuses a missing reason (missing says how to write
@@ -154,7 +256,11 @@ func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "leave.cancel", r.UserID, leaveDetail(l)+"，原"+leaveStatusCN(l.Status)); err != nil {
 		return teambot.Reply{}, err
 	}
-	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, leaveSpan(l).Describe(today))}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, describeLeave(leaveSpan(l), cal, today))}
 	switch sup, ok := r.supervisor(ctx); {
 	case !ok || l.Status != teambot.LeaveApproved || sup.ID == r.Caller.ID:
 	case r.Single():
@@ -203,11 +309,16 @@ func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply,
 		return teambot.Reply{}, err
 	}
 	today := r.Today()
-	text := fmt.Sprintf("已%s %s 的请假 #%d：%s。", verb, l.Name, l.ID, leaveSpan(l).Describe(today))
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	when := describeLeave(leaveSpan(l), cal, today)
+	text := fmt.Sprintf("已%s %s 的请假 #%d：%s。", verb, l.Name, l.ID, when)
 	if r.engine.cfg.DirectMessages {
 		// The member hears it privately, reason included, through the outbox
 		// in this same transaction.
-		notice := fmt.Sprintf("你的请假 #%d（%s）已被主管%s。", l.ID, leaveSpan(l).Describe(today), verb)
+		notice := fmt.Sprintf("你的请假 #%d（%s）已被主管%s。", l.ID, when, verb)
 		if status == teambot.LeaveRejected {
 			notice += "理由：" + note + "。"
 		}
@@ -264,8 +375,12 @@ func (r *Request) leaveChangeError(ctx context.Context, l teambot.Leave, err err
 // leaveStatusConflict says that a request was already decided or
 // cancelled, by whom and when.
 func leaveStatusConflict(ctx context.Context, r *Request, l teambot.Leave) error {
-	if l.Status == teambot.LeavePending {
+	switch l.Status {
+	case teambot.LeavePending:
 		return teambot.Conflict("请假 #%d 还在等待主管批准。", l.ID)
+	case teambot.LeaveExpired:
+		return teambot.Conflict("请假 #%d 没有在最后一天前批准，已在 %s 过期，不能再改。需要的话请用 /请假 @%s 日期 理由 补记（最多往前 %d 天）。",
+			l.ID, r.moment(l.DecidedAt), l.Name, maxBackdateDays)
 	}
 	who := l.DecidedBy
 	if m, err := r.Tx.MemberByUser(ctx, r.Team.ID, l.DecidedBy); err == nil {
@@ -317,8 +432,12 @@ func listLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	} else {
 		fmt.Fprintf(&b, "（%d 条）：", len(list))
 	}
+	cal, err := r.calendar(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
 	for _, l := range list {
-		b.WriteString("\n" + leaveLine(l, today, r.Caller.IsSupervisor()))
+		b.WriteString("\n" + leaveLine(l, cal, today, r.Caller.IsSupervisor()))
 	}
 	fmt.Fprintf(&b, "\n查看某一周：/请假 列表 下周、/请假 列表 %s。", next)
 	return teambot.Reply{Text: b.String(), Private: true}, nil
@@ -355,13 +474,13 @@ func (r *Request) leaveWeekArg(s string) (teambot.Week, error) {
 
 // leaveLine is one request in a private list: id, (whose,) days, status,
 // and the reasons.
-func leaveLine(l teambot.Leave, today teambot.Date, withName bool) string {
+func leaveLine(l teambot.Leave, cal *calendar.Calendar, today teambot.Date, withName bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#%d ", l.ID)
 	if withName {
 		b.WriteString(l.Name + " ")
 	}
-	fmt.Fprintf(&b, "%s · %s · 理由：%s", leaveSpan(l).Describe(today), leaveStatusCN(l.Status), l.Reason)
+	fmt.Fprintf(&b, "%s · %s · 理由：%s", describeLeave(leaveSpan(l), cal, today), leaveStatusCN(l.Status), l.Reason)
 	if l.Status == teambot.LeaveRejected && l.DecisionNote != "" {
 		b.WriteString(" · 驳回理由：" + l.DecisionNote)
 	}
@@ -490,6 +609,56 @@ func awayAllWeek(ls []teambot.Leave, week teambot.Week, cal *calendar.Calendar) 
 	return workdays > 0
 }
 
+// leaveDays counts the leave span takes in cal's workdays: a whole workday
+// is 1, half of one 0.5; off is how many of its days are days off
+// (weekends, statutory holidays, the team's own days), which take nothing.
+func leaveDays(span DateSpan, cal *calendar.Calendar) (work float64, off int) {
+	for d := span.From; !span.To.Before(d); d = d.AddDate(0, 0, 1) {
+		switch {
+		case !cal.Workday(d):
+			off++
+		case span.Half != "":
+			work += 0.5
+		default:
+			work++
+		}
+	}
+	return work, off
+}
+
+// describeLeave echoes a request's days like DateSpan.Describe, but a range
+// counts its workdays only and says how many days off it leaves out:
+// "12月3日（周四）至 12月5日（周六），共 2 天（只算工作日，不含休息日 1 天）".
+func describeLeave(span DateSpan, cal *calendar.Calendar, today teambot.Date) string {
+	if span.To == span.From {
+		return span.Describe(today)
+	}
+	work, off := leaveDays(span, cal)
+	text := fmt.Sprintf("%s至 %s，共 %s 天", describeDay(span.From, today), describeDay(span.To, today), days(work))
+	if off > 0 {
+		text += fmt.Sprintf("（只算工作日，不含休息日 %d 天）", off)
+	}
+	return text
+}
+
+// checkLeaveWorkdays refuses leave whose days are all days off: there is
+// nothing to be away from. The refusal names the day and, when it is not
+// a plain weekend, why it is off.
+func checkLeaveWorkdays(span DateSpan, cal *calendar.Calendar, today teambot.Date) error {
+	if work, _ := leaveDays(span, cal); work > 0 {
+		return nil
+	}
+	if span.To != span.From {
+		return teambot.Invalid("%s至 %s都是休息日，不用请假。请只写要请假的工作日。",
+			describeDay(span.From, today), describeDay(span.To, today))
+	}
+	why := ""
+	if w := cal.Why(span.From); w != "" {
+		why = "（" + w + "）"
+	}
+	return teambot.Invalid("%s是休息日%s，不用请假。发送 /假期 查看休息日和调休。", describeDay(span.From, today), why)
+}
+
 // leaveSpan is a request's days as a DateSpan, for Describe.
 func leaveSpan(l teambot.Leave) DateSpan { return DateSpan{From: l.From, To: l.To, Half: l.Half} }
 
@@ -516,6 +685,8 @@ func leaveStatusCN(status string) string {
 		return "已驳回"
 	case teambot.LeaveCancelled:
 		return "已取消"
+	case teambot.LeaveExpired:
+		return "已过期"
 	}
 	return status
 }

@@ -2,10 +2,13 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"teambot"
+	"teambot/calendar"
 )
 
 // LeavePending is 待批请假 (docs/product.md §6): on workdays it tells the
@@ -27,8 +30,12 @@ func (e *Engine) LeavePending(ctx context.Context, f teambot.Firing) ([]teambot.
 			return nil
 		}
 		if e.cfg.DirectMessages {
+			cal, err := r.calendar(ctx)
+			if err != nil {
+				return err
+			}
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
-				Text: r.pendingLeaveFull(pending), Origin: origin(f, "leave_pending")})
+				Text: r.pendingLeaveFull(pending, cal), Origin: origin(f, "leave_pending")})
 			return nil
 		}
 		out = append(out, groupMessage(r, f, "leave_pending", pendingLeaveSummary(sup, pending), []string{sup.UserID}))
@@ -38,7 +45,8 @@ func (e *Engine) LeavePending(ctx context.Context, f teambot.Firing) ([]teambot.
 }
 
 // pendingLeave lists the team's requests waiting for a decision, of active
-// members only: a removed member's request waits for nobody.
+// members only: a removed member's request waits for nobody, and one whose
+// last day has passed is about to expire (see ExpireLeaves).
 func (r *Request) pendingLeave(ctx context.Context) ([]teambot.Leave, error) {
 	all, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: r.Team.ID, Statuses: []string{teambot.LeavePending}})
 	if err != nil || len(all) == 0 {
@@ -52,9 +60,10 @@ func (r *Request) pendingLeave(ctx context.Context) ([]teambot.Leave, error) {
 	for _, m := range members {
 		active[m.ID] = true
 	}
+	today := r.Today()
 	var out []teambot.Leave
 	for _, l := range all {
-		if active[l.MemberID] {
+		if active[l.MemberID] && !l.To.Before(today) {
 			out = append(out, l)
 		}
 	}
@@ -82,7 +91,7 @@ func pendingLeaveSummary(sup teambot.Member, pending []teambot.Leave) string {
 
 // pendingLeaveFull is the supervisor's private reminder, one line a
 // request.
-func (r *Request) pendingLeaveFull(pending []teambot.Leave) string {
+func (r *Request) pendingLeaveFull(pending []teambot.Leave, cal *calendar.Calendar) string {
 	today := r.Today()
 	var b strings.Builder
 	fmt.Fprintf(&b, "【待批请假】有 %d 条请假申请等你审批：", len(pending))
@@ -91,8 +100,85 @@ func (r *Request) pendingLeaveFull(pending []teambot.Leave) string {
 		if !today.Before(l.From) {
 			started = "（已开始）"
 		}
-		fmt.Fprintf(&b, "\n· #%d %s %s%s · 理由：%s", l.ID, l.Name, leaveSpan(l).Describe(today), started, l.Reason)
+		fmt.Fprintf(&b, "\n· #%d %s %s%s · 理由：%s", l.ID, l.Name, describeLeave(leaveSpan(l), cal, today), started, l.Reason)
 	}
 	b.WriteString("\n批准：/请假 批准 编号；驳回：/请假 驳回 编号 理由（驳回理由不会在群里显示）。")
 	return b.String()
+}
+
+// maxZoneAhead is the most any time zone is ahead of UTC: no team's today
+// is later than the UTC date maxZoneAhead from now.
+const maxZoneAhead = 14 * time.Hour
+
+// ExpireLeaves expires every leave request still pending after its last
+// day, in its team's time zone (docs/product.md §5: pending → expired), and
+// tells its member. The scheduler runs it every tick whether or not 待批请假
+// is on. Each request is expired in its own transaction, with its audit row
+// and its notice in the outbox; the expiry is a conditional update, so
+// replicas running this at the same moment expire and notify it once.
+func (e *Engine) ExpireLeaves(ctx context.Context, now time.Time) error {
+	var due []teambot.Leave
+	err := e.cfg.Store.Update(ctx, func(tx Tx) (err error) {
+		due, err = tx.ExpirableLeaves(ctx, teambot.DateOf(now.UTC().Add(maxZoneAhead)))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, l := range due {
+		if err := e.expireLeave(ctx, l, now); err != nil {
+			errs = append(errs, fmt.Errorf("expire leave %d of team %d: %w", l.ID, l.TeamID, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// expireLeave expires l if its last day has passed in its team's time zone
+// and nobody else has expired or decided it meanwhile.
+func (e *Engine) expireLeave(ctx context.Context, l teambot.Leave, now time.Time) error {
+	return e.cfg.Store.Update(ctx, func(tx Tx) error {
+		team, err := tx.TeamByID(ctx, l.TeamID)
+		if err != nil {
+			return err
+		}
+		r := &Request{Tx: tx, Now: now, Team: &team, engine: e}
+		r.UserID = leaveExpirer
+		today := r.Today()
+		if !l.To.Before(today) {
+			return nil // a zone behind UTC: its last day is still today
+		}
+		switch err := tx.ExpireLeave(ctx, team.ID, l.ID, now); {
+		case errors.Is(err, teambot.ErrLeaveStatus):
+			return nil // decided, cancelled or expired meanwhile
+		case err != nil:
+			return err
+		}
+		if err := r.Audit(ctx, "leave.expire", l.UserID, leaveDetail(l)); err != nil {
+			return err
+		}
+		e.cfg.Log.Info("pending leave expired", "team", team.ID, "leave", l.ID)
+		if m, err := tx.MemberByUser(ctx, team.ID, l.UserID); err != nil || !m.Active() {
+			return err // someone who left the team is not told
+		}
+		return tx.Enqueue(ctx, []teambot.Outgoing{r.expiryNotice(l, today)}, now)
+	})
+}
+
+// leaveExpirer is who expires leave, in the audit log.
+const leaveExpirer = "system"
+
+// expiryNotice tells a member their request expired: privately with its
+// reason when the app may send direct messages, else by an @mention in the
+// group with the id and the days only (R14).
+func (r *Request) expiryNotice(l teambot.Leave, today teambot.Date) teambot.Outgoing {
+	when := leaveSpan(l).Describe(today)
+	origin := fmt.Sprintf("leave.expire:%d", l.ID)
+	if r.engine.cfg.DirectMessages {
+		text := fmt.Sprintf("你的请假申请 #%d（%s，理由：%s）到最后一天主管都没有处理，已过期。已经缺勤的，请和主管说明，主管可以用 /请假 @%s 日期 理由 补记（最多往前 %d 天）。",
+			l.ID, when, l.Reason, l.Name, maxBackdateDays)
+		return teambot.Outgoing{TeamID: l.TeamID, Channel: teambot.ToUsers, Users: []string{l.UserID}, Text: text, Origin: origin}
+	}
+	text := fmt.Sprintf("%s，你的请假申请 #%d（%s）到最后一天主管都没有处理，已过期。已经缺勤的，请和主管说明，主管可以补记。", l.Name, l.ID, when)
+	return teambot.Outgoing{TeamID: l.TeamID, Channel: teambot.ToGroup, Mentions: []string{l.UserID}, Text: text, Origin: origin}
 }

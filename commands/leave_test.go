@@ -126,9 +126,10 @@ func TestRequestLeaveRefusals(t *testing.T) {
 			{"zhangsan", "/请假 昨天 发烧", "11月24日（周二）已经过去了，不能补请假（今天是 11月25日（周三））"},
 			{"zhangsan", "/请假 上周五到下周一 补假", "11月20日（周五）已经过去了，不能补请假"},
 			{"zhangsan", "/请假 12月1日到1月15日 长假", "一次最多 31 天"},
-			{"zhangsan", "/请假 12/4 补休", "和你已有的请假冲突：#1 12月3日（周四）至 12月5日（周六），共 3 天（待批）"},
+			{"zhangsan", "/请假 12/4 补休", "和你已有的请假冲突：#1 12月3日（周四）至 12月5日（周六），共 2 天（只算工作日，不含休息日 1 天）（待批）"},
 			{"zhangsan", "/请假 12月5日到12月8日 出差", "冲突：#1"},
-			{"zhangsan", "/请假 12月5日 上午 看病", "冲突：#1"},
+			{"zhangsan", "/请假 12月4日 上午 看病", "冲突：#1"},
+			{"zhangsan", "/请假 12月5日 上午 看病", "12月5日（周六）是休息日，不用请假"},
 			{"zhangsan", "/请假 明天 密码：Abc12345 忘了", "像是写了密码，没有保存"},
 			{"zhangsan", "/请假 明天 " + strings.Repeat("很", 201), "理由最多 200 字，这条有 201 字"},
 			{"zhangsan", "/请假 会议 出差", "现在没有安排中的会议"},
@@ -185,7 +186,7 @@ func TestDecideLeave(t *testing.T) {
 
 		*clock = now.Add(time.Hour)
 		r := c.send(msgFrom(c, "wangfang", "/请假 批准 #1"))
-		if r.Text != "已批准 张三 的请假 #1：12月3日（周四）至 12月5日（周六），共 3 天。" || fmt.Sprint(r.Mentions) != "[zhangsan]" || r.Private {
+		if r.Text != "已批准 张三 的请假 #1：12月3日（周四）至 12月5日（周六），共 2 天（只算工作日，不含休息日 1 天）。" || fmt.Sprint(r.Mentions) != "[zhangsan]" || r.Private {
 			t.Errorf("approve: %+v", r)
 		}
 		if l := c.leave(1); l.Status != teambot.LeaveApproved || l.DecidedBy != "wangfang" || !l.DecidedAt.Equal(now.Add(time.Hour)) {
@@ -452,7 +453,8 @@ func TestLeavePendingReminder(t *testing.T) {
 		}
 		c.expect("zhangsan", "/提醒", "待批请假：工作日 10:00 · 开启，下次 11月26日（周四）10:00")
 
-		// A removed member's request waits for nobody.
+		// A removed member's request waits for nobody, and 张三's #1, whose
+		// day has passed, is about to expire: neither is listed any more.
 		c.expect("wangfang", "/移除 @李四", "")
 		b.WriteString(render("待批请假 Friday 2026-11-27 10:00, 李四 removed", c.fire(pendingJob, at(2026, 11, 27, 10, 0))))
 

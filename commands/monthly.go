@@ -307,15 +307,15 @@ func (r *Request) monthLeave(ctx context.Context, m Month, d *MonthlyDigest, row
 		if row == nil {
 			continue
 		}
-		for day := first; !last.Before(day); day = day.AddDate(0, 0, 1) {
-			if l.Covers(day) && cal.Workday(day) {
-				if l.Whole() {
-					row.LeaveDays++
-				} else {
-					row.LeaveDays += 0.5
-				}
-			}
+		span := leaveSpan(l)
+		if span.From.Before(first) {
+			span.From = first
 		}
+		if last.Before(span.To) {
+			span.To = last
+		}
+		work, _ := leaveDays(span, cal)
+		row.LeaveDays += work
 	}
 	return nil
 }

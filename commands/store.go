@@ -45,6 +45,8 @@ type Tx interface {
 	OverlappingLeaves(ctx context.Context, teamID, memberID int64, from, to teambot.Date, half string) ([]teambot.Leave, error)
 	DecideLeave(ctx context.Context, teamID, id int64, status, by, note string, at time.Time) error
 	CancelLeave(ctx context.Context, teamID, id int64, by string, at time.Time) error
+	ExpirableLeaves(ctx context.Context, before teambot.Date) ([]teambot.Leave, error)
+	ExpireLeave(ctx context.Context, teamID, id int64, at time.Time) error
 
 	MeetingSchedule(ctx context.Context, teamID int64) (teambot.MeetingSchedule, bool, error)
 	SetMeetingSchedule(ctx context.Context, teamID int64, s teambot.MeetingSchedule, at time.Time) error

@@ -20,7 +20,9 @@ import (
 
 	_ "github.com/lib/pq"
 
+	"teambot"
 	"teambot/bot/wecomtest"
+	"teambot/calendar"
 )
 
 const (
@@ -330,9 +332,19 @@ var (
 	given    = []rune("一二三四")
 )
 
+// workdayFrom is d or the first workday after it: leave asked for a day
+// off is refused.
+func workdayFrom(d teambot.Date) teambot.Date {
+	cal := calendar.New(nil)
+	for !cal.Workday(d) {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d
+}
+
 func newLoad() *load {
 	l := &load{}
-	leaveDay := time.Now().AddDate(0, 0, 30).Format("2006-01-02")
+	leaveDay := workdayFrom(teambot.DateOf(time.Now().AddDate(0, 0, 30))).String()
 	for ti := range teams {
 		chat := fmt.Sprintf("it-chat-%02d", ti)
 		var team []*member

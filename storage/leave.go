@@ -156,3 +156,25 @@ func (tx *Tx) CancelLeave(ctx context.Context, teamID, id int64, by string, at t
 	return tx.transition(ctx, "cancel leave", "leaves", teamID, id, []string{teambot.LeavePending, teambot.LeaveApproved},
 		teambot.ErrLeaveStatus, `status = 'cancelled', decided_by = ?, decided_at = ?`, by, utc(at))
 }
+
+// ExpirableLeaves lists the pending requests of every team whose last day
+// is before before, by team and id. The caller decides, in each team's time
+// zone, which of them have ended, and expires those with ExpireLeave.
+func (tx *Tx) ExpirableLeaves(ctx context.Context, before teambot.Date) ([]teambot.Leave, error) {
+	var rows []leaveRow
+	err := tx.selectRows(ctx, &rows, leaveSelect+` WHERE l.status = 'pending' AND l.to_day < ? ORDER BY l.team_id, l.id`, before)
+	if err != nil {
+		return nil, fmt.Errorf("pending leaves ending before %s: %w", before, err)
+	}
+	return leaves(rows), nil
+}
+
+// ExpireLeave moves a pending request whose last day has passed to
+// expired, at at. The update is conditional on the request still being
+// pending, so when replicas race only one of them changes it; the others
+// get an error wrapping teambot.ErrLeaveStatus (as for any request no
+// longer pending). An unknown request is teambot.ErrNotFound.
+func (tx *Tx) ExpireLeave(ctx context.Context, teamID, id int64, at time.Time) error {
+	return tx.transition(ctx, "expire leave", "leaves", teamID, id, []string{teambot.LeavePending}, teambot.ErrLeaveStatus,
+		`status = 'expired', decided_by = '', decided_at = ?`, utc(at))
+}

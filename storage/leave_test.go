@@ -378,3 +378,100 @@ func TestConcurrentLeaveRequests(t *testing.T) {
 		}
 	})
 }
+
+// A pending request whose last day has passed expires once: ExpirableLeaves
+// finds it in every team, ExpireLeave moves it pending → expired and
+// refuses any other status, so a second expiry (another replica) changes
+// nothing.
+func TestExpireLeave(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := mustTeam(t, db, "chat-1")
+		zhang := mustMember(t, db, team.ID, "zhangsan", "张三")
+		li := mustMember(t, db, team.ID, "lisi", "李四")
+		other := mustTeam(t, db, "chat-2")
+		wang := mustMember(t, db, other.ID, "wangwu", "王五")
+		ended := mustLeave(t, db, teambot.Leave{TeamID: team.ID, MemberID: zhang.ID, From: day(11, 23), To: day(11, 24), Reason: "x"})
+		mustLeave(t, db, teambot.Leave{TeamID: team.ID, MemberID: li.ID, From: day(11, 25), To: day(11, 25), Half: teambot.HalfAfternoon, Reason: "today"})
+		approved := mustLeave(t, db, teambot.Leave{TeamID: team.ID, MemberID: li.ID, From: day(11, 20), To: day(11, 20), Reason: "x"})
+		update(t, db, func(tx *storage.Tx) error {
+			return tx.DecideLeave(ctx, team.ID, approved.ID, teambot.LeaveApproved, "boss", "", t0)
+		})
+		elsewhere := mustLeave(t, db, teambot.Leave{TeamID: other.ID, MemberID: wang.ID, From: day(11, 2), To: day(11, 6), Reason: "x"})
+
+		expirable := func() string {
+			var ls []teambot.Leave
+			update(t, db, func(tx *storage.Tx) (err error) { ls, err = tx.ExpirableLeaves(ctx, day(11, 25)); return err })
+			return leaveSummary(ls)
+		}
+		want := fmt.Sprintf("#%d zhangsan 2026-11-23..2026-11-24 pending; #%d wangwu 2026-11-02..2026-11-06 pending", ended.ID, elsewhere.ID)
+		if got := expirable(); got != want {
+			t.Errorf("ExpirableLeaves = %s\nwant %s", got, want)
+		}
+
+		at := t0.Add(time.Hour)
+		update(t, db, func(tx *storage.Tx) error { return tx.ExpireLeave(ctx, team.ID, ended.ID, at) })
+		var got teambot.Leave
+		update(t, db, func(tx *storage.Tx) (err error) { got, err = tx.LeaveByID(ctx, team.ID, ended.ID); return err })
+		if got.Status != teambot.LeaveExpired || !got.DecidedAt.Equal(at.UTC().Truncate(time.Microsecond)) || got.DecidedBy != "" {
+			t.Errorf("expired request read back as %+v", got)
+		}
+		for _, id := range []int64{ended.ID, approved.ID} {
+			err := db.Update(ctx, func(tx *storage.Tx) error { return tx.ExpireLeave(ctx, team.ID, id, at) })
+			if !errors.Is(err, teambot.ErrLeaveStatus) {
+				t.Errorf("ExpireLeave(#%d) again: err = %v, want ErrLeaveStatus", id, err)
+			}
+		}
+		err := db.Update(ctx, func(tx *storage.Tx) error { return tx.ExpireLeave(ctx, team.ID, elsewhere.ID, at) })
+		if !errors.Is(err, teambot.ErrNotFound) {
+			t.Errorf("ExpireLeave of another team's request: err = %v, want ErrNotFound", err)
+		}
+		if got := expirable(); got != fmt.Sprintf("#%d wangwu 2026-11-02..2026-11-06 pending", elsewhere.ID) {
+			t.Errorf("after expiry ExpirableLeaves = %s", got)
+		}
+	})
+}
+
+// Replicas expiring the same request at once: exactly one transaction
+// changes it and enqueues its notice; the others see ErrLeaveStatus and
+// enqueue nothing.
+func TestConcurrentLeaveExpiry(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := mustTeam(t, db, "chat-1")
+		zhang := mustMember(t, db, team.ID, "zhangsan", "张三")
+		l := mustLeave(t, db, teambot.Leave{TeamID: team.ID, MemberID: zhang.ID, From: day(11, 23), To: day(11, 24), Reason: "x"})
+		const n = 4
+		var mu sync.Mutex
+		expired := 0
+		var wg sync.WaitGroup
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := db.Update(ctx, func(tx *storage.Tx) error {
+					if err := tx.ExpireLeave(ctx, team.ID, l.ID, t0); err != nil {
+						return err
+					}
+					return tx.Enqueue(ctx, []teambot.Outgoing{{TeamID: team.ID, Channel: teambot.ToUsers, Users: []string{"zhangsan"},
+						Text: "过期了", Origin: "leave.expire"}}, t0)
+				})
+				switch {
+				case err == nil:
+					mu.Lock()
+					expired++
+					mu.Unlock()
+				case !errors.Is(err, teambot.ErrLeaveStatus):
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+		var msgs []teambot.Outgoing
+		update(t, db, func(tx *storage.Tx) (err error) {
+			msgs, _, err = tx.LeaseOutbox(ctx, t0.Add(time.Minute), time.Minute, 10, "t")
+			return err
+		})
+		if expired != 1 || len(msgs) != 1 {
+			t.Errorf("%d transactions expired the request and %d notices were enqueued, want exactly one each", expired, len(msgs))
+		}
+	})
+}

@@ -63,6 +63,9 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			// R11: votes close at their deadline, also one missed while down.
 			scheduler.FuncNext("vote-deadlines", a.engine.CloseDueVotes, a.nextVoteDeadline),
+			// Leave still pending after its last day expires, whether or not
+			// the 待批请假 reminder is on.
+			scheduler.Func("leave-expiry", a.engine.ExpireLeaves),
 			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: a.engine.VoteFirings, Compose: a.engine.VoteNag, Log: a.log,
 				Window:  voteFiringWindow,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},

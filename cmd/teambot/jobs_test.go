@@ -84,3 +84,50 @@ func TestReplicasShareTheRobotLimit(t *testing.T) {
 		})
 	}
 }
+
+// The scheduler expires leave still pending after its last day on its own
+// tick, with no reminder involved.
+func TestSchedulerExpiresPendingLeave(t *testing.T) {
+	clock := &metricsClock{now: time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)}
+	getenv := env("TEAMBOT_DATABASE_URL", storagetest.SQLiteURL(t))
+	a, err := openApp(context.Background(), getenv, slog.New(slog.DiscardHandler), clock.Now, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.db.Close()
+	for i, m := range []struct{ user, text string }{{"zhangsan", "/加入 张三 文案"}, {"zhangsan", "/请假 明天 看病"}} {
+		r, err := a.engine.Handle(context.Background(), teambot.Message{ID: fmt.Sprint("m", i), ChatID: "group-1", UserID: m.user, Text: "@TeamBot " + m.text, At: clock.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: %s", m.text, r.Text)
+	}
+	clock.now = time.Date(2026, 11, 27, 1, 0, 0, 0, time.UTC)
+	var ran bool
+	for _, j := range a.newScheduler(clock.Now, a.wecomPusher(clock.Now)).Jobs {
+		if j.Name() == "leave-expiry" {
+			ran = true
+			if err := j.Run(context.Background(), clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if !ran {
+		t.Fatal("the scheduler has no leave-expiry job")
+	}
+	var status string
+	if err := a.db.Update(context.Background(), func(tx *storage.Tx) error {
+		team, err := tx.TeamByChat(context.Background(), "group-1")
+		if err != nil {
+			return err
+		}
+		l, err := tx.LeaveByID(context.Background(), team.ID, 1)
+		status = l.Status
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if status != teambot.LeaveExpired {
+		t.Errorf("leave #1 is %s after the tick, want expired", status)
+	}
+}

@@ -4,8 +4,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"teambot"
 	"teambot/bot/wecomtest"
+	"teambot/calendar"
 	"teambot/storage/storagetest"
 )
 
@@ -47,7 +50,7 @@ func aiBotPrivacy(t *testing.T, databaseURL string) {
 
 	secrets := []string{"连续两周未交周报", "孩子生病要去医院", "客户名单整理完毕"}
 	single.expect("wangfang", "", "/惩处 @李四 警告 连续两周未交周报", "已记录")
-	single.expect("zhangsan", "", "/请假 明天 孩子生病要去医院", "已提交请假申请")
+	single.expect("zhangsan", "", "/请假 "+nextWorkday(t)+" 孩子生病要去医院", "已提交请假申请")
 	single.expect("zhangsan", "", "/周报 客户名单整理完毕", "第 1 版")
 	// Typed in the group, the warning is refused before it is recorded.
 	group.expect("wangfang", "", "/惩处 @李四 警告 上班时间打游戏", "请在和我的单聊里发送")
@@ -79,4 +82,21 @@ func aiBotPrivacy(t *testing.T, databaseURL string) {
 			}
 		}
 	}
+}
+
+// nextWorkday is the first workday after today in Shanghai, the default
+// time zone, as 2026-12-07: serve runs on the real clock, and leave asked
+// for a day off is refused.
+func nextWorkday(t *testing.T) string {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := calendar.New(nil)
+	d := teambot.DateOf(time.Now().In(loc)).AddDate(0, 0, 1)
+	for !cal.Workday(d) {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d.String()
 }
