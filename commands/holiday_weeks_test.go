@@ -51,22 +51,22 @@ func none(t *testing.T, outbox []teambot.Outgoing, s, when string) {
 func TestNationalDayMovesTheReportDeadlineBack(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := holidayChat(t, db, at(2026, 9, 28, 8, 0))
-		const moved = "截止 9月30日 周三 18:00（原定 10月2日 周五 18:00 放假，提前）"
+		const moved = "截止 9月30日（周三）18:00（原定 10月2日（周五）18:00 放假，提前）"
 		c.expect("wangfang", "/周报 状态", "2026-W40", moved, "未交（2）：张三、李四")
-		c.expect("zhangsan", "/提醒", "周报催交：每周五 15:00 · 开启，下次 2026-09-30（周三）15:00")
+		c.expect("zhangsan", "/提醒", "周报催交：每周五 15:00 · 开启，下次 9月30日（周三）15:00")
 		open := only(t, c.tick(at(2026, 9, 28, 9, 0)), "【周报提醒】")
 		if !strings.Contains(open.Text, moved) {
 			t.Errorf("周报提醒 = %q, want the moved deadline %q", open.Text, moved)
 		}
 		none(t, c.tick(at(2026, 9, 29, 15, 0)), "【周报催交】", "Tuesday 15:00")
 		*clock = at(2026, 9, 30, 14, 0)
-		c.expect("zhangsan", "/周报 国庆活动预热", "按时（截止 9月30日 周三 18:00")
+		c.expect("zhangsan", "/周报 国庆活动预热", "按时（截止 9月30日（周三）18:00")
 		nag := only(t, c.tick(at(2026, 9, 30, 15, 0)), "【周报催交】")
 		if fmt.Sprint(nag.Mentions) != "[lisi]" || !strings.Contains(nag.Text, moved) {
 			t.Errorf("Wednesday 15:00 nag = %q mentioning %v, want 李四 only and %q", nag.Text, nag.Mentions, moved)
 		}
 		*clock = at(2026, 9, 30, 18, 1)
-		c.expect("lisi", "/周报 做了海报", "迟交（截止时间 9月30日 周三 18:00")
+		c.expect("lisi", "/周报 做了海报", "迟交（截止时间 9月30日（周三）18:00")
 		none(t, c.tick(at(2026, 10, 2, 15, 0)), "【周报催交】", "Friday 15:00 (a holiday)")
 		// 10月5日 is a holiday too: the digest moves forward to Thursday.
 		digest := only(t, c.tick(at(2026, 10, 8, 9, 30)), "【周报汇总】")
@@ -83,7 +83,7 @@ func TestNationalDayMovesTheReportDeadlineBack(t *testing.T) {
 func TestMidAutumnMovesTheReportDeadlineBack(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, _ := holidayChat(t, db, at(2026, 9, 21, 8, 0))
-		c.expect("zhangsan", "/周报", "截止 9月24日 周四 18:00（原定 9月25日 周五 18:00 放假，提前）")
+		c.expect("zhangsan", "/周报", "截止 9月24日（周四）18:00（原定 9月25日（周五）18:00 放假，提前）")
 		none(t, c.tick(at(2026, 9, 23, 15, 0)), "【周报催交】", "Wednesday 15:00")
 		nag := only(t, c.tick(at(2026, 9, 24, 15, 0)), "【周报催交】")
 		if fmt.Sprint(nag.Mentions) != "[zhangsan lisi]" {
@@ -101,7 +101,7 @@ func TestMidAutumnMovesTheReportDeadlineBack(t *testing.T) {
 func TestSpringFestivalWeekIsExempt(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := holidayChat(t, db, at(2027, 2, 1, 8, 0))
-		c.expect("wangfang", "/周报 状态", "截止 2月4日 周四 18:00（原定 2月5日 周五 18:00 放假，提前）")
+		c.expect("wangfang", "/周报 状态", "截止 2月4日（周四）18:00（原定 2月5日（周五）18:00 放假，提前）")
 		nag := only(t, c.tick(at(2027, 2, 4, 15, 0)), "【周报催交】")
 		if len(nag.Mentions) != 2 {
 			t.Errorf("Thursday nag mentions %v, want both", nag.Mentions)

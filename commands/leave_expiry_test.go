@@ -77,8 +77,8 @@ func TestPendingLeaveExpires(t *testing.T) {
 		}
 
 		// Nothing can be done with it any more; the week's list shows it.
-		c.expect("wangfang", "/请假 批准 1", "请假 #1 没有在最后一天前批准，已在 11月27日 周五 00:01 过期，不能再改。需要的话请用 /请假 @张三 日期 理由 补记（最多往前 7 天）。")
-		c.expect("zhangsan", "/请假 取消 1", "已在 11月27日 周五 00:01 过期")
+		c.expect("wangfang", "/请假 批准 1", "请假 #1 没有在最后一天前批准，已在 11月27日（周五）00:01 过期，不能再改。需要的话请用 /请假 @张三 日期 理由 补记（最多往前 7 天）。")
+		c.expect("zhangsan", "/请假 取消 1", "已在 11月27日（周五）00:01 过期")
 		c.expect("zhangsan", "/请假 列表 本周", "#1 11月26日（周四） · 已过期 · 理由：看牙医")
 	})
 }

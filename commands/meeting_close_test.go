@@ -133,7 +133,7 @@ func TestMeetingClosesItselfAtItsEnd(t *testing.T) {
 		if out := tickClose(c, clock, at(2026, 11, 30, 11, 1)); len(out) != 0 {
 			t.Errorf("closed twice: %+v", out)
 		}
-		c.expect("wangfang", "/会议 结束", "11月30日（周一）10:00 的会议已在 11月30日 周一 11:00 结束", "/会议 点名 @名字")
+		c.expect("wangfang", "/会议 结束", "11月30日（周一）10:00 的会议已在 11月30日（周一）11:00 结束", "/会议 点名 @名字")
 		c.expect("zhaoliu", "/会议 记录", "11月30日（周一）10:00 缺席")
 
 		// 12-7: 赵六's second absence in a row: the proposal reaches the
@@ -156,7 +156,7 @@ func TestMeetingClosesItselfAtItsEnd(t *testing.T) {
 		}
 		c.expect("lisi", "/会议 申诉 12月7日 那天在外地拍摄", "已提交申诉 #1")
 		*clock = at(2026, 12, 9, 11, 1)
-		c.expect("wangfang", "/会议 点名 @李四", "48 小时", "12月9日 周三 11:00", "/会议 申诉")
+		c.expect("wangfang", "/会议 点名 @李四", "48 小时", "12月9日（周三）11:00", "/会议 申诉")
 		c.expect("wangwu", "/会议 申诉 11月30日 忘了", "48 小时")
 
 		// 12-14, a weekly occurrence nobody touched, without app messages:
@@ -205,7 +205,7 @@ func TestDisputeDecisionReachesTheMember(t *testing.T) {
 		if dm := privateTo(out, "lisi"); !strings.Contains(dm, "申诉 #2 已被主管驳回") || !strings.Contains(dm, "理由：当天没有请假") {
 			t.Errorf("李四's message: %q (outbox %+v)", dm, out)
 		}
-		c.expect("wangfang", "/会议 申诉 驳回 1", "申诉 #1 已在 11月30日 周一 12:00 批准，不能再改。")
+		c.expect("wangfang", "/会议 申诉 驳回 1", "申诉 #1 已在 11月30日（周一）12:00 批准，不能再改。")
 
 		// Without app messages, a decision made in a single chat still
 		// reaches the member: an @mention in the group, without the reason.

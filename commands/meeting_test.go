@@ -68,7 +68,7 @@ func TestMeetingMonth(t *testing.T) {
 		if strings.Contains(r, "缺勤提醒") {
 			t.Errorf("first absence proposes something:\n%s", r)
 		}
-		c.expect("wangfang", "/会议 结束", "11月30日（周一）10:00 的会议已在 11月30日 周一 10:55 结束", "12月2日 周三 11:00 前用 /会议 点名")
+		c.expect("wangfang", "/会议 结束", "11月30日（周一）10:00 的会议已在 11月30日（周一）10:55 结束", "12月2日（周三）11:00 前用 /会议 点名")
 		*clock = at(2026, 11, 30, 11, 30)
 		c.expect("zhaoliu", "/签到", "现在还不能签到", "12月7日（周一）09:45 到 11:00")
 
@@ -111,7 +111,7 @@ func TestMeetingMonth(t *testing.T) {
 		*clock = at(2026, 12, 16, 11, 1)
 		c.expect("wangwu", "/会议 申诉 12月14日 忘了", "48 小时内", "12月16日（周三）11:00")
 		c.expect("wangfang", "/会议 申诉 批准 1", "已批准 赵六 的申诉 #1：12月14日（周一）10:00 的会议改记为请假")
-		c.expect("wangfang", "/会议 申诉 驳回 1", "申诉 #1 已在 12月16日 周三 11:01 批准，不能再改。")
+		c.expect("wangfang", "/会议 申诉 驳回 1", "申诉 #1 已在 12月16日（周三）11:01 批准，不能再改。")
 		if got, want := proposalSummary(c.proposals()), "赵六 11-30,12-14 dismissed"; got != want {
 			t.Errorf("after the dispute: proposals %q, want %q", got, want)
 		}

@@ -50,13 +50,13 @@ func TestEditedReminderDoesNotFireTwiceInAPeriod(t *testing.T) {
 			t.Fatalf("Monday 09:00 sent %d 周报提醒, want 1", len(got))
 		}
 		*clock = at(2026, 11, 30, 10, 0)
-		c.expect("wangfang", "/提醒 设置 周报提醒 周一 11:00", "「周报提醒」改为 每周一 11:00", "下次 2026-12-07（周一）11:00")
+		c.expect("wangfang", "/提醒 设置 周报提醒 周一 11:00", "「周报提醒」改为 每周一 11:00", "下次 12月7日（周一）11:00")
 		if got := withText(c.tick(at(2026, 11, 30, 11, 0)), "【周报提醒】"); len(got) != 0 {
 			t.Errorf("Monday 11:00 after the change sent %d 周报提醒 again, want none this week", len(got))
 		}
 		c.expect("wangfang", "/提醒 关闭 周报提醒", "已关闭")
-		c.expect("wangfang", "/提醒 开启 周报提醒", "已开启「周报提醒」", "下次 2026-12-07（周一）11:00")
-		c.expect("wangfang", "/提醒 设置 周报提醒 周二 10:00", "下次 2026-12-08（周二）10:00")
+		c.expect("wangfang", "/提醒 开启 周报提醒", "已开启「周报提醒」", "下次 12月7日（周一）11:00")
+		c.expect("wangfang", "/提醒 设置 周报提醒 周二 10:00", "下次 12月8日（周二）10:00")
 		if got := withText(c.tick(at(2026, 12, 1, 10, 0)), "【周报提醒】"); len(got) != 0 {
 			t.Errorf("Tuesday 10:00 sent %d 周报提醒 again, want none this week", len(got))
 		}
@@ -69,12 +69,12 @@ func TestEditedReminderDoesNotFireTwiceInAPeriod(t *testing.T) {
 		c.expect("lisi", "/请假 明天 回老家办事", "已提交请假申请")
 		c.tick(*clock)
 		// nothing was pending at 10:00 today, so the change may fire today
-		c.expect("wangfang", "/提醒 设置 待批请假 工作日 11:00", "下次 2026-12-08（周二）11:00")
+		c.expect("wangfang", "/提醒 设置 待批请假 工作日 11:00", "下次 12月8日（周二）11:00")
 		if got := withText(c.tick(at(2026, 12, 8, 11, 0)), "待批"); len(got) != 1 {
 			t.Fatalf("11:00 sent %d 待批请假, want 1", len(got))
 		}
 		*clock = at(2026, 12, 8, 11, 30)
-		c.expect("wangfang", "/提醒 设置 待批请假 工作日 12:00", "下次 2026-12-09（周三）12:00")
+		c.expect("wangfang", "/提醒 设置 待批请假 工作日 12:00", "下次 12月9日（周三）12:00")
 		if got := withText(c.tick(at(2026, 12, 8, 12, 0)), "待批"); len(got) != 0 {
 			t.Errorf("12:00 sent %d 待批请假 again the same day, want none", len(got))
 		}

@@ -51,9 +51,9 @@ func (e *Engine) TermEnd(ctx context.Context, f teambot.Firing) ([]teambot.Outgo
 		var when string
 		switch r.Today() {
 		case termNoticeDates(r)[0]:
-			when = fmt.Sprintf("将于 %s 结束，还有 %d 天", end, termNoticeDays)
+			when = fmt.Sprintf("将于 %s 结束，还有 %d 天", r.day(end), termNoticeDays)
 		case end:
-			when = fmt.Sprintf("今天（%s）结束", end)
+			when = "今天结束"
 		default:
 			return nil
 		}
@@ -71,8 +71,8 @@ func (e *Engine) TermEnd(ctx context.Context, f teambot.Firing) ([]teambot.Outgo
 		if err != nil {
 			return err
 		}
-		text := fmt.Sprintf("【任期提醒】%s：主管 %s 的任期（%s 至 %s）%s。任期一年（R1）：连任请发送 /任期 新的开始日期；换人请选出或聘任新主管后由管理员发送 /主管 @名字。",
-			label[0], name, r.Team.TermStart, end, when)
+		text := fmt.Sprintf("【任期提醒】%s：主管 %s 的任期（%s）%s。任期一年（R1）：连任请发送 /任期 新的开始日期；换人请选出或聘任新主管后由管理员发送 /主管 @名字。",
+			label[0], name, describeRange(r.Team.TermStart, end, r.Today()), when)
 		if e.cfg.DirectMessages {
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: users, Text: text, Origin: origin(f, "term_end")})
 			return nil

@@ -51,7 +51,7 @@ var consoleTeam = []string{
 // One :time across a week and a half plays every firing on the way at its
 // own time, in order, each batch under the line of its time — the Friday
 // nag and notice, the Monday reminder, digest and 30-minute reminder, the
-// month's last workday — and none is sent late as missed. The console prints no log (that takes
+// month's last workday, the meeting closing itself — and none is sent late as missed. The console prints no log (that takes
 // -v) and stderr stays empty.
 func TestConsoleTimePlaysEveryFiring(t *testing.T) {
 	script := strings.Join(append(consoleTeam, ":time 2026-12-07T12:00"), "\n")
@@ -64,7 +64,9 @@ func TestConsoleTimePlaysEveryFiring(t *testing.T) {
 	want := []string{
 		"2026-11-27 15:00 周五", "2026-11-27 17:00 周五", "2026-11-30 09:00 周一", "2026-11-30 09:30 周一",
 		"2026-11-30 10:00 周一", // the last workday of November: 月报提醒
+		"2026-11-30 11:00 周一", // the meeting closes itself at its end (R12)
 		"2026-12-04 15:00 周五", "2026-12-04 17:00 周五", "2026-12-07 09:00 周一", "2026-12-07 09:30 周一",
+		"2026-12-07 11:00 周一",
 	}
 	if got := timeLines(out.String()); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("time lines:\n%s\nwant:\n%s\nconsole:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"), out.String())

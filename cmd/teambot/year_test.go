@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +19,8 @@ import (
 // firings and outbox as serve, each firing at its own time.
 //
 // The team: 王芳 the supervisor and five members in roles. A weekly
-// meeting on Monday 10:00; weekly reports on Wednesday, 钱七's a day late
+// meeting on Monday 10:00 that everyone checks in to, but 孙八 misses two
+// in a row every twelve weeks; weekly reports on Wednesday, 钱七's a day late
 // every fourth week, 孙八's missing every sixth week; 赵六 asks for a day
 // of leave every eighth week (Monday, approved Tuesday at noon) and 李四
 // is on leave for a whole week in March. The default reminders stay on.
@@ -32,41 +35,41 @@ var shanghai, _ = time.LoadLocation("Asia/Shanghai")
 
 // yearKinds is how many messages of each kind the year sends, one row
 // per kind, with the reason. A message's kind is the 【…】 it starts with,
-// or for the few without one, the name kindOf gives it. Rows marked
-// "changes:" will change with work under way: report deadlines on
-// holiday weeks (the deadline on the last workday of its week, weeks
-// without one exempt, the nag on the last workday before the deadline),
-// the new 任期提醒, and meetings that close themselves at their end time.
+// or for the few without one, the name kindOf gives it.
 var yearKinds = []struct {
 	kind   string
 	want   int
 	reason string
 }{
-	{"周报提醒", 52, "every Monday from 2026-09-07 to 2027-08-30; a Monday off moves to the next workday of its week " +
-		"(2026-W41 to Thu 10-08, 2027-W06 to Sun 02-14); no week of the year is without a workday from Monday on. " +
-		"changes: a week without a workday becomes exempt (none this year, so likely still 52)"},
-	{"周报汇总", 52, "one per 周报提醒 Monday, 09:30, on the previous week (2026-W36 … 2027-W34); moved like it"},
-	{"周报催交", 17, "weeks with a report missing at Fri 15:00: 2026-W36 (team created Tuesday, nobody had reported) " +
-		"+ 钱七 late in weeks ≡1 mod 4 (13) + 孙八 missing in weeks ≡5 mod 6 (8) − both (4: weeks 5, 17, 29, 41) " +
-		"− 2027-W05, whose Friday to Sunday is Spring Festival (skipped, see 跳过说明); 李四's week of leave is excused. " +
-		"changes: the nag moves back to the last workday before the deadline, so 2027-W05 gets one (18)"},
-	{"跳过说明", 1, "2027-W05: the 周报催交 of Fri 02-05 has no workday left in its week (Spring Festival) and had 钱七 to name. " +
-		"changes: gone when the nag moves back (0)"},
-	{"会议通知", 52, "one per weekly meeting, Mon 10:00 (moved off a day off: 2026-10-08 Thu, 2027-02-14 Sun), 17:00 of the workday before"},
+	{"周报提醒", 51, "every Monday from 2026-09-07 to 2027-08-30, a Monday off moved to the next workday of its week " +
+		"(2026-W41 to Thu 10-08), but 2027-W06: Spring Festival leaves it no workday up to its deadline (Fri 02-12), " +
+		"so the week is exempt and has no reminder (R4)"},
+	{"周报汇总", 52, "one per Monday, 09:30, on the previous week (2026-W36 … 2027-W34), moved like 周报提醒; " +
+		"the one of 2027-W06 (sent Mon 02-15) says the week was exempt"},
+	{"周报催交", 18, "weeks with a report missing at the nag: 2026-W36 (team created Tuesday, nobody had reported) " +
+		"+ 钱七 late in weeks ≡1 mod 4 (13) + 孙八 missing in weeks ≡5 mod 6 (8) − both (4: weeks 5, 17, 29, 41); " +
+		"2027-W05's nag moves back with its deadline to Thu 02-04; 李四's week of leave is excused"},
+	{"跳过说明", 0, "no reminder with something to say lost its week: the nag moves back, an exempt week has nothing to say"},
+	{"会议通知", 52, "one per weekly meeting, Mon 10:00 (moved off a day off: 2026-10-08 Thu, 2027-02-14 Sun, 2027-04-06 Tue), 17:00 of the workday before"},
 	{"会前提醒", 52, "one per weekly meeting, 30 minutes before it"},
-	{"待批请假", 7, "赵六's 7 requests wait from Monday 11:00 to Tuesday 12:00: one reminder each at Tue 10:00; 李四's is approved at once"},
-	{"请假批准", 8, "the private note to the member when each of the 8 requests is approved"},
+	{"会议自动结束", 52, "every meeting closes itself at its end (R12), the summary privately to the supervisor"},
+	{"待批请假", 6, "赵六's 6 requests wait from Monday 11:00 to Tuesday 12:00: one reminder each at Tue 10:00 " +
+		"(his request for Thu 2026-10-01, National Day, is refused: no leave on a day off); 李四's is approved at once"},
+	{"请假批准", 7, "the private note to the member when each of the 7 requests is approved"},
 	{"月报提醒", 12, "last workday of each month from 2026-09 to 2027-08, 10:00"},
 	{"账号核对", 0, "quarterly, but the team registered no account"},
 	{"账号核对结果", 0, "nothing to check"},
 	{"账号移交", 0, "nobody left the team"},
 	{"平台更新检查", 0, "no platform registered"},
 	{"活动检查", 0, "no platform registered"},
-	{"任期提醒", 0, "changes: the new reminder, 30 days before the term ends on 2027-09-01: one on 2027-08-02 (1)"},
-	{"缺勤提醒", 0, "no meeting is ever closed, so nobody is absent. " +
-		"changes: meetings that close themselves at their end time mark everyone absent (nobody checks in), " +
-		"so the second meeting of the year on proposes warnings; update this row to what they send"},
+	{"任期提醒", 1, "the term runs 2026-09-01 to 2027-09-01: 30 days before its end, on 2027-08-02 (R1); its last day is after the year"},
 }
+
+// yearProposals are the R12 warning proposals of the year, in the
+// meetings' summaries: 孙八 misses two meetings in a row every twelve
+// weeks (weeks 5–6, 17–18, 29–30, 41–42), one proposal each; the streak
+// starts again after each, and nobody else misses one.
+var yearProposals = map[string]int{"孙八": 4}
 
 // yearRoster is the team: user id, name, role.
 var yearRoster = [][3]string{
@@ -74,54 +77,91 @@ var yearRoster = [][3]string{
 	{"zhaoliu", "赵六", "技术"}, {"qianqi", "钱七", "推广"}, {"sunba", "孙八", "客服"},
 }
 
-// yearScript is the console input of the year.
+// yearScript is the console input of the year: the steps of each week,
+// played in the order of their times. Nothing is said after yearEnd.
 func yearScript() string {
-	var s []string
-	at := func(t time.Time) { s = append(s, ":time "+t.Format("2006-01-02T15:04")) }
-	say := func(user, text string) { s = append(s, ":as "+user, text) }
-	at(yearStart)
-	for _, m := range yearRoster {
-		say(m[0], strings.TrimSpace("/加入 "+m[1]+" "+m[2]))
+	type step struct {
+		at         time.Time
+		user, text string
 	}
-	say("admin", "/主管 @王芳")
-	say("wangfang", "/会议 设置 周一 10:00")
+	var steps []step
+	say := func(at time.Time, user, text string) {
+		if !at.After(yearEnd) {
+			steps = append(steps, step{at, user, text})
+		}
+	}
+	for _, m := range yearRoster {
+		say(yearStart, m[0], strings.TrimSpace("/加入 "+m[1]+" "+m[2]))
+	}
+	say(yearStart, "admin", "/主管 @王芳")
+	say(yearStart, "wangfang", "/会议 设置 周一 10:00")
+	cal := calendar.New(nil)
 	leaves := 0
 	// Week by week from the first Monday after the start.
 	for week, mon := 0, time.Date(2026, 9, 7, 0, 0, 0, 0, shanghai); mon.Before(yearEnd); week, mon = week+1, mon.AddDate(0, 0, 7) {
 		day := func(d, h, min int) time.Time {
 			return mon.AddDate(0, 0, d).Add(time.Duration(h)*time.Hour + time.Duration(min)*time.Minute)
 		}
+		// The meeting is on the first workday of the week (Monday, or
+		// where a holiday moves it); everyone checks in at 09:50 but 李四
+		// on leave and 孙八 twice in a row every twelve weeks (R12).
+		meetingDay, ok := cal.NextWorkdayInWeek(teambot.DateOf(mon))
+		if ok {
+			checkIn := time.Date(meetingDay.Year, meetingDay.Month, meetingDay.Day, 9, 50, 0, 0, shanghai)
+			for _, m := range yearRoster {
+				switch {
+				case m[0] == "lisi" && yearLisiOff(mon):
+				case m[0] == "sunba" && (week%12 == 5 || week%12 == 6):
+				default:
+					say(checkIn, m[0], "/签到")
+				}
+			}
+		}
 		if week%8 == 3 {
-			at(day(0, 11, 0))
-			say("zhaoliu", "/请假 "+day(3, 0, 0).Format("2006-01-02")+" 家里有事")
-			leaves++
-			at(day(1, 12, 0))
-			say("wangfang", fmt.Sprintf("/请假 批准 %d", leaves))
+			// 赵六 asks on Monday for Thursday's leave, approved on
+			// Tuesday; a Thursday off is refused and gets no number.
+			thu := day(3, 0, 0)
+			say(day(0, 11, 0), "zhaoliu", "/请假 "+thu.Format("2006-01-02")+" 家里有事")
+			if cal.Workday(teambot.DateOf(thu)) {
+				leaves++
+				say(day(1, 12, 0), "wangfang", fmt.Sprintf("/请假 批准 %d", leaves))
+			}
 		}
-		if mon.Equal(time.Date(2027, 3, 8, 0, 0, 0, 0, shanghai)) {
-			at(day(0, 11, 30))
-			say("lisi", "/请假 "+day(0, 0, 0).Format("2006-01-02")+"到"+day(4, 0, 0).Format("2006-01-02")+" 培训")
+		if yearLisiOff(mon.AddDate(0, 0, 7)) {
+			// 李四 asks on Wednesday for next week, approved at once.
+			say(day(2, 11, 30), "lisi", "/请假 "+day(7, 0, 0).Format("2006-01-02")+"到"+day(11, 0, 0).Format("2006-01-02")+" 培训")
 			leaves++
-			say("wangfang", fmt.Sprintf("/请假 批准 %d", leaves))
+			say(day(2, 11, 31), "wangfang", fmt.Sprintf("/请假 批准 %d", leaves))
 		}
-		at(day(2, 11, 0))
 		for _, m := range yearRoster[1:] {
 			switch {
-			case m[0] == "lisi" && mon.Month() == 3 && mon.Day() == 8:
+			case m[0] == "lisi" && yearLisiOff(mon):
 			case m[0] == "qianqi" && week%4 == 1:
 			case m[0] == "sunba" && week%6 == 5:
 			default:
-				say(m[0], "/周报 本周完成了"+m[2]+"的工作")
+				say(day(2, 11, 0), m[0], "/周报 本周完成了"+m[2]+"的工作")
 			}
 		}
 		if week%4 == 1 {
-			at(day(5, 10, 0))
-			say("qianqi", "/周报 本周完成了推广的工作（补交）")
+			say(day(5, 10, 0), "qianqi", "/周报 本周完成了推广的工作（补交）")
 		}
 	}
-	at(yearEnd)
+	slices.SortStableFunc(steps, func(a, b step) int { return a.at.Compare(b.at) })
+	var s []string
+	var now time.Time
+	for _, st := range steps {
+		if !st.at.Equal(now) {
+			s = append(s, ":time "+st.at.Format("2006-01-02T15:04"))
+			now = st.at
+		}
+		s = append(s, ":as "+st.user, st.text)
+	}
+	s = append(s, ":time "+yearEnd.Format("2006-01-02T15:04"))
 	return strings.Join(s, "\n") + "\n"
 }
+
+// yearLisiOff reports whether 李四 is on leave the week of Monday mon.
+func yearLisiOff(mon time.Time) bool { return mon.Equal(time.Date(2027, 3, 8, 0, 0, 0, 0, shanghai)) }
 
 // kindOf splits a printed message into its 【…】 kind, if any, and text.
 var kindOf = regexp.MustCompile(`^【(?:群 [^】]+|私信 → [^】]+)】(?:【([^】]+)】)?(.*)$`)
@@ -132,6 +172,9 @@ var untagged = []struct{ kind, prefix string }{
 	{"请假批准", "你的请假 #"},
 	{"跳过说明", ""}, // matched by skipNote
 }
+
+// proposal is an R12 warning proposal in a meeting's summary.
+var proposal = regexp.MustCompile(`^缺勤提醒 #\d+：(\S+) 连续两次会议无故缺席`)
 
 // skipNote is the note that a weekly reminder was not sent (SkippedNote).
 var skipNote = regexp.MustCompile(`^(\d{4}-W\d{2}) 这一周从原定那天起都不是工作日（节假日），本周的「([^」]+)」不发送。`)
@@ -166,7 +209,7 @@ func TestConsoleYear(t *testing.T) {
 	out := consoleRun(t, env("TEAMBOT_ADMINS", "admin", "TEAMBOT_DATABASE_URL", storagetest.SQLiteURL(t)), yearScript())
 	t.Logf("a year played in %s", time.Since(started).Round(time.Millisecond))
 
-	counts := map[string]int{}
+	counts, proposals := map[string]int{}, map[string]int{}
 	var last time.Time
 	for _, line := range strings.Split(out, "\n") {
 		if at, ok := strings.CutPrefix(line, "⏰ "); ok {
@@ -175,6 +218,10 @@ func TestConsoleYear(t *testing.T) {
 				t.Errorf("time line %q is not after the one before (%s) within the year", line, last.Format(time.DateTime))
 			}
 			last = when
+			continue
+		}
+		if m := proposal.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+			proposals[m[1]]++
 			continue
 		}
 		kind, week, ok := messageKind(line)
@@ -203,11 +250,17 @@ func TestConsoleYear(t *testing.T) {
 		}
 	}
 	t.Logf("messages by kind over 2026-09-01 … 2027-08-31:\n%s", table.String())
+	if !maps.Equal(proposals, yearProposals) {
+		t.Errorf("R12 proposals by member: %v, want %v", proposals, yearProposals)
+	}
 
 	for _, bad := range []string{"level=", "msg=", "missed", "拨钟途中出错"} {
 		if strings.Contains(out, bad) {
 			t.Errorf("the console printed %q", bad)
 		}
+	}
+	if strings.Contains(out, "【周报提醒】本周 2027-W06") {
+		t.Errorf("a report reminder for 2027-W06, an exempt week")
 	}
 	for _, w := range yearHolidayMessages {
 		if !inBatch(out, w.at, w.msg) {
@@ -222,22 +275,28 @@ func TestConsoleYear(t *testing.T) {
 // yearHolidayMessages are messages of the holiday weeks, each under the
 // time line it must appear under (the next batch's line not between).
 var yearHolidayMessages = []struct{ why, at, msg string }{
+	{"Mid-Autumn 2026 (Fri 09-25): the deadline moves back to Thursday, and the reminder says so",
+		"⏰ 2026-09-21 09:00 周一", "【群 console】【周报提醒】本周 2026-W39（9月21日–9月27日）的周报开始提交，截止 9月24日（周四）18:00（原定 9月25日（周五）18:00 放假，提前）"},
 	{"Mid-Autumn 2026 (Fri 09-25): the notice of Monday's meeting on the Thursday before",
 		"⏰ 2026-09-24 17:00 周四", "【群 console】【会议通知】9月28日（周一）10:00–11:00（每周例会）"},
+	{"National Day 2026: 2026-W40's reports are due Wednesday 9月30日 18:00",
+		"⏰ 2026-09-28 09:00 周一", "【群 console】【周报提醒】本周 2026-W40（9月28日–10月4日）的周报开始提交，截止 9月30日（周三）18:00（原定 10月2日（周五）18:00 放假，提前）"},
 	{"National Day 2026: the meeting of Mon 10-05 moves to Thu 10-08, announced on the last workday before the holiday",
 		"⏰ 2026-09-30 17:00 周三", "【群 console】【会议通知】10月8日（周四）10:00–11:00（每周例会）"},
 	{"National Day 2026: the Monday report reminder moves to Thursday",
-		"⏰ 2026-10-08 09:00 周四", "【群 console】【周报提醒】本周 2026-W41（10月5日–10月11日）的周报开始提交，截止 10月9日 周五 18:00"},
+		"⏰ 2026-10-08 09:00 周四", "【群 console】【周报提醒】本周 2026-W41（10月5日–10月11日）的周报开始提交，截止 10月9日（周五）18:00"},
 	{"National Day 2026: the digest moves to Thursday",
 		"⏰ 2026-10-08 09:30 周四", "【私信 → wangfang】【周报汇总】上周 2026-W40（9月28日–10月4日）"},
 	{"National Day 2026: 10-10 is an adjusted workday, the notice of Monday's meeting goes then",
 		"⏰ 2026-10-10 17:00 周六", "【群 console】【会议通知】10月12日（周一）10:00–11:00（每周例会）"},
-	{"Spring Festival 2027: the Friday nag of 2027-W05 has no workday left; the supervisor is told (changes: becomes a nag on Thu 02-04)",
-		"⏰ 2027-02-05 15:00 周五", "【私信 → wangfang】2027-W05 这一周从原定那天起都不是工作日（节假日），本周的「周报催交」不发送。"},
-	{"Spring Festival 2027: 2027-W06's only workday is Sunday 02-14, where its Monday reminder lands (changes: the deadline moves to that Sunday)",
-		"⏰ 2027-02-14 09:00 周日", "【群 console】【周报提醒】本周 2027-W06（2月8日–2月14日）的周报开始提交，截止时间 2月12日 周五 18:00 已过"},
+	{"Spring Festival 2027: 2027-W05's deadline moves back to Thu 02-04, and its nag with it",
+		"⏰ 2027-02-04 15:00 周四", "【群 console】【周报催交】本周 2027-W05（2月1日–2月7日）还有 1 人没交周报：钱七。截止 2月4日（周四）18:00（原定 2月5日（周五）18:00 放假，提前）"},
 	{"Spring Festival 2027: the meeting of 2027-W06 on Sunday 02-14, announced before the holiday",
 		"⏰ 2027-02-04 17:00 周四", "【群 console】【会议通知】2月14日（周日）10:00–11:00（每周例会）"},
+	{"Spring Festival 2027: 2027-W06 has no workday up to its deadline: exempt, as its digest says",
+		"⏰ 2027-02-15 09:30 周一", "【私信 → wangfang】【周报汇总】上周 2027-W06（2月8日–2月14日）\n节假日周，免交"},
+	{"李四's week of leave: the meeting reminder does not @mention him, and the meeting counts him excused",
+		"⏰ 2027-03-08 09:30 周一", "签到：09:45 起发送 /签到，10:10 以后算迟到。（@wangfang @zhangsan @zhaoliu @qianqi @sunba）"},
 }
 
 // ordinaryWeek reports whether an ISO week (2027-W05) has its five
