@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -92,7 +93,15 @@ type Request struct {
 	Teams   []teambot.Team  // a single chat's sender's teams, when there are several
 	Caller  *teambot.Member // nil when the sender is not an active member
 	IsAdmin bool            // the sender is in TEAMBOT_ADMINS
-	Command *Command
+	Command *Command // the command the word names
+	Sub     *Command // the row of Command.Sub the next word names, if any
+	// Params are the arguments after the command's and subcommand's words
+	// and the typed ones (Command.Args); Tail is the text they come from,
+	// as written.
+	Params []teambot.Arg
+	Tail   string
+	ID     int64          // an ArgID argument
+	Target teambot.Member // an ArgMember argument
 
 	teamLabels []string // how Teams are named to the sender, in order
 	// awaiting names the teams a single chat's sender, in no team yet,
@@ -212,11 +221,75 @@ func (e *Engine) run(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	r.Command = c
-	if err := r.authorize(ctx, c); err != nil {
+	r.Command, r.Params, r.Tail = c, r.Args, r.Rest
+	if s, ok := c.subFor(r.Args); ok {
+		r.Sub, c = s, s
+		if !s.OnMention {
+			r.Params, r.Tail = r.Args[1:], restAfter(r.Rest, 1)
+		}
+	}
+	// The command's own Who first (a stranger hears they must join), then
+	// the subcommand's.
+	if err := r.authorize(ctx, r.Command); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.authorize(ctx, c); c != r.Command && err != nil {
+		return teambot.Reply{}, err
+	}
+	if c.Handler == nil {
+		return teambot.Reply{}, usageError(c, "")
+	}
+	if err := r.readArgs(ctx, c); err != nil {
 		return teambot.Reply{}, err
 	}
 	return c.Handler(ctx, r)
+}
+
+// readArgs reads the typed arguments of c from r.Params into r.ID and
+// r.Target, leaving in r.Params and r.Tail what follows them.
+func (r *Request) readArgs(ctx context.Context, c *Command) error {
+	for _, spec := range c.Args {
+		if len(r.Params) == 0 {
+			if spec.Optional {
+				continue
+			}
+			return teambot.Invalid("%s", spec.Missing)
+		}
+		a := r.Params[0]
+		switch spec.Kind {
+		case ArgID:
+			id, ok := recordID(a.Text)
+			if !ok {
+				if spec.Optional {
+					continue
+				}
+				return teambot.Invalid(spec.Bad, clip(a.Text))
+			}
+			r.ID = id
+		case ArgMember:
+			m, err := r.member(ctx, a)
+			if err != nil {
+				return err
+			}
+			r.Target = m
+		}
+		r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
+	}
+	return nil
+}
+
+// recordID reads a record number: 3, #3, ＃3, ３.
+func recordID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(normalize(s), "#"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// restAfter is text after its first n arguments, as written.
+func restAfter(text string, n int) string {
+	for range n {
+		_, text = nextArg(trimLeftSpace(text))
+	}
+	return trimSpace(text)
 }
 
 // newRequest records the message as handled, then loads (or, on a group's
@@ -570,7 +643,10 @@ func (r *Request) authorize(ctx context.Context, c *Command) error {
 			return err
 		}
 	}
-	name := "/" + c.Chinese
+	name := c.Path()
+	if c.Forbidden != "" {
+		return teambot.Forbidden(c.Forbidden, r.supervisorHint(ctx))
+	}
 	switch c.Who {
 	case Member:
 		return r.notMemberHint(ctx, name)

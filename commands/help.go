@@ -42,6 +42,16 @@ func help(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if !r.permits(c) {
 		b.WriteString("（你目前不能使用）")
 	}
+	if len(c.Sub) > 0 {
+		b.WriteString("\n子命令：")
+		for _, s := range c.Sub {
+			fmt.Fprintf(&b, "\n%s — %s（%s", strings.TrimSpace(s.Path()+" "+s.Usage), s.Summary, whoText(s.Who))
+			if !r.permits(s) {
+				b.WriteString("，你目前不能使用")
+			}
+			b.WriteString("）")
+		}
+	}
 	return teambot.Reply{Text: b.String()}, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -16,31 +15,40 @@ import (
 // may give, in characters.
 const maxLeaveReasonRunes = 200
 
-// leave is /请假 (docs/product.md §5): with dates and a reason it asks for leave;
-// its first word may instead name an action: 取消, 列表, 会议, and for the
-// supervisor 批准 and 驳回, or @名字 to file a member's leave.
-func leave(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
-		return teambot.Reply{}, err
+// leaveCommand is /请假 (docs/product.md §5): with dates and a reason it
+// asks for leave; its subcommands cancel, list, ask for the next meeting,
+// and for the supervisor decide a request or file a member's leave.
+func leaveCommand() *Command {
+	id := func(verb string) []ArgSpec {
+		return []ArgSpec{{Kind: ArgID,
+			Missing: "请写上请假申请的编号，例如 /请假 " + verb + " 3。发送 /请假 列表 查看编号。",
+			Bad:     "「%s」不是请假申请的编号，编号是数字，例如 /请假 " + verb + " 3。发送 /请假 列表 查看编号。"}}
 	}
-	if len(r.Args) > 0 && r.Args[0].Mention {
-		return fileLeave(ctx, r)
+	return &Command{
+		Name: "leave", Chinese: "请假",
+		Summary:  "申请请假（可以半天，只算工作日），为下次会议请假，取消自己的申请，查看请假列表；主管批准或驳回，也可以替成员记下请假",
+		Usage:    "日期[到日期] [上午|下午] 理由",
+		Examples: []string{"/请假 明天 上午 去医院复查", "/请假 12月3日到12月5日 回老家办事", "/请假 会议 外出拜访客户", "/请假 取消 3", "/请假 列表", "/请假 批准 3", "/请假 驳回 3 月底上线，请改到下周", "/请假 @张三 今天 病假"},
+		Who:      Member, Handler: requestLeave,
+		Sub: []*Command{
+			{Name: "meeting", Chinese: "会议", Usage: "理由", Summary: "为下次会议请假（会议所在的半天）",
+				Who: Member, Handler: meetingLeave},
+			{Name: "cancel", Chinese: "取消", Aliases: []string{"撤销"}, Usage: "编号", Summary: "取消自己还没开始的请假",
+				Who: Member, Args: id("取消"), Handler: cancelLeave},
+			{Name: "list", Chinese: "列表", Aliases: []string{"查看"}, Usage: "[周]", Summary: "查看请假申请（主管看全队，成员看自己的）",
+				Who: Member, Handler: listLeave},
+			{Name: "approve", Chinese: "批准", Aliases: []string{"同意"}, Usage: "编号", Summary: "批准请假申请",
+				Who: Supervisor, Forbidden: "批准请假只有主管可以操作%s。", Args: id("批准"),
+				Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) { return decideLeave(ctx, r, teambot.LeaveApproved) }},
+			{Name: "reject", Chinese: "驳回", Aliases: []string{"拒绝"}, Usage: "编号 理由", Summary: "驳回请假申请（理由不在群里显示）",
+				Who: Supervisor, Forbidden: "驳回请假只有主管可以操作%s。", Args: id("驳回"),
+				Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) { return decideLeave(ctx, r, teambot.LeaveRejected) }},
+			{Name: "file", Chinese: "@名字", OnMention: true, Usage: "日期[到日期] [上午|下午] 理由", Summary: "替成员记下请假，立即批准，最多往前补记 7 天",
+				Who:       Supervisor,
+				Forbidden: "替别人请假只有主管可以操作%s。自己请假不用 @名字，例如 /请假 明天 去医院复查。",
+				Args:      []ArgSpec{{Kind: ArgMember}}, Handler: fileLeave},
+		},
 	}
-	switch r.subcommand() {
-	case "":
-		return teambot.Reply{}, usageError(r.Command, "请写上请假的日期和理由。")
-	case "取消", "撤销", "cancel":
-		return cancelLeave(ctx, r)
-	case "批准", "同意", "approve":
-		return decideLeave(ctx, r, teambot.LeaveApproved)
-	case "驳回", "拒绝", "reject":
-		return decideLeave(ctx, r, teambot.LeaveRejected)
-	case "列表", "查看", "list":
-		return listLeave(ctx, r)
-	case "会议", "meeting":
-		return meetingLeave(ctx, r)
-	}
-	return requestLeave(ctx, r)
 }
 
 // meetingLeave is /请假 会议 REASON: leave for the half day of the next
@@ -83,6 +91,12 @@ const maxBackdateDays = 7
 // days that are all days off, a clash with the caller's pending or approved
 // leave and a missing reason are refused.
 func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if err := r.needTeam(); err != nil {
+		return teambot.Reply{}, err
+	}
+	if len(r.Args) == 0 {
+		return teambot.Reply{}, usageError(r.Command, "请写上请假的日期和理由。")
+	}
 	return askLeave(ctx, r, false)
 }
 
@@ -118,13 +132,7 @@ func askLeave(ctx context.Context, r *Request, forMeeting bool) (teambot.Reply, 
 // the group, which, as for any approved leave, sees the name and the days
 // but never the reason (R14).
 func fileLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if !r.Caller.IsSupervisor() {
-		return teambot.Reply{}, teambot.Forbidden("替别人请假只有主管可以操作%s。自己请假不用 @名字，例如 /请假 明天 去医院复查。", r.supervisorHint(ctx))
-	}
-	m, err := r.member(ctx, r.Args[0])
-	if err != nil {
-		return teambot.Reply{}, err
-	}
+	m := r.Target
 	words := restWords(r.Rest)
 	l, cal, err := r.newLeave(ctx, m, r.Rest, words[1:], false)
 	if err != nil {
@@ -237,7 +245,7 @@ func checkLeaveReason(reason, missing string) error {
 // cancelLeave is /请假 取消 ID: the member withdraws their own pending or
 // approved request before its first day.
 func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
-	l, err := r.leaveArg(ctx, "取消")
+	l, err := r.leaveByID(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -283,18 +291,13 @@ func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply,
 	if status == teambot.LeaveRejected {
 		verb, action = "驳回", "leave.reject"
 	}
-	if !r.Caller.IsSupervisor() {
-		return teambot.Reply{}, teambot.Forbidden("%s请假只有主管可以操作%s。", verb, r.supervisorHint(ctx))
-	}
-	l, err := r.leaveArg(ctx, verb)
+	l, err := r.leaveByID(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	var note string
 	if status == teambot.LeaveRejected {
-		if words := restWords(r.Rest); len(words) > 2 {
-			note = freeText(r.Rest[words[2].at:])
-		}
+		note = freeText(r.Tail)
 		if err := checkLeaveReason(note, fmt.Sprintf("驳回要写理由，例如 /请假 驳回 %d 月底上线，请改到下周。", l.ID)); err != nil {
 			return teambot.Reply{}, err
 		}
@@ -341,20 +344,11 @@ func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply,
 	return teambot.Reply{Text: text, Mentions: []string{l.UserID}}, nil
 }
 
-// leaveArg reads the request id after an action word (/请假 取消 3, #3 too)
-// and loads that request of the team.
-func (r *Request) leaveArg(ctx context.Context, verb string) (teambot.Leave, error) {
-	if len(r.Args) < 2 {
-		return teambot.Leave{}, teambot.Invalid("请写上请假申请的编号，例如 /请假 %s 3。发送 /请假 列表 查看编号。", verb)
-	}
-	s := strings.TrimPrefix(r.Args[1].Text, "#")
-	id, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || id <= 0 {
-		return teambot.Leave{}, teambot.Invalid("「%s」不是请假申请的编号，编号是数字，例如 /请假 %s 3。发送 /请假 列表 查看编号。", r.Args[1].Text, verb)
-	}
-	l, err := r.Tx.LeaveByID(ctx, r.Team.ID, id)
+// leaveByID loads the team's request numbered by the ID argument.
+func (r *Request) leaveByID(ctx context.Context) (teambot.Leave, error) {
+	l, err := r.Tx.LeaveByID(ctx, r.Team.ID, r.ID)
 	if errors.Is(err, teambot.ErrNotFound) {
-		return l, teambot.NotFound("没有编号 #%d 的请假申请。发送 /请假 列表 查看编号。", id)
+		return l, teambot.NotFound("没有编号 #%d 的请假申请。发送 /请假 列表 查看编号。", r.ID)
 	}
 	return l, err
 }
@@ -401,7 +395,7 @@ func listLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	f := teambot.LeaveFilter{TeamID: r.Team.ID, From: today}
 	title := "从今天起"
 	next := r.week().Next()
-	switch args := r.Args[1:]; {
+	switch args := r.Params; {
 	case len(args) > 1:
 		return teambot.Reply{}, usageError(r.Command, "/请假 列表 后面最多写一个周。")
 	case len(args) == 1:

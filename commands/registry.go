@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -33,7 +34,43 @@ type Command struct {
 	Usage    string   // arguments after the word, e.g. "名字 [角色…]"
 	Examples []string // full example messages
 	Who      Who
-	Handler  Handler
+	Handler  Handler // runs when no row of Sub is named; nil: one must be
+	// Args are the typed arguments the engine reads, after the command's
+	// (and subcommand's) word, before Handler runs: see ArgKind.
+	Args []ArgSpec
+	// Sub are the subcommands, one row each: /请假 批准 is a row of
+	// /请假's Sub, with its own words, usage, Who and handler. The engine
+	// routes on the first argument; Who of the row is what is checked.
+	Sub []*Command
+	// OnMention makes a row of Sub the one named by a first argument
+	// written as @名字 (/请假 @张三 今天 病假); the mention stays an
+	// argument of the row.
+	OnMention bool
+	// Forbidden, when set, is the refusal to a caller Who does not allow,
+	// instead of the standard one; %s is where the current supervisor is
+	// named.
+	Forbidden string
+
+	parent *Command // the command a row of Sub belongs to
+}
+
+// ArgKind is the type of a typed argument (Command.Args).
+type ArgKind int
+
+const (
+	// ArgID is a record number, 3 or #3 (full-width too): Request.ID.
+	ArgID ArgKind = iota + 1
+	// ArgMember is @名字 of the active roster: Request.Target.
+	ArgMember
+)
+
+// ArgSpec is one typed argument of a command: its kind, and the refusal
+// when it is missing or malformed (a %s in Bad is the text written).
+type ArgSpec struct {
+	Kind     ArgKind
+	Optional bool   // may be left out (then ID is 0, Target zero)
+	Missing  string // the refusal when it is left out
+	Bad      string // the refusal when it is not of its kind
 }
 
 // words are all the words that name c, lower-cased.
@@ -41,12 +78,50 @@ func (c *Command) words() []string {
 	return append([]string{strings.ToLower(c.Name), c.Chinese}, c.Aliases...)
 }
 
-// UsageLine is how to write the command, in Chinese.
-func (c *Command) UsageLine() string {
-	if c.Usage == "" {
-		return "/" + c.Chinese
+// Path is how a command or subcommand is written: "/请假" or "/请假 批准".
+func (c *Command) Path() string {
+	if c.parent != nil {
+		if c.OnMention {
+			return c.parent.Path() + " @名字"
+		}
+		return c.parent.Path() + " " + c.Chinese
 	}
-	return "/" + c.Chinese + " " + c.Usage
+	return "/" + c.Chinese
+}
+
+// UsageLine is how to write the command, in Chinese: its path, then its
+// own form and each subcommand's, e.g. "/请假 日期 理由 | 取消 编号".
+func (c *Command) UsageLine() string {
+	var forms []string
+	if c.Usage != "" {
+		forms = append(forms, c.Usage)
+	}
+	for _, s := range c.Sub {
+		forms = append(forms, strings.TrimSpace(strings.TrimPrefix(s.Path(), c.Path()+" ")+" "+s.Usage))
+	}
+	if len(forms) == 0 {
+		return c.Path()
+	}
+	return c.Path() + " " + strings.Join(forms, " | ")
+}
+
+// subFor is the row of Sub the first argument names, if any.
+func (c *Command) subFor(args []teambot.Arg) (*Command, bool) {
+	if len(args) == 0 {
+		return nil, false
+	}
+	a := args[0]
+	for _, s := range c.Sub {
+		switch {
+		case a.Mention:
+			if s.OnMention {
+				return s, true
+			}
+		case !a.Quoted && !s.OnMention && slices.Contains(s.words(), strings.ToLower(a.Text)):
+			return s, true
+		}
+	}
+	return nil, false
 }
 
 // Registry is the set of commands the engine knows.
@@ -65,6 +140,19 @@ func NewRegistry(commands ...*Command) *Registry {
 				panic("commands: word " + w + " names both " + prev.Name + " and " + c.Name)
 			}
 			r.byWord[w] = c
+		}
+		subs := map[string]*Command{}
+		for _, s := range c.Sub {
+			s.parent = c
+			if s.OnMention {
+				continue
+			}
+			for _, w := range s.words() {
+				if prev, dup := subs[w]; dup {
+					panic("commands: word " + w + " names both " + c.Name + " " + prev.Name + " and " + c.Name + " " + s.Name)
+				}
+				subs[w] = s
+			}
 		}
 	}
 	return r
