@@ -93,8 +93,8 @@ type Request struct {
 	Teams   []teambot.Team  // a single chat's sender's teams, when there are several
 	Caller  *teambot.Member // nil when the sender is not an active member
 	IsAdmin bool            // the sender is in TEAMBOT_ADMINS
-	Command *Command // the command the word names
-	Sub     *Command // the row of Command.Sub the next word names, if any
+	Command *Command        // the command the word names
+	Sub     *Command        // the row of Command.Sub the next word names, if any
 	// Params are the arguments after the command's and subcommand's words
 	// and the typed ones (Command.Args); Tail is the text they come from,
 	// as written.

@@ -39,10 +39,14 @@ func leaveCommand() *Command {
 				Who: Member, Handler: listLeave},
 			{Name: "approve", Chinese: "批准", Aliases: []string{"同意"}, Usage: "编号", Summary: "批准请假申请",
 				Who: Supervisor, Forbidden: "批准请假只有主管可以操作%s。", Args: id("批准"),
-				Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) { return decideLeave(ctx, r, teambot.LeaveApproved) }},
+				Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
+					return decideLeave(ctx, r, teambot.LeaveApproved)
+				}},
 			{Name: "reject", Chinese: "驳回", Aliases: []string{"拒绝"}, Usage: "编号 理由", Summary: "驳回请假申请（理由不在群里显示）",
 				Who: Supervisor, Forbidden: "驳回请假只有主管可以操作%s。", Args: id("驳回"),
-				Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) { return decideLeave(ctx, r, teambot.LeaveRejected) }},
+				Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
+					return decideLeave(ctx, r, teambot.LeaveRejected)
+				}},
 			{Name: "file", Chinese: "@名字", OnMention: true, Usage: "日期[到日期] [上午|下午] 理由", Summary: "替成员记下请假，立即批准，最多往前补记 7 天",
 				Who:       Supervisor,
 				Forbidden: "替别人请假只有主管可以操作%s。自己请假不用 @名字，例如 /请假 明天 去医院复查。",

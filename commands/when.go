@@ -18,9 +18,6 @@ import (
 // clockHint lists the forms parseClockText understands, for error messages.
 const clockHint = "时间可以写 10:00、9:30、10点、10点半、下午3点"
 
-// weeklyHint lists the forms parseWeekly understands, for error messages.
-const weeklyHint = "日子可以写 周一、礼拜一、每周二、每天、工作日 或 每个工作日，例如 周一 10:00、每周二 下午3点、每个工作日 9:30"
-
 // lengthHint lists the forms parseLength understands, for error messages.
 const lengthHint = "时长可以写 90分钟、1.5小时 或 1小时30分"
 
