@@ -89,18 +89,12 @@ func (tx *Tx) PendingJoinRequest(ctx context.Context, teamID int64, userID strin
 // TeamsAwaitingUser lists the teams where userID has a request to join
 // waiting, for a single chat with someone who is in no team yet.
 func (tx *Tx) TeamsAwaitingUser(ctx context.Context, userID string) ([]teambot.Team, error) {
-	var rows []teamRow
-	err := tx.selectRows(ctx, &rows, `SELECT t.id, t.chat_id, t.name, t.time_zone, t.term_start, t.term_end, t.join_mode, t.created_at, t.push_key, t.push_broken_at
-		FROM teams t JOIN join_requests q ON q.team_id = t.id
+	teams, err := tx.teams(ctx, `FROM teams t JOIN join_requests q ON q.team_id = t.id
 		WHERE q.user_id = ? AND q.status = 'pending' ORDER BY t.id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("teams awaiting %q: %w", userID, err)
 	}
-	out := make([]teambot.Team, len(rows))
-	for i, r := range rows {
-		out[i] = r.team()
-	}
-	return out, nil
+	return teams, nil
 }
 
 // DecideJoinRequest approves or rejects a pending request; one that is no

@@ -106,12 +106,21 @@ func (tx *Tx) SetJoinMode(ctx context.Context, teamID int64, mode teambot.JoinMo
 // TeamsOfUser lists the teams in which userID is an active member, for a
 // single chat where the bot acts for the sender's team(s).
 func (tx *Tx) TeamsOfUser(ctx context.Context, userID string) ([]teambot.Team, error) {
-	var rows []teamRow
-	err := tx.selectRows(ctx, &rows, `SELECT t.id, t.chat_id, t.name, t.time_zone, t.term_start, t.term_end, t.join_mode, t.created_at, t.push_key, t.push_broken_at
-		FROM teams t JOIN members m ON m.team_id = t.id
+	teams, err := tx.teams(ctx, `FROM teams t JOIN members m ON m.team_id = t.id
 		WHERE m.user_id = ? AND m.status = 'active' ORDER BY t.id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("teams of user %q: %w", userID, err)
+	}
+	return teams, nil
+}
+
+// teams reads the teams a query's FROM … (aliasing teams as t) selects.
+func (tx *Tx) teams(ctx context.Context, from string, args ...any) ([]teambot.Team, error) {
+	var rows []teamRow
+	err := tx.selectRows(ctx, &rows, `SELECT t.id, t.chat_id, t.name, t.time_zone, t.term_start, t.term_end, t.join_mode, t.created_at, t.push_key, t.push_broken_at
+		`+from, args...)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]teambot.Team, len(rows))
 	for i, r := range rows {
