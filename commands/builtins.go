@@ -90,19 +90,8 @@ func coreCommands() []*Command {
 			Examples: []string{"/谁请假"},
 			Who:      Anyone, Handler: whoIsOff,
 		},
-		{
-			Name: "meeting", Chinese: "会议", Aliases: []string{"meetings"},
-			Summary:  "查看下次会议；主管设置每周例会、召集会议、定议程、点名、结束或取消会议；成员申诉缺席、查看出勤记录",
-			Usage:    "[下次] | 设置 周一 10:00 [时长] | 设置 关闭 | 通知 日期 时间 议程 | 议程 内容 | 点名 @名字… | 结束 | 取消 原因 | 建议 | 申诉 日期 理由 | 申诉 批准 编号 | 申诉 驳回 编号 [说明] | 申诉 列表 | 记录 [@名字]",
-			Examples: []string{"/会议", "/会议 设置 周一 10:00", "/会议 设置 每周二 下午3点 90分钟", "/会议 通知 明天 15:00 双十二活动分工", "/会议 议程 复盘双十一；各模块先交周报", "/会议 点名 @张三", "/会议 结束", "/会议 取消 团建改期", "/会议 申诉 12月14日 那天在医院", "/会议 记录"},
-			Who:      Member, Handler: meeting,
-		},
-		{
-			Name: "checkin", Chinese: "签到",
-			Summary:  "会议签到：会前 15 分钟到会议结束之间，开始 10 分钟后算迟到",
-			Examples: []string{"/签到", "/checkin"},
-			Who:      Member, Handler: checkIn,
-		},
+		meetingCommand(),
+		checkInCommand(),
 		{
 			Name: "vote", Chinese: "投票", Aliases: []string{"表决", "votes"},
 			Summary:  "发起表决或投票、投票改票撤回、查看结果和已结束的决定；主管否决、提前结束、设置表决规则",

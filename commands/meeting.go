@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -45,35 +44,124 @@ const (
 	historyLength = 20
 )
 
-// meeting is /会议: without arguments it shows the next meeting; its first
-// word may name an action.
-func meeting(ctx context.Context, r *Request) (teambot.Reply, error) {
+// meetingCommand is /会议 (R8-R12): without arguments, or with 下次, it
+// shows the next meeting; its subcommands are the supervisor's (set the
+// weekly meeting, call one, set the agenda, roll call, close, cancel, read
+// the R12 proposals) and the members' (dispute an absence, read the
+// attendance history).
+func meetingCommand() *Command {
+	onlySupervisor := func(what string) string { return what + "只有主管可以操作%s。" }
+	disputeID := func(verb string) []ArgSpec {
+		return []ArgSpec{{Kind: ArgID,
+			Missing: "请写上申诉的编号，例如 /会议 申诉 " + verb + " 1。发送 /会议 申诉 列表 查看编号。",
+			Bad:     "「%s」不是申诉的编号，编号是数字，例如 /会议 申诉 " + verb + " 1。"}}
+	}
+	window := int(teambot.DisputeWindow / time.Hour)
+	return &Command{
+		Name: "meeting", Chinese: "会议", Aliases: []string{"meetings"},
+		Summary:  "查看下次会议；主管设置每周例会、召集会议、定议程、点名、结束或取消会议；成员申诉缺席、查看出勤记录",
+		Usage:    "[下次]",
+		Examples: []string{"/会议", "/会议 设置 周一 10:00", "/会议 设置 每周二 下午3点 90分钟", "/会议 通知 明天 15:00 双十二活动分工", "/会议 议程 复盘双十一；各模块先交周报", "/会议 点名 @张三", "/会议 结束", "/会议 取消 团建改期", "/会议 申诉 12月14日 那天在医院", "/会议 记录"},
+		Who:      Member, Handler: showMeeting,
+		Sub: []*Command{
+			nestedRows(&Command{Name: "set", Chinese: "设置", Usage: "周一 10:00 [时长]", Summary: "设定每周例会的时间和时长",
+				Who: Supervisor, Forbidden: onlySupervisor("设置每周例会"),
+				Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
+					return routeRows(ctx, r, setMeetingSchedule)
+				},
+				Sub: []*Command{
+					{Name: "off", Chinese: "关闭", Aliases: []string{"无"}, Summary: "不再开每周例会（临时会议不受影响）",
+						Who: Supervisor, Forbidden: onlySupervisor("设置每周例会"), Handler: closeMeetingSchedule},
+				}}),
+			{Name: "notice", Chinese: "通知", Aliases: []string{"安排"}, Usage: "日期 时间 议程", Summary: "召集临时会议",
+				Who: Supervisor, Forbidden: onlySupervisor("召集会议"), Handler: callMeeting},
+			{Name: "agenda", Chinese: "议程", Usage: "内容", Summary: "设置下次会议的议程",
+				Who: Supervisor, Forbidden: onlySupervisor("设置议程"), Handler: setMeetingAgenda},
+			{Name: "roll", Chinese: "点名", Usage: "@名字…", Summary: fmt.Sprintf("把到会但没签到的成员记为出席；会后 %d 小时内可更正", window),
+				Who: Supervisor, Forbidden: onlySupervisor("点名"), Handler: rollCall},
+			{Name: "close", Chinese: "结束", Aliases: []string{"end"}, Summary: "结束会议，记下出勤",
+				Who: Supervisor, Forbidden: onlySupervisor("结束会议"), Handler: closeMeeting},
+			{Name: "cancel", Chinese: "取消", Usage: "原因", Summary: "取消下次会议，这次不计出勤",
+				Who: Supervisor, Forbidden: onlySupervisor("取消会议"), Handler: cancelMeeting},
+			{Name: "proposals", Chinese: "建议", Aliases: []string{"提醒"}, Summary: "在单聊中查看缺勤提醒（R12）",
+				Who: Supervisor, Forbidden: onlySupervisor("查看缺勤提醒"), Handler: listProposals},
+			nestedRows(&Command{Name: "dispute", Chinese: "申诉", Usage: "日期 理由", Summary: fmt.Sprintf("申诉缺席（会议结束后 %d 小时内）", window),
+				Who: Member,
+				Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
+					return routeRows(ctx, r, raiseDispute)
+				},
+				Sub: []*Command{
+					{Name: "approve", Chinese: "批准", Aliases: []string{"同意"}, Usage: "编号", Summary: "批准申诉，缺席改记为请假",
+						Who: Supervisor, Forbidden: onlySupervisor("批准申诉"), Args: disputeID("批准"),
+						Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
+							return decideDispute(ctx, r, teambot.DisputeApproved)
+						}},
+					{Name: "reject", Chinese: "驳回", Aliases: []string{"拒绝"}, Usage: "编号 [说明]", Summary: "驳回申诉，仍记为缺席",
+						Who: Supervisor, Forbidden: onlySupervisor("驳回申诉"), Args: disputeID("驳回"),
+						Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
+							return decideDispute(ctx, r, teambot.DisputeRejected)
+						}},
+					{Name: "list", Chinese: "列表", Summary: "查看申诉（主管看待处理的，成员看自己的）",
+						Who: Member, Handler: listDisputes},
+				}}),
+			{Name: "history", Chinese: "记录", Usage: "[@名字]", Summary: "查看最近的出勤记录（别人的只有主管可以看）",
+				Who: Member, Args: []ArgSpec{{Kind: ArgMember, Optional: true}}, Handler: attendanceHistory},
+		},
+	}
+}
+
+// checkInCommand is /签到: a member checks in to the meeting under way.
+func checkInCommand() *Command {
+	return &Command{
+		Name: "checkin", Chinese: "签到",
+		Summary:  "会议签到：会前 15 分钟到会议结束之间，开始 10 分钟后算迟到",
+		Examples: []string{"/签到", "/checkin"},
+		Who:      Member, Handler: checkIn,
+	}
+}
+
+// nestedRows makes the rows of row.Sub a third level, /会议 申诉 批准:
+// the engine routes two levels, so row's handler routes these itself
+// (routeRows). Their forms are added to row's usage, so /会议's usage line
+// names each, as "申诉 批准 编号".
+func nestedRows(row *Command) *Command {
+	for _, s := range row.Sub {
+		s.parent = row
+		row.Usage += " | " + strings.TrimSpace(row.Chinese+" "+s.Chinese+" "+s.Usage)
+	}
+	return row
+}
+
+// routeRows runs the row of r.Sub's own Sub (see nestedRows) that the
+// first of r.Params names, as the engine does a level up: that row's Who
+// is checked, then its typed arguments read. With none named it runs def.
+func routeRows(ctx context.Context, r *Request, def Handler) (teambot.Reply, error) {
+	s, ok := r.Sub.subFor(r.Params)
+	if !ok {
+		return def(ctx, r)
+	}
+	r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
+	if err := r.authorize(ctx, s); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.readArgs(ctx, s); err != nil {
+		return teambot.Reply{}, err
+	}
+	return s.Handler(ctx, r)
+}
+
+// showMeeting is /会议 and /会议 下次; any other first word names no
+// subcommand.
+func showMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	switch r.subcommand() {
-	case "", "下次", "next":
-		return showNextMeeting(ctx, r)
-	case "设置", "set":
-		return setMeetingSchedule(ctx, r)
-	case "通知", "安排", "notice":
-		return callMeeting(ctx, r)
-	case "议程", "agenda":
-		return setMeetingAgenda(ctx, r)
-	case "点名", "roll":
-		return rollCall(ctx, r)
-	case "结束", "close", "end":
-		return closeMeeting(ctx, r)
-	case "取消", "cancel":
-		return cancelMeeting(ctx, r)
-	case "提醒", "建议", "proposals":
-		return listProposals(ctx, r)
-	case "申诉", "dispute":
-		return dispute(ctx, r)
-	case "记录", "history":
-		return attendanceHistory(ctx, r)
+	if len(r.Args) > 0 {
+		if w := strings.ToLower(r.Args[0].Text); w != "下次" && w != "next" {
+			return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("没有「%s」这个会议操作。", clip(r.Args[0].Text)))
+		}
 	}
-	return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("没有「%s」这个会议操作。", clip(r.Args[0].Text)))
+	return showNextMeeting(ctx, r)
 }
 
 // needSupervisor refuses a caller who is not the supervisor, naming what
@@ -235,33 +323,39 @@ func showNextMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	return teambot.Reply{Text: b.String()}, nil
 }
 
-// setMeetingSchedule is /会议 设置 周一 10:00 and /会议 设置 关闭 (supervisor).
-// A change cancels the weekly occurrences already created for the old time
-// that nobody has checked in to yet.
-func setMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needSupervisor(ctx, "设置每周例会"); err != nil {
+// closeMeetingSchedule is /会议 设置 关闭 (supervisor): no more weekly
+// meetings; the occurrences already created that nobody has checked in to
+// are cancelled. Words after 关闭 make it a time that setMeetingSchedule
+// refuses, as it always has.
+func closeMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if len(r.Params) > 0 {
+		return setMeetingSchedule(ctx, r)
+	}
+	if err := r.Tx.ClearMeetingSchedule(ctx, r.Team.ID); err != nil {
 		return teambot.Reply{}, err
 	}
+	n, err := r.dropWeekly(ctx, nil, weeklyClosedNote)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "meeting.schedule", r.ChatID, "关闭每周例会"); err != nil {
+		return teambot.Reply{}, err
+	}
+	text := "已关闭每周例会；主管用 /会议 通知 召集的临时会议不受影响。"
+	if n > 0 {
+		text += fmt.Sprintf("已取消还没开的例会 %d 次。", n)
+	}
+	return teambot.Reply{Text: text}, nil
+}
+
+// setMeetingSchedule is /会议 设置 周一 10:00 (supervisor). A change
+// cancels the weekly occurrences already created for the old time that
+// nobody has checked in to yet.
+func setMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) {
+	// Every word after 设置, 关闭 too when closeMeetingSchedule passes it on.
 	args := r.Args[1:]
 	if len(args) == 0 {
 		return teambot.Reply{}, teambot.Invalid("请写上例会时间，例如 /会议 设置 周一 10:00；不再开例会就发 /会议 设置 关闭。")
-	}
-	if len(args) == 1 && (args[0].Text == "关闭" || args[0].Text == "off" || args[0].Text == "无") {
-		if err := r.Tx.ClearMeetingSchedule(ctx, r.Team.ID); err != nil {
-			return teambot.Reply{}, err
-		}
-		n, err := r.dropWeekly(ctx, nil, weeklyClosedNote)
-		if err != nil {
-			return teambot.Reply{}, err
-		}
-		if err := r.Audit(ctx, "meeting.schedule", r.ChatID, "关闭每周例会"); err != nil {
-			return teambot.Reply{}, err
-		}
-		text := "已关闭每周例会；主管用 /会议 通知 召集的临时会议不受影响。"
-		if n > 0 {
-			text += fmt.Sprintf("已取消还没开的例会 %d 次。", n)
-		}
-		return teambot.Reply{Text: text}, nil
 	}
 	s, err := parseMeetingSchedule(args)
 	if err != nil {
@@ -414,9 +508,6 @@ func checkAgenda(agenda, missing string) error {
 // callMeeting is /会议 通知 DATE TIME AGENDA (supervisor): an ad-hoc meeting.
 func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	const how = "请写成 /会议 通知 日期 时间 议程，例如 /会议 通知 明天 15:00 双十二活动分工。"
-	if err := r.needSupervisor(ctx, "召集会议"); err != nil {
-		return teambot.Reply{}, err
-	}
 	words := restWords(r.Rest)
 	if len(words) < 2 {
 		return teambot.Reply{}, teambot.Invalid("%s", how)
@@ -459,9 +550,6 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // setMeetingAgenda is /会议 议程 TEXT (supervisor): the next meeting's agenda.
 func setMeetingAgenda(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needSupervisor(ctx, "设置议程"); err != nil {
-		return teambot.Reply{}, err
-	}
 	var agenda string
 	if words := restWords(r.Rest); len(words) > 1 {
 		agenda = freeText(r.Rest[words[1].at:])
@@ -544,10 +632,7 @@ func (r *Request) attendanceOf(ctx context.Context, m teambot.Meeting, memberID 
 // meeting running now, for those who attended without checking in; with
 // none running, it corrects the last held one (see correctAttendance).
 func rollCall(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needSupervisor(ctx, "点名"); err != nil {
-		return teambot.Reply{}, err
-	}
-	if len(r.Args) < 2 {
+	if len(r.Params) == 0 {
 		return teambot.Reply{}, teambot.Invalid("请写上到会的成员，例如 /会议 点名 @张三 @李四。")
 	}
 	m, ok, err := r.openMeeting(ctx, checkInOpens)
@@ -559,7 +644,7 @@ func rollCall(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	var marked, already []string
 	seen := map[int64]bool{}
-	for _, arg := range r.Args[1:] {
+	for _, arg := range r.Params {
 		mem, err := r.member(ctx, arg)
 		if err != nil {
 			return teambot.Reply{}, err
@@ -599,9 +684,6 @@ func rollCall(ctx context.Context, r *Request) (teambot.Reply, error) {
 // whose two latest held meetings are both unexcused absences gets one
 // proposal, shown in a single chat only.
 func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needSupervisor(ctx, "结束会议"); err != nil {
-		return teambot.Reply{}, err
-	}
 	m, ok, err := r.openMeeting(ctx, meetingStart)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -834,9 +916,6 @@ func (r *Request) tellSupervisorProposals(ctx context.Context, proposals []teamb
 // cancelMeeting is /会议 取消 REASON (supervisor): the next meeting is
 // cancelled and never counts.
 func cancelMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needSupervisor(ctx, "取消会议"); err != nil {
-		return teambot.Reply{}, err
-	}
 	var reason string
 	if words := restWords(r.Rest); len(words) > 1 {
 		reason = freeText(r.Rest[words[1].at:])
@@ -863,9 +942,6 @@ func cancelMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 // listProposals is /会议 建议 (also /会议 提醒), for the supervisor in a
 // single chat: the open proposals to warn a member (R12, R14).
 func listProposals(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needSupervisor(ctx, "查看缺勤提醒"); err != nil {
-		return teambot.Reply{}, err
-	}
 	if !r.Single() {
 		return teambot.Reply{}, teambot.Invalid("缺勤提醒只在单聊中查看：请私聊我发送 /会议 建议。")
 	}
@@ -883,26 +959,11 @@ func listProposals(ctx context.Context, r *Request) (teambot.Reply, error) {
 	return teambot.Reply{Text: strings.Join(lines, "\n"), Private: true}, nil
 }
 
-// dispute is /会议 申诉: a member disputes an absence (DATE REASON); the
-// supervisor approves (批准 ID) or rejects (驳回 ID [REASON]) it; 列表 lists
-// the pending ones.
-func dispute(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if len(r.Args) < 2 {
+// raiseDispute is /会议 申诉 DATE REASON: a member disputes an absence.
+func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
+	if len(r.Params) == 0 {
 		return teambot.Reply{}, teambot.Invalid("请写上缺席的会议日期和理由，例如 /会议 申诉 12月14日 那天在医院，有病历。")
 	}
-	switch strings.ToLower(r.Args[1].Text) {
-	case "批准", "同意", "approve":
-		return decideDispute(ctx, r, teambot.DisputeApproved)
-	case "驳回", "拒绝", "reject":
-		return decideDispute(ctx, r, teambot.DisputeRejected)
-	case "列表", "list":
-		return listDisputes(ctx, r)
-	}
-	return raiseDispute(ctx, r)
-}
-
-// raiseDispute is /会议 申诉 DATE REASON.
-func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
 	today := r.Today()
 	words := restWords(r.Rest)
 	span, rest, err := parseDateSpan(wordTexts(words[1:]), today)
@@ -971,30 +1032,16 @@ func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
 // (supervisor). An approved dispute excuses the absence and dismisses any
 // proposal built on it.
 func decideDispute(ctx context.Context, r *Request, status string) (teambot.Reply, error) {
-	verb := map[string]string{teambot.DisputeApproved: "批准", teambot.DisputeRejected: "驳回"}[status]
-	if err := r.needSupervisor(ctx, verb+"申诉"); err != nil {
-		return teambot.Reply{}, err
-	}
-	if len(r.Args) < 3 {
-		return teambot.Reply{}, teambot.Invalid("请写上申诉的编号，例如 /会议 申诉 %s 1。发送 /会议 申诉 列表 查看编号。", verb)
-	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args[2].Text, "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return teambot.Reply{}, teambot.Invalid("「%s」不是申诉的编号，编号是数字，例如 /会议 申诉 %s 1。", clip(r.Args[2].Text), verb)
-	}
-	d, err := r.Tx.MeetingDisputeByID(ctx, r.Team.ID, id)
+	d, err := r.Tx.MeetingDisputeByID(ctx, r.Team.ID, r.ID)
 	if errors.Is(err, teambot.ErrNotFound) {
-		return teambot.Reply{}, teambot.NotFound("没有编号 #%d 的申诉。发送 /会议 申诉 列表 查看编号。", id)
+		return teambot.Reply{}, teambot.NotFound("没有编号 #%d 的申诉。发送 /会议 申诉 列表 查看编号。", r.ID)
 	} else if err != nil {
 		return teambot.Reply{}, err
 	}
 	if d.Status != teambot.DisputePending {
 		return teambot.Reply{}, teambot.Conflict("申诉 #%d 已在 %s %s，不能再改。", d.ID, r.moment(d.DecidedAt), disputeVerb(d.Status))
 	}
-	var note string
-	if words := restWords(r.Rest); len(words) > 3 {
-		note = freeText(r.Rest[words[3].at:])
-	}
+	note := freeText(r.Tail)
 	if note != "" {
 		if err := checkLeaveReason(note, ""); err != nil {
 			return teambot.Reply{}, err
@@ -1118,15 +1165,13 @@ func listDisputes(ctx context.Context, r *Request) (teambot.Reply, error) {
 // reply is private (R14).
 func attendanceHistory(ctx context.Context, r *Request) (teambot.Reply, error) {
 	who := *r.Caller
-	if len(r.Args) > 1 {
-		m, err := r.member(ctx, r.Args[1])
-		if err != nil {
-			return teambot.Reply{}, err
-		}
-		if m.ID != r.Caller.ID && !r.Caller.IsSupervisor() {
+	if r.Target.ID != 0 {
+		// Whose record is read, not whether 记录 may be used: a member
+		// may read their own.
+		if r.Target.ID != r.Caller.ID && !r.Caller.IsSupervisor() {
 			return teambot.Reply{}, teambot.Forbidden("只能查看自己的出勤记录（发送 /会议 记录）；别人的记录只有主管可以查看%s。", r.supervisorHint(ctx))
 		}
-		who = m
+		who = r.Target
 	}
 	list, err := r.Tx.MemberAttendance(ctx, r.Team.ID, who.ID, historyLength)
 	if err != nil {

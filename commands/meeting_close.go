@@ -194,7 +194,7 @@ func correctAttendance(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	var marked, already, missing []string
 	seen := map[int64]bool{}
-	for _, arg := range r.Args[1:] {
+	for _, arg := range r.Params {
 		mem, err := r.member(ctx, arg)
 		if err != nil {
 			return teambot.Reply{}, err
