@@ -69,20 +69,8 @@ func coreCommands() []*Command {
 			Examples: []string{"/周报 完成公众号推文 3 篇，下周准备双十二活动", "/周报 上周 补交：整理了素材库", "/周报 查看", "/周报 状态", "/周报 结束 上周", "/周报 截止 周五 18:00"},
 			Who:      Member, Handler: report,
 		},
-		{
-			Name: "remind", Chinese: "提醒", Aliases: []string{"reminders"},
-			Summary:  "查看本团队的定时提醒；主管可改时间、开关、测试",
-			Usage:    "[列表 | 设置 名称 时间 | 关闭 名称 | 开启 名称 | 测试 名称]",
-			Examples: []string{"/提醒", "/提醒 设置 周报提醒 周一 10:00", "/提醒 设置 周报催交 每周五 下午3点", "/提醒 关闭 周报催交", "/提醒 测试 周报汇总"},
-			Who:      Member, Handler: remind,
-		},
-		{
-			Name: "holiday", Chinese: "假期", Aliases: []string{"holidays"},
-			Summary:  "查看法定假日、调休和团队自己的假期；主管可添加、删除团队假期",
-			Usage:    "[列表 | 添加 日期[到结束日期] 休息|上班 说明 | 删除 日期]",
-			Examples: []string{"/假期", "/假期 添加 12月31日 休息 团建", "/假期 添加 2027-01-02 上班 补班", "/假期 添加 12/24到12/25 休息 过节", "/假期 删除 2026-12-31"},
-			Who:      Member, Handler: holiday,
-		},
+		remindCommand(),
+		holidayCommand(),
 		leaveCommand(),
 		{
 			Name: "off", Chinese: "谁请假", Aliases: []string{"今天谁请假"},
