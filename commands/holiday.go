@@ -12,26 +12,36 @@ import (
 // maxHolidayRange bounds one /假期 添加 range.
 const maxHolidayRange = 31
 
-// holiday shows the team's days off and workdays; the supervisor adds and
-// removes the team's own: /假期 [列表 | 添加 日期 [日期] 休息|上班 说明 | 删除 日期].
-func holiday(ctx context.Context, r *Request) (teambot.Reply, error) {
+// holidayCommand is /假期: anyone in the team sees the days off and
+// workdays; the supervisor adds and removes the team's own.
+func holidayCommand() *Command {
+	const forbidden = "设置团队假期只有主管可以%s；发送 /假期 查看。"
+	return &Command{
+		Name: "holiday", Chinese: "假期", Aliases: []string{"holidays"},
+		Summary:  "查看法定假日、调休和团队自己的假期；主管可添加、删除团队假期",
+		Examples: []string{"/假期", "/假期 添加 12月31日 休息 团建", "/假期 添加 2027-01-02 上班 补班", "/假期 添加 12/24到12/25 休息 过节", "/假期 删除 2026-12-31"},
+		Who:      Member, Handler: holidayDefault,
+		Sub: []*Command{
+			{Name: "list", Chinese: "列表", Summary: "查看接下来 60 天的假期和调休",
+				Who: Member, Handler: holidayList},
+			{Name: "add", Chinese: "添加", Usage: "日期[到结束日期] 休息|上班 说明", Summary: "设置团队自己的休息日或上班日（整天，一次最多 31 天）",
+				Who: Supervisor, Forbidden: forbidden, Handler: holidayAdd},
+			{Name: "remove", Chinese: "删除", Usage: "日期", Summary: "删除团队自己设置的一天，恢复按法定日历",
+				Who: Supervisor, Forbidden: forbidden, Handler: holidayRemove},
+		},
+	}
+}
+
+// holidayDefault is /假期 without a subcommand: the list; any other first
+// word is not one /假期 knows.
+func holidayDefault(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	sub := r.subcommand()
-	switch sub {
-	case "", "列表", "list":
-		return holidayList(ctx, r)
-	case "添加", "add", "删除", "remove":
-		if !r.Caller.IsSupervisor() {
-			return teambot.Reply{}, teambot.Forbidden("设置团队假期只有主管可以%s；发送 /假期 查看。", r.supervisorHint(ctx))
-		}
-		if sub == "添加" || sub == "add" {
-			return holidayAdd(ctx, r, r.Args[1:])
-		}
-		return holidayRemove(ctx, r, r.Args[1:])
+	if len(r.Params) > 0 {
+		return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("不认识「%s」。", r.Params[0].Text))
 	}
-	return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("不认识「%s」。", r.Args[0].Text))
+	return holidayList(ctx, r)
 }
 
 // holidayList shows the next 60 days that are not ordinary: statutory
@@ -72,7 +82,8 @@ func holidayList(ctx context.Context, r *Request) (teambot.Reply, error) {
 // range written as /请假 writes them (12月24日, 周三到周五, or two dates).
 // A day that had an entry already is replaced, and the reply says what it
 // was.
-func holidayAdd(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
+func holidayAdd(ctx context.Context, r *Request) (teambot.Reply, error) {
+	args := r.Params
 	const how = "例如 /假期 添加 12月24日 休息 平安夜 或 /假期 添加 12/30到12/31 上班 补班。"
 	if len(args) < 2 {
 		return teambot.Reply{}, usageError(r.Command, "请写上日期和「休息」或「上班」。")
@@ -147,7 +158,9 @@ func dayText(d teambot.DayOverride) string {
 	return strings.TrimSpace(state + " " + d.Note)
 }
 
-func holidayRemove(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
+// holidayRemove drops the team's own entry for one day.
+func holidayRemove(ctx context.Context, r *Request) (teambot.Reply, error) {
+	args := r.Params
 	if len(args) != 1 {
 		return teambot.Reply{}, usageError(r.Command, "请写上一个要删除的日期。")
 	}

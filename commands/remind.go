@@ -15,38 +15,62 @@ import (
 	"teambot/scheduler"
 )
 
-// remind lists the team's reminders; the supervisor also sets, switches and
-// tests them: /提醒 [列表 | 设置 名称 时间 | 关闭 名称 | 开启 名称 | 测试 名称].
-func remind(ctx context.Context, r *Request) (teambot.Reply, error) {
+// remindCommand is /提醒: anyone in the team lists the reminders; the
+// supervisor sets, switches and tests them.
+func remindCommand() *Command {
+	return &Command{
+		Name: "remind", Chinese: "提醒", Aliases: []string{"reminders"},
+		Summary:  "查看本团队的定时提醒；主管可改时间、开关、测试",
+		Examples: []string{"/提醒", "/提醒 设置 周报提醒 周一 10:00", "/提醒 设置 周报催交 每周五 下午3点", "/提醒 关闭 周报催交", "/提醒 测试 周报汇总"},
+		Who:      Member, Handler: remindDefault,
+		Sub: []*Command{
+			{Name: "list", Chinese: "列表", Summary: "查看每个提醒的时间、开关和下次发送",
+				Who: Member, Handler: remindList},
+			reminderRow("set", "设置", "名称 时间", "改提醒的时间", remindSet),
+			reminderRow("off", "关闭", "名称", "关闭提醒", func(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, error) {
+				return remindSwitch(ctx, r, rm, false)
+			}),
+			reminderRow("on", "开启", "名称", "开启提醒", func(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, error) {
+				return remindSwitch(ctx, r, rm, true)
+			}),
+			reminderRow("test", "测试", "名称", "看提醒现在发出的话是什么（只给你看）", remindTest),
+		},
+	}
+}
+
+// reminderRow is a supervisor's subcommand of /提醒 acting on the reminder
+// its first argument names.
+func reminderRow(name, chinese, usage, summary string, run func(context.Context, *Request, Reminder) (teambot.Reply, error)) *Command {
+	return &Command{Name: name, Chinese: chinese, Usage: usage, Summary: summary,
+		Who: Supervisor, Forbidden: "修改或测试提醒只有主管可以%s；发送 /提醒 查看提醒。", Handler: withReminder(run)}
+}
+
+// remindDefault is /提醒 without a subcommand: the list; any other first
+// word is not one /提醒 knows.
+func remindDefault(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	sub := r.subcommand()
-	switch sub {
-	case "", "列表", "list":
-		return remindList(ctx, r)
+	if len(r.Params) > 0 {
+		return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("不认识「%s」。", r.Params[0].Text))
 	}
-	if !r.Caller.IsSupervisor() {
-		return teambot.Reply{}, teambot.Forbidden("修改或测试提醒只有主管可以%s；发送 /提醒 查看提醒。", r.supervisorHint(ctx))
+	return remindList(ctx, r)
+}
+
+// withReminder reads the reminder a subcommand names, its first argument,
+// and runs it; r.Params keeps what follows the name.
+func withReminder(run func(context.Context, *Request, Reminder) (teambot.Reply, error)) Handler {
+	return func(ctx context.Context, r *Request) (teambot.Reply, error) {
+		if len(r.Params) == 0 {
+			return teambot.Reply{}, usageError(r.Command, "请写上提醒的名称。")
+		}
+		rm, ok := reminderNamed(r.Params[0].Text)
+		if !ok {
+			return teambot.Reply{}, teambot.Invalid("没有「%s」这个提醒。可选：%s。", r.Params[0].Text, reminderNames())
+		}
+		r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
+		return run(ctx, r, rm)
 	}
-	if len(r.Args) < 2 {
-		return teambot.Reply{}, usageError(r.Command, "请写上提醒的名称。")
-	}
-	rm, ok := reminderNamed(r.Args[1].Text)
-	if !ok {
-		return teambot.Reply{}, teambot.Invalid("没有「%s」这个提醒。可选：%s。", r.Args[1].Text, reminderNames())
-	}
-	switch sub {
-	case "设置", "set":
-		return remindSet(ctx, r, rm, r.Args[2:])
-	case "关闭", "off":
-		return remindSwitch(ctx, r, rm, false)
-	case "开启", "on":
-		return remindSwitch(ctx, r, rm, true)
-	case "测试", "test":
-		return remindTest(ctx, r, rm)
-	}
-	return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("不认识「%s」。", r.Args[0].Text))
 }
 
 func reminderNames() string {
@@ -99,7 +123,9 @@ func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
 	return teambot.Reply{Text: b.String()}, nil
 }
 
-func remindSet(ctx context.Context, r *Request, rm Reminder, args []teambot.Arg) (teambot.Reply, error) {
+// remindSet changes rm's time to the one written after its name.
+func remindSet(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, error) {
+	args := r.Params
 	_, jobs, err := r.teamJobs(ctx)
 	if err != nil {
 		return teambot.Reply{}, err

@@ -18,10 +18,37 @@ const maxReportRunes = 4000
 // maxShowWeeks bounds the weeks one /周报 查看 prints.
 const maxShowWeeks = 26
 
-// report is /周报: with free text it submits this week's report (R4); its
-// first word may instead name an action (查看, 状态, 结束, 截止) or the week
-// (上周, --week 2026-W47) the text is for. Free text is taken from the
-// original message, not from the normalized arguments.
+// reportCommand is /周报: with free text it submits this week's report
+// (R4), or another week's when the text starts with 上周 or --week; its
+// subcommands show reports, a week's status, close a week and set the
+// deadline.
+func reportCommand() *Command {
+	return &Command{
+		Name: "report", Chinese: "周报", Aliases: []string{"小结"},
+		Summary:  "提交本周工作小结（R4），查看周报、本周状态；主管可结束一周、设置截止时间",
+		Usage:    "内容 | 上周 内容 | --week 2026-W47 内容",
+		Examples: []string{"/周报 完成公众号推文 3 篇，下周准备双十二活动", "/周报 上周 补交：整理了素材库", "/周报 查看", "/周报 状态", "/周报 结束 上周", "/周报 截止 周五 18:00"},
+		Who:      Member, Handler: report,
+		Sub: []*Command{
+			{Name: "show", Chinese: "查看", Aliases: []string{"view"}, Usage: "[@名字] [周|周..周]",
+				Summary: "查看周报：自己的全文，主管看任何人的，其他成员只看是否已交",
+				Who:     Member, Handler: showReports},
+			{Name: "status", Chinese: "状态", Usage: "[周]", Summary: "一周里谁按时、迟交、未交、请假",
+				Who: Member, Handler: reportStatus},
+			{Name: "close", Chinese: "结束", Usage: "周", Summary: "结束一周的周报，之后不能再提交或修改",
+				Who: Supervisor, Forbidden: "结束一周的周报只有主管可以操作%s。", Handler: closeReportWeek},
+			// Anyone sees the deadline; changing it is the supervisor's,
+			// checked in reportDeadline since the same word does both.
+			{Name: "deadline", Chinese: "截止", Usage: "[周五 18:00]", Summary: "查看每周的截止时间；主管写上新的时间就改",
+				Who: Member, Handler: reportDeadline},
+		},
+	}
+}
+
+// report is /周报 without a subcommand: the overview when bare, else a
+// report for the week its first word names (上周, --week 2026-W47) or for
+// this week. Free text is taken from the original message, not from the
+// normalized arguments.
 func report(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
@@ -31,17 +58,8 @@ func report(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return reportOverview(ctx, r, this)
 	}
 	// The first word ends at a space or a colon: "上周：内容" works too.
-	sub, after, _ := cutWord(r.Rest)
-	args := splitArgs(after)
-	switch sub {
-	case "查看", "show", "view":
-		return showReports(ctx, r, args)
-	case "状态", "status":
-		return reportStatus(ctx, r, args)
-	case "结束", "close":
-		return closeReportWeek(ctx, r, args)
-	case "截止", "deadline":
-		return reportDeadline(ctx, r, args)
+	first, after, _ := cutWord(r.Rest)
+	switch first {
 	case "上周", "last":
 		return submitReport(ctx, r, this.Prev(), freeText(after))
 	case "下周", "next":
@@ -49,13 +67,31 @@ func report(ctx context.Context, r *Request) (teambot.Reply, error) {
 		// week's report starting with 下周 (R4).
 		return submitReport(ctx, r, this.Next(), freeText(after))
 	}
-	if week, text, ok, err := weekFlag(sub, after); ok {
+	if s, ok := r.Command.subFor([]teambot.Arg{{Text: first}}); ok {
+		return r.runRow(ctx, s, after)
+	}
+	if week, text, ok, err := weekFlag(first, after); ok {
 		if err != nil {
 			return teambot.Reply{}, err
 		}
 		return submitReport(ctx, r, week, text)
 	}
 	return submitReport(ctx, r, this, r.Rest)
+}
+
+// runRow runs subcommand s of /周报 named by a first word that ended at a
+// colon (/周报 查看：上周), which the engine, routing on whole arguments,
+// left to the command: as the engine would, it checks who may use s and
+// reads its typed arguments from after.
+func (r *Request) runRow(ctx context.Context, s *Command, after string) (teambot.Reply, error) {
+	r.Sub, r.Params, r.Tail = s, splitArgs(after), trimSpace(after)
+	if err := r.authorize(ctx, s); err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.readArgs(ctx, s); err != nil {
+		return teambot.Reply{}, err
+	}
+	return s.Handler(ctx, r)
 }
 
 // weekFlag reads "--week 2026-W47 内容" or "--week=2026-W47 内容", given the
@@ -192,7 +228,7 @@ func (r *Request) weekOpen(ctx context.Context, week teambot.Week) error {
 // report is in and how to write one; the supervisor sees the week's status.
 func reportOverview(ctx context.Context, r *Request, week teambot.Week) (teambot.Reply, error) {
 	if r.Caller.IsSupervisor() {
-		return reportStatus(ctx, r, nil)
+		return reportStatus(ctx, r)
 	}
 	due, err := r.reportDue(ctx, week)
 	if err != nil {
@@ -219,8 +255,8 @@ func reportOverview(ctx context.Context, r *Request, week teambot.Week) (teambot
 // reports in full and the supervisor anyone's; another member learns only
 // whether a report was submitted (R14). In a group, someone else's report
 // text reaches the supervisor as a private reply only.
-func showReports(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
-	target, from, to, err := r.showArgs(ctx, args)
+func showReports(ctx context.Context, r *Request) (teambot.Reply, error) {
+	target, from, to, err := r.showArgs(ctx, r.Params)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -504,8 +540,8 @@ func loadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekSta
 // on time or late, who is missing and who is excused. Names and timing are
 // not private (R10 names the missing in the meeting notice); texts are not
 // shown.
-func reportStatus(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
-	week := r.week()
+func reportStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
+	week, args := r.week(), r.Params
 	switch {
 	case len(args) > 1:
 		return teambot.Reply{}, usageError(r.Command, "/周报 状态 后面最多写一个周。")
@@ -602,10 +638,8 @@ func nameList(names []string) string {
 
 // closeReportWeek is /周报 结束 周: the supervisor closes a week, after
 // which its reports can no longer be submitted or changed.
-func closeReportWeek(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
-	if !r.Caller.IsSupervisor() {
-		return teambot.Reply{}, teambot.Forbidden("结束一周的周报只有主管可以操作%s。", r.supervisorHint(ctx))
-	}
+func closeReportWeek(ctx context.Context, r *Request) (teambot.Reply, error) {
+	args := r.Params
 	if len(args) != 1 {
 		return teambot.Reply{}, teambot.Invalid("请写上要结束的周，例如 /周报 结束 %s（或 /周报 结束 上周）。", r.week().Prev())
 	}
@@ -642,7 +676,8 @@ func closeReportWeek(ctx context.Context, r *Request, args []teambot.Arg) (teamb
 
 // reportDeadline is /周报 截止 [周五 18:00]: anyone may see the team's
 // weekly deadline; the supervisor may change it.
-func reportDeadline(ctx context.Context, r *Request, args []teambot.Arg) (teambot.Reply, error) {
+func reportDeadline(ctx context.Context, r *Request) (teambot.Reply, error) {
+	args := r.Params
 	old, err := r.Tx.ReportDeadline(ctx, r.Team.ID)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -656,6 +691,8 @@ func reportDeadline(ctx context.Context, r *Request, args []teambot.Arg) (teambo
 		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。放假时截止提前到之前最后一个工作日。主管可以用 /周报 截止 周五 18:00 修改。",
 			weekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, weekLabel(this), r.dueMoment(due))}, nil
 	}
+	// Not the row's Who: without a time anyone may look (see
+	// reportCommand).
 	if !r.Caller.IsSupervisor() {
 		return teambot.Reply{}, teambot.Forbidden("修改周报截止时间只有主管可以操作%s；发送 /周报 截止 查看当前的截止时间。", r.supervisorHint(ctx))
 	}
