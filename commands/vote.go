@@ -708,32 +708,13 @@ func (r *Request) progress(ctx context.Context, v teambot.Vote) (string, error) 
 // voted in.
 func withdrawBallot(ctx context.Context, r *Request) (teambot.Reply, error) {
 	id := r.ID
-	switch {
-	case id == 0 && len(r.Params) > 0:
+	if id == 0 && len(r.Params) > 0 {
 		return teambot.Reply{}, teambot.Invalid(badVoteID, clip(r.Params[0].Text))
-	case id == 0:
-		open, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
-		if err != nil {
+	}
+	if id == 0 {
+		var err error
+		if id, err = r.onlyVoteVotedIn(ctx); err != nil {
 			return teambot.Reply{}, err
-		}
-		var mine []string
-		for _, v := range open {
-			turnout, err := r.Tx.Turnout(ctx, v.ID)
-			if err != nil {
-				return teambot.Reply{}, err
-			}
-			if v.Open(r.Now) && slices.Contains(turnout, r.Caller.ID) {
-				mine = append(mine, strconv.FormatInt(v.ID, 10))
-				id = v.ID
-			}
-		}
-		switch len(mine) {
-		case 0:
-			return teambot.Reply{}, teambot.NotFound("现在没有你投过票的进行中投票，没有可撤回的选票。")
-		case 1:
-		default:
-			return teambot.Reply{}, teambot.Invalid("你在 %d 个进行中的投票投了票（#%s），请写上编号，例如 /投票 撤回 %s。",
-				len(mine), strings.Join(mine, "、#"), mine[0])
 		}
 	}
 	v, err := r.voteByID(ctx, id)
@@ -765,6 +746,35 @@ func withdrawBallot(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	return teambot.Reply{Text: fmt.Sprintf("已撤回 %s 在投票 #%d「%s」的选票，不再计入。%s，之前可以重新投票。",
 		r.Caller.Name, v.ID, v.Title, progress)}, nil
+}
+
+// onlyVoteVotedIn is the number of the one open vote the caller voted in,
+// for /投票 撤回 without a number.
+func (r *Request) onlyVoteVotedIn(ctx context.Context) (int64, error) {
+	open, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
+	if err != nil {
+		return 0, err
+	}
+	var mine []string
+	var id int64
+	for _, v := range open {
+		turnout, err := r.Tx.Turnout(ctx, v.ID)
+		if err != nil {
+			return 0, err
+		}
+		if v.Open(r.Now) && slices.Contains(turnout, r.Caller.ID) {
+			mine = append(mine, strconv.FormatInt(v.ID, 10))
+			id = v.ID
+		}
+	}
+	switch len(mine) {
+	case 0:
+		return 0, teambot.NotFound("现在没有你投过票的进行中投票，没有可撤回的选票。")
+	case 1:
+		return id, nil
+	}
+	return 0, teambot.Invalid("你在 %d 个进行中的投票投了票（#%s），请写上编号，例如 /投票 撤回 %s。",
+		len(mine), strings.Join(mine, "、#"), mine[0])
 }
 
 // stillOpen refuses a ballot in a vote that no longer takes them.
