@@ -6,10 +6,10 @@ import "slices"
 // commands carry out R1-R3). /help, "did you mean" and the permission check
 // all read this table.
 func builtins() []*Command {
-	return slices.Concat(coreCommands(), accountCommands(), platformCommands(), ledgerCommands(), escalationCommands(), monthlyCommands(), redactCommands())
+	return slices.Concat(coreCommands(), voteCommands(), accountCommands(), platformCommands(), ledgerCommands(), escalationCommands(), monthlyCommands(), redactCommands())
 }
 
-// coreCommands are the team, report, reminder, leave, meeting and vote
+// coreCommands are the team, report, reminder, leave and meeting
 // commands.
 func coreCommands() []*Command {
 	return []*Command{
@@ -74,33 +74,5 @@ func coreCommands() []*Command {
 		},
 		meetingCommand(),
 		checkInCommand(),
-		{
-			Name: "vote", Chinese: "投票", Aliases: []string{"表决", "votes"},
-			Summary:  "发起表决或投票、投票改票撤回、查看结果和已结束的决定；主管否决、提前结束、设置表决规则",
-			Usage:    "[列表 [全部]] | 发起 标题 [选项 A | B | C] [截止 时间] [匿名] [实时] | 编号 选项 | 撤回 [编号] | 查看 编号 | 结束 编号 | 否决 编号 理由 | 规则 [通过 过半 法定 过半]",
-			Examples: []string{"/投票 发起 是否参加双十二大促 截止 明天 18:00", "/投票 发起 团建时间 选项 周五下午 | 周六上午 截止 2天", "/投票 3 周五下午", "/投票 撤回 3", "/投票 查看 3", "/投票 列表 全部", "/投票 否决 3 预算不够，下月再议", "/投票 规则"},
-			Who:      Member, Handler: vote,
-		},
-		{
-			Name: "agree", Chinese: "同意", Aliases: []string{"赞成"},
-			Summary:  "在表决里投同意票（只有一个进行中的表决时可以不写编号）",
-			Usage:    "[编号]",
-			Examples: []string{"/同意 3", "/同意"},
-			Who:      Member, Handler: ballotShortcut("同意"),
-		},
-		{
-			Name: "against", Chinese: "反对",
-			Summary:  "在表决里投反对票",
-			Usage:    "[编号]",
-			Examples: []string{"/反对 3"},
-			Who:      Member, Handler: ballotShortcut("反对"),
-		},
-		{
-			Name: "abstain", Chinese: "弃权",
-			Summary:  "在表决里投弃权票（弃权算作已投）",
-			Usage:    "[编号]",
-			Examples: []string{"/弃权 3"},
-			Who:      Member, Handler: ballotShortcut("弃权"),
-		},
 	}
 }

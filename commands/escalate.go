@@ -55,10 +55,20 @@ func escalationCommands() []*Command {
 		{
 			Name: "escalate", Chinese: "上报", Aliases: []string{"escalation"},
 			Summary: "把自己解决不了的问题上报给主管（内容只有主管和你能看到）；主管查看、处理",
-			Usage:   "问题描述 | 列表 [全部] | 处理 编号 处理说明",
+			Usage:   "问题描述",
 			Examples: []string{"/上报 公众号评论区有人连续发广告，已截图备份并删除，需要主管决定是否拉黑", "/上报 列表",
 				"/上报 列表 全部", "/上报 处理 3 已联系平台封禁该账号"},
 			Who: Member, Handler: escalate,
+			Sub: []*Command{
+				{Name: "list", Chinese: "列表", Usage: "[全部]", Summary: "查看上报：主管看待处理的（全部：连同已处理的），成员看自己的",
+					Who: Member, Handler: listEscalations},
+				// Who stays Member: a member who writes 处理 is told, besides
+				// that only the supervisor resolves, how to report a problem
+				// that starts with the word (resolveEscalation).
+				{Name: "resolve", Chinese: "处理", Aliases: []string{"解决"}, Usage: "编号 处理说明",
+					Summary: "主管在单聊里处理上报，处理说明会告诉上报的人",
+					Who:     Member, Handler: resolveEscalation},
+			},
 		},
 	}
 }
@@ -67,19 +77,14 @@ func escalationCommands() []*Command {
 // table: none of their own, the weekly digest (周报汇总) lists the open ones.
 func escalationReminders() []Reminder { return nil }
 
-// escalate is /上报: with free text it reports a problem; its first word may
-// instead be 列表 or, for the supervisor, 处理.
+// escalate is /上报 with free text: it reports a problem (the rows of Sub
+// list and resolve them).
 func escalate(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	switch r.subcommand() {
-	case "":
+	if len(r.Args) == 0 {
 		return teambot.Reply{}, usageError(r.Command, "请写上要上报的问题。")
-	case "列表", "list":
-		return listEscalations(ctx, r)
-	case "处理", "解决", "resolve":
-		return resolveEscalation(ctx, r)
 	}
 	if err := r.needSingleChat("上报的问题", "/上报 问题描述"); err != nil {
 		return teambot.Reply{}, err
@@ -155,7 +160,7 @@ func escalationGroupNotice(e teambot.Escalation) string {
 // and names (R14).
 func listEscalations(ctx context.Context, r *Request) (teambot.Reply, error) {
 	all := false
-	switch args := r.Args[1:]; {
+	switch args := r.Params; {
 	case len(args) == 1 && (args[0].Text == "全部" || strings.EqualFold(args[0].Text, "all")):
 		all = true
 	case len(args) > 0:
@@ -266,7 +271,7 @@ func escalationStatusCN(status string) string {
 // chat: the problem is resolved with a note on how, and the reporter is
 // told.
 func resolveEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
-	idText, note := escalationIDAndNote(r.Rest)
+	idText, note := escalationIDAndNote(r.Tail)
 	if !r.Caller.IsSupervisor() {
 		hint := ""
 		if !isEscalationID(idText) {
@@ -361,18 +366,19 @@ func (r *Request) escalationResolvedConflict(e teambot.Escalation) error {
 	return teambot.Conflict("上报 #%d 已经在 %s 处理过了，不能再处理。发送 /上报 列表 全部 查看。", e.ID, r.moment(e.ResolvedAt))
 }
 
-// escalationIDAndNote reads what follows 处理 in rest, the text after the
-// command word: the escalation's number, which ends at a separator or a
-// colon ("3 已解决", "3：已解决"), and the note after it, as written.
-func escalationIDAndNote(rest string) (id, note string) {
-	words := restWords(rest)
-	if len(words) < 2 {
+// escalationIDAndNote reads what follows 处理, as written: the
+// escalation's number, which ends at a separator or a colon ("3 已解决",
+// "3：已解决"), and the note after it. The engine's ArgID would take
+// "3：已解决" as one word, so the number is read here.
+func escalationIDAndNote(tail string) (id, note string) {
+	words := restWords(tail)
+	if len(words) == 0 {
 		return "", ""
 	}
-	s := rest[words[1].at:]
+	s := tail[words[0].at:]
 	end := strings.IndexFunc(s, func(r rune) bool { return isSpace(r) || isColon(r) })
 	if end < 0 {
-		return words[1].text, ""
+		return words[0].text, ""
 	}
 	return normalize(s[:end]), freeText(s[end:])
 }

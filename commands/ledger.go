@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -51,51 +50,75 @@ func ledgerCommands() []*Command {
 		{
 			Name: "award", Chinese: "嘉奖", Aliases: []string{"奖励"},
 			Summary:  "主管记录嘉奖：通报表扬、三等功、二等功、一等功、特等功，在群里公布；也可撤销",
-			Usage:    "@名字 等级 理由 | 撤销 编号 理由",
+			Usage:    "@名字 等级 理由",
 			Examples: []string{"/嘉奖 @张三 三等功 双十一推文阅读量破十万", "/嘉奖 @李四 通报表扬 海报提前两天完成", "/嘉奖 撤销 3 记错了人"},
-			Who:      Supervisor, Handler: award,
+			Who:      Supervisor,
+			Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
+				return recordEntry(ctx, r, teambot.LedgerReward)
+			},
+			Sub: []*Command{revokeRow("嘉奖")},
 		},
 		{
 			Name: "penalty", Chinese: "惩处", Aliases: []string{"处罚"},
 			Summary:  "主管记录惩处：通报批评、警告、劝退、除名；确认或驳回缺勤提醒；撤销记录",
-			Usage:    "@名字 等级 理由 | 确认 提醒编号 | 驳回 提醒编号 理由 | 撤销 编号 理由",
+			Usage:    "@名字 等级 理由",
 			Examples: []string{"/惩处 @王五 警告 连续两周未交周报", "/惩处 确认 1", "/惩处 驳回 1 那两次都提前请过假", "/惩处 撤销 4 已查明是系统问题"},
-			Who:      Supervisor, Handler: penalty,
+			Who:      Supervisor,
+			Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
+				return recordEntry(ctx, r, teambot.LedgerPenalty)
+			},
+			Sub: []*Command{
+				{Name: "confirm", Chinese: "确认", Usage: "提醒编号", Summary: "把缺勤提醒（连续两次无故缺席）确认为警告",
+					Who: Supervisor, Args: proposalID(confirmHow, confirmHow+" 发送 /会议 建议 查看编号。"), Handler: confirmProposal},
+				{Name: "dismiss", Chinese: "驳回", Usage: "提醒编号 理由", Summary: "驳回缺勤提醒，不记入记录",
+					Who: Supervisor, Args: proposalID(dismissHow, dismissHow+" 发送 /会议 建议 查看编号。"), Handler: dismissProposal},
+				revokeRow("惩处"),
+			},
 		},
 		{
 			Name: "record", Chinese: "记录", Aliases: []string{"奖惩", "ledger"},
 			Summary:  "查看自己的嘉奖和惩处记录（只有你能看到）；主管可查看任何人或全队",
-			Usage:    "[@名字 | 全部]",
+			Usage:    "[@名字]",
 			Examples: []string{"/记录", "/记录 @张三", "/记录 全部"},
 			Who:      Member, Handler: ledgerRecord,
+			Sub: []*Command{
+				{Name: "all", Chinese: "全部", Summary: "查看全队的嘉奖和惩处记录",
+					Who: Supervisor, Forbidden: "全队的记录只有主管可以查看%s。发送 /记录 查看你自己的。",
+					Handler: ledgerRecord},
+			},
 		},
 	}
+}
+
+// revokeRow is 撤销 编号 理由 of /嘉奖 or /惩处 (verb): a revocation.
+func revokeRow(verb string) *Command {
+	how := revokeHow(verb)
+	return &Command{Name: "revoke", Chinese: "撤销", Usage: "编号 理由", Summary: "撤销一条记录（新记一条撤销，原记录保留）",
+		Who:     Supervisor,
+		Args:    []ArgSpec{{Kind: ArgID, Missing: "请写上记录编号。" + how, Bad: "「%s」不是记录编号。" + how}},
+		Handler: revokeEntry}
+}
+
+// revokeHow is how to write 撤销 of /嘉奖 or /惩处.
+func revokeHow(verb string) string {
+	return fmt.Sprintf("请写成 /%s 撤销 编号 理由，例如 /%s 撤销 3 记错了人。", verb, verb)
+}
+
+// How to write /惩处 确认 and /惩处 驳回.
+const (
+	confirmHow = "请写成 /惩处 确认 编号。"
+	dismissHow = "请写成 /惩处 驳回 编号 理由，例如 /惩处 驳回 1 那两次都提前请过假。"
+)
+
+// proposalID is the number of a meeting-absence proposal (R12), with the
+// refusals when it is missing or not a number.
+func proposalID(how, missing string) []ArgSpec {
+	return []ArgSpec{{Kind: ArgID, Missing: "请写上缺勤提醒的编号。" + missing, Bad: "「%s」不是缺勤提醒编号。" + how}}
 }
 
 // ledgerReminders are the ledger's reminders: none of its own (the
 // handover of a dismissed member's accounts is an account reminder).
 func ledgerReminders() []Reminder { return nil }
-
-// award is /嘉奖 (R17).
-func award(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if r.subcommand() == "撤销" || r.subcommand() == "revoke" {
-		return revokeEntry(ctx, r)
-	}
-	return recordEntry(ctx, r, teambot.LedgerReward)
-}
-
-// penalty is /惩处 (R18, and R12's proposals).
-func penalty(ctx context.Context, r *Request) (teambot.Reply, error) {
-	switch r.subcommand() {
-	case "撤销", "revoke":
-		return revokeEntry(ctx, r)
-	case "确认", "confirm":
-		return confirmProposal(ctx, r)
-	case "驳回", "dismiss":
-		return dismissProposal(ctx, r)
-	}
-	return recordEntry(ctx, r, teambot.LedgerPenalty)
-}
 
 // levelAliases are other words for a level.
 var levelAliases = map[string]string{"表扬": teambot.LevelCommendation, "批评": teambot.LevelCriticism}
@@ -107,12 +130,9 @@ func ledgerVerb(kind string) (verb, levels string) {
 	return "惩处", strings.Join(teambot.PenaltyLevels, "、")
 }
 
-// ledgerReason is the free text from the n-th word on, checked.
-func (r *Request) ledgerReason(n int, how string) (string, error) {
-	var reason string
-	if words := restWords(r.Rest); len(words) > n {
-		reason = freeText(r.Rest[words[n].at:])
-	}
+// ledgerReason is the reason written as text, checked.
+func ledgerReason(text, how string) (string, error) {
+	reason := freeText(text)
 	switch l := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return "", teambot.Invalid("请写上理由。%s", how)
@@ -148,7 +168,7 @@ func recordEntry(ctx context.Context, r *Request, kind string) (teambot.Reply, e
 			return teambot.Reply{}, err
 		}
 	}
-	reason, err := r.ledgerReason(2, how)
+	reason, err := ledgerReason(restAfter(r.Tail, 2), how)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -266,18 +286,11 @@ func (r *Request) toGroup(ctx context.Context, text, origin string, mentions []s
 	return teambot.Reply{Text: text + "\n（已发到群里）"}, nil
 }
 
-// entryArg loads the ledger entry numbered by the n-th argument.
-func (r *Request) entryArg(ctx context.Context, n int, how string) (teambot.LedgerEntry, error) {
-	if len(r.Args) <= n {
-		return teambot.LedgerEntry{}, teambot.Invalid("请写上记录编号。%s", how)
-	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args[n].Text, "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return teambot.LedgerEntry{}, teambot.Invalid("「%s」不是记录编号。%s", clip(r.Args[n].Text), how)
-	}
-	e, err := r.Tx.LedgerEntryByID(ctx, r.Team.ID, id)
+// entryByID loads the team's ledger entry numbered by the ID argument.
+func (r *Request) entryByID(ctx context.Context) (teambot.LedgerEntry, error) {
+	e, err := r.Tx.LedgerEntryByID(ctx, r.Team.ID, r.ID)
 	if errors.Is(err, teambot.ErrNotFound) {
-		return e, teambot.NotFound("没有编号为 #%d 的记录。发送 /记录 全部 查看编号。", id)
+		return e, teambot.NotFound("没有编号为 #%d 的记录。发送 /记录 全部 查看编号。", r.ID)
 	}
 	return e, err
 }
@@ -285,13 +298,11 @@ func (r *Request) entryArg(ctx context.Context, n int, how string) (teambot.Ledg
 // revokeEntry is /惩处 撤销 编号 理由 (or /嘉奖 撤销): a new entry that
 // revokes an earlier one; nothing is changed or deleted.
 func revokeEntry(ctx context.Context, r *Request) (teambot.Reply, error) {
-	verb := "/" + r.Command.Chinese
-	how := fmt.Sprintf("请写成 %s 撤销 编号 理由，例如 %s 撤销 3 记错了人。", verb, verb)
-	e, err := r.entryArg(ctx, 1, how)
+	e, err := r.entryByID(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason, err := r.ledgerReason(2, how)
+	reason, err := ledgerReason(r.Tail, revokeHow(r.Command.Chinese))
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -335,16 +346,10 @@ func revokeEntry(ctx context.Context, r *Request) (teambot.Reply, error) {
 	return teambot.Reply{Text: done + how2, Private: true}, nil
 }
 
-// proposalArg loads the meeting-absence proposal numbered by the second
-// argument.
-func (r *Request) proposalArg(ctx context.Context, how string) (teambot.MeetingProposal, error) {
-	if len(r.Args) < 2 {
-		return teambot.MeetingProposal{}, teambot.Invalid("请写上缺勤提醒的编号。%s 发送 /会议 建议 查看编号。", how)
-	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args[1].Text, "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return teambot.MeetingProposal{}, teambot.Invalid("「%s」不是缺勤提醒编号。%s", clip(r.Args[1].Text), how)
-	}
+// proposalByID loads the meeting-absence proposal numbered by the ID
+// argument, still to be decided.
+func (r *Request) proposalByID(ctx context.Context) (teambot.MeetingProposal, error) {
+	id := r.ID
 	all, err := r.Tx.MeetingProposals(ctx, r.Team.ID)
 	if err != nil {
 		return teambot.MeetingProposal{}, err
@@ -364,7 +369,7 @@ func (r *Request) proposalArg(ctx context.Context, how string) (teambot.MeetingP
 // confirmProposal is /惩处 确认 N: the bot's proposal after two unexcused
 // absences in a row (R12) becomes a warning in the ledger.
 func confirmProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
-	p, err := r.proposalArg(ctx, "请写成 /惩处 确认 编号。")
+	p, err := r.proposalByID(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -410,12 +415,11 @@ func (r *Request) decideProposal(ctx context.Context, p teambot.MeetingProposal,
 // dismissProposal is /惩处 驳回 N 理由: nothing is recorded against the
 // member.
 func dismissProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
-	const how = "请写成 /惩处 驳回 编号 理由，例如 /惩处 驳回 1 那两次都提前请过假。"
-	p, err := r.proposalArg(ctx, how)
+	p, err := r.proposalByID(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason, err := r.ledgerReason(2, how)
+	reason, err := ledgerReason(r.Tail, dismissHow)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -428,8 +432,9 @@ func dismissProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
 	return teambot.Reply{Text: fmt.Sprintf("已驳回缺勤提醒 #%d（%s），不记入 %s 的记录。理由：%s", p.ID, p.Name, p.Name, reason), Private: true}, nil
 }
 
-// ledgerRecord is /记录 [@名字 | 全部]: a member's entries, shown only to
-// the member or the supervisor.
+// ledgerRecord is /记录 [@名字] and /记录 全部: a member's entries, shown
+// only to the member or the supervisor, or the whole team's (the 全部 row,
+// whose Who is the supervisor).
 func ledgerRecord(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
@@ -437,12 +442,9 @@ func ledgerRecord(ctx context.Context, r *Request) (teambot.Reply, error) {
 	f := teambot.LedgerFilter{TeamID: r.Team.ID, MemberID: r.Caller.ID, Limit: ledgerListLength}
 	whose := "你"
 	switch {
-	case len(r.Args) == 0:
-	case r.subcommand() == "全部" || r.subcommand() == "all":
-		if !r.Caller.IsSupervisor() {
-			return teambot.Reply{}, teambot.Forbidden("全队的记录只有主管可以查看%s。发送 /记录 查看你自己的。", r.supervisorHint(ctx))
-		}
+	case r.Sub != nil:
 		f.MemberID, whose = 0, "全队"
+	case len(r.Args) == 0:
 	default:
 		m, err := r.memberAnyStatus(ctx, r.Args[0])
 		if err != nil {

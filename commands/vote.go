@@ -68,35 +68,81 @@ const (
 	voteCloser = "system"
 )
 
-// vote is /投票: with no arguments it lists the open votes; its first word
-// may name an action or a vote's number (then a ballot follows).
+// badVoteID is the refusal to a vote number that is not one; %s is what
+// was written.
+const badVoteID = "「%s」不是投票编号。编号是数字，例如 3；发送 /投票 列表 查看进行中的投票。"
+
+// voteCommands are /投票 with its subcommands and the ballot shortcuts
+// /同意 /反对 /弃权 (R11).
+func voteCommands() []*Command {
+	id := func(missing string) []ArgSpec {
+		return []ArgSpec{{Kind: ArgID, Missing: missing, Bad: badVoteID}}
+	}
+	return []*Command{
+		{
+			Name: "vote", Chinese: "投票", Aliases: []string{"表决", "votes"},
+			Summary:  "发起表决或投票、投票改票撤回、查看结果和已结束的决定；主管否决、提前结束、设置表决规则",
+			Usage:    "[编号 选项]",
+			Examples: []string{"/投票 发起 是否参加双十二大促 截止 明天 18:00", "/投票 发起 团建时间 选项 周五下午 | 周六上午 截止 2天", "/投票 3 周五下午", "/投票 撤回 3", "/投票 查看 3", "/投票 列表 全部", "/投票 否决 3 预算不够，下月再议", "/投票 规则"},
+			Who:      Member, Handler: vote,
+			Args: []ArgSpec{{Kind: ArgID, Optional: true}},
+			Sub: []*Command{
+				{Name: "list", Chinese: "列表", Usage: "[全部]", Summary: "列出进行中的投票；写「全部」连同已结束的决定",
+					Who: Member, Handler: listVotes},
+				{Name: "new", Chinese: "发起", Aliases: []string{"新建"}, Usage: "标题 [选项 A | B | C] [截止 时间] [匿名] [实时]",
+					Summary: "发起表决（不写选项）或投票", Who: Member, Handler: newVote},
+				{Name: "withdraw", Chinese: "撤回", Usage: "[编号]", Summary: "撤回自己的选票（只投过一个时可以不写编号）",
+					Who: Member, Args: []ArgSpec{{Kind: ArgID, Optional: true}}, Handler: withdrawBallot},
+				{Name: "show", Chinese: "查看", Usage: "编号", Summary: "查看投票的规则、进度和结果",
+					Who: Member, Args: id("请写上投票编号，例如 /投票 查看 3。发送 /投票 列表 查看进行中的投票。"), Handler: showVote},
+				{Name: "close", Chinese: "结束", Usage: "编号", Summary: "提前结束投票（主管随时，发起人在大家都投了之后）",
+					Who: Member, Args: id("请写上投票编号，例如 /投票 结束 3。"), Handler: closeVoteEarly},
+				{Name: "veto", Chinese: "否决", Usage: "编号 理由", Summary: "否决进行中的投票或 24 小时内通过的表决",
+					Who: Supervisor, Forbidden: "否决投票只有主管可以操作%s。", Args: id(vetoHow), Handler: vetoVote},
+				{Name: "rule", Chinese: "规则", Usage: "[通过 过半 法定 过半]", Summary: "查看表决规则；主管可修改",
+					Who: Member, Handler: voteRule},
+			},
+		},
+		{
+			Name: "agree", Chinese: "同意", Aliases: []string{"赞成"},
+			Summary:  "在表决里投同意票（只有一个进行中的表决时可以不写编号）",
+			Usage:    "[编号]",
+			Examples: []string{"/同意 3", "/同意"},
+			Who:      Member, Args: []ArgSpec{{Kind: ArgID, Optional: true}}, Handler: ballotShortcut("同意"),
+		},
+		{
+			Name: "against", Chinese: "反对",
+			Summary:  "在表决里投反对票",
+			Usage:    "[编号]",
+			Examples: []string{"/反对 3"},
+			Who:      Member, Args: []ArgSpec{{Kind: ArgID, Optional: true}}, Handler: ballotShortcut("反对"),
+		},
+		{
+			Name: "abstain", Chinese: "弃权",
+			Summary:  "在表决里投弃权票（弃权算作已投）",
+			Usage:    "[编号]",
+			Examples: []string{"/弃权 3"},
+			Who:      Member, Args: []ArgSpec{{Kind: ArgID, Optional: true}}, Handler: ballotShortcut("弃权"),
+		},
+	}
+}
+
+// vote is /投票 without a subcommand: with no arguments it lists the open
+// votes; a vote's number (read as the ID argument) is followed by a
+// ballot.
 func vote(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	switch r.subcommand() {
-	case "", "列表", "list":
+	switch {
+	case len(r.Args) == 0:
 		return listVotes(ctx, r)
-	case "发起", "新建", "new":
-		return newVote(ctx, r)
-	case "查看", "show":
-		return showVote(ctx, r)
-	case "结束", "close":
-		return closeVoteEarly(ctx, r)
-	case "撤回", "withdraw":
-		return withdrawBallot(ctx, r)
-	case "否决", "veto":
-		return vetoVote(ctx, r)
-	case "规则", "rule":
-		return voteRule(ctx, r)
+	case r.ID == 0:
+		return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("没有「%s」这个投票操作。", clip(r.Args[0].Text)))
+	case len(r.Params) == 0:
+		return teambot.Reply{}, teambot.Invalid("请写上你的选择，例如 /投票 %s 同意，或写选项的序号。", r.Args[0].Text)
 	}
-	if _, err := parseVoteID(r.Args[0].Text); err == nil {
-		if len(r.Args) < 2 {
-			return teambot.Reply{}, teambot.Invalid("请写上你的选择，例如 /投票 %s 同意，或写选项的序号。", r.Args[0].Text)
-		}
-		return castBallot(ctx, r, r.Args[0].Text, strings.Join(argTexts(r.Args[1:]), " "))
-	}
-	return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("没有「%s」这个投票操作。", clip(r.Args[0].Text)))
+	return castBallot(ctx, r, r.ID, strings.Join(argTexts(r.Params), " "))
 }
 
 // ballotShortcut makes /同意 ID, /反对 ID and /弃权 ID: a motion ballot. With
@@ -106,8 +152,11 @@ func ballotShortcut(choice string) Handler {
 		if err := r.needTeam(); err != nil {
 			return teambot.Reply{}, err
 		}
-		if len(r.Args) > 0 {
-			return castBallot(ctx, r, r.Args[0].Text, choice)
+		switch {
+		case r.ID != 0:
+			return castBallot(ctx, r, r.ID, choice)
+		case len(r.Params) > 0:
+			return teambot.Reply{}, teambot.Invalid(badVoteID, clip(r.Params[0].Text))
 		}
 		open, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
 		if err != nil {
@@ -123,7 +172,7 @@ func ballotShortcut(choice string) Handler {
 		case 0:
 			return teambot.Reply{}, teambot.NotFound("现在没有进行中的表决。主管或成员可以用 /投票 发起 标题 发起一个。")
 		case 1:
-			return castBallot(ctx, r, strconv.FormatInt(motions[0].ID, 10), choice)
+			return castBallot(ctx, r, motions[0].ID, choice)
 		}
 		var ids []string
 		for _, v := range motions {
@@ -142,22 +191,9 @@ func argTexts(args []teambot.Arg) []string {
 	return out
 }
 
-// parseVoteID reads a vote number: 3 or #3.
-func parseVoteID(s string) (int64, error) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(s, "#"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, teambot.Invalid("「%s」不是投票编号。编号是数字，例如 3；发送 /投票 列表 查看进行中的投票。", clip(s))
-	}
-	return id, nil
-}
-
-// voteArg loads the vote numbered s, locking its row: ballots and closing
-// of one vote happen one after another.
-func (r *Request) voteArg(ctx context.Context, s string) (teambot.Vote, error) {
-	id, err := parseVoteID(s)
-	if err != nil {
-		return teambot.Vote{}, err
-	}
+// voteByID loads the vote numbered id, locking its row: ballots and
+// closing of one vote happen one after another.
+func (r *Request) voteByID(ctx context.Context, id int64) (teambot.Vote, error) {
 	v, err := r.Tx.LockVote(ctx, r.Team.ID, id, r.Now)
 	if errors.Is(err, teambot.ErrNotFound) {
 		return v, teambot.NotFound("没有编号为 #%d 的投票。发送 /投票 列表 查看进行中的投票。", id)
@@ -586,9 +622,9 @@ func (r *Request) ballotKey(v teambot.Vote, memberID int64) string {
 }
 
 // castBallot records the caller's ballot (or changes it) in the vote
-// numbered idText.
-func castBallot(ctx context.Context, r *Request, idText, choiceText string) (teambot.Reply, error) {
-	v, err := r.voteArg(ctx, idText)
+// numbered id.
+func castBallot(ctx context.Context, r *Request, id int64, choiceText string) (teambot.Reply, error) {
+	v, err := r.voteByID(ctx, id)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -671,35 +707,17 @@ func (r *Request) progress(ctx context.Context, v teambot.Vote) (string, error) 
 // while the vote is open. Without an id it is the one open vote they
 // voted in.
 func withdrawBallot(ctx context.Context, r *Request) (teambot.Reply, error) {
-	idText := ""
-	if len(r.Args) > 1 {
-		idText = r.Args[1].Text
-	} else {
-		open, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
-		if err != nil {
+	id := r.ID
+	if id == 0 && len(r.Params) > 0 {
+		return teambot.Reply{}, teambot.Invalid(badVoteID, clip(r.Params[0].Text))
+	}
+	if id == 0 {
+		var err error
+		if id, err = r.onlyVoteVotedIn(ctx); err != nil {
 			return teambot.Reply{}, err
 		}
-		var mine []string
-		for _, v := range open {
-			turnout, err := r.Tx.Turnout(ctx, v.ID)
-			if err != nil {
-				return teambot.Reply{}, err
-			}
-			if v.Open(r.Now) && slices.Contains(turnout, r.Caller.ID) {
-				mine = append(mine, strconv.FormatInt(v.ID, 10))
-			}
-		}
-		switch len(mine) {
-		case 0:
-			return teambot.Reply{}, teambot.NotFound("现在没有你投过票的进行中投票，没有可撤回的选票。")
-		case 1:
-			idText = mine[0]
-		default:
-			return teambot.Reply{}, teambot.Invalid("你在 %d 个进行中的投票投了票（#%s），请写上编号，例如 /投票 撤回 %s。",
-				len(mine), strings.Join(mine, "、#"), mine[0])
-		}
 	}
-	v, err := r.voteArg(ctx, idText)
+	v, err := r.voteByID(ctx, id)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -728,6 +746,35 @@ func withdrawBallot(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	return teambot.Reply{Text: fmt.Sprintf("已撤回 %s 在投票 #%d「%s」的选票，不再计入。%s，之前可以重新投票。",
 		r.Caller.Name, v.ID, v.Title, progress)}, nil
+}
+
+// onlyVoteVotedIn is the number of the one open vote the caller voted in,
+// for /投票 撤回 without a number.
+func (r *Request) onlyVoteVotedIn(ctx context.Context) (int64, error) {
+	open, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
+	if err != nil {
+		return 0, err
+	}
+	var mine []string
+	var id int64
+	for _, v := range open {
+		turnout, err := r.Tx.Turnout(ctx, v.ID)
+		if err != nil {
+			return 0, err
+		}
+		if v.Open(r.Now) && slices.Contains(turnout, r.Caller.ID) {
+			mine = append(mine, strconv.FormatInt(v.ID, 10))
+			id = v.ID
+		}
+	}
+	switch len(mine) {
+	case 0:
+		return 0, teambot.NotFound("现在没有你投过票的进行中投票，没有可撤回的选票。")
+	case 1:
+		return id, nil
+	}
+	return 0, teambot.Invalid("你在 %d 个进行中的投票投了票（#%s），请写上编号，例如 /投票 撤回 %s。",
+		len(mine), strings.Join(mine, "、#"), mine[0])
 }
 
 // stillOpen refuses a ballot in a vote that no longer takes them.
@@ -949,10 +996,7 @@ func (r *Request) whoChose(v teambot.Vote, c counted) string {
 // showVote is /投票 查看 ID: the title, rule, turnout, and the tally when
 // the vote is live or closed.
 func showVote(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if len(r.Args) < 2 {
-		return teambot.Reply{}, teambot.Invalid("请写上投票编号，例如 /投票 查看 3。发送 /投票 列表 查看进行中的投票。")
-	}
-	v, err := r.voteArg(ctx, r.Args[1].Text)
+	v, err := r.voteByID(ctx, r.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -987,8 +1031,8 @@ const maxListedVotes = 30
 // R12: "ignoring a decision" refers to it).
 func listVotes(ctx context.Context, r *Request) (teambot.Reply, error) {
 	all := false
-	if len(r.Args) > 1 {
-		switch w := r.Args[1].Text; w {
+	if len(r.Params) > 0 {
+		switch w := r.Params[0].Text; w {
 		case "全部", "所有", "all":
 			all = true
 		default:
@@ -1061,10 +1105,7 @@ func (r *Request) listClosedVotes(ctx context.Context, b *strings.Builder) error
 // deadline; the creator may once every member counted has voted (R11).
 // The result is announced with who closed it.
 func closeVoteEarly(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if len(r.Args) < 2 {
-		return teambot.Reply{}, teambot.Invalid("请写上投票编号，例如 /投票 结束 3。")
-	}
-	v, err := r.voteArg(ctx, r.Args[1].Text)
+	v, err := r.voteByID(ctx, r.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -1117,27 +1158,20 @@ func (r *Request) announce(ctx context.Context, v teambot.Vote, text string) (te
 	return teambot.Reply{Text: text + "\n（结果已发到群里）"}, nil
 }
 
+// vetoHow is how to write /投票 否决.
+const vetoHow = "请写成 /投票 否决 编号 理由，例如 /投票 否决 3 预算不够，下月再议。"
+
 // vetoVote is /投票 否决 ID REASON: the supervisor vetoes an open vote, or a
 // passed motion within 24 hours (R11).
 func vetoVote(ctx context.Context, r *Request) (teambot.Reply, error) {
-	const how = "请写成 /投票 否决 编号 理由，例如 /投票 否决 3 预算不够，下月再议。"
-	if err := r.needSupervisor(ctx, "否决投票"); err != nil {
-		return teambot.Reply{}, err
-	}
-	if len(r.Args) < 2 {
-		return teambot.Reply{}, teambot.Invalid("%s", how)
-	}
-	v, err := r.voteArg(ctx, r.Args[1].Text)
+	v, err := r.voteByID(ctx, r.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	var reason string
-	if words := restWords(r.Rest); len(words) > 2 {
-		reason = freeText(r.Rest[words[2].at:])
-	}
+	reason := freeText(r.Tail)
 	switch n := utf8.RuneCountInString(reason); {
 	case reason == "":
-		return teambot.Reply{}, teambot.Invalid("否决要写理由。%s", how)
+		return teambot.Reply{}, teambot.Invalid("否决要写理由。%s", vetoHow)
 	case n > maxVetoReason:
 		return teambot.Reply{}, teambot.Invalid("理由最多 %d 字，这条有 %d 字，请写简短些。", maxVetoReason, n)
 	}
@@ -1181,7 +1215,7 @@ func voteRule(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if len(r.Args) == 1 {
+	if len(r.Params) == 0 {
 		quorum := "不设"
 		if rule.Quorum.Den > 0 {
 			quorum = "发起时的成员中截止时仍在团队的人" + rule.Quorum.String() + "投票（投了票的都算；没投票且截止时在请假的不计）"
@@ -1192,7 +1226,7 @@ func voteRule(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needSupervisor(ctx, "修改表决规则"); err != nil {
 		return teambot.Reply{}, err
 	}
-	args := argTexts(r.Args[1:])
+	args := argTexts(r.Params)
 	if len(args)%2 != 0 {
 		return teambot.Reply{}, teambot.Invalid("%s", how)
 	}
