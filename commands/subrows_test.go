@@ -56,3 +56,24 @@ func TestTeamRowsCheckedByEngine(t *testing.T) {
 			"/团队 切换 序号或名称 — ", "（所有人）", "/团队 推送 webhook地址 — ")
 	})
 }
+
+// /账号's rows read the account number and the new owner through the
+// engine, with today's refusals (R13); the usage line is rebuilt from the
+// rows as it read before, and /帮助 账号 lists them.
+func TestAccountRowsReadByEngine(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		setup(c)
+		c.expect("stranger", "/账号 移交 1 @张三", "/账号 只有团队成员可以使用")
+		c.expectSingle("zhangsan", "/账号 登记 微博 团队官方号", "#1")
+		c.expect("zhangsan", "/账号 移交 1", "请写上账号编号和新负责人，例如 /账号 移交 3 @李四。")
+		c.expect("zhangsan", "/账号 移交 1 @王芳 现在", "请写上账号编号和新负责人，例如 /账号 移交 3 @李四。")
+		c.expect("zhangsan", "/账号 已改密 一号", "「一号」不是账号编号，编号是数字，例如 /账号 已改密 3。发送 /账号 列表 查看编号。")
+		c.expect("zhangsan", "/账号 注销", "请写上账号编号，例如 /账号 注销 3 平台停用。")
+		c.expect("zhangsan", "/账号 注销 ＃1", "请写上注销原因，例如 /账号 注销 1 平台停用。")
+		c.expect("zhangsan", "/账号 移交 #1 @王芳", "已把账号 #1（微博）从 张三 移交给 王芳。")
+		c.expect("zhangsan", "/账号 已改密 1", "只有负责人本人或主管可以报备改密")
+		c.expect("zhangsan", "/账号 开通 1", "没有「开通」这个账号操作。用法：/账号 [列表 [全部]] | 登记 平台 账号名 [@负责人] [备注 说明] | 已改密 编号 | 移交 编号 @新负责人 | 注销 编号 原因 | 核对 [编号…]，例如")
+		c.expect("zhangsan", "/帮助 账号", "子命令：", "/账号 移交 编号 @新负责人 — ", "/账号 核对 [编号…] — ", "（团队成员）")
+	})
+}
