@@ -77,3 +77,17 @@ func TestAccountRowsReadByEngine(t *testing.T) {
 		c.expect("zhangsan", "/帮助 账号", "子命令：", "/账号 移交 编号 @新负责人 — ", "/账号 核对 [编号…] — ", "（团队成员）")
 	})
 }
+
+// /更新 状态 is a row (R6): a stranger is refused before it runs, the usage
+// is rebuilt as it read, and /帮助 更新 lists the row.
+func TestUpdateStatusRow(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		setup(c)
+		c.expect("stranger", "/更新 状态", "/更新 只有团队成员可以使用")
+		c.expect("zhangsan", "/更新 状态 上周 下周", "/更新 状态 后面最多写一个周。用法：/更新 平台 标题或链接 | 平台 活动 标题 | 状态 [周]，例如")
+		c.expect("zhangsan", "/更新 公众号 双十二预告推文", "已记下")
+		c.expect("zhangsan", "/更新 STATUS", "双十二预告推文")
+		c.expect("zhangsan", "/帮助 更新", "子命令：", "/更新 状态 [周] — 查看各平台本周（或那一周）的更新和本月还没有专题活动的平台（团队成员）")
+	})
+}
