@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -89,5 +90,43 @@ func TestUpdateStatusRow(t *testing.T) {
 		c.expect("zhangsan", "/更新 公众号 双十二预告推文", "已记下")
 		c.expect("zhangsan", "/更新 STATUS", "双十二预告推文")
 		c.expect("zhangsan", "/帮助 更新", "子命令：", "/更新 状态 [周] — 查看各平台本周（或那一周）的更新和本月还没有专题活动的平台（团队成员）")
+	})
+}
+
+// A row's Who is checked again once the team is locked (R1): join requests
+// the supervisor approves while handing over at the same moment are either
+// decided before the handover or refused after it, never decided by the
+// former supervisor.
+func TestJoinDecisionsRaceHandover(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c := newChat(t, db)
+		setup(c)
+		const n = 4
+		for i := range n {
+			c.expect(fmt.Sprint("li", i), fmt.Sprintf("/加入 李%d", i), "已提交加入申请")
+		}
+		warmUp(c, n+1)
+		msgs := []teambot.Message{msgFrom(c, "wangfang", "/主管 @张三")}
+		for i := range n {
+			msgs = append(msgs, msgFrom(c, "wangfang", fmt.Sprintf("/加入 批准 @李%d", i)))
+		}
+		replies := concurrently(c, msgs)
+		if !strings.HasPrefix(replies[0], "主管已由 王芳 移交给 张三") {
+			t.Fatalf("handover: %s", replies[0])
+		}
+		for i, r := range replies[1:] {
+			if !strings.HasPrefix(r, "已批准 李") && !strings.HasPrefix(r, "你已不是主管：/加入 批准 只有主管可以使用（现任主管：张三）") {
+				t.Errorf("approval %d: %s", i, r)
+			}
+		}
+		var handover int64
+		for _, e := range c.audit() {
+			switch {
+			case e.Action == "supervisor.set" && e.Actor == "wangfang":
+				handover = e.ID
+			case e.Action == "member.approve" && handover != 0:
+				t.Errorf("%s approved %s after handing over", e.Actor, e.Target)
+			}
+		}
 	})
 }
