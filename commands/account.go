@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -64,34 +64,57 @@ func accountCommands() []*Command {
 		{
 			Name: "account", Chinese: "账号", Aliases: []string{"帐号", "accounts"},
 			Summary:  "登记你负责的平台账号并报备主管（不收密码），报备改密，移交、注销、核对账号；主管查看全部账号",
-			Usage:    "[列表 [全部]] | 登记 平台 账号名 [@负责人] [备注 说明] | 已改密 编号 | 移交 编号 @新负责人 | 注销 编号 原因 | 核对 [编号…]",
+			Usage:    "[列表 [全部]]",
 			Examples: []string{"/账号 登记 微博 团队官方号", "/账号 登记 公众号 服务号 @张三 备注 主号", "/账号 已改密 3", "/账号 移交 3 @李四", "/账号 注销 3 平台停用", "/账号 核对", "/账号 列表"},
 			Who:      Member, Handler: account,
+			Sub: []*Command{
+				{Name: "register", Chinese: "登记", Aliases: []string{"报备", "add"}, Usage: "平台 账号名 [@负责人] [备注 说明]",
+					Summary: "登记你负责的账号（只在单聊里，不收密码）；主管可替成员登记",
+					Who:     Member, Handler: registerAccount},
+				{Name: "changed", Chinese: "已改密", Aliases: []string{"改密", "改密码"}, Usage: "编号",
+					Summary: "报备账号今天改了密码（负责人或主管）",
+					Who:     Member, Args: accountID("/账号 已改密 3"), Handler: accountChanged},
+				{Name: "transfer", Chinese: "移交", Usage: "编号 @新负责人",
+					Summary: "把账号交给另一位成员负责（负责人或主管）",
+					Who:     Member, Args: append(accountID(transferHow), ArgSpec{Kind: ArgMember, Missing: transferMissing}),
+					Handler: transferAccount},
+				{Name: "remove", Chinese: "注销", Aliases: []string{"删除"}, Usage: "编号 原因",
+					Summary: "记下账号不再使用（负责人或主管）",
+					Who:     Member, Args: accountID("/账号 注销 3 平台停用"), Handler: removeAccount},
+				{Name: "confirm", Chinese: "核对", Aliases: []string{"确认"}, Usage: "[编号…]",
+					Summary: "季度核对：确认名下的账号（或写上的那几个）仍由你负责",
+					Who:     Member, Handler: confirmAccounts},
+			},
 		},
 	}
 }
 
-// account is /账号: with no arguments it lists accounts; its first word
-// names an action.
+// transferHow is how /账号 移交 is written.
+const transferHow = "/账号 移交 3 @李四"
+
+// transferMissing is the refusal of /账号 移交 without its id or new owner.
+const transferMissing = "请写上账号编号和新负责人，例如 " + transferHow + "。"
+
+// accountID is the account number argument of a /账号 row, how it is
+// written in the refusals.
+func accountID(how string) []ArgSpec {
+	return []ArgSpec{{Kind: ArgID,
+		Missing: "请写上账号编号，例如 " + how + "。发送 /账号 列表 查看编号。",
+		Bad:     "「%s」不是账号编号，编号是数字，例如 " + how + "。发送 /账号 列表 查看编号。"}}
+}
+
+// account is /账号 with no row named: with no arguments, or 列表 [全部],
+// it lists accounts; any other first word is no action.
 func account(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	switch r.subcommand() {
-	case "", "列表", "查看", "list":
-		return listAccounts(ctx, r)
-	case "登记", "报备", "add", "register":
-		return registerAccount(ctx, r)
-	case "已改密", "改密", "改密码", "changed":
-		return accountChanged(ctx, r)
-	case "移交", "transfer":
-		return transferAccount(ctx, r)
-	case "注销", "删除", "remove":
-		return removeAccount(ctx, r)
-	case "核对", "确认", "confirm":
-		return confirmAccounts(ctx, r)
+	// 列表 stays the default form rather than a row, so the usage still
+	// reads /账号 [列表 [全部]].
+	if w := r.subcommand(); w != "" && !slices.Contains([]string{"列表", "查看", "list"}, w) {
+		return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("没有「%s」这个账号操作。", clip(r.Args[0].Text)))
 	}
-	return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("没有「%s」这个账号操作。", clip(r.Args[0].Text)))
+	return listAccounts(ctx, r)
 }
 
 // placedArg is an argument with where it starts and ends in the text it was
@@ -295,11 +318,16 @@ func (r *Request) accountArg(ctx context.Context, n int, how string) (teambot.Ac
 	if len(r.Args) <= n {
 		return teambot.Account{}, teambot.Invalid("请写上账号编号，例如 %s。发送 /账号 列表 查看编号。", how)
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(r.Args[n].Text, "#"), 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := recordID(r.Args[n].Text)
+	if !ok {
 		return teambot.Account{}, teambot.Invalid("「%s」不是账号编号，编号是数字，例如 %s。发送 /账号 列表 查看编号。", r.Args[n].Text, how)
 	}
-	// Locked: the owner and status checked next stay true until commit.
+	return r.lockAccount(ctx, id)
+}
+
+// lockAccount loads account id locked: the owner and status checked next
+// stay true until commit.
+func (r *Request) lockAccount(ctx context.Context, id int64) (teambot.Account, error) {
 	a, err := r.Tx.LockAccount(ctx, r.Team.ID, id)
 	if errors.Is(err, teambot.ErrNotFound) {
 		return a, teambot.NotFound("没有编号 #%d 的账号。发送 /账号 列表 查看编号。", id)
@@ -338,10 +366,10 @@ func (r *Request) accountChangeError(ctx context.Context, a teambot.Account, wha
 // that the account's credential was changed today (R13: report changes
 // promptly). Only the fact and the day are kept.
 func accountChanged(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if len(r.Args) > 2 {
+	if len(r.Params) > 0 {
 		return teambot.Reply{}, usageError(r.Command, "已改密只写账号编号，不要写新密码。")
 	}
-	a, err := r.accountArg(ctx, 1, "/账号 已改密 3")
+	a, err := r.lockAccount(ctx, r.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -371,21 +399,17 @@ func accountChanged(ctx context.Context, r *Request) (teambot.Reply, error) {
 // transferAccount is /账号 移交 ID @Name: the owner or the supervisor
 // hands the account to another active member.
 func transferAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
-	const how = "/账号 移交 3 @李四"
-	if len(r.Args) != 3 {
-		return teambot.Reply{}, teambot.Invalid("请写上账号编号和新负责人，例如 %s。", how)
+	if len(r.Params) > 0 {
+		return teambot.Reply{}, teambot.Invalid("%s", transferMissing)
 	}
-	a, err := r.accountArg(ctx, 1, how)
+	a, err := r.lockAccount(ctx, r.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.accountChangeable(ctx, a, "移交"); err != nil {
 		return teambot.Reply{}, err
 	}
-	to, err := r.member(ctx, r.Args[2])
-	if err != nil {
-		return teambot.Reply{}, err
-	}
+	to := r.Target
 	if to.ID == a.OwnerID {
 		return teambot.Reply{}, teambot.Conflict("账号 #%d 已经由 %s 负责，不用移交。", a.ID, to.Name)
 	}
@@ -414,12 +438,11 @@ func transferAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 // removeAccount is /账号 注销 ID REASON: the owner or the supervisor
 // records that an account is no longer used.
 func removeAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
-	a, err := r.accountArg(ctx, 1, "/账号 注销 3 平台停用")
+	a, err := r.lockAccount(ctx, r.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	args := placedArgs(r.Rest)
-	reason := freeText(r.Rest[args[1].end:])
+	reason := freeText(r.Tail)
 	switch n := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return teambot.Reply{}, teambot.Invalid("请写上注销原因，例如 /账号 注销 %d 平台停用。", a.ID)

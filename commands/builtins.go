@@ -20,20 +20,8 @@ func coreCommands() []*Command {
 			Examples: []string{"/帮助", "/帮助 加入", "/help team"},
 			Who:      Anyone, Handler: help,
 		},
-		{
-			Name: "join", Chinese: "加入", Aliases: []string{"注册"},
-			Summary:  "登记为团队成员，可写上角色（团队有主管后由主管批准）；主管用 /加入 批准、拒绝、列表 处理申请",
-			Usage:    "名字 [角色…]",
-			Examples: []string{"/加入 张三 文案", "/加入 李四 美工 技术", "/join Alice designer", "/加入 批准 @李四", "/加入 拒绝 @王五 名字请用真名"},
-			Who:      Anyone, Handler: join,
-		},
-		{
-			Name: "team", Chinese: "团队", Aliases: []string{"名单", "roster"},
-			Summary:  "按角色列出团队名单、主管和任期；主管可设置加入方式（自由或审批）；在多个团队里的成员在单聊里选择团队",
-			Usage:    "[切换 序号或名称 | 名称 新名称 | 加入方式 自由或审批]",
-			Examples: []string{"/团队", "/团队 切换 2", "/团队 名称 市场部", "/团队 加入方式 审批"},
-			Who:      Anyone, Handler: roster,
-		},
+		joinCommand(),
+		teamCommand(),
 		{
 			Name: "role", Chinese: "角色", Aliases: []string{"roles"},
 			Summary:  "设置成员的角色（角色由主管指派）",

@@ -29,7 +29,8 @@ type joinTx interface {
 // lockTeam serializes the commands that change the team (roster, roles,
 // supervisor, term, join mode): it locks the team and reads it and the
 // caller again, so a command is checked against the state the one before
-// it left, and the caller must still be allowed to run it.
+// it left, and the caller must still be allowed to run it and its
+// subcommand (a handover may have won the race).
 func (r *Request) lockTeam(ctx context.Context) error {
 	if err := r.needTeam(); err != nil {
 		return err
@@ -46,11 +47,18 @@ func (r *Request) lockTeam(ctx context.Context) error {
 	if r.Command == nil {
 		return nil
 	}
-	return r.authorize(ctx, r.Command)
+	if err := r.authorize(ctx, r.Command); err != nil {
+		return err
+	}
+	if r.Sub != nil {
+		return r.authorize(ctx, r.Sub)
+	}
+	return nil
 }
 
-// mustSupervise refuses a caller other than the supervisor a subcommand
-// that only the supervisor may use, such as /加入 批准.
+// mustSupervise refuses a caller other than the supervisor an action that
+// only the supervisor may take within a row anyone may use, such as
+// changing the join mode with /团队 加入方式.
 func (r *Request) mustSupervise(ctx context.Context, what string) error {
 	if r.permits(&Command{Who: Supervisor}) {
 		return nil
@@ -135,9 +143,6 @@ func listJoinRequests(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.mustSupervise(ctx, "/加入 列表"); err != nil {
-		return teambot.Reply{}, err
-	}
 	reqs, err := r.Tx.PendingJoinRequests(ctx, r.Team.ID)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -200,7 +205,7 @@ func rejectJoin(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason := strings.TrimSpace(strings.Join(argTexts(r.Args[2:]), " "))
+	reason := strings.TrimSpace(strings.Join(argTexts(r.Params[1:]), " "))
 	if n := utf8.RuneCountInString(reason); n > maxJoinReason {
 		return teambot.Reply{}, teambot.Invalid("理由最多 %d 字，这条有 %d 字，请写简短些。", maxJoinReason, n)
 	}
@@ -229,28 +234,26 @@ func rejectJoin(ctx context.Context, r *Request) (teambot.Reply, error) {
 }
 
 // requestToDecide is the pending request that /加入 批准 or /加入 拒绝
-// (verb) names, read with the team locked, for the supervisor only.
+// (verb) names, read with the team locked; lockTeam checks again that the
+// caller is still the supervisor the row requires.
 func (r *Request) requestToDecide(ctx context.Context, verb string) (teambot.JoinRequest, error) {
 	if err := r.lockTeam(ctx); err != nil {
-		return teambot.JoinRequest{}, err
-	}
-	if err := r.mustSupervise(ctx, "/加入 "+verb); err != nil {
 		return teambot.JoinRequest{}, err
 	}
 	return r.joinRequestArg(ctx, verb)
 }
 
-// joinRequestArg finds the pending request named by the second argument,
+// joinRequestArg finds the pending request named by the row's first argument,
 // by the name asked for or the WeCom userid; it never guesses.
 func (r *Request) joinRequestArg(ctx context.Context, verb string) (teambot.JoinRequest, error) {
 	how := fmt.Sprintf("请写成 /加入 %s @名字", verb)
 	if verb == "拒绝" {
 		how += " [理由]"
 	}
-	if len(r.Args) < 2 {
+	if len(r.Params) == 0 {
 		return teambot.JoinRequest{}, teambot.Invalid("请写上申请人。%s，待批准的申请用 /加入 列表 查看。", how)
 	}
-	name := r.Args[1].Text
+	name := r.Params[0].Text
 	reqs, err := r.Tx.PendingJoinRequests(ctx, r.Team.ID)
 	if err != nil {
 		return teambot.JoinRequest{}, err
@@ -286,17 +289,19 @@ func joinMode(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	if len(r.Args) < 2 {
+	if len(r.Params) == 0 {
 		return teambot.Reply{Text: "加入方式：" + joinModeWord(r.Team.JoinMode) + "，" + joinModeText(r.Team.JoinMode) + "。主管可以用 /团队 加入方式 自由|审批 修改。"}, nil
 	}
 	if err := r.lockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
 	}
+	// Seeing the mode is for anyone; changing it is the supervisor's, so
+	// this check stays here rather than in the row's Who.
 	if err := r.mustSupervise(ctx, "修改加入方式"); err != nil {
 		return teambot.Reply{}, err
 	}
 	var mode teambot.JoinMode
-	switch strings.ToLower(r.Args[1].Text) {
+	switch strings.ToLower(r.Params[0].Text) {
 	case "自由", "open", "free":
 		mode = teambot.JoinOpen
 	case "审批", "approval", "approve":
@@ -304,7 +309,7 @@ func joinMode(ctx context.Context, r *Request) (teambot.Reply, error) {
 	default:
 		return teambot.Reply{}, teambot.Invalid("加入方式只有 自由 和 审批 两种：/团队 加入方式 自由 让新成员直接登记，/团队 加入方式 审批 要由主管批准。")
 	}
-	if len(r.Args) > 2 {
+	if len(r.Params) > 1 {
 		return teambot.Reply{}, teambot.Invalid("请只写一种加入方式，例如 /团队 加入方式 审批。")
 	}
 	old := r.Team.JoinMode

@@ -38,9 +38,13 @@ func platformCommands() []*Command {
 		{
 			Name: "update", Chinese: "更新", Aliases: []string{"平台更新", "updates"},
 			Summary:  "记下平台的更新或本月的专题活动（每个平台每周至少更新一次），查看各平台本周的更新",
-			Usage:    "平台 标题或链接 | 平台 活动 标题 | 状态 [周]",
+			Usage:    "平台 标题或链接 | 平台 活动 标题",
 			Examples: []string{"/更新 公众号 双十二预告推文", "/更新 微博 https://weibo.com/1234/abcd", "/更新 公众号 活动 双十二抽奖", "/更新 状态", "/更新 状态 上周"},
 			Who:      Member, Handler: update,
+			Sub: []*Command{
+				{Name: "status", Chinese: "状态", Usage: "[周]", Summary: "查看各平台本周（或那一周）的更新和本月还没有专题活动的平台",
+					Who: Member, Handler: platformStatus},
+			},
 		},
 	}
 }
@@ -48,14 +52,13 @@ func platformCommands() []*Command {
 // campaignWords mark an update as the month's campaign: /更新 平台 活动 标题.
 var campaignWords = map[string]bool{"活动": true, "专题": true, "campaign": true}
 
-// update is /更新: with no arguments, or 状态, it shows the week's updates;
-// otherwise it logs one.
+// update is /更新 with no row named: with no arguments it shows the week's
+// updates (as /更新 状态 does); otherwise it logs one.
 func update(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	switch r.subcommand() {
-	case "", "状态", "status":
+	if len(r.Args) == 0 {
 		return platformStatus(ctx, r)
 	}
 	return logUpdate(ctx, r)
@@ -190,11 +193,11 @@ func (p teamPlatform) ownersText() string {
 // without a campaign this month.
 func platformStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
 	week := r.week()
-	switch args := r.Args; {
-	case len(args) > 2:
+	switch args := r.Params; {
+	case len(args) > 1:
 		return teambot.Reply{}, usageError(r.Command, "/更新 状态 后面最多写一个周。")
-	case len(args) == 2:
-		w, err := r.weekArg(args[1].Text)
+	case len(args) == 1:
+		w, err := r.weekArg(args[0].Text)
 		if err != nil {
 			return teambot.Reply{}, err
 		}

@@ -8,7 +8,8 @@ import (
 	"teambot"
 )
 
-// setPush gives the team a group robot webhook for pushes: /团队 推送 URL.
+// setPush gives the team a group robot webhook for pushes: /团队 推送 URL,
+// for the supervisor (the row's Who).
 // The URL's key is a secret, so it is accepted only in a single chat, stored
 // sealed, and never echoed back whole.
 func setPush(ctx context.Context, r *Request) (teambot.Reply, error) {
@@ -19,13 +20,10 @@ func setPush(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	if r.Caller == nil || !r.Caller.IsSupervisor() {
-		return teambot.Reply{}, teambot.Forbidden("只有主管可以设置推送地址%s。", r.supervisorHint(ctx))
-	}
-	if len(r.Args) != 2 {
+	if len(r.Params) != 1 {
 		return teambot.Reply{}, teambot.Invalid("用法：/团队 推送 https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…（群机器人的 webhook 地址）")
 	}
-	key, err := webhookKey(r.Args[1].Text)
+	key, err := webhookKey(r.Params[0].Text)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

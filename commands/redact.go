@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"teambot"
@@ -67,8 +66,10 @@ func redact(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if !ok {
 		return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("不认识内容的类型「%s」，类型是 周报、更新、上报、请假、投票。", r.Args[0].Text))
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(normalize(r.Args[1].Text), "#"), 10, 64)
-	if err != nil || id <= 0 {
+	// The number follows the kind, an argument no row names, so it is
+	// read here rather than by the engine (Command.Args come first).
+	id, ok := recordID(r.Args[1].Text)
+	if !ok {
 		return teambot.Reply{}, teambot.Invalid("「%s」不是%s编号，编号要写数字，例如 12。发送 %s 查看编号。", r.Args[1].Text, k.name, k.where)
 	}
 	texts, err := r.Tx.RedactText(ctx, r.Team.ID, k.kind, id)

@@ -14,20 +14,32 @@ import (
 // maxNameRunes bounds a display name; WeCom's own limit is similar.
 const maxNameRunes = 32
 
+// joinCommand is /加入: registering oneself, and the supervisor's rows
+// that decide the requests to join (R1, R18).
+func joinCommand() *Command {
+	return &Command{
+		Name: "join", Chinese: "加入", Aliases: []string{"注册"},
+		Summary:  "登记为团队成员，可写上角色（团队有主管后由主管批准）；主管用 /加入 批准、拒绝、列表 处理申请",
+		Usage:    "名字 [角色…]",
+		Examples: []string{"/加入 张三 文案", "/加入 李四 美工 技术", "/join Alice designer", "/加入 批准 @李四", "/加入 拒绝 @王五 名字请用真名"},
+		Who:      Anyone, Handler: join,
+		Sub: []*Command{
+			{Name: "approve", Chinese: "批准", Usage: "@名字", Summary: "批准加入申请，申请人按申请的名字和角色登记",
+				Who: Supervisor, Handler: approveJoin},
+			{Name: "reject", Chinese: "拒绝", Usage: "@名字 [理由]", Summary: "拒绝加入申请（理由只私信给申请人）",
+				Who: Supervisor, Handler: rejectJoin},
+			{Name: "list", Chinese: "列表", Summary: "查看待批准的加入申请",
+				Who: Supervisor, Handler: listJoinRequests},
+		},
+	}
+}
+
 // join registers the sender as a member of the chat's team, creating the
 // team on first use (R1: a team is one group chat; R2: roles). Once the team
 // has a supervisor the roster is theirs (R1, R18): a newcomer's /join is a
 // request unless the supervisor opened the team, and someone who was
 // removed always needs the supervisor's approval to come back.
 func join(ctx context.Context, r *Request) (teambot.Reply, error) {
-	switch r.subcommand() {
-	case "批准", "approve":
-		return approveJoin(ctx, r)
-	case "拒绝", "reject":
-		return rejectJoin(ctx, r)
-	case "列表", "list":
-		return listJoinRequests(ctx, r)
-	}
 	if r.Single() {
 		return teambot.Reply{}, teambot.Invalid("请在团队的群聊里 @我 发送 /加入 你的名字 [角色]：群聊决定你加入哪个团队。")
 	}
@@ -84,7 +96,10 @@ func joinArgs(r *Request) (string, []teambot.Role, error) {
 		}
 	}
 	if name == "" {
-		return "", nil, usageError(r.Command, "请写上你的名字。")
+		// The newcomer's own form only: the supervisor's rows are not
+		// how to join.
+		c := r.Command
+		return "", nil, teambot.Invalid("请写上你的名字。用法：%s %s，例如 %s", c.Path(), c.Usage, c.Examples[0])
 	}
 	if err := checkNameText(name); err != nil {
 		return "", nil, err
@@ -202,20 +217,32 @@ func roleList(roles []teambot.Role) string {
 	return strings.Join(parts, "、")
 }
 
+// teamCommand is /团队: the roster, and the rows that choose, name and
+// configure the team.
+func teamCommand() *Command {
+	return &Command{
+		Name: "team", Chinese: "团队", Aliases: []string{"名单", "roster"},
+		Summary:  "按角色列出团队名单、主管和任期；主管可设置加入方式（自由或审批）；在多个团队里的成员在单聊里选择团队",
+		Examples: []string{"/团队", "/团队 切换 2", "/团队 名称 市场部", "/团队 加入方式 审批"},
+		Who:      Anyone, Handler: roster,
+		Sub: []*Command{
+			{Name: "switch", Chinese: "切换", Usage: "序号或名称", Summary: "在单聊里选择命令作用于哪个团队（在多个团队里时）",
+				Who: Anyone, Handler: switchTeam},
+			{Name: "name", Chinese: "名称", Aliases: []string{"改名"}, Usage: "新名称", Summary: "给团队命名，方便在多个团队里的成员区分",
+				Who: Supervisor, Forbidden: "只有主管可以给团队命名%s。", Handler: nameTeam},
+			// Anyone sees the join mode; changing it is checked in joinMode,
+			// since the same row shows it (R1).
+			{Name: "join", Chinese: "加入方式", Usage: "自由或审批", Summary: "查看加入方式；主管可改为自由（直接登记）或审批",
+				Who: Anyone, Handler: joinMode},
+			{Name: "push", Chinese: "推送", Usage: "webhook地址", Summary: "设置提醒和通知发到的群机器人地址（只在单聊里发送）",
+				Who: Supervisor, Forbidden: "只有主管可以设置推送地址%s。", Handler: setPush},
+		},
+	}
+}
+
 // roster prints the team grouped by role, with the supervisor and the term
 // (R3: the roster is what the "about us" page shows).
 func roster(ctx context.Context, r *Request) (teambot.Reply, error) {
-	switch r.subcommand() {
-	case "推送", "push":
-		return setPush(ctx, r)
-	case "切换", "switch":
-		return switchTeam(ctx, r)
-	case "名称", "改名", "name":
-		return nameTeam(ctx, r)
-	}
-	if sub := r.subcommand(); sub == "加入方式" || sub == "join" {
-		return joinMode(ctx, r)
-	}
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}

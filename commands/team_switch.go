@@ -65,7 +65,7 @@ func switchTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		return teambot.Reply{Text: fmt.Sprintf("你只在一个团队里（%s），单聊里的命令都作用于它，不用切换。", teamName(*r.Team))}, nil
 	}
-	choice := strings.TrimSpace(strings.Join(argTexts(r.Args[1:]), " "))
+	choice := strings.TrimSpace(strings.Join(argTexts(r.Params), " "))
 	if choice == "" {
 		return teambot.Reply{Text: "你在这些团队里：\n" + r.teamChoices() + "\n发送 /团队 切换 序号（或团队名称）选择。"}, nil
 	}
@@ -100,16 +100,13 @@ func (r *Request) pickTeam(choice string) (int, error) {
 	return 0, teambot.Invalid("你的团队里没有叫「%s」的。你在这些团队里：\n%s\n请写序号，或团队的完整名称。", clip(choice), r.teamChoices())
 }
 
-// nameTeam is /团队 名称 新名称: the supervisor names the team, so that
-// members of several teams can tell them apart.
+// nameTeam is /团队 名称 新名称: the supervisor (the row's Who) names the
+// team, so that members of several teams can tell them apart.
 func nameTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.needTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	if r.Caller == nil || !r.Caller.IsSupervisor() {
-		return teambot.Reply{}, teambot.Forbidden("只有主管可以给团队命名%s。", r.supervisorHint(ctx))
-	}
-	name := strings.TrimSpace(strings.Join(argTexts(r.Args[1:]), " "))
+	name := strings.TrimSpace(strings.Join(argTexts(r.Params), " "))
 	switch n := utf8.RuneCountInString(name); {
 	case name == "":
 		return teambot.Reply{}, teambot.Invalid("请写上团队名称，例如 /团队 名称 市场部。")
