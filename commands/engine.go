@@ -222,18 +222,7 @@ func (e *Engine) run(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	r.Command, r.Params, r.Tail = c, r.Args, r.Rest
-	if s, ok := c.subFor(r.Args); ok {
-		r.Sub, c = s, s
-		if !s.OnMention {
-			r.Params, r.Tail = r.Args[1:], restAfter(r.Rest, 1)
-		}
-	}
-	// The command's own Who first (a stranger hears they must join), then
-	// the subcommand's.
-	if err := r.authorize(ctx, r.Command); err != nil {
-		return teambot.Reply{}, err
-	}
-	if err := r.authorize(ctx, c); c != r.Command && err != nil {
+	if c, err = r.descend(ctx, c); err != nil {
 		return teambot.Reply{}, err
 	}
 	if c.Handler == nil {
@@ -243,6 +232,31 @@ func (e *Engine) run(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	return c.Handler(ctx, r)
+}
+
+// descend checks the caller may use c, then walks down the rows the next
+// words name (/会议 申诉 批准 3), checking each row's Who in turn, so a
+// stranger hears they must join before a member hears only the supervisor
+// may. It returns the row that runs.
+func (r *Request) descend(ctx context.Context, c *Command) (*Command, error) {
+	for {
+		if err := r.authorize(ctx, c); err != nil {
+			return nil, err
+		}
+		s, after, colon, ok := c.subFor(r.Params)
+		if !ok {
+			return c, nil
+		}
+		switch {
+		case s.OnMention: // the mention stays an argument of the row
+		case colon:
+			_, tail, _ := strings.Cut(strings.Replace(r.Tail, "：", ":", 1), ":")
+			r.Params, r.Tail = append(splitArgs(after), r.Params[1:]...), trimSpace(tail)
+		default:
+			r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
+		}
+		r.Sub, c = s, s
+	}
 }
 
 // readArgs reads the typed arguments of c from r.Params into r.ID and
@@ -617,8 +631,11 @@ func clip(s string) string {
 }
 
 // permits reports whether the caller may run c (c.Who against the caller).
-func (r *Request) permits(c *Command) bool {
-	switch c.Who {
+func (r *Request) permits(c *Command) bool { return r.permitsWho(c.Who) }
+
+// permitsWho reports whether the caller is among who.
+func (r *Request) permitsWho(who Who) bool {
+	switch who {
 	case Anyone:
 		return true
 	case Member:
@@ -631,8 +648,12 @@ func (r *Request) permits(c *Command) bool {
 	return false
 }
 
-// authorize refuses a caller who may not run c, saying who may.
+// authorize refuses a caller who may not run c, saying who may: c.Who,
+// and c.Change when arguments follow.
 func (r *Request) authorize(ctx context.Context, c *Command) error {
+	if c.Change != Anyone && len(r.Params) > 0 && r.permits(c) && !r.permitsWho(c.Change) {
+		c = &Command{Who: c.Change, Forbidden: c.Forbidden, Chinese: c.Chinese, parent: c.parent, OnMention: c.OnMention}
+	}
 	if r.permits(c) {
 		return nil
 	}

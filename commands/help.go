@@ -44,15 +44,25 @@ func help(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	if len(c.Sub) > 0 {
 		b.WriteString("\n子命令：")
-		for _, s := range c.Sub {
-			fmt.Fprintf(&b, "\n%s — %s（%s", strings.TrimSpace(s.Path()+" "+s.Usage), s.Summary, whoText(s.Who))
-			if !r.permits(s) {
-				b.WriteString("，你目前不能使用")
-			}
-			b.WriteString("）")
-		}
+		r.helpRows(&b, c)
 	}
 	return teambot.Reply{Text: b.String()}, nil
+}
+
+// helpRows lists c's rows and theirs, a line each: the form, what it does,
+// who may use it.
+func (r *Request) helpRows(b *strings.Builder, c *Command) {
+	for _, s := range c.Sub {
+		fmt.Fprintf(b, "\n%s — %s（%s", strings.TrimSpace(s.Path()+" "+s.Usage), s.Summary, whoText(s.Who))
+		if s.Change != Anyone {
+			fmt.Fprintf(b, "查看，%s修改", whoText(s.Change))
+		}
+		if !r.permits(s) {
+			b.WriteString("，你目前不能使用")
+		}
+		b.WriteString("）")
+		r.helpRows(b, s)
+	}
 }
 
 func whoText(w Who) string {

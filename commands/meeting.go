@@ -50,7 +50,6 @@ const (
 // the R12 proposals) and the members' (dispute an absence, read the
 // attendance history).
 func meetingCommand() *Command {
-	onlySupervisor := func(what string) string { return what + "只有主管可以操作%s。" }
 	disputeID := func(verb string) []ArgSpec {
 		return []ArgSpec{{Kind: ArgID,
 			Missing: "请写上申诉的编号，例如 /会议 申诉 " + verb + " 1。发送 /会议 申诉 列表 查看编号。",
@@ -64,15 +63,12 @@ func meetingCommand() *Command {
 		Examples: []string{"/会议", "/会议 设置 周一 10:00", "/会议 设置 每周二 下午3点 90分钟", "/会议 通知 明天 15:00 双十二活动分工", "/会议 议程 复盘双十一；各模块先交周报", "/会议 点名 @张三", "/会议 结束", "/会议 取消 团建改期", "/会议 申诉 12月14日 那天在医院", "/会议 记录"},
 		Who:      Member, Handler: showMeeting,
 		Sub: []*Command{
-			nestedRows(&Command{Name: "set", Chinese: "设置", Usage: "周一 10:00 [时长]", Summary: "设定每周例会的时间和时长",
-				Who: Supervisor, Forbidden: onlySupervisor("设置每周例会"),
-				Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
-					return routeRows(ctx, r, setMeetingSchedule)
-				},
+			{Name: "set", Chinese: "设置", Usage: "周一 10:00 [时长]", Summary: "设定每周例会的时间和时长",
+				Who: Supervisor, Forbidden: onlySupervisor("设置每周例会"), Handler: setMeetingSchedule,
 				Sub: []*Command{
 					{Name: "off", Chinese: "关闭", Aliases: []string{"无"}, Summary: "不再开每周例会（临时会议不受影响）",
 						Who: Supervisor, Forbidden: onlySupervisor("设置每周例会"), Handler: closeMeetingSchedule},
-				}}),
+				}},
 			{Name: "notice", Chinese: "通知", Aliases: []string{"安排"}, Usage: "日期 时间 议程", Summary: "召集临时会议",
 				Who: Supervisor, Forbidden: onlySupervisor("召集会议"), Handler: callMeeting},
 			{Name: "agenda", Chinese: "议程", Usage: "内容", Summary: "设置下次会议的议程",
@@ -85,11 +81,8 @@ func meetingCommand() *Command {
 				Who: Supervisor, Forbidden: onlySupervisor("取消会议"), Handler: cancelMeeting},
 			{Name: "proposals", Chinese: "建议", Aliases: []string{"提醒"}, Summary: "在单聊中查看缺勤提醒（R12）",
 				Who: Supervisor, Forbidden: onlySupervisor("查看缺勤提醒"), Handler: listProposals},
-			nestedRows(&Command{Name: "dispute", Chinese: "申诉", Usage: "日期 理由", Summary: fmt.Sprintf("申诉缺席（会议结束后 %d 小时内）", window),
-				Who: Member,
-				Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
-					return routeRows(ctx, r, raiseDispute)
-				},
+			{Name: "dispute", Chinese: "申诉", Usage: "日期 理由", Summary: fmt.Sprintf("申诉缺席（会议结束后 %d 小时内）", window),
+				Who: Member, Handler: raiseDispute,
 				Sub: []*Command{
 					{Name: "approve", Chinese: "批准", Aliases: []string{"同意"}, Usage: "编号", Summary: "批准申诉，缺席改记为请假",
 						Who: Supervisor, Forbidden: onlySupervisor("批准申诉"), Args: disputeID("批准"),
@@ -103,7 +96,7 @@ func meetingCommand() *Command {
 						}},
 					{Name: "list", Chinese: "列表", Summary: "查看申诉（主管看待处理的，成员看自己的）",
 						Who: Member, Handler: listDisputes},
-				}}),
+				}},
 			{Name: "history", Chinese: "记录", Usage: "[@名字]", Summary: "查看最近的出勤记录（别人的只有主管可以看）",
 				Who: Member, Args: []ArgSpec{{Kind: ArgMember, Optional: true}}, Handler: attendanceHistory},
 		},
@@ -120,36 +113,6 @@ func checkInCommand() *Command {
 	}
 }
 
-// nestedRows makes the rows of row.Sub a third level, /会议 申诉 批准:
-// the engine routes two levels, so row's handler routes these itself
-// (routeRows). Their forms are added to row's usage, so /会议's usage line
-// names each, as "申诉 批准 编号".
-func nestedRows(row *Command) *Command {
-	for _, s := range row.Sub {
-		s.parent = row
-		row.Usage += " | " + strings.TrimSpace(row.Chinese+" "+s.Chinese+" "+s.Usage)
-	}
-	return row
-}
-
-// routeRows runs the row of r.Sub's own Sub (see nestedRows) that the
-// first of r.Params names, as the engine does a level up: that row's Who
-// is checked, then its typed arguments read. With none named it runs def.
-func routeRows(ctx context.Context, r *Request, def Handler) (teambot.Reply, error) {
-	s, ok := r.Sub.subFor(r.Params)
-	if !ok {
-		return def(ctx, r)
-	}
-	r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
-	if err := r.authorize(ctx, s); err != nil {
-		return teambot.Reply{}, err
-	}
-	if err := r.readArgs(ctx, s); err != nil {
-		return teambot.Reply{}, err
-	}
-	return s.Handler(ctx, r)
-}
-
 // showMeeting is /会议 and /会议 下次; any other first word names no
 // subcommand.
 func showMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
@@ -162,15 +125,6 @@ func showMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 	}
 	return showNextMeeting(ctx, r)
-}
-
-// needSupervisor refuses a caller who is not the supervisor, naming what
-// they tried.
-func (r *Request) needSupervisor(ctx context.Context, what string) error {
-	if r.Caller.IsSupervisor() {
-		return nil
-	}
-	return teambot.Forbidden("%s只有主管可以操作%s。", what, r.supervisorHint(ctx))
 }
 
 // weeklyStart is when a weekly meeting whose nominal time is at takes

@@ -46,6 +46,10 @@ type Command struct {
 	// written as @名字 (/请假 @张三 今天 病假); the mention stays an
 	// argument of the row.
 	OnMention bool
+	// Change, when not Anyone, is who may use the row with arguments:
+	// anyone Who allows sees (the bare row), Change changes (/周报 截止
+	// 周五 18:00, /投票 规则 通过 过半).
+	Change Who
 	// Forbidden, when set, is the refusal to a caller Who does not allow,
 	// instead of the standard one; %s is where the current supervisor is
 	// named.
@@ -53,6 +57,10 @@ type Command struct {
 
 	parent *Command // the command a row of Sub belongs to
 }
+
+// onlySupervisor is the Forbidden of a supervisor's row: "what 只有主管可以
+// 操作（现任主管：…）。".
+func onlySupervisor(what string) string { return what + "只有主管可以操作%s。" }
 
 // ArgKind is the type of a typed argument (Command.Args).
 type ArgKind int
@@ -90,38 +98,53 @@ func (c *Command) Path() string {
 }
 
 // UsageLine is how to write the command, in Chinese: its path, then its
-// own form and each subcommand's, e.g. "/请假 日期 理由 | 取消 编号".
+// own form and each subcommand's, rows of rows included, e.g.
+// "/请假 日期 理由 | 取消 编号" or "/会议 … | 申诉 日期 理由 | 申诉 批准 编号".
 func (c *Command) UsageLine() string {
 	var forms []string
 	if c.Usage != "" {
 		forms = append(forms, c.Usage)
 	}
-	for _, s := range c.Sub {
-		forms = append(forms, strings.TrimSpace(strings.TrimPrefix(s.Path(), c.Path()+" ")+" "+s.Usage))
-	}
+	forms = append(forms, c.subForms(c.Path()+" ")...)
 	if len(forms) == 0 {
 		return c.Path()
 	}
 	return c.Path() + " " + strings.Join(forms, " | ")
 }
 
-// subFor is the row of Sub the first argument names, if any.
-func (c *Command) subFor(args []teambot.Arg) (*Command, bool) {
+// subForms are the forms of c's rows and theirs, written after prefix.
+func (c *Command) subForms(prefix string) []string {
+	var forms []string
+	for _, s := range c.Sub {
+		word := strings.TrimPrefix(s.Path(), prefix)
+		if s.Usage != "" || len(s.Sub) == 0 {
+			forms = append(forms, strings.TrimSpace(word+" "+s.Usage))
+		}
+		forms = append(forms, s.subForms(prefix)...)
+	}
+	return forms
+}
+
+// subFor is the row of Sub the first argument names, if any. A word may
+// end at a colon, /周报 查看：上周: after is then what follows the colon in
+// that argument.
+func (c *Command) subFor(args []teambot.Arg) (s *Command, after string, colon, ok bool) {
 	if len(args) == 0 {
-		return nil, false
+		return nil, "", false, false
 	}
 	a := args[0]
+	word, after, colon := strings.Cut(strings.ReplaceAll(a.Text, "：", ":"), ":")
 	for _, s := range c.Sub {
 		switch {
 		case a.Mention:
 			if s.OnMention {
-				return s, true
+				return s, "", false, true
 			}
-		case !a.Quoted && !s.OnMention && slices.Contains(s.words(), strings.ToLower(a.Text)):
-			return s, true
+		case !a.Quoted && !s.OnMention && slices.Contains(s.words(), strings.ToLower(word)):
+			return s, after, colon, true
 		}
 	}
-	return nil, false
+	return nil, "", false, false
 }
 
 // Registry is the set of commands the engine knows.
@@ -141,21 +164,28 @@ func NewRegistry(commands ...*Command) *Registry {
 			}
 			r.byWord[w] = c
 		}
-		subs := map[string]*Command{}
-		for _, s := range c.Sub {
-			s.parent = c
-			if s.OnMention {
-				continue
-			}
-			for _, w := range s.words() {
-				if prev, dup := subs[w]; dup {
-					panic("commands: word " + w + " names both " + c.Name + " " + prev.Name + " and " + c.Name + " " + s.Name)
-				}
-				subs[w] = s
-			}
-		}
+		indexRows(c)
 	}
 	return r
+}
+
+// indexRows links c's rows, and theirs, to their parent. A word naming two
+// rows of one command is a programming error and panics at start.
+func indexRows(c *Command) {
+	subs := map[string]*Command{}
+	for _, s := range c.Sub {
+		s.parent = c
+		indexRows(s)
+		if s.OnMention {
+			continue
+		}
+		for _, w := range s.words() {
+			if prev, dup := subs[w]; dup {
+				panic("commands: word " + w + " names both " + c.Name + " " + prev.Name + " and " + c.Name + " " + s.Name)
+			}
+			subs[w] = s
+		}
+	}
 }
 
 // Lookup finds the command a word names.

@@ -37,10 +37,9 @@ func reportCommand() *Command {
 				Who: Member, Handler: reportStatus},
 			{Name: "close", Chinese: "结束", Usage: "周", Summary: "结束一周的周报，之后不能再提交或修改",
 				Who: Supervisor, Forbidden: "结束一周的周报只有主管可以操作%s。", Handler: closeReportWeek},
-			// Anyone sees the deadline; changing it is the supervisor's,
-			// checked in reportDeadline since the same word does both.
 			{Name: "deadline", Chinese: "截止", Usage: "[周五 18:00]", Summary: "查看每周的截止时间；主管写上新的时间就改",
-				Who: Member, Handler: reportDeadline},
+				Who: Member, Change: Supervisor, Forbidden: "修改周报截止时间只有主管可以操作%s；发送 /周报 截止 查看当前的截止时间。",
+				Handler: reportDeadline},
 		},
 	}
 }
@@ -67,9 +66,6 @@ func report(ctx context.Context, r *Request) (teambot.Reply, error) {
 		// week's report starting with 下周 (R4).
 		return submitReport(ctx, r, this.Next(), freeText(after))
 	}
-	if s, ok := r.Command.subFor([]teambot.Arg{{Text: first}}); ok {
-		return r.runRow(ctx, s, after)
-	}
 	if week, text, ok, err := weekFlag(first, after); ok {
 		if err != nil {
 			return teambot.Reply{}, err
@@ -77,21 +73,6 @@ func report(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return submitReport(ctx, r, week, text)
 	}
 	return submitReport(ctx, r, this, r.Rest)
-}
-
-// runRow runs subcommand s of /周报 named by a first word that ended at a
-// colon (/周报 查看：上周), which the engine, routing on whole arguments,
-// left to the command: as the engine would, it checks who may use s and
-// reads its typed arguments from after.
-func (r *Request) runRow(ctx context.Context, s *Command, after string) (teambot.Reply, error) {
-	r.Sub, r.Params, r.Tail = s, splitArgs(after), trimSpace(after)
-	if err := r.authorize(ctx, s); err != nil {
-		return teambot.Reply{}, err
-	}
-	if err := r.readArgs(ctx, s); err != nil {
-		return teambot.Reply{}, err
-	}
-	return s.Handler(ctx, r)
 }
 
 // weekFlag reads "--week 2026-W47 内容" or "--week=2026-W47 内容", given the
@@ -690,11 +671,6 @@ func reportDeadline(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。放假时截止提前到之前最后一个工作日。主管可以用 /周报 截止 周五 18:00 修改。",
 			weekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, weekLabel(this), r.dueMoment(due))}, nil
-	}
-	// Not the row's Who: without a time anyone may look (see
-	// reportCommand).
-	if !r.Caller.IsSupervisor() {
-		return teambot.Reply{}, teambot.Forbidden("修改周报截止时间只有主管可以操作%s；发送 /周报 截止 查看当前的截止时间。", r.supervisorHint(ctx))
 	}
 	d, err := parseDeadline(args)
 	if err != nil {

@@ -100,7 +100,7 @@ func voteCommands() []*Command {
 				{Name: "veto", Chinese: "否决", Usage: "编号 理由", Summary: "否决进行中的投票或 24 小时内通过的表决",
 					Who: Supervisor, Forbidden: "否决投票只有主管可以操作%s。", Args: id(vetoHow), Handler: vetoVote},
 				{Name: "rule", Chinese: "规则", Usage: "[通过 过半 法定 过半]", Summary: "查看表决规则；主管可修改",
-					Who: Member, Handler: voteRule},
+					Who: Member, Change: Supervisor, Forbidden: onlySupervisor("修改表决规则"), Handler: voteRule},
 			},
 		},
 		{
@@ -1222,9 +1222,6 @@ func voteRule(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		return teambot.Reply{Text: fmt.Sprintf("本团队的表决规则：%s同意即通过（弃权算作已投，票数相同不通过）；法定人数：%s；主管有否决权，可在截止前或通过后 24 小时内否决。\n主管可以修改：/投票 规则 通过 三分之二 法定 过半。",
 			rule.Pass, quorum)}, nil
-	}
-	if err := r.needSupervisor(ctx, "修改表决规则"); err != nil {
-		return teambot.Reply{}, err
 	}
 	args := argTexts(r.Params)
 	if len(args)%2 != 0 {
