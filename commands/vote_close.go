@@ -1,0 +1,141 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"time"
+	"unicode/utf8"
+
+	"teambot"
+)
+
+// Closing a vote (R11): settling it, closing it early (/投票 结束) and the
+// supervisor's veto (/投票 否决).
+
+// settle closes v now, counted as of asOf, with its outcome (vetoed when
+// reason is set), records it and returns the announcement for the group.
+func (r *Request) settle(ctx context.Context, v teambot.Vote, vetoReason string, asOf time.Time) (teambot.Vote, string, error) {
+	c, err := r.countAt(ctx, v, asOf, asOf)
+	if err != nil {
+		return v, "", err
+	}
+	v.Status, v.ClosedBy, v.ClosedAt, v.AsOf = teambot.VoteClosed, r.UserID, r.Now, asOf
+	v.Eligible, v.EligibleCast = c.Eligible, c.EligibleCast
+	switch {
+	case vetoReason != "":
+		v.Outcome, v.VetoedBy, v.VetoReason, v.VetoedAt = teambot.OutcomeVetoed, r.UserID, vetoReason, r.Now
+	case v.Kind == teambot.VotePoll:
+		v.Outcome = teambot.OutcomeCounted
+	default:
+		v.Outcome = teambot.Decide(v.Rule, c.Tally) // R11
+	}
+	if err := r.Tx.CloseVote(ctx, v); err != nil {
+		return v, "", err
+	}
+	action, detail := "vote.close", fmt.Sprintf("%s %s", teambot.OutcomeCN(v.Outcome), tallyLine(v, c.Tally))
+	if vetoReason != "" {
+		action, detail = "vote.veto", "截止前否决："+vetoReason+"；当时 "+tallyLine(v, c.Tally)
+	}
+	if err := r.Audit(ctx, action, voteTarget(v), detail); err != nil {
+		return v, "", err
+	}
+	return v, r.resultText(ctx, v, c), nil
+}
+
+// closeVoteEarly is /投票 结束 ID: the supervisor closes a vote before its
+// deadline; the creator may once every member counted has voted (R11).
+// The result is announced with who closed it.
+func closeVoteEarly(ctx context.Context, r *Request) (teambot.Reply, error) {
+	v, err := r.voteByID(ctx, r.ID)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if !r.Caller.IsSupervisor() && r.Caller.ID != v.CreatorMember {
+		return teambot.Reply{}, teambot.Forbidden("投票 #%d 只有主管或发起人可以提前结束%s。", v.ID, r.supervisorHint(ctx))
+	}
+	if v.Status != teambot.VoteOpen {
+		return teambot.Reply{}, teambot.Conflict("投票 #%d 已经结束（%s）。发送 /投票 查看 %d 看结果。", v.ID, teambot.OutcomeCN(v.Outcome), v.ID)
+	}
+	asOf := earlier(r.Now, v.Deadline)
+	if !r.Caller.IsSupervisor() {
+		q, err := r.quorumAt(ctx, v, asOf, asOf)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		if left := q.pending(); len(left) > 0 {
+			names := make([]string, len(left))
+			for i, m := range left {
+				names[i] = m.Name
+			}
+			return teambot.Reply{}, teambot.Forbidden("发起人要等所有应投票的成员都投了票才能提前结束投票 #%d：还有 %d 人没有投票：%s。到截止时间会自动结束；主管可以随时提前结束。",
+				v.ID, len(left), nameList(names))
+		}
+	}
+	v, text, err := r.settle(ctx, v, "", asOf)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	return r.announce(ctx, v, text)
+}
+
+// earlier is the earlier of two moments.
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// announce makes a result the group sees: the reply itself in the group,
+// or a group message (and a short private reply) from a single chat.
+func (r *Request) announce(ctx context.Context, v teambot.Vote, text string) (teambot.Reply, error) {
+	if !r.Single() {
+		return teambot.Reply{Text: text}, nil
+	}
+	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: text, Origin: fmt.Sprintf("vote %d %s", v.ID, v.Outcome)}
+	if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: text + "\n（结果已发到群里）"}, nil
+}
+
+// vetoHow is how to write /投票 否决.
+const vetoHow = "请写成 /投票 否决 编号 理由，例如 /投票 否决 3 预算不够，下月再议。"
+
+// vetoVote is /投票 否决 ID REASON: the supervisor vetoes an open vote, or a
+// passed motion within 24 hours (R11).
+func vetoVote(ctx context.Context, r *Request) (teambot.Reply, error) {
+	v, err := r.voteByID(ctx, r.ID)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	reason := freeText(r.Tail)
+	switch n := utf8.RuneCountInString(reason); {
+	case reason == "":
+		return teambot.Reply{}, teambot.Invalid("否决要写理由。%s", vetoHow)
+	case n > maxVetoReason:
+		return teambot.Reply{}, teambot.Invalid("理由最多 %d 字，这条有 %d 字，请写简短些。", maxVetoReason, n)
+	}
+	if err := v.CanVeto(r.Now, r.Location()); err != nil {
+		return teambot.Reply{}, err
+	}
+	if v.Status == teambot.VoteOpen {
+		v, text, err := r.settle(ctx, v, reason, earlier(r.Now, v.Deadline))
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		return r.announce(ctx, v, text)
+	}
+	if err := r.Tx.VetoPassedVote(ctx, r.Team.ID, v.ID, r.UserID, reason, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	v.Outcome, v.PassedBeforeVeto, v.VetoedBy, v.VetoReason, v.VetoedAt = teambot.OutcomeVetoed, true, r.UserID, reason, r.Now
+	if err := r.Audit(ctx, "vote.veto", voteTarget(v), "通过后否决："+reason); err != nil {
+		return teambot.Reply{}, err
+	}
+	c, err := r.count(ctx, v)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	return r.announce(ctx, v, r.resultText(ctx, v, c))
+}
