@@ -10,7 +10,7 @@ import (
 // The team's vote rule (R11): the share of ballots that passes a motion
 // and the quorum (/投票 规则).
 
-// sharePattern reads a threshold: 过半, 过半数, 三分之二, 2/3, 无.
+// shareWords are the thresholds a rule may name: 过半, 三分之二, 2/3, 一致 …
 var shareWords = map[string]teambot.Share{
 	"过半": {Num: 1, Den: 2}, "过半数": {Num: 1, Den: 2}, "半数以上": {Num: 1, Den: 2},
 	"三分之二": {Num: 2, Den: 3, AtLeast: true}, "三分之二以上": {Num: 2, Den: 3, AtLeast: true}, "2/3": {Num: 2, Den: 3, AtLeast: true},
