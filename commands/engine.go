@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -290,20 +289,6 @@ func (r *Request) readArgs(ctx context.Context, c *Command) error {
 		r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
 	}
 	return nil
-}
-
-// recordID reads a record number: 3, #3, ＃3, ３.
-func recordID(s string) (int64, bool) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(normalize(s), "#"), 10, 64)
-	return id, err == nil && id > 0
-}
-
-// restAfter is text after its first n arguments, as written.
-func restAfter(text string, n int) string {
-	for range n {
-		_, text = nextArg(trimLeftSpace(text))
-	}
-	return trimSpace(text)
 }
 
 // newRequest records the message as handled, then loads (or, on a group's
@@ -619,15 +604,6 @@ func (e *Engine) unknownCommand(r *Request, word string) error {
 		return teambot.Invalid("没有「%s」这个命令。你是不是想用 /%s（%s）？用法：%s", clip(word), c.Chinese, c.Name, c.UsageLine())
 	}
 	return teambot.Invalid("没有「%s」这个命令。发送 /帮助 查看可用的命令。", clip(word))
-}
-
-// clip shortens what a user wrote for quoting it back.
-func clip(s string) string {
-	const max = 20
-	if r := []rune(s); len(r) > max {
-		return string(r[:max]) + "…"
-	}
-	return s
 }
 
 // permits reports whether the caller may run c (c.Who against the caller).

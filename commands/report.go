@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"teambot"
@@ -95,19 +93,6 @@ func weekFlag(word, after string) (week teambot.Week, text string, ok bool, err 
 	}
 	return week, freeText(text), true, nil
 }
-
-// freeText is the original text after a command's leading words, without a
-// colon that introduced it.
-func freeText(s string) string {
-	s = trimLeftSpace(s)
-	if r, size := utf8.DecodeRuneInString(s); isColon(r) {
-		s = s[size:]
-	}
-	return trimSpace(s)
-}
-
-// week is the current ISO week in the team's time zone.
-func (r *Request) week() teambot.Week { return teambot.WeekOf(r.Now.In(r.Location())) }
 
 // submitReport stores text as the caller's report for week: a new version
 // when there is one already (history is kept), marked late after the
@@ -302,44 +287,6 @@ func (r *Request) weekRange(s string) (teambot.Week, teambot.Week, error) {
 			maxShowWeeks, s, weeksBetween(from, to))
 	}
 	return from, to, nil
-}
-
-// weekArg reads one week: 2026-W48, or 本周/this, 上周/last.
-func (r *Request) weekArg(s string) (teambot.Week, error) {
-	switch strings.ToLower(s) {
-	case "本周", "this":
-		return r.week(), nil
-	case "上周", "last":
-		return r.week().Prev(), nil
-	}
-	return parseWeekText(s)
-}
-
-// parseWeekText reads 2026-W48 with a clear Chinese error.
-func parseWeekText(s string) (teambot.Week, error) {
-	w, err := teambot.ParseWeek(s)
-	if err != nil {
-		return teambot.Week{}, teambot.Invalid("看不懂周「%s」，请写成 2026-W48（ISO 周：年份-W周数），或写 本周、上周。", s)
-	}
-	return w, nil
-}
-
-// weekish matches text meant as a week, even a mistyped one: 2026-W48,
-// 2026W48, W48.
-var weekish = regexp.MustCompile(`(?i)^\d{0,4}-?w\d`)
-
-// looksLikeWeek tells a week (or a mistyped one) from a member's name.
-func looksLikeWeek(s string) bool {
-	switch strings.ToLower(s) {
-	case "本周", "上周", "this", "last":
-		return true
-	}
-	return strings.Contains(s, "..") || weekish.MatchString(s)
-}
-
-// weeksBetween counts the weeks from through to, inclusive.
-func weeksBetween(from, to teambot.Week) int {
-	return int(to.Monday().In(time.UTC).Sub(from.Monday().In(time.UTC)).Hours()/24/7) + 1
 }
 
 // fullReports prints the current version of each week's report in full,
@@ -593,28 +540,12 @@ func editedNames(rs []teambot.Report) []string {
 	return out
 }
 
-func memberNames(ms []teambot.Member) []string {
-	out := make([]string, len(ms))
-	for i, m := range ms {
-		out[i] = m.Name
-	}
-	return out
-}
-
 func excusedNames(rs []reporter) []string {
 	out := make([]string, len(rs))
 	for i, e := range rs {
 		out[i] = e.Name + "（" + e.Excused + "）"
 	}
 	return out
-}
-
-// nameList joins names with 、, or — for none.
-func nameList(names []string) string {
-	if len(names) == 0 {
-		return "—"
-	}
-	return strings.Join(names, "、")
 }
 
 // closeReportWeek is /周报 结束 周: the supervisor closes a week, after
@@ -695,22 +626,6 @@ func reportDeadline(ctx context.Context, r *Request) (teambot.Reply, error) {
 		weekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, weekdaysCN[old.Weekday], old.Clock(),
 		weekLabel(this), r.dueMoment(due), nag)}, nil
 }
-
-// weekLabel names a week with its dates: 2026-W48（11月23日–11月29日）.
-func weekLabel(w teambot.Week) string {
-	return fmt.Sprintf("%s（%s–%s）", w, monthDay(w.Monday()), monthDay(w.Sunday()))
-}
-
-// rangeLabel names one week or a range of them.
-func rangeLabel(from, to teambot.Week) string {
-	if from == to {
-		return weekLabel(from)
-	}
-	return fmt.Sprintf("%s 至 %s（%s–%s）", from, to, monthDay(from.Monday()), monthDay(to.Sunday()))
-}
-
-// monthDay is 11月23日.
-func monthDay(d teambot.Date) string { return fmt.Sprintf("%d月%d日", d.Month, d.Day) }
 
 // parseDeadline reads /周报 截止's weekday and time as parseWeekly does
 // (周五 18:00, 星期日 下午6点, fri 18:30).

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"teambot"
@@ -132,16 +131,6 @@ type txKey struct{}
 // transaction would wait for the first forever.
 func withTx(ctx context.Context, tx Tx) context.Context { return context.WithValue(ctx, txKey{}, tx) }
 
-// firingRequest runs fn with a request for the firing's team, acting as
-// "system" at the firing's scheduled instant: in the transaction ctx carries
-// (see withTx), else in its own.
-func (e *Engine) firingRequest(ctx context.Context, f teambot.Firing, fn func(r *Request) error) error {
-	if tx, ok := ctx.Value(txKey{}).(Tx); ok {
-		return e.firingIn(ctx, tx, f, fn)
-	}
-	return e.cfg.Store.Update(ctx, func(tx Tx) error { return e.firingIn(ctx, tx, f, fn) })
-}
-
 func (e *Engine) firingIn(ctx context.Context, tx Tx, f teambot.Firing, fn func(r *Request) error) error {
 	{
 		team, err := tx.TeamByChat(ctx, f.ChatID)
@@ -155,19 +144,6 @@ func (e *Engine) firingIn(ctx context.Context, tx Tx, f teambot.Firing, fn func(
 		r.UserID = "system"
 		return fn(r)
 	}
-}
-
-// groupMessage is a message to the team's group.
-func groupMessage(r *Request, f teambot.Firing, job, text string, mentions []string) teambot.Outgoing {
-	return teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: text, Mentions: mentions, Origin: origin(f, job)}
-}
-
-// origin names the firing a message came from, for logs and audits.
-func origin(f teambot.Firing, job string) string {
-	if f.Job != "" {
-		job = f.Job
-	}
-	return job + " " + f.At.UTC().Format(time.RFC3339)
 }
 
 // digestSummary is the group's digest: counts and names only (R14).
