@@ -10,6 +10,20 @@ import (
 	"teambot"
 )
 
+// reportReminders are the weekly reports' reminders (R4): opening the week,
+// nagging who has not handed in, and the supervisor's digest (R5).
+func reportReminders() []Reminder {
+	return []Reminder{
+		{Name: "report_open", Chinese: "周报提醒", Spec: "0 9 * * MON",
+			Summary: "开启本周周报并说明截止时间", compose: (*Engine).ReportOpen},
+		{Name: "report_nag", Chinese: "周报催交", Spec: "0 15 * * FRI",
+			Summary: "@ 还没交本周周报的成员，都交了就不发；放假时提前到截止前的工作日", compose: (*Engine).ReportNag,
+			moveOff: (*Request).nagMove},
+		{Name: "report_digest", Chinese: "周报汇总", Spec: "30 9 * * MON",
+			Summary: "上周周报汇总给主管：按时、迟交、未交", compose: (*Engine).reportDigest},
+	}
+}
+
 // The three weekly report reminders (R4, docs/product.md §6). Each builds the
 // messages of one firing from the records, in its own transaction, and sends
 // nothing itself: the reminder engine stores what they return in the outbox.
@@ -224,4 +238,10 @@ func firstLine(text string, max int) string {
 		return line
 	}
 	return ""
+}
+
+// reportDigest sends the digest privately when app messages are available
+// (R14: report texts only to the supervisor), else only counts and names.
+func (e *Engine) reportDigest(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+	return e.ReportDigest(ctx, f, e.cfg.DirectMessages)
 }
