@@ -2,6 +2,8 @@ package commands
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"teambot"
@@ -38,3 +40,22 @@ func (r *Request) dayOf(t time.Time) string { return r.day(teambot.DateOf(t.In(r
 
 // moment is an instant in the team's time zone: "11月27日（周五）18:00".
 func (r *Request) moment(t time.Time) string { return describeMoment(t, r.Location(), r.Today()) }
+
+// nameList joins names with 、, or — for none.
+func nameList(names []string) string {
+	if len(names) == 0 {
+		return "—"
+	}
+	return strings.Join(names, "、")
+}
+
+// monthDay is 11月23日.
+func monthDay(d teambot.Date) string { return fmt.Sprintf("%d月%d日", d.Month, d.Day) }
+
+// days prints a number of days: 2, 1.5.
+func days(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }
+
+var weekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// weekdayCN is the day of the week in Chinese, e.g. 周三.
+func weekdayCN(d teambot.Date) string { return weekdaysCN[d.Weekday()] }

@@ -180,9 +180,6 @@ func holidayRemove(ctx context.Context, r *Request) (teambot.Reply, error) {
 	return teambot.Reply{Text: fmt.Sprintf("已删除 %s的团队安排，这天恢复按法定日历。", r.day(d))}, nil
 }
 
-// argsText is the arguments' text joined by single spaces.
-func argsText(args []teambot.Arg) string { return strings.Join(argTexts(args), " ") }
-
 func noteSuffix(note string) string {
 	if note == "" {
 		return ""

@@ -26,36 +26,6 @@ type joinTx interface {
 	DecideJoinRequest(ctx context.Context, teamID, id int64, status, by, reason string, at time.Time) error
 }
 
-// lockTeam serializes the commands that change the team (roster, roles,
-// supervisor, term, join mode): it locks the team and reads it and the
-// caller again, so a command is checked against the state the one before
-// it left, and the caller must still be allowed to run it and its
-// subcommand (a handover may have won the race).
-func (r *Request) lockTeam(ctx context.Context) error {
-	if err := r.needTeam(); err != nil {
-		return err
-	}
-	team, err := r.Tx.LockTeam(ctx, r.Team.ID)
-	if err != nil {
-		return err
-	}
-	*r.Team = team
-	r.Caller = nil
-	if err := r.loadCaller(ctx); err != nil {
-		return err
-	}
-	if r.Command == nil {
-		return nil
-	}
-	if err := r.authorize(ctx, r.Command); err != nil {
-		return err
-	}
-	if r.Sub != nil {
-		return r.authorize(ctx, r.Sub)
-	}
-	return nil
-}
-
 // mustSupervise refuses a caller other than the supervisor an action that
 // only the supervisor may take within a row anyone may use, such as
 // changing the join mode with /团队 加入方式.

@@ -11,6 +11,14 @@ import (
 	"teambot/calendar"
 )
 
+// leaveReminders are leave's reminders: the supervisor's pending requests.
+func leaveReminders() []Reminder {
+	return []Reminder{
+		{Name: "leave_pending", Chinese: "待批请假", Spec: "0 10 * * MON-FRI",
+			Summary: "提醒主管审批等待中的请假申请，没有就不发", compose: (*Engine).LeavePending},
+	}
+}
+
 // LeavePending is 待批请假 (docs/product.md §6): on workdays it tells the
 // supervisor which leave requests of active members wait for a decision.
 // With direct messages configured it is one ToUsers message to the

@@ -99,3 +99,50 @@ func (r *Request) subcommand() string {
 	}
 	return strings.ToLower(r.Args[0].Text)
 }
+
+func memberNames(ms []teambot.Member) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Name
+	}
+	return out
+}
+
+// lockTeam serializes the commands that change the team (roster, roles,
+// supervisor, term, join mode): it locks the team and reads it and the
+// caller again, so a command is checked against the state the one before
+// it left, and the caller must still be allowed to run it and its
+// subcommand (a handover may have won the race).
+func (r *Request) lockTeam(ctx context.Context) error {
+	if err := r.needTeam(); err != nil {
+		return err
+	}
+	team, err := r.Tx.LockTeam(ctx, r.Team.ID)
+	if err != nil {
+		return err
+	}
+	*r.Team = team
+	r.Caller = nil
+	if err := r.loadCaller(ctx); err != nil {
+		return err
+	}
+	if r.Command == nil {
+		return nil
+	}
+	if err := r.authorize(ctx, r.Command); err != nil {
+		return err
+	}
+	if r.Sub != nil {
+		return r.authorize(ctx, r.Sub)
+	}
+	return nil
+}
+
+// needSingleChat refuses private input typed in a group (R13, R14): what
+// names what it holds, how the command to send in the single chat.
+func (r *Request) needSingleChat(what, how string) error {
+	if r.Single() {
+		return nil
+	}
+	return teambot.Invalid("%s只给主管和相关的人看，不能发在群里：请在和我的单聊里发送 %s。这条消息没有记录。", what, how)
+}

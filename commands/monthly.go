@@ -3,9 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -28,58 +26,6 @@ import (
 //     and account sections.
 //   - Leave days are the workdays of the month covered by approved leave,
 //     a half day counting 0.5.
-
-// Month is a calendar month.
-type Month struct {
-	Year  int
-	Month time.Month
-}
-
-func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.Month)) }
-
-// Bounds are the month's first instant and the next month's, in loc.
-func (m Month) Bounds(loc *time.Location) (time.Time, time.Time) {
-	from := time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, loc)
-	return from, from.AddDate(0, 1, 0)
-}
-
-// Next is the month after m.
-func (m Month) Next() Month {
-	t := time.Date(m.Year, m.Month+1, 1, 0, 0, 0, 0, time.UTC)
-	return Month{t.Year(), t.Month()}
-}
-
-// MonthOf is the month t falls in.
-func MonthOf(t time.Time) Month { return Month{t.Year(), t.Month()} }
-
-var monthPattern = regexp.MustCompile(`^(\d{4})[-/.年](\d{1,2})月?$|^(\d{1,2})月$`)
-
-// ParseMonth reads 2026-11, 2026年11月, 11月 (this year), 本月 or 上月.
-func ParseMonth(s string, today teambot.Date) (Month, error) {
-	this := Month{today.Year, today.Month}
-	switch s {
-	case "", "本月", "这个月":
-		return this, nil
-	case "上月", "上个月":
-		t := time.Date(today.Year, today.Month-1, 1, 0, 0, 0, 0, time.UTC)
-		return Month{t.Year(), t.Month()}, nil
-	}
-	m := monthPattern.FindStringSubmatch(s)
-	if m == nil {
-		return Month{}, teambot.Invalid("看不懂月份「%s」，请写成 2026-11、11月、本月 或 上月。", clip(s))
-	}
-	year, month := today.Year, 0
-	if m[1] != "" {
-		year, _ = strconv.Atoi(m[1])
-		month, _ = strconv.Atoi(m[2])
-	} else {
-		month, _ = strconv.Atoi(m[3])
-	}
-	if month < 1 || month > 12 || year < 2000 || year > 2100 {
-		return Month{}, teambot.Invalid("「%s」不是有效的月份，请写成 2026-11 这样。", clip(s))
-	}
-	return Month{year, time.Month(month)}, nil
-}
 
 // MonthlyDigest is one team's month.
 type MonthlyDigest struct {
@@ -166,17 +112,6 @@ type EscalationLine struct {
 	Date string `json:"date"`
 	Name string `json:"name"`
 	Text string `json:"text"`
-}
-
-// monthWeeks are the ISO weeks whose Thursday falls in m.
-func monthWeeks(m Month) []teambot.Week {
-	var out []teambot.Week
-	for d := (teambot.Date{Year: m.Year, Month: m.Month, Day: 1}); d.Month == m.Month; d = d.AddDate(0, 0, 1) {
-		if d.Weekday() == time.Thursday {
-			out = append(out, teambot.WeekOf(d.In(time.UTC)))
-		}
-	}
-	return out
 }
 
 // MonthlyDigest builds the digest of the team of chatID for month m.
@@ -457,9 +392,6 @@ func (d MonthlyDigest) render(md bool) string {
 	}
 	return strings.TrimSuffix(b.String(), "\n")
 }
-
-// days prints a number of days: 2, 1.5.
-func days(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }
 
 // monthPlatforms is each platform of the team's active accounts (and any
 // other platform updated in the month) with its updates, campaigns and the

@@ -65,12 +65,3 @@ func (r *Request) commandLine() string {
 	}
 	return line
 }
-
-// needSingleChat refuses private input typed in a group (R13, R14): what
-// names what it holds, how the command to send in the single chat.
-func (r *Request) needSingleChat(what, how string) error {
-	if r.Single() {
-		return nil
-	}
-	return teambot.Invalid("%s只给主管和相关的人看，不能发在群里：请在和我的单聊里发送 %s。这条消息没有记录。", what, how)
-}

@@ -37,30 +37,21 @@ type Reminder struct {
 }
 
 // reminders is the table of every reminder, one row each (R4 weekly
-// reports, R5 the supervisor's digest).
+// reports, R5 the supervisor's digest). Each area keeps its own rows in an
+// xxxReminders function next to its compose functions (its *_jobs.go); this
+// is the one place that puts the areas' tables together, as builtins does
+// for commands. The order is the order /提醒 lists them in.
 func reminders() []Reminder {
-	return slices.Concat(coreReminders(), accountReminders(), platformReminders(), ledgerReminders(), escalationReminders(), monthlyReminders(), termReminders())
-}
-
-// coreReminders are the reports' and leave's reminders.
-func coreReminders() []Reminder {
-	return []Reminder{
-		{Name: "report_open", Chinese: "周报提醒", Spec: "0 9 * * MON",
-			Summary: "开启本周周报并说明截止时间", compose: (*Engine).ReportOpen},
-		{Name: "report_nag", Chinese: "周报催交", Spec: "0 15 * * FRI",
-			Summary: "@ 还没交本周周报的成员，都交了就不发；放假时提前到截止前的工作日", compose: (*Engine).ReportNag,
-			moveOff: (*Request).nagMove},
-		{Name: "report_digest", Chinese: "周报汇总", Spec: "30 9 * * MON",
-			Summary: "上周周报汇总给主管：按时、迟交、未交", compose: (*Engine).reportDigest},
-		{Name: "leave_pending", Chinese: "待批请假", Spec: "0 10 * * MON-FRI",
-			Summary: "提醒主管审批等待中的请假申请，没有就不发", compose: (*Engine).LeavePending},
-	}
-}
-
-// reportDigest sends the digest privately when app messages are available
-// (R14: report texts only to the supervisor), else only counts and names.
-func (e *Engine) reportDigest(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
-	return e.ReportDigest(ctx, f, e.cfg.DirectMessages)
+	return slices.Concat(
+		reportReminders(),
+		leaveReminders(),
+		accountReminders(),
+		platformReminders(),
+		ledgerReminders(),
+		escalationReminders(),
+		monthlyReminders(),
+		termReminders(),
+	)
 }
 
 // Reminders lists every reminder with its default spec.

@@ -1,7 +1,11 @@
+// Weekly report deadlines (R4): /周报 截止 sets the team's deadline, and days off
+// move a week's deadline back to its last workday or exempt the week.
+
 package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -215,4 +219,59 @@ func (r *Request) followNag(ctx context.Context, old, d teambot.WeeklyDeadline) 
 			rm.Chinese, weekdaysCN[suggest.Weekday], suggest.Clock())
 	}
 	return text, nil
+}
+
+// reportDeadline is /周报 截止 [周五 18:00]: anyone may see the team's
+// weekly deadline; the supervisor may change it.
+func reportDeadline(ctx context.Context, r *Request) (teambot.Reply, error) {
+	args := r.Params
+	old, err := r.Tx.ReportDeadline(ctx, r.Team.ID)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	this := r.week()
+	if len(args) == 0 {
+		due, err := r.reportDue(ctx, this)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。放假时截止提前到之前最后一个工作日。主管可以用 /周报 截止 周五 18:00 修改。",
+			weekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, weekLabel(this), r.dueMoment(due))}, nil
+	}
+	d, err := parseDeadline(args)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Tx.SetReportDeadline(ctx, r.Team.ID, d); err != nil {
+		return teambot.Reply{}, err
+	}
+	detail := fmt.Sprintf("原 每%s %s；新 每%s %s", weekdaysCN[old.Weekday], old.Clock(), weekdaysCN[d.Weekday], d.Clock())
+	if err := r.Audit(ctx, "report.deadline", r.Team.ChatID, detail); err != nil {
+		return teambot.Reply{}, err
+	}
+	due, err := r.reportDue(ctx, this)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	nag, err := r.followNag(ctx, old, d)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fmt.Sprintf("周报截止时间已改为每%s %s（%s），原来是每%s %s。本周 %s截止 %s。已经交的周报，按时或迟交的标记不变。%s",
+		weekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, weekdaysCN[old.Weekday], old.Clock(),
+		weekLabel(this), r.dueMoment(due), nag)}, nil
+}
+
+// parseDeadline reads /周报 截止's weekday and time as parseWeekly does
+// (周五 18:00, 星期日 下午6点, fri 18:30).
+func parseDeadline(args []teambot.Arg) (teambot.WeeklyDeadline, error) {
+	text := argsText(args)
+	w, err := parseWeekly(text)
+	switch {
+	case errors.Is(err, errClockRange):
+		return teambot.WeeklyDeadline{}, teambot.Invalid("截止时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /周报 截止 周五 18:00。", clip(text))
+	case err != nil || w.Days != daysOne:
+		return teambot.WeeklyDeadline{}, teambot.Invalid("看不懂截止时间「%s」，请写成 星期几 和 时间，例如 /周报 截止 周五 18:00 或 /周报 截止 星期五 下午6点。%s。", clip(text), clockHint)
+	}
+	return teambot.WeeklyDeadline{Weekday: w.Weekday, Hour: w.Hour, Minute: w.Minute}, nil
 }

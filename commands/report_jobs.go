@@ -5,11 +5,24 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"teambot"
 )
+
+// reportReminders are the weekly reports' reminders (R4): opening the week,
+// nagging who has not handed in, and the supervisor's digest (R5).
+func reportReminders() []Reminder {
+	return []Reminder{
+		{Name: "report_open", Chinese: "周报提醒", Spec: "0 9 * * MON",
+			Summary: "开启本周周报并说明截止时间", compose: (*Engine).ReportOpen},
+		{Name: "report_nag", Chinese: "周报催交", Spec: "0 15 * * FRI",
+			Summary: "@ 还没交本周周报的成员，都交了就不发；放假时提前到截止前的工作日", compose: (*Engine).ReportNag,
+			moveOff: (*Request).nagMove},
+		{Name: "report_digest", Chinese: "周报汇总", Spec: "30 9 * * MON",
+			Summary: "上周周报汇总给主管：按时、迟交、未交", compose: (*Engine).reportDigest},
+	}
+}
 
 // The three weekly report reminders (R4, docs/product.md §6). Each builds the
 // messages of one firing from the records, in its own transaction, and sends
@@ -132,16 +145,6 @@ type txKey struct{}
 // transaction would wait for the first forever.
 func withTx(ctx context.Context, tx Tx) context.Context { return context.WithValue(ctx, txKey{}, tx) }
 
-// firingRequest runs fn with a request for the firing's team, acting as
-// "system" at the firing's scheduled instant: in the transaction ctx carries
-// (see withTx), else in its own.
-func (e *Engine) firingRequest(ctx context.Context, f teambot.Firing, fn func(r *Request) error) error {
-	if tx, ok := ctx.Value(txKey{}).(Tx); ok {
-		return e.firingIn(ctx, tx, f, fn)
-	}
-	return e.cfg.Store.Update(ctx, func(tx Tx) error { return e.firingIn(ctx, tx, f, fn) })
-}
-
 func (e *Engine) firingIn(ctx context.Context, tx Tx, f teambot.Firing, fn func(r *Request) error) error {
 	{
 		team, err := tx.TeamByChat(ctx, f.ChatID)
@@ -155,19 +158,6 @@ func (e *Engine) firingIn(ctx context.Context, tx Tx, f teambot.Firing, fn func(
 		r.UserID = "system"
 		return fn(r)
 	}
-}
-
-// groupMessage is a message to the team's group.
-func groupMessage(r *Request, f teambot.Firing, job, text string, mentions []string) teambot.Outgoing {
-	return teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: text, Mentions: mentions, Origin: origin(f, job)}
-}
-
-// origin names the firing a message came from, for logs and audits.
-func origin(f teambot.Firing, job string) string {
-	if f.Job != "" {
-		job = f.Job
-	}
-	return job + " " + f.At.UTC().Format(time.RFC3339)
 }
 
 // digestSummary is the group's digest: counts and names only (R14).
@@ -248,4 +238,10 @@ func firstLine(text string, max int) string {
 		return line
 	}
 	return ""
+}
+
+// reportDigest sends the digest privately when app messages are available
+// (R14: report texts only to the supervisor), else only counts and names.
+func (e *Engine) reportDigest(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+	return e.ReportDigest(ctx, f, e.cfg.DirectMessages)
 }

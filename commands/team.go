@@ -492,8 +492,3 @@ func term(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	return teambot.Reply{Text: fmt.Sprintf("任期已设为 %s。", describeRange(start, end, r.Today()))}, nil
 }
-
-var weekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
-
-// weekdayCN is the day of the week in Chinese, e.g. 周三.
-func weekdayCN(d teambot.Date) string { return weekdaysCN[d.Weekday()] }

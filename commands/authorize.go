@@ -1,0 +1,167 @@
+// Routing and permissions: from the first word to the command row, the
+// subcommand rows below it and their arguments, and whether the caller may run
+// it (members, the supervisor, an admin; R1–R3).
+
+package commands
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"teambot"
+)
+
+// descend checks the caller may use c, then walks down the rows the next
+// words name (/会议 申诉 批准 3), checking each row's Who in turn, so a
+// stranger hears they must join before a member hears only the supervisor
+// may. It returns the row that runs.
+func (r *Request) descend(ctx context.Context, c *Command) (*Command, error) {
+	for {
+		if err := r.authorize(ctx, c); err != nil {
+			return nil, err
+		}
+		s, after, colon, ok := c.subFor(r.Params)
+		if !ok {
+			return c, nil
+		}
+		switch {
+		case s.OnMention: // the mention stays an argument of the row
+		case colon:
+			_, tail, _ := strings.Cut(strings.Replace(r.Tail, "：", ":", 1), ":")
+			r.Params, r.Tail = append(splitArgs(after), r.Params[1:]...), trimSpace(tail)
+		default:
+			r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
+		}
+		r.Sub, c = s, s
+	}
+}
+
+// readArgs reads the typed arguments of c from r.Params into r.ID and
+// r.Target, leaving in r.Params and r.Tail what follows them.
+func (r *Request) readArgs(ctx context.Context, c *Command) error {
+	for _, spec := range c.Args {
+		if len(r.Params) == 0 {
+			if spec.Optional {
+				continue
+			}
+			return teambot.Invalid("%s", spec.Missing)
+		}
+		a := r.Params[0]
+		switch spec.Kind {
+		case ArgID:
+			id, ok := recordID(a.Text)
+			if !ok {
+				if spec.Optional {
+					continue
+				}
+				return teambot.Invalid(spec.Bad, clip(a.Text))
+			}
+			r.ID = id
+		case ArgMember:
+			m, err := r.member(ctx, a)
+			if err != nil {
+				return err
+			}
+			r.Target = m
+		}
+		r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
+	}
+	return nil
+}
+
+// route finds the command for the invocation's word, or explains why there
+// is none with a suggestion.
+func (e *Engine) route(r *Request) (*Command, error) {
+	if r.Word == "" {
+		return nil, teambot.Invalid("你好，我是团队助手。发送 /帮助 查看可用的命令。")
+	}
+	if c, ok := e.registry.Lookup(r.Word); ok {
+		return c, nil
+	}
+	return nil, e.unknownCommand(r, r.Word)
+}
+
+func (e *Engine) unknownCommand(r *Request, word string) error {
+	if c, ok := e.registry.Suggest(word, r.permits); ok {
+		return teambot.Invalid("没有「%s」这个命令。你是不是想用 /%s（%s）？用法：%s", clip(word), c.Chinese, c.Name, c.UsageLine())
+	}
+	return teambot.Invalid("没有「%s」这个命令。发送 /帮助 查看可用的命令。", clip(word))
+}
+
+// permits reports whether the caller may run c (c.Who against the caller).
+func (r *Request) permits(c *Command) bool { return r.permitsWho(c.Who) }
+
+// permitsWho reports whether the caller is among who.
+func (r *Request) permitsWho(who Who) bool {
+	switch who {
+	case Anyone:
+		return true
+	case Member:
+		return r.Caller != nil
+	case Supervisor:
+		return r.Caller != nil && r.Caller.IsSupervisor()
+	case SupervisorOrAdmin:
+		return r.IsAdmin || (r.Caller != nil && r.Caller.IsSupervisor())
+	}
+	return false
+}
+
+// authorize refuses a caller who may not run c, saying who may: c.Who,
+// and c.Change when arguments follow.
+func (r *Request) authorize(ctx context.Context, c *Command) error {
+	if c.Change != Anyone && len(r.Params) > 0 && r.permits(c) && !r.permitsWho(c.Change) {
+		c = &Command{Who: c.Change, Forbidden: c.Forbidden, Chinese: c.Chinese, parent: c.parent, OnMention: c.OnMention}
+	}
+	if r.permits(c) {
+		return nil
+	}
+	if r.Team == nil && r.Single() {
+		// Not "only members may": the sender may be a member of no team,
+		// or of several and not yet have chosen one for this chat.
+		if err := r.needTeam(); err != nil {
+			return err
+		}
+	}
+	name := c.Path()
+	if c.Forbidden != "" {
+		return teambot.Forbidden(c.Forbidden, r.supervisorHint(ctx))
+	}
+	switch c.Who {
+	case Member:
+		return r.notMemberHint(ctx, name)
+	case Supervisor:
+		return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.exSupervisor(ctx), name, r.supervisorHint(ctx))
+	case SupervisorOrAdmin:
+		return teambot.Forbidden("%s%s 只有主管或管理员可以使用%s。", r.exSupervisor(ctx), name, r.supervisorHint(ctx))
+	}
+	return fmt.Errorf("command %s: unknown Who %d", c.Name, c.Who)
+}
+
+// supervisorHint names the current supervisor, or says there is none yet.
+func (r *Request) supervisorHint(ctx context.Context) string {
+	if r.Team == nil {
+		return "，本群还没有团队：先发送 /加入 你的名字 [角色] 登记"
+	}
+	if sup, ok := r.supervisor(ctx); ok {
+		return "（现任主管：" + sup.Name + "）"
+	}
+	return "，本团队还没有主管：请管理员发送 /主管 @名字 指定"
+}
+
+// supervisor is the team's supervisor, if it has one.
+func (r *Request) supervisor(ctx context.Context) (teambot.Member, bool) {
+	if r.Team == nil {
+		return teambot.Member{}, false
+	}
+	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return teambot.Member{}, false
+	}
+	for _, m := range members {
+		if m.IsSupervisor() {
+			return m, true
+		}
+	}
+	return teambot.Member{}, false
+}

@@ -1,0 +1,102 @@
+// Text helpers every command area uses: the free text after a command's
+// words, the words of a message with their positions, clipping long input for
+// replies and reading a record id.
+
+package commands
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"teambot"
+)
+
+// freeText is the original text after a command's leading words, without a
+// colon that introduced it.
+func freeText(s string) string {
+	s = trimLeftSpace(s)
+	if r, size := utf8.DecodeRuneInString(s); isColon(r) {
+		s = s[size:]
+	}
+	return trimSpace(s)
+}
+
+// recordID reads a record number: 3, #3, ＃3, ３.
+func recordID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(normalize(s), "#"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// restAfter is text after its first n arguments, as written.
+func restAfter(text string, n int) string {
+	for range n {
+		_, text = nextArg(trimLeftSpace(text))
+	}
+	return trimSpace(text)
+}
+
+// clip shortens what a user wrote for quoting it back.
+func clip(s string) string {
+	const max = 20
+	if r := []rune(s); len(r) > max {
+		return string(r[:max]) + "…"
+	}
+	return s
+}
+
+// word is a word of a message's original text and where it starts in it.
+type word struct {
+	text string // normalized, as the parser's arguments are
+	at   int    // byte offset in the original text
+}
+
+// restWords splits the original text after a command word at separators,
+// keeping each word's position, so that free text after some leading words
+// (a reason after the dates) can be taken from the original, unnormalized.
+func restWords(s string) []word {
+	var out []word
+	for i := 0; i < len(s); {
+		rest := trimLeftSpace(s[i:])
+		if rest == "" {
+			break
+		}
+		i = len(s) - len(rest)
+		tok, _ := cutToken(rest)
+		out = append(out, word{text: normalize(tok), at: i})
+		i += len(tok)
+	}
+	return out
+}
+
+func wordTexts(ws []word) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = w.text
+	}
+	return out
+}
+
+// textFrom is the original text of s from where the words rest (the tail of
+// words, its first maybe the end of a longer word, as parseDateSpan hands
+// them back) begin, without a colon that introduced it.
+func textFrom(s string, words []word, rest []string) string {
+	if len(rest) == 0 || len(rest) > len(words) {
+		return ""
+	}
+	w := words[len(words)-len(rest)]
+	start := w.at
+	if rest[0] != w.text {
+		tok, _ := cutToken(s[w.at:])
+		for j := range tok {
+			if normalize(tok[j:]) == rest[0] {
+				start = w.at + j
+				break
+			}
+		}
+	}
+	return freeText(s[start:])
+}
+
+// argsText is the arguments' text joined by single spaces.
+func argsText(args []teambot.Arg) string { return strings.Join(argTexts(args), " ") }

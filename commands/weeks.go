@@ -1,0 +1,67 @@
+// Weeks as members write and read them: this week, a week argument
+// (2026-W48, 本周, 上周), and the labels replies print for weeks.
+
+package commands
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"teambot"
+)
+
+// week is the current ISO week in the team's time zone.
+func (r *Request) week() teambot.Week { return teambot.WeekOf(r.Now.In(r.Location())) }
+
+// weekArg reads one week: 2026-W48, or 本周/this, 上周/last.
+func (r *Request) weekArg(s string) (teambot.Week, error) {
+	switch strings.ToLower(s) {
+	case "本周", "this":
+		return r.week(), nil
+	case "上周", "last":
+		return r.week().Prev(), nil
+	}
+	return parseWeekText(s)
+}
+
+// parseWeekText reads 2026-W48 with a clear Chinese error.
+func parseWeekText(s string) (teambot.Week, error) {
+	w, err := teambot.ParseWeek(s)
+	if err != nil {
+		return teambot.Week{}, teambot.Invalid("看不懂周「%s」，请写成 2026-W48（ISO 周：年份-W周数），或写 本周、上周。", s)
+	}
+	return w, nil
+}
+
+// weekish matches text meant as a week, even a mistyped one: 2026-W48,
+// 2026W48, W48.
+var weekish = regexp.MustCompile(`(?i)^\d{0,4}-?w\d`)
+
+// looksLikeWeek tells a week (or a mistyped one) from a member's name.
+func looksLikeWeek(s string) bool {
+	switch strings.ToLower(s) {
+	case "本周", "上周", "this", "last":
+		return true
+	}
+	return strings.Contains(s, "..") || weekish.MatchString(s)
+}
+
+// weeksBetween counts the weeks from through to, inclusive.
+func weeksBetween(from, to teambot.Week) int {
+	return int(to.Monday().In(time.UTC).Sub(from.Monday().In(time.UTC)).Hours()/24/7) + 1
+}
+
+// weekLabel names a week with its dates: 2026-W48（11月23日–11月29日）.
+func weekLabel(w teambot.Week) string {
+	return fmt.Sprintf("%s（%s–%s）", w, monthDay(w.Monday()), monthDay(w.Sunday()))
+}
+
+// rangeLabel names one week or a range of them.
+func rangeLabel(from, to teambot.Week) string {
+	if from == to {
+		return weekLabel(from)
+	}
+	return fmt.Sprintf("%s 至 %s（%s–%s）", from, to, monthDay(from.Monday()), monthDay(to.Sunday()))
+}
