@@ -59,3 +59,8 @@ var weekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "
 
 // weekdayCN is the day of the week in Chinese, e.g. 周三.
 func weekdayCN(d teambot.Date) string { return weekdaysCN[d.Weekday()] }
+
+// meetingWhen is "11月30日（周一）10:00".
+func (r *Request) meetingWhen(m teambot.Meeting) string {
+	return r.moment(m.StartsAt)
+}

@@ -162,11 +162,6 @@ func (r *Request) openMeeting(ctx context.Context, since func(teambot.Meeting) t
 func checkInOpens(m teambot.Meeting) time.Time { return m.StartsAt.Add(-teambot.CheckInEarly) }
 func meetingStart(m teambot.Meeting) time.Time { return m.StartsAt }
 
-// meetingWhen is "11月30日（周一）10:00".
-func (r *Request) meetingWhen(m teambot.Meeting) string {
-	return r.moment(m.StartsAt)
-}
-
 // clockOf is an instant's time of day in the team's zone.
 func (r *Request) clockOf(t time.Time) string { return t.In(r.Location()).Format("15:04") }
 

@@ -100,3 +100,12 @@ func textFrom(s string, words []word, rest []string) string {
 
 // argsText is the arguments' text joined by single spaces.
 func argsText(args []teambot.Arg) string { return strings.Join(argTexts(args), " ") }
+
+// argTexts are the texts of args.
+func argTexts(args []teambot.Arg) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a.Text
+	}
+	return out
+}

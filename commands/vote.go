@@ -181,14 +181,6 @@ func ballotShortcut(choice string) Handler {
 	}
 }
 
-func argTexts(args []teambot.Arg) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		out[i] = a.Text
-	}
-	return out
-}
-
 // voteByID loads the vote numbered id, locking its row: ballots and
 // closing of one vote happen one after another.
 func (r *Request) voteByID(ctx context.Context, id int64) (teambot.Vote, error) {
