@@ -88,7 +88,10 @@ func (e *Engine) AccountCheckResult(ctx context.Context, f teambot.Firing) ([]te
 		if err != nil || len(pending) == 0 {
 			return err
 		}
-		sup, ok := r.supervisor(ctx)
+		sup, ok, err := r.findSupervisor(ctx)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			return nil
 		}
@@ -138,7 +141,10 @@ func (e *Engine) AccountHandoverDue(ctx context.Context, f teambot.Firing) ([]te
 			return nil
 		}
 		sortAccounts(orphaned)
-		sup, ok := r.supervisor(ctx)
+		sup, ok, err := r.findSupervisor(ctx)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			return nil
 		}

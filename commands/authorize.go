@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"teambot"
 )
@@ -21,20 +22,32 @@ func (r *Request) descend(ctx context.Context, c *Command) (*Command, error) {
 		if err := r.authorize(ctx, c); err != nil {
 			return nil, err
 		}
-		s, after, colon, ok := c.subFor(r.Params)
+		s, _, colon, ok := c.subFor(r.Params)
 		if !ok {
 			return c, nil
 		}
-		switch {
-		case s.OnMention: // the mention stays an argument of the row
-		case colon:
-			_, tail, _ := strings.Cut(strings.Replace(r.Tail, "：", ":", 1), ":")
-			r.Params, r.Tail = append(splitArgs(after), r.Params[1:]...), trimSpace(tail)
-		default:
+		if colon {
+			r.splitAtColon()
+		}
+		if !s.OnMention { // a mention stays an argument of its row
 			r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
 		}
 		r.Sub, c = s, s
 	}
+}
+
+// splitAtColon rewrites the invocation so that the colon ending the next
+// word (/会议 议程：复盘) separates it from what follows, as a space would:
+// handlers that read the invocation's words and those that read the row's
+// parameters then see the same text.
+func (r *Request) splitAtColon() {
+	done := len(r.Args) - len(r.Params) // words before the next one
+	i := strings.IndexAny(r.Tail, ":：")
+	_, size := utf8.DecodeRuneInString(r.Tail[i:])
+	tail := r.Tail[:i] + " " + r.Tail[i+size:]
+	r.Rest = r.Rest[:len(r.Rest)-len(r.Tail)] + tail
+	r.Args = append(r.Args[:done:done], splitArgs(tail)...)
+	r.Params, r.Tail = r.Args[done:], tail
 }
 
 // readArgs reads the typed arguments of c from r.Params into r.ID and
@@ -149,19 +162,28 @@ func (r *Request) supervisorHint(ctx context.Context) string {
 	return "，本团队还没有主管：请管理员发送 /主管 @名字 指定"
 }
 
-// supervisor is the team's supervisor, if it has one.
+// supervisor is the team's supervisor, if it has one, for the wording of
+// a reply: a database error reads as none (the transaction fails anyway on
+// PostgreSQL). Scheduled work, which claims its firing whatever it sends,
+// uses findSupervisor.
 func (r *Request) supervisor(ctx context.Context) (teambot.Member, bool) {
+	m, ok, _ := r.findSupervisor(ctx)
+	return m, ok
+}
+
+// findSupervisor is the team's supervisor, if it has one.
+func (r *Request) findSupervisor(ctx context.Context) (teambot.Member, bool, error) {
 	if r.Team == nil {
-		return teambot.Member{}, false
+		return teambot.Member{}, false, nil
 	}
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
-		return teambot.Member{}, false
+		return teambot.Member{}, false, err
 	}
 	for _, m := range members {
 		if m.IsSupervisor() {
-			return m, true
+			return m, true, nil
 		}
 	}
-	return teambot.Member{}, false
+	return teambot.Member{}, false, nil
 }

@@ -71,11 +71,11 @@ func meetingLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if start.Hour() >= 12 {
 		half = "下午"
 	}
-	words := restWords(r.Rest)
-	if len(words) < 2 {
+	// The reason is the row's text as written, after the word 会议.
+	reason := trimSpace(r.Tail)
+	if reason == "" {
 		return teambot.Reply{}, teambot.Invalid("请写上理由，例如 /请假 会议 外出拜访客户。")
 	}
-	reason := strings.TrimSpace(r.Rest[strings.Index(r.Rest, words[0].text)+len(words[0].text):])
 	r.Rest = teambot.DateOf(start).String() + " " + half + " " + reason
 	reply, err := askLeave(ctx, r, true)
 	if err == nil {

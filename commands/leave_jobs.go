@@ -33,7 +33,10 @@ func (e *Engine) LeavePending(ctx context.Context, f teambot.Firing) ([]teambot.
 		if err != nil || len(pending) == 0 {
 			return err
 		}
-		sup, ok := r.supervisor(ctx)
+		sup, ok, err := r.findSupervisor(ctx)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			return nil
 		}

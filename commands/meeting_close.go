@@ -127,7 +127,10 @@ func (e *Engine) CloseEndedMeeting(ctx context.Context, tx Tx, f teambot.Firing)
 		if err != nil {
 			return err
 		}
-		sup, ok := r.supervisor(ctx)
+		sup, ok, err := r.findSupervisor(ctx)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			return nil
 		}

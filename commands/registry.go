@@ -126,8 +126,8 @@ func (c *Command) subForms(prefix string) []string {
 }
 
 // subFor is the row of Sub the first argument names, if any. A word may
-// end at a colon, /周报 查看：上周: after is then what follows the colon in
-// that argument.
+// end at a colon, /周报 查看：上周: colon says so, and after is what follows
+// the colon in that argument.
 func (c *Command) subFor(args []teambot.Arg) (s *Command, after string, colon, ok bool) {
 	if len(args) == 0 {
 		return nil, "", false, false

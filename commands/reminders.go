@@ -86,7 +86,10 @@ func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.O
 			return err
 		}
 		r := &Request{Tx: tx, Team: &team, engine: e}
-		sup, ok := r.supervisor(ctx)
+		sup, ok, err := r.findSupervisor(ctx)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			return nil
 		}

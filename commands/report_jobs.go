@@ -126,7 +126,10 @@ func (e *Engine) ReportDigest(ctx context.Context, f teambot.Firing, private boo
 			out = append(out, groupMessage(r, f, "report_digest", r.digestSummary(s)+r.escalationDigest(open, false), nil))
 			return nil
 		}
-		sup, ok := r.supervisor(ctx)
+		sup, ok, err := r.findSupervisor(ctx)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			return nil
 		}

@@ -57,7 +57,10 @@ func (e *Engine) TermEnd(ctx context.Context, f teambot.Firing) ([]teambot.Outgo
 		default:
 			return nil
 		}
-		sup, ok := r.supervisor(ctx)
+		sup, ok, err := r.findSupervisor(ctx)
+		if err != nil {
+			return err
+		}
 		name := "（暂无主管）"
 		users := slices.Clone(e.cfg.Admins)
 		if ok {

@@ -56,3 +56,25 @@ func TestMoveOffMovesAFiringBack(t *testing.T) {
 		}
 	})
 }
+
+// A firing MoveOff puts at the very start of its week (Monday 00:00) is
+// sent at that instant, not found only at its nominal time and recorded
+// as missed.
+func TestMoveOffToTheStartOfTheWeek(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 9, 27, 12, 0))
+		h.r.Ordered = true
+		h.r.Jobs = append(h.r.Jobs, scheduler.JobDef{Name: "report_nag", Spec: "0 0 * * FRI", Workdays: true,
+			Compose: func(_ context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+				return []teambot.Outgoing{{TeamID: f.TeamID, Channel: teambot.ToGroup,
+					Text: "催交 " + f.At.In(shanghai).Format("2006-01-02 Mon 15:04")}}, nil
+			},
+			MoveOff: func(_ context.Context, f teambot.Firing, cal *calendar.Calendar) (time.Time, bool, error) {
+				return at(shanghai, 2026, 9, 28, 0, 0), true, nil // Monday 00:00 of National Day's week
+			}})
+		h.tick(at(shanghai, 2026, 9, 27, 23, 59))
+		h.expectQueued()
+		h.tick(at(shanghai, 2026, 9, 28, 0, 0))
+		h.expectQueued("催交 2026-09-28 Mon 00:00")
+	})
+}

@@ -322,7 +322,7 @@ func (r *Reminders) def(name string) (JobDef, bool) {
 // fire decides what a nominal firing n becomes — moved, skipped, missed or
 // sent — and claims it with its messages.
 func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, isWeekly bool, key teambot.FiringKey, n, now time.Time, cals *calendars) error {
-	if n.After(now) && (!isWeekly || def.MoveOff == nil || !teambot.WeekOf(n).Start(n.Location()).Before(now)) {
+	if n.After(now) && (!isWeekly || def.MoveOff == nil || now.Before(teambot.WeekOf(n).Start(n.Location()))) {
 		return nil // a nominal firing ahead: only one of this week may move back to now
 	}
 	at, onWorkday, err := r.place(ctx, j, def, isWeekly, n, cals)
