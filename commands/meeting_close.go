@@ -71,36 +71,11 @@ func endedMeetings(ctx context.Context, tx Tx, now time.Time) ([]teambot.Meeting
 			out = append(out, m)
 		}
 	}
-	schedules, err := tx.MeetingSchedules(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for teamID, s := range schedules {
-		team, err := tx.TeamByID(ctx, teamID)
-		if err != nil {
-			return nil, err
-		}
-		loc := team.Location()
-		cal, err := teamCalendar(ctx, tx, teamID)
-		if err != nil {
-			return nil, err
-		}
-		for at := s.After(since.Add(-7*24*time.Hour), loc); !at.After(now); at = s.After(at, loc) {
-			start, ok := weeklyStart(at, cal)
-			end := start.Add(s.Duration())
-			if !ok || start.Before(s.Since) || end.After(now) || !end.After(since) {
-				continue
-			}
-			rows, err := tx.Meetings(ctx, teamID, start, start)
-			if err != nil {
-				return nil, err
-			}
-			if len(rows) == 0 {
-				out = append(out, weeklyOccurrence(teamID, start, s.Duration()))
-			}
-		}
-	}
-	return out, nil
+	weekly, err := unrecordedWeekly(ctx, tx, since.Add(-7*24*time.Hour), now, func(start time.Time, s teambot.MeetingSchedule) bool {
+		end := start.Add(s.Duration())
+		return !start.Before(s.Since) && !end.After(now) && end.After(since)
+	})
+	return append(out, weekly...), err
 }
 
 // CloseEndedMeeting closes the meeting that started at f.Subject, if it is

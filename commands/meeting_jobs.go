@@ -101,10 +101,21 @@ func upcomingMeetings(ctx context.Context, tx Tx, now time.Time) ([]teambot.Meet
 			out = append(out, m)
 		}
 	}
+	weekly, err := unrecordedWeekly(ctx, tx, now.Add(-7*24*time.Hour), end, func(start time.Time, _ teambot.MeetingSchedule) bool {
+		return start.After(now) && !start.After(end)
+	})
+	return append(out, weekly...), err
+}
+
+// unrecordedWeekly is every team's weekly meetings from schedules nominally
+// after from and up to to, where they take place (moved off a day off, as
+// ensureWeekly does), that keep accepts and that have no row yet.
+func unrecordedWeekly(ctx context.Context, tx Tx, from, to time.Time, keep func(start time.Time, s teambot.MeetingSchedule) bool) ([]teambot.Meeting, error) {
 	schedules, err := tx.MeetingSchedules(ctx)
 	if err != nil {
 		return nil, err
 	}
+	var out []teambot.Meeting
 	for teamID, s := range schedules {
 		team, err := tx.TeamByID(ctx, teamID)
 		if err != nil {
@@ -115,9 +126,9 @@ func upcomingMeetings(ctx context.Context, tx Tx, now time.Time) ([]teambot.Meet
 		if err != nil {
 			return nil, err
 		}
-		for at := s.After(now.Add(-7*24*time.Hour), loc); !at.After(end); at = s.After(at, loc) {
-			start, ok := weeklyStart(at, cal) // moved off a day off, as ensureWeekly does
-			if !ok || !start.After(now) || start.After(end) {
+		for at := s.After(from, loc); !at.After(to); at = s.After(at, loc) {
+			start, ok := weeklyStart(at, cal)
+			if !ok || !keep(start, s) {
 				continue
 			}
 			rows, err := tx.Meetings(ctx, teamID, start, start)
