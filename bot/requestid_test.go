@@ -16,6 +16,7 @@ import (
 	"teambot/bot"
 	"teambot/bot/wecomtest"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage/storagetest"
 )
 
@@ -85,7 +86,7 @@ func TestRequestIDFollowsACallbackToItsLateReply(t *testing.T) {
 	log := slog.New(bot.LogRequests(slog.NewTextHandler(logs, nil)))
 	db := storagetest.SQLite(t)
 	store := failingStore{Store: commands.StoreOf(db.Update), release: make(chan struct{})}
-	engine, err := commands.New(commands.Config{Store: store, Now: time.Now, Log: log})
+	engine, err := rulebook.New(commands.Config{Store: store, Now: time.Now, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}

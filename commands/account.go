@@ -312,3 +312,9 @@ func (r *Request) accountNotice(ctx context.Context, text string, told []teambot
 	}
 	return reply, nil
 }
+
+// AccountCommands are /账号 (R13) and /平台 (R7, R15).
+func AccountCommands() []*Command { return append(accountCommands(), platformCommands()...) }
+
+// AccountReminders are the account and platform reminders.
+func AccountReminders() []Reminder { return append(accountReminders(), platformReminders()...) }

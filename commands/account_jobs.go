@@ -256,3 +256,8 @@ func (r *Request) handoverText(ctx context.Context, m teambot.Member, withNames 
 	}
 	return text, nil
 }
+
+// AccountHandover is Rules.AccountHandover (see accountHandover).
+func AccountHandover(ctx context.Context, r *Request, m teambot.Member) (string, error) {
+	return r.accountHandover(ctx, m)
+}

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"teambot"
-	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -40,7 +40,7 @@ func (c *chat) accountEvents() []teambot.AccountEvent {
 // its month-day gate.
 func reminderJob(t *testing.T, name string) job {
 	t.Helper()
-	for _, rm := range (*commands.Engine)(nil).Reminders() {
+	for _, rm := range rulebook.Reminders() {
 		if rm.Name == name {
 			return job{name, rm.Compose}
 		}

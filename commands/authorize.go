@@ -6,6 +6,7 @@ package commands
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -186,4 +187,34 @@ func (r *Request) findSupervisor(ctx context.Context) (teambot.Member, bool, err
 		}
 	}
 	return teambot.Member{}, false, nil
+}
+
+// exSupervisor begins the refusal of a supervisor's command to a member
+// who was the supervisor and no longer is — for instance one whose
+// handover lost to another sent at the same moment — or is "".
+func (r *Request) exSupervisor(ctx context.Context) string {
+	if r.Team == nil || r.Caller == nil || r.Caller.IsSupervisor() {
+		return ""
+	}
+	if was, err := r.Tx.WasSupervisor(ctx, r.Team.ID, r.UserID); err != nil || !was {
+		return ""
+	}
+	return "你已不是主管："
+}
+
+// notMemberHint explains to someone who is not an active member why a
+// member command is refused: their request waits, they were removed, or
+// they have not joined.
+func (r *Request) notMemberHint(ctx context.Context, name string) error {
+	if r.Team != nil {
+		if _, err := r.Tx.PendingJoinRequest(ctx, r.Team.ID, r.UserID); err == nil {
+			return teambot.Forbidden("你的加入申请正在等待主管批准，批准后才能使用 %s。", name)
+		} else if !errors.Is(err, teambot.ErrNotFound) {
+			return err
+		}
+		if old, err := r.Tx.MemberByUser(ctx, r.Team.ID, r.UserID); err == nil && !old.Active() {
+			return teambot.Forbidden("%s 只有团队成员可以使用。你已不在团队名单上，回到团队要由主管批准。", name)
+		}
+	}
+	return teambot.Forbidden("%s 只有团队成员可以使用。请先发送 /加入 你的名字 [角色] 登记。", name)
 }

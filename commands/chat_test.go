@@ -10,6 +10,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 )
 
@@ -28,7 +29,7 @@ type chat struct {
 
 func newChat(t *testing.T, db *storage.DB) *chat {
 	t.Helper()
-	e, err := commands.New(commands.Config{
+	e, err := rulebook.New(commands.Config{
 		Store:    commands.StoreOf(db.Update),
 		Now:      func() time.Time { return now },
 		Admins:   []string{"boss"},

@@ -10,6 +10,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -72,7 +73,7 @@ func reverse(s string) string {
 
 func sealingChat(t *testing.T, db *storage.DB) *chat {
 	c := newChat(t, db)
-	e, err := commands.New(commands.Config{
+	e, err := rulebook.New(commands.Config{
 		Store: commands.StoreOf(db.Update), Now: func() time.Time { return now }, Admins: []string{"boss"},
 		TimeZone: "Asia/Shanghai", Sealer: sealer{},
 	})
@@ -261,7 +262,7 @@ func TestRetryGetsTheKeptAnswer(t *testing.T) {
 // newEngine is the chat tests' engine with a sealer for private answers.
 func newEngine(t *testing.T, db *storage.DB, s commands.Sealer) *commands.Engine {
 	t.Helper()
-	e, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
+	e, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
 		Admins: []string{"boss"}, TimeZone: "Asia/Shanghai", Sealer: s})
 	if err != nil {
 		t.Fatal(err)

@@ -39,6 +39,14 @@ type Config struct {
 	BallotKey []byte
 	Log       *slog.Logger
 
+	// Commands are the bot's table, in the order /帮助 lists them, and
+	// Reminders its reminders, in the order /提醒 lists them: each area of
+	// the rulebook brings its own (package rulebook puts them together).
+	Commands  []*Command
+	Reminders []Reminder
+	// Rules are what one area needs to know of another's records.
+	Rules Rules
+
 	// Observe, when set, is told each command's name ("none" for a
 	// message that names no command) and outcome, for metrics: "handled",
 	// "refused" (the reply says why: bad input, not allowed, not found, a
@@ -48,12 +56,13 @@ type Config struct {
 
 // Engine parses messages, checks who may do what, and runs handlers.
 type Engine struct {
-	cfg      Config
-	loc      *time.Location
-	registry *Registry
+	cfg       Config
+	loc       *time.Location
+	registry  *Registry
+	reminders []Reminder
 }
 
-// New makes an engine with every built-in command.
+// New makes an engine with the commands and reminders of cfg.
 func New(cfg Config) (*Engine, error) {
 	if cfg.Store == nil || cfg.Now == nil {
 		return nil, errors.New("commands: Config needs Store and Now")
@@ -71,8 +80,8 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("commands: time zone %q: %w", cfg.TimeZone, err)
 	}
-	e := &Engine{cfg: cfg, loc: loc}
-	e.registry = NewRegistry(builtins()...)
+	e := &Engine{cfg: cfg, loc: loc, reminders: cfg.Reminders}
+	e.registry = NewRegistry(cfg.Commands...)
 	return e, nil
 }
 

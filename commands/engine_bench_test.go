@@ -9,6 +9,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -23,7 +24,7 @@ func BenchmarkHandle(b *testing.B) {
 	}{{"sqlite", storagetest.SQLite}, {"postgres", storagetest.Postgres}} {
 		b.Run(dbc.name, func(b *testing.B) {
 			db := dbc.open(b)
-			e, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
+			e, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
 				Admins: []string{"boss"}, TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"}})
 			if err != nil {
 				b.Fatal(err)

@@ -49,8 +49,8 @@ type escalationTx interface {
 	ResolveEscalation(ctx context.Context, teamID, id int64, by, resolution string, at time.Time) error
 }
 
-// escalationCommands are the escalation commands' rows of the command table.
-func escalationCommands() []*Command {
+// EscalateCommands are the escalation commands' rows of the command table.
+func EscalateCommands() []*Command {
 	return []*Command{
 		{
 			Name: "escalate", Chinese: "上报", Aliases: []string{"escalation"},
@@ -73,9 +73,9 @@ func escalationCommands() []*Command {
 	}
 }
 
-// escalationReminders are the escalation reminders' rows of the reminder
+// EscalateReminders are the escalation reminders' rows of the reminder
 // table: none of their own, the weekly digest (周报汇总) lists the open ones.
-func escalationReminders() []Reminder { return nil }
+func EscalateReminders() []Reminder { return nil }
 
 // escalate is /上报 with free text: it reports a problem (the rows of Sub
 // list and resolve them).

@@ -37,3 +37,13 @@ func (r *Request) escalationDigest(open []teambot.Escalation, private bool) stri
 	b.WriteString("\n全文：/上报 列表；处理：/上报 处理 编号 处理说明")
 	return b.String()
 }
+
+// EscalationDigest is Rules.EscalationDigest: the weekly digest's part
+// about the open escalations, for the group and for the supervisor.
+func EscalationDigest(ctx context.Context, r *Request) (group, private string, err error) {
+	open, err := r.openEscalations(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	return r.escalationDigest(open, false), r.escalationDigest(open, true), nil
+}

@@ -6,6 +6,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"teambot"
@@ -33,3 +34,26 @@ func origin(f teambot.Firing, job string) string {
 	}
 	return job + " " + f.At.UTC().Format(time.RFC3339)
 }
+
+// withTx makes composers called with ctx read in tx instead of opening a
+// transaction of their own: on SQLite's single connection a second
+// transaction would wait for the first forever.
+func withTx(ctx context.Context, tx Tx) context.Context { return context.WithValue(ctx, txKey{}, tx) }
+
+func (e *Engine) firingIn(ctx context.Context, tx Tx, f teambot.Firing, fn func(r *Request) error) error {
+	{
+		team, err := tx.TeamByChat(ctx, f.ChatID)
+		if err != nil {
+			return err
+		}
+		if f.TeamID != 0 && f.TeamID != team.ID {
+			return fmt.Errorf("firing %s: chat %q belongs to team %d, not %d", f.Job, f.ChatID, team.ID, f.TeamID)
+		}
+		r := &Request{Tx: tx, Now: f.At, Team: &team, engine: e}
+		r.UserID = "system"
+		return fn(r)
+	}
+}
+
+// txKey carries a handler's transaction to a composer it calls (/提醒 测试).
+type txKey struct{}

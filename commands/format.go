@@ -64,3 +64,15 @@ func weekdayCN(d teambot.Date) string { return weekdaysCN[d.Weekday()] }
 func (r *Request) meetingWhen(m teambot.Meeting) string {
 	return r.moment(m.StartsAt)
 }
+
+// roleList names roles in Chinese, or "无" for none.
+func roleList(roles []teambot.Role) string {
+	if len(roles) == 0 {
+		return "无"
+	}
+	parts := make([]string, len(roles))
+	for i, r := range roles {
+		parts[i] = r.Chinese()
+	}
+	return strings.Join(parts, "、")
+}

@@ -76,3 +76,14 @@ func whoText(w Who) string {
 	}
 	return "所有人"
 }
+
+// HelpCommand is /帮助: the table as the caller may use it.
+func HelpCommand() *Command {
+	return &Command{
+		Name: "help", Chinese: "帮助", Aliases: []string{"?"},
+		Summary:  "列出你可以用的命令，或查看一个命令的用法",
+		Usage:    "[命令]",
+		Examples: []string{"/帮助", "/帮助 加入", "/help team"},
+		Who:      Anyone, Handler: help,
+	}
+}

@@ -12,9 +12,9 @@ import (
 // maxHolidayRange bounds one /假期 添加 range.
 const maxHolidayRange = 31
 
-// holidayCommand is /假期: anyone in the team sees the days off and
+// HolidayCommand is /假期: anyone in the team sees the days off and
 // workdays; the supervisor adds and removes the team's own.
-func holidayCommand() *Command {
+func HolidayCommand() *Command {
 	const forbidden = "设置团队假期只有主管可以%s；发送 /假期 查看。"
 	return &Command{
 		Name: "holiday", Chinese: "假期", Aliases: []string{"holidays"},

@@ -36,19 +36,6 @@ func (r *Request) mustSupervise(ctx context.Context, what string) error {
 	return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.exSupervisor(ctx), what, r.supervisorHint(ctx))
 }
 
-// exSupervisor begins the refusal of a supervisor's command to a member
-// who was the supervisor and no longer is — for instance one whose
-// handover lost to another sent at the same moment — or is "".
-func (r *Request) exSupervisor(ctx context.Context) string {
-	if r.Team == nil || r.Caller == nil || r.Caller.IsSupervisor() {
-		return ""
-	}
-	if was, err := r.Tx.WasSupervisor(ctx, r.Team.ID, r.UserID); err != nil || !was {
-		return ""
-	}
-	return "你已不是主管："
-}
-
 // requestJoin records the sender's request to join and tells the
 // supervisor (R1: the roster is the supervisor's): by app message when one
 // can be sent, else by an @mention in the reply to the request.
@@ -305,21 +292,4 @@ func joinModeText(m teambot.JoinMode) string {
 		return "新成员发送 /加入 即可登记（曾被移出团队的人仍要主管批准）"
 	}
 	return "/加入 要由主管批准后才进入团队名单"
-}
-
-// notMemberHint explains to someone who is not an active member why a
-// member command is refused: their request waits, they were removed, or
-// they have not joined.
-func (r *Request) notMemberHint(ctx context.Context, name string) error {
-	if r.Team != nil {
-		if _, err := r.Tx.PendingJoinRequest(ctx, r.Team.ID, r.UserID); err == nil {
-			return teambot.Forbidden("你的加入申请正在等待主管批准，批准后才能使用 %s。", name)
-		} else if !errors.Is(err, teambot.ErrNotFound) {
-			return err
-		}
-		if old, err := r.Tx.MemberByUser(ctx, r.Team.ID, r.UserID); err == nil && !old.Active() {
-			return teambot.Forbidden("%s 只有团队成员可以使用。你已不在团队名单上，回到团队要由主管批准。", name)
-		}
-	}
-	return teambot.Forbidden("%s 只有团队成员可以使用。请先发送 /加入 你的名字 [角色] 登记。", name)
 }

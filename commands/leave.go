@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"teambot"
 	"teambot/calendar"
@@ -59,7 +58,7 @@ func leaveCommand() *Command {
 // meeting (R9-R12: approved, it excuses that meeting), asked like any other
 // request so the supervisor decides it the same way.
 func meetingLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
-	m, ok, err := r.nextMeeting(ctx)
+	m, ok, err := r.Rules().NextMeeting(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -233,19 +232,6 @@ func (r *Request) checkLeaveStart(span DateSpan, m teambot.Member, today teambot
 	return nil
 }
 
-// checkLeaveReason refuses a missing reason (missing says how to write
-// one), one that seems to carry a
-// password (R13) and one over maxLeaveReasonRunes characters.
-func checkLeaveReason(reason, missing string) error {
-	switch n := utf8.RuneCountInString(reason); {
-	case reason == "":
-		return teambot.Invalid("%s", missing)
-	case n > maxLeaveReasonRunes:
-		return teambot.Invalid("理由最多 %d 字，这条有 %d 字，请写简短些。", maxLeaveReasonRunes, n)
-	}
-	return nil
-}
-
 // cancelLeave is /请假 取消 ID: the member withdraws their own pending or
 // approved request before its first day.
 func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
@@ -389,4 +375,17 @@ func leaveStatusConflict(ctx context.Context, r *Request, l teambot.Leave) error
 	}
 	return teambot.Conflict("请假 #%d 已经由 %s 在 %s %s了，不能再改。发送 /请假 列表 查看。",
 		l.ID, who, r.moment(l.DecidedAt), leaveStatusVerb(l.Status))
+}
+
+// LeaveCommands are /请假 and /谁请假.
+func LeaveCommands() []*Command {
+	return []*Command{
+		leaveCommand(),
+		{
+			Name: "off", Chinese: "谁请假", Aliases: []string{"今天谁请假"},
+			Summary:  "看今天谁请假（只列名字）",
+			Examples: []string{"/谁请假"},
+			Who:      Anyone, Handler: whoIsOff,
+		},
+	}
 }

@@ -11,8 +11,8 @@ import (
 	"teambot/calendar"
 )
 
-// leaveReminders are leave's reminders: the supervisor's pending requests.
-func leaveReminders() []Reminder {
+// LeaveReminders are leave's reminders: the supervisor's pending requests.
+func LeaveReminders() []Reminder {
 	return []Reminder{
 		{Name: "leave_pending", Chinese: "待批请假", Spec: "0 10 * * MON-FRI",
 			Summary: "提醒主管审批等待中的请假申请，没有就不发", compose: (*Engine).LeavePending},

@@ -9,6 +9,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -22,7 +23,7 @@ func leaveTeam(t *testing.T, db *storage.DB) (c, dm *chat, clock *time.Time) {
 	t.Helper()
 	c, clock = clockChat(t, db)
 	reportTeam(c)
-	e, err := commands.New(commands.Config{
+	e, err := rulebook.New(commands.Config{
 		Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
 		Admins: []string{"boss"}, TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"}, DirectMessages: true,
 	})
@@ -496,7 +497,7 @@ func TestMeetingLeave(t *testing.T) {
 func TestLeaveDecisionByAppMessage(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := newChat(t, db)
-		e, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
+		e, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
 			Admins: []string{"boss"}, TimeZone: "Asia/Shanghai", DirectMessages: true})
 		if err != nil {
 			t.Fatal(err)

@@ -44,8 +44,8 @@ type ledgerTx interface {
 	DecideMeetingProposal(ctx context.Context, teamID, id int64, status, by string, at time.Time) error
 }
 
-// ledgerCommands are the ledger commands' rows of the command table.
-func ledgerCommands() []*Command {
+// LedgerCommands are the ledger commands' rows of the command table.
+func LedgerCommands() []*Command {
 	return []*Command{
 		{
 			Name: "award", Chinese: "嘉奖", Aliases: []string{"奖励"},
@@ -116,9 +116,9 @@ func proposalID(how, missing string) []ArgSpec {
 	return []ArgSpec{{Kind: ArgID, Missing: "请写上缺勤提醒的编号。" + missing, Bad: "「%s」不是缺勤提醒编号。" + how}}
 }
 
-// ledgerReminders are the ledger's reminders: none of its own (the
+// LedgerReminders are the ledger's reminders: none of its own (the
 // handover of a dismissed member's accounts is an account reminder).
-func ledgerReminders() []Reminder { return nil }
+func LedgerReminders() []Reminder { return nil }
 
 // levelAliases are other words for a level.
 var levelAliases = map[string]string{"表扬": teambot.LevelCommendation, "批评": teambot.LevelCriticism}
@@ -231,7 +231,7 @@ func (r *Request) dismiss(ctx context.Context, e teambot.LedgerEntry, m teambot.
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	handover, err := r.accountHandover(ctx, m)
+	handover, err := r.Rules().AccountHandover(ctx, r, m)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -271,19 +271,6 @@ func (r *Request) tellLeaver(ctx context.Context, m teambot.Member, text, origin
 	}
 	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{m.UserID}, Text: text, Origin: origin}
 	return fmt.Sprintf("已私信通知 %s。", m.Name), r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
-}
-
-// toGroup makes text a message the group sees: the reply itself when the
-// command came from the group, else a group message and a private reply.
-func (r *Request) toGroup(ctx context.Context, text, origin string, mentions []string) (teambot.Reply, error) {
-	if !r.Single() {
-		return teambot.Reply{Text: text, Mentions: mentions}, nil
-	}
-	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: text, Mentions: mentions, Origin: origin}
-	if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
-		return teambot.Reply{}, err
-	}
-	return teambot.Reply{Text: text + "\n（已发到群里）"}, nil
 }
 
 // entryByID loads the team's ledger entry numbered by the ID argument.

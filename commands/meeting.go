@@ -204,3 +204,12 @@ func showNextMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	return teambot.Reply{Text: b.String()}, nil
 }
+
+// MeetingCommands are /会议 and /签到.
+func MeetingCommands() []*Command { return []*Command{meetingCommand(), checkInCommand()} }
+
+// NextMeeting is Rules.NextMeeting: the earliest scheduled meeting that
+// has not ended.
+func NextMeeting(ctx context.Context, r *Request) (teambot.Meeting, bool, error) {
+	return r.nextMeeting(ctx)
+}

@@ -160,19 +160,6 @@ func noticeAt(start time.Time, loc *time.Location, cal *calendar.Calendar) (time
 	return time.Time{}, false
 }
 
-// teamCalendar is a team's work calendar: statutory days and its own.
-func teamCalendar(ctx context.Context, tx Tx, teamID int64) (*calendar.Calendar, error) {
-	days, err := tx.TeamDays(ctx, teamID)
-	if err != nil {
-		return nil, err
-	}
-	overrides := make([]calendar.Override, len(days))
-	for i, d := range days {
-		overrides[i] = calendar.Override{Date: d.Date, Off: d.Off, Note: d.Note}
-	}
-	return calendar.New(overrides), nil
-}
-
 // MeetingReminder composes 会议通知 or 会前提醒 for the meeting that starts
 // at f.Subject: one group message that @mentions everyone expected at it.
 // Nothing is sent when the meeting is no

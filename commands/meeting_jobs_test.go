@@ -10,6 +10,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/scheduler"
 	"teambot/storage"
 	"teambot/storage/storagetest"
@@ -174,7 +175,7 @@ func TestMeetingReminders(t *testing.T) {
 func meetingTeamDM(t *testing.T, db *storage.DB) (c, dm *chat, clock *time.Time) {
 	t.Helper()
 	c, clock = meetingTeam(t, db)
-	e, err := commands.New(commands.Config{
+	e, err := rulebook.New(commands.Config{
 		Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
 		Admins: []string{"boss"}, TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"}, DirectMessages: true,
 	})

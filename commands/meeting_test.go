@@ -8,6 +8,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -204,7 +205,7 @@ func TestWeeklyMeetingMovesOffHolidays(t *testing.T) {
 		c := newChat(t, db)
 		setup(c)
 		clock := time.Date(2026, 10, 2, 4, 0, 0, 0, time.UTC) // 12:00 in Shanghai, a holiday Friday
-		e, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return clock },
+		e, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return clock },
 			Admins: []string{"boss"}, TimeZone: "Asia/Shanghai"})
 		if err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"teambot"
 )
@@ -145,4 +146,83 @@ func (r *Request) needSingleChat(what, how string) error {
 		return nil
 	}
 	return teambot.Invalid("%s只给主管和相关的人看，不能发在群里：请在和我的单聊里发送 %s。这条消息没有记录。", what, how)
+}
+
+// teamLabels names each of teams to a member of them all: its name, or,
+// for a team not yet named, its supervisor and size.
+func teamLabels(ctx context.Context, tx Tx, teams []teambot.Team) ([]string, error) {
+	labels := make([]string, len(teams))
+	for i, t := range teams {
+		if t.Name != "" {
+			labels[i] = t.Name
+			continue
+		}
+		members, err := tx.ActiveMembers(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		sup := "还没有主管"
+		for _, m := range members {
+			if m.IsSupervisor() {
+				sup = "主管 " + m.Name
+			}
+		}
+		labels[i] = fmt.Sprintf("未命名团队（%s，%d 人）", sup, len(members))
+	}
+	return labels, nil
+}
+
+// teamChoices lists the sender's teams numbered, the chosen one marked.
+func (r *Request) teamChoices() string {
+	lines := make([]string, len(r.Teams))
+	for i, t := range r.Teams {
+		lines[i] = fmt.Sprintf("%d. %s", i+1, r.teamLabels[i])
+		if r.Team != nil && r.Team.ID == t.ID {
+			lines[i] += "（当前）"
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// nameFree refuses a name for self that would make an @mention ambiguous:
+// another active member's name or WeCom userid, or the name or userid of
+// someone else whose join request waits (names can't impersonate).
+func (r *Request) nameFree(ctx context.Context, name, self string) error {
+	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return err
+	}
+	reqs, err := r.Tx.PendingJoinRequests(ctx, r.Team.ID)
+	if err != nil {
+		return err
+	}
+	for _, q := range reqs {
+		members = append(members, teambot.Member{UserID: q.UserID, Name: q.Name})
+	}
+	for _, m := range members {
+		switch {
+		case strings.EqualFold(m.UserID, self):
+		case m.Name == name:
+			return teambot.Conflict("名字「%s」已经有人用了，请换一个能区分的名字，例如加上姓或编号。", name)
+		case strings.EqualFold(m.UserID, name):
+			return teambot.Conflict("名字「%s」是另一位成员的企业微信账号，用它 @%s 就分不清是谁了。请换一个名字，例如你的姓名。", name, name)
+		}
+	}
+	return nil
+}
+
+// checkNameText validates a display name, however it arrived.
+func checkNameText(name string) error {
+	switch {
+	case name == "":
+		return teambot.Invalid("名字不能为空，例如 /加入 张三 文案。")
+	case utf8.RuneCountInString(name) > maxNameRunes:
+		return teambot.Invalid("名字太长（最多 %d 个字）。", maxNameRunes)
+	case strings.ContainsAny(name, "@＠\n\r\t"):
+		return teambot.Invalid("名字里不能有 @ 或换行。")
+	}
+	if _, isRole := teambot.ParseRole(name); isRole {
+		return teambot.Invalid("「%s」是角色名，请先写你的名字再写角色，例如 /加入 张三 %s。", name, name)
+	}
+	return nil
 }

@@ -285,20 +285,12 @@ func (r *Request) monthVotes(ctx context.Context, m Month, d *MonthlyDigest, row
 		return err
 	}
 	for _, v := range votes {
-		c, err := r.count(ctx, v)
+		kind, outcome, tally, err := r.Rules().VoteResult(ctx, r, v)
 		if err != nil {
 			return err
 		}
-		outcome := teambot.OutcomeCN(v.Outcome)
-		if v.Outcome == teambot.OutcomeCounted {
-			var lead []string
-			for _, i := range c.Leaders() {
-				lead = append(lead, v.Options[i])
-			}
-			outcome = "得票最多：" + nameList(lead)
-		}
-		d.Votes = append(d.Votes, VoteLine{ID: v.ID, Title: v.Title, Kind: voteKindCN(v), Outcome: outcome,
-			Tally: tallyLine(v, c.Tally), Closed: teambot.DateOf(v.ClosedAt.In(r.Location())).String()})
+		d.Votes = append(d.Votes, VoteLine{ID: v.ID, Title: v.Title, Kind: kind, Outcome: outcome,
+			Tally: tally, Closed: teambot.DateOf(v.ClosedAt.In(r.Location())).String()})
 	}
 	return nil
 }

@@ -9,8 +9,8 @@ import (
 	"teambot"
 )
 
-// monthlyCommands are /月报's row of the command table (R5).
-func monthlyCommands() []*Command {
+// MonthlyCommands are /月报's row of the command table (R5).
+func MonthlyCommands() []*Command {
 	return []*Command{{
 		Name: "monthly", Chinese: "月报", Aliases: []string{"月度汇总"},
 		Summary:  "主管查看本月（或指定月份）的汇总：周报、会议、请假、奖惩、表决、平台更新、账号、未处理的上报",
@@ -20,9 +20,9 @@ func monthlyCommands() []*Command {
 	}}
 }
 
-// monthlyReminders are 月报提醒's row of the reminder table: 10:00 on the
+// MonthlyReminders are 月报提醒's row of the reminder table: 10:00 on the
 // last workday of the month (R5), the calendar picking the day.
-func monthlyReminders() []Reminder {
+func MonthlyReminders() []Reminder {
 	return []Reminder{{
 		Name: "monthly_digest", Chinese: "月报提醒", Spec: "0 10 20-31 * *",
 		Summary: "每月最后一个工作日把本月汇总发给主管，提醒向公司汇报",

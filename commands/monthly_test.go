@@ -10,6 +10,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -159,7 +160,7 @@ func TestMonthlyCommandAndReminder(t *testing.T) {
 		c.expect("wangfang", "/月报 上月", "【2026-10 月报】")
 
 		dm := *c
-		e, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
+		e, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
 			TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"}, DirectMessages: true})
 		if err != nil {
 			t.Fatal(err)
@@ -194,7 +195,7 @@ func TestMonthlyCommandAndReminder(t *testing.T) {
 
 func reminderByName(t *testing.T, name string) commands.Reminder {
 	t.Helper()
-	for _, rm := range (*commands.Engine)(nil).Reminders() {
+	for _, rm := range rulebook.Reminders() {
 		if rm.Name == name {
 			return rm
 		}

@@ -10,6 +10,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -18,7 +19,7 @@ import (
 // "command outcome" lines.
 func observingEngine(t *testing.T, store commands.Store, observed *[]string) *commands.Engine {
 	t.Helper()
-	e, err := commands.New(commands.Config{
+	e, err := rulebook.New(commands.Config{
 		Store: store, Now: func() time.Time { return now }, Admins: []string{"boss"}, TimeZone: "Asia/Shanghai",
 		Log:     slog.New(slog.DiscardHandler),
 		Observe: func(command, outcome string) { *observed = append(*observed, command+" "+outcome) },

@@ -12,6 +12,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -94,7 +95,7 @@ func countsDiffer(before, after map[string]int) []string {
 func guardChat(t *testing.T, db *storage.DB, logs *bytes.Buffer, observed *[]string) *chat {
 	t.Helper()
 	c := newChat(t, db)
-	e, err := commands.New(commands.Config{
+	e, err := rulebook.New(commands.Config{
 		Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
 		Admins: []string{"boss"}, TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"},
 		Log:     slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),

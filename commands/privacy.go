@@ -65,3 +65,16 @@ func (r *Request) commandLine() string {
 	}
 	return line
 }
+
+// toGroup makes text a message the group sees: the reply itself when the
+// command came from the group, else a group message and a private reply.
+func (r *Request) toGroup(ctx context.Context, text, origin string, mentions []string) (teambot.Reply, error) {
+	if !r.Single() {
+		return teambot.Reply{Text: text, Mentions: mentions}, nil
+	}
+	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: text, Mentions: mentions, Origin: origin}
+	if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: text + "\n（已发到群里）"}, nil
+}

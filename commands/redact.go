@@ -40,8 +40,8 @@ var redactWords = map[string]string{
 	"投票": teambot.RedactVote, "表决": teambot.RedactVote, "vote": teambot.RedactVote,
 }
 
-// redactCommands are redaction's rows of the command table.
-func redactCommands() []*Command {
+// RedactCommands are redaction's rows of the command table.
+func RedactCommands() []*Command {
 	return []*Command{
 		{
 			Name: "redact", Chinese: "删除内容", Aliases: []string{"清除内容"},

@@ -19,28 +19,6 @@ func TestEditDistance(t *testing.T) {
 	}
 }
 
-// Only long words get two typos, so a two-character Chinese word is not
-// "corrected" into an unrelated command.
-func TestSuggest(t *testing.T) {
-	r := NewRegistry(builtins()...)
-	all := func(*Command) bool { return true }
-	for word, want := range map[string]string{"tem": "team", "jion": "join", "supervsior": "supervisor", "团对": "team", "加人": "join"} {
-		c, ok := r.Suggest(word, all)
-		if !ok || c.Name != want {
-			t.Errorf("Suggest(%q) = %v, %v; want %s", word, c, ok, want)
-		}
-	}
-	for _, word := range []string{"你好", "weekly", "x"} {
-		if c, ok := r.Suggest(word, all); ok {
-			t.Errorf("Suggest(%q) = %s, want no suggestion", word, c.Name)
-		}
-	}
-	none := func(*Command) bool { return false }
-	if c, ok := r.Suggest("tem", none); ok {
-		t.Errorf("Suggest offered %s, which the caller may not use", c.Name)
-	}
-}
-
 func TestRegistryRefusesADuplicateWord(t *testing.T) {
 	defer func() {
 		if recover() == nil {

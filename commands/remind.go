@@ -15,9 +15,9 @@ import (
 	"teambot/scheduler"
 )
 
-// remindCommand is /提醒: anyone in the team lists the reminders; the
+// RemindCommand is /提醒: anyone in the team lists the reminders; the
 // supervisor sets, switches and tests them.
-func remindCommand() *Command {
+func RemindCommand() *Command {
 	return &Command{
 		Name: "remind", Chinese: "提醒", Aliases: []string{"reminders"},
 		Summary:  "查看本团队的定时提醒；主管可改时间、开关、测试",
@@ -64,18 +64,18 @@ func withReminder(run func(context.Context, *Request, Reminder) (teambot.Reply, 
 		if len(r.Params) == 0 {
 			return teambot.Reply{}, usageError(r.Command, "请写上提醒的名称。")
 		}
-		rm, ok := reminderNamed(r.Params[0].Text)
+		rm, ok := r.engine.ReminderNamed(r.Params[0].Text)
 		if !ok {
-			return teambot.Reply{}, teambot.Invalid("没有「%s」这个提醒。可选：%s。", r.Params[0].Text, reminderNames())
+			return teambot.Reply{}, teambot.Invalid("没有「%s」这个提醒。可选：%s。", r.Params[0].Text, reminderNames(r))
 		}
 		r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
 		return run(ctx, r, rm)
 	}
 }
 
-func reminderNames() string {
+func reminderNames(r *Request) string {
 	var names []string
-	for _, rm := range reminders() {
+	for _, rm := range r.engine.reminders {
 		names = append(names, rm.Chinese)
 	}
 	return strings.Join(names, "、")
@@ -89,7 +89,7 @@ func (r *Request) teamJobs(ctx context.Context) ([]Reminder, map[string]teambot.
 		return nil, nil, err
 	}
 	jobs := map[string]teambot.Job{}
-	for _, rm := range reminders() {
+	for _, rm := range r.engine.reminders {
 		jobs[rm.Name] = teambot.Job{TeamID: r.Team.ID, Name: rm.Name, Spec: rm.Spec, Enabled: true}
 	}
 	for _, j := range stored {
@@ -97,7 +97,7 @@ func (r *Request) teamJobs(ctx context.Context) ([]Reminder, map[string]teambot.
 			jobs[j.Name] = j
 		}
 	}
-	return reminders(), jobs, nil
+	return r.engine.reminders, jobs, nil
 }
 
 func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
@@ -396,4 +396,17 @@ func describeSpec(spec string) string {
 		}
 	}
 	return spec
+}
+
+// teamCalendar is a team's work calendar: statutory days and its own.
+func teamCalendar(ctx context.Context, tx Tx, teamID int64) (*calendar.Calendar, error) {
+	days, err := tx.TeamDays(ctx, teamID)
+	if err != nil {
+		return nil, err
+	}
+	overrides := make([]calendar.Override, len(days))
+	for i, d := range days {
+		overrides[i] = calendar.Override{Date: d.Date, Off: d.Off, Note: d.Note}
+	}
+	return calendar.New(overrides), nil
 }

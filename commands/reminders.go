@@ -3,7 +3,6 @@ package commands
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"teambot"
@@ -36,26 +35,10 @@ type Reminder struct {
 	moveOff func(r *Request, ctx context.Context, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error)
 }
 
-// reminders is the table of every reminder, one row each (R4 weekly
-// reports, R5 the supervisor's digest). Each area keeps its own rows in an
-// xxxReminders function next to its compose functions (its *_jobs.go); this
-// is the one place that puts the areas' tables together, as builtins does
-// for commands. The order is the order /提醒 lists them in.
-func reminders() []Reminder {
-	return slices.Concat(
-		reportReminders(),
-		leaveReminders(),
-		accountReminders(),
-		platformReminders(),
-		ledgerReminders(),
-		escalationReminders(),
-		monthlyReminders(),
-		termReminders(),
-	)
-}
-
-// Reminders lists every reminder with its default spec.
-func (e *Engine) Reminders() []Reminder { return reminders() }
+// Reminders lists every reminder with its default spec, in the order
+// /提醒 lists them (Config.Reminders: each area keeps its own rows next to
+// their compose functions).
+func (e *Engine) Reminders() []Reminder { return e.reminders }
 
 // Compose builds the messages of one firing of this reminder.
 func (rm Reminder) Compose(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
@@ -65,9 +48,9 @@ func (rm Reminder) Compose(e *Engine, ctx context.Context, f teambot.Firing) ([]
 	return rm.compose(e, ctx, f)
 }
 
-// reminderNamed finds a reminder by its Chinese or stored name.
-func reminderNamed(word string) (Reminder, bool) {
-	for _, rm := range reminders() {
+// ReminderNamed finds a reminder by its Chinese or stored name.
+func (e *Engine) ReminderNamed(word string) (Reminder, bool) {
+	for _, rm := range e.reminders {
 		if word == rm.Chinese || word == rm.Name {
 			return rm, true
 		}
@@ -78,7 +61,7 @@ func reminderNamed(word string) (Reminder, bool) {
 // SkippedNote tells the supervisor that a reminder was not sent because its
 // week has no workday at all.
 func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
-	rm, _ := reminderNamed(f.Job)
+	rm, _ := e.ReminderNamed(f.Job)
 	var out []teambot.Outgoing
 	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
 		team, err := tx.TeamByChat(ctx, f.ChatID)
@@ -109,7 +92,7 @@ func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.O
 // off within its week (see scheduler.JobDef), composed by this engine.
 func (e *Engine) JobDefs() []scheduler.JobDef {
 	var defs []scheduler.JobDef
-	for _, rm := range reminders() {
+	for _, rm := range e.reminders {
 		def := scheduler.JobDef{
 			Name: rm.Name, Spec: rm.Spec, Workdays: !rm.AnyDay,
 			Compose: func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {

@@ -253,3 +253,6 @@ func closeReportWeek(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	return teambot.Reply{Text: text}, nil
 }
+
+// ReportCommands are /周报.
+func ReportCommands() []*Command { return []*Command{reportCommand()} }

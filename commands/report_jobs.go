@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"teambot"
 )
 
-// reportReminders are the weekly reports' reminders (R4): opening the week,
+// ReportReminders are the weekly reports' reminders (R4): opening the week,
 // nagging who has not handed in, and the supervisor's digest (R5).
-func reportReminders() []Reminder {
+func ReportReminders() []Reminder {
 	return []Reminder{
 		{Name: "report_open", Chinese: "周报提醒", Spec: "0 9 * * MON",
 			Summary: "开启本周周报并说明截止时间", compose: (*Engine).ReportOpen},
@@ -28,9 +27,6 @@ func reportReminders() []Reminder {
 // messages of one firing from the records, in its own transaction, and sends
 // nothing itself: the reminder engine stores what they return in the outbox.
 // Weeks are read in the team's time zone at the firing's scheduled instant.
-
-// firstLineRunes bounds the first line of a report quoted in the digest.
-const firstLineRunes = 40
 
 // ReportOpen is 周报提醒: the group is told that this week's reports are
 // open and when they are due. Nothing is sent when nobody is expected to
@@ -118,12 +114,12 @@ func (e *Engine) ReportDigest(ctx context.Context, f teambot.Firing, private boo
 		if err != nil || s.Nobody() {
 			return err
 		}
-		open, err := r.openEscalations(ctx)
+		group, full, err := r.Rules().EscalationDigest(ctx, r)
 		if err != nil {
 			return err
 		}
 		if !private {
-			out = append(out, groupMessage(r, f, "report_digest", r.digestSummary(s)+r.escalationDigest(open, false), nil))
+			out = append(out, groupMessage(r, f, "report_digest", r.digestSummary(s)+group, nil))
 			return nil
 		}
 		sup, ok, err := r.findSupervisor(ctx)
@@ -134,33 +130,10 @@ func (e *Engine) ReportDigest(ctx context.Context, f teambot.Firing, private boo
 			return nil
 		}
 		out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
-			Text: r.digestFull(s) + r.escalationDigest(open, true), Origin: origin(f, "report_digest")})
+			Text: r.digestFull(s) + full, Origin: origin(f, "report_digest")})
 		return nil
 	})
 	return out, err
-}
-
-// txKey carries a handler's transaction to a composer it calls (/提醒 测试).
-type txKey struct{}
-
-// withTx makes composers called with ctx read in tx instead of opening a
-// transaction of their own: on SQLite's single connection a second
-// transaction would wait for the first forever.
-func withTx(ctx context.Context, tx Tx) context.Context { return context.WithValue(ctx, txKey{}, tx) }
-
-func (e *Engine) firingIn(ctx context.Context, tx Tx, f teambot.Firing, fn func(r *Request) error) error {
-	{
-		team, err := tx.TeamByChat(ctx, f.ChatID)
-		if err != nil {
-			return err
-		}
-		if f.TeamID != 0 && f.TeamID != team.ID {
-			return fmt.Errorf("firing %s: chat %q belongs to team %d, not %d", f.Job, f.ChatID, team.ID, f.TeamID)
-		}
-		r := &Request{Tx: tx, Now: f.At, Team: &team, engine: e}
-		r.UserID = "system"
-		return fn(r)
-	}
 }
 
 // digestSummary is the group's digest: counts and names only (R14).
@@ -226,21 +199,6 @@ func (r *Request) digestSection(b *strings.Builder, title string, reps []teambot
 	for _, rep := range reps {
 		fmt.Fprintf(b, "\n· %s（%s）：%s", rep.Name, r.moment(rep.SubmittedAt), firstLine(rep.Text, firstLineRunes))
 	}
-}
-
-// firstLine is the first non-blank line of text, cut to max runes.
-func firstLine(text string, max int) string {
-	for line := range strings.Lines(text) {
-		line = trimSpace(line)
-		if line == "" {
-			continue
-		}
-		if utf8.RuneCountInString(line) > max {
-			return string([]rune(line)[:max]) + "…"
-		}
-		return line
-	}
-	return ""
 }
 
 // reportDigest sends the digest privately when app messages are available

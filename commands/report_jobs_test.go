@@ -10,6 +10,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -164,7 +165,7 @@ func TestReportJobsInTheTeamsTimeZone(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		ny := mustLoad("America/New_York")
 		clock := time.Date(2026, 11, 16, 9, 0, 0, 0, ny)
-		e, err := commands.New(commands.Config{
+		e, err := rulebook.New(commands.Config{
 			Store: commands.StoreOf(db.Update), Now: func() time.Time { return clock },
 			Admins: []string{"boss"}, TimeZone: "America/New_York",
 		})

@@ -8,6 +8,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -34,7 +35,7 @@ func clockChat(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	t.Helper()
 	c := newChat(t, db)
 	clock := now
-	e, err := commands.New(commands.Config{
+	e, err := rulebook.New(commands.Config{
 		Store: commands.StoreOf(db.Update), Now: func() time.Time { return clock },
 		Admins: []string{"boss"}, TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"},
 	})

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"teambot"
 )
@@ -129,55 +128,12 @@ func (r *Request) addOrRejoin(ctx context.Context, userID, name string, roles []
 	return old, nil
 }
 
-// nameFree refuses a name for self that would make an @mention ambiguous:
-// another active member's name or WeCom userid, or the name or userid of
-// someone else whose join request waits (names can't impersonate).
-func (r *Request) nameFree(ctx context.Context, name, self string) error {
-	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
-	if err != nil {
-		return err
-	}
-	reqs, err := r.Tx.PendingJoinRequests(ctx, r.Team.ID)
-	if err != nil {
-		return err
-	}
-	for _, q := range reqs {
-		members = append(members, teambot.Member{UserID: q.UserID, Name: q.Name})
-	}
-	for _, m := range members {
-		switch {
-		case strings.EqualFold(m.UserID, self):
-		case m.Name == name:
-			return teambot.Conflict("名字「%s」已经有人用了，请换一个能区分的名字，例如加上姓或编号。", name)
-		case strings.EqualFold(m.UserID, name):
-			return teambot.Conflict("名字「%s」是另一位成员的企业微信账号，用它 @%s 就分不清是谁了。请换一个名字，例如你的姓名。", name, name)
-		}
-	}
-	return nil
-}
-
 // checkName validates a display name given as an argument.
 func checkName(a teambot.Arg) (string, error) {
 	if a.Mention {
 		return "", teambot.Invalid("名字前不用加 @，直接写名字即可，例如 /加入 张三 文案。")
 	}
 	return a.Text, checkNameText(a.Text)
-}
-
-// checkNameText validates a display name, however it arrived.
-func checkNameText(name string) error {
-	switch {
-	case name == "":
-		return teambot.Invalid("名字不能为空，例如 /加入 张三 文案。")
-	case utf8.RuneCountInString(name) > maxNameRunes:
-		return teambot.Invalid("名字太长（最多 %d 个字）。", maxNameRunes)
-	case strings.ContainsAny(name, "@＠\n\r\t"):
-		return teambot.Invalid("名字里不能有 @ 或换行。")
-	}
-	if _, isRole := teambot.ParseRole(name); isRole {
-		return teambot.Invalid("「%s」是角色名，请先写你的名字再写角色，例如 /加入 张三 %s。", name, name)
-	}
-	return nil
 }
 
 // parseRoles reads role words (R2: Chinese or English). The supervisor role
@@ -201,18 +157,6 @@ func validRoles() string {
 	parts := make([]string, len(teambot.MemberRoles))
 	for i, r := range teambot.MemberRoles {
 		parts[i] = r.Chinese() + "（" + string(r) + "）"
-	}
-	return strings.Join(parts, "、")
-}
-
-// roleList names roles in Chinese, or "无" for none.
-func roleList(roles []teambot.Role) string {
-	if len(roles) == 0 {
-		return "无"
-	}
-	parts := make([]string, len(roles))
-	for i, r := range roles {
-		parts[i] = r.Chinese()
 	}
 	return strings.Join(parts, "、")
 }
@@ -389,7 +333,7 @@ func remove(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	text := fmt.Sprintf("已将 %s 移出团队名单（原角色：%s）。", m.Name, roleList(m.Roles))
-	handover, err := r.accountHandover(ctx, m) // R13: their accounts need a new owner
+	handover, err := r.Rules().AccountHandover(ctx, r, m) // R13: their accounts need a new owner
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -491,4 +435,41 @@ func term(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	return teambot.Reply{Text: fmt.Sprintf("任期已设为 %s。", describeRange(start, end, r.Today()))}, nil
+}
+
+// RosterCommands are the team's roster (R1-R3): joining, the roster, roles,
+// removal, the supervisor and their term.
+func RosterCommands() []*Command {
+	return []*Command{
+		joinCommand(),
+		teamCommand(),
+		{
+			Name: "role", Chinese: "角色", Aliases: []string{"roles"},
+			Summary:  "设置成员的角色（角色由主管指派）",
+			Usage:    "@名字 角色…",
+			Examples: []string{"/角色 @张三 文案 美工", "/role @Alice tech"},
+			Who:      Supervisor, Handler: setRoles,
+		},
+		{
+			Name: "remove", Chinese: "移除",
+			Summary:  "把成员移出团队名单",
+			Usage:    "@名字",
+			Examples: []string{"/移除 @张三"},
+			Who:      Supervisor, Handler: remove,
+		},
+		{
+			Name: "supervisor", Chinese: "主管",
+			Summary:  "指定或移交主管，任期一年，从今天开始",
+			Usage:    "@名字",
+			Examples: []string{"/主管 @王芳"},
+			Who:      SupervisorOrAdmin, Handler: setSupervisor,
+		},
+		{
+			Name: "term", Chinese: "任期",
+			Summary:  "查看主管任期；主管可设置起止日期（任期一年）",
+			Usage:    "[开始日期 [结束日期]]",
+			Examples: []string{"/任期", "/任期 2026-01-01", "/任期 下周一", "/任期 12月1日 2027年11月30日"},
+			Who:      Anyone, Handler: term,
+		},
+	}
 }

@@ -18,42 +18,6 @@ import (
 // maxTeamNameRunes bounds a team's name.
 const maxTeamNameRunes = 20
 
-// teamLabels names each of teams to a member of them all: its name, or,
-// for a team not yet named, its supervisor and size.
-func teamLabels(ctx context.Context, tx Tx, teams []teambot.Team) ([]string, error) {
-	labels := make([]string, len(teams))
-	for i, t := range teams {
-		if t.Name != "" {
-			labels[i] = t.Name
-			continue
-		}
-		members, err := tx.ActiveMembers(ctx, t.ID)
-		if err != nil {
-			return nil, err
-		}
-		sup := "还没有主管"
-		for _, m := range members {
-			if m.IsSupervisor() {
-				sup = "主管 " + m.Name
-			}
-		}
-		labels[i] = fmt.Sprintf("未命名团队（%s，%d 人）", sup, len(members))
-	}
-	return labels, nil
-}
-
-// teamChoices lists the sender's teams numbered, the chosen one marked.
-func (r *Request) teamChoices() string {
-	lines := make([]string, len(r.Teams))
-	for i, t := range r.Teams {
-		lines[i] = fmt.Sprintf("%d. %s", i+1, r.teamLabels[i])
-		if r.Team != nil && r.Team.ID == t.ID {
-			lines[i] += "（当前）"
-		}
-	}
-	return strings.Join(lines, "\n")
-}
-
 // switchTeam is /团队 切换 [序号|名称], in a single chat.
 func switchTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if !r.Single() {

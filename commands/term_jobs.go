@@ -12,8 +12,8 @@ import (
 // 任期提醒 comes (R1, docs/product.md §6).
 const termNoticeDays = 30
 
-// termReminders is R1's reminder: the supervisor's term is ending.
-func termReminders() []Reminder {
+// RosterReminders is R1's reminder: the supervisor's term is ending.
+func RosterReminders() []Reminder {
 	return []Reminder{
 		{Name: "term_end", Chinese: "任期提醒", Spec: "0 9 * * *", AnyDay: true,
 			DayText: fmt.Sprintf("任期结束前 %d 天和结束当天", termNoticeDays),

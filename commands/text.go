@@ -109,3 +109,34 @@ func argTexts(args []teambot.Arg) []string {
 	}
 	return out
 }
+
+// firstLine is the first non-blank line of text, cut to max runes.
+func firstLine(text string, max int) string {
+	for line := range strings.Lines(text) {
+		line = trimSpace(line)
+		if line == "" {
+			continue
+		}
+		if utf8.RuneCountInString(line) > max {
+			return string([]rune(line)[:max]) + "…"
+		}
+		return line
+	}
+	return ""
+}
+
+// firstLineRunes bounds the first line of a report quoted in the digest.
+const firstLineRunes = 40
+
+// checkLeaveReason refuses a missing reason (missing says how to write
+// one), one that seems to carry a
+// password (R13) and one over maxLeaveReasonRunes characters.
+func checkLeaveReason(reason, missing string) error {
+	switch n := utf8.RuneCountInString(reason); {
+	case reason == "":
+		return teambot.Invalid("%s", missing)
+	case n > maxLeaveReasonRunes:
+		return teambot.Invalid("理由最多 %d 字，这条有 %d 字，请写简短些。", maxLeaveReasonRunes, n)
+	}
+	return nil
+}

@@ -9,6 +9,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -65,7 +66,7 @@ func openURL(t *testing.T, rawURL string) *storage.DB {
 // retry once the database can be written runs it, once.
 func TestUnwritableDatabaseIsNotAnApology(t *testing.T) {
 	eachUnwritable(t, func(t *testing.T, db *storage.DB, release func()) {
-		e, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now }, TimeZone: "Asia/Shanghai"})
+		e, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now }, TimeZone: "Asia/Shanghai"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -70,9 +70,9 @@ const (
 // was written.
 const badVoteID = "「%s」不是投票编号。编号是数字，例如 3；发送 /投票 列表 查看进行中的投票。"
 
-// voteCommands are /投票 with its subcommands and the ballot shortcuts
+// VoteCommands are /投票 with its subcommands and the ballot shortcuts
 // /同意 /反对 /弃权 (R11).
-func voteCommands() []*Command {
+func VoteCommands() []*Command {
 	id := func(missing string) []ArgSpec {
 		return []ArgSpec{{Kind: ArgID, Missing: missing, Bad: badVoteID}}
 	}

@@ -303,3 +303,21 @@ func (r *Request) whoChose(v teambot.Vote, c counted) string {
 	}
 	return strings.Join(parts, "；")
 }
+
+// VoteResult is Rules.VoteResult: a closed vote's kind, outcome (the
+// leading options of a counted one) and tally.
+func VoteResult(ctx context.Context, r *Request, v teambot.Vote) (kind, outcome, tally string, err error) {
+	c, err := r.count(ctx, v)
+	if err != nil {
+		return "", "", "", err
+	}
+	outcome = teambot.OutcomeCN(v.Outcome)
+	if v.Outcome == teambot.OutcomeCounted {
+		var lead []string
+		for _, i := range c.Leaders() {
+			lead = append(lead, v.Options[i])
+		}
+		outcome = "得票最多：" + nameList(lead)
+	}
+	return voteKindCN(v), outcome, tallyLine(v, c.Tally), nil
+}

@@ -12,6 +12,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/scheduler"
 	"teambot/storage"
 	"teambot/storage/storagetest"
@@ -344,7 +345,7 @@ func TestVoteReminderAndRestartAcrossTheDeadline(t *testing.T) {
 		}
 
 		// The bot is down from 12:00 to 15:00; a new engine starts after the deadline.
-		restarted, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
+		restarted, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
 			TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"}})
 		if err != nil {
 			t.Fatal(err)
@@ -453,7 +454,7 @@ func TestAnonymousBallotAfterKeyChange(t *testing.T) {
 		c, _ := voteTeam(t, db)
 		c.expect("wangfang", "/投票 发起 满意度 选项 满意 | 不满意 匿名", "#1")
 		c.send(teambot.Message{ChatType: "single", UserID: "lisi", Text: "/投票 1 满意"})
-		rekeyed, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
+		rekeyed, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
 			TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"}, BallotKey: []byte("another key")})
 		if err != nil {
 			t.Fatal(err)
@@ -471,7 +472,7 @@ func TestAnonymousBallotAfterKeyChange(t *testing.T) {
 func TestQueuedMessagesAreSplitIntoRows(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := voteTeam(t, db)
-		split, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
+		split, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
 			TimeZone: "Asia/Shanghai", BotNames: []string{"TeamBot"},
 			Split: func(m teambot.Outgoing) []string {
 				var parts []string

@@ -13,6 +13,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/storage"
 )
 
@@ -50,7 +51,7 @@ func runExportMonthly(ctx context.Context, args []string, getenv func(string) st
 		return fmt.Errorf("database %s: %w", storage.Redact(cfg.DatabaseURL), err)
 	}
 	defer db.Close()
-	engine, err := commands.New(commands.Config{Store: commands.StoreOf(db.Update), Now: time.Now, TimeZone: cfg.TimeZone})
+	engine, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: time.Now, TimeZone: cfg.TimeZone})
 	if err != nil {
 		return err
 	}

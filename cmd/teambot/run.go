@@ -16,6 +16,7 @@ import (
 	"teambot/bot"
 	"teambot/bot/wecom"
 	"teambot/commands"
+	"teambot/rulebook"
 	"teambot/scheduler"
 	"teambot/storage"
 )
@@ -149,7 +150,7 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 		ccfg.Sealer = a.sealer
 		ccfg.BallotKey = cfg.ballotKey()
 	}
-	if a.engine, err = commands.New(ccfg); err != nil {
+	if a.engine, err = rulebook.New(ccfg); err != nil {
 		db.Close()
 		return nil, err
 	}

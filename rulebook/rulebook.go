@@ -1,0 +1,59 @@
+// Package rulebook puts the bot together: the command table and the
+// reminder table, each area of the rulebook bringing its own rows, and the
+// rules one area needs to know of another's records. It is the one package
+// that knows every area; the areas know only the core (package commands).
+package rulebook
+
+import (
+	"slices"
+
+	"teambot/commands"
+)
+
+// Commands is the bot's whole surface in the order /帮助 lists it.
+func Commands() []*commands.Command {
+	return slices.Concat(
+		[]*commands.Command{commands.HelpCommand()},
+		commands.RosterCommands(),
+		commands.ReportCommands(),
+		[]*commands.Command{commands.RemindCommand(), commands.HolidayCommand()},
+		commands.LeaveCommands(),
+		commands.MeetingCommands(),
+		commands.VoteCommands(),
+		commands.AccountCommands(),
+		commands.LedgerCommands(),
+		commands.EscalateCommands(),
+		commands.MonthlyCommands(),
+		commands.RedactCommands(),
+	)
+}
+
+// Reminders are every reminder in the order /提醒 lists them.
+func Reminders() []commands.Reminder {
+	return slices.Concat(
+		commands.ReportReminders(),
+		commands.LeaveReminders(),
+		commands.AccountReminders(),
+		commands.LedgerReminders(),
+		commands.EscalateReminders(),
+		commands.MonthlyReminders(),
+		commands.RosterReminders(),
+	)
+}
+
+// New is commands.New with the whole rulebook: cfg's Commands, Reminders
+// and Rules are set here.
+func New(cfg commands.Config) (*commands.Engine, error) {
+	cfg.Commands, cfg.Reminders, cfg.Rules = Commands(), Reminders(), Rules()
+	return commands.New(cfg)
+}
+
+// Rules are the rules each area provides for the others.
+func Rules() commands.Rules {
+	return commands.Rules{
+		NextMeeting:      commands.NextMeeting,
+		EscalationDigest: commands.EscalationDigest,
+		AccountHandover:  commands.AccountHandover,
+		VoteResult:       commands.VoteResult,
+	}
+}

@@ -1,0 +1,30 @@
+package rulebook_test
+
+import (
+	"testing"
+
+	"teambot/commands"
+	"teambot/rulebook"
+)
+
+// Only long words get two typos, so a two-character Chinese word is not
+// "corrected" into an unrelated command.
+func TestSuggest(t *testing.T) {
+	r := commands.NewRegistry(rulebook.Commands()...)
+	all := func(*commands.Command) bool { return true }
+	for word, want := range map[string]string{"tem": "team", "jion": "join", "supervsior": "supervisor", "团对": "team", "加人": "join"} {
+		c, ok := r.Suggest(word, all)
+		if !ok || c.Name != want {
+			t.Errorf("Suggest(%q) = %v, %v; want %s", word, c, ok, want)
+		}
+	}
+	for _, word := range []string{"你好", "weekly", "x"} {
+		if c, ok := r.Suggest(word, all); ok {
+			t.Errorf("Suggest(%q) = %s, want no suggestion", word, c.Name)
+		}
+	}
+	none := func(*commands.Command) bool { return false }
+	if c, ok := r.Suggest("tem", none); ok {
+		t.Errorf("Suggest offered %s, which the caller may not use", c.Name)
+	}
+}
