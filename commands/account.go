@@ -112,7 +112,7 @@ func account(ctx context.Context, r *Request) (teambot.Reply, error) {
 	// 列表 stays the default form rather than a row, so the usage still
 	// reads /账号 [列表 [全部]].
 	if w := r.subcommand(); w != "" && !slices.Contains([]string{"列表", "查看", "list"}, w) {
-		return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("没有「%s」这个账号操作。", clip(r.Args[0].Text)))
+		return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("没有「%s」这个账号操作。", clip(r.Args[0].Text)))
 	}
 	return listAccounts(ctx, r)
 }
@@ -165,7 +165,7 @@ func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	args := placedArgs(r.Rest)[1:] // after 登记
 	if len(args) < 2 {
-		return teambot.Reply{}, usageError(r.Command, "请写上平台和账号名（不要写密码）。")
+		return teambot.Reply{}, UsageError(r.Command, "请写上平台和账号名（不要写密码）。")
 	}
 	platform, err := checkPlatform(args[0].Arg)
 	if err != nil {
@@ -177,7 +177,7 @@ func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	switch n := utf8.RuneCountInString(name); {
 	case name == "":
-		return teambot.Reply{}, usageError(r.Command, "账号名不能为空。")
+		return teambot.Reply{}, UsageError(r.Command, "账号名不能为空。")
 	case n > maxAccountNameRunes:
 		return teambot.Reply{}, teambot.Invalid("账号名最多 %d 字，这个有 %d 字。", maxAccountNameRunes, n)
 	}

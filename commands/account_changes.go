@@ -19,7 +19,7 @@ func (r *Request) accountArg(ctx context.Context, n int, how string) (teambot.Ac
 	if len(r.Args) <= n {
 		return teambot.Account{}, teambot.Invalid("请写上账号编号，例如 %s。发送 /账号 列表 查看编号。", how)
 	}
-	id, ok := recordID(r.Args[n].Text)
+	id, ok := RecordID(r.Args[n].Text)
 	if !ok {
 		return teambot.Account{}, teambot.Invalid("「%s」不是账号编号，编号是数字，例如 %s。发送 /账号 列表 查看编号。", r.Args[n].Text, how)
 	}
@@ -68,7 +68,7 @@ func (r *Request) accountChangeError(ctx context.Context, a teambot.Account, wha
 // promptly). Only the fact and the day are kept.
 func accountChanged(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Params) > 0 {
-		return teambot.Reply{}, usageError(r.Command, "已改密只写账号编号，不要写新密码。")
+		return teambot.Reply{}, UsageError(r.Command, "已改密只写账号编号，不要写新密码。")
 	}
 	a, err := r.lockAccount(ctx, r.ID)
 	if err != nil {

@@ -64,7 +64,7 @@ func (r *Request) readArgs(ctx context.Context, c *Command) error {
 		a := r.Params[0]
 		switch spec.Kind {
 		case ArgID:
-			id, ok := recordID(a.Text)
+			id, ok := RecordID(a.Text)
 			if !ok {
 				if spec.Optional {
 					continue

@@ -183,7 +183,7 @@ func (e *Engine) run(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if c.Handler == nil {
-		return teambot.Reply{}, usageError(c, "")
+		return teambot.Reply{}, UsageError(c, "")
 	}
 	if err := r.readArgs(ctx, c); err != nil {
 		return teambot.Reply{}, err

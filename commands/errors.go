@@ -64,9 +64,9 @@ func clipQuotes(msg string) string {
 	})
 }
 
-// usageError is the reply for a command written wrongly: what was wrong, then
+// UsageError is the reply for a command written wrongly: what was wrong, then
 // how to write it and an example.
-func usageError(c *Command, problem string) error {
+func UsageError(c *Command, problem string) error {
 	var b strings.Builder
 	b.WriteString(problem)
 	b.WriteString("用法：")

@@ -84,7 +84,7 @@ func escalate(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if len(r.Args) == 0 {
-		return teambot.Reply{}, usageError(r.Command, "请写上要上报的问题。")
+		return teambot.Reply{}, UsageError(r.Command, "请写上要上报的问题。")
 	}
 	if err := r.needSingleChat("上报的问题", "/上报 问题描述"); err != nil {
 		return teambot.Reply{}, err
@@ -99,7 +99,7 @@ func raiseEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 	n := utf8.RuneCountInString(text)
 	switch {
 	case text == "":
-		return teambot.Reply{}, usageError(r.Command, "请写上要上报的问题。")
+		return teambot.Reply{}, UsageError(r.Command, "请写上要上报的问题。")
 	case n > teambot.MaxEscalationRunes:
 		return teambot.Reply{}, teambot.Invalid("上报的内容最多 %d 字，这条有 %d 字。请写简短些，截图和材料可以另外私下发给主管。", teambot.MaxEscalationRunes, n)
 	}
@@ -164,7 +164,7 @@ func listEscalations(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case len(args) == 1 && (args[0].Text == "全部" || strings.EqualFold(args[0].Text, "all")):
 		all = true
 	case len(args) > 0:
-		return teambot.Reply{}, usageError(r.Command, "/上报 列表 后面只能写「全部」。要上报的问题如果以「列表」开头，请换个说法。")
+		return teambot.Reply{}, UsageError(r.Command, "/上报 列表 后面只能写「全部」。要上报的问题如果以「列表」开头，请换个说法。")
 	}
 	sup := r.Caller.IsSupervisor()
 	f := teambot.EscalationFilter{TeamID: r.Team.ID}
@@ -380,7 +380,7 @@ func escalationIDAndNote(tail string) (id, note string) {
 	if end < 0 {
 		return words[0].text, ""
 	}
-	return normalize(s[:end]), freeText(s[end:])
+	return Normalize(s[:end]), freeText(s[end:])
 }
 
 // isEscalationID reports whether s is an escalation number: 3 or #3.

@@ -39,7 +39,7 @@ func holidayDefault(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if len(r.Params) > 0 {
-		return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("不认识「%s」。", r.Params[0].Text))
+		return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("不认识「%s」。", r.Params[0].Text))
 	}
 	return holidayList(ctx, r)
 }
@@ -86,7 +86,7 @@ func holidayAdd(ctx context.Context, r *Request) (teambot.Reply, error) {
 	args := r.Params
 	const how = "例如 /假期 添加 12月24日 休息 平安夜 或 /假期 添加 12/30到12/31 上班 补班。"
 	if len(args) < 2 {
-		return teambot.Reply{}, usageError(r.Command, "请写上日期和「休息」或「上班」。")
+		return teambot.Reply{}, UsageError(r.Command, "请写上日期和「休息」或「上班」。")
 	}
 	today := r.Today()
 	span, rest, err := parseDateSpan(argTexts(args), today)
@@ -162,7 +162,7 @@ func dayText(d teambot.DayOverride) string {
 func holidayRemove(ctx context.Context, r *Request) (teambot.Reply, error) {
 	args := r.Params
 	if len(args) != 1 {
-		return teambot.Reply{}, usageError(r.Command, "请写上一个要删除的日期。")
+		return teambot.Reply{}, UsageError(r.Command, "请写上一个要删除的日期。")
 	}
 	d, err := parseDay(args[0].Text, r.Today())
 	if err != nil {

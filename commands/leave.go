@@ -10,10 +10,6 @@ import (
 	"teambot/calendar"
 )
 
-// maxLeaveReasonRunes is the longest reason a leave request or a rejection
-// may give, in characters.
-const maxLeaveReasonRunes = 200
-
 // leaveCommand is /请假 (docs/product.md §5): with dates and a reason it
 // asks for leave; its subcommands cancel, list, ask for the next meeting,
 // and for the supervisor decide a request or file a member's leave.
@@ -98,7 +94,7 @@ func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if len(r.Args) == 0 {
-		return teambot.Reply{}, usageError(r.Command, "请写上请假的日期和理由。")
+		return teambot.Reply{}, UsageError(r.Command, "请写上请假的日期和理由。")
 	}
 	return askLeave(ctx, r, false)
 }

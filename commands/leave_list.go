@@ -23,7 +23,7 @@ func listLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	next := r.week().Next()
 	switch args := r.Params; {
 	case len(args) > 1:
-		return teambot.Reply{}, usageError(r.Command, "/请假 列表 后面最多写一个周。")
+		return teambot.Reply{}, UsageError(r.Command, "/请假 列表 后面最多写一个周。")
 	case len(args) == 1:
 		week, err := r.leaveWeekArg(args[0].Text)
 		if err != nil {

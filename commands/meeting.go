@@ -118,7 +118,7 @@ func showMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	if len(r.Args) > 0 {
 		if w := strings.ToLower(r.Args[0].Text); w != "下次" && w != "next" {
-			return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("没有「%s」这个会议操作。", clip(r.Args[0].Text)))
+			return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("没有「%s」这个会议操作。", clip(r.Args[0].Text)))
 		}
 	}
 	return showNextMeeting(ctx, r)

@@ -226,3 +226,6 @@ func checkNameText(name string) error {
 	}
 	return nil
 }
+
+// maxNameRunes bounds a display name; WeCom's own limit is similar.
+const maxNameRunes = 32

@@ -259,14 +259,14 @@ func nextArg(s string) (teambot.Arg, string) {
 	r, size := utf8.DecodeRuneInString(s)
 	if closer, ok := closingQuote(r); ok {
 		inner, rest := cutQuoted(s[size:], closer)
-		return teambot.Arg{Text: normalize(inner), Quoted: true}, rest
+		return teambot.Arg{Text: Normalize(inner), Quoted: true}, rest
 	}
 	if name, ok := mentionName(s); ok {
 		tok, rest := cutToken(name)
-		return teambot.Arg{Text: normalize(tok), Mention: true}, rest
+		return teambot.Arg{Text: Normalize(tok), Mention: true}, rest
 	}
 	tok, rest := cutToken(s)
-	return teambot.Arg{Text: normalize(tok)}, rest
+	return teambot.Arg{Text: Normalize(tok)}, rest
 }
 
 // cutQuoted splits s, the text after an opening quote, at the closing quote
@@ -278,8 +278,8 @@ func cutQuoted(s string, closer rune) (inner, rest string) {
 	return s, ""
 }
 
-// normalize applies normRune to every rune of s.
-func normalize(s string) string { return strings.Map(normRune, s) }
+// Normalize applies normRune to every rune of s.
+func Normalize(s string) string { return strings.Map(normRune, s) }
 
 // normRune maps the full-width ASCII forms U+FF01–U+FF5E to ASCII, the
 // ideographic space U+3000 to a space and drops zero-width spaces. Anything

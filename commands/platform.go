@@ -70,7 +70,7 @@ func logUpdate(ctx context.Context, r *Request) (teambot.Reply, error) {
 	rest := r.Rest[first.end:]
 	if i := strings.IndexFunc(r.Rest[first.start:first.end], isColon); i > 0 && !first.Quoted && !first.Mention {
 		// 公众号：标题
-		first.Text, rest = normalize(r.Rest[first.start:first.start+i]), r.Rest[first.start+i:]
+		first.Text, rest = Normalize(r.Rest[first.start:first.start+i]), r.Rest[first.start+i:]
 	}
 	platform, err := checkPlatform(first.Arg)
 	if err != nil {
@@ -85,7 +85,7 @@ func logUpdate(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case title == "" && campaign:
 		return teambot.Reply{}, teambot.Invalid("请写上活动的标题，例如 /更新 %s 活动 双十二抽奖。", platform)
 	case title == "":
-		return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("请在平台后面写上这次更新的标题或链接，例如 /更新 %s 双十二预告推文。", platform))
+		return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("请在平台后面写上这次更新的标题或链接，例如 /更新 %s 双十二预告推文。", platform))
 	case n > maxUpdateTitleRunes:
 		return teambot.Reply{}, teambot.Invalid("标题最多 %d 字，这条有 %d 字，请写简短些或只贴链接。", maxUpdateTitleRunes, n)
 	}
@@ -195,7 +195,7 @@ func platformStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
 	week := r.week()
 	switch args := r.Params; {
 	case len(args) > 1:
-		return teambot.Reply{}, usageError(r.Command, "/更新 状态 后面最多写一个周。")
+		return teambot.Reply{}, UsageError(r.Command, "/更新 状态 后面最多写一个周。")
 	case len(args) == 1:
 		w, err := r.weekArg(args[0].Text)
 		if err != nil {

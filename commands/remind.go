@@ -52,7 +52,7 @@ func remindDefault(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if len(r.Params) > 0 {
-		return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("不认识「%s」。", r.Params[0].Text))
+		return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("不认识「%s」。", r.Params[0].Text))
 	}
 	return remindList(ctx, r)
 }
@@ -62,7 +62,7 @@ func remindDefault(ctx context.Context, r *Request) (teambot.Reply, error) {
 func withReminder(run func(context.Context, *Request, Reminder) (teambot.Reply, error)) Handler {
 	return func(ctx context.Context, r *Request) (teambot.Reply, error) {
 		if len(r.Params) == 0 {
-			return teambot.Reply{}, usageError(r.Command, "请写上提醒的名称。")
+			return teambot.Reply{}, UsageError(r.Command, "请写上提醒的名称。")
 		}
 		rm, ok := r.engine.ReminderNamed(r.Params[0].Text)
 		if !ok {

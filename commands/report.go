@@ -87,7 +87,7 @@ func weekFlag(word, after string) (week teambot.Week, text string, ok bool, err 
 	} else if flag == "week" {
 		value, text = cutToken(trimLeftSpace(after))
 	}
-	if week, err = parseWeekText(normalize(value)); err != nil {
+	if week, err = parseWeekText(Normalize(value)); err != nil {
 		return teambot.Week{}, "", true, teambot.Invalid("--week 后面要写周，例如 /周报 --week 2026-W47 内容。")
 	}
 	return week, freeText(text), true, nil
@@ -130,7 +130,7 @@ func submitReport(ctx context.Context, r *Request, week teambot.Week, text strin
 func checkReportText(r *Request, text string) error {
 	switch n := utf8.RuneCountInString(text); {
 	case text == "":
-		return usageError(r.Command, "请在 /周报 后面写上本周的工作小结。")
+		return UsageError(r.Command, "请在 /周报 后面写上本周的工作小结。")
 	case n > maxReportRunes:
 		return teambot.Invalid("周报最多 %d 字，这份有 %d 字。请精简后重新提交，详细材料可以放在共享文档里，周报里写链接。", maxReportRunes, n)
 	}

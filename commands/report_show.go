@@ -42,7 +42,7 @@ func (r *Request) showArgs(ctx context.Context, args []teambot.Arg) (teambot.Mem
 	for _, a := range args {
 		if !a.Mention && looksLikeWeek(a.Text) {
 			if dated {
-				return target, from, to, usageError(r.Command, "只能写一个周或一个范围（例如 2026-W40..2026-W48）。")
+				return target, from, to, UsageError(r.Command, "只能写一个周或一个范围（例如 2026-W40..2026-W48）。")
 			}
 			f, t, err := r.weekRange(a.Text)
 			if err != nil {
@@ -52,7 +52,7 @@ func (r *Request) showArgs(ctx context.Context, args []teambot.Arg) (teambot.Mem
 			continue
 		}
 		if named {
-			return target, from, to, usageError(r.Command, "一次只能查看一位成员。")
+			return target, from, to, UsageError(r.Command, "一次只能查看一位成员。")
 		}
 		m, err := r.member(ctx, a)
 		if err != nil {

@@ -20,7 +20,7 @@ func reportStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
 	week, args := r.week(), r.Params
 	switch {
 	case len(args) > 1:
-		return teambot.Reply{}, usageError(r.Command, "/周报 状态 后面最多写一个周。")
+		return teambot.Reply{}, UsageError(r.Command, "/周报 状态 后面最多写一个周。")
 	case len(args) == 1:
 		var err error
 		if week, err = r.weekArg(args[0].Text); err != nil {

@@ -78,7 +78,7 @@ var notPasswords = map[string]bool{
 // with a digit in it (see barePassword). Talk about passwords gives no
 // value: "密码管理制度", "已改密", "密码是什么时候改的", "密码：******".
 func looksLikePassword(text string) bool {
-	text = normalize(text) // full-width letters, digits and spaces count as well
+	text = Normalize(text) // full-width letters, digits and spaces count as well
 	for _, loc := range passwordPattern.FindAllStringSubmatchIndex(text, -1) {
 		keyword, lead, value := strings.ToLower(text[loc[2]:loc[3]]), text[loc[4]:loc[5]], text[loc[6]:loc[7]]
 		if (keyword == "pass" || keyword == "pw") && !weakLead.MatchString(lead) {

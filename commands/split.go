@@ -47,3 +47,6 @@ func (t splitTx) Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.
 	}
 	return t.Tx.Enqueue(ctx, out, now)
 }
+
+// Unwrap is the transaction t splits the messages of (see TxAs).
+func (t splitTx) Unwrap() Tx { return t.Tx }

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"teambot"
@@ -94,7 +95,6 @@ type Tx interface {
 	platformTx
 	ledgerTx
 	escalationTx
-	redactTx
 
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error
@@ -129,4 +129,25 @@ type Store interface {
 // (*storage.DB).Update, to a Store.
 func StoreOf[T Tx](update func(context.Context, func(T) error) error) Store {
 	return teambot.StoreOf(update, func(tx T) Tx { return tx })
+}
+
+// TxAs is tx as an area's own transaction interface T (the core's Tx and
+// the methods of the area's records, see package rulebook), looking
+// through the wrappers the engine puts around the database's transaction
+// (their Unwrap). An area's methods read and write its own records only,
+// so a wrapper that changes what the core's methods do (such as splitTx's
+// Enqueue) stays in force. It panics when the database's transaction
+// lacks T's methods: rulebook's tests check at compile time that
+// *storage.Tx has them all.
+func TxAs[T Tx](tx Tx) T {
+	for {
+		if t, ok := tx.(T); ok {
+			return t
+		}
+		w, ok := tx.(interface{ Unwrap() Tx })
+		if !ok {
+			panic(fmt.Sprintf("commands: transaction %T has not the methods of %T", tx, *new(T)))
+		}
+		tx = w.Unwrap()
+	}
 }

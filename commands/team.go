@@ -10,9 +10,6 @@ import (
 	"teambot"
 )
 
-// maxNameRunes bounds a display name; WeCom's own limit is similar.
-const maxNameRunes = 32
-
 // joinCommand is /加入: registering oneself, and the supervisor's rows
 // that decide the requests to join (R1, R18).
 func joinCommand() *Command {
@@ -286,7 +283,7 @@ func (r *Request) termText() string {
 // setRoles replaces a member's roles (R1: only the supervisor assigns them).
 func setRoles(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) < 2 {
-		return teambot.Reply{}, usageError(r.Command, "请写上成员和至少一个角色。")
+		return teambot.Reply{}, UsageError(r.Command, "请写上成员和至少一个角色。")
 	}
 	if err := r.lockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
@@ -314,7 +311,7 @@ func setRoles(ctx context.Context, r *Request) (teambot.Reply, error) {
 // remove takes a member off the active roster.
 func remove(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) != 1 {
-		return teambot.Reply{}, usageError(r.Command, "请写上一位要移除的成员。")
+		return teambot.Reply{}, UsageError(r.Command, "请写上一位要移除的成员。")
 	}
 	if err := r.lockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
@@ -347,7 +344,7 @@ func remove(ctx context.Context, r *Request) (teambot.Reply, error) {
 // current supervisor hands over. The term is one year from today (R1).
 func setSupervisor(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) != 1 {
-		return teambot.Reply{}, usageError(r.Command, "请写上一位成员。")
+		return teambot.Reply{}, UsageError(r.Command, "请写上一位成员。")
 	}
 	if err := r.lockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
@@ -412,7 +409,7 @@ func term(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, teambot.Forbidden("设置任期只有主管或管理员可以%s；其他成员发送 /任期 查看。", r.supervisorHint(ctx))
 	}
 	if len(r.Args) > 2 {
-		return teambot.Reply{}, usageError(r.Command, "最多写两个日期。")
+		return teambot.Reply{}, UsageError(r.Command, "最多写两个日期。")
 	}
 	start, err := parseDay(r.Args[0].Text, r.Today())
 	if err != nil {

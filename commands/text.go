@@ -22,9 +22,9 @@ func freeText(s string) string {
 	return trimSpace(s)
 }
 
-// recordID reads a record number: 3, #3, ＃3, ３.
-func recordID(s string) (int64, bool) {
-	id, err := strconv.ParseInt(strings.TrimPrefix(normalize(s), "#"), 10, 64)
+// RecordID reads a record number: 3, #3, ＃3, ３.
+func RecordID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(strings.TrimPrefix(Normalize(s), "#"), 10, 64)
 	return id, err == nil && id > 0
 }
 
@@ -63,7 +63,7 @@ func restWords(s string) []word {
 		}
 		i = len(s) - len(rest)
 		tok, _ := cutToken(rest)
-		out = append(out, word{text: normalize(tok), at: i})
+		out = append(out, word{text: Normalize(tok), at: i})
 		i += len(tok)
 	}
 	return out
@@ -89,7 +89,7 @@ func textFrom(s string, words []word, rest []string) string {
 	if rest[0] != w.text {
 		tok, _ := cutToken(s[w.at:])
 		for j := range tok {
-			if normalize(tok[j:]) == rest[0] {
+			if Normalize(tok[j:]) == rest[0] {
 				start = w.at + j
 				break
 			}
@@ -140,3 +140,7 @@ func checkLeaveReason(reason, missing string) error {
 	}
 	return nil
 }
+
+// maxLeaveReasonRunes is the longest reason a leave request or a rejection
+// may give, in characters.
+const maxLeaveReasonRunes = 200

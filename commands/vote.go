@@ -136,7 +136,7 @@ func vote(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case len(r.Args) == 0:
 		return listVotes(ctx, r)
 	case r.ID == 0:
-		return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("没有「%s」这个投票操作。", clip(r.Args[0].Text)))
+		return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("没有「%s」这个投票操作。", clip(r.Args[0].Text)))
 	case len(r.Params) == 0:
 		return teambot.Reply{}, teambot.Invalid("请写上你的选择，例如 /投票 %s 同意，或写选项的序号。", r.Args[0].Text)
 	}

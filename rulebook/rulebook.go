@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"teambot/commands"
+	"teambot/commands/redact"
 )
 
 // Commands is the bot's whole surface in the order /帮助 lists it.
@@ -24,7 +25,7 @@ func Commands() []*commands.Command {
 		commands.LedgerCommands(),
 		commands.EscalateCommands(),
 		commands.MonthlyCommands(),
-		commands.RedactCommands(),
+		redact.Commands(),
 	)
 }
 

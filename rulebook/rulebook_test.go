@@ -4,7 +4,16 @@ import (
 	"testing"
 
 	"teambot/commands"
+	"teambot/commands/redact"
 	"teambot/rulebook"
+	"teambot/storage"
+)
+
+// The database's transaction has every method each area asks of it
+// (commands.TxAs would panic otherwise).
+var (
+	_ commands.Tx = (*storage.Tx)(nil)
+	_ redact.Tx   = (*storage.Tx)(nil)
 )
 
 // Only long words get two typos, so a two-character Chinese word is not

@@ -1,16 +1,19 @@
-package commands
+package redact
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"teambot/commands"
 
 	"teambot"
 )
 
-// redactTx is what redaction needs from the transaction.
-type redactTx interface {
+// Tx is what redaction needs from the transaction: the core's and the
+// four redactions.
+type Tx interface {
+	commands.Tx
 	RedactText(ctx context.Context, teamID int64, kind string, id int64) ([]string, error)
 	RedactOutbox(ctx context.Context, teamID int64, text string) (int64, error)
 	RedactAudit(ctx context.Context, teamID int64, target, text string) (int64, error)
@@ -40,15 +43,15 @@ var redactWords = map[string]string{
 	"投票": teambot.RedactVote, "表决": teambot.RedactVote, "vote": teambot.RedactVote,
 }
 
-// RedactCommands are redaction's rows of the command table.
-func RedactCommands() []*Command {
-	return []*Command{
+// Commands are redaction's rows of the command table.
+func Commands() []*commands.Command {
+	return []*commands.Command{
 		{
 			Name: "redact", Chinese: "删除内容", Aliases: []string{"清除内容"},
 			Summary:  "把误写了密码等机密的一段文字换成 [已删除]：周报、更新、上报、请假理由、投票标题（最好私聊我发送）",
 			Usage:    "类型 编号（类型：周报 更新 上报 请假 投票）",
 			Examples: []string{"/删除内容 周报 12", "/删除内容 上报 3", "/redact vote 2"},
-			Who:      Supervisor, Handler: redact,
+			Who:      commands.Supervisor, Handler: redact,
 		},
 	}
 }
@@ -58,21 +61,21 @@ func RedactCommands() []*Command {
 // every version of a report's week, the messages not yet sent that quote
 // it, and the audit row that quoted a vote's title. The redaction's own
 // audit row names who, when, the kind and the id, never the text.
-func redact(ctx context.Context, r *Request) (teambot.Reply, error) {
+func redact(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if len(r.Args) != 2 {
-		return teambot.Reply{}, usageError(r.Command, "要写明内容的类型和编号。")
+		return teambot.Reply{}, commands.UsageError(r.Command, "要写明内容的类型和编号。")
 	}
 	k, ok := redactKindOf(r.Args[0].Text)
 	if !ok {
-		return teambot.Reply{}, usageError(r.Command, fmt.Sprintf("不认识内容的类型「%s」，类型是 周报、更新、上报、请假、投票。", r.Args[0].Text))
+		return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("不认识内容的类型「%s」，类型是 周报、更新、上报、请假、投票。", r.Args[0].Text))
 	}
 	// The number follows the kind, an argument no row names, so it is
 	// read here rather than by the engine (Command.Args come first).
-	id, ok := recordID(r.Args[1].Text)
+	id, ok := commands.RecordID(r.Args[1].Text)
 	if !ok {
 		return teambot.Reply{}, teambot.Invalid("「%s」不是%s编号，编号要写数字，例如 12。发送 %s 查看编号。", r.Args[1].Text, k.name, k.where)
 	}
-	texts, err := r.Tx.RedactText(ctx, r.Team.ID, k.kind, id)
+	texts, err := txOf(r).RedactText(ctx, r.Team.ID, k.kind, id)
 	switch {
 	case errors.Is(err, teambot.ErrNotFound):
 		return teambot.Reply{}, teambot.NotFound("没有编号 #%d 的%s。发送 %s 查看编号。", id, k.name, k.where)
@@ -84,16 +87,16 @@ func redact(ctx context.Context, r *Request) (teambot.Reply, error) {
 	target := fmt.Sprintf("%s#%d", k.kind, id)
 	var waiting int64
 	for _, text := range texts {
-		n, err := r.Tx.RedactOutbox(ctx, r.Team.ID, text)
+		n, err := txOf(r).RedactOutbox(ctx, r.Team.ID, text)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
 		waiting += n
-		if _, err := r.Tx.RedactKeptReplies(ctx, text); err != nil {
+		if _, err := txOf(r).RedactKeptReplies(ctx, text); err != nil {
 			return teambot.Reply{}, err
 		}
 		if k.kind == teambot.RedactVote {
-			if _, err := r.Tx.RedactAudit(ctx, r.Team.ID, target, text); err != nil {
+			if _, err := txOf(r).RedactAudit(ctx, r.Team.ID, target, text); err != nil {
 				return teambot.Reply{}, err
 			}
 		}
@@ -120,7 +123,7 @@ func redact(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // redactKindOf finds the kind of text a word names.
 func redactKindOf(word string) (redactKind, bool) {
-	kind, ok := redactWords[strings.ToLower(normalize(word))]
+	kind, ok := redactWords[strings.ToLower(commands.Normalize(word))]
 	for _, k := range redactKinds {
 		if ok && k.kind == kind {
 			return k, true
@@ -128,3 +131,6 @@ func redactKindOf(word string) (redactKind, bool) {
 	}
 	return redactKind{}, false
 }
+
+// txOf is r's transaction with redaction's methods.
+func txOf(r *commands.Request) Tx { return commands.TxAs[Tx](r.Tx) }
