@@ -106,13 +106,13 @@ func accountID(how string) []ArgSpec {
 // account is /账号 with no row named: with no arguments, or 列表 [全部],
 // it lists accounts; any other first word is no action.
 func account(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	// 列表 stays the default form rather than a row, so the usage still
 	// reads /账号 [列表 [全部]].
 	if w := r.subcommand(); w != "" && !slices.Contains([]string{"列表", "查看", "list"}, w) {
-		return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("没有「%s」这个账号操作。", clip(r.Args[0].Text)))
+		return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("没有「%s」这个账号操作。", Clip(r.Args[0].Text)))
 	}
 	return listAccounts(ctx, r)
 }
@@ -149,8 +149,8 @@ func noteKeyword(rest string, a placedArg) (string, bool) {
 	for _, kw := range []string{"备注", "note"} {
 		if len(rest)-a.start >= len(kw) && strings.EqualFold(rest[a.start:a.start+len(kw)], kw) {
 			after := rest[a.start+len(kw):]
-			if next, _ := utf8.DecodeRuneInString(after); after == "" || isSpace(next) || isColon(next) {
-				return freeText(after), true
+			if next, _ := utf8.DecodeRuneInString(after); after == "" || IsSpace(next) || IsColon(next) {
+				return FreeText(after), true
 			}
 		}
 	}
@@ -160,7 +160,7 @@ func noteKeyword(rest string, a placedArg) (string, bool) {
 // registerAccount is /账号 登记 PLATFORM ACCOUNT [@Owner] [备注 NOTE], in a
 // single chat only: the account name is private (R13, R14).
 func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needSingleChat("账号名", "/账号 登记 平台 账号名"); err != nil {
+	if err := r.NeedSingleChat("账号名", "/账号 登记 平台 账号名"); err != nil {
 		return teambot.Reply{}, err
 	}
 	args := placedArgs(r.Rest)[1:] // after 登记
@@ -194,7 +194,7 @@ func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 		var ok bool
 		if note, ok = noteKeyword(r.Rest, rest[0]); !ok {
 			return teambot.Reply{}, teambot.Invalid("看不懂「%s」：负责人请写成 @名字，备注请写在「备注」后面，例如 /账号 登记 %s 账号名 @%s 备注 主号。",
-				clip(rest[0].Text), platform, owner.Name)
+				Clip(rest[0].Text), platform, owner.Name)
 		}
 		if n := utf8.RuneCountInString(note); n > maxAccountNoteRunes {
 			return teambot.Reply{}, teambot.Invalid("备注最多 %d 字，这条有 %d 字，请写简短些。", maxAccountNoteRunes, n)
@@ -228,7 +228,7 @@ func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 	// A single chat: the sender alone reads the whole record.
 	text := fmt.Sprintf("已登记账号 #%d：%s「%s」，负责人 %s%s。", a.ID, platform, name, owner.Name, accountNoteSuffix(note))
 	told := []teambot.Member{}
-	if sup, ok := r.supervisor(ctx); ok {
+	if sup, ok := r.Supervisor(ctx); ok {
 		told = append(told, sup)
 	} else {
 		text += "团队还没有主管：指定主管后，主管发送 /账号 列表 就能看到它。"
@@ -250,7 +250,7 @@ func checkPlatform(a teambot.Arg) (string, error) {
 	case p == "":
 		return "", teambot.Invalid("请写上平台，例如 微博、公众号、抖音。")
 	case n > maxPlatformRunes:
-		return "", teambot.Invalid("平台名最多 %d 字，「%s」有 %d 字。", maxPlatformRunes, clip(p), n)
+		return "", teambot.Invalid("平台名最多 %d 字，「%s」有 %d 字。", maxPlatformRunes, Clip(p), n)
 	}
 	return p, nil
 }
@@ -294,7 +294,7 @@ func (r *Request) accountNotice(ctx context.Context, text string, told []teambot
 	switch {
 	case len(users) == 0:
 		return reply, nil
-	case r.engine.cfg.DirectMessages:
+	case r.Engine.Cfg.DirectMessages:
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: users, Text: full, Origin: origin}
 		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
 			return teambot.Reply{}, err

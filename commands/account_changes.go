@@ -1,7 +1,7 @@
 // Changing a registered account (R13): 已改密 records a credential change,
 // 移交 hands the account to another member and 注销 removes it; each is for
 // the owner or the supervisor, runs with the account locked, and tells the
-// supervisor of what someone else did.
+// Supervisor of what someone else did.
 
 package commands
 
@@ -45,7 +45,7 @@ func (r *Request) accountChangeable(ctx context.Context, a teambot.Account, what
 	case r.Caller.IsSupervisor():
 		return nil
 	case a.OwnerID != r.Caller.ID:
-		return teambot.Forbidden("账号 #%d 由 %s 负责，只有负责人本人或主管可以%s%s。", a.ID, a.OwnerName, what, r.supervisorHint(ctx))
+		return teambot.Forbidden("账号 #%d 由 %s 负责，只有负责人本人或主管可以%s%s。", a.ID, a.OwnerName, what, r.SupervisorHint(ctx))
 	}
 	return nil
 }
@@ -89,7 +89,7 @@ func accountChanged(ctx context.Context, r *Request) (teambot.Reply, error) {
 		text = fmt.Sprintf("已记下：账号 #%d %s「%s」在今天 %s改了密码。新密码只由负责人保管，不用发给任何人。", a.ID, a.Platform, a.Name, today)
 	}
 	told := []teambot.Member{}
-	if sup, ok := r.supervisor(ctx); ok {
+	if sup, ok := r.Supervisor(ctx); ok {
 		told = append(told, sup)
 	}
 	full := fmt.Sprintf("【账号改密】%s 报备：账号 #%d %s「%s」（负责人 %s）在 %s改了密码。", r.Caller.Name, a.ID, a.Platform, a.Name, a.OwnerName, today)
@@ -126,7 +126,7 @@ func transferAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 		text = fmt.Sprintf("已把账号 #%d %s「%s」从 %s 移交给 %s。", a.ID, a.Platform, a.Name, a.OwnerName, to.Name)
 	}
 	told := []teambot.Member{to}
-	if sup, ok := r.supervisor(ctx); ok {
+	if sup, ok := r.Supervisor(ctx); ok {
 		told = append(told, sup)
 	}
 	full := fmt.Sprintf("【账号移交】%s 把账号 #%d %s「%s」从 %s 移交给 %s。新负责人请及时修改密码，改好后发送 /账号 已改密 %d。",
@@ -143,7 +143,7 @@ func removeAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason := freeText(r.Tail)
+	reason := FreeText(r.Tail)
 	switch n := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return teambot.Reply{}, teambot.Invalid("请写上注销原因，例如 /账号 注销 %d 平台停用。", a.ID)
@@ -164,7 +164,7 @@ func removeAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 		text = fmt.Sprintf("已注销账号 #%d %s「%s」（负责人 %s），原因：%s。", a.ID, a.Platform, a.Name, a.OwnerName, reason)
 	}
 	told := []teambot.Member{}
-	if sup, ok := r.supervisor(ctx); ok {
+	if sup, ok := r.Supervisor(ctx); ok {
 		told = append(told, sup)
 	}
 	if a.OwnerActive {

@@ -11,7 +11,7 @@ import (
 // with single, from a single chat.
 func (e *Engine) HandoverText(ctx context.Context, chatID, userID string, single bool) (string, error) {
 	var text string
-	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
 		team, err := tx.TeamByChat(ctx, chatID)
 		if err != nil {
 			return err
@@ -20,7 +20,7 @@ func (e *Engine) HandoverText(ctx context.Context, chatID, userID string, single
 		if err != nil {
 			return err
 		}
-		r := &Request{Tx: tx, Now: e.cfg.Now(), Team: &team, engine: e}
+		r := &Request{Tx: tx, Now: e.Cfg.Now(), Team: &team, Engine: e}
 		r.ChatID, r.ChatType = chatID, teambot.ChatGroup
 		if single {
 			r.ChatID, r.ChatType = "", teambot.ChatSingle

@@ -80,7 +80,7 @@ func listAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, UsageError(r.Command, "/账号 列表 后面最多写「全部」。")
 	case len(args) == 2:
 		if w := strings.ToLower(args[1].Text); w != "全部" && w != "all" {
-			return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("看不懂「%s」：/账号 列表 后面只能写「全部」（连已注销的一起看）。", clip(args[1].Text)))
+			return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("看不懂「%s」：/账号 列表 后面只能写「全部」（连已注销的一起看）。", Clip(args[1].Text)))
 		}
 		f.Status = ""
 	}

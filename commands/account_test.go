@@ -382,7 +382,7 @@ func TestConfirmAccounts(t *testing.T) {
 
 // 账号核对 and 账号核对结果 (R13): on the first workday of the quarter the
 // owners are asked to confirm; on the first workday from the 15th the
-// supervisor hears which accounts nobody confirmed — privately in full, or
+// Supervisor hears which accounts nobody confirmed — privately in full, or
 // in the group with counts and names only. Neither sends on other days.
 func TestQuarterlyAccountCheck(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {

@@ -69,7 +69,7 @@ func (r *Request) readArgs(ctx context.Context, c *Command) error {
 				if spec.Optional {
 					continue
 				}
-				return teambot.Invalid(spec.Bad, clip(a.Text))
+				return teambot.Invalid(spec.Bad, Clip(a.Text))
 			}
 			r.ID = id
 		case ArgMember:
@@ -98,9 +98,9 @@ func (e *Engine) route(r *Request) (*Command, error) {
 
 func (e *Engine) unknownCommand(r *Request, word string) error {
 	if c, ok := e.registry.Suggest(word, r.permits); ok {
-		return teambot.Invalid("没有「%s」这个命令。你是不是想用 /%s（%s）？用法：%s", clip(word), c.Chinese, c.Name, c.UsageLine())
+		return teambot.Invalid("没有「%s」这个命令。你是不是想用 /%s（%s）？用法：%s", Clip(word), c.Chinese, c.Name, c.UsageLine())
 	}
-	return teambot.Invalid("没有「%s」这个命令。发送 /帮助 查看可用的命令。", clip(word))
+	return teambot.Invalid("没有「%s」这个命令。发送 /帮助 查看可用的命令。", Clip(word))
 }
 
 // permits reports whether the caller may run c (c.Who against the caller).
@@ -133,41 +133,41 @@ func (r *Request) authorize(ctx context.Context, c *Command) error {
 	if r.Team == nil && r.Single() {
 		// Not "only members may": the sender may be a member of no team,
 		// or of several and not yet have chosen one for this chat.
-		if err := r.needTeam(); err != nil {
+		if err := r.NeedTeam(); err != nil {
 			return err
 		}
 	}
 	name := c.Path()
 	if c.Forbidden != "" {
-		return teambot.Forbidden(c.Forbidden, r.supervisorHint(ctx))
+		return teambot.Forbidden(c.Forbidden, r.SupervisorHint(ctx))
 	}
 	switch c.Who {
 	case Member:
 		return r.notMemberHint(ctx, name)
 	case Supervisor:
-		return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.exSupervisor(ctx), name, r.supervisorHint(ctx))
+		return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.exSupervisor(ctx), name, r.SupervisorHint(ctx))
 	case SupervisorOrAdmin:
-		return teambot.Forbidden("%s%s 只有主管或管理员可以使用%s。", r.exSupervisor(ctx), name, r.supervisorHint(ctx))
+		return teambot.Forbidden("%s%s 只有主管或管理员可以使用%s。", r.exSupervisor(ctx), name, r.SupervisorHint(ctx))
 	}
 	return fmt.Errorf("command %s: unknown Who %d", c.Name, c.Who)
 }
 
-// supervisorHint names the current supervisor, or says there is none yet.
-func (r *Request) supervisorHint(ctx context.Context) string {
+// SupervisorHint names the current supervisor, or says there is none yet.
+func (r *Request) SupervisorHint(ctx context.Context) string {
 	if r.Team == nil {
 		return "，本群还没有团队：先发送 /加入 你的名字 [角色] 登记"
 	}
-	if sup, ok := r.supervisor(ctx); ok {
+	if sup, ok := r.Supervisor(ctx); ok {
 		return "（现任主管：" + sup.Name + "）"
 	}
 	return "，本团队还没有主管：请管理员发送 /主管 @名字 指定"
 }
 
-// supervisor is the team's supervisor, if it has one, for the wording of
+// Supervisor is the team's supervisor, if it has one, for the wording of
 // a reply: a database error reads as none (the transaction fails anyway on
 // PostgreSQL). Scheduled work, which claims its firing whatever it sends,
 // uses findSupervisor.
-func (r *Request) supervisor(ctx context.Context) (teambot.Member, bool) {
+func (r *Request) Supervisor(ctx context.Context) (teambot.Member, bool) {
 	m, ok, _ := r.findSupervisor(ctx)
 	return m, ok
 }

@@ -546,7 +546,7 @@ func dayWord(word string) (dateTerm, error) {
 	case err != nil:
 		return dateTerm{}, err
 	case n == 0 || n != len(word):
-		return dateTerm{}, teambot.Invalid("看不懂日期「%s」，%s。", clip(word), dateHint)
+		return dateTerm{}, teambot.Invalid("看不懂日期「%s」，%s。", Clip(word), dateHint)
 	}
 	return t, nil
 }

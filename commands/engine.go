@@ -56,7 +56,7 @@ type Config struct {
 
 // Engine parses messages, checks who may do what, and runs handlers.
 type Engine struct {
-	cfg       Config
+	Cfg       Config
 	loc       *time.Location
 	registry  *Registry
 	reminders []Reminder
@@ -80,7 +80,7 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("commands: time zone %q: %w", cfg.TimeZone, err)
 	}
-	e := &Engine{cfg: cfg, loc: loc, reminders: cfg.Reminders}
+	e := &Engine{Cfg: cfg, loc: loc, reminders: cfg.Reminders}
 	e.registry = NewRegistry(cfg.Commands...)
 	return e, nil
 }
@@ -106,7 +106,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	if !utf8.ValidString(msg.Text) {
 		return teambot.Reply{Text: "消息里有无法识别的字符（不是有效的 UTF-8 文本），请重新输入。"}, nil
 	}
-	p := Parse(msg.Text, e.cfg.BotNames)
+	p := Parse(msg.Text, e.Cfg.BotNames)
 	inv := teambot.Invocation{Message: msg, Word: p.Word, Args: p.Args, Rest: p.Rest}
 
 	var reply teambot.Reply
@@ -117,7 +117,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	if c, ok := e.registry.Lookup(p.Word); ok {
 		command = c.Name
 	}
-	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
 		r, err := e.newRequest(ctx, tx, inv)
 		if err != nil {
 			return err
@@ -199,7 +199,7 @@ func (e *Engine) run(ctx context.Context, r *Request) (teambot.Reply, error) {
 func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Reply, error) {
 	var reply teambot.Reply
 	inv := teambot.Invocation{Message: ev.Message, Word: "event:" + ev.Kind}
-	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
 		if ev.Kind == teambot.EventDeleteFromChat {
 			return e.robotRemoved(ctx, tx, ev)
 		}
@@ -233,11 +233,11 @@ func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Rep
 // callback brings a new key. It returns the team, for telling the admins.
 func (e *Engine) PushBroken(ctx context.Context, chatID string) (teambot.Team, error) {
 	var team teambot.Team
-	err := e.cfg.Store.Update(ctx, func(tx Tx) (err error) {
+	err := e.Cfg.Store.Update(ctx, func(tx Tx) (err error) {
 		if team, err = tx.TeamByChat(ctx, chatID); err != nil {
 			return err
 		}
-		r := &Request{Tx: tx, Now: e.cfg.Now(), Team: &team, engine: e}
+		r := &Request{Tx: tx, Now: e.Cfg.Now(), Team: &team, Engine: e}
 		r.UserID = "system"
 		if err := tx.MarkPushBroken(ctx, team.ID, r.Now); err != nil {
 			return err
@@ -249,7 +249,7 @@ func (e *Engine) PushBroken(ctx context.Context, chatID string) (teambot.Team, e
 
 // robotRemoved drops the push key of a group the robot was removed from.
 func (e *Engine) robotRemoved(ctx context.Context, tx Tx, ev teambot.Event) error {
-	r := &Request{Invocation: teambot.Invocation{Message: ev.Message}, Tx: tx, Now: e.cfg.Now(), engine: e}
+	r := &Request{Invocation: teambot.Invocation{Message: ev.Message}, Tx: tx, Now: e.Cfg.Now(), Engine: e}
 	if err := markHandled(ctx, tx, ev.Message, r.Now); err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 
 // observe reports a command's outcome to Config.Observe.
 func (e *Engine) observe(command string, err error) {
-	if e.cfg.Observe == nil {
+	if e.Cfg.Observe == nil {
 		return
 	}
 	outcome := "handled"
@@ -26,7 +26,7 @@ func (e *Engine) observe(command string, err error) {
 	default: // the user is told why: bad input, not allowed, not found, a conflict
 		outcome = "refused"
 	}
-	e.cfg.Observe(command, outcome)
+	e.Cfg.Observe(command, outcome)
 }
 
 // notRunError is the error Handle returns for a message the database could
@@ -35,7 +35,7 @@ func (e *Engine) observe(command string, err error) {
 // again).
 func (e *Engine) notRunError(ctx context.Context, inv teambot.Invocation, err error) error {
 	if errors.Is(err, teambot.ErrUnavailable) {
-		e.cfg.Log.WarnContext(ctx, "command not run: the database cannot be written; the platform may retry",
+		e.Cfg.Log.WarnContext(ctx, "command not run: the database cannot be written; the platform may retry",
 			"command", inv.Word, "chat", inv.ChatID, "user", inv.UserID, "msgid", inv.Message.ID, "err", err)
 	}
 	return err
@@ -46,7 +46,7 @@ func (e *Engine) notRunError(ctx context.Context, inv teambot.Invocation, err er
 func (e *Engine) errorReply(ctx context.Context, inv teambot.Invocation, err error) teambot.Reply {
 	if teambot.KindOf(err) == teambot.KindInternal {
 		// Never log the message text: it may hold anything, passwords included.
-		e.cfg.Log.ErrorContext(ctx, "command failed", "command", inv.Word, "chat", inv.ChatID, "user", inv.UserID, "msgid", inv.Message.ID, "err", err)
+		e.Cfg.Log.ErrorContext(ctx, "command failed", "command", inv.Word, "chat", inv.ChatID, "user", inv.UserID, "msgid", inv.Message.ID, "err", err)
 	}
 	return teambot.Reply{Text: clipQuotes(teambot.UserMessage(err))}
 }
@@ -60,7 +60,7 @@ var quotedInput = regexp.MustCompile(`「[^」]*」`)
 func clipQuotes(msg string) string {
 	return quotedInput.ReplaceAllStringFunc(msg, func(q string) string {
 		inner := strings.TrimSuffix(strings.TrimPrefix(q, "「"), "」")
-		return "「" + clip(inner) + "」"
+		return "「" + Clip(inner) + "」"
 	})
 }
 

@@ -287,7 +287,7 @@ func TestEscalateRefusals(t *testing.T) {
 }
 
 // The supervisor's own escalation is only recorded; a team without a
-// supervisor records it and says who will read it; a removed reporter is
+// Supervisor records it and says who will read it; a removed reporter is
 // not told of the resolution.
 func TestEscalateEdges(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {

@@ -19,7 +19,7 @@ func (e *Engine) firingRequest(ctx context.Context, f teambot.Firing, fn func(r 
 	if tx, ok := ctx.Value(txKey{}).(Tx); ok {
 		return e.firingIn(ctx, tx, f, fn)
 	}
-	return e.cfg.Store.Update(ctx, func(tx Tx) error { return e.firingIn(ctx, tx, f, fn) })
+	return e.Cfg.Store.Update(ctx, func(tx Tx) error { return e.firingIn(ctx, tx, f, fn) })
 }
 
 // groupMessage is a message to the team's group.
@@ -49,7 +49,7 @@ func (e *Engine) firingIn(ctx context.Context, tx Tx, f teambot.Firing, fn func(
 		if f.TeamID != 0 && f.TeamID != team.ID {
 			return fmt.Errorf("firing %s: chat %q belongs to team %d, not %d", f.Job, f.ChatID, team.ID, f.TeamID)
 		}
-		r := &Request{Tx: tx, Now: f.At, Team: &team, engine: e}
+		r := &Request{Tx: tx, Now: f.At, Team: &team, Engine: e}
 		r.UserID = "system"
 		return fn(r)
 	}

@@ -38,8 +38,8 @@ func (r *Request) day(d teambot.Date) string { return describeDay(d, r.Today()) 
 // dayOf is the day of an instant in the team's time zone: "12月1日（周二）".
 func (r *Request) dayOf(t time.Time) string { return r.day(teambot.DateOf(t.In(r.Location()))) }
 
-// moment is an instant in the team's time zone: "11月27日（周五）18:00".
-func (r *Request) moment(t time.Time) string { return describeMoment(t, r.Location(), r.Today()) }
+// Moment is an instant in the team's time zone: "11月27日（周五）18:00".
+func (r *Request) Moment(t time.Time) string { return describeMoment(t, r.Location(), r.Today()) }
 
 // nameList joins names with 、, or — for none.
 func nameList(names []string) string {
@@ -62,7 +62,7 @@ func weekdayCN(d teambot.Date) string { return weekdaysCN[d.Weekday()] }
 
 // meetingWhen is "11月30日（周一）10:00".
 func (r *Request) meetingWhen(m teambot.Meeting) string {
-	return r.moment(m.StartsAt)
+	return r.Moment(m.StartsAt)
 }
 
 // roleList names roles in Chinese, or "无" for none.

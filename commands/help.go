@@ -10,7 +10,7 @@ import (
 
 // help lists the commands the caller may use, or shows one command's usage.
 func help(ctx context.Context, r *Request) (teambot.Reply, error) {
-	reg := r.engine.registry
+	reg := r.Engine.registry
 	if len(r.Args) == 0 {
 		var b strings.Builder
 		b.WriteString("你可以使用的命令：\n")
@@ -25,7 +25,7 @@ func help(ctx context.Context, r *Request) (teambot.Reply, error) {
 	word := strings.TrimLeft(r.Args[0].Text, "/")
 	c, ok := reg.Lookup(word)
 	if !ok {
-		return teambot.Reply{}, r.engine.unknownCommand(r, word)
+		return teambot.Reply{}, r.Engine.unknownCommand(r, word)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "/%s（%s）— %s\n", c.Chinese, c.Name, c.Summary)

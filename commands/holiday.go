@@ -35,7 +35,7 @@ func HolidayCommand() *Command {
 // holidayDefault is /假期 without a subcommand: the list; any other first
 // word is not one /假期 knows.
 func holidayDefault(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	if len(r.Params) > 0 {

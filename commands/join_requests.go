@@ -33,16 +33,16 @@ func (r *Request) mustSupervise(ctx context.Context, what string) error {
 	if r.permits(&Command{Who: Supervisor}) {
 		return nil
 	}
-	return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.exSupervisor(ctx), what, r.supervisorHint(ctx))
+	return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.exSupervisor(ctx), what, r.SupervisorHint(ctx))
 }
 
 // requestJoin records the sender's request to join and tells the
-// supervisor (R1: the roster is the supervisor's): by app message when one
+// Supervisor (R1: the roster is the supervisor's): by app message when one
 // can be sent, else by an @mention in the reply to the request.
 func (r *Request) requestJoin(ctx context.Context, name string, roles []teambot.Role, rejoin bool, sup teambot.Member) (teambot.Reply, error) {
 	waiting := func(q teambot.JoinRequest) error {
 		return teambot.Conflict("你的加入申请已经提交过（%s，%s），正在等待主管 %s 批准，不用重复发送。",
-			q.Name, r.moment(q.RequestedAt), sup.Name)
+			q.Name, r.Moment(q.RequestedAt), sup.Name)
 	}
 	if q, err := r.Tx.PendingJoinRequest(ctx, r.Team.ID, r.UserID); err == nil {
 		return teambot.Reply{}, waiting(q)
@@ -67,7 +67,7 @@ func (r *Request) requestJoin(ctx context.Context, name string, roles []teambot.
 	if rejoin {
 		text = fmt.Sprintf("已提交加入申请：%s（%s），等待主管 %s 批准：你曾被移出团队，回到团队要由主管批准。批准前你不能使用成员命令。", name, rolesOrNone(roles), sup.Name)
 	}
-	if !r.engine.cfg.DirectMessages {
+	if !r.Engine.Cfg.DirectMessages {
 		// The request was made in the group: the reply tells the
 		// supervisor, with nothing the group has not just seen.
 		return teambot.Reply{Text: text + "\n" + sup.Name + "，请私聊我发送 /加入 列表 查看并处理。", Mentions: []string{sup.UserID}}, nil
@@ -97,7 +97,7 @@ func rolesOrNone(roles []teambot.Role) string {
 
 // listJoinRequests is /加入 列表: the requests waiting for the supervisor.
 func listJoinRequests(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	reqs, err := r.Tx.PendingJoinRequests(ctx, r.Team.ID)
@@ -111,7 +111,7 @@ func listJoinRequests(ctx context.Context, r *Request) (teambot.Reply, error) {
 	fmt.Fprintf(&b, "待批准的加入申请（%d 个）：", len(reqs))
 	for _, q := range reqs {
 		fmt.Fprintf(&b, "\n%s（%s）· 角色 %s · %s 申请%s", q.Name, q.UserID, roleList(q.Roles),
-			r.moment(q.RequestedAt), rejoinNote(q))
+			r.Moment(q.RequestedAt), rejoinNote(q))
 	}
 	b.WriteString("\n批准：/加入 批准 @名字；拒绝：/加入 拒绝 @名字 理由。")
 	return teambot.Reply{Text: b.String(), Private: true}, nil
@@ -179,7 +179,7 @@ func rejectJoin(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if reason != "" {
 		msg.Text += "理由：" + reason
 	}
-	if !r.engine.cfg.DirectMessages {
+	if !r.Engine.Cfg.DirectMessages {
 		msg = teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Mentions: []string{q.UserID}, Origin: origin,
 			Text: fmt.Sprintf("%s，你的加入申请没有获得批准，详情请与主管联系。", q.Name)}
 		how = fmt.Sprintf("已在群里告诉 %s 申请未获批准（不含理由），理由请当面告知。", q.Name)
@@ -241,9 +241,9 @@ func (r *Request) joinRequestArg(ctx context.Context, verb string) (teambot.Join
 }
 
 // joinMode is /团队 加入方式 [自由|审批]: shown to anyone, changed by the
-// supervisor (R1).
+// Supervisor (R1).
 func joinMode(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	if len(r.Params) == 0 {

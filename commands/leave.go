@@ -90,7 +90,7 @@ const maxBackdateDays = 7
 // days that are all days off, a clash with the caller's pending or approved
 // leave and a missing reason are refused.
 func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	if len(r.Args) == 0 {
@@ -102,7 +102,7 @@ func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 // askLeave is requestLeave; forMeeting marks leave for a meeting, which is
 // asked even when the meeting falls on a day off.
 func askLeave(ctx context.Context, r *Request, forMeeting bool) (teambot.Reply, error) {
-	words := restWords(r.Rest)
+	words := RestWords(r.Rest)
 	l, cal, err := r.newLeave(ctx, *r.Caller, r.Rest, words, forMeeting)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -112,7 +112,7 @@ func askLeave(ctx context.Context, r *Request, forMeeting bool) (teambot.Reply, 
 		return teambot.Reply{}, err
 	}
 	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, describeLeave(leaveSpan(l), cal, r.Today()), l.Reason)}
-	switch sup, ok := r.supervisor(ctx); {
+	switch sup, ok := r.Supervisor(ctx); {
 	case !ok:
 		reply.Text += "团队还没有主管，指定主管后由主管批准。"
 	case sup.ID == r.Caller.ID:
@@ -132,7 +132,7 @@ func askLeave(ctx context.Context, r *Request, forMeeting bool) (teambot.Reply, 
 // but never the reason (R14).
 func fileLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	m := r.Target
-	words := restWords(r.Rest)
+	words := RestWords(r.Rest)
 	l, cal, err := r.newLeave(ctx, m, r.Rest, words[1:], false)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -146,7 +146,7 @@ func fileLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	when := describeLeave(leaveSpan(l), cal, r.Today())
 	text := fmt.Sprintf("已为 %s 记下请假 #%d：%s，已批准。", m.Name, l.ID, when)
 	switch {
-	case r.engine.cfg.DirectMessages:
+	case r.Engine.Cfg.DirectMessages:
 		notice := fmt.Sprintf("主管 %s 为你记下了请假 #%d：%s（已批准），理由：%s。", r.Caller.Name, l.ID, when, l.Reason)
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{m.UserID}, Text: notice, Origin: "leave.file"}
 		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
@@ -211,7 +211,7 @@ func (r *Request) newLeave(ctx context.Context, m teambot.Member, text string, w
 }
 
 // checkLeaveStart refuses leave that starts before today, unless the
-// supervisor files it for a member at most maxBackdateDays back. A member
+// Supervisor files it for a member at most maxBackdateDays back. A member
 // is told that the supervisor can record an absence afterwards.
 func (r *Request) checkLeaveStart(span DateSpan, m teambot.Member, today teambot.Date) error {
 	if !span.From.Before(today) {
@@ -255,7 +255,7 @@ func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, describeLeave(leaveSpan(l), cal, today))}
-	switch sup, ok := r.supervisor(ctx); {
+	switch sup, ok := r.Supervisor(ctx); {
 	case !ok || l.Status != teambot.LeaveApproved || sup.ID == r.Caller.ID:
 	case r.Single():
 		reply.Text += fmt.Sprintf("这条请假原已由主管批准；这是私聊，主管 %s 不会收到通知，请直接告诉主管。", sup.Name)
@@ -283,7 +283,7 @@ func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply,
 	}
 	var note string
 	if status == teambot.LeaveRejected {
-		note = freeText(r.Tail)
+		note = FreeText(r.Tail)
 		if err := checkLeaveReason(note, fmt.Sprintf("驳回要写理由，例如 /请假 驳回 %d 月底上线，请改到下周。", l.ID)); err != nil {
 			return teambot.Reply{}, err
 		}
@@ -304,7 +304,7 @@ func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply,
 	}
 	when := describeLeave(leaveSpan(l), cal, today)
 	text := fmt.Sprintf("已%s %s 的请假 #%d：%s。", verb, l.Name, l.ID, when)
-	if r.engine.cfg.DirectMessages {
+	if r.Engine.Cfg.DirectMessages {
 		// The member hears it privately, reason included, through the outbox
 		// in this same transaction.
 		notice := fmt.Sprintf("你的请假 #%d（%s）已被主管%s。", l.ID, when, verb)
@@ -360,7 +360,7 @@ func leaveStatusConflict(ctx context.Context, r *Request, l teambot.Leave) error
 		return teambot.Conflict("请假 #%d 还在等待主管批准。", l.ID)
 	case teambot.LeaveExpired:
 		return teambot.Conflict("请假 #%d 没有在最后一天前批准，已在 %s 过期，不能再改。需要的话请用 /请假 @%s 日期 理由 补记（最多往前 %d 天）。",
-			l.ID, r.moment(l.DecidedAt), l.Name, maxBackdateDays)
+			l.ID, r.Moment(l.DecidedAt), l.Name, maxBackdateDays)
 	}
 	who := l.DecidedBy
 	if m, err := r.Tx.MemberByUser(ctx, r.Team.ID, l.DecidedBy); err == nil {
@@ -370,7 +370,7 @@ func leaveStatusConflict(ctx context.Context, r *Request, l teambot.Leave) error
 		}
 	}
 	return teambot.Conflict("请假 #%d 已经由 %s 在 %s %s了，不能再改。发送 /请假 列表 查看。",
-		l.ID, who, r.moment(l.DecidedAt), leaveStatusVerb(l.Status))
+		l.ID, who, r.Moment(l.DecidedAt), leaveStatusVerb(l.Status))
 }
 
 // LeaveCommands are /请假 and /谁请假.

@@ -20,9 +20,9 @@ func LeaveReminders() []Reminder {
 }
 
 // LeavePending is 待批请假 (docs/product.md §6): on workdays it tells the
-// supervisor which leave requests of active members wait for a decision.
+// Supervisor which leave requests of active members wait for a decision.
 // With direct messages configured it is one ToUsers message to the
-// supervisor listing each request with its days and reason; otherwise one
+// Supervisor listing each request with its days and reason; otherwise one
 // ToGroup message that @mentions the supervisor with counts and names only,
 // never reasons (R14). Nothing is sent when no request waits or the team has
 // no supervisor to decide.
@@ -40,7 +40,7 @@ func (e *Engine) LeavePending(ctx context.Context, f teambot.Firing) ([]teambot.
 		if !ok {
 			return nil
 		}
-		if e.cfg.DirectMessages {
+		if e.Cfg.DirectMessages {
 			cal, err := r.calendar(ctx)
 			if err != nil {
 				return err
@@ -129,7 +129,7 @@ const maxZoneAhead = 14 * time.Hour
 // replicas running this at the same moment expire and notify it once.
 func (e *Engine) ExpireLeaves(ctx context.Context, now time.Time) error {
 	var due []teambot.Leave
-	err := e.cfg.Store.Update(ctx, func(tx Tx) (err error) {
+	err := e.Cfg.Store.Update(ctx, func(tx Tx) (err error) {
 		due, err = tx.ExpirableLeaves(ctx, teambot.DateOf(now.UTC().Add(maxZoneAhead)))
 		return err
 	})
@@ -148,12 +148,12 @@ func (e *Engine) ExpireLeaves(ctx context.Context, now time.Time) error {
 // expireLeave expires l if its last day has passed in its team's time zone
 // and nobody else has expired or decided it meanwhile.
 func (e *Engine) expireLeave(ctx context.Context, l teambot.Leave, now time.Time) error {
-	return e.cfg.Store.Update(ctx, func(tx Tx) error {
+	return e.Cfg.Store.Update(ctx, func(tx Tx) error {
 		team, err := tx.TeamByID(ctx, l.TeamID)
 		if err != nil {
 			return err
 		}
-		r := &Request{Tx: tx, Now: now, Team: &team, engine: e}
+		r := &Request{Tx: tx, Now: now, Team: &team, Engine: e}
 		r.UserID = leaveExpirer
 		today := r.Today()
 		if !l.To.Before(today) {
@@ -168,7 +168,7 @@ func (e *Engine) expireLeave(ctx context.Context, l teambot.Leave, now time.Time
 		if err := r.Audit(ctx, "leave.expire", l.UserID, leaveDetail(l)); err != nil {
 			return err
 		}
-		e.cfg.Log.Info("pending leave expired", "team", team.ID, "leave", l.ID)
+		e.Cfg.Log.Info("pending leave expired", "team", team.ID, "leave", l.ID)
 		if m, err := tx.MemberByUser(ctx, team.ID, l.UserID); err != nil || !m.Active() {
 			return err // someone who left the team is not told
 		}
@@ -185,7 +185,7 @@ const leaveExpirer = "system"
 func (r *Request) expiryNotice(l teambot.Leave, today teambot.Date) teambot.Outgoing {
 	when := leaveSpan(l).Describe(today)
 	origin := fmt.Sprintf("leave.expire:%d", l.ID)
-	if r.engine.cfg.DirectMessages {
+	if r.Engine.Cfg.DirectMessages {
 		text := fmt.Sprintf("你的请假申请 #%d（%s，理由：%s）到最后一天主管都没有处理，已过期。已经缺勤的，请和主管说明，主管可以用 /请假 @%s 日期 理由 补记（最多往前 %d 天）。",
 			l.ID, when, l.Reason, l.Name, maxBackdateDays)
 		return teambot.Outgoing{TeamID: l.TeamID, Channel: teambot.ToUsers, Users: []string{l.UserID}, Text: text, Origin: origin}

@@ -110,7 +110,7 @@ func leaveLine(l teambot.Leave, cal *calendar.Calendar, today teambot.Date, with
 // whoIsOff is /谁请假: the names of the members on approved leave today,
 // and nothing else (no reasons, no pending requests).
 func whoIsOff(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	today := r.Today()

@@ -132,7 +132,7 @@ func ledgerVerb(kind string) (verb, levels string) {
 
 // ledgerReason is the reason written as text, checked.
 func ledgerReason(text, how string) (string, error) {
-	reason := freeText(text)
+	reason := FreeText(text)
 	switch l := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return "", teambot.Invalid("请写上理由。%s", how)
@@ -161,10 +161,10 @@ func recordEntry(ctx context.Context, r *Request, kind string) (teambot.Reply, e
 		level = alias
 	}
 	if !teambot.ValidLevel(kind, level) {
-		return teambot.Reply{}, teambot.Invalid("「%s」不是%s等级。%s", clip(r.Args[1].Text), verb, how)
+		return teambot.Reply{}, teambot.Invalid("「%s」不是%s等级。%s", Clip(r.Args[1].Text), verb, how)
 	}
 	if teambot.PrivateLevel(level) {
-		if err := r.needSingleChat(level+"的理由", fmt.Sprintf("/%s @%s %s 理由", verb, m.Name, level)); err != nil {
+		if err := r.NeedSingleChat(level+"的理由", fmt.Sprintf("/%s @%s %s 理由", verb, m.Name, level)); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
@@ -215,7 +215,7 @@ func (r *Request) addEntry(ctx context.Context, e teambot.LedgerEntry, m teambot
 
 // dismiss carries out 劝退 or 除名 (R18): the member leaves the active
 // roster, the group hears that they left, the member hears why, and the
-// supervisor gets the accounts to hand over.
+// Supervisor gets the accounts to hand over.
 func (r *Request) dismiss(ctx context.Context, e teambot.LedgerEntry, m teambot.Member, recorded string) (teambot.Reply, error) {
 	if m.IsSupervisor() {
 		return teambot.Reply{}, teambot.Invalid("不能对主管%s。请先用 /主管 @名字 移交主管。", e.Level)
@@ -253,7 +253,7 @@ func (r *Request) dismiss(ctx context.Context, e teambot.LedgerEntry, m teambot.
 func (r *Request) tellMember(ctx context.Context, m teambot.Member, text, origin string) (string, error) {
 	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{m.UserID}, Text: text, Origin: origin}
 	how := fmt.Sprintf("已私信通知 %s。", m.Name)
-	if !r.engine.cfg.DirectMessages {
+	if !r.Engine.Cfg.DirectMessages {
 		msg = teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Mentions: []string{m.UserID}, Origin: origin,
 			Text: fmt.Sprintf("%s，主管给你留了一条记录，请私聊我发送 /记录 查看（只有你能看到）。", m.Name)}
 		how = fmt.Sprintf("已在群里提醒 %s 私聊查看（群里不显示内容）。", m.Name)
@@ -266,7 +266,7 @@ func (r *Request) tellMember(ctx context.Context, m teambot.Member, text, origin
 // Without app messages nothing is sent and the supervisor is asked to tell
 // them in person.
 func (r *Request) tellLeaver(ctx context.Context, m teambot.Member, text, origin string) (string, error) {
-	if !r.engine.cfg.DirectMessages {
+	if !r.Engine.Cfg.DirectMessages {
 		return fmt.Sprintf("没有配置应用消息，机器人无法私下通知 %s，请主管当面告知。", m.Name), nil
 	}
 	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{m.UserID}, Text: text, Origin: origin}
@@ -390,7 +390,7 @@ func confirmProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
 }
 
 // decideProposal records the decision on p, or says someone decided it a
-// moment ago.
+// Moment ago.
 func (r *Request) decideProposal(ctx context.Context, p teambot.MeetingProposal, status string) error {
 	err := r.Tx.DecideMeetingProposal(ctx, r.Team.ID, p.ID, status, r.UserID, r.Now)
 	if errors.Is(err, teambot.ErrAlreadyDecided) {
@@ -423,7 +423,7 @@ func dismissProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
 // only to the member or the supervisor, or the whole team's (the 全部 row,
 // whose Who is the supervisor).
 func ledgerRecord(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	f := teambot.LedgerFilter{TeamID: r.Team.ID, MemberID: r.Caller.ID, Limit: ledgerListLength}
@@ -438,7 +438,7 @@ func ledgerRecord(ctx context.Context, r *Request) (teambot.Reply, error) {
 			return teambot.Reply{}, err
 		}
 		if m.ID != r.Caller.ID && !r.Caller.IsSupervisor() {
-			return teambot.Reply{}, teambot.Forbidden("只能查看自己的记录（发送 /记录）；别人的记录只有主管可以查看%s。", r.supervisorHint(ctx))
+			return teambot.Reply{}, teambot.Forbidden("只能查看自己的记录（发送 /记录）；别人的记录只有主管可以查看%s。", r.SupervisorHint(ctx))
 		}
 		if m.ID != r.Caller.ID {
 			f.MemberID, whose = m.ID, m.Name

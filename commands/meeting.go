@@ -113,12 +113,12 @@ func checkInCommand() *Command {
 // showMeeting is /会议 and /会议 下次; any other first word names no
 // subcommand.
 func showMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	if len(r.Args) > 0 {
 		if w := strings.ToLower(r.Args[0].Text); w != "下次" && w != "next" {
-			return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("没有「%s」这个会议操作。", clip(r.Args[0].Text)))
+			return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("没有「%s」这个会议操作。", Clip(r.Args[0].Text)))
 		}
 	}
 	return showNextMeeting(ctx, r)

@@ -16,7 +16,7 @@ import (
 // checkIn is /签到: the caller checks in to the meeting whose check-in is
 // open.
 func checkIn(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	m, ok, err := r.nextMeeting(ctx)
@@ -28,7 +28,7 @@ func checkIn(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	if r.Now.Before(checkInOpens(m)) {
 		return teambot.Reply{}, teambot.Invalid("现在还不能签到。下次会议 %s 开始，签到时间是 %s 到 %s（会前 %d 分钟到会议结束）。",
-			r.meetingWhen(m), r.moment(checkInOpens(m)), r.clockOf(m.EndsAt()), int(teambot.CheckInEarly/time.Minute))
+			r.meetingWhen(m), r.Moment(checkInOpens(m)), r.clockOf(m.EndsAt()), int(teambot.CheckInEarly/time.Minute))
 	}
 	if a, found, err := r.attendanceOf(ctx, m, r.Caller.ID); err != nil {
 		return teambot.Reply{}, err
@@ -133,7 +133,7 @@ func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 			return teambot.Reply{}, err
 		} else if found && !r.Now.After(correctionDeadline(last)) {
 			return teambot.Reply{}, teambot.Conflict("%s 的会议已在 %s 结束，出勤已记下。有误的请在 %s 前用 /会议 点名 @名字 改记为出席。",
-				r.meetingWhen(last), r.moment(last.ClosedAt), r.moment(correctionDeadline(last)))
+				r.meetingWhen(last), r.Moment(last.ClosedAt), r.Moment(correctionDeadline(last)))
 		}
 		if next, found, err := r.nextMeeting(ctx); err != nil {
 			return teambot.Reply{}, err
@@ -276,7 +276,7 @@ func attendanceHistory(ctx context.Context, r *Request) (teambot.Reply, error) {
 		// Whose record is read, not whether 记录 may be used: a member
 		// may read their own.
 		if r.Target.ID != r.Caller.ID && !r.Caller.IsSupervisor() {
-			return teambot.Reply{}, teambot.Forbidden("只能查看自己的出勤记录（发送 /会议 记录）；别人的记录只有主管可以查看%s。", r.supervisorHint(ctx))
+			return teambot.Reply{}, teambot.Forbidden("只能查看自己的出勤记录（发送 /会议 记录）；别人的记录只有主管可以查看%s。", r.SupervisorHint(ctx))
 		}
 		who = r.Target
 	}

@@ -33,7 +33,7 @@ const JobMeetingClose = "meeting_close"
 // one firing each, Subject the meeting's start, At its end.
 func (e *Engine) MeetingCloseFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
 	var out []teambot.Firing
-	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
 		meetings, err := endedMeetings(ctx, tx, now)
 		if err != nil {
 			return err
@@ -110,8 +110,8 @@ func (e *Engine) CloseEndedMeeting(ctx context.Context, tx Tx, f teambot.Firing)
 			return nil
 		}
 		text := "【会议自动结束】" + r.closeSummary(m, h) + fmt.Sprintf("\n出勤有误的，主管可以在 %s 前用 /会议 点名 @名字 改记为出席。",
-			r.moment(r.Now.Add(teambot.DisputeWindow)))
-		if !e.cfg.DirectMessages {
+			r.Moment(r.Now.Add(teambot.DisputeWindow)))
+		if !e.Cfg.DirectMessages {
 			if len(h.proposals) > 0 {
 				text += "\n主管请在单聊中查看缺勤提醒（/会议 建议）。"
 			}
@@ -155,7 +155,7 @@ func (r *Request) lastHeld(ctx context.Context) (teambot.Meeting, bool, error) {
 }
 
 // correctAttendance is /会议 点名 @A @B when no meeting is running: the
-// supervisor records members as present at the last held meeting, until
+// Supervisor records members as present at the last held meeting, until
 // correctionDeadline; an absence so corrected no longer backs a proposal.
 func correctAttendance(ctx context.Context, r *Request) (teambot.Reply, error) {
 	m, ok, err := r.lastHeld(ctx)
@@ -168,7 +168,7 @@ func correctAttendance(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	if deadline := correctionDeadline(m); r.Now.After(deadline) {
 		return teambot.Reply{}, teambot.Invalid("%s 的会议只能在结束后 %d 小时内点名更正（截止到 %s），已经过了，出勤记录不再改动；成员的 /会议 申诉 也同时截止。",
-			r.meetingWhen(m), int(teambot.DisputeWindow/time.Hour), r.moment(deadline))
+			r.meetingWhen(m), int(teambot.DisputeWindow/time.Hour), r.Moment(deadline))
 	}
 	var marked, already, missing []string
 	seen := map[int64]bool{}

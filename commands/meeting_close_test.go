@@ -26,7 +26,7 @@ func privateTo(out []teambot.Outgoing, user string) string {
 
 // R12: after a proposal the streak starts again, so no absence is in two
 // proposals: four absences in a row make two proposals, not three. The
-// supervisor gets each proposal itself privately — who, which meetings and
+// Supervisor gets each proposal itself privately — who, which meetings and
 // the ledger commands that act on it.
 func TestMeetingProposalsRestartTheStreak(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
@@ -102,7 +102,7 @@ func tickClose(c *chat, clock *time.Time, t time.Time) []teambot.Outgoing {
 // R12 needs attendance to count without anyone typing /会议 结束: a
 // meeting closes itself at its end with the attendance recorded so far,
 // once across replicas, also a weekly occurrence nobody touched; the
-// supervisor gets the summary privately (app message, else an @mention in
+// Supervisor gets the summary privately (app message, else an @mention in
 // the group); 点名 and 申诉 still correct it for 48 hours after the close,
 // then refuse with the reason.
 func TestMeetingClosesItselfAtItsEnd(t *testing.T) {
@@ -137,7 +137,7 @@ func TestMeetingClosesItselfAtItsEnd(t *testing.T) {
 		c.expect("zhaoliu", "/会议 记录", "11月30日（周一）10:00 缺席")
 
 		// 12-7: 赵六's second absence in a row: the proposal reaches the
-		// supervisor with the summary. 李四 is absent too.
+		// Supervisor with the summary. 李四 is absent too.
 		*clock = at(2026, 12, 7, 10, 0)
 		for _, who := range []string{"wangfang", "zhangsan", "wangwu"} {
 			c.expect(who, "/签到", "已签到")

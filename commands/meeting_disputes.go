@@ -11,7 +11,7 @@ import (
 )
 
 // Disputes of an absence (R12): a member raises one (/会议 申诉), the
-// supervisor decides it (/会议 申诉 批准, 驳回), and both list them
+// Supervisor decides it (/会议 申诉 批准, 驳回), and both list them
 // (/会议 申诉 列表).
 
 // raiseDispute is /会议 申诉 DATE REASON: a member disputes an absence.
@@ -20,7 +20,7 @@ func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, teambot.Invalid("请写上缺席的会议日期和理由，例如 /会议 申诉 12月14日 那天在医院，有病历。")
 	}
 	today := r.Today()
-	words := restWords(r.Rest)
+	words := RestWords(r.Rest)
 	span, rest, err := parseDateSpan(wordTexts(words[1:]), today)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -59,7 +59,7 @@ func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	if deadline := correctionDeadline(m); r.Now.After(deadline) {
 		return teambot.Reply{}, teambot.Invalid("申诉要在会议结束后 %d 小时内提出（%s 的会议截止到 %s），已经过了。请直接和主管说明。",
-			int(teambot.DisputeWindow/time.Hour), r.meetingWhen(m), r.moment(deadline))
+			int(teambot.DisputeWindow/time.Hour), r.meetingWhen(m), r.Moment(deadline))
 	}
 	d := teambot.MeetingDispute{TeamID: r.Team.ID, MeetingID: m.ID, MemberID: r.Caller.ID, Reason: reason, CreatedAt: r.Now}
 	if err := r.Tx.CreateMeetingDispute(ctx, &d); errors.Is(err, teambot.ErrDuplicate) {
@@ -71,7 +71,7 @@ func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	reply := teambot.Reply{Text: fmt.Sprintf("已提交申诉 #%d：%s 会议的缺席，理由：%s。", d.ID, r.meetingWhen(m), reason)}
-	switch sup, ok := r.supervisor(ctx); {
+	switch sup, ok := r.Supervisor(ctx); {
 	case !ok:
 		reply.Text += "团队还没有主管，指定主管后由主管处理。"
 	case sup.ID == r.Caller.ID:
@@ -94,9 +94,9 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 		return teambot.Reply{}, err
 	}
 	if d.Status != teambot.DisputePending {
-		return teambot.Reply{}, teambot.Conflict("申诉 #%d 已在 %s %s，不能再改。", d.ID, r.moment(d.DecidedAt), disputeVerb(d.Status))
+		return teambot.Reply{}, teambot.Conflict("申诉 #%d 已在 %s %s，不能再改。", d.ID, r.Moment(d.DecidedAt), disputeVerb(d.Status))
 	}
-	note := freeText(r.Tail)
+	note := FreeText(r.Tail)
 	if note != "" {
 		if err := checkLeaveReason(note, ""); err != nil {
 			return teambot.Reply{}, err
@@ -177,7 +177,7 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 func (r *Request) tellDisputer(ctx context.Context, d teambot.MeetingDispute, notice string) (string, error) {
 	origin := fmt.Sprintf("meeting.dispute #%d", d.ID)
 	switch {
-	case r.engine.cfg.DirectMessages:
+	case r.Engine.Cfg.DirectMessages:
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{d.UserID}, Text: notice, Origin: origin}
 		return fmt.Sprintf("已私信通知 %s。", d.Name), r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
 	case r.Single():

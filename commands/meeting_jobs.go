@@ -45,7 +45,7 @@ const (
 // is the meeting's start; the caller claims each once.
 func (e *Engine) MeetingFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
 	var out []teambot.Firing
-	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
 		meetings, err := upcomingMeetings(ctx, tx, now)
 		if err != nil {
 			return err
@@ -161,7 +161,7 @@ func noticeAt(start time.Time, loc *time.Location, cal *calendar.Calendar) (time
 }
 
 // MeetingReminder composes 会议通知 or 会前提醒 for the meeting that starts
-// at f.Subject: one group message that @mentions everyone expected at it.
+// At f.Subject: one group message that @mentions everyone expected at it.
 // Nothing is sent when the meeting is no
 // longer scheduled.
 func (e *Engine) MeetingReminder(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {

@@ -76,11 +76,11 @@ func (r *Request) proposalLine(p teambot.MeetingProposal) string {
 // @mention in the group that only says where to read them. It returns what
 // the group may be told about them.
 func (r *Request) tellSupervisorProposals(ctx context.Context, proposals []teambot.MeetingProposal, origin string) (string, error) {
-	sup, ok := r.supervisor(ctx)
+	sup, ok := r.Supervisor(ctx)
 	if len(proposals) == 0 || !ok {
 		return "", nil
 	}
-	if !r.engine.cfg.DirectMessages {
+	if !r.Engine.Cfg.DirectMessages {
 		const pointer = "\n主管请在单聊中查看缺勤提醒（/会议 建议）。"
 		if r.UserID == sup.UserID {
 			return pointer, nil

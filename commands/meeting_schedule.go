@@ -265,7 +265,7 @@ func checkAgenda(agenda, missing string) error {
 // callMeeting is /会议 通知 DATE TIME AGENDA (supervisor): an ad-hoc meeting.
 func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	const how = "请写成 /会议 通知 日期 时间 议程，例如 /会议 通知 明天 15:00 双十二活动分工。"
-	words := restWords(r.Rest)
+	words := RestWords(r.Rest)
 	if len(words) < 2 {
 		return teambot.Reply{}, teambot.Invalid("%s", how)
 	}
@@ -282,7 +282,7 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	hh, mm, ok := parseTimeOfDay(rest[0], span.Half)
 	if !ok {
-		return teambot.Reply{}, teambot.Invalid("看不懂开会时间「%s」。%s", clip(rest[0]), how)
+		return teambot.Reply{}, teambot.Invalid("看不懂开会时间「%s」。%s", Clip(rest[0]), how)
 	}
 	agenda := textFrom(r.Rest, words, rest[1:])
 	if err := checkAgenda(agenda, "请写上议程。"+how); err != nil {
@@ -290,7 +290,7 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	start := time.Date(span.From.Year, span.From.Month, span.From.Day, hh, mm, 0, 0, r.Location())
 	if !start.After(r.Now) {
-		return teambot.Reply{}, teambot.Invalid("%s 已经过去了（现在是 %s），请写以后的时间。", r.meetingWhen(teambot.Meeting{StartsAt: start}), r.moment(r.Now))
+		return teambot.Reply{}, teambot.Invalid("%s 已经过去了（现在是 %s），请写以后的时间。", r.meetingWhen(teambot.Meeting{StartsAt: start}), r.Moment(r.Now))
 	}
 	m := teambot.Meeting{TeamID: r.Team.ID, StartsAt: start, Agenda: agenda, CreatedBy: r.UserID, CreatedAt: r.Now}
 	if err := r.Tx.CreateMeeting(ctx, &m); errors.Is(err, teambot.ErrDuplicate) {
@@ -308,8 +308,8 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 // setMeetingAgenda is /会议 议程 TEXT (supervisor): the next meeting's agenda.
 func setMeetingAgenda(ctx context.Context, r *Request) (teambot.Reply, error) {
 	var agenda string
-	if words := restWords(r.Rest); len(words) > 1 {
-		agenda = freeText(r.Rest[words[1].at:])
+	if words := RestWords(r.Rest); len(words) > 1 {
+		agenda = FreeText(r.Rest[words[1].At:])
 	}
 	if err := checkAgenda(agenda, "请写上议程，例如 /会议 议程 双十二活动分工；各模块负责人先交周报。"); err != nil {
 		return teambot.Reply{}, err
@@ -334,8 +334,8 @@ func setMeetingAgenda(ctx context.Context, r *Request) (teambot.Reply, error) {
 // cancelled and never counts.
 func cancelMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	var reason string
-	if words := restWords(r.Rest); len(words) > 1 {
-		reason = freeText(r.Rest[words[1].at:])
+	if words := RestWords(r.Rest); len(words) > 1 {
+		reason = FreeText(r.Rest[words[1].At:])
 	}
 	if err := checkLeaveReason(reason, "请写上取消的原因，例如 /会议 取消 团建改期。"); err != nil {
 		return teambot.Reply{}, err

@@ -16,7 +16,7 @@ const maxCandidates = 20
 // roster. Only an exact name or userid is accepted: a command that changes
 // records must not guess. Anything else is an error that lists candidates.
 func (r *Request) member(ctx context.Context, a teambot.Arg) (teambot.Member, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Member{}, err
 	}
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
@@ -26,9 +26,9 @@ func (r *Request) member(ctx context.Context, a teambot.Arg) (teambot.Member, er
 	return resolveMember(members, a.Text)
 }
 
-// needTeam explains why a command that needs a team has none: in a single
+// NeedTeam explains why a command that needs a team has none: in a single
 // chat the sender is in no team, or in several.
-func (r *Request) needTeam() error {
+func (r *Request) NeedTeam() error {
 	switch {
 	case r.Team != nil:
 		return nil
@@ -115,7 +115,7 @@ func memberNames(ms []teambot.Member) []string {
 // it left, and the caller must still be allowed to run it and its
 // subcommand (a handover may have won the race).
 func (r *Request) lockTeam(ctx context.Context) error {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return err
 	}
 	team, err := r.Tx.LockTeam(ctx, r.Team.ID)
@@ -139,9 +139,9 @@ func (r *Request) lockTeam(ctx context.Context) error {
 	return nil
 }
 
-// needSingleChat refuses private input typed in a group (R13, R14): what
+// NeedSingleChat refuses private input typed in a group (R13, R14): what
 // names what it holds, how the command to send in the single chat.
-func (r *Request) needSingleChat(what, how string) error {
+func (r *Request) NeedSingleChat(what, how string) error {
 	if r.Single() {
 		return nil
 	}

@@ -117,12 +117,12 @@ type EscalationLine struct {
 // MonthlyDigest builds the digest of the team of chatID for month m.
 func (e *Engine) MonthlyDigest(ctx context.Context, chatID string, m Month) (MonthlyDigest, error) {
 	var d MonthlyDigest
-	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
 		team, err := tx.TeamByChat(ctx, chatID)
 		if err != nil {
 			return err
 		}
-		r := &Request{Tx: tx, Now: e.cfg.Now(), Team: &team, engine: e}
+		r := &Request{Tx: tx, Now: e.Cfg.Now(), Team: &team, Engine: e}
 		d, err = r.monthlyDigest(ctx, m)
 		return err
 	})

@@ -52,7 +52,7 @@ func monthly(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "monthly.show", m.String(), ""); err != nil {
 		return teambot.Reply{}, err
 	}
-	if r.engine.cfg.DirectMessages {
+	if r.Engine.Cfg.DirectMessages {
 		md := d.Markdown()
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{r.UserID}, Text: md, Markdown: true,
 			Origin: "monthly " + m.String()}
@@ -87,12 +87,12 @@ func fitReply(text string) string {
 func (e *Engine) MonthlyReminder(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.firingRequest(ctx, f, func(r *Request) error {
-		sup, ok := r.supervisor(ctx)
+		sup, ok := r.Supervisor(ctx)
 		if !ok {
 			return nil
 		}
 		m := MonthOf(f.At.In(r.Location()))
-		if e.cfg.DirectMessages {
+		if e.Cfg.DirectMessages {
 			d, err := r.monthlyDigest(ctx, m)
 			if err != nil {
 				return err

@@ -48,7 +48,7 @@ func ParseMonth(s string, today teambot.Date) (Month, error) {
 	}
 	m := monthPattern.FindStringSubmatch(s)
 	if m == nil {
-		return Month{}, teambot.Invalid("看不懂月份「%s」，请写成 2026-11、11月、本月 或 上月。", clip(s))
+		return Month{}, teambot.Invalid("看不懂月份「%s」，请写成 2026-11、11月、本月 或 上月。", Clip(s))
 	}
 	year, month := today.Year, 0
 	if m[1] != "" {
@@ -58,7 +58,7 @@ func ParseMonth(s string, today teambot.Date) (Month, error) {
 		month, _ = strconv.Atoi(m[3])
 	}
 	if month < 1 || month > 12 || year < 2000 || year > 2100 {
-		return Month{}, teambot.Invalid("「%s」不是有效的月份，请写成 2026-11 这样。", clip(s))
+		return Month{}, teambot.Invalid("「%s」不是有效的月份，请写成 2026-11 这样。", Clip(s))
 	}
 	return Month{year, time.Month(month)}, nil
 }

@@ -76,21 +76,21 @@ func Parse(text string, botNames []string) Parsed {
 	return p
 }
 
-// isSpace reports whether r separates tokens: any Unicode white space
+// IsSpace reports whether r separates tokens: any Unicode white space
 // (including U+00A0, U+2005 which WeCom puts after mentions, and U+3000) or
 // a zero-width space/BOM (U+200B, U+FEFF), which pasted text often carries.
-func isSpace(r rune) bool {
+func IsSpace(r rune) bool {
 	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
 }
 
 // trimSpace trims separators (see isSpace) from both ends of s.
-func trimSpace(s string) string { return strings.TrimFunc(s, isSpace) }
+func trimSpace(s string) string { return strings.TrimFunc(s, IsSpace) }
 
 // trimLeftSpace trims separators (see isSpace) from the start of s.
-func trimLeftSpace(s string) string { return strings.TrimLeftFunc(s, isSpace) }
+func trimLeftSpace(s string) string { return strings.TrimLeftFunc(s, IsSpace) }
 
-// isColon reports whether r ends a command word as a colon does.
-func isColon(r rune) bool { return r == ':' || r == '：' }
+// IsColon reports whether r ends a command word as a colon does.
+func IsColon(r rune) bool { return r == ':' || r == '：' }
 
 // isAt reports whether r introduces a mention.
 func isAt(r rune) bool { return r == '@' || r == '＠' }
@@ -114,7 +114,7 @@ func closingQuote(r rune) (rune, bool) {
 
 // cutToken splits s at its first separator.
 func cutToken(s string) (tok, rest string) {
-	if i := strings.IndexFunc(s, isSpace); i >= 0 {
+	if i := strings.IndexFunc(s, IsSpace); i >= 0 {
 		return s[:i], s[i:]
 	}
 	return s, ""
@@ -130,7 +130,7 @@ func mentionName(s string) (string, bool) {
 	}
 	after := s[size:]
 	next, _ := utf8.DecodeRuneInString(after)
-	if after == "" || isSpace(next) {
+	if after == "" || IsSpace(next) {
 		return "", false
 	}
 	return after, true
@@ -167,7 +167,7 @@ func botNameWords(botNames []string) [][]string {
 		if r, size := utf8.DecodeRuneInString(name); isAt(r) {
 			name = name[size:]
 		}
-		words := strings.FieldsFunc(name, isSpace)
+		words := strings.FieldsFunc(name, IsSpace)
 		if len(words) == 0 {
 			continue
 		}
@@ -204,7 +204,7 @@ func matchName(s string, words []string) (int, bool) {
 			pos += size
 		}
 	}
-	if r, _ := utf8.DecodeRuneInString(s[pos:]); pos < len(s) && !isSpace(r) {
+	if r, _ := utf8.DecodeRuneInString(s[pos:]); pos < len(s) && !IsSpace(r) {
 		return 0, false // s goes on: "@botty" does not match "bot"
 	}
 	return pos, true
@@ -216,7 +216,7 @@ func matchName(s string, words []string) (int, bool) {
 // a mention or a colon.
 func cutWord(s string) (word, after string, ok bool) {
 	r, _ := utf8.DecodeRuneInString(s)
-	if s == "" || isColon(r) {
+	if s == "" || IsColon(r) {
 		return "", "", false
 	}
 	if _, quoted := closingQuote(r); quoted {
@@ -225,12 +225,12 @@ func cutWord(s string) (word, after string, ok bool) {
 	if _, mention := mentionName(s); mention {
 		return "", "", false
 	}
-	end := strings.IndexFunc(s, func(r rune) bool { return isSpace(r) || isColon(r) })
+	end := strings.IndexFunc(s, func(r rune) bool { return IsSpace(r) || IsColon(r) })
 	if end < 0 {
 		return strings.Map(wordRune, s), "", true
 	}
 	word, after = strings.Map(wordRune, s[:end]), s[end:]
-	if r, size := utf8.DecodeRuneInString(after); isColon(r) {
+	if r, size := utf8.DecodeRuneInString(after); IsColon(r) {
 		after = after[size:]
 	}
 	return word, after, true

@@ -240,7 +240,7 @@ func FuzzParse(f *testing.F) {
 // checkParsed checks the invariants every result of Parse must satisfy.
 func checkParsed(t *testing.T, text string, names []string, p Parsed) {
 	t.Helper()
-	if i := strings.IndexFunc(p.Word, isSpace); i >= 0 {
+	if i := strings.IndexFunc(p.Word, IsSpace); i >= 0 {
 		t.Errorf("Parse(%q, %q).Word = %q has whitespace", text, names, p.Word)
 	}
 	for i, a := range p.Args {

@@ -55,7 +55,7 @@ var campaignWords = map[string]bool{"活动": true, "专题": true, "campaign": 
 // update is /更新 with no row named: with no arguments it shows the week's
 // updates (as /更新 状态 does); otherwise it logs one.
 func update(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	if len(r.Args) == 0 {
@@ -68,7 +68,7 @@ func update(ctx context.Context, r *Request) (teambot.Reply, error) {
 func logUpdate(ctx context.Context, r *Request) (teambot.Reply, error) {
 	first := placedArgs(r.Rest)[0]
 	rest := r.Rest[first.end:]
-	if i := strings.IndexFunc(r.Rest[first.start:first.end], isColon); i > 0 && !first.Quoted && !first.Mention {
+	if i := strings.IndexFunc(r.Rest[first.start:first.end], IsColon); i > 0 && !first.Quoted && !first.Mention {
 		// 公众号：标题
 		first.Text, rest = Normalize(r.Rest[first.start:first.start+i]), r.Rest[first.start+i:]
 	}
@@ -76,10 +76,10 @@ func logUpdate(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	title := freeText(rest)
+	title := FreeText(rest)
 	campaign := false
 	if words := placedArgs(title); len(words) > 0 && !words[0].Quoted && campaignWords[strings.ToLower(words[0].Text)] {
-		campaign, title = true, freeText(title[words[0].end:])
+		campaign, title = true, FreeText(title[words[0].end:])
 	}
 	switch n := utf8.RuneCountInString(title); {
 	case title == "" && campaign:

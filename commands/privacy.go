@@ -36,7 +36,7 @@ func (r *Request) keepPrivate(ctx context.Context, reply teambot.Reply) (teambot
 	if !reply.Private || !r.shownToGroupOnly() {
 		return reply, nil
 	}
-	if r.engine.cfg.DirectMessages && r.Team != nil {
+	if r.Engine.Cfg.DirectMessages && r.Team != nil {
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{r.UserID}, Text: reply.Text,
 			Origin: "private reply /" + r.commandName()}
 		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {

@@ -17,7 +17,7 @@ func setPush(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, teambot.Invalid("推送地址里有密钥，请在和我的单聊里发送 /团队 推送 URL，不要发在群里。" +
 			"如果这条消息里已经带了地址，它已在群里公开：请到群机器人设置里重新生成 webhook 地址。")
 	}
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	if len(r.Params) != 1 {
@@ -27,10 +27,10 @@ func setPush(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if r.engine.cfg.Sealer == nil {
+	if r.Engine.Cfg.Sealer == nil {
 		return teambot.Reply{}, teambot.Invalid("机器人没有配置加密密钥（WECOM_ROBOT_AES_KEY 等），不能保存推送地址，请联系管理员。")
 	}
-	sealed, err := r.engine.cfg.Sealer.Seal(key)
+	sealed, err := r.Engine.Cfg.Sealer.Seal(key)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 // RemindCommand is /提醒: anyone in the team lists the reminders; the
-// supervisor sets, switches and tests them.
+// Supervisor sets, switches and tests them.
 func RemindCommand() *Command {
 	return &Command{
 		Name: "remind", Chinese: "提醒", Aliases: []string{"reminders"},
@@ -48,7 +48,7 @@ func reminderRow(name, chinese, usage, summary string, run func(context.Context,
 // remindDefault is /提醒 without a subcommand: the list; any other first
 // word is not one /提醒 knows.
 func remindDefault(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	if len(r.Params) > 0 {
@@ -64,7 +64,7 @@ func withReminder(run func(context.Context, *Request, Reminder) (teambot.Reply, 
 		if len(r.Params) == 0 {
 			return teambot.Reply{}, UsageError(r.Command, "请写上提醒的名称。")
 		}
-		rm, ok := r.engine.ReminderNamed(r.Params[0].Text)
+		rm, ok := r.Engine.ReminderNamed(r.Params[0].Text)
 		if !ok {
 			return teambot.Reply{}, teambot.Invalid("没有「%s」这个提醒。可选：%s。", r.Params[0].Text, reminderNames(r))
 		}
@@ -75,7 +75,7 @@ func withReminder(run func(context.Context, *Request, Reminder) (teambot.Reply, 
 
 func reminderNames(r *Request) string {
 	var names []string
-	for _, rm := range r.engine.reminders {
+	for _, rm := range r.Engine.reminders {
 		names = append(names, rm.Chinese)
 	}
 	return strings.Join(names, "、")
@@ -89,7 +89,7 @@ func (r *Request) teamJobs(ctx context.Context) ([]Reminder, map[string]teambot.
 		return nil, nil, err
 	}
 	jobs := map[string]teambot.Job{}
-	for _, rm := range r.engine.reminders {
+	for _, rm := range r.Engine.reminders {
 		jobs[rm.Name] = teambot.Job{TeamID: r.Team.ID, Name: rm.Name, Spec: rm.Spec, Enabled: true}
 	}
 	for _, j := range stored {
@@ -97,7 +97,7 @@ func (r *Request) teamJobs(ctx context.Context) ([]Reminder, map[string]teambot.
 			jobs[j.Name] = j
 		}
 	}
-	return r.engine.reminders, jobs, nil
+	return r.Engine.reminders, jobs, nil
 }
 
 func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
@@ -189,9 +189,9 @@ func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambo
 }
 
 // remindTest composes the reminder as if it fired now and shows it to the
-// supervisor only.
+// Supervisor only.
 func remindTest(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, error) {
-	msgs, err := rm.compose(r.engine, withTx(ctx, r.Tx), teambot.Firing{TeamID: r.Team.ID, ChatID: r.Team.ChatID, Job: rm.Name, At: r.Now.UTC()})
+	msgs, err := rm.compose(r.Engine, withTx(ctx, r.Tx), teambot.Firing{TeamID: r.Team.ID, ChatID: r.Team.ChatID, Job: rm.Name, At: r.Now.UTC()})
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -286,7 +286,7 @@ func (r *Request) nextFiring(ctx context.Context, rm Reminder, spec string, cal 
 				picked = ok && want == day
 			}
 			if picked {
-				return r.moment(n)
+				return r.Moment(n)
 			}
 			n = sched.Next(n)
 		}
@@ -303,7 +303,7 @@ func (r *Request) nextFiring(ctx context.Context, rm Reminder, spec string, cal 
 		}
 		if ok {
 			if at.After(from) {
-				return r.moment(at)
+				return r.Moment(at)
 			}
 		}
 		n = sched.Next(n)
@@ -336,7 +336,7 @@ func (rm Reminder) parseSpec(args []teambot.Arg, old string) (string, error) {
 	case len(args) == 5:
 		return checkSpec(text, text)
 	}
-	return "", teambot.Invalid("看不懂提醒时间「%s」。%s", clip(text), remindHint)
+	return "", teambot.Invalid("看不懂提醒时间「%s」。%s", Clip(text), remindHint)
 }
 
 // describe says rm's spec in Chinese.
@@ -357,7 +357,7 @@ func (rm Reminder) describe(spec string) string {
 // once a day; text is what the supervisor wrote.
 func checkSpec(spec, text string) (string, error) {
 	if _, err := cron.ParseStandard(spec); err != nil || strings.HasPrefix(spec, "@") || strings.Contains(spec, "TZ=") {
-		return "", teambot.Invalid("看不懂提醒时间「%s」。%s", clip(text), remindHint)
+		return "", teambot.Invalid("看不懂提醒时间「%s」。%s", Clip(text), remindHint)
 	}
 	// At most once a day: a reminder every minute would flood the group.
 	f := strings.Fields(spec)

@@ -63,12 +63,12 @@ func (e *Engine) ReminderNamed(word string) (Reminder, bool) {
 func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	rm, _ := e.ReminderNamed(f.Job)
 	var out []teambot.Outgoing
-	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
 		team, err := tx.TeamByChat(ctx, f.ChatID)
 		if err != nil {
 			return err
 		}
-		r := &Request{Tx: tx, Team: &team, engine: e}
+		r := &Request{Tx: tx, Team: &team, Engine: e}
 		sup, ok, err := r.findSupervisor(ctx)
 		if err != nil {
 			return err
@@ -79,7 +79,7 @@ func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.O
 		week := teambot.WeekOf(f.At.In(team.Location()))
 		text := fmt.Sprintf("%s 这一周从原定那天起都不是工作日（节假日），本周的「%s」不发送。", week, rm.Chinese)
 		msg := teambot.Outgoing{TeamID: team.ID, Channel: teambot.ToGroup, Text: text, Mentions: []string{sup.UserID}}
-		if e.cfg.DirectMessages {
+		if e.Cfg.DirectMessages {
 			msg = teambot.Outgoing{TeamID: team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Text: text}
 		}
 		out = append(out, msg)

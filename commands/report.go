@@ -46,7 +46,7 @@ func reportCommand() *Command {
 // this week. Free text is taken from the original message, not from the
 // normalized arguments.
 func report(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	this := r.week()
@@ -57,11 +57,11 @@ func report(ctx context.Context, r *Request) (teambot.Reply, error) {
 	first, after, _ := cutWord(r.Rest)
 	switch first {
 	case "上周", "last":
-		return submitReport(ctx, r, this.Prev(), freeText(after))
+		return submitReport(ctx, r, this.Prev(), FreeText(after))
 	case "下周", "next":
 		// Refused below like any future week, rather than stored as this
 		// week's report starting with 下周 (R4).
-		return submitReport(ctx, r, this.Next(), freeText(after))
+		return submitReport(ctx, r, this.Next(), FreeText(after))
 	}
 	if week, text, ok, err := weekFlag(first, after); ok {
 		if err != nil {
@@ -90,7 +90,7 @@ func weekFlag(word, after string) (week teambot.Week, text string, ok bool, err 
 	if week, err = parseWeekText(Normalize(value)); err != nil {
 		return teambot.Week{}, "", true, teambot.Invalid("--week 后面要写周，例如 /周报 --week 2026-W47 内容。")
 	}
-	return week, freeText(text), true, nil
+	return week, FreeText(text), true, nil
 }
 
 // submitReport stores text as the caller's report for week: a new version
@@ -186,7 +186,7 @@ func (r *Request) weekOpen(ctx context.Context, week teambot.Week) error {
 		return err
 	}
 	return teambot.Conflict("%s的周报已由主管在 %s 结束，不能再提交或修改。需要补充请直接联系主管。",
-		weekLabel(week), r.moment(c.ClosedAt))
+		weekLabel(week), r.Moment(c.ClosedAt))
 }
 
 // reportOverview answers a bare /周报: a member learns whether this week's
@@ -213,7 +213,7 @@ func reportOverview(ctx context.Context, r *Request, week teambot.Week) (teambot
 	}
 	cur := history[len(history)-1]
 	return teambot.Reply{Text: fmt.Sprintf("你已提交本周 %s的周报：第 %d 版，%s 提交，%s。发送 /周报 查看 看全文，再发一次 /周报 内容 可以修改。",
-		weekLabel(week), cur.Version, r.moment(cur.SubmittedAt), lateWord(cur.Late))}, nil
+		weekLabel(week), cur.Version, r.Moment(cur.SubmittedAt), lateWord(cur.Late))}, nil
 }
 
 // closeReportWeek is /周报 结束 周: the supervisor closes a week, after
@@ -233,7 +233,7 @@ func closeReportWeek(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if c, closed, err := r.Tx.WeekClosed(ctx, r.Team.ID, week); err != nil {
 		return teambot.Reply{}, err
 	} else if closed {
-		return teambot.Reply{}, teambot.Conflict("%s的周报已经在 %s 结束了。", weekLabel(week), r.moment(c.ClosedAt))
+		return teambot.Reply{}, teambot.Conflict("%s的周报已经在 %s 结束了。", weekLabel(week), r.Moment(c.ClosedAt))
 	}
 	s, err := loadWeekStatus(ctx, r, week)
 	if err != nil {

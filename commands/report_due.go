@@ -18,7 +18,7 @@ import (
 
 // nagAt is where a nag set for nominal goes when its day is a day off (R4):
 // back to the last workday of its week before the week's effective deadline,
-// at the same time of day, so that it still comes before the deadline. When
+// At the same time of day, so that it still comes before the deadline. When
 // no earlier workday fits it goes forward to the next workday of its week,
 // like other reminders; an exempt week has no nag (false).
 func nagAt(nominal time.Time, due weekDue, cal *calendar.Calendar) (time.Time, bool) {
@@ -85,7 +85,7 @@ func specAt(d teambot.WeeklyDeadline) string {
 }
 
 // nagLead is how long before the deadline the nag comes by default: 周报催交
-// at Friday 15:00 before the deadline at Friday 18:00.
+// At Friday 15:00 before the deadline at Friday 18:00.
 func nagLead() int {
 	nag, _ := weeklyAt(nagReminder().Spec)
 	return minutesInWeek(teambot.DefaultReportDeadline) - minutesInWeek(nag)
@@ -197,9 +197,9 @@ func parseDeadline(args []teambot.Arg) (teambot.WeeklyDeadline, error) {
 	w, err := parseWeekly(text)
 	switch {
 	case errors.Is(err, errClockRange):
-		return teambot.WeeklyDeadline{}, teambot.Invalid("截止时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /周报 截止 周五 18:00。", clip(text))
+		return teambot.WeeklyDeadline{}, teambot.Invalid("截止时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /周报 截止 周五 18:00。", Clip(text))
 	case err != nil || w.Days != daysOne:
-		return teambot.WeeklyDeadline{}, teambot.Invalid("看不懂截止时间「%s」，请写成 星期几 和 时间，例如 /周报 截止 周五 18:00 或 /周报 截止 星期五 下午6点。%s。", clip(text), clockHint)
+		return teambot.WeeklyDeadline{}, teambot.Invalid("看不懂截止时间「%s」，请写成 星期几 和 时间，例如 /周报 截止 周五 18:00 或 /周报 截止 星期五 下午6点。%s。", Clip(text), clockHint)
 	}
 	return teambot.WeeklyDeadline{Weekday: w.Weekday, Hour: w.Hour, Minute: w.Minute}, nil
 }

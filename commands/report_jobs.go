@@ -197,12 +197,12 @@ func (r *Request) digestSection(b *strings.Builder, title string, reps []teambot
 	}
 	fmt.Fprintf(b, "\n%s：", title)
 	for _, rep := range reps {
-		fmt.Fprintf(b, "\n· %s（%s）：%s", rep.Name, r.moment(rep.SubmittedAt), firstLine(rep.Text, firstLineRunes))
+		fmt.Fprintf(b, "\n· %s（%s）：%s", rep.Name, r.Moment(rep.SubmittedAt), FirstLine(rep.Text, FirstLineRunes))
 	}
 }
 
 // reportDigest sends the digest privately when app messages are available
 // (R14: report texts only to the supervisor), else only counts and names.
 func (e *Engine) reportDigest(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
-	return e.ReportDigest(ctx, f, e.cfg.DirectMessages)
+	return e.ReportDigest(ctx, f, e.Cfg.DirectMessages)
 }

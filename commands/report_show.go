@@ -15,7 +15,7 @@ import (
 // showReports is /周报 查看 [@名字] [周|周..周]. Members see their own
 // reports in full and the supervisor anyone's; another member learns only
 // whether a report was submitted (R14). In a group, someone else's report
-// text reaches the supervisor as a private reply only.
+// Text reaches the supervisor as a private reply only.
 func showReports(ctx context.Context, r *Request) (teambot.Reply, error) {
 	target, from, to, err := r.showArgs(ctx, r.Params)
 	if err != nil {
@@ -97,7 +97,7 @@ func (r *Request) fullReports(m teambot.Member, history []teambot.Report, from, 
 			continue
 		}
 		// The id is what /删除内容 周报 takes (R14).
-		fmt.Fprintf(&b, "\n\n%s第 %d 版（#%d），%s 提交，%s%s：\n%s", weekLabel(w), rep.Version, rep.ID, r.moment(rep.SubmittedAt), lateWord(rep.Late), editedMark(rep, "，"), rep.Text)
+		fmt.Fprintf(&b, "\n\n%s第 %d 版（#%d），%s 提交，%s%s：\n%s", weekLabel(w), rep.Version, rep.ID, r.Moment(rep.SubmittedAt), lateWord(rep.Late), editedMark(rep, "，"), rep.Text)
 	}
 	return b.String()
 }

@@ -43,7 +43,7 @@ func (r *Request) statusText(s weekStatus) string {
 		fmt.Fprintf(&b, "%s周报状态，截止 %s", weekLabel(s.Week), r.dueMoment(s.Due))
 	}
 	if s.Closed {
-		fmt.Fprintf(&b, "，主管已于 %s 结束", r.moment(s.Closure.ClosedAt))
+		fmt.Fprintf(&b, "，主管已于 %s 结束", r.Moment(s.Closure.ClosedAt))
 	}
 	switch {
 	case s.Nobody():

@@ -24,7 +24,7 @@ func mustLoad(name string) *time.Location {
 	return loc
 }
 
-// at is a wall-clock time in Shanghai.
+// At is a wall-clock time in Shanghai.
 func at(year int, month time.Month, day, hour, minute int) time.Time {
 	return time.Date(year, month, day, hour, minute, 0, 0, shanghai)
 }

@@ -38,7 +38,7 @@ type Request struct {
 	// awaiting names the teams a single chat's sender, in no team yet,
 	// has asked to join.
 	awaiting []string
-	engine   *Engine
+	Engine   *Engine
 }
 
 // Location is the team's time zone, or the default for a chat with no team.
@@ -46,7 +46,7 @@ func (r *Request) Location() *time.Location {
 	if r.Team != nil {
 		return r.Team.Location()
 	}
-	return r.engine.loc
+	return r.Engine.loc
 }
 
 // Today is the current date in the team's time zone.
@@ -66,7 +66,7 @@ func (r *Request) Audit(ctx context.Context, action, target, detail string) erro
 // first contact, creates) the chat's team and the sender's membership, and
 // keeps the team's push key and the sender's name current.
 func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) (*Request, error) {
-	r := &Request{Invocation: inv, Tx: tx, Now: e.cfg.Now(), IsAdmin: slices.Contains(e.cfg.Admins, inv.UserID), engine: e}
+	r := &Request{Invocation: inv, Tx: tx, Now: e.Cfg.Now(), IsAdmin: slices.Contains(e.Cfg.Admins, inv.UserID), Engine: e}
 	if err := markHandled(ctx, tx, inv.Message, r.Now); err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) 
 		return r, r.loadSingleChatTeam(ctx)
 	}
 	// R1: a team is one group chat, created on first contact.
-	team := teambot.Team{ChatID: inv.ChatID, TimeZone: e.cfg.TimeZone, CreatedAt: r.Now}
+	team := teambot.Team{ChatID: inv.ChatID, TimeZone: e.Cfg.TimeZone, CreatedAt: r.Now}
 	created, err := tx.EnsureTeam(ctx, &team)
 	if err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ func (r *Request) loadCaller(ctx context.Context) error {
 // notePushKey makes the webhook key a group robot callback carried the
 // team's push target, when it differs from the stored one.
 func (r *Request) notePushKey(ctx context.Context) error {
-	sealer := r.engine.cfg.Sealer
+	sealer := r.Engine.Cfg.Sealer
 	if r.WebhookKey == "" || sealer == nil {
 		return nil
 	}

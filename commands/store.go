@@ -94,7 +94,8 @@ type Tx interface {
 	joinTx
 	platformTx
 	ledgerTx
-	escalationTx
+
+	Escalations(ctx context.Context, f teambot.EscalationFilter) ([]teambot.Escalation, error)
 
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error

@@ -56,7 +56,7 @@ func TestRemindSubcommandRows(t *testing.T) {
 }
 
 // /假期's 添加 and 删除 are rows only the supervisor may use, refused by the
-// engine with their own wording; /帮助 假期 lists the rows.
+// Engine with their own wording; /帮助 假期 lists the rows.
 func TestHolidaySubcommandRows(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := newChat(t, db)

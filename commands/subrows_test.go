@@ -35,7 +35,7 @@ func TestJoinRowsCheckedByEngine(t *testing.T) {
 
 // /团队's rows: naming the team and its push address are the supervisor's
 // (R1), checked by the engine; anyone may look at the join mode, only the
-// supervisor changes it.
+// Supervisor changes it.
 func TestTeamRowsCheckedByEngine(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c := newChat(t, db)

@@ -59,7 +59,7 @@ func join(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil && !errors.Is(err, teambot.ErrNotFound) {
 		return teambot.Reply{}, err
 	}
-	if sup, ok := r.supervisor(ctx); ok && (removed || r.Team.JoinMode != teambot.JoinOpen) {
+	if sup, ok := r.Supervisor(ctx); ok && (removed || r.Team.JoinMode != teambot.JoinOpen) {
 		return r.requestJoin(ctx, name, roles, removed, sup)
 	}
 	m, err := r.addOrRejoin(ctx, r.UserID, name, roles)
@@ -184,7 +184,7 @@ func teamCommand() *Command {
 // roster prints the team grouped by role, with the supervisor and the term
 // (R3: the roster is what the "about us" page shows).
 func roster(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
@@ -356,7 +356,7 @@ func setSupervisor(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if m.IsSupervisor() {
 		return teambot.Reply{}, teambot.Conflict("%s 已经是主管（%s）。调整任期请用 /任期 开始日期 [结束日期]。", m.Name, r.termText())
 	}
-	prev, hadPrev := r.supervisor(ctx)
+	prev, hadPrev := r.Supervisor(ctx)
 	if err := r.Tx.SetSupervisor(ctx, r.Team.ID, m.ID); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -383,11 +383,11 @@ func setSupervisor(ctx context.Context, r *Request) (teambot.Reply, error) {
 // term shows the supervisor's term, or lets the supervisor (or an admin) set
 // it: one date starts a one-year term (R1), two give start and end.
 func term(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	if len(r.Args) == 0 {
-		sup, ok := r.supervisor(ctx)
+		sup, ok := r.Supervisor(ctx)
 		switch {
 		case !ok:
 			return teambot.Reply{Text: "本团队还没有主管，管理员可发送 /主管 @名字 指定。"}, nil
@@ -406,7 +406,7 @@ func term(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if !r.permits(&Command{Who: SupervisorOrAdmin}) {
-		return teambot.Reply{}, teambot.Forbidden("设置任期只有主管或管理员可以%s；其他成员发送 /任期 查看。", r.supervisorHint(ctx))
+		return teambot.Reply{}, teambot.Forbidden("设置任期只有主管或管理员可以%s；其他成员发送 /任期 查看。", r.SupervisorHint(ctx))
 	}
 	if len(r.Args) > 2 {
 		return teambot.Reply{}, UsageError(r.Command, "最多写两个日期。")

@@ -25,7 +25,7 @@ func switchTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	if len(r.Teams) < 2 {
 		if r.Team == nil {
-			return teambot.Reply{}, r.needTeam()
+			return teambot.Reply{}, r.NeedTeam()
 		}
 		return teambot.Reply{Text: fmt.Sprintf("你只在一个团队里（%s），单聊里的命令都作用于它，不用切换。", teamName(*r.Team))}, nil
 	}
@@ -61,13 +61,13 @@ func (r *Request) pickTeam(choice string) (int, error) {
 			return i, nil
 		}
 	}
-	return 0, teambot.Invalid("你的团队里没有叫「%s」的。你在这些团队里：\n%s\n请写序号，或团队的完整名称。", clip(choice), r.teamChoices())
+	return 0, teambot.Invalid("你的团队里没有叫「%s」的。你在这些团队里：\n%s\n请写序号，或团队的完整名称。", Clip(choice), r.teamChoices())
 }
 
 // nameTeam is /团队 名称 新名称: the supervisor (the row's Who) names the
 // team, so that members of several teams can tell them apart.
 func nameTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	name := strings.TrimSpace(strings.Join(argTexts(r.Params), " "))
@@ -75,7 +75,7 @@ func nameTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case name == "":
 		return teambot.Reply{}, teambot.Invalid("请写上团队名称，例如 /团队 名称 市场部。")
 	case n > maxTeamNameRunes:
-		return teambot.Reply{}, teambot.Invalid("团队名称最多 %d 个字，「%s」有 %d 个字。", maxTeamNameRunes, clip(name), n)
+		return teambot.Reply{}, teambot.Invalid("团队名称最多 %d 个字，「%s」有 %d 个字。", maxTeamNameRunes, Clip(name), n)
 	case strings.ContainsAny(name, "\r\n\t"):
 		return teambot.Reply{}, teambot.Invalid("团队名称请写在一行里。")
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 // The acceptance session: an admin names the supervisor (R1), the
-// supervisor assigns roles (R1, R2), a member cannot remove anyone, and the
+// Supervisor assigns roles (R1, R2), a member cannot remove anyone, and the
 // roster shows it all (R3).
 func TestTeamSession(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {

@@ -62,7 +62,7 @@ func (e *Engine) TermEnd(ctx context.Context, f teambot.Firing) ([]teambot.Outgo
 			return err
 		}
 		name := "（暂无主管）"
-		users := slices.Clone(e.cfg.Admins)
+		users := slices.Clone(e.Cfg.Admins)
 		if ok {
 			name = sup.Name
 			users = append([]string{sup.UserID}, slices.DeleteFunc(users, func(u string) bool { return u == sup.UserID })...)
@@ -76,7 +76,7 @@ func (e *Engine) TermEnd(ctx context.Context, f teambot.Firing) ([]teambot.Outgo
 		}
 		text := fmt.Sprintf("【任期提醒】%s：主管 %s 的任期（%s）%s。任期一年（R1）：连任请发送 /任期 新的开始日期；换人请选出或聘任新主管后由管理员发送 /主管 @名字。",
 			label[0], name, describeRange(r.Team.TermStart, end, r.Today()), when)
-		if e.cfg.DirectMessages {
+		if e.Cfg.DirectMessages {
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: users, Text: text, Origin: origin(f, "term_end")})
 			return nil
 		}

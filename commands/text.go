@@ -12,11 +12,11 @@ import (
 	"teambot"
 )
 
-// freeText is the original text after a command's leading words, without a
+// FreeText is the original text after a command's leading words, without a
 // colon that introduced it.
-func freeText(s string) string {
+func FreeText(s string) string {
 	s = trimLeftSpace(s)
-	if r, size := utf8.DecodeRuneInString(s); isColon(r) {
+	if r, size := utf8.DecodeRuneInString(s); IsColon(r) {
 		s = s[size:]
 	}
 	return trimSpace(s)
@@ -36,8 +36,8 @@ func restAfter(text string, n int) string {
 	return trimSpace(text)
 }
 
-// clip shortens what a user wrote for quoting it back.
-func clip(s string) string {
+// Clip shortens what a user wrote for quoting it back.
+func Clip(s string) string {
 	const max = 20
 	if r := []rune(s); len(r) > max {
 		return string(r[:max]) + "…"
@@ -47,14 +47,14 @@ func clip(s string) string {
 
 // word is a word of a message's original text and where it starts in it.
 type word struct {
-	text string // normalized, as the parser's arguments are
-	at   int    // byte offset in the original text
+	Text string // normalized, as the parser's arguments are
+	At   int    // byte offset in the original text
 }
 
-// restWords splits the original text after a command word at separators,
+// RestWords splits the original text after a command word at separators,
 // keeping each word's position, so that free text after some leading words
 // (a reason after the dates) can be taken from the original, unnormalized.
-func restWords(s string) []word {
+func RestWords(s string) []word {
 	var out []word
 	for i := 0; i < len(s); {
 		rest := trimLeftSpace(s[i:])
@@ -63,7 +63,7 @@ func restWords(s string) []word {
 		}
 		i = len(s) - len(rest)
 		tok, _ := cutToken(rest)
-		out = append(out, word{text: Normalize(tok), at: i})
+		out = append(out, word{Text: Normalize(tok), At: i})
 		i += len(tok)
 	}
 	return out
@@ -72,7 +72,7 @@ func restWords(s string) []word {
 func wordTexts(ws []word) []string {
 	out := make([]string, len(ws))
 	for i, w := range ws {
-		out[i] = w.text
+		out[i] = w.Text
 	}
 	return out
 }
@@ -85,17 +85,17 @@ func textFrom(s string, words []word, rest []string) string {
 		return ""
 	}
 	w := words[len(words)-len(rest)]
-	start := w.at
-	if rest[0] != w.text {
-		tok, _ := cutToken(s[w.at:])
+	start := w.At
+	if rest[0] != w.Text {
+		tok, _ := cutToken(s[w.At:])
 		for j := range tok {
 			if Normalize(tok[j:]) == rest[0] {
-				start = w.at + j
+				start = w.At + j
 				break
 			}
 		}
 	}
-	return freeText(s[start:])
+	return FreeText(s[start:])
 }
 
 // argsText is the arguments' text joined by single spaces.
@@ -110,8 +110,8 @@ func argTexts(args []teambot.Arg) []string {
 	return out
 }
 
-// firstLine is the first non-blank line of text, cut to max runes.
-func firstLine(text string, max int) string {
+// FirstLine is the first non-blank line of text, cut to max runes.
+func FirstLine(text string, max int) string {
 	for line := range strings.Lines(text) {
 		line = trimSpace(line)
 		if line == "" {
@@ -125,8 +125,8 @@ func firstLine(text string, max int) string {
 	return ""
 }
 
-// firstLineRunes bounds the first line of a report quoted in the digest.
-const firstLineRunes = 40
+// FirstLineRunes bounds the first line of a report quoted in the digest.
+const FirstLineRunes = 40
 
 // checkLeaveReason refuses a missing reason (missing says how to write
 // one), one that seems to carry a

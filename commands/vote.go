@@ -129,14 +129,14 @@ func VoteCommands() []*Command {
 // votes; a vote's number (read as the ID argument) is followed by a
 // ballot.
 func vote(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	switch {
 	case len(r.Args) == 0:
 		return listVotes(ctx, r)
 	case r.ID == 0:
-		return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("没有「%s」这个投票操作。", clip(r.Args[0].Text)))
+		return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("没有「%s」这个投票操作。", Clip(r.Args[0].Text)))
 	case len(r.Params) == 0:
 		return teambot.Reply{}, teambot.Invalid("请写上你的选择，例如 /投票 %s 同意，或写选项的序号。", r.Args[0].Text)
 	}
@@ -147,14 +147,14 @@ func vote(ctx context.Context, r *Request) (teambot.Reply, error) {
 // no id it votes in the team's only open motion.
 func ballotShortcut(choice string) Handler {
 	return func(ctx context.Context, r *Request) (teambot.Reply, error) {
-		if err := r.needTeam(); err != nil {
+		if err := r.NeedTeam(); err != nil {
 			return teambot.Reply{}, err
 		}
 		switch {
 		case r.ID != 0:
 			return castBallot(ctx, r, r.ID, choice)
 		case len(r.Params) > 0:
-			return teambot.Reply{}, teambot.Invalid(badVoteID, clip(r.Params[0].Text))
+			return teambot.Reply{}, teambot.Invalid(badVoteID, Clip(r.Params[0].Text))
 		}
 		open, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
 		if err != nil {
@@ -259,7 +259,7 @@ func choiceOf(v teambot.Vote, text string) (int, error) {
 			return 2, nil
 		}
 	}
-	return 0, teambot.Invalid("投票 #%d 没有「%s」这个选项。可选：%s（也可以写序号）。", v.ID, clip(text), numberedOptions(v))
+	return 0, teambot.Invalid("投票 #%d 没有「%s」这个选项。可选：%s（也可以写序号）。", v.ID, Clip(text), numberedOptions(v))
 }
 
 // ballotKey is who a ballot in v belongs to: the member's id, or for an
@@ -268,7 +268,7 @@ func (r *Request) ballotKey(v teambot.Vote, memberID int64) string {
 	if !v.Anonymous {
 		return "m" + strconv.FormatInt(memberID, 10)
 	}
-	mac := hmac.New(sha256.New, r.engine.cfg.BallotKey)
+	mac := hmac.New(sha256.New, r.Engine.Cfg.BallotKey)
 	fmt.Fprintf(mac, "teambot ballot %d %d", v.ID, memberID)
 	return "a" + hex.EncodeToString(mac.Sum(nil))
 }
@@ -340,7 +340,7 @@ func (r *Request) inElectorate(ctx context.Context, v teambot.Vote) error {
 	}
 	if !q.holds(r.Caller.ID) {
 		return teambot.Forbidden("%s 在%s #%d 发起（%s）之后才加入团队，不能参加这次投票，也不计入它的法定人数：能投票的是发起时在团队里的成员。下次的投票就可以参加了。",
-			r.Caller.Name, voteKindCN(v), v.ID, r.moment(v.CreatedAt))
+			r.Caller.Name, voteKindCN(v), v.ID, r.Moment(v.CreatedAt))
 	}
 	return nil
 }
@@ -352,7 +352,7 @@ func (r *Request) progress(ctx context.Context, v teambot.Vote) (string, error) 
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("已投 %d/%d 人，截止 %s", q.cast(), len(q.in), r.moment(v.Deadline)), nil
+	return fmt.Sprintf("已投 %d/%d 人，截止 %s", q.cast(), len(q.in), r.Moment(v.Deadline)), nil
 }
 
 // withdrawBallot is /投票 撤回 [ID]: the caller takes back their ballot
@@ -361,7 +361,7 @@ func (r *Request) progress(ctx context.Context, v teambot.Vote) (string, error) 
 func withdrawBallot(ctx context.Context, r *Request) (teambot.Reply, error) {
 	id := r.ID
 	if id == 0 && len(r.Params) > 0 {
-		return teambot.Reply{}, teambot.Invalid(badVoteID, clip(r.Params[0].Text))
+		return teambot.Reply{}, teambot.Invalid(badVoteID, Clip(r.Params[0].Text))
 	}
 	if id == 0 {
 		var err error
@@ -435,7 +435,7 @@ func (r *Request) stillOpen(v teambot.Vote) error {
 	case v.Status != teambot.VoteOpen:
 		return teambot.Conflict("投票 #%d「%s」已经结束（%s），不能再投、改票或撤回。发送 /投票 查看 %d 看结果。", v.ID, v.Title, teambot.OutcomeCN(v.Outcome), v.ID)
 	case !r.Now.Before(v.Deadline):
-		return teambot.Conflict("投票 #%d「%s」已在 %s 截止，正在计票，结果马上公布。", v.ID, v.Title, r.moment(v.Deadline))
+		return teambot.Conflict("投票 #%d「%s」已在 %s 截止，正在计票，结果马上公布。", v.ID, v.Title, r.Moment(v.Deadline))
 	}
 	return nil
 }

@@ -51,7 +51,7 @@ func closeVoteEarly(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if !r.Caller.IsSupervisor() && r.Caller.ID != v.CreatorMember {
-		return teambot.Reply{}, teambot.Forbidden("投票 #%d 只有主管或发起人可以提前结束%s。", v.ID, r.supervisorHint(ctx))
+		return teambot.Reply{}, teambot.Forbidden("投票 #%d 只有主管或发起人可以提前结束%s。", v.ID, r.SupervisorHint(ctx))
 	}
 	if v.Status != teambot.VoteOpen {
 		return teambot.Reply{}, teambot.Conflict("投票 #%d 已经结束（%s）。发送 /投票 查看 %d 看结果。", v.ID, teambot.OutcomeCN(v.Outcome), v.ID)
@@ -109,7 +109,7 @@ func vetoVote(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason := freeText(r.Tail)
+	reason := FreeText(r.Tail)
 	switch n := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return teambot.Reply{}, teambot.Invalid("否决要写理由。%s", vetoHow)

@@ -22,7 +22,7 @@ const voteNagQuiet = 30 * time.Minute
 // the bot was down.
 func (e *Engine) CloseDueVotes(ctx context.Context, now time.Time) error {
 	var due []teambot.Vote
-	err := e.cfg.Store.Update(ctx, func(tx Tx) (err error) {
+	err := e.Cfg.Store.Update(ctx, func(tx Tx) (err error) {
 		due, err = tx.Votes(ctx, teambot.VoteFilter{Status: teambot.VoteOpen, DeadlineBy: now})
 		return err
 	})
@@ -39,12 +39,12 @@ func (e *Engine) CloseDueVotes(ctx context.Context, now time.Time) error {
 }
 
 func (e *Engine) closeAtDeadline(ctx context.Context, due teambot.Vote, now time.Time) error {
-	return e.cfg.Store.Update(ctx, func(tx Tx) error {
+	return e.Cfg.Store.Update(ctx, func(tx Tx) error {
 		team, err := tx.TeamByID(ctx, due.TeamID)
 		if err != nil {
 			return err
 		}
-		r := &Request{Tx: tx, Now: now, Team: &team, engine: e}
+		r := &Request{Tx: tx, Now: now, Team: &team, Engine: e}
 		r.UserID = voteCloser
 		v, err := tx.LockVote(ctx, team.ID, due.ID, now)
 		if err != nil {
@@ -57,7 +57,7 @@ func (e *Engine) closeAtDeadline(ctx context.Context, due teambot.Vote, now time
 		if err != nil {
 			return err
 		}
-		e.cfg.Log.Info("vote closed at its deadline", "team", team.ID, "vote", v.ID, "outcome", v.Outcome)
+		e.Cfg.Log.Info("vote closed at its deadline", "team", team.ID, "vote", v.ID, "outcome", v.Outcome)
 		return tx.Enqueue(ctx, []teambot.Outgoing{{TeamID: team.ID, Channel: teambot.ToGroup, Text: text,
 			Origin: fmt.Sprintf("%s:%d %s", JobVoteClose, v.ID, v.Deadline.UTC().Format(time.RFC3339))}}, now)
 	})
@@ -96,7 +96,7 @@ func voteNagAt(deadline time.Time, loc *time.Location) time.Time {
 // before its reminder time gets none: it was just announced.
 func (e *Engine) VoteFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
 	var out []teambot.Firing
-	err := e.cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
 		votes, err := tx.Votes(ctx, teambot.VoteFilter{Status: teambot.VoteOpen, DeadlineBy: now.Add(voteNagEarliest)})
 		if err != nil {
 			return err
@@ -135,7 +135,7 @@ func (e *Engine) VoteNag(ctx context.Context, f teambot.Firing) ([]teambot.Outgo
 	}
 	var out []teambot.Outgoing
 	err = e.firingRequest(ctx, f, func(r *Request) error {
-		r.Now = e.cfg.Now()
+		r.Now = e.Cfg.Now()
 		v, err := r.Tx.VoteByID(ctx, r.Team.ID, id)
 		if err != nil || !v.Open(r.Now) {
 			return err
@@ -153,7 +153,7 @@ func (e *Engine) VoteNag(ctx context.Context, f teambot.Firing) ([]teambot.Outgo
 			return nil
 		}
 		text := fmt.Sprintf("【投票催促】%s #%d「%s」将在 %s 截止，已投 %d/%d 人。尚未投票的 %d 人：%s。\n%s",
-			voteKindCN(v), v.ID, v.Title, r.moment(v.Deadline), q.cast(), len(q.in), len(names), nameList(names), howToVote(v))
+			voteKindCN(v), v.ID, v.Title, r.Moment(v.Deadline), q.cast(), len(q.in), len(names), nameList(names), howToVote(v))
 		out = append(out, groupMessage(r, f, JobVoteNag, text, mentions))
 		return nil
 	})

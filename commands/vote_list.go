@@ -23,11 +23,11 @@ func showVote(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if v.Status == teambot.VoteClosed {
-		return teambot.Reply{Text: r.resultText(ctx, v, c) + fmt.Sprintf("\n结束于 %s。", r.moment(v.AsOf))}, nil
+		return teambot.Reply{Text: r.resultText(ctx, v, c) + fmt.Sprintf("\n结束于 %s。", r.Moment(v.AsOf))}, nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s #%d「%s」%s，进行中\n选项：%s\n截止：%s\n规则：%s\n已投 %d/%d 人",
-		voteKindCN(v), v.ID, v.Title, voteFlags(v), numberedOptions(v), r.moment(v.Deadline), r.ruleLine(v, c.q), c.q.cast(), len(c.q.in))
+		voteKindCN(v), v.ID, v.Title, voteFlags(v), numberedOptions(v), r.Moment(v.Deadline), r.ruleLine(v, c.q), c.q.cast(), len(c.q.in))
 	if v.Kind == teambot.VoteMotion && v.Rule.Quorum.Den > 0 {
 		fmt.Fprintf(&b, "（计入法定人数的 %d/%d，需 %d）", c.EligibleCast, c.Eligible, v.Rule.Quorum.Need(c.Eligible))
 	}
@@ -54,7 +54,7 @@ func listVotes(ctx context.Context, r *Request) (teambot.Reply, error) {
 		case "全部", "所有", "all":
 			all = true
 		default:
-			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。进行中的投票：/投票 列表；连同已结束的：/投票 列表 全部。", clip(w))
+			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。进行中的投票：/投票 列表；连同已结束的：/投票 列表 全部。", Clip(w))
 		}
 	}
 	open, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
@@ -77,7 +77,7 @@ func listVotes(ctx context.Context, r *Request) (teambot.Reply, error) {
 			voted = "，你已投"
 		}
 		fmt.Fprintf(&b, "\n#%d %s「%s」%s 截止 %s，已投 %d/%d 人%s", v.ID, voteKindCN(v), v.Title, voteFlags(v),
-			r.moment(v.Deadline), q.cast(), len(q.in), voted)
+			r.Moment(v.Deadline), q.cast(), len(q.in), voted)
 	}
 	if all {
 		if err := r.listClosedVotes(ctx, &b); err != nil {
@@ -114,7 +114,7 @@ func (r *Request) listClosedVotes(ctx context.Context, b *strings.Builder) error
 			return err
 		}
 		fmt.Fprintf(b, "\n#%d %s「%s」：%s（%s，结束于 %s）", v.ID, voteKindCN(v), v.Title, outcomeText(v, c.Tally),
-			tallyLine(v, c.Tally), r.moment(v.AsOf))
+			tallyLine(v, c.Tally), r.Moment(v.AsOf))
 	}
 	return nil
 }

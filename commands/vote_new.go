@@ -37,7 +37,7 @@ const newVoteHow = "请写成 /投票 发起 标题 [选项 A | B | C] [截止 �
 // parseVoteDraft reads /投票 发起: the title up to the first keyword, then
 // the keywords' parts.
 func (r *Request) parseVoteDraft() (d voteDraft, err error) {
-	words := restWords(r.Rest)[1:] // after 发起
+	words := RestWords(r.Rest)[1:] // after 发起
 	d = voteDraft{deadline: r.Now.Add(voteDefaultTerm)}
 	// Cut the words into the title and the keyword parts.
 	type part struct {
@@ -47,7 +47,7 @@ func (r *Request) parseVoteDraft() (d voteDraft, err error) {
 	var title []word
 	var parts []part
 	for _, w := range words {
-		if key, ok := voteKeywords[strings.ToLower(w.text)]; ok {
+		if key, ok := voteKeywords[strings.ToLower(w.Text)]; ok {
 			parts = append(parts, part{key: key})
 			continue
 		}
@@ -59,8 +59,8 @@ func (r *Request) parseVoteDraft() (d voteDraft, err error) {
 	}
 	if len(title) > 0 {
 		last := title[len(title)-1]
-		tok, _ := cutToken(r.Rest[last.at:])
-		d.title = trimSpace(r.Rest[title[0].at : last.at+len(tok)])
+		tok, _ := cutToken(r.Rest[last.At:])
+		d.title = trimSpace(r.Rest[title[0].At : last.At+len(tok)])
 	}
 	if err := checkVoteText("标题", d.title, maxVoteTitle); err != nil {
 		return d, err
@@ -81,7 +81,7 @@ func (r *Request) parseVoteDraft() (d voteDraft, err error) {
 		switch p.key {
 		case "anonymous", "live":
 			if len(p.words) > 0 {
-				return d, teambot.Invalid("「%s」后面不用写内容，看不懂「%s」。%s", voteKeywordCN(p.key), clip(p.words[0].text), newVoteHow)
+				return d, teambot.Invalid("「%s」后面不用写内容，看不懂「%s」。%s", voteKeywordCN(p.key), Clip(p.words[0].Text), newVoteHow)
 			}
 			d.anonymous = d.anonymous || p.key == "anonymous"
 			d.live = d.live || p.key == "live"
@@ -113,7 +113,7 @@ func checkVoteText(what, text string, limit int) error {
 	case text == "":
 		return teambot.Invalid("请写上投票的%s。%s", what, newVoteHow)
 	case n > limit:
-		return teambot.Invalid("投票的%s最多 %d 字，「%s」有 %d 字，请写简短些。", what, limit, clip(text), n)
+		return teambot.Invalid("投票的%s最多 %d 字，「%s」有 %d 字，请写简短些。", what, limit, Clip(text), n)
 	}
 	return nil
 }
@@ -133,7 +133,7 @@ func parseVoteOptions(ws []word) ([]string, error) {
 			return nil, err
 		}
 		if seen[o] {
-			return nil, teambot.Invalid("选项「%s」写了两次，每个选项只写一次。", clip(o))
+			return nil, teambot.Invalid("选项「%s」写了两次，每个选项只写一次。", Clip(o))
 		}
 		seen[o] = true
 		opts = append(opts, o)
@@ -181,23 +181,23 @@ func (r *Request) parseVoteDeadline(words []string) (time.Time, error) {
 		}
 		hh, mm := 18, 0 // a day without a time ends at 18:00, like reports
 		if len(rest) > 1 {
-			return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", clip(strings.Join(words, " ")), how)
+			return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", Clip(strings.Join(words, " ")), how)
 		}
 		if len(rest) == 1 {
 			var ok bool
 			if hh, mm, ok = parseTimeOfDay(rest[0], half); !ok {
-				return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", clip(rest[0]), how)
+				return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", Clip(rest[0]), how)
 			}
 		}
 		at = time.Date(day.Year, day.Month, day.Day, hh, mm, 0, 0, r.Location())
 	}
 	switch {
 	case !at.After(r.Now):
-		return time.Time{}, teambot.Invalid("截止时间 %s 已经过去了（现在是 %s），请写以后的时间。", r.moment(at), r.moment(r.Now))
+		return time.Time{}, teambot.Invalid("截止时间 %s 已经过去了（现在是 %s），请写以后的时间。", r.Moment(at), r.Moment(r.Now))
 	case at.Sub(r.Now) < voteMinDuration:
 		return time.Time{}, teambot.Invalid("截止时间离现在不到 %d 分钟，大家来不及投票。请至少留 %d 分钟。", int(voteMinDuration/time.Minute), int(voteMinDuration/time.Minute))
 	case at.Sub(r.Now) > voteMaxDuration:
-		return time.Time{}, teambot.Invalid("截止时间最多在 %d 天以后，%s 太远了。", int(voteMaxDuration/(24*time.Hour)), r.moment(at))
+		return time.Time{}, teambot.Invalid("截止时间最多在 %d 天以后，%s 太远了。", int(voteMaxDuration/(24*time.Hour)), r.Moment(at))
 	}
 	return at, nil
 }
@@ -232,7 +232,7 @@ func newVote(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "已发起%s #%d：「%s」%s\n选项：%s\n截止：%s\n规则：%s", voteKindCN(v), v.ID, v.Title, flags,
-		numberedOptions(v), r.moment(v.Deadline), r.ruleLine(v, base))
+		numberedOptions(v), r.Moment(v.Deadline), r.ruleLine(v, base))
 	b.WriteString("\n" + howToVote(v))
 	return teambot.Reply{Text: b.String()}, nil
 }

@@ -46,7 +46,7 @@ func voteRule(ctx context.Context, r *Request) (teambot.Reply, error) {
 			s, ok = teambot.Share{}, true
 		}
 		if !ok {
-			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。%s", clip(val), how)
+			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。%s", Clip(val), how)
 		}
 		switch key {
 		case "通过", "pass":
@@ -54,7 +54,7 @@ func voteRule(ctx context.Context, r *Request) (teambot.Reply, error) {
 		case "法定", "法定人数", "quorum":
 			next.Quorum = s
 		default:
-			return teambot.Reply{}, teambot.Invalid("没有「%s」这项规则，只有「通过」和「法定」。%s", clip(key), how)
+			return teambot.Reply{}, teambot.Invalid("没有「%s」这项规则，只有「通过」和「法定」。%s", Clip(key), how)
 		}
 	}
 	if err := r.Tx.SetVoteRule(ctx, r.Team.ID, next, r.Now); err != nil {

@@ -51,7 +51,7 @@ func (q quorum) holds(memberID int64) bool {
 
 // quorumAt is the quorum of v with the roster as it was at, and the leave
 // approved by then that covers leaveAt. A vote is counted with both at the
-// moment it closes as of; an open one is shown with the roster now and
+// Moment it closes as of; an open one is shown with the roster now and
 // the leave that covers its deadline.
 func (r *Request) quorumAt(ctx context.Context, v teambot.Vote, at, leaveAt time.Time) (quorum, error) {
 	electorate, err := r.Tx.Electorate(ctx, v.ID)
@@ -260,10 +260,10 @@ func (r *Request) howItEnded(ctx context.Context, v teambot.Vote) string {
 				who = "发起人"
 			}
 		}
-		return fmt.Sprintf("由%s %s 在 %s 提前结束（原定截止 %s）。", who, r.nameOf(ctx, v.ClosedBy), r.moment(v.AsOf), r.moment(v.Deadline))
+		return fmt.Sprintf("由%s %s 在 %s 提前结束（原定截止 %s）。", who, r.nameOf(ctx, v.ClosedBy), r.Moment(v.AsOf), r.Moment(v.Deadline))
 	case v.ClosedBy == voteCloser && v.ClosedAt.Sub(v.Deadline) > voteLateAfter:
 		return fmt.Sprintf("截止于 %s，按截止时的名单和请假计票；机器人当时未运行，结果延迟公布（%s）。",
-			r.moment(v.Deadline), r.moment(v.ClosedAt))
+			r.Moment(v.Deadline), r.Moment(v.ClosedAt))
 	}
 	return ""
 }

@@ -111,7 +111,7 @@ func TestMotionFromStartToResult(t *testing.T) {
 		c.expect("lisi", "/投票 结束 1", "只有主管或发起人可以提前结束")
 
 		// The creator may not close early while 王芳 has not voted; the
-		// supervisor may: 1 agree of 3 is not more than half.
+		// Supervisor may: 1 agree of 3 is not more than half.
 		*clock = now.Add(time.Hour)
 		c.expect("zhangsan", "/投票 结束 1", "还有 1 人没有投票：王芳")
 		c.expect("wangfang", "/投票 结束 1", "【投票结果】表决 #1「是否参加双十二大促」：未通过",

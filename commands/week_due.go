@@ -84,7 +84,7 @@ func (r *Request) dueMoment(d weekDue) string {
 		return exemptText
 	}
 	if d.Moved() {
-		return fmt.Sprintf("%s（原定 %s 放假，提前）", r.moment(d.At), r.moment(d.Nominal))
+		return fmt.Sprintf("%s（原定 %s 放假，提前）", r.Moment(d.At), r.Moment(d.Nominal))
 	}
-	return r.moment(d.At)
+	return r.Moment(d.At)
 }

@@ -219,10 +219,10 @@ func parseMeetingSchedule(args []teambot.Arg) (teambot.MeetingSchedule, error) {
 	w, err := parseWeekly(text)
 	switch {
 	case errors.Is(err, errClockRange):
-		return teambot.MeetingSchedule{}, teambot.Invalid("例会时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /会议 设置 周一 10:00。", clip(text))
+		return teambot.MeetingSchedule{}, teambot.Invalid("例会时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /会议 设置 周一 10:00。", Clip(text))
 	case err != nil:
 		return teambot.MeetingSchedule{}, teambot.Invalid("看不懂例会时间「%s」，请写成 星期几、时间 和（可选的）时长，%s。%s；%s。",
-			clip(argsText(args)), meetingSetHint, clockHint, lengthHint)
+			Clip(argsText(args)), meetingSetHint, clockHint, lengthHint)
 	case w.Days != daysOne:
 		return teambot.MeetingSchedule{}, teambot.Invalid("例会每周一次，请写上是星期几，%s。", meetingSetHint)
 	case length != 0 && (length < minMeetingLength || length > maxMeetingLength):

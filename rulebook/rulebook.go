@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"teambot/commands"
+	"teambot/commands/escalate"
 	"teambot/commands/redact"
 )
 
@@ -23,7 +24,7 @@ func Commands() []*commands.Command {
 		commands.VoteCommands(),
 		commands.AccountCommands(),
 		commands.LedgerCommands(),
-		commands.EscalateCommands(),
+		escalate.Commands(),
 		commands.MonthlyCommands(),
 		redact.Commands(),
 	)
@@ -36,7 +37,7 @@ func Reminders() []commands.Reminder {
 		commands.LeaveReminders(),
 		commands.AccountReminders(),
 		commands.LedgerReminders(),
-		commands.EscalateReminders(),
+		escalate.Reminders(),
 		commands.MonthlyReminders(),
 		commands.RosterReminders(),
 	)
@@ -53,7 +54,7 @@ func New(cfg commands.Config) (*commands.Engine, error) {
 func Rules() commands.Rules {
 	return commands.Rules{
 		NextMeeting:      commands.NextMeeting,
-		EscalationDigest: commands.EscalationDigest,
+		EscalationDigest: escalate.EscalationDigest,
 		AccountHandover:  commands.AccountHandover,
 		VoteResult:       commands.VoteResult,
 	}

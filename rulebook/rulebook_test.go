@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"teambot/commands"
+	"teambot/commands/escalate"
 	"teambot/commands/redact"
 	"teambot/rulebook"
 	"teambot/storage"
@@ -14,6 +15,7 @@ import (
 var (
 	_ commands.Tx = (*storage.Tx)(nil)
 	_ redact.Tx   = (*storage.Tx)(nil)
+	_ escalate.Tx = (*storage.Tx)(nil)
 )
 
 // Only long words get two typos, so a two-character Chinese word is not

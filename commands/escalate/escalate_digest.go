@@ -1,24 +1,25 @@
-package commands
+package escalate
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"teambot/commands"
 
 	"teambot"
 )
 
 // openEscalations are the team's problems still waiting for the
-// supervisor (R16), oldest first.
-func (r *Request) openEscalations(ctx context.Context) ([]teambot.Escalation, error) {
-	return r.Tx.Escalations(ctx, teambot.EscalationFilter{TeamID: r.Team.ID, Statuses: []string{teambot.EscalationOpen}})
+// Supervisor (R16), oldest first.
+func openEscalations(ctx context.Context, r *commands.Request) ([]teambot.Escalation, error) {
+	return txOf(r).Escalations(ctx, teambot.EscalationFilter{TeamID: r.Team.ID, Statuses: []string{teambot.EscalationOpen}})
 }
 
 // escalationDigest is the weekly digest's part about open escalations, ""
 // when there are none. The group's digest gets their count and numbers; the
 // supervisor's private one also who reported each, when, and its first
 // line (R14).
-func (r *Request) escalationDigest(open []teambot.Escalation, private bool) string {
+func escalationDigest(r *commands.Request, open []teambot.Escalation, private bool) string {
 	if len(open) == 0 {
 		return ""
 	}
@@ -32,7 +33,7 @@ func (r *Request) escalationDigest(open []teambot.Escalation, private bool) stri
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n未处理的上报 %d 条：", len(open))
 	for _, e := range open {
-		fmt.Fprintf(&b, "\n· #%d %s（%s）：%s", e.ID, e.Name, r.moment(e.CreatedAt), firstLine(e.Text, firstLineRunes))
+		fmt.Fprintf(&b, "\n· #%d %s（%s）：%s", e.ID, e.Name, r.Moment(e.CreatedAt), commands.FirstLine(e.Text, commands.FirstLineRunes))
 	}
 	b.WriteString("\n全文：/上报 列表；处理：/上报 处理 编号 处理说明")
 	return b.String()
@@ -40,10 +41,10 @@ func (r *Request) escalationDigest(open []teambot.Escalation, private bool) stri
 
 // EscalationDigest is Rules.EscalationDigest: the weekly digest's part
 // about the open escalations, for the group and for the supervisor.
-func EscalationDigest(ctx context.Context, r *Request) (group, private string, err error) {
-	open, err := r.openEscalations(ctx)
+func EscalationDigest(ctx context.Context, r *commands.Request) (group, private string, err error) {
+	open, err := openEscalations(ctx, r)
 	if err != nil {
 		return "", "", err
 	}
-	return r.escalationDigest(open, false), r.escalationDigest(open, true), nil
+	return escalationDigest(r, open, false), escalationDigest(r, open, true), nil
 }

@@ -1,4 +1,4 @@
-package commands
+package escalate
 
 import (
 	"context"
@@ -6,14 +6,14 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
+	"teambot/commands"
 	"unicode/utf8"
 
 	"teambot"
 )
 
 // Escalation (R16): a member reports a problem they could not solve, the
-// supervisor is told, lists the problems and resolves them; the open ones
+// Supervisor is told, lists the problems and resolves them; the open ones
 // appear in the weekly digest.
 //
 // Decisions:
@@ -41,52 +41,44 @@ const (
 	escalationListLimit = 30
 )
 
-// escalationTx is what the escalation commands need from a transaction.
-type escalationTx interface {
-	CreateEscalation(ctx context.Context, e *teambot.Escalation) error
-	EscalationByID(ctx context.Context, teamID, id int64) (teambot.Escalation, error)
-	Escalations(ctx context.Context, f teambot.EscalationFilter) ([]teambot.Escalation, error)
-	ResolveEscalation(ctx context.Context, teamID, id int64, by, resolution string, at time.Time) error
-}
-
-// EscalateCommands are the escalation commands' rows of the command table.
-func EscalateCommands() []*Command {
-	return []*Command{
+// Commands are the escalation commands' rows of the command table.
+func Commands() []*commands.Command {
+	return []*commands.Command{
 		{
 			Name: "escalate", Chinese: "上报", Aliases: []string{"escalation"},
 			Summary: "把自己解决不了的问题上报给主管（内容只有主管和你能看到）；主管查看、处理",
 			Usage:   "问题描述",
 			Examples: []string{"/上报 公众号评论区有人连续发广告，已截图备份并删除，需要主管决定是否拉黑", "/上报 列表",
 				"/上报 列表 全部", "/上报 处理 3 已联系平台封禁该账号"},
-			Who: Member, Handler: escalate,
-			Sub: []*Command{
+			Who: commands.Member, Handler: escalate,
+			Sub: []*commands.Command{
 				{Name: "list", Chinese: "列表", Usage: "[全部]", Summary: "查看上报：主管看待处理的（全部：连同已处理的），成员看自己的",
-					Who: Member, Handler: listEscalations},
+					Who: commands.Member, Handler: listEscalations},
 				// Who stays Member: a member who writes 处理 is told, besides
 				// that only the supervisor resolves, how to report a problem
 				// that starts with the word (resolveEscalation).
 				{Name: "resolve", Chinese: "处理", Aliases: []string{"解决"}, Usage: "编号 处理说明",
 					Summary: "主管在单聊里处理上报，处理说明会告诉上报的人",
-					Who:     Member, Handler: resolveEscalation},
+					Who:     commands.Member, Handler: resolveEscalation},
 			},
 		},
 	}
 }
 
-// EscalateReminders are the escalation reminders' rows of the reminder
+// Reminders are the escalation reminders' rows of the reminder
 // table: none of their own, the weekly digest (周报汇总) lists the open ones.
-func EscalateReminders() []Reminder { return nil }
+func Reminders() []commands.Reminder { return nil }
 
 // escalate is /上报 with free text: it reports a problem (the rows of Sub
 // list and resolve them).
-func escalate(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if err := r.needTeam(); err != nil {
+func escalate(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	if len(r.Args) == 0 {
-		return teambot.Reply{}, UsageError(r.Command, "请写上要上报的问题。")
+		return teambot.Reply{}, commands.UsageError(r.Command, "请写上要上报的问题。")
 	}
-	if err := r.needSingleChat("上报的问题", "/上报 问题描述"); err != nil {
+	if err := r.NeedSingleChat("上报的问题", "/上报 问题描述"); err != nil {
 		return teambot.Reply{}, err
 	}
 	return raiseEscalation(ctx, r)
@@ -94,17 +86,17 @@ func escalate(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // raiseEscalation is /上报 TEXT, sent in a single chat: the problem is
 // recorded open and the supervisor is told (R16).
-func raiseEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
-	text := freeText(r.Rest)
+func raiseEscalation(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	text := commands.FreeText(r.Rest)
 	n := utf8.RuneCountInString(text)
 	switch {
 	case text == "":
-		return teambot.Reply{}, UsageError(r.Command, "请写上要上报的问题。")
+		return teambot.Reply{}, commands.UsageError(r.Command, "请写上要上报的问题。")
 	case n > teambot.MaxEscalationRunes:
 		return teambot.Reply{}, teambot.Invalid("上报的内容最多 %d 字，这条有 %d 字。请写简短些，截图和材料可以另外私下发给主管。", teambot.MaxEscalationRunes, n)
 	}
 	e := teambot.Escalation{TeamID: r.Team.ID, MemberID: r.Caller.ID, Text: text, CreatedAt: r.Now, MsgID: r.Message.ID}
-	if err := r.Tx.CreateEscalation(ctx, &e); err != nil {
+	if err := txOf(r).CreateEscalation(ctx, &e); err != nil {
 		return teambot.Reply{}, err
 	}
 	// The audit says which and how long, never what (R14).
@@ -115,17 +107,17 @@ func raiseEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 	// A single chat: what was recorded is echoed to the sender alone.
 	echo := "\n上报的内容：\n" + text
-	sup, ok := r.supervisor(ctx)
+	sup, ok := r.Supervisor(ctx)
 	switch {
 	case !ok:
 		return teambot.Reply{Text: fmt.Sprintf("已记下上报，编号 #%d。团队还没有主管：指定主管后，主管发送 /上报 列表 可以查看。%s", e.ID, echo)}, nil
 	case sup.ID == r.Caller.ID:
 		return teambot.Reply{Text: fmt.Sprintf("你是主管，已记下上报，编号 #%d。处理后发送 /上报 处理 %d 处理说明。%s", e.ID, e.ID, echo)}, nil
-	case r.engine.cfg.DirectMessages:
+	case r.Engine.Cfg.DirectMessages:
 		// The supervisor reads it privately, through the outbox in this
 		// same transaction.
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
-			Text: r.escalationNotice(e), Origin: fmt.Sprintf("escalation #%d", e.ID)}
+			Text: escalationNotice(r, e), Origin: fmt.Sprintf("escalation #%d", e.ID)}
 		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
 			return teambot.Reply{}, err
 		}
@@ -143,9 +135,9 @@ func raiseEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // escalationNotice is the supervisor's private message about a new
 // problem, with its text.
-func (r *Request) escalationNotice(e teambot.Escalation) string {
+func escalationNotice(r *commands.Request, e teambot.Escalation) string {
 	return fmt.Sprintf("【上报 #%d】%s 上报了一个问题（%s）：\n%s\n处理后发送 /上报 处理 %d 处理说明，%s 会收到通知。",
-		e.ID, e.Name, r.moment(e.CreatedAt), e.Text, e.ID, e.Name)
+		e.ID, e.Name, r.Moment(e.CreatedAt), e.Text, e.ID, e.Name)
 }
 
 // escalationGroupNotice tells the supervisor in the group that a problem
@@ -158,13 +150,13 @@ func escalationGroupNotice(e teambot.Escalation) string {
 // problems (全部: the newest escalationListLimit of every status), a member
 // their own. Texts and notes only in a single chat; in the group, numbers
 // and names (R14).
-func listEscalations(ctx context.Context, r *Request) (teambot.Reply, error) {
+func listEscalations(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	all := false
 	switch args := r.Params; {
 	case len(args) == 1 && (args[0].Text == "全部" || strings.EqualFold(args[0].Text, "all")):
 		all = true
 	case len(args) > 0:
-		return teambot.Reply{}, UsageError(r.Command, "/上报 列表 后面只能写「全部」。要上报的问题如果以「列表」开头，请换个说法。")
+		return teambot.Reply{}, commands.UsageError(r.Command, "/上报 列表 后面只能写「全部」。要上报的问题如果以「列表」开头，请换个说法。")
 	}
 	sup := r.Caller.IsSupervisor()
 	f := teambot.EscalationFilter{TeamID: r.Team.ID}
@@ -176,7 +168,7 @@ func listEscalations(ctx context.Context, r *Request) (teambot.Reply, error) {
 	default:
 		f.Statuses = []string{teambot.EscalationOpen}
 	}
-	list, err := r.Tx.Escalations(ctx, f)
+	list, err := txOf(r).Escalations(ctx, f)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -204,7 +196,7 @@ func listEscalations(ctx context.Context, r *Request) (teambot.Reply, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s（%d 条）：", title, len(list))
 	for _, e := range list {
-		b.WriteString("\n\n" + r.escalationEntry(e, sup))
+		b.WriteString("\n\n" + escalationEntry(r, e, sup))
 	}
 	if sup {
 		b.WriteString("\n\n处理：/上报 处理 编号 处理说明")
@@ -217,7 +209,7 @@ func listEscalations(ctx context.Context, r *Request) (teambot.Reply, error) {
 }
 
 // escalationSummary is a list for the group: numbers, and for the
-// supervisor the reporters' names; no texts, no notes (R14). again is the
+// Supervisor the reporters' names; no texts, no notes (R14). again is the
 // command that shows the list in full in a single chat.
 func escalationSummary(title string, list []teambot.Escalation, withName bool, again string) string {
 	var open, resolved []string
@@ -244,15 +236,15 @@ func escalationSummary(title string, list []teambot.Escalation, withName bool, a
 }
 
 // escalationEntry is one escalation in full, for a single chat.
-func (r *Request) escalationEntry(e teambot.Escalation, withName bool) string {
+func escalationEntry(r *commands.Request, e teambot.Escalation, withName bool) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#%d ", e.ID)
 	if withName {
 		b.WriteString(e.Name + " ")
 	}
-	fmt.Fprintf(&b, "· %s · %s\n%s", r.moment(e.CreatedAt), escalationStatusCN(e.Status), e.Text)
+	fmt.Fprintf(&b, "· %s · %s\n%s", r.Moment(e.CreatedAt), escalationStatusCN(e.Status), e.Text)
 	if !e.Open() {
-		fmt.Fprintf(&b, "\n处理说明（%s）：%s", r.moment(e.ResolvedAt), e.Resolution)
+		fmt.Fprintf(&b, "\n处理说明（%s）：%s", r.Moment(e.ResolvedAt), e.Resolution)
 	}
 	return b.String()
 }
@@ -270,34 +262,34 @@ func escalationStatusCN(status string) string {
 // resolveEscalation is /上报 处理 ID NOTE, for the supervisor in a single
 // chat: the problem is resolved with a note on how, and the reporter is
 // told.
-func resolveEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
+func resolveEscalation(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	idText, note := escalationIDAndNote(r.Tail)
 	if !r.Caller.IsSupervisor() {
 		hint := ""
 		if !isEscalationID(idText) {
 			hint = fmt.Sprintf("要上报的问题如果以「%s」开头，请换个说法，例如 /上报 客户投诉没人处理：…", r.Args[0].Text)
 		}
-		return teambot.Reply{}, teambot.Forbidden("处理上报只有主管可以操作%s。%s", r.supervisorHint(ctx), hint)
+		return teambot.Reply{}, teambot.Forbidden("处理上报只有主管可以操作%s。%s", r.SupervisorHint(ctx), hint)
 	}
 	const how = "例如 /上报 处理 3 已联系平台封禁该账号。发送 /上报 列表 查看编号。"
-	if err := r.needSingleChat("处理说明", "/上报 处理 编号 说明"); err != nil {
+	if err := r.NeedSingleChat("处理说明", "/上报 处理 编号 说明"); err != nil {
 		return teambot.Reply{}, err
 	}
 	if idText == "" {
 		return teambot.Reply{}, teambot.Invalid("请写上上报的编号和处理说明，%s", how)
 	}
 	if !isEscalationID(idText) {
-		return teambot.Reply{}, teambot.Invalid("「%s」不是上报的编号，编号是数字，%s", clip(idText), how)
+		return teambot.Reply{}, teambot.Invalid("「%s」不是上报的编号，编号是数字，%s", commands.Clip(idText), how)
 	}
 	id, _ := strconv.ParseInt(strings.TrimPrefix(idText, "#"), 10, 64)
-	e, err := r.Tx.EscalationByID(ctx, r.Team.ID, id)
+	e, err := txOf(r).EscalationByID(ctx, r.Team.ID, id)
 	if errors.Is(err, teambot.ErrNotFound) {
 		return teambot.Reply{}, teambot.NotFound("没有编号 #%d 的上报。发送 /上报 列表 查看编号。", id)
 	} else if err != nil {
 		return teambot.Reply{}, err
 	}
 	if !e.Open() {
-		return teambot.Reply{}, r.escalationResolvedConflict(e)
+		return teambot.Reply{}, escalationResolvedConflict(r, e)
 	}
 	switch n := utf8.RuneCountInString(note); {
 	case note == "":
@@ -305,12 +297,12 @@ func resolveEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case n > maxResolutionRunes:
 		return teambot.Reply{}, teambot.Invalid("处理说明最多 %d 字，这条有 %d 字，请写简短些。", maxResolutionRunes, n)
 	}
-	if err := r.Tx.ResolveEscalation(ctx, r.Team.ID, e.ID, r.UserID, note, r.Now); errors.Is(err, teambot.ErrEscalationResolved) {
-		now, rerr := r.Tx.EscalationByID(ctx, r.Team.ID, e.ID)
+	if err := txOf(r).ResolveEscalation(ctx, r.Team.ID, e.ID, r.UserID, note, r.Now); errors.Is(err, teambot.ErrEscalationResolved) {
+		now, rerr := txOf(r).EscalationByID(ctx, r.Team.ID, e.ID)
 		if rerr != nil {
 			return teambot.Reply{}, errors.Join(err, rerr)
 		}
-		return teambot.Reply{}, r.escalationResolvedConflict(now)
+		return teambot.Reply{}, escalationResolvedConflict(r, now)
 	} else if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -318,13 +310,13 @@ func resolveEscalation(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "escalation.resolve", e.UserID, fmt.Sprintf("#%d", e.ID)); err != nil {
 		return teambot.Reply{}, err
 	}
-	return r.tellReporter(ctx, e, note)
+	return tellReporter(ctx, r, e, note)
 }
 
 // tellReporter answers the supervisor who resolved e, in their single chat
 // and with the note, and tells its reporter: by app message with the note,
 // or by an @mention in the group without it.
-func (r *Request) tellReporter(ctx context.Context, e teambot.Escalation, note string) (teambot.Reply, error) {
+func tellReporter(ctx context.Context, r *commands.Request, e teambot.Escalation, note string) (teambot.Reply, error) {
 	text := fmt.Sprintf("已处理 %s 上报的问题 #%d。处理说明：%s。", e.Name, e.ID, note)
 	if e.MemberID == r.Caller.ID {
 		text = fmt.Sprintf("已处理你自己上报的问题 #%d。处理说明：%s。", e.ID, note)
@@ -339,8 +331,8 @@ func (r *Request) tellReporter(ctx context.Context, e teambot.Escalation, note s
 		return teambot.Reply{Text: text}, nil
 	case !member.Active():
 		return teambot.Reply{Text: text + fmt.Sprintf("%s 已不在团队里，没有通知。", e.Name)}, nil
-	case r.engine.cfg.DirectMessages:
-		notice := fmt.Sprintf("你上报的问题 #%d（%s）已由主管处理。\n处理说明：%s", e.ID, firstLine(e.Text, firstLineRunes), note)
+	case r.Engine.Cfg.DirectMessages:
+		notice := fmt.Sprintf("你上报的问题 #%d（%s）已由主管处理。\n处理说明：%s", e.ID, commands.FirstLine(e.Text, commands.FirstLineRunes), note)
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{e.UserID}, Text: notice, Origin: origin}
 		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
 			return teambot.Reply{}, err
@@ -362,8 +354,8 @@ func reporterGroupNotice(e teambot.Escalation) string {
 }
 
 // escalationResolvedConflict says that e was resolved already, and when.
-func (r *Request) escalationResolvedConflict(e teambot.Escalation) error {
-	return teambot.Conflict("上报 #%d 已经在 %s 处理过了，不能再处理。发送 /上报 列表 全部 查看。", e.ID, r.moment(e.ResolvedAt))
+func escalationResolvedConflict(r *commands.Request, e teambot.Escalation) error {
+	return teambot.Conflict("上报 #%d 已经在 %s 处理过了，不能再处理。发送 /上报 列表 全部 查看。", e.ID, r.Moment(e.ResolvedAt))
 }
 
 // escalationIDAndNote reads what follows 处理, as written: the
@@ -371,16 +363,16 @@ func (r *Request) escalationResolvedConflict(e teambot.Escalation) error {
 // "3：已解决"), and the note after it. The engine's ArgID would take
 // "3：已解决" as one word, so the number is read here.
 func escalationIDAndNote(tail string) (id, note string) {
-	words := restWords(tail)
+	words := commands.RestWords(tail)
 	if len(words) == 0 {
 		return "", ""
 	}
-	s := tail[words[0].at:]
-	end := strings.IndexFunc(s, func(r rune) bool { return isSpace(r) || isColon(r) })
+	s := tail[words[0].At:]
+	end := strings.IndexFunc(s, func(r rune) bool { return commands.IsSpace(r) || commands.IsColon(r) })
 	if end < 0 {
-		return words[0].text, ""
+		return words[0].Text, ""
 	}
-	return Normalize(s[:end]), freeText(s[end:])
+	return commands.Normalize(s[:end]), commands.FreeText(s[end:])
 }
 
 // isEscalationID reports whether s is an escalation number: 3 or #3.
