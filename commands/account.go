@@ -184,7 +184,7 @@ func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 	owner := *r.Caller
 	rest := args[2:]
 	if len(rest) > 0 && rest[0].Mention {
-		if owner, err = r.member(ctx, rest[0].Arg); err != nil {
+		if owner, err = r.Member(ctx, rest[0].Arg); err != nil {
 			return teambot.Reply{}, err
 		}
 		rest = rest[1:]

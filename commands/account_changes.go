@@ -41,7 +41,7 @@ func (r *Request) lockAccount(ctx context.Context, id int64) (teambot.Account, e
 func (r *Request) accountChangeable(ctx context.Context, a teambot.Account, what string) error {
 	switch {
 	case !a.Active():
-		return teambot.Conflict("账号 #%d（%s）已在 %s注销，不能再%s。发送 /账号 列表 全部 查看。", a.ID, a.Platform, r.dayOf(a.RemovedAt), what)
+		return teambot.Conflict("账号 #%d（%s）已在 %s注销，不能再%s。发送 /账号 列表 全部 查看。", a.ID, a.Platform, r.DayOf(a.RemovedAt), what)
 	case r.Caller.IsSupervisor():
 		return nil
 	case a.OwnerID != r.Caller.ID:

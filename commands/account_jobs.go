@@ -62,7 +62,7 @@ func (e *Engine) AccountCheck(ctx context.Context, f teambot.Firing) ([]teambot.
 		if cal, err := r.calendar(ctx); err != nil {
 			return err
 		} else if d, ok := firstWorkdayFrom(15)(cal, today.Year, today.Month); ok {
-			result = describeDay(d, today)
+			result = DescribeDay(d, today)
 		}
 		text := fmt.Sprintf("【账号核对】%s的账号核对开始了（R13）：请确认名下的账号仍由自己负责。待确认：%s。\n"+
 			"全部确认：/账号 核对；只确认其中几个：/账号 核对 编号…；私聊我发送 /账号 列表 查看名下的账号。"+
@@ -230,7 +230,7 @@ func (r *Request) lastConfirmed(a teambot.Account) string {
 	if a.ConfirmedAt.IsZero() {
 		return "从未"
 	}
-	return r.dayOf(a.ConfirmedAt)
+	return r.DayOf(a.ConfirmedAt)
 }
 
 // accountHandover is the paragraph that tells the supervisor which active

@@ -36,7 +36,7 @@ func confirmAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
 		case seen[a.ID]:
 			continue
 		case !a.Active():
-			return teambot.Reply{}, teambot.Conflict("账号 #%d（%s）已在 %s注销，不用核对。", a.ID, a.Platform, r.dayOf(a.RemovedAt))
+			return teambot.Reply{}, teambot.Conflict("账号 #%d（%s）已在 %s注销，不用核对。", a.ID, a.Platform, r.DayOf(a.RemovedAt))
 		case a.OwnerID != r.Caller.ID:
 			return teambot.Reply{}, teambot.Forbidden("账号 #%d 由 %s 负责，只有负责人本人可以核对。不再由你负责的账号请告诉主管移交。", a.ID, a.OwnerName)
 		}
@@ -71,7 +71,7 @@ func (r *Request) accountItems(list []teambot.Account, withNames bool) string {
 }
 
 // listAccounts is /账号 列表 [全部]: the supervisor sees every account, a
-// member their own; active ones, or removed ones too with 全部. Account
+// Member their own; active ones, or removed ones too with 全部. Account
 // names are shown in a single chat only (R14); the reply is for the caller.
 func listAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
 	f := teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive}
@@ -125,13 +125,13 @@ func (r *Request) accountLine(a teambot.Account, full bool, quarter teambot.Date
 	if !a.OwnerActive {
 		b.WriteString("（已离开团队，待移交）")
 	}
-	fmt.Fprintf(&b, " · 登记 %s", r.dayOf(a.RegisteredAt))
+	fmt.Fprintf(&b, " · 登记 %s", r.DayOf(a.RegisteredAt))
 	if !a.ChangedAt.IsZero() {
-		fmt.Fprintf(&b, " · 改密 %s", r.dayOf(a.ChangedAt))
+		fmt.Fprintf(&b, " · 改密 %s", r.DayOf(a.ChangedAt))
 	}
 	switch {
 	case !a.Active():
-		fmt.Fprintf(&b, " · 已于 %s注销", r.dayOf(a.RemovedAt))
+		fmt.Fprintf(&b, " · 已于 %s注销", r.DayOf(a.RemovedAt))
 		if full {
 			b.WriteString("：" + a.RemovedReason)
 		}

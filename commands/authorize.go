@@ -31,7 +31,7 @@ func (r *Request) descend(ctx context.Context, c *Command) (*Command, error) {
 			r.splitAtColon()
 		}
 		if !s.OnMention { // a mention stays an argument of its row
-			r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
+			r.Params, r.Tail = r.Params[1:], RestAfter(r.Tail, 1)
 		}
 		r.Sub, c = s, s
 	}
@@ -73,13 +73,13 @@ func (r *Request) readArgs(ctx context.Context, c *Command) error {
 			}
 			r.ID = id
 		case ArgMember:
-			m, err := r.member(ctx, a)
+			m, err := r.Member(ctx, a)
 			if err != nil {
 				return err
 			}
 			r.Target = m
 		}
-		r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
+		r.Params, r.Tail = r.Params[1:], RestAfter(r.Tail, 1)
 	}
 	return nil
 }
@@ -203,7 +203,7 @@ func (r *Request) exSupervisor(ctx context.Context) string {
 }
 
 // notMemberHint explains to someone who is not an active member why a
-// member command is refused: their request waits, they were removed, or
+// Member command is refused: their request waits, they were removed, or
 // they have not joined.
 func (r *Request) notMemberHint(ctx context.Context, name string) error {
 	if r.Team != nil {

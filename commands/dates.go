@@ -107,13 +107,13 @@ func (s DateSpan) Describe(today teambot.Date) string {
 		return ""
 	}
 	if s.To.IsZero() || s.To == s.From {
-		return describeDay(s.From, today) + s.Half
+		return DescribeDay(s.From, today) + s.Half
 	}
-	return fmt.Sprintf("%s至 %s，共 %d 天", describeDay(s.From, today), describeDay(s.To, today), spanDays(s.From, s.To))
+	return fmt.Sprintf("%s至 %s，共 %d 天", DescribeDay(s.From, today), DescribeDay(s.To, today), spanDays(s.From, s.To))
 }
 
-// describeDay is "12月3日（周四）", with the year when it is not today's.
-func describeDay(d, today teambot.Date) string { return d.Describe(today) }
+// DescribeDay is "12月3日（周四）", with the year when it is not today's.
+func DescribeDay(d, today teambot.Date) string { return d.Describe(today) }
 
 // spanDays counts the days from from to to, both included.
 func spanDays(from, to teambot.Date) int {
@@ -124,11 +124,11 @@ func spanDays(from, to teambot.Date) int {
 func checkSpan(s DateSpan, today teambot.Date) error {
 	if s.To.Before(s.From) {
 		return teambot.Invalid("结束日期 %s早于开始日期 %s。请把早的日期写在前面，例如 周三到周五；跨月请写上月份，例如 11月28日到12月2日。",
-			describeDay(s.To, today), describeDay(s.From, today))
+			DescribeDay(s.To, today), DescribeDay(s.From, today))
 	}
 	if n := spanDays(s.From, s.To); n > maxSpanDays {
 		return teambot.Invalid("%s至 %s，共 %d 天，一次最多 %d 天，请分成几段写。",
-			describeDay(s.From, today), describeDay(s.To, today), n, maxSpanDays)
+			DescribeDay(s.From, today), DescribeDay(s.To, today), n, maxSpanDays)
 	}
 	return nil
 }
@@ -140,7 +140,7 @@ func rangeHalf(from, to teambot.Date, halves [2]string, today teambot.Date) (str
 	if from != to {
 		if halves[0] != "" || halves[1] != "" {
 			return "", teambot.Invalid("上午/下午只能用在单独一天上，例如 明天上午；%s至 %s 是多天，请按整天写，例如 周三到周五。",
-				describeDay(from, today), describeDay(to, today))
+				DescribeDay(from, today), DescribeDay(to, today))
 		}
 		return "", nil
 	}

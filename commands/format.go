@@ -13,7 +13,7 @@ import (
 // the year only when it is not the current one (2027年1月4日（周一）), times
 // as 10:00 (12月1日（周二）10:00) and ranges as 12月1日（周二）至 12月3日（周四）.
 // teambot.Date.Describe and teambot.DescribeTime write a day and an instant;
-// describeDay (dates.go) and the helpers here build on them. Text
+// DescribeDay (dates.go) and the helpers here build on them. Text
 // meant for machines keeps its ISO form: week ids people type (2026-W48),
 // audit details, exports and logs.
 
@@ -27,16 +27,16 @@ func describeMoment(t time.Time, loc *time.Location, today teambot.Date) string 
 // "12月1日（周二）至 12月3日（周四）", or one day when they are the same.
 func describeRange(from, to, today teambot.Date) string {
 	if from == to {
-		return describeDay(from, today)
+		return DescribeDay(from, today)
 	}
-	return fmt.Sprintf("%s至 %s", describeDay(from, today), describeDay(to, today))
+	return fmt.Sprintf("%s至 %s", DescribeDay(from, today), DescribeDay(to, today))
 }
 
 // day is d as the team reads it: "12月1日（周二）".
-func (r *Request) day(d teambot.Date) string { return describeDay(d, r.Today()) }
+func (r *Request) day(d teambot.Date) string { return DescribeDay(d, r.Today()) }
 
-// dayOf is the day of an instant in the team's time zone: "12月1日（周二）".
-func (r *Request) dayOf(t time.Time) string { return r.day(teambot.DateOf(t.In(r.Location()))) }
+// DayOf is the day of an instant in the team's time zone: "12月1日（周二）".
+func (r *Request) DayOf(t time.Time) string { return r.day(teambot.DateOf(t.In(r.Location()))) }
 
 // Moment is an instant in the team's time zone: "11月27日（周五）18:00".
 func (r *Request) Moment(t time.Time) string { return describeMoment(t, r.Location(), r.Today()) }
@@ -60,8 +60,8 @@ var weekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "
 // weekdayCN is the day of the week in Chinese, e.g. 周三.
 func weekdayCN(d teambot.Date) string { return weekdaysCN[d.Weekday()] }
 
-// meetingWhen is "11月30日（周一）10:00".
-func (r *Request) meetingWhen(m teambot.Meeting) string {
+// MeetingWhen is "11月30日（周一）10:00".
+func (r *Request) MeetingWhen(m teambot.Meeting) string {
 	return r.Moment(m.StartsAt)
 }
 

@@ -122,7 +122,7 @@ func holidayAdd(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	text := fmt.Sprintf("已记下：%s团队%s%s。", describeRange(from, to, today), rest[0], noteSuffix(day.Note))
 	for _, old := range replaced {
-		text += fmt.Sprintf("%s原为「%s」，现改为「%s」。", describeDay(old.Date, today), dayText(old), dayText(day))
+		text += fmt.Sprintf("%s原为「%s」，现改为「%s」。", DescribeDay(old.Date, today), dayText(old), dayText(day))
 	}
 	return teambot.Reply{Text: text + "提醒会按新的安排顺延。"}, nil
 }

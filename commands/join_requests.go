@@ -152,7 +152,7 @@ func approveJoin(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(accounts) > 0 {
 		text += fmt.Sprintf("%s 名下还登记着 %d 个账号，现在重新由 %s 负责；如需交给别人，请用 /账号 移交 编号 @名字。", m.Name, len(accounts), m.Name)
 	}
-	return r.toGroup(ctx, text, fmt.Sprintf("join request %d", q.ID), []string{m.UserID})
+	return r.ToGroup(ctx, text, fmt.Sprintf("join request %d", q.ID), []string{m.UserID})
 }
 
 // rejectJoin is /加入 拒绝 @名字 [理由]: the person hears it (the reason
@@ -194,7 +194,7 @@ func rejectJoin(ctx context.Context, r *Request) (teambot.Reply, error) {
 // (verb) names, read with the team locked; lockTeam checks again that the
 // caller is still the supervisor the row requires.
 func (r *Request) requestToDecide(ctx context.Context, verb string) (teambot.JoinRequest, error) {
-	if err := r.lockTeam(ctx); err != nil {
+	if err := r.LockTeam(ctx); err != nil {
 		return teambot.JoinRequest{}, err
 	}
 	return r.joinRequestArg(ctx, verb)
@@ -249,7 +249,7 @@ func joinMode(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Params) == 0 {
 		return teambot.Reply{Text: "加入方式：" + joinModeWord(r.Team.JoinMode) + "，" + joinModeText(r.Team.JoinMode) + "。主管可以用 /团队 加入方式 自由|审批 修改。"}, nil
 	}
-	if err := r.lockTeam(ctx); err != nil {
+	if err := r.LockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
 	}
 	// Seeing the mode is for anyone; changing it is the supervisor's, so

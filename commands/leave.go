@@ -74,7 +74,7 @@ func meetingLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	r.Rest = teambot.DateOf(start).String() + " " + half + " " + reason
 	reply, err := askLeave(ctx, r, true)
 	if err == nil {
-		reply.Text += fmt.Sprintf("（这是 %s 那次会议的请假。）", r.meetingWhen(m))
+		reply.Text += fmt.Sprintf("（这是 %s 那次会议的请假。）", r.MeetingWhen(m))
 	}
 	return reply, err
 }
@@ -219,11 +219,11 @@ func (r *Request) checkLeaveStart(span DateSpan, m teambot.Member, today teambot
 	}
 	if m.ID == r.Caller.ID {
 		return teambot.Invalid("%s已经过去了，不能补请假（今天是 %s）。请从今天或以后的日期开始；已经缺勤的，请和主管说明，主管可以用 /请假 @%s %s 理由 补记（最多往前 %d 天）。",
-			describeDay(span.From, today), describeDay(today, today), m.Name, monthDay(span.From), maxBackdateDays)
+			DescribeDay(span.From, today), DescribeDay(today, today), m.Name, monthDay(span.From), maxBackdateDays)
 	}
 	if earliest := today.AddDate(0, 0, -maxBackdateDays); span.From.Before(earliest) {
 		return teambot.Invalid("补记请假最多往前 %d 天，%s超过了（今天是 %s，最早 %s）。",
-			maxBackdateDays, describeDay(span.From, today), describeDay(today, today), describeDay(earliest, today))
+			maxBackdateDays, DescribeDay(span.From, today), DescribeDay(today, today), DescribeDay(earliest, today))
 	}
 	return nil
 }
@@ -242,7 +242,7 @@ func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case !l.Active():
 		return teambot.Reply{}, leaveStatusConflict(ctx, r, l)
 	case !today.Before(l.From):
-		return teambot.Reply{}, teambot.Conflict("请假 #%d 从 %s开始，已经开始了，不能取消。提前回来请直接告诉主管。", l.ID, describeDay(l.From, today))
+		return teambot.Reply{}, teambot.Conflict("请假 #%d 从 %s开始，已经开始了，不能取消。提前回来请直接告诉主管。", l.ID, DescribeDay(l.From, today))
 	}
 	if err := r.Tx.CancelLeave(ctx, r.Team.ID, l.ID, r.UserID, r.Now); err != nil {
 		return teambot.Reply{}, r.leaveChangeError(ctx, l, err)

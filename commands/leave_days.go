@@ -18,7 +18,7 @@ func describeLeave(span DateSpan, cal *calendar.Calendar, today teambot.Date) st
 		return span.Describe(today)
 	}
 	work, off := leaveDays(span, cal)
-	text := fmt.Sprintf("%s至 %s，共 %s 天", describeDay(span.From, today), describeDay(span.To, today), days(work))
+	text := fmt.Sprintf("%s至 %s，共 %s 天", DescribeDay(span.From, today), DescribeDay(span.To, today), days(work))
 	if off > 0 {
 		text += fmt.Sprintf("（只算工作日，不含休息日 %d 天）", off)
 	}
@@ -34,13 +34,13 @@ func checkLeaveWorkdays(span DateSpan, cal *calendar.Calendar, today teambot.Dat
 	}
 	if span.To != span.From {
 		return teambot.Invalid("%s至 %s都是休息日，不用请假。请只写要请假的工作日。",
-			describeDay(span.From, today), describeDay(span.To, today))
+			DescribeDay(span.From, today), DescribeDay(span.To, today))
 	}
 	why := ""
 	if w := cal.Why(span.From); w != "" {
 		why = "（" + w + "）"
 	}
-	return teambot.Invalid("%s是休息日%s，不用请假。发送 /假期 查看休息日和调休。", describeDay(span.From, today), why)
+	return teambot.Invalid("%s是休息日%s，不用请假。发送 /假期 查看休息日和调休。", DescribeDay(span.From, today), why)
 }
 
 // leaveDetail is a request for the audit log: id and days, never the reason.

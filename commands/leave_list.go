@@ -134,7 +134,7 @@ func whoIsOff(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		names = append(names, name)
 	}
-	day := "今天 " + describeDay(today, today)
+	day := "今天 " + DescribeDay(today, today)
 	if len(names) == 0 {
 		return teambot.Reply{Text: day + "没有人请假。"}, nil
 	}

@@ -192,7 +192,7 @@ func showNextMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if m.Weekly {
 		kind = "每周例会"
 	}
-	fmt.Fprintf(&b, "下次会议：%s–%s（%s）", r.meetingWhen(m), r.clockOf(m.EndsAt()), kind)
+	fmt.Fprintf(&b, "下次会议：%s–%s（%s）", r.MeetingWhen(m), r.clockOf(m.EndsAt()), kind)
 	if m.Agenda != "" {
 		b.WriteString("\n议程：" + m.Agenda)
 	} else {

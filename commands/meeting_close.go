@@ -168,12 +168,12 @@ func correctAttendance(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	if deadline := correctionDeadline(m); r.Now.After(deadline) {
 		return teambot.Reply{}, teambot.Invalid("%s 的会议只能在结束后 %d 小时内点名更正（截止到 %s），已经过了，出勤记录不再改动；成员的 /会议 申诉 也同时截止。",
-			r.meetingWhen(m), int(teambot.DisputeWindow/time.Hour), r.Moment(deadline))
+			r.MeetingWhen(m), int(teambot.DisputeWindow/time.Hour), r.Moment(deadline))
 	}
 	var marked, already, missing []string
 	seen := map[int64]bool{}
 	for _, arg := range r.Params {
-		mem, err := r.member(ctx, arg)
+		mem, err := r.Member(ctx, arg)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -203,7 +203,7 @@ func correctAttendance(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		marked = append(marked, mem.Name)
 	}
-	text := fmt.Sprintf("%s 的会议已结束，点名更正：", r.meetingWhen(m))
+	text := fmt.Sprintf("%s 的会议已结束，点名更正：", r.MeetingWhen(m))
 	if len(marked) > 0 {
 		text += strings.Join(marked, "、") + " 改记为出席。"
 	}

@@ -148,7 +148,7 @@ func TestMeetingClosesItselfAtItsEnd(t *testing.T) {
 		}
 
 		// Within 48 hours of the close the supervisor corrects it and a
-		// member disputes; the proposal built on the corrected absence goes.
+		// Member disputes; the proposal built on the corrected absence goes.
 		*clock = at(2026, 12, 9, 10, 0)
 		c.expect("wangfang", "/会议 点名 @赵六 @张三", "12月7日（周一）10:00 的会议", "赵六 改记为出席", "已有记录，未改：张三（出席）")
 		if got, want := proposalSummary(c.proposals()), "赵六 11-30,12-07 dismissed"; got != want {

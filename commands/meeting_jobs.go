@@ -216,14 +216,14 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 	}
 	var b strings.Builder
 	if soon {
-		fmt.Fprintf(&b, "【会前提醒】%d 分钟后开会：%s–%s（%s）", int(meetingSoonBefore/time.Minute), r.meetingWhen(m), r.clockOf(m.EndsAt()), kind)
+		fmt.Fprintf(&b, "【会前提醒】%d 分钟后开会：%s–%s（%s）", int(meetingSoonBefore/time.Minute), r.MeetingWhen(m), r.clockOf(m.EndsAt()), kind)
 	} else {
-		fmt.Fprintf(&b, "【会议通知】%s–%s（%s）", r.meetingWhen(m), r.clockOf(m.EndsAt()), kind)
+		fmt.Fprintf(&b, "【会议通知】%s–%s（%s）", r.MeetingWhen(m), r.clockOf(m.EndsAt()), kind)
 	}
 	if old, ok, err := r.announcedMove(ctx, m); err != nil {
 		return "", nil, err
 	} else if ok {
-		fmt.Fprintf(&b, "\n更正：原定 %s 的例会改到这个时间，以本条为准。", r.meetingWhen(old))
+		fmt.Fprintf(&b, "\n更正：原定 %s 的例会改到这个时间，以本条为准。", r.MeetingWhen(old))
 	}
 	agenda := m.Agenda
 	if agenda == "" {

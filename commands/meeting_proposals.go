@@ -65,8 +65,8 @@ func (r *Request) proposeWarnings(ctx context.Context, absent []teambot.Member) 
 // meetings, and the ledger commands that confirm or dismiss it.
 func (r *Request) proposalLine(p teambot.MeetingProposal) string {
 	today := r.Today()
-	first := describeDay(teambot.DateOf(p.FirstAt.In(r.Location())), today)
-	second := describeDay(teambot.DateOf(p.SecondAt.In(r.Location())), today)
+	first := DescribeDay(teambot.DateOf(p.FirstAt.In(r.Location())), today)
+	second := DescribeDay(teambot.DateOf(p.SecondAt.In(r.Location())), today)
 	return fmt.Sprintf("缺勤提醒 #%d：%s 连续两次会议无故缺席（%s、%s），建议警告。确认请发送 /惩处 确认 %d，不同意请发送 /惩处 驳回 %d 理由；在你确认之前不会记任何处分。",
 		p.ID, p.Name, first, second, p.ID, p.ID)
 }

@@ -146,7 +146,7 @@ func setMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) 
 	}
 	text := fmt.Sprintf("每周例会定在每%s %s，每次 %s。", weekdaysCN[s.Weekday], s.Clock(), lengthCN(s.Duration()))
 	if ok {
-		text += fmt.Sprintf("下次会议：%s。", r.meetingWhen(m))
+		text += fmt.Sprintf("下次会议：%s。", r.MeetingWhen(m))
 	}
 	return teambot.Reply{Text: text}, nil
 }
@@ -290,11 +290,11 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	start := time.Date(span.From.Year, span.From.Month, span.From.Day, hh, mm, 0, 0, r.Location())
 	if !start.After(r.Now) {
-		return teambot.Reply{}, teambot.Invalid("%s 已经过去了（现在是 %s），请写以后的时间。", r.meetingWhen(teambot.Meeting{StartsAt: start}), r.Moment(r.Now))
+		return teambot.Reply{}, teambot.Invalid("%s 已经过去了（现在是 %s），请写以后的时间。", r.MeetingWhen(teambot.Meeting{StartsAt: start}), r.Moment(r.Now))
 	}
 	m := teambot.Meeting{TeamID: r.Team.ID, StartsAt: start, Agenda: agenda, CreatedBy: r.UserID, CreatedAt: r.Now}
 	if err := r.Tx.CreateMeeting(ctx, &m); errors.Is(err, teambot.ErrDuplicate) {
-		return teambot.Reply{}, teambot.Conflict("%s 已经有一个会议了。要改议程请用 /会议 议程 内容；发送 /会议 查看。", r.meetingWhen(m))
+		return teambot.Reply{}, teambot.Conflict("%s 已经有一个会议了。要改议程请用 /会议 议程 内容；发送 /会议 查看。", r.MeetingWhen(m))
 	} else if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -302,7 +302,7 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	return teambot.Reply{Text: fmt.Sprintf("已安排会议 #%d：%s–%s，议程：%s\n请在 %s 到 %s 之间发送 /签到，%s 以后算迟到。",
-		m.ID, r.meetingWhen(m), r.clockOf(m.EndsAt()), agenda, r.clockOf(checkInOpens(m)), r.clockOf(m.EndsAt()), r.clockOf(m.StartsAt.Add(teambot.LateAfter)))}, nil
+		m.ID, r.MeetingWhen(m), r.clockOf(m.EndsAt()), agenda, r.clockOf(checkInOpens(m)), r.clockOf(m.EndsAt()), r.clockOf(m.StartsAt.Add(teambot.LateAfter)))}, nil
 }
 
 // setMeetingAgenda is /会议 议程 TEXT (supervisor): the next meeting's agenda.
@@ -327,7 +327,7 @@ func setMeetingAgenda(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "meeting.agenda", r.ChatID, meetingDetail(m, r.Location())); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("已更新 %s 会议的议程：%s", r.meetingWhen(m), agenda)}, nil
+	return teambot.Reply{Text: fmt.Sprintf("已更新 %s 会议的议程：%s", r.MeetingWhen(m), agenda)}, nil
 }
 
 // cancelMeeting is /会议 取消 REASON (supervisor): the next meeting is
@@ -353,5 +353,5 @@ func cancelMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "meeting.cancel", r.ChatID, meetingDetail(m, r.Location())); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("已取消 %s 的会议，原因：%s。这次会议不计出勤。", r.meetingWhen(m), reason)}, nil
+	return teambot.Reply{Text: fmt.Sprintf("已取消 %s 的会议，原因：%s。这次会议不计出勤。", r.MeetingWhen(m), reason)}, nil
 }

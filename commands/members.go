@@ -12,10 +12,10 @@ import (
 // maxCandidates bounds the names listed when a @Name matches nobody.
 const maxCandidates = 20
 
-// member resolves an @Name (or a bare name or userid) against the active
+// Member resolves an @Name (or a bare name or userid) against the active
 // roster. Only an exact name or userid is accepted: a command that changes
 // records must not guess. Anything else is an error that lists candidates.
-func (r *Request) member(ctx context.Context, a teambot.Arg) (teambot.Member, error) {
+func (r *Request) Member(ctx context.Context, a teambot.Arg) (teambot.Member, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Member{}, err
 	}
@@ -109,12 +109,12 @@ func memberNames(ms []teambot.Member) []string {
 	return out
 }
 
-// lockTeam serializes the commands that change the team (roster, roles,
+// LockTeam serializes the commands that change the team (roster, roles,
 // supervisor, term, join mode): it locks the team and reads it and the
 // caller again, so a command is checked against the state the one before
 // it left, and the caller must still be allowed to run it and its
 // subcommand (a handover may have won the race).
-func (r *Request) lockTeam(ctx context.Context) error {
+func (r *Request) LockTeam(ctx context.Context) error {
 	if err := r.NeedTeam(); err != nil {
 		return err
 	}

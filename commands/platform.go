@@ -121,9 +121,9 @@ func logUpdate(ctx context.Context, r *Request) (teambot.Reply, error) {
 	var text string
 	if campaign {
 		text = fmt.Sprintf("已记下 %s 在 %s的%d月专题活动 #%d：%s。这也算本周的更新，本周 %s 已更新 %d 次。",
-			platform, describeDay(today, today), today.Month, u.ID, title, platform, n)
+			platform, DescribeDay(today, today), today.Month, u.ID, title, platform, n)
 	} else {
-		text = fmt.Sprintf("已记下 %s 在 %s的更新 #%d（%s）：%s。本周 %s 已更新 %d 次。", platform, describeDay(today, today), u.ID, week, title, platform, n)
+		text = fmt.Sprintf("已记下 %s 在 %s的更新 #%d（%s）：%s。本周 %s 已更新 %d 次。", platform, DescribeDay(today, today), u.ID, week, title, platform, n)
 	}
 	if !hasPlatform(active, platform) {
 		text += fmt.Sprintf("「%s」还没有登记账号，平台更新检查不会提醒它；负责人可以发送 /账号 登记 %s 账号名。", platform, platform)
@@ -259,7 +259,7 @@ func platformStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
 				mark = "【活动】"
 			}
 			// The id is what /删除内容 更新 takes (R14).
-			items[i] = fmt.Sprintf("%s%s #%d（%s）%s", mark, u.Title, u.ID, u.Name, r.dayOf(u.At))
+			items[i] = fmt.Sprintf("%s%s #%d（%s）%s", mark, u.Title, u.ID, u.Name, r.DayOf(u.At))
 		}
 		fmt.Fprintf(&b, "：%d 次 — %s", len(x.updates), strings.Join(items, "；"))
 	}

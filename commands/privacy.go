@@ -66,9 +66,9 @@ func (r *Request) commandLine() string {
 	return line
 }
 
-// toGroup makes text a message the group sees: the reply itself when the
+// ToGroup makes text a message the group sees: the reply itself when the
 // command came from the group, else a group message and a private reply.
-func (r *Request) toGroup(ctx context.Context, text, origin string, mentions []string) (teambot.Reply, error) {
+func (r *Request) ToGroup(ctx context.Context, text, origin string, mentions []string) (teambot.Reply, error) {
 	if !r.Single() {
 		return teambot.Reply{Text: text, Mentions: mentions}, nil
 	}

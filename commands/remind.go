@@ -68,7 +68,7 @@ func withReminder(run func(context.Context, *Request, Reminder) (teambot.Reply, 
 		if !ok {
 			return teambot.Reply{}, teambot.Invalid("没有「%s」这个提醒。可选：%s。", r.Params[0].Text, reminderNames(r))
 		}
-		r.Params, r.Tail = r.Params[1:], restAfter(r.Tail, 1)
+		r.Params, r.Tail = r.Params[1:], RestAfter(r.Tail, 1)
 		return run(ctx, r, rm)
 	}
 }

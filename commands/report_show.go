@@ -34,7 +34,7 @@ func showReports(ctx context.Context, r *Request) (teambot.Reply, error) {
 }
 
 // showArgs reads /周报 查看's member and weeks, in any order. Without a
-// member it is the caller, without weeks the current week.
+// Member it is the caller, without weeks the current week.
 func (r *Request) showArgs(ctx context.Context, args []teambot.Arg) (teambot.Member, teambot.Week, teambot.Week, error) {
 	target := *r.Caller
 	from, to := r.week(), r.week()
@@ -54,7 +54,7 @@ func (r *Request) showArgs(ctx context.Context, args []teambot.Arg) (teambot.Mem
 		if named {
 			return target, from, to, UsageError(r.Command, "一次只能查看一位成员。")
 		}
-		m, err := r.member(ctx, a)
+		m, err := r.Member(ctx, a)
 		if err != nil {
 			return target, from, to, err
 		}

@@ -176,7 +176,7 @@ func (r *Request) syncName(ctx context.Context) error {
 	if r.Caller == nil || name == "" || name == r.Caller.Name || checkNameText(name) != nil {
 		return nil
 	}
-	if err := r.lockTeam(ctx); err != nil || r.Caller == nil {
+	if err := r.LockTeam(ctx); err != nil || r.Caller == nil {
 		return err
 	}
 	if err := r.nameFree(ctx, name, r.UserID); teambot.KindOf(err) == teambot.KindConflict {

@@ -93,9 +93,10 @@ type Tx interface {
 	accountTx
 	joinTx
 	platformTx
-	ledgerTx
 
 	Escalations(ctx context.Context, f teambot.EscalationFilter) ([]teambot.Escalation, error)
+
+	LedgerEntries(ctx context.Context, f teambot.LedgerFilter) ([]teambot.LedgerEntry, error)
 
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error

@@ -43,7 +43,7 @@ func join(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.lockTeam(ctx); err != nil {
+	if err := r.LockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
 	}
 	if r.Caller != nil {
@@ -285,10 +285,10 @@ func setRoles(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) < 2 {
 		return teambot.Reply{}, UsageError(r.Command, "请写上成员和至少一个角色。")
 	}
-	if err := r.lockTeam(ctx); err != nil {
+	if err := r.LockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
 	}
-	m, err := r.member(ctx, r.Args[0])
+	m, err := r.Member(ctx, r.Args[0])
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -313,10 +313,10 @@ func remove(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) != 1 {
 		return teambot.Reply{}, UsageError(r.Command, "请写上一位要移除的成员。")
 	}
-	if err := r.lockTeam(ctx); err != nil {
+	if err := r.LockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
 	}
-	m, err := r.member(ctx, r.Args[0])
+	m, err := r.Member(ctx, r.Args[0])
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -346,10 +346,10 @@ func setSupervisor(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(r.Args) != 1 {
 		return teambot.Reply{}, UsageError(r.Command, "请写上一位成员。")
 	}
-	if err := r.lockTeam(ctx); err != nil {
+	if err := r.LockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
 	}
-	m, err := r.member(ctx, r.Args[0])
+	m, err := r.Member(ctx, r.Args[0])
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -402,7 +402,7 @@ func term(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		return teambot.Reply{Text: fmt.Sprintf("主管：%s，%s（%s）。", sup.Name, r.termText(), left)}, nil
 	}
-	if err := r.lockTeam(ctx); err != nil {
+	if err := r.LockTeam(ctx); err != nil {
 		return teambot.Reply{}, err
 	}
 	if !r.permits(&Command{Who: SupervisorOrAdmin}) {

@@ -28,8 +28,8 @@ func RecordID(s string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// restAfter is text after its first n arguments, as written.
-func restAfter(text string, n int) string {
+// RestAfter is text after its first n arguments, as written.
+func RestAfter(text string, n int) string {
 	for range n {
 		_, text = nextArg(trimLeftSpace(text))
 	}

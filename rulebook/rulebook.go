@@ -9,6 +9,7 @@ import (
 
 	"teambot/commands"
 	"teambot/commands/escalate"
+	"teambot/commands/ledger"
 	"teambot/commands/redact"
 )
 
@@ -23,7 +24,7 @@ func Commands() []*commands.Command {
 		commands.MeetingCommands(),
 		commands.VoteCommands(),
 		commands.AccountCommands(),
-		commands.LedgerCommands(),
+		ledger.Commands(),
 		escalate.Commands(),
 		commands.MonthlyCommands(),
 		redact.Commands(),
@@ -36,7 +37,7 @@ func Reminders() []commands.Reminder {
 		commands.ReportReminders(),
 		commands.LeaveReminders(),
 		commands.AccountReminders(),
-		commands.LedgerReminders(),
+		ledger.Reminders(),
 		escalate.Reminders(),
 		commands.MonthlyReminders(),
 		commands.RosterReminders(),

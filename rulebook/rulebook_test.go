@@ -5,6 +5,7 @@ import (
 
 	"teambot/commands"
 	"teambot/commands/escalate"
+	"teambot/commands/ledger"
 	"teambot/commands/redact"
 	"teambot/rulebook"
 	"teambot/storage"
@@ -14,6 +15,7 @@ import (
 // (commands.TxAs would panic otherwise).
 var (
 	_ commands.Tx = (*storage.Tx)(nil)
+	_ ledger.Tx   = (*storage.Tx)(nil)
 	_ redact.Tx   = (*storage.Tx)(nil)
 	_ escalate.Tx = (*storage.Tx)(nil)
 )

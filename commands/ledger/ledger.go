@@ -1,11 +1,11 @@
-package commands
+package ledger
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
+	"teambot/commands"
 	"unicode/utf8"
 
 	"teambot"
@@ -36,42 +36,34 @@ const (
 	ledgerListLength = 30
 )
 
-// ledgerTx is what the ledger commands need from a transaction.
-type ledgerTx interface {
-	AddLedgerEntry(ctx context.Context, e *teambot.LedgerEntry) error
-	LedgerEntryByID(ctx context.Context, teamID, id int64) (teambot.LedgerEntry, error)
-	LedgerEntries(ctx context.Context, f teambot.LedgerFilter) ([]teambot.LedgerEntry, error)
-	DecideMeetingProposal(ctx context.Context, teamID, id int64, status, by string, at time.Time) error
-}
-
-// LedgerCommands are the ledger commands' rows of the command table.
-func LedgerCommands() []*Command {
-	return []*Command{
+// Commands are the ledger commands' rows of the command table.
+func Commands() []*commands.Command {
+	return []*commands.Command{
 		{
 			Name: "award", Chinese: "嘉奖", Aliases: []string{"奖励"},
 			Summary:  "主管记录嘉奖：通报表扬、三等功、二等功、一等功、特等功，在群里公布；也可撤销",
 			Usage:    "@名字 等级 理由",
 			Examples: []string{"/嘉奖 @张三 三等功 双十一推文阅读量破十万", "/嘉奖 @李四 通报表扬 海报提前两天完成", "/嘉奖 撤销 3 记错了人"},
-			Who:      Supervisor,
-			Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
+			Who:      commands.Supervisor,
+			Handler: func(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 				return recordEntry(ctx, r, teambot.LedgerReward)
 			},
-			Sub: []*Command{revokeRow("嘉奖")},
+			Sub: []*commands.Command{revokeRow("嘉奖")},
 		},
 		{
 			Name: "penalty", Chinese: "惩处", Aliases: []string{"处罚"},
 			Summary:  "主管记录惩处：通报批评、警告、劝退、除名；确认或驳回缺勤提醒；撤销记录",
 			Usage:    "@名字 等级 理由",
 			Examples: []string{"/惩处 @王五 警告 连续两周未交周报", "/惩处 确认 1", "/惩处 驳回 1 那两次都提前请过假", "/惩处 撤销 4 已查明是系统问题"},
-			Who:      Supervisor,
-			Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
+			Who:      commands.Supervisor,
+			Handler: func(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 				return recordEntry(ctx, r, teambot.LedgerPenalty)
 			},
-			Sub: []*Command{
+			Sub: []*commands.Command{
 				{Name: "confirm", Chinese: "确认", Usage: "提醒编号", Summary: "把缺勤提醒（连续两次无故缺席）确认为警告",
-					Who: Supervisor, Args: proposalID(confirmHow, confirmHow+" 发送 /会议 建议 查看编号。"), Handler: confirmProposal},
+					Who: commands.Supervisor, Args: proposalID(confirmHow, confirmHow+" 发送 /会议 建议 查看编号。"), Handler: confirmProposal},
 				{Name: "dismiss", Chinese: "驳回", Usage: "提醒编号 理由", Summary: "驳回缺勤提醒，不记入记录",
-					Who: Supervisor, Args: proposalID(dismissHow, dismissHow+" 发送 /会议 建议 查看编号。"), Handler: dismissProposal},
+					Who: commands.Supervisor, Args: proposalID(dismissHow, dismissHow+" 发送 /会议 建议 查看编号。"), Handler: dismissProposal},
 				revokeRow("惩处"),
 			},
 		},
@@ -80,10 +72,10 @@ func LedgerCommands() []*Command {
 			Summary:  "查看自己的嘉奖和惩处记录（只有你能看到）；主管可查看任何人或全队",
 			Usage:    "[@名字]",
 			Examples: []string{"/记录", "/记录 @张三", "/记录 全部"},
-			Who:      Member, Handler: ledgerRecord,
-			Sub: []*Command{
+			Who:      commands.Member, Handler: ledgerRecord,
+			Sub: []*commands.Command{
 				{Name: "all", Chinese: "全部", Summary: "查看全队的嘉奖和惩处记录",
-					Who: Supervisor, Forbidden: "全队的记录只有主管可以查看%s。发送 /记录 查看你自己的。",
+					Who: commands.Supervisor, Forbidden: "全队的记录只有主管可以查看%s。发送 /记录 查看你自己的。",
 					Handler: ledgerRecord},
 			},
 		},
@@ -91,11 +83,11 @@ func LedgerCommands() []*Command {
 }
 
 // revokeRow is 撤销 编号 理由 of /嘉奖 or /惩处 (verb): a revocation.
-func revokeRow(verb string) *Command {
+func revokeRow(verb string) *commands.Command {
 	how := revokeHow(verb)
-	return &Command{Name: "revoke", Chinese: "撤销", Usage: "编号 理由", Summary: "撤销一条记录（新记一条撤销，原记录保留）",
-		Who:     Supervisor,
-		Args:    []ArgSpec{{Kind: ArgID, Missing: "请写上记录编号。" + how, Bad: "「%s」不是记录编号。" + how}},
+	return &commands.Command{Name: "revoke", Chinese: "撤销", Usage: "编号 理由", Summary: "撤销一条记录（新记一条撤销，原记录保留）",
+		Who:     commands.Supervisor,
+		Args:    []commands.ArgSpec{{Kind: commands.ArgID, Missing: "请写上记录编号。" + how, Bad: "「%s」不是记录编号。" + how}},
 		Handler: revokeEntry}
 }
 
@@ -112,13 +104,13 @@ const (
 
 // proposalID is the number of a meeting-absence proposal (R12), with the
 // refusals when it is missing or not a number.
-func proposalID(how, missing string) []ArgSpec {
-	return []ArgSpec{{Kind: ArgID, Missing: "请写上缺勤提醒的编号。" + missing, Bad: "「%s」不是缺勤提醒编号。" + how}}
+func proposalID(how, missing string) []commands.ArgSpec {
+	return []commands.ArgSpec{{Kind: commands.ArgID, Missing: "请写上缺勤提醒的编号。" + missing, Bad: "「%s」不是缺勤提醒编号。" + how}}
 }
 
-// LedgerReminders are the ledger's reminders: none of its own (the
+// Reminders are the ledger's reminders: none of its own (the
 // handover of a dismissed member's accounts is an account reminder).
-func LedgerReminders() []Reminder { return nil }
+func Reminders() []commands.Reminder { return nil }
 
 // levelAliases are other words for a level.
 var levelAliases = map[string]string{"表扬": teambot.LevelCommendation, "批评": teambot.LevelCriticism}
@@ -132,7 +124,7 @@ func ledgerVerb(kind string) (verb, levels string) {
 
 // ledgerReason is the reason written as text, checked.
 func ledgerReason(text, how string) (string, error) {
-	reason := FreeText(text)
+	reason := commands.FreeText(text)
 	switch l := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return "", teambot.Invalid("请写上理由。%s", how)
@@ -143,16 +135,16 @@ func ledgerReason(text, how string) (string, error) {
 }
 
 // recordEntry is /嘉奖 @名字 等级 理由 or /惩处 @名字 等级 理由.
-func recordEntry(ctx context.Context, r *Request, kind string) (teambot.Reply, error) {
+func recordEntry(ctx context.Context, r *commands.Request, kind string) (teambot.Reply, error) {
 	verb, levels := ledgerVerb(kind)
 	how := fmt.Sprintf("请写成 /%s @名字 等级 理由，等级是 %s 之一。", verb, levels)
 	if len(r.Args) < 2 {
 		return teambot.Reply{}, teambot.Invalid("%s", how)
 	}
-	if err := r.lockTeam(ctx); err != nil { // 劝退 and 除名 change the roster
+	if err := r.LockTeam(ctx); err != nil { // 劝退 and 除名 change the roster
 		return teambot.Reply{}, err
 	}
-	m, err := r.member(ctx, r.Args[0])
+	m, err := r.Member(ctx, r.Args[0])
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -161,14 +153,14 @@ func recordEntry(ctx context.Context, r *Request, kind string) (teambot.Reply, e
 		level = alias
 	}
 	if !teambot.ValidLevel(kind, level) {
-		return teambot.Reply{}, teambot.Invalid("「%s」不是%s等级。%s", Clip(r.Args[1].Text), verb, how)
+		return teambot.Reply{}, teambot.Invalid("「%s」不是%s等级。%s", commands.Clip(r.Args[1].Text), verb, how)
 	}
 	if teambot.PrivateLevel(level) {
 		if err := r.NeedSingleChat(level+"的理由", fmt.Sprintf("/%s @%s %s 理由", verb, m.Name, level)); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
-	reason, err := ledgerReason(restAfter(r.Tail, 2), how)
+	reason, err := ledgerReason(commands.RestAfter(r.Tail, 2), how)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -177,12 +169,12 @@ func recordEntry(ctx context.Context, r *Request, kind string) (teambot.Reply, e
 	}
 	e := teambot.LedgerEntry{TeamID: r.Team.ID, MemberID: m.ID, UserID: m.UserID, Name: m.Name, Kind: kind, Level: level,
 		Reason: reason, By: r.UserID, At: r.Now, MsgID: r.Message.ID}
-	return r.addEntry(ctx, e, m)
+	return addEntry(ctx, r, e, m)
 }
 
 // addEntry stores e about m, audits it and tells whom its level warrants.
-func (r *Request) addEntry(ctx context.Context, e teambot.LedgerEntry, m teambot.Member) (teambot.Reply, error) {
-	if err := r.Tx.AddLedgerEntry(ctx, &e); err != nil {
+func addEntry(ctx context.Context, r *commands.Request, e teambot.LedgerEntry, m teambot.Member) (teambot.Reply, error) {
+	if err := txOf(r).AddLedgerEntry(ctx, &e); err != nil {
 		return teambot.Reply{}, err
 	}
 	// The reason is private (R14): the audit keeps its length only.
@@ -201,32 +193,32 @@ func (r *Request) addEntry(ctx context.Context, e teambot.LedgerEntry, m teambot
 		if e.Level == teambot.LevelCriticism {
 			text = fmt.Sprintf("【通报批评】%s。理由：%s（记录 #%d）", m.Name, e.Reason, e.ID)
 		}
-		return r.toGroup(ctx, text, fmt.Sprintf("ledger %d", e.ID), []string{m.UserID})
+		return r.ToGroup(ctx, text, fmt.Sprintf("ledger %d", e.ID), []string{m.UserID})
 	case e.Level == teambot.LevelWarning:
-		how, err := r.tellMember(ctx, m, fmt.Sprintf("主管给你记录了一次警告（记录 #%d），理由：%s。如有异议请与主管沟通。", e.ID, e.Reason),
+		how, err := tellMember(ctx, r, m, fmt.Sprintf("主管给你记录了一次警告（记录 #%d），理由：%s。如有异议请与主管沟通。", e.ID, e.Reason),
 			fmt.Sprintf("ledger %d", e.ID))
 		if err != nil {
 			return teambot.Reply{}, err
 		}
 		return teambot.Reply{Text: recorded + how, Private: true}, nil
 	}
-	return r.dismiss(ctx, e, m, recorded)
+	return dismiss(ctx, r, e, m, recorded)
 }
 
 // dismiss carries out 劝退 or 除名 (R18): the member leaves the active
 // roster, the group hears that they left, the member hears why, and the
 // Supervisor gets the accounts to hand over.
-func (r *Request) dismiss(ctx context.Context, e teambot.LedgerEntry, m teambot.Member, recorded string) (teambot.Reply, error) {
+func dismiss(ctx context.Context, r *commands.Request, e teambot.LedgerEntry, m teambot.Member, recorded string) (teambot.Reply, error) {
 	if m.IsSupervisor() {
 		return teambot.Reply{}, teambot.Invalid("不能对主管%s。请先用 /主管 @名字 移交主管。", e.Level)
 	}
-	if err := r.Tx.RemoveMember(ctx, m.ID, r.Now); err != nil {
+	if err := txOf(r).RemoveMember(ctx, m.ID, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "member.remove", m.UserID, fmt.Sprintf("名字 %s；%s（记录 #%d）", m.Name, e.Level, e.ID)); err != nil {
 		return teambot.Reply{}, err
 	}
-	how, err := r.tellLeaver(ctx, m, fmt.Sprintf("主管对你作出「%s」的决定（记录 #%d），理由：%s。你已移出团队名单。", e.Level, e.ID, e.Reason),
+	how, err := tellLeaver(ctx, r, m, fmt.Sprintf("主管对你作出「%s」的决定（记录 #%d），理由：%s。你已移出团队名单。", e.Level, e.ID, e.Reason),
 		fmt.Sprintf("ledger %d", e.ID))
 	if err != nil {
 		return teambot.Reply{}, err
@@ -250,7 +242,7 @@ func (r *Request) dismiss(ctx context.Context, e teambot.LedgerEntry, m teambot.
 // tellMember tells m something private: by app message when one can be
 // sent, else by an @mention in the group that only says a record waits.
 // It returns what to add to the supervisor's reply.
-func (r *Request) tellMember(ctx context.Context, m teambot.Member, text, origin string) (string, error) {
+func tellMember(ctx context.Context, r *commands.Request, m teambot.Member, text, origin string) (string, error) {
 	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{m.UserID}, Text: text, Origin: origin}
 	how := fmt.Sprintf("已私信通知 %s。", m.Name)
 	if !r.Engine.Cfg.DirectMessages {
@@ -265,7 +257,7 @@ func (r *Request) tellMember(ctx context.Context, m teambot.Member, text, origin
 // private: only an app message can, since they can no longer read /记录.
 // Without app messages nothing is sent and the supervisor is asked to tell
 // them in person.
-func (r *Request) tellLeaver(ctx context.Context, m teambot.Member, text, origin string) (string, error) {
+func tellLeaver(ctx context.Context, r *commands.Request, m teambot.Member, text, origin string) (string, error) {
 	if !r.Engine.Cfg.DirectMessages {
 		return fmt.Sprintf("没有配置应用消息，机器人无法私下通知 %s，请主管当面告知。", m.Name), nil
 	}
@@ -274,8 +266,8 @@ func (r *Request) tellLeaver(ctx context.Context, m teambot.Member, text, origin
 }
 
 // entryByID loads the team's ledger entry numbered by the ID argument.
-func (r *Request) entryByID(ctx context.Context) (teambot.LedgerEntry, error) {
-	e, err := r.Tx.LedgerEntryByID(ctx, r.Team.ID, r.ID)
+func entryByID(ctx context.Context, r *commands.Request) (teambot.LedgerEntry, error) {
+	e, err := txOf(r).LedgerEntryByID(ctx, r.Team.ID, r.ID)
 	if errors.Is(err, teambot.ErrNotFound) {
 		return e, teambot.NotFound("没有编号为 #%d 的记录。发送 /记录 全部 查看编号。", r.ID)
 	}
@@ -284,8 +276,8 @@ func (r *Request) entryByID(ctx context.Context) (teambot.LedgerEntry, error) {
 
 // revokeEntry is /惩处 撤销 编号 理由 (or /嘉奖 撤销): a new entry that
 // revokes an earlier one; nothing is changed or deleted.
-func revokeEntry(ctx context.Context, r *Request) (teambot.Reply, error) {
-	e, err := r.entryByID(ctx)
+func revokeEntry(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	e, err := entryByID(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -301,7 +293,7 @@ func revokeEntry(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	rev := teambot.LedgerEntry{TeamID: r.Team.ID, MemberID: e.MemberID, Kind: teambot.LedgerRevocation, Reason: reason,
 		By: r.UserID, At: r.Now, MsgID: r.Message.ID, Revokes: e.ID}
-	if err := r.Tx.AddLedgerEntry(ctx, &rev); errors.Is(err, teambot.ErrDuplicate) {
+	if err := txOf(r).AddLedgerEntry(ctx, &rev); errors.Is(err, teambot.ErrDuplicate) {
 		return teambot.Reply{}, teambot.Conflict("记录 #%d 刚刚已被撤销。", e.ID)
 	} else if err != nil {
 		return teambot.Reply{}, err
@@ -313,7 +305,7 @@ func revokeEntry(ctx context.Context, r *Request) (teambot.Reply, error) {
 	origin := fmt.Sprintf("ledger %d", rev.ID)
 	switch {
 	case e.Kind == teambot.LedgerReward || e.Level == teambot.LevelCriticism:
-		return r.toGroup(ctx, fmt.Sprintf("【撤销】记录 #%d（%s %s）已撤销。理由：%s", e.ID, e.Name, e.Level, reason), origin, nil)
+		return r.ToGroup(ctx, fmt.Sprintf("【撤销】记录 #%d（%s %s）已撤销。理由：%s", e.ID, e.Name, e.Level, reason), origin, nil)
 	case teambot.RemovesMember(e.Level):
 		// R18: someone removed comes back only by the supervisor's approval.
 		done += fmt.Sprintf("撤销不会自动恢复团队名单：%s 要回到团队，须由主管批准其加入申请（/加入 批准 @%s）。", e.Name, e.Name)
@@ -322,11 +314,11 @@ func revokeEntry(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	tell := r.tellMember
+	tell := tellMember
 	if !m.Active() {
-		tell = r.tellLeaver
+		tell = tellLeaver
 	}
-	how2, err := tell(ctx, m, fmt.Sprintf("主管撤销了你的记录 #%d（%s），理由：%s。", e.ID, e.Level, reason), origin)
+	how2, err := tell(ctx, r, m, fmt.Sprintf("主管撤销了你的记录 #%d（%s），理由：%s。", e.ID, e.Level, reason), origin)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -335,9 +327,9 @@ func revokeEntry(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // proposalByID loads the meeting-absence proposal numbered by the ID
 // argument, still to be decided.
-func (r *Request) proposalByID(ctx context.Context) (teambot.MeetingProposal, error) {
+func proposalByID(ctx context.Context, r *commands.Request) (teambot.MeetingProposal, error) {
 	id := r.ID
-	all, err := r.Tx.MeetingProposals(ctx, r.Team.ID)
+	all, err := txOf(r).MeetingProposals(ctx, r.Team.ID)
 	if err != nil {
 		return teambot.MeetingProposal{}, err
 	}
@@ -355,8 +347,8 @@ func (r *Request) proposalByID(ctx context.Context) (teambot.MeetingProposal, er
 
 // confirmProposal is /惩处 确认 N: the bot's proposal after two unexcused
 // absences in a row (R12) becomes a warning in the ledger.
-func confirmProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
-	p, err := r.proposalByID(ctx)
+func confirmProposal(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	p, err := proposalByID(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -365,34 +357,34 @@ func confirmProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	// An absence under appeal is not settled: the appeal comes first (R12).
-	pending, err := r.Tx.MeetingDisputes(ctx, r.Team.ID, teambot.DisputePending)
+	pending, err := txOf(r).MeetingDisputes(ctx, r.Team.ID, teambot.DisputePending)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	for _, d := range pending {
 		if d.MemberID == p.MemberID && (d.MeetingID == p.FirstMeetingID || d.MeetingID == p.SecondMeetingID) {
 			return teambot.Reply{}, teambot.Conflict("%s 对 %s 的缺席有待处理的申诉 #%d，请先处理申诉（/会议 申诉 批准 %d 或 /会议 申诉 驳回 %d 说明），再确认。",
-				p.Name, r.meetingWhen(teambot.Meeting{StartsAt: d.StartsAt}), d.ID, d.ID, d.ID)
+				p.Name, r.MeetingWhen(teambot.Meeting{StartsAt: d.StartsAt}), d.ID, d.ID, d.ID)
 		}
 	}
-	if err := r.decideProposal(ctx, p, teambot.ProposalConfirmed); err != nil {
+	if err := decideProposal(ctx, r, p, teambot.ProposalConfirmed); err != nil {
 		return teambot.Reply{}, err
 	}
 	loc := r.Location()
 	reason := fmt.Sprintf("连续两次会议无故缺席：%s、%s（缺勤提醒 #%d）",
-		describeDay(teambot.DateOf(p.FirstAt.In(loc)), r.Today()), describeDay(teambot.DateOf(p.SecondAt.In(loc)), r.Today()), p.ID)
+		commands.DescribeDay(teambot.DateOf(p.FirstAt.In(loc)), r.Today()), commands.DescribeDay(teambot.DateOf(p.SecondAt.In(loc)), r.Today()), p.ID)
 	e := teambot.LedgerEntry{TeamID: r.Team.ID, MemberID: m.ID, UserID: m.UserID, Name: m.Name, Kind: teambot.LedgerPenalty,
 		Level: teambot.LevelWarning, Reason: reason, By: r.UserID, At: r.Now, MsgID: r.Message.ID, ProposalID: p.ID}
 	if err := r.Audit(ctx, "meeting.proposal.confirm", m.UserID, fmt.Sprintf("缺勤提醒 #%d", p.ID)); err != nil {
 		return teambot.Reply{}, err
 	}
-	return r.addEntry(ctx, e, m)
+	return addEntry(ctx, r, e, m)
 }
 
 // decideProposal records the decision on p, or says someone decided it a
 // Moment ago.
-func (r *Request) decideProposal(ctx context.Context, p teambot.MeetingProposal, status string) error {
-	err := r.Tx.DecideMeetingProposal(ctx, r.Team.ID, p.ID, status, r.UserID, r.Now)
+func decideProposal(ctx context.Context, r *commands.Request, p teambot.MeetingProposal, status string) error {
+	err := txOf(r).DecideMeetingProposal(ctx, r.Team.ID, p.ID, status, r.UserID, r.Now)
 	if errors.Is(err, teambot.ErrAlreadyDecided) {
 		return teambot.Conflict("缺勤提醒 #%d 刚刚已被处理（确认、驳回或因申诉撤回）。发送 /会议 建议 查看。", p.ID)
 	}
@@ -401,8 +393,8 @@ func (r *Request) decideProposal(ctx context.Context, p teambot.MeetingProposal,
 
 // dismissProposal is /惩处 驳回 N 理由: nothing is recorded against the
 // member.
-func dismissProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
-	p, err := r.proposalByID(ctx)
+func dismissProposal(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	p, err := proposalByID(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -410,7 +402,7 @@ func dismissProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.decideProposal(ctx, p, teambot.ProposalDismissed); err != nil {
+	if err := decideProposal(ctx, r, p, teambot.ProposalDismissed); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "meeting.proposal.dismiss", p.UserID, fmt.Sprintf("缺勤提醒 #%d，理由 %d 字", p.ID, utf8.RuneCountInString(reason))); err != nil {
@@ -422,7 +414,7 @@ func dismissProposal(ctx context.Context, r *Request) (teambot.Reply, error) {
 // ledgerRecord is /记录 [@名字] and /记录 全部: a member's entries, shown
 // only to the member or the supervisor, or the whole team's (the 全部 row,
 // whose Who is the supervisor).
-func ledgerRecord(ctx context.Context, r *Request) (teambot.Reply, error) {
+func ledgerRecord(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -433,7 +425,7 @@ func ledgerRecord(ctx context.Context, r *Request) (teambot.Reply, error) {
 		f.MemberID, whose = 0, "全队"
 	case len(r.Args) == 0:
 	default:
-		m, err := r.memberAnyStatus(ctx, r.Args[0])
+		m, err := memberAnyStatus(ctx, r, r.Args[0])
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -444,7 +436,7 @@ func ledgerRecord(ctx context.Context, r *Request) (teambot.Reply, error) {
 			f.MemberID, whose = m.ID, m.Name
 		}
 	}
-	entries, err := r.Tx.LedgerEntries(ctx, f)
+	entries, err := txOf(r).LedgerEntries(ctx, f)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -454,14 +446,14 @@ func ledgerRecord(ctx context.Context, r *Request) (teambot.Reply, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s的嘉奖和惩处记录（最近 %d 条）：", whose, len(entries))
 	for _, e := range entries {
-		b.WriteString("\n" + r.entryLine(e, f.MemberID == 0))
+		b.WriteString("\n" + entryLine(r, e, f.MemberID == 0))
 	}
 	return teambot.Reply{Text: b.String(), Private: true}, nil
 }
 
 // entryLine is one entry for 记录.
-func (r *Request) entryLine(e teambot.LedgerEntry, withName bool) string {
-	day := r.dayOf(e.At)
+func entryLine(r *commands.Request, e teambot.LedgerEntry, withName bool) string {
+	day := r.DayOf(e.At)
 	name := ""
 	if withName {
 		name = e.Name + " "
@@ -482,8 +474,8 @@ func (r *Request) entryLine(e teambot.LedgerEntry, withName bool) string {
 
 // memberAnyStatus resolves @名字 against every member, removed ones too:
 // the ledger outlives the roster.
-func (r *Request) memberAnyStatus(ctx context.Context, a teambot.Arg) (teambot.Member, error) {
-	m, err := r.member(ctx, a)
+func memberAnyStatus(ctx context.Context, r *commands.Request, a teambot.Arg) (teambot.Member, error) {
+	m, err := r.Member(ctx, a)
 	if err == nil || teambot.KindOf(err) != teambot.KindNotFound {
 		return m, err
 	}
@@ -491,7 +483,7 @@ func (r *Request) memberAnyStatus(ctx context.Context, a teambot.Arg) (teambot.M
 		return old, nil
 	}
 	// A name of someone who left: their entries still name them.
-	entries, err2 := r.Tx.LedgerEntries(ctx, teambot.LedgerFilter{TeamID: r.Team.ID})
+	entries, err2 := txOf(r).LedgerEntries(ctx, teambot.LedgerFilter{TeamID: r.Team.ID})
 	if err2 != nil {
 		return m, err2
 	}
