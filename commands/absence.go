@@ -11,13 +11,13 @@ import (
 	"teambot/calendar"
 )
 
-// onLeave answers the availability question everything asks (report nags,
+// OnLeave answers the availability question everything asks (report nags,
 // meetings, vote quorums): which members are on approved leave on some day
 // of from…to. It returns each such member's approved requests that overlap
 // the range, by member id; pending, rejected and cancelled requests excuse
 // nobody. A member may hold several requests in a range (Monday to Tuesday
 // and Wednesday to Friday), so each gets a list.
-func (r *Request) onLeave(ctx context.Context, from, to teambot.Date) (map[int64][]teambot.Leave, error) {
+func (r *Request) OnLeave(ctx context.Context, from, to teambot.Date) (map[int64][]teambot.Leave, error) {
 	list, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: r.Team.ID, From: from, To: to,
 		Statuses: []string{teambot.LeaveApproved}})
 	if err != nil {
@@ -36,7 +36,7 @@ func (r *Request) onLeave(ctx context.Context, from, to teambot.Date) (map[int64
 // leave, so a request for Monday to Friday excuses a normal week. The value
 // is what status and digests show after the name.
 func (r *Request) leaveExcuses(ctx context.Context, week teambot.Week) (map[int64]string, error) {
-	away, err := r.onLeave(ctx, week.Monday(), week.Sunday())
+	away, err := r.OnLeave(ctx, week.Monday(), week.Sunday())
 	if err != nil || len(away) == 0 {
 		return nil, err
 	}

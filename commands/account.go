@@ -243,7 +243,7 @@ func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // checkPlatform reads a platform name: free text, trimmed, not too long.
 func checkPlatform(a teambot.Arg) (string, error) {
-	p := trimSpace(a.Text)
+	p := TrimSpace(a.Text)
 	switch n := utf8.RuneCountInString(p); {
 	case a.Mention:
 		return "", teambot.Invalid("平台名前不用加 @，例如 微博、公众号、抖音。")

@@ -34,7 +34,7 @@ func accountReminders() []Reminder {
 // account is confirmed or the team has none.
 func (e *Engine) AccountCheck(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.firingRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		pending, err := r.unconfirmedAccounts(ctx)
 		if err != nil || len(pending) == 0 {
 			return err
@@ -68,7 +68,7 @@ func (e *Engine) AccountCheck(ctx context.Context, f teambot.Firing) ([]teambot.
 			"全部确认：/账号 核对；只确认其中几个：/账号 核对 编号…；私聊我发送 /账号 列表 查看名下的账号。"+
 			"不再由你负责的账号请告诉主管移交，停用的发送 /账号 注销 编号 原因。%s还没确认的账号会报给主管。",
 			quarterLabel(today), strings.Join(parts, "、"), result)
-		out = append(out, groupMessage(r, f, "account_check", text, users))
+		out = append(out, GroupMessage(r, f, "account_check", text, users))
 		return nil
 	})
 	return out, err
@@ -83,7 +83,7 @@ func (e *Engine) AccountCheck(ctx context.Context, f teambot.Firing) ([]teambot.
 // no supervisor.
 func (e *Engine) AccountCheckResult(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.firingRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		pending, err := r.unconfirmedAccounts(ctx)
 		if err != nil || len(pending) == 0 {
 			return err
@@ -111,7 +111,7 @@ func (e *Engine) AccountCheckResult(ctx context.Context, f teambot.Firing) ([]te
 		}
 		text := fmt.Sprintf("【账号核对结果】主管 %s，%s还有 %d 个账号没有确认：%s。\n私聊我发送 /账号 列表 查看是哪些账号。%s",
 			sup.Name, quarter, len(pending), ownerCounts(pending), how)
-		out = append(out, groupMessage(r, f, "account_check_result", text, []string{sup.UserID}))
+		out = append(out, GroupMessage(r, f, "account_check_result", text, []string{sup.UserID}))
 		return nil
 	})
 	return out, err
@@ -126,7 +126,7 @@ func (e *Engine) AccountCheckResult(ctx context.Context, f teambot.Firing) ([]te
 // supervisor.
 func (e *Engine) AccountHandoverDue(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.firingRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		active, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
 		if err != nil {
 			return err
@@ -168,7 +168,7 @@ func (e *Engine) AccountHandoverDue(ctx context.Context, f teambot.Firing) ([]te
 			return nil
 		}
 		b.WriteString("账号名不在群里显示：私聊我发送 /账号 列表 查看。")
-		out = append(out, groupMessage(r, f, "account_handover", b.String(), []string{sup.UserID}))
+		out = append(out, GroupMessage(r, f, "account_handover", b.String(), []string{sup.UserID}))
 		return nil
 	})
 	return out, err

@@ -38,7 +38,7 @@ func (r *Request) descend(ctx context.Context, c *Command) (*Command, error) {
 }
 
 // splitAtColon rewrites the invocation so that the colon ending the next
-// word (/会议 议程：复盘) separates it from what follows, as a space would:
+// Word (/会议 议程：复盘) separates it from what follows, as a space would:
 // handlers that read the invocation's words and those that read the row's
 // parameters then see the same text.
 func (r *Request) splitAtColon() {

@@ -33,7 +33,7 @@ type DateSpan struct {
 	Half     string       // "", "上午" or "下午" (only for a single day)
 }
 
-// parseDateSpan reads a date or a range from the front of words (already
+// ParseDateSpan reads a date or a range from the front of words (already
 // split on whitespace) and returns the span and the words left over (e.g.
 // the reason). today is the team's current date; nothing here reads a clock.
 //
@@ -71,7 +71,7 @@ type DateSpan struct {
 // ("明天家里有事") is returned as the first left-over word. Past dates are not
 // refused here; the caller decides. Every error is teambot.Invalid with a
 // Chinese message that says what is wrong and how to write it.
-func parseDateSpan(words []string, today teambot.Date) (DateSpan, []string, error) {
+func ParseDateSpan(words []string, today teambot.Date) (DateSpan, []string, error) {
 	in := newSpanInput(words)
 	if in.s == "" {
 		return DateSpan{}, nil, teambot.Invalid("请写上日期，%s。", dateSpanHint)
@@ -154,7 +154,7 @@ func rangeHalf(from, to teambot.Date, halves [2]string, today teambot.Date) (str
 }
 
 // spanInput is the words joined by single spaces, remembering where each
-// word starts so that the words after the date can be handed back intact.
+// Word starts so that the words after the date can be handed back intact.
 type spanInput struct {
 	s      string
 	words  []string

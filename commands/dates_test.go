@@ -155,15 +155,15 @@ func TestParseDateSpan(t *testing.T) {
 			if tt.to != "" {
 				want.To = spanDay(t, tt.to)
 			}
-			got, rest, err := parseDateSpan(words, today)
+			got, rest, err := ParseDateSpan(words, today)
 			if err != nil {
-				t.Fatalf("parseDateSpan(%q, %s): %v", words, today, err)
+				t.Fatalf("ParseDateSpan(%q, %s): %v", words, today, err)
 			}
 			if got != want {
-				t.Errorf("parseDateSpan(%q, %s) = %s..%s %q, want %s..%s %q", words, today, got.From, got.To, got.Half, want.From, want.To, want.Half)
+				t.Errorf("ParseDateSpan(%q, %s) = %s..%s %q, want %s..%s %q", words, today, got.From, got.To, got.Half, want.From, want.To, want.Half)
 			}
 			if !slices.Equal(rest, tt.rest) {
-				t.Errorf("parseDateSpan(%q) left %q, want %q", words, rest, tt.rest)
+				t.Errorf("ParseDateSpan(%q) left %q, want %q", words, rest, tt.rest)
 			}
 		})
 	}
@@ -230,20 +230,20 @@ func TestParseDateSpanErrors(t *testing.T) {
 			if tt.today != "" {
 				today = spanDay(t, tt.today)
 			}
-			got, _, err := parseDateSpan(strings.Fields(tt.in), today)
+			got, _, err := ParseDateSpan(strings.Fields(tt.in), today)
 			if err == nil {
-				t.Fatalf("parseDateSpan(%q) = %s..%s %q, want an error", tt.in, got.From, got.To, got.Half)
+				t.Fatalf("ParseDateSpan(%q) = %s..%s %q, want an error", tt.in, got.From, got.To, got.Half)
 			}
 			if k := teambot.KindOf(err); k != teambot.KindInvalid {
-				t.Errorf("parseDateSpan(%q): error kind %v, want KindInvalid", tt.in, k)
+				t.Errorf("ParseDateSpan(%q): error kind %v, want KindInvalid", tt.in, k)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("parseDateSpan(%q) error:\n%s\nwant it to contain:\n%s", tt.in, err, tt.want)
+				t.Errorf("ParseDateSpan(%q) error:\n%s\nwant it to contain:\n%s", tt.in, err, tt.want)
 			}
 		})
 	}
-	if _, _, err := parseDateSpan(nil, spanToday); err == nil {
-		t.Error("parseDateSpan(nil) succeeded, want an error")
+	if _, _, err := ParseDateSpan(nil, spanToday); err == nil {
+		t.Error("ParseDateSpan(nil) succeeded, want an error")
 	}
 }
 
@@ -284,9 +284,9 @@ func TestDateSpanEcho(t *testing.T) {
 		"12月30日到1月2日": "12月30日（周三）至 2027年1月2日（周六），共 4 天",
 		"下下周一":        "12月7日（周一）",
 	} {
-		s, _, err := parseDateSpan(strings.Fields(in), spanToday)
+		s, _, err := ParseDateSpan(strings.Fields(in), spanToday)
 		if err != nil {
-			t.Fatalf("parseDateSpan(%q): %v", in, err)
+			t.Fatalf("ParseDateSpan(%q): %v", in, err)
 		}
 		if got := s.Describe(spanToday); got != want {
 			t.Errorf("%s echoes as %q, want %q", in, got, want)

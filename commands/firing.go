@@ -12,18 +12,18 @@ import (
 	"teambot"
 )
 
-// firingRequest runs fn with a request for the firing's team, acting as
+// FiringRequest runs fn with a request for the firing's team, acting as
 // "system" at the firing's scheduled instant: in the transaction ctx carries
 // (see withTx), else in its own.
-func (e *Engine) firingRequest(ctx context.Context, f teambot.Firing, fn func(r *Request) error) error {
+func (e *Engine) FiringRequest(ctx context.Context, f teambot.Firing, fn func(r *Request) error) error {
 	if tx, ok := ctx.Value(txKey{}).(Tx); ok {
 		return e.firingIn(ctx, tx, f, fn)
 	}
 	return e.Cfg.Store.Update(ctx, func(tx Tx) error { return e.firingIn(ctx, tx, f, fn) })
 }
 
-// groupMessage is a message to the team's group.
-func groupMessage(r *Request, f teambot.Firing, job, text string, mentions []string) teambot.Outgoing {
+// GroupMessage is a message to the team's group.
+func GroupMessage(r *Request, f teambot.Firing, job, text string, mentions []string) teambot.Outgoing {
 	return teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: text, Mentions: mentions, Origin: origin(f, job)}
 }
 

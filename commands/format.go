@@ -41,8 +41,8 @@ func (r *Request) DayOf(t time.Time) string { return r.day(teambot.DateOf(t.In(r
 // Moment is an instant in the team's time zone: "11月27日（周五）18:00".
 func (r *Request) Moment(t time.Time) string { return describeMoment(t, r.Location(), r.Today()) }
 
-// nameList joins names with 、, or — for none.
-func nameList(names []string) string {
+// NameList joins names with 、, or — for none.
+func NameList(names []string) string {
 	if len(names) == 0 {
 		return "—"
 	}

@@ -33,7 +33,7 @@ func HolidayCommand() *Command {
 }
 
 // holidayDefault is /假期 without a subcommand: the list; any other first
-// word is not one /假期 knows.
+// Word is not one /假期 knows.
 func holidayDefault(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
@@ -89,7 +89,7 @@ func holidayAdd(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, UsageError(r.Command, "请写上日期和「休息」或「上班」。")
 	}
 	today := r.Today()
-	span, rest, err := parseDateSpan(argTexts(args), today)
+	span, rest, err := ParseDateSpan(ArgTexts(args), today)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

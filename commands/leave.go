@@ -67,7 +67,7 @@ func meetingLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 		half = "下午"
 	}
 	// The reason is the row's text as written, after the word 会议.
-	reason := trimSpace(r.Tail)
+	reason := TrimSpace(r.Tail)
 	if reason == "" {
 		return teambot.Reply{}, teambot.Invalid("请写上理由，例如 /请假 会议 外出拜访客户。")
 	}
@@ -167,9 +167,9 @@ func fileLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 // request for someone (up to maxBackdateDays back); so are days that are
 // all days off (except for a meeting, which may fall on one), a clash with
 // m's pending or approved leave and a missing reason.
-func (r *Request) newLeave(ctx context.Context, m teambot.Member, text string, words []word, forMeeting bool) (teambot.Leave, *calendar.Calendar, error) {
+func (r *Request) newLeave(ctx context.Context, m teambot.Member, text string, words []Word, forMeeting bool) (teambot.Leave, *calendar.Calendar, error) {
 	today := r.Today()
-	span, rest, err := parseDateSpan(wordTexts(words), today)
+	span, rest, err := ParseDateSpan(WordTexts(words), today)
 	if err != nil {
 		return teambot.Leave{}, nil, err
 	}

@@ -28,7 +28,7 @@ func LeaveReminders() []Reminder {
 // no supervisor to decide.
 func (e *Engine) LeavePending(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.firingRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		pending, err := r.pendingLeave(ctx)
 		if err != nil || len(pending) == 0 {
 			return err
@@ -49,7 +49,7 @@ func (e *Engine) LeavePending(ctx context.Context, f teambot.Firing) ([]teambot.
 				Text: r.pendingLeaveFull(pending, cal), Origin: origin(f, "leave_pending")})
 			return nil
 		}
-		out = append(out, groupMessage(r, f, "leave_pending", pendingLeaveSummary(sup, pending), []string{sup.UserID}))
+		out = append(out, GroupMessage(r, f, "leave_pending", pendingLeaveSummary(sup, pending), []string{sup.UserID}))
 		return nil
 	})
 	return out, err

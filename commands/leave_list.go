@@ -114,7 +114,7 @@ func whoIsOff(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	today := r.Today()
-	away, err := r.onLeave(ctx, today, today)
+	away, err := r.OnLeave(ctx, today, today)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

@@ -61,33 +61,33 @@ func meetingCommand() *Command {
 		Who:      Member, Handler: showMeeting,
 		Sub: []*Command{
 			{Name: "set", Chinese: "设置", Usage: "周一 10:00 [时长]", Summary: "设定每周例会的时间和时长",
-				Who: Supervisor, Forbidden: onlySupervisor("设置每周例会"), Handler: setMeetingSchedule,
+				Who: Supervisor, Forbidden: OnlySupervisor("设置每周例会"), Handler: setMeetingSchedule,
 				Sub: []*Command{
 					{Name: "off", Chinese: "关闭", Aliases: []string{"无"}, Summary: "不再开每周例会（临时会议不受影响）",
-						Who: Supervisor, Forbidden: onlySupervisor("设置每周例会"), Handler: closeMeetingSchedule},
+						Who: Supervisor, Forbidden: OnlySupervisor("设置每周例会"), Handler: closeMeetingSchedule},
 				}},
 			{Name: "notice", Chinese: "通知", Aliases: []string{"安排"}, Usage: "日期 时间 议程", Summary: "召集临时会议",
-				Who: Supervisor, Forbidden: onlySupervisor("召集会议"), Handler: callMeeting},
+				Who: Supervisor, Forbidden: OnlySupervisor("召集会议"), Handler: callMeeting},
 			{Name: "agenda", Chinese: "议程", Usage: "内容", Summary: "设置下次会议的议程",
-				Who: Supervisor, Forbidden: onlySupervisor("设置议程"), Handler: setMeetingAgenda},
+				Who: Supervisor, Forbidden: OnlySupervisor("设置议程"), Handler: setMeetingAgenda},
 			{Name: "roll", Chinese: "点名", Usage: "@名字…", Summary: fmt.Sprintf("把到会但没签到的成员记为出席；会后 %d 小时内可更正", window),
-				Who: Supervisor, Forbidden: onlySupervisor("点名"), Handler: rollCall},
+				Who: Supervisor, Forbidden: OnlySupervisor("点名"), Handler: rollCall},
 			{Name: "close", Chinese: "结束", Aliases: []string{"end"}, Summary: "结束会议，记下出勤",
-				Who: Supervisor, Forbidden: onlySupervisor("结束会议"), Handler: closeMeeting},
+				Who: Supervisor, Forbidden: OnlySupervisor("结束会议"), Handler: closeMeeting},
 			{Name: "cancel", Chinese: "取消", Usage: "原因", Summary: "取消下次会议，这次不计出勤",
-				Who: Supervisor, Forbidden: onlySupervisor("取消会议"), Handler: cancelMeeting},
+				Who: Supervisor, Forbidden: OnlySupervisor("取消会议"), Handler: cancelMeeting},
 			{Name: "proposals", Chinese: "建议", Aliases: []string{"提醒"}, Summary: "在单聊中查看缺勤提醒（R12）",
-				Who: Supervisor, Forbidden: onlySupervisor("查看缺勤提醒"), Handler: listProposals},
+				Who: Supervisor, Forbidden: OnlySupervisor("查看缺勤提醒"), Handler: listProposals},
 			{Name: "dispute", Chinese: "申诉", Usage: "日期 理由", Summary: fmt.Sprintf("申诉缺席（会议结束后 %d 小时内）", window),
 				Who: Member, Handler: raiseDispute,
 				Sub: []*Command{
 					{Name: "approve", Chinese: "批准", Aliases: []string{"同意"}, Usage: "编号", Summary: "批准申诉，缺席改记为请假",
-						Who: Supervisor, Forbidden: onlySupervisor("批准申诉"), Args: disputeID("批准"),
+						Who: Supervisor, Forbidden: OnlySupervisor("批准申诉"), Args: disputeID("批准"),
 						Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
 							return decideDispute(ctx, r, teambot.DisputeApproved)
 						}},
 					{Name: "reject", Chinese: "驳回", Aliases: []string{"拒绝"}, Usage: "编号 [说明]", Summary: "驳回申诉，仍记为缺席",
-						Who: Supervisor, Forbidden: onlySupervisor("驳回申诉"), Args: disputeID("驳回"),
+						Who: Supervisor, Forbidden: OnlySupervisor("驳回申诉"), Args: disputeID("驳回"),
 						Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
 							return decideDispute(ctx, r, teambot.DisputeRejected)
 						}},

@@ -185,7 +185,7 @@ func (r *Request) holdMeeting(ctx context.Context, m teambot.Meeting, ranBy int6
 		status[a.MemberID] = a.Status
 	}
 	day := teambot.DateOf(m.StartsAt.In(loc))
-	away, err := r.onLeave(ctx, day, day)
+	away, err := r.OnLeave(ctx, day, day)
 	if err != nil {
 		return h, err
 	}

@@ -115,7 +115,7 @@ func (e *Engine) CloseEndedMeeting(ctx context.Context, tx Tx, f teambot.Firing)
 			if len(h.proposals) > 0 {
 				text += "\n主管请在单聊中查看缺勤提醒（/会议 建议）。"
 			}
-			out = append(out, groupMessage(r, f, JobMeetingClose, text, []string{sup.UserID}))
+			out = append(out, GroupMessage(r, f, JobMeetingClose, text, []string{sup.UserID}))
 			return nil
 		}
 		for _, p := range h.proposals {

@@ -21,7 +21,7 @@ func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	today := r.Today()
 	words := RestWords(r.Rest)
-	span, rest, err := parseDateSpan(wordTexts(words[1:]), today)
+	span, rest, err := ParseDateSpan(WordTexts(words[1:]), today)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

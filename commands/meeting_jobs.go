@@ -166,7 +166,7 @@ func noticeAt(start time.Time, loc *time.Location, cal *calendar.Calendar) (time
 // longer scheduled.
 func (e *Engine) MeetingReminder(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.firingRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		m, ok, err := r.meetingAt(ctx, f.Subject)
 		if err != nil || !ok {
 			return err
@@ -175,7 +175,7 @@ func (e *Engine) MeetingReminder(ctx context.Context, f teambot.Firing) ([]teamb
 		if err != nil {
 			return err
 		}
-		out = append(out, groupMessage(r, f, f.Job, text, mentions))
+		out = append(out, GroupMessage(r, f, f.Job, text, mentions))
 		return nil
 	})
 	return out, err
@@ -243,7 +243,7 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 		fmt.Fprintf(&b, "\n注意：会议在休息日（%s），时间不变；要改期请主管 /会议 取消 理由 后重新 /会议 通知。", why)
 	}
 
-	away, err := r.onLeave(ctx, day, day)
+	away, err := r.OnLeave(ctx, day, day)
 	if err != nil {
 		return "", nil, err
 	}
@@ -271,7 +271,7 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 			mentions = append(mentions, mem.UserID)
 		}
 	}
-	fmt.Fprintf(&b, "\n请假：%s", nameList(leave))
+	fmt.Fprintf(&b, "\n请假：%s", NameList(leave))
 
 	week, err := r.meetingReportWeek(ctx, m.StartsAt)
 	if err != nil {
@@ -287,7 +287,7 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 		fmt.Fprintf(&b, "\n%s的周报都已交齐。", weekLabel(s.Week))
 	default:
 		fmt.Fprintf(&b, "\n还没交 %s周报的 %d 人：%s。请会前 @我 发送 /周报 内容 提交。",
-			weekLabel(s.Week), len(s.Missing), nameList(memberNames(s.Missing)))
+			weekLabel(s.Week), len(s.Missing), NameList(memberNames(s.Missing)))
 	}
 	if soon {
 		fmt.Fprintf(&b, "\n签到：%s 起发送 /签到，%s 以后算迟到。", r.clockOf(checkInOpens(m)), r.clockOf(m.StartsAt.Add(teambot.LateAfter)))

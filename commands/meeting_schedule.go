@@ -270,7 +270,7 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, teambot.Invalid("%s", how)
 	}
 	today := r.Today()
-	span, rest, err := parseDateSpan(wordTexts(words[1:]), today)
+	span, rest, err := ParseDateSpan(WordTexts(words[1:]), today)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -280,7 +280,7 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(rest) == 0 {
 		return teambot.Reply{}, teambot.Invalid("请写上开会时间。%s", how)
 	}
-	hh, mm, ok := parseTimeOfDay(rest[0], span.Half)
+	hh, mm, ok := ParseTimeOfDay(rest[0], span.Half)
 	if !ok {
 		return teambot.Reply{}, teambot.Invalid("看不懂开会时间「%s」。%s", Clip(rest[0]), how)
 	}

@@ -46,7 +46,7 @@ func firstWorkdayFrom(day int) dayPicker {
 func monthDayGate(pick dayPicker, compose func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)) func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	return func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 		var due bool
-		err := e.firingRequest(ctx, f, func(r *Request) error {
+		err := e.FiringRequest(ctx, f, func(r *Request) error {
 			cal, err := r.calendar(ctx)
 			if err != nil {
 				return err

@@ -448,7 +448,7 @@ func (r *Request) monthPlatforms(ctx context.Context, m Month, d *MonthlyDigest,
 	}
 	for _, key := range order {
 		p := byName[key]
-		p.Owners = nameList(owners[key])
+		p.Owners = NameList(owners[key])
 		for _, w := range weeks {
 			end := w.End(r.Location())
 			if !end.After(r.Now) && end.After(since[key]) && !updated[key][w] { // weeks over, since the platform's first

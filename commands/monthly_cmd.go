@@ -86,7 +86,7 @@ func fitReply(text string) string {
 // @mention in the group asking them to read it in a single chat.
 func (e *Engine) MonthlyReminder(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.firingRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		sup, ok := r.Supervisor(ctx)
 		if !ok {
 			return nil
@@ -102,7 +102,7 @@ func (e *Engine) MonthlyReminder(ctx context.Context, f teambot.Firing) ([]teamb
 				Origin: origin(f, "monthly_digest")})
 			return nil
 		}
-		out = append(out, groupMessage(r, f, "monthly_digest",
+		out = append(out, GroupMessage(r, f, "monthly_digest",
 			fmt.Sprintf("【月报提醒】今天是本月最后一个工作日，%s 请向公司汇报本月工作。月报含私密内容，请私聊我发送 /月报 查看。", sup.Name),
 			[]string{sup.UserID}))
 		return nil

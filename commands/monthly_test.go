@@ -10,6 +10,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/commands/vote"
 	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
@@ -84,7 +85,7 @@ func seedMonth(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	c.expect("wangfang", "/投票 发起 团建时间 选项 周五下午 | 周六上午 截止 2小时", "#2")
 	c.expect("zhangsan", "/投票 2 周六上午", "周六上午")
 	set(11, 23, 12, 30)
-	if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
+	if err := (vote.Jobs{Engine: c.engine}).CloseDue(context.Background(), *clock); err != nil {
 		t.Fatal(err)
 	}
 	set(11, 24, 10, 0)

@@ -44,7 +44,7 @@ type Parsed struct {
 // UTF-8, whose bytes are decoded as utf8.RuneError; callers are expected to
 // reject such text separately.
 func Parse(text string, botNames []string) Parsed {
-	s := trimSpace(text)
+	s := TrimSpace(text)
 	if s == "" {
 		return Parsed{}
 	}
@@ -72,7 +72,7 @@ func Parse(text string, botNames []string) Parsed {
 	}
 	p.Word = word
 	p.Args = splitArgs(after)
-	p.Rest = trimSpace(after)
+	p.Rest = TrimSpace(after)
 	return p
 }
 
@@ -83,8 +83,8 @@ func IsSpace(r rune) bool {
 	return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
 }
 
-// trimSpace trims separators (see isSpace) from both ends of s.
-func trimSpace(s string) string { return strings.TrimFunc(s, IsSpace) }
+// TrimSpace trims separators (see isSpace) from both ends of s.
+func TrimSpace(s string) string { return strings.TrimFunc(s, IsSpace) }
 
 // trimLeftSpace trims separators (see isSpace) from the start of s.
 func trimLeftSpace(s string) string { return strings.TrimLeftFunc(s, IsSpace) }
@@ -112,8 +112,8 @@ func closingQuote(r rune) (rune, bool) {
 	return 0, false
 }
 
-// cutToken splits s at its first separator.
-func cutToken(s string) (tok, rest string) {
+// CutToken splits s at its first separator.
+func CutToken(s string) (tok, rest string) {
 	if i := strings.IndexFunc(s, IsSpace); i >= 0 {
 		return s[:i], s[i:]
 	}
@@ -146,7 +146,7 @@ func dropBotMention(s string, botNames []string) (rest string, ok bool) {
 	}
 	names := botNameWords(botNames)
 	if len(names) == 0 {
-		_, rest := cutToken(after)
+		_, rest := CutToken(after)
 		return rest, true
 	}
 	for _, words := range names {
@@ -163,7 +163,7 @@ func dropBotMention(s string, botNames []string) (rest string, ok bool) {
 func botNameWords(botNames []string) [][]string {
 	var out [][]string
 	for _, name := range botNames {
-		name = trimSpace(name)
+		name = TrimSpace(name)
 		if r, size := utf8.DecodeRuneInString(name); isAt(r) {
 			name = name[size:]
 		}
@@ -262,10 +262,10 @@ func nextArg(s string) (teambot.Arg, string) {
 		return teambot.Arg{Text: Normalize(inner), Quoted: true}, rest
 	}
 	if name, ok := mentionName(s); ok {
-		tok, rest := cutToken(name)
+		tok, rest := CutToken(name)
 		return teambot.Arg{Text: Normalize(tok), Mention: true}, rest
 	}
-	tok, rest := cutToken(s)
+	tok, rest := CutToken(s)
 	return teambot.Arg{Text: Normalize(tok)}, rest
 }
 

@@ -257,7 +257,7 @@ func checkParsed(t *testing.T, text string, names []string, p Parsed) {
 	if !strings.Contains(text, p.Rest) {
 		t.Errorf("Parse(%q, %q).Rest = %q is not part of the input", text, names, p.Rest)
 	}
-	if trimSpace(p.Rest) != p.Rest {
+	if TrimSpace(p.Rest) != p.Rest {
 		t.Errorf("Parse(%q, %q).Rest = %q is not trimmed", text, names, p.Rest)
 	}
 }

@@ -27,7 +27,7 @@ func platformReminders() []Reminder {
 // platform was updated or the team has no accounts.
 func (e *Engine) PlatformCheck(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.firingRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		platforms, err := r.teamPlatforms(ctx)
 		if err != nil || len(platforms) == 0 {
 			return err
@@ -40,7 +40,7 @@ func (e *Engine) PlatformCheck(ctx context.Context, f teambot.Firing) ([]teambot
 		text := fmt.Sprintf("【平台更新检查】本周 %s还有 %d 个平台没有更新：%s。\n"+
 			"每个平台每周至少更新一次（R6）。更新后请发送 /更新 平台 标题或链接 记下，例如 /更新 %s 本周推文标题。",
 			weekLabel(week), len(missing), platformOwners(missing), missing[0].Name)
-		out = append(out, groupMessage(r, f, "platform_check", text, ownerUsers(missing)))
+		out = append(out, GroupMessage(r, f, "platform_check", text, ownerUsers(missing)))
 		return nil
 	})
 	return out, err
@@ -52,7 +52,7 @@ func (e *Engine) PlatformCheck(ctx context.Context, f teambot.Firing) ([]teambot
 // the team has no accounts.
 func (e *Engine) CampaignCheck(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.firingRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		platforms, err := r.teamPlatforms(ctx)
 		if err != nil || len(platforms) == 0 {
 			return err
@@ -66,7 +66,7 @@ func (e *Engine) CampaignCheck(ctx context.Context, f teambot.Firing) ([]teambot
 		text := fmt.Sprintf("【活动检查】%d月还有 %d 个平台没有专题活动：%s。\n"+
 			"每个平台每月要有一次专题活动或推广（R6），本月还剩 %d 天。办了活动请发送 /更新 平台 活动 标题 记下，例如 /更新 %s 活动 月末促销。",
 			today.Month, len(missing), platformOwners(missing), daysIn(today.Year, today.Month)-today.Day+1, missing[0].Name)
-		out = append(out, groupMessage(r, f, "campaign_check", text, ownerUsers(missing)))
+		out = append(out, GroupMessage(r, f, "campaign_check", text, ownerUsers(missing)))
 		return nil
 	})
 	return out, err

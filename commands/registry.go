@@ -58,9 +58,9 @@ type Command struct {
 	parent *Command // the command a row of Sub belongs to
 }
 
-// onlySupervisor is the Forbidden of a supervisor's row: "what 只有主管可以
+// OnlySupervisor is the Forbidden of a supervisor's row: "what 只有主管可以
 // 操作（现任主管：…）。".
-func onlySupervisor(what string) string { return what + "只有主管可以操作%s。" }
+func OnlySupervisor(what string) string { return what + "只有主管可以操作%s。" }
 
 // ArgKind is the type of a typed argument (Command.Args).
 type ArgKind int

@@ -46,7 +46,7 @@ func reminderRow(name, chinese, usage, summary string, run func(context.Context,
 }
 
 // remindDefault is /提醒 without a subcommand: the list; any other first
-// word is not one /提醒 knows.
+// Word is not one /提醒 knows.
 func remindDefault(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err

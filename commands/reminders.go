@@ -101,7 +101,7 @@ func (e *Engine) JobDefs() []scheduler.JobDef {
 		}
 		if rm.moveOff != nil {
 			def.MoveOff = func(ctx context.Context, f teambot.Firing, cal *calendar.Calendar) (at time.Time, ok bool, err error) {
-				err = e.firingRequest(ctx, f, func(r *Request) error {
+				err = e.FiringRequest(ctx, f, func(r *Request) error {
 					at, ok, err = rm.moveOff(r, ctx, f.At, cal)
 					return err
 				})

@@ -85,7 +85,7 @@ func weekFlag(word, after string) (week teambot.Week, text string, ok bool, err 
 	if _, v, eq := strings.Cut(flag, "="); eq {
 		value = v
 	} else if flag == "week" {
-		value, text = cutToken(trimLeftSpace(after))
+		value, text = CutToken(trimLeftSpace(after))
 	}
 	if week, err = parseWeekText(Normalize(value)); err != nil {
 		return teambot.Week{}, "", true, teambot.Invalid("--week 后面要写周，例如 /周报 --week 2026-W47 内容。")
@@ -247,7 +247,7 @@ func closeReportWeek(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	text := fmt.Sprintf("已结束 %s的周报：之后不能再提交或修改。应交 %d 人，收到 %d 份周报，未交：%s。",
-		weekLabel(week), s.Expected, handed, nameList(memberNames(s.Missing)))
+		weekLabel(week), s.Expected, handed, NameList(memberNames(s.Missing)))
 	if week == r.week() {
 		text += "注意：本周还没过完。"
 	}

@@ -33,7 +33,7 @@ func ReportReminders() []Reminder {
 // report or the week is already closed.
 func (e *Engine) ReportOpen(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.firingRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		s, err := loadWeekStatus(ctx, r, r.week())
 		if err != nil || s.Expected == 0 || s.Closed {
 			return err
@@ -46,7 +46,7 @@ func (e *Engine) ReportOpen(ctx context.Context, f teambot.Firing) ([]teambot.Ou
 		text := fmt.Sprintf("【周报提醒】本周 %s的周报开始提交，%s，%s。\n"+
 			"请 @我 发送 /周报 本周工作小结，例如 /周报 完成公众号推文 3 篇；交了还可以再发一次修改。",
 			weekLabel(s.Week), due, s.Counts())
-		out = append(out, groupMessage(r, f, "report_open", text, nil))
+		out = append(out, GroupMessage(r, f, "report_open", text, nil))
 		return nil
 	})
 	return out, err
@@ -58,7 +58,7 @@ func (e *Engine) ReportOpen(ctx context.Context, f teambot.Firing) ([]teambot.Ou
 // sent when nobody is left to nag or the week is closed.
 func (e *Engine) ReportNag(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.firingRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		s, err := loadWeekStatus(ctx, r, r.week())
 		if err != nil || len(s.Missing) == 0 || s.Closed {
 			return err
@@ -71,12 +71,12 @@ func (e *Engine) ReportNag(ctx context.Context, f teambot.Firing) ([]teambot.Out
 			when = fmt.Sprintf("截止时间 %s 已过，请尽快 @我 发送 /周报 内容 补交（记为迟交）。", r.dueMoment(s.Due))
 		}
 		text := fmt.Sprintf("【周报催交】本周 %s还有 %d 人没交周报：%s。%s",
-			weekLabel(s.Week), len(s.Missing), nameList(memberNames(s.Missing)), when)
+			weekLabel(s.Week), len(s.Missing), NameList(memberNames(s.Missing)), when)
 		users := make([]string, len(s.Missing))
 		for i, m := range s.Missing {
 			users[i] = m.UserID
 		}
-		out = append(out, groupMessage(r, f, "report_nag", text, users))
+		out = append(out, GroupMessage(r, f, "report_nag", text, users))
 		return nil
 	})
 	return out, err
@@ -86,7 +86,7 @@ func (e *Engine) ReportNag(ctx context.Context, f teambot.Firing) ([]teambot.Out
 // half day counts in its half, in the team's time zone).
 func (r *Request) notAwayNow(ctx context.Context, ms []teambot.Member) ([]teambot.Member, error) {
 	today := r.Today()
-	away, err := r.onLeave(ctx, today, today)
+	away, err := r.OnLeave(ctx, today, today)
 	if err != nil || len(away) == 0 {
 		return ms, err
 	}
@@ -109,7 +109,7 @@ func (r *Request) notAwayNow(ctx context.Context, ms []teambot.Member) ([]teambo
 // nobody reported, or when a private digest has no supervisor to go to.
 func (e *Engine) ReportDigest(ctx context.Context, f teambot.Firing, private bool) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.firingRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		s, err := loadWeekStatus(ctx, r, r.week().Prev())
 		if err != nil || s.Nobody() {
 			return err
@@ -119,7 +119,7 @@ func (e *Engine) ReportDigest(ctx context.Context, f teambot.Firing, private boo
 			return err
 		}
 		if !private {
-			out = append(out, groupMessage(r, f, "report_digest", r.digestSummary(s)+group, nil))
+			out = append(out, GroupMessage(r, f, "report_digest", r.digestSummary(s)+group, nil))
 			return nil
 		}
 		sup, ok, err := r.findSupervisor(ctx)
@@ -142,16 +142,16 @@ func (r *Request) digestSummary(s weekStatus) string {
 	if s.Due.Exempt {
 		fmt.Fprintf(&b, "【周报汇总】上周 %s：%s（截止前没有工作日，没有人迟交或未交）", weekLabel(s.Week), s.Counts())
 		if len(s.OnTime) > 0 {
-			fmt.Fprintf(&b, "：%s", nameList(reportNames(s.OnTime)))
+			fmt.Fprintf(&b, "：%s", NameList(reportNames(s.OnTime)))
 		}
 		b.WriteString("。")
 		return b.String()
 	}
 	fmt.Fprintf(&b, "【周报汇总】上周 %s%s：%s；按时 %d 人（%s），迟交 %d 人（%s），未交 %d 人（%s）",
-		weekLabel(s.Week), r.movedDue(s.Due), s.Counts(), len(s.OnTime), nameList(reportNames(s.OnTime)),
-		len(s.Late), nameList(reportNames(s.Late)), len(s.Missing), nameList(memberNames(s.Missing)))
+		weekLabel(s.Week), r.movedDue(s.Due), s.Counts(), len(s.OnTime), NameList(reportNames(s.OnTime)),
+		len(s.Late), NameList(reportNames(s.Late)), len(s.Missing), NameList(memberNames(s.Missing)))
 	if len(s.Excused) > 0 {
-		fmt.Fprintf(&b, "，请假 %d 人（%s）", len(s.Excused), nameList(excusedNames(s.Excused)))
+		fmt.Fprintf(&b, "，请假 %d 人（%s）", len(s.Excused), NameList(excusedNames(s.Excused)))
 	}
 	fmt.Fprintf(&b, "。\n周报内容只有主管可以看：主管发送 /周报 查看 @名字 %s 阅读全文。", s.Week)
 	return b.String()
@@ -179,9 +179,9 @@ func (r *Request) digestFull(s weekStatus) string {
 		r.movedDue(s.Due), s.Counts(), len(s.OnTime), len(s.Late), len(s.Missing))
 	r.digestSection(&b, "按时", s.OnTime)
 	r.digestSection(&b, "迟交", s.Late)
-	fmt.Fprintf(&b, "\n未交：%s", nameList(memberNames(s.Missing)))
+	fmt.Fprintf(&b, "\n未交：%s", NameList(memberNames(s.Missing)))
 	if len(s.Excused) > 0 {
-		fmt.Fprintf(&b, "\n请假：%s", nameList(excusedNames(s.Excused)))
+		fmt.Fprintf(&b, "\n请假：%s", NameList(excusedNames(s.Excused)))
 	}
 	fmt.Fprintf(&b, "\n查看全文：/周报 查看 @名字 %s", s.Week)
 	if !s.Closed {

@@ -51,19 +51,19 @@ func (r *Request) statusText(s weekStatus) string {
 	case s.Due.Exempt:
 		b.WriteString("\n" + s.Counts())
 		if len(s.OnTime) > 0 {
-			fmt.Fprintf(&b, "：%s", nameList(editedNames(s.OnTime)))
+			fmt.Fprintf(&b, "：%s", NameList(editedNames(s.OnTime)))
 		}
 	default:
 		b.WriteString("\n" + s.Counts())
-		fmt.Fprintf(&b, "\n按时（%d）：%s", len(s.OnTime), nameList(editedNames(s.OnTime)))
-		fmt.Fprintf(&b, "\n迟交（%d）：%s", len(s.Late), nameList(editedNames(s.Late)))
-		fmt.Fprintf(&b, "\n未交（%d）：%s", len(s.Missing), nameList(memberNames(s.Missing)))
+		fmt.Fprintf(&b, "\n按时（%d）：%s", len(s.OnTime), NameList(editedNames(s.OnTime)))
+		fmt.Fprintf(&b, "\n迟交（%d）：%s", len(s.Late), NameList(editedNames(s.Late)))
+		fmt.Fprintf(&b, "\n未交（%d）：%s", len(s.Missing), NameList(memberNames(s.Missing)))
 	}
 	if len(s.Excused) > 0 {
-		fmt.Fprintf(&b, "\n请假（%d）：%s", len(s.Excused), nameList(excusedNames(s.Excused)))
+		fmt.Fprintf(&b, "\n请假（%d）：%s", len(s.Excused), NameList(excusedNames(s.Excused)))
 	}
 	if len(s.Others) > 0 {
-		fmt.Fprintf(&b, "\n另外也交了（不在应交名单里）：%s", nameList(reportNames(s.Others)))
+		fmt.Fprintf(&b, "\n另外也交了（不在应交名单里）：%s", NameList(reportNames(s.Others)))
 	}
 	return b.String()
 }

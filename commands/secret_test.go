@@ -20,7 +20,7 @@ func TestLooksLikePassword(t *testing.T) {
 		{"passwd：s3cret", true},
 		{"pwd:s3cret", true},
 		{"pwd = s3cret", true},
-		{"pass word: s3cret", true},
+		{"pass Word: s3cret", true},
 		{"密码：“Abc123”", true},
 		{"本周完成：\n1. 改了文案\n2. 抖音账号 密码：Ab12cd34 已交接", true},
 		{"密码：****** 密码：Abc123", true}, // the second one is real

@@ -75,20 +75,7 @@ type Tx interface {
 	MeetingSchedules(ctx context.Context) (map[int64]teambot.MeetingSchedule, error)
 	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
 
-	VoteRule(ctx context.Context, teamID int64) (teambot.VoteRule, error)
-	SetVoteRule(ctx context.Context, teamID int64, r teambot.VoteRule, at time.Time) error
-	CreateVote(ctx context.Context, v *teambot.Vote) error
-	VoteByID(ctx context.Context, teamID, id int64) (teambot.Vote, error)
 	Votes(ctx context.Context, f teambot.VoteFilter) ([]teambot.Vote, error)
-	LockVote(ctx context.Context, teamID, id int64, now time.Time) (teambot.Vote, error)
-	CastBallot(ctx context.Context, b teambot.Ballot, memberID int64, at time.Time) (prev int, had bool, err error)
-	Ballots(ctx context.Context, voteID int64) ([]teambot.Ballot, error)
-	Turnout(ctx context.Context, voteID int64) ([]int64, error)
-	WithdrawBallot(ctx context.Context, b teambot.Ballot, memberID int64) (had bool, err error)
-	Electorate(ctx context.Context, voteID int64) ([]teambot.Member, error)
-	MembersActiveAt(ctx context.Context, teamID int64, at time.Time) (map[int64]bool, error)
-	CloseVote(ctx context.Context, v teambot.Vote) error
-	VetoPassedVote(ctx context.Context, teamID, id int64, by, reason string, at time.Time) error
 
 	accountTx
 	joinTx

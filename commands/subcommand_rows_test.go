@@ -10,7 +10,7 @@ import (
 
 // /周报's subcommands are rows: the engine refuses a member closing a week
 // (R4: the supervisor closes it), with the row's own wording, also when the
-// word ends at a colon; /帮助 周报 lists the rows; a report whose text only
+// Word ends at a colon; /帮助 周报 lists the rows; a report whose text only
 // looks like a subcommand word is still a report.
 func TestReportSubcommandRows(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {

@@ -29,7 +29,7 @@ func switchTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		return teambot.Reply{Text: fmt.Sprintf("你只在一个团队里（%s），单聊里的命令都作用于它，不用切换。", teamName(*r.Team))}, nil
 	}
-	choice := strings.TrimSpace(strings.Join(argTexts(r.Params), " "))
+	choice := strings.TrimSpace(strings.Join(ArgTexts(r.Params), " "))
 	if choice == "" {
 		return teambot.Reply{Text: "你在这些团队里：\n" + r.teamChoices() + "\n发送 /团队 切换 序号（或团队名称）选择。"}, nil
 	}
@@ -70,7 +70,7 @@ func nameTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	name := strings.TrimSpace(strings.Join(argTexts(r.Params), " "))
+	name := strings.TrimSpace(strings.Join(ArgTexts(r.Params), " "))
 	switch n := utf8.RuneCountInString(name); {
 	case name == "":
 		return teambot.Reply{}, teambot.Invalid("请写上团队名称，例如 /团队 名称 市场部。")

@@ -43,7 +43,7 @@ func termNoticeDates(r *Request) []teambot.Date {
 // rather than telling nobody.
 func (e *Engine) TermEnd(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.firingRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		end := r.Team.TermEnd
 		if end.IsZero() {
 			return nil
@@ -80,7 +80,7 @@ func (e *Engine) TermEnd(ctx context.Context, f teambot.Firing) ([]teambot.Outgo
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: users, Text: text, Origin: origin(f, "term_end")})
 			return nil
 		}
-		out = append(out, groupMessage(r, f, "term_end", text, users))
+		out = append(out, GroupMessage(r, f, "term_end", text, users))
 		return nil
 	})
 	return out, err

@@ -19,7 +19,7 @@ func FreeText(s string) string {
 	if r, size := utf8.DecodeRuneInString(s); IsColon(r) {
 		s = s[size:]
 	}
-	return trimSpace(s)
+	return TrimSpace(s)
 }
 
 // RecordID reads a record number: 3, #3, ＃3, ３.
@@ -33,7 +33,7 @@ func RestAfter(text string, n int) string {
 	for range n {
 		_, text = nextArg(trimLeftSpace(text))
 	}
-	return trimSpace(text)
+	return TrimSpace(text)
 }
 
 // Clip shortens what a user wrote for quoting it back.
@@ -45,8 +45,8 @@ func Clip(s string) string {
 	return s
 }
 
-// word is a word of a message's original text and where it starts in it.
-type word struct {
+// Word is a word of a message's original text and where it starts in it.
+type Word struct {
 	Text string // normalized, as the parser's arguments are
 	At   int    // byte offset in the original text
 }
@@ -54,22 +54,22 @@ type word struct {
 // RestWords splits the original text after a command word at separators,
 // keeping each word's position, so that free text after some leading words
 // (a reason after the dates) can be taken from the original, unnormalized.
-func RestWords(s string) []word {
-	var out []word
+func RestWords(s string) []Word {
+	var out []Word
 	for i := 0; i < len(s); {
 		rest := trimLeftSpace(s[i:])
 		if rest == "" {
 			break
 		}
 		i = len(s) - len(rest)
-		tok, _ := cutToken(rest)
-		out = append(out, word{Text: Normalize(tok), At: i})
+		tok, _ := CutToken(rest)
+		out = append(out, Word{Text: Normalize(tok), At: i})
 		i += len(tok)
 	}
 	return out
 }
 
-func wordTexts(ws []word) []string {
+func WordTexts(ws []Word) []string {
 	out := make([]string, len(ws))
 	for i, w := range ws {
 		out[i] = w.Text
@@ -80,14 +80,14 @@ func wordTexts(ws []word) []string {
 // textFrom is the original text of s from where the words rest (the tail of
 // words, its first maybe the end of a longer word, as parseDateSpan hands
 // them back) begin, without a colon that introduced it.
-func textFrom(s string, words []word, rest []string) string {
+func textFrom(s string, words []Word, rest []string) string {
 	if len(rest) == 0 || len(rest) > len(words) {
 		return ""
 	}
 	w := words[len(words)-len(rest)]
 	start := w.At
 	if rest[0] != w.Text {
-		tok, _ := cutToken(s[w.At:])
+		tok, _ := CutToken(s[w.At:])
 		for j := range tok {
 			if Normalize(tok[j:]) == rest[0] {
 				start = w.At + j
@@ -99,10 +99,10 @@ func textFrom(s string, words []word, rest []string) string {
 }
 
 // argsText is the arguments' text joined by single spaces.
-func argsText(args []teambot.Arg) string { return strings.Join(argTexts(args), " ") }
+func argsText(args []teambot.Arg) string { return strings.Join(ArgTexts(args), " ") }
 
-// argTexts are the texts of args.
-func argTexts(args []teambot.Arg) []string {
+// ArgTexts are the texts of args.
+func ArgTexts(args []teambot.Arg) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
 		out[i] = a.Text
@@ -113,7 +113,7 @@ func argTexts(args []teambot.Arg) []string {
 // FirstLine is the first non-blank line of text, cut to max runes.
 func FirstLine(text string, max int) string {
 	for line := range strings.Lines(text) {
-		line = trimSpace(line)
+		line = TrimSpace(line)
 		if line == "" {
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/commands/vote"
 	"teambot/rulebook"
 	"teambot/scheduler"
 	"teambot/storage"
@@ -163,7 +164,7 @@ func TestVoteVeto(t *testing.T) {
 			c.expect(u, "/同意 3", "投了「同意」")
 		}
 		*clock = now.Add(61 * time.Minute)
-		if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
+		if err := (vote.Jobs{Engine: c.engine}).CloseDue(context.Background(), *clock); err != nil {
 			t.Fatal(err)
 		}
 		c.expect("lisi", "/投票 查看 2", "：通过")
@@ -197,7 +198,7 @@ func TestVoteQuorumWithLeave(t *testing.T) {
 		c.expect("wangwu", "/同意 1", "投了「同意」")
 		c.expect("zhangsan", "/投票 查看 1", "已投 1/4 人", "计入法定人数的 1/4，需 3")
 		*clock = now.Add(time.Hour)
-		if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
+		if err := (vote.Jobs{Engine: c.engine}).CloseDue(context.Background(), *clock); err != nil {
 			t.Fatal(err)
 		}
 		msgs := c.outbox(*clock)
@@ -245,7 +246,7 @@ func TestPollAndLiveAndAnonymous(t *testing.T) {
 			}
 		}
 		*clock = at(2026, 11, 26, 18, 0)
-		if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
+		if err := (vote.Jobs{Engine: c.engine}).CloseDue(context.Background(), *clock); err != nil {
 			t.Fatal(err)
 		}
 		msgs := c.outbox(*clock)
@@ -303,7 +304,7 @@ func TestVoteRuleChange(t *testing.T) {
 		c.expect("lisi", "/同意 1", "同意")
 		c.expect("wangwu", "/反对 1", "反对")
 		*clock = now.Add(time.Hour)
-		if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
+		if err := (vote.Jobs{Engine: c.engine}).CloseDue(context.Background(), *clock); err != nil {
 			t.Fatal(err)
 		}
 		c.expect("zhangsan", "/投票 查看 1", "：通过", "同意 2，反对 1")
@@ -354,7 +355,7 @@ func TestVoteReminderAndRestartAcrossTheDeadline(t *testing.T) {
 		var wg sync.WaitGroup
 		for range 3 {
 			wg.Go(func() {
-				if err := restarted.CloseDueVotes(context.Background(), *clock); err != nil {
+				if err := (vote.Jobs{Engine: restarted}).CloseDue(context.Background(), *clock); err != nil {
 					t.Error(err)
 				}
 			})
@@ -373,7 +374,7 @@ func TestVoteReminderAndRestartAcrossTheDeadline(t *testing.T) {
 		if results != 1 {
 			t.Errorf("%d announcements, want exactly one: %+v", results, msgs)
 		}
-		if err := restarted.CloseDueVotes(context.Background(), *clock); err != nil {
+		if err := (vote.Jobs{Engine: restarted}).CloseDue(context.Background(), *clock); err != nil {
 			t.Fatal(err)
 		}
 		if again := c.outbox(*clock); len(again) != 0 {
@@ -444,7 +445,7 @@ func TestConcurrentBallotsOnPostgres(t *testing.T) {
 // voteNagReplica is one replica's 投票催促 over the chat's database.
 func voteNagReplica(c *chat, rec *enqueued) *scheduler.Oneoffs {
 	return &scheduler.Oneoffs{Store: storeRecording{scheduler.StoreOf(c.db.Update), rec},
-		Due: c.engine.VoteFirings, Compose: c.engine.VoteNag}
+		Due: vote.Jobs{Engine: c.engine}.Firings, Compose: vote.Jobs{Engine: c.engine}.Nag}
 }
 
 // A changed ballot key must not let a member vote twice in an anonymous
@@ -504,7 +505,7 @@ func TestQueuedMessagesAreSplitIntoRows(t *testing.T) {
 // tick closes the votes due at the clock's time.
 func (c *chat) closeDue(clock *time.Time) {
 	c.t.Helper()
-	if err := c.engine.CloseDueVotes(context.Background(), *clock); err != nil {
+	if err := (vote.Jobs{Engine: c.engine}).CloseDue(context.Background(), *clock); err != nil {
 		c.t.Fatal(err)
 	}
 }

@@ -62,9 +62,9 @@ func parseClockText(s string) (hh, mm int, ok, ranged bool) {
 	return hh, mm, true, hh >= 0 && hh < 24 && mm >= 0 && mm < 60
 }
 
-// parseTimeOfDay reads a time of day as parseClockText does; half is the
+// ParseTimeOfDay reads a time of day as parseClockText does; half is the
 // 上午 or 下午 already read with its date (明天下午 3点), or "".
-func parseTimeOfDay(s, half string) (hh, mm int, ok bool) {
+func ParseTimeOfDay(s, half string) (hh, mm int, ok bool) {
 	if s != "" && isDigit(s[0]) {
 		s = half + s
 	}

@@ -11,6 +11,7 @@ import (
 	"teambot/commands/escalate"
 	"teambot/commands/ledger"
 	"teambot/commands/redact"
+	"teambot/commands/vote"
 )
 
 // Commands is the bot's whole surface in the order /帮助 lists it.
@@ -22,7 +23,7 @@ func Commands() []*commands.Command {
 		[]*commands.Command{commands.RemindCommand(), commands.HolidayCommand()},
 		commands.LeaveCommands(),
 		commands.MeetingCommands(),
-		commands.VoteCommands(),
+		vote.Commands(),
 		commands.AccountCommands(),
 		ledger.Commands(),
 		escalate.Commands(),
@@ -57,6 +58,6 @@ func Rules() commands.Rules {
 		NextMeeting:      commands.NextMeeting,
 		EscalationDigest: escalate.EscalationDigest,
 		AccountHandover:  commands.AccountHandover,
-		VoteResult:       commands.VoteResult,
+		VoteResult:       vote.VoteResult,
 	}
 }

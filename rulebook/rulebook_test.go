@@ -7,6 +7,7 @@ import (
 	"teambot/commands/escalate"
 	"teambot/commands/ledger"
 	"teambot/commands/redact"
+	"teambot/commands/vote"
 	"teambot/rulebook"
 	"teambot/storage"
 )
@@ -15,6 +16,7 @@ import (
 // (commands.TxAs would panic otherwise).
 var (
 	_ commands.Tx = (*storage.Tx)(nil)
+	_ vote.Tx     = (*storage.Tx)(nil)
 	_ ledger.Tx   = (*storage.Tx)(nil)
 	_ redact.Tx   = (*storage.Tx)(nil)
 	_ escalate.Tx = (*storage.Tx)(nil)

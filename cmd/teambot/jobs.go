@@ -9,7 +9,7 @@ import (
 	"teambot"
 	"teambot/bot"
 	"teambot/bot/wecom"
-	"teambot/commands"
+	"teambot/commands/vote"
 	"teambot/scheduler"
 	"teambot/storage"
 )
@@ -30,7 +30,7 @@ const (
 // VoteNagBefore after it.
 const (
 	meetingFiringWindow = 30 * time.Minute
-	voteFiringWindow    = commands.VoteNagBefore
+	voteFiringWindow    = vote.NagBefore
 )
 
 // newScheduler assembles the timed work of a process: reminders claimed
@@ -62,11 +62,11 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 				},
 				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			// R11: votes close at their deadline, also one missed while down.
-			scheduler.FuncNext("vote-deadlines", a.engine.CloseDueVotes, a.nextVoteDeadline),
+			scheduler.FuncNext("vote-deadlines", vote.Jobs{Engine: a.engine}.CloseDue, a.nextVoteDeadline),
 			// Leave still pending after its last day expires, whether or not
 			// the 待批请假 reminder is on.
 			scheduler.Func("leave-expiry", a.engine.ExpireLeaves),
-			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: a.engine.VoteFirings, Compose: a.engine.VoteNag, Log: a.log,
+			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: vote.Jobs{Engine: a.engine}.Firings, Compose: vote.Jobs{Engine: a.engine}.Nag, Log: a.log,
 				Window:  voteFiringWindow,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log, Metrics: a.schedMetrics,

@@ -1,4 +1,4 @@
-package commands
+package vote
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"teambot/commands"
 	"time"
 
 	"teambot"
@@ -56,8 +57,8 @@ const (
 	maxVoteOption   = 30
 	maxVoteOptions  = 10
 	maxVetoReason   = 200
-	// VoteNagBefore is when 投票催促 goes out before a deadline.
-	VoteNagBefore = 2 * time.Hour
+	// NagBefore is when 投票催促 goes out before a deadline.
+	NagBefore = 2 * time.Hour
 	// JobVoteClose and JobVoteNag name the vote firings; the vote id follows
 	// a colon, so two votes with one deadline are claimed apart.
 	JobVoteClose = "vote_close"
@@ -70,35 +71,35 @@ const (
 // was written.
 const badVoteID = "「%s」不是投票编号。编号是数字，例如 3；发送 /投票 列表 查看进行中的投票。"
 
-// VoteCommands are /投票 with its subcommands and the ballot shortcuts
+// Commands are /投票 with its subcommands and the ballot shortcuts
 // /同意 /反对 /弃权 (R11).
-func VoteCommands() []*Command {
-	id := func(missing string) []ArgSpec {
-		return []ArgSpec{{Kind: ArgID, Missing: missing, Bad: badVoteID}}
+func Commands() []*commands.Command {
+	id := func(missing string) []commands.ArgSpec {
+		return []commands.ArgSpec{{Kind: commands.ArgID, Missing: missing, Bad: badVoteID}}
 	}
-	return []*Command{
+	return []*commands.Command{
 		{
 			Name: "vote", Chinese: "投票", Aliases: []string{"表决", "votes"},
 			Summary:  "发起表决或投票、投票改票撤回、查看结果和已结束的决定；主管否决、提前结束、设置表决规则",
 			Usage:    "[编号 选项]",
 			Examples: []string{"/投票 发起 是否参加双十二大促 截止 明天 18:00", "/投票 发起 团建时间 选项 周五下午 | 周六上午 截止 2天", "/投票 3 周五下午", "/投票 撤回 3", "/投票 查看 3", "/投票 列表 全部", "/投票 否决 3 预算不够，下月再议", "/投票 规则"},
-			Who:      Member, Handler: vote,
-			Args: []ArgSpec{{Kind: ArgID, Optional: true}},
-			Sub: []*Command{
+			Who:      commands.Member, Handler: vote,
+			Args: []commands.ArgSpec{{Kind: commands.ArgID, Optional: true}},
+			Sub: []*commands.Command{
 				{Name: "list", Chinese: "列表", Usage: "[全部]", Summary: "列出进行中的投票；写「全部」连同已结束的决定",
-					Who: Member, Handler: listVotes},
+					Who: commands.Member, Handler: listVotes},
 				{Name: "new", Chinese: "发起", Aliases: []string{"新建"}, Usage: "标题 [选项 A | B | C] [截止 时间] [匿名] [实时]",
-					Summary: "发起表决（不写选项）或投票", Who: Member, Handler: newVote},
+					Summary: "发起表决（不写选项）或投票", Who: commands.Member, Handler: newVote},
 				{Name: "withdraw", Chinese: "撤回", Usage: "[编号]", Summary: "撤回自己的选票（只投过一个时可以不写编号）",
-					Who: Member, Args: []ArgSpec{{Kind: ArgID, Optional: true}}, Handler: withdrawBallot},
+					Who: commands.Member, Args: []commands.ArgSpec{{Kind: commands.ArgID, Optional: true}}, Handler: withdrawBallot},
 				{Name: "show", Chinese: "查看", Usage: "编号", Summary: "查看投票的规则、进度和结果",
-					Who: Member, Args: id("请写上投票编号，例如 /投票 查看 3。发送 /投票 列表 查看进行中的投票。"), Handler: showVote},
+					Who: commands.Member, Args: id("请写上投票编号，例如 /投票 查看 3。发送 /投票 列表 查看进行中的投票。"), Handler: showVote},
 				{Name: "close", Chinese: "结束", Usage: "编号", Summary: "提前结束投票（主管随时，发起人在大家都投了之后）",
-					Who: Member, Args: id("请写上投票编号，例如 /投票 结束 3。"), Handler: closeVoteEarly},
+					Who: commands.Member, Args: id("请写上投票编号，例如 /投票 结束 3。"), Handler: closeVoteEarly},
 				{Name: "veto", Chinese: "否决", Usage: "编号 理由", Summary: "否决进行中的投票或 24 小时内通过的表决",
-					Who: Supervisor, Forbidden: "否决投票只有主管可以操作%s。", Args: id(vetoHow), Handler: vetoVote},
+					Who: commands.Supervisor, Forbidden: "否决投票只有主管可以操作%s。", Args: id(vetoHow), Handler: vetoVote},
 				{Name: "rule", Chinese: "规则", Usage: "[通过 过半 法定 过半]", Summary: "查看表决规则；主管可修改",
-					Who: Member, Change: Supervisor, Forbidden: onlySupervisor("修改表决规则"), Handler: voteRule},
+					Who: commands.Member, Change: commands.Supervisor, Forbidden: commands.OnlySupervisor("修改表决规则"), Handler: voteRule},
 			},
 		},
 		{
@@ -106,21 +107,21 @@ func VoteCommands() []*Command {
 			Summary:  "在表决里投同意票（只有一个进行中的表决时可以不写编号）",
 			Usage:    "[编号]",
 			Examples: []string{"/同意 3", "/同意"},
-			Who:      Member, Args: []ArgSpec{{Kind: ArgID, Optional: true}}, Handler: ballotShortcut("同意"),
+			Who:      commands.Member, Args: []commands.ArgSpec{{Kind: commands.ArgID, Optional: true}}, Handler: ballotShortcut("同意"),
 		},
 		{
 			Name: "against", Chinese: "反对",
 			Summary:  "在表决里投反对票",
 			Usage:    "[编号]",
 			Examples: []string{"/反对 3"},
-			Who:      Member, Args: []ArgSpec{{Kind: ArgID, Optional: true}}, Handler: ballotShortcut("反对"),
+			Who:      commands.Member, Args: []commands.ArgSpec{{Kind: commands.ArgID, Optional: true}}, Handler: ballotShortcut("反对"),
 		},
 		{
 			Name: "abstain", Chinese: "弃权",
 			Summary:  "在表决里投弃权票（弃权算作已投）",
 			Usage:    "[编号]",
 			Examples: []string{"/弃权 3"},
-			Who:      Member, Args: []ArgSpec{{Kind: ArgID, Optional: true}}, Handler: ballotShortcut("弃权"),
+			Who:      commands.Member, Args: []commands.ArgSpec{{Kind: commands.ArgID, Optional: true}}, Handler: ballotShortcut("弃权"),
 		},
 	}
 }
@@ -128,7 +129,7 @@ func VoteCommands() []*Command {
 // vote is /投票 without a subcommand: with no arguments it lists the open
 // votes; a vote's number (read as the ID argument) is followed by a
 // ballot.
-func vote(ctx context.Context, r *Request) (teambot.Reply, error) {
+func vote(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -136,17 +137,17 @@ func vote(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case len(r.Args) == 0:
 		return listVotes(ctx, r)
 	case r.ID == 0:
-		return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("没有「%s」这个投票操作。", Clip(r.Args[0].Text)))
+		return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("没有「%s」这个投票操作。", commands.Clip(r.Args[0].Text)))
 	case len(r.Params) == 0:
 		return teambot.Reply{}, teambot.Invalid("请写上你的选择，例如 /投票 %s 同意，或写选项的序号。", r.Args[0].Text)
 	}
-	return castBallot(ctx, r, r.ID, strings.Join(argTexts(r.Params), " "))
+	return castBallot(ctx, r, r.ID, strings.Join(commands.ArgTexts(r.Params), " "))
 }
 
 // ballotShortcut makes /同意 ID, /反对 ID and /弃权 ID: a motion ballot. With
 // no id it votes in the team's only open motion.
-func ballotShortcut(choice string) Handler {
-	return func(ctx context.Context, r *Request) (teambot.Reply, error) {
+func ballotShortcut(choice string) commands.Handler {
+	return func(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		if err := r.NeedTeam(); err != nil {
 			return teambot.Reply{}, err
 		}
@@ -154,9 +155,9 @@ func ballotShortcut(choice string) Handler {
 		case r.ID != 0:
 			return castBallot(ctx, r, r.ID, choice)
 		case len(r.Params) > 0:
-			return teambot.Reply{}, teambot.Invalid(badVoteID, Clip(r.Params[0].Text))
+			return teambot.Reply{}, teambot.Invalid(badVoteID, commands.Clip(r.Params[0].Text))
 		}
-		open, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
+		open, err := txOf(r).Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -183,8 +184,8 @@ func ballotShortcut(choice string) Handler {
 
 // voteByID loads the vote numbered id, locking its row: ballots and
 // closing of one vote happen one after another.
-func (r *Request) voteByID(ctx context.Context, id int64) (teambot.Vote, error) {
-	v, err := r.Tx.LockVote(ctx, r.Team.ID, id, r.Now)
+func voteByID(ctx context.Context, r *commands.Request, id int64) (teambot.Vote, error) {
+	v, err := txOf(r).LockVote(ctx, r.Team.ID, id, r.Now)
 	if errors.Is(err, teambot.ErrNotFound) {
 		return v, teambot.NotFound("没有编号为 #%d 的投票。发送 /投票 列表 查看进行中的投票。", id)
 	}
@@ -240,7 +241,7 @@ func howToVote(v teambot.Vote) string {
 // choiceOf finds the option text names: its exact text, its number, or for
 // a motion a common synonym (赞成, 支持, 不同意).
 func choiceOf(v teambot.Vote, text string) (int, error) {
-	text = trimSpace(text)
+	text = commands.TrimSpace(text)
 	for i, o := range v.Options {
 		if strings.EqualFold(o, text) {
 			return i, nil
@@ -259,12 +260,12 @@ func choiceOf(v teambot.Vote, text string) (int, error) {
 			return 2, nil
 		}
 	}
-	return 0, teambot.Invalid("投票 #%d 没有「%s」这个选项。可选：%s（也可以写序号）。", v.ID, Clip(text), numberedOptions(v))
+	return 0, teambot.Invalid("投票 #%d 没有「%s」这个选项。可选：%s（也可以写序号）。", v.ID, commands.Clip(text), numberedOptions(v))
 }
 
 // ballotKey is who a ballot in v belongs to: the member's id, or for an
 // anonymous vote an HMAC of the vote and the member under the ballot key.
-func (r *Request) ballotKey(v teambot.Vote, memberID int64) string {
+func ballotKey(r *commands.Request, v teambot.Vote, memberID int64) string {
 	if !v.Anonymous {
 		return "m" + strconv.FormatInt(memberID, 10)
 	}
@@ -275,26 +276,26 @@ func (r *Request) ballotKey(v teambot.Vote, memberID int64) string {
 
 // castBallot records the caller's ballot (or changes it) in the vote
 // numbered id.
-func castBallot(ctx context.Context, r *Request, id int64, choiceText string) (teambot.Reply, error) {
-	v, err := r.voteByID(ctx, id)
+func castBallot(ctx context.Context, r *commands.Request, id int64, choiceText string) (teambot.Reply, error) {
+	v, err := voteByID(ctx, r, id)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.stillOpen(v); err != nil {
+	if err := stillOpen(r, v); err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.inElectorate(ctx, v); err != nil {
+	if err := inElectorate(ctx, r, v); err != nil {
 		return teambot.Reply{}, err
 	}
 	choice, err := choiceOf(v, choiceText)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	before, err := r.Tx.Turnout(ctx, v.ID)
+	before, err := txOf(r).Turnout(ctx, v.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	prev, had, err := r.Tx.CastBallot(ctx, teambot.Ballot{VoteID: v.ID, Voter: r.ballotKey(v, r.Caller.ID),
+	prev, had, err := txOf(r).CastBallot(ctx, teambot.Ballot{VoteID: v.ID, Voter: ballotKey(r, v, r.Caller.ID),
 		MemberID: map[bool]int64{false: r.Caller.ID, true: 0}[v.Anonymous], Choice: choice}, r.Caller.ID, r.Now)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -314,7 +315,7 @@ func castBallot(ctx context.Context, r *Request, id int64, choiceText string) (t
 	if err := r.Audit(ctx, "vote.ballot", voteTarget(v), detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	progress, err := r.progress(ctx, v)
+	progress, err := progress(ctx, r, v)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -333,8 +334,8 @@ func castBallot(ctx context.Context, r *Request, id int64, choiceText string) (t
 
 // inElectorate refuses a ballot from a member who joined after v opened
 // (R11): the electorate is fixed then.
-func (r *Request) inElectorate(ctx context.Context, v teambot.Vote) error {
-	q, err := r.quorumNow(ctx, v)
+func inElectorate(ctx context.Context, r *commands.Request, v teambot.Vote) error {
+	q, err := quorumNow(ctx, r, v)
 	if err != nil {
 		return err
 	}
@@ -347,8 +348,8 @@ func (r *Request) inElectorate(ctx context.Context, v teambot.Vote) error {
 
 // progress is how many of those who may vote in v have, and its deadline:
 // 已投 2/4 人，截止 11月26日 周四 10:00.
-func (r *Request) progress(ctx context.Context, v teambot.Vote) (string, error) {
-	q, err := r.quorumNow(ctx, v)
+func progress(ctx context.Context, r *commands.Request, v teambot.Vote) (string, error) {
+	q, err := quorumNow(ctx, r, v)
 	if err != nil {
 		return "", err
 	}
@@ -358,29 +359,29 @@ func (r *Request) progress(ctx context.Context, v teambot.Vote) (string, error) 
 // withdrawBallot is /投票 撤回 [ID]: the caller takes back their ballot
 // while the vote is open. Without an id it is the one open vote they
 // voted in.
-func withdrawBallot(ctx context.Context, r *Request) (teambot.Reply, error) {
+func withdrawBallot(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	id := r.ID
 	if id == 0 && len(r.Params) > 0 {
-		return teambot.Reply{}, teambot.Invalid(badVoteID, Clip(r.Params[0].Text))
+		return teambot.Reply{}, teambot.Invalid(badVoteID, commands.Clip(r.Params[0].Text))
 	}
 	if id == 0 {
 		var err error
-		if id, err = r.onlyVoteVotedIn(ctx); err != nil {
+		if id, err = onlyVoteVotedIn(ctx, r); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
-	v, err := r.voteByID(ctx, id)
+	v, err := voteByID(ctx, r, id)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.stillOpen(v); err != nil {
+	if err := stillOpen(r, v); err != nil {
 		return teambot.Reply{}, err
 	}
-	turnout, err := r.Tx.Turnout(ctx, v.ID)
+	turnout, err := txOf(r).Turnout(ctx, v.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	had, err := r.Tx.WithdrawBallot(ctx, teambot.Ballot{VoteID: v.ID, Voter: r.ballotKey(v, r.Caller.ID)}, r.Caller.ID)
+	had, err := txOf(r).WithdrawBallot(ctx, teambot.Ballot{VoteID: v.ID, Voter: ballotKey(r, v, r.Caller.ID)}, r.Caller.ID)
 	switch {
 	case err != nil:
 		return teambot.Reply{}, err
@@ -392,7 +393,7 @@ func withdrawBallot(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "vote.withdraw", voteTarget(v), "撤回选票"); err != nil {
 		return teambot.Reply{}, err
 	}
-	progress, err := r.progress(ctx, v)
+	progress, err := progress(ctx, r, v)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -402,15 +403,15 @@ func withdrawBallot(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // onlyVoteVotedIn is the number of the one open vote the caller voted in,
 // for /投票 撤回 without a number.
-func (r *Request) onlyVoteVotedIn(ctx context.Context) (int64, error) {
-	open, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
+func onlyVoteVotedIn(ctx context.Context, r *commands.Request) (int64, error) {
+	open, err := txOf(r).Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
 	if err != nil {
 		return 0, err
 	}
 	var mine []string
 	var id int64
 	for _, v := range open {
-		turnout, err := r.Tx.Turnout(ctx, v.ID)
+		turnout, err := txOf(r).Turnout(ctx, v.ID)
 		if err != nil {
 			return 0, err
 		}
@@ -430,7 +431,7 @@ func (r *Request) onlyVoteVotedIn(ctx context.Context) (int64, error) {
 }
 
 // stillOpen refuses a ballot in a vote that no longer takes them.
-func (r *Request) stillOpen(v teambot.Vote) error {
+func stillOpen(r *commands.Request, v teambot.Vote) error {
 	switch {
 	case v.Status != teambot.VoteOpen:
 		return teambot.Conflict("投票 #%d「%s」已经结束（%s），不能再投、改票或撤回。发送 /投票 查看 %d 看结果。", v.ID, v.Title, teambot.OutcomeCN(v.Outcome), v.ID)

@@ -1,8 +1,9 @@
-package commands
+package vote
 
 import (
 	"context"
 	"fmt"
+	"teambot/commands"
 
 	"teambot"
 )
@@ -20,9 +21,9 @@ var shareWords = map[string]teambot.Share{
 
 // voteRule is /投票 规则 [通过 过半|三分之二] [法定 过半|三分之二|无]:
 // everyone sees the team's rule; the supervisor changes it for new votes.
-func voteRule(ctx context.Context, r *Request) (teambot.Reply, error) {
+func voteRule(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	const how = "请写成 /投票 规则 通过 过半|三分之二|四分之三|一致 法定 过半|三分之二|无，例如 /投票 规则 通过 三分之二 法定 过半。"
-	rule, err := r.Tx.VoteRule(ctx, r.Team.ID)
+	rule, err := txOf(r).VoteRule(ctx, r.Team.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -34,7 +35,7 @@ func voteRule(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{Text: fmt.Sprintf("本团队的表决规则：%s同意即通过（弃权算作已投，票数相同不通过）；法定人数：%s；主管有否决权，可在截止前或通过后 24 小时内否决。\n主管可以修改：/投票 规则 通过 三分之二 法定 过半。",
 			rule.Pass, quorum)}, nil
 	}
-	args := argTexts(r.Params)
+	args := commands.ArgTexts(r.Params)
 	if len(args)%2 != 0 {
 		return teambot.Reply{}, teambot.Invalid("%s", how)
 	}
@@ -46,7 +47,7 @@ func voteRule(ctx context.Context, r *Request) (teambot.Reply, error) {
 			s, ok = teambot.Share{}, true
 		}
 		if !ok {
-			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。%s", Clip(val), how)
+			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。%s", commands.Clip(val), how)
 		}
 		switch key {
 		case "通过", "pass":
@@ -54,10 +55,10 @@ func voteRule(ctx context.Context, r *Request) (teambot.Reply, error) {
 		case "法定", "法定人数", "quorum":
 			next.Quorum = s
 		default:
-			return teambot.Reply{}, teambot.Invalid("没有「%s」这项规则，只有「通过」和「法定」。%s", Clip(key), how)
+			return teambot.Reply{}, teambot.Invalid("没有「%s」这项规则，只有「通过」和「法定」。%s", commands.Clip(key), how)
 		}
 	}
-	if err := r.Tx.SetVoteRule(ctx, r.Team.ID, next, r.Now); err != nil {
+	if err := txOf(r).SetVoteRule(ctx, r.Team.ID, next, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "vote.rule", r.ChatID, fmt.Sprintf("通过 %s 法定 %s（原为 通过 %s 法定 %s）",

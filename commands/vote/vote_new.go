@@ -1,4 +1,4 @@
-package commands
+package vote
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"teambot/commands"
 	"time"
 	"unicode/utf8"
 
@@ -36,15 +37,15 @@ const newVoteHow = "请写成 /投票 发起 标题 [选项 A | B | C] [截止 �
 
 // parseVoteDraft reads /投票 发起: the title up to the first keyword, then
 // the keywords' parts.
-func (r *Request) parseVoteDraft() (d voteDraft, err error) {
-	words := RestWords(r.Rest)[1:] // after 发起
+func parseVoteDraft(r *commands.Request) (d voteDraft, err error) {
+	words := commands.RestWords(r.Rest)[1:] // after 发起
 	d = voteDraft{deadline: r.Now.Add(voteDefaultTerm)}
 	// Cut the words into the title and the keyword parts.
 	type part struct {
 		key   string
-		words []word
+		words []commands.Word
 	}
-	var title []word
+	var title []commands.Word
 	var parts []part
 	for _, w := range words {
 		if key, ok := voteKeywords[strings.ToLower(w.Text)]; ok {
@@ -59,8 +60,8 @@ func (r *Request) parseVoteDraft() (d voteDraft, err error) {
 	}
 	if len(title) > 0 {
 		last := title[len(title)-1]
-		tok, _ := cutToken(r.Rest[last.At:])
-		d.title = trimSpace(r.Rest[title[0].At : last.At+len(tok)])
+		tok, _ := commands.CutToken(r.Rest[last.At:])
+		d.title = commands.TrimSpace(r.Rest[title[0].At : last.At+len(tok)])
 	}
 	if err := checkVoteText("标题", d.title, maxVoteTitle); err != nil {
 		return d, err
@@ -81,7 +82,7 @@ func (r *Request) parseVoteDraft() (d voteDraft, err error) {
 		switch p.key {
 		case "anonymous", "live":
 			if len(p.words) > 0 {
-				return d, teambot.Invalid("「%s」后面不用写内容，看不懂「%s」。%s", voteKeywordCN(p.key), Clip(p.words[0].Text), newVoteHow)
+				return d, teambot.Invalid("「%s」后面不用写内容，看不懂「%s」。%s", voteKeywordCN(p.key), commands.Clip(p.words[0].Text), newVoteHow)
 			}
 			d.anonymous = d.anonymous || p.key == "anonymous"
 			d.live = d.live || p.key == "live"
@@ -92,7 +93,7 @@ func (r *Request) parseVoteDraft() (d voteDraft, err error) {
 			}
 			d.options = opts
 		case "deadline":
-			at, err := r.parseVoteDeadline(wordTexts(p.words))
+			at, err := parseVoteDeadline(r, commands.WordTexts(p.words))
 			if err != nil {
 				return d, err
 			}
@@ -113,19 +114,19 @@ func checkVoteText(what, text string, limit int) error {
 	case text == "":
 		return teambot.Invalid("请写上投票的%s。%s", what, newVoteHow)
 	case n > limit:
-		return teambot.Invalid("投票的%s最多 %d 字，「%s」有 %d 字，请写简短些。", what, limit, Clip(text), n)
+		return teambot.Invalid("投票的%s最多 %d 字，「%s」有 %d 字，请写简短些。", what, limit, commands.Clip(text), n)
 	}
 	return nil
 }
 
 // parseVoteOptions splits the words after 选项 at | or ｜: A | B | C, A|B|C.
-func parseVoteOptions(ws []word) ([]string, error) {
-	joined := strings.Join(wordTexts(ws), " ")
+func parseVoteOptions(ws []commands.Word) ([]string, error) {
+	joined := strings.Join(commands.WordTexts(ws), " ")
 	joined = strings.ReplaceAll(joined, "｜", "|")
 	var opts []string
 	seen := map[string]bool{}
 	for _, o := range strings.Split(joined, "|") {
-		o = trimSpace(o)
+		o = commands.TrimSpace(o)
 		if o == "" {
 			continue
 		}
@@ -133,7 +134,7 @@ func parseVoteOptions(ws []word) ([]string, error) {
 			return nil, err
 		}
 		if seen[o] {
-			return nil, teambot.Invalid("选项「%s」写了两次，每个选项只写一次。", Clip(o))
+			return nil, teambot.Invalid("选项「%s」写了两次，每个选项只写一次。", commands.Clip(o))
 		}
 		seen[o] = true
 		opts = append(opts, o)
@@ -154,7 +155,7 @@ var durationPattern = regexp.MustCompile(`^(\d{1,4})\s*(个小时|小时|h|分�
 // parseVoteDeadline reads the words after 截止: a span from now (2小时,
 // 3天), a time today (18:00), or a date and a time (明天 18:00, 周五 18:00,
 // 2026-12-01 18:00).
-func (r *Request) parseVoteDeadline(words []string) (time.Time, error) {
+func parseVoteDeadline(r *commands.Request, words []string) (time.Time, error) {
 	const how = "截止时间请写成 2小时、3天、18:00、明天 18:00 或 2026-12-01 18:00。"
 	if len(words) == 0 {
 		return time.Time{}, teambot.Invalid("「截止」后面请写上时间。%s", how)
@@ -169,8 +170,8 @@ func (r *Request) parseVoteDeadline(words []string) (time.Time, error) {
 	} else {
 		day, rest := r.Today(), words
 		half := ""
-		if _, _, ok := parseTimeOfDay(words[0], ""); !ok {
-			span, left, err := parseDateSpan(words, r.Today())
+		if _, _, ok := commands.ParseTimeOfDay(words[0], ""); !ok {
+			span, left, err := commands.ParseDateSpan(words, r.Today())
 			if err != nil {
 				return time.Time{}, err
 			}
@@ -181,12 +182,12 @@ func (r *Request) parseVoteDeadline(words []string) (time.Time, error) {
 		}
 		hh, mm := 18, 0 // a day without a time ends at 18:00, like reports
 		if len(rest) > 1 {
-			return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", Clip(strings.Join(words, " ")), how)
+			return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", commands.Clip(strings.Join(words, " ")), how)
 		}
 		if len(rest) == 1 {
 			var ok bool
-			if hh, mm, ok = parseTimeOfDay(rest[0], half); !ok {
-				return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", Clip(rest[0]), how)
+			if hh, mm, ok = commands.ParseTimeOfDay(rest[0], half); !ok {
+				return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", commands.Clip(rest[0]), how)
 			}
 		}
 		at = time.Date(day.Year, day.Month, day.Day, hh, mm, 0, 0, r.Location())
@@ -203,12 +204,12 @@ func (r *Request) parseVoteDeadline(words []string) (time.Time, error) {
 }
 
 // newVote is /投票 发起: a motion, or a poll when options are given.
-func newVote(ctx context.Context, r *Request) (teambot.Reply, error) {
-	d, err := r.parseVoteDraft()
+func newVote(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	d, err := parseVoteDraft(r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	rule, err := r.Tx.VoteRule(ctx, r.Team.ID)
+	rule, err := txOf(r).VoteRule(ctx, r.Team.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -218,10 +219,10 @@ func newVote(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if d.options != nil {
 		v.Kind, v.Options = teambot.VotePoll, d.options
 	}
-	if err := r.Tx.CreateVote(ctx, &v); err != nil {
+	if err := txOf(r).CreateVote(ctx, &v); err != nil {
 		return teambot.Reply{}, err
 	}
-	base, err := r.quorumNow(ctx, v)
+	base, err := quorumNow(ctx, r, v)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -232,7 +233,7 @@ func newVote(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "已发起%s #%d：「%s」%s\n选项：%s\n截止：%s\n规则：%s", voteKindCN(v), v.ID, v.Title, flags,
-		numberedOptions(v), r.Moment(v.Deadline), r.ruleLine(v, base))
+		numberedOptions(v), r.Moment(v.Deadline), ruleLine(r, v, base))
 	b.WriteString("\n" + howToVote(v))
 	return teambot.Reply{Text: b.String()}, nil
 }

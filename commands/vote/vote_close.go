@@ -1,8 +1,9 @@
-package commands
+package vote
 
 import (
 	"context"
 	"fmt"
+	"teambot/commands"
 	"time"
 	"unicode/utf8"
 
@@ -14,8 +15,8 @@ import (
 
 // settle closes v now, counted as of asOf, with its outcome (vetoed when
 // reason is set), records it and returns the announcement for the group.
-func (r *Request) settle(ctx context.Context, v teambot.Vote, vetoReason string, asOf time.Time) (teambot.Vote, string, error) {
-	c, err := r.countAt(ctx, v, asOf, asOf)
+func settle(ctx context.Context, r *commands.Request, v teambot.Vote, vetoReason string, asOf time.Time) (teambot.Vote, string, error) {
+	c, err := countAt(ctx, r, v, asOf, asOf)
 	if err != nil {
 		return v, "", err
 	}
@@ -29,7 +30,7 @@ func (r *Request) settle(ctx context.Context, v teambot.Vote, vetoReason string,
 	default:
 		v.Outcome = teambot.Decide(v.Rule, c.Tally) // R11
 	}
-	if err := r.Tx.CloseVote(ctx, v); err != nil {
+	if err := txOf(r).CloseVote(ctx, v); err != nil {
 		return v, "", err
 	}
 	action, detail := "vote.close", fmt.Sprintf("%s %s", teambot.OutcomeCN(v.Outcome), tallyLine(v, c.Tally))
@@ -39,14 +40,14 @@ func (r *Request) settle(ctx context.Context, v teambot.Vote, vetoReason string,
 	if err := r.Audit(ctx, action, voteTarget(v), detail); err != nil {
 		return v, "", err
 	}
-	return v, r.resultText(ctx, v, c), nil
+	return v, resultText(ctx, r, v, c), nil
 }
 
 // closeVoteEarly is /投票 结束 ID: the supervisor closes a vote before its
 // deadline; the creator may once every member counted has voted (R11).
 // The result is announced with who closed it.
-func closeVoteEarly(ctx context.Context, r *Request) (teambot.Reply, error) {
-	v, err := r.voteByID(ctx, r.ID)
+func closeVoteEarly(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	v, err := voteByID(ctx, r, r.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -58,7 +59,7 @@ func closeVoteEarly(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	asOf := earlier(r.Now, v.Deadline)
 	if !r.Caller.IsSupervisor() {
-		q, err := r.quorumAt(ctx, v, asOf, asOf)
+		q, err := quorumAt(ctx, r, v, asOf, asOf)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -68,14 +69,14 @@ func closeVoteEarly(ctx context.Context, r *Request) (teambot.Reply, error) {
 				names[i] = m.Name
 			}
 			return teambot.Reply{}, teambot.Forbidden("发起人要等所有应投票的成员都投了票才能提前结束投票 #%d：还有 %d 人没有投票：%s。到截止时间会自动结束；主管可以随时提前结束。",
-				v.ID, len(left), nameList(names))
+				v.ID, len(left), commands.NameList(names))
 		}
 	}
-	v, text, err := r.settle(ctx, v, "", asOf)
+	v, text, err := settle(ctx, r, v, "", asOf)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	return r.announce(ctx, v, text)
+	return announce(ctx, r, v, text)
 }
 
 // earlier is the earlier of two moments.
@@ -88,7 +89,7 @@ func earlier(a, b time.Time) time.Time {
 
 // announce makes a result the group sees: the reply itself in the group,
 // or a group message (and a short private reply) from a single chat.
-func (r *Request) announce(ctx context.Context, v teambot.Vote, text string) (teambot.Reply, error) {
+func announce(ctx context.Context, r *commands.Request, v teambot.Vote, text string) (teambot.Reply, error) {
 	if !r.Single() {
 		return teambot.Reply{Text: text}, nil
 	}
@@ -104,12 +105,12 @@ const vetoHow = "请写成 /投票 否决 编号 理由，例如 /投票 否决 
 
 // vetoVote is /投票 否决 ID REASON: the supervisor vetoes an open vote, or a
 // passed motion within 24 hours (R11).
-func vetoVote(ctx context.Context, r *Request) (teambot.Reply, error) {
-	v, err := r.voteByID(ctx, r.ID)
+func vetoVote(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	v, err := voteByID(ctx, r, r.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason := FreeText(r.Tail)
+	reason := commands.FreeText(r.Tail)
 	switch n := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return teambot.Reply{}, teambot.Invalid("否决要写理由。%s", vetoHow)
@@ -120,22 +121,22 @@ func vetoVote(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if v.Status == teambot.VoteOpen {
-		v, text, err := r.settle(ctx, v, reason, earlier(r.Now, v.Deadline))
+		v, text, err := settle(ctx, r, v, reason, earlier(r.Now, v.Deadline))
 		if err != nil {
 			return teambot.Reply{}, err
 		}
-		return r.announce(ctx, v, text)
+		return announce(ctx, r, v, text)
 	}
-	if err := r.Tx.VetoPassedVote(ctx, r.Team.ID, v.ID, r.UserID, reason, r.Now); err != nil {
+	if err := txOf(r).VetoPassedVote(ctx, r.Team.ID, v.ID, r.UserID, reason, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
 	v.Outcome, v.PassedBeforeVeto, v.VetoedBy, v.VetoReason, v.VetoedAt = teambot.OutcomeVetoed, true, r.UserID, reason, r.Now
 	if err := r.Audit(ctx, "vote.veto", voteTarget(v), "通过后否决："+reason); err != nil {
 		return teambot.Reply{}, err
 	}
-	c, err := r.count(ctx, v)
+	c, err := count(ctx, r, v)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	return r.announce(ctx, v, r.resultText(ctx, v, c))
+	return announce(ctx, r, v, resultText(ctx, r, v, c))
 }

@@ -1,9 +1,10 @@
-package commands
+package vote
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"teambot/commands"
 
 	"teambot"
 )
@@ -13,21 +14,21 @@ import (
 
 // showVote is /投票 查看 ID: the title, rule, turnout, and the tally when
 // the vote is live or closed.
-func showVote(ctx context.Context, r *Request) (teambot.Reply, error) {
-	v, err := r.voteByID(ctx, r.ID)
+func showVote(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	v, err := voteByID(ctx, r, r.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	c, err := r.count(ctx, v)
+	c, err := count(ctx, r, v)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	if v.Status == teambot.VoteClosed {
-		return teambot.Reply{Text: r.resultText(ctx, v, c) + fmt.Sprintf("\n结束于 %s。", r.Moment(v.AsOf))}, nil
+		return teambot.Reply{Text: resultText(ctx, r, v, c) + fmt.Sprintf("\n结束于 %s。", r.Moment(v.AsOf))}, nil
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s #%d「%s」%s，进行中\n选项：%s\n截止：%s\n规则：%s\n已投 %d/%d 人",
-		voteKindCN(v), v.ID, v.Title, voteFlags(v), numberedOptions(v), r.Moment(v.Deadline), r.ruleLine(v, c.q), c.q.cast(), len(c.q.in))
+		voteKindCN(v), v.ID, v.Title, voteFlags(v), numberedOptions(v), r.Moment(v.Deadline), ruleLine(r, v, c.q), c.q.cast(), len(c.q.in))
 	if v.Kind == teambot.VoteMotion && v.Rule.Quorum.Den > 0 {
 		fmt.Fprintf(&b, "（计入法定人数的 %d/%d，需 %d）", c.EligibleCast, c.Eligible, v.Rule.Quorum.Need(c.Eligible))
 	}
@@ -47,17 +48,17 @@ const maxListedVotes = 30
 // listVotes is /投票 列表: the open votes; /投票 列表 全部 adds the closed
 // ones with their outcomes, the record of what the team decided (R11,
 // R12: "ignoring a decision" refers to it).
-func listVotes(ctx context.Context, r *Request) (teambot.Reply, error) {
+func listVotes(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	all := false
 	if len(r.Params) > 0 {
 		switch w := r.Params[0].Text; w {
 		case "全部", "所有", "all":
 			all = true
 		default:
-			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。进行中的投票：/投票 列表；连同已结束的：/投票 列表 全部。", Clip(w))
+			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。进行中的投票：/投票 列表；连同已结束的：/投票 列表 全部。", commands.Clip(w))
 		}
 	}
-	open, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
+	open, err := txOf(r).Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -68,7 +69,7 @@ func listVotes(ctx context.Context, r *Request) (teambot.Reply, error) {
 		fmt.Fprintf(&b, "进行中的投票 %d 个：", len(open))
 	}
 	for _, v := range open {
-		q, err := r.quorumNow(ctx, v)
+		q, err := quorumNow(ctx, r, v)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -80,7 +81,7 @@ func listVotes(ctx context.Context, r *Request) (teambot.Reply, error) {
 			r.Moment(v.Deadline), q.cast(), len(q.in), voted)
 	}
 	if all {
-		if err := r.listClosedVotes(ctx, &b); err != nil {
+		if err := listClosedVotes(ctx, r, &b); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
@@ -93,8 +94,8 @@ func listVotes(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // listClosedVotes writes the team's closed votes, the latest
 // maxListedVotes, each with its outcome and when it ended.
-func (r *Request) listClosedVotes(ctx context.Context, b *strings.Builder) error {
-	closed, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteClosed})
+func listClosedVotes(ctx context.Context, r *commands.Request, b *strings.Builder) error {
+	closed, err := txOf(r).Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteClosed})
 	if err != nil {
 		return err
 	}
@@ -109,7 +110,7 @@ func (r *Request) listClosedVotes(ctx context.Context, b *strings.Builder) error
 	}
 	b.WriteString("：")
 	for _, v := range closed {
-		c, err := r.count(ctx, v)
+		c, err := count(ctx, r, v)
 		if err != nil {
 			return err
 		}

@@ -1,10 +1,11 @@
-package commands
+package vote
 
 import (
 	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"teambot/commands"
 	"time"
 
 	"teambot"
@@ -53,8 +54,8 @@ func (q quorum) holds(memberID int64) bool {
 // approved by then that covers leaveAt. A vote is counted with both at the
 // Moment it closes as of; an open one is shown with the roster now and
 // the leave that covers its deadline.
-func (r *Request) quorumAt(ctx context.Context, v teambot.Vote, at, leaveAt time.Time) (quorum, error) {
-	electorate, err := r.Tx.Electorate(ctx, v.ID)
+func quorumAt(ctx context.Context, r *commands.Request, v teambot.Vote, at, leaveAt time.Time) (quorum, error) {
+	electorate, err := txOf(r).Electorate(ctx, v.ID)
 	if err != nil {
 		return quorum{}, err
 	}
@@ -62,16 +63,16 @@ func (r *Request) quorumAt(ctx context.Context, v teambot.Vote, at, leaveAt time
 		members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 		return quorum{electorate: members, in: members}, err
 	}
-	active, err := r.Tx.MembersActiveAt(ctx, r.Team.ID, at)
+	active, err := txOf(r).MembersActiveAt(ctx, r.Team.ID, at)
 	if err != nil {
 		return quorum{}, err
 	}
-	turnout, err := r.Tx.Turnout(ctx, v.ID)
+	turnout, err := txOf(r).Turnout(ctx, v.ID)
 	if err != nil {
 		return quorum{}, err
 	}
 	day := teambot.DateOf(leaveAt.In(r.Location()))
-	away, err := r.onLeave(ctx, day, day)
+	away, err := r.OnLeave(ctx, day, day)
 	if err != nil {
 		return quorum{}, err
 	}
@@ -100,13 +101,13 @@ func (r *Request) quorumAt(ctx context.Context, v teambot.Vote, at, leaveAt time
 
 // quorumNow is the quorum of an open vote as it stands: the roster now
 // and the leave that covers the deadline.
-func (r *Request) quorumNow(ctx context.Context, v teambot.Vote) (quorum, error) {
-	return r.quorumAt(ctx, v, r.Now, v.Deadline)
+func quorumNow(ctx context.Context, r *commands.Request, v teambot.Vote) (quorum, error) {
+	return quorumAt(ctx, r, v, r.Now, v.Deadline)
 }
 
 // ruleLine is the rule of v in one line, e.g. 过半数同意即通过，需 4 人投票，
 // 主管有否决权.
-func (r *Request) ruleLine(v teambot.Vote, q quorum) string {
+func ruleLine(r *commands.Request, v teambot.Vote, q quorum) string {
 	var b strings.Builder
 	if v.Kind == teambot.VotePoll {
 		b.WriteString("得票最多的选项胜出（票数相同则并列）")
@@ -138,11 +139,11 @@ type counted struct {
 
 // count tallies v: a closed vote as of the moment it was counted as of,
 // an open one as it stands.
-func (r *Request) count(ctx context.Context, v teambot.Vote) (counted, error) {
+func count(ctx context.Context, r *commands.Request, v teambot.Vote) (counted, error) {
 	if v.Status == teambot.VoteClosed {
-		return r.countAt(ctx, v, v.AsOf, v.AsOf)
+		return countAt(ctx, r, v, v.AsOf, v.AsOf)
 	}
-	return r.countAt(ctx, v, r.Now, v.Deadline)
+	return countAt(ctx, r, v, r.Now, v.Deadline)
 }
 
 // countAt tallies v with the quorum at (see quorumAt). Only the ballots of
@@ -151,21 +152,21 @@ func (r *Request) count(ctx context.Context, v teambot.Vote) (counted, error) {
 // An anonymous ballot is matched to its member by recomputing the key; one
 // cast under an earlier key matches nobody and is kept. A vote closed
 // before electorates were kept counts every ballot, as it did then.
-func (r *Request) countAt(ctx context.Context, v teambot.Vote, at, leaveAt time.Time) (counted, error) {
-	all, err := r.Tx.Ballots(ctx, v.ID)
+func countAt(ctx context.Context, r *commands.Request, v teambot.Vote, at, leaveAt time.Time) (counted, error) {
+	all, err := txOf(r).Ballots(ctx, v.ID)
 	if err != nil {
 		return counted{}, err
 	}
-	q, err := r.quorumAt(ctx, v, at, leaveAt)
+	q, err := quorumAt(ctx, r, v, at, leaveAt)
 	if err != nil {
 		return counted{}, err
 	}
 	out := map[string]bool{} // keys of the electorate's members no longer in the team
 	for _, m := range q.electorate {
-		out[r.ballotKey(v, m.ID)] = true
+		out[ballotKey(r, v, m.ID)] = true
 	}
 	for _, m := range q.in {
-		delete(out, r.ballotKey(v, m.ID))
+		delete(out, ballotKey(r, v, m.ID))
 	}
 	c := counted{q: q}
 	c.Counts = make([]int, len(v.Options))
@@ -196,7 +197,7 @@ func tallyLine(v teambot.Vote, t teambot.Tally) string {
 // resultText is the announcement of a closed vote: the outcome, the tally,
 // unless the vote is anonymous who chose what, and how it ended when that
 // was not at its deadline as planned.
-func (r *Request) resultText(ctx context.Context, v teambot.Vote, c counted) string {
+func resultText(ctx context.Context, r *commands.Request, v teambot.Vote, c counted) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "【投票结果】%s #%d「%s」：%s", voteKindCN(v), v.ID, v.Title, outcomeText(v, c.Tally))
 	b.WriteString("\n计票：" + tallyLine(v, c.Tally))
@@ -207,17 +208,17 @@ func (r *Request) resultText(ctx context.Context, v teambot.Vote, c counted) str
 		}
 	}
 	if !v.Anonymous {
-		if who := r.whoChose(v, c); who != "" {
+		if who := whoChose(r, v, c); who != "" {
 			b.WriteString("\n" + who)
 		}
 	} else {
 		b.WriteString("\n（匿名投票，不公布个人选择）")
 	}
-	if note := r.howItEnded(ctx, v); note != "" {
+	if note := howItEnded(ctx, r, v); note != "" {
 		b.WriteString("\n" + note)
 	}
 	if v.Outcome == teambot.OutcomeVetoed {
-		fmt.Fprintf(&b, "\n主管 %s 行使否决权，理由：%s", r.nameOf(ctx, v.VetoedBy), v.VetoReason)
+		fmt.Fprintf(&b, "\n主管 %s 行使否决权，理由：%s", nameOf(ctx, r, v.VetoedBy), v.VetoReason)
 		if v.PassedBeforeVeto {
 			b.WriteString("（原表决已通过）")
 		}
@@ -251,7 +252,7 @@ const voteLateAfter = 5 * time.Minute
 
 // howItEnded says when a vote did not simply close at its deadline: closed
 // early, by whom, or counted as of its deadline and announced late.
-func (r *Request) howItEnded(ctx context.Context, v teambot.Vote) string {
+func howItEnded(ctx context.Context, r *commands.Request, v teambot.Vote) string {
 	switch {
 	case v.AsOf.Before(v.Deadline) && v.Outcome != teambot.OutcomeVetoed:
 		who := "主管"
@@ -260,7 +261,7 @@ func (r *Request) howItEnded(ctx context.Context, v teambot.Vote) string {
 				who = "发起人"
 			}
 		}
-		return fmt.Sprintf("由%s %s 在 %s 提前结束（原定截止 %s）。", who, r.nameOf(ctx, v.ClosedBy), r.Moment(v.AsOf), r.Moment(v.Deadline))
+		return fmt.Sprintf("由%s %s 在 %s 提前结束（原定截止 %s）。", who, nameOf(ctx, r, v.ClosedBy), r.Moment(v.AsOf), r.Moment(v.Deadline))
 	case v.ClosedBy == voteCloser && v.ClosedAt.Sub(v.Deadline) > voteLateAfter:
 		return fmt.Sprintf("截止于 %s，按截止时的名单和请假计票；机器人当时未运行，结果延迟公布（%s）。",
 			r.Moment(v.Deadline), r.Moment(v.ClosedAt))
@@ -270,7 +271,7 @@ func (r *Request) howItEnded(ctx context.Context, v teambot.Vote) string {
 
 // nameOf is the display name of a team's member by userid, or the userid
 // when there is no such member.
-func (r *Request) nameOf(ctx context.Context, userID string) string {
+func nameOf(ctx context.Context, r *commands.Request, userID string) string {
 	if m, err := r.Tx.MemberByUser(ctx, r.Team.ID, userID); err == nil {
 		return m.Name
 	}
@@ -279,7 +280,7 @@ func (r *Request) nameOf(ctx context.Context, userID string) string {
 
 // whoChose lists who chose each option of a vote that is not anonymous,
 // from the ballots counted.
-func (r *Request) whoChose(v teambot.Vote, c counted) string {
+func whoChose(r *commands.Request, v teambot.Vote, c counted) string {
 	names := map[int64]string{}
 	for _, m := range c.q.electorate {
 		names[m.ID] = m.Name
@@ -306,8 +307,8 @@ func (r *Request) whoChose(v teambot.Vote, c counted) string {
 
 // VoteResult is Rules.VoteResult: a closed vote's kind, outcome (the
 // leading options of a counted one) and tally.
-func VoteResult(ctx context.Context, r *Request, v teambot.Vote) (kind, outcome, tally string, err error) {
-	c, err := r.count(ctx, v)
+func VoteResult(ctx context.Context, r *commands.Request, v teambot.Vote) (kind, outcome, tally string, err error) {
+	c, err := count(ctx, r, v)
 	if err != nil {
 		return "", "", "", err
 	}
@@ -317,7 +318,7 @@ func VoteResult(ctx context.Context, r *Request, v teambot.Vote) (kind, outcome,
 		for _, i := range c.Leaders() {
 			lead = append(lead, v.Options[i])
 		}
-		outcome = "得票最多：" + nameList(lead)
+		outcome = "得票最多：" + commands.NameList(lead)
 	}
 	return voteKindCN(v), outcome, tallyLine(v, c.Tally), nil
 }
