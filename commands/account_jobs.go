@@ -17,13 +17,13 @@ func accountReminders() []Reminder {
 	return []Reminder{
 		{Name: "account_check", Chinese: "账号核对", Spec: "0 10 1-10 1,4,7,10 *",
 			Summary: "每季度第一个工作日请账号负责人确认账号仍归自己管，都已确认就不发",
-			Day:     firstWorkdayFrom(1), DayText: "每季度第一个工作日", compose: (*Engine).AccountCheck},
+			Day:     firstWorkdayFrom(1), DayText: "每季度第一个工作日", Build: AccountCheck},
 		{Name: "account_check_result", Chinese: "账号核对结果", Spec: "0 10 15-25 1,4,7,10 *",
 			Summary: "季度首月 15 日起的第一个工作日，把本季度还没确认的账号告诉主管，都确认了就不发",
-			Day:     firstWorkdayFrom(15), DayText: "季度首月 15 日起第一个工作日", compose: (*Engine).AccountCheckResult},
+			Day:     firstWorkdayFrom(15), DayText: "季度首月 15 日起第一个工作日", Build: AccountCheckResult},
 		{Name: "account_handover", Chinese: "账号移交", Spec: "0 10 * * MON-FRI",
 			Summary: "提醒主管移交或注销已离开团队的成员负责的账号，没有就不发",
-			compose: (*Engine).AccountHandoverDue},
+			Build: AccountHandoverDue},
 	}
 }
 
@@ -32,7 +32,7 @@ func accountReminders() []Reminder {
 // confirmed this quarter, says how many each has waiting and how to
 // confirm. Account names are never in it (R14). Nothing is sent when every
 // account is confirmed or the team has none.
-func (e *Engine) AccountCheck(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func AccountCheck(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		pending, err := r.unconfirmedAccounts(ctx)
@@ -81,7 +81,7 @@ func (e *Engine) AccountCheck(ctx context.Context, f teambot.Firing) ([]teambot.
 // message that @mentions the supervisor with counts and owners' names only
 // (R14). Nothing is sent when every account is confirmed or the team has
 // no supervisor.
-func (e *Engine) AccountCheckResult(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func AccountCheckResult(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		pending, err := r.unconfirmedAccounts(ctx)
@@ -124,7 +124,7 @@ func (e *Engine) AccountCheckResult(ctx context.Context, f teambot.Firing) ([]te
 // @mentions the supervisor with ids, platforms and former owners only
 // (R14). Nothing is sent when there are none or the team has no
 // supervisor.
-func (e *Engine) AccountHandoverDue(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func AccountHandoverDue(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		active, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})

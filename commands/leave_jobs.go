@@ -15,7 +15,7 @@ import (
 func LeaveReminders() []Reminder {
 	return []Reminder{
 		{Name: "leave_pending", Chinese: "待批请假", Spec: "0 10 * * MON-FRI",
-			Summary: "提醒主管审批等待中的请假申请，没有就不发", compose: (*Engine).LeavePending},
+			Summary: "提醒主管审批等待中的请假申请，没有就不发", Build: LeavePending},
 	}
 }
 
@@ -26,7 +26,7 @@ func LeaveReminders() []Reminder {
 // ToGroup message that @mentions the supervisor with counts and names only,
 // never reasons (R14). Nothing is sent when no request waits or the team has
 // no supervisor to decide.
-func (e *Engine) LeavePending(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func LeavePending(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		pending, err := r.pendingLeave(ctx)

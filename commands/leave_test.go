@@ -14,7 +14,7 @@ import (
 	"teambot/storage/storagetest"
 )
 
-var pendingJob = job{"leave_pending", (*commands.Engine).LeavePending}
+var pendingJob = builtJob("leave_pending")
 
 // leaveTeam is reportTeam (王芳 supervises, 张三 and 李四 report) on a
 // clock the test moves, starting at now (Wednesday 2026-11-25 10:00), and

@@ -41,10 +41,10 @@ func firstWorkdayFrom(day int) dayPicker {
 	}
 }
 
-// monthDayGate wraps a reminder's compose so that it sends only on the day
+// monthDayGate wraps a reminder's Build so that it sends only on the day
 // pick names in the firing's month.
-func monthDayGate(pick dayPicker, compose func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)) func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
-	return func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func monthDayGate(pick dayPicker, build func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error)) func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+	return func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 		var due bool
 		err := e.FiringRequest(ctx, f, func(r *Request) error {
 			cal, err := r.calendar(ctx)
@@ -59,6 +59,6 @@ func monthDayGate(pick dayPicker, compose func(e *Engine, ctx context.Context, f
 		if err != nil || !due {
 			return nil, err
 		}
-		return compose(e, ctx, f)
+		return build(ctx, e, f)
 	}
 }

@@ -26,7 +26,7 @@ func MonthlyReminders() []Reminder {
 	return []Reminder{{
 		Name: "monthly_digest", Chinese: "月报提醒", Spec: "0 10 20-31 * *",
 		Summary: "每月最后一个工作日把本月汇总发给主管，提醒向公司汇报",
-		Day:     lastWorkday, DayText: "每月最后一个工作日", compose: (*Engine).MonthlyReminder,
+		Day:     lastWorkday, DayText: "每月最后一个工作日", Build: MonthlyReminder,
 	}}
 }
 
@@ -84,7 +84,7 @@ func fitReply(text string) string {
 // MonthlyReminder is 月报提醒: on the last workday of the month, the
 // month's digest to the supervisor by app message; without the app, an
 // @mention in the group asking them to read it in a single chat.
-func (e *Engine) MonthlyReminder(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func MonthlyReminder(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		sup, ok := r.Supervisor(ctx)

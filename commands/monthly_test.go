@@ -180,7 +180,7 @@ func TestMonthlyCommandAndReminder(t *testing.T) {
 			want int
 		}{{[]int{11, 27, 10, 0}, 0}, {[]int{11, 28, 10, 0}, 0}, {[]int{11, 30, 10, 0}, 1}} {
 			at := at(2026, time.Month(tc.when[0]), tc.when[1], tc.when[2], tc.when[3])
-			out, err := rm.Compose(e, context.Background(), teambot.Firing{TeamID: 1, ChatID: c.chatID, Job: rm.Name, At: at})
+			out, err := rm.Compose(context.Background(), e, teambot.Firing{TeamID: 1, ChatID: c.chatID, Job: rm.Name, At: at})
 			if err != nil {
 				t.Fatal(err)
 			}

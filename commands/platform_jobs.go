@@ -14,10 +14,10 @@ import (
 func platformReminders() []Reminder {
 	return []Reminder{
 		{Name: "platform_check", Chinese: "平台更新检查", Spec: "0 16 * * FRI",
-			Summary: "@ 本周还没有更新的平台的负责人，都更新了就不发", compose: (*Engine).PlatformCheck},
+			Summary: "@ 本周还没有更新的平台的负责人，都更新了就不发", Build: PlatformCheck},
 		{Name: "campaign_check", Chinese: "活动检查", Spec: "0 16 20-27 * *",
 			Summary: "每月 20 日起的第一个工作日，@ 本月还没有专题活动的平台的负责人，都有了就不发",
-			Day:     firstWorkdayFrom(20), DayText: "每月 20 日起第一个工作日", compose: (*Engine).CampaignCheck},
+			Day:     firstWorkdayFrom(20), DayText: "每月 20 日起第一个工作日", Build: CampaignCheck},
 	}
 }
 
@@ -25,7 +25,7 @@ func platformReminders() []Reminder {
 // platforms (those of its active accounts) with no update logged in the
 // firing's week and @mentions their owners. Nothing is sent when every
 // platform was updated or the team has no accounts.
-func (e *Engine) PlatformCheck(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func PlatformCheck(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		platforms, err := r.teamPlatforms(ctx)
@@ -50,7 +50,7 @@ func (e *Engine) PlatformCheck(ctx context.Context, f teambot.Firing) ([]teambot
 // message that names the platforms with no campaign logged this month and
 // @mentions their owners. Nothing is sent when every platform has one or
 // the team has no accounts.
-func (e *Engine) CampaignCheck(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func CampaignCheck(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		platforms, err := r.teamPlatforms(ctx)

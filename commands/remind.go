@@ -191,7 +191,7 @@ func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambo
 // remindTest composes the reminder as if it fired now and shows it to the
 // Supervisor only.
 func remindTest(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, error) {
-	msgs, err := rm.compose(r.Engine, withTx(ctx, r.Tx), teambot.Firing{TeamID: r.Team.ID, ChatID: r.Team.ChatID, Job: rm.Name, At: r.Now.UTC()})
+	msgs, err := rm.Build(withTx(ctx, r.Tx), r.Engine, teambot.Firing{TeamID: r.Team.ID, ChatID: r.Team.ChatID, Job: rm.Name, At: r.Now.UTC()})
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -262,7 +262,7 @@ func period(spec string, t time.Time) (start, end time.Time) {
 // nextFiring is when rm with spec next fires after now, as the scheduler
 // decides: a weekly spec moves off days off within its week, a more
 // frequent or a monthly one skips them, and a reminder with a Day sends only on the day
-// it picks, and one with moveOff goes where that puts it. A job that counts as new from a later instant (see jobFrom)
+// it picks, and one with MoveOff goes where that puts it. A job that counts as new from a later instant (see jobFrom)
 // fires only after it.
 func (r *Request) nextFiring(ctx context.Context, rm Reminder, spec string, cal *calendar.Calendar, from time.Time) string {
 	sched, err := cron.ParseStandard(spec)
@@ -279,7 +279,7 @@ func (r *Request) nextFiring(ctx context.Context, rm Reminder, spec string, cal 
 			day := teambot.DateOf(n)
 			picked := cal.Workday(day)
 			if rm.AnyDay {
-				picked = rm.days == nil || slices.Contains(rm.days(r), day)
+				picked = rm.Days == nil || slices.Contains(rm.Days(r), day)
 			}
 			if rm.Day != nil {
 				want, ok := rm.Day(cal, day.Year, day.Month)
@@ -295,9 +295,9 @@ func (r *Request) nextFiring(ctx context.Context, rm Reminder, spec string, cal 
 	for range 60 { // skip weeks without a workday
 		day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
 		at := time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
-		if rm.moveOff != nil && !cal.Workday(teambot.DateOf(n)) {
+		if rm.MoveOff != nil && !cal.Workday(teambot.DateOf(n)) {
 			var err error
-			if at, ok, err = rm.moveOff(r, ctx, n, cal); err != nil {
+			if at, ok, err = rm.MoveOff(ctx, r, n, cal); err != nil {
 				return "（暂时算不出）"
 			}
 		}

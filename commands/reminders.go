@@ -23,16 +23,18 @@ type Reminder struct {
 	// month_days.go). DayText says that day in words, e.g. 每月最后一个工作日.
 	Day     dayPicker
 	DayText string
-	// AnyDay runs the reminder on days off too (its compose decides which
+	// AnyDay runs the reminder on days off too (its Build decides which
 	// days say something); DayText then says which days those are.
 	AnyDay bool
-	// days, when set, are the days an AnyDay reminder says something, for
+	// Days, when set, are the days an AnyDay reminder says something, for
 	// /提醒 to tell when it next sends.
-	days    func(r *Request) []teambot.Date
-	compose func(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
-	// moveOff, when set, places a firing whose day is a day off instead
+	Days func(r *Request) []teambot.Date
+	// Build makes the messages of one firing (ctx may carry a handler's
+	// transaction, see withTx).
+	Build func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error)
+	// MoveOff, when set, places a firing whose day is a day off instead
 	// of the next workday of its week (see scheduler.JobDef.MoveOff).
-	moveOff func(r *Request, ctx context.Context, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error)
+	MoveOff func(ctx context.Context, r *Request, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error)
 }
 
 // Reminders lists every reminder with its default spec, in the order
@@ -41,11 +43,11 @@ type Reminder struct {
 func (e *Engine) Reminders() []Reminder { return e.reminders }
 
 // Compose builds the messages of one firing of this reminder.
-func (rm Reminder) Compose(e *Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func (rm Reminder) Compose(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	if rm.Day != nil {
-		return monthDayGate(rm.Day, rm.compose)(e, ctx, f)
+		return monthDayGate(rm.Day, rm.Build)(ctx, e, f)
 	}
-	return rm.compose(e, ctx, f)
+	return rm.Build(ctx, e, f)
 }
 
 // ReminderNamed finds a reminder by its Chinese or stored name.
@@ -96,13 +98,13 @@ func (e *Engine) JobDefs() []scheduler.JobDef {
 		def := scheduler.JobDef{
 			Name: rm.Name, Spec: rm.Spec, Workdays: !rm.AnyDay,
 			Compose: func(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
-				return rm.Compose(e, ctx, f)
+				return rm.Compose(ctx, e, f)
 			},
 		}
-		if rm.moveOff != nil {
+		if rm.MoveOff != nil {
 			def.MoveOff = func(ctx context.Context, f teambot.Firing, cal *calendar.Calendar) (at time.Time, ok bool, err error) {
 				err = e.FiringRequest(ctx, f, func(r *Request) error {
-					at, ok, err = rm.moveOff(r, ctx, f.At, cal)
+					at, ok, err = rm.MoveOff(ctx, r, f.At, cal)
 					return err
 				})
 				return at, ok, err

@@ -41,7 +41,7 @@ func nagAt(nominal time.Time, due weekDue, cal *calendar.Calendar) (time.Time, b
 
 // nagMove places a nag firing whose day is a day off (see nagAt), for the
 // team of the request.
-func (r *Request) nagMove(ctx context.Context, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error) {
+func nagMove(ctx context.Context, r *Request, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error) {
 	nominal = nominal.In(r.Location())
 	due, err := r.reportDue(ctx, teambot.WeekOf(nominal))
 	if err != nil {

@@ -14,12 +14,12 @@ import (
 func ReportReminders() []Reminder {
 	return []Reminder{
 		{Name: "report_open", Chinese: "周报提醒", Spec: "0 9 * * MON",
-			Summary: "开启本周周报并说明截止时间", compose: (*Engine).ReportOpen},
+			Summary: "开启本周周报并说明截止时间", Build: ReportOpen},
 		{Name: "report_nag", Chinese: "周报催交", Spec: "0 15 * * FRI",
-			Summary: "@ 还没交本周周报的成员，都交了就不发；放假时提前到截止前的工作日", compose: (*Engine).ReportNag,
-			moveOff: (*Request).nagMove},
+			Summary: "@ 还没交本周周报的成员，都交了就不发；放假时提前到截止前的工作日", Build: ReportNag,
+			MoveOff: nagMove},
 		{Name: "report_digest", Chinese: "周报汇总", Spec: "30 9 * * MON",
-			Summary: "上周周报汇总给主管：按时、迟交、未交", compose: (*Engine).reportDigest},
+			Summary: "上周周报汇总给主管：按时、迟交、未交", Build: reportDigest},
 	}
 }
 
@@ -31,7 +31,7 @@ func ReportReminders() []Reminder {
 // ReportOpen is 周报提醒: the group is told that this week's reports are
 // open and when they are due. Nothing is sent when nobody is expected to
 // report or the week is already closed.
-func (e *Engine) ReportOpen(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func ReportOpen(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		s, err := loadWeekStatus(ctx, r, r.week())
@@ -56,7 +56,7 @@ func (e *Engine) ReportOpen(ctx context.Context, f teambot.Firing) ([]teambot.Ou
 // expected members (not excused) still missing this week's report, less
 // those on approved leave at the moment of the nag (R4). Nothing is
 // sent when nobody is left to nag or the week is closed.
-func (e *Engine) ReportNag(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func ReportNag(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		s, err := loadWeekStatus(ctx, r, r.week())
@@ -107,7 +107,7 @@ func (r *Request) notAwayNow(ctx context.Context, ms []teambot.Member) ([]teambo
 // with the escalations still open (R16): their numbers, and in the private
 // digest who reported what. Nothing is sent when nobody was expected and
 // nobody reported, or when a private digest has no supervisor to go to.
-func (e *Engine) ReportDigest(ctx context.Context, f teambot.Firing, private bool) ([]teambot.Outgoing, error) {
+func ReportDigest(ctx context.Context, e *Engine, f teambot.Firing, private bool) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		s, err := loadWeekStatus(ctx, r, r.week().Prev())
@@ -203,6 +203,6 @@ func (r *Request) digestSection(b *strings.Builder, title string, reps []teambot
 
 // reportDigest sends the digest privately when app messages are available
 // (R14: report texts only to the supervisor), else only counts and names.
-func (e *Engine) reportDigest(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
-	return e.ReportDigest(ctx, f, e.Cfg.DirectMessages)
+func reportDigest(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+	return ReportDigest(ctx, e, f, e.Cfg.DirectMessages)
 }

@@ -15,20 +15,31 @@ import (
 	"teambot/storage/storagetest"
 )
 
-// job names one of the three report reminders for the tests.
+// job names a reminder for the tests, and how it composes a firing.
 type job struct {
 	name string
-	run  func(e *commands.Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error)
+	run  func(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error)
+}
+
+// builtJob is the reminder of the table named name, composed as its
+// Build does (without the day-of-month gate of Compose).
+func builtJob(name string) job {
+	for _, rm := range rulebook.Reminders() {
+		if rm.Name == name {
+			return job{name, rm.Build}
+		}
+	}
+	panic("no reminder " + name)
 }
 
 var (
-	openJob   = job{"report_open", (*commands.Engine).ReportOpen}
-	nagJob    = job{"report_nag", (*commands.Engine).ReportNag}
-	digestApp = job{"report_digest", func(e *commands.Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
-		return e.ReportDigest(ctx, f, true)
+	openJob   = builtJob("report_open")
+	nagJob    = builtJob("report_nag")
+	digestApp = job{"report_digest", func(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+		return commands.ReportDigest(ctx, e, f, true)
 	}}
-	digestGroup = job{"report_digest", func(e *commands.Engine, ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
-		return e.ReportDigest(ctx, f, false)
+	digestGroup = job{"report_digest", func(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+		return commands.ReportDigest(ctx, e, f, false)
 	}}
 )
 
@@ -37,7 +48,7 @@ func (c *chat) fire(j job, at time.Time) []teambot.Outgoing {
 	c.t.Helper()
 	team := c.team()
 	f := teambot.Firing{TeamID: team.ID, ChatID: team.ChatID, Job: j.name, At: at.UTC()}
-	out, err := j.run(c.engine, context.Background(), f)
+	out, err := j.run(context.Background(), c.engine, f)
 	if err != nil {
 		c.t.Fatalf("%s at %v: %v", j.name, at, err)
 	}

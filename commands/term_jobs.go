@@ -17,7 +17,7 @@ func RosterReminders() []Reminder {
 	return []Reminder{
 		{Name: "term_end", Chinese: "任期提醒", Spec: "0 9 * * *", AnyDay: true,
 			DayText: fmt.Sprintf("任期结束前 %d 天和结束当天", termNoticeDays),
-			Summary: "私信主管和管理员：主管任期快结束了", compose: (*Engine).TermEnd, days: termNoticeDates},
+			Summary: "私信主管和管理员：主管任期快结束了", Build: TermEnd, Days: termNoticeDates},
 	}
 }
 
@@ -41,7 +41,7 @@ func termNoticeDates(r *Request) []teambot.Date {
 // exists; the term is not private (the roster prints it), so the honest
 // fallback is the team's group, @mentioning the supervisor and the admins,
 // rather than telling nobody.
-func (e *Engine) TermEnd(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func TermEnd(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
 		end := r.Team.TermEnd

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"teambot"
-	"teambot/commands"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -42,7 +41,7 @@ func TestTermReminder(t *testing.T) {
 
 		// Without app messages: the group, @mentioning them (the term is
 		// on the roster, nothing private).
-		out := c.fire(job{"term_end", (*commands.Engine).TermEnd}, at(2026, 11, 27, 9, 0))
+		out := c.fire(builtJob("term_end"), at(2026, 11, 27, 9, 0))
 		if len(out) != 1 || out[0].Channel != teambot.ToGroup || fmt.Sprint(out[0].Mentions) != "[wangfang boss]" {
 			t.Errorf("without app messages: %+v, want one group message @王芳 and the admin", out)
 		}
