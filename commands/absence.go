@@ -40,7 +40,7 @@ func (r *Request) leaveExcuses(ctx context.Context, week teambot.Week) (map[int6
 	if err != nil || len(away) == 0 {
 		return nil, err
 	}
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"teambot"
+	"teambot/commands"
+	"teambot/commands/account"
 	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
@@ -459,17 +461,17 @@ func TestAccountHandover(t *testing.T) {
 		c.expect("wangfang", "/移除 @张三", "已将 张三 移出团队名单")
 
 		ctx := context.Background()
-		text, err := c.engine.HandoverText(ctx, c.chatID, "zhangsan", false)
+		text, err := c.handoverText(ctx, "zhangsan", false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if text != "张三 负责的 2 个账号需要移交：#1 微博、#3 公众号。请主管用 /账号 移交 编号 @新负责人 指定新负责人（新负责人要及时改密码），不再使用的用 /账号 注销 编号 原因。账号名不在群里显示：主管私聊我发送 /账号 列表 可以查看。" {
 			t.Errorf("handover in the group:\n%s", text)
 		}
-		if text, err = c.engine.HandoverText(ctx, c.chatID, "zhangsan", true); err != nil || !strings.Contains(text, "#1 微博「TeamOfficial」、#3 公众号「服务号」") {
+		if text, err = c.handoverText(ctx, "zhangsan", true); err != nil || !strings.Contains(text, "#1 微博「TeamOfficial」、#3 公众号「服务号」") {
 			t.Errorf("handover in a single chat: %q %v", text, err)
 		}
-		if text, err = c.engine.HandoverText(ctx, c.chatID, "wangfang", false); err != nil || text != "" {
+		if text, err = c.handoverText(ctx, "wangfang", false); err != nil || text != "" {
 			t.Errorf("handover of 王芳, who owns no account: %q %v", text, err)
 		}
 
@@ -534,4 +536,29 @@ func TestConcurrentTransfersOnPostgres(t *testing.T) {
 	if got := c.account(1).OwnerName; got != owner {
 		t.Errorf("owner %s, the history ends at %s", got, owner)
 	}
+}
+
+// handoverText runs account.AccountHandover for the member userID (active
+// or removed) of the chat's team, as a request from that group chat or,
+// with single, from a single chat.
+func (c *chat) handoverText(ctx context.Context, userID string, single bool) (string, error) {
+	var text string
+	err := c.db.Update(ctx, func(tx *storage.Tx) error {
+		team, err := tx.TeamByChat(ctx, c.chatID)
+		if err != nil {
+			return err
+		}
+		m, err := tx.MemberByUser(ctx, team.ID, userID)
+		if err != nil {
+			return err
+		}
+		r := &commands.Request{Tx: tx, Now: now, Team: &team, Engine: c.engine}
+		r.ChatID, r.ChatType = c.chatID, teambot.ChatGroup
+		if single {
+			r.ChatID, r.ChatType = "", teambot.ChatSingle
+		}
+		text, err = account.AccountHandover(ctx, r, m)
+		return err
+	})
+	return text, err
 }

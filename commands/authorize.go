@@ -1,5 +1,5 @@
 // Routing and permissions: from the first word to the command row, the
-// subcommand rows below it and their arguments, and whether the caller may run
+// Subcommand rows below it and their arguments, and whether the caller may run
 // it (members, the supervisor, an admin; R1–R3).
 
 package commands
@@ -168,12 +168,12 @@ func (r *Request) SupervisorHint(ctx context.Context) string {
 // PostgreSQL). Scheduled work, which claims its firing whatever it sends,
 // uses findSupervisor.
 func (r *Request) Supervisor(ctx context.Context) (teambot.Member, bool) {
-	m, ok, _ := r.findSupervisor(ctx)
+	m, ok, _ := r.FindSupervisor(ctx)
 	return m, ok
 }
 
-// findSupervisor is the team's supervisor, if it has one.
-func (r *Request) findSupervisor(ctx context.Context) (teambot.Member, bool, error) {
+// FindSupervisor is the team's supervisor, if it has one.
+func (r *Request) FindSupervisor(ctx context.Context) (teambot.Member, bool, error) {
 	if r.Team == nil {
 		return teambot.Member{}, false, nil
 	}

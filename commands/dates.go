@@ -61,7 +61,7 @@ type DateSpan struct {
 // its month is earlier, which crosses into next year (12月30日到1月2日), and
 // a bare day (12月3日到5日, 12/3-5, 3-5号) is in the start's month — crossing
 // a month needs the month written (11月28日到12月2日). Forms that name their
-// week or year (下周五, 明天, 2026-12-05) keep their own meaning. A range may
+// Week or year (下周五, 明天, 2026-12-05) keep their own meaning. A range may
 // not end before it starts or cover more than 31 days.
 //
 // 上午 or 下午 may follow a single day, glued or as its own word (明天上午,
@@ -363,7 +363,7 @@ func lexTerm(s string, asEnd bool) (dateTerm, int, error) {
 }
 
 // lexWeekday reads a match of weekdayPattern: a weekday, or an error for a
-// week word that is not one day (周八, 周末, 下周).
+// Week word that is not one day (周八, 周末, 下周).
 func lexWeekday(m []string) (dateTerm, int, error) {
 	word, prefix, day := m[0], m[1], m[2]
 	if wd, ok := weekdayChars[day]; ok {
@@ -482,8 +482,8 @@ func namedWeekday(t dateTerm, today teambot.Date) teambot.Date {
 // mondayIndex counts days from Monday: 0 for Monday, 6 for Sunday.
 func mondayIndex(wd time.Weekday) int { return (int(wd) + 6) % 7 }
 
-// daysIn is the number of days in month m of year y.
-func daysIn(y int, m time.Month) int {
+// DaysIn is the number of days in month m of year y.
+func DaysIn(y int, m time.Month) int {
 	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
@@ -492,7 +492,7 @@ func checkMonthDay(month, day int) error {
 	if month < 1 || month > 12 {
 		return teambot.Invalid("没有%d月：月份只有 1 到 12，例如 12月3日。", month)
 	}
-	if last := daysIn(2000, time.Month(month)); day < 1 || day > last { // 2000 is a leap year
+	if last := DaysIn(2000, time.Month(month)); day < 1 || day > last { // 2000 is a leap year
 		return teambot.Invalid("%d月没有%d日：%d月最多 %d 天，请检查日期，例如 %d月%d日。", month, day, month, last, month, last)
 	}
 	return nil
@@ -500,7 +500,7 @@ func checkMonthDay(month, day int) error {
 
 // dateIn is the day in year y, refusing 2月29日 outside leap years.
 func dateIn(y, month, day int) (teambot.Date, error) {
-	if day > daysIn(y, time.Month(month)) {
+	if day > DaysIn(y, time.Month(month)) {
 		return teambot.Date{}, teambot.Invalid("%d年%d月没有%d日（%d年不是闰年），请检查日期。", y, month, day, y)
 	}
 	return teambot.Date{Year: y, Month: time.Month(month), Day: day}, nil
@@ -508,7 +508,7 @@ func dateIn(y, month, day int) (teambot.Date, error) {
 
 // dayInMonth is the day of a month given by a day number alone (3号).
 func dayInMonth(y int, m time.Month, day int) (teambot.Date, error) {
-	if last := daysIn(y, m); day < 1 || day > last {
+	if last := DaysIn(y, m); day < 1 || day > last {
 		return teambot.Date{}, teambot.Invalid("%d月没有%d日：%d月只有 %d 天，请写上月份，例如 %d月%d日。", m, day, m, last, m, last)
 	}
 	return teambot.Date{Year: y, Month: m, Day: day}, nil

@@ -38,7 +38,7 @@ func TestParseDateSpan(t *testing.T) {
 		{in: "大后天", from: "2026-11-28"},
 		{in: "昨天", from: "2026-11-24"}, // past dates are the caller's to refuse
 
-		// A bare weekday is the next such day, today included.
+		// A bare weekday is the next such Day, today included.
 		{in: "周三", from: "2026-11-25"},
 		{in: "星期四", from: "2026-11-26"},
 		{in: "礼拜二", from: "2026-12-01"},
@@ -58,7 +58,7 @@ func TestParseDateSpan(t *testing.T) {
 		{in: "下下周一", from: "2026-12-07"},
 		{in: "上周五", from: "2026-11-20"},
 
-		// Month and day, with or without a year.
+		// Month and Day, with or without a year.
 		{in: "12月3日", from: "2026-12-03"},
 		{in: "12月3号", from: "2026-12-03"},
 		{in: "12/3", from: "2026-12-03"},

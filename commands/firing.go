@@ -24,11 +24,11 @@ func (e *Engine) FiringRequest(ctx context.Context, f teambot.Firing, fn func(r 
 
 // GroupMessage is a message to the team's group.
 func GroupMessage(r *Request, f teambot.Firing, job, text string, mentions []string) teambot.Outgoing {
-	return teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: text, Mentions: mentions, Origin: origin(f, job)}
+	return teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: text, Mentions: mentions, Origin: Origin(f, job)}
 }
 
-// origin names the firing a message came from, for logs and audits.
-func origin(f teambot.Firing, job string) string {
+// Origin names the firing a message came from, for logs and audits.
+func Origin(f teambot.Firing, job string) string {
 	if f.Job != "" {
 		job = f.Job
 	}

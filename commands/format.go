@@ -32,11 +32,11 @@ func describeRange(from, to, today teambot.Date) string {
 	return fmt.Sprintf("%s至 %s", DescribeDay(from, today), DescribeDay(to, today))
 }
 
-// day is d as the team reads it: "12月1日（周二）".
-func (r *Request) day(d teambot.Date) string { return DescribeDay(d, r.Today()) }
+// Day is d as the team reads it: "12月1日（周二）".
+func (r *Request) Day(d teambot.Date) string { return DescribeDay(d, r.Today()) }
 
 // DayOf is the day of an instant in the team's time zone: "12月1日（周二）".
-func (r *Request) DayOf(t time.Time) string { return r.day(teambot.DateOf(t.In(r.Location()))) }
+func (r *Request) DayOf(t time.Time) string { return r.Day(teambot.DateOf(t.In(r.Location()))) }
 
 // Moment is an instant in the team's time zone: "11月27日（周五）18:00".
 func (r *Request) Moment(t time.Time) string { return describeMoment(t, r.Location(), r.Today()) }

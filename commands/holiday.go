@@ -47,7 +47,7 @@ func holidayDefault(ctx context.Context, r *Request) (teambot.Reply, error) {
 // holidayList shows the next 60 days that are not ordinary: statutory
 // holidays, adjusted workdays and the team's own days.
 func holidayList(ctx context.Context, r *Request) (teambot.Reply, error) {
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -65,7 +65,7 @@ func holidayList(ctx context.Context, r *Request) (teambot.Reply, error) {
 		if cal.Workday(d) {
 			state = "上班"
 		}
-		fmt.Fprintf(&b, "%s%s：%s\n", r.day(d), state, why)
+		fmt.Fprintf(&b, "%s%s：%s\n", r.Day(d), state, why)
 		n++
 	}
 	if n == 0 {
@@ -170,14 +170,14 @@ func holidayRemove(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	if err := r.Tx.RemoveTeamDay(ctx, r.Team.ID, d); err != nil {
 		if teambot.KindOf(err) == teambot.KindNotFound {
-			return teambot.Reply{}, teambot.NotFound("%s没有团队自己设置的假期或上班安排（法定假日不能删除）。", r.day(d))
+			return teambot.Reply{}, teambot.NotFound("%s没有团队自己设置的假期或上班安排（法定假日不能删除）。", r.Day(d))
 		}
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "holiday.remove", r.Team.ChatID, d.String()); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("已删除 %s的团队安排，这天恢复按法定日历。", r.day(d))}, nil
+	return teambot.Reply{Text: fmt.Sprintf("已删除 %s的团队安排，这天恢复按法定日历。", r.Day(d))}, nil
 }
 
 func noteSuffix(note string) string {

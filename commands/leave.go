@@ -180,7 +180,7 @@ func (r *Request) newLeave(ctx context.Context, m teambot.Member, text string, w
 	if err := r.checkLeaveStart(span, m, today); err != nil {
 		return teambot.Leave{}, nil, err
 	}
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return teambot.Leave{}, nil, err
 	}
@@ -250,7 +250,7 @@ func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "leave.cancel", r.UserID, leaveDetail(l)+"，原"+leaveStatusCN(l.Status)); err != nil {
 		return teambot.Reply{}, err
 	}
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -298,7 +298,7 @@ func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply,
 		return teambot.Reply{}, err
 	}
 	today := r.Today()
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

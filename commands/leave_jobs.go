@@ -33,7 +33,7 @@ func LeavePending(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.O
 		if err != nil || len(pending) == 0 {
 			return err
 		}
-		sup, ok, err := r.findSupervisor(ctx)
+		sup, ok, err := r.FindSupervisor(ctx)
 		if err != nil {
 			return err
 		}
@@ -41,12 +41,12 @@ func LeavePending(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.O
 			return nil
 		}
 		if e.Cfg.DirectMessages {
-			cal, err := r.calendar(ctx)
+			cal, err := r.Calendar(ctx)
 			if err != nil {
 				return err
 			}
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
-				Text: r.pendingLeaveFull(pending, cal), Origin: origin(f, "leave_pending")})
+				Text: r.pendingLeaveFull(pending, cal), Origin: Origin(f, "leave_pending")})
 			return nil
 		}
 		out = append(out, GroupMessage(r, f, "leave_pending", pendingLeaveSummary(sup, pending), []string{sup.UserID}))

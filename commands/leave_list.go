@@ -20,7 +20,7 @@ func listLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	today := r.Today()
 	f := teambot.LeaveFilter{TeamID: r.Team.ID, From: today}
 	title := "从今天起"
-	next := r.week().Next()
+	next := r.Week().Next()
 	switch args := r.Params; {
 	case len(args) > 1:
 		return teambot.Reply{}, UsageError(r.Command, "/请假 列表 后面最多写一个周。")
@@ -29,7 +29,7 @@ func listLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 		if err != nil {
 			return teambot.Reply{}, err
 		}
-		f.From, f.To, title = week.Monday(), week.Sunday(), "在 "+weekLabel(week)
+		f.From, f.To, title = week.Monday(), week.Sunday(), "在 "+WeekLabel(week)
 	}
 	whose := "团队"
 	if !r.Caller.IsSupervisor() {
@@ -52,7 +52,7 @@ func listLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	} else {
 		fmt.Fprintf(&b, "（%d 条）：", len(list))
 	}
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -87,9 +87,9 @@ func (r *Request) withPending(ctx context.Context, f teambot.LeaveFilter, list [
 func (r *Request) leaveWeekArg(s string) (teambot.Week, error) {
 	switch strings.ToLower(s) {
 	case "下周", "next":
-		return r.week().Next(), nil
+		return r.Week().Next(), nil
 	}
-	return r.weekArg(s)
+	return r.WeekArg(s)
 }
 
 // leaveLine is one request in a private list: id, (whose,) days, status,

@@ -455,7 +455,7 @@ func TestLeavePendingReminder(t *testing.T) {
 		c.expect("zhangsan", "/提醒", "待批请假：工作日 10:00 · 开启，下次 11月26日（周四）10:00")
 
 		// A removed member's request waits for nobody, and 张三's #1, whose
-		// day has passed, is about to expire: neither is listed any more.
+		// Day has passed, is about to expire: neither is listed any more.
 		c.expect("wangfang", "/移除 @李四", "")
 		b.WriteString(render("待批请假 Friday 2026-11-27 10:00, 李四 removed", c.fire(pendingJob, at(2026, 11, 27, 10, 0))))
 

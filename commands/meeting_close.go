@@ -102,7 +102,7 @@ func (e *Engine) CloseEndedMeeting(ctx context.Context, tx Tx, f teambot.Firing)
 		if err != nil {
 			return err
 		}
-		sup, ok, err := r.findSupervisor(ctx)
+		sup, ok, err := r.FindSupervisor(ctx)
 		if err != nil {
 			return err
 		}
@@ -122,7 +122,7 @@ func (e *Engine) CloseEndedMeeting(ctx context.Context, tx Tx, f teambot.Firing)
 			text += "\n" + r.proposalLine(p)
 		}
 		out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Text: text,
-			Origin: origin(f, JobMeetingClose)})
+			Origin: Origin(f, JobMeetingClose)})
 		return nil
 	})
 	return out, err

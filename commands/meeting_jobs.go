@@ -195,7 +195,7 @@ func (r *Request) meetingAt(ctx context.Context, start time.Time) (teambot.Meeti
 	if err != nil || !ok {
 		return teambot.Meeting{}, false, err
 	}
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return teambot.Meeting{}, false, err
 	}
@@ -231,7 +231,7 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 	}
 	b.WriteString("\n议程：" + agenda)
 
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return "", nil, err
 	}
@@ -284,10 +284,10 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 	switch {
 	case s.Expected == 0 || s.Closed:
 	case len(s.Missing) == 0:
-		fmt.Fprintf(&b, "\n%s的周报都已交齐。", weekLabel(s.Week))
+		fmt.Fprintf(&b, "\n%s的周报都已交齐。", WeekLabel(s.Week))
 	default:
 		fmt.Fprintf(&b, "\n还没交 %s周报的 %d 人：%s。请会前 @我 发送 /周报 内容 提交。",
-			weekLabel(s.Week), len(s.Missing), NameList(memberNames(s.Missing)))
+			WeekLabel(s.Week), len(s.Missing), NameList(MemberNames(s.Missing)))
 	}
 	if soon {
 		fmt.Fprintf(&b, "\n签到：%s 起发送 /签到，%s 以后算迟到。", r.clockOf(checkInOpens(m)), r.clockOf(m.StartsAt.Add(teambot.LateAfter)))

@@ -48,7 +48,7 @@ func (r *Request) ensureWeekly(ctx context.Context) error {
 		return err
 	}
 	loc := r.Location()
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (r *Request) reopenWeekly(ctx context.Context, s teambot.MeetingSchedule) e
 	if err != nil {
 		return err
 	}
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return err
 	}

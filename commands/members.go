@@ -92,16 +92,16 @@ func resolveMember(members []teambot.Member, name string) (teambot.Member, error
 	return teambot.Member{}, teambot.NotFound("没有名为「%s」的成员。团队成员有：%s%s。", name, strings.Join(names, "、"), more)
 }
 
-// subcommand is the first argument lower-cased, e.g. "设置" in /提醒 设置 …,
+// Subcommand is the first argument lower-cased, e.g. "设置" in /提醒 设置 …,
 // or "" when there is none.
-func (r *Request) subcommand() string {
+func (r *Request) Subcommand() string {
 	if len(r.Args) == 0 {
 		return ""
 	}
 	return strings.ToLower(r.Args[0].Text)
 }
 
-func memberNames(ms []teambot.Member) []string {
+func MemberNames(ms []teambot.Member) []string {
 	out := make([]string, len(ms))
 	for i, m := range ms {
 		out[i] = m.Name
@@ -113,7 +113,7 @@ func memberNames(ms []teambot.Member) []string {
 // supervisor, term, join mode): it locks the team and reads it and the
 // caller again, so a command is checked against the state the one before
 // it left, and the caller must still be allowed to run it and its
-// subcommand (a handover may have won the race).
+// Subcommand (a handover may have won the race).
 func (r *Request) LockTeam(ctx context.Context) error {
 	if err := r.NeedTeam(); err != nil {
 		return err

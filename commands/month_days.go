@@ -19,7 +19,7 @@ type dayPicker func(cal *calendar.Calendar, year int, month time.Month) (teambot
 
 // lastWorkday picks the month's last workday.
 func lastWorkday(cal *calendar.Calendar, year int, month time.Month) (teambot.Date, bool) {
-	last := teambot.Date{Year: year, Month: month, Day: daysIn(year, month)}
+	last := teambot.Date{Year: year, Month: month, Day: DaysIn(year, month)}
 	for d := last; d.Month == month; d = d.AddDate(0, 0, -1) {
 		if cal.Workday(d) {
 			return d, true
@@ -28,9 +28,9 @@ func lastWorkday(cal *calendar.Calendar, year int, month time.Month) (teambot.Da
 	return teambot.Date{}, false
 }
 
-// firstWorkdayFrom picks the first workday of the month on or after its
+// FirstWorkdayFrom picks the first workday of the month on or after its
 // day-th day.
-func firstWorkdayFrom(day int) dayPicker {
+func FirstWorkdayFrom(day int) dayPicker {
 	return func(cal *calendar.Calendar, year int, month time.Month) (teambot.Date, bool) {
 		for d := (teambot.Date{Year: year, Month: month, Day: day}); d.Month == month; d = d.AddDate(0, 0, 1) {
 			if cal.Workday(d) {
@@ -47,7 +47,7 @@ func monthDayGate(pick dayPicker, build func(ctx context.Context, e *Engine, f t
 	return func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 		var due bool
 		err := e.FiringRequest(ctx, f, func(r *Request) error {
-			cal, err := r.calendar(ctx)
+			cal, err := r.Calendar(ctx)
 			if err != nil {
 				return err
 			}

@@ -21,11 +21,11 @@ func TestMonthDayPickers(t *testing.T) {
 		{"last workday of October 2026", lastWorkday, 2026, time.October, teambot.Date{Year: 2026, Month: 10, Day: 30}},
 		{"last workday of November 2026", lastWorkday, 2026, time.November, teambot.Date{Year: 2026, Month: 11, Day: 30}},
 		// 2026-09-20 is a Sunday, but an adjusted workday (国庆节调休上班).
-		{"first workday from the 20th, September 2026", firstWorkdayFrom(20), 2026, time.September, teambot.Date{Year: 2026, Month: 9, Day: 20}},
+		{"first workday from the 20th, September 2026", FirstWorkdayFrom(20), 2026, time.September, teambot.Date{Year: 2026, Month: 9, Day: 20}},
 		// 2026-12-20 is a plain Sunday.
-		{"first workday from the 20th, December 2026", firstWorkdayFrom(20), 2026, time.December, teambot.Date{Year: 2026, Month: 12, Day: 21}},
+		{"first workday from the 20th, December 2026", FirstWorkdayFrom(20), 2026, time.December, teambot.Date{Year: 2026, Month: 12, Day: 21}},
 		// October 1-7 are the National Day holidays.
-		{"first workday of October 2026", firstWorkdayFrom(1), 2026, time.October, teambot.Date{Year: 2026, Month: 10, Day: 8}},
+		{"first workday of October 2026", FirstWorkdayFrom(1), 2026, time.October, teambot.Date{Year: 2026, Month: 10, Day: 8}},
 	} {
 		got, ok := tc.pick(cal, tc.year, tc.month)
 		if !ok || got != tc.want {

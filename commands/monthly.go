@@ -228,12 +228,12 @@ func (r *Request) monthMeetings(ctx context.Context, m Month, d *MonthlyDigest, 
 
 func (r *Request) monthLeave(ctx context.Context, m Month, d *MonthlyDigest, rows map[int64]*MemberMonth) error {
 	first := teambot.Date{Year: m.Year, Month: m.Month, Day: 1}
-	last := teambot.Date{Year: m.Year, Month: m.Month, Day: daysIn(m.Year, m.Month)}
+	last := teambot.Date{Year: m.Year, Month: m.Month, Day: DaysIn(m.Year, m.Month)}
 	leaves, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: r.Team.ID, From: first, To: last, Statuses: []string{teambot.LeaveApproved}})
 	if err != nil {
 		return err
 	}
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return err
 	}

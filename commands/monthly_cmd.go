@@ -99,7 +99,7 @@ func MonthlyReminder(ctx context.Context, e *Engine, f teambot.Firing) ([]teambo
 			}
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
 				Text: "今天是本月最后一个工作日，请向公司汇报本月工作（月报如下）。\n\n" + d.Markdown(), Markdown: true,
-				Origin: origin(f, "monthly_digest")})
+				Origin: Origin(f, "monthly_digest")})
 			return nil
 		}
 		out = append(out, GroupMessage(r, f, "monthly_digest",

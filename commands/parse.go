@@ -53,7 +53,7 @@ func Parse(text string, botNames []string) Parsed {
 		// Addressed to someone else: no command word, all tokens are args.
 		return Parsed{Args: splitArgs(s), Rest: s}
 	}
-	s = trimLeftSpace(s)
+	s = TrimLeftSpace(s)
 	if s == "" {
 		return Parsed{}
 	}
@@ -62,7 +62,7 @@ func Parse(text string, botNames []string) Parsed {
 	body := s
 	if r, size := utf8.DecodeRuneInString(body); r == '/' || r == '／' {
 		p.Slash = true
-		body = trimLeftSpace(body[size:])
+		body = TrimLeftSpace(body[size:])
 	}
 	word, after, ok := cutWord(body)
 	if !ok {
@@ -86,8 +86,8 @@ func IsSpace(r rune) bool {
 // TrimSpace trims separators (see isSpace) from both ends of s.
 func TrimSpace(s string) string { return strings.TrimFunc(s, IsSpace) }
 
-// trimLeftSpace trims separators (see isSpace) from the start of s.
-func trimLeftSpace(s string) string { return strings.TrimLeftFunc(s, IsSpace) }
+// TrimLeftSpace trims separators (see isSpace) from the start of s.
+func TrimLeftSpace(s string) string { return strings.TrimLeftFunc(s, IsSpace) }
 
 // IsColon reports whether r ends a command word as a colon does.
 func IsColon(r rune) bool { return r == ':' || r == '：' }
@@ -187,7 +187,7 @@ func matchName(s string, words []string) (int, bool) {
 	pos := 0
 	for i, w := range words {
 		if i > 0 {
-			rest := trimLeftSpace(s[pos:])
+			rest := TrimLeftSpace(s[pos:])
 			if len(rest) == len(s[pos:]) {
 				return 0, false // the name has a space here, s has not
 			}
@@ -244,18 +244,18 @@ func cutWord(s string) (word, after string, ok bool) {
 func splitArgs(s string) []teambot.Arg {
 	var args []teambot.Arg
 	for {
-		s = trimLeftSpace(s)
+		s = TrimLeftSpace(s)
 		if s == "" {
 			return args
 		}
 		var arg teambot.Arg
-		arg, s = nextArg(s)
+		arg, s = NextArg(s)
 		args = append(args, arg)
 	}
 }
 
-// nextArg cuts the first argument off s, which starts with a non-separator.
-func nextArg(s string) (teambot.Arg, string) {
+// NextArg cuts the first argument off s, which starts with a non-separator.
+func NextArg(s string) (teambot.Arg, string) {
 	r, size := utf8.DecodeRuneInString(s)
 	if closer, ok := closingQuote(r); ok {
 		inner, rest := cutQuoted(s[size:], closer)

@@ -105,7 +105,7 @@ func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -147,7 +147,7 @@ func remindSet(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, err
 	if err := r.Audit(ctx, "remind.set", rm.Name, "原 "+old+"；新 "+spec); err != nil {
 		return teambot.Reply{}, err
 	}
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -176,7 +176,7 @@ func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambo
 	}
 	action, text := "remind.off", fmt.Sprintf("已关闭「%s」。", rm.Chinese)
 	if on {
-		cal, err := r.calendar(ctx)
+		cal, err := r.Calendar(ctx)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -209,8 +209,8 @@ func remindTest(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, er
 	return teambot.Reply{Text: b.String(), Private: true}, nil
 }
 
-// calendar is the team's work calendar: statutory days and its own.
-func (r *Request) calendar(ctx context.Context) (*calendar.Calendar, error) {
+// Calendar is the team's work calendar: statutory days and its own.
+func (r *Request) Calendar(ctx context.Context) (*calendar.Calendar, error) {
 	return teamCalendar(ctx, r.Tx, r.Team.ID)
 }
 

@@ -61,7 +61,7 @@ func (e *Engine) ReminderNamed(word string) (Reminder, bool) {
 }
 
 // SkippedNote tells the supervisor that a reminder was not sent because its
-// week has no workday at all.
+// Week has no workday at all.
 func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	rm, _ := e.ReminderNamed(f.Job)
 	var out []teambot.Outgoing
@@ -71,7 +71,7 @@ func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.O
 			return err
 		}
 		r := &Request{Tx: tx, Team: &team, Engine: e}
-		sup, ok, err := r.findSupervisor(ctx)
+		sup, ok, err := r.FindSupervisor(ctx)
 		if err != nil {
 			return err
 		}

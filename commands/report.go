@@ -49,7 +49,7 @@ func report(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	this := r.week()
+	this := r.Week()
 	if len(r.Args) == 0 {
 		return reportOverview(ctx, r, this)
 	}
@@ -85,7 +85,7 @@ func weekFlag(word, after string) (week teambot.Week, text string, ok bool, err 
 	if _, v, eq := strings.Cut(flag, "="); eq {
 		value = v
 	} else if flag == "week" {
-		value, text = CutToken(trimLeftSpace(after))
+		value, text = CutToken(TrimLeftSpace(after))
 	}
 	if week, err = parseWeekText(Normalize(value)); err != nil {
 		return teambot.Week{}, "", true, teambot.Invalid("--week 后面要写周，例如 /周报 --week 2026-W47 内容。")
@@ -101,8 +101,8 @@ func submitReport(ctx context.Context, r *Request, week teambot.Week, text strin
 	if err := checkReportText(r, text); err != nil {
 		return teambot.Reply{}, err
 	}
-	if r.week().Before(week) {
-		return teambot.Reply{}, teambot.Invalid("%s还没开始，不能提前交周报。本周是 %s。", weekLabel(week), weekLabel(r.week()))
+	if r.Week().Before(week) {
+		return teambot.Reply{}, teambot.Invalid("%s还没开始，不能提前交周报。本周是 %s。", WeekLabel(week), WeekLabel(r.Week()))
 	}
 	if err := r.weekOpen(ctx, week); err != nil {
 		return teambot.Reply{}, err
@@ -141,7 +141,7 @@ func checkReportText(r *Request, text string) error {
 // version, the length, and whether it came in on time.
 func submittedText(r *Request, rep teambot.Report, chars int, due weekDue) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "已提交 %s的周报，第 %d 版，共 %d 字，", weekLabel(rep.Week), rep.Version, chars)
+	fmt.Fprintf(&b, "已提交 %s的周报，第 %d 版，共 %d 字，", WeekLabel(rep.Week), rep.Version, chars)
 	first := ""
 	if rep.Version > 1 {
 		first = "以第 1 版为准，" // R4: the first submission decides
@@ -186,7 +186,7 @@ func (r *Request) weekOpen(ctx context.Context, week teambot.Week) error {
 		return err
 	}
 	return teambot.Conflict("%s的周报已由主管在 %s 结束，不能再提交或修改。需要补充请直接联系主管。",
-		weekLabel(week), r.Moment(c.ClosedAt))
+		WeekLabel(week), r.Moment(c.ClosedAt))
 }
 
 // reportOverview answers a bare /周报: a member learns whether this week's
@@ -205,15 +205,15 @@ func reportOverview(ctx context.Context, r *Request, week teambot.Week) (teambot
 	}
 	if len(history) == 0 && due.Exempt {
 		return teambot.Reply{Text: fmt.Sprintf("本周 %s是%s：截止前没有工作日，不交不算未交。想交也可以：/周报 本周的工作小结。",
-			weekLabel(week), exemptText)}, nil
+			WeekLabel(week), exemptText)}, nil
 	}
 	if len(history) == 0 {
 		return teambot.Reply{Text: fmt.Sprintf("你还没有提交本周 %s的周报，截止 %s。写法：/周报 本周的工作小结，例如 %s。更多用法：/帮助 周报。",
-			weekLabel(week), r.dueMoment(due), r.Command.Examples[0])}, nil
+			WeekLabel(week), r.dueMoment(due), r.Command.Examples[0])}, nil
 	}
 	cur := history[len(history)-1]
 	return teambot.Reply{Text: fmt.Sprintf("你已提交本周 %s的周报：第 %d 版，%s 提交，%s。发送 /周报 查看 看全文，再发一次 /周报 内容 可以修改。",
-		weekLabel(week), cur.Version, r.Moment(cur.SubmittedAt), lateWord(cur.Late))}, nil
+		WeekLabel(week), cur.Version, r.Moment(cur.SubmittedAt), lateWord(cur.Late))}, nil
 }
 
 // closeReportWeek is /周报 结束 周: the supervisor closes a week, after
@@ -221,19 +221,19 @@ func reportOverview(ctx context.Context, r *Request, week teambot.Week) (teambot
 func closeReportWeek(ctx context.Context, r *Request) (teambot.Reply, error) {
 	args := r.Params
 	if len(args) != 1 {
-		return teambot.Reply{}, teambot.Invalid("请写上要结束的周，例如 /周报 结束 %s（或 /周报 结束 上周）。", r.week().Prev())
+		return teambot.Reply{}, teambot.Invalid("请写上要结束的周，例如 /周报 结束 %s（或 /周报 结束 上周）。", r.Week().Prev())
 	}
-	week, err := r.weekArg(args[0].Text)
+	week, err := r.WeekArg(args[0].Text)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if r.week().Before(week) {
-		return teambot.Reply{}, teambot.Invalid("%s还没开始，不能结束。本周是 %s。", weekLabel(week), weekLabel(r.week()))
+	if r.Week().Before(week) {
+		return teambot.Reply{}, teambot.Invalid("%s还没开始，不能结束。本周是 %s。", WeekLabel(week), WeekLabel(r.Week()))
 	}
 	if c, closed, err := r.Tx.WeekClosed(ctx, r.Team.ID, week); err != nil {
 		return teambot.Reply{}, err
 	} else if closed {
-		return teambot.Reply{}, teambot.Conflict("%s的周报已经在 %s 结束了。", weekLabel(week), r.Moment(c.ClosedAt))
+		return teambot.Reply{}, teambot.Conflict("%s的周报已经在 %s 结束了。", WeekLabel(week), r.Moment(c.ClosedAt))
 	}
 	s, err := loadWeekStatus(ctx, r, week)
 	if err != nil {
@@ -247,8 +247,8 @@ func closeReportWeek(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	text := fmt.Sprintf("已结束 %s的周报：之后不能再提交或修改。应交 %d 人，收到 %d 份周报，未交：%s。",
-		weekLabel(week), s.Expected, handed, NameList(memberNames(s.Missing)))
-	if week == r.week() {
+		WeekLabel(week), s.Expected, handed, NameList(MemberNames(s.Missing)))
+	if week == r.Week() {
 		text += "注意：本周还没过完。"
 	}
 	return teambot.Reply{Text: text}, nil

@@ -116,7 +116,7 @@ func (r *Request) followNag(ctx context.Context, old, d teambot.WeeklyDeadline) 
 	if !j.Enabled {
 		return fmt.Sprintf("「%s」现在是关闭的，要催交发送 /提醒 开启 %s。", rm.Chinese, rm.Chinese), nil
 	}
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -157,14 +157,14 @@ func reportDeadline(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	this := r.week()
+	this := r.Week()
 	if len(args) == 0 {
 		due, err := r.reportDue(ctx, this)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
 		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。放假时截止提前到之前最后一个工作日。主管可以用 /周报 截止 周五 18:00 修改。",
-			weekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, weekLabel(this), r.dueMoment(due))}, nil
+			weekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, WeekLabel(this), r.dueMoment(due))}, nil
 	}
 	d, err := parseDeadline(args)
 	if err != nil {
@@ -187,7 +187,7 @@ func reportDeadline(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	return teambot.Reply{Text: fmt.Sprintf("周报截止时间已改为每%s %s（%s），原来是每%s %s。本周 %s截止 %s。已经交的周报，按时或迟交的标记不变。%s",
 		weekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, weekdaysCN[old.Weekday], old.Clock(),
-		weekLabel(this), r.dueMoment(due), nag)}, nil
+		WeekLabel(this), r.dueMoment(due), nag)}, nil
 }
 
 // parseDeadline reads /周报 截止's weekday and time as parseWeekly does

@@ -34,7 +34,7 @@ func ReportReminders() []Reminder {
 func ReportOpen(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		s, err := loadWeekStatus(ctx, r, r.week())
+		s, err := loadWeekStatus(ctx, r, r.Week())
 		if err != nil || s.Expected == 0 || s.Closed {
 			return err
 		}
@@ -45,7 +45,7 @@ func ReportOpen(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Out
 		}
 		text := fmt.Sprintf("【周报提醒】本周 %s的周报开始提交，%s，%s。\n"+
 			"请 @我 发送 /周报 本周工作小结，例如 /周报 完成公众号推文 3 篇；交了还可以再发一次修改。",
-			weekLabel(s.Week), due, s.Counts())
+			WeekLabel(s.Week), due, s.Counts())
 		out = append(out, GroupMessage(r, f, "report_open", text, nil))
 		return nil
 	})
@@ -59,7 +59,7 @@ func ReportOpen(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Out
 func ReportNag(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		s, err := loadWeekStatus(ctx, r, r.week())
+		s, err := loadWeekStatus(ctx, r, r.Week())
 		if err != nil || len(s.Missing) == 0 || s.Closed {
 			return err
 		}
@@ -71,7 +71,7 @@ func ReportNag(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outg
 			when = fmt.Sprintf("截止时间 %s 已过，请尽快 @我 发送 /周报 内容 补交（记为迟交）。", r.dueMoment(s.Due))
 		}
 		text := fmt.Sprintf("【周报催交】本周 %s还有 %d 人没交周报：%s。%s",
-			weekLabel(s.Week), len(s.Missing), NameList(memberNames(s.Missing)), when)
+			WeekLabel(s.Week), len(s.Missing), NameList(MemberNames(s.Missing)), when)
 		users := make([]string, len(s.Missing))
 		for i, m := range s.Missing {
 			users[i] = m.UserID
@@ -110,7 +110,7 @@ func (r *Request) notAwayNow(ctx context.Context, ms []teambot.Member) ([]teambo
 func ReportDigest(ctx context.Context, e *Engine, f teambot.Firing, private bool) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		s, err := loadWeekStatus(ctx, r, r.week().Prev())
+		s, err := loadWeekStatus(ctx, r, r.Week().Prev())
 		if err != nil || s.Nobody() {
 			return err
 		}
@@ -122,7 +122,7 @@ func ReportDigest(ctx context.Context, e *Engine, f teambot.Firing, private bool
 			out = append(out, GroupMessage(r, f, "report_digest", r.digestSummary(s)+group, nil))
 			return nil
 		}
-		sup, ok, err := r.findSupervisor(ctx)
+		sup, ok, err := r.FindSupervisor(ctx)
 		if err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func ReportDigest(ctx context.Context, e *Engine, f teambot.Firing, private bool
 			return nil
 		}
 		out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
-			Text: r.digestFull(s) + full, Origin: origin(f, "report_digest")})
+			Text: r.digestFull(s) + full, Origin: Origin(f, "report_digest")})
 		return nil
 	})
 	return out, err
@@ -140,7 +140,7 @@ func ReportDigest(ctx context.Context, e *Engine, f teambot.Firing, private bool
 func (r *Request) digestSummary(s weekStatus) string {
 	var b strings.Builder
 	if s.Due.Exempt {
-		fmt.Fprintf(&b, "【周报汇总】上周 %s：%s（截止前没有工作日，没有人迟交或未交）", weekLabel(s.Week), s.Counts())
+		fmt.Fprintf(&b, "【周报汇总】上周 %s：%s（截止前没有工作日，没有人迟交或未交）", WeekLabel(s.Week), s.Counts())
 		if len(s.OnTime) > 0 {
 			fmt.Fprintf(&b, "：%s", NameList(reportNames(s.OnTime)))
 		}
@@ -148,8 +148,8 @@ func (r *Request) digestSummary(s weekStatus) string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "【周报汇总】上周 %s%s：%s；按时 %d 人（%s），迟交 %d 人（%s），未交 %d 人（%s）",
-		weekLabel(s.Week), r.movedDue(s.Due), s.Counts(), len(s.OnTime), NameList(reportNames(s.OnTime)),
-		len(s.Late), NameList(reportNames(s.Late)), len(s.Missing), NameList(memberNames(s.Missing)))
+		WeekLabel(s.Week), r.movedDue(s.Due), s.Counts(), len(s.OnTime), NameList(reportNames(s.OnTime)),
+		len(s.Late), NameList(reportNames(s.Late)), len(s.Missing), NameList(MemberNames(s.Missing)))
 	if len(s.Excused) > 0 {
 		fmt.Fprintf(&b, "，请假 %d 人（%s）", len(s.Excused), NameList(excusedNames(s.Excused)))
 	}
@@ -171,15 +171,15 @@ func (r *Request) movedDue(d weekDue) string {
 func (r *Request) digestFull(s weekStatus) string {
 	var b strings.Builder
 	if s.Due.Exempt {
-		fmt.Fprintf(&b, "【周报汇总】上周 %s\n%s：截止前没有工作日，没有人迟交或未交。", weekLabel(s.Week), s.Counts())
+		fmt.Fprintf(&b, "【周报汇总】上周 %s\n%s：截止前没有工作日，没有人迟交或未交。", WeekLabel(s.Week), s.Counts())
 		r.digestSection(&b, "已交", s.OnTime)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "【周报汇总】上周 %s%s\n%s；按时 %d 人，迟交 %d 人，未交 %d 人。", weekLabel(s.Week),
+	fmt.Fprintf(&b, "【周报汇总】上周 %s%s\n%s；按时 %d 人，迟交 %d 人，未交 %d 人。", WeekLabel(s.Week),
 		r.movedDue(s.Due), s.Counts(), len(s.OnTime), len(s.Late), len(s.Missing))
 	r.digestSection(&b, "按时", s.OnTime)
 	r.digestSection(&b, "迟交", s.Late)
-	fmt.Fprintf(&b, "\n未交：%s", NameList(memberNames(s.Missing)))
+	fmt.Fprintf(&b, "\n未交：%s", NameList(MemberNames(s.Missing)))
 	if len(s.Excused) > 0 {
 		fmt.Fprintf(&b, "\n请假：%s", NameList(excusedNames(s.Excused)))
 	}

@@ -37,7 +37,7 @@ func showReports(ctx context.Context, r *Request) (teambot.Reply, error) {
 // Member it is the caller, without weeks the current week.
 func (r *Request) showArgs(ctx context.Context, args []teambot.Arg) (teambot.Member, teambot.Week, teambot.Week, error) {
 	target := *r.Caller
-	from, to := r.week(), r.week()
+	from, to := r.Week(), r.Week()
 	var named, dated bool
 	for _, a := range args {
 		if !a.Mention && looksLikeWeek(a.Text) {
@@ -67,11 +67,11 @@ func (r *Request) showArgs(ctx context.Context, args []teambot.Arg) (teambot.Mem
 // (2026-W40..2026-W48) relative to the current week.
 func (r *Request) weekRange(s string) (teambot.Week, teambot.Week, error) {
 	a, b, isRange := strings.Cut(s, "..")
-	from, err := r.weekArg(a)
+	from, err := r.WeekArg(a)
 	if err != nil || !isRange {
 		return from, from, err
 	}
-	to, err := r.weekArg(b)
+	to, err := r.WeekArg(b)
 	switch {
 	case err != nil:
 		return from, to, err
@@ -93,11 +93,11 @@ func (r *Request) fullReports(m teambot.Member, history []teambot.Report, from, 
 	for w := from; !to.Before(w); w = w.Next() {
 		rep, ok := current[w]
 		if !ok {
-			fmt.Fprintf(&b, "\n\n%s：未提交", weekLabel(w))
+			fmt.Fprintf(&b, "\n\n%s：未提交", WeekLabel(w))
 			continue
 		}
 		// The id is what /删除内容 周报 takes (R14).
-		fmt.Fprintf(&b, "\n\n%s第 %d 版（#%d），%s 提交，%s%s：\n%s", weekLabel(w), rep.Version, rep.ID, r.Moment(rep.SubmittedAt), lateWord(rep.Late), editedMark(rep, "，"), rep.Text)
+		fmt.Fprintf(&b, "\n\n%s第 %d 版（#%d），%s 提交，%s%s：\n%s", WeekLabel(w), rep.Version, rep.ID, r.Moment(rep.SubmittedAt), lateWord(rep.Late), editedMark(rep, "，"), rep.Text)
 	}
 	return b.String()
 }
@@ -112,7 +112,7 @@ func submittedOnly(m teambot.Member, history []teambot.Report, from, to teambot.
 		if _, ok := current[from]; ok {
 			state = "已提交"
 		}
-		return fmt.Sprintf("%s %s %s的周报。%s", m.Name, state, weekLabel(from), note)
+		return fmt.Sprintf("%s %s %s的周报。%s", m.Name, state, WeekLabel(from), note)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s 的周报，%s：", m.Name, rangeLabel(from, to))
@@ -121,7 +121,7 @@ func submittedOnly(m teambot.Member, history []teambot.Report, from, to teambot.
 		if _, ok := current[w]; ok {
 			state = "已提交"
 		}
-		fmt.Fprintf(&b, "\n%s：%s", weekLabel(w), state)
+		fmt.Fprintf(&b, "\n%s：%s", WeekLabel(w), state)
 	}
 	b.WriteString("\n" + note)
 	return b.String()

@@ -17,13 +17,13 @@ import (
 // not private (R10 names the missing in the meeting notice); texts are not
 // shown.
 func reportStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
-	week, args := r.week(), r.Params
+	week, args := r.Week(), r.Params
 	switch {
 	case len(args) > 1:
 		return teambot.Reply{}, UsageError(r.Command, "/周报 状态 后面最多写一个周。")
 	case len(args) == 1:
 		var err error
-		if week, err = r.weekArg(args[0].Text); err != nil {
+		if week, err = r.WeekArg(args[0].Text); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
@@ -38,9 +38,9 @@ func reportStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
 func (r *Request) statusText(s weekStatus) string {
 	var b strings.Builder
 	if s.Due.Exempt {
-		fmt.Fprintf(&b, "%s周报状态：%s（截止前没有工作日，没有人迟交或未交）", weekLabel(s.Week), exemptText)
+		fmt.Fprintf(&b, "%s周报状态：%s（截止前没有工作日，没有人迟交或未交）", WeekLabel(s.Week), exemptText)
 	} else {
-		fmt.Fprintf(&b, "%s周报状态，截止 %s", weekLabel(s.Week), r.dueMoment(s.Due))
+		fmt.Fprintf(&b, "%s周报状态，截止 %s", WeekLabel(s.Week), r.dueMoment(s.Due))
 	}
 	if s.Closed {
 		fmt.Fprintf(&b, "，主管已于 %s 结束", r.Moment(s.Closure.ClosedAt))
@@ -57,7 +57,7 @@ func (r *Request) statusText(s weekStatus) string {
 		b.WriteString("\n" + s.Counts())
 		fmt.Fprintf(&b, "\n按时（%d）：%s", len(s.OnTime), NameList(editedNames(s.OnTime)))
 		fmt.Fprintf(&b, "\n迟交（%d）：%s", len(s.Late), NameList(editedNames(s.Late)))
-		fmt.Fprintf(&b, "\n未交（%d）：%s", len(s.Missing), NameList(memberNames(s.Missing)))
+		fmt.Fprintf(&b, "\n未交（%d）：%s", len(s.Missing), NameList(MemberNames(s.Missing)))
 	}
 	if len(s.Excused) > 0 {
 		fmt.Fprintf(&b, "\n请假（%d）：%s", len(s.Excused), NameList(excusedNames(s.Excused)))

@@ -421,7 +421,7 @@ func term(ctx context.Context, r *Request) (teambot.Reply, error) {
 			return teambot.Reply{}, err
 		}
 		if !start.Before(end) {
-			return teambot.Reply{}, teambot.Invalid("结束日期 %s要晚于开始日期 %s。", r.day(end), r.day(start))
+			return teambot.Reply{}, teambot.Invalid("结束日期 %s要晚于开始日期 %s。", r.Day(end), r.Day(start))
 		}
 	}
 	old := termDetail(*r.Team)

@@ -51,13 +51,13 @@ func TermEnd(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoi
 		var when string
 		switch r.Today() {
 		case termNoticeDates(r)[0]:
-			when = fmt.Sprintf("将于 %s 结束，还有 %d 天", r.day(end), termNoticeDays)
+			when = fmt.Sprintf("将于 %s 结束，还有 %d 天", r.Day(end), termNoticeDays)
 		case end:
 			when = "今天结束"
 		default:
 			return nil
 		}
-		sup, ok, err := r.findSupervisor(ctx)
+		sup, ok, err := r.FindSupervisor(ctx)
 		if err != nil {
 			return err
 		}
@@ -77,7 +77,7 @@ func TermEnd(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoi
 		text := fmt.Sprintf("【任期提醒】%s：主管 %s 的任期（%s）%s。任期一年（R1）：连任请发送 /任期 新的开始日期；换人请选出或聘任新主管后由管理员发送 /主管 @名字。",
 			label[0], name, describeRange(r.Team.TermStart, end, r.Today()), when)
 		if e.Cfg.DirectMessages {
-			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: users, Text: text, Origin: origin(f, "term_end")})
+			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: users, Text: text, Origin: Origin(f, "term_end")})
 			return nil
 		}
 		out = append(out, GroupMessage(r, f, "term_end", text, users))

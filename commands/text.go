@@ -15,7 +15,7 @@ import (
 // FreeText is the original text after a command's leading words, without a
 // colon that introduced it.
 func FreeText(s string) string {
-	s = trimLeftSpace(s)
+	s = TrimLeftSpace(s)
 	if r, size := utf8.DecodeRuneInString(s); IsColon(r) {
 		s = s[size:]
 	}
@@ -31,7 +31,7 @@ func RecordID(s string) (int64, bool) {
 // RestAfter is text after its first n arguments, as written.
 func RestAfter(text string, n int) string {
 	for range n {
-		_, text = nextArg(trimLeftSpace(text))
+		_, text = NextArg(TrimLeftSpace(text))
 	}
 	return TrimSpace(text)
 }
@@ -57,7 +57,7 @@ type Word struct {
 func RestWords(s string) []Word {
 	var out []Word
 	for i := 0; i < len(s); {
-		rest := trimLeftSpace(s[i:])
+		rest := TrimLeftSpace(s[i:])
 		if rest == "" {
 			break
 		}

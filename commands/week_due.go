@@ -32,7 +32,7 @@ func (d weekDue) Late(t time.Time) bool { return !d.Exempt && t.After(d.At) }
 
 // dueIn is the one rule for a week's effective deadline (R4): the set
 // weekday and time of day d in week, in loc, on the last workday of the
-// week up to that day under cal; exempt when there is none.
+// Week up to that day under cal; exempt when there is none.
 func dueIn(d teambot.WeeklyDeadline, week teambot.Week, loc *time.Location, cal *calendar.Calendar) weekDue {
 	nominal := d.In(week, loc)
 	due := weekDue{Nominal: nominal}
@@ -67,7 +67,7 @@ func (r *Request) reportDue(ctx context.Context, week teambot.Week) (weekDue, er
 	if err != nil {
 		return weekDue{}, err
 	}
-	cal, err := r.calendar(ctx)
+	cal, err := r.Calendar(ctx)
 	if err != nil {
 		return weekDue{}, err
 	}

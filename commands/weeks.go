@@ -12,16 +12,16 @@ import (
 	"teambot"
 )
 
-// week is the current ISO week in the team's time zone.
-func (r *Request) week() teambot.Week { return teambot.WeekOf(r.Now.In(r.Location())) }
+// Week is the current ISO week in the team's time zone.
+func (r *Request) Week() teambot.Week { return teambot.WeekOf(r.Now.In(r.Location())) }
 
-// weekArg reads one week: 2026-W48, or 本周/this, 上周/last.
-func (r *Request) weekArg(s string) (teambot.Week, error) {
+// WeekArg reads one week: 2026-W48, or 本周/this, 上周/last.
+func (r *Request) WeekArg(s string) (teambot.Week, error) {
 	switch strings.ToLower(s) {
 	case "本周", "this":
-		return r.week(), nil
+		return r.Week(), nil
 	case "上周", "last":
-		return r.week().Prev(), nil
+		return r.Week().Prev(), nil
 	}
 	return parseWeekText(s)
 }
@@ -53,15 +53,15 @@ func weeksBetween(from, to teambot.Week) int {
 	return int(to.Monday().In(time.UTC).Sub(from.Monday().In(time.UTC)).Hours()/24/7) + 1
 }
 
-// weekLabel names a week with its dates: 2026-W48（11月23日–11月29日）.
-func weekLabel(w teambot.Week) string {
+// WeekLabel names a week with its dates: 2026-W48（11月23日–11月29日）.
+func WeekLabel(w teambot.Week) string {
 	return fmt.Sprintf("%s（%s–%s）", w, monthDay(w.Monday()), monthDay(w.Sunday()))
 }
 
 // rangeLabel names one week or a range of them.
 func rangeLabel(from, to teambot.Week) string {
 	if from == to {
-		return weekLabel(from)
+		return WeekLabel(from)
 	}
 	return fmt.Sprintf("%s 至 %s（%s–%s）", from, to, monthDay(from.Monday()), monthDay(to.Sunday()))
 }

@@ -100,7 +100,7 @@ var englishDays = map[string]time.Weekday{
 
 // parseWeekly reads a weekly time from text: the days (周一, 礼拜一, 星期一,
 // 每周二, 每天, 工作日, 每个工作日, fri), glued to or apart from a time of
-// day as parseClockText reads it (周一10:00, 每周二 下午3点, 每个工作日
+// Day as parseClockText reads it (周一10:00, 每周二 下午3点, 每个工作日
 // 9:30), or a time of day alone (10点). It fails with errNotWeekly or
 // errClockRange.
 func parseWeekly(text string) (weeklyTime, error) {

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"teambot/commands"
+	"teambot/commands/account"
 	"teambot/commands/escalate"
 	"teambot/commands/ledger"
 	"teambot/commands/redact"
@@ -24,7 +25,7 @@ func Commands() []*commands.Command {
 		commands.LeaveCommands(),
 		commands.MeetingCommands(),
 		vote.Commands(),
-		commands.AccountCommands(),
+		account.Commands(),
 		ledger.Commands(),
 		escalate.Commands(),
 		commands.MonthlyCommands(),
@@ -37,7 +38,7 @@ func Reminders() []commands.Reminder {
 	return slices.Concat(
 		commands.ReportReminders(),
 		commands.LeaveReminders(),
-		commands.AccountReminders(),
+		account.Reminders(),
 		ledger.Reminders(),
 		escalate.Reminders(),
 		commands.MonthlyReminders(),
@@ -57,7 +58,7 @@ func Rules() commands.Rules {
 	return commands.Rules{
 		NextMeeting:      commands.NextMeeting,
 		EscalationDigest: escalate.EscalationDigest,
-		AccountHandover:  commands.AccountHandover,
+		AccountHandover:  account.AccountHandover,
 		VoteResult:       vote.VoteResult,
 	}
 }

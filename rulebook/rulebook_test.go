@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"teambot/commands"
+	"teambot/commands/account"
 	"teambot/commands/escalate"
 	"teambot/commands/ledger"
 	"teambot/commands/redact"
@@ -16,6 +17,7 @@ import (
 // (commands.TxAs would panic otherwise).
 var (
 	_ commands.Tx = (*storage.Tx)(nil)
+	_ account.Tx  = (*storage.Tx)(nil)
 	_ vote.Tx     = (*storage.Tx)(nil)
 	_ ledger.Tx   = (*storage.Tx)(nil)
 	_ redact.Tx   = (*storage.Tx)(nil)

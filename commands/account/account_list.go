@@ -1,12 +1,13 @@
 // Reading the account register (R13, R14): /账号 列表 and the quarterly check
 // (核对) in which owners confirm their accounts are still theirs.
 
-package commands
+package account
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"teambot/commands"
 
 	"teambot"
 )
@@ -14,10 +15,10 @@ import (
 // confirmAccounts is /账号 核对 [ID…]: the owner confirms that their
 // accounts (all of them, or those named) are still theirs, for the
 // quarterly check.
-func confirmAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
+func confirmAccounts(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	var list []teambot.Account
 	if len(r.Args) == 1 {
-		mine, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, OwnerID: r.Caller.ID, Status: teambot.AccountActive})
+		mine, err := txOf(r).Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, OwnerID: r.Caller.ID, Status: teambot.AccountActive})
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -28,7 +29,7 @@ func confirmAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	seen := map[int64]bool{}
 	for i := 1; i < len(r.Args); i++ {
-		a, err := r.accountArg(ctx, i, "/账号 核对 3 4")
+		a, err := accountArg(ctx, r, i, "/账号 核对 3 4")
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -45,8 +46,8 @@ func confirmAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	ids := make([]string, len(list))
 	for i, a := range list {
-		if err := r.Tx.ConfirmAccount(ctx, r.Team.ID, a.ID, r.UserID, r.Now); err != nil {
-			return teambot.Reply{}, r.accountChangeError(ctx, a, "核对", err)
+		if err := txOf(r).ConfirmAccount(ctx, r.Team.ID, a.ID, r.UserID, r.Now); err != nil {
+			return teambot.Reply{}, accountChangeError(ctx, r, a, "核对", err)
 		}
 		ids[i] = fmt.Sprintf("#%d", a.ID)
 	}
@@ -54,12 +55,12 @@ func confirmAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	return teambot.Reply{Text: fmt.Sprintf("已确认 %d 个账号仍由你负责：%s。%s的核对已记下。",
-		len(list), r.accountItems(list, r.Single()), quarterLabel(r.Today()))}, nil
+		len(list), accountItems(r, list, r.Single()), quarterLabel(r.Today()))}, nil
 }
 
 // accountItems names accounts for a reply: "#3 微博" each, with the account
 // name only when it may be shown (R14).
-func (r *Request) accountItems(list []teambot.Account, withNames bool) string {
+func accountItems(r *commands.Request, list []teambot.Account, withNames bool) string {
 	parts := make([]string, len(list))
 	for i, a := range list {
 		parts[i] = fmt.Sprintf("#%d %s", a.ID, a.Platform)
@@ -73,14 +74,14 @@ func (r *Request) accountItems(list []teambot.Account, withNames bool) string {
 // listAccounts is /账号 列表 [全部]: the supervisor sees every account, a
 // Member their own; active ones, or removed ones too with 全部. Account
 // names are shown in a single chat only (R14); the reply is for the caller.
-func listAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
+func listAccounts(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	f := teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive}
 	switch args := r.Args; {
 	case len(args) > 2:
-		return teambot.Reply{}, UsageError(r.Command, "/账号 列表 后面最多写「全部」。")
+		return teambot.Reply{}, commands.UsageError(r.Command, "/账号 列表 后面最多写「全部」。")
 	case len(args) == 2:
 		if w := strings.ToLower(args[1].Text); w != "全部" && w != "all" {
-			return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("看不懂「%s」：/账号 列表 后面只能写「全部」（连已注销的一起看）。", Clip(args[1].Text)))
+			return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("看不懂「%s」：/账号 列表 后面只能写「全部」（连已注销的一起看）。", commands.Clip(args[1].Text)))
 		}
 		f.Status = ""
 	}
@@ -88,7 +89,7 @@ func listAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if !r.Caller.IsSupervisor() {
 		f.OwnerID, whose = r.Caller.ID, "你名下"
 	}
-	list, err := r.Tx.Accounts(ctx, f)
+	list, err := txOf(r).Accounts(ctx, f)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -105,7 +106,7 @@ func listAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
 	fmt.Fprintf(&b, "（%d 个）：", len(list))
 	quarter := quarterStart(r.Today())
 	for _, a := range list {
-		b.WriteString("\n" + r.accountLine(a, r.Single(), quarter))
+		b.WriteString("\n" + accountLine(r, a, r.Single(), quarter))
 	}
 	if !r.Single() {
 		b.WriteString("\n账号名和备注只在私聊里显示：私聊我发送 /账号 列表。")
@@ -115,7 +116,7 @@ func listAccounts(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // accountLine is one account of a list: id, platform, (account name,)
 // owner, its dates and state.
-func (r *Request) accountLine(a teambot.Account, full bool, quarter teambot.Date) string {
+func accountLine(r *commands.Request, a teambot.Account, full bool, quarter teambot.Date) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "#%d %s", a.ID, a.Platform)
 	if full {
@@ -135,7 +136,7 @@ func (r *Request) accountLine(a teambot.Account, full bool, quarter teambot.Date
 		if full {
 			b.WriteString("：" + a.RemovedReason)
 		}
-	case r.confirmedSince(a, quarter):
+	case confirmedSince(r, a, quarter):
 		b.WriteString(" · 本季度已核对")
 	default:
 		b.WriteString(" · 本季度未核对")
@@ -148,7 +149,7 @@ func (r *Request) accountLine(a teambot.Account, full bool, quarter teambot.Date
 
 // confirmedSince reports whether the account's owner confirmed it, or it
 // was registered, on or after day in the team's time zone.
-func (r *Request) confirmedSince(a teambot.Account, day teambot.Date) bool {
+func confirmedSince(r *commands.Request, a teambot.Account, day teambot.Date) bool {
 	from := day.In(r.Location())
 	return !a.ConfirmedAt.Before(from) || !a.RegisteredAt.Before(from)
 }

@@ -3,33 +3,34 @@
 // the owner or the supervisor, runs with the account locked, and tells the
 // Supervisor of what someone else did.
 
-package commands
+package account
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"teambot/commands"
 	"unicode/utf8"
 
 	"teambot"
 )
 
 // accountArg loads the account numbered by the n-th argument (3 or #3).
-func (r *Request) accountArg(ctx context.Context, n int, how string) (teambot.Account, error) {
+func accountArg(ctx context.Context, r *commands.Request, n int, how string) (teambot.Account, error) {
 	if len(r.Args) <= n {
 		return teambot.Account{}, teambot.Invalid("请写上账号编号，例如 %s。发送 /账号 列表 查看编号。", how)
 	}
-	id, ok := RecordID(r.Args[n].Text)
+	id, ok := commands.RecordID(r.Args[n].Text)
 	if !ok {
 		return teambot.Account{}, teambot.Invalid("「%s」不是账号编号，编号是数字，例如 %s。发送 /账号 列表 查看编号。", r.Args[n].Text, how)
 	}
-	return r.lockAccount(ctx, id)
+	return lockAccount(ctx, r, id)
 }
 
 // lockAccount loads account id locked: the owner and status checked next
 // stay true until commit.
-func (r *Request) lockAccount(ctx context.Context, id int64) (teambot.Account, error) {
-	a, err := r.Tx.LockAccount(ctx, r.Team.ID, id)
+func lockAccount(ctx context.Context, r *commands.Request, id int64) (teambot.Account, error) {
+	a, err := txOf(r).LockAccount(ctx, r.Team.ID, id)
 	if errors.Is(err, teambot.ErrNotFound) {
 		return a, teambot.NotFound("没有编号 #%d 的账号。发送 /账号 列表 查看编号。", id)
 	}
@@ -38,7 +39,7 @@ func (r *Request) lockAccount(ctx context.Context, id int64) (teambot.Account, e
 
 // accountChangeable refuses a change (what) to an account by someone other
 // than its owner or the supervisor, or to a removed account.
-func (r *Request) accountChangeable(ctx context.Context, a teambot.Account, what string) error {
+func accountChangeable(ctx context.Context, r *commands.Request, a teambot.Account, what string) error {
 	switch {
 	case !a.Active():
 		return teambot.Conflict("账号 #%d（%s）已在 %s注销，不能再%s。发送 /账号 列表 全部 查看。", a.ID, a.Platform, r.DayOf(a.RemovedAt), what)
@@ -52,38 +53,38 @@ func (r *Request) accountChangeable(ctx context.Context, a teambot.Account, what
 
 // accountChangeError words a change storage refused because the account
 // was removed in the meantime.
-func (r *Request) accountChangeError(ctx context.Context, a teambot.Account, what string, err error) error {
+func accountChangeError(ctx context.Context, r *commands.Request, a teambot.Account, what string, err error) error {
 	if !errors.Is(err, teambot.ErrAccountRemoved) {
 		return err
 	}
-	now, rerr := r.Tx.AccountByID(ctx, r.Team.ID, a.ID)
+	now, rerr := txOf(r).AccountByID(ctx, r.Team.ID, a.ID)
 	if rerr != nil {
 		return errors.Join(err, rerr)
 	}
-	return r.accountChangeable(ctx, now, what)
+	return accountChangeable(ctx, r, now, what)
 }
 
 // accountChanged is /账号 已改密 ID: the owner (or the supervisor) reports
 // that the account's credential was changed today (R13: report changes
 // promptly). Only the fact and the day are kept.
-func accountChanged(ctx context.Context, r *Request) (teambot.Reply, error) {
+func accountChanged(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if len(r.Params) > 0 {
-		return teambot.Reply{}, UsageError(r.Command, "已改密只写账号编号，不要写新密码。")
+		return teambot.Reply{}, commands.UsageError(r.Command, "已改密只写账号编号，不要写新密码。")
 	}
-	a, err := r.lockAccount(ctx, r.ID)
+	a, err := lockAccount(ctx, r, r.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.accountChangeable(ctx, a, "报备改密"); err != nil {
+	if err := accountChangeable(ctx, r, a, "报备改密"); err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Tx.MarkAccountChanged(ctx, r.Team.ID, a.ID, r.UserID, r.Now); err != nil {
-		return teambot.Reply{}, r.accountChangeError(ctx, a, "报备改密", err)
+	if err := txOf(r).MarkAccountChanged(ctx, r.Team.ID, a.ID, r.UserID, r.Now); err != nil {
+		return teambot.Reply{}, accountChangeError(ctx, r, a, "报备改密", err)
 	}
 	if err := r.Audit(ctx, "account.changed", accountTarget(a.ID), fmt.Sprintf("%s，负责人 %s", a.Platform, a.OwnerName)); err != nil {
 		return teambot.Reply{}, err
 	}
-	today := r.day(r.Today())
+	today := r.Day(r.Today())
 	text := fmt.Sprintf("已记下：账号 #%d（%s）在今天 %s改了密码。新密码只由负责人保管，不用发给任何人。", a.ID, a.Platform, today)
 	if r.Single() {
 		text = fmt.Sprintf("已记下：账号 #%d %s「%s」在今天 %s改了密码。新密码只由负责人保管，不用发给任何人。", a.ID, a.Platform, a.Name, today)
@@ -94,20 +95,20 @@ func accountChanged(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	full := fmt.Sprintf("【账号改密】%s 报备：账号 #%d %s「%s」（负责人 %s）在 %s改了密码。", r.Caller.Name, a.ID, a.Platform, a.Name, a.OwnerName, today)
 	summary := fmt.Sprintf("【账号改密】%s 报备：账号 #%d（%s）在 %s改了密码。", r.Caller.Name, a.ID, a.Platform, today)
-	return r.accountNotice(ctx, text, told, full, summary, "account.changed")
+	return accountNotice(ctx, r, text, told, full, summary, "account.changed")
 }
 
 // transferAccount is /账号 移交 ID @Name: the owner or the supervisor
 // hands the account to another active member.
-func transferAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
+func transferAccount(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if len(r.Params) > 0 {
 		return teambot.Reply{}, teambot.Invalid("%s", transferMissing)
 	}
-	a, err := r.lockAccount(ctx, r.ID)
+	a, err := lockAccount(ctx, r, r.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.accountChangeable(ctx, a, "移交"); err != nil {
+	if err := accountChangeable(ctx, r, a, "移交"); err != nil {
 		return teambot.Reply{}, err
 	}
 	to := r.Target
@@ -115,8 +116,8 @@ func transferAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, teambot.Conflict("账号 #%d 已经由 %s 负责，不用移交。", a.ID, to.Name)
 	}
 	note := a.OwnerName + " → " + to.Name
-	if err := r.Tx.TransferAccount(ctx, r.Team.ID, a.ID, to.ID, r.UserID, note, r.Now); err != nil {
-		return teambot.Reply{}, r.accountChangeError(ctx, a, "移交", err)
+	if err := txOf(r).TransferAccount(ctx, r.Team.ID, a.ID, to.ID, r.UserID, note, r.Now); err != nil {
+		return teambot.Reply{}, accountChangeError(ctx, r, a, "移交", err)
 	}
 	if err := r.Audit(ctx, "account.transfer", accountTarget(a.ID), a.Platform+"，"+note); err != nil {
 		return teambot.Reply{}, err
@@ -133,28 +134,28 @@ func transferAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 		r.Caller.Name, a.ID, a.Platform, a.Name, a.OwnerName, to.Name, a.ID)
 	summary := fmt.Sprintf("【账号移交】%s 把账号 #%d（%s）从 %s 移交给 %s。%s 请私聊我发送 /账号 列表 查看账号名，及时修改密码后发送 /账号 已改密 %d。",
 		r.Caller.Name, a.ID, a.Platform, a.OwnerName, to.Name, to.Name, a.ID)
-	return r.accountNotice(ctx, text, told, full, summary, "account.transfer")
+	return accountNotice(ctx, r, text, told, full, summary, "account.transfer")
 }
 
 // removeAccount is /账号 注销 ID REASON: the owner or the supervisor
 // records that an account is no longer used.
-func removeAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
-	a, err := r.lockAccount(ctx, r.ID)
+func removeAccount(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	a, err := lockAccount(ctx, r, r.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason := FreeText(r.Tail)
+	reason := commands.FreeText(r.Tail)
 	switch n := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return teambot.Reply{}, teambot.Invalid("请写上注销原因，例如 /账号 注销 %d 平台停用。", a.ID)
 	case n > maxAccountNoteRunes:
 		return teambot.Reply{}, teambot.Invalid("原因最多 %d 字，这条有 %d 字，请写简短些。", maxAccountNoteRunes, n)
 	}
-	if err := r.accountChangeable(ctx, a, "注销"); err != nil {
+	if err := accountChangeable(ctx, r, a, "注销"); err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Tx.RemoveAccount(ctx, r.Team.ID, a.ID, r.UserID, reason, r.Now); err != nil {
-		return teambot.Reply{}, r.accountChangeError(ctx, a, "注销", err)
+	if err := txOf(r).RemoveAccount(ctx, r.Team.ID, a.ID, r.UserID, reason, r.Now); err != nil {
+		return teambot.Reply{}, accountChangeError(ctx, r, a, "注销", err)
 	}
 	if err := r.Audit(ctx, "account.remove", accountTarget(a.ID), fmt.Sprintf("%s，负责人 %s", a.Platform, a.OwnerName)); err != nil {
 		return teambot.Reply{}, err
@@ -172,5 +173,5 @@ func removeAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	full := fmt.Sprintf("【账号注销】%s 注销了账号 #%d %s「%s」（负责人 %s），原因：%s。", r.Caller.Name, a.ID, a.Platform, a.Name, a.OwnerName, reason)
 	summary := fmt.Sprintf("【账号注销】%s 注销了账号 #%d（%s，负责人 %s）。", r.Caller.Name, a.ID, a.Platform, a.OwnerName)
-	return r.accountNotice(ctx, text, told, full, summary, "account.remove")
+	return accountNotice(ctx, r, text, told, full, summary, "account.remove")
 }

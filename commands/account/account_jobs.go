@@ -1,4 +1,4 @@
-package commands
+package account
 
 import (
 	"cmp"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"teambot/commands"
 
 	"teambot"
 )
@@ -13,17 +14,17 @@ import (
 // accountReminders are the account reminders' rows of the reminder table
 // (R13): the quarterly check that owners still hold their accounts, its
 // result for the supervisor, and the daily handover reminder.
-func accountReminders() []Reminder {
-	return []Reminder{
+func accountReminders() []commands.Reminder {
+	return []commands.Reminder{
 		{Name: "account_check", Chinese: "账号核对", Spec: "0 10 1-10 1,4,7,10 *",
 			Summary: "每季度第一个工作日请账号负责人确认账号仍归自己管，都已确认就不发",
-			Day:     firstWorkdayFrom(1), DayText: "每季度第一个工作日", Build: AccountCheck},
+			Day:     commands.FirstWorkdayFrom(1), DayText: "每季度第一个工作日", Build: AccountCheck},
 		{Name: "account_check_result", Chinese: "账号核对结果", Spec: "0 10 15-25 1,4,7,10 *",
 			Summary: "季度首月 15 日起的第一个工作日，把本季度还没确认的账号告诉主管，都确认了就不发",
-			Day:     firstWorkdayFrom(15), DayText: "季度首月 15 日起第一个工作日", Build: AccountCheckResult},
+			Day:     commands.FirstWorkdayFrom(15), DayText: "季度首月 15 日起第一个工作日", Build: AccountCheckResult},
 		{Name: "account_handover", Chinese: "账号移交", Spec: "0 10 * * MON-FRI",
 			Summary: "提醒主管移交或注销已离开团队的成员负责的账号，没有就不发",
-			Build: AccountHandoverDue},
+			Build:   AccountHandoverDue},
 	}
 }
 
@@ -32,10 +33,10 @@ func accountReminders() []Reminder {
 // confirmed this quarter, says how many each has waiting and how to
 // confirm. Account names are never in it (R14). Nothing is sent when every
 // account is confirmed or the team has none.
-func AccountCheck(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+func AccountCheck(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		pending, err := r.unconfirmedAccounts(ctx)
+	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
+		pending, err := unconfirmedAccounts(ctx, r)
 		if err != nil || len(pending) == 0 {
 			return err
 		}
@@ -59,16 +60,16 @@ func AccountCheck(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.O
 		}
 		today := r.Today()
 		result := "本月中旬"
-		if cal, err := r.calendar(ctx); err != nil {
+		if cal, err := r.Calendar(ctx); err != nil {
 			return err
-		} else if d, ok := firstWorkdayFrom(15)(cal, today.Year, today.Month); ok {
-			result = DescribeDay(d, today)
+		} else if d, ok := commands.FirstWorkdayFrom(15)(cal, today.Year, today.Month); ok {
+			result = commands.DescribeDay(d, today)
 		}
 		text := fmt.Sprintf("【账号核对】%s的账号核对开始了（R13）：请确认名下的账号仍由自己负责。待确认：%s。\n"+
 			"全部确认：/账号 核对；只确认其中几个：/账号 核对 编号…；私聊我发送 /账号 列表 查看名下的账号。"+
 			"不再由你负责的账号请告诉主管移交，停用的发送 /账号 注销 编号 原因。%s还没确认的账号会报给主管。",
 			quarterLabel(today), strings.Join(parts, "、"), result)
-		out = append(out, GroupMessage(r, f, "account_check", text, users))
+		out = append(out, commands.GroupMessage(r, f, "account_check", text, users))
 		return nil
 	})
 	return out, err
@@ -81,14 +82,14 @@ func AccountCheck(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.O
 // message that @mentions the supervisor with counts and owners' names only
 // (R14). Nothing is sent when every account is confirmed or the team has
 // no supervisor.
-func AccountCheckResult(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+func AccountCheckResult(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		pending, err := r.unconfirmedAccounts(ctx)
+	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
+		pending, err := unconfirmedAccounts(ctx, r)
 		if err != nil || len(pending) == 0 {
 			return err
 		}
-		sup, ok, err := r.findSupervisor(ctx)
+		sup, ok, err := r.FindSupervisor(ctx)
 		if err != nil {
 			return err
 		}
@@ -102,16 +103,16 @@ func AccountCheckResult(ctx context.Context, e *Engine, f teambot.Firing) ([]tea
 			fmt.Fprintf(&b, "【账号核对结果】%s还有 %d 个账号没有确认：", quarter, len(pending))
 			for _, a := range pending {
 				fmt.Fprintf(&b, "\n· #%d %s「%s」· 负责人 %s%s · 上次确认 %s", a.ID, a.Platform, a.Name, a.OwnerName,
-					leftMark(a), r.lastConfirmed(a))
+					leftMark(a), lastConfirmed(r, a))
 			}
 			b.WriteString("\n" + how)
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
-				Text: b.String(), Origin: origin(f, "account_check_result")})
+				Text: b.String(), Origin: commands.Origin(f, "account_check_result")})
 			return nil
 		}
 		text := fmt.Sprintf("【账号核对结果】主管 %s，%s还有 %d 个账号没有确认：%s。\n私聊我发送 /账号 列表 查看是哪些账号。%s",
 			sup.Name, quarter, len(pending), ownerCounts(pending), how)
-		out = append(out, GroupMessage(r, f, "account_check_result", text, []string{sup.UserID}))
+		out = append(out, commands.GroupMessage(r, f, "account_check_result", text, []string{sup.UserID}))
 		return nil
 	})
 	return out, err
@@ -124,10 +125,10 @@ func AccountCheckResult(ctx context.Context, e *Engine, f teambot.Firing) ([]tea
 // @mentions the supervisor with ids, platforms and former owners only
 // (R14). Nothing is sent when there are none or the team has no
 // supervisor.
-func AccountHandoverDue(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+func AccountHandoverDue(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		active, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
+	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
+		active, err := txOf(r).Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
 		if err != nil {
 			return err
 		}
@@ -141,7 +142,7 @@ func AccountHandoverDue(ctx context.Context, e *Engine, f teambot.Firing) ([]tea
 			return nil
 		}
 		sortAccounts(orphaned)
-		sup, ok, err := r.findSupervisor(ctx)
+		sup, ok, err := r.FindSupervisor(ctx)
 		if err != nil {
 			return err
 		}
@@ -164,11 +165,11 @@ func AccountHandoverDue(ctx context.Context, e *Engine, f teambot.Firing) ([]tea
 		b.WriteString("\n移交：/账号 移交 编号 @新负责人（新负责人要及时改密码）；不再使用：/账号 注销 编号 原因。")
 		if e.Cfg.DirectMessages {
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
-				Text: b.String(), Origin: origin(f, "account_handover")})
+				Text: b.String(), Origin: commands.Origin(f, "account_handover")})
 			return nil
 		}
 		b.WriteString("账号名不在群里显示：私聊我发送 /账号 列表 查看。")
-		out = append(out, GroupMessage(r, f, "account_handover", b.String(), []string{sup.UserID}))
+		out = append(out, commands.GroupMessage(r, f, "account_handover", b.String(), []string{sup.UserID}))
 		return nil
 	})
 	return out, err
@@ -176,15 +177,15 @@ func AccountHandoverDue(ctx context.Context, e *Engine, f teambot.Firing) ([]tea
 
 // unconfirmedAccounts lists the team's active accounts not confirmed (nor
 // registered) since the current quarter began, by id.
-func (r *Request) unconfirmedAccounts(ctx context.Context) ([]teambot.Account, error) {
-	active, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
+func unconfirmedAccounts(ctx context.Context, r *commands.Request) ([]teambot.Account, error) {
+	active, err := txOf(r).Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
 	if err != nil {
 		return nil, err
 	}
 	quarter := quarterStart(r.Today())
 	var out []teambot.Account
 	for _, a := range active {
-		if !r.confirmedSince(a, quarter) {
+		if !confirmedSince(r, a, quarter) {
 			out = append(out, a)
 		}
 	}
@@ -226,7 +227,7 @@ func leftMark(a teambot.Account) string {
 }
 
 // lastConfirmed is when the owner last confirmed the account, or 从未.
-func (r *Request) lastConfirmed(a teambot.Account) string {
+func lastConfirmed(r *commands.Request, a teambot.Account) string {
 	if a.ConfirmedAt.IsZero() {
 		return "从未"
 	}
@@ -237,20 +238,20 @@ func (r *Request) lastConfirmed(a teambot.Account) string {
 // accounts m owns and must be handed over (R18: 劝退 and 除名 list them;
 // /移除 too), or "" when m owns none. Account names are in it only in a
 // single chat (R14); a private message can use handoverText with names.
-func (r *Request) accountHandover(ctx context.Context, m teambot.Member) (string, error) {
-	return r.handoverText(ctx, m, r.Single())
+func accountHandover(ctx context.Context, r *commands.Request, m teambot.Member) (string, error) {
+	return handoverText(ctx, r, m, r.Single())
 }
 
 // handoverText is accountHandover's paragraph, with or without the
 // accounts' names.
-func (r *Request) handoverText(ctx context.Context, m teambot.Member, withNames bool) (string, error) {
-	list, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, OwnerID: m.ID, Status: teambot.AccountActive})
+func handoverText(ctx context.Context, r *commands.Request, m teambot.Member, withNames bool) (string, error) {
+	list, err := txOf(r).Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, OwnerID: m.ID, Status: teambot.AccountActive})
 	if err != nil || len(list) == 0 {
 		return "", err
 	}
 	sortAccounts(list)
 	text := fmt.Sprintf("%s 负责的 %d 个账号需要移交：%s。请主管用 /账号 移交 编号 @新负责人 指定新负责人（新负责人要及时改密码），不再使用的用 /账号 注销 编号 原因。",
-		m.Name, len(list), r.accountItems(list, withNames))
+		m.Name, len(list), accountItems(r, list, withNames))
 	if !withNames {
 		text += "账号名不在群里显示：主管私聊我发送 /账号 列表 可以查看。"
 	}
@@ -258,6 +259,6 @@ func (r *Request) handoverText(ctx context.Context, m teambot.Member, withNames 
 }
 
 // AccountHandover is Rules.AccountHandover (see accountHandover).
-func AccountHandover(ctx context.Context, r *Request, m teambot.Member) (string, error) {
-	return r.accountHandover(ctx, m)
+func AccountHandover(ctx context.Context, r *commands.Request, m teambot.Member) (string, error) {
+	return accountHandover(ctx, r, m)
 }

@@ -1,10 +1,11 @@
-package commands
+package account
 
 import (
 	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"teambot/commands"
 	"time"
 	"unicode/utf8"
 
@@ -26,24 +27,18 @@ import (
 //   - Titles and links are not private: the group sees them in the status.
 const maxUpdateTitleRunes = 200
 
-// platformTx is what the platform commands need from a transaction.
-type platformTx interface {
-	AddPlatformUpdate(ctx context.Context, u *teambot.PlatformUpdate) error
-	PlatformUpdates(ctx context.Context, teamID int64, from, to time.Time) ([]teambot.PlatformUpdate, error)
-}
-
 // platformCommands are the platform commands' rows of the command table.
-func platformCommands() []*Command {
-	return []*Command{
+func platformCommands() []*commands.Command {
+	return []*commands.Command{
 		{
 			Name: "update", Chinese: "更新", Aliases: []string{"平台更新", "updates"},
 			Summary:  "记下平台的更新或本月的专题活动（每个平台每周至少更新一次），查看各平台本周的更新",
 			Usage:    "平台 标题或链接 | 平台 活动 标题",
 			Examples: []string{"/更新 公众号 双十二预告推文", "/更新 微博 https://weibo.com/1234/abcd", "/更新 公众号 活动 双十二抽奖", "/更新 状态", "/更新 状态 上周"},
-			Who:      Member, Handler: update,
-			Sub: []*Command{
+			Who:      commands.Member, Handler: update,
+			Sub: []*commands.Command{
 				{Name: "status", Chinese: "状态", Usage: "[周]", Summary: "查看各平台本周（或那一周）的更新和本月还没有专题活动的平台",
-					Who: Member, Handler: platformStatus},
+					Who: commands.Member, Handler: platformStatus},
 			},
 		},
 	}
@@ -54,7 +49,7 @@ var campaignWords = map[string]bool{"活动": true, "专题": true, "campaign": 
 
 // update is /更新 with no row named: with no arguments it shows the week's
 // updates (as /更新 状态 does); otherwise it logs one.
-func update(ctx context.Context, r *Request) (teambot.Reply, error) {
+func update(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -65,39 +60,39 @@ func update(ctx context.Context, r *Request) (teambot.Reply, error) {
 }
 
 // logUpdate is /更新 PLATFORM TITLE-or-LINK and /更新 PLATFORM 活动 TITLE.
-func logUpdate(ctx context.Context, r *Request) (teambot.Reply, error) {
+func logUpdate(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	first := placedArgs(r.Rest)[0]
 	rest := r.Rest[first.end:]
-	if i := strings.IndexFunc(r.Rest[first.start:first.end], IsColon); i > 0 && !first.Quoted && !first.Mention {
+	if i := strings.IndexFunc(r.Rest[first.start:first.end], commands.IsColon); i > 0 && !first.Quoted && !first.Mention {
 		// 公众号：标题
-		first.Text, rest = Normalize(r.Rest[first.start:first.start+i]), r.Rest[first.start+i:]
+		first.Text, rest = commands.Normalize(r.Rest[first.start:first.start+i]), r.Rest[first.start+i:]
 	}
 	platform, err := checkPlatform(first.Arg)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	title := FreeText(rest)
+	title := commands.FreeText(rest)
 	campaign := false
 	if words := placedArgs(title); len(words) > 0 && !words[0].Quoted && campaignWords[strings.ToLower(words[0].Text)] {
-		campaign, title = true, FreeText(title[words[0].end:])
+		campaign, title = true, commands.FreeText(title[words[0].end:])
 	}
 	switch n := utf8.RuneCountInString(title); {
 	case title == "" && campaign:
 		return teambot.Reply{}, teambot.Invalid("请写上活动的标题，例如 /更新 %s 活动 双十二抽奖。", platform)
 	case title == "":
-		return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("请在平台后面写上这次更新的标题或链接，例如 /更新 %s 双十二预告推文。", platform))
+		return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("请在平台后面写上这次更新的标题或链接，例如 /更新 %s 双十二预告推文。", platform))
 	case n > maxUpdateTitleRunes:
 		return teambot.Reply{}, teambot.Invalid("标题最多 %d 字，这条有 %d 字，请写简短些或只贴链接。", maxUpdateTitleRunes, n)
 	}
-	active, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
+	active, err := txOf(r).Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	platform = registryPlatform(active, platform)
-	week := r.week()
+	week := r.Week()
 	u := teambot.PlatformUpdate{TeamID: r.Team.ID, Platform: platform, Title: title, Campaign: campaign,
 		MemberID: r.Caller.ID, At: r.Now, Week: week, MsgID: r.Message.ID}
-	if err := r.Tx.AddPlatformUpdate(ctx, &u); err != nil {
+	if err := txOf(r).AddPlatformUpdate(ctx, &u); err != nil {
 		return teambot.Reply{}, err
 	}
 	detail := fmt.Sprintf("#%d %s %s", u.ID, platform, week)
@@ -107,7 +102,7 @@ func logUpdate(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "platform.update", platform, detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	updates, err := r.Tx.PlatformUpdates(ctx, r.Team.ID, week.Start(r.Location()), week.End(r.Location()))
+	updates, err := txOf(r).PlatformUpdates(ctx, r.Team.ID, week.Start(r.Location()), week.End(r.Location()))
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -121,9 +116,9 @@ func logUpdate(ctx context.Context, r *Request) (teambot.Reply, error) {
 	var text string
 	if campaign {
 		text = fmt.Sprintf("已记下 %s 在 %s的%d月专题活动 #%d：%s。这也算本周的更新，本周 %s 已更新 %d 次。",
-			platform, DescribeDay(today, today), today.Month, u.ID, title, platform, n)
+			platform, commands.DescribeDay(today, today), today.Month, u.ID, title, platform, n)
 	} else {
-		text = fmt.Sprintf("已记下 %s 在 %s的更新 #%d（%s）：%s。本周 %s 已更新 %d 次。", platform, DescribeDay(today, today), u.ID, week, title, platform, n)
+		text = fmt.Sprintf("已记下 %s 在 %s的更新 #%d（%s）：%s。本周 %s 已更新 %d 次。", platform, commands.DescribeDay(today, today), u.ID, week, title, platform, n)
 	}
 	if !hasPlatform(active, platform) {
 		text += fmt.Sprintf("「%s」还没有登记账号，平台更新检查不会提醒它；负责人可以发送 /账号 登记 %s 账号名。", platform, platform)
@@ -151,8 +146,8 @@ type teamPlatform struct {
 
 // teamPlatforms lists the distinct platforms of the team's active
 // accounts, in the order the first account on each was registered.
-func (r *Request) teamPlatforms(ctx context.Context) ([]teamPlatform, error) {
-	active, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
+func teamPlatforms(ctx context.Context, r *commands.Request) ([]teamPlatform, error) {
+	active, err := txOf(r).Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +176,7 @@ func (r *Request) teamPlatforms(ctx context.Context) ([]teamPlatform, error) {
 
 // ownersText names a platform's owners: 张三、李四, noting those who left.
 func (p teamPlatform) ownersText() string {
-	names := memberNames(p.Owners)
+	names := commands.MemberNames(p.Owners)
 	for _, n := range p.Left {
 		names = append(names, n+"（已离开团队）")
 	}
@@ -191,24 +186,24 @@ func (p teamPlatform) ownersText() string {
 // platformStatus is /更新 状态 [WEEK]: each platform with its updates of
 // the week (this week by default), and for this week the platforms still
 // without a campaign this month.
-func platformStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
-	week := r.week()
+func platformStatus(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	week := r.Week()
 	switch args := r.Params; {
 	case len(args) > 1:
-		return teambot.Reply{}, UsageError(r.Command, "/更新 状态 后面最多写一个周。")
+		return teambot.Reply{}, commands.UsageError(r.Command, "/更新 状态 后面最多写一个周。")
 	case len(args) == 1:
-		w, err := r.weekArg(args[0].Text)
+		w, err := r.WeekArg(args[0].Text)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
 		week = w
 	}
-	platforms, err := r.teamPlatforms(ctx)
+	platforms, err := teamPlatforms(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	loc := r.Location()
-	updates, err := r.Tx.PlatformUpdates(ctx, r.Team.ID, week.Start(loc), week.End(loc))
+	updates, err := txOf(r).PlatformUpdates(ctx, r.Team.ID, week.Start(loc), week.End(loc))
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -235,7 +230,7 @@ func platformStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
 		rows[i].updates = append(rows[i].updates, u)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s的平台更新", weekLabel(week))
+	fmt.Fprintf(&b, "%s的平台更新", commands.WeekLabel(week))
 	if len(rows) == 0 {
 		b.WriteString("：还没有平台。登记账号后（/账号 登记 平台 账号名）它的平台就会出现在这里；记下更新：/更新 平台 标题或链接。")
 		return teambot.Reply{Text: b.String()}, nil
@@ -263,9 +258,9 @@ func platformStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		fmt.Fprintf(&b, "：%d 次 — %s", len(x.updates), strings.Join(items, "；"))
 	}
-	if week == r.week() && len(platforms) > 0 {
+	if week == r.Week() && len(platforms) > 0 {
 		from, to := campaignMonth(r.Today())
-		missing, err := r.platformsWithout(ctx, platforms, from.In(loc), to.In(loc), true)
+		missing, err := platformsWithout(ctx, r, platforms, from.In(loc), to.In(loc), true)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -279,8 +274,8 @@ func platformStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // platformsWithout lists the platforms with no update (a campaign, when
 // campaign is set) logged in [from, to).
-func (r *Request) platformsWithout(ctx context.Context, platforms []teamPlatform, from, to time.Time, campaign bool) ([]teamPlatform, error) {
-	updates, err := r.Tx.PlatformUpdates(ctx, r.Team.ID, from, to)
+func platformsWithout(ctx context.Context, r *commands.Request, platforms []teamPlatform, from, to time.Time, campaign bool) ([]teamPlatform, error) {
+	updates, err := txOf(r).PlatformUpdates(ctx, r.Team.ID, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +304,7 @@ func platformNames(ps []teamPlatform) []string {
 }
 
 // campaignMonth is the month of d, whose campaign R6 asks for: its first
-// day and the next month's first day.
+// Day and the next month's first day.
 func campaignMonth(d teambot.Date) (from, to teambot.Date) {
 	from = teambot.Date{Year: d.Year, Month: d.Month, Day: 1}
 	return from, from.AddDate(0, 1, 0)

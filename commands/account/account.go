@@ -1,4 +1,4 @@
-package commands
+package account
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
+	"teambot/commands"
 	"unicode/utf8"
 
 	"teambot"
@@ -45,45 +45,32 @@ const (
 	maxAccountNoteRunes = 200
 )
 
-// accountTx is what the account commands need from a transaction.
-type accountTx interface {
-	CreateAccount(ctx context.Context, a *teambot.Account) error
-	AccountByID(ctx context.Context, teamID, id int64) (teambot.Account, error)
-	LockAccount(ctx context.Context, teamID, id int64) (teambot.Account, error)
-	Accounts(ctx context.Context, f teambot.AccountFilter) ([]teambot.Account, error)
-	MarkAccountChanged(ctx context.Context, teamID, id int64, by string, at time.Time) error
-	TransferAccount(ctx context.Context, teamID, id, toMemberID int64, by, note string, at time.Time) error
-	RemoveAccount(ctx context.Context, teamID, id int64, by, reason string, at time.Time) error
-	ConfirmAccount(ctx context.Context, teamID, id int64, by string, at time.Time) error
-	AccountEvents(ctx context.Context, teamID int64, from, to time.Time) ([]teambot.AccountEvent, error)
-}
-
 // accountCommands are the account commands' rows of the command table.
-func accountCommands() []*Command {
-	return []*Command{
+func accountCommands() []*commands.Command {
+	return []*commands.Command{
 		{
 			Name: "account", Chinese: "账号", Aliases: []string{"帐号", "accounts"},
 			Summary:  "登记你负责的平台账号并报备主管（不收密码），报备改密，移交、注销、核对账号；主管查看全部账号",
 			Usage:    "[列表 [全部]]",
 			Examples: []string{"/账号 登记 微博 团队官方号", "/账号 登记 公众号 服务号 @张三 备注 主号", "/账号 已改密 3", "/账号 移交 3 @李四", "/账号 注销 3 平台停用", "/账号 核对", "/账号 列表"},
-			Who:      Member, Handler: account,
-			Sub: []*Command{
+			Who:      commands.Member, Handler: account,
+			Sub: []*commands.Command{
 				{Name: "register", Chinese: "登记", Aliases: []string{"报备", "add"}, Usage: "平台 账号名 [@负责人] [备注 说明]",
 					Summary: "登记你负责的账号（只在单聊里，不收密码）；主管可替成员登记",
-					Who:     Member, Handler: registerAccount},
+					Who:     commands.Member, Handler: registerAccount},
 				{Name: "changed", Chinese: "已改密", Aliases: []string{"改密", "改密码"}, Usage: "编号",
 					Summary: "报备账号今天改了密码（负责人或主管）",
-					Who:     Member, Args: accountID("/账号 已改密 3"), Handler: accountChanged},
+					Who:     commands.Member, Args: accountID("/账号 已改密 3"), Handler: accountChanged},
 				{Name: "transfer", Chinese: "移交", Usage: "编号 @新负责人",
 					Summary: "把账号交给另一位成员负责（负责人或主管）",
-					Who:     Member, Args: append(accountID(transferHow), ArgSpec{Kind: ArgMember, Missing: transferMissing}),
+					Who:     commands.Member, Args: append(accountID(transferHow), commands.ArgSpec{Kind: commands.ArgMember, Missing: transferMissing}),
 					Handler: transferAccount},
 				{Name: "remove", Chinese: "注销", Aliases: []string{"删除"}, Usage: "编号 原因",
 					Summary: "记下账号不再使用（负责人或主管）",
-					Who:     Member, Args: accountID("/账号 注销 3 平台停用"), Handler: removeAccount},
+					Who:     commands.Member, Args: accountID("/账号 注销 3 平台停用"), Handler: removeAccount},
 				{Name: "confirm", Chinese: "核对", Aliases: []string{"确认"}, Usage: "[编号…]",
 					Summary: "季度核对：确认名下的账号（或写上的那几个）仍由你负责",
-					Who:     Member, Handler: confirmAccounts},
+					Who:     commands.Member, Handler: confirmAccounts},
 			},
 		},
 	}
@@ -97,22 +84,22 @@ const transferMissing = "请写上账号编号和新负责人，例如 " + trans
 
 // accountID is the account number argument of a /账号 row, how it is
 // written in the refusals.
-func accountID(how string) []ArgSpec {
-	return []ArgSpec{{Kind: ArgID,
+func accountID(how string) []commands.ArgSpec {
+	return []commands.ArgSpec{{Kind: commands.ArgID,
 		Missing: "请写上账号编号，例如 " + how + "。发送 /账号 列表 查看编号。",
 		Bad:     "「%s」不是账号编号，编号是数字，例如 " + how + "。发送 /账号 列表 查看编号。"}}
 }
 
 // account is /账号 with no row named: with no arguments, or 列表 [全部],
 // it lists accounts; any other first word is no action.
-func account(ctx context.Context, r *Request) (teambot.Reply, error) {
+func account(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	// 列表 stays the default form rather than a row, so the usage still
 	// reads /账号 [列表 [全部]].
-	if w := r.subcommand(); w != "" && !slices.Contains([]string{"列表", "查看", "list"}, w) {
-		return teambot.Reply{}, UsageError(r.Command, fmt.Sprintf("没有「%s」这个账号操作。", Clip(r.Args[0].Text)))
+	if w := r.Subcommand(); w != "" && !slices.Contains([]string{"列表", "查看", "list"}, w) {
+		return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("没有「%s」这个账号操作。", commands.Clip(r.Args[0].Text)))
 	}
 	return listAccounts(ctx, r)
 }
@@ -129,13 +116,13 @@ func placedArgs(s string) []placedArg {
 	var out []placedArg
 	rest := s
 	for {
-		rest = trimLeftSpace(rest)
+		rest = commands.TrimLeftSpace(rest)
 		if rest == "" {
 			return out
 		}
 		start := len(s) - len(rest)
 		var a teambot.Arg
-		a, rest = nextArg(rest)
+		a, rest = commands.NextArg(rest)
 		out = append(out, placedArg{Arg: a, start: start, end: len(s) - len(rest)})
 	}
 }
@@ -149,8 +136,8 @@ func noteKeyword(rest string, a placedArg) (string, bool) {
 	for _, kw := range []string{"备注", "note"} {
 		if len(rest)-a.start >= len(kw) && strings.EqualFold(rest[a.start:a.start+len(kw)], kw) {
 			after := rest[a.start+len(kw):]
-			if next, _ := utf8.DecodeRuneInString(after); after == "" || IsSpace(next) || IsColon(next) {
-				return FreeText(after), true
+			if next, _ := utf8.DecodeRuneInString(after); after == "" || commands.IsSpace(next) || commands.IsColon(next) {
+				return commands.FreeText(after), true
 			}
 		}
 	}
@@ -159,13 +146,13 @@ func noteKeyword(rest string, a placedArg) (string, bool) {
 
 // registerAccount is /账号 登记 PLATFORM ACCOUNT [@Owner] [备注 NOTE], in a
 // single chat only: the account name is private (R13, R14).
-func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
+func registerAccount(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.NeedSingleChat("账号名", "/账号 登记 平台 账号名"); err != nil {
 		return teambot.Reply{}, err
 	}
 	args := placedArgs(r.Rest)[1:] // after 登记
 	if len(args) < 2 {
-		return teambot.Reply{}, UsageError(r.Command, "请写上平台和账号名（不要写密码）。")
+		return teambot.Reply{}, commands.UsageError(r.Command, "请写上平台和账号名（不要写密码）。")
 	}
 	platform, err := checkPlatform(args[0].Arg)
 	if err != nil {
@@ -177,7 +164,7 @@ func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	switch n := utf8.RuneCountInString(name); {
 	case name == "":
-		return teambot.Reply{}, UsageError(r.Command, "账号名不能为空。")
+		return teambot.Reply{}, commands.UsageError(r.Command, "账号名不能为空。")
 	case n > maxAccountNameRunes:
 		return teambot.Reply{}, teambot.Invalid("账号名最多 %d 字，这个有 %d 字。", maxAccountNameRunes, n)
 	}
@@ -194,7 +181,7 @@ func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 		var ok bool
 		if note, ok = noteKeyword(r.Rest, rest[0]); !ok {
 			return teambot.Reply{}, teambot.Invalid("看不懂「%s」：负责人请写成 @名字，备注请写在「备注」后面，例如 /账号 登记 %s 账号名 @%s 备注 主号。",
-				Clip(rest[0].Text), platform, owner.Name)
+				commands.Clip(rest[0].Text), platform, owner.Name)
 		}
 		if n := utf8.RuneCountInString(note); n > maxAccountNoteRunes {
 			return teambot.Reply{}, teambot.Invalid("备注最多 %d 字，这条有 %d 字，请写简短些。", maxAccountNoteRunes, n)
@@ -203,7 +190,7 @@ func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if owner.ID != r.Caller.ID && !r.Caller.IsSupervisor() {
 		return teambot.Reply{}, teambot.Forbidden("只有主管可以替别人登记账号。请 %s 自己发送 /账号 登记 %s 账号名，或请主管登记。", owner.Name, platform)
 	}
-	active, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
+	active, err := txOf(r).Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -216,7 +203,7 @@ func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	a := teambot.Account{TeamID: r.Team.ID, Platform: platform, Name: name, Note: note, OwnerID: owner.ID,
 		RegisteredAt: r.Now, RegisteredBy: r.UserID}
-	if err := r.Tx.CreateAccount(ctx, &a); errors.Is(err, teambot.ErrDuplicate) {
+	if err := txOf(r).CreateAccount(ctx, &a); errors.Is(err, teambot.ErrDuplicate) {
 		return teambot.Reply{}, teambot.Conflict("这个%s账号刚刚已被登记，不用重复登记。发送 /账号 列表 查看编号。", platform)
 	} else if err != nil {
 		return teambot.Reply{}, err
@@ -238,19 +225,19 @@ func registerAccount(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	full := fmt.Sprintf("【账号报备】%s 登记了账号 #%d：%s「%s」，负责人 %s%s。", r.Caller.Name, a.ID, platform, name, owner.Name, accountNoteSuffix(note))
 	summary := fmt.Sprintf("【账号报备】%s 登记了账号 #%d（%s，负责人 %s）。", r.Caller.Name, a.ID, platform, owner.Name)
-	return r.accountNotice(ctx, text, told, full, summary, "account.add")
+	return accountNotice(ctx, r, text, told, full, summary, "account.add")
 }
 
 // checkPlatform reads a platform name: free text, trimmed, not too long.
 func checkPlatform(a teambot.Arg) (string, error) {
-	p := TrimSpace(a.Text)
+	p := commands.TrimSpace(a.Text)
 	switch n := utf8.RuneCountInString(p); {
 	case a.Mention:
 		return "", teambot.Invalid("平台名前不用加 @，例如 微博、公众号、抖音。")
 	case p == "":
 		return "", teambot.Invalid("请写上平台，例如 微博、公众号、抖音。")
 	case n > maxPlatformRunes:
-		return "", teambot.Invalid("平台名最多 %d 字，「%s」有 %d 字。", maxPlatformRunes, Clip(p), n)
+		return "", teambot.Invalid("平台名最多 %d 字，「%s」有 %d 字。", maxPlatformRunes, commands.Clip(p), n)
 	}
 	return p, nil
 }
@@ -281,7 +268,7 @@ func accountTarget(id int64) string { return fmt.Sprintf("account#%d", id) }
 // gets full privately; otherwise the group sees summary with @mentions, as
 // this reply when the command came from the group, or as a group message
 // when it came from a single chat (R14: no account name in the group).
-func (r *Request) accountNotice(ctx context.Context, text string, told []teambot.Member, full, summary, origin string) (teambot.Reply, error) {
+func accountNotice(ctx context.Context, r *commands.Request, text string, told []teambot.Member, full, summary, origin string) (teambot.Reply, error) {
 	var users, names []string
 	seen := map[int64]bool{r.Caller.ID: true}
 	for _, m := range told {
@@ -313,8 +300,8 @@ func (r *Request) accountNotice(ctx context.Context, text string, told []teambot
 	return reply, nil
 }
 
-// AccountCommands are /账号 (R13) and /平台 (R7, R15).
-func AccountCommands() []*Command { return append(accountCommands(), platformCommands()...) }
+// Commands are /账号 (R13) and /平台 (R7, R15).
+func Commands() []*commands.Command { return append(accountCommands(), platformCommands()...) }
 
-// AccountReminders are the account and platform reminders.
-func AccountReminders() []Reminder { return append(accountReminders(), platformReminders()...) }
+// Reminders are the account and platform reminders.
+func Reminders() []commands.Reminder { return append(accountReminders(), platformReminders()...) }
