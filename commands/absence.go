@@ -81,10 +81,10 @@ func awayAllWeek(ls []teambot.Leave, week teambot.Week, cal *calendar.Calendar) 
 	return workdays > 0
 }
 
-// leaveDays counts the leave span takes in cal's workdays: a whole workday
+// LeaveDays counts the leave span takes in cal's workdays: a whole workday
 // is 1, half of one 0.5; off is how many of its days are days off
 // (weekends, statutory holidays, the team's own days), which take nothing.
-func leaveDays(span DateSpan, cal *calendar.Calendar) (work float64, off int) {
+func LeaveDays(span DateSpan, cal *calendar.Calendar) (work float64, off int) {
 	for d := span.From; !span.To.Before(d); d = d.AddDate(0, 0, 1) {
 		switch {
 		case !cal.Workday(d):
@@ -98,5 +98,5 @@ func leaveDays(span DateSpan, cal *calendar.Calendar) (work float64, off int) {
 	return work, off
 }
 
-// leaveSpan is a request's days as a DateSpan, for Describe.
-func leaveSpan(l teambot.Leave) DateSpan { return DateSpan{From: l.From, To: l.To, Half: l.Half} }
+// LeaveSpan is a request's days as a DateSpan, for Describe.
+func LeaveSpan(l teambot.Leave) DateSpan { return DateSpan{From: l.From, To: l.To, Half: l.Half} }

@@ -52,8 +52,8 @@ func NameList(names []string) string {
 // monthDay is 11月23日.
 func monthDay(d teambot.Date) string { return fmt.Sprintf("%d月%d日", d.Month, d.Day) }
 
-// days prints a number of days: 2, 1.5.
-func days(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }
+// Days prints a number of days: 2, 1.5.
+func Days(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }
 
 var weekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
@@ -65,8 +65,8 @@ func (r *Request) MeetingWhen(m teambot.Meeting) string {
 	return r.Moment(m.StartsAt)
 }
 
-// roleList names roles in Chinese, or "无" for none.
-func roleList(roles []teambot.Role) string {
+// RoleList names roles in Chinese, or "无" for none.
+func RoleList(roles []teambot.Role) string {
 	if len(roles) == 0 {
 		return "无"
 	}

@@ -56,7 +56,7 @@ func (r *Request) requestJoin(ctx context.Context, name string, roles []teambot.
 	} else if err != nil {
 		return teambot.Reply{}, err
 	}
-	detail := "名字 " + name + "；角色 " + roleList(roles)
+	detail := "名字 " + name + "；角色 " + RoleList(roles)
 	if rejoin {
 		detail += "；曾被移出团队"
 	}
@@ -74,7 +74,7 @@ func (r *Request) requestJoin(ctx context.Context, name string, roles []teambot.
 	}
 	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Origin: fmt.Sprintf("join request %d", q.ID),
 		Text: fmt.Sprintf("【加入申请】%s（%s）申请加入团队，角色：%s%s。批准：/加入 批准 @%s；拒绝：/加入 拒绝 @%s 理由。",
-			q.Name, q.UserID, roleList(q.Roles), rejoinNote(q), q.Name, q.Name)}
+			q.Name, q.UserID, RoleList(q.Roles), rejoinNote(q), q.Name, q.Name)}
 	if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -92,7 +92,7 @@ func rolesOrNone(roles []teambot.Role) string {
 	if len(roles) == 0 {
 		return "暂无角色"
 	}
-	return roleList(roles)
+	return RoleList(roles)
 }
 
 // listJoinRequests is /加入 列表: the requests waiting for the supervisor.
@@ -110,7 +110,7 @@ func listJoinRequests(ctx context.Context, r *Request) (teambot.Reply, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "待批准的加入申请（%d 个）：", len(reqs))
 	for _, q := range reqs {
-		fmt.Fprintf(&b, "\n%s（%s）· 角色 %s · %s 申请%s", q.Name, q.UserID, roleList(q.Roles),
+		fmt.Fprintf(&b, "\n%s（%s）· 角色 %s · %s 申请%s", q.Name, q.UserID, RoleList(q.Roles),
 			r.Moment(q.RequestedAt), rejoinNote(q))
 	}
 	b.WriteString("\n批准：/加入 批准 @名字；拒绝：/加入 拒绝 @名字 理由。")
@@ -134,14 +134,14 @@ func approveJoin(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Tx.DecideJoinRequest(ctx, r.Team.ID, q.ID, teambot.JoinApproved, r.UserID, "", r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
-	detail, verb := "名字 "+m.Name+"；角色 "+roleList(m.Roles), "加入"
+	detail, verb := "名字 "+m.Name+"；角色 "+RoleList(m.Roles), "加入"
 	if q.Rejoin {
 		detail, verb = detail+"；重新加入", "重新加入"
 	}
 	if err := r.Audit(ctx, "member.approve", m.UserID, detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("已批准 %s %s团队，角色：%s。", m.Name, verb, roleList(m.Roles))
+	text := fmt.Sprintf("已批准 %s %s团队，角色：%s。", m.Name, verb, RoleList(m.Roles))
 	// Accounts registered to a member who was removed return with them:
 	// the supervisor, who approved knowing whom, is told and may hand them
 	// over to someone else (R13).

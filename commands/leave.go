@@ -87,7 +87,7 @@ const maxBackdateDays = 7
 // requestLeave is /请假 DATE[到DATE] [上午|下午] REASON: a pending request
 // for the caller. The reply echoes the absolute dates so a misread date is
 // seen at once, with the number of workdays it takes. A start before today,
-// days that are all days off, a clash with the caller's pending or approved
+// Days that are all days off, a clash with the caller's pending or approved
 // leave and a missing reason are refused.
 func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
@@ -111,7 +111,7 @@ func askLeave(ctx context.Context, r *Request, forMeeting bool) (teambot.Reply, 
 	if err := r.Audit(ctx, "leave.request", r.UserID, leaveDetail(l)); err != nil {
 		return teambot.Reply{}, err
 	}
-	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, describeLeave(leaveSpan(l), cal, r.Today()), l.Reason)}
+	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, describeLeave(LeaveSpan(l), cal, r.Today()), l.Reason)}
 	switch sup, ok := r.Supervisor(ctx); {
 	case !ok:
 		reply.Text += "团队还没有主管，指定主管后由主管批准。"
@@ -143,7 +143,7 @@ func fileLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "leave.file", m.UserID, leaveDetail(l)+"，主管代请并批准"); err != nil {
 		return teambot.Reply{}, err
 	}
-	when := describeLeave(leaveSpan(l), cal, r.Today())
+	when := describeLeave(LeaveSpan(l), cal, r.Today())
 	text := fmt.Sprintf("已为 %s 记下请假 #%d：%s，已批准。", m.Name, l.ID, when)
 	switch {
 	case r.Engine.Cfg.DirectMessages:
@@ -197,10 +197,10 @@ func (r *Request) newLeave(ctx context.Context, m teambot.Member, text string, w
 		c := clash[0]
 		if m.ID != r.Caller.ID {
 			return teambot.Leave{}, nil, teambot.Conflict("和 %s 已有的请假冲突：#%d %s（%s）。同一天不能重复请假；发送 /请假 列表 查看。",
-				m.Name, c.ID, describeLeave(leaveSpan(c), cal, today), leaveStatusCN(c.Status))
+				m.Name, c.ID, describeLeave(LeaveSpan(c), cal, today), leaveStatusCN(c.Status))
 		}
 		return teambot.Leave{}, nil, teambot.Conflict("和你已有的请假冲突：#%d %s（%s）。同一天不能重复请假；要改日期，请先 /请假 取消 %d 再重新申请。",
-			c.ID, describeLeave(leaveSpan(c), cal, today), leaveStatusCN(c.Status), c.ID)
+			c.ID, describeLeave(LeaveSpan(c), cal, today), leaveStatusCN(c.Status), c.ID)
 	}
 	l := teambot.Leave{TeamID: r.Team.ID, MemberID: m.ID, UserID: m.UserID, Name: m.Name,
 		From: span.From, To: span.To, Half: span.Half, Reason: reason, ForMeeting: forMeeting, CreatedAt: r.Now}
@@ -254,7 +254,7 @@ func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, describeLeave(leaveSpan(l), cal, today))}
+	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, describeLeave(LeaveSpan(l), cal, today))}
 	switch sup, ok := r.Supervisor(ctx); {
 	case !ok || l.Status != teambot.LeaveApproved || sup.ID == r.Caller.ID:
 	case r.Single():
@@ -302,7 +302,7 @@ func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply,
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	when := describeLeave(leaveSpan(l), cal, today)
+	when := describeLeave(LeaveSpan(l), cal, today)
 	text := fmt.Sprintf("已%s %s 的请假 #%d：%s。", verb, l.Name, l.ID, when)
 	if r.Engine.Cfg.DirectMessages {
 		// The member hears it privately, reason included, through the outbox

@@ -17,8 +17,8 @@ func describeLeave(span DateSpan, cal *calendar.Calendar, today teambot.Date) st
 	if span.To == span.From {
 		return span.Describe(today)
 	}
-	work, off := leaveDays(span, cal)
-	text := fmt.Sprintf("%s至 %s，共 %s 天", DescribeDay(span.From, today), DescribeDay(span.To, today), days(work))
+	work, off := LeaveDays(span, cal)
+	text := fmt.Sprintf("%s至 %s，共 %s 天", DescribeDay(span.From, today), DescribeDay(span.To, today), Days(work))
 	if off > 0 {
 		text += fmt.Sprintf("（只算工作日，不含休息日 %d 天）", off)
 	}
@@ -29,7 +29,7 @@ func describeLeave(span DateSpan, cal *calendar.Calendar, today teambot.Date) st
 // nothing to be away from. The refusal names the day and, when it is not
 // a plain weekend, why it is off.
 func checkLeaveWorkdays(span DateSpan, cal *calendar.Calendar, today teambot.Date) error {
-	if work, _ := leaveDays(span, cal); work > 0 {
+	if work, _ := LeaveDays(span, cal); work > 0 {
 		return nil
 	}
 	if span.To != span.From {

@@ -9,7 +9,7 @@ import (
 
 // Leave is counted in workdays of the team's calendar (weekends, statutory
 // holidays and 调休, the team's own days from /假期): a request made only of
-// days off is refused with the reason, and a range across days off counts
+// Days off is refused with the reason, and a range across days off counts
 // and says that only its workdays are leave.
 func TestLeaveCountsWorkdays(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {

@@ -111,7 +111,7 @@ func (r *Request) pendingLeaveFull(pending []teambot.Leave, cal *calendar.Calend
 		if !today.Before(l.From) {
 			started = "（已开始）"
 		}
-		fmt.Fprintf(&b, "\n· #%d %s %s%s · 理由：%s", l.ID, l.Name, describeLeave(leaveSpan(l), cal, today), started, l.Reason)
+		fmt.Fprintf(&b, "\n· #%d %s %s%s · 理由：%s", l.ID, l.Name, describeLeave(LeaveSpan(l), cal, today), started, l.Reason)
 	}
 	b.WriteString("\n批准：/请假 批准 编号；驳回：/请假 驳回 编号 理由（驳回理由不会在群里显示）。")
 	return b.String()
@@ -183,7 +183,7 @@ const leaveExpirer = "system"
 // reason when the app may send direct messages, else by an @mention in the
 // group with the id and the days only (R14).
 func (r *Request) expiryNotice(l teambot.Leave, today teambot.Date) teambot.Outgoing {
-	when := leaveSpan(l).Describe(today)
+	when := LeaveSpan(l).Describe(today)
 	origin := fmt.Sprintf("leave.expire:%d", l.ID)
 	if r.Engine.Cfg.DirectMessages {
 		text := fmt.Sprintf("你的请假申请 #%d（%s，理由：%s）到最后一天主管都没有处理，已过期。已经缺勤的，请和主管说明，主管可以用 /请假 @%s 日期 理由 补记（最多往前 %d 天）。",

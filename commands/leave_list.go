@@ -100,7 +100,7 @@ func leaveLine(l teambot.Leave, cal *calendar.Calendar, today teambot.Date, with
 	if withName {
 		b.WriteString(l.Name + " ")
 	}
-	fmt.Fprintf(&b, "%s · %s · 理由：%s", describeLeave(leaveSpan(l), cal, today), leaveStatusCN(l.Status), l.Reason)
+	fmt.Fprintf(&b, "%s · %s · 理由：%s", describeLeave(LeaveSpan(l), cal, today), leaveStatusCN(l.Status), l.Reason)
 	if l.Status == teambot.LeaveRejected && l.DecisionNote != "" {
 		b.WriteString(" · 驳回理由：" + l.DecisionNote)
 	}

@@ -277,7 +277,7 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 	if err != nil {
 		return "", nil, err
 	}
-	s, err := loadWeekStatus(ctx, r, week)
+	s, err := LoadWeekStatus(ctx, r, week)
 	if err != nil {
 		return "", nil, err
 	}

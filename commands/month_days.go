@@ -17,8 +17,8 @@ import (
 // dayPicker names the day of a month a reminder is meant for, if any.
 type dayPicker func(cal *calendar.Calendar, year int, month time.Month) (teambot.Date, bool)
 
-// lastWorkday picks the month's last workday.
-func lastWorkday(cal *calendar.Calendar, year int, month time.Month) (teambot.Date, bool) {
+// LastWorkday picks the month's last workday.
+func LastWorkday(cal *calendar.Calendar, year int, month time.Month) (teambot.Date, bool) {
 	last := teambot.Date{Year: year, Month: month, Day: DaysIn(year, month)}
 	for d := last; d.Month == month; d = d.AddDate(0, 0, -1) {
 		if cal.Workday(d) {

@@ -18,8 +18,8 @@ func TestMonthDayPickers(t *testing.T) {
 		want  teambot.Date
 	}{
 		// 2026-10-31 is a Saturday and a normal weekend: the 30th, a Friday.
-		{"last workday of October 2026", lastWorkday, 2026, time.October, teambot.Date{Year: 2026, Month: 10, Day: 30}},
-		{"last workday of November 2026", lastWorkday, 2026, time.November, teambot.Date{Year: 2026, Month: 11, Day: 30}},
+		{"last workday of October 2026", LastWorkday, 2026, time.October, teambot.Date{Year: 2026, Month: 10, Day: 30}},
+		{"last workday of November 2026", LastWorkday, 2026, time.November, teambot.Date{Year: 2026, Month: 11, Day: 30}},
 		// 2026-09-20 is a Sunday, but an adjusted workday (国庆节调休上班).
 		{"first workday from the 20th, September 2026", FirstWorkdayFrom(20), 2026, time.September, teambot.Date{Year: 2026, Month: 9, Day: 20}},
 		// 2026-12-20 is a plain Sunday.

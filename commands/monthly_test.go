@@ -10,6 +10,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/commands/monthly"
 	"teambot/commands/vote"
 	"teambot/rulebook"
 	"teambot/storage"
@@ -126,7 +127,7 @@ func golden(t *testing.T, name, got string) {
 func TestMonthlyDigestOfASeededMonth(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, _ := seedMonth(t, db)
-		d, err := c.engine.MonthlyDigest(context.Background(), c.chatID, commands.Month{Year: 2026, Month: 11})
+		d, err := monthly.Build(context.Background(), c.engine, c.chatID, commands.Month{Year: 2026, Month: 11})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +137,7 @@ func TestMonthlyDigestOfASeededMonth(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var back commands.MonthlyDigest
+		var back monthly.Digest
 		if err := json.Unmarshal(raw, &back); err != nil || back.Markdown() != d.Markdown() {
 			t.Errorf("the JSON does not carry the whole digest: %v", err)
 		}
@@ -214,7 +215,7 @@ func TestMonthlyPlatformWeeksStartAtRegistration(t *testing.T) {
 		*clock = at(2026, 11, 18, 10, 0) // W47
 		c.expectSingle("zhangsan", "/账号 登记 小红书 team_xhs", "#1")
 		*clock = at(2026, 11, 30, 10, 0)
-		d, err := c.engine.MonthlyDigest(context.Background(), c.chatID, commands.Month{Year: 2026, Month: 11})
+		d, err := monthly.Build(context.Background(), c.engine, c.chatID, commands.Month{Year: 2026, Month: 11})
 		if err != nil {
 			t.Fatal(err)
 		}

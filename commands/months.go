@@ -63,8 +63,8 @@ func ParseMonth(s string, today teambot.Date) (Month, error) {
 	return Month{year, time.Month(month)}, nil
 }
 
-// monthWeeks are the ISO weeks whose Thursday falls in m.
-func monthWeeks(m Month) []teambot.Week {
+// MonthWeeks are the ISO weeks whose Thursday falls in m.
+func MonthWeeks(m Month) []teambot.Week {
 	var out []teambot.Week
 	for d := (teambot.Date{Year: m.Year, Month: m.Month, Day: 1}); d.Month == m.Month; d = d.AddDate(0, 0, 1) {
 		if d.Weekday() == time.Thursday {

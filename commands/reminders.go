@@ -12,7 +12,7 @@ import (
 
 // Reminder is a kind of scheduled message every team has (docs/product.md §6).
 // The scheduler runs them; /提醒 lists, changes and tests them. All move off
-// days off to the next workday of their week.
+// Days off to the next workday of their week.
 type Reminder struct {
 	Name    string // stored job name, e.g. "report_open"
 	Chinese string // what users type and see, e.g. "周报提醒"
@@ -24,7 +24,7 @@ type Reminder struct {
 	Day     dayPicker
 	DayText string
 	// AnyDay runs the reminder on days off too (its Build decides which
-	// days say something); DayText then says which days those are.
+	// Days say something); DayText then says which days those are.
 	AnyDay bool
 	// Days, when set, are the days an AnyDay reminder says something, for
 	// /提醒 to tell when it next sends.

@@ -235,7 +235,7 @@ func closeReportWeek(ctx context.Context, r *Request) (teambot.Reply, error) {
 	} else if closed {
 		return teambot.Reply{}, teambot.Conflict("%s的周报已经在 %s 结束了。", WeekLabel(week), r.Moment(c.ClosedAt))
 	}
-	s, err := loadWeekStatus(ctx, r, week)
+	s, err := LoadWeekStatus(ctx, r, week)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

@@ -34,7 +34,7 @@ func ReportReminders() []Reminder {
 func ReportOpen(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		s, err := loadWeekStatus(ctx, r, r.Week())
+		s, err := LoadWeekStatus(ctx, r, r.Week())
 		if err != nil || s.Expected == 0 || s.Closed {
 			return err
 		}
@@ -59,7 +59,7 @@ func ReportOpen(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Out
 func ReportNag(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		s, err := loadWeekStatus(ctx, r, r.Week())
+		s, err := LoadWeekStatus(ctx, r, r.Week())
 		if err != nil || len(s.Missing) == 0 || s.Closed {
 			return err
 		}
@@ -110,7 +110,7 @@ func (r *Request) notAwayNow(ctx context.Context, ms []teambot.Member) ([]teambo
 func ReportDigest(ctx context.Context, e *Engine, f teambot.Firing, private bool) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		s, err := loadWeekStatus(ctx, r, r.Week().Prev())
+		s, err := LoadWeekStatus(ctx, r, r.Week().Prev())
 		if err != nil || s.Nobody() {
 			return err
 		}

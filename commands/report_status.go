@@ -27,7 +27,7 @@ func reportStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
 			return teambot.Reply{}, err
 		}
 	}
-	s, err := loadWeekStatus(ctx, r, week)
+	s, err := LoadWeekStatus(ctx, r, week)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

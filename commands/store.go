@@ -75,17 +75,13 @@ type Tx interface {
 	MeetingSchedules(ctx context.Context) (map[int64]teambot.MeetingSchedule, error)
 	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
 
-	Votes(ctx context.Context, f teambot.VoteFilter) ([]teambot.Vote, error)
 
 	joinTx
 
-	Escalations(ctx context.Context, f teambot.EscalationFilter) ([]teambot.Escalation, error)
 
 	LedgerEntries(ctx context.Context, f teambot.LedgerFilter) ([]teambot.LedgerEntry, error)
 
 	Accounts(ctx context.Context, f teambot.AccountFilter) ([]teambot.Account, error)
-	AccountEvents(ctx context.Context, teamID int64, from, to time.Time) ([]teambot.AccountEvent, error)
-	PlatformUpdates(ctx context.Context, teamID int64, from, to time.Time) ([]teambot.PlatformUpdate, error)
 
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error

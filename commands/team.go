@@ -48,7 +48,7 @@ func join(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	if r.Caller != nil {
 		return teambot.Reply{}, teambot.Conflict("你已经登记为 %s（%s）。角色由主管用 /角色 @%s 角色… 调整。",
-			r.Caller.Name, roleList(r.Caller.Roles), r.Caller.Name)
+			r.Caller.Name, RoleList(r.Caller.Roles), r.Caller.Name)
 	}
 	if err := r.nameFree(ctx, name, r.UserID); err != nil {
 		return teambot.Reply{}, err
@@ -66,10 +66,10 @@ func join(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Audit(ctx, "member.join", m.UserID, "名字 "+m.Name+"；角色 "+roleList(m.Roles)); err != nil {
+	if err := r.Audit(ctx, "member.join", m.UserID, "名字 "+m.Name+"；角色 "+RoleList(m.Roles)); err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("已登记：%s，角色：%s。", m.Name, roleList(m.Roles))
+	text := fmt.Sprintf("已登记：%s，角色：%s。", m.Name, RoleList(m.Roles))
 	if len(m.Roles) == 0 {
 		text = fmt.Sprintf("已登记：%s，暂无角色。主管可以用 /角色 @%s 文案 指派角色。", m.Name, m.Name)
 	}
@@ -302,10 +302,10 @@ func setRoles(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if m.IsSupervisor() {
 		roles = teambot.SortRoles(append(roles, teambot.RoleSupervisor))
 	}
-	if err := r.Audit(ctx, "role.set", m.UserID, "原角色 "+roleList(m.Roles)+"；新角色 "+roleList(roles)); err != nil {
+	if err := r.Audit(ctx, "role.set", m.UserID, "原角色 "+RoleList(m.Roles)+"；新角色 "+RoleList(roles)); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("已将 %s 的角色设为：%s（原来：%s）。", m.Name, roleList(roles), roleList(m.Roles))}, nil
+	return teambot.Reply{Text: fmt.Sprintf("已将 %s 的角色设为：%s（原来：%s）。", m.Name, RoleList(roles), RoleList(m.Roles))}, nil
 }
 
 // remove takes a member off the active roster.
@@ -326,10 +326,10 @@ func remove(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Tx.RemoveMember(ctx, m.ID, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Audit(ctx, "member.remove", m.UserID, "名字 "+m.Name+"；原角色 "+roleList(m.Roles)); err != nil {
+	if err := r.Audit(ctx, "member.remove", m.UserID, "名字 "+m.Name+"；原角色 "+RoleList(m.Roles)); err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("已将 %s 移出团队名单（原角色：%s）。", m.Name, roleList(m.Roles))
+	text := fmt.Sprintf("已将 %s 移出团队名单（原角色：%s）。", m.Name, RoleList(m.Roles))
 	handover, err := r.Rules().AccountHandover(ctx, r, m) // R13: their accounts need a new owner
 	if err != nil {
 		return teambot.Reply{}, err

@@ -78,13 +78,13 @@ func (s weekStatus) Counts() string {
 	return text
 }
 
-// loadWeekStatus sorts the expected reporters of week into on time, late,
+// LoadWeekStatus sorts the expected reporters of week into on time, late,
 // missing and excused, and keeps the reports of members who were not
 // expected apart. An excused member who reported anyway counts as having
 // reported, and so as one who must report. In an exempt week (see dueIn)
 // nobody must report: none is missing or excused, and whoever reported
 // anyway is on time.
-func loadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekStatus, error) {
+func LoadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekStatus, error) {
 	s := weekStatus{Week: week}
 	var err error
 	if s.Due, err = r.reportDue(ctx, week); err != nil {

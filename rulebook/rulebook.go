@@ -11,6 +11,7 @@ import (
 	"teambot/commands/account"
 	"teambot/commands/escalate"
 	"teambot/commands/ledger"
+	"teambot/commands/monthly"
 	"teambot/commands/redact"
 	"teambot/commands/vote"
 )
@@ -28,7 +29,7 @@ func Commands() []*commands.Command {
 		account.Commands(),
 		ledger.Commands(),
 		escalate.Commands(),
-		commands.MonthlyCommands(),
+		monthly.Commands(),
 		redact.Commands(),
 	)
 }
@@ -41,7 +42,7 @@ func Reminders() []commands.Reminder {
 		account.Reminders(),
 		ledger.Reminders(),
 		escalate.Reminders(),
-		commands.MonthlyReminders(),
+		monthly.Reminders(),
 		commands.RosterReminders(),
 	)
 }

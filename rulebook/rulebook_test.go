@@ -7,6 +7,7 @@ import (
 	"teambot/commands/account"
 	"teambot/commands/escalate"
 	"teambot/commands/ledger"
+	"teambot/commands/monthly"
 	"teambot/commands/redact"
 	"teambot/commands/vote"
 	"teambot/rulebook"
@@ -17,6 +18,7 @@ import (
 // (commands.TxAs would panic otherwise).
 var (
 	_ commands.Tx = (*storage.Tx)(nil)
+	_ monthly.Tx  = (*storage.Tx)(nil)
 	_ account.Tx  = (*storage.Tx)(nil)
 	_ vote.Tx     = (*storage.Tx)(nil)
 	_ ledger.Tx   = (*storage.Tx)(nil)

@@ -13,6 +13,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/commands/monthly"
 	"teambot/rulebook"
 	"teambot/storage"
 )
@@ -55,7 +56,7 @@ func runExportMonthly(ctx context.Context, args []string, getenv func(string) st
 	if err != nil {
 		return err
 	}
-	d, err := engine.MonthlyDigest(ctx, *chatID, commands.MonthOf(t))
+	d, err := monthly.Build(ctx, engine, *chatID, commands.MonthOf(t))
 	if errors.Is(err, teambot.ErrNotFound) {
 		return fmt.Errorf("export monthly: no team for chat %q", *chatID)
 	} else if err != nil {
@@ -74,7 +75,7 @@ func runExportMonthly(ctx context.Context, args []string, getenv func(string) st
 // its rows, separated by an empty row: members first (one row each, the
 // figures as numbers), then the ledger, votes, platforms, account changes
 // and open escalations. Same BOM, line ends and formula guard as reports.
-func writeMonthlyCSV(w io.Writer, d commands.MonthlyDigest) error {
+func writeMonthlyCSV(w io.Writer, d monthly.Digest) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package commands
+package monthly
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"teambot"
 	"teambot/bot/wecom"
+	"teambot/commands"
 )
 
 // The monthly digest (R5): what the supervisor reports to leadership each
@@ -27,8 +28,8 @@ import (
 //   - Leave days are the workdays of the month covered by approved leave,
 //     a half day counting 0.5.
 
-// MonthlyDigest is one team's month.
-type MonthlyDigest struct {
+// Digest is one team's month.
+type Digest struct {
 	Month       string           `json:"month"`
 	Team        string           `json:"team"`
 	Weeks       []string         `json:"weeks"`
@@ -114,24 +115,24 @@ type EscalationLine struct {
 	Text string `json:"text"`
 }
 
-// MonthlyDigest builds the digest of the team of chatID for month m.
-func (e *Engine) MonthlyDigest(ctx context.Context, chatID string, m Month) (MonthlyDigest, error) {
-	var d MonthlyDigest
-	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
+// Build builds the digest of the team of chatID for month m.
+func Build(ctx context.Context, e *commands.Engine, chatID string, m commands.Month) (Digest, error) {
+	var d Digest
+	err := e.Cfg.Store.Update(ctx, func(tx commands.Tx) error {
 		team, err := tx.TeamByChat(ctx, chatID)
 		if err != nil {
 			return err
 		}
-		r := &Request{Tx: tx, Now: e.Cfg.Now(), Team: &team, Engine: e}
-		d, err = r.monthlyDigest(ctx, m)
+		r := &commands.Request{Tx: tx, Now: e.Cfg.Now(), Team: &team, Engine: e}
+		d, err = monthlyDigest(ctx, r, m)
 		return err
 	})
 	return d, err
 }
 
 // monthlyDigest builds the digest of r's team for m.
-func (r *Request) monthlyDigest(ctx context.Context, m Month) (MonthlyDigest, error) {
-	d := MonthlyDigest{Month: m.String(), Team: r.Team.ChatID}
+func monthlyDigest(ctx context.Context, r *commands.Request, m commands.Month) (Digest, error) {
+	d := Digest{Month: m.String(), Team: r.Team.ChatID}
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
 		return d, err
@@ -139,24 +140,24 @@ func (r *Request) monthlyDigest(ctx context.Context, m Month) (MonthlyDigest, er
 	rows := make(map[int64]*MemberMonth, len(members))
 	d.Members = make([]MemberMonth, len(members))
 	for i, mem := range members {
-		d.Members[i] = MemberMonth{Name: mem.Name, UserID: mem.UserID, Roles: roleList(mem.Roles)}
+		d.Members[i] = MemberMonth{Name: mem.Name, UserID: mem.UserID, Roles: commands.RoleList(mem.Roles)}
 		rows[mem.ID] = &d.Members[i]
 	}
-	for _, step := range []func(context.Context, Month, *MonthlyDigest, map[int64]*MemberMonth) error{
-		r.monthReports, r.monthMeetings, r.monthLeave, r.monthLedger, r.monthVotes,
-		r.monthPlatforms, r.monthAccounts, r.monthEscalations,
+	for _, step := range []func(context.Context, *commands.Request, commands.Month, *Digest, map[int64]*MemberMonth) error{
+		monthReports, monthMeetings, monthLeave, monthLedger, monthVotes,
+		monthPlatforms, monthAccounts, monthEscalations,
 	} {
-		if err := step(ctx, m, &d, rows); err != nil {
+		if err := step(ctx, r, m, &d, rows); err != nil {
 			return d, err
 		}
 	}
 	return d, nil
 }
 
-func (r *Request) monthReports(ctx context.Context, m Month, d *MonthlyDigest, rows map[int64]*MemberMonth) error {
-	for _, w := range monthWeeks(m) {
+func monthReports(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, rows map[int64]*MemberMonth) error {
+	for _, w := range commands.MonthWeeks(m) {
 		d.Weeks = append(d.Weeks, w.String())
-		s, err := loadWeekStatus(ctx, r, w)
+		s, err := commands.LoadWeekStatus(ctx, r, w)
 		if err != nil {
 			return err
 		}
@@ -187,9 +188,9 @@ func (r *Request) monthReports(ctx context.Context, m Month, d *MonthlyDigest, r
 	return nil
 }
 
-func (r *Request) monthMeetings(ctx context.Context, m Month, d *MonthlyDigest, rows map[int64]*MemberMonth) error {
+func monthMeetings(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, rows map[int64]*MemberMonth) error {
 	from, to := m.Bounds(r.Location())
-	meetings, err := r.Tx.Meetings(ctx, r.Team.ID, from, to.Add(-time.Nanosecond))
+	meetings, err := txOf(r).Meetings(ctx, r.Team.ID, from, to.Add(-time.Nanosecond))
 	if err != nil {
 		return err
 	}
@@ -202,7 +203,7 @@ func (r *Request) monthMeetings(ctx context.Context, m Month, d *MonthlyDigest, 
 			continue
 		}
 		d.Meetings.Held++
-		att, err := r.Tx.MeetingAttendance(ctx, r.Team.ID, mt.ID)
+		att, err := txOf(r).MeetingAttendance(ctx, r.Team.ID, mt.ID)
 		if err != nil {
 			return err
 		}
@@ -226,9 +227,9 @@ func (r *Request) monthMeetings(ctx context.Context, m Month, d *MonthlyDigest, 
 	return nil
 }
 
-func (r *Request) monthLeave(ctx context.Context, m Month, d *MonthlyDigest, rows map[int64]*MemberMonth) error {
+func monthLeave(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, rows map[int64]*MemberMonth) error {
 	first := teambot.Date{Year: m.Year, Month: m.Month, Day: 1}
-	last := teambot.Date{Year: m.Year, Month: m.Month, Day: DaysIn(m.Year, m.Month)}
+	last := teambot.Date{Year: m.Year, Month: m.Month, Day: commands.DaysIn(m.Year, m.Month)}
 	leaves, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: r.Team.ID, From: first, To: last, Statuses: []string{teambot.LeaveApproved}})
 	if err != nil {
 		return err
@@ -242,22 +243,22 @@ func (r *Request) monthLeave(ctx context.Context, m Month, d *MonthlyDigest, row
 		if row == nil {
 			continue
 		}
-		span := leaveSpan(l)
+		span := commands.LeaveSpan(l)
 		if span.From.Before(first) {
 			span.From = first
 		}
 		if last.Before(span.To) {
 			span.To = last
 		}
-		work, _ := leaveDays(span, cal)
+		work, _ := commands.LeaveDays(span, cal)
 		row.LeaveDays += work
 	}
 	return nil
 }
 
-func (r *Request) monthLedger(ctx context.Context, m Month, d *MonthlyDigest, rows map[int64]*MemberMonth) error {
+func monthLedger(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, rows map[int64]*MemberMonth) error {
 	from, to := m.Bounds(r.Location())
-	entries, err := r.Tx.LedgerEntries(ctx, teambot.LedgerFilter{TeamID: r.Team.ID, From: from, To: to})
+	entries, err := txOf(r).LedgerEntries(ctx, teambot.LedgerFilter{TeamID: r.Team.ID, From: from, To: to})
 	if err != nil {
 		return err
 	}
@@ -278,9 +279,9 @@ func (r *Request) monthLedger(ctx context.Context, m Month, d *MonthlyDigest, ro
 	return nil
 }
 
-func (r *Request) monthVotes(ctx context.Context, m Month, d *MonthlyDigest, rows map[int64]*MemberMonth) error {
+func monthVotes(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, rows map[int64]*MemberMonth) error {
 	from, to := m.Bounds(r.Location())
-	votes, err := r.Tx.Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteClosed, ClosedFrom: from, ClosedTo: to})
+	votes, err := txOf(r).Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteClosed, ClosedFrom: from, ClosedTo: to})
 	if err != nil {
 		return err
 	}
@@ -297,12 +298,12 @@ func (r *Request) monthVotes(ctx context.Context, m Month, d *MonthlyDigest, row
 
 // Markdown renders the digest as WeCom markdown, for the app message and
 // the robot.
-func (d MonthlyDigest) Markdown() string { return d.render(true) }
+func (d Digest) Markdown() string { return d.render(true) }
 
 // Text renders the digest as plain text, for a reply.
-func (d MonthlyDigest) Text() string { return d.render(false) }
+func (d Digest) Text() string { return d.render(false) }
 
-func (d MonthlyDigest) render(md bool) string {
+func (d Digest) render(md bool) string {
 	// What members wrote goes inside lines of the digest: line breaks become
 	// spaces, so every line starts with the digest's own text.
 	esc := wecom.EscapeMarkdownInline
@@ -321,7 +322,7 @@ func (d MonthlyDigest) render(md bool) string {
 		if m.ReportsExcused > 0 {
 			fmt.Fprintf(&b, " / 请假免交 %d", m.ReportsExcused)
 		}
-		fmt.Fprintf(&b, "；会议 出席 %d / 迟到 %d / 请假 %d / 缺席 %d；请假 %s 天", m.MeetingsPresent, m.MeetingsLate, m.MeetingsExcused, m.MeetingsAbsent, days(m.LeaveDays))
+		fmt.Fprintf(&b, "；会议 出席 %d / 迟到 %d / 请假 %d / 缺席 %d；请假 %s 天", m.MeetingsPresent, m.MeetingsLate, m.MeetingsExcused, m.MeetingsAbsent, commands.Days(m.LeaveDays))
 		if m.Rewards+m.Penalties > 0 {
 			fmt.Fprintf(&b, "；嘉奖 %d、惩处 %d", m.Rewards, m.Penalties)
 		}
@@ -388,17 +389,17 @@ func (d MonthlyDigest) render(md bool) string {
 // monthPlatforms is each platform of the team's active accounts (and any
 // other platform updated in the month) with its updates, campaigns and the
 // month's weeks without an update (R6).
-func (r *Request) monthPlatforms(ctx context.Context, m Month, d *MonthlyDigest, _ map[int64]*MemberMonth) error {
+func monthPlatforms(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, _ map[int64]*MemberMonth) error {
 	from, to := m.Bounds(r.Location())
-	accounts, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
+	accounts, err := txOf(r).Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
 	if err != nil {
 		return err
 	}
 	// The month's weeks may start in the month before and end in the one
 	// after: their updates count for the weekly check, the month's own for
 	// the counts and campaigns.
-	weeks := monthWeeks(m)
-	updates, err := r.Tx.PlatformUpdates(ctx, r.Team.ID, weeks[0].Start(r.Location()), weeks[len(weeks)-1].End(r.Location()))
+	weeks := commands.MonthWeeks(m)
+	updates, err := txOf(r).PlatformUpdates(ctx, r.Team.ID, weeks[0].Start(r.Location()), weeks[len(weeks)-1].End(r.Location()))
 	if err != nil {
 		return err
 	}
@@ -448,7 +449,7 @@ func (r *Request) monthPlatforms(ctx context.Context, m Month, d *MonthlyDigest,
 	}
 	for _, key := range order {
 		p := byName[key]
-		p.Owners = NameList(owners[key])
+		p.Owners = commands.NameList(owners[key])
 		for _, w := range weeks {
 			end := w.End(r.Location())
 			if !end.After(r.Now) && end.After(since[key]) && !updated[key][w] { // weeks over, since the platform's first
@@ -469,9 +470,9 @@ var accountEventCN = map[string]string{
 // monthAccounts lists the month's account registrations, credential
 // changes, transfers and removals (R13); confirmations are left out, the
 // quarterly check reports them.
-func (r *Request) monthAccounts(ctx context.Context, m Month, d *MonthlyDigest, _ map[int64]*MemberMonth) error {
+func monthAccounts(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, _ map[int64]*MemberMonth) error {
 	from, to := m.Bounds(r.Location())
-	events, err := r.Tx.AccountEvents(ctx, r.Team.ID, from, to)
+	events, err := txOf(r).AccountEvents(ctx, r.Team.ID, from, to)
 	if err != nil {
 		return err
 	}
@@ -491,8 +492,8 @@ func (r *Request) monthAccounts(ctx context.Context, m Month, d *MonthlyDigest, 
 
 // monthEscalations lists the problems still open when the digest is made
 // (R16), whenever they were reported.
-func (r *Request) monthEscalations(ctx context.Context, _ Month, d *MonthlyDigest, _ map[int64]*MemberMonth) error {
-	open, err := r.Tx.Escalations(ctx, teambot.EscalationFilter{TeamID: r.Team.ID, Statuses: []string{teambot.EscalationOpen}})
+func monthEscalations(ctx context.Context, r *commands.Request, _ commands.Month, d *Digest, _ map[int64]*MemberMonth) error {
+	open, err := txOf(r).Escalations(ctx, teambot.EscalationFilter{TeamID: r.Team.ID, Statuses: []string{teambot.EscalationOpen}})
 	if err != nil {
 		return err
 	}
