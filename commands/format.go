@@ -49,8 +49,8 @@ func NameList(names []string) string {
 	return strings.Join(names, "、")
 }
 
-// monthDay is 11月23日.
-func monthDay(d teambot.Date) string { return fmt.Sprintf("%d月%d日", d.Month, d.Day) }
+// MonthDay is 11月23日.
+func MonthDay(d teambot.Date) string { return fmt.Sprintf("%d月%d日", d.Month, d.Day) }
 
 // Days prints a number of days: 2, 1.5.
 func Days(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"teambot"
+	"teambot/commands/leave"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -16,7 +17,7 @@ import (
 // expireLeaves runs the scheduler's leave-expiry job of c's engine at t.
 func (c *chat) expireLeaves(t time.Time) {
 	c.t.Helper()
-	if err := c.engine.ExpireLeaves(context.Background(), t); err != nil {
+	if err := (leave.Jobs{Engine: c.engine}).Expire(context.Background(), t); err != nil {
 		c.t.Fatal(err)
 	}
 }
@@ -119,7 +120,7 @@ func TestLeaveExpiryAcrossReplicas(t *testing.T) {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					if err := e.engine.ExpireLeaves(context.Background(), at(2026, 11, 27, 9, 0)); err != nil {
+					if err := (leave.Jobs{Engine: e.engine}).Expire(context.Background(), at(2026, 11, 27, 9, 0)); err != nil {
 						t.Error(err)
 					}
 				}()

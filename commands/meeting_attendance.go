@@ -242,7 +242,7 @@ func (r *Request) closeSummary(m teambot.Meeting, h heldMeeting) string {
 	}
 	if len(h.names[teambot.AttendanceAbsent]) > 0 {
 		fmt.Fprintf(&b, "\n对缺席有异议的，请在会议结束后 %d 小时内发送 /会议 申诉 %s 理由。", int(teambot.DisputeWindow/time.Hour),
-			monthDay(teambot.DateOf(m.StartsAt.In(r.Location()))))
+			MonthDay(teambot.DateOf(m.StartsAt.In(r.Location()))))
 	}
 	return b.String()
 }

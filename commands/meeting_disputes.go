@@ -25,8 +25,8 @@ func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason := textFrom(r.Rest, words, rest)
-	if err := checkLeaveReason(reason, "请写上申诉理由，例如 /会议 申诉 12月14日 那天在医院，有病历。"); err != nil {
+	reason := TextFrom(r.Rest, words, rest)
+	if err := CheckLeaveReason(reason, "请写上申诉理由，例如 /会议 申诉 12月14日 那天在医院，有病历。"); err != nil {
 		return teambot.Reply{}, err
 	}
 	loc := r.Location()
@@ -98,7 +98,7 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 	}
 	note := FreeText(r.Tail)
 	if note != "" {
-		if err := checkLeaveReason(note, ""); err != nil {
+		if err := CheckLeaveReason(note, ""); err != nil {
 			return teambot.Reply{}, err
 		}
 	}

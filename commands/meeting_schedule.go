@@ -284,7 +284,7 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if !ok {
 		return teambot.Reply{}, teambot.Invalid("看不懂开会时间「%s」。%s", Clip(rest[0]), how)
 	}
-	agenda := textFrom(r.Rest, words, rest[1:])
+	agenda := TextFrom(r.Rest, words, rest[1:])
 	if err := checkAgenda(agenda, "请写上议程。"+how); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -337,7 +337,7 @@ func cancelMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if words := RestWords(r.Rest); len(words) > 1 {
 		reason = FreeText(r.Rest[words[1].At:])
 	}
-	if err := checkLeaveReason(reason, "请写上取消的原因，例如 /会议 取消 团建改期。"); err != nil {
+	if err := CheckLeaveReason(reason, "请写上取消的原因，例如 /会议 取消 团建改期。"); err != nil {
 		return teambot.Reply{}, err
 	}
 	m, ok, err := r.nextMeeting(ctx)

@@ -40,14 +40,7 @@ type Tx interface {
 	ReportDeadline(ctx context.Context, teamID int64) (teambot.WeeklyDeadline, error)
 	SetReportDeadline(ctx context.Context, teamID int64, d teambot.WeeklyDeadline) error
 
-	CreateLeave(ctx context.Context, l *teambot.Leave) error
-	LeaveByID(ctx context.Context, teamID, id int64) (teambot.Leave, error)
 	Leaves(ctx context.Context, f teambot.LeaveFilter) ([]teambot.Leave, error)
-	OverlappingLeaves(ctx context.Context, teamID, memberID int64, from, to teambot.Date, half string) ([]teambot.Leave, error)
-	DecideLeave(ctx context.Context, teamID, id int64, status, by, note string, at time.Time) error
-	CancelLeave(ctx context.Context, teamID, id int64, by string, at time.Time) error
-	ExpirableLeaves(ctx context.Context, before teambot.Date) ([]teambot.Leave, error)
-	ExpireLeave(ctx context.Context, teamID, id int64, at time.Time) error
 
 	MeetingSchedule(ctx context.Context, teamID int64) (teambot.MeetingSchedule, bool, error)
 	SetMeetingSchedule(ctx context.Context, teamID int64, s teambot.MeetingSchedule, at time.Time) error
@@ -75,9 +68,7 @@ type Tx interface {
 	MeetingSchedules(ctx context.Context) (map[int64]teambot.MeetingSchedule, error)
 	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
 
-
 	joinTx
-
 
 	LedgerEntries(ctx context.Context, f teambot.LedgerFilter) ([]teambot.LedgerEntry, error)
 

@@ -77,10 +77,10 @@ func WordTexts(ws []Word) []string {
 	return out
 }
 
-// textFrom is the original text of s from where the words rest (the tail of
+// TextFrom is the original text of s from where the words rest (the tail of
 // words, its first maybe the end of a longer word, as parseDateSpan hands
 // them back) begin, without a colon that introduced it.
-func textFrom(s string, words []Word, rest []string) string {
+func TextFrom(s string, words []Word, rest []string) string {
 	if len(rest) == 0 || len(rest) > len(words) {
 		return ""
 	}
@@ -128,10 +128,10 @@ func FirstLine(text string, max int) string {
 // FirstLineRunes bounds the first line of a report quoted in the digest.
 const FirstLineRunes = 40
 
-// checkLeaveReason refuses a missing reason (missing says how to write
+// CheckLeaveReason refuses a missing reason (missing says how to write
 // one), one that seems to carry a
 // password (R13) and one over maxLeaveReasonRunes characters.
-func checkLeaveReason(reason, missing string) error {
+func CheckLeaveReason(reason, missing string) error {
 	switch n := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return teambot.Invalid("%s", missing)

@@ -55,7 +55,7 @@ func weeksBetween(from, to teambot.Week) int {
 
 // WeekLabel names a week with its dates: 2026-W48（11月23日–11月29日）.
 func WeekLabel(w teambot.Week) string {
-	return fmt.Sprintf("%s（%s–%s）", w, monthDay(w.Monday()), monthDay(w.Sunday()))
+	return fmt.Sprintf("%s（%s–%s）", w, MonthDay(w.Monday()), MonthDay(w.Sunday()))
 }
 
 // rangeLabel names one week or a range of them.
@@ -63,5 +63,5 @@ func rangeLabel(from, to teambot.Week) string {
 	if from == to {
 		return WeekLabel(from)
 	}
-	return fmt.Sprintf("%s 至 %s（%s–%s）", from, to, monthDay(from.Monday()), monthDay(to.Sunday()))
+	return fmt.Sprintf("%s 至 %s（%s–%s）", from, to, MonthDay(from.Monday()), MonthDay(to.Sunday()))
 }

@@ -10,6 +10,7 @@ import (
 	"teambot/commands"
 	"teambot/commands/account"
 	"teambot/commands/escalate"
+	"teambot/commands/leave"
 	"teambot/commands/ledger"
 	"teambot/commands/monthly"
 	"teambot/commands/redact"
@@ -23,7 +24,7 @@ func Commands() []*commands.Command {
 		commands.RosterCommands(),
 		commands.ReportCommands(),
 		[]*commands.Command{commands.RemindCommand(), commands.HolidayCommand()},
-		commands.LeaveCommands(),
+		leave.Commands(),
 		commands.MeetingCommands(),
 		vote.Commands(),
 		account.Commands(),
@@ -38,7 +39,7 @@ func Commands() []*commands.Command {
 func Reminders() []commands.Reminder {
 	return slices.Concat(
 		commands.ReportReminders(),
-		commands.LeaveReminders(),
+		leave.Reminders(),
 		account.Reminders(),
 		ledger.Reminders(),
 		escalate.Reminders(),

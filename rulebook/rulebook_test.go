@@ -6,6 +6,7 @@ import (
 	"teambot/commands"
 	"teambot/commands/account"
 	"teambot/commands/escalate"
+	"teambot/commands/leave"
 	"teambot/commands/ledger"
 	"teambot/commands/monthly"
 	"teambot/commands/redact"
@@ -18,6 +19,7 @@ import (
 // (commands.TxAs would panic otherwise).
 var (
 	_ commands.Tx = (*storage.Tx)(nil)
+	_ leave.Tx    = (*storage.Tx)(nil)
 	_ monthly.Tx  = (*storage.Tx)(nil)
 	_ account.Tx  = (*storage.Tx)(nil)
 	_ vote.Tx     = (*storage.Tx)(nil)

@@ -9,6 +9,7 @@ import (
 	"teambot"
 	"teambot/bot"
 	"teambot/bot/wecom"
+	"teambot/commands/leave"
 	"teambot/commands/vote"
 	"teambot/scheduler"
 	"teambot/storage"
@@ -65,7 +66,7 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 			scheduler.FuncNext("vote-deadlines", vote.Jobs{Engine: a.engine}.CloseDue, a.nextVoteDeadline),
 			// Leave still pending after its last day expires, whether or not
 			// the 待批请假 reminder is on.
-			scheduler.Func("leave-expiry", a.engine.ExpireLeaves),
+			scheduler.Func("leave-expiry", leave.Jobs{Engine: a.engine}.Expire),
 			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: vote.Jobs{Engine: a.engine}.Firings, Compose: vote.Jobs{Engine: a.engine}.Nag, Log: a.log,
 				Window:  voteFiringWindow,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},

@@ -2,7 +2,7 @@
 // (the whole team's to the supervisor, a member's own otherwise), and /谁请假
 // names who is on approved leave today, half days marked.
 
-package commands
+package leave
 
 import (
 	"context"
@@ -11,25 +11,26 @@ import (
 
 	"teambot"
 	"teambot/calendar"
+	"teambot/commands"
 )
 
 // listLeave is /请假 列表 [周]: the supervisor sees the whole team's
 // requests, a member their own; from today on, or those of one week. The
 // reply shows reasons, so it is visible to the caller only (R14).
-func listLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
+func listLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	today := r.Today()
 	f := teambot.LeaveFilter{TeamID: r.Team.ID, From: today}
 	title := "从今天起"
 	next := r.Week().Next()
 	switch args := r.Params; {
 	case len(args) > 1:
-		return teambot.Reply{}, UsageError(r.Command, "/请假 列表 后面最多写一个周。")
+		return teambot.Reply{}, commands.UsageError(r.Command, "/请假 列表 后面最多写一个周。")
 	case len(args) == 1:
-		week, err := r.leaveWeekArg(args[0].Text)
+		week, err := leaveWeekArg(r, args[0].Text)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
-		f.From, f.To, title = week.Monday(), week.Sunday(), "在 "+WeekLabel(week)
+		f.From, f.To, title = week.Monday(), week.Sunday(), "在 "+commands.WeekLabel(week)
 	}
 	whose := "团队"
 	if !r.Caller.IsSupervisor() {
@@ -41,7 +42,7 @@ func listLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	if f.To.IsZero() {
 		// Requests still waiting for a decision are listed whatever their days.
-		if list, err = r.withPending(ctx, f, list); err != nil {
+		if list, err = withPending(ctx, r, f, list); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
@@ -65,7 +66,7 @@ func listLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // withPending adds to list the pending requests f selects by member but
 // not by days, keeping the order by first day.
-func (r *Request) withPending(ctx context.Context, f teambot.LeaveFilter, list []teambot.Leave) ([]teambot.Leave, error) {
+func withPending(ctx context.Context, r *commands.Request, f teambot.LeaveFilter, list []teambot.Leave) ([]teambot.Leave, error) {
 	pending, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: f.TeamID, MemberID: f.MemberID, Statuses: []string{teambot.LeavePending}})
 	if err != nil {
 		return nil, err
@@ -84,7 +85,7 @@ func (r *Request) withPending(ctx context.Context, f teambot.LeaveFilter, list [
 }
 
 // leaveWeekArg reads a week for /请假 列表: 本周, 上周, 下周 or 2026-W49.
-func (r *Request) leaveWeekArg(s string) (teambot.Week, error) {
+func leaveWeekArg(r *commands.Request, s string) (teambot.Week, error) {
 	switch strings.ToLower(s) {
 	case "下周", "next":
 		return r.Week().Next(), nil
@@ -100,7 +101,7 @@ func leaveLine(l teambot.Leave, cal *calendar.Calendar, today teambot.Date, with
 	if withName {
 		b.WriteString(l.Name + " ")
 	}
-	fmt.Fprintf(&b, "%s · %s · 理由：%s", describeLeave(LeaveSpan(l), cal, today), leaveStatusCN(l.Status), l.Reason)
+	fmt.Fprintf(&b, "%s · %s · 理由：%s", describeLeave(commands.LeaveSpan(l), cal, today), leaveStatusCN(l.Status), l.Reason)
 	if l.Status == teambot.LeaveRejected && l.DecisionNote != "" {
 		b.WriteString(" · 驳回理由：" + l.DecisionNote)
 	}
@@ -109,7 +110,7 @@ func leaveLine(l teambot.Leave, cal *calendar.Calendar, today teambot.Date, with
 
 // whoIsOff is /谁请假: the names of the members on approved leave today,
 // and nothing else (no reasons, no pending requests).
-func whoIsOff(ctx context.Context, r *Request) (teambot.Reply, error) {
+func whoIsOff(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -134,7 +135,7 @@ func whoIsOff(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		names = append(names, name)
 	}
-	day := "今天 " + DescribeDay(today, today)
+	day := "今天 " + commands.DescribeDay(today, today)
 	if len(names) == 0 {
 		return teambot.Reply{Text: day + "没有人请假。"}, nil
 	}

@@ -1,4 +1,4 @@
-package commands
+package leave
 
 import (
 	"context"
@@ -8,44 +8,45 @@ import (
 
 	"teambot"
 	"teambot/calendar"
+	"teambot/commands"
 )
 
 // leaveCommand is /请假 (docs/product.md §5): with dates and a reason it
 // asks for leave; its subcommands cancel, list, ask for the next meeting,
 // and for the supervisor decide a request or file a member's leave.
-func leaveCommand() *Command {
-	id := func(verb string) []ArgSpec {
-		return []ArgSpec{{Kind: ArgID,
+func leaveCommand() *commands.Command {
+	id := func(verb string) []commands.ArgSpec {
+		return []commands.ArgSpec{{Kind: commands.ArgID,
 			Missing: "请写上请假申请的编号，例如 /请假 " + verb + " 3。发送 /请假 列表 查看编号。",
 			Bad:     "「%s」不是请假申请的编号，编号是数字，例如 /请假 " + verb + " 3。发送 /请假 列表 查看编号。"}}
 	}
-	return &Command{
+	return &commands.Command{
 		Name: "leave", Chinese: "请假",
 		Summary:  "申请请假（可以半天，只算工作日），为下次会议请假，取消自己的申请，查看请假列表；主管批准或驳回，也可以替成员记下请假",
 		Usage:    "日期[到日期] [上午|下午] 理由",
 		Examples: []string{"/请假 明天 上午 去医院复查", "/请假 12月3日到12月5日 回老家办事", "/请假 会议 外出拜访客户", "/请假 取消 3", "/请假 列表", "/请假 批准 3", "/请假 驳回 3 月底上线，请改到下周", "/请假 @张三 今天 病假"},
-		Who:      Member, Handler: requestLeave,
-		Sub: []*Command{
+		Who:      commands.Member, Handler: requestLeave,
+		Sub: []*commands.Command{
 			{Name: "meeting", Chinese: "会议", Usage: "理由", Summary: "为下次会议请假（会议所在的半天）",
-				Who: Member, Handler: meetingLeave},
+				Who: commands.Member, Handler: meetingLeave},
 			{Name: "cancel", Chinese: "取消", Aliases: []string{"撤销"}, Usage: "编号", Summary: "取消自己还没开始的请假",
-				Who: Member, Args: id("取消"), Handler: cancelLeave},
+				Who: commands.Member, Args: id("取消"), Handler: cancelLeave},
 			{Name: "list", Chinese: "列表", Aliases: []string{"查看"}, Usage: "[周]", Summary: "查看请假申请（主管看全队，成员看自己的）",
-				Who: Member, Handler: listLeave},
+				Who: commands.Member, Handler: listLeave},
 			{Name: "approve", Chinese: "批准", Aliases: []string{"同意"}, Usage: "编号", Summary: "批准请假申请",
-				Who: Supervisor, Forbidden: "批准请假只有主管可以操作%s。", Args: id("批准"),
-				Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
+				Who: commands.Supervisor, Forbidden: "批准请假只有主管可以操作%s。", Args: id("批准"),
+				Handler: func(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 					return decideLeave(ctx, r, teambot.LeaveApproved)
 				}},
 			{Name: "reject", Chinese: "驳回", Aliases: []string{"拒绝"}, Usage: "编号 理由", Summary: "驳回请假申请（理由不在群里显示）",
-				Who: Supervisor, Forbidden: "驳回请假只有主管可以操作%s。", Args: id("驳回"),
-				Handler: func(ctx context.Context, r *Request) (teambot.Reply, error) {
+				Who: commands.Supervisor, Forbidden: "驳回请假只有主管可以操作%s。", Args: id("驳回"),
+				Handler: func(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 					return decideLeave(ctx, r, teambot.LeaveRejected)
 				}},
 			{Name: "file", Chinese: "@名字", OnMention: true, Usage: "日期[到日期] [上午|下午] 理由", Summary: "替成员记下请假，立即批准，最多往前补记 7 天",
-				Who:       Supervisor,
+				Who:       commands.Supervisor,
 				Forbidden: "替别人请假只有主管可以操作%s。自己请假不用 @名字，例如 /请假 明天 去医院复查。",
-				Args:      []ArgSpec{{Kind: ArgMember}}, Handler: fileLeave},
+				Args:      []commands.ArgSpec{{Kind: commands.ArgMember}}, Handler: fileLeave},
 		},
 	}
 }
@@ -53,7 +54,7 @@ func leaveCommand() *Command {
 // meetingLeave is /请假 会议 REASON: leave for the half day of the next
 // meeting (R9-R12: approved, it excuses that meeting), asked like any other
 // request so the supervisor decides it the same way.
-func meetingLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
+func meetingLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	m, ok, err := r.Rules().NextMeeting(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -67,7 +68,7 @@ func meetingLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 		half = "下午"
 	}
 	// The reason is the row's text as written, after the word 会议.
-	reason := TrimSpace(r.Tail)
+	reason := commands.TrimSpace(r.Tail)
 	if reason == "" {
 		return teambot.Reply{}, teambot.Invalid("请写上理由，例如 /请假 会议 外出拜访客户。")
 	}
@@ -89,21 +90,21 @@ const maxBackdateDays = 7
 // seen at once, with the number of workdays it takes. A start before today,
 // Days that are all days off, a clash with the caller's pending or approved
 // leave and a missing reason are refused.
-func requestLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
+func requestLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
 	if len(r.Args) == 0 {
-		return teambot.Reply{}, UsageError(r.Command, "请写上请假的日期和理由。")
+		return teambot.Reply{}, commands.UsageError(r.Command, "请写上请假的日期和理由。")
 	}
 	return askLeave(ctx, r, false)
 }
 
 // askLeave is requestLeave; forMeeting marks leave for a meeting, which is
 // asked even when the meeting falls on a day off.
-func askLeave(ctx context.Context, r *Request, forMeeting bool) (teambot.Reply, error) {
-	words := RestWords(r.Rest)
-	l, cal, err := r.newLeave(ctx, *r.Caller, r.Rest, words, forMeeting)
+func askLeave(ctx context.Context, r *commands.Request, forMeeting bool) (teambot.Reply, error) {
+	words := commands.RestWords(r.Rest)
+	l, cal, err := newLeave(ctx, r, *r.Caller, r.Rest, words, forMeeting)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -111,7 +112,7 @@ func askLeave(ctx context.Context, r *Request, forMeeting bool) (teambot.Reply, 
 	if err := r.Audit(ctx, "leave.request", r.UserID, leaveDetail(l)); err != nil {
 		return teambot.Reply{}, err
 	}
-	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, describeLeave(LeaveSpan(l), cal, r.Today()), l.Reason)}
+	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, describeLeave(commands.LeaveSpan(l), cal, r.Today()), l.Reason)}
 	switch sup, ok := r.Supervisor(ctx); {
 	case !ok:
 		reply.Text += "团队还没有主管，指定主管后由主管批准。"
@@ -130,20 +131,20 @@ func askLeave(ctx context.Context, r *Request, forMeeting bool) (teambot.Reply, 
 // privately when the app may send direct messages, else by an @mention in
 // the group, which, as for any approved leave, sees the name and the days
 // but never the reason (R14).
-func fileLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
+func fileLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	m := r.Target
-	words := RestWords(r.Rest)
-	l, cal, err := r.newLeave(ctx, m, r.Rest, words[1:], false)
+	words := commands.RestWords(r.Rest)
+	l, cal, err := newLeave(ctx, r, m, r.Rest, words[1:], false)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Tx.DecideLeave(ctx, r.Team.ID, l.ID, teambot.LeaveApproved, r.UserID, "", r.Now); err != nil {
+	if err := txOf(r).DecideLeave(ctx, r.Team.ID, l.ID, teambot.LeaveApproved, r.UserID, "", r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "leave.file", m.UserID, leaveDetail(l)+"，主管代请并批准"); err != nil {
 		return teambot.Reply{}, err
 	}
-	when := describeLeave(LeaveSpan(l), cal, r.Today())
+	when := describeLeave(commands.LeaveSpan(l), cal, r.Today())
 	text := fmt.Sprintf("已为 %s 记下请假 #%d：%s，已批准。", m.Name, l.ID, when)
 	switch {
 	case r.Engine.Cfg.DirectMessages:
@@ -167,17 +168,17 @@ func fileLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 // request for someone (up to maxBackdateDays back); so are days that are
 // all days off (except for a meeting, which may fall on one), a clash with
 // m's pending or approved leave and a missing reason.
-func (r *Request) newLeave(ctx context.Context, m teambot.Member, text string, words []Word, forMeeting bool) (teambot.Leave, *calendar.Calendar, error) {
+func newLeave(ctx context.Context, r *commands.Request, m teambot.Member, text string, words []commands.Word, forMeeting bool) (teambot.Leave, *calendar.Calendar, error) {
 	today := r.Today()
-	span, rest, err := ParseDateSpan(WordTexts(words), today)
+	span, rest, err := commands.ParseDateSpan(commands.WordTexts(words), today)
 	if err != nil {
 		return teambot.Leave{}, nil, err
 	}
-	reason := textFrom(text, words, rest)
-	if err := checkLeaveReason(reason, "请写上请假理由，例如 /请假 明天 上午 去医院复查。想看今天谁请假，发送 /谁请假。"); err != nil {
+	reason := commands.TextFrom(text, words, rest)
+	if err := commands.CheckLeaveReason(reason, "请写上请假理由，例如 /请假 明天 上午 去医院复查。想看今天谁请假，发送 /谁请假。"); err != nil {
 		return teambot.Leave{}, nil, err
 	}
-	if err := r.checkLeaveStart(span, m, today); err != nil {
+	if err := checkLeaveStart(r, span, m, today); err != nil {
 		return teambot.Leave{}, nil, err
 	}
 	cal, err := r.Calendar(ctx)
@@ -189,7 +190,7 @@ func (r *Request) newLeave(ctx context.Context, m teambot.Member, text string, w
 			return teambot.Leave{}, nil, err
 		}
 	}
-	clash, err := r.Tx.OverlappingLeaves(ctx, r.Team.ID, m.ID, span.From, span.To, span.Half)
+	clash, err := txOf(r).OverlappingLeaves(ctx, r.Team.ID, m.ID, span.From, span.To, span.Half)
 	if err != nil {
 		return teambot.Leave{}, nil, err
 	}
@@ -197,14 +198,14 @@ func (r *Request) newLeave(ctx context.Context, m teambot.Member, text string, w
 		c := clash[0]
 		if m.ID != r.Caller.ID {
 			return teambot.Leave{}, nil, teambot.Conflict("和 %s 已有的请假冲突：#%d %s（%s）。同一天不能重复请假；发送 /请假 列表 查看。",
-				m.Name, c.ID, describeLeave(LeaveSpan(c), cal, today), leaveStatusCN(c.Status))
+				m.Name, c.ID, describeLeave(commands.LeaveSpan(c), cal, today), leaveStatusCN(c.Status))
 		}
 		return teambot.Leave{}, nil, teambot.Conflict("和你已有的请假冲突：#%d %s（%s）。同一天不能重复请假；要改日期，请先 /请假 取消 %d 再重新申请。",
-			c.ID, describeLeave(LeaveSpan(c), cal, today), leaveStatusCN(c.Status), c.ID)
+			c.ID, describeLeave(commands.LeaveSpan(c), cal, today), leaveStatusCN(c.Status), c.ID)
 	}
 	l := teambot.Leave{TeamID: r.Team.ID, MemberID: m.ID, UserID: m.UserID, Name: m.Name,
 		From: span.From, To: span.To, Half: span.Half, Reason: reason, ForMeeting: forMeeting, CreatedAt: r.Now}
-	if err := r.Tx.CreateLeave(ctx, &l); err != nil {
+	if err := txOf(r).CreateLeave(ctx, &l); err != nil {
 		return teambot.Leave{}, nil, err
 	}
 	return l, cal, nil
@@ -213,25 +214,25 @@ func (r *Request) newLeave(ctx context.Context, m teambot.Member, text string, w
 // checkLeaveStart refuses leave that starts before today, unless the
 // Supervisor files it for a member at most maxBackdateDays back. A member
 // is told that the supervisor can record an absence afterwards.
-func (r *Request) checkLeaveStart(span DateSpan, m teambot.Member, today teambot.Date) error {
+func checkLeaveStart(r *commands.Request, span commands.DateSpan, m teambot.Member, today teambot.Date) error {
 	if !span.From.Before(today) {
 		return nil
 	}
 	if m.ID == r.Caller.ID {
 		return teambot.Invalid("%s已经过去了，不能补请假（今天是 %s）。请从今天或以后的日期开始；已经缺勤的，请和主管说明，主管可以用 /请假 @%s %s 理由 补记（最多往前 %d 天）。",
-			DescribeDay(span.From, today), DescribeDay(today, today), m.Name, monthDay(span.From), maxBackdateDays)
+			commands.DescribeDay(span.From, today), commands.DescribeDay(today, today), m.Name, commands.MonthDay(span.From), maxBackdateDays)
 	}
 	if earliest := today.AddDate(0, 0, -maxBackdateDays); span.From.Before(earliest) {
 		return teambot.Invalid("补记请假最多往前 %d 天，%s超过了（今天是 %s，最早 %s）。",
-			maxBackdateDays, DescribeDay(span.From, today), DescribeDay(today, today), DescribeDay(earliest, today))
+			maxBackdateDays, commands.DescribeDay(span.From, today), commands.DescribeDay(today, today), commands.DescribeDay(earliest, today))
 	}
 	return nil
 }
 
 // cancelLeave is /请假 取消 ID: the member withdraws their own pending or
 // approved request before its first day.
-func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
-	l, err := r.leaveByID(ctx)
+func cancelLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	l, err := leaveByID(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -242,10 +243,10 @@ func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	case !l.Active():
 		return teambot.Reply{}, leaveStatusConflict(ctx, r, l)
 	case !today.Before(l.From):
-		return teambot.Reply{}, teambot.Conflict("请假 #%d 从 %s开始，已经开始了，不能取消。提前回来请直接告诉主管。", l.ID, DescribeDay(l.From, today))
+		return teambot.Reply{}, teambot.Conflict("请假 #%d 从 %s开始，已经开始了，不能取消。提前回来请直接告诉主管。", l.ID, commands.DescribeDay(l.From, today))
 	}
-	if err := r.Tx.CancelLeave(ctx, r.Team.ID, l.ID, r.UserID, r.Now); err != nil {
-		return teambot.Reply{}, r.leaveChangeError(ctx, l, err)
+	if err := txOf(r).CancelLeave(ctx, r.Team.ID, l.ID, r.UserID, r.Now); err != nil {
+		return teambot.Reply{}, leaveChangeError(ctx, r, l, err)
 	}
 	if err := r.Audit(ctx, "leave.cancel", r.UserID, leaveDetail(l)+"，原"+leaveStatusCN(l.Status)); err != nil {
 		return teambot.Reply{}, err
@@ -254,7 +255,7 @@ func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, describeLeave(LeaveSpan(l), cal, today))}
+	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, describeLeave(commands.LeaveSpan(l), cal, today))}
 	switch sup, ok := r.Supervisor(ctx); {
 	case !ok || l.Status != teambot.LeaveApproved || sup.ID == r.Caller.ID:
 	case r.Single():
@@ -272,27 +273,27 @@ func cancelLeave(ctx context.Context, r *Request) (teambot.Reply, error) {
 // the member's own /请假 列表, and in the supervisor's reply when it is
 // private (a single chat). Nothing is sent on the side: when the decision
 // is made in a single chat, the reply says the member was not told.
-func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply, error) {
+func decideLeave(ctx context.Context, r *commands.Request, status string) (teambot.Reply, error) {
 	verb, action := "批准", "leave.approve"
 	if status == teambot.LeaveRejected {
 		verb, action = "驳回", "leave.reject"
 	}
-	l, err := r.leaveByID(ctx)
+	l, err := leaveByID(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	var note string
 	if status == teambot.LeaveRejected {
-		note = FreeText(r.Tail)
-		if err := checkLeaveReason(note, fmt.Sprintf("驳回要写理由，例如 /请假 驳回 %d 月底上线，请改到下周。", l.ID)); err != nil {
+		note = commands.FreeText(r.Tail)
+		if err := commands.CheckLeaveReason(note, fmt.Sprintf("驳回要写理由，例如 /请假 驳回 %d 月底上线，请改到下周。", l.ID)); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
 	if l.Status != teambot.LeavePending {
 		return teambot.Reply{}, leaveStatusConflict(ctx, r, l)
 	}
-	if err := r.Tx.DecideLeave(ctx, r.Team.ID, l.ID, status, r.UserID, note, r.Now); err != nil {
-		return teambot.Reply{}, r.leaveChangeError(ctx, l, err)
+	if err := txOf(r).DecideLeave(ctx, r.Team.ID, l.ID, status, r.UserID, note, r.Now); err != nil {
+		return teambot.Reply{}, leaveChangeError(ctx, r, l, err)
 	}
 	if err := r.Audit(ctx, action, l.UserID, leaveDetail(l)); err != nil {
 		return teambot.Reply{}, err
@@ -302,7 +303,7 @@ func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply,
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	when := describeLeave(LeaveSpan(l), cal, today)
+	when := describeLeave(commands.LeaveSpan(l), cal, today)
 	text := fmt.Sprintf("已%s %s 的请假 #%d：%s。", verb, l.Name, l.ID, when)
 	if r.Engine.Cfg.DirectMessages {
 		// The member hears it privately, reason included, through the outbox
@@ -331,8 +332,8 @@ func decideLeave(ctx context.Context, r *Request, status string) (teambot.Reply,
 }
 
 // leaveByID loads the team's request numbered by the ID argument.
-func (r *Request) leaveByID(ctx context.Context) (teambot.Leave, error) {
-	l, err := r.Tx.LeaveByID(ctx, r.Team.ID, r.ID)
+func leaveByID(ctx context.Context, r *commands.Request) (teambot.Leave, error) {
+	l, err := txOf(r).LeaveByID(ctx, r.Team.ID, r.ID)
 	if errors.Is(err, teambot.ErrNotFound) {
 		return l, teambot.NotFound("没有编号 #%d 的请假申请。发送 /请假 列表 查看编号。", r.ID)
 	}
@@ -341,11 +342,11 @@ func (r *Request) leaveByID(ctx context.Context) (teambot.Leave, error) {
 
 // leaveChangeError words a change that storage refused because the request
 // changed status in the meantime (for instance two decisions at once).
-func (r *Request) leaveChangeError(ctx context.Context, l teambot.Leave, err error) error {
+func leaveChangeError(ctx context.Context, r *commands.Request, l teambot.Leave, err error) error {
 	if !errors.Is(err, teambot.ErrLeaveStatus) {
 		return err
 	}
-	now, rerr := r.Tx.LeaveByID(ctx, r.Team.ID, l.ID)
+	now, rerr := txOf(r).LeaveByID(ctx, r.Team.ID, l.ID)
 	if rerr != nil {
 		return errors.Join(err, rerr)
 	}
@@ -354,7 +355,7 @@ func (r *Request) leaveChangeError(ctx context.Context, l teambot.Leave, err err
 
 // leaveStatusConflict says that a request was already decided or
 // cancelled, by whom and when.
-func leaveStatusConflict(ctx context.Context, r *Request, l teambot.Leave) error {
+func leaveStatusConflict(ctx context.Context, r *commands.Request, l teambot.Leave) error {
 	switch l.Status {
 	case teambot.LeavePending:
 		return teambot.Conflict("请假 #%d 还在等待主管批准。", l.ID)
@@ -373,15 +374,15 @@ func leaveStatusConflict(ctx context.Context, r *Request, l teambot.Leave) error
 		l.ID, who, r.Moment(l.DecidedAt), leaveStatusVerb(l.Status))
 }
 
-// LeaveCommands are /请假 and /谁请假.
-func LeaveCommands() []*Command {
-	return []*Command{
+// Commands are /请假 and /谁请假.
+func Commands() []*commands.Command {
+	return []*commands.Command{
 		leaveCommand(),
 		{
 			Name: "off", Chinese: "谁请假", Aliases: []string{"今天谁请假"},
 			Summary:  "看今天谁请假（只列名字）",
 			Examples: []string{"/谁请假"},
-			Who:      Anyone, Handler: whoIsOff,
+			Who:      commands.Anyone, Handler: whoIsOff,
 		},
 	}
 }

@@ -1,4 +1,4 @@
-package commands
+package leave
 
 import (
 	"context"
@@ -9,11 +9,12 @@ import (
 
 	"teambot"
 	"teambot/calendar"
+	"teambot/commands"
 )
 
-// LeaveReminders are leave's reminders: the supervisor's pending requests.
-func LeaveReminders() []Reminder {
-	return []Reminder{
+// Reminders are leave's reminders: the supervisor's pending requests.
+func Reminders() []commands.Reminder {
+	return []commands.Reminder{
 		{Name: "leave_pending", Chinese: "待批请假", Spec: "0 10 * * MON-FRI",
 			Summary: "提醒主管审批等待中的请假申请，没有就不发", Build: LeavePending},
 	}
@@ -26,10 +27,10 @@ func LeaveReminders() []Reminder {
 // ToGroup message that @mentions the supervisor with counts and names only,
 // never reasons (R14). Nothing is sent when no request waits or the team has
 // no supervisor to decide.
-func LeavePending(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+func LeavePending(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		pending, err := r.pendingLeave(ctx)
+	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
+		pending, err := pendingLeave(ctx, r)
 		if err != nil || len(pending) == 0 {
 			return err
 		}
@@ -46,10 +47,10 @@ func LeavePending(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.O
 				return err
 			}
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
-				Text: r.pendingLeaveFull(pending, cal), Origin: Origin(f, "leave_pending")})
+				Text: pendingLeaveFull(r, pending, cal), Origin: commands.Origin(f, "leave_pending")})
 			return nil
 		}
-		out = append(out, GroupMessage(r, f, "leave_pending", pendingLeaveSummary(sup, pending), []string{sup.UserID}))
+		out = append(out, commands.GroupMessage(r, f, "leave_pending", pendingLeaveSummary(sup, pending), []string{sup.UserID}))
 		return nil
 	})
 	return out, err
@@ -57,8 +58,8 @@ func LeavePending(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.O
 
 // pendingLeave lists the team's requests waiting for a decision, of active
 // members only: a removed member's request waits for nobody, and one whose
-// last day has passed is about to expire (see ExpireLeaves).
-func (r *Request) pendingLeave(ctx context.Context) ([]teambot.Leave, error) {
+// last day has passed is about to expire (see Jobs.Expire).
+func pendingLeave(ctx context.Context, r *commands.Request) ([]teambot.Leave, error) {
 	all, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: r.Team.ID, Statuses: []string{teambot.LeavePending}})
 	if err != nil || len(all) == 0 {
 		return nil, err
@@ -102,7 +103,7 @@ func pendingLeaveSummary(sup teambot.Member, pending []teambot.Leave) string {
 
 // pendingLeaveFull is the supervisor's private reminder, one line a
 // request.
-func (r *Request) pendingLeaveFull(pending []teambot.Leave, cal *calendar.Calendar) string {
+func pendingLeaveFull(r *commands.Request, pending []teambot.Leave, cal *calendar.Calendar) string {
 	today := r.Today()
 	var b strings.Builder
 	fmt.Fprintf(&b, "【待批请假】有 %d 条请假申请等你审批：", len(pending))
@@ -111,7 +112,7 @@ func (r *Request) pendingLeaveFull(pending []teambot.Leave, cal *calendar.Calend
 		if !today.Before(l.From) {
 			started = "（已开始）"
 		}
-		fmt.Fprintf(&b, "\n· #%d %s %s%s · 理由：%s", l.ID, l.Name, describeLeave(LeaveSpan(l), cal, today), started, l.Reason)
+		fmt.Fprintf(&b, "\n· #%d %s %s%s · 理由：%s", l.ID, l.Name, describeLeave(commands.LeaveSpan(l), cal, today), started, l.Reason)
 	}
 	b.WriteString("\n批准：/请假 批准 编号；驳回：/请假 驳回 编号 理由（驳回理由不会在群里显示）。")
 	return b.String()
@@ -121,16 +122,17 @@ func (r *Request) pendingLeaveFull(pending []teambot.Leave, cal *calendar.Calend
 // is later than the UTC date maxZoneAhead from now.
 const maxZoneAhead = 14 * time.Hour
 
-// ExpireLeaves expires every leave request still pending after its last
+// Expire expires every leave request still pending after its last
 // day, in its team's time zone (docs/product.md §5: pending → expired), and
 // tells its member. The scheduler runs it every tick whether or not 待批请假
 // is on. Each request is expired in its own transaction, with its audit row
 // and its notice in the outbox; the expiry is a conditional update, so
 // replicas running this at the same moment expire and notify it once.
-func (e *Engine) ExpireLeaves(ctx context.Context, now time.Time) error {
+func (j Jobs) Expire(ctx context.Context, now time.Time) error {
+	e := j.Engine
 	var due []teambot.Leave
-	err := e.Cfg.Store.Update(ctx, func(tx Tx) (err error) {
-		due, err = tx.ExpirableLeaves(ctx, teambot.DateOf(now.UTC().Add(maxZoneAhead)))
+	err := e.Cfg.Store.Update(ctx, func(tx commands.Tx) (err error) {
+		due, err = asTx(tx).ExpirableLeaves(ctx, teambot.DateOf(now.UTC().Add(maxZoneAhead)))
 		return err
 	})
 	if err != nil {
@@ -138,7 +140,7 @@ func (e *Engine) ExpireLeaves(ctx context.Context, now time.Time) error {
 	}
 	var errs []error
 	for _, l := range due {
-		if err := e.expireLeave(ctx, l, now); err != nil {
+		if err := expireLeave(ctx, e, l, now); err != nil {
 			errs = append(errs, fmt.Errorf("expire leave %d of team %d: %w", l.ID, l.TeamID, err))
 		}
 	}
@@ -147,19 +149,19 @@ func (e *Engine) ExpireLeaves(ctx context.Context, now time.Time) error {
 
 // expireLeave expires l if its last day has passed in its team's time zone
 // and nobody else has expired or decided it meanwhile.
-func (e *Engine) expireLeave(ctx context.Context, l teambot.Leave, now time.Time) error {
-	return e.Cfg.Store.Update(ctx, func(tx Tx) error {
+func expireLeave(ctx context.Context, e *commands.Engine, l teambot.Leave, now time.Time) error {
+	return e.Cfg.Store.Update(ctx, func(tx commands.Tx) error {
 		team, err := tx.TeamByID(ctx, l.TeamID)
 		if err != nil {
 			return err
 		}
-		r := &Request{Tx: tx, Now: now, Team: &team, Engine: e}
+		r := &commands.Request{Tx: tx, Now: now, Team: &team, Engine: e}
 		r.UserID = leaveExpirer
 		today := r.Today()
 		if !l.To.Before(today) {
 			return nil // a zone behind UTC: its last day is still today
 		}
-		switch err := tx.ExpireLeave(ctx, team.ID, l.ID, now); {
+		switch err := asTx(tx).ExpireLeave(ctx, team.ID, l.ID, now); {
 		case errors.Is(err, teambot.ErrLeaveStatus):
 			return nil // decided, cancelled or expired meanwhile
 		case err != nil:
@@ -172,7 +174,7 @@ func (e *Engine) expireLeave(ctx context.Context, l teambot.Leave, now time.Time
 		if m, err := tx.MemberByUser(ctx, team.ID, l.UserID); err != nil || !m.Active() {
 			return err // someone who left the team is not told
 		}
-		return tx.Enqueue(ctx, []teambot.Outgoing{r.expiryNotice(l, today)}, now)
+		return tx.Enqueue(ctx, []teambot.Outgoing{expiryNotice(r, l, today)}, now)
 	})
 }
 
@@ -182,8 +184,8 @@ const leaveExpirer = "system"
 // expiryNotice tells a member their request expired: privately with its
 // reason when the app may send direct messages, else by an @mention in the
 // group with the id and the days only (R14).
-func (r *Request) expiryNotice(l teambot.Leave, today teambot.Date) teambot.Outgoing {
-	when := LeaveSpan(l).Describe(today)
+func expiryNotice(r *commands.Request, l teambot.Leave, today teambot.Date) teambot.Outgoing {
+	when := commands.LeaveSpan(l).Describe(today)
 	origin := fmt.Sprintf("leave.expire:%d", l.ID)
 	if r.Engine.Cfg.DirectMessages {
 		text := fmt.Sprintf("你的请假申请 #%d（%s，理由：%s）到最后一天主管都没有处理，已过期。已经缺勤的，请和主管说明，主管可以用 /请假 @%s 日期 理由 补记（最多往前 %d 天）。",
@@ -193,3 +195,7 @@ func (r *Request) expiryNotice(l teambot.Leave, today teambot.Date) teambot.Outg
 	text := fmt.Sprintf("%s，你的请假申请 #%d（%s）到最后一天主管都没有处理，已过期。已经缺勤的，请和主管说明，主管可以补记。", l.Name, l.ID, when)
 	return teambot.Outgoing{TeamID: l.TeamID, Channel: teambot.ToGroup, Mentions: []string{l.UserID}, Text: text, Origin: origin}
 }
+
+// Jobs are leave's timed work, for the scheduler: pending requests expire
+// after their last day.
+type Jobs struct{ Engine *commands.Engine }
