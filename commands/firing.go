@@ -17,9 +17,9 @@ import (
 // (see withTx), else in its own.
 func (e *Engine) FiringRequest(ctx context.Context, f teambot.Firing, fn func(r *Request) error) error {
 	if tx, ok := ctx.Value(txKey{}).(Tx); ok {
-		return e.firingIn(ctx, tx, f, fn)
+		return e.FiringIn(ctx, tx, f, fn)
 	}
-	return e.Cfg.Store.Update(ctx, func(tx Tx) error { return e.firingIn(ctx, tx, f, fn) })
+	return e.Cfg.Store.Update(ctx, func(tx Tx) error { return e.FiringIn(ctx, tx, f, fn) })
 }
 
 // GroupMessage is a message to the team's group.
@@ -40,7 +40,7 @@ func Origin(f teambot.Firing, job string) string {
 // transaction would wait for the first forever.
 func withTx(ctx context.Context, tx Tx) context.Context { return context.WithValue(ctx, txKey{}, tx) }
 
-func (e *Engine) firingIn(ctx context.Context, tx Tx, f teambot.Firing, fn func(r *Request) error) error {
+func (e *Engine) FiringIn(ctx context.Context, tx Tx, f teambot.Firing, fn func(r *Request) error) error {
 	{
 		team, err := tx.TeamByChat(ctx, f.ChatID)
 		if err != nil {

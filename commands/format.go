@@ -55,10 +55,10 @@ func MonthDay(d teambot.Date) string { return fmt.Sprintf("%d月%d日", d.Month,
 // Days prints a number of days: 2, 1.5.
 func Days(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }
 
-var weekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+var WeekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
-// weekdayCN is the day of the week in Chinese, e.g. 周三.
-func weekdayCN(d teambot.Date) string { return weekdaysCN[d.Weekday()] }
+// WeekdayCN is the day of the week in Chinese, e.g. 周三.
+func WeekdayCN(d teambot.Date) string { return WeekdaysCN[d.Weekday()] }
 
 // MeetingWhen is "11月30日（周一）10:00".
 func (r *Request) MeetingWhen(m teambot.Meeting) string {

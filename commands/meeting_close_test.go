@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"teambot"
+	"teambot/commands/meeting"
 	"teambot/scheduler"
 	"teambot/storage"
 	"teambot/storage/storagetest"
@@ -74,9 +75,9 @@ func TestMeetingProposalsRestartTheStreak(t *testing.T) {
 // closeReplica is one replica's self-closing of meetings, as serve wires it.
 func closeReplica(c *chat) *scheduler.Oneoffs {
 	return &scheduler.Oneoffs{
-		Store: scheduler.StoreOf(c.db.Update), Due: c.engine.MeetingCloseFirings,
+		Store: scheduler.StoreOf(c.db.Update), Due: meeting.Jobs{Engine: c.engine}.CloseFirings,
 		Act: func(ctx context.Context, tx scheduler.Tx, f teambot.Firing) ([]teambot.Outgoing, error) {
-			return c.engine.CloseEndedMeeting(ctx, tx.(*storage.Tx), f)
+			return meeting.Jobs{Engine: c.engine}.CloseEnded(ctx, tx.(*storage.Tx), f)
 		},
 	}
 }

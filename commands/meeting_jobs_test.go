@@ -10,6 +10,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/commands/meeting"
 	"teambot/rulebook"
 	"teambot/scheduler"
 	"teambot/storage"
@@ -51,7 +52,7 @@ func meetingReplica(c *chat, rec *enqueued) *scheduler.Oneoffs {
 	store := scheduler.StoreOf(c.db.Update)
 	return &scheduler.Oneoffs{
 		Store: storeRecording{store, rec},
-		Due:   c.engine.MeetingFirings, Compose: c.engine.MeetingReminder,
+		Due:   meeting.Jobs{Engine: c.engine}.ReminderFirings, Compose: meeting.Jobs{Engine: c.engine}.Remind,
 	}
 }
 
@@ -192,13 +193,13 @@ func meetingTeamDM(t *testing.T, db *storage.DB) (c, dm *chat, clock *time.Time)
 func remindersAt(c *chat, clock *time.Time, t time.Time) map[string]teambot.Outgoing {
 	c.t.Helper()
 	*clock = t
-	firings, err := c.engine.MeetingFirings(context.Background(), t)
+	firings, err := (meeting.Jobs{Engine: c.engine}).ReminderFirings(context.Background(), t)
 	if err != nil {
 		c.t.Fatal(err)
 	}
 	out := map[string]teambot.Outgoing{}
 	for _, f := range firings {
-		msgs, err := c.engine.MeetingReminder(context.Background(), f)
+		msgs, err := (meeting.Jobs{Engine: c.engine}).Remind(context.Background(), f)
 		if err != nil {
 			c.t.Fatal(err)
 		}

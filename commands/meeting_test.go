@@ -8,6 +8,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/commands/meeting"
 	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
@@ -213,7 +214,7 @@ func TestWeeklyMeetingMovesOffHolidays(t *testing.T) {
 		c.engine = e
 		c.expect("wangfang", "/会议 设置 周一 10:00", "下次会议：10月8日（周四）10:00")
 		c.expect("zhangsan", "/会议", "10月8日（周四）10:00")
-		firings, err := e.MeetingFirings(context.Background(), time.Date(2026, 10, 8, 1, 35, 0, 0, time.UTC)) // 09:35 on 10-08
+		firings, err := (meeting.Jobs{Engine: e}).ReminderFirings(context.Background(), time.Date(2026, 10, 8, 1, 35, 0, 0, time.UTC)) // 09:35 on 10-08
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -211,7 +211,7 @@ func remindTest(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, er
 
 // Calendar is the team's work calendar: statutory days and its own.
 func (r *Request) Calendar(ctx context.Context) (*calendar.Calendar, error) {
-	return teamCalendar(ctx, r.Tx, r.Team.ID)
+	return TeamCalendar(ctx, r.Tx, r.Team.ID)
 }
 
 // jobFrom is when a reminder changed now to spec counts as new from (see
@@ -391,15 +391,15 @@ func describeSpec(spec string) string {
 	default:
 		for i, d := range cronDays {
 			if day == d || day == strconv.Itoa(i) {
-				return "每" + weekdaysCN[i] + " " + clock
+				return "每" + WeekdaysCN[i] + " " + clock
 			}
 		}
 	}
 	return spec
 }
 
-// teamCalendar is a team's work calendar: statutory days and its own.
-func teamCalendar(ctx context.Context, tx Tx, teamID int64) (*calendar.Calendar, error) {
+// TeamCalendar is a team's work calendar: statutory days and its own.
+func TeamCalendar(ctx context.Context, tx Tx, teamID int64) (*calendar.Calendar, error) {
 	days, err := tx.TeamDays(ctx, teamID)
 	if err != nil {
 		return nil, err

@@ -107,7 +107,7 @@ func submitReport(ctx context.Context, r *Request, week teambot.Week, text strin
 	if err := r.weekOpen(ctx, week); err != nil {
 		return teambot.Reply{}, err
 	}
-	due, err := r.reportDue(ctx, week)
+	due, err := r.ReportDue(ctx, week)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -195,7 +195,7 @@ func reportOverview(ctx context.Context, r *Request, week teambot.Week) (teambot
 	if r.Caller.IsSupervisor() {
 		return reportStatus(ctx, r)
 	}
-	due, err := r.reportDue(ctx, week)
+	due, err := r.ReportDue(ctx, week)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

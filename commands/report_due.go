@@ -43,7 +43,7 @@ func nagAt(nominal time.Time, due weekDue, cal *calendar.Calendar) (time.Time, b
 // team of the request.
 func nagMove(ctx context.Context, r *Request, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error) {
 	nominal = nominal.In(r.Location())
-	due, err := r.reportDue(ctx, teambot.WeekOf(nominal))
+	due, err := r.ReportDue(ctx, teambot.WeekOf(nominal))
 	if err != nil {
 		return time.Time{}, false, err
 	}
@@ -144,7 +144,7 @@ func (r *Request) followNag(ctx context.Context, old, d teambot.WeeklyDeadline) 
 	if weekly && minutesInWeek(nag) >= minutesInWeek(d) {
 		suggest := atMinuteInWeek(max(minutesInWeek(d)-lead, 0))
 		text += fmt.Sprintf("注意：催交在截止之后，只能催补交。要在截止前催，发送 /提醒 设置 %s %s %s。",
-			rm.Chinese, weekdaysCN[suggest.Weekday], suggest.Clock())
+			rm.Chinese, WeekdaysCN[suggest.Weekday], suggest.Clock())
 	}
 	return text, nil
 }
@@ -159,12 +159,12 @@ func reportDeadline(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	this := r.Week()
 	if len(args) == 0 {
-		due, err := r.reportDue(ctx, this)
+		due, err := r.ReportDue(ctx, this)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
 		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。放假时截止提前到之前最后一个工作日。主管可以用 /周报 截止 周五 18:00 修改。",
-			weekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, WeekLabel(this), r.dueMoment(due))}, nil
+			WeekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, WeekLabel(this), r.dueMoment(due))}, nil
 	}
 	d, err := parseDeadline(args)
 	if err != nil {
@@ -173,11 +173,11 @@ func reportDeadline(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Tx.SetReportDeadline(ctx, r.Team.ID, d); err != nil {
 		return teambot.Reply{}, err
 	}
-	detail := fmt.Sprintf("原 每%s %s；新 每%s %s", weekdaysCN[old.Weekday], old.Clock(), weekdaysCN[d.Weekday], d.Clock())
+	detail := fmt.Sprintf("原 每%s %s；新 每%s %s", WeekdaysCN[old.Weekday], old.Clock(), WeekdaysCN[d.Weekday], d.Clock())
 	if err := r.Audit(ctx, "report.deadline", r.Team.ChatID, detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	due, err := r.reportDue(ctx, this)
+	due, err := r.ReportDue(ctx, this)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -186,7 +186,7 @@ func reportDeadline(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	return teambot.Reply{Text: fmt.Sprintf("周报截止时间已改为每%s %s（%s），原来是每%s %s。本周 %s截止 %s。已经交的周报，按时或迟交的标记不变。%s",
-		weekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, weekdaysCN[old.Weekday], old.Clock(),
+		WeekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, WeekdaysCN[old.Weekday], old.Clock(),
 		WeekLabel(this), r.dueMoment(due), nag)}, nil
 }
 

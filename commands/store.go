@@ -17,6 +17,7 @@ type Tx interface {
 	SetTerm(ctx context.Context, teamID int64, start, end teambot.Date) error
 
 	TeamsOfUser(ctx context.Context, userID string) ([]teambot.Team, error)
+	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
 	ChosenTeam(ctx context.Context, userID string) (int64, error)
 	ChooseTeam(ctx context.Context, userID string, teamID int64, at time.Time) error
 	SetTeamName(ctx context.Context, teamID int64, name string) error
@@ -42,35 +43,9 @@ type Tx interface {
 
 	Leaves(ctx context.Context, f teambot.LeaveFilter) ([]teambot.Leave, error)
 
-	MeetingSchedule(ctx context.Context, teamID int64) (teambot.MeetingSchedule, bool, error)
-	SetMeetingSchedule(ctx context.Context, teamID int64, s teambot.MeetingSchedule, at time.Time) error
-	ClearMeetingSchedule(ctx context.Context, teamID int64) error
-	CreateMeeting(ctx context.Context, m *teambot.Meeting) error
 	MeetingByID(ctx context.Context, teamID, id int64) (teambot.Meeting, error)
-	Meetings(ctx context.Context, teamID int64, from, to time.Time) ([]teambot.Meeting, error)
-	SetMeetingAgenda(ctx context.Context, teamID, id int64, agenda string) error
-	CloseMeeting(ctx context.Context, teamID, id int64, status, by, note string, at time.Time) error
-	ReopenMeeting(ctx context.Context, teamID, id int64) error
-	FiringClaimed(ctx context.Context, k teambot.FiringKey) (bool, error)
-	RecordAttendance(ctx context.Context, teamID int64, a teambot.Attendance) error
-	ExcuseAbsence(ctx context.Context, teamID, meetingID, memberID int64, by string, at time.Time) error
-	CorrectAttendance(ctx context.Context, teamID, meetingID, memberID int64, by string, at time.Time) error
-	MeetingAttendance(ctx context.Context, teamID, meetingID int64) ([]teambot.Attendance, error)
-	MemberAttendance(ctx context.Context, teamID, memberID int64, limit int) ([]teambot.Attendance, error)
-	CreateMeetingProposal(ctx context.Context, p *teambot.MeetingProposal) (bool, error)
-	MeetingProposals(ctx context.Context, teamID int64, statuses ...string) ([]teambot.MeetingProposal, error)
-	DismissMeetingProposals(ctx context.Context, teamID, memberID, meetingID int64, by string, at time.Time) (int64, error)
-	CreateMeetingDispute(ctx context.Context, d *teambot.MeetingDispute) error
-	MeetingDisputeByID(ctx context.Context, teamID, id int64) (teambot.MeetingDispute, error)
-	MeetingDisputes(ctx context.Context, teamID int64, statuses ...string) ([]teambot.MeetingDispute, error)
-	DecideMeetingDispute(ctx context.Context, teamID, id int64, status, by, note string, at time.Time) error
-	ScheduledMeetingsBetween(ctx context.Context, from, to time.Time) ([]teambot.Meeting, error)
-	MeetingSchedules(ctx context.Context) (map[int64]teambot.MeetingSchedule, error)
-	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
 
 	joinTx
-
-	LedgerEntries(ctx context.Context, f teambot.LedgerFilter) ([]teambot.LedgerEntry, error)
 
 	Accounts(ctx context.Context, f teambot.AccountFilter) ([]teambot.Account, error)
 

@@ -60,9 +60,9 @@ func atClock(day teambot.Date, clock time.Time) time.Time {
 	return time.Date(day.Year, day.Month, day.Day, clock.Hour(), clock.Minute(), 0, 0, clock.Location())
 }
 
-// reportDue is the effective deadline of week's reports for the team (see
+// ReportDue is the effective deadline of week's reports for the team (see
 // dueIn): every place that asks when a week's reports are due asks here.
-func (r *Request) reportDue(ctx context.Context, week teambot.Week) (weekDue, error) {
+func (r *Request) ReportDue(ctx context.Context, week teambot.Week) (weekDue, error) {
 	d, err := r.Tx.ReportDeadline(ctx, r.Team.ID)
 	if err != nil {
 		return weekDue{}, err

@@ -87,7 +87,7 @@ func (s weekStatus) Counts() string {
 func LoadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekStatus, error) {
 	s := weekStatus{Week: week}
 	var err error
-	if s.Due, err = r.reportDue(ctx, week); err != nil {
+	if s.Due, err = r.ReportDue(ctx, week); err != nil {
 		return s, err
 	}
 	if s.Closure, s.Closed, err = r.Tx.WeekClosed(ctx, r.Team.ID, week); err != nil {

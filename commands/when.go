@@ -190,8 +190,8 @@ func parseLength(s string) (d time.Duration, ok bool) {
 	return time.Duration(minutes) * time.Minute, true
 }
 
-// lengthCN says a length in Chinese: 45 分钟, 1 小时, 1 小时 30 分钟.
-func lengthCN(d time.Duration) string {
+// LengthCN says a length in Chinese: 45 分钟, 1 小时, 1 小时 30 分钟.
+func LengthCN(d time.Duration) string {
 	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
 	switch {
 	case h == 0:
@@ -205,10 +205,10 @@ func lengthCN(d time.Duration) string {
 // meetingSetHint says how to write /会议 设置.
 const meetingSetHint = "例如 /会议 设置 周一 10:00、/会议 设置 礼拜一 10点 或 /会议 设置 每周二 下午3点 90分钟"
 
-// parseMeetingSchedule reads /会议 设置's weekday and time as parseWeekly
+// ParseMeetingSchedule reads /会议 设置's weekday and time as parseWeekly
 // does (周一 10:00, 礼拜一 10点, 每周二 下午3点), maybe followed by the
 // meeting's length as parseLength reads it (90分钟, 1.5小时, 1小时30分).
-func parseMeetingSchedule(args []teambot.Arg) (teambot.MeetingSchedule, error) {
+func ParseMeetingSchedule(args []teambot.Arg) (teambot.MeetingSchedule, error) {
 	text, length := argsText(args), time.Duration(0)
 	for k := 1; k <= 2 && k < len(args); k++ { // 90分钟 or 90 分钟
 		if d, ok := parseLength(argsText(args[len(args)-k:])); ok {
@@ -227,7 +227,7 @@ func parseMeetingSchedule(args []teambot.Arg) (teambot.MeetingSchedule, error) {
 		return teambot.MeetingSchedule{}, teambot.Invalid("例会每周一次，请写上是星期几，%s。", meetingSetHint)
 	case length != 0 && (length < minMeetingLength || length > maxMeetingLength):
 		return teambot.MeetingSchedule{}, teambot.Invalid("会议时长 %s 不行：最短 %s，最长 %s。%s。",
-			lengthCN(length), lengthCN(minMeetingLength), lengthCN(maxMeetingLength), lengthHint)
+			LengthCN(length), LengthCN(minMeetingLength), LengthCN(maxMeetingLength), lengthHint)
 	}
 	return teambot.MeetingSchedule{Weekday: w.Weekday, Hour: w.Hour, Minute: w.Minute, Length: length}, nil
 }

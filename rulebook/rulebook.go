@@ -12,6 +12,7 @@ import (
 	"teambot/commands/escalate"
 	"teambot/commands/leave"
 	"teambot/commands/ledger"
+	"teambot/commands/meeting"
 	"teambot/commands/monthly"
 	"teambot/commands/redact"
 	"teambot/commands/vote"
@@ -25,7 +26,7 @@ func Commands() []*commands.Command {
 		commands.ReportCommands(),
 		[]*commands.Command{commands.RemindCommand(), commands.HolidayCommand()},
 		leave.Commands(),
-		commands.MeetingCommands(),
+		meeting.Commands(),
 		vote.Commands(),
 		account.Commands(),
 		ledger.Commands(),
@@ -58,7 +59,7 @@ func New(cfg commands.Config) (*commands.Engine, error) {
 // Rules are the rules each area provides for the others.
 func Rules() commands.Rules {
 	return commands.Rules{
-		NextMeeting:      commands.NextMeeting,
+		NextMeeting:      meeting.NextMeeting,
 		EscalationDigest: escalate.EscalationDigest,
 		AccountHandover:  account.AccountHandover,
 		VoteResult:       vote.VoteResult,

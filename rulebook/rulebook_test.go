@@ -8,6 +8,7 @@ import (
 	"teambot/commands/escalate"
 	"teambot/commands/leave"
 	"teambot/commands/ledger"
+	"teambot/commands/meeting"
 	"teambot/commands/monthly"
 	"teambot/commands/redact"
 	"teambot/commands/vote"
@@ -19,6 +20,7 @@ import (
 // (commands.TxAs would panic otherwise).
 var (
 	_ commands.Tx = (*storage.Tx)(nil)
+	_ meeting.Tx  = (*storage.Tx)(nil)
 	_ leave.Tx    = (*storage.Tx)(nil)
 	_ monthly.Tx  = (*storage.Tx)(nil)
 	_ account.Tx  = (*storage.Tx)(nil)

@@ -10,6 +10,7 @@ import (
 	"teambot/bot"
 	"teambot/bot/wecom"
 	"teambot/commands/leave"
+	"teambot/commands/meeting"
 	"teambot/commands/vote"
 	"teambot/scheduler"
 	"teambot/storage"
@@ -48,18 +49,18 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 		Jobs: []scheduler.Job{
 			&scheduler.Reminders{Store: store, Jobs: defs, Admins: a.cfg.Admins, Skipped: a.engine.SkippedNote, Log: a.log,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
-			&scheduler.Oneoffs{Label: "meeting-reminders", Store: store, Due: a.engine.MeetingFirings, Compose: a.engine.MeetingReminder, Log: a.log,
+			&scheduler.Oneoffs{Label: "meeting-reminders", Store: store, Due: meeting.Jobs{Engine: a.engine}.ReminderFirings, Compose: meeting.Jobs{Engine: a.engine}.Remind, Log: a.log,
 				Window:  meetingFiringWindow,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			// R12: a meeting closes itself at its end, in the claim's transaction.
-			&scheduler.Oneoffs{Label: "meeting-close", Store: store, Due: a.engine.MeetingCloseFirings, Log: a.log, Metrics: a.schedMetrics,
+			&scheduler.Oneoffs{Label: "meeting-close", Store: store, Due: meeting.Jobs{Engine: a.engine}.CloseFirings, Log: a.log, Metrics: a.schedMetrics,
 				Window: meetingFiringWindow,
 				Act: func(ctx context.Context, tx scheduler.Tx, f teambot.Firing) ([]teambot.Outgoing, error) {
 					stx, ok := tx.(*storage.Tx)
 					if !ok {
 						return nil, fmt.Errorf("meeting close: transaction %T is not the database's", tx)
 					}
-					return a.engine.CloseEndedMeeting(ctx, stx, f)
+					return meeting.Jobs{Engine: a.engine}.CloseEnded(ctx, stx, f)
 				},
 				Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			// R11: votes close at their deadline, also one missed while down.

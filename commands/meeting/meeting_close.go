@@ -1,9 +1,10 @@
-package commands
+package meeting
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"teambot/commands"
 	"time"
 
 	"teambot"
@@ -28,12 +29,13 @@ import (
 // JobMeetingClose names the firing that closes a meeting at its end.
 const JobMeetingClose = "meeting_close"
 
-// MeetingCloseFirings lists the meetings of every team that are still
+// CloseFirings lists the meetings of every team that are still
 // scheduled although they ended at or before now (within meetingLookback):
 // one firing each, Subject the meeting's start, At its end.
-func (e *Engine) MeetingCloseFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
+func (j Jobs) CloseFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
+	e := j.Engine
 	var out []teambot.Firing
-	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Cfg.Store.Update(ctx, func(tx commands.Tx) error {
 		meetings, err := endedMeetings(ctx, tx, now)
 		if err != nil {
 			return err
@@ -59,9 +61,9 @@ func (e *Engine) MeetingCloseFirings(ctx context.Context, now time.Time) ([]team
 // endedMeetings is every team's scheduled meetings that ended in the
 // meetingLookback before now, with the weekly occurrences that have no row
 // and started after their schedule was set.
-func endedMeetings(ctx context.Context, tx Tx, now time.Time) ([]teambot.Meeting, error) {
+func endedMeetings(ctx context.Context, tx commands.Tx, now time.Time) ([]teambot.Meeting, error) {
 	since := now.Add(-meetingLookback)
-	list, err := tx.ScheduledMeetingsBetween(ctx, since.Add(-24*time.Hour), now)
+	list, err := asTx(tx).ScheduledMeetingsBetween(ctx, since.Add(-24*time.Hour), now)
 	if err != nil {
 		return nil, err
 	}
@@ -78,27 +80,28 @@ func endedMeetings(ctx context.Context, tx Tx, now time.Time) ([]teambot.Meeting
 	return append(out, weekly...), err
 }
 
-// CloseEndedMeeting closes the meeting that started at f.Subject, if it is
+// CloseEnded closes the meeting that started at f.Subject, if it is
 // still scheduled, in tx (the transaction that claims the firing), and
 // returns the summary for the supervisor: an app message, or without app
 // messages an @mention in the group, which never sees a proposal (R14).
-func (e *Engine) CloseEndedMeeting(ctx context.Context, tx Tx, f teambot.Firing) ([]teambot.Outgoing, error) {
+func (j Jobs) CloseEnded(ctx context.Context, tx commands.Tx, f teambot.Firing) ([]teambot.Outgoing, error) {
+	e := j.Engine
 	var out []teambot.Outgoing
-	err := e.firingIn(ctx, tx, f, func(r *Request) error {
-		m, ok, err := r.meetingAt(ctx, f.Subject)
+	err := e.FiringIn(ctx, tx, f, func(r *commands.Request) error {
+		m, ok, err := meetingAt(ctx, r, f.Subject)
 		if err != nil || !ok {
 			return err
 		}
 		if m.ID == 0 {
 			m.CreatedAt = r.Now
-			if err := r.Tx.CreateMeeting(ctx, &m); err != nil {
+			if err := txOf(r).CreateMeeting(ctx, &m); err != nil {
 				return err
 			}
 			if err := r.Audit(ctx, "meeting.create", "weekly", meetingDetail(m, r.Location())+" 每周例会"); err != nil {
 				return err
 			}
 		}
-		h, err := r.holdMeeting(ctx, m, 0)
+		h, err := holdMeeting(ctx, r, m, 0)
 		if err != nil {
 			return err
 		}
@@ -109,20 +112,20 @@ func (e *Engine) CloseEndedMeeting(ctx context.Context, tx Tx, f teambot.Firing)
 		if !ok {
 			return nil
 		}
-		text := "【会议自动结束】" + r.closeSummary(m, h) + fmt.Sprintf("\n出勤有误的，主管可以在 %s 前用 /会议 点名 @名字 改记为出席。",
+		text := "【会议自动结束】" + closeSummary(r, m, h) + fmt.Sprintf("\n出勤有误的，主管可以在 %s 前用 /会议 点名 @名字 改记为出席。",
 			r.Moment(r.Now.Add(teambot.DisputeWindow)))
 		if !e.Cfg.DirectMessages {
 			if len(h.proposals) > 0 {
 				text += "\n主管请在单聊中查看缺勤提醒（/会议 建议）。"
 			}
-			out = append(out, GroupMessage(r, f, JobMeetingClose, text, []string{sup.UserID}))
+			out = append(out, commands.GroupMessage(r, f, JobMeetingClose, text, []string{sup.UserID}))
 			return nil
 		}
 		for _, p := range h.proposals {
-			text += "\n" + r.proposalLine(p)
+			text += "\n" + proposalLine(r, p)
 		}
 		out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Text: text,
-			Origin: Origin(f, JobMeetingClose)})
+			Origin: commands.Origin(f, JobMeetingClose)})
 		return nil
 	})
 	return out, err
@@ -141,8 +144,8 @@ func correctionDeadline(m teambot.Meeting) time.Time {
 
 // lastHeld is the team's latest held meeting that started within
 // meetingLookback, if any.
-func (r *Request) lastHeld(ctx context.Context) (teambot.Meeting, bool, error) {
-	list, err := r.Tx.Meetings(ctx, r.Team.ID, r.Now.Add(-meetingLookback), r.Now)
+func lastHeld(ctx context.Context, r *commands.Request) (teambot.Meeting, bool, error) {
+	list, err := txOf(r).Meetings(ctx, r.Team.ID, r.Now.Add(-meetingLookback), r.Now)
 	if err != nil {
 		return teambot.Meeting{}, false, err
 	}
@@ -157,8 +160,8 @@ func (r *Request) lastHeld(ctx context.Context) (teambot.Meeting, bool, error) {
 // correctAttendance is /会议 点名 @A @B when no meeting is running: the
 // Supervisor records members as present at the last held meeting, until
 // correctionDeadline; an absence so corrected no longer backs a proposal.
-func correctAttendance(ctx context.Context, r *Request) (teambot.Reply, error) {
-	m, ok, err := r.lastHeld(ctx)
+func correctAttendance(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	m, ok, err := lastHeld(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -181,7 +184,7 @@ func correctAttendance(ctx context.Context, r *Request) (teambot.Reply, error) {
 			continue
 		}
 		seen[mem.ID] = true
-		a, found, err := r.attendanceOf(ctx, m, mem.ID)
+		a, found, err := attendanceOf(ctx, r, m, mem.ID)
 		switch {
 		case err != nil:
 			return teambot.Reply{}, err
@@ -192,10 +195,10 @@ func correctAttendance(ctx context.Context, r *Request) (teambot.Reply, error) {
 			already = append(already, fmt.Sprintf("%s（%s）", mem.Name, attendanceCN(a.Status)))
 			continue
 		}
-		if err := r.Tx.CorrectAttendance(ctx, r.Team.ID, m.ID, mem.ID, r.UserID, r.Now); err != nil {
+		if err := txOf(r).CorrectAttendance(ctx, r.Team.ID, m.ID, mem.ID, r.UserID, r.Now); err != nil {
 			return teambot.Reply{}, err
 		}
-		if _, err := r.Tx.DismissMeetingProposals(ctx, r.Team.ID, mem.ID, m.ID, r.UserID, r.Now); err != nil {
+		if _, err := txOf(r).DismissMeetingProposals(ctx, r.Team.ID, mem.ID, m.ID, r.UserID, r.Now); err != nil {
 			return teambot.Reply{}, err
 		}
 		if err := r.Audit(ctx, "meeting.roll", mem.UserID, meetingDetail(m, r.Location())+" "+a.Status+" → present"); err != nil {

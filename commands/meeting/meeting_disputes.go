@@ -1,10 +1,11 @@
-package commands
+package meeting
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"teambot/commands"
 	"time"
 
 	"teambot"
@@ -15,22 +16,22 @@ import (
 // (/会议 申诉 列表).
 
 // raiseDispute is /会议 申诉 DATE REASON: a member disputes an absence.
-func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
+func raiseDispute(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if len(r.Params) == 0 {
 		return teambot.Reply{}, teambot.Invalid("请写上缺席的会议日期和理由，例如 /会议 申诉 12月14日 那天在医院，有病历。")
 	}
 	today := r.Today()
-	words := RestWords(r.Rest)
-	span, rest, err := ParseDateSpan(WordTexts(words[1:]), today)
+	words := commands.RestWords(r.Rest)
+	span, rest, err := commands.ParseDateSpan(commands.WordTexts(words[1:]), today)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason := TextFrom(r.Rest, words, rest)
-	if err := CheckLeaveReason(reason, "请写上申诉理由，例如 /会议 申诉 12月14日 那天在医院，有病历。"); err != nil {
+	reason := commands.TextFrom(r.Rest, words, rest)
+	if err := commands.CheckLeaveReason(reason, "请写上申诉理由，例如 /会议 申诉 12月14日 那天在医院，有病历。"); err != nil {
 		return teambot.Reply{}, err
 	}
 	loc := r.Location()
-	list, err := r.Tx.Meetings(ctx, r.Team.ID, span.From.In(loc), span.To.AddDate(0, 0, 1).In(loc).Add(-time.Second))
+	list, err := txOf(r).Meetings(ctx, r.Team.ID, span.From.In(loc), span.To.AddDate(0, 0, 1).In(loc).Add(-time.Second))
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -40,7 +41,7 @@ func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
 		if g.Status != teambot.MeetingHeld {
 			continue
 		}
-		a, found, err := r.attendanceOf(ctx, g, r.Caller.ID)
+		a, found, err := attendanceOf(ctx, r, g, r.Caller.ID)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -62,7 +63,7 @@ func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
 			int(teambot.DisputeWindow/time.Hour), r.MeetingWhen(m), r.Moment(deadline))
 	}
 	d := teambot.MeetingDispute{TeamID: r.Team.ID, MeetingID: m.ID, MemberID: r.Caller.ID, Reason: reason, CreatedAt: r.Now}
-	if err := r.Tx.CreateMeetingDispute(ctx, &d); errors.Is(err, teambot.ErrDuplicate) {
+	if err := txOf(r).CreateMeetingDispute(ctx, &d); errors.Is(err, teambot.ErrDuplicate) {
 		return teambot.Reply{}, teambot.Conflict("你已经申诉过 %s 会议的缺席，每次会议只能申诉一次。发送 /会议 记录 查看结果。", r.MeetingWhen(m))
 	} else if err != nil {
 		return teambot.Reply{}, err
@@ -86,8 +87,8 @@ func raiseDispute(ctx context.Context, r *Request) (teambot.Reply, error) {
 // decideDispute is /会议 申诉 批准 ID and /会议 申诉 驳回 ID [REASON]
 // (supervisor). An approved dispute excuses the absence and dismisses any
 // proposal built on it.
-func decideDispute(ctx context.Context, r *Request, status string) (teambot.Reply, error) {
-	d, err := r.Tx.MeetingDisputeByID(ctx, r.Team.ID, r.ID)
+func decideDispute(ctx context.Context, r *commands.Request, status string) (teambot.Reply, error) {
+	d, err := txOf(r).MeetingDisputeByID(ctx, r.Team.ID, r.ID)
 	if errors.Is(err, teambot.ErrNotFound) {
 		return teambot.Reply{}, teambot.NotFound("没有编号 #%d 的申诉。发送 /会议 申诉 列表 查看编号。", r.ID)
 	} else if err != nil {
@@ -96,13 +97,13 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 	if d.Status != teambot.DisputePending {
 		return teambot.Reply{}, teambot.Conflict("申诉 #%d 已在 %s %s，不能再改。", d.ID, r.Moment(d.DecidedAt), disputeVerb(d.Status))
 	}
-	note := FreeText(r.Tail)
+	note := commands.FreeText(r.Tail)
 	if note != "" {
-		if err := CheckLeaveReason(note, ""); err != nil {
+		if err := commands.CheckLeaveReason(note, ""); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
-	if err := r.Tx.DecideMeetingDispute(ctx, r.Team.ID, d.ID, status, r.UserID, note, r.Now); err != nil {
+	if err := txOf(r).DecideMeetingDispute(ctx, r.Team.ID, d.ID, status, r.UserID, note, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
 	when := r.MeetingWhen(teambot.Meeting{StartsAt: d.StartsAt})
@@ -110,10 +111,10 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 	text := fmt.Sprintf("已驳回 %s 的申诉 #%d：%s 的会议仍记为缺席。", d.Name, d.ID, when)
 	notice := fmt.Sprintf("你对 %s 会议缺席的申诉 #%d 已被主管驳回，仍记为缺席。", when, d.ID)
 	if status == teambot.DisputeApproved {
-		if err := r.Tx.ExcuseAbsence(ctx, r.Team.ID, d.MeetingID, d.MemberID, r.UserID, r.Now); err != nil {
+		if err := txOf(r).ExcuseAbsence(ctx, r.Team.ID, d.MeetingID, d.MemberID, r.UserID, r.Now); err != nil {
 			return teambot.Reply{}, err
 		}
-		n, err := r.Tx.DismissMeetingProposals(ctx, r.Team.ID, d.MemberID, d.MeetingID, r.UserID, r.Now)
+		n, err := txOf(r).DismissMeetingProposals(ctx, r.Team.ID, d.MemberID, d.MeetingID, r.UserID, r.Now)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -127,11 +128,11 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 		}
 		// A warning already confirmed on this absence stays in the ledger
 		// (entries are never changed): point the supervisor at revoking it.
-		entries, err := r.Tx.LedgerEntries(ctx, teambot.LedgerFilter{TeamID: r.Team.ID, MemberID: d.MemberID})
+		entries, err := txOf(r).LedgerEntries(ctx, teambot.LedgerFilter{TeamID: r.Team.ID, MemberID: d.MemberID})
 		if err != nil {
 			return teambot.Reply{}, err
 		}
-		proposals, err := r.Tx.MeetingProposals(ctx, r.Team.ID, teambot.ProposalConfirmed)
+		proposals, err := txOf(r).MeetingProposals(ctx, r.Team.ID, teambot.ProposalConfirmed)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -159,7 +160,7 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 			text += "说明：" + note + "。"
 		}
 	}
-	how, err := r.tellDisputer(ctx, d, notice)
+	how, err := tellDisputer(ctx, r, d, notice)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -174,7 +175,7 @@ func decideDispute(ctx context.Context, r *Request, status string) (teambot.Repl
 // chat, by an @mention in the group that only says where to read it. It
 // returns what to add to the supervisor's reply; "" when the reply itself,
 // in the group, is to @mention the member.
-func (r *Request) tellDisputer(ctx context.Context, d teambot.MeetingDispute, notice string) (string, error) {
+func tellDisputer(ctx context.Context, r *commands.Request, d teambot.MeetingDispute, notice string) (string, error) {
 	origin := fmt.Sprintf("meeting.dispute #%d", d.ID)
 	switch {
 	case r.Engine.Cfg.DirectMessages:
@@ -191,8 +192,8 @@ func (r *Request) tellDisputer(ctx context.Context, d teambot.MeetingDispute, no
 // listDisputes is /会议 申诉 列表: the supervisor sees the team's pending
 // disputes, a member their own; reasons are shown, so the reply is
 // private.
-func listDisputes(ctx context.Context, r *Request) (teambot.Reply, error) {
-	list, err := r.Tx.MeetingDisputes(ctx, r.Team.ID)
+func listDisputes(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	list, err := txOf(r).MeetingDisputes(ctx, r.Team.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

@@ -1,4 +1,4 @@
-package commands
+package meeting
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"teambot"
 	"teambot/calendar"
+	"teambot/commands"
 )
 
 // The two meeting reminders (R10, docs/product.md §6): 会议通知 at 17:00 of the
@@ -38,14 +39,15 @@ const (
 	workdaySearch = 31
 )
 
-// MeetingFirings lists the meeting reminders due at now: for every
+// ReminderFirings lists the meeting reminders due at now: for every
 // scheduled meeting of every team that starts after now, the notice when
 // 17:00 of the workday before has come and the 30-minute reminder is not
 // yet due, and the 30-minute reminder once it is due. Each firing's Subject
 // is the meeting's start; the caller claims each once.
-func (e *Engine) MeetingFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
+func (j Jobs) ReminderFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
+	e := j.Engine
 	var out []teambot.Firing
-	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Cfg.Store.Update(ctx, func(tx commands.Tx) error {
 		meetings, err := upcomingMeetings(ctx, tx, now)
 		if err != nil {
 			return err
@@ -62,7 +64,7 @@ func (e *Engine) MeetingFirings(ctx context.Context, now time.Time) ([]teambot.F
 			}
 			cal, ok := cals[m.TeamID]
 			if !ok {
-				if cal, err = teamCalendar(ctx, tx, m.TeamID); err != nil {
+				if cal, err = commands.TeamCalendar(ctx, tx, m.TeamID); err != nil {
 					return err
 				}
 				cals[m.TeamID] = cal
@@ -89,9 +91,9 @@ func (e *Engine) MeetingFirings(ctx context.Context, now time.Time) ([]teambot.F
 // upcomingMeetings is every team's scheduled meetings that start after now
 // and within meetingHorizon, with the weekly occurrences that have no row
 // yet.
-func upcomingMeetings(ctx context.Context, tx Tx, now time.Time) ([]teambot.Meeting, error) {
+func upcomingMeetings(ctx context.Context, tx commands.Tx, now time.Time) ([]teambot.Meeting, error) {
 	end := now.Add(meetingHorizon)
-	list, err := tx.ScheduledMeetingsBetween(ctx, now, end)
+	list, err := asTx(tx).ScheduledMeetingsBetween(ctx, now, end)
 	if err != nil {
 		return nil, err
 	}
@@ -110,8 +112,8 @@ func upcomingMeetings(ctx context.Context, tx Tx, now time.Time) ([]teambot.Meet
 // unrecordedWeekly is every team's weekly meetings from schedules nominally
 // after from and up to to, where they take place (moved off a day off, as
 // ensureWeekly does), that keep accepts and that have no row yet.
-func unrecordedWeekly(ctx context.Context, tx Tx, from, to time.Time, keep func(start time.Time, s teambot.MeetingSchedule) bool) ([]teambot.Meeting, error) {
-	schedules, err := tx.MeetingSchedules(ctx)
+func unrecordedWeekly(ctx context.Context, tx commands.Tx, from, to time.Time, keep func(start time.Time, s teambot.MeetingSchedule) bool) ([]teambot.Meeting, error) {
+	schedules, err := asTx(tx).MeetingSchedules(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +124,7 @@ func unrecordedWeekly(ctx context.Context, tx Tx, from, to time.Time, keep func(
 			return nil, err
 		}
 		loc := team.Location()
-		cal, err := teamCalendar(ctx, tx, teamID)
+		cal, err := commands.TeamCalendar(ctx, tx, teamID)
 		if err != nil {
 			return nil, err
 		}
@@ -131,7 +133,7 @@ func unrecordedWeekly(ctx context.Context, tx Tx, from, to time.Time, keep func(
 			if !ok || !keep(start, s) {
 				continue
 			}
-			rows, err := tx.Meetings(ctx, teamID, start, start)
+			rows, err := asTx(tx).Meetings(ctx, teamID, start, start)
 			if err != nil {
 				return nil, err
 			}
@@ -160,22 +162,23 @@ func noticeAt(start time.Time, loc *time.Location, cal *calendar.Calendar) (time
 	return time.Time{}, false
 }
 
-// MeetingReminder composes 会议通知 or 会前提醒 for the meeting that starts
+// Remind composes 会议通知 or 会前提醒 for the meeting that starts
 // At f.Subject: one group message that @mentions everyone expected at it.
 // Nothing is sent when the meeting is no
 // longer scheduled.
-func (e *Engine) MeetingReminder(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+func (j Jobs) Remind(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
+	e := j.Engine
 	var out []teambot.Outgoing
-	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		m, ok, err := r.meetingAt(ctx, f.Subject)
+	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
+		m, ok, err := meetingAt(ctx, r, f.Subject)
 		if err != nil || !ok {
 			return err
 		}
-		text, mentions, err := r.meetingReminderText(ctx, m, f.Job == JobMeetingSoon)
+		text, mentions, err := meetingReminderText(ctx, r, m, f.Job == JobMeetingSoon)
 		if err != nil {
 			return err
 		}
-		out = append(out, GroupMessage(r, f, f.Job, text, mentions))
+		out = append(out, commands.GroupMessage(r, f, f.Job, text, mentions))
 		return nil
 	})
 	return out, err
@@ -183,15 +186,15 @@ func (e *Engine) MeetingReminder(ctx context.Context, f teambot.Firing) ([]teamb
 
 // meetingAt is the team's scheduled meeting that starts at start: its row,
 // or the weekly occurrence that has none yet.
-func (r *Request) meetingAt(ctx context.Context, start time.Time) (teambot.Meeting, bool, error) {
-	rows, err := r.Tx.Meetings(ctx, r.Team.ID, start, start)
+func meetingAt(ctx context.Context, r *commands.Request, start time.Time) (teambot.Meeting, bool, error) {
+	rows, err := txOf(r).Meetings(ctx, r.Team.ID, start, start)
 	if err != nil {
 		return teambot.Meeting{}, false, err
 	}
 	if len(rows) > 0 {
 		return rows[0], rows[0].Status == teambot.MeetingScheduled, nil
 	}
-	s, ok, err := r.Tx.MeetingSchedule(ctx, r.Team.ID)
+	s, ok, err := txOf(r).MeetingSchedule(ctx, r.Team.ID)
 	if err != nil || !ok {
 		return teambot.Meeting{}, false, err
 	}
@@ -207,7 +210,7 @@ func (r *Request) meetingAt(ctx context.Context, start time.Time) (teambot.Meeti
 
 // meetingReminderText is the text of a meeting reminder and the userids it
 // @mentions.
-func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, soon bool) (string, []string, error) {
+func meetingReminderText(ctx context.Context, r *commands.Request, m teambot.Meeting, soon bool) (string, []string, error) {
 	loc := r.Location()
 	day := teambot.DateOf(m.StartsAt.In(loc))
 	kind := "临时会议"
@@ -216,11 +219,11 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 	}
 	var b strings.Builder
 	if soon {
-		fmt.Fprintf(&b, "【会前提醒】%d 分钟后开会：%s–%s（%s）", int(meetingSoonBefore/time.Minute), r.MeetingWhen(m), r.clockOf(m.EndsAt()), kind)
+		fmt.Fprintf(&b, "【会前提醒】%d 分钟后开会：%s–%s（%s）", int(meetingSoonBefore/time.Minute), r.MeetingWhen(m), clockOf(r, m.EndsAt()), kind)
 	} else {
-		fmt.Fprintf(&b, "【会议通知】%s–%s（%s）", r.MeetingWhen(m), r.clockOf(m.EndsAt()), kind)
+		fmt.Fprintf(&b, "【会议通知】%s–%s（%s）", r.MeetingWhen(m), clockOf(r, m.EndsAt()), kind)
 	}
-	if old, ok, err := r.announcedMove(ctx, m); err != nil {
+	if old, ok, err := announcedMove(ctx, r, m); err != nil {
 		return "", nil, err
 	} else if ok {
 		fmt.Fprintf(&b, "\n更正：原定 %s 的例会改到这个时间，以本条为准。", r.MeetingWhen(old))
@@ -238,7 +241,7 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 	if !cal.Workday(day) {
 		why := cal.Why(day)
 		if why == "" {
-			why = weekdayCN(day)
+			why = commands.WeekdayCN(day)
 		}
 		fmt.Fprintf(&b, "\n注意：会议在休息日（%s），时间不变；要改期请主管 /会议 取消 理由 后重新 /会议 通知。", why)
 	}
@@ -271,26 +274,26 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 			mentions = append(mentions, mem.UserID)
 		}
 	}
-	fmt.Fprintf(&b, "\n请假：%s", NameList(leave))
+	fmt.Fprintf(&b, "\n请假：%s", commands.NameList(leave))
 
-	week, err := r.meetingReportWeek(ctx, m.StartsAt)
+	week, err := meetingReportWeek(ctx, r, m.StartsAt)
 	if err != nil {
 		return "", nil, err
 	}
-	s, err := LoadWeekStatus(ctx, r, week)
+	s, err := commands.LoadWeekStatus(ctx, r, week)
 	if err != nil {
 		return "", nil, err
 	}
 	switch {
 	case s.Expected == 0 || s.Closed:
 	case len(s.Missing) == 0:
-		fmt.Fprintf(&b, "\n%s的周报都已交齐。", WeekLabel(s.Week))
+		fmt.Fprintf(&b, "\n%s的周报都已交齐。", commands.WeekLabel(s.Week))
 	default:
 		fmt.Fprintf(&b, "\n还没交 %s周报的 %d 人：%s。请会前 @我 发送 /周报 内容 提交。",
-			WeekLabel(s.Week), len(s.Missing), NameList(MemberNames(s.Missing)))
+			commands.WeekLabel(s.Week), len(s.Missing), commands.NameList(commands.MemberNames(s.Missing)))
 	}
 	if soon {
-		fmt.Fprintf(&b, "\n签到：%s 起发送 /签到，%s 以后算迟到。", r.clockOf(checkInOpens(m)), r.clockOf(m.StartsAt.Add(teambot.LateAfter)))
+		fmt.Fprintf(&b, "\n签到：%s 起发送 /签到，%s 以后算迟到。", clockOf(r, checkInOpens(m)), clockOf(r, m.StartsAt.Add(teambot.LateAfter)))
 	}
 	return b.String(), mentions, nil
 }
@@ -298,13 +301,13 @@ func (r *Request) meetingReminderText(ctx context.Context, m teambot.Meeting, so
 // announcedMove is the weekly occurrence a change of the schedule moved
 // to m after the group had been told of it (its notice or 30-minute
 // reminder was sent), if any: m's reminders then say they correct it.
-func (r *Request) announcedMove(ctx context.Context, m teambot.Meeting) (teambot.Meeting, bool, error) {
-	old, ok, err := r.movedFrom(ctx, m)
+func announcedMove(ctx context.Context, r *commands.Request, m teambot.Meeting) (teambot.Meeting, bool, error) {
+	old, ok, err := movedFrom(ctx, r, m)
 	if err != nil || !ok {
 		return old, false, err
 	}
 	for _, job := range []string{JobMeetingNotice, JobMeetingSoon} {
-		sent, err := r.Tx.FiringClaimed(ctx, teambot.FiringKey{TeamID: r.Team.ID, Job: job, Nominal: old.StartsAt.UTC()})
+		sent, err := txOf(r).FiringClaimed(ctx, teambot.FiringKey{TeamID: r.Team.ID, Job: job, Nominal: old.StartsAt.UTC()})
 		if err != nil || sent {
 			return old, sent, err
 		}
@@ -317,10 +320,10 @@ func (r *Request) announcedMove(ctx context.Context, m teambot.Meeting) (teambot
 // meeting starts, so a Monday meeting checks last week's reports and a
 // Saturday one this week's. The notice and the 30-minute reminder of a
 // meeting therefore always name the same week.
-func (r *Request) meetingReportWeek(ctx context.Context, start time.Time) (teambot.Week, error) {
+func meetingReportWeek(ctx context.Context, r *commands.Request, start time.Time) (teambot.Week, error) {
 	week := teambot.WeekOf(start.In(r.Location()))
 	for range 2 {
-		due, err := r.reportDue(ctx, week)
+		due, err := r.ReportDue(ctx, week)
 		if err != nil {
 			return teambot.Week{}, err
 		}
@@ -335,3 +338,7 @@ func (r *Request) meetingReportWeek(ctx context.Context, start time.Time) (teamb
 	}
 	return week, nil // a week's deadline lies within it: last week's has passed
 }
+
+// Jobs are the meetings' timed work, for the scheduler: the notice and
+// the reminder before each meeting (R9), and closing it at its end (R12).
+type Jobs struct{ Engine *commands.Engine }

@@ -1,9 +1,10 @@
-package commands
+package meeting
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"teambot/commands"
 	"time"
 
 	"teambot"
@@ -15,11 +16,11 @@ import (
 
 // checkIn is /签到: the caller checks in to the meeting whose check-in is
 // open.
-func checkIn(ctx context.Context, r *Request) (teambot.Reply, error) {
+func checkIn(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	m, ok, err := r.nextMeeting(ctx)
+	m, ok, err := nextMeeting(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -28,18 +29,18 @@ func checkIn(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	if r.Now.Before(checkInOpens(m)) {
 		return teambot.Reply{}, teambot.Invalid("现在还不能签到。下次会议 %s 开始，签到时间是 %s 到 %s（会前 %d 分钟到会议结束）。",
-			r.MeetingWhen(m), r.Moment(checkInOpens(m)), r.clockOf(m.EndsAt()), int(teambot.CheckInEarly/time.Minute))
+			r.MeetingWhen(m), r.Moment(checkInOpens(m)), clockOf(r, m.EndsAt()), int(teambot.CheckInEarly/time.Minute))
 	}
-	if a, found, err := r.attendanceOf(ctx, m, r.Caller.ID); err != nil {
+	if a, found, err := attendanceOf(ctx, r, m, r.Caller.ID); err != nil {
 		return teambot.Reply{}, err
 	} else if found {
-		return teambot.Reply{}, teambot.Conflict("你已经在 %s 签到了（%s），不用再签。", r.clockOf(a.At), attendanceCN(a.Status))
+		return teambot.Reply{}, teambot.Conflict("你已经在 %s 签到了（%s），不用再签。", clockOf(r, a.At), attendanceCN(a.Status))
 	}
 	a := teambot.Attendance{MeetingID: m.ID, MemberID: r.Caller.ID, Status: teambot.AttendancePresent, At: r.Now, By: r.UserID}
 	if r.Now.After(m.StartsAt.Add(teambot.LateAfter)) {
 		a.Status = teambot.AttendanceLate
 	}
-	if err := r.Tx.RecordAttendance(ctx, r.Team.ID, a); err != nil {
+	if err := txOf(r).RecordAttendance(ctx, r.Team.ID, a); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "meeting.checkin", r.UserID, meetingDetail(m, r.Location())+" "+a.Status); err != nil {
@@ -55,8 +56,8 @@ func checkIn(ctx context.Context, r *Request) (teambot.Reply, error) {
 }
 
 // attendanceOf is a member's record of a meeting, if there is one.
-func (r *Request) attendanceOf(ctx context.Context, m teambot.Meeting, memberID int64) (teambot.Attendance, bool, error) {
-	list, err := r.Tx.MeetingAttendance(ctx, r.Team.ID, m.ID)
+func attendanceOf(ctx context.Context, r *commands.Request, m teambot.Meeting, memberID int64) (teambot.Attendance, bool, error) {
+	list, err := txOf(r).MeetingAttendance(ctx, r.Team.ID, m.ID)
 	if err != nil {
 		return teambot.Attendance{}, false, err
 	}
@@ -71,11 +72,11 @@ func (r *Request) attendanceOf(ctx context.Context, m teambot.Meeting, memberID 
 // rollCall is /会议 点名 @A @B (supervisor): marks members present at the
 // meeting running now, for those who attended without checking in; with
 // none running, it corrects the last held one (see correctAttendance).
-func rollCall(ctx context.Context, r *Request) (teambot.Reply, error) {
+func rollCall(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if len(r.Params) == 0 {
 		return teambot.Reply{}, teambot.Invalid("请写上到会的成员，例如 /会议 点名 @张三 @李四。")
 	}
-	m, ok, err := r.openMeeting(ctx, checkInOpens)
+	m, ok, err := openMeeting(ctx, r, checkInOpens)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -93,14 +94,14 @@ func rollCall(ctx context.Context, r *Request) (teambot.Reply, error) {
 			continue
 		}
 		seen[mem.ID] = true
-		if a, found, err := r.attendanceOf(ctx, m, mem.ID); err != nil {
+		if a, found, err := attendanceOf(ctx, r, m, mem.ID); err != nil {
 			return teambot.Reply{}, err
 		} else if found {
 			already = append(already, fmt.Sprintf("%s（%s）", mem.Name, attendanceCN(a.Status)))
 			continue
 		}
 		a := teambot.Attendance{MeetingID: m.ID, MemberID: mem.ID, Status: teambot.AttendancePresent, At: r.Now, By: r.UserID}
-		if err := r.Tx.RecordAttendance(ctx, r.Team.ID, a); err != nil {
+		if err := txOf(r).RecordAttendance(ctx, r.Team.ID, a); err != nil {
 			return teambot.Reply{}, err
 		}
 		if err := r.Audit(ctx, "meeting.roll", mem.UserID, meetingDetail(m, r.Location())+" present"); err != nil {
@@ -123,37 +124,37 @@ func rollCall(ctx context.Context, r *Request) (teambot.Reply, error) {
 // covers it) or absent; the summary goes to the group. Then R12: a member
 // whose two latest held meetings are both unexcused absences gets one
 // proposal, shown in a single chat only.
-func closeMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
-	m, ok, err := r.openMeeting(ctx, meetingStart)
+func closeMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	m, ok, err := openMeeting(ctx, r, meetingStart)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	if !ok {
-		if last, found, err := r.lastHeld(ctx); err != nil {
+		if last, found, err := lastHeld(ctx, r); err != nil {
 			return teambot.Reply{}, err
 		} else if found && !r.Now.After(correctionDeadline(last)) {
 			return teambot.Reply{}, teambot.Conflict("%s 的会议已在 %s 结束，出勤已记下。有误的请在 %s 前用 /会议 点名 @名字 改记为出席。",
 				r.MeetingWhen(last), r.Moment(last.ClosedAt), r.Moment(correctionDeadline(last)))
 		}
-		if next, found, err := r.nextMeeting(ctx); err != nil {
+		if next, found, err := nextMeeting(ctx, r); err != nil {
 			return teambot.Reply{}, err
 		} else if found {
 			return teambot.Reply{}, teambot.Invalid("会议还没开始（%s 开始），开始后才能结束。要取消请用 /会议 取消 理由。", r.MeetingWhen(next))
 		}
 		return teambot.Reply{}, teambot.NotFound("没有进行中的会议可以结束。发送 /会议 查看。")
 	}
-	h, err := r.holdMeeting(ctx, m, r.Caller.ID)
+	h, err := holdMeeting(ctx, r, m, r.Caller.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	text := r.closeSummary(m, h)
+	text := closeSummary(r, m, h)
 	switch {
 	case len(h.proposals) > 0 && r.Single():
 		for _, p := range h.proposals {
-			text += "\n" + r.proposalLine(p)
+			text += "\n" + proposalLine(r, p)
 		}
 	case len(h.proposals) > 0:
-		told, err := r.tellSupervisorProposals(ctx, h.proposals, "meeting.propose "+meetingDetail(m, r.Location()))
+		told, err := tellSupervisorProposals(ctx, r, h.proposals, "meeting.propose "+meetingDetail(m, r.Location()))
 		if err != nil {
 			return teambot.Reply{}, err
 		}
@@ -173,10 +174,10 @@ type heldMeeting struct {
 // everyone not recorded is excused (approved leave that covers it) or
 // absent, except ranBy (the supervisor who closes it, counted present: they
 // ran it; 0 for none); then R12 proposals are made.
-func (r *Request) holdMeeting(ctx context.Context, m teambot.Meeting, ranBy int64) (heldMeeting, error) {
+func holdMeeting(ctx context.Context, r *commands.Request, m teambot.Meeting, ranBy int64) (heldMeeting, error) {
 	h := heldMeeting{names: map[string][]string{}}
 	loc := r.Location()
-	recorded, err := r.Tx.MeetingAttendance(ctx, r.Team.ID, m.ID)
+	recorded, err := txOf(r).MeetingAttendance(ctx, r.Team.ID, m.ID)
 	if err != nil {
 		return h, err
 	}
@@ -211,13 +212,13 @@ func (r *Request) holdMeeting(ctx context.Context, m teambot.Meeting, ranBy int6
 				absent = append(absent, mem)
 			}
 			a := teambot.Attendance{MeetingID: m.ID, MemberID: mem.ID, Status: s, At: r.Now, By: r.UserID}
-			if err := r.Tx.RecordAttendance(ctx, r.Team.ID, a); err != nil {
+			if err := txOf(r).RecordAttendance(ctx, r.Team.ID, a); err != nil {
 				return h, err
 			}
 		}
 		h.names[s] = append(h.names[s], mem.Name)
 	}
-	if err := r.Tx.CloseMeeting(ctx, r.Team.ID, m.ID, teambot.MeetingHeld, r.UserID, "", r.Now); err != nil {
+	if err := txOf(r).CloseMeeting(ctx, r.Team.ID, m.ID, teambot.MeetingHeld, r.UserID, "", r.Now); err != nil {
 		return h, err
 	}
 	counts := fmt.Sprintf("出席 %d 迟到 %d 请假 %d 缺席 %d", len(h.names[teambot.AttendancePresent]), len(h.names[teambot.AttendanceLate]),
@@ -225,13 +226,13 @@ func (r *Request) holdMeeting(ctx context.Context, m teambot.Meeting, ranBy int6
 	if err := r.Audit(ctx, "meeting.close", r.Team.ChatID, meetingDetail(m, loc)+" "+counts); err != nil {
 		return h, err
 	}
-	h.proposals, err = r.proposeWarnings(ctx, absent)
+	h.proposals, err = proposeWarnings(ctx, r, absent)
 	return h, err
 }
 
 // closeSummary is the attendance of a meeting just closed, by status,
 // with how to dispute an absence.
-func (r *Request) closeSummary(m teambot.Meeting, h heldMeeting) string {
+func closeSummary(r *commands.Request, m teambot.Meeting, h heldMeeting) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s 的会议已结束。", r.MeetingWhen(m))
 	for _, s := range []string{teambot.AttendancePresent, teambot.AttendanceLate, teambot.AttendanceExcused, teambot.AttendanceAbsent} {
@@ -242,7 +243,7 @@ func (r *Request) closeSummary(m teambot.Meeting, h heldMeeting) string {
 	}
 	if len(h.names[teambot.AttendanceAbsent]) > 0 {
 		fmt.Fprintf(&b, "\n对缺席有异议的，请在会议结束后 %d 小时内发送 /会议 申诉 %s 理由。", int(teambot.DisputeWindow/time.Hour),
-			MonthDay(teambot.DateOf(m.StartsAt.In(r.Location()))))
+			commands.MonthDay(teambot.DateOf(m.StartsAt.In(r.Location()))))
 	}
 	return b.String()
 }
@@ -270,7 +271,7 @@ func excusedBy(ls []teambot.Leave, day teambot.Date, half string) bool {
 // attendanceHistory is /会议 记录 [@Name]: the last meetings a member was
 // counted for. A member sees their own; the supervisor anyone's. The
 // reply is private (R14).
-func attendanceHistory(ctx context.Context, r *Request) (teambot.Reply, error) {
+func attendanceHistory(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	who := *r.Caller
 	if r.Target.ID != 0 {
 		// Whose record is read, not whether 记录 may be used: a member
@@ -280,11 +281,11 @@ func attendanceHistory(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		who = r.Target
 	}
-	list, err := r.Tx.MemberAttendance(ctx, r.Team.ID, who.ID, historyLength)
+	list, err := txOf(r).MemberAttendance(ctx, r.Team.ID, who.ID, historyLength)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	disputes, err := r.Tx.MeetingDisputes(ctx, r.Team.ID)
+	disputes, err := txOf(r).MeetingDisputes(ctx, r.Team.ID)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -308,7 +309,7 @@ func attendanceHistory(ctx context.Context, r *Request) (teambot.Reply, error) {
 		counts[a.Status]++
 		fmt.Fprintf(&b, "\n%s %s", r.MeetingWhen(teambot.Meeting{StartsAt: a.StartsAt}), attendanceCN(a.Status))
 		if a.Status == teambot.AttendanceLate {
-			fmt.Fprintf(&b, "（%s 签到）", r.clockOf(a.At))
+			fmt.Fprintf(&b, "（%s 签到）", clockOf(r, a.At))
 		}
 		if d, ok := byMeeting[a.MeetingID]; ok {
 			fmt.Fprintf(&b, "（申诉 #%d %s）", d.ID, disputeStatusCN(d.Status))

@@ -1,9 +1,10 @@
-package commands
+package meeting
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"teambot/commands"
 	"time"
 
 	"teambot"
@@ -18,12 +19,12 @@ import (
 // never held, so they neither break nor extend a streak. A proposal starts
 // the streak again: an absence already in one is never in another, so
 // four absences in a row make two proposals, not three.
-func (r *Request) proposeWarnings(ctx context.Context, absent []teambot.Member) ([]teambot.MeetingProposal, error) {
+func proposeWarnings(ctx context.Context, r *commands.Request, absent []teambot.Member) ([]teambot.MeetingProposal, error) {
 	var out []teambot.MeetingProposal
 	if len(absent) == 0 {
 		return nil, nil
 	}
-	earlier, err := r.Tx.MeetingProposals(ctx, r.Team.ID)
+	earlier, err := txOf(r).MeetingProposals(ctx, r.Team.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +34,7 @@ func (r *Request) proposeWarnings(ctx context.Context, absent []teambot.Member) 
 		proposed[[2]int64{p.MemberID, p.SecondMeetingID}] = true
 	}
 	for _, mem := range absent {
-		last, err := r.Tx.MemberAttendance(ctx, r.Team.ID, mem.ID, 2)
+		last, err := txOf(r).MemberAttendance(ctx, r.Team.ID, mem.ID, 2)
 		if err != nil {
 			return nil, err
 		}
@@ -44,7 +45,7 @@ func (r *Request) proposeWarnings(ctx context.Context, absent []teambot.Member) 
 		p := teambot.MeetingProposal{TeamID: r.Team.ID, MemberID: mem.ID, UserID: mem.UserID, Name: mem.Name,
 			FirstMeetingID: last[1].MeetingID, SecondMeetingID: last[0].MeetingID,
 			FirstAt: last[1].StartsAt, SecondAt: last[0].StartsAt, CreatedAt: r.Now}
-		created, err := r.Tx.CreateMeetingProposal(ctx, &p)
+		created, err := txOf(r).CreateMeetingProposal(ctx, &p)
 		if err != nil {
 			return nil, err
 		}
@@ -63,10 +64,10 @@ func (r *Request) proposeWarnings(ctx context.Context, absent []teambot.Member) 
 
 // proposalLine is one open proposal for the supervisor: who, which
 // meetings, and the ledger commands that confirm or dismiss it.
-func (r *Request) proposalLine(p teambot.MeetingProposal) string {
+func proposalLine(r *commands.Request, p teambot.MeetingProposal) string {
 	today := r.Today()
-	first := DescribeDay(teambot.DateOf(p.FirstAt.In(r.Location())), today)
-	second := DescribeDay(teambot.DateOf(p.SecondAt.In(r.Location())), today)
+	first := commands.DescribeDay(teambot.DateOf(p.FirstAt.In(r.Location())), today)
+	second := commands.DescribeDay(teambot.DateOf(p.SecondAt.In(r.Location())), today)
 	return fmt.Sprintf("缺勤提醒 #%d：%s 连续两次会议无故缺席（%s、%s），建议警告。确认请发送 /惩处 确认 %d，不同意请发送 /惩处 驳回 %d 理由；在你确认之前不会记任何处分。",
 		p.ID, p.Name, first, second, p.ID, p.ID)
 }
@@ -75,7 +76,7 @@ func (r *Request) proposalLine(p teambot.MeetingProposal) string {
 // privately (R12, R14): by app message, or, without app messages, by an
 // @mention in the group that only says where to read them. It returns what
 // the group may be told about them.
-func (r *Request) tellSupervisorProposals(ctx context.Context, proposals []teambot.MeetingProposal, origin string) (string, error) {
+func tellSupervisorProposals(ctx context.Context, r *commands.Request, proposals []teambot.MeetingProposal, origin string) (string, error) {
 	sup, ok := r.Supervisor(ctx)
 	if len(proposals) == 0 || !ok {
 		return "", nil
@@ -91,7 +92,7 @@ func (r *Request) tellSupervisorProposals(ctx context.Context, proposals []teamb
 	}
 	lines := make([]string, len(proposals))
 	for i, p := range proposals {
-		lines[i] = r.proposalLine(p)
+		lines[i] = proposalLine(r, p)
 	}
 	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Origin: origin,
 		Text: strings.Join(lines, "\n")}
@@ -100,11 +101,11 @@ func (r *Request) tellSupervisorProposals(ctx context.Context, proposals []teamb
 
 // listProposals is /会议 建议 (also /会议 提醒), for the supervisor in a
 // single chat: the open proposals to warn a member (R12, R14).
-func listProposals(ctx context.Context, r *Request) (teambot.Reply, error) {
+func listProposals(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if !r.Single() {
 		return teambot.Reply{}, teambot.Invalid("缺勤提醒只在单聊中查看：请私聊我发送 /会议 建议。")
 	}
-	open, err := r.Tx.MeetingProposals(ctx, r.Team.ID, teambot.ProposalProposed)
+	open, err := txOf(r).MeetingProposals(ctx, r.Team.ID, teambot.ProposalProposed)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -113,7 +114,7 @@ func listProposals(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	lines := make([]string, len(open))
 	for i, p := range open {
-		lines[i] = r.proposalLine(p)
+		lines[i] = proposalLine(r, p)
 	}
 	return teambot.Reply{Text: strings.Join(lines, "\n"), Private: true}, nil
 }

@@ -1,4 +1,4 @@
-package commands
+package meeting
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 
 	"teambot"
 	"teambot/calendar"
+	"teambot/commands"
 )
 
 // When meetings take place (R8, R9): the weekly schedule (/会议 设置) and
@@ -42,8 +43,8 @@ func weeklyNominal(s teambot.MeetingSchedule, start time.Time, cal *calendar.Cal
 // ensureWeekly creates the team's next weekly occurrence as a meeting row
 // when it is not there yet: the first occurrence whose end is still ahead,
 // or the one after when that one was held or cancelled.
-func (r *Request) ensureWeekly(ctx context.Context) error {
-	s, ok, err := r.Tx.MeetingSchedule(ctx, r.Team.ID)
+func ensureWeekly(ctx context.Context, r *commands.Request) error {
+	s, ok, err := txOf(r).MeetingSchedule(ctx, r.Team.ID)
 	if err != nil || !ok {
 		return err
 	}
@@ -58,13 +59,13 @@ func (r *Request) ensureWeekly(ctx context.Context) error {
 		if !ok || start.Add(s.Duration()).Before(r.Now) {
 			continue // no workday that week, or already over
 		}
-		existing, err := r.Tx.Meetings(ctx, r.Team.ID, start, start)
+		existing, err := txOf(r).Meetings(ctx, r.Team.ID, start, start)
 		if err != nil {
 			return err
 		}
 		if len(existing) == 0 {
 			m := teambot.Meeting{TeamID: r.Team.ID, StartsAt: start, Duration: s.Duration(), Weekly: true, CreatedBy: "system", CreatedAt: r.Now}
-			if err := r.Tx.CreateMeeting(ctx, &m); err != nil {
+			if err := txOf(r).CreateMeeting(ctx, &m); err != nil {
 				return err
 			}
 			detail := meetingDetail(m, loc) + " 每周例会"
@@ -84,14 +85,14 @@ func (r *Request) ensureWeekly(ctx context.Context) error {
 // meetings; the occurrences already created that nobody has checked in to
 // are cancelled. Words after 关闭 make it a time that setMeetingSchedule
 // refuses, as it always has.
-func closeMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) {
+func closeMeetingSchedule(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if len(r.Params) > 0 {
 		return setMeetingSchedule(ctx, r)
 	}
-	if err := r.Tx.ClearMeetingSchedule(ctx, r.Team.ID); err != nil {
+	if err := txOf(r).ClearMeetingSchedule(ctx, r.Team.ID); err != nil {
 		return teambot.Reply{}, err
 	}
-	n, err := r.dropWeekly(ctx, nil, weeklyClosedNote)
+	n, err := dropWeekly(ctx, r, nil, weeklyClosedNote)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -108,43 +109,43 @@ func closeMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error
 // setMeetingSchedule is /会议 设置 周一 10:00 (supervisor). A change
 // cancels the weekly occurrences already created for the old time that
 // nobody has checked in to yet.
-func setMeetingSchedule(ctx context.Context, r *Request) (teambot.Reply, error) {
+func setMeetingSchedule(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	// Every word after 设置, 关闭 too when closeMeetingSchedule passes it on.
 	args := r.Args[1:]
 	if len(args) == 0 {
 		return teambot.Reply{}, teambot.Invalid("请写上例会时间，例如 /会议 设置 周一 10:00；不再开例会就发 /会议 设置 关闭。")
 	}
-	s, err := parseMeetingSchedule(args)
+	s, err := commands.ParseMeetingSchedule(args)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Tx.SetMeetingSchedule(ctx, r.Team.ID, s, r.Now); err != nil {
+	if err := txOf(r).SetMeetingSchedule(ctx, r.Team.ID, s, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.reopenWeekly(ctx, s); err != nil {
+	if err := reopenWeekly(ctx, r, s); err != nil {
 		return teambot.Reply{}, err
 	}
-	if _, err := r.dropWeekly(ctx, &s, weeklyMovedNote+"每"+weekdaysCN[s.Weekday]+" "+s.Clock()); err != nil {
+	if _, err := dropWeekly(ctx, r, &s, weeklyMovedNote+"每"+commands.WeekdaysCN[s.Weekday]+" "+s.Clock()); err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Audit(ctx, "meeting.schedule", r.ChatID, fmt.Sprintf("每%s %s", weekdaysCN[s.Weekday], s.Clock())); err != nil {
+	if err := r.Audit(ctx, "meeting.schedule", r.ChatID, fmt.Sprintf("每%s %s", commands.WeekdaysCN[s.Weekday], s.Clock())); err != nil {
 		return teambot.Reply{}, err
 	}
-	m, ok, err := r.nextMeeting(ctx)
+	m, ok, err := nextMeeting(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	if ok && m.Agenda == "" {
 		// The occurrence moved here keeps the agenda it had.
-		if old, moved, err := r.movedFrom(ctx, m); err != nil {
+		if old, moved, err := movedFrom(ctx, r, m); err != nil {
 			return teambot.Reply{}, err
 		} else if moved && old.Agenda != "" {
-			if err := r.Tx.SetMeetingAgenda(ctx, r.Team.ID, m.ID, old.Agenda); err != nil {
+			if err := txOf(r).SetMeetingAgenda(ctx, r.Team.ID, m.ID, old.Agenda); err != nil {
 				return teambot.Reply{}, err
 			}
 		}
 	}
-	text := fmt.Sprintf("每周例会定在每%s %s，每次 %s。", weekdaysCN[s.Weekday], s.Clock(), lengthCN(s.Duration()))
+	text := fmt.Sprintf("每周例会定在每%s %s，每次 %s。", commands.WeekdaysCN[s.Weekday], s.Clock(), commands.LengthCN(s.Duration()))
 	if ok {
 		text += fmt.Sprintf("下次会议：%s。", r.MeetingWhen(m))
 	}
@@ -171,8 +172,8 @@ func cancelledBySchedule(m teambot.Meeting) bool {
 // change of the schedule cancelled and that fit s: turning the schedule
 // off and on again, or moving it back, keeps the meeting already
 // announced, its agenda and its reminders (claimed once) included.
-func (r *Request) reopenWeekly(ctx context.Context, s teambot.MeetingSchedule) error {
-	list, err := r.Tx.Meetings(ctx, r.Team.ID, r.Now, time.Time{})
+func reopenWeekly(ctx context.Context, r *commands.Request, s teambot.MeetingSchedule) error {
+	list, err := txOf(r).Meetings(ctx, r.Team.ID, r.Now, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -187,7 +188,7 @@ func (r *Request) reopenWeekly(ctx context.Context, s teambot.MeetingSchedule) e
 		if _, ok := weeklyNominal(s, m.StartsAt, cal, r.Location()); !ok {
 			continue
 		}
-		if err := r.Tx.ReopenMeeting(ctx, r.Team.ID, m.ID); err != nil {
+		if err := txOf(r).ReopenMeeting(ctx, r.Team.ID, m.ID); err != nil {
 			return err
 		}
 		if err := r.Audit(ctx, "meeting.reopen", r.ChatID, meetingDetail(m, r.Location())); err != nil {
@@ -199,12 +200,12 @@ func (r *Request) reopenWeekly(ctx context.Context, s teambot.MeetingSchedule) e
 
 // movedFrom is the weekly occurrence of m's ISO week that a change of the
 // schedule moved to m, if any.
-func (r *Request) movedFrom(ctx context.Context, m teambot.Meeting) (teambot.Meeting, bool, error) {
+func movedFrom(ctx context.Context, r *commands.Request, m teambot.Meeting) (teambot.Meeting, bool, error) {
 	if !m.Weekly {
 		return teambot.Meeting{}, false, nil
 	}
 	week := teambot.WeekOf(m.StartsAt.In(r.Location()))
-	list, err := r.Tx.Meetings(ctx, r.Team.ID, week.Start(r.Location()), week.End(r.Location()))
+	list, err := txOf(r).Meetings(ctx, r.Team.ID, week.Start(r.Location()), week.End(r.Location()))
 	if err != nil {
 		return teambot.Meeting{}, false, err
 	}
@@ -219,8 +220,8 @@ func (r *Request) movedFrom(ctx context.Context, m teambot.Meeting) (teambot.Mee
 // dropWeekly cancels the weekly occurrences not yet started that nobody has
 // checked in to and that do not fit keep (nil: the schedule was closed);
 // the one that fits a new schedule is created when needed.
-func (r *Request) dropWeekly(ctx context.Context, keep *teambot.MeetingSchedule, note string) (int, error) {
-	list, err := r.Tx.Meetings(ctx, r.Team.ID, r.Now, time.Time{})
+func dropWeekly(ctx context.Context, r *commands.Request, keep *teambot.MeetingSchedule, note string) (int, error) {
+	list, err := txOf(r).Meetings(ctx, r.Team.ID, r.Now, time.Time{})
 	if err != nil {
 		return 0, err
 	}
@@ -232,14 +233,14 @@ func (r *Request) dropWeekly(ctx context.Context, keep *teambot.MeetingSchedule,
 		if t := m.StartsAt.In(r.Location()); keep != nil && t.Weekday() == keep.Weekday && t.Hour() == keep.Hour && t.Minute() == keep.Minute {
 			continue
 		}
-		att, err := r.Tx.MeetingAttendance(ctx, r.Team.ID, m.ID)
+		att, err := txOf(r).MeetingAttendance(ctx, r.Team.ID, m.ID)
 		if err != nil {
 			return 0, err
 		}
 		if len(att) > 0 {
 			continue
 		}
-		if err := r.Tx.CloseMeeting(ctx, r.Team.ID, m.ID, teambot.MeetingCancelled, r.UserID, note, r.Now); err != nil {
+		if err := txOf(r).CloseMeeting(ctx, r.Team.ID, m.ID, teambot.MeetingCancelled, r.UserID, note, r.Now); err != nil {
 			return 0, err
 		}
 		if err := r.Audit(ctx, "meeting.cancel", r.ChatID, meetingDetail(m, r.Location())+" "+note); err != nil {
@@ -263,14 +264,14 @@ func checkAgenda(agenda, missing string) error {
 }
 
 // callMeeting is /会议 通知 DATE TIME AGENDA (supervisor): an ad-hoc meeting.
-func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
+func callMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	const how = "请写成 /会议 通知 日期 时间 议程，例如 /会议 通知 明天 15:00 双十二活动分工。"
-	words := RestWords(r.Rest)
+	words := commands.RestWords(r.Rest)
 	if len(words) < 2 {
 		return teambot.Reply{}, teambot.Invalid("%s", how)
 	}
 	today := r.Today()
-	span, rest, err := ParseDateSpan(WordTexts(words[1:]), today)
+	span, rest, err := commands.ParseDateSpan(commands.WordTexts(words[1:]), today)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -280,11 +281,11 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(rest) == 0 {
 		return teambot.Reply{}, teambot.Invalid("请写上开会时间。%s", how)
 	}
-	hh, mm, ok := ParseTimeOfDay(rest[0], span.Half)
+	hh, mm, ok := commands.ParseTimeOfDay(rest[0], span.Half)
 	if !ok {
-		return teambot.Reply{}, teambot.Invalid("看不懂开会时间「%s」。%s", Clip(rest[0]), how)
+		return teambot.Reply{}, teambot.Invalid("看不懂开会时间「%s」。%s", commands.Clip(rest[0]), how)
 	}
-	agenda := TextFrom(r.Rest, words, rest[1:])
+	agenda := commands.TextFrom(r.Rest, words, rest[1:])
 	if err := checkAgenda(agenda, "请写上议程。"+how); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -293,7 +294,7 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, teambot.Invalid("%s 已经过去了（现在是 %s），请写以后的时间。", r.MeetingWhen(teambot.Meeting{StartsAt: start}), r.Moment(r.Now))
 	}
 	m := teambot.Meeting{TeamID: r.Team.ID, StartsAt: start, Agenda: agenda, CreatedBy: r.UserID, CreatedAt: r.Now}
-	if err := r.Tx.CreateMeeting(ctx, &m); errors.Is(err, teambot.ErrDuplicate) {
+	if err := txOf(r).CreateMeeting(ctx, &m); errors.Is(err, teambot.ErrDuplicate) {
 		return teambot.Reply{}, teambot.Conflict("%s 已经有一个会议了。要改议程请用 /会议 议程 内容；发送 /会议 查看。", r.MeetingWhen(m))
 	} else if err != nil {
 		return teambot.Reply{}, err
@@ -302,26 +303,26 @@ func callMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	return teambot.Reply{Text: fmt.Sprintf("已安排会议 #%d：%s–%s，议程：%s\n请在 %s 到 %s 之间发送 /签到，%s 以后算迟到。",
-		m.ID, r.MeetingWhen(m), r.clockOf(m.EndsAt()), agenda, r.clockOf(checkInOpens(m)), r.clockOf(m.EndsAt()), r.clockOf(m.StartsAt.Add(teambot.LateAfter)))}, nil
+		m.ID, r.MeetingWhen(m), clockOf(r, m.EndsAt()), agenda, clockOf(r, checkInOpens(m)), clockOf(r, m.EndsAt()), clockOf(r, m.StartsAt.Add(teambot.LateAfter)))}, nil
 }
 
 // setMeetingAgenda is /会议 议程 TEXT (supervisor): the next meeting's agenda.
-func setMeetingAgenda(ctx context.Context, r *Request) (teambot.Reply, error) {
+func setMeetingAgenda(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	var agenda string
-	if words := RestWords(r.Rest); len(words) > 1 {
-		agenda = FreeText(r.Rest[words[1].At:])
+	if words := commands.RestWords(r.Rest); len(words) > 1 {
+		agenda = commands.FreeText(r.Rest[words[1].At:])
 	}
 	if err := checkAgenda(agenda, "请写上议程，例如 /会议 议程 双十二活动分工；各模块负责人先交周报。"); err != nil {
 		return teambot.Reply{}, err
 	}
-	m, ok, err := r.nextMeeting(ctx)
+	m, ok, err := nextMeeting(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	if !ok {
 		return teambot.Reply{}, teambot.NotFound("还没有安排会议，无法设置议程。请先 /会议 设置 周一 10:00 设定例会，或 /会议 通知 日期 时间 议程 召集会议。")
 	}
-	if err := r.Tx.SetMeetingAgenda(ctx, r.Team.ID, m.ID, agenda); err != nil {
+	if err := txOf(r).SetMeetingAgenda(ctx, r.Team.ID, m.ID, agenda); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "meeting.agenda", r.ChatID, meetingDetail(m, r.Location())); err != nil {
@@ -332,22 +333,22 @@ func setMeetingAgenda(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // cancelMeeting is /会议 取消 REASON (supervisor): the next meeting is
 // cancelled and never counts.
-func cancelMeeting(ctx context.Context, r *Request) (teambot.Reply, error) {
+func cancelMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	var reason string
-	if words := RestWords(r.Rest); len(words) > 1 {
-		reason = FreeText(r.Rest[words[1].At:])
+	if words := commands.RestWords(r.Rest); len(words) > 1 {
+		reason = commands.FreeText(r.Rest[words[1].At:])
 	}
-	if err := CheckLeaveReason(reason, "请写上取消的原因，例如 /会议 取消 团建改期。"); err != nil {
+	if err := commands.CheckLeaveReason(reason, "请写上取消的原因，例如 /会议 取消 团建改期。"); err != nil {
 		return teambot.Reply{}, err
 	}
-	m, ok, err := r.nextMeeting(ctx)
+	m, ok, err := nextMeeting(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	if !ok {
 		return teambot.Reply{}, teambot.NotFound("没有可以取消的会议。发送 /会议 查看。")
 	}
-	if err := r.Tx.CloseMeeting(ctx, r.Team.ID, m.ID, teambot.MeetingCancelled, r.UserID, reason, r.Now); err != nil {
+	if err := txOf(r).CloseMeeting(ctx, r.Team.ID, m.ID, teambot.MeetingCancelled, r.UserID, reason, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "meeting.cancel", r.ChatID, meetingDetail(m, r.Location())); err != nil {
