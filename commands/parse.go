@@ -64,7 +64,7 @@ func Parse(text string, botNames []string) Parsed {
 		p.Slash = true
 		body = TrimLeftSpace(body[size:])
 	}
-	word, after, ok := cutWord(body)
+	word, after, ok := CutWord(body)
 	if !ok {
 		p.Args = splitArgs(body)
 		p.Rest = s
@@ -210,11 +210,11 @@ func matchName(s string, words []string) (int, bool) {
 	return pos, true
 }
 
-// cutWord splits the command word off s, which starts with a non-separator.
+// CutWord splits the command word off s, which starts with a non-separator.
 // The word ends at a separator or a colon; a colon ending it is dropped. It
 // returns ok == false when s has no word: s is empty, starts with a quote,
 // a mention or a colon.
-func cutWord(s string) (word, after string, ok bool) {
+func CutWord(s string) (word, after string, ok bool) {
 	r, _ := utf8.DecodeRuneInString(s)
 	if s == "" || IsColon(r) {
 		return "", "", false

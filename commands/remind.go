@@ -81,9 +81,9 @@ func reminderNames(r *Request) string {
 	return strings.Join(names, "、")
 }
 
-// teamJobs is each reminder with the team's stored spec and switch, or the
+// TeamJobs is each reminder with the team's stored spec and switch, or the
 // defaults before the scheduler has stored them.
-func (r *Request) teamJobs(ctx context.Context) ([]Reminder, map[string]teambot.Job, error) {
+func (r *Request) TeamJobs(ctx context.Context) ([]Reminder, map[string]teambot.Job, error) {
 	stored, err := r.Tx.TeamJobs(ctx, r.Team.ID)
 	if err != nil {
 		return nil, nil, err
@@ -101,7 +101,7 @@ func (r *Request) teamJobs(ctx context.Context) ([]Reminder, map[string]teambot.
 }
 
 func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
-	list, jobs, err := r.teamJobs(ctx)
+	list, jobs, err := r.TeamJobs(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -115,9 +115,9 @@ func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
 		j := jobs[rm.Name]
 		state := "关闭"
 		if j.Enabled {
-			state = "开启，下次 " + r.nextFiring(ctx, rm, j.Spec, cal, j.CreatedAt)
+			state = "开启，下次 " + r.NextFiring(ctx, rm, j.Spec, cal, j.CreatedAt)
 		}
-		fmt.Fprintf(&b, "%s：%s · %s — %s\n", rm.Chinese, rm.describe(j.Spec), state, rm.Summary)
+		fmt.Fprintf(&b, "%s：%s · %s — %s\n", rm.Chinese, rm.Describe(j.Spec), state, rm.Summary)
 	}
 	b.WriteString("主管可用：/提醒 设置 周报提醒 周一 10:00 · /提醒 关闭 周报催交 · /提醒 开启 周报催交 · /提醒 测试 周报汇总")
 	return teambot.Reply{Text: b.String()}, nil
@@ -126,7 +126,7 @@ func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
 // remindSet changes rm's time to the one written after its name.
 func remindSet(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, error) {
 	args := r.Params
-	_, jobs, err := r.teamJobs(ctx)
+	_, jobs, err := r.TeamJobs(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -137,7 +137,7 @@ func remindSet(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, err
 		return teambot.Reply{}, err
 	}
 	j.Spec = spec
-	from, err := r.jobFrom(ctx, rm, spec)
+	from, err := r.JobFrom(ctx, rm, spec)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -151,7 +151,7 @@ func remindSet(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, err
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。%s", rm.Chinese, rm.describe(spec), spec, r.nextFiring(ctx, rm, spec, cal, from), r.firedNote(from))
+	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。%s", rm.Chinese, rm.Describe(spec), spec, r.NextFiring(ctx, rm, spec, cal, from), r.firedNote(from))
 	if !j.Enabled {
 		text += "它现在是关闭的，发送 /提醒 开启 " + rm.Chinese + " 打开。"
 	}
@@ -159,7 +159,7 @@ func remindSet(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, err
 }
 
 func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambot.Reply, error) {
-	_, jobs, err := r.teamJobs(ctx)
+	_, jobs, err := r.TeamJobs(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -167,7 +167,7 @@ func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambo
 	j.Enabled = on
 	from := r.Now
 	if on {
-		if from, err = r.jobFrom(ctx, rm, j.Spec); err != nil {
+		if from, err = r.JobFrom(ctx, rm, j.Spec); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
@@ -180,7 +180,7 @@ func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambo
 		if err != nil {
 			return teambot.Reply{}, err
 		}
-		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。%s", rm.Chinese, rm.describe(j.Spec), r.nextFiring(ctx, rm, j.Spec, cal, from), r.firedNote(from))
+		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。%s", rm.Chinese, rm.Describe(j.Spec), r.NextFiring(ctx, rm, j.Spec, cal, from), r.firedNote(from))
 	}
 	if err := r.Audit(ctx, action, rm.Name, ""); err != nil {
 		return teambot.Reply{}, err
@@ -214,11 +214,11 @@ func (r *Request) Calendar(ctx context.Context) (*calendar.Calendar, error) {
 	return TeamCalendar(ctx, r.Tx, r.Team.ID)
 }
 
-// jobFrom is when a reminder changed now to spec counts as new from (see
+// JobFrom is when a reminder changed now to spec counts as new from (see
 // SetJob): now, or the end of the current period when it already sent in
 // this period — a reminder fires at most once a period however often it is
 // changed.
-func (r *Request) jobFrom(ctx context.Context, rm Reminder, spec string) (time.Time, error) {
+func (r *Request) JobFrom(ctx context.Context, rm Reminder, spec string) (time.Time, error) {
 	last, ok, err := r.Tx.LastSent(ctx, r.Team.ID, rm.Name)
 	if err != nil || !ok {
 		return r.Now, err
@@ -259,12 +259,12 @@ func period(spec string, t time.Time) (start, end time.Time) {
 	return day, day.AddDate(0, 0, 1)
 }
 
-// nextFiring is when rm with spec next fires after now, as the scheduler
+// NextFiring is when rm with spec next fires after now, as the scheduler
 // decides: a weekly spec moves off days off within its week, a more
 // frequent or a monthly one skips them, and a reminder with a Day sends only on the day
 // it picks, and one with MoveOff goes where that puts it. A job that counts as new from a later instant (see jobFrom)
 // fires only after it.
-func (r *Request) nextFiring(ctx context.Context, rm Reminder, spec string, cal *calendar.Calendar, from time.Time) string {
+func (r *Request) NextFiring(ctx context.Context, rm Reminder, spec string, cal *calendar.Calendar, from time.Time) string {
 	sched, err := cron.ParseStandard(spec)
 	if err != nil {
 		return "（时间设置有误）"
@@ -311,7 +311,7 @@ func (r *Request) nextFiring(ctx context.Context, rm Reminder, spec string, cal 
 	return "（近期没有）"
 }
 
-var cronDays = []string{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}
+var CronDays = []string{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}
 
 // remindHint says how to write a reminder's time.
 const remindHint = "请写成 周一 10:00、礼拜一 10点、每周二 下午3点、每天 9:30、每个工作日 9:30、工作日 18:00，只写时间（10点）就只改时间；也可以写五段 cron 表达式，例如 0 10 * * MON。"
@@ -321,9 +321,9 @@ const remindHint = "请写成 周一 10:00、礼拜一 10点、每周二 下午3
 // reminder whose days the calendar does not pick, a five-field cron spec
 // (0 10 * * MON).
 func (rm Reminder) parseSpec(args []teambot.Arg, old string) (string, error) {
-	text := argsText(args)
+	text := ArgsText(args)
 	f := strings.Fields(old)
-	w, err := parseWeekly(text)
+	w, err := ParseWeekly(text)
 	switch {
 	case err == nil && w.Days == daysUnsaid && len(f) == 5:
 		return checkSpec(fmt.Sprintf("%d %d %s %s %s", w.Minute, w.Hour, f[2], f[3], f[4]), text)
@@ -339,8 +339,8 @@ func (rm Reminder) parseSpec(args []teambot.Arg, old string) (string, error) {
 	return "", teambot.Invalid("看不懂提醒时间「%s」。%s", Clip(text), remindHint)
 }
 
-// describe says rm's spec in Chinese.
-func (rm Reminder) describe(spec string) string {
+// Describe says rm's spec in Chinese.
+func (rm Reminder) Describe(spec string) string {
 	f := strings.Fields(spec)
 	if (rm.Day == nil && rm.DayText == "") || len(f) != 5 {
 		return describeSpec(spec)
@@ -389,7 +389,7 @@ func describeSpec(spec string) string {
 	case "MON-FRI", "1-5":
 		return "工作日 " + clock
 	default:
-		for i, d := range cronDays {
+		for i, d := range CronDays {
 			if day == d || day == strconv.Itoa(i) {
 				return "每" + WeekdaysCN[i] + " " + clock
 			}

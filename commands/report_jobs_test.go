@@ -10,6 +10,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/commands/report"
 	"teambot/rulebook"
 	"teambot/storage"
 	"teambot/storage/storagetest"
@@ -36,10 +37,10 @@ var (
 	openJob   = builtJob("report_open")
 	nagJob    = builtJob("report_nag")
 	digestApp = job{"report_digest", func(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
-		return commands.ReportDigest(ctx, e, f, true)
+		return report.Digest(ctx, e, f, true)
 	}}
 	digestGroup = job{"report_digest", func(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
-		return commands.ReportDigest(ctx, e, f, false)
+		return report.Digest(ctx, e, f, false)
 	}}
 )
 

@@ -33,13 +33,9 @@ type Tx interface {
 	SetMemberRoles(ctx context.Context, teamID, memberID int64, roles []teambot.Role) error
 	SetSupervisor(ctx context.Context, teamID, memberID int64) error
 
-	SubmitReport(ctx context.Context, r *teambot.Report) error
 	CurrentReports(ctx context.Context, teamID int64, week teambot.Week) ([]teambot.Report, error)
-	ReportHistory(ctx context.Context, teamID, memberID int64, from, to teambot.Week) ([]teambot.Report, error)
-	CloseWeek(ctx context.Context, c teambot.WeekClosure) error
 	WeekClosed(ctx context.Context, teamID int64, week teambot.Week) (teambot.WeekClosure, bool, error)
 	ReportDeadline(ctx context.Context, teamID int64) (teambot.WeeklyDeadline, error)
-	SetReportDeadline(ctx context.Context, teamID int64, d teambot.WeeklyDeadline) error
 
 	Leaves(ctx context.Context, f teambot.LeaveFilter) ([]teambot.Leave, error)
 

@@ -98,8 +98,8 @@ func TextFrom(s string, words []Word, rest []string) string {
 	return FreeText(s[start:])
 }
 
-// argsText is the arguments' text joined by single spaces.
-func argsText(args []teambot.Arg) string { return strings.Join(ArgTexts(args), " ") }
+// ArgsText is the arguments' text joined by single spaces.
+func ArgsText(args []teambot.Arg) string { return strings.Join(ArgTexts(args), " ") }
 
 // ArgTexts are the texts of args.
 func ArgTexts(args []teambot.Arg) []string {

@@ -13,35 +13,35 @@ import (
 	"time"
 )
 
-// weekDue is when a week's reports are due once days off are taken into
+// WeekDue is when a week's reports are due once days off are taken into
 // account (R4): the team's weekly deadline, moved back to the last workday
 // of its week up to that day when its day is a day off, or no deadline at
 // all (Exempt) when the week has no workday up to it.
-type weekDue struct {
+type WeekDue struct {
 	At      time.Time // the effective deadline; zero when Exempt
 	Nominal time.Time // the deadline as set (/周报 截止) in that week
 	Exempt  bool      // 节假日周，免交: nobody is late or missing
 }
 
 // Moved reports whether days off moved the deadline from its set day.
-func (d weekDue) Moved() bool { return !d.Exempt && !d.At.Equal(d.Nominal) }
+func (d WeekDue) Moved() bool { return !d.Exempt && !d.At.Equal(d.Nominal) }
 
 // Late reports whether a report handed in at t is late. Nothing is late in
 // an exempt week.
-func (d weekDue) Late(t time.Time) bool { return !d.Exempt && t.After(d.At) }
+func (d WeekDue) Late(t time.Time) bool { return !d.Exempt && t.After(d.At) }
 
 // dueIn is the one rule for a week's effective deadline (R4): the set
 // weekday and time of day d in week, in loc, on the last workday of the
 // Week up to that day under cal; exempt when there is none.
-func dueIn(d teambot.WeeklyDeadline, week teambot.Week, loc *time.Location, cal *calendar.Calendar) weekDue {
+func dueIn(d teambot.WeeklyDeadline, week teambot.Week, loc *time.Location, cal *calendar.Calendar) WeekDue {
 	nominal := d.In(week, loc)
-	due := weekDue{Nominal: nominal}
+	due := WeekDue{Nominal: nominal}
 	day, ok := lastWorkdayUpTo(cal, week, teambot.DateOf(nominal))
 	if !ok {
 		due.Exempt = true
 		return due
 	}
-	due.At = atClock(day, nominal)
+	due.At = AtClock(day, nominal)
 	return due
 }
 
@@ -55,33 +55,33 @@ func lastWorkdayUpTo(cal *calendar.Calendar, week teambot.Week, day teambot.Date
 	return teambot.Date{}, false
 }
 
-// atClock is day at clock's time of day, in clock's location.
-func atClock(day teambot.Date, clock time.Time) time.Time {
+// AtClock is day at clock's time of day, in clock's location.
+func AtClock(day teambot.Date, clock time.Time) time.Time {
 	return time.Date(day.Year, day.Month, day.Day, clock.Hour(), clock.Minute(), 0, 0, clock.Location())
 }
 
 // ReportDue is the effective deadline of week's reports for the team (see
 // dueIn): every place that asks when a week's reports are due asks here.
-func (r *Request) ReportDue(ctx context.Context, week teambot.Week) (weekDue, error) {
+func (r *Request) ReportDue(ctx context.Context, week teambot.Week) (WeekDue, error) {
 	d, err := r.Tx.ReportDeadline(ctx, r.Team.ID)
 	if err != nil {
-		return weekDue{}, err
+		return WeekDue{}, err
 	}
 	cal, err := r.Calendar(ctx)
 	if err != nil {
-		return weekDue{}, err
+		return WeekDue{}, err
 	}
 	return dueIn(d, week, r.Location(), cal), nil
 }
 
-// exemptText says an exempt week for replies and reminders.
-const exemptText = "节假日周，免交"
+// ExemptText says an exempt week for replies and reminders.
+const ExemptText = "节假日周，免交"
 
-// dueMoment is the effective deadline as replies show it, saying when days
+// DueMoment is the effective deadline as replies show it, saying when days
 // off moved it: 9月30日 周三 18:00（原定 10月2日 周五 18:00 放假，提前）.
-func (r *Request) dueMoment(d weekDue) string {
+func (r *Request) DueMoment(d WeekDue) string {
 	if d.Exempt {
-		return exemptText
+		return ExemptText
 	}
 	if d.Moved() {
 		return fmt.Sprintf("%s（原定 %s 放假，提前）", r.Moment(d.At), r.Moment(d.Nominal))

@@ -11,9 +11,9 @@ import (
 	"teambot"
 )
 
-// reporter is a member expected to hand in a week's report. Excused, when
+// Reporter is a member expected to hand in a week's report. Excused, when
 // set, says why they need not (for instance approved leave).
-type reporter struct {
+type Reporter struct {
 	teambot.Member
 	Excused string
 }
@@ -23,7 +23,7 @@ type reporter struct {
 // supervisor) who joined before the week ended. This is the one place that
 // decides it; a member on approved leave for every workday of the week is
 // Excused (see leaveExcuses).
-func expectedReporters(ctx context.Context, r *Request, week teambot.Week) ([]reporter, error) {
+func expectedReporters(ctx context.Context, r *Request, week teambot.Week) ([]Reporter, error) {
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
 		return nil, err
@@ -33,20 +33,20 @@ func expectedReporters(ctx context.Context, r *Request, week teambot.Week) ([]re
 		return nil, err
 	}
 	end := week.End(r.Location())
-	var out []reporter
+	var out []Reporter
 	for _, m := range members {
 		if m.IsSupervisor() || !m.JoinedAt.Before(end) {
 			continue
 		}
-		out = append(out, reporter{Member: m, Excused: excused[m.ID]})
+		out = append(out, Reporter{Member: m, Excused: excused[m.ID]})
 	}
 	return out, nil
 }
 
-// weekStatus is where a week's reports stand, for the expected reporters.
-type weekStatus struct {
+// WeekStatus is where a week's reports stand, for the expected reporters.
+type WeekStatus struct {
 	Week      teambot.Week
-	Due       weekDue
+	Due       WeekDue
 	Closed    bool
 	Closure   teambot.WeekClosure
 	Reporters int // the expected reporters, excused or not
@@ -54,22 +54,22 @@ type weekStatus struct {
 	OnTime    []teambot.Report
 	Late      []teambot.Report
 	Missing   []teambot.Member
-	Excused   []reporter
+	Excused   []Reporter
 	Others    []teambot.Report // from members not expected that week, such as the supervisor
 }
 
 // Handed is how many reports the week has, expected or not.
-func (s weekStatus) Handed() int { return len(s.OnTime) + len(s.Late) + len(s.Others) }
+func (s WeekStatus) Handed() int { return len(s.OnTime) + len(s.Late) + len(s.Others) }
 
 // Nobody tells whether the week had no reporter at all, excused or not.
-func (s weekStatus) Nobody() bool { return s.Reporters == 0 }
+func (s WeekStatus) Nobody() bool { return s.Reporters == 0 }
 
 // Counts is the one way the week's counts are told, in reminders and
 // status alike: 应交 4 人，已交 3 人，请假免交 1 人. Only members who must
 // report are counted; the excused are counted apart (R4).
-func (s weekStatus) Counts() string {
+func (s WeekStatus) Counts() string {
 	if s.Due.Exempt {
-		return fmt.Sprintf("%s，已交 %d 人", exemptText, len(s.OnTime)+len(s.Late))
+		return fmt.Sprintf("%s，已交 %d 人", ExemptText, len(s.OnTime)+len(s.Late))
 	}
 	text := fmt.Sprintf("应交 %d 人，已交 %d 人", s.Expected, len(s.OnTime)+len(s.Late))
 	if len(s.Excused) > 0 {
@@ -84,8 +84,8 @@ func (s weekStatus) Counts() string {
 // reported, and so as one who must report. In an exempt week (see dueIn)
 // nobody must report: none is missing or excused, and whoever reported
 // anyway is on time.
-func LoadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (weekStatus, error) {
-	s := weekStatus{Week: week}
+func LoadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (WeekStatus, error) {
+	s := WeekStatus{Week: week}
 	var err error
 	if s.Due, err = r.ReportDue(ctx, week); err != nil {
 		return s, err

@@ -23,11 +23,11 @@ func (r *Request) WeekArg(s string) (teambot.Week, error) {
 	case "上周", "last":
 		return r.Week().Prev(), nil
 	}
-	return parseWeekText(s)
+	return ParseWeekText(s)
 }
 
-// parseWeekText reads 2026-W48 with a clear Chinese error.
-func parseWeekText(s string) (teambot.Week, error) {
+// ParseWeekText reads 2026-W48 with a clear Chinese error.
+func ParseWeekText(s string) (teambot.Week, error) {
 	w, err := teambot.ParseWeek(s)
 	if err != nil {
 		return teambot.Week{}, teambot.Invalid("看不懂周「%s」，请写成 2026-W48（ISO 周：年份-W周数），或写 本周、上周。", s)
@@ -39,8 +39,8 @@ func parseWeekText(s string) (teambot.Week, error) {
 // 2026W48, W48.
 var weekish = regexp.MustCompile(`(?i)^\d{0,4}-?w\d`)
 
-// looksLikeWeek tells a week (or a mistyped one) from a member's name.
-func looksLikeWeek(s string) bool {
+// LooksLikeWeek tells a week (or a mistyped one) from a member's name.
+func LooksLikeWeek(s string) bool {
 	switch strings.ToLower(s) {
 	case "本周", "上周", "this", "last":
 		return true
@@ -48,8 +48,8 @@ func looksLikeWeek(s string) bool {
 	return strings.Contains(s, "..") || weekish.MatchString(s)
 }
 
-// weeksBetween counts the weeks from through to, inclusive.
-func weeksBetween(from, to teambot.Week) int {
+// WeeksBetween counts the weeks from through to, inclusive.
+func WeeksBetween(from, to teambot.Week) int {
 	return int(to.Monday().In(time.UTC).Sub(from.Monday().In(time.UTC)).Hours()/24/7) + 1
 }
 
@@ -58,8 +58,8 @@ func WeekLabel(w teambot.Week) string {
 	return fmt.Sprintf("%s（%s–%s）", w, MonthDay(w.Monday()), MonthDay(w.Sunday()))
 }
 
-// rangeLabel names one week or a range of them.
-func rangeLabel(from, to teambot.Week) string {
+// RangeLabel names one week or a range of them.
+func RangeLabel(from, to teambot.Week) string {
 	if from == to {
 		return WeekLabel(from)
 	}

@@ -15,8 +15,8 @@ import (
 // Times of day and weekly times, read the same way wherever people type
 // them: /提醒 设置, /会议 设置, /会议 通知 and /周报 截止.
 
-// clockHint lists the forms parseClockText understands, for error messages.
-const clockHint = "时间可以写 10:00、9:30、10点、10点半、下午3点"
+// ClockHint lists the forms parseClockText understands, for error messages.
+const ClockHint = "时间可以写 10:00、9:30、10点、10点半、下午3点"
 
 // lengthHint lists the forms parseLength understands, for error messages.
 const lengthHint = "时长可以写 90分钟、1.5小时 或 1小时30分"
@@ -25,7 +25,7 @@ const lengthHint = "时长可以写 90分钟、1.5小时 或 1小时30分"
 // time is not a time of day (25:00). Callers word them for their command.
 var (
 	errNotWeekly  = errors.New("not a weekly time")
-	errClockRange = errors.New("time of day out of range")
+	ErrClockRange = errors.New("time of day out of range")
 )
 
 // clockPattern reads a time of day, maybe after the part of the day.
@@ -79,7 +79,7 @@ const (
 	daysUnsaid   weeklyDays = iota // only a time was written: the caller keeps its days
 	daysEvery                      // 每天
 	daysWorkdays                   // 工作日, Monday to Friday
-	daysOne                        // one weekday
+	DaysOne                        // one weekday
 )
 
 // weeklyTime is a recurring time: some days of the week and a time of day.
@@ -98,12 +98,12 @@ var englishDays = map[string]time.Weekday{
 	"fri": time.Friday, "sat": time.Saturday, "sun": time.Sunday,
 }
 
-// parseWeekly reads a weekly time from text: the days (周一, 礼拜一, 星期一,
+// ParseWeekly reads a weekly time from text: the days (周一, 礼拜一, 星期一,
 // 每周二, 每天, 工作日, 每个工作日, fri), glued to or apart from a time of
 // Day as parseClockText reads it (周一10:00, 每周二 下午3点, 每个工作日
 // 9:30), or a time of day alone (10点). It fails with errNotWeekly or
 // errClockRange.
-func parseWeekly(text string) (weeklyTime, error) {
+func ParseWeekly(text string) (weeklyTime, error) {
 	text = strings.TrimSpace(text)
 	var w weeklyTime
 	if m := weeklyDayPattern.FindStringSubmatch(text); m != nil {
@@ -113,9 +113,9 @@ func parseWeekly(text string) (weeklyTime, error) {
 		case m[2] != "":
 			w.Days = daysWorkdays
 		case m[3] != "":
-			w.Days, w.Weekday = daysOne, weekdayChars[m[3]]
+			w.Days, w.Weekday = DaysOne, weekdayChars[m[3]]
 		default:
-			w.Days, w.Weekday = daysOne, englishDays[strings.ToLower(m[4])]
+			w.Days, w.Weekday = DaysOne, englishDays[strings.ToLower(m[4])]
 		}
 		text = text[len(m[0]):]
 	}
@@ -124,13 +124,13 @@ func parseWeekly(text string) (weeklyTime, error) {
 	case !ok:
 		return weeklyTime{}, errNotWeekly
 	case !ranged:
-		return weeklyTime{}, errClockRange
+		return weeklyTime{}, ErrClockRange
 	}
 	w.Hour, w.Minute = hh, mm
 	return w, nil
 }
 
-// cronDays is the day-of-week field of a cron spec for w; old is the field
+// CronDays is the day-of-week field of a cron spec for w; old is the field
 // kept when w names no days.
 func (w weeklyTime) cronDays(old string) string {
 	switch w.Days {
@@ -138,8 +138,8 @@ func (w weeklyTime) cronDays(old string) string {
 		return "*"
 	case daysWorkdays:
 		return "MON-FRI"
-	case daysOne:
-		return cronDays[w.Weekday]
+	case DaysOne:
+		return CronDays[w.Weekday]
 	}
 	return old
 }
@@ -209,21 +209,21 @@ const meetingSetHint = "例如 /会议 设置 周一 10:00、/会议 设置 礼�
 // does (周一 10:00, 礼拜一 10点, 每周二 下午3点), maybe followed by the
 // meeting's length as parseLength reads it (90分钟, 1.5小时, 1小时30分).
 func ParseMeetingSchedule(args []teambot.Arg) (teambot.MeetingSchedule, error) {
-	text, length := argsText(args), time.Duration(0)
+	text, length := ArgsText(args), time.Duration(0)
 	for k := 1; k <= 2 && k < len(args); k++ { // 90分钟 or 90 分钟
-		if d, ok := parseLength(argsText(args[len(args)-k:])); ok {
-			text, length = argsText(args[:len(args)-k]), d
+		if d, ok := parseLength(ArgsText(args[len(args)-k:])); ok {
+			text, length = ArgsText(args[:len(args)-k]), d
 			break
 		}
 	}
-	w, err := parseWeekly(text)
+	w, err := ParseWeekly(text)
 	switch {
-	case errors.Is(err, errClockRange):
+	case errors.Is(err, ErrClockRange):
 		return teambot.MeetingSchedule{}, teambot.Invalid("例会时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /会议 设置 周一 10:00。", Clip(text))
 	case err != nil:
 		return teambot.MeetingSchedule{}, teambot.Invalid("看不懂例会时间「%s」，请写成 星期几、时间 和（可选的）时长，%s。%s；%s。",
-			Clip(argsText(args)), meetingSetHint, clockHint, lengthHint)
-	case w.Days != daysOne:
+			Clip(ArgsText(args)), meetingSetHint, ClockHint, lengthHint)
+	case w.Days != DaysOne:
 		return teambot.MeetingSchedule{}, teambot.Invalid("例会每周一次，请写上是星期几，%s。", meetingSetHint)
 	case length != 0 && (length < minMeetingLength || length > maxMeetingLength):
 		return teambot.MeetingSchedule{}, teambot.Invalid("会议时长 %s 不行：最短 %s，最长 %s。%s。",

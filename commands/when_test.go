@@ -22,20 +22,20 @@ func TestParseWeekly(t *testing.T) {
 		{in: "10点30分", days: daysUnsaid, hhmm: "10:30"},
 		{in: "15时", days: daysUnsaid, hhmm: "15:00"},
 		{in: "9：30", days: daysUnsaid, hhmm: "09:30"},
-		{in: "礼拜一 10点", days: daysOne, wd: time.Monday, hhmm: "10:00"},
-		{in: "周一10:00", days: daysOne, wd: time.Monday, hhmm: "10:00"},
-		{in: "周一 10:00", days: daysOne, wd: time.Monday, hhmm: "10:00"},
-		{in: "每周二 15:00", days: daysOne, wd: time.Tuesday, hhmm: "15:00"},
-		{in: "每个星期日 下午6点", days: daysOne, wd: time.Sunday, hhmm: "18:00"},
-		{in: "周天 9:00", days: daysOne, wd: time.Sunday, hhmm: "09:00"},
-		{in: "星期五 18:30", days: daysOne, wd: time.Friday, hhmm: "18:30"},
-		{in: "fri 18:30", days: daysOne, wd: time.Friday, hhmm: "18:30"},
-		{in: "Monday 9:00", days: daysOne, wd: time.Monday, hhmm: "09:00"},
+		{in: "礼拜一 10点", days: DaysOne, wd: time.Monday, hhmm: "10:00"},
+		{in: "周一10:00", days: DaysOne, wd: time.Monday, hhmm: "10:00"},
+		{in: "周一 10:00", days: DaysOne, wd: time.Monday, hhmm: "10:00"},
+		{in: "每周二 15:00", days: DaysOne, wd: time.Tuesday, hhmm: "15:00"},
+		{in: "每个星期日 下午6点", days: DaysOne, wd: time.Sunday, hhmm: "18:00"},
+		{in: "周天 9:00", days: DaysOne, wd: time.Sunday, hhmm: "09:00"},
+		{in: "星期五 18:30", days: DaysOne, wd: time.Friday, hhmm: "18:30"},
+		{in: "fri 18:30", days: DaysOne, wd: time.Friday, hhmm: "18:30"},
+		{in: "Monday 9:00", days: DaysOne, wd: time.Monday, hhmm: "09:00"},
 		{in: "每个工作日 9:30", days: daysWorkdays, hhmm: "09:30"},
 		{in: "工作日 18:00", days: daysWorkdays, hhmm: "18:00"},
 		{in: "每天 9:30", days: daysEvery, hhmm: "09:30"},
-		{in: "周一 25:00", err: errClockRange},
-		{in: "周一 10:60", err: errClockRange},
+		{in: "周一 25:00", err: ErrClockRange},
+		{in: "周一 10:60", err: ErrClockRange},
 		{in: "周一 9:5", err: errNotWeekly},
 		{in: "下周 10:00", err: errNotWeekly},
 		{in: "周八 10:00", err: errNotWeekly},
@@ -45,16 +45,16 @@ func TestParseWeekly(t *testing.T) {
 		{in: "", err: errNotWeekly},
 	}
 	for _, tc := range tests {
-		w, err := parseWeekly(tc.in)
+		w, err := ParseWeekly(tc.in)
 		if tc.err != nil {
 			if !errors.Is(err, tc.err) {
-				t.Errorf("parseWeekly(%q) = %+v, %v; want %v", tc.in, w, err, tc.err)
+				t.Errorf("ParseWeekly(%q) = %+v, %v; want %v", tc.in, w, err, tc.err)
 			}
 			continue
 		}
 		got := time.Date(2026, 1, 1, w.Hour, w.Minute, 0, 0, time.UTC).Format("15:04")
-		if err != nil || w.Days != tc.days || w.Days == daysOne && w.Weekday != tc.wd || got != tc.hhmm {
-			t.Errorf("parseWeekly(%q) = %+v (%s), %v; want days %d %v %s", tc.in, w, got, err, tc.days, tc.wd, tc.hhmm)
+		if err != nil || w.Days != tc.days || w.Days == DaysOne && w.Weekday != tc.wd || got != tc.hhmm {
+			t.Errorf("ParseWeekly(%q) = %+v (%s), %v; want days %d %v %s", tc.in, w, got, err, tc.days, tc.wd, tc.hhmm)
 		}
 	}
 }

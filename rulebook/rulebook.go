@@ -15,6 +15,7 @@ import (
 	"teambot/commands/meeting"
 	"teambot/commands/monthly"
 	"teambot/commands/redact"
+	"teambot/commands/report"
 	"teambot/commands/vote"
 )
 
@@ -23,7 +24,7 @@ func Commands() []*commands.Command {
 	return slices.Concat(
 		[]*commands.Command{commands.HelpCommand()},
 		commands.RosterCommands(),
-		commands.ReportCommands(),
+		report.Commands(),
 		[]*commands.Command{commands.RemindCommand(), commands.HolidayCommand()},
 		leave.Commands(),
 		meeting.Commands(),
@@ -39,7 +40,7 @@ func Commands() []*commands.Command {
 // Reminders are every reminder in the order /提醒 lists them.
 func Reminders() []commands.Reminder {
 	return slices.Concat(
-		commands.ReportReminders(),
+		report.Reminders(),
 		leave.Reminders(),
 		account.Reminders(),
 		ledger.Reminders(),

@@ -11,6 +11,7 @@ import (
 	"teambot/commands/meeting"
 	"teambot/commands/monthly"
 	"teambot/commands/redact"
+	"teambot/commands/report"
 	"teambot/commands/vote"
 	"teambot/rulebook"
 	"teambot/storage"
@@ -20,6 +21,7 @@ import (
 // (commands.TxAs would panic otherwise).
 var (
 	_ commands.Tx = (*storage.Tx)(nil)
+	_ report.Tx   = (*storage.Tx)(nil)
 	_ meeting.Tx  = (*storage.Tx)(nil)
 	_ leave.Tx    = (*storage.Tx)(nil)
 	_ monthly.Tx  = (*storage.Tx)(nil)

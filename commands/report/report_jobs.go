@@ -1,18 +1,19 @@
-package commands
+package report
 
 import (
 	"context"
 	"fmt"
 	"slices"
 	"strings"
+	"teambot/commands"
 
 	"teambot"
 )
 
-// ReportReminders are the weekly reports' reminders (R4): opening the week,
+// Reminders are the weekly reports' reminders (R4): opening the week,
 // nagging who has not handed in, and the supervisor's digest (R5).
-func ReportReminders() []Reminder {
-	return []Reminder{
+func Reminders() []commands.Reminder {
+	return []commands.Reminder{
 		{Name: "report_open", Chinese: "周报提醒", Spec: "0 9 * * MON",
 			Summary: "开启本周周报并说明截止时间", Build: ReportOpen},
 		{Name: "report_nag", Chinese: "周报催交", Spec: "0 15 * * FRI",
@@ -31,22 +32,22 @@ func ReportReminders() []Reminder {
 // ReportOpen is 周报提醒: the group is told that this week's reports are
 // open and when they are due. Nothing is sent when nobody is expected to
 // report or the week is already closed.
-func ReportOpen(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+func ReportOpen(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		s, err := LoadWeekStatus(ctx, r, r.Week())
+	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
+		s, err := commands.LoadWeekStatus(ctx, r, r.Week())
 		if err != nil || s.Expected == 0 || s.Closed {
 			return err
 		}
-		due := fmt.Sprintf("截止 %s", r.dueMoment(s.Due))
+		due := fmt.Sprintf("截止 %s", r.DueMoment(s.Due))
 		if s.Due.Late(r.Now) {
 			// A holiday may push the reminder past the deadline (e.g. to Sunday).
-			due = fmt.Sprintf("截止时间 %s 已过，现在交记为迟交", r.dueMoment(s.Due))
+			due = fmt.Sprintf("截止时间 %s 已过，现在交记为迟交", r.DueMoment(s.Due))
 		}
 		text := fmt.Sprintf("【周报提醒】本周 %s的周报开始提交，%s，%s。\n"+
 			"请 @我 发送 /周报 本周工作小结，例如 /周报 完成公众号推文 3 篇；交了还可以再发一次修改。",
-			WeekLabel(s.Week), due, s.Counts())
-		out = append(out, GroupMessage(r, f, "report_open", text, nil))
+			commands.WeekLabel(s.Week), due, s.Counts())
+		out = append(out, commands.GroupMessage(r, f, "report_open", text, nil))
 		return nil
 	})
 	return out, err
@@ -56,27 +57,27 @@ func ReportOpen(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Out
 // expected members (not excused) still missing this week's report, less
 // those on approved leave at the moment of the nag (R4). Nothing is
 // sent when nobody is left to nag or the week is closed.
-func ReportNag(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+func ReportNag(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		s, err := LoadWeekStatus(ctx, r, r.Week())
+	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
+		s, err := commands.LoadWeekStatus(ctx, r, r.Week())
 		if err != nil || len(s.Missing) == 0 || s.Closed {
 			return err
 		}
-		if s.Missing, err = r.notAwayNow(ctx, s.Missing); err != nil || len(s.Missing) == 0 {
+		if s.Missing, err = notAwayNow(ctx, r, s.Missing); err != nil || len(s.Missing) == 0 {
 			return err
 		}
-		when := fmt.Sprintf("截止 %s，请尽快 @我 发送 /周报 内容 提交。", r.dueMoment(s.Due))
+		when := fmt.Sprintf("截止 %s，请尽快 @我 发送 /周报 内容 提交。", r.DueMoment(s.Due))
 		if s.Due.Late(r.Now) {
-			when = fmt.Sprintf("截止时间 %s 已过，请尽快 @我 发送 /周报 内容 补交（记为迟交）。", r.dueMoment(s.Due))
+			when = fmt.Sprintf("截止时间 %s 已过，请尽快 @我 发送 /周报 内容 补交（记为迟交）。", r.DueMoment(s.Due))
 		}
 		text := fmt.Sprintf("【周报催交】本周 %s还有 %d 人没交周报：%s。%s",
-			WeekLabel(s.Week), len(s.Missing), NameList(MemberNames(s.Missing)), when)
+			commands.WeekLabel(s.Week), len(s.Missing), commands.NameList(commands.MemberNames(s.Missing)), when)
 		users := make([]string, len(s.Missing))
 		for i, m := range s.Missing {
 			users[i] = m.UserID
 		}
-		out = append(out, GroupMessage(r, f, "report_nag", text, users))
+		out = append(out, commands.GroupMessage(r, f, "report_nag", text, users))
 		return nil
 	})
 	return out, err
@@ -84,7 +85,7 @@ func ReportNag(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outg
 
 // notAwayNow keeps the members not on approved leave at this moment (a
 // half day counts in its half, in the team's time zone).
-func (r *Request) notAwayNow(ctx context.Context, ms []teambot.Member) ([]teambot.Member, error) {
+func notAwayNow(ctx context.Context, r *commands.Request, ms []teambot.Member) ([]teambot.Member, error) {
 	today := r.Today()
 	away, err := r.OnLeave(ctx, today, today)
 	if err != nil || len(away) == 0 {
@@ -99,7 +100,7 @@ func (r *Request) notAwayNow(ctx context.Context, ms []teambot.Member) ([]teambo
 	return out, nil
 }
 
-// ReportDigest is 周报汇总: last week's reports for the supervisor. With
+// Digest is 周报汇总: last week's reports for the supervisor. With
 // private set (the app can send direct messages) it is one ToUsers message
 // to the supervisor listing who handed in on time or late, with each
 // report's first line, and who is missing. Without it, it is one ToGroup
@@ -107,10 +108,10 @@ func (r *Request) notAwayNow(ctx context.Context, ms []teambot.Member) ([]teambo
 // with the escalations still open (R16): their numbers, and in the private
 // digest who reported what. Nothing is sent when nobody was expected and
 // nobody reported, or when a private digest has no supervisor to go to.
-func ReportDigest(ctx context.Context, e *Engine, f teambot.Firing, private bool) ([]teambot.Outgoing, error) {
+func Digest(ctx context.Context, e *commands.Engine, f teambot.Firing, private bool) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.FiringRequest(ctx, f, func(r *Request) error {
-		s, err := LoadWeekStatus(ctx, r, r.Week().Prev())
+	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
+		s, err := commands.LoadWeekStatus(ctx, r, r.Week().Prev())
 		if err != nil || s.Nobody() {
 			return err
 		}
@@ -119,7 +120,7 @@ func ReportDigest(ctx context.Context, e *Engine, f teambot.Firing, private bool
 			return err
 		}
 		if !private {
-			out = append(out, GroupMessage(r, f, "report_digest", r.digestSummary(s)+group, nil))
+			out = append(out, commands.GroupMessage(r, f, "report_digest", digestSummary(r, s)+group, nil))
 			return nil
 		}
 		sup, ok, err := r.FindSupervisor(ctx)
@@ -130,28 +131,28 @@ func ReportDigest(ctx context.Context, e *Engine, f teambot.Firing, private bool
 			return nil
 		}
 		out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
-			Text: r.digestFull(s) + full, Origin: Origin(f, "report_digest")})
+			Text: digestFull(r, s) + full, Origin: commands.Origin(f, "report_digest")})
 		return nil
 	})
 	return out, err
 }
 
 // digestSummary is the group's digest: counts and names only (R14).
-func (r *Request) digestSummary(s weekStatus) string {
+func digestSummary(r *commands.Request, s commands.WeekStatus) string {
 	var b strings.Builder
 	if s.Due.Exempt {
-		fmt.Fprintf(&b, "【周报汇总】上周 %s：%s（截止前没有工作日，没有人迟交或未交）", WeekLabel(s.Week), s.Counts())
+		fmt.Fprintf(&b, "【周报汇总】上周 %s：%s（截止前没有工作日，没有人迟交或未交）", commands.WeekLabel(s.Week), s.Counts())
 		if len(s.OnTime) > 0 {
-			fmt.Fprintf(&b, "：%s", NameList(reportNames(s.OnTime)))
+			fmt.Fprintf(&b, "：%s", commands.NameList(reportNames(s.OnTime)))
 		}
 		b.WriteString("。")
 		return b.String()
 	}
 	fmt.Fprintf(&b, "【周报汇总】上周 %s%s：%s；按时 %d 人（%s），迟交 %d 人（%s），未交 %d 人（%s）",
-		WeekLabel(s.Week), r.movedDue(s.Due), s.Counts(), len(s.OnTime), NameList(reportNames(s.OnTime)),
-		len(s.Late), NameList(reportNames(s.Late)), len(s.Missing), NameList(MemberNames(s.Missing)))
+		commands.WeekLabel(s.Week), movedDue(r, s.Due), s.Counts(), len(s.OnTime), commands.NameList(reportNames(s.OnTime)),
+		len(s.Late), commands.NameList(reportNames(s.Late)), len(s.Missing), commands.NameList(commands.MemberNames(s.Missing)))
 	if len(s.Excused) > 0 {
-		fmt.Fprintf(&b, "，请假 %d 人（%s）", len(s.Excused), NameList(excusedNames(s.Excused)))
+		fmt.Fprintf(&b, "，请假 %d 人（%s）", len(s.Excused), commands.NameList(excusedNames(s.Excused)))
 	}
 	fmt.Fprintf(&b, "。\n周报内容只有主管可以看：主管发送 /周报 查看 @名字 %s 阅读全文。", s.Week)
 	return b.String()
@@ -159,29 +160,29 @@ func (r *Request) digestSummary(s weekStatus) string {
 
 // movedDue is "，截止 …" naming a deadline that days off moved, for the
 // digest; nothing when the deadline was where it is set.
-func (r *Request) movedDue(d weekDue) string {
+func movedDue(r *commands.Request, d commands.WeekDue) string {
 	if !d.Moved() {
 		return ""
 	}
-	return "，截止 " + r.dueMoment(d)
+	return "，截止 " + r.DueMoment(d)
 }
 
 // digestFull is the supervisor's private digest, with each report's first
 // line.
-func (r *Request) digestFull(s weekStatus) string {
+func digestFull(r *commands.Request, s commands.WeekStatus) string {
 	var b strings.Builder
 	if s.Due.Exempt {
-		fmt.Fprintf(&b, "【周报汇总】上周 %s\n%s：截止前没有工作日，没有人迟交或未交。", WeekLabel(s.Week), s.Counts())
-		r.digestSection(&b, "已交", s.OnTime)
+		fmt.Fprintf(&b, "【周报汇总】上周 %s\n%s：截止前没有工作日，没有人迟交或未交。", commands.WeekLabel(s.Week), s.Counts())
+		digestSection(r, &b, "已交", s.OnTime)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "【周报汇总】上周 %s%s\n%s；按时 %d 人，迟交 %d 人，未交 %d 人。", WeekLabel(s.Week),
-		r.movedDue(s.Due), s.Counts(), len(s.OnTime), len(s.Late), len(s.Missing))
-	r.digestSection(&b, "按时", s.OnTime)
-	r.digestSection(&b, "迟交", s.Late)
-	fmt.Fprintf(&b, "\n未交：%s", NameList(MemberNames(s.Missing)))
+	fmt.Fprintf(&b, "【周报汇总】上周 %s%s\n%s；按时 %d 人，迟交 %d 人，未交 %d 人。", commands.WeekLabel(s.Week),
+		movedDue(r, s.Due), s.Counts(), len(s.OnTime), len(s.Late), len(s.Missing))
+	digestSection(r, &b, "按时", s.OnTime)
+	digestSection(r, &b, "迟交", s.Late)
+	fmt.Fprintf(&b, "\n未交：%s", commands.NameList(commands.MemberNames(s.Missing)))
 	if len(s.Excused) > 0 {
-		fmt.Fprintf(&b, "\n请假：%s", NameList(excusedNames(s.Excused)))
+		fmt.Fprintf(&b, "\n请假：%s", commands.NameList(excusedNames(s.Excused)))
 	}
 	fmt.Fprintf(&b, "\n查看全文：/周报 查看 @名字 %s", s.Week)
 	if !s.Closed {
@@ -191,18 +192,18 @@ func (r *Request) digestFull(s weekStatus) string {
 }
 
 // digestSection lists reports with when they came in and their first line.
-func (r *Request) digestSection(b *strings.Builder, title string, reps []teambot.Report) {
+func digestSection(r *commands.Request, b *strings.Builder, title string, reps []teambot.Report) {
 	if len(reps) == 0 {
 		return
 	}
 	fmt.Fprintf(b, "\n%s：", title)
 	for _, rep := range reps {
-		fmt.Fprintf(b, "\n· %s（%s）：%s", rep.Name, r.Moment(rep.SubmittedAt), FirstLine(rep.Text, FirstLineRunes))
+		fmt.Fprintf(b, "\n· %s（%s）：%s", rep.Name, r.Moment(rep.SubmittedAt), commands.FirstLine(rep.Text, commands.FirstLineRunes))
 	}
 }
 
 // reportDigest sends the digest privately when app messages are available
 // (R14: report texts only to the supervisor), else only counts and names.
-func reportDigest(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
-	return ReportDigest(ctx, e, f, e.Cfg.DirectMessages)
+func reportDigest(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+	return Digest(ctx, e, f, e.Cfg.DirectMessages)
 }

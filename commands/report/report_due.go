@@ -1,7 +1,7 @@
 // Weekly report deadlines (R4): /周报 截止 sets the team's deadline, and days off
 // move a week's deadline back to its last workday or exempt the week.
 
-package commands
+package report
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 
 	"teambot"
 	"teambot/calendar"
+	"teambot/commands"
 )
 
 // nagAt is where a nag set for nominal goes when its day is a day off (R4):
@@ -21,7 +22,7 @@ import (
 // At the same time of day, so that it still comes before the deadline. When
 // no earlier workday fits it goes forward to the next workday of its week,
 // like other reminders; an exempt week has no nag (false).
-func nagAt(nominal time.Time, due weekDue, cal *calendar.Calendar) (time.Time, bool) {
+func nagAt(nominal time.Time, due commands.WeekDue, cal *calendar.Calendar) (time.Time, bool) {
 	if due.Exempt {
 		return time.Time{}, false
 	}
@@ -31,17 +32,17 @@ func nagAt(nominal time.Time, due weekDue, cal *calendar.Calendar) (time.Time, b
 		last = dueDay
 	}
 	for d := last; !d.Before(week.Monday()); d = d.AddDate(0, 0, -1) {
-		if at := atClock(d, nominal); cal.Workday(d) && at.Before(due.At) {
+		if at := commands.AtClock(d, nominal); cal.Workday(d) && at.Before(due.At) {
 			return at, true
 		}
 	}
 	day, ok := cal.NextWorkdayInWeek(teambot.DateOf(nominal))
-	return atClock(day, nominal), ok
+	return commands.AtClock(day, nominal), ok
 }
 
 // nagMove places a nag firing whose day is a day off (see nagAt), for the
 // team of the request.
-func nagMove(ctx context.Context, r *Request, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error) {
+func nagMove(ctx context.Context, r *commands.Request, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error) {
 	nominal = nominal.In(r.Location())
 	due, err := r.ReportDue(ctx, teambot.WeekOf(nominal))
 	if err != nil {
@@ -71,7 +72,7 @@ func weeklyAt(spec string) (teambot.WeeklyDeadline, bool) {
 	}
 	mm, err1 := strconv.Atoi(f[0])
 	hh, err2 := strconv.Atoi(f[1])
-	day := slices.Index(cronDays, strings.ToUpper(f[4]))
+	day := slices.Index(commands.CronDays, strings.ToUpper(f[4]))
 	if n, err := strconv.Atoi(f[4]); err == nil && n >= 0 && n <= 7 {
 		day = n % 7
 	}
@@ -81,7 +82,7 @@ func weeklyAt(spec string) (teambot.WeeklyDeadline, bool) {
 
 // specAt is the cron spec firing weekly at d.
 func specAt(d teambot.WeeklyDeadline) string {
-	return fmt.Sprintf("%d %d * * %s", d.Minute, d.Hour, cronDays[d.Weekday])
+	return fmt.Sprintf("%d %d * * %s", d.Minute, d.Hour, commands.CronDays[d.Weekday])
 }
 
 // nagLead is how long before the deadline the nag comes by default: 周报催交
@@ -92,8 +93,8 @@ func nagLead() int {
 }
 
 // nagReminder is the 周报催交 row of the reminder table.
-func nagReminder() Reminder {
-	for _, rm := range ReportReminders() {
+func nagReminder() commands.Reminder {
+	for _, rm := range Reminders() {
 		if rm.Name == "report_nag" {
 			return rm
 		}
@@ -106,9 +107,9 @@ func nagReminder() Reminder {
 // to the same distance before d (and fires at most once this week, see
 // jobFrom); a custom one stays, with a warning when it now comes after the
 // deadline (R4).
-func (r *Request) followNag(ctx context.Context, old, d teambot.WeeklyDeadline) (string, error) {
+func followNag(ctx context.Context, r *commands.Request, old, d teambot.WeeklyDeadline) (string, error) {
 	rm := nagReminder()
-	_, jobs, err := r.teamJobs(ctx)
+	_, jobs, err := r.TeamJobs(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -125,7 +126,7 @@ func (r *Request) followNag(ctx context.Context, old, d teambot.WeeklyDeadline) 
 	moved := minutesInWeek(d) - lead
 	if weekly && minutesInWeek(old)-minutesInWeek(nag) == lead && moved >= 0 {
 		if j.Spec = specAt(atMinuteInWeek(moved)); j.Spec != specAt(nag) {
-			from, err := r.jobFrom(ctx, rm, j.Spec)
+			from, err := r.JobFrom(ctx, rm, j.Spec)
 			if err != nil {
 				return "", err
 			}
@@ -137,21 +138,21 @@ func (r *Request) followNag(ctx context.Context, old, d teambot.WeeklyDeadline) 
 				return "", err
 			}
 		}
-		return fmt.Sprintf("「%s」随截止时间改为 %s（截止前 %d 小时），下次 %s。", rm.Chinese, rm.describe(j.Spec), lead/60,
-			r.nextFiring(ctx, rm, j.Spec, cal, j.CreatedAt)), nil
+		return fmt.Sprintf("「%s」随截止时间改为 %s（截止前 %d 小时），下次 %s。", rm.Chinese, rm.Describe(j.Spec), lead/60,
+			r.NextFiring(ctx, rm, j.Spec, cal, j.CreatedAt)), nil
 	}
-	text := fmt.Sprintf("「%s」是自定的时间 %s，没有跟着改，下次 %s。", rm.Chinese, rm.describe(j.Spec), r.nextFiring(ctx, rm, j.Spec, cal, j.CreatedAt))
+	text := fmt.Sprintf("「%s」是自定的时间 %s，没有跟着改，下次 %s。", rm.Chinese, rm.Describe(j.Spec), r.NextFiring(ctx, rm, j.Spec, cal, j.CreatedAt))
 	if weekly && minutesInWeek(nag) >= minutesInWeek(d) {
 		suggest := atMinuteInWeek(max(minutesInWeek(d)-lead, 0))
 		text += fmt.Sprintf("注意：催交在截止之后，只能催补交。要在截止前催，发送 /提醒 设置 %s %s %s。",
-			rm.Chinese, WeekdaysCN[suggest.Weekday], suggest.Clock())
+			rm.Chinese, commands.WeekdaysCN[suggest.Weekday], suggest.Clock())
 	}
 	return text, nil
 }
 
 // reportDeadline is /周报 截止 [周五 18:00]: anyone may see the team's
 // weekly deadline; the supervisor may change it.
-func reportDeadline(ctx context.Context, r *Request) (teambot.Reply, error) {
+func reportDeadline(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	args := r.Params
 	old, err := r.Tx.ReportDeadline(ctx, r.Team.ID)
 	if err != nil {
@@ -164,16 +165,16 @@ func reportDeadline(ctx context.Context, r *Request) (teambot.Reply, error) {
 			return teambot.Reply{}, err
 		}
 		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。放假时截止提前到之前最后一个工作日。主管可以用 /周报 截止 周五 18:00 修改。",
-			WeekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, WeekLabel(this), r.dueMoment(due))}, nil
+			commands.WeekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, commands.WeekLabel(this), r.DueMoment(due))}, nil
 	}
 	d, err := parseDeadline(args)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Tx.SetReportDeadline(ctx, r.Team.ID, d); err != nil {
+	if err := txOf(r).SetReportDeadline(ctx, r.Team.ID, d); err != nil {
 		return teambot.Reply{}, err
 	}
-	detail := fmt.Sprintf("原 每%s %s；新 每%s %s", WeekdaysCN[old.Weekday], old.Clock(), WeekdaysCN[d.Weekday], d.Clock())
+	detail := fmt.Sprintf("原 每%s %s；新 每%s %s", commands.WeekdaysCN[old.Weekday], old.Clock(), commands.WeekdaysCN[d.Weekday], d.Clock())
 	if err := r.Audit(ctx, "report.deadline", r.Team.ChatID, detail); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -181,25 +182,25 @@ func reportDeadline(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	nag, err := r.followNag(ctx, old, d)
+	nag, err := followNag(ctx, r, old, d)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	return teambot.Reply{Text: fmt.Sprintf("周报截止时间已改为每%s %s（%s），原来是每%s %s。本周 %s截止 %s。已经交的周报，按时或迟交的标记不变。%s",
-		WeekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, WeekdaysCN[old.Weekday], old.Clock(),
-		WeekLabel(this), r.dueMoment(due), nag)}, nil
+		commands.WeekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, commands.WeekdaysCN[old.Weekday], old.Clock(),
+		commands.WeekLabel(this), r.DueMoment(due), nag)}, nil
 }
 
 // parseDeadline reads /周报 截止's weekday and time as parseWeekly does
 // (周五 18:00, 星期日 下午6点, fri 18:30).
 func parseDeadline(args []teambot.Arg) (teambot.WeeklyDeadline, error) {
-	text := argsText(args)
-	w, err := parseWeekly(text)
+	text := commands.ArgsText(args)
+	w, err := commands.ParseWeekly(text)
 	switch {
-	case errors.Is(err, errClockRange):
-		return teambot.WeeklyDeadline{}, teambot.Invalid("截止时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /周报 截止 周五 18:00。", Clip(text))
-	case err != nil || w.Days != daysOne:
-		return teambot.WeeklyDeadline{}, teambot.Invalid("看不懂截止时间「%s」，请写成 星期几 和 时间，例如 /周报 截止 周五 18:00 或 /周报 截止 星期五 下午6点。%s。", Clip(text), clockHint)
+	case errors.Is(err, commands.ErrClockRange):
+		return teambot.WeeklyDeadline{}, teambot.Invalid("截止时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /周报 截止 周五 18:00。", commands.Clip(text))
+	case err != nil || w.Days != commands.DaysOne:
+		return teambot.WeeklyDeadline{}, teambot.Invalid("看不懂截止时间「%s」，请写成 星期几 和 时间，例如 /周报 截止 周五 18:00 或 /周报 截止 星期五 下午6点。%s。", commands.Clip(text), commands.ClockHint)
 	}
 	return teambot.WeeklyDeadline{Weekday: w.Weekday, Hour: w.Hour, Minute: w.Minute}, nil
 }

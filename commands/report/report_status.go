@@ -2,12 +2,13 @@
 // time or late, who is excused by leave and who is missing, as /周报 状态
 // and the digest print it.
 
-package commands
+package report
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"teambot/commands"
 
 	"teambot"
 )
@@ -16,31 +17,31 @@ import (
 // on time or late, who is missing and who is excused. Names and timing are
 // not private (R10 names the missing in the meeting notice); texts are not
 // shown.
-func reportStatus(ctx context.Context, r *Request) (teambot.Reply, error) {
+func reportStatus(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	week, args := r.Week(), r.Params
 	switch {
 	case len(args) > 1:
-		return teambot.Reply{}, UsageError(r.Command, "/周报 状态 后面最多写一个周。")
+		return teambot.Reply{}, commands.UsageError(r.Command, "/周报 状态 后面最多写一个周。")
 	case len(args) == 1:
 		var err error
 		if week, err = r.WeekArg(args[0].Text); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
-	s, err := LoadWeekStatus(ctx, r, week)
+	s, err := commands.LoadWeekStatus(ctx, r, week)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: r.statusText(s)}, nil
+	return teambot.Reply{Text: statusText(r, s)}, nil
 }
 
 // statusText renders a week's status for the group.
-func (r *Request) statusText(s weekStatus) string {
+func statusText(r *commands.Request, s commands.WeekStatus) string {
 	var b strings.Builder
 	if s.Due.Exempt {
-		fmt.Fprintf(&b, "%s周报状态：%s（截止前没有工作日，没有人迟交或未交）", WeekLabel(s.Week), exemptText)
+		fmt.Fprintf(&b, "%s周报状态：%s（截止前没有工作日，没有人迟交或未交）", commands.WeekLabel(s.Week), commands.ExemptText)
 	} else {
-		fmt.Fprintf(&b, "%s周报状态，截止 %s", WeekLabel(s.Week), r.dueMoment(s.Due))
+		fmt.Fprintf(&b, "%s周报状态，截止 %s", commands.WeekLabel(s.Week), r.DueMoment(s.Due))
 	}
 	if s.Closed {
 		fmt.Fprintf(&b, "，主管已于 %s 结束", r.Moment(s.Closure.ClosedAt))
@@ -51,19 +52,19 @@ func (r *Request) statusText(s weekStatus) string {
 	case s.Due.Exempt:
 		b.WriteString("\n" + s.Counts())
 		if len(s.OnTime) > 0 {
-			fmt.Fprintf(&b, "：%s", NameList(editedNames(s.OnTime)))
+			fmt.Fprintf(&b, "：%s", commands.NameList(editedNames(s.OnTime)))
 		}
 	default:
 		b.WriteString("\n" + s.Counts())
-		fmt.Fprintf(&b, "\n按时（%d）：%s", len(s.OnTime), NameList(editedNames(s.OnTime)))
-		fmt.Fprintf(&b, "\n迟交（%d）：%s", len(s.Late), NameList(editedNames(s.Late)))
-		fmt.Fprintf(&b, "\n未交（%d）：%s", len(s.Missing), NameList(MemberNames(s.Missing)))
+		fmt.Fprintf(&b, "\n按时（%d）：%s", len(s.OnTime), commands.NameList(editedNames(s.OnTime)))
+		fmt.Fprintf(&b, "\n迟交（%d）：%s", len(s.Late), commands.NameList(editedNames(s.Late)))
+		fmt.Fprintf(&b, "\n未交（%d）：%s", len(s.Missing), commands.NameList(commands.MemberNames(s.Missing)))
 	}
 	if len(s.Excused) > 0 {
-		fmt.Fprintf(&b, "\n请假（%d）：%s", len(s.Excused), NameList(excusedNames(s.Excused)))
+		fmt.Fprintf(&b, "\n请假（%d）：%s", len(s.Excused), commands.NameList(excusedNames(s.Excused)))
 	}
 	if len(s.Others) > 0 {
-		fmt.Fprintf(&b, "\n另外也交了（不在应交名单里）：%s", NameList(reportNames(s.Others)))
+		fmt.Fprintf(&b, "\n另外也交了（不在应交名单里）：%s", commands.NameList(reportNames(s.Others)))
 	}
 	return b.String()
 }
@@ -88,7 +89,7 @@ func editedNames(rs []teambot.Report) []string {
 	return out
 }
 
-func excusedNames(rs []reporter) []string {
+func excusedNames(rs []commands.Reporter) []string {
 	out := make([]string, len(rs))
 	for i, e := range rs {
 		out[i] = e.Name + "（" + e.Excused + "）"

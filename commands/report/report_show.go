@@ -2,12 +2,13 @@
 // weeks, in full to the supervisor and the author, otherwise only whether and
 // when each week was handed in (R14).
 
-package commands
+package report
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"teambot/commands"
 
 	"teambot"
 )
@@ -16,12 +17,12 @@ import (
 // reports in full and the supervisor anyone's; another member learns only
 // whether a report was submitted (R14). In a group, someone else's report
 // Text reaches the supervisor as a private reply only.
-func showReports(ctx context.Context, r *Request) (teambot.Reply, error) {
-	target, from, to, err := r.showArgs(ctx, r.Params)
+func showReports(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	target, from, to, err := showArgs(ctx, r, r.Params)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	history, err := r.Tx.ReportHistory(ctx, r.Team.ID, target.ID, from, to)
+	history, err := txOf(r).ReportHistory(ctx, r.Team.ID, target.ID, from, to)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -29,22 +30,22 @@ func showReports(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if !self && !r.Caller.IsSupervisor() {
 		return teambot.Reply{Text: submittedOnly(target, history, from, to)}, nil
 	}
-	text := r.fullReports(target, history, from, to)
+	text := fullReports(r, target, history, from, to)
 	return teambot.Reply{Text: text, Private: !self}, nil
 }
 
 // showArgs reads /周报 查看's member and weeks, in any order. Without a
 // Member it is the caller, without weeks the current week.
-func (r *Request) showArgs(ctx context.Context, args []teambot.Arg) (teambot.Member, teambot.Week, teambot.Week, error) {
+func showArgs(ctx context.Context, r *commands.Request, args []teambot.Arg) (teambot.Member, teambot.Week, teambot.Week, error) {
 	target := *r.Caller
 	from, to := r.Week(), r.Week()
 	var named, dated bool
 	for _, a := range args {
-		if !a.Mention && looksLikeWeek(a.Text) {
+		if !a.Mention && commands.LooksLikeWeek(a.Text) {
 			if dated {
-				return target, from, to, UsageError(r.Command, "只能写一个周或一个范围（例如 2026-W40..2026-W48）。")
+				return target, from, to, commands.UsageError(r.Command, "只能写一个周或一个范围（例如 2026-W40..2026-W48）。")
 			}
-			f, t, err := r.weekRange(a.Text)
+			f, t, err := weekRange(r, a.Text)
 			if err != nil {
 				return target, from, to, err
 			}
@@ -52,7 +53,7 @@ func (r *Request) showArgs(ctx context.Context, args []teambot.Arg) (teambot.Mem
 			continue
 		}
 		if named {
-			return target, from, to, UsageError(r.Command, "一次只能查看一位成员。")
+			return target, from, to, commands.UsageError(r.Command, "一次只能查看一位成员。")
 		}
 		m, err := r.Member(ctx, a)
 		if err != nil {
@@ -65,7 +66,7 @@ func (r *Request) showArgs(ctx context.Context, args []teambot.Arg) (teambot.Mem
 
 // weekRange reads a week (2026-W48, 本周, 上周) or a range of them
 // (2026-W40..2026-W48) relative to the current week.
-func (r *Request) weekRange(s string) (teambot.Week, teambot.Week, error) {
+func weekRange(r *commands.Request, s string) (teambot.Week, teambot.Week, error) {
 	a, b, isRange := strings.Cut(s, "..")
 	from, err := r.WeekArg(a)
 	if err != nil || !isRange {
@@ -77,27 +78,27 @@ func (r *Request) weekRange(s string) (teambot.Week, teambot.Week, error) {
 		return from, to, err
 	case to.Before(from):
 		return from, to, teambot.Invalid("范围 %s 的开始晚于结束，请写成 %s..%s。", s, to, from)
-	case weeksBetween(from, to) > maxShowWeeks:
+	case commands.WeeksBetween(from, to) > maxShowWeeks:
 		return from, to, teambot.Invalid("一次最多查看 %d 周，%s 有 %d 周。请缩小范围；整段导出请让管理员用 teambot export reports。",
-			maxShowWeeks, s, weeksBetween(from, to))
+			maxShowWeeks, s, commands.WeeksBetween(from, to))
 	}
 	return from, to, nil
 }
 
 // fullReports prints the current version of each week's report in full,
 // and the weeks with none.
-func (r *Request) fullReports(m teambot.Member, history []teambot.Report, from, to teambot.Week) string {
+func fullReports(r *commands.Request, m teambot.Member, history []teambot.Report, from, to teambot.Week) string {
 	current := currentByWeek(history)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s 的周报，%s", m.Name, rangeLabel(from, to))
+	fmt.Fprintf(&b, "%s 的周报，%s", m.Name, commands.RangeLabel(from, to))
 	for w := from; !to.Before(w); w = w.Next() {
 		rep, ok := current[w]
 		if !ok {
-			fmt.Fprintf(&b, "\n\n%s：未提交", WeekLabel(w))
+			fmt.Fprintf(&b, "\n\n%s：未提交", commands.WeekLabel(w))
 			continue
 		}
 		// The id is what /删除内容 周报 takes (R14).
-		fmt.Fprintf(&b, "\n\n%s第 %d 版（#%d），%s 提交，%s%s：\n%s", WeekLabel(w), rep.Version, rep.ID, r.Moment(rep.SubmittedAt), lateWord(rep.Late), editedMark(rep, "，"), rep.Text)
+		fmt.Fprintf(&b, "\n\n%s第 %d 版（#%d），%s 提交，%s%s：\n%s", commands.WeekLabel(w), rep.Version, rep.ID, r.Moment(rep.SubmittedAt), lateWord(rep.Late), editedMark(rep, "，"), rep.Text)
 	}
 	return b.String()
 }
@@ -112,16 +113,16 @@ func submittedOnly(m teambot.Member, history []teambot.Report, from, to teambot.
 		if _, ok := current[from]; ok {
 			state = "已提交"
 		}
-		return fmt.Sprintf("%s %s %s的周报。%s", m.Name, state, WeekLabel(from), note)
+		return fmt.Sprintf("%s %s %s的周报。%s", m.Name, state, commands.WeekLabel(from), note)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s 的周报，%s：", m.Name, rangeLabel(from, to))
+	fmt.Fprintf(&b, "%s 的周报，%s：", m.Name, commands.RangeLabel(from, to))
 	for w := from; !to.Before(w); w = w.Next() {
 		state := "未提交"
 		if _, ok := current[w]; ok {
 			state = "已提交"
 		}
-		fmt.Fprintf(&b, "\n%s：%s", WeekLabel(w), state)
+		fmt.Fprintf(&b, "\n%s：%s", commands.WeekLabel(w), state)
 	}
 	b.WriteString("\n" + note)
 	return b.String()
