@@ -97,14 +97,14 @@ func (e *Engine) route(r *Request) (*Command, error) {
 }
 
 func (e *Engine) unknownCommand(r *Request, word string) error {
-	if c, ok := e.registry.Suggest(word, r.permits); ok {
+	if c, ok := e.registry.Suggest(word, r.Permits); ok {
 		return teambot.Invalid("没有「%s」这个命令。你是不是想用 /%s（%s）？用法：%s", Clip(word), c.Chinese, c.Name, c.UsageLine())
 	}
 	return teambot.Invalid("没有「%s」这个命令。发送 /帮助 查看可用的命令。", Clip(word))
 }
 
-// permits reports whether the caller may run c (c.Who against the caller).
-func (r *Request) permits(c *Command) bool { return r.permitsWho(c.Who) }
+// Permits reports whether the caller may run c (c.Who against the caller).
+func (r *Request) Permits(c *Command) bool { return r.permitsWho(c.Who) }
 
 // permitsWho reports whether the caller is among who.
 func (r *Request) permitsWho(who Who) bool {
@@ -124,10 +124,10 @@ func (r *Request) permitsWho(who Who) bool {
 // authorize refuses a caller who may not run c, saying who may: c.Who,
 // and c.Change when arguments follow.
 func (r *Request) authorize(ctx context.Context, c *Command) error {
-	if c.Change != Anyone && len(r.Params) > 0 && r.permits(c) && !r.permitsWho(c.Change) {
+	if c.Change != Anyone && len(r.Params) > 0 && r.Permits(c) && !r.permitsWho(c.Change) {
 		c = &Command{Who: c.Change, Forbidden: c.Forbidden, Chinese: c.Chinese, parent: c.parent, OnMention: c.OnMention}
 	}
-	if r.permits(c) {
+	if r.Permits(c) {
 		return nil
 	}
 	if r.Team == nil && r.Single() {
@@ -145,9 +145,9 @@ func (r *Request) authorize(ctx context.Context, c *Command) error {
 	case Member:
 		return r.notMemberHint(ctx, name)
 	case Supervisor:
-		return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.exSupervisor(ctx), name, r.SupervisorHint(ctx))
+		return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.ExSupervisor(ctx), name, r.SupervisorHint(ctx))
 	case SupervisorOrAdmin:
-		return teambot.Forbidden("%s%s 只有主管或管理员可以使用%s。", r.exSupervisor(ctx), name, r.SupervisorHint(ctx))
+		return teambot.Forbidden("%s%s 只有主管或管理员可以使用%s。", r.ExSupervisor(ctx), name, r.SupervisorHint(ctx))
 	}
 	return fmt.Errorf("command %s: unknown Who %d", c.Name, c.Who)
 }
@@ -189,10 +189,10 @@ func (r *Request) FindSupervisor(ctx context.Context) (teambot.Member, bool, err
 	return teambot.Member{}, false, nil
 }
 
-// exSupervisor begins the refusal of a supervisor's command to a member
+// ExSupervisor begins the refusal of a supervisor's command to a member
 // who was the supervisor and no longer is — for instance one whose
 // handover lost to another sent at the same moment — or is "".
-func (r *Request) exSupervisor(ctx context.Context) string {
+func (r *Request) ExSupervisor(ctx context.Context) string {
 	if r.Team == nil || r.Caller == nil || r.Caller.IsSupervisor() {
 		return ""
 	}

@@ -514,9 +514,9 @@ func dayInMonth(y int, m time.Month, day int) (teambot.Date, error) {
 	return teambot.Date{Year: y, Month: m, Day: day}, nil
 }
 
-// parseDay reads one word that is one date, in any form parseDateSpan
+// ParseDay reads one word that is one date, in any form parseDateSpan
 // reads for a single day (明天, 下周一, 12月24日, 12/24, 2026-12-24).
-func parseDay(word string, today teambot.Date) (teambot.Date, error) {
+func ParseDay(word string, today teambot.Date) (teambot.Date, error) {
 	t, err := dayWord(word)
 	if err != nil {
 		return teambot.Date{}, err
@@ -524,10 +524,10 @@ func parseDay(word string, today teambot.Date) (teambot.Date, error) {
 	return t.start(today)
 }
 
-// parseDayAfter reads a date that ends a period starting on from: a date
+// ParseDayAfter reads a date that ends a period starting on from: a date
 // without a year is in from's year, or the next when its month is earlier
 // (/任期 12/1 11月30日 ends next November).
-func parseDayAfter(word string, from, today teambot.Date) (teambot.Date, error) {
+func ParseDayAfter(word string, from, today teambot.Date) (teambot.Date, error) {
 	t, err := dayWord(word)
 	if err != nil {
 		return teambot.Date{}, err

@@ -23,9 +23,9 @@ func describeMoment(t time.Time, loc *time.Location, today teambot.Date) string 
 	return teambot.DescribeTime(t, loc, today)
 }
 
-// describeRange is the days from from to to, both included:
+// DescribeRange is the days from from to to, both included:
 // "12月1日（周二）至 12月3日（周四）", or one day when they are the same.
-func describeRange(from, to, today teambot.Date) string {
+func DescribeRange(from, to, today teambot.Date) string {
 	if from == to {
 		return DescribeDay(from, today)
 	}

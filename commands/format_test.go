@@ -22,8 +22,8 @@ func TestDescribeDates(t *testing.T) {
 		{describeMoment(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC), sh, today), "12月1日（周二）10:00"},
 		{describeMoment(time.Date(2027, 1, 4, 1, 5, 0, 0, time.UTC), sh, today), "2027年1月4日（周一）09:05"},
 		{describeMoment(time.Date(2026, 12, 31, 16, 30, 0, 0, time.UTC), sh, today), "2027年1月1日（周五）00:30"},
-		{describeRange(d(2026, 12, 1), d(2026, 12, 1), today), "12月1日（周二）"},
-		{describeRange(d(2026, 12, 30), d(2027, 1, 2), today), "12月30日（周三）至 2027年1月2日（周六）"},
+		{DescribeRange(d(2026, 12, 1), d(2026, 12, 1), today), "12月1日（周二）"},
+		{DescribeRange(d(2026, 12, 30), d(2027, 1, 2), today), "12月30日（周三）至 2027年1月2日（周六）"},
 	}
 	for i, tc := range tests {
 		if tc.got != tc.want {

@@ -15,7 +15,7 @@ func help(ctx context.Context, r *Request) (teambot.Reply, error) {
 		var b strings.Builder
 		b.WriteString("你可以使用的命令：\n")
 		for _, c := range reg.Commands() {
-			if r.permits(c) {
+			if r.Permits(c) {
 				fmt.Fprintf(&b, "/%s（%s）— %s\n", c.Chinese, c.Name, c.Summary)
 			}
 		}
@@ -39,7 +39,7 @@ func help(ctx context.Context, r *Request) (teambot.Reply, error) {
 		fmt.Fprintf(&b, "例子：%s\n", strings.Join(c.Examples, "　"))
 	}
 	fmt.Fprintf(&b, "谁可以用：%s", whoText(c.Who))
-	if !r.permits(c) {
+	if !r.Permits(c) {
 		b.WriteString("（你目前不能使用）")
 	}
 	if len(c.Sub) > 0 {
@@ -57,7 +57,7 @@ func (r *Request) helpRows(b *strings.Builder, c *Command) {
 		if s.Change != Anyone {
 			fmt.Fprintf(b, "查看，%s修改", whoText(s.Change))
 		}
-		if !r.permits(s) {
+		if !r.Permits(s) {
 			b.WriteString("，你目前不能使用")
 		}
 		b.WriteString("）")

@@ -98,12 +98,12 @@ func holidayAdd(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	from, to := span.From, span.To
 	if from == to && len(rest) > 0 {
-		if d, err := parseDayAfter(rest[0], from, today); err == nil { // two dates: 2026-12-30 2026-12-31
+		if d, err := ParseDayAfter(rest[0], from, today); err == nil { // two dates: 2026-12-30 2026-12-31
 			to, rest = d, rest[1:]
 		}
 	}
 	if to.Before(from) || from.AddDate(0, 0, maxHolidayRange-1).Before(to) {
-		return teambot.Reply{}, teambot.Invalid("日期范围 %s 不对：结束不能早于开始，一次最多 %d 天。", describeRange(from, to, today), maxHolidayRange)
+		return teambot.Reply{}, teambot.Invalid("日期范围 %s 不对：结束不能早于开始，一次最多 %d 天。", DescribeRange(from, to, today), maxHolidayRange)
 	}
 	if len(rest) == 0 || (rest[0] != "休息" && rest[0] != "上班") {
 		return teambot.Reply{}, teambot.Invalid("请写明这天「休息」还是「上班」，%s", how)
@@ -120,7 +120,7 @@ func holidayAdd(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "holiday.add", r.Team.ChatID, detail+" "+dayText(day)); err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("已记下：%s团队%s%s。", describeRange(from, to, today), rest[0], noteSuffix(day.Note))
+	text := fmt.Sprintf("已记下：%s团队%s%s。", DescribeRange(from, to, today), rest[0], noteSuffix(day.Note))
 	for _, old := range replaced {
 		text += fmt.Sprintf("%s原为「%s」，现改为「%s」。", DescribeDay(old.Date, today), dayText(old), dayText(day))
 	}
@@ -164,7 +164,7 @@ func holidayRemove(ctx context.Context, r *Request) (teambot.Reply, error) {
 	if len(args) != 1 {
 		return teambot.Reply{}, UsageError(r.Command, "请写上一个要删除的日期。")
 	}
-	d, err := parseDay(args[0].Text, r.Today())
+	d, err := ParseDay(args[0].Text, r.Today())
 	if err != nil {
 		return teambot.Reply{}, err
 	}

@@ -34,7 +34,7 @@ func (r *Request) NeedTeam() error {
 		return nil
 	case len(r.Teams) > 1:
 		return teambot.Invalid("你在 %d 个团队里，单聊里的命令要先选一个团队：\n%s\n发送 /团队 切换 序号（或团队名称）选择，之后单聊里的命令都作用于它；也可以在对应团队的群聊里发送。",
-			len(r.Teams), r.teamChoices())
+			len(r.Teams), r.TeamChoices())
 	case len(r.awaiting) > 0:
 		return teambot.Forbidden("你的加入申请正在等待主管批准（%s），批准后就能在这里使用命令。", "「"+strings.Join(r.awaiting, "」「")+"」")
 	}
@@ -148,9 +148,9 @@ func (r *Request) NeedSingleChat(what, how string) error {
 	return teambot.Invalid("%s只给主管和相关的人看，不能发在群里：请在和我的单聊里发送 %s。这条消息没有记录。", what, how)
 }
 
-// teamLabels names each of teams to a member of them all: its name, or,
+// TeamLabels names each of teams to a member of them all: its name, or,
 // for a team not yet named, its supervisor and size.
-func teamLabels(ctx context.Context, tx Tx, teams []teambot.Team) ([]string, error) {
+func TeamLabels(ctx context.Context, tx Tx, teams []teambot.Team) ([]string, error) {
 	labels := make([]string, len(teams))
 	for i, t := range teams {
 		if t.Name != "" {
@@ -172,11 +172,11 @@ func teamLabels(ctx context.Context, tx Tx, teams []teambot.Team) ([]string, err
 	return labels, nil
 }
 
-// teamChoices lists the sender's teams numbered, the chosen one marked.
-func (r *Request) teamChoices() string {
+// TeamChoices lists the sender's teams numbered, the chosen one marked.
+func (r *Request) TeamChoices() string {
 	lines := make([]string, len(r.Teams))
 	for i, t := range r.Teams {
-		lines[i] = fmt.Sprintf("%d. %s", i+1, r.teamLabels[i])
+		lines[i] = fmt.Sprintf("%d. %s", i+1, r.TeamLabels[i])
 		if r.Team != nil && r.Team.ID == t.ID {
 			lines[i] += "（当前）"
 		}
@@ -184,10 +184,10 @@ func (r *Request) teamChoices() string {
 	return strings.Join(lines, "\n")
 }
 
-// nameFree refuses a name for self that would make an @mention ambiguous:
+// NameFree refuses a name for self that would make an @mention ambiguous:
 // another active member's name or WeCom userid, or the name or userid of
 // someone else whose join request waits (names can't impersonate).
-func (r *Request) nameFree(ctx context.Context, name, self string) error {
+func (r *Request) NameFree(ctx context.Context, name, self string) error {
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
 		return err
@@ -211,8 +211,8 @@ func (r *Request) nameFree(ctx context.Context, name, self string) error {
 	return nil
 }
 
-// checkNameText validates a display name, however it arrived.
-func checkNameText(name string) error {
+// CheckNameText validates a display name, however it arrived.
+func CheckNameText(name string) error {
 	switch {
 	case name == "":
 		return teambot.Invalid("名字不能为空，例如 /加入 张三 文案。")

@@ -34,7 +34,7 @@ type Request struct {
 	ID     int64          // an ArgID argument
 	Target teambot.Member // an ArgMember argument
 
-	teamLabels []string // how Teams are named to the sender, in order
+	TeamLabels []string // how Teams are named to the sender, in order
 	// awaiting names the teams a single chat's sender, in no team yet,
 	// has asked to join.
 	awaiting []string
@@ -109,14 +109,14 @@ func (r *Request) loadSingleChatTeam(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		r.awaiting, err = teamLabels(ctx, r.Tx, awaiting)
+		r.awaiting, err = TeamLabels(ctx, r.Tx, awaiting)
 		return err
 	case 1:
 		r.Team = &teams[0]
 		return r.loadCaller(ctx)
 	}
 	r.Teams = teams
-	if r.teamLabels, err = teamLabels(ctx, r.Tx, teams); err != nil {
+	if r.TeamLabels, err = TeamLabels(ctx, r.Tx, teams); err != nil {
 		return err
 	}
 	chosen, err := r.Tx.ChosenTeam(ctx, r.UserID)
@@ -173,13 +173,13 @@ func (r *Request) notePushKey(ctx context.Context) error {
 // member's name or userid (names can't impersonate).
 func (r *Request) syncName(ctx context.Context) error {
 	name := r.UserName
-	if r.Caller == nil || name == "" || name == r.Caller.Name || checkNameText(name) != nil {
+	if r.Caller == nil || name == "" || name == r.Caller.Name || CheckNameText(name) != nil {
 		return nil
 	}
 	if err := r.LockTeam(ctx); err != nil || r.Caller == nil {
 		return err
 	}
-	if err := r.nameFree(ctx, name, r.UserID); teambot.KindOf(err) == teambot.KindConflict {
+	if err := r.NameFree(ctx, name, r.UserID); teambot.KindOf(err) == teambot.KindConflict {
 		return nil
 	} else if err != nil {
 		return err

@@ -14,24 +14,16 @@ type Tx interface {
 	CreateTeam(ctx context.Context, t *teambot.Team) error
 	EnsureTeam(ctx context.Context, t *teambot.Team) (created bool, err error)
 	TeamByChat(ctx context.Context, chatID string) (teambot.Team, error)
-	SetTerm(ctx context.Context, teamID int64, start, end teambot.Date) error
 
 	TeamsOfUser(ctx context.Context, userID string) ([]teambot.Team, error)
 	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
 	ChosenTeam(ctx context.Context, userID string) (int64, error)
-	ChooseTeam(ctx context.Context, userID string, teamID int64, at time.Time) error
-	SetTeamName(ctx context.Context, teamID int64, name string) error
 	SetPushKey(ctx context.Context, teamID int64, sealed string) error
 	MarkPushBroken(ctx context.Context, teamID int64, at time.Time) error
 
-	AddMember(ctx context.Context, m *teambot.Member) error
 	RenameMember(ctx context.Context, memberID int64, name string) error
-	RejoinMember(ctx context.Context, memberID int64, name string, at time.Time) error
-	RemoveMember(ctx context.Context, memberID int64, at time.Time) error
 	MemberByUser(ctx context.Context, teamID int64, userID string) (teambot.Member, error)
 	ActiveMembers(ctx context.Context, teamID int64) ([]teambot.Member, error)
-	SetMemberRoles(ctx context.Context, teamID, memberID int64, roles []teambot.Role) error
-	SetSupervisor(ctx context.Context, teamID, memberID int64) error
 
 	CurrentReports(ctx context.Context, teamID int64, week teambot.Week) ([]teambot.Report, error)
 	WeekClosed(ctx context.Context, teamID int64, week teambot.Week) (teambot.WeekClosure, bool, error)
@@ -41,9 +33,11 @@ type Tx interface {
 
 	MeetingByID(ctx context.Context, teamID, id int64) (teambot.Meeting, error)
 
-	joinTx
-
-	Accounts(ctx context.Context, f teambot.AccountFilter) ([]teambot.Account, error)
+	LockTeam(ctx context.Context, teamID int64) (teambot.Team, error)
+	WasSupervisor(ctx context.Context, teamID int64, userID string) (bool, error)
+	PendingJoinRequests(ctx context.Context, teamID int64) ([]teambot.JoinRequest, error)
+	PendingJoinRequest(ctx context.Context, teamID int64, userID string) (teambot.JoinRequest, error)
+	TeamsAwaitingUser(ctx context.Context, userID string) ([]teambot.Team, error)
 
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error

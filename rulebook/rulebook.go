@@ -16,6 +16,7 @@ import (
 	"teambot/commands/monthly"
 	"teambot/commands/redact"
 	"teambot/commands/report"
+	"teambot/commands/roster"
 	"teambot/commands/vote"
 )
 
@@ -23,7 +24,7 @@ import (
 func Commands() []*commands.Command {
 	return slices.Concat(
 		[]*commands.Command{commands.HelpCommand()},
-		commands.RosterCommands(),
+		roster.Commands(),
 		report.Commands(),
 		[]*commands.Command{commands.RemindCommand(), commands.HolidayCommand()},
 		leave.Commands(),
@@ -46,7 +47,7 @@ func Reminders() []commands.Reminder {
 		ledger.Reminders(),
 		escalate.Reminders(),
 		monthly.Reminders(),
-		commands.RosterReminders(),
+		roster.Reminders(),
 	)
 }
 

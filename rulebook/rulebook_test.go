@@ -12,6 +12,7 @@ import (
 	"teambot/commands/monthly"
 	"teambot/commands/redact"
 	"teambot/commands/report"
+	"teambot/commands/roster"
 	"teambot/commands/vote"
 	"teambot/rulebook"
 	"teambot/storage"
@@ -21,6 +22,7 @@ import (
 // (commands.TxAs would panic otherwise).
 var (
 	_ commands.Tx = (*storage.Tx)(nil)
+	_ roster.Tx   = (*storage.Tx)(nil)
 	_ report.Tx   = (*storage.Tx)(nil)
 	_ meeting.Tx  = (*storage.Tx)(nil)
 	_ leave.Tx    = (*storage.Tx)(nil)

@@ -1,10 +1,11 @@
-package commands
+package roster
 
 import (
 	"context"
 	"fmt"
 	"strconv"
 	"strings"
+	"teambot/commands"
 	"unicode/utf8"
 
 	"teambot"
@@ -19,7 +20,7 @@ import (
 const maxTeamNameRunes = 20
 
 // switchTeam is /团队 切换 [序号|名称], in a single chat.
-func switchTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
+func switchTeam(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if !r.Single() {
 		return teambot.Reply{}, teambot.Invalid("群聊里的命令总是作用于本群的团队。/团队 切换 用在和我的单聊里，选择单聊里的命令作用于哪个团队。")
 	}
@@ -29,30 +30,30 @@ func switchTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
 		}
 		return teambot.Reply{Text: fmt.Sprintf("你只在一个团队里（%s），单聊里的命令都作用于它，不用切换。", teamName(*r.Team))}, nil
 	}
-	choice := strings.TrimSpace(strings.Join(ArgTexts(r.Params), " "))
+	choice := strings.TrimSpace(strings.Join(commands.ArgTexts(r.Params), " "))
 	if choice == "" {
-		return teambot.Reply{Text: "你在这些团队里：\n" + r.teamChoices() + "\n发送 /团队 切换 序号（或团队名称）选择。"}, nil
+		return teambot.Reply{Text: "你在这些团队里：\n" + r.TeamChoices() + "\n发送 /团队 切换 序号（或团队名称）选择。"}, nil
 	}
-	i, err := r.pickTeam(choice)
+	i, err := pickTeam(r, choice)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	t := r.Teams[i]
-	if err := r.Tx.ChooseTeam(ctx, r.UserID, t.ID, r.Now); err != nil {
+	if err := txOf(r).ChooseTeam(ctx, r.UserID, t.ID, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
 	r.Team = &t
 	if err := r.Audit(ctx, "member.choose_team", r.UserID, "单聊切换到这个团队"); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("单聊里的命令现在作用于 %s。要换回去，发送 /团队 切换。", r.teamLabels[i])}, nil
+	return teambot.Reply{Text: fmt.Sprintf("单聊里的命令现在作用于 %s。要换回去，发送 /团队 切换。", r.TeamLabels[i])}, nil
 }
 
 // pickTeam finds the chosen team by number or by exact name.
-func (r *Request) pickTeam(choice string) (int, error) {
+func pickTeam(r *commands.Request, choice string) (int, error) {
 	if n, err := strconv.Atoi(choice); err == nil {
 		if n < 1 || n > len(r.Teams) {
-			return 0, teambot.Invalid("没有第 %d 个团队，你在这些团队里：\n%s", n, r.teamChoices())
+			return 0, teambot.Invalid("没有第 %d 个团队，你在这些团队里：\n%s", n, r.TeamChoices())
 		}
 		return n - 1, nil
 	}
@@ -61,25 +62,25 @@ func (r *Request) pickTeam(choice string) (int, error) {
 			return i, nil
 		}
 	}
-	return 0, teambot.Invalid("你的团队里没有叫「%s」的。你在这些团队里：\n%s\n请写序号，或团队的完整名称。", Clip(choice), r.teamChoices())
+	return 0, teambot.Invalid("你的团队里没有叫「%s」的。你在这些团队里：\n%s\n请写序号，或团队的完整名称。", commands.Clip(choice), r.TeamChoices())
 }
 
 // nameTeam is /团队 名称 新名称: the supervisor (the row's Who) names the
 // team, so that members of several teams can tell them apart.
-func nameTeam(ctx context.Context, r *Request) (teambot.Reply, error) {
+func nameTeam(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	name := strings.TrimSpace(strings.Join(ArgTexts(r.Params), " "))
+	name := strings.TrimSpace(strings.Join(commands.ArgTexts(r.Params), " "))
 	switch n := utf8.RuneCountInString(name); {
 	case name == "":
 		return teambot.Reply{}, teambot.Invalid("请写上团队名称，例如 /团队 名称 市场部。")
 	case n > maxTeamNameRunes:
-		return teambot.Reply{}, teambot.Invalid("团队名称最多 %d 个字，「%s」有 %d 个字。", maxTeamNameRunes, Clip(name), n)
+		return teambot.Reply{}, teambot.Invalid("团队名称最多 %d 个字，「%s」有 %d 个字。", maxTeamNameRunes, commands.Clip(name), n)
 	case strings.ContainsAny(name, "\r\n\t"):
 		return teambot.Reply{}, teambot.Invalid("团队名称请写在一行里。")
 	}
-	if err := r.Tx.SetTeamName(ctx, r.Team.ID, name); err != nil {
+	if err := txOf(r).SetTeamName(ctx, r.Team.ID, name); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "team.name", r.Team.ChatID, "原名「"+r.Team.Name+"」；新名「"+name+"」"); err != nil {

@@ -1,9 +1,10 @@
-package commands
+package roster
 
 import (
 	"context"
 	"fmt"
 	"slices"
+	"teambot/commands"
 
 	"teambot"
 )
@@ -12,9 +13,9 @@ import (
 // 任期提醒 comes (R1, docs/product.md §6).
 const termNoticeDays = 30
 
-// RosterReminders is R1's reminder: the supervisor's term is ending.
-func RosterReminders() []Reminder {
-	return []Reminder{
+// Reminders is R1's reminder: the supervisor's term is ending.
+func Reminders() []commands.Reminder {
+	return []commands.Reminder{
 		{Name: "term_end", Chinese: "任期提醒", Spec: "0 9 * * *", AnyDay: true,
 			DayText: fmt.Sprintf("任期结束前 %d 天和结束当天", termNoticeDays),
 			Summary: "私信主管和管理员：主管任期快结束了", Build: TermEnd, Days: termNoticeDates},
@@ -23,7 +24,7 @@ func RosterReminders() []Reminder {
 
 // termNoticeDates are the days 任期提醒 speaks: termNoticeDays before the
 // supervisor's term ends and the day it ends; none when no term is set.
-func termNoticeDates(r *Request) []teambot.Date {
+func termNoticeDates(r *commands.Request) []teambot.Date {
 	end := r.Team.TermEnd
 	if end.IsZero() {
 		return nil
@@ -41,9 +42,9 @@ func termNoticeDates(r *Request) []teambot.Date {
 // exists; the term is not private (the roster prints it), so the honest
 // fallback is the team's group, @mentioning the supervisor and the admins,
 // rather than telling nobody.
-func TermEnd(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+func TermEnd(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
-	err := e.FiringRequest(ctx, f, func(r *Request) error {
+	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
 		end := r.Team.TermEnd
 		if end.IsZero() {
 			return nil
@@ -70,17 +71,17 @@ func TermEnd(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoi
 		if len(users) == 0 {
 			return nil
 		}
-		label, err := teamLabels(ctx, r.Tx, []teambot.Team{*r.Team})
+		label, err := commands.TeamLabels(ctx, r.Tx, []teambot.Team{*r.Team})
 		if err != nil {
 			return err
 		}
 		text := fmt.Sprintf("【任期提醒】%s：主管 %s 的任期（%s）%s。任期一年（R1）：连任请发送 /任期 新的开始日期；换人请选出或聘任新主管后由管理员发送 /主管 @名字。",
-			label[0], name, describeRange(r.Team.TermStart, end, r.Today()), when)
+			label[0], name, commands.DescribeRange(r.Team.TermStart, end, r.Today()), when)
 		if e.Cfg.DirectMessages {
-			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: users, Text: text, Origin: Origin(f, "term_end")})
+			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: users, Text: text, Origin: commands.Origin(f, "term_end")})
 			return nil
 		}
-		out = append(out, GroupMessage(r, f, "term_end", text, users))
+		out = append(out, commands.GroupMessage(r, f, "term_end", text, users))
 		return nil
 	})
 	return out, err

@@ -1,11 +1,11 @@
-package commands
+package roster
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"strings"
-	"time"
+	"teambot/commands"
 	"unicode/utf8"
 
 	"teambot"
@@ -14,32 +14,20 @@ import (
 // maxJoinReason bounds the reason given when a request is rejected.
 const maxJoinReason = 200
 
-// joinTx is what the join requests need from the transaction.
-type joinTx interface {
-	LockTeam(ctx context.Context, teamID int64) (teambot.Team, error)
-	SetJoinMode(ctx context.Context, teamID int64, mode teambot.JoinMode) error
-	WasSupervisor(ctx context.Context, teamID int64, userID string) (bool, error)
-	CreateJoinRequest(ctx context.Context, q *teambot.JoinRequest) error
-	PendingJoinRequests(ctx context.Context, teamID int64) ([]teambot.JoinRequest, error)
-	PendingJoinRequest(ctx context.Context, teamID int64, userID string) (teambot.JoinRequest, error)
-	TeamsAwaitingUser(ctx context.Context, userID string) ([]teambot.Team, error)
-	DecideJoinRequest(ctx context.Context, teamID, id int64, status, by, reason string, at time.Time) error
-}
-
 // mustSupervise refuses a caller other than the supervisor an action that
 // only the supervisor may take within a row anyone may use, such as
 // changing the join mode with /团队 加入方式.
-func (r *Request) mustSupervise(ctx context.Context, what string) error {
-	if r.permits(&Command{Who: Supervisor}) {
+func mustSupervise(ctx context.Context, r *commands.Request, what string) error {
+	if r.Permits(&commands.Command{Who: commands.Supervisor}) {
 		return nil
 	}
-	return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.exSupervisor(ctx), what, r.SupervisorHint(ctx))
+	return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.ExSupervisor(ctx), what, r.SupervisorHint(ctx))
 }
 
 // requestJoin records the sender's request to join and tells the
 // Supervisor (R1: the roster is the supervisor's): by app message when one
 // can be sent, else by an @mention in the reply to the request.
-func (r *Request) requestJoin(ctx context.Context, name string, roles []teambot.Role, rejoin bool, sup teambot.Member) (teambot.Reply, error) {
+func requestJoin(ctx context.Context, r *commands.Request, name string, roles []teambot.Role, rejoin bool, sup teambot.Member) (teambot.Reply, error) {
 	waiting := func(q teambot.JoinRequest) error {
 		return teambot.Conflict("你的加入申请已经提交过（%s，%s），正在等待主管 %s 批准，不用重复发送。",
 			q.Name, r.Moment(q.RequestedAt), sup.Name)
@@ -51,12 +39,12 @@ func (r *Request) requestJoin(ctx context.Context, name string, roles []teambot.
 	}
 	q := teambot.JoinRequest{TeamID: r.Team.ID, UserID: r.UserID, Name: name, Roles: roles, Rejoin: rejoin,
 		RequestedAt: r.Now, MsgID: r.Message.ID}
-	if err := r.Tx.CreateJoinRequest(ctx, &q); errors.Is(err, teambot.ErrDuplicate) {
+	if err := txOf(r).CreateJoinRequest(ctx, &q); errors.Is(err, teambot.ErrDuplicate) {
 		return teambot.Reply{}, waiting(q)
 	} else if err != nil {
 		return teambot.Reply{}, err
 	}
-	detail := "名字 " + name + "；角色 " + RoleList(roles)
+	detail := "名字 " + name + "；角色 " + commands.RoleList(roles)
 	if rejoin {
 		detail += "；曾被移出团队"
 	}
@@ -74,7 +62,7 @@ func (r *Request) requestJoin(ctx context.Context, name string, roles []teambot.
 	}
 	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Origin: fmt.Sprintf("join request %d", q.ID),
 		Text: fmt.Sprintf("【加入申请】%s（%s）申请加入团队，角色：%s%s。批准：/加入 批准 @%s；拒绝：/加入 拒绝 @%s 理由。",
-			q.Name, q.UserID, RoleList(q.Roles), rejoinNote(q), q.Name, q.Name)}
+			q.Name, q.UserID, commands.RoleList(q.Roles), rejoinNote(q), q.Name, q.Name)}
 	if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -92,11 +80,11 @@ func rolesOrNone(roles []teambot.Role) string {
 	if len(roles) == 0 {
 		return "暂无角色"
 	}
-	return RoleList(roles)
+	return commands.RoleList(roles)
 }
 
 // listJoinRequests is /加入 列表: the requests waiting for the supervisor.
-func listJoinRequests(ctx context.Context, r *Request) (teambot.Reply, error) {
+func listJoinRequests(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -110,7 +98,7 @@ func listJoinRequests(ctx context.Context, r *Request) (teambot.Reply, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "待批准的加入申请（%d 个）：", len(reqs))
 	for _, q := range reqs {
-		fmt.Fprintf(&b, "\n%s（%s）· 角色 %s · %s 申请%s", q.Name, q.UserID, RoleList(q.Roles),
+		fmt.Fprintf(&b, "\n%s（%s）· 角色 %s · %s 申请%s", q.Name, q.UserID, commands.RoleList(q.Roles),
 			r.Moment(q.RequestedAt), rejoinNote(q))
 	}
 	b.WriteString("\n批准：/加入 批准 @名字；拒绝：/加入 拒绝 @名字 理由。")
@@ -119,33 +107,33 @@ func listJoinRequests(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // approveJoin is /加入 批准 @名字: the person goes on the roster with the
 // name and roles they asked for.
-func approveJoin(ctx context.Context, r *Request) (teambot.Reply, error) {
-	q, err := r.requestToDecide(ctx, "批准")
+func approveJoin(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	q, err := requestToDecide(ctx, r, "批准")
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.nameFree(ctx, q.Name, q.UserID); err != nil {
+	if err := r.NameFree(ctx, q.Name, q.UserID); err != nil {
 		return teambot.Reply{}, teambot.Conflict("%s申请人需要换个名字：请用 /加入 拒绝 @%s 名字重复 让对方换个名字再申请。", teambot.UserMessage(err), q.Name)
 	}
-	m, err := r.addOrRejoin(ctx, q.UserID, q.Name, q.Roles)
+	m, err := addOrRejoin(ctx, r, q.UserID, q.Name, q.Roles)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.Tx.DecideJoinRequest(ctx, r.Team.ID, q.ID, teambot.JoinApproved, r.UserID, "", r.Now); err != nil {
+	if err := txOf(r).DecideJoinRequest(ctx, r.Team.ID, q.ID, teambot.JoinApproved, r.UserID, "", r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
-	detail, verb := "名字 "+m.Name+"；角色 "+RoleList(m.Roles), "加入"
+	detail, verb := "名字 "+m.Name+"；角色 "+commands.RoleList(m.Roles), "加入"
 	if q.Rejoin {
 		detail, verb = detail+"；重新加入", "重新加入"
 	}
 	if err := r.Audit(ctx, "member.approve", m.UserID, detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("已批准 %s %s团队，角色：%s。", m.Name, verb, RoleList(m.Roles))
+	text := fmt.Sprintf("已批准 %s %s团队，角色：%s。", m.Name, verb, commands.RoleList(m.Roles))
 	// Accounts registered to a member who was removed return with them:
 	// the supervisor, who approved knowing whom, is told and may hand them
 	// over to someone else (R13).
-	accounts, err := r.Tx.Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, OwnerID: m.ID, Status: teambot.AccountActive})
+	accounts, err := txOf(r).Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, OwnerID: m.ID, Status: teambot.AccountActive})
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -157,16 +145,16 @@ func approveJoin(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // rejectJoin is /加入 拒绝 @名字 [理由]: the person hears it (the reason
 // only by app message), the group never sees the reason.
-func rejectJoin(ctx context.Context, r *Request) (teambot.Reply, error) {
-	q, err := r.requestToDecide(ctx, "拒绝")
+func rejectJoin(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	q, err := requestToDecide(ctx, r, "拒绝")
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason := strings.TrimSpace(strings.Join(ArgTexts(r.Params[1:]), " "))
+	reason := strings.TrimSpace(strings.Join(commands.ArgTexts(r.Params[1:]), " "))
 	if n := utf8.RuneCountInString(reason); n > maxJoinReason {
 		return teambot.Reply{}, teambot.Invalid("理由最多 %d 字，这条有 %d 字，请写简短些。", maxJoinReason, n)
 	}
-	if err := r.Tx.DecideJoinRequest(ctx, r.Team.ID, q.ID, teambot.JoinRejected, r.UserID, reason, r.Now); err != nil {
+	if err := txOf(r).DecideJoinRequest(ctx, r.Team.ID, q.ID, teambot.JoinRejected, r.UserID, reason, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "member.reject", q.UserID, fmt.Sprintf("名字 %s；理由 %d 字", q.Name, utf8.RuneCountInString(reason))); err != nil {
@@ -193,16 +181,16 @@ func rejectJoin(ctx context.Context, r *Request) (teambot.Reply, error) {
 // requestToDecide is the pending request that /加入 批准 or /加入 拒绝
 // (verb) names, read with the team locked; lockTeam checks again that the
 // caller is still the supervisor the row requires.
-func (r *Request) requestToDecide(ctx context.Context, verb string) (teambot.JoinRequest, error) {
+func requestToDecide(ctx context.Context, r *commands.Request, verb string) (teambot.JoinRequest, error) {
 	if err := r.LockTeam(ctx); err != nil {
 		return teambot.JoinRequest{}, err
 	}
-	return r.joinRequestArg(ctx, verb)
+	return joinRequestArg(ctx, r, verb)
 }
 
 // joinRequestArg finds the pending request named by the row's first argument,
 // by the name asked for or the WeCom userid; it never guesses.
-func (r *Request) joinRequestArg(ctx context.Context, verb string) (teambot.JoinRequest, error) {
+func joinRequestArg(ctx context.Context, r *commands.Request, verb string) (teambot.JoinRequest, error) {
 	how := fmt.Sprintf("请写成 /加入 %s @名字", verb)
 	if verb == "拒绝" {
 		how += " [理由]"
@@ -242,7 +230,7 @@ func (r *Request) joinRequestArg(ctx context.Context, verb string) (teambot.Join
 
 // joinMode is /团队 加入方式 [自由|审批]: shown to anyone, changed by the
 // Supervisor (R1).
-func joinMode(ctx context.Context, r *Request) (teambot.Reply, error) {
+func joinMode(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -254,7 +242,7 @@ func joinMode(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	// Seeing the mode is for anyone; changing it is the supervisor's, so
 	// this check stays here rather than in the row's Who.
-	if err := r.mustSupervise(ctx, "修改加入方式"); err != nil {
+	if err := mustSupervise(ctx, r, "修改加入方式"); err != nil {
 		return teambot.Reply{}, err
 	}
 	var mode teambot.JoinMode
@@ -270,7 +258,7 @@ func joinMode(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, teambot.Invalid("请只写一种加入方式，例如 /团队 加入方式 审批。")
 	}
 	old := r.Team.JoinMode
-	if err := r.Tx.SetJoinMode(ctx, r.Team.ID, mode); err != nil {
+	if err := txOf(r).SetJoinMode(ctx, r.Team.ID, mode); err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "team.join_mode", r.ChatID, "原 "+joinModeWord(old)+"；新 "+joinModeWord(mode)); err != nil {
