@@ -17,7 +17,7 @@ import (
 // the range, by member id; pending, rejected and cancelled requests excuse
 // nobody. A member may hold several requests in a range (Monday to Tuesday
 // and Wednesday to Friday), so each gets a list.
-func (r *Request) OnLeave(ctx context.Context, from, to teambot.Date) (map[int64][]teambot.Leave, error) {
+func OnLeave(ctx context.Context, r *Request, from, to teambot.Date) (map[int64][]teambot.Leave, error) {
 	list, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: r.Team.ID, From: from, To: to,
 		Statuses: []string{teambot.LeaveApproved}})
 	if err != nil {
@@ -35,8 +35,8 @@ func (r *Request) OnLeave(ctx context.Context, from, to teambot.Date) (map[int64
 // the team's calendar (see awayAllWeek). Weekends and holidays need no
 // leave, so a request for Monday to Friday excuses a normal week. The value
 // is what status and digests show after the name.
-func (r *Request) leaveExcuses(ctx context.Context, week teambot.Week) (map[int64]string, error) {
-	away, err := r.OnLeave(ctx, week.Monday(), week.Sunday())
+func leaveExcuses(ctx context.Context, r *Request, week teambot.Week) (map[int64]string, error) {
+	away, err := OnLeave(ctx, r, week.Monday(), week.Sunday())
 	if err != nil || len(away) == 0 {
 		return nil, err
 	}

@@ -18,9 +18,9 @@ import (
 // words name (/会议 申诉 批准 3), checking each row's Who in turn, so a
 // stranger hears they must join before a member hears only the supervisor
 // may. It returns the row that runs.
-func (r *Request) descend(ctx context.Context, c *Command) (*Command, error) {
+func descend(ctx context.Context, r *Request, c *Command) (*Command, error) {
 	for {
-		if err := r.authorize(ctx, c); err != nil {
+		if err := authorize(ctx, r, c); err != nil {
 			return nil, err
 		}
 		s, _, colon, ok := c.subFor(r.Params)
@@ -28,7 +28,7 @@ func (r *Request) descend(ctx context.Context, c *Command) (*Command, error) {
 			return c, nil
 		}
 		if colon {
-			r.splitAtColon()
+			splitAtColon(r)
 		}
 		if !s.OnMention { // a mention stays an argument of its row
 			r.Params, r.Tail = r.Params[1:], RestAfter(r.Tail, 1)
@@ -41,7 +41,7 @@ func (r *Request) descend(ctx context.Context, c *Command) (*Command, error) {
 // Word (/会议 议程：复盘) separates it from what follows, as a space would:
 // handlers that read the invocation's words and those that read the row's
 // parameters then see the same text.
-func (r *Request) splitAtColon() {
+func splitAtColon(r *Request) {
 	done := len(r.Args) - len(r.Params) // words before the next one
 	i := strings.IndexAny(r.Tail, ":：")
 	_, size := utf8.DecodeRuneInString(r.Tail[i:])
@@ -53,7 +53,7 @@ func (r *Request) splitAtColon() {
 
 // readArgs reads the typed arguments of c from r.Params into r.ID and
 // r.Target, leaving in r.Params and r.Tail what follows them.
-func (r *Request) readArgs(ctx context.Context, c *Command) error {
+func readArgs(ctx context.Context, r *Request, c *Command) error {
 	for _, spec := range c.Args {
 		if len(r.Params) == 0 {
 			if spec.Optional {
@@ -104,10 +104,10 @@ func (e *Engine) unknownCommand(r *Request, word string) error {
 }
 
 // Permits reports whether the caller may run c (c.Who against the caller).
-func (r *Request) Permits(c *Command) bool { return r.permitsWho(c.Who) }
+func (r *Request) Permits(c *Command) bool { return permitsWho(r, c.Who) }
 
 // permitsWho reports whether the caller is among who.
-func (r *Request) permitsWho(who Who) bool {
+func permitsWho(r *Request, who Who) bool {
 	switch who {
 	case Anyone:
 		return true
@@ -123,8 +123,8 @@ func (r *Request) permitsWho(who Who) bool {
 
 // authorize refuses a caller who may not run c, saying who may: c.Who,
 // and c.Change when arguments follow.
-func (r *Request) authorize(ctx context.Context, c *Command) error {
-	if c.Change != Anyone && len(r.Params) > 0 && r.Permits(c) && !r.permitsWho(c.Change) {
+func authorize(ctx context.Context, r *Request, c *Command) error {
+	if c.Change != Anyone && len(r.Params) > 0 && r.Permits(c) && !permitsWho(r, c.Change) {
 		c = &Command{Who: c.Change, Forbidden: c.Forbidden, Chinese: c.Chinese, parent: c.parent, OnMention: c.OnMention}
 	}
 	if r.Permits(c) {
@@ -143,11 +143,11 @@ func (r *Request) authorize(ctx context.Context, c *Command) error {
 	}
 	switch c.Who {
 	case Member:
-		return r.notMemberHint(ctx, name)
+		return notMemberHint(ctx, r, name)
 	case Supervisor:
-		return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.ExSupervisor(ctx), name, r.SupervisorHint(ctx))
+		return teambot.Forbidden("%s%s 只有主管可以使用%s。", ExSupervisor(ctx, r), name, r.SupervisorHint(ctx))
 	case SupervisorOrAdmin:
-		return teambot.Forbidden("%s%s 只有主管或管理员可以使用%s。", r.ExSupervisor(ctx), name, r.SupervisorHint(ctx))
+		return teambot.Forbidden("%s%s 只有主管或管理员可以使用%s。", ExSupervisor(ctx, r), name, r.SupervisorHint(ctx))
 	}
 	return fmt.Errorf("command %s: unknown Who %d", c.Name, c.Who)
 }
@@ -192,7 +192,7 @@ func (r *Request) FindSupervisor(ctx context.Context) (teambot.Member, bool, err
 // ExSupervisor begins the refusal of a supervisor's command to a member
 // who was the supervisor and no longer is — for instance one whose
 // handover lost to another sent at the same moment — or is "".
-func (r *Request) ExSupervisor(ctx context.Context) string {
+func ExSupervisor(ctx context.Context, r *Request) string {
 	if r.Team == nil || r.Caller == nil || r.Caller.IsSupervisor() {
 		return ""
 	}
@@ -205,7 +205,7 @@ func (r *Request) ExSupervisor(ctx context.Context) string {
 // notMemberHint explains to someone who is not an active member why a
 // Member command is refused: their request waits, they were removed, or
 // they have not joined.
-func (r *Request) notMemberHint(ctx context.Context, name string) error {
+func notMemberHint(ctx context.Context, r *Request, name string) error {
 	if r.Team != nil {
 		if _, err := r.Tx.PendingJoinRequest(ctx, r.Team.ID, r.UserID); err == nil {
 			return teambot.Forbidden("你的加入申请正在等待主管批准，批准后才能使用 %s。", name)

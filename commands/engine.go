@@ -130,7 +130,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 			command = r.Command.Name
 		}
 		if err == nil {
-			reply, err = r.keepPrivate(ctx, reply)
+			reply, err = keepPrivate(ctx, r, reply)
 		}
 		if err != nil && teambot.KindOf(err) != teambot.KindInternal {
 			refusal = err
@@ -179,13 +179,13 @@ func (e *Engine) run(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	r.Command, r.Params, r.Tail = c, r.Args, r.Rest
-	if c, err = r.descend(ctx, c); err != nil {
+	if c, err = descend(ctx, r, c); err != nil {
 		return teambot.Reply{}, err
 	}
 	if c.Handler == nil {
 		return teambot.Reply{}, UsageError(c, "")
 	}
-	if err := r.readArgs(ctx, c); err != nil {
+	if err := readArgs(ctx, r, c); err != nil {
 		return teambot.Reply{}, err
 	}
 	return c.Handler(ctx, r)
@@ -211,7 +211,7 @@ func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Rep
 		case teambot.EventAddToChat:
 			reply.Text = welcomeText
 		case teambot.EventEnterChat:
-			reply.Text = r.greeting()
+			reply.Text = greeting(r)
 		}
 		return e.keepReply(ctx, tx, ev.Message, reply)
 	})
@@ -272,7 +272,7 @@ const welcomeText = "大家好，我是团队助手，帮团队记录名单、�
 	"发送 /帮助 查看全部命令。"
 
 // greeting answers a member who opens a single chat with the bot.
-func (r *Request) greeting() string {
+func greeting(r *Request) string {
 	if r.Caller != nil {
 		return "你好，" + r.Caller.Name + "。发送 /帮助 查看你可以用的命令。"
 	}

@@ -61,7 +61,7 @@ var WeekdaysCN = [...]string{"周日", "周一", "周二", "周三", "周四", "
 func WeekdayCN(d teambot.Date) string { return WeekdaysCN[d.Weekday()] }
 
 // MeetingWhen is "11月30日（周一）10:00".
-func (r *Request) MeetingWhen(m teambot.Meeting) string {
+func MeetingWhen(r *Request, m teambot.Meeting) string {
 	return r.Moment(m.StartsAt)
 }
 

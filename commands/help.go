@@ -44,14 +44,14 @@ func help(ctx context.Context, r *Request) (teambot.Reply, error) {
 	}
 	if len(c.Sub) > 0 {
 		b.WriteString("\n子命令：")
-		r.helpRows(&b, c)
+		helpRows(r, &b, c)
 	}
 	return teambot.Reply{Text: b.String()}, nil
 }
 
 // helpRows lists c's rows and theirs, a line each: the form, what it does,
 // who may use it.
-func (r *Request) helpRows(b *strings.Builder, c *Command) {
+func helpRows(r *Request, b *strings.Builder, c *Command) {
 	for _, s := range c.Sub {
 		fmt.Fprintf(b, "\n%s — %s（%s", strings.TrimSpace(s.Path()+" "+s.Usage), s.Summary, whoText(s.Who))
 		if s.Change != Anyone {
@@ -61,7 +61,7 @@ func (r *Request) helpRows(b *strings.Builder, c *Command) {
 			b.WriteString("，你目前不能使用")
 		}
 		b.WriteString("）")
-		r.helpRows(b, s)
+		helpRows(r, b, s)
 	}
 }
 

@@ -109,7 +109,7 @@ func holidayAdd(ctx context.Context, r *Request) (teambot.Reply, error) {
 		return teambot.Reply{}, teambot.Invalid("请写明这天「休息」还是「上班」，%s", how)
 	}
 	day := teambot.DayOverride{Off: rest[0] == "休息", Note: strings.Join(rest[1:], " ")}
-	replaced, err := r.setTeamDays(ctx, from, to, day)
+	replaced, err := setTeamDays(ctx, r, from, to, day)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -129,7 +129,7 @@ func holidayAdd(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // setTeamDays sets day on every date from from to to and returns the
 // entries it replaced.
-func (r *Request) setTeamDays(ctx context.Context, from, to teambot.Date, day teambot.DayOverride) ([]teambot.DayOverride, error) {
+func setTeamDays(ctx context.Context, r *Request, from, to teambot.Date, day teambot.DayOverride) ([]teambot.DayOverride, error) {
 	had, err := r.Tx.TeamDays(ctx, r.Team.ID)
 	if err != nil {
 		return nil, err

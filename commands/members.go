@@ -34,7 +34,7 @@ func (r *Request) NeedTeam() error {
 		return nil
 	case len(r.Teams) > 1:
 		return teambot.Invalid("你在 %d 个团队里，单聊里的命令要先选一个团队：\n%s\n发送 /团队 切换 序号（或团队名称）选择，之后单聊里的命令都作用于它；也可以在对应团队的群聊里发送。",
-			len(r.Teams), r.TeamChoices())
+			len(r.Teams), TeamChoices(r))
 	case len(r.awaiting) > 0:
 		return teambot.Forbidden("你的加入申请正在等待主管批准（%s），批准后就能在这里使用命令。", "「"+strings.Join(r.awaiting, "」「")+"」")
 	}
@@ -124,17 +124,17 @@ func (r *Request) LockTeam(ctx context.Context) error {
 	}
 	*r.Team = team
 	r.Caller = nil
-	if err := r.loadCaller(ctx); err != nil {
+	if err := loadCaller(ctx, r); err != nil {
 		return err
 	}
 	if r.Command == nil {
 		return nil
 	}
-	if err := r.authorize(ctx, r.Command); err != nil {
+	if err := authorize(ctx, r, r.Command); err != nil {
 		return err
 	}
 	if r.Sub != nil {
-		return r.authorize(ctx, r.Sub)
+		return authorize(ctx, r, r.Sub)
 	}
 	return nil
 }
@@ -173,7 +173,7 @@ func TeamLabels(ctx context.Context, tx Tx, teams []teambot.Team) ([]string, err
 }
 
 // TeamChoices lists the sender's teams numbered, the chosen one marked.
-func (r *Request) TeamChoices() string {
+func TeamChoices(r *Request) string {
 	lines := make([]string, len(r.Teams))
 	for i, t := range r.Teams {
 		lines[i] = fmt.Sprintf("%d. %s", i+1, r.TeamLabels[i])
@@ -187,7 +187,7 @@ func (r *Request) TeamChoices() string {
 // NameFree refuses a name for self that would make an @mention ambiguous:
 // another active member's name or WeCom userid, or the name or userid of
 // someone else whose join request waits (names can't impersonate).
-func (r *Request) NameFree(ctx context.Context, name, self string) error {
+func NameFree(ctx context.Context, r *Request, name, self string) error {
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
 		return err

@@ -26,29 +26,29 @@ import (
 
 // shownToGroupOnly reports whether a private reply to this message would be
 // seen by the whole group.
-func (r *Request) shownToGroupOnly() bool { return !r.Single() && !r.Whisper }
+func shownToGroupOnly(r *Request) bool { return !r.Single() && !r.Whisper }
 
 // keepPrivate makes sure a private reply reaches nobody but the sender. In a
 // chat that can show it to the sender alone it is returned as it is;
 // otherwise the content goes by app message (in this transaction, through
 // the outbox) when one can be sent, and the group gets a pointer.
-func (r *Request) keepPrivate(ctx context.Context, reply teambot.Reply) (teambot.Reply, error) {
-	if !reply.Private || !r.shownToGroupOnly() {
+func keepPrivate(ctx context.Context, r *Request, reply teambot.Reply) (teambot.Reply, error) {
+	if !reply.Private || !shownToGroupOnly(r) {
 		return reply, nil
 	}
 	if r.Engine.Cfg.DirectMessages && r.Team != nil {
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{r.UserID}, Text: reply.Text,
-			Origin: "private reply /" + r.commandName()}
+			Origin: "private reply /" + commandName(r)}
 		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
 			return teambot.Reply{}, err
 		}
 		return teambot.Reply{Text: "内容只在单聊中显示，已私信发给你。"}, nil
 	}
-	return teambot.Reply{Text: fmt.Sprintf("内容只在单聊中显示，请私聊我发送 %s。", r.commandLine())}, nil
+	return teambot.Reply{Text: fmt.Sprintf("内容只在单聊中显示，请私聊我发送 %s。", commandLine(r))}, nil
 }
 
 // commandName is the Chinese name of the command being run.
-func (r *Request) commandName() string {
+func commandName(r *Request) string {
 	if r.Command == nil {
 		return r.Word
 	}
@@ -58,8 +58,8 @@ func (r *Request) commandName() string {
 // commandLine is the command as the sender may repeat it in the single
 // chat: its Chinese name and, when short, what they wrote after it (they
 // wrote it in this group already).
-func (r *Request) commandLine() string {
-	line := "/" + r.commandName()
+func commandLine(r *Request) string {
+	line := "/" + commandName(r)
 	if rest := strings.TrimSpace(r.Rest); rest != "" && utf8.RuneCountInString(rest) <= 20 && !strings.ContainsAny(rest, "\r\n") {
 		line += " " + rest
 	}

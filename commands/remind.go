@@ -83,7 +83,7 @@ func reminderNames(r *Request) string {
 
 // TeamJobs is each reminder with the team's stored spec and switch, or the
 // defaults before the scheduler has stored them.
-func (r *Request) TeamJobs(ctx context.Context) ([]Reminder, map[string]teambot.Job, error) {
+func TeamJobs(ctx context.Context, r *Request) ([]Reminder, map[string]teambot.Job, error) {
 	stored, err := r.Tx.TeamJobs(ctx, r.Team.ID)
 	if err != nil {
 		return nil, nil, err
@@ -101,7 +101,7 @@ func (r *Request) TeamJobs(ctx context.Context) ([]Reminder, map[string]teambot.
 }
 
 func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
-	list, jobs, err := r.TeamJobs(ctx)
+	list, jobs, err := TeamJobs(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -115,7 +115,7 @@ func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
 		j := jobs[rm.Name]
 		state := "关闭"
 		if j.Enabled {
-			state = "开启，下次 " + r.NextFiring(ctx, rm, j.Spec, cal, j.CreatedAt)
+			state = "开启，下次 " + NextFiring(ctx, r, rm, j.Spec, cal, j.CreatedAt)
 		}
 		fmt.Fprintf(&b, "%s：%s · %s — %s\n", rm.Chinese, rm.Describe(j.Spec), state, rm.Summary)
 	}
@@ -126,7 +126,7 @@ func remindList(ctx context.Context, r *Request) (teambot.Reply, error) {
 // remindSet changes rm's time to the one written after its name.
 func remindSet(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, error) {
 	args := r.Params
-	_, jobs, err := r.TeamJobs(ctx)
+	_, jobs, err := TeamJobs(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -137,7 +137,7 @@ func remindSet(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, err
 		return teambot.Reply{}, err
 	}
 	j.Spec = spec
-	from, err := r.JobFrom(ctx, rm, spec)
+	from, err := JobFrom(ctx, r, rm, spec)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -151,7 +151,7 @@ func remindSet(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, err
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。%s", rm.Chinese, rm.Describe(spec), spec, r.NextFiring(ctx, rm, spec, cal, from), r.firedNote(from))
+	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。%s", rm.Chinese, rm.Describe(spec), spec, NextFiring(ctx, r, rm, spec, cal, from), firedNote(r, from))
 	if !j.Enabled {
 		text += "它现在是关闭的，发送 /提醒 开启 " + rm.Chinese + " 打开。"
 	}
@@ -159,7 +159,7 @@ func remindSet(ctx context.Context, r *Request, rm Reminder) (teambot.Reply, err
 }
 
 func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambot.Reply, error) {
-	_, jobs, err := r.TeamJobs(ctx)
+	_, jobs, err := TeamJobs(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -167,7 +167,7 @@ func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambo
 	j.Enabled = on
 	from := r.Now
 	if on {
-		if from, err = r.JobFrom(ctx, rm, j.Spec); err != nil {
+		if from, err = JobFrom(ctx, r, rm, j.Spec); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
@@ -180,7 +180,7 @@ func remindSwitch(ctx context.Context, r *Request, rm Reminder, on bool) (teambo
 		if err != nil {
 			return teambot.Reply{}, err
 		}
-		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。%s", rm.Chinese, rm.Describe(j.Spec), r.NextFiring(ctx, rm, j.Spec, cal, from), r.firedNote(from))
+		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。%s", rm.Chinese, rm.Describe(j.Spec), NextFiring(ctx, r, rm, j.Spec, cal, from), firedNote(r, from))
 	}
 	if err := r.Audit(ctx, action, rm.Name, ""); err != nil {
 		return teambot.Reply{}, err
@@ -218,7 +218,7 @@ func (r *Request) Calendar(ctx context.Context) (*calendar.Calendar, error) {
 // SetJob): now, or the end of the current period when it already sent in
 // this period — a reminder fires at most once a period however often it is
 // changed.
-func (r *Request) JobFrom(ctx context.Context, rm Reminder, spec string) (time.Time, error) {
+func JobFrom(ctx context.Context, r *Request, rm Reminder, spec string) (time.Time, error) {
 	last, ok, err := r.Tx.LastSent(ctx, r.Team.ID, rm.Name)
 	if err != nil || !ok {
 		return r.Now, err
@@ -231,7 +231,7 @@ func (r *Request) JobFrom(ctx context.Context, rm Reminder, spec string) (time.T
 }
 
 // firedNote says, when a changed reminder waits for the next period, why.
-func (r *Request) firedNote(from time.Time) string {
+func firedNote(r *Request, from time.Time) string {
 	if !from.After(r.Now) {
 		return ""
 	}
@@ -264,7 +264,7 @@ func period(spec string, t time.Time) (start, end time.Time) {
 // frequent or a monthly one skips them, and a reminder with a Day sends only on the day
 // it picks, and one with MoveOff goes where that puts it. A job that counts as new from a later instant (see jobFrom)
 // fires only after it.
-func (r *Request) NextFiring(ctx context.Context, rm Reminder, spec string, cal *calendar.Calendar, from time.Time) string {
+func NextFiring(ctx context.Context, r *Request, rm Reminder, spec string, cal *calendar.Calendar, from time.Time) string {
 	sched, err := cron.ParseStandard(spec)
 	if err != nil {
 		return "（时间设置有误）"

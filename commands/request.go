@@ -71,7 +71,7 @@ func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) 
 		return nil, err
 	}
 	if inv.Single() {
-		return r, r.loadSingleChatTeam(ctx)
+		return r, loadSingleChatTeam(ctx, r)
 	}
 	// R1: a team is one group chat, created on first contact.
 	team := teambot.Team{ChatID: inv.ChatID, TimeZone: e.Cfg.TimeZone, CreatedAt: r.Now}
@@ -85,19 +85,19 @@ func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) 
 			return nil, err
 		}
 	}
-	if err := r.notePushKey(ctx); err != nil {
+	if err := notePushKey(ctx, r); err != nil {
 		return nil, err
 	}
-	if err := r.loadCaller(ctx); err != nil {
+	if err := loadCaller(ctx, r); err != nil {
 		return nil, err
 	}
-	return r, r.syncName(ctx)
+	return r, syncName(ctx, r)
 }
 
 // loadSingleChatTeam picks the team a single chat acts for: the sender's
 // only team, or, for a member of several, the one they chose with
 // /团队 切换 while they are still in it.
-func (r *Request) loadSingleChatTeam(ctx context.Context) error {
+func loadSingleChatTeam(ctx context.Context, r *Request) error {
 	teams, err := r.Tx.TeamsOfUser(ctx, r.UserID)
 	if err != nil {
 		return err
@@ -113,7 +113,7 @@ func (r *Request) loadSingleChatTeam(ctx context.Context) error {
 		return err
 	case 1:
 		r.Team = &teams[0]
-		return r.loadCaller(ctx)
+		return loadCaller(ctx, r)
 	}
 	r.Teams = teams
 	if r.TeamLabels, err = TeamLabels(ctx, r.Tx, teams); err != nil {
@@ -126,13 +126,13 @@ func (r *Request) loadSingleChatTeam(ctx context.Context) error {
 	for i := range teams {
 		if teams[i].ID == chosen {
 			r.Team = &teams[i]
-			return r.loadCaller(ctx)
+			return loadCaller(ctx, r)
 		}
 	}
 	return nil
 }
 
-func (r *Request) loadCaller(ctx context.Context) error {
+func loadCaller(ctx context.Context, r *Request) error {
 	m, err := r.Tx.MemberByUser(ctx, r.Team.ID, r.UserID)
 	switch {
 	case errors.Is(err, teambot.ErrNotFound):
@@ -147,7 +147,7 @@ func (r *Request) loadCaller(ctx context.Context) error {
 
 // notePushKey makes the webhook key a group robot callback carried the
 // team's push target, when it differs from the stored one.
-func (r *Request) notePushKey(ctx context.Context) error {
+func notePushKey(ctx context.Context, r *Request) error {
 	sealer := r.Engine.Cfg.Sealer
 	if r.WebhookKey == "" || sealer == nil {
 		return nil
@@ -171,7 +171,7 @@ func (r *Request) notePushKey(ctx context.Context) error {
 // syncName keeps a member's name equal to their WeCom display name when the
 // platform sends one (the group robot does), unless it is another active
 // member's name or userid (names can't impersonate).
-func (r *Request) syncName(ctx context.Context) error {
+func syncName(ctx context.Context, r *Request) error {
 	name := r.UserName
 	if r.Caller == nil || name == "" || name == r.Caller.Name || CheckNameText(name) != nil {
 		return nil
@@ -179,7 +179,7 @@ func (r *Request) syncName(ctx context.Context) error {
 	if err := r.LockTeam(ctx); err != nil || r.Caller == nil {
 		return err
 	}
-	if err := r.NameFree(ctx, name, r.UserID); teambot.KindOf(err) == teambot.KindConflict {
+	if err := NameFree(ctx, r, name, r.UserID); teambot.KindOf(err) == teambot.KindConflict {
 		return nil
 	} else if err != nil {
 		return err

@@ -28,7 +28,7 @@ func expectedReporters(ctx context.Context, r *Request, week teambot.Week) ([]Re
 	if err != nil {
 		return nil, err
 	}
-	excused, err := r.leaveExcuses(ctx, week)
+	excused, err := leaveExcuses(ctx, r, week)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +87,7 @@ func (s WeekStatus) Counts() string {
 func LoadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (WeekStatus, error) {
 	s := WeekStatus{Week: week}
 	var err error
-	if s.Due, err = r.ReportDue(ctx, week); err != nil {
+	if s.Due, err = ReportDue(ctx, r, week); err != nil {
 		return s, err
 	}
 	if s.Closure, s.Closed, err = r.Tx.WeekClosed(ctx, r.Team.ID, week); err != nil {

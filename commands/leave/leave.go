@@ -75,7 +75,7 @@ func meetingLeave(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 	r.Rest = teambot.DateOf(start).String() + " " + half + " " + reason
 	reply, err := askLeave(ctx, r, true)
 	if err == nil {
-		reply.Text += fmt.Sprintf("（这是 %s 那次会议的请假。）", r.MeetingWhen(m))
+		reply.Text += fmt.Sprintf("（这是 %s 那次会议的请假。）", commands.MeetingWhen(r, m))
 	}
 	return reply, err
 }

@@ -115,7 +115,7 @@ func whoIsOff(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	today := r.Today()
-	away, err := r.OnLeave(ctx, today, today)
+	away, err := commands.OnLeave(ctx, r, today, today)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

@@ -364,7 +364,7 @@ func confirmProposal(ctx context.Context, r *commands.Request) (teambot.Reply, e
 	for _, d := range pending {
 		if d.MemberID == p.MemberID && (d.MeetingID == p.FirstMeetingID || d.MeetingID == p.SecondMeetingID) {
 			return teambot.Reply{}, teambot.Conflict("%s 对 %s 的缺席有待处理的申诉 #%d，请先处理申诉（/会议 申诉 批准 %d 或 /会议 申诉 驳回 %d 说明），再确认。",
-				p.Name, r.MeetingWhen(teambot.Meeting{StartsAt: d.StartsAt}), d.ID, d.ID, d.ID)
+				p.Name, commands.MeetingWhen(r, teambot.Meeting{StartsAt: d.StartsAt}), d.ID, d.ID, d.ID)
 		}
 	}
 	if err := decideProposal(ctx, r, p, teambot.ProposalConfirmed); err != nil {

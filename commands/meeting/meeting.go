@@ -193,7 +193,7 @@ func showNextMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, e
 	if m.Weekly {
 		kind = "每周例会"
 	}
-	fmt.Fprintf(&b, "下次会议：%s–%s（%s）", r.MeetingWhen(m), clockOf(r, m.EndsAt()), kind)
+	fmt.Fprintf(&b, "下次会议：%s–%s（%s）", commands.MeetingWhen(r, m), clockOf(r, m.EndsAt()), kind)
 	if m.Agenda != "" {
 		b.WriteString("\n议程：" + m.Agenda)
 	} else {

@@ -29,7 +29,7 @@ func checkIn(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	}
 	if r.Now.Before(checkInOpens(m)) {
 		return teambot.Reply{}, teambot.Invalid("现在还不能签到。下次会议 %s 开始，签到时间是 %s 到 %s（会前 %d 分钟到会议结束）。",
-			r.MeetingWhen(m), r.Moment(checkInOpens(m)), clockOf(r, m.EndsAt()), int(teambot.CheckInEarly/time.Minute))
+			commands.MeetingWhen(r, m), r.Moment(checkInOpens(m)), clockOf(r, m.EndsAt()), int(teambot.CheckInEarly/time.Minute))
 	}
 	if a, found, err := attendanceOf(ctx, r, m, r.Caller.ID); err != nil {
 		return teambot.Reply{}, err
@@ -46,7 +46,7 @@ func checkIn(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "meeting.checkin", r.UserID, meetingDetail(m, r.Location())+" "+a.Status); err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("%s 已签到：%s 的会议", r.Caller.Name, r.MeetingWhen(m))
+	text := fmt.Sprintf("%s 已签到：%s 的会议", r.Caller.Name, commands.MeetingWhen(r, m))
 	if a.Status == teambot.AttendanceLate {
 		text += fmt.Sprintf("，迟到 %d 分钟。", int(r.Now.Sub(m.StartsAt)/time.Minute))
 	} else {
@@ -109,7 +109,7 @@ func rollCall(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		}
 		marked = append(marked, mem.Name)
 	}
-	text := fmt.Sprintf("%s 的会议点名：", r.MeetingWhen(m))
+	text := fmt.Sprintf("%s 的会议点名：", commands.MeetingWhen(r, m))
 	if len(marked) > 0 {
 		text += strings.Join(marked, "、") + " 记为出席。"
 	}
@@ -134,12 +134,12 @@ func closeMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 			return teambot.Reply{}, err
 		} else if found && !r.Now.After(correctionDeadline(last)) {
 			return teambot.Reply{}, teambot.Conflict("%s 的会议已在 %s 结束，出勤已记下。有误的请在 %s 前用 /会议 点名 @名字 改记为出席。",
-				r.MeetingWhen(last), r.Moment(last.ClosedAt), r.Moment(correctionDeadline(last)))
+				commands.MeetingWhen(r, last), r.Moment(last.ClosedAt), r.Moment(correctionDeadline(last)))
 		}
 		if next, found, err := nextMeeting(ctx, r); err != nil {
 			return teambot.Reply{}, err
 		} else if found {
-			return teambot.Reply{}, teambot.Invalid("会议还没开始（%s 开始），开始后才能结束。要取消请用 /会议 取消 理由。", r.MeetingWhen(next))
+			return teambot.Reply{}, teambot.Invalid("会议还没开始（%s 开始），开始后才能结束。要取消请用 /会议 取消 理由。", commands.MeetingWhen(r, next))
 		}
 		return teambot.Reply{}, teambot.NotFound("没有进行中的会议可以结束。发送 /会议 查看。")
 	}
@@ -186,7 +186,7 @@ func holdMeeting(ctx context.Context, r *commands.Request, m teambot.Meeting, ra
 		status[a.MemberID] = a.Status
 	}
 	day := teambot.DateOf(m.StartsAt.In(loc))
-	away, err := r.OnLeave(ctx, day, day)
+	away, err := commands.OnLeave(ctx, r, day, day)
 	if err != nil {
 		return h, err
 	}
@@ -234,7 +234,7 @@ func holdMeeting(ctx context.Context, r *commands.Request, m teambot.Meeting, ra
 // with how to dispute an absence.
 func closeSummary(r *commands.Request, m teambot.Meeting, h heldMeeting) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s 的会议已结束。", r.MeetingWhen(m))
+	fmt.Fprintf(&b, "%s 的会议已结束。", commands.MeetingWhen(r, m))
 	for _, s := range []string{teambot.AttendancePresent, teambot.AttendanceLate, teambot.AttendanceExcused, teambot.AttendanceAbsent} {
 		fmt.Fprintf(&b, "\n%s %d 人", attendanceCN(s), len(h.names[s]))
 		if len(h.names[s]) > 0 {
@@ -307,7 +307,7 @@ func attendanceHistory(ctx context.Context, r *commands.Request) (teambot.Reply,
 	fmt.Fprintf(&b, "%s最近 %d 次会议的出勤：", whose, len(list))
 	for _, a := range list {
 		counts[a.Status]++
-		fmt.Fprintf(&b, "\n%s %s", r.MeetingWhen(teambot.Meeting{StartsAt: a.StartsAt}), attendanceCN(a.Status))
+		fmt.Fprintf(&b, "\n%s %s", commands.MeetingWhen(r, teambot.Meeting{StartsAt: a.StartsAt}), attendanceCN(a.Status))
 		if a.Status == teambot.AttendanceLate {
 			fmt.Fprintf(&b, "（%s 签到）", clockOf(r, a.At))
 		}

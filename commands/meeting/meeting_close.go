@@ -171,7 +171,7 @@ func correctAttendance(ctx context.Context, r *commands.Request) (teambot.Reply,
 	}
 	if deadline := correctionDeadline(m); r.Now.After(deadline) {
 		return teambot.Reply{}, teambot.Invalid("%s 的会议只能在结束后 %d 小时内点名更正（截止到 %s），已经过了，出勤记录不再改动；成员的 /会议 申诉 也同时截止。",
-			r.MeetingWhen(m), int(teambot.DisputeWindow/time.Hour), r.Moment(deadline))
+			commands.MeetingWhen(r, m), int(teambot.DisputeWindow/time.Hour), r.Moment(deadline))
 	}
 	var marked, already, missing []string
 	seen := map[int64]bool{}
@@ -206,7 +206,7 @@ func correctAttendance(ctx context.Context, r *commands.Request) (teambot.Reply,
 		}
 		marked = append(marked, mem.Name)
 	}
-	text := fmt.Sprintf("%s 的会议已结束，点名更正：", r.MeetingWhen(m))
+	text := fmt.Sprintf("%s 的会议已结束，点名更正：", commands.MeetingWhen(r, m))
 	if len(marked) > 0 {
 		text += strings.Join(marked, "、") + " 改记为出席。"
 	}

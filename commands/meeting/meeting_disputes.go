@@ -49,7 +49,7 @@ func raiseDispute(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 		case found && a.Status == teambot.AttendanceAbsent:
 			m = g
 		case found:
-			other = append(other, fmt.Sprintf("%s 的会议记为%s", r.MeetingWhen(g), attendanceCN(a.Status)))
+			other = append(other, fmt.Sprintf("%s 的会议记为%s", commands.MeetingWhen(r, g), attendanceCN(a.Status)))
 		}
 	}
 	switch {
@@ -60,18 +60,18 @@ func raiseDispute(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 	}
 	if deadline := correctionDeadline(m); r.Now.After(deadline) {
 		return teambot.Reply{}, teambot.Invalid("申诉要在会议结束后 %d 小时内提出（%s 的会议截止到 %s），已经过了。请直接和主管说明。",
-			int(teambot.DisputeWindow/time.Hour), r.MeetingWhen(m), r.Moment(deadline))
+			int(teambot.DisputeWindow/time.Hour), commands.MeetingWhen(r, m), r.Moment(deadline))
 	}
 	d := teambot.MeetingDispute{TeamID: r.Team.ID, MeetingID: m.ID, MemberID: r.Caller.ID, Reason: reason, CreatedAt: r.Now}
 	if err := txOf(r).CreateMeetingDispute(ctx, &d); errors.Is(err, teambot.ErrDuplicate) {
-		return teambot.Reply{}, teambot.Conflict("你已经申诉过 %s 会议的缺席，每次会议只能申诉一次。发送 /会议 记录 查看结果。", r.MeetingWhen(m))
+		return teambot.Reply{}, teambot.Conflict("你已经申诉过 %s 会议的缺席，每次会议只能申诉一次。发送 /会议 记录 查看结果。", commands.MeetingWhen(r, m))
 	} else if err != nil {
 		return teambot.Reply{}, err
 	}
 	if err := r.Audit(ctx, "meeting.dispute", r.UserID, fmt.Sprintf("#%d 会议 %s", d.ID, meetingDetail(m, loc))); err != nil {
 		return teambot.Reply{}, err
 	}
-	reply := teambot.Reply{Text: fmt.Sprintf("已提交申诉 #%d：%s 会议的缺席，理由：%s。", d.ID, r.MeetingWhen(m), reason)}
+	reply := teambot.Reply{Text: fmt.Sprintf("已提交申诉 #%d：%s 会议的缺席，理由：%s。", d.ID, commands.MeetingWhen(r, m), reason)}
 	switch sup, ok := r.Supervisor(ctx); {
 	case !ok:
 		reply.Text += "团队还没有主管，指定主管后由主管处理。"
@@ -106,7 +106,7 @@ func decideDispute(ctx context.Context, r *commands.Request, status string) (tea
 	if err := txOf(r).DecideMeetingDispute(ctx, r.Team.ID, d.ID, status, r.UserID, note, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
-	when := r.MeetingWhen(teambot.Meeting{StartsAt: d.StartsAt})
+	when := commands.MeetingWhen(r, teambot.Meeting{StartsAt: d.StartsAt})
 	detail := fmt.Sprintf("#%d 会议 #%d", d.ID, d.MeetingID)
 	text := fmt.Sprintf("已驳回 %s 的申诉 #%d：%s 的会议仍记为缺席。", d.Name, d.ID, when)
 	notice := fmt.Sprintf("你对 %s 会议缺席的申诉 #%d 已被主管驳回，仍记为缺席。", when, d.ID)
@@ -201,9 +201,9 @@ func listDisputes(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 	for _, d := range list {
 		switch {
 		case r.Caller.IsSupervisor() && d.Status == teambot.DisputePending:
-			lines = append(lines, fmt.Sprintf("#%d %s · %s 会议 · 理由：%s", d.ID, d.Name, r.MeetingWhen(teambot.Meeting{StartsAt: d.StartsAt}), d.Reason))
+			lines = append(lines, fmt.Sprintf("#%d %s · %s 会议 · 理由：%s", d.ID, d.Name, commands.MeetingWhen(r, teambot.Meeting{StartsAt: d.StartsAt}), d.Reason))
 		case !r.Caller.IsSupervisor() && d.MemberID == r.Caller.ID:
-			lines = append(lines, fmt.Sprintf("#%d %s 会议 · %s · 理由：%s", d.ID, r.MeetingWhen(teambot.Meeting{StartsAt: d.StartsAt}), disputeStatusCN(d.Status), d.Reason))
+			lines = append(lines, fmt.Sprintf("#%d %s 会议 · %s · 理由：%s", d.ID, commands.MeetingWhen(r, teambot.Meeting{StartsAt: d.StartsAt}), disputeStatusCN(d.Status), d.Reason))
 		}
 	}
 	title := "你的申诉"

@@ -219,14 +219,14 @@ func meetingReminderText(ctx context.Context, r *commands.Request, m teambot.Mee
 	}
 	var b strings.Builder
 	if soon {
-		fmt.Fprintf(&b, "【会前提醒】%d 分钟后开会：%s–%s（%s）", int(meetingSoonBefore/time.Minute), r.MeetingWhen(m), clockOf(r, m.EndsAt()), kind)
+		fmt.Fprintf(&b, "【会前提醒】%d 分钟后开会：%s–%s（%s）", int(meetingSoonBefore/time.Minute), commands.MeetingWhen(r, m), clockOf(r, m.EndsAt()), kind)
 	} else {
-		fmt.Fprintf(&b, "【会议通知】%s–%s（%s）", r.MeetingWhen(m), clockOf(r, m.EndsAt()), kind)
+		fmt.Fprintf(&b, "【会议通知】%s–%s（%s）", commands.MeetingWhen(r, m), clockOf(r, m.EndsAt()), kind)
 	}
 	if old, ok, err := announcedMove(ctx, r, m); err != nil {
 		return "", nil, err
 	} else if ok {
-		fmt.Fprintf(&b, "\n更正：原定 %s 的例会改到这个时间，以本条为准。", r.MeetingWhen(old))
+		fmt.Fprintf(&b, "\n更正：原定 %s 的例会改到这个时间，以本条为准。", commands.MeetingWhen(r, old))
 	}
 	agenda := m.Agenda
 	if agenda == "" {
@@ -246,7 +246,7 @@ func meetingReminderText(ctx context.Context, r *commands.Request, m teambot.Mee
 		fmt.Fprintf(&b, "\n注意：会议在休息日（%s），时间不变；要改期请主管 /会议 取消 理由 后重新 /会议 通知。", why)
 	}
 
-	away, err := r.OnLeave(ctx, day, day)
+	away, err := commands.OnLeave(ctx, r, day, day)
 	if err != nil {
 		return "", nil, err
 	}
@@ -323,7 +323,7 @@ func announcedMove(ctx context.Context, r *commands.Request, m teambot.Meeting) 
 func meetingReportWeek(ctx context.Context, r *commands.Request, start time.Time) (teambot.Week, error) {
 	week := teambot.WeekOf(start.In(r.Location()))
 	for range 2 {
-		due, err := r.ReportDue(ctx, week)
+		due, err := commands.ReportDue(ctx, r, week)
 		if err != nil {
 			return teambot.Week{}, err
 		}

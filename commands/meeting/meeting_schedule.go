@@ -147,7 +147,7 @@ func setMeetingSchedule(ctx context.Context, r *commands.Request) (teambot.Reply
 	}
 	text := fmt.Sprintf("每周例会定在每%s %s，每次 %s。", commands.WeekdaysCN[s.Weekday], s.Clock(), commands.LengthCN(s.Duration()))
 	if ok {
-		text += fmt.Sprintf("下次会议：%s。", r.MeetingWhen(m))
+		text += fmt.Sprintf("下次会议：%s。", commands.MeetingWhen(r, m))
 	}
 	return teambot.Reply{Text: text}, nil
 }
@@ -291,11 +291,11 @@ func callMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, error
 	}
 	start := time.Date(span.From.Year, span.From.Month, span.From.Day, hh, mm, 0, 0, r.Location())
 	if !start.After(r.Now) {
-		return teambot.Reply{}, teambot.Invalid("%s 已经过去了（现在是 %s），请写以后的时间。", r.MeetingWhen(teambot.Meeting{StartsAt: start}), r.Moment(r.Now))
+		return teambot.Reply{}, teambot.Invalid("%s 已经过去了（现在是 %s），请写以后的时间。", commands.MeetingWhen(r, teambot.Meeting{StartsAt: start}), r.Moment(r.Now))
 	}
 	m := teambot.Meeting{TeamID: r.Team.ID, StartsAt: start, Agenda: agenda, CreatedBy: r.UserID, CreatedAt: r.Now}
 	if err := txOf(r).CreateMeeting(ctx, &m); errors.Is(err, teambot.ErrDuplicate) {
-		return teambot.Reply{}, teambot.Conflict("%s 已经有一个会议了。要改议程请用 /会议 议程 内容；发送 /会议 查看。", r.MeetingWhen(m))
+		return teambot.Reply{}, teambot.Conflict("%s 已经有一个会议了。要改议程请用 /会议 议程 内容；发送 /会议 查看。", commands.MeetingWhen(r, m))
 	} else if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -303,7 +303,7 @@ func callMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, error
 		return teambot.Reply{}, err
 	}
 	return teambot.Reply{Text: fmt.Sprintf("已安排会议 #%d：%s–%s，议程：%s\n请在 %s 到 %s 之间发送 /签到，%s 以后算迟到。",
-		m.ID, r.MeetingWhen(m), clockOf(r, m.EndsAt()), agenda, clockOf(r, checkInOpens(m)), clockOf(r, m.EndsAt()), clockOf(r, m.StartsAt.Add(teambot.LateAfter)))}, nil
+		m.ID, commands.MeetingWhen(r, m), clockOf(r, m.EndsAt()), agenda, clockOf(r, checkInOpens(m)), clockOf(r, m.EndsAt()), clockOf(r, m.StartsAt.Add(teambot.LateAfter)))}, nil
 }
 
 // setMeetingAgenda is /会议 议程 TEXT (supervisor): the next meeting's agenda.
@@ -328,7 +328,7 @@ func setMeetingAgenda(ctx context.Context, r *commands.Request) (teambot.Reply, 
 	if err := r.Audit(ctx, "meeting.agenda", r.ChatID, meetingDetail(m, r.Location())); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("已更新 %s 会议的议程：%s", r.MeetingWhen(m), agenda)}, nil
+	return teambot.Reply{Text: fmt.Sprintf("已更新 %s 会议的议程：%s", commands.MeetingWhen(r, m), agenda)}, nil
 }
 
 // cancelMeeting is /会议 取消 REASON (supervisor): the next meeting is
@@ -354,5 +354,5 @@ func cancelMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, err
 	if err := r.Audit(ctx, "meeting.cancel", r.ChatID, meetingDetail(m, r.Location())); err != nil {
 		return teambot.Reply{}, err
 	}
-	return teambot.Reply{Text: fmt.Sprintf("已取消 %s 的会议，原因：%s。这次会议不计出勤。", r.MeetingWhen(m), reason)}, nil
+	return teambot.Reply{Text: fmt.Sprintf("已取消 %s 的会议，原因：%s。这次会议不计出勤。", commands.MeetingWhen(r, m), reason)}, nil
 }

@@ -108,7 +108,7 @@ func submitReport(ctx context.Context, r *commands.Request, week teambot.Week, t
 	if err := weekOpen(ctx, r, week); err != nil {
 		return teambot.Reply{}, err
 	}
-	due, err := r.ReportDue(ctx, week)
+	due, err := commands.ReportDue(ctx, r, week)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -151,9 +151,9 @@ func submittedText(r *commands.Request, rep teambot.Report, chars int, due comma
 	case due.Exempt:
 		fmt.Fprintf(&b, "%s（这一周截止前没有工作日，不算迟交）", commands.ExemptText)
 	case rep.Late:
-		fmt.Fprintf(&b, "迟交（%s截止时间 %s 已过）", first, r.DueMoment(due))
+		fmt.Fprintf(&b, "迟交（%s截止时间 %s 已过）", first, commands.DueMoment(r, due))
 	default:
-		fmt.Fprintf(&b, "按时（%s截止 %s）", first, r.DueMoment(due))
+		fmt.Fprintf(&b, "按时（%s截止 %s）", first, commands.DueMoment(r, due))
 	}
 	if rep.Version > 1 {
 		b.WriteString("，已修改。之前的版本保留在历史里。")
@@ -196,7 +196,7 @@ func reportOverview(ctx context.Context, r *commands.Request, week teambot.Week)
 	if r.Caller.IsSupervisor() {
 		return reportStatus(ctx, r)
 	}
-	due, err := r.ReportDue(ctx, week)
+	due, err := commands.ReportDue(ctx, r, week)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -210,7 +210,7 @@ func reportOverview(ctx context.Context, r *commands.Request, week teambot.Week)
 	}
 	if len(history) == 0 {
 		return teambot.Reply{Text: fmt.Sprintf("你还没有提交本周 %s的周报，截止 %s。写法：/周报 本周的工作小结，例如 %s。更多用法：/帮助 周报。",
-			commands.WeekLabel(week), r.DueMoment(due), r.Command.Examples[0])}, nil
+			commands.WeekLabel(week), commands.DueMoment(r, due), r.Command.Examples[0])}, nil
 	}
 	cur := history[len(history)-1]
 	return teambot.Reply{Text: fmt.Sprintf("你已提交本周 %s的周报：第 %d 版，%s 提交，%s。发送 /周报 查看 看全文，再发一次 /周报 内容 可以修改。",

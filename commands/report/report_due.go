@@ -44,7 +44,7 @@ func nagAt(nominal time.Time, due commands.WeekDue, cal *calendar.Calendar) (tim
 // team of the request.
 func nagMove(ctx context.Context, r *commands.Request, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error) {
 	nominal = nominal.In(r.Location())
-	due, err := r.ReportDue(ctx, teambot.WeekOf(nominal))
+	due, err := commands.ReportDue(ctx, r, teambot.WeekOf(nominal))
 	if err != nil {
 		return time.Time{}, false, err
 	}
@@ -109,7 +109,7 @@ func nagReminder() commands.Reminder {
 // deadline (R4).
 func followNag(ctx context.Context, r *commands.Request, old, d teambot.WeeklyDeadline) (string, error) {
 	rm := nagReminder()
-	_, jobs, err := r.TeamJobs(ctx)
+	_, jobs, err := commands.TeamJobs(ctx, r)
 	if err != nil {
 		return "", err
 	}
@@ -126,7 +126,7 @@ func followNag(ctx context.Context, r *commands.Request, old, d teambot.WeeklyDe
 	moved := minutesInWeek(d) - lead
 	if weekly && minutesInWeek(old)-minutesInWeek(nag) == lead && moved >= 0 {
 		if j.Spec = specAt(atMinuteInWeek(moved)); j.Spec != specAt(nag) {
-			from, err := r.JobFrom(ctx, rm, j.Spec)
+			from, err := commands.JobFrom(ctx, r, rm, j.Spec)
 			if err != nil {
 				return "", err
 			}
@@ -139,9 +139,9 @@ func followNag(ctx context.Context, r *commands.Request, old, d teambot.WeeklyDe
 			}
 		}
 		return fmt.Sprintf("「%s」随截止时间改为 %s（截止前 %d 小时），下次 %s。", rm.Chinese, rm.Describe(j.Spec), lead/60,
-			r.NextFiring(ctx, rm, j.Spec, cal, j.CreatedAt)), nil
+			commands.NextFiring(ctx, r, rm, j.Spec, cal, j.CreatedAt)), nil
 	}
-	text := fmt.Sprintf("「%s」是自定的时间 %s，没有跟着改，下次 %s。", rm.Chinese, rm.Describe(j.Spec), r.NextFiring(ctx, rm, j.Spec, cal, j.CreatedAt))
+	text := fmt.Sprintf("「%s」是自定的时间 %s，没有跟着改，下次 %s。", rm.Chinese, rm.Describe(j.Spec), commands.NextFiring(ctx, r, rm, j.Spec, cal, j.CreatedAt))
 	if weekly && minutesInWeek(nag) >= minutesInWeek(d) {
 		suggest := atMinuteInWeek(max(minutesInWeek(d)-lead, 0))
 		text += fmt.Sprintf("注意：催交在截止之后，只能催补交。要在截止前催，发送 /提醒 设置 %s %s %s。",
@@ -160,12 +160,12 @@ func reportDeadline(ctx context.Context, r *commands.Request) (teambot.Reply, er
 	}
 	this := r.Week()
 	if len(args) == 0 {
-		due, err := r.ReportDue(ctx, this)
+		due, err := commands.ReportDue(ctx, r, this)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
 		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。放假时截止提前到之前最后一个工作日。主管可以用 /周报 截止 周五 18:00 修改。",
-			commands.WeekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, commands.WeekLabel(this), r.DueMoment(due))}, nil
+			commands.WeekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, commands.WeekLabel(this), commands.DueMoment(r, due))}, nil
 	}
 	d, err := parseDeadline(args)
 	if err != nil {
@@ -178,7 +178,7 @@ func reportDeadline(ctx context.Context, r *commands.Request) (teambot.Reply, er
 	if err := r.Audit(ctx, "report.deadline", r.Team.ChatID, detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	due, err := r.ReportDue(ctx, this)
+	due, err := commands.ReportDue(ctx, r, this)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -188,7 +188,7 @@ func reportDeadline(ctx context.Context, r *commands.Request) (teambot.Reply, er
 	}
 	return teambot.Reply{Text: fmt.Sprintf("周报截止时间已改为每%s %s（%s），原来是每%s %s。本周 %s截止 %s。已经交的周报，按时或迟交的标记不变。%s",
 		commands.WeekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, commands.WeekdaysCN[old.Weekday], old.Clock(),
-		commands.WeekLabel(this), r.DueMoment(due), nag)}, nil
+		commands.WeekLabel(this), commands.DueMoment(r, due), nag)}, nil
 }
 
 // parseDeadline reads /周报 截止's weekday and time as parseWeekly does

@@ -39,10 +39,10 @@ func ReportOpen(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]te
 		if err != nil || s.Expected == 0 || s.Closed {
 			return err
 		}
-		due := fmt.Sprintf("截止 %s", r.DueMoment(s.Due))
+		due := fmt.Sprintf("截止 %s", commands.DueMoment(r, s.Due))
 		if s.Due.Late(r.Now) {
 			// A holiday may push the reminder past the deadline (e.g. to Sunday).
-			due = fmt.Sprintf("截止时间 %s 已过，现在交记为迟交", r.DueMoment(s.Due))
+			due = fmt.Sprintf("截止时间 %s 已过，现在交记为迟交", commands.DueMoment(r, s.Due))
 		}
 		text := fmt.Sprintf("【周报提醒】本周 %s的周报开始提交，%s，%s。\n"+
 			"请 @我 发送 /周报 本周工作小结，例如 /周报 完成公众号推文 3 篇；交了还可以再发一次修改。",
@@ -67,9 +67,9 @@ func ReportNag(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]tea
 		if s.Missing, err = notAwayNow(ctx, r, s.Missing); err != nil || len(s.Missing) == 0 {
 			return err
 		}
-		when := fmt.Sprintf("截止 %s，请尽快 @我 发送 /周报 内容 提交。", r.DueMoment(s.Due))
+		when := fmt.Sprintf("截止 %s，请尽快 @我 发送 /周报 内容 提交。", commands.DueMoment(r, s.Due))
 		if s.Due.Late(r.Now) {
-			when = fmt.Sprintf("截止时间 %s 已过，请尽快 @我 发送 /周报 内容 补交（记为迟交）。", r.DueMoment(s.Due))
+			when = fmt.Sprintf("截止时间 %s 已过，请尽快 @我 发送 /周报 内容 补交（记为迟交）。", commands.DueMoment(r, s.Due))
 		}
 		text := fmt.Sprintf("【周报催交】本周 %s还有 %d 人没交周报：%s。%s",
 			commands.WeekLabel(s.Week), len(s.Missing), commands.NameList(commands.MemberNames(s.Missing)), when)
@@ -87,7 +87,7 @@ func ReportNag(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]tea
 // half day counts in its half, in the team's time zone).
 func notAwayNow(ctx context.Context, r *commands.Request, ms []teambot.Member) ([]teambot.Member, error) {
 	today := r.Today()
-	away, err := r.OnLeave(ctx, today, today)
+	away, err := commands.OnLeave(ctx, r, today, today)
 	if err != nil || len(away) == 0 {
 		return ms, err
 	}
@@ -164,7 +164,7 @@ func movedDue(r *commands.Request, d commands.WeekDue) string {
 	if !d.Moved() {
 		return ""
 	}
-	return "，截止 " + r.DueMoment(d)
+	return "，截止 " + commands.DueMoment(r, d)
 }
 
 // digestFull is the supervisor's private digest, with each report's first

@@ -21,7 +21,7 @@ func mustSupervise(ctx context.Context, r *commands.Request, what string) error 
 	if r.Permits(&commands.Command{Who: commands.Supervisor}) {
 		return nil
 	}
-	return teambot.Forbidden("%s%s 只有主管可以使用%s。", r.ExSupervisor(ctx), what, r.SupervisorHint(ctx))
+	return teambot.Forbidden("%s%s 只有主管可以使用%s。", commands.ExSupervisor(ctx, r), what, r.SupervisorHint(ctx))
 }
 
 // requestJoin records the sender's request to join and tells the
@@ -112,7 +112,7 @@ func approveJoin(ctx context.Context, r *commands.Request) (teambot.Reply, error
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if err := r.NameFree(ctx, q.Name, q.UserID); err != nil {
+	if err := commands.NameFree(ctx, r, q.Name, q.UserID); err != nil {
 		return teambot.Reply{}, teambot.Conflict("%s申请人需要换个名字：请用 /加入 拒绝 @%s 名字重复 让对方换个名字再申请。", teambot.UserMessage(err), q.Name)
 	}
 	m, err := addOrRejoin(ctx, r, q.UserID, q.Name, q.Roles)

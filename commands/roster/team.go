@@ -51,7 +51,7 @@ func join(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		return teambot.Reply{}, teambot.Conflict("你已经登记为 %s（%s）。角色由主管用 /角色 @%s 角色… 调整。",
 			r.Caller.Name, commands.RoleList(r.Caller.Roles), r.Caller.Name)
 	}
-	if err := r.NameFree(ctx, name, r.UserID); err != nil {
+	if err := commands.NameFree(ctx, r, name, r.UserID); err != nil {
 		return teambot.Reply{}, err
 	}
 	// A member row of someone who is not the caller is one that was removed.

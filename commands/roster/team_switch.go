@@ -32,7 +32,7 @@ func switchTeam(ctx context.Context, r *commands.Request) (teambot.Reply, error)
 	}
 	choice := strings.TrimSpace(strings.Join(commands.ArgTexts(r.Params), " "))
 	if choice == "" {
-		return teambot.Reply{Text: "你在这些团队里：\n" + r.TeamChoices() + "\n发送 /团队 切换 序号（或团队名称）选择。"}, nil
+		return teambot.Reply{Text: "你在这些团队里：\n" + commands.TeamChoices(r) + "\n发送 /团队 切换 序号（或团队名称）选择。"}, nil
 	}
 	i, err := pickTeam(r, choice)
 	if err != nil {
@@ -53,7 +53,7 @@ func switchTeam(ctx context.Context, r *commands.Request) (teambot.Reply, error)
 func pickTeam(r *commands.Request, choice string) (int, error) {
 	if n, err := strconv.Atoi(choice); err == nil {
 		if n < 1 || n > len(r.Teams) {
-			return 0, teambot.Invalid("没有第 %d 个团队，你在这些团队里：\n%s", n, r.TeamChoices())
+			return 0, teambot.Invalid("没有第 %d 个团队，你在这些团队里：\n%s", n, commands.TeamChoices(r))
 		}
 		return n - 1, nil
 	}
@@ -62,7 +62,7 @@ func pickTeam(r *commands.Request, choice string) (int, error) {
 			return i, nil
 		}
 	}
-	return 0, teambot.Invalid("你的团队里没有叫「%s」的。你在这些团队里：\n%s\n请写序号，或团队的完整名称。", commands.Clip(choice), r.TeamChoices())
+	return 0, teambot.Invalid("你的团队里没有叫「%s」的。你在这些团队里：\n%s\n请写序号，或团队的完整名称。", commands.Clip(choice), commands.TeamChoices(r))
 }
 
 // nameTeam is /团队 名称 新名称: the supervisor (the row's Who) names the

@@ -72,7 +72,7 @@ func quorumAt(ctx context.Context, r *commands.Request, v teambot.Vote, at, leav
 		return quorum{}, err
 	}
 	day := teambot.DateOf(leaveAt.In(r.Location()))
-	away, err := r.OnLeave(ctx, day, day)
+	away, err := commands.OnLeave(ctx, r, day, day)
 	if err != nil {
 		return quorum{}, err
 	}
