@@ -35,10 +35,10 @@ func Origin(f teambot.Firing, job string) string {
 	return job + " " + f.At.UTC().Format(time.RFC3339)
 }
 
-// withTx makes composers called with ctx read in tx instead of opening a
+// WithTx makes composers called with ctx read in tx instead of opening a
 // transaction of their own: on SQLite's single connection a second
 // transaction would wait for the first forever.
-func withTx(ctx context.Context, tx Tx) context.Context { return context.WithValue(ctx, txKey{}, tx) }
+func WithTx(ctx context.Context, tx Tx) context.Context { return context.WithValue(ctx, txKey{}, tx) }
 
 func (e *Engine) FiringIn(ctx context.Context, tx Tx, f teambot.Firing, fn func(r *Request) error) error {
 	{

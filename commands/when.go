@@ -76,7 +76,7 @@ func ParseTimeOfDay(s, half string) (hh, mm int, ok bool) {
 type weeklyDays int
 
 const (
-	daysUnsaid   weeklyDays = iota // only a time was written: the caller keeps its days
+	DaysUnsaid   weeklyDays = iota // only a time was written: the caller keeps its days
 	daysEvery                      // 每天
 	daysWorkdays                   // 工作日, Monday to Friday
 	DaysOne                        // one weekday
@@ -132,7 +132,7 @@ func ParseWeekly(text string) (weeklyTime, error) {
 
 // CronDays is the day-of-week field of a cron spec for w; old is the field
 // kept when w names no days.
-func (w weeklyTime) cronDays(old string) string {
+func (w weeklyTime) CronDays(old string) string {
 	switch w.Days {
 	case daysEvery:
 		return "*"

@@ -14,14 +14,14 @@ func TestParseWeekly(t *testing.T) {
 		hhmm string
 		err  error
 	}{
-		{in: "10点", days: daysUnsaid, hhmm: "10:00"},
-		{in: "下午3点", days: daysUnsaid, hhmm: "15:00"},
-		{in: "晚上8点半", days: daysUnsaid, hhmm: "20:30"},
-		{in: "中午12点", days: daysUnsaid, hhmm: "12:00"},
-		{in: "9点5", days: daysUnsaid, hhmm: "09:05"},
-		{in: "10点30分", days: daysUnsaid, hhmm: "10:30"},
-		{in: "15时", days: daysUnsaid, hhmm: "15:00"},
-		{in: "9：30", days: daysUnsaid, hhmm: "09:30"},
+		{in: "10点", days: DaysUnsaid, hhmm: "10:00"},
+		{in: "下午3点", days: DaysUnsaid, hhmm: "15:00"},
+		{in: "晚上8点半", days: DaysUnsaid, hhmm: "20:30"},
+		{in: "中午12点", days: DaysUnsaid, hhmm: "12:00"},
+		{in: "9点5", days: DaysUnsaid, hhmm: "09:05"},
+		{in: "10点30分", days: DaysUnsaid, hhmm: "10:30"},
+		{in: "15时", days: DaysUnsaid, hhmm: "15:00"},
+		{in: "9：30", days: DaysUnsaid, hhmm: "09:30"},
 		{in: "礼拜一 10点", days: DaysOne, wd: time.Monday, hhmm: "10:00"},
 		{in: "周一10:00", days: DaysOne, wd: time.Monday, hhmm: "10:00"},
 		{in: "周一 10:00", days: DaysOne, wd: time.Monday, hhmm: "10:00"},

@@ -10,11 +10,13 @@ import (
 	"teambot/commands"
 	"teambot/commands/account"
 	"teambot/commands/escalate"
+	"teambot/commands/holiday"
 	"teambot/commands/leave"
 	"teambot/commands/ledger"
 	"teambot/commands/meeting"
 	"teambot/commands/monthly"
 	"teambot/commands/redact"
+	"teambot/commands/remind"
 	"teambot/commands/report"
 	"teambot/commands/roster"
 	"teambot/commands/vote"
@@ -26,7 +28,7 @@ func Commands() []*commands.Command {
 		[]*commands.Command{commands.HelpCommand()},
 		roster.Commands(),
 		report.Commands(),
-		[]*commands.Command{commands.RemindCommand(), commands.HolidayCommand()},
+		[]*commands.Command{remind.Command(), holiday.Command()},
 		leave.Commands(),
 		meeting.Commands(),
 		vote.Commands(),
