@@ -47,7 +47,7 @@ func splitAtColon(r *Request) {
 	_, size := utf8.DecodeRuneInString(r.Tail[i:])
 	tail := r.Tail[:i] + " " + r.Tail[i+size:]
 	r.Rest = r.Rest[:len(r.Rest)-len(r.Tail)] + tail
-	r.Args = append(r.Args[:done:done], splitArgs(tail)...)
+	r.Args = append(r.Args[:done:done], SplitArgs(tail)...)
 	r.Params, r.Tail = r.Args[done:], tail
 }
 

@@ -553,3 +553,6 @@ func dayWord(word string) (dateTerm, error) {
 
 // dateHint lists the forms parseDay understands, for error messages.
 const dateHint = "可以写 明天、下周一、周三、12月3日、12/3 或 2026-12-03"
+
+// MonthDay is 11月23日.
+func MonthDay(d teambot.Date) string { return fmt.Sprintf("%d月%d日", d.Month, d.Day) }

@@ -171,7 +171,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 // runs the handler. A message that seems to carry a password is refused
 // first, whatever it names (R13): no handler sees it.
 func (e *Engine) run(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if looksLikePassword(r.Text) {
+	if LooksLikePassword(r.Text) {
 		return teambot.Reply{}, e.refusePassword(r)
 	}
 	c, err := e.route(r)

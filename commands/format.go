@@ -49,9 +49,6 @@ func NameList(names []string) string {
 	return strings.Join(names, "、")
 }
 
-// MonthDay is 11月23日.
-func MonthDay(d teambot.Date) string { return fmt.Sprintf("%d月%d日", d.Month, d.Day) }
-
 // Days prints a number of days: 2, 1.5.
 func Days(n float64) string { return strconv.FormatFloat(n, 'f', -1, 64) }
 
@@ -75,4 +72,18 @@ func RoleList(roles []teambot.Role) string {
 		parts[i] = r.Chinese()
 	}
 	return strings.Join(parts, "、")
+}
+
+// Week is the current ISO week in the team's time zone.
+func (r *Request) Week() teambot.Week { return teambot.WeekOf(r.Now.In(r.Location())) }
+
+// WeekArg reads one week: 2026-W48, or 本周/this, 上周/last.
+func (r *Request) WeekArg(s string) (teambot.Week, error) {
+	switch strings.ToLower(s) {
+	case "本周", "this":
+		return r.Week(), nil
+	case "上周", "last":
+		return r.Week().Prev(), nil
+	}
+	return ParseWeekText(s)
 }

@@ -1,7 +1,6 @@
 package commands
 
 import (
-	"context"
 	"time"
 
 	"teambot"
@@ -14,8 +13,8 @@ import (
 // of a range (e.g. "0 10 20-31 * *"), the scheduler skips the days off, and
 // monthDayGate lets through only the day the calendar picks.
 
-// dayPicker names the day of a month a reminder is meant for, if any.
-type dayPicker func(cal *calendar.Calendar, year int, month time.Month) (teambot.Date, bool)
+// DayPicker names the day of a month a reminder is meant for, if any.
+type DayPicker func(cal *calendar.Calendar, year int, month time.Month) (teambot.Date, bool)
 
 // LastWorkday picks the month's last workday.
 func LastWorkday(cal *calendar.Calendar, year int, month time.Month) (teambot.Date, bool) {
@@ -30,7 +29,7 @@ func LastWorkday(cal *calendar.Calendar, year int, month time.Month) (teambot.Da
 
 // FirstWorkdayFrom picks the first workday of the month on or after its
 // day-th day.
-func FirstWorkdayFrom(day int) dayPicker {
+func FirstWorkdayFrom(day int) DayPicker {
 	return func(cal *calendar.Calendar, year int, month time.Month) (teambot.Date, bool) {
 		for d := (teambot.Date{Year: year, Month: month, Day: day}); d.Month == month; d = d.AddDate(0, 0, 1) {
 			if cal.Workday(d) {
@@ -38,27 +37,5 @@ func FirstWorkdayFrom(day int) dayPicker {
 			}
 		}
 		return teambot.Date{}, false
-	}
-}
-
-// monthDayGate wraps a reminder's Build so that it sends only on the day
-// pick names in the firing's month.
-func monthDayGate(pick dayPicker, build func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error)) func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
-	return func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
-		var due bool
-		err := e.FiringRequest(ctx, f, func(r *Request) error {
-			cal, err := r.Calendar(ctx)
-			if err != nil {
-				return err
-			}
-			today := teambot.DateOf(f.At.In(r.Location()))
-			day, ok := pick(cal, today.Year, today.Month)
-			due = ok && day == today
-			return nil
-		})
-		if err != nil || !due {
-			return nil, err
-		}
-		return build(ctx, e, f)
 	}
 }

@@ -12,7 +12,7 @@ func TestMonthDayPickers(t *testing.T) {
 	cal := calendar.New(nil)
 	for _, tc := range []struct {
 		name  string
-		pick  dayPicker
+		pick  DayPicker
 		year  int
 		month time.Month
 		want  teambot.Date

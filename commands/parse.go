@@ -51,7 +51,7 @@ func Parse(text string, botNames []string) Parsed {
 	s, ok := dropBotMention(s, botNames)
 	if !ok {
 		// Addressed to someone else: no command word, all tokens are args.
-		return Parsed{Args: splitArgs(s), Rest: s}
+		return Parsed{Args: SplitArgs(s), Rest: s}
 	}
 	s = TrimLeftSpace(s)
 	if s == "" {
@@ -66,12 +66,12 @@ func Parse(text string, botNames []string) Parsed {
 	}
 	word, after, ok := CutWord(body)
 	if !ok {
-		p.Args = splitArgs(body)
+		p.Args = SplitArgs(body)
 		p.Rest = s
 		return p
 	}
 	p.Word = word
-	p.Args = splitArgs(after)
+	p.Args = SplitArgs(after)
 	p.Rest = TrimSpace(after)
 	return p
 }
@@ -236,12 +236,12 @@ func CutWord(s string) (word, after string, ok bool) {
 	return word, after, true
 }
 
-// splitArgs splits s into arguments. Separators split plain tokens. A token
+// SplitArgs splits s into arguments. Separators split plain tokens. A token
 // starting with an opening quote runs to the matching closing quote (or the
 // end of s) and may hold separators; the next token starts right after the
 // closing quote. Quotes inside a token are plain text. A token starting with
 // '@' or '＠' followed by text is a mention.
-func splitArgs(s string) []teambot.Arg {
+func SplitArgs(s string) []teambot.Arg {
 	var args []teambot.Arg
 	for {
 		s = TrimLeftSpace(s)

@@ -78,3 +78,21 @@ func (r *Request) ToGroup(ctx context.Context, text, origin string, mentions []s
 	}
 	return teambot.Reply{Text: text + "\n（已发到群里）"}, nil
 }
+
+// refusePassword is the engine's answer to a message that seems to carry a
+// password (R13, docs/product.md §5), before any command runs: nothing of it is
+// stored and nothing logged (the reply never quotes it), and the sender is
+// told to change the password and how to send again without it. The
+// command it named, if any, is noted for the metrics.
+func (e *Engine) refusePassword(r *Request) error {
+	again := "删掉密码后重新发送。"
+	if c, ok := e.registry.Lookup(r.Word); ok {
+		r.Command = c
+		again = fmt.Sprintf("删掉密码后重新发送「/%s」。", c.Chinese)
+		if c.Name == "account" {
+			again += "账号密码由负责人自己保管，不用报备给机器人；改好密码后发送 /账号 已改密 编号 报备（不要写新密码）。"
+		}
+	}
+	return teambot.Invalid("这条消息里像是写了密码，没有保存。密码不能发在聊天里，也不能交给机器人保存（R13）："+
+		"它已经留在聊天记录里，请立即修改这个密码。要记下的内容请%s", again)
+}

@@ -139,8 +139,6 @@ func NextFiring(ctx context.Context, r *Request, rm Reminder, spec string, cal *
 	return "（近期没有）"
 }
 
-var CronDays = []string{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}
-
 // Describe says rm's spec in Chinese.
 func (rm Reminder) Describe(spec string) string {
 	f := strings.Fields(spec)

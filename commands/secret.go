@@ -1,12 +1,9 @@
 package commands
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
-
-	"teambot"
 )
 
 // The password keywords: 密码 and 密碼 (a space inside too, "密 码"), 口令,
@@ -70,14 +67,14 @@ var notPasswords = map[string]bool{
 	"secret": true, "private": true, "safe": true, "unsafe": true, "short": true, "long": true,
 }
 
-// looksLikePassword reports whether text seems to hold a password (R13,
+// LooksLikePassword reports whether text seems to hold a password (R13,
 // docs/product.md §5): such a message is refused, stored nowhere, logged
 // nowhere, and the sender is told to change that password. A value is a
 // password when it leads from a keyword through a separator or a verb (see
 // passwordPattern), letters only included, or follows the keyword bare
 // with a digit in it (see barePassword). Talk about passwords gives no
 // value: "密码管理制度", "已改密", "密码是什么时候改的", "密码：******".
-func looksLikePassword(text string) bool {
+func LooksLikePassword(text string) bool {
 	text = Normalize(text) // full-width letters, digits and spaces count as well
 	for _, loc := range passwordPattern.FindAllStringSubmatchIndex(text, -1) {
 		keyword, lead, value := strings.ToLower(text[loc[2]:loc[3]]), text[loc[4]:loc[5]], text[loc[6]:loc[7]]
@@ -135,21 +132,3 @@ func lettersOnly(v string) bool {
 
 func isLetter(r rune) bool    { return r < unicode.MaxASCII && unicode.IsLetter(r) }
 func isDigitRune(r rune) bool { return r >= '0' && r <= '9' }
-
-// refusePassword is the engine's answer to a message that seems to carry a
-// password (R13, docs/product.md §5), before any command runs: nothing of it is
-// stored and nothing logged (the reply never quotes it), and the sender is
-// told to change the password and how to send again without it. The
-// command it named, if any, is noted for the metrics.
-func (e *Engine) refusePassword(r *Request) error {
-	again := "删掉密码后重新发送。"
-	if c, ok := e.registry.Lookup(r.Word); ok {
-		r.Command = c
-		again = fmt.Sprintf("删掉密码后重新发送「/%s」。", c.Chinese)
-		if c.Name == "account" {
-			again += "账号密码由负责人自己保管，不用报备给机器人；改好密码后发送 /账号 已改密 编号 报备（不要写新密码）。"
-		}
-	}
-	return teambot.Invalid("这条消息里像是写了密码，没有保存。密码不能发在聊天里，也不能交给机器人保存（R13）："+
-		"它已经留在聊天记录里，请立即修改这个密码。要记下的内容请%s", again)
-}

@@ -55,8 +55,8 @@ func TestLooksLikePassword(t *testing.T) {
 		{"compass: north", false},
 		{"", false},
 	} {
-		if got := looksLikePassword(tc.text); got != tc.want {
-			t.Errorf("looksLikePassword(%q) = %v, want %v", tc.text, got, tc.want)
+		if got := LooksLikePassword(tc.text); got != tc.want {
+			t.Errorf("LooksLikePassword(%q) = %v, want %v", tc.text, got, tc.want)
 		}
 	}
 }
@@ -179,13 +179,13 @@ func TestPasswordPhrasings(t *testing.T) {
 		t.Fatalf("%d refused and %d allowed phrasings, want at least 40 each", len(carriesPassword), len(talksAboutPasswords))
 	}
 	for _, text := range carriesPassword {
-		if !looksLikePassword(text) {
-			t.Errorf("looksLikePassword(%q) = false, want true: it gives a password", text)
+		if !LooksLikePassword(text) {
+			t.Errorf("LooksLikePassword(%q) = false, want true: it gives a password", text)
 		}
 	}
 	for _, text := range talksAboutPasswords {
-		if looksLikePassword(text) {
-			t.Errorf("looksLikePassword(%q) = true, want false: it only talks about passwords", text)
+		if LooksLikePassword(text) {
+			t.Errorf("LooksLikePassword(%q) = true, want false: it only talks about passwords", text)
 		}
 	}
 }

@@ -12,20 +12,6 @@ import (
 	"teambot"
 )
 
-// Week is the current ISO week in the team's time zone.
-func (r *Request) Week() teambot.Week { return teambot.WeekOf(r.Now.In(r.Location())) }
-
-// WeekArg reads one week: 2026-W48, or 本周/this, 上周/last.
-func (r *Request) WeekArg(s string) (teambot.Week, error) {
-	switch strings.ToLower(s) {
-	case "本周", "this":
-		return r.Week(), nil
-	case "上周", "last":
-		return r.Week().Prev(), nil
-	}
-	return ParseWeekText(s)
-}
-
 // ParseWeekText reads 2026-W48 with a clear Chinese error.
 func ParseWeekText(s string) (teambot.Week, error) {
 	w, err := teambot.ParseWeek(s)

@@ -231,3 +231,5 @@ func ParseMeetingSchedule(args []teambot.Arg) (teambot.MeetingSchedule, error) {
 	}
 	return teambot.MeetingSchedule{Weekday: w.Weekday, Hour: w.Hour, Minute: w.Minute, Length: length}, nil
 }
+
+var CronDays = []string{"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"}
