@@ -9,6 +9,7 @@ import (
 	"context"
 	"teambot"
 	"teambot/calendar"
+	"teambot/commands/lang"
 )
 
 // OnLeave answers the availability question everything asks (report nags,
@@ -84,7 +85,7 @@ func awayAllWeek(ls []teambot.Leave, week teambot.Week, cal *calendar.Calendar) 
 // LeaveDays counts the leave span takes in cal's workdays: a whole workday
 // is 1, half of one 0.5; off is how many of its days are days off
 // (weekends, statutory holidays, the team's own days), which take nothing.
-func LeaveDays(span DateSpan, cal *calendar.Calendar) (work float64, off int) {
+func LeaveDays(span lang.DateSpan, cal *calendar.Calendar) (work float64, off int) {
 	for d := span.From; !span.To.Before(d); d = d.AddDate(0, 0, 1) {
 		switch {
 		case !cal.Workday(d):
@@ -99,4 +100,6 @@ func LeaveDays(span DateSpan, cal *calendar.Calendar) (work float64, off int) {
 }
 
 // LeaveSpan is a request's days as a DateSpan, for Describe.
-func LeaveSpan(l teambot.Leave) DateSpan { return DateSpan{From: l.From, To: l.To, Half: l.Half} }
+func LeaveSpan(l teambot.Leave) lang.DateSpan {
+	return lang.DateSpan{From: l.From, To: l.To, Half: l.Half}
+}

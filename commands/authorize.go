@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"teambot/commands/lang"
 	"unicode/utf8"
 
 	"teambot"
@@ -31,7 +32,7 @@ func descend(ctx context.Context, r *Request, c *Command) (*Command, error) {
 			splitAtColon(r)
 		}
 		if !s.OnMention { // a mention stays an argument of its row
-			r.Params, r.Tail = r.Params[1:], RestAfter(r.Tail, 1)
+			r.Params, r.Tail = r.Params[1:], lang.RestAfter(r.Tail, 1)
 		}
 		r.Sub, c = s, s
 	}
@@ -47,7 +48,7 @@ func splitAtColon(r *Request) {
 	_, size := utf8.DecodeRuneInString(r.Tail[i:])
 	tail := r.Tail[:i] + " " + r.Tail[i+size:]
 	r.Rest = r.Rest[:len(r.Rest)-len(r.Tail)] + tail
-	r.Args = append(r.Args[:done:done], SplitArgs(tail)...)
+	r.Args = append(r.Args[:done:done], lang.SplitArgs(tail)...)
 	r.Params, r.Tail = r.Args[done:], tail
 }
 
@@ -64,12 +65,12 @@ func readArgs(ctx context.Context, r *Request, c *Command) error {
 		a := r.Params[0]
 		switch spec.Kind {
 		case ArgID:
-			id, ok := RecordID(a.Text)
+			id, ok := lang.RecordID(a.Text)
 			if !ok {
 				if spec.Optional {
 					continue
 				}
-				return teambot.Invalid(spec.Bad, Clip(a.Text))
+				return teambot.Invalid(spec.Bad, lang.Clip(a.Text))
 			}
 			r.ID = id
 		case ArgMember:
@@ -79,7 +80,7 @@ func readArgs(ctx context.Context, r *Request, c *Command) error {
 			}
 			r.Target = m
 		}
-		r.Params, r.Tail = r.Params[1:], RestAfter(r.Tail, 1)
+		r.Params, r.Tail = r.Params[1:], lang.RestAfter(r.Tail, 1)
 	}
 	return nil
 }
@@ -98,9 +99,9 @@ func (e *Engine) route(r *Request) (*Command, error) {
 
 func (e *Engine) unknownCommand(r *Request, word string) error {
 	if c, ok := e.registry.Suggest(word, r.Permits); ok {
-		return teambot.Invalid("没有「%s」这个命令。你是不是想用 /%s（%s）？用法：%s", Clip(word), c.Chinese, c.Name, c.UsageLine())
+		return teambot.Invalid("没有「%s」这个命令。你是不是想用 /%s（%s）？用法：%s", lang.Clip(word), c.Chinese, c.Name, c.UsageLine())
 	}
-	return teambot.Invalid("没有「%s」这个命令。发送 /帮助 查看可用的命令。", Clip(word))
+	return teambot.Invalid("没有「%s」这个命令。发送 /帮助 查看可用的命令。", lang.Clip(word))
 }
 
 // Permits reports whether the caller may run c (c.Who against the caller).

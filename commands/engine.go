@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"teambot/commands/lang"
 	"time"
 	"unicode/utf8"
 
@@ -106,7 +107,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	if !utf8.ValidString(msg.Text) {
 		return teambot.Reply{Text: "消息里有无法识别的字符（不是有效的 UTF-8 文本），请重新输入。"}, nil
 	}
-	p := Parse(msg.Text, e.Cfg.BotNames)
+	p := lang.Parse(msg.Text, e.Cfg.BotNames)
 	inv := teambot.Invocation{Message: msg, Word: p.Word, Args: p.Args, Rest: p.Rest}
 
 	var reply teambot.Reply
@@ -171,7 +172,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 // runs the handler. A message that seems to carry a password is refused
 // first, whatever it names (R13): no handler sees it.
 func (e *Engine) run(ctx context.Context, r *Request) (teambot.Reply, error) {
-	if LooksLikePassword(r.Text) {
+	if lang.LooksLikePassword(r.Text) {
 		return teambot.Reply{}, e.refusePassword(r)
 	}
 	c, err := e.route(r)

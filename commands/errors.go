@@ -9,6 +9,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"teambot/commands/lang"
 
 	"teambot"
 )
@@ -60,7 +61,7 @@ var quotedInput = regexp.MustCompile(`「[^」]*」`)
 func clipQuotes(msg string) string {
 	return quotedInput.ReplaceAllStringFunc(msg, func(q string) string {
 		inner := strings.TrimSuffix(strings.TrimPrefix(q, "「"), "」")
-		return "「" + Clip(inner) + "」"
+		return "「" + lang.Clip(inner) + "」"
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"teambot/commands/lang"
 	"time"
 
 	"teambot"
@@ -27,13 +28,13 @@ func describeMoment(t time.Time, loc *time.Location, today teambot.Date) string 
 // "12月1日（周二）至 12月3日（周四）", or one day when they are the same.
 func DescribeRange(from, to, today teambot.Date) string {
 	if from == to {
-		return DescribeDay(from, today)
+		return lang.DescribeDay(from, today)
 	}
-	return fmt.Sprintf("%s至 %s", DescribeDay(from, today), DescribeDay(to, today))
+	return fmt.Sprintf("%s至 %s", lang.DescribeDay(from, today), lang.DescribeDay(to, today))
 }
 
 // Day is d as the team reads it: "12月1日（周二）".
-func (r *Request) Day(d teambot.Date) string { return DescribeDay(d, r.Today()) }
+func (r *Request) Day(d teambot.Date) string { return lang.DescribeDay(d, r.Today()) }
 
 // DayOf is the day of an instant in the team's time zone: "12月1日（周二）".
 func (r *Request) DayOf(t time.Time) string { return r.Day(teambot.DateOf(t.In(r.Location()))) }
@@ -85,5 +86,5 @@ func (r *Request) WeekArg(s string) (teambot.Week, error) {
 	case "上周", "last":
 		return r.Week().Prev(), nil
 	}
-	return ParseWeekText(s)
+	return lang.ParseWeekText(s)
 }

@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"teambot/commands/lang"
 	"testing"
 	"time"
 
@@ -14,11 +15,11 @@ func TestDescribeDates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	today := spanToday // Wednesday 2026-11-25
+	today := teambot.Date{Year: 2026, Month: 11, Day: 25} // a Wednesday
 	d := func(y int, m time.Month, day int) teambot.Date { return teambot.Date{Year: y, Month: m, Day: day} }
 	tests := []struct{ got, want string }{
-		{DescribeDay(d(2026, 12, 1), today), "12月1日（周二）"},
-		{DescribeDay(d(2027, 1, 4), today), "2027年1月4日（周一）"},
+		{lang.DescribeDay(d(2026, 12, 1), today), "12月1日（周二）"},
+		{lang.DescribeDay(d(2027, 1, 4), today), "2027年1月4日（周一）"},
 		{describeMoment(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC), sh, today), "12月1日（周二）10:00"},
 		{describeMoment(time.Date(2027, 1, 4, 1, 5, 0, 0, time.UTC), sh, today), "2027年1月4日（周一）09:05"},
 		{describeMoment(time.Date(2026, 12, 31, 16, 30, 0, 0, time.UTC), sh, today), "2027年1月1日（周五）00:30"},

@@ -10,6 +10,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"teambot/commands/monthly"
 	"teambot/commands/vote"
 	"teambot/rulebook"
@@ -127,7 +128,7 @@ func golden(t *testing.T, name, got string) {
 func TestMonthlyDigestOfASeededMonth(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, _ := seedMonth(t, db)
-		d, err := monthly.Build(context.Background(), c.engine, c.chatID, commands.Month{Year: 2026, Month: 11})
+		d, err := monthly.Build(context.Background(), c.engine, c.chatID, lang.Month{Year: 2026, Month: 11})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,7 +216,7 @@ func TestMonthlyPlatformWeeksStartAtRegistration(t *testing.T) {
 		*clock = at(2026, 11, 18, 10, 0) // W47
 		c.expectSingle("zhangsan", "/账号 登记 小红书 team_xhs", "#1")
 		*clock = at(2026, 11, 30, 10, 0)
-		d, err := monthly.Build(context.Background(), c.engine, c.chatID, commands.Month{Year: 2026, Month: 11})
+		d, err := monthly.Build(context.Background(), c.engine, c.chatID, lang.Month{Year: 2026, Month: 11})
 		if err != nil {
 			t.Fatal(err)
 		}

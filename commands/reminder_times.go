@@ -12,6 +12,7 @@ import (
 	"strings"
 	"teambot"
 	"teambot/calendar"
+	"teambot/commands/lang"
 	"teambot/scheduler"
 	"time"
 
@@ -172,7 +173,7 @@ func describeSpec(spec string) string {
 	case "MON-FRI", "1-5":
 		return "工作日 " + clock
 	default:
-		for i, d := range CronDays {
+		for i, d := range lang.CronDays {
 			if day == d || day == strconv.Itoa(i) {
 				return "每" + WeekdaysCN[i] + " " + clock
 			}

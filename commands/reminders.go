@@ -7,6 +7,7 @@ import (
 
 	"teambot"
 	"teambot/calendar"
+	"teambot/commands/lang"
 	"teambot/scheduler"
 )
 
@@ -21,7 +22,7 @@ type Reminder struct {
 	// Day, when set, picks the one day of a month the reminder is meant
 	// for; Spec then fires on a range of days and only Day's passes (see
 	// month_days.go). DayText says that day in words, e.g. 每月最后一个工作日.
-	Day     DayPicker
+	Day     lang.DayPicker
 	DayText string
 	// AnyDay runs the reminder on days off too (its Build decides which
 	// Days say something); DayText then says which days those are.
@@ -117,7 +118,7 @@ func (e *Engine) JobDefs() []scheduler.JobDef {
 
 // monthDayGate wraps a reminder's Build so that it sends only on the day
 // pick names in the firing's month.
-func monthDayGate(pick DayPicker, build func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error)) func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
+func monthDayGate(pick lang.DayPicker, build func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error)) func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	return func(ctx context.Context, e *Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 		var due bool
 		err := e.FiringRequest(ctx, f, func(r *Request) error {

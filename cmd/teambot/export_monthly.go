@@ -13,6 +13,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"teambot/commands/monthly"
 	"teambot/rulebook"
 	"teambot/storage"
@@ -56,7 +57,7 @@ func runExportMonthly(ctx context.Context, args []string, getenv func(string) st
 	if err != nil {
 		return err
 	}
-	d, err := monthly.Build(ctx, engine, *chatID, commands.MonthOf(t))
+	d, err := monthly.Build(ctx, engine, *chatID, lang.MonthOf(t))
 	if errors.Is(err, teambot.ErrNotFound) {
 		return fmt.Errorf("export monthly: no team for chat %q", *chatID)
 	} else if err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"unicode/utf8"
 
 	"teambot"
@@ -99,7 +100,7 @@ func account(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	// 列表 stays the default form rather than a row, so the usage still
 	// reads /账号 [列表 [全部]].
 	if w := r.Subcommand(); w != "" && !slices.Contains([]string{"列表", "查看", "list"}, w) {
-		return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("没有「%s」这个账号操作。", commands.Clip(r.Args[0].Text)))
+		return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("没有「%s」这个账号操作。", lang.Clip(r.Args[0].Text)))
 	}
 	return listAccounts(ctx, r)
 }
@@ -116,13 +117,13 @@ func placedArgs(s string) []placedArg {
 	var out []placedArg
 	rest := s
 	for {
-		rest = commands.TrimLeftSpace(rest)
+		rest = lang.TrimLeftSpace(rest)
 		if rest == "" {
 			return out
 		}
 		start := len(s) - len(rest)
 		var a teambot.Arg
-		a, rest = commands.NextArg(rest)
+		a, rest = lang.NextArg(rest)
 		out = append(out, placedArg{Arg: a, start: start, end: len(s) - len(rest)})
 	}
 }
@@ -136,8 +137,8 @@ func noteKeyword(rest string, a placedArg) (string, bool) {
 	for _, kw := range []string{"备注", "note"} {
 		if len(rest)-a.start >= len(kw) && strings.EqualFold(rest[a.start:a.start+len(kw)], kw) {
 			after := rest[a.start+len(kw):]
-			if next, _ := utf8.DecodeRuneInString(after); after == "" || commands.IsSpace(next) || commands.IsColon(next) {
-				return commands.FreeText(after), true
+			if next, _ := utf8.DecodeRuneInString(after); after == "" || lang.IsSpace(next) || lang.IsColon(next) {
+				return lang.FreeText(after), true
 			}
 		}
 	}
@@ -181,7 +182,7 @@ func registerAccount(ctx context.Context, r *commands.Request) (teambot.Reply, e
 		var ok bool
 		if note, ok = noteKeyword(r.Rest, rest[0]); !ok {
 			return teambot.Reply{}, teambot.Invalid("看不懂「%s」：负责人请写成 @名字，备注请写在「备注」后面，例如 /账号 登记 %s 账号名 @%s 备注 主号。",
-				commands.Clip(rest[0].Text), platform, owner.Name)
+				lang.Clip(rest[0].Text), platform, owner.Name)
 		}
 		if n := utf8.RuneCountInString(note); n > maxAccountNoteRunes {
 			return teambot.Reply{}, teambot.Invalid("备注最多 %d 字，这条有 %d 字，请写简短些。", maxAccountNoteRunes, n)
@@ -230,14 +231,14 @@ func registerAccount(ctx context.Context, r *commands.Request) (teambot.Reply, e
 
 // checkPlatform reads a platform name: free text, trimmed, not too long.
 func checkPlatform(a teambot.Arg) (string, error) {
-	p := commands.TrimSpace(a.Text)
+	p := lang.TrimSpace(a.Text)
 	switch n := utf8.RuneCountInString(p); {
 	case a.Mention:
 		return "", teambot.Invalid("平台名前不用加 @，例如 微博、公众号、抖音。")
 	case p == "":
 		return "", teambot.Invalid("请写上平台，例如 微博、公众号、抖音。")
 	case n > maxPlatformRunes:
-		return "", teambot.Invalid("平台名最多 %d 字，「%s」有 %d 字。", maxPlatformRunes, commands.Clip(p), n)
+		return "", teambot.Invalid("平台名最多 %d 字，「%s」有 %d 字。", maxPlatformRunes, lang.Clip(p), n)
 	}
 	return p, nil
 }

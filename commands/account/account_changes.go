@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"unicode/utf8"
 
 	"teambot"
@@ -20,7 +21,7 @@ func accountArg(ctx context.Context, r *commands.Request, n int, how string) (te
 	if len(r.Args) <= n {
 		return teambot.Account{}, teambot.Invalid("请写上账号编号，例如 %s。发送 /账号 列表 查看编号。", how)
 	}
-	id, ok := commands.RecordID(r.Args[n].Text)
+	id, ok := lang.RecordID(r.Args[n].Text)
 	if !ok {
 		return teambot.Account{}, teambot.Invalid("「%s」不是账号编号，编号是数字，例如 %s。发送 /账号 列表 查看编号。", r.Args[n].Text, how)
 	}
@@ -144,7 +145,7 @@ func removeAccount(ctx context.Context, r *commands.Request) (teambot.Reply, err
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason := commands.FreeText(r.Tail)
+	reason := lang.FreeText(r.Tail)
 	switch n := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return teambot.Reply{}, teambot.Invalid("请写上注销原因，例如 /账号 注销 %d 平台停用。", a.ID)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 
 	"teambot"
 )
@@ -18,10 +19,10 @@ func accountReminders() []commands.Reminder {
 	return []commands.Reminder{
 		{Name: "account_check", Chinese: "账号核对", Spec: "0 10 1-10 1,4,7,10 *",
 			Summary: "每季度第一个工作日请账号负责人确认账号仍归自己管，都已确认就不发",
-			Day:     commands.FirstWorkdayFrom(1), DayText: "每季度第一个工作日", Build: AccountCheck},
+			Day:     lang.FirstWorkdayFrom(1), DayText: "每季度第一个工作日", Build: AccountCheck},
 		{Name: "account_check_result", Chinese: "账号核对结果", Spec: "0 10 15-25 1,4,7,10 *",
 			Summary: "季度首月 15 日起的第一个工作日，把本季度还没确认的账号告诉主管，都确认了就不发",
-			Day:     commands.FirstWorkdayFrom(15), DayText: "季度首月 15 日起第一个工作日", Build: AccountCheckResult},
+			Day:     lang.FirstWorkdayFrom(15), DayText: "季度首月 15 日起第一个工作日", Build: AccountCheckResult},
 		{Name: "account_handover", Chinese: "账号移交", Spec: "0 10 * * MON-FRI",
 			Summary: "提醒主管移交或注销已离开团队的成员负责的账号，没有就不发",
 			Build:   AccountHandoverDue},
@@ -62,8 +63,8 @@ func AccountCheck(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]
 		result := "本月中旬"
 		if cal, err := r.Calendar(ctx); err != nil {
 			return err
-		} else if d, ok := commands.FirstWorkdayFrom(15)(cal, today.Year, today.Month); ok {
-			result = commands.DescribeDay(d, today)
+		} else if d, ok := lang.FirstWorkdayFrom(15)(cal, today.Year, today.Month); ok {
+			result = lang.DescribeDay(d, today)
 		}
 		text := fmt.Sprintf("【账号核对】%s的账号核对开始了（R13）：请确认名下的账号仍由自己负责。待确认：%s。\n"+
 			"全部确认：/账号 核对；只确认其中几个：/账号 核对 编号…；私聊我发送 /账号 列表 查看名下的账号。"+

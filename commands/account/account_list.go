@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 
 	"teambot"
 )
@@ -81,7 +82,7 @@ func listAccounts(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 		return teambot.Reply{}, commands.UsageError(r.Command, "/账号 列表 后面最多写「全部」。")
 	case len(args) == 2:
 		if w := strings.ToLower(args[1].Text); w != "全部" && w != "all" {
-			return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("看不懂「%s」：/账号 列表 后面只能写「全部」（连已注销的一起看）。", commands.Clip(args[1].Text)))
+			return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("看不懂「%s」：/账号 列表 后面只能写「全部」（连已注销的一起看）。", lang.Clip(args[1].Text)))
 		}
 		f.Status = ""
 	}

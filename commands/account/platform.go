@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"time"
 	"unicode/utf8"
 
@@ -63,18 +64,18 @@ func update(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 func logUpdate(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	first := placedArgs(r.Rest)[0]
 	rest := r.Rest[first.end:]
-	if i := strings.IndexFunc(r.Rest[first.start:first.end], commands.IsColon); i > 0 && !first.Quoted && !first.Mention {
+	if i := strings.IndexFunc(r.Rest[first.start:first.end], lang.IsColon); i > 0 && !first.Quoted && !first.Mention {
 		// 公众号：标题
-		first.Text, rest = commands.Normalize(r.Rest[first.start:first.start+i]), r.Rest[first.start+i:]
+		first.Text, rest = lang.Normalize(r.Rest[first.start:first.start+i]), r.Rest[first.start+i:]
 	}
 	platform, err := checkPlatform(first.Arg)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	title := commands.FreeText(rest)
+	title := lang.FreeText(rest)
 	campaign := false
 	if words := placedArgs(title); len(words) > 0 && !words[0].Quoted && campaignWords[strings.ToLower(words[0].Text)] {
-		campaign, title = true, commands.FreeText(title[words[0].end:])
+		campaign, title = true, lang.FreeText(title[words[0].end:])
 	}
 	switch n := utf8.RuneCountInString(title); {
 	case title == "" && campaign:
@@ -116,9 +117,9 @@ func logUpdate(ctx context.Context, r *commands.Request) (teambot.Reply, error) 
 	var text string
 	if campaign {
 		text = fmt.Sprintf("已记下 %s 在 %s的%d月专题活动 #%d：%s。这也算本周的更新，本周 %s 已更新 %d 次。",
-			platform, commands.DescribeDay(today, today), today.Month, u.ID, title, platform, n)
+			platform, lang.DescribeDay(today, today), today.Month, u.ID, title, platform, n)
 	} else {
-		text = fmt.Sprintf("已记下 %s 在 %s的更新 #%d（%s）：%s。本周 %s 已更新 %d 次。", platform, commands.DescribeDay(today, today), u.ID, week, title, platform, n)
+		text = fmt.Sprintf("已记下 %s 在 %s的更新 #%d（%s）：%s。本周 %s 已更新 %d 次。", platform, lang.DescribeDay(today, today), u.ID, week, title, platform, n)
 	}
 	if !hasPlatform(active, platform) {
 		text += fmt.Sprintf("「%s」还没有登记账号，平台更新检查不会提醒它；负责人可以发送 /账号 登记 %s 账号名。", platform, platform)
@@ -230,7 +231,7 @@ func platformStatus(ctx context.Context, r *commands.Request) (teambot.Reply, er
 		rows[i].updates = append(rows[i].updates, u)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s的平台更新", commands.WeekLabel(week))
+	fmt.Fprintf(&b, "%s的平台更新", lang.WeekLabel(week))
 	if len(rows) == 0 {
 		b.WriteString("：还没有平台。登记账号后（/账号 登记 平台 账号名）它的平台就会出现在这里；记下更新：/更新 平台 标题或链接。")
 		return teambot.Reply{Text: b.String()}, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 
 	"teambot"
 )
@@ -18,7 +19,7 @@ func platformReminders() []commands.Reminder {
 			Summary: "@ 本周还没有更新的平台的负责人，都更新了就不发", Build: PlatformCheck},
 		{Name: "campaign_check", Chinese: "活动检查", Spec: "0 16 20-27 * *",
 			Summary: "每月 20 日起的第一个工作日，@ 本月还没有专题活动的平台的负责人，都有了就不发",
-			Day:     commands.FirstWorkdayFrom(20), DayText: "每月 20 日起第一个工作日", Build: CampaignCheck},
+			Day:     lang.FirstWorkdayFrom(20), DayText: "每月 20 日起第一个工作日", Build: CampaignCheck},
 	}
 }
 
@@ -40,7 +41,7 @@ func PlatformCheck(ctx context.Context, e *commands.Engine, f teambot.Firing) ([
 		}
 		text := fmt.Sprintf("【平台更新检查】本周 %s还有 %d 个平台没有更新：%s。\n"+
 			"每个平台每周至少更新一次（R6）。更新后请发送 /更新 平台 标题或链接 记下，例如 /更新 %s 本周推文标题。",
-			commands.WeekLabel(week), len(missing), platformOwners(missing), missing[0].Name)
+			lang.WeekLabel(week), len(missing), platformOwners(missing), missing[0].Name)
 		out = append(out, commands.GroupMessage(r, f, "platform_check", text, ownerUsers(missing)))
 		return nil
 	})
@@ -66,7 +67,7 @@ func CampaignCheck(ctx context.Context, e *commands.Engine, f teambot.Firing) ([
 		}
 		text := fmt.Sprintf("【活动检查】%d月还有 %d 个平台没有专题活动：%s。\n"+
 			"每个平台每月要有一次专题活动或推广（R6），本月还剩 %d 天。办了活动请发送 /更新 平台 活动 标题 记下，例如 /更新 %s 活动 月末促销。",
-			today.Month, len(missing), platformOwners(missing), commands.DaysIn(today.Year, today.Month)-today.Day+1, missing[0].Name)
+			today.Month, len(missing), platformOwners(missing), lang.DaysIn(today.Year, today.Month)-today.Day+1, missing[0].Name)
 		out = append(out, commands.GroupMessage(r, f, "campaign_check", text, ownerUsers(missing)))
 		return nil
 	})

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"unicode/utf8"
 
 	"teambot"
@@ -87,7 +88,7 @@ func escalate(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 // raiseEscalation is /上报 TEXT, sent in a single chat: the problem is
 // recorded open and the supervisor is told (R16).
 func raiseEscalation(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
-	text := commands.FreeText(r.Rest)
+	text := lang.FreeText(r.Rest)
 	n := utf8.RuneCountInString(text)
 	switch {
 	case text == "":
@@ -279,7 +280,7 @@ func resolveEscalation(ctx context.Context, r *commands.Request) (teambot.Reply,
 		return teambot.Reply{}, teambot.Invalid("请写上上报的编号和处理说明，%s", how)
 	}
 	if !isEscalationID(idText) {
-		return teambot.Reply{}, teambot.Invalid("「%s」不是上报的编号，编号是数字，%s", commands.Clip(idText), how)
+		return teambot.Reply{}, teambot.Invalid("「%s」不是上报的编号，编号是数字，%s", lang.Clip(idText), how)
 	}
 	id, _ := strconv.ParseInt(strings.TrimPrefix(idText, "#"), 10, 64)
 	e, err := txOf(r).EscalationByID(ctx, r.Team.ID, id)
@@ -332,7 +333,7 @@ func tellReporter(ctx context.Context, r *commands.Request, e teambot.Escalation
 	case !member.Active():
 		return teambot.Reply{Text: text + fmt.Sprintf("%s 已不在团队里，没有通知。", e.Name)}, nil
 	case r.Engine.Cfg.DirectMessages:
-		notice := fmt.Sprintf("你上报的问题 #%d（%s）已由主管处理。\n处理说明：%s", e.ID, commands.FirstLine(e.Text, commands.FirstLineRunes), note)
+		notice := fmt.Sprintf("你上报的问题 #%d（%s）已由主管处理。\n处理说明：%s", e.ID, lang.FirstLine(e.Text, lang.FirstLineRunes), note)
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{e.UserID}, Text: notice, Origin: origin}
 		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
 			return teambot.Reply{}, err
@@ -363,16 +364,16 @@ func escalationResolvedConflict(r *commands.Request, e teambot.Escalation) error
 // "3：已解决"), and the note after it. The engine's ArgID would take
 // "3：已解决" as one word, so the number is read here.
 func escalationIDAndNote(tail string) (id, note string) {
-	words := commands.RestWords(tail)
+	words := lang.RestWords(tail)
 	if len(words) == 0 {
 		return "", ""
 	}
 	s := tail[words[0].At:]
-	end := strings.IndexFunc(s, func(r rune) bool { return commands.IsSpace(r) || commands.IsColon(r) })
+	end := strings.IndexFunc(s, func(r rune) bool { return lang.IsSpace(r) || lang.IsColon(r) })
 	if end < 0 {
 		return words[0].Text, ""
 	}
-	return commands.Normalize(s[:end]), commands.FreeText(s[end:])
+	return lang.Normalize(s[:end]), lang.FreeText(s[end:])
 }
 
 // isEscalationID reports whether s is an escalation number: 3 or #3.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 
 	"teambot"
 )
@@ -33,7 +34,7 @@ func escalationDigest(r *commands.Request, open []teambot.Escalation, private bo
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n未处理的上报 %d 条：", len(open))
 	for _, e := range open {
-		fmt.Fprintf(&b, "\n· #%d %s（%s）：%s", e.ID, e.Name, r.Moment(e.CreatedAt), commands.FirstLine(e.Text, commands.FirstLineRunes))
+		fmt.Fprintf(&b, "\n· #%d %s（%s）：%s", e.ID, e.Name, r.Moment(e.CreatedAt), lang.FirstLine(e.Text, lang.FirstLineRunes))
 	}
 	b.WriteString("\n全文：/上报 列表；处理：/上报 处理 编号 处理说明")
 	return b.String()

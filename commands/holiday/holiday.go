@@ -8,6 +8,7 @@ import (
 	"teambot"
 	"teambot/calendar"
 	"teambot/commands"
+	"teambot/commands/lang"
 )
 
 // maxHolidayRange bounds one /假期 添加 range.
@@ -90,7 +91,7 @@ func holidayAdd(ctx context.Context, r *commands.Request) (teambot.Reply, error)
 		return teambot.Reply{}, commands.UsageError(r.Command, "请写上日期和「休息」或「上班」。")
 	}
 	today := r.Today()
-	span, rest, err := commands.ParseDateSpan(commands.ArgTexts(args), today)
+	span, rest, err := lang.ParseDateSpan(lang.ArgTexts(args), today)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -99,7 +100,7 @@ func holidayAdd(ctx context.Context, r *commands.Request) (teambot.Reply, error)
 	}
 	from, to := span.From, span.To
 	if from == to && len(rest) > 0 {
-		if d, err := commands.ParseDayAfter(rest[0], from, today); err == nil { // two dates: 2026-12-30 2026-12-31
+		if d, err := lang.ParseDayAfter(rest[0], from, today); err == nil { // two dates: 2026-12-30 2026-12-31
 			to, rest = d, rest[1:]
 		}
 	}
@@ -123,7 +124,7 @@ func holidayAdd(ctx context.Context, r *commands.Request) (teambot.Reply, error)
 	}
 	text := fmt.Sprintf("已记下：%s团队%s%s。", commands.DescribeRange(from, to, today), rest[0], noteSuffix(day.Note))
 	for _, old := range replaced {
-		text += fmt.Sprintf("%s原为「%s」，现改为「%s」。", commands.DescribeDay(old.Date, today), dayText(old), dayText(day))
+		text += fmt.Sprintf("%s原为「%s」，现改为「%s」。", lang.DescribeDay(old.Date, today), dayText(old), dayText(day))
 	}
 	return teambot.Reply{Text: text + "提醒会按新的安排顺延。"}, nil
 }
@@ -165,7 +166,7 @@ func holidayRemove(ctx context.Context, r *commands.Request) (teambot.Reply, err
 	if len(args) != 1 {
 		return teambot.Reply{}, commands.UsageError(r.Command, "请写上一个要删除的日期。")
 	}
-	d, err := commands.ParseDay(args[0].Text, r.Today())
+	d, err := lang.ParseDay(args[0].Text, r.Today())
 	if err != nil {
 		return teambot.Reply{}, err
 	}

@@ -9,6 +9,7 @@ import (
 	"teambot"
 	"teambot/calendar"
 	"teambot/commands"
+	"teambot/commands/lang"
 )
 
 // leaveCommand is /请假 (docs/product.md §5): with dates and a reason it
@@ -68,7 +69,7 @@ func meetingLeave(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 		half = "下午"
 	}
 	// The reason is the row's text as written, after the word 会议.
-	reason := commands.TrimSpace(r.Tail)
+	reason := lang.TrimSpace(r.Tail)
 	if reason == "" {
 		return teambot.Reply{}, teambot.Invalid("请写上理由，例如 /请假 会议 外出拜访客户。")
 	}
@@ -103,7 +104,7 @@ func requestLeave(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 // askLeave is requestLeave; forMeeting marks leave for a meeting, which is
 // asked even when the meeting falls on a day off.
 func askLeave(ctx context.Context, r *commands.Request, forMeeting bool) (teambot.Reply, error) {
-	words := commands.RestWords(r.Rest)
+	words := lang.RestWords(r.Rest)
 	l, cal, err := newLeave(ctx, r, *r.Caller, r.Rest, words, forMeeting)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -133,7 +134,7 @@ func askLeave(ctx context.Context, r *commands.Request, forMeeting bool) (teambo
 // but never the reason (R14).
 func fileLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	m := r.Target
-	words := commands.RestWords(r.Rest)
+	words := lang.RestWords(r.Rest)
 	l, cal, err := newLeave(ctx, r, m, r.Rest, words[1:], false)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -168,14 +169,14 @@ func fileLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error) 
 // request for someone (up to maxBackdateDays back); so are days that are
 // all days off (except for a meeting, which may fall on one), a clash with
 // m's pending or approved leave and a missing reason.
-func newLeave(ctx context.Context, r *commands.Request, m teambot.Member, text string, words []commands.Word, forMeeting bool) (teambot.Leave, *calendar.Calendar, error) {
+func newLeave(ctx context.Context, r *commands.Request, m teambot.Member, text string, words []lang.Word, forMeeting bool) (teambot.Leave, *calendar.Calendar, error) {
 	today := r.Today()
-	span, rest, err := commands.ParseDateSpan(commands.WordTexts(words), today)
+	span, rest, err := lang.ParseDateSpan(lang.WordTexts(words), today)
 	if err != nil {
 		return teambot.Leave{}, nil, err
 	}
-	reason := commands.TextFrom(text, words, rest)
-	if err := commands.CheckLeaveReason(reason, "请写上请假理由，例如 /请假 明天 上午 去医院复查。想看今天谁请假，发送 /谁请假。"); err != nil {
+	reason := lang.TextFrom(text, words, rest)
+	if err := lang.CheckLeaveReason(reason, "请写上请假理由，例如 /请假 明天 上午 去医院复查。想看今天谁请假，发送 /谁请假。"); err != nil {
 		return teambot.Leave{}, nil, err
 	}
 	if err := checkLeaveStart(r, span, m, today); err != nil {
@@ -214,17 +215,17 @@ func newLeave(ctx context.Context, r *commands.Request, m teambot.Member, text s
 // checkLeaveStart refuses leave that starts before today, unless the
 // Supervisor files it for a member at most maxBackdateDays back. A member
 // is told that the supervisor can record an absence afterwards.
-func checkLeaveStart(r *commands.Request, span commands.DateSpan, m teambot.Member, today teambot.Date) error {
+func checkLeaveStart(r *commands.Request, span lang.DateSpan, m teambot.Member, today teambot.Date) error {
 	if !span.From.Before(today) {
 		return nil
 	}
 	if m.ID == r.Caller.ID {
 		return teambot.Invalid("%s已经过去了，不能补请假（今天是 %s）。请从今天或以后的日期开始；已经缺勤的，请和主管说明，主管可以用 /请假 @%s %s 理由 补记（最多往前 %d 天）。",
-			commands.DescribeDay(span.From, today), commands.DescribeDay(today, today), m.Name, commands.MonthDay(span.From), maxBackdateDays)
+			lang.DescribeDay(span.From, today), lang.DescribeDay(today, today), m.Name, lang.MonthDay(span.From), maxBackdateDays)
 	}
 	if earliest := today.AddDate(0, 0, -maxBackdateDays); span.From.Before(earliest) {
 		return teambot.Invalid("补记请假最多往前 %d 天，%s超过了（今天是 %s，最早 %s）。",
-			maxBackdateDays, commands.DescribeDay(span.From, today), commands.DescribeDay(today, today), commands.DescribeDay(earliest, today))
+			maxBackdateDays, lang.DescribeDay(span.From, today), lang.DescribeDay(today, today), lang.DescribeDay(earliest, today))
 	}
 	return nil
 }
@@ -243,7 +244,7 @@ func cancelLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error
 	case !l.Active():
 		return teambot.Reply{}, leaveStatusConflict(ctx, r, l)
 	case !today.Before(l.From):
-		return teambot.Reply{}, teambot.Conflict("请假 #%d 从 %s开始，已经开始了，不能取消。提前回来请直接告诉主管。", l.ID, commands.DescribeDay(l.From, today))
+		return teambot.Reply{}, teambot.Conflict("请假 #%d 从 %s开始，已经开始了，不能取消。提前回来请直接告诉主管。", l.ID, lang.DescribeDay(l.From, today))
 	}
 	if err := txOf(r).CancelLeave(ctx, r.Team.ID, l.ID, r.UserID, r.Now); err != nil {
 		return teambot.Reply{}, leaveChangeError(ctx, r, l, err)
@@ -284,8 +285,8 @@ func decideLeave(ctx context.Context, r *commands.Request, status string) (teamb
 	}
 	var note string
 	if status == teambot.LeaveRejected {
-		note = commands.FreeText(r.Tail)
-		if err := commands.CheckLeaveReason(note, fmt.Sprintf("驳回要写理由，例如 /请假 驳回 %d 月底上线，请改到下周。", l.ID)); err != nil {
+		note = lang.FreeText(r.Tail)
+		if err := lang.CheckLeaveReason(note, fmt.Sprintf("驳回要写理由，例如 /请假 驳回 %d 月底上线，请改到下周。", l.ID)); err != nil {
 			return teambot.Reply{}, err
 		}
 	}

@@ -9,17 +9,18 @@ import (
 	"teambot"
 	"teambot/calendar"
 	"teambot/commands"
+	"teambot/commands/lang"
 )
 
 // describeLeave echoes a request's days like DateSpan.Describe, but a range
 // counts its workdays only and says how many days off it leaves out:
 // "12月3日（周四）至 12月5日（周六），共 2 天（只算工作日，不含休息日 1 天）".
-func describeLeave(span commands.DateSpan, cal *calendar.Calendar, today teambot.Date) string {
+func describeLeave(span lang.DateSpan, cal *calendar.Calendar, today teambot.Date) string {
 	if span.To == span.From {
 		return span.Describe(today)
 	}
 	work, off := commands.LeaveDays(span, cal)
-	text := fmt.Sprintf("%s至 %s，共 %s 天", commands.DescribeDay(span.From, today), commands.DescribeDay(span.To, today), commands.Days(work))
+	text := fmt.Sprintf("%s至 %s，共 %s 天", lang.DescribeDay(span.From, today), lang.DescribeDay(span.To, today), commands.Days(work))
 	if off > 0 {
 		text += fmt.Sprintf("（只算工作日，不含休息日 %d 天）", off)
 	}
@@ -29,19 +30,19 @@ func describeLeave(span commands.DateSpan, cal *calendar.Calendar, today teambot
 // checkLeaveWorkdays refuses leave whose days are all days off: there is
 // nothing to be away from. The refusal names the day and, when it is not
 // a plain weekend, why it is off.
-func checkLeaveWorkdays(span commands.DateSpan, cal *calendar.Calendar, today teambot.Date) error {
+func checkLeaveWorkdays(span lang.DateSpan, cal *calendar.Calendar, today teambot.Date) error {
 	if work, _ := commands.LeaveDays(span, cal); work > 0 {
 		return nil
 	}
 	if span.To != span.From {
 		return teambot.Invalid("%s至 %s都是休息日，不用请假。请只写要请假的工作日。",
-			commands.DescribeDay(span.From, today), commands.DescribeDay(span.To, today))
+			lang.DescribeDay(span.From, today), lang.DescribeDay(span.To, today))
 	}
 	why := ""
 	if w := cal.Why(span.From); w != "" {
 		why = "（" + w + "）"
 	}
-	return teambot.Invalid("%s是休息日%s，不用请假。发送 /假期 查看休息日和调休。", commands.DescribeDay(span.From, today), why)
+	return teambot.Invalid("%s是休息日%s，不用请假。发送 /假期 查看休息日和调休。", lang.DescribeDay(span.From, today), why)
 }
 
 // leaveDetail is a request for the audit log: id and days, never the reason.

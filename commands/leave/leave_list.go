@@ -12,6 +12,7 @@ import (
 	"teambot"
 	"teambot/calendar"
 	"teambot/commands"
+	"teambot/commands/lang"
 )
 
 // listLeave is /请假 列表 [周]: the supervisor sees the whole team's
@@ -30,7 +31,7 @@ func listLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error) 
 		if err != nil {
 			return teambot.Reply{}, err
 		}
-		f.From, f.To, title = week.Monday(), week.Sunday(), "在 "+commands.WeekLabel(week)
+		f.From, f.To, title = week.Monday(), week.Sunday(), "在 "+lang.WeekLabel(week)
 	}
 	whose := "团队"
 	if !r.Caller.IsSupervisor() {
@@ -135,7 +136,7 @@ func whoIsOff(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		}
 		names = append(names, name)
 	}
-	day := "今天 " + commands.DescribeDay(today, today)
+	day := "今天 " + lang.DescribeDay(today, today)
 	if len(names) == 0 {
 		return teambot.Reply{Text: day + "没有人请假。"}, nil
 	}

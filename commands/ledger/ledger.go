@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"unicode/utf8"
 
 	"teambot"
@@ -124,7 +125,7 @@ func ledgerVerb(kind string) (verb, levels string) {
 
 // ledgerReason is the reason written as text, checked.
 func ledgerReason(text, how string) (string, error) {
-	reason := commands.FreeText(text)
+	reason := lang.FreeText(text)
 	switch l := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return "", teambot.Invalid("请写上理由。%s", how)
@@ -153,14 +154,14 @@ func recordEntry(ctx context.Context, r *commands.Request, kind string) (teambot
 		level = alias
 	}
 	if !teambot.ValidLevel(kind, level) {
-		return teambot.Reply{}, teambot.Invalid("「%s」不是%s等级。%s", commands.Clip(r.Args[1].Text), verb, how)
+		return teambot.Reply{}, teambot.Invalid("「%s」不是%s等级。%s", lang.Clip(r.Args[1].Text), verb, how)
 	}
 	if teambot.PrivateLevel(level) {
 		if err := r.NeedSingleChat(level+"的理由", fmt.Sprintf("/%s @%s %s 理由", verb, m.Name, level)); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
-	reason, err := ledgerReason(commands.RestAfter(r.Tail, 2), how)
+	reason, err := ledgerReason(lang.RestAfter(r.Tail, 2), how)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -372,7 +373,7 @@ func confirmProposal(ctx context.Context, r *commands.Request) (teambot.Reply, e
 	}
 	loc := r.Location()
 	reason := fmt.Sprintf("连续两次会议无故缺席：%s、%s（缺勤提醒 #%d）",
-		commands.DescribeDay(teambot.DateOf(p.FirstAt.In(loc)), r.Today()), commands.DescribeDay(teambot.DateOf(p.SecondAt.In(loc)), r.Today()), p.ID)
+		lang.DescribeDay(teambot.DateOf(p.FirstAt.In(loc)), r.Today()), lang.DescribeDay(teambot.DateOf(p.SecondAt.In(loc)), r.Today()), p.ID)
 	e := teambot.LedgerEntry{TeamID: r.Team.ID, MemberID: m.ID, UserID: m.UserID, Name: m.Name, Kind: teambot.LedgerPenalty,
 		Level: teambot.LevelWarning, Reason: reason, By: r.UserID, At: r.Now, MsgID: r.Message.ID, ProposalID: p.ID}
 	if err := r.Audit(ctx, "meeting.proposal.confirm", m.UserID, fmt.Sprintf("缺勤提醒 #%d", p.ID)); err != nil {

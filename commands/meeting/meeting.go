@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"time"
 
 	"teambot"
@@ -119,7 +120,7 @@ func showMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, error
 	}
 	if len(r.Args) > 0 {
 		if w := strings.ToLower(r.Args[0].Text); w != "下次" && w != "next" {
-			return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("没有「%s」这个会议操作。", commands.Clip(r.Args[0].Text)))
+			return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("没有「%s」这个会议操作。", lang.Clip(r.Args[0].Text)))
 		}
 	}
 	return showNextMeeting(ctx, r)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"time"
 
 	"teambot"
@@ -243,7 +244,7 @@ func closeSummary(r *commands.Request, m teambot.Meeting, h heldMeeting) string 
 	}
 	if len(h.names[teambot.AttendanceAbsent]) > 0 {
 		fmt.Fprintf(&b, "\n对缺席有异议的，请在会议结束后 %d 小时内发送 /会议 申诉 %s 理由。", int(teambot.DisputeWindow/time.Hour),
-			commands.MonthDay(teambot.DateOf(m.StartsAt.In(r.Location()))))
+			lang.MonthDay(teambot.DateOf(m.StartsAt.In(r.Location()))))
 	}
 	return b.String()
 }

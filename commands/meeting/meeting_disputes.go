@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"time"
 
 	"teambot"
@@ -21,13 +22,13 @@ func raiseDispute(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 		return teambot.Reply{}, teambot.Invalid("请写上缺席的会议日期和理由，例如 /会议 申诉 12月14日 那天在医院，有病历。")
 	}
 	today := r.Today()
-	words := commands.RestWords(r.Rest)
-	span, rest, err := commands.ParseDateSpan(commands.WordTexts(words[1:]), today)
+	words := lang.RestWords(r.Rest)
+	span, rest, err := lang.ParseDateSpan(lang.WordTexts(words[1:]), today)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason := commands.TextFrom(r.Rest, words, rest)
-	if err := commands.CheckLeaveReason(reason, "请写上申诉理由，例如 /会议 申诉 12月14日 那天在医院，有病历。"); err != nil {
+	reason := lang.TextFrom(r.Rest, words, rest)
+	if err := lang.CheckLeaveReason(reason, "请写上申诉理由，例如 /会议 申诉 12月14日 那天在医院，有病历。"); err != nil {
 		return teambot.Reply{}, err
 	}
 	loc := r.Location()
@@ -97,9 +98,9 @@ func decideDispute(ctx context.Context, r *commands.Request, status string) (tea
 	if d.Status != teambot.DisputePending {
 		return teambot.Reply{}, teambot.Conflict("申诉 #%d 已在 %s %s，不能再改。", d.ID, r.Moment(d.DecidedAt), disputeVerb(d.Status))
 	}
-	note := commands.FreeText(r.Tail)
+	note := lang.FreeText(r.Tail)
 	if note != "" {
-		if err := commands.CheckLeaveReason(note, ""); err != nil {
+		if err := lang.CheckLeaveReason(note, ""); err != nil {
 			return teambot.Reply{}, err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"teambot"
 	"teambot/calendar"
 	"teambot/commands"
+	"teambot/commands/lang"
 )
 
 // The two meeting reminders (R10, docs/product.md §6): 会议通知 at 17:00 of the
@@ -287,10 +288,10 @@ func meetingReminderText(ctx context.Context, r *commands.Request, m teambot.Mee
 	switch {
 	case s.Expected == 0 || s.Closed:
 	case len(s.Missing) == 0:
-		fmt.Fprintf(&b, "\n%s的周报都已交齐。", commands.WeekLabel(s.Week))
+		fmt.Fprintf(&b, "\n%s的周报都已交齐。", lang.WeekLabel(s.Week))
 	default:
 		fmt.Fprintf(&b, "\n还没交 %s周报的 %d 人：%s。请会前 @我 发送 /周报 内容 提交。",
-			commands.WeekLabel(s.Week), len(s.Missing), commands.NameList(commands.MemberNames(s.Missing)))
+			lang.WeekLabel(s.Week), len(s.Missing), commands.NameList(commands.MemberNames(s.Missing)))
 	}
 	if soon {
 		fmt.Fprintf(&b, "\n签到：%s 起发送 /签到，%s 以后算迟到。", clockOf(r, checkInOpens(m)), clockOf(r, m.StartsAt.Add(teambot.LateAfter)))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"time"
 
 	"teambot"
@@ -66,8 +67,8 @@ func proposeWarnings(ctx context.Context, r *commands.Request, absent []teambot.
 // meetings, and the ledger commands that confirm or dismiss it.
 func proposalLine(r *commands.Request, p teambot.MeetingProposal) string {
 	today := r.Today()
-	first := commands.DescribeDay(teambot.DateOf(p.FirstAt.In(r.Location())), today)
-	second := commands.DescribeDay(teambot.DateOf(p.SecondAt.In(r.Location())), today)
+	first := lang.DescribeDay(teambot.DateOf(p.FirstAt.In(r.Location())), today)
+	second := lang.DescribeDay(teambot.DateOf(p.SecondAt.In(r.Location())), today)
 	return fmt.Sprintf("缺勤提醒 #%d：%s 连续两次会议无故缺席（%s、%s），建议警告。确认请发送 /惩处 确认 %d，不同意请发送 /惩处 驳回 %d 理由；在你确认之前不会记任何处分。",
 		p.ID, p.Name, first, second, p.ID, p.ID)
 }

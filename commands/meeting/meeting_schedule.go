@@ -11,6 +11,7 @@ import (
 	"teambot"
 	"teambot/calendar"
 	"teambot/commands"
+	"teambot/commands/lang"
 )
 
 // When meetings take place (R8, R9): the weekly schedule (/会议 设置) and
@@ -115,7 +116,7 @@ func setMeetingSchedule(ctx context.Context, r *commands.Request) (teambot.Reply
 	if len(args) == 0 {
 		return teambot.Reply{}, teambot.Invalid("请写上例会时间，例如 /会议 设置 周一 10:00；不再开例会就发 /会议 设置 关闭。")
 	}
-	s, err := commands.ParseMeetingSchedule(args)
+	s, err := lang.ParseMeetingSchedule(args)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -145,7 +146,7 @@ func setMeetingSchedule(ctx context.Context, r *commands.Request) (teambot.Reply
 			}
 		}
 	}
-	text := fmt.Sprintf("每周例会定在每%s %s，每次 %s。", commands.WeekdaysCN[s.Weekday], s.Clock(), commands.LengthCN(s.Duration()))
+	text := fmt.Sprintf("每周例会定在每%s %s，每次 %s。", commands.WeekdaysCN[s.Weekday], s.Clock(), lang.LengthCN(s.Duration()))
 	if ok {
 		text += fmt.Sprintf("下次会议：%s。", commands.MeetingWhen(r, m))
 	}
@@ -266,12 +267,12 @@ func checkAgenda(agenda, missing string) error {
 // callMeeting is /会议 通知 DATE TIME AGENDA (supervisor): an ad-hoc meeting.
 func callMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	const how = "请写成 /会议 通知 日期 时间 议程，例如 /会议 通知 明天 15:00 双十二活动分工。"
-	words := commands.RestWords(r.Rest)
+	words := lang.RestWords(r.Rest)
 	if len(words) < 2 {
 		return teambot.Reply{}, teambot.Invalid("%s", how)
 	}
 	today := r.Today()
-	span, rest, err := commands.ParseDateSpan(commands.WordTexts(words[1:]), today)
+	span, rest, err := lang.ParseDateSpan(lang.WordTexts(words[1:]), today)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -281,11 +282,11 @@ func callMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, error
 	if len(rest) == 0 {
 		return teambot.Reply{}, teambot.Invalid("请写上开会时间。%s", how)
 	}
-	hh, mm, ok := commands.ParseTimeOfDay(rest[0], span.Half)
+	hh, mm, ok := lang.ParseTimeOfDay(rest[0], span.Half)
 	if !ok {
-		return teambot.Reply{}, teambot.Invalid("看不懂开会时间「%s」。%s", commands.Clip(rest[0]), how)
+		return teambot.Reply{}, teambot.Invalid("看不懂开会时间「%s」。%s", lang.Clip(rest[0]), how)
 	}
-	agenda := commands.TextFrom(r.Rest, words, rest[1:])
+	agenda := lang.TextFrom(r.Rest, words, rest[1:])
 	if err := checkAgenda(agenda, "请写上议程。"+how); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -309,8 +310,8 @@ func callMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, error
 // setMeetingAgenda is /会议 议程 TEXT (supervisor): the next meeting's agenda.
 func setMeetingAgenda(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	var agenda string
-	if words := commands.RestWords(r.Rest); len(words) > 1 {
-		agenda = commands.FreeText(r.Rest[words[1].At:])
+	if words := lang.RestWords(r.Rest); len(words) > 1 {
+		agenda = lang.FreeText(r.Rest[words[1].At:])
 	}
 	if err := checkAgenda(agenda, "请写上议程，例如 /会议 议程 双十二活动分工；各模块负责人先交周报。"); err != nil {
 		return teambot.Reply{}, err
@@ -335,10 +336,10 @@ func setMeetingAgenda(ctx context.Context, r *commands.Request) (teambot.Reply, 
 // cancelled and never counts.
 func cancelMeeting(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	var reason string
-	if words := commands.RestWords(r.Rest); len(words) > 1 {
-		reason = commands.FreeText(r.Rest[words[1].At:])
+	if words := lang.RestWords(r.Rest); len(words) > 1 {
+		reason = lang.FreeText(r.Rest[words[1].At:])
 	}
-	if err := commands.CheckLeaveReason(reason, "请写上取消的原因，例如 /会议 取消 团建改期。"); err != nil {
+	if err := lang.CheckLeaveReason(reason, "请写上取消的原因，例如 /会议 取消 团建改期。"); err != nil {
 		return teambot.Reply{}, err
 	}
 	m, ok, err := nextMeeting(ctx, r)

@@ -10,6 +10,7 @@ import (
 	"teambot"
 	"teambot/bot/wecom"
 	"teambot/commands"
+	"teambot/commands/lang"
 )
 
 // The monthly digest (R5): what the supervisor reports to leadership each
@@ -116,7 +117,7 @@ type EscalationLine struct {
 }
 
 // Build builds the digest of the team of chatID for month m.
-func Build(ctx context.Context, e *commands.Engine, chatID string, m commands.Month) (Digest, error) {
+func Build(ctx context.Context, e *commands.Engine, chatID string, m lang.Month) (Digest, error) {
 	var d Digest
 	err := e.Cfg.Store.Update(ctx, func(tx commands.Tx) error {
 		team, err := tx.TeamByChat(ctx, chatID)
@@ -131,7 +132,7 @@ func Build(ctx context.Context, e *commands.Engine, chatID string, m commands.Mo
 }
 
 // monthlyDigest builds the digest of r's team for m.
-func monthlyDigest(ctx context.Context, r *commands.Request, m commands.Month) (Digest, error) {
+func monthlyDigest(ctx context.Context, r *commands.Request, m lang.Month) (Digest, error) {
 	d := Digest{Month: m.String(), Team: r.Team.ChatID}
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
@@ -143,7 +144,7 @@ func monthlyDigest(ctx context.Context, r *commands.Request, m commands.Month) (
 		d.Members[i] = MemberMonth{Name: mem.Name, UserID: mem.UserID, Roles: commands.RoleList(mem.Roles)}
 		rows[mem.ID] = &d.Members[i]
 	}
-	for _, step := range []func(context.Context, *commands.Request, commands.Month, *Digest, map[int64]*MemberMonth) error{
+	for _, step := range []func(context.Context, *commands.Request, lang.Month, *Digest, map[int64]*MemberMonth) error{
 		monthReports, monthMeetings, monthLeave, monthLedger, monthVotes,
 		monthPlatforms, monthAccounts, monthEscalations,
 	} {
@@ -154,8 +155,8 @@ func monthlyDigest(ctx context.Context, r *commands.Request, m commands.Month) (
 	return d, nil
 }
 
-func monthReports(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, rows map[int64]*MemberMonth) error {
-	for _, w := range commands.MonthWeeks(m) {
+func monthReports(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, rows map[int64]*MemberMonth) error {
+	for _, w := range lang.MonthWeeks(m) {
 		d.Weeks = append(d.Weeks, w.String())
 		s, err := commands.LoadWeekStatus(ctx, r, w)
 		if err != nil {
@@ -188,7 +189,7 @@ func monthReports(ctx context.Context, r *commands.Request, m commands.Month, d 
 	return nil
 }
 
-func monthMeetings(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, rows map[int64]*MemberMonth) error {
+func monthMeetings(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, rows map[int64]*MemberMonth) error {
 	from, to := m.Bounds(r.Location())
 	meetings, err := txOf(r).Meetings(ctx, r.Team.ID, from, to.Add(-time.Nanosecond))
 	if err != nil {
@@ -227,9 +228,9 @@ func monthMeetings(ctx context.Context, r *commands.Request, m commands.Month, d
 	return nil
 }
 
-func monthLeave(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, rows map[int64]*MemberMonth) error {
+func monthLeave(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, rows map[int64]*MemberMonth) error {
 	first := teambot.Date{Year: m.Year, Month: m.Month, Day: 1}
-	last := teambot.Date{Year: m.Year, Month: m.Month, Day: commands.DaysIn(m.Year, m.Month)}
+	last := teambot.Date{Year: m.Year, Month: m.Month, Day: lang.DaysIn(m.Year, m.Month)}
 	leaves, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: r.Team.ID, From: first, To: last, Statuses: []string{teambot.LeaveApproved}})
 	if err != nil {
 		return err
@@ -256,7 +257,7 @@ func monthLeave(ctx context.Context, r *commands.Request, m commands.Month, d *D
 	return nil
 }
 
-func monthLedger(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, rows map[int64]*MemberMonth) error {
+func monthLedger(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, rows map[int64]*MemberMonth) error {
 	from, to := m.Bounds(r.Location())
 	entries, err := txOf(r).LedgerEntries(ctx, teambot.LedgerFilter{TeamID: r.Team.ID, From: from, To: to})
 	if err != nil {
@@ -279,7 +280,7 @@ func monthLedger(ctx context.Context, r *commands.Request, m commands.Month, d *
 	return nil
 }
 
-func monthVotes(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, rows map[int64]*MemberMonth) error {
+func monthVotes(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, rows map[int64]*MemberMonth) error {
 	from, to := m.Bounds(r.Location())
 	votes, err := txOf(r).Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteClosed, ClosedFrom: from, ClosedTo: to})
 	if err != nil {
@@ -389,7 +390,7 @@ func (d Digest) render(md bool) string {
 // monthPlatforms is each platform of the team's active accounts (and any
 // other platform updated in the month) with its updates, campaigns and the
 // month's weeks without an update (R6).
-func monthPlatforms(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, _ map[int64]*MemberMonth) error {
+func monthPlatforms(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, _ map[int64]*MemberMonth) error {
 	from, to := m.Bounds(r.Location())
 	accounts, err := txOf(r).Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
 	if err != nil {
@@ -398,7 +399,7 @@ func monthPlatforms(ctx context.Context, r *commands.Request, m commands.Month, 
 	// The month's weeks may start in the month before and end in the one
 	// after: their updates count for the weekly check, the month's own for
 	// the counts and campaigns.
-	weeks := commands.MonthWeeks(m)
+	weeks := lang.MonthWeeks(m)
 	updates, err := txOf(r).PlatformUpdates(ctx, r.Team.ID, weeks[0].Start(r.Location()), weeks[len(weeks)-1].End(r.Location()))
 	if err != nil {
 		return err
@@ -470,7 +471,7 @@ var accountEventCN = map[string]string{
 // monthAccounts lists the month's account registrations, credential
 // changes, transfers and removals (R13); confirmations are left out, the
 // quarterly check reports them.
-func monthAccounts(ctx context.Context, r *commands.Request, m commands.Month, d *Digest, _ map[int64]*MemberMonth) error {
+func monthAccounts(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, _ map[int64]*MemberMonth) error {
 	from, to := m.Bounds(r.Location())
 	events, err := txOf(r).AccountEvents(ctx, r.Team.ID, from, to)
 	if err != nil {
@@ -492,7 +493,7 @@ func monthAccounts(ctx context.Context, r *commands.Request, m commands.Month, d
 
 // monthEscalations lists the problems still open when the digest is made
 // (R16), whenever they were reported.
-func monthEscalations(ctx context.Context, r *commands.Request, _ commands.Month, d *Digest, _ map[int64]*MemberMonth) error {
+func monthEscalations(ctx context.Context, r *commands.Request, _ lang.Month, d *Digest, _ map[int64]*MemberMonth) error {
 	open, err := txOf(r).Escalations(ctx, teambot.EscalationFilter{TeamID: r.Team.ID, Statuses: []string{teambot.EscalationOpen}})
 	if err != nil {
 		return err

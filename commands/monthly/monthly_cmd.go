@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"unicode/utf8"
 
 	"teambot"
@@ -27,7 +28,7 @@ func Reminders() []commands.Reminder {
 	return []commands.Reminder{{
 		Name: "monthly_digest", Chinese: "月报提醒", Spec: "0 10 20-31 * *",
 		Summary: "每月最后一个工作日把本月汇总发给主管，提醒向公司汇报",
-		Day:     commands.LastWorkday, DayText: "每月最后一个工作日", Build: MonthlyReminder,
+		Day:     lang.LastWorkday, DayText: "每月最后一个工作日", Build: MonthlyReminder,
 	}}
 }
 
@@ -39,7 +40,7 @@ func monthly(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if len(r.Args) > 0 {
 		arg = r.Args[0].Text
 	}
-	m, err := commands.ParseMonth(arg, r.Today())
+	m, err := lang.ParseMonth(arg, r.Today())
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -92,7 +93,7 @@ func MonthlyReminder(ctx context.Context, e *commands.Engine, f teambot.Firing) 
 		if !ok {
 			return nil
 		}
-		m := commands.MonthOf(f.At.In(r.Location()))
+		m := lang.MonthOf(f.At.In(r.Location()))
 		if e.Cfg.DirectMessages {
 			d, err := monthlyDigest(ctx, r, m)
 			if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 
 	"teambot"
 )
@@ -71,7 +72,7 @@ func redact(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	}
 	// The number follows the kind, an argument no row names, so it is
 	// read here rather than by the engine (Command.Args come first).
-	id, ok := commands.RecordID(r.Args[1].Text)
+	id, ok := lang.RecordID(r.Args[1].Text)
 	if !ok {
 		return teambot.Reply{}, teambot.Invalid("「%s」不是%s编号，编号要写数字，例如 12。发送 %s 查看编号。", r.Args[1].Text, k.name, k.where)
 	}
@@ -123,7 +124,7 @@ func redact(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 
 // redactKindOf finds the kind of text a word names.
 func redactKindOf(word string) (redactKind, bool) {
-	kind, ok := redactWords[strings.ToLower(commands.Normalize(word))]
+	kind, ok := redactWords[strings.ToLower(lang.Normalize(word))]
 	for _, k := range redactKinds {
 		if ok && k.kind == kind {
 			return k, true

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 
 	"github.com/robfig/cron/v3"
 
@@ -65,7 +66,7 @@ func withReminder(run func(context.Context, *commands.Request, commands.Reminder
 		if !ok {
 			return teambot.Reply{}, teambot.Invalid("没有「%s」这个提醒。可选：%s。", r.Params[0].Text, reminderNames(r))
 		}
-		r.Params, r.Tail = r.Params[1:], commands.RestAfter(r.Tail, 1)
+		r.Params, r.Tail = r.Params[1:], lang.RestAfter(r.Tail, 1)
 		return run(ctx, r, rm)
 	}
 }
@@ -195,11 +196,11 @@ const remindHint = "请写成 周一 10:00、礼拜一 10点、每周二 下午3
 // reminder whose days the calendar does not pick, a five-field cron spec
 // (0 10 * * MON).
 func parseSpec(rm commands.Reminder, args []teambot.Arg, old string) (string, error) {
-	text := commands.ArgsText(args)
+	text := lang.ArgsText(args)
 	f := strings.Fields(old)
-	w, err := commands.ParseWeekly(text)
+	w, err := lang.ParseWeekly(text)
 	switch {
-	case err == nil && w.Days == commands.DaysUnsaid && len(f) == 5:
+	case err == nil && w.Days == lang.DaysUnsaid && len(f) == 5:
 		return checkSpec(fmt.Sprintf("%d %d %s %s %s", w.Minute, w.Hour, f[2], f[3], f[4]), text)
 	case rm.Day != nil || rm.DayText != "":
 		// Its days are fixed (a day of the month, the term's end): only
@@ -210,14 +211,14 @@ func parseSpec(rm commands.Reminder, args []teambot.Arg, old string) (string, er
 	case len(args) == 5:
 		return checkSpec(text, text)
 	}
-	return "", teambot.Invalid("看不懂提醒时间「%s」。%s", commands.Clip(text), remindHint)
+	return "", teambot.Invalid("看不懂提醒时间「%s」。%s", lang.Clip(text), remindHint)
 }
 
 // checkSpec refuses a spec that cron cannot read or that fires more than
 // once a day; text is what the supervisor wrote.
 func checkSpec(spec, text string) (string, error) {
 	if _, err := cron.ParseStandard(spec); err != nil || strings.HasPrefix(spec, "@") || strings.Contains(spec, "TZ=") {
-		return "", teambot.Invalid("看不懂提醒时间「%s」。%s", commands.Clip(text), remindHint)
+		return "", teambot.Invalid("看不懂提醒时间「%s」。%s", lang.Clip(text), remindHint)
 	}
 	// At most once a day: a reminder every minute would flood the group.
 	f := strings.Fields(spec)

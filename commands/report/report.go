@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"unicode/utf8"
 
 	"teambot"
@@ -55,14 +56,14 @@ func report(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		return reportOverview(ctx, r, this)
 	}
 	// The first word ends at a space or a colon: "上周：内容" works too.
-	first, after, _ := commands.CutWord(r.Rest)
+	first, after, _ := lang.CutWord(r.Rest)
 	switch first {
 	case "上周", "last":
-		return submitReport(ctx, r, this.Prev(), commands.FreeText(after))
+		return submitReport(ctx, r, this.Prev(), lang.FreeText(after))
 	case "下周", "next":
 		// Refused below like any future week, rather than stored as this
 		// week's report starting with 下周 (R4).
-		return submitReport(ctx, r, this.Next(), commands.FreeText(after))
+		return submitReport(ctx, r, this.Next(), lang.FreeText(after))
 	}
 	if week, text, ok, err := weekFlag(first, after); ok {
 		if err != nil {
@@ -86,12 +87,12 @@ func weekFlag(word, after string) (week teambot.Week, text string, ok bool, err 
 	if _, v, eq := strings.Cut(flag, "="); eq {
 		value = v
 	} else if flag == "week" {
-		value, text = commands.CutToken(commands.TrimLeftSpace(after))
+		value, text = lang.CutToken(lang.TrimLeftSpace(after))
 	}
-	if week, err = commands.ParseWeekText(commands.Normalize(value)); err != nil {
+	if week, err = lang.ParseWeekText(lang.Normalize(value)); err != nil {
 		return teambot.Week{}, "", true, teambot.Invalid("--week 后面要写周，例如 /周报 --week 2026-W47 内容。")
 	}
-	return week, commands.FreeText(text), true, nil
+	return week, lang.FreeText(text), true, nil
 }
 
 // submitReport stores text as the caller's report for week: a new version
@@ -103,7 +104,7 @@ func submitReport(ctx context.Context, r *commands.Request, week teambot.Week, t
 		return teambot.Reply{}, err
 	}
 	if r.Week().Before(week) {
-		return teambot.Reply{}, teambot.Invalid("%s还没开始，不能提前交周报。本周是 %s。", commands.WeekLabel(week), commands.WeekLabel(r.Week()))
+		return teambot.Reply{}, teambot.Invalid("%s还没开始，不能提前交周报。本周是 %s。", lang.WeekLabel(week), lang.WeekLabel(r.Week()))
 	}
 	if err := weekOpen(ctx, r, week); err != nil {
 		return teambot.Reply{}, err
@@ -142,7 +143,7 @@ func checkReportText(r *commands.Request, text string) error {
 // version, the length, and whether it came in on time.
 func submittedText(r *commands.Request, rep teambot.Report, chars int, due commands.WeekDue) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "已提交 %s的周报，第 %d 版，共 %d 字，", commands.WeekLabel(rep.Week), rep.Version, chars)
+	fmt.Fprintf(&b, "已提交 %s的周报，第 %d 版，共 %d 字，", lang.WeekLabel(rep.Week), rep.Version, chars)
 	first := ""
 	if rep.Version > 1 {
 		first = "以第 1 版为准，" // R4: the first submission decides
@@ -187,7 +188,7 @@ func weekOpen(ctx context.Context, r *commands.Request, week teambot.Week) error
 		return err
 	}
 	return teambot.Conflict("%s的周报已由主管在 %s 结束，不能再提交或修改。需要补充请直接联系主管。",
-		commands.WeekLabel(week), r.Moment(c.ClosedAt))
+		lang.WeekLabel(week), r.Moment(c.ClosedAt))
 }
 
 // reportOverview answers a bare /周报: a member learns whether this week's
@@ -206,15 +207,15 @@ func reportOverview(ctx context.Context, r *commands.Request, week teambot.Week)
 	}
 	if len(history) == 0 && due.Exempt {
 		return teambot.Reply{Text: fmt.Sprintf("本周 %s是%s：截止前没有工作日，不交不算未交。想交也可以：/周报 本周的工作小结。",
-			commands.WeekLabel(week), commands.ExemptText)}, nil
+			lang.WeekLabel(week), commands.ExemptText)}, nil
 	}
 	if len(history) == 0 {
 		return teambot.Reply{Text: fmt.Sprintf("你还没有提交本周 %s的周报，截止 %s。写法：/周报 本周的工作小结，例如 %s。更多用法：/帮助 周报。",
-			commands.WeekLabel(week), commands.DueMoment(r, due), r.Command.Examples[0])}, nil
+			lang.WeekLabel(week), commands.DueMoment(r, due), r.Command.Examples[0])}, nil
 	}
 	cur := history[len(history)-1]
 	return teambot.Reply{Text: fmt.Sprintf("你已提交本周 %s的周报：第 %d 版，%s 提交，%s。发送 /周报 查看 看全文，再发一次 /周报 内容 可以修改。",
-		commands.WeekLabel(week), cur.Version, r.Moment(cur.SubmittedAt), lateWord(cur.Late))}, nil
+		lang.WeekLabel(week), cur.Version, r.Moment(cur.SubmittedAt), lateWord(cur.Late))}, nil
 }
 
 // closeReportWeek is /周报 结束 周: the supervisor closes a week, after
@@ -229,12 +230,12 @@ func closeReportWeek(ctx context.Context, r *commands.Request) (teambot.Reply, e
 		return teambot.Reply{}, err
 	}
 	if r.Week().Before(week) {
-		return teambot.Reply{}, teambot.Invalid("%s还没开始，不能结束。本周是 %s。", commands.WeekLabel(week), commands.WeekLabel(r.Week()))
+		return teambot.Reply{}, teambot.Invalid("%s还没开始，不能结束。本周是 %s。", lang.WeekLabel(week), lang.WeekLabel(r.Week()))
 	}
 	if c, closed, err := r.Tx.WeekClosed(ctx, r.Team.ID, week); err != nil {
 		return teambot.Reply{}, err
 	} else if closed {
-		return teambot.Reply{}, teambot.Conflict("%s的周报已经在 %s 结束了。", commands.WeekLabel(week), r.Moment(c.ClosedAt))
+		return teambot.Reply{}, teambot.Conflict("%s的周报已经在 %s 结束了。", lang.WeekLabel(week), r.Moment(c.ClosedAt))
 	}
 	s, err := commands.LoadWeekStatus(ctx, r, week)
 	if err != nil {
@@ -248,7 +249,7 @@ func closeReportWeek(ctx context.Context, r *commands.Request) (teambot.Reply, e
 		return teambot.Reply{}, err
 	}
 	text := fmt.Sprintf("已结束 %s的周报：之后不能再提交或修改。应交 %d 人，收到 %d 份周报，未交：%s。",
-		commands.WeekLabel(week), s.Expected, handed, commands.NameList(commands.MemberNames(s.Missing)))
+		lang.WeekLabel(week), s.Expected, handed, commands.NameList(commands.MemberNames(s.Missing)))
 	if week == r.Week() {
 		text += "注意：本周还没过完。"
 	}

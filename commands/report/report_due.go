@@ -15,6 +15,7 @@ import (
 	"teambot"
 	"teambot/calendar"
 	"teambot/commands"
+	"teambot/commands/lang"
 )
 
 // nagAt is where a nag set for nominal goes when its day is a day off (R4):
@@ -72,7 +73,7 @@ func weeklyAt(spec string) (teambot.WeeklyDeadline, bool) {
 	}
 	mm, err1 := strconv.Atoi(f[0])
 	hh, err2 := strconv.Atoi(f[1])
-	day := slices.Index(commands.CronDays, strings.ToUpper(f[4]))
+	day := slices.Index(lang.CronDays, strings.ToUpper(f[4]))
 	if n, err := strconv.Atoi(f[4]); err == nil && n >= 0 && n <= 7 {
 		day = n % 7
 	}
@@ -82,7 +83,7 @@ func weeklyAt(spec string) (teambot.WeeklyDeadline, bool) {
 
 // specAt is the cron spec firing weekly at d.
 func specAt(d teambot.WeeklyDeadline) string {
-	return fmt.Sprintf("%d %d * * %s", d.Minute, d.Hour, commands.CronDays[d.Weekday])
+	return fmt.Sprintf("%d %d * * %s", d.Minute, d.Hour, lang.CronDays[d.Weekday])
 }
 
 // nagLead is how long before the deadline the nag comes by default: 周报催交
@@ -165,7 +166,7 @@ func reportDeadline(ctx context.Context, r *commands.Request) (teambot.Reply, er
 			return teambot.Reply{}, err
 		}
 		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。放假时截止提前到之前最后一个工作日。主管可以用 /周报 截止 周五 18:00 修改。",
-			commands.WeekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, commands.WeekLabel(this), commands.DueMoment(r, due))}, nil
+			commands.WeekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, lang.WeekLabel(this), commands.DueMoment(r, due))}, nil
 	}
 	d, err := parseDeadline(args)
 	if err != nil {
@@ -188,19 +189,19 @@ func reportDeadline(ctx context.Context, r *commands.Request) (teambot.Reply, er
 	}
 	return teambot.Reply{Text: fmt.Sprintf("周报截止时间已改为每%s %s（%s），原来是每%s %s。本周 %s截止 %s。已经交的周报，按时或迟交的标记不变。%s",
 		commands.WeekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, commands.WeekdaysCN[old.Weekday], old.Clock(),
-		commands.WeekLabel(this), commands.DueMoment(r, due), nag)}, nil
+		lang.WeekLabel(this), commands.DueMoment(r, due), nag)}, nil
 }
 
 // parseDeadline reads /周报 截止's weekday and time as parseWeekly does
 // (周五 18:00, 星期日 下午6点, fri 18:30).
 func parseDeadline(args []teambot.Arg) (teambot.WeeklyDeadline, error) {
-	text := commands.ArgsText(args)
-	w, err := commands.ParseWeekly(text)
+	text := lang.ArgsText(args)
+	w, err := lang.ParseWeekly(text)
 	switch {
-	case errors.Is(err, commands.ErrClockRange):
-		return teambot.WeeklyDeadline{}, teambot.Invalid("截止时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /周报 截止 周五 18:00。", commands.Clip(text))
-	case err != nil || w.Days != commands.DaysOne:
-		return teambot.WeeklyDeadline{}, teambot.Invalid("看不懂截止时间「%s」，请写成 星期几 和 时间，例如 /周报 截止 周五 18:00 或 /周报 截止 星期五 下午6点。%s。", commands.Clip(text), commands.ClockHint)
+	case errors.Is(err, lang.ErrClockRange):
+		return teambot.WeeklyDeadline{}, teambot.Invalid("截止时间「%s」不是有效的时刻：小时 0–23，分钟 0–59，例如 /周报 截止 周五 18:00。", lang.Clip(text))
+	case err != nil || w.Days != lang.DaysOne:
+		return teambot.WeeklyDeadline{}, teambot.Invalid("看不懂截止时间「%s」，请写成 星期几 和 时间，例如 /周报 截止 周五 18:00 或 /周报 截止 星期五 下午6点。%s。", lang.Clip(text), lang.ClockHint)
 	}
 	return teambot.WeeklyDeadline{Weekday: w.Weekday, Hour: w.Hour, Minute: w.Minute}, nil
 }

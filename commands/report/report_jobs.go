@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 
 	"teambot"
 )
@@ -46,7 +47,7 @@ func ReportOpen(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]te
 		}
 		text := fmt.Sprintf("【周报提醒】本周 %s的周报开始提交，%s，%s。\n"+
 			"请 @我 发送 /周报 本周工作小结，例如 /周报 完成公众号推文 3 篇；交了还可以再发一次修改。",
-			commands.WeekLabel(s.Week), due, s.Counts())
+			lang.WeekLabel(s.Week), due, s.Counts())
 		out = append(out, commands.GroupMessage(r, f, "report_open", text, nil))
 		return nil
 	})
@@ -72,7 +73,7 @@ func ReportNag(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]tea
 			when = fmt.Sprintf("截止时间 %s 已过，请尽快 @我 发送 /周报 内容 补交（记为迟交）。", commands.DueMoment(r, s.Due))
 		}
 		text := fmt.Sprintf("【周报催交】本周 %s还有 %d 人没交周报：%s。%s",
-			commands.WeekLabel(s.Week), len(s.Missing), commands.NameList(commands.MemberNames(s.Missing)), when)
+			lang.WeekLabel(s.Week), len(s.Missing), commands.NameList(commands.MemberNames(s.Missing)), when)
 		users := make([]string, len(s.Missing))
 		for i, m := range s.Missing {
 			users[i] = m.UserID
@@ -141,7 +142,7 @@ func Digest(ctx context.Context, e *commands.Engine, f teambot.Firing, private b
 func digestSummary(r *commands.Request, s commands.WeekStatus) string {
 	var b strings.Builder
 	if s.Due.Exempt {
-		fmt.Fprintf(&b, "【周报汇总】上周 %s：%s（截止前没有工作日，没有人迟交或未交）", commands.WeekLabel(s.Week), s.Counts())
+		fmt.Fprintf(&b, "【周报汇总】上周 %s：%s（截止前没有工作日，没有人迟交或未交）", lang.WeekLabel(s.Week), s.Counts())
 		if len(s.OnTime) > 0 {
 			fmt.Fprintf(&b, "：%s", commands.NameList(reportNames(s.OnTime)))
 		}
@@ -149,7 +150,7 @@ func digestSummary(r *commands.Request, s commands.WeekStatus) string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "【周报汇总】上周 %s%s：%s；按时 %d 人（%s），迟交 %d 人（%s），未交 %d 人（%s）",
-		commands.WeekLabel(s.Week), movedDue(r, s.Due), s.Counts(), len(s.OnTime), commands.NameList(reportNames(s.OnTime)),
+		lang.WeekLabel(s.Week), movedDue(r, s.Due), s.Counts(), len(s.OnTime), commands.NameList(reportNames(s.OnTime)),
 		len(s.Late), commands.NameList(reportNames(s.Late)), len(s.Missing), commands.NameList(commands.MemberNames(s.Missing)))
 	if len(s.Excused) > 0 {
 		fmt.Fprintf(&b, "，请假 %d 人（%s）", len(s.Excused), commands.NameList(excusedNames(s.Excused)))
@@ -172,11 +173,11 @@ func movedDue(r *commands.Request, d commands.WeekDue) string {
 func digestFull(r *commands.Request, s commands.WeekStatus) string {
 	var b strings.Builder
 	if s.Due.Exempt {
-		fmt.Fprintf(&b, "【周报汇总】上周 %s\n%s：截止前没有工作日，没有人迟交或未交。", commands.WeekLabel(s.Week), s.Counts())
+		fmt.Fprintf(&b, "【周报汇总】上周 %s\n%s：截止前没有工作日，没有人迟交或未交。", lang.WeekLabel(s.Week), s.Counts())
 		digestSection(r, &b, "已交", s.OnTime)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "【周报汇总】上周 %s%s\n%s；按时 %d 人，迟交 %d 人，未交 %d 人。", commands.WeekLabel(s.Week),
+	fmt.Fprintf(&b, "【周报汇总】上周 %s%s\n%s；按时 %d 人，迟交 %d 人，未交 %d 人。", lang.WeekLabel(s.Week),
 		movedDue(r, s.Due), s.Counts(), len(s.OnTime), len(s.Late), len(s.Missing))
 	digestSection(r, &b, "按时", s.OnTime)
 	digestSection(r, &b, "迟交", s.Late)
@@ -198,7 +199,7 @@ func digestSection(r *commands.Request, b *strings.Builder, title string, reps [
 	}
 	fmt.Fprintf(b, "\n%s：", title)
 	for _, rep := range reps {
-		fmt.Fprintf(b, "\n· %s（%s）：%s", rep.Name, r.Moment(rep.SubmittedAt), commands.FirstLine(rep.Text, commands.FirstLineRunes))
+		fmt.Fprintf(b, "\n· %s（%s）：%s", rep.Name, r.Moment(rep.SubmittedAt), lang.FirstLine(rep.Text, lang.FirstLineRunes))
 	}
 }
 

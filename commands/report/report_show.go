@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 
 	"teambot"
 )
@@ -41,7 +42,7 @@ func showArgs(ctx context.Context, r *commands.Request, args []teambot.Arg) (tea
 	from, to := r.Week(), r.Week()
 	var named, dated bool
 	for _, a := range args {
-		if !a.Mention && commands.LooksLikeWeek(a.Text) {
+		if !a.Mention && lang.LooksLikeWeek(a.Text) {
 			if dated {
 				return target, from, to, commands.UsageError(r.Command, "只能写一个周或一个范围（例如 2026-W40..2026-W48）。")
 			}
@@ -78,9 +79,9 @@ func weekRange(r *commands.Request, s string) (teambot.Week, teambot.Week, error
 		return from, to, err
 	case to.Before(from):
 		return from, to, teambot.Invalid("范围 %s 的开始晚于结束，请写成 %s..%s。", s, to, from)
-	case commands.WeeksBetween(from, to) > maxShowWeeks:
+	case lang.WeeksBetween(from, to) > maxShowWeeks:
 		return from, to, teambot.Invalid("一次最多查看 %d 周，%s 有 %d 周。请缩小范围；整段导出请让管理员用 teambot export reports。",
-			maxShowWeeks, s, commands.WeeksBetween(from, to))
+			maxShowWeeks, s, lang.WeeksBetween(from, to))
 	}
 	return from, to, nil
 }
@@ -90,15 +91,15 @@ func weekRange(r *commands.Request, s string) (teambot.Week, teambot.Week, error
 func fullReports(r *commands.Request, m teambot.Member, history []teambot.Report, from, to teambot.Week) string {
 	current := currentByWeek(history)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s 的周报，%s", m.Name, commands.RangeLabel(from, to))
+	fmt.Fprintf(&b, "%s 的周报，%s", m.Name, lang.RangeLabel(from, to))
 	for w := from; !to.Before(w); w = w.Next() {
 		rep, ok := current[w]
 		if !ok {
-			fmt.Fprintf(&b, "\n\n%s：未提交", commands.WeekLabel(w))
+			fmt.Fprintf(&b, "\n\n%s：未提交", lang.WeekLabel(w))
 			continue
 		}
 		// The id is what /删除内容 周报 takes (R14).
-		fmt.Fprintf(&b, "\n\n%s第 %d 版（#%d），%s 提交，%s%s：\n%s", commands.WeekLabel(w), rep.Version, rep.ID, r.Moment(rep.SubmittedAt), lateWord(rep.Late), editedMark(rep, "，"), rep.Text)
+		fmt.Fprintf(&b, "\n\n%s第 %d 版（#%d），%s 提交，%s%s：\n%s", lang.WeekLabel(w), rep.Version, rep.ID, r.Moment(rep.SubmittedAt), lateWord(rep.Late), editedMark(rep, "，"), rep.Text)
 	}
 	return b.String()
 }
@@ -113,16 +114,16 @@ func submittedOnly(m teambot.Member, history []teambot.Report, from, to teambot.
 		if _, ok := current[from]; ok {
 			state = "已提交"
 		}
-		return fmt.Sprintf("%s %s %s的周报。%s", m.Name, state, commands.WeekLabel(from), note)
+		return fmt.Sprintf("%s %s %s的周报。%s", m.Name, state, lang.WeekLabel(from), note)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s 的周报，%s：", m.Name, commands.RangeLabel(from, to))
+	fmt.Fprintf(&b, "%s 的周报，%s：", m.Name, lang.RangeLabel(from, to))
 	for w := from; !to.Before(w); w = w.Next() {
 		state := "未提交"
 		if _, ok := current[w]; ok {
 			state = "已提交"
 		}
-		fmt.Fprintf(&b, "\n%s：%s", commands.WeekLabel(w), state)
+		fmt.Fprintf(&b, "\n%s：%s", lang.WeekLabel(w), state)
 	}
 	b.WriteString("\n" + note)
 	return b.String()

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 
 	"teambot"
 )
@@ -39,9 +40,9 @@ func reportStatus(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 func statusText(r *commands.Request, s commands.WeekStatus) string {
 	var b strings.Builder
 	if s.Due.Exempt {
-		fmt.Fprintf(&b, "%s周报状态：%s（截止前没有工作日，没有人迟交或未交）", commands.WeekLabel(s.Week), commands.ExemptText)
+		fmt.Fprintf(&b, "%s周报状态：%s（截止前没有工作日，没有人迟交或未交）", lang.WeekLabel(s.Week), commands.ExemptText)
 	} else {
-		fmt.Fprintf(&b, "%s周报状态，截止 %s", commands.WeekLabel(s.Week), commands.DueMoment(r, s.Due))
+		fmt.Fprintf(&b, "%s周报状态，截止 %s", lang.WeekLabel(s.Week), commands.DueMoment(r, s.Due))
 	}
 	if s.Closed {
 		fmt.Fprintf(&b, "，主管已于 %s 结束", r.Moment(s.Closure.ClosedAt))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"unicode/utf8"
 
 	"teambot"
@@ -150,7 +151,7 @@ func rejectJoin(ctx context.Context, r *commands.Request) (teambot.Reply, error)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason := strings.TrimSpace(strings.Join(commands.ArgTexts(r.Params[1:]), " "))
+	reason := strings.TrimSpace(strings.Join(lang.ArgTexts(r.Params[1:]), " "))
 	if n := utf8.RuneCountInString(reason); n > maxJoinReason {
 		return teambot.Reply{}, teambot.Invalid("理由最多 %d 字，这条有 %d 字，请写简短些。", maxJoinReason, n)
 	}

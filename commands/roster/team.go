@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"time"
 
 	"teambot"
@@ -412,13 +413,13 @@ func term(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if len(r.Args) > 2 {
 		return teambot.Reply{}, commands.UsageError(r.Command, "最多写两个日期。")
 	}
-	start, err := commands.ParseDay(r.Args[0].Text, r.Today())
+	start, err := lang.ParseDay(r.Args[0].Text, r.Today())
 	if err != nil {
 		return teambot.Reply{}, err
 	}
 	end := start.AddDate(1, 0, 0)
 	if len(r.Args) == 2 {
-		if end, err = commands.ParseDayAfter(r.Args[1].Text, start, r.Today()); err != nil {
+		if end, err = lang.ParseDayAfter(r.Args[1].Text, start, r.Today()); err != nil {
 			return teambot.Reply{}, err
 		}
 		if !start.Before(end) {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"unicode/utf8"
 
 	"teambot"
@@ -30,7 +31,7 @@ func switchTeam(ctx context.Context, r *commands.Request) (teambot.Reply, error)
 		}
 		return teambot.Reply{Text: fmt.Sprintf("你只在一个团队里（%s），单聊里的命令都作用于它，不用切换。", teamName(*r.Team))}, nil
 	}
-	choice := strings.TrimSpace(strings.Join(commands.ArgTexts(r.Params), " "))
+	choice := strings.TrimSpace(strings.Join(lang.ArgTexts(r.Params), " "))
 	if choice == "" {
 		return teambot.Reply{Text: "你在这些团队里：\n" + commands.TeamChoices(r) + "\n发送 /团队 切换 序号（或团队名称）选择。"}, nil
 	}
@@ -62,7 +63,7 @@ func pickTeam(r *commands.Request, choice string) (int, error) {
 			return i, nil
 		}
 	}
-	return 0, teambot.Invalid("你的团队里没有叫「%s」的。你在这些团队里：\n%s\n请写序号，或团队的完整名称。", commands.Clip(choice), commands.TeamChoices(r))
+	return 0, teambot.Invalid("你的团队里没有叫「%s」的。你在这些团队里：\n%s\n请写序号，或团队的完整名称。", lang.Clip(choice), commands.TeamChoices(r))
 }
 
 // nameTeam is /团队 名称 新名称: the supervisor (the row's Who) names the
@@ -71,12 +72,12 @@ func nameTeam(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.NeedTeam(); err != nil {
 		return teambot.Reply{}, err
 	}
-	name := strings.TrimSpace(strings.Join(commands.ArgTexts(r.Params), " "))
+	name := strings.TrimSpace(strings.Join(lang.ArgTexts(r.Params), " "))
 	switch n := utf8.RuneCountInString(name); {
 	case name == "":
 		return teambot.Reply{}, teambot.Invalid("请写上团队名称，例如 /团队 名称 市场部。")
 	case n > maxTeamNameRunes:
-		return teambot.Reply{}, teambot.Invalid("团队名称最多 %d 个字，「%s」有 %d 个字。", maxTeamNameRunes, commands.Clip(name), n)
+		return teambot.Reply{}, teambot.Invalid("团队名称最多 %d 个字，「%s」有 %d 个字。", maxTeamNameRunes, lang.Clip(name), n)
 	case strings.ContainsAny(name, "\r\n\t"):
 		return teambot.Reply{}, teambot.Invalid("团队名称请写在一行里。")
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"time"
 
 	"teambot"
@@ -137,11 +138,11 @@ func vote(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	case len(r.Args) == 0:
 		return listVotes(ctx, r)
 	case r.ID == 0:
-		return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("没有「%s」这个投票操作。", commands.Clip(r.Args[0].Text)))
+		return teambot.Reply{}, commands.UsageError(r.Command, fmt.Sprintf("没有「%s」这个投票操作。", lang.Clip(r.Args[0].Text)))
 	case len(r.Params) == 0:
 		return teambot.Reply{}, teambot.Invalid("请写上你的选择，例如 /投票 %s 同意，或写选项的序号。", r.Args[0].Text)
 	}
-	return castBallot(ctx, r, r.ID, strings.Join(commands.ArgTexts(r.Params), " "))
+	return castBallot(ctx, r, r.ID, strings.Join(lang.ArgTexts(r.Params), " "))
 }
 
 // ballotShortcut makes /同意 ID, /反对 ID and /弃权 ID: a motion ballot. With
@@ -155,7 +156,7 @@ func ballotShortcut(choice string) commands.Handler {
 		case r.ID != 0:
 			return castBallot(ctx, r, r.ID, choice)
 		case len(r.Params) > 0:
-			return teambot.Reply{}, teambot.Invalid(badVoteID, commands.Clip(r.Params[0].Text))
+			return teambot.Reply{}, teambot.Invalid(badVoteID, lang.Clip(r.Params[0].Text))
 		}
 		open, err := txOf(r).Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})
 		if err != nil {
@@ -241,7 +242,7 @@ func howToVote(v teambot.Vote) string {
 // choiceOf finds the option text names: its exact text, its number, or for
 // a motion a common synonym (赞成, 支持, 不同意).
 func choiceOf(v teambot.Vote, text string) (int, error) {
-	text = commands.TrimSpace(text)
+	text = lang.TrimSpace(text)
 	for i, o := range v.Options {
 		if strings.EqualFold(o, text) {
 			return i, nil
@@ -260,7 +261,7 @@ func choiceOf(v teambot.Vote, text string) (int, error) {
 			return 2, nil
 		}
 	}
-	return 0, teambot.Invalid("投票 #%d 没有「%s」这个选项。可选：%s（也可以写序号）。", v.ID, commands.Clip(text), numberedOptions(v))
+	return 0, teambot.Invalid("投票 #%d 没有「%s」这个选项。可选：%s（也可以写序号）。", v.ID, lang.Clip(text), numberedOptions(v))
 }
 
 // ballotKey is who a ballot in v belongs to: the member's id, or for an
@@ -362,7 +363,7 @@ func progress(ctx context.Context, r *commands.Request, v teambot.Vote) (string,
 func withdrawBallot(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	id := r.ID
 	if id == 0 && len(r.Params) > 0 {
-		return teambot.Reply{}, teambot.Invalid(badVoteID, commands.Clip(r.Params[0].Text))
+		return teambot.Reply{}, teambot.Invalid(badVoteID, lang.Clip(r.Params[0].Text))
 	}
 	if id == 0 {
 		var err error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"time"
 	"unicode/utf8"
 
@@ -110,7 +111,7 @@ func vetoVote(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reason := commands.FreeText(r.Tail)
+	reason := lang.FreeText(r.Tail)
 	switch n := utf8.RuneCountInString(reason); {
 	case reason == "":
 		return teambot.Reply{}, teambot.Invalid("否决要写理由。%s", vetoHow)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 
 	"teambot"
 )
@@ -55,7 +56,7 @@ func listVotes(ctx context.Context, r *commands.Request) (teambot.Reply, error) 
 		case "全部", "所有", "all":
 			all = true
 		default:
-			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。进行中的投票：/投票 列表；连同已结束的：/投票 列表 全部。", commands.Clip(w))
+			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。进行中的投票：/投票 列表；连同已结束的：/投票 列表 全部。", lang.Clip(w))
 		}
 	}
 	open, err := txOf(r).Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteOpen})

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/lang"
 	"time"
 	"unicode/utf8"
 
@@ -38,14 +39,14 @@ const newVoteHow = "请写成 /投票 发起 标题 [选项 A | B | C] [截止 �
 // parseVoteDraft reads /投票 发起: the title up to the first keyword, then
 // the keywords' parts.
 func parseVoteDraft(r *commands.Request) (d voteDraft, err error) {
-	words := commands.RestWords(r.Rest)[1:] // after 发起
+	words := lang.RestWords(r.Rest)[1:] // after 发起
 	d = voteDraft{deadline: r.Now.Add(voteDefaultTerm)}
 	// Cut the words into the title and the keyword parts.
 	type part struct {
 		key   string
-		words []commands.Word
+		words []lang.Word
 	}
-	var title []commands.Word
+	var title []lang.Word
 	var parts []part
 	for _, w := range words {
 		if key, ok := voteKeywords[strings.ToLower(w.Text)]; ok {
@@ -60,8 +61,8 @@ func parseVoteDraft(r *commands.Request) (d voteDraft, err error) {
 	}
 	if len(title) > 0 {
 		last := title[len(title)-1]
-		tok, _ := commands.CutToken(r.Rest[last.At:])
-		d.title = commands.TrimSpace(r.Rest[title[0].At : last.At+len(tok)])
+		tok, _ := lang.CutToken(r.Rest[last.At:])
+		d.title = lang.TrimSpace(r.Rest[title[0].At : last.At+len(tok)])
 	}
 	if err := checkVoteText("标题", d.title, maxVoteTitle); err != nil {
 		return d, err
@@ -82,7 +83,7 @@ func parseVoteDraft(r *commands.Request) (d voteDraft, err error) {
 		switch p.key {
 		case "anonymous", "live":
 			if len(p.words) > 0 {
-				return d, teambot.Invalid("「%s」后面不用写内容，看不懂「%s」。%s", voteKeywordCN(p.key), commands.Clip(p.words[0].Text), newVoteHow)
+				return d, teambot.Invalid("「%s」后面不用写内容，看不懂「%s」。%s", voteKeywordCN(p.key), lang.Clip(p.words[0].Text), newVoteHow)
 			}
 			d.anonymous = d.anonymous || p.key == "anonymous"
 			d.live = d.live || p.key == "live"
@@ -93,7 +94,7 @@ func parseVoteDraft(r *commands.Request) (d voteDraft, err error) {
 			}
 			d.options = opts
 		case "deadline":
-			at, err := parseVoteDeadline(r, commands.WordTexts(p.words))
+			at, err := parseVoteDeadline(r, lang.WordTexts(p.words))
 			if err != nil {
 				return d, err
 			}
@@ -114,19 +115,19 @@ func checkVoteText(what, text string, limit int) error {
 	case text == "":
 		return teambot.Invalid("请写上投票的%s。%s", what, newVoteHow)
 	case n > limit:
-		return teambot.Invalid("投票的%s最多 %d 字，「%s」有 %d 字，请写简短些。", what, limit, commands.Clip(text), n)
+		return teambot.Invalid("投票的%s最多 %d 字，「%s」有 %d 字，请写简短些。", what, limit, lang.Clip(text), n)
 	}
 	return nil
 }
 
 // parseVoteOptions splits the words after 选项 at | or ｜: A | B | C, A|B|C.
-func parseVoteOptions(ws []commands.Word) ([]string, error) {
-	joined := strings.Join(commands.WordTexts(ws), " ")
+func parseVoteOptions(ws []lang.Word) ([]string, error) {
+	joined := strings.Join(lang.WordTexts(ws), " ")
 	joined = strings.ReplaceAll(joined, "｜", "|")
 	var opts []string
 	seen := map[string]bool{}
 	for _, o := range strings.Split(joined, "|") {
-		o = commands.TrimSpace(o)
+		o = lang.TrimSpace(o)
 		if o == "" {
 			continue
 		}
@@ -134,7 +135,7 @@ func parseVoteOptions(ws []commands.Word) ([]string, error) {
 			return nil, err
 		}
 		if seen[o] {
-			return nil, teambot.Invalid("选项「%s」写了两次，每个选项只写一次。", commands.Clip(o))
+			return nil, teambot.Invalid("选项「%s」写了两次，每个选项只写一次。", lang.Clip(o))
 		}
 		seen[o] = true
 		opts = append(opts, o)
@@ -170,8 +171,8 @@ func parseVoteDeadline(r *commands.Request, words []string) (time.Time, error) {
 	} else {
 		day, rest := r.Today(), words
 		half := ""
-		if _, _, ok := commands.ParseTimeOfDay(words[0], ""); !ok {
-			span, left, err := commands.ParseDateSpan(words, r.Today())
+		if _, _, ok := lang.ParseTimeOfDay(words[0], ""); !ok {
+			span, left, err := lang.ParseDateSpan(words, r.Today())
 			if err != nil {
 				return time.Time{}, err
 			}
@@ -182,12 +183,12 @@ func parseVoteDeadline(r *commands.Request, words []string) (time.Time, error) {
 		}
 		hh, mm := 18, 0 // a day without a time ends at 18:00, like reports
 		if len(rest) > 1 {
-			return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", commands.Clip(strings.Join(words, " ")), how)
+			return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", lang.Clip(strings.Join(words, " ")), how)
 		}
 		if len(rest) == 1 {
 			var ok bool
-			if hh, mm, ok = commands.ParseTimeOfDay(rest[0], half); !ok {
-				return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", commands.Clip(rest[0]), how)
+			if hh, mm, ok = lang.ParseTimeOfDay(rest[0], half); !ok {
+				return time.Time{}, teambot.Invalid("看不懂截止时间「%s」。%s", lang.Clip(rest[0]), how)
 			}
 		}
 		at = time.Date(day.Year, day.Month, day.Day, hh, mm, 0, 0, r.Location())

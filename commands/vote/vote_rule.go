@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"teambot/commands"
+	"teambot/commands/lang"
 
 	"teambot"
 )
@@ -35,7 +36,7 @@ func voteRule(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		return teambot.Reply{Text: fmt.Sprintf("本团队的表决规则：%s同意即通过（弃权算作已投，票数相同不通过）；法定人数：%s；主管有否决权，可在截止前或通过后 24 小时内否决。\n主管可以修改：/投票 规则 通过 三分之二 法定 过半。",
 			rule.Pass, quorum)}, nil
 	}
-	args := commands.ArgTexts(r.Params)
+	args := lang.ArgTexts(r.Params)
 	if len(args)%2 != 0 {
 		return teambot.Reply{}, teambot.Invalid("%s", how)
 	}
@@ -47,7 +48,7 @@ func voteRule(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 			s, ok = teambot.Share{}, true
 		}
 		if !ok {
-			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。%s", commands.Clip(val), how)
+			return teambot.Reply{}, teambot.Invalid("看不懂「%s」。%s", lang.Clip(val), how)
 		}
 		switch key {
 		case "通过", "pass":
@@ -55,7 +56,7 @@ func voteRule(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		case "法定", "法定人数", "quorum":
 			next.Quorum = s
 		default:
-			return teambot.Reply{}, teambot.Invalid("没有「%s」这项规则，只有「通过」和「法定」。%s", commands.Clip(key), how)
+			return teambot.Reply{}, teambot.Invalid("没有「%s」这项规则，只有「通过」和「法定」。%s", lang.Clip(key), how)
 		}
 	}
 	if err := txOf(r).SetVoteRule(ctx, r.Team.ID, next, r.Now); err != nil {

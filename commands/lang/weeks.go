@@ -1,7 +1,7 @@
 // Weeks as members write and read them: this week, a week argument
 // (2026-W48, 本周, 上周), and the labels replies print for weeks.
 
-package commands
+package lang
 
 import (
 	"fmt"

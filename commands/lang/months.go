@@ -1,6 +1,6 @@
 // Months as the monthly digest and its command read them: 2026-05, 5月.
 
-package commands
+package lang
 
 import (
 	"fmt"

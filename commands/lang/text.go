@@ -2,7 +2,7 @@
 // words, the words of a message with their positions, clipping long input for
 // replies and reading a record id.
 
-package commands
+package lang
 
 import (
 	"strconv"
