@@ -94,10 +94,10 @@ func (e *Engine) route(r *Request) (*Command, error) {
 	if c, ok := e.registry.Lookup(r.Word); ok {
 		return c, nil
 	}
-	return nil, e.unknownCommand(r, r.Word)
+	return nil, e.UnknownCommand(r, r.Word)
 }
 
-func (e *Engine) unknownCommand(r *Request, word string) error {
+func (e *Engine) UnknownCommand(r *Request, word string) error {
 	if c, ok := e.registry.Suggest(word, r.Permits); ok {
 		return teambot.Invalid("没有「%s」这个命令。你是不是想用 /%s（%s）？用法：%s", lang.Clip(word), c.Chinese, c.Name, c.UsageLine())
 	}

@@ -10,6 +10,7 @@ import (
 	"teambot/commands"
 	"teambot/commands/account"
 	"teambot/commands/escalate"
+	"teambot/commands/help"
 	"teambot/commands/holiday"
 	"teambot/commands/leave"
 	"teambot/commands/ledger"
@@ -25,7 +26,7 @@ import (
 // Commands is the bot's whole surface in the order /帮助 lists it.
 func Commands() []*commands.Command {
 	return slices.Concat(
-		[]*commands.Command{commands.HelpCommand()},
+		[]*commands.Command{help.Command()},
 		roster.Commands(),
 		report.Commands(),
 		[]*commands.Command{remind.Command(), holiday.Command()},

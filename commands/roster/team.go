@@ -178,7 +178,7 @@ func teamCommand() *commands.Command {
 			{Name: "join", Chinese: "加入方式", Usage: "自由或审批", Summary: "查看加入方式；主管可改为自由（直接登记）或审批",
 				Who: commands.Anyone, Handler: joinMode},
 			{Name: "push", Chinese: "推送", Usage: "webhook地址", Summary: "设置提醒和通知发到的群机器人地址（只在单聊里发送）",
-				Who: commands.Supervisor, Forbidden: "只有主管可以设置推送地址%s。", Handler: commands.SetPush},
+				Who: commands.Supervisor, Forbidden: "只有主管可以设置推送地址%s。", Handler: setPush},
 		},
 	}
 }

@@ -1,16 +1,17 @@
-package commands
+package help
 
 import (
 	"context"
 	"fmt"
 	"strings"
+	"teambot/commands"
 
 	"teambot"
 )
 
 // help lists the commands the caller may use, or shows one command's usage.
-func help(ctx context.Context, r *Request) (teambot.Reply, error) {
-	reg := r.Engine.registry
+func help(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	reg := r.Engine.Registry()
 	if len(r.Args) == 0 {
 		var b strings.Builder
 		b.WriteString("你可以使用的命令：\n")
@@ -25,7 +26,7 @@ func help(ctx context.Context, r *Request) (teambot.Reply, error) {
 	word := strings.TrimLeft(r.Args[0].Text, "/")
 	c, ok := reg.Lookup(word)
 	if !ok {
-		return teambot.Reply{}, r.Engine.unknownCommand(r, word)
+		return teambot.Reply{}, r.Engine.UnknownCommand(r, word)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "/%s（%s）— %s\n", c.Chinese, c.Name, c.Summary)
@@ -51,10 +52,10 @@ func help(ctx context.Context, r *Request) (teambot.Reply, error) {
 
 // helpRows lists c's rows and theirs, a line each: the form, what it does,
 // who may use it.
-func helpRows(r *Request, b *strings.Builder, c *Command) {
+func helpRows(r *commands.Request, b *strings.Builder, c *commands.Command) {
 	for _, s := range c.Sub {
 		fmt.Fprintf(b, "\n%s — %s（%s", strings.TrimSpace(s.Path()+" "+s.Usage), s.Summary, whoText(s.Who))
-		if s.Change != Anyone {
+		if s.Change != commands.Anyone {
 			fmt.Fprintf(b, "查看，%s修改", whoText(s.Change))
 		}
 		if !r.Permits(s) {
@@ -65,25 +66,25 @@ func helpRows(r *Request, b *strings.Builder, c *Command) {
 	}
 }
 
-func whoText(w Who) string {
+func whoText(w commands.Who) string {
 	switch w {
-	case Member:
+	case commands.Member:
 		return "团队成员"
-	case Supervisor:
+	case commands.Supervisor:
 		return "主管"
-	case SupervisorOrAdmin:
+	case commands.SupervisorOrAdmin:
 		return "主管或管理员"
 	}
 	return "所有人"
 }
 
-// HelpCommand is /帮助: the table as the caller may use it.
-func HelpCommand() *Command {
-	return &Command{
+// Command is /帮助: the table as the caller may use it.
+func Command() *commands.Command {
+	return &commands.Command{
 		Name: "help", Chinese: "帮助", Aliases: []string{"?"},
 		Summary:  "列出你可以用的命令，或查看一个命令的用法",
 		Usage:    "[命令]",
 		Examples: []string{"/帮助", "/帮助 加入", "/help team"},
-		Who:      Anyone, Handler: help,
+		Who:      commands.Anyone, Handler: help,
 	}
 }

@@ -1,18 +1,19 @@
-package commands
+package roster
 
 import (
 	"context"
 	"net/url"
 	"strings"
+	"teambot/commands"
 
 	"teambot"
 )
 
-// SetPush gives the team a group robot webhook for pushes: /团队 推送 URL,
+// setPush gives the team a group robot webhook for pushes: /团队 推送 URL,
 // for the supervisor (the row's Who).
 // The URL's key is a secret, so it is accepted only in a single chat, stored
 // sealed, and never echoed back whole.
-func SetPush(ctx context.Context, r *Request) (teambot.Reply, error) {
+func setPush(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if !r.Single() {
 		return teambot.Reply{}, teambot.Invalid("推送地址里有密钥，请在和我的单聊里发送 /团队 推送 URL，不要发在群里。" +
 			"如果这条消息里已经带了地址，它已在群里公开：请到群机器人设置里重新生成 webhook 地址。")
