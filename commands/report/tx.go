@@ -19,6 +19,3 @@ type Tx interface {
 
 // txOf is r's transaction with this area's methods.
 func txOf(r *commands.Request) Tx { return commands.TxAs[Tx](r.Tx) }
-
-// asTx is tx with this area's methods.
-func asTx(tx commands.Tx) Tx { return commands.TxAs[Tx](tx) }
