@@ -167,7 +167,7 @@ func (r *Request) SupervisorHint(ctx context.Context) string {
 // Supervisor is the team's supervisor, if it has one, for the wording of
 // a reply: a database error reads as none (the transaction fails anyway on
 // PostgreSQL). Scheduled work, which claims its firing whatever it sends,
-// uses findSupervisor.
+// uses FindSupervisor.
 func (r *Request) Supervisor(ctx context.Context) (teambot.Member, bool) {
 	m, ok, _ := r.FindSupervisor(ctx)
 	return m, ok

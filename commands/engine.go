@@ -64,7 +64,7 @@ type Config struct {
 
 // Engine parses messages, checks who may do what, and runs handlers.
 type Engine struct {
-	Cfg       Config
+	Config    Config // as New completed it; areas read DirectMessages, Store, Log from it
 	loc       *time.Location
 	registry  *Registry
 	reminders []Reminder
@@ -88,7 +88,7 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("commands: time zone %q: %w", cfg.TimeZone, err)
 	}
-	e := &Engine{Cfg: cfg, loc: loc, reminders: cfg.Reminders}
+	e := &Engine{Config: cfg, loc: loc, reminders: cfg.Reminders}
 	e.registry = NewRegistry(cfg.Commands...)
 	return e, nil
 }
@@ -114,7 +114,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	if !utf8.ValidString(msg.Text) {
 		return teambot.Reply{Text: "消息里有无法识别的字符（不是有效的 UTF-8 文本），请重新输入。"}, nil
 	}
-	p := lang.Parse(msg.Text, e.Cfg.BotNames)
+	p := lang.Parse(msg.Text, e.Config.BotNames)
 	inv := teambot.Invocation{Message: msg, Word: p.Word, Args: p.Args, Rest: p.Rest}
 
 	var reply teambot.Reply
@@ -125,7 +125,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	if c, ok := e.registry.Lookup(p.Word); ok {
 		command = c.Name
 	}
-	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Config.Store.Update(ctx, func(tx Tx) error {
 		r, err := e.newRequest(ctx, tx, inv)
 		if err != nil {
 			return err
@@ -207,7 +207,7 @@ func (e *Engine) run(ctx context.Context, r *Request) (teambot.Reply, error) {
 func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Reply, error) {
 	var reply teambot.Reply
 	inv := teambot.Invocation{Message: ev.Message, Word: "event:" + ev.Kind}
-	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Config.Store.Update(ctx, func(tx Tx) error {
 		if ev.Kind == teambot.EventDeleteFromChat {
 			return e.robotRemoved(ctx, tx, ev)
 		}
@@ -241,11 +241,11 @@ func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Rep
 // callback brings a new key. It returns the team, for telling the admins.
 func (e *Engine) PushBroken(ctx context.Context, chatID string) (teambot.Team, error) {
 	var team teambot.Team
-	err := e.Cfg.Store.Update(ctx, func(tx Tx) (err error) {
+	err := e.Config.Store.Update(ctx, func(tx Tx) (err error) {
 		if team, err = tx.TeamByChat(ctx, chatID); err != nil {
 			return err
 		}
-		r := &Request{Tx: tx, Now: e.Cfg.Now(), Team: &team, Engine: e}
+		r := &Request{Tx: tx, Now: e.Config.Now(), Team: &team, Engine: e}
 		r.UserID = "system"
 		if err := tx.MarkPushBroken(ctx, team.ID, r.Now); err != nil {
 			return err
@@ -257,7 +257,7 @@ func (e *Engine) PushBroken(ctx context.Context, chatID string) (teambot.Team, e
 
 // robotRemoved drops the push key of a group the robot was removed from.
 func (e *Engine) robotRemoved(ctx context.Context, tx Tx, ev teambot.Event) error {
-	r := &Request{Invocation: teambot.Invocation{Message: ev.Message}, Tx: tx, Now: e.Cfg.Now(), Engine: e}
+	r := &Request{Invocation: teambot.Invocation{Message: ev.Message}, Tx: tx, Now: e.Config.Now(), Engine: e}
 	if err := markHandled(ctx, tx, ev.Message, r.Now); err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ import (
 
 // observe reports a command's outcome to Config.Observe.
 func (e *Engine) observe(command string, err error) {
-	if e.Cfg.Observe == nil {
+	if e.Config.Observe == nil {
 		return
 	}
 	outcome := "handled"
@@ -27,7 +27,7 @@ func (e *Engine) observe(command string, err error) {
 	default: // the user is told why: bad input, not allowed, not found, a conflict
 		outcome = "refused"
 	}
-	e.Cfg.Observe(command, outcome)
+	e.Config.Observe(command, outcome)
 }
 
 // notRunError is the error Handle returns for a message the database could
@@ -36,7 +36,7 @@ func (e *Engine) observe(command string, err error) {
 // again).
 func (e *Engine) notRunError(ctx context.Context, inv teambot.Invocation, err error) error {
 	if errors.Is(err, teambot.ErrUnavailable) {
-		e.Cfg.Log.WarnContext(ctx, "command not run: the database cannot be written; the platform may retry",
+		e.Config.Log.WarnContext(ctx, "command not run: the database cannot be written; the platform may retry",
 			"command", inv.Word, "chat", inv.ChatID, "user", inv.UserID, "msgid", inv.Message.ID, "err", err)
 	}
 	return err
@@ -47,7 +47,7 @@ func (e *Engine) notRunError(ctx context.Context, inv teambot.Invocation, err er
 func (e *Engine) errorReply(ctx context.Context, inv teambot.Invocation, err error) teambot.Reply {
 	if teambot.KindOf(err) == teambot.KindInternal {
 		// Never log the message text: it may hold anything, passwords included.
-		e.Cfg.Log.ErrorContext(ctx, "command failed", "command", inv.Word, "chat", inv.ChatID, "user", inv.UserID, "msgid", inv.Message.ID, "err", err)
+		e.Config.Log.ErrorContext(ctx, "command failed", "command", inv.Word, "chat", inv.ChatID, "user", inv.UserID, "msgid", inv.Message.ID, "err", err)
 	}
 	return teambot.Reply{Text: clipQuotes(teambot.UserMessage(err))}
 }

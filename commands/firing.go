@@ -19,7 +19,7 @@ func (e *Engine) FiringRequest(ctx context.Context, f teambot.Firing, fn func(r 
 	if tx, ok := ctx.Value(txKey{}).(Tx); ok {
 		return e.FiringIn(ctx, tx, f, fn)
 	}
-	return e.Cfg.Store.Update(ctx, func(tx Tx) error { return e.FiringIn(ctx, tx, f, fn) })
+	return e.Config.Store.Update(ctx, func(tx Tx) error { return e.FiringIn(ctx, tx, f, fn) })
 }
 
 // GroupMessage is a message to the team's group.

@@ -49,10 +49,10 @@ func (e *Engine) keepReply(ctx context.Context, tx Tx, msg teambot.Message, repl
 	}
 	kept := teambot.KeptReply{Reply: reply, Kept: true}
 	if reply.Private && reply.Text != "" {
-		if e.Cfg.Sealer == nil {
+		if e.Config.Sealer == nil {
 			kept = teambot.KeptReply{Reply: teambot.Reply{Private: true}}
 		} else {
-			sealed, err := e.Cfg.Sealer.Seal(reply.Text)
+			sealed, err := e.Config.Sealer.Seal(reply.Text)
 			if err != nil {
 				return err
 			}
@@ -74,12 +74,12 @@ func (e *Engine) keptReply(k teambot.KeptReply) teambot.Reply {
 	case !k.Kept:
 		return teambot.Reply{}
 	case k.Sealed:
-		if e.Cfg.Sealer == nil {
+		if e.Config.Sealer == nil {
 			return teambot.Reply{Text: notKept, Private: true}
 		}
-		text, err := e.Cfg.Sealer.Open(k.Text)
+		text, err := e.Config.Sealer.Open(k.Text)
 		if err != nil {
-			e.Cfg.Log.Warn("a kept answer does not open (the sealing secret changed?)", "err", err)
+			e.Config.Log.Warn("a kept answer does not open (the sealing secret changed?)", "err", err)
 			return teambot.Reply{Text: notKept, Private: true}
 		}
 		k.Text = text

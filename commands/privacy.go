@@ -36,7 +36,7 @@ func keepPrivate(ctx context.Context, r *Request, reply teambot.Reply) (teambot.
 	if !reply.Private || !shownToGroupOnly(r) {
 		return reply, nil
 	}
-	if r.Engine.Cfg.DirectMessages && r.Team != nil {
+	if r.Engine.Config.DirectMessages && r.Team != nil {
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{r.UserID}, Text: reply.Text,
 			Origin: "private reply /" + commandName(r)}
 		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {

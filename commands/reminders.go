@@ -66,7 +66,7 @@ func (e *Engine) ReminderNamed(word string) (Reminder, bool) {
 func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	rm, _ := e.ReminderNamed(f.Job)
 	var out []teambot.Outgoing
-	err := e.Cfg.Store.Update(ctx, func(tx Tx) error {
+	err := e.Config.Store.Update(ctx, func(tx Tx) error {
 		team, err := tx.TeamByChat(ctx, f.ChatID)
 		if err != nil {
 			return err
@@ -82,7 +82,7 @@ func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.O
 		week := teambot.WeekOf(f.At.In(team.Location()))
 		text := fmt.Sprintf("%s 这一周从原定那天起都不是工作日（节假日），本周的「%s」不发送。", week, rm.Chinese)
 		msg := teambot.Outgoing{TeamID: team.ID, Channel: teambot.ToGroup, Text: text, Mentions: []string{sup.UserID}}
-		if e.Cfg.DirectMessages {
+		if e.Config.DirectMessages {
 			msg = teambot.Outgoing{TeamID: team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Text: text}
 		}
 		out = append(out, msg)

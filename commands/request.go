@@ -66,7 +66,7 @@ func (r *Request) Audit(ctx context.Context, action, target, detail string) erro
 // first contact, creates) the chat's team and the sender's membership, and
 // keeps the team's push key and the sender's name current.
 func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) (*Request, error) {
-	r := &Request{Invocation: inv, Tx: tx, Now: e.Cfg.Now(), IsAdmin: slices.Contains(e.Cfg.Admins, inv.UserID), Engine: e}
+	r := &Request{Invocation: inv, Tx: tx, Now: e.Config.Now(), IsAdmin: slices.Contains(e.Config.Admins, inv.UserID), Engine: e}
 	if err := markHandled(ctx, tx, inv.Message, r.Now); err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) 
 		return r, loadSingleChatTeam(ctx, r)
 	}
 	// R1: a team is one group chat, created on first contact.
-	team := teambot.Team{ChatID: inv.ChatID, TimeZone: e.Cfg.TimeZone, CreatedAt: r.Now}
+	team := teambot.Team{ChatID: inv.ChatID, TimeZone: e.Config.TimeZone, CreatedAt: r.Now}
 	created, err := tx.EnsureTeam(ctx, &team)
 	if err != nil {
 		return nil, err
@@ -148,7 +148,7 @@ func loadCaller(ctx context.Context, r *Request) error {
 // notePushKey makes the webhook key a group robot callback carried the
 // team's push target, when it differs from the stored one.
 func notePushKey(ctx context.Context, r *Request) error {
-	sealer := r.Engine.Cfg.Sealer
+	sealer := r.Engine.Config.Sealer
 	if r.WebhookKey == "" || sealer == nil {
 		return nil
 	}

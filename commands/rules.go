@@ -28,4 +28,4 @@ type Rules struct {
 }
 
 // Rules are the rules of other areas this request's area may ask.
-func (r *Request) Rules() Rules { return r.Engine.Cfg.Rules }
+func (r *Request) Rules() Rules { return r.Engine.Config.Rules }

@@ -33,7 +33,7 @@ import (
 //     is shown in a single chat, or sent by app message when the app is
 //     configured. The audit log never holds an account name either.
 //   - An account is registered in a single chat only: typed in a group the
-//     registration is refused before anything is stored (needSingleChat).
+//     registration is refused before anything is stored (NeedSingleChat).
 //   - The supervisor hears of every registration, change, transfer and
 //     removal someone else makes: by app message when possible, otherwise by
 //     an @mention in the group that says only who did what on which
@@ -282,7 +282,7 @@ func accountNotice(ctx context.Context, r *commands.Request, text string, told [
 	switch {
 	case len(users) == 0:
 		return reply, nil
-	case r.Engine.Cfg.DirectMessages:
+	case r.Engine.Config.DirectMessages:
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: users, Text: full, Origin: origin}
 		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
 			return teambot.Reply{}, err

@@ -99,7 +99,7 @@ func AccountCheckResult(ctx context.Context, e *commands.Engine, f teambot.Firin
 		}
 		quarter := quarterLabel(r.Today())
 		how := "请和负责人核实：换人负责的用 /账号 移交 编号 @新负责人，不再使用的用 /账号 注销 编号 原因。"
-		if e.Cfg.DirectMessages {
+		if e.Config.DirectMessages {
 			var b strings.Builder
 			fmt.Fprintf(&b, "【账号核对结果】%s还有 %d 个账号没有确认：", quarter, len(pending))
 			for _, a := range pending {
@@ -151,20 +151,20 @@ func AccountHandoverDue(ctx context.Context, e *commands.Engine, f teambot.Firin
 			return nil
 		}
 		var b strings.Builder
-		if e.Cfg.DirectMessages {
+		if e.Config.DirectMessages {
 			fmt.Fprintf(&b, "【账号移交】有 %d 个账号的负责人已不在团队，需要移交或注销：", len(orphaned))
 		} else {
 			fmt.Fprintf(&b, "【账号移交】主管 %s，有 %d 个账号的负责人已不在团队，需要移交或注销：", sup.Name, len(orphaned))
 		}
 		for _, a := range orphaned {
 			fmt.Fprintf(&b, "\n· #%d %s", a.ID, a.Platform)
-			if e.Cfg.DirectMessages {
+			if e.Config.DirectMessages {
 				b.WriteString("「" + a.Name + "」")
 			}
 			fmt.Fprintf(&b, "（原负责人 %s）", a.OwnerName)
 		}
 		b.WriteString("\n移交：/账号 移交 编号 @新负责人（新负责人要及时改密码）；不再使用：/账号 注销 编号 原因。")
-		if e.Cfg.DirectMessages {
+		if e.Config.DirectMessages {
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
 				Text: b.String(), Origin: commands.Origin(f, "account_handover")})
 			return nil

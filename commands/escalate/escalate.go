@@ -25,7 +25,7 @@ import (
 //     that someone reported a problem and its number, never what it is; the
 //     audit log keeps the number and the length.
 //   - A problem is raised, and resolved, in a single chat only: typed in a
-//     group it is refused before anything is stored (needSingleChat), so
+//     group it is refused before anything is stored (NeedSingleChat), so
 //     the replies of both are the sender's alone.
 //   - The supervisor hears of a new problem by app message with the text
 //     when the app is configured, else by a group message with an @mention
@@ -114,7 +114,7 @@ func raiseEscalation(ctx context.Context, r *commands.Request) (teambot.Reply, e
 		return teambot.Reply{Text: fmt.Sprintf("已记下上报，编号 #%d。团队还没有主管：指定主管后，主管发送 /上报 列表 可以查看。%s", e.ID, echo)}, nil
 	case sup.ID == r.Caller.ID:
 		return teambot.Reply{Text: fmt.Sprintf("你是主管，已记下上报，编号 #%d。处理后发送 /上报 处理 %d 处理说明。%s", e.ID, e.ID, echo)}, nil
-	case r.Engine.Cfg.DirectMessages:
+	case r.Engine.Config.DirectMessages:
 		// The supervisor reads it privately, through the outbox in this
 		// same transaction.
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
@@ -332,7 +332,7 @@ func tellReporter(ctx context.Context, r *commands.Request, e teambot.Escalation
 		return teambot.Reply{Text: text}, nil
 	case !member.Active():
 		return teambot.Reply{Text: text + fmt.Sprintf("%s 已不在团队里，没有通知。", e.Name)}, nil
-	case r.Engine.Cfg.DirectMessages:
+	case r.Engine.Config.DirectMessages:
 		notice := fmt.Sprintf("你上报的问题 #%d（%s）已由主管处理。\n处理说明：%s", e.ID, lang.FirstLine(e.Text, lang.FirstLineRunes), note)
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{e.UserID}, Text: notice, Origin: origin}
 		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {

@@ -20,11 +20,11 @@ const (
 	// maxSpanDays bounds a range: longer ones are almost always a typo.
 	maxSpanDays = 31
 	// yearlessLookback is how far back a date written without a year may
-	// lie before it is taken to mean next year (see parseDateSpan).
+	// lie before it is taken to mean next year (see ParseDateSpan).
 	yearlessLookback = 30
 )
 
-// dateSpanHint lists the forms parseDateSpan understands, for error messages.
+// dateSpanHint lists the forms ParseDateSpan understands, for error messages.
 const dateSpanHint = "可以写 明天、周三、12月3日、2026-12-03 或 周三到周五"
 
 // DateSpan is a day or a range of days, maybe half a day.
@@ -514,7 +514,7 @@ func dayInMonth(y int, m time.Month, day int) (teambot.Date, error) {
 	return teambot.Date{Year: y, Month: m, Day: day}, nil
 }
 
-// ParseDay reads one word that is one date, in any form parseDateSpan
+// ParseDay reads one word that is one date, in any form ParseDateSpan
 // reads for a single day (明天, 下周一, 12月24日, 12/24, 2026-12-24).
 func ParseDay(word string, today teambot.Date) (teambot.Date, error) {
 	t, err := dayWord(word)

@@ -78,7 +78,7 @@ func WordTexts(ws []Word) []string {
 }
 
 // TextFrom is the original text of s from where the words rest (the tail of
-// words, its first maybe the end of a longer word, as parseDateSpan hands
+// words, its first maybe the end of a longer word, as ParseDateSpan hands
 // them back) begin, without a colon that introduced it.
 func TextFrom(s string, words []Word, rest []string) string {
 	if len(rest) == 0 || len(rest) > len(words) {

@@ -148,7 +148,7 @@ func fileLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error) 
 	when := describeLeave(commands.LeaveSpan(l), cal, r.Today())
 	text := fmt.Sprintf("已为 %s 记下请假 #%d：%s，已批准。", m.Name, l.ID, when)
 	switch {
-	case r.Engine.Cfg.DirectMessages:
+	case r.Engine.Config.DirectMessages:
 		notice := fmt.Sprintf("主管 %s 为你记下了请假 #%d：%s（已批准），理由：%s。", r.Caller.Name, l.ID, when, l.Reason)
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{m.UserID}, Text: notice, Origin: "leave.file"}
 		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
@@ -306,7 +306,7 @@ func decideLeave(ctx context.Context, r *commands.Request, status string) (teamb
 	}
 	when := describeLeave(commands.LeaveSpan(l), cal, today)
 	text := fmt.Sprintf("已%s %s 的请假 #%d：%s。", verb, l.Name, l.ID, when)
-	if r.Engine.Cfg.DirectMessages {
+	if r.Engine.Config.DirectMessages {
 		// The member hears it privately, reason included, through the outbox
 		// in this same transaction.
 		notice := fmt.Sprintf("你的请假 #%d（%s）已被主管%s。", l.ID, when, verb)

@@ -41,7 +41,7 @@ func LeavePending(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]
 		if !ok {
 			return nil
 		}
-		if e.Cfg.DirectMessages {
+		if e.Config.DirectMessages {
 			cal, err := r.Calendar(ctx)
 			if err != nil {
 				return err
@@ -131,7 +131,7 @@ const maxZoneAhead = 14 * time.Hour
 func (j Jobs) Expire(ctx context.Context, now time.Time) error {
 	e := j.Engine
 	var due []teambot.Leave
-	err := e.Cfg.Store.Update(ctx, func(tx commands.Tx) (err error) {
+	err := e.Config.Store.Update(ctx, func(tx commands.Tx) (err error) {
 		due, err = asTx(tx).ExpirableLeaves(ctx, teambot.DateOf(now.UTC().Add(maxZoneAhead)))
 		return err
 	})
@@ -150,7 +150,7 @@ func (j Jobs) Expire(ctx context.Context, now time.Time) error {
 // expireLeave expires l if its last day has passed in its team's time zone
 // and nobody else has expired or decided it meanwhile.
 func expireLeave(ctx context.Context, e *commands.Engine, l teambot.Leave, now time.Time) error {
-	return e.Cfg.Store.Update(ctx, func(tx commands.Tx) error {
+	return e.Config.Store.Update(ctx, func(tx commands.Tx) error {
 		team, err := tx.TeamByID(ctx, l.TeamID)
 		if err != nil {
 			return err
@@ -170,7 +170,7 @@ func expireLeave(ctx context.Context, e *commands.Engine, l teambot.Leave, now t
 		if err := r.Audit(ctx, "leave.expire", l.UserID, leaveDetail(l)); err != nil {
 			return err
 		}
-		e.Cfg.Log.Info("pending leave expired", "team", team.ID, "leave", l.ID)
+		e.Config.Log.Info("pending leave expired", "team", team.ID, "leave", l.ID)
 		if m, err := tx.MemberByUser(ctx, team.ID, l.UserID); err != nil || !m.Active() {
 			return err // someone who left the team is not told
 		}
@@ -187,7 +187,7 @@ const leaveExpirer = "system"
 func expiryNotice(r *commands.Request, l teambot.Leave, today teambot.Date) teambot.Outgoing {
 	when := commands.LeaveSpan(l).Describe(today)
 	origin := fmt.Sprintf("leave.expire:%d", l.ID)
-	if r.Engine.Cfg.DirectMessages {
+	if r.Engine.Config.DirectMessages {
 		text := fmt.Sprintf("你的请假申请 #%d（%s，理由：%s）到最后一天主管都没有处理，已过期。已经缺勤的，请和主管说明，主管可以用 /请假 @%s 日期 理由 补记（最多往前 %d 天）。",
 			l.ID, when, l.Reason, l.Name, maxBackdateDays)
 		return teambot.Outgoing{TeamID: l.TeamID, Channel: teambot.ToUsers, Users: []string{l.UserID}, Text: text, Origin: origin}

@@ -246,7 +246,7 @@ func dismiss(ctx context.Context, r *commands.Request, e teambot.LedgerEntry, m 
 func tellMember(ctx context.Context, r *commands.Request, m teambot.Member, text, origin string) (string, error) {
 	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{m.UserID}, Text: text, Origin: origin}
 	how := fmt.Sprintf("已私信通知 %s。", m.Name)
-	if !r.Engine.Cfg.DirectMessages {
+	if !r.Engine.Config.DirectMessages {
 		msg = teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Mentions: []string{m.UserID}, Origin: origin,
 			Text: fmt.Sprintf("%s，主管给你留了一条记录，请私聊我发送 /记录 查看（只有你能看到）。", m.Name)}
 		how = fmt.Sprintf("已在群里提醒 %s 私聊查看（群里不显示内容）。", m.Name)
@@ -259,7 +259,7 @@ func tellMember(ctx context.Context, r *commands.Request, m teambot.Member, text
 // Without app messages nothing is sent and the supervisor is asked to tell
 // them in person.
 func tellLeaver(ctx context.Context, r *commands.Request, m teambot.Member, text, origin string) (string, error) {
-	if !r.Engine.Cfg.DirectMessages {
+	if !r.Engine.Config.DirectMessages {
 		return fmt.Sprintf("没有配置应用消息，机器人无法私下通知 %s，请主管当面告知。", m.Name), nil
 	}
 	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{m.UserID}, Text: text, Origin: origin}

@@ -35,7 +35,7 @@ const JobMeetingClose = "meeting_close"
 func (j Jobs) CloseFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
 	e := j.Engine
 	var out []teambot.Firing
-	err := e.Cfg.Store.Update(ctx, func(tx commands.Tx) error {
+	err := e.Config.Store.Update(ctx, func(tx commands.Tx) error {
 		meetings, err := endedMeetings(ctx, tx, now)
 		if err != nil {
 			return err
@@ -114,7 +114,7 @@ func (j Jobs) CloseEnded(ctx context.Context, tx commands.Tx, f teambot.Firing) 
 		}
 		text := "【会议自动结束】" + closeSummary(r, m, h) + fmt.Sprintf("\n出勤有误的，主管可以在 %s 前用 /会议 点名 @名字 改记为出席。",
 			r.Moment(r.Now.Add(teambot.DisputeWindow)))
-		if !e.Cfg.DirectMessages {
+		if !e.Config.DirectMessages {
 			if len(h.proposals) > 0 {
 				text += "\n主管请在单聊中查看缺勤提醒（/会议 建议）。"
 			}

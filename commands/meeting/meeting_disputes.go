@@ -179,7 +179,7 @@ func decideDispute(ctx context.Context, r *commands.Request, status string) (tea
 func tellDisputer(ctx context.Context, r *commands.Request, d teambot.MeetingDispute, notice string) (string, error) {
 	origin := fmt.Sprintf("meeting.dispute #%d", d.ID)
 	switch {
-	case r.Engine.Cfg.DirectMessages:
+	case r.Engine.Config.DirectMessages:
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{d.UserID}, Text: notice, Origin: origin}
 		return fmt.Sprintf("已私信通知 %s。", d.Name), r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now)
 	case r.Single():

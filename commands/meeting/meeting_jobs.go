@@ -48,7 +48,7 @@ const (
 func (j Jobs) ReminderFirings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
 	e := j.Engine
 	var out []teambot.Firing
-	err := e.Cfg.Store.Update(ctx, func(tx commands.Tx) error {
+	err := e.Config.Store.Update(ctx, func(tx commands.Tx) error {
 		meetings, err := upcomingMeetings(ctx, tx, now)
 		if err != nil {
 			return err

@@ -82,7 +82,7 @@ func tellSupervisorProposals(ctx context.Context, r *commands.Request, proposals
 	if len(proposals) == 0 || !ok {
 		return "", nil
 	}
-	if !r.Engine.Cfg.DirectMessages {
+	if !r.Engine.Config.DirectMessages {
 		const pointer = "\n主管请在单聊中查看缺勤提醒（/会议 建议）。"
 		if r.UserID == sup.UserID {
 			return pointer, nil

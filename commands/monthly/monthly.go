@@ -119,12 +119,12 @@ type EscalationLine struct {
 // Build builds the digest of the team of chatID for month m.
 func Build(ctx context.Context, e *commands.Engine, chatID string, m lang.Month) (Digest, error) {
 	var d Digest
-	err := e.Cfg.Store.Update(ctx, func(tx commands.Tx) error {
+	err := e.Config.Store.Update(ctx, func(tx commands.Tx) error {
 		team, err := tx.TeamByChat(ctx, chatID)
 		if err != nil {
 			return err
 		}
-		r := &commands.Request{Tx: tx, Now: e.Cfg.Now(), Team: &team, Engine: e}
+		r := &commands.Request{Tx: tx, Now: e.Config.Now(), Team: &team, Engine: e}
 		d, err = monthlyDigest(ctx, r, m)
 		return err
 	})

@@ -54,7 +54,7 @@ func monthly(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "monthly.show", m.String(), ""); err != nil {
 		return teambot.Reply{}, err
 	}
-	if r.Engine.Cfg.DirectMessages {
+	if r.Engine.Config.DirectMessages {
 		md := d.Markdown()
 		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{r.UserID}, Text: md, Markdown: true,
 			Origin: "monthly " + m.String()}
@@ -94,7 +94,7 @@ func MonthlyReminder(ctx context.Context, e *commands.Engine, f teambot.Firing) 
 			return nil
 		}
 		m := lang.MonthOf(f.At.In(r.Location()))
-		if e.Cfg.DirectMessages {
+		if e.Config.DirectMessages {
 			d, err := monthlyDigest(ctx, r, m)
 			if err != nil {
 				return err

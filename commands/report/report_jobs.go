@@ -206,5 +206,5 @@ func digestSection(r *commands.Request, b *strings.Builder, title string, reps [
 // reportDigest sends the digest privately when app messages are available
 // (R14: report texts only to the supervisor), else only counts and names.
 func reportDigest(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
-	return Digest(ctx, e, f, e.Cfg.DirectMessages)
+	return Digest(ctx, e, f, e.Config.DirectMessages)
 }

@@ -56,7 +56,7 @@ func requestJoin(ctx context.Context, r *commands.Request, name string, roles []
 	if rejoin {
 		text = fmt.Sprintf("已提交加入申请：%s（%s），等待主管 %s 批准：你曾被移出团队，回到团队要由主管批准。批准前你不能使用成员命令。", name, rolesOrNone(roles), sup.Name)
 	}
-	if !r.Engine.Cfg.DirectMessages {
+	if !r.Engine.Config.DirectMessages {
 		// The request was made in the group: the reply tells the
 		// supervisor, with nothing the group has not just seen.
 		return teambot.Reply{Text: text + "\n" + sup.Name + "，请私聊我发送 /加入 列表 查看并处理。", Mentions: []string{sup.UserID}}, nil
@@ -168,7 +168,7 @@ func rejectJoin(ctx context.Context, r *commands.Request) (teambot.Reply, error)
 	if reason != "" {
 		msg.Text += "理由：" + reason
 	}
-	if !r.Engine.Cfg.DirectMessages {
+	if !r.Engine.Config.DirectMessages {
 		msg = teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Mentions: []string{q.UserID}, Origin: origin,
 			Text: fmt.Sprintf("%s，你的加入申请没有获得批准，详情请与主管联系。", q.Name)}
 		how = fmt.Sprintf("已在群里告诉 %s 申请未获批准（不含理由），理由请当面告知。", q.Name)
@@ -180,7 +180,7 @@ func rejectJoin(ctx context.Context, r *commands.Request) (teambot.Reply, error)
 }
 
 // requestToDecide is the pending request that /加入 批准 or /加入 拒绝
-// (verb) names, read with the team locked; lockTeam checks again that the
+// (verb) names, read with the team locked; LockTeam checks again that the
 // caller is still the supervisor the row requires.
 func requestToDecide(ctx context.Context, r *commands.Request, verb string) (teambot.JoinRequest, error) {
 	if err := r.LockTeam(ctx); err != nil {

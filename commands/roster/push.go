@@ -28,10 +28,10 @@ func setPush(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	if r.Engine.Cfg.Sealer == nil {
+	if r.Engine.Config.Sealer == nil {
 		return teambot.Reply{}, teambot.Invalid("机器人没有配置加密密钥（WECOM_ROBOT_AES_KEY 等），不能保存推送地址，请联系管理员。")
 	}
-	sealed, err := r.Engine.Cfg.Sealer.Seal(key)
+	sealed, err := r.Engine.Config.Sealer.Seal(key)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

@@ -15,7 +15,7 @@ import (
 // A member of several teams talks to the bot in one single chat. Which team
 // a command there acts on is their choice, /团队 切换, remembered per user
 // while they are still in that team; with one team it is implicit, and
-// without a choice the reply lists the teams (Request.needTeam).
+// without a choice the reply lists the teams (Request.NeedTeam).
 
 // maxTeamNameRunes bounds a team's name.
 const maxTeamNameRunes = 20

@@ -63,7 +63,7 @@ func TermEnd(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teamb
 			return err
 		}
 		name := "（暂无主管）"
-		users := slices.Clone(e.Cfg.Admins)
+		users := slices.Clone(e.Config.Admins)
 		if ok {
 			name = sup.Name
 			users = append([]string{sup.UserID}, slices.DeleteFunc(users, func(u string) bool { return u == sup.UserID })...)
@@ -77,7 +77,7 @@ func TermEnd(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teamb
 		}
 		text := fmt.Sprintf("【任期提醒】%s：主管 %s 的任期（%s）%s。任期一年（R1）：连任请发送 /任期 新的开始日期；换人请选出或聘任新主管后由管理员发送 /主管 @名字。",
 			label[0], name, commands.DescribeRange(r.Team.TermStart, end, r.Today()), when)
-		if e.Cfg.DirectMessages {
+		if e.Config.DirectMessages {
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: users, Text: text, Origin: commands.Origin(f, "term_end")})
 			return nil
 		}

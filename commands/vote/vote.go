@@ -270,7 +270,7 @@ func ballotKey(r *commands.Request, v teambot.Vote, memberID int64) string {
 	if !v.Anonymous {
 		return "m" + strconv.FormatInt(memberID, 10)
 	}
-	mac := hmac.New(sha256.New, r.Engine.Cfg.BallotKey)
+	mac := hmac.New(sha256.New, r.Engine.Config.BallotKey)
 	fmt.Fprintf(mac, "teambot ballot %d %d", v.ID, memberID)
 	return "a" + hex.EncodeToString(mac.Sum(nil))
 }

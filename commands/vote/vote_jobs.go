@@ -24,7 +24,7 @@ const voteNagQuiet = 30 * time.Minute
 func (j Jobs) CloseDue(ctx context.Context, now time.Time) error {
 	e := j.Engine
 	var due []teambot.Vote
-	err := e.Cfg.Store.Update(ctx, func(tx commands.Tx) (err error) {
+	err := e.Config.Store.Update(ctx, func(tx commands.Tx) (err error) {
 		due, err = asTx(tx).Votes(ctx, teambot.VoteFilter{Status: teambot.VoteOpen, DeadlineBy: now})
 		return err
 	})
@@ -41,7 +41,7 @@ func (j Jobs) CloseDue(ctx context.Context, now time.Time) error {
 }
 
 func closeAtDeadline(ctx context.Context, e *commands.Engine, due teambot.Vote, now time.Time) error {
-	return e.Cfg.Store.Update(ctx, func(tx commands.Tx) error {
+	return e.Config.Store.Update(ctx, func(tx commands.Tx) error {
 		team, err := tx.TeamByID(ctx, due.TeamID)
 		if err != nil {
 			return err
@@ -59,7 +59,7 @@ func closeAtDeadline(ctx context.Context, e *commands.Engine, due teambot.Vote, 
 		if err != nil {
 			return err
 		}
-		e.Cfg.Log.Info("vote closed at its deadline", "team", team.ID, "vote", v.ID, "outcome", v.Outcome)
+		e.Config.Log.Info("vote closed at its deadline", "team", team.ID, "vote", v.ID, "outcome", v.Outcome)
 		return tx.Enqueue(ctx, []teambot.Outgoing{{TeamID: team.ID, Channel: teambot.ToGroup, Text: text,
 			Origin: fmt.Sprintf("%s:%d %s", JobVoteClose, v.ID, v.Deadline.UTC().Format(time.RFC3339))}}, now)
 	})
@@ -99,7 +99,7 @@ func voteNagAt(deadline time.Time, loc *time.Location) time.Time {
 func (j Jobs) Firings(ctx context.Context, now time.Time) ([]teambot.Firing, error) {
 	e := j.Engine
 	var out []teambot.Firing
-	err := e.Cfg.Store.Update(ctx, func(tx commands.Tx) error {
+	err := e.Config.Store.Update(ctx, func(tx commands.Tx) error {
 		votes, err := asTx(tx).Votes(ctx, teambot.VoteFilter{Status: teambot.VoteOpen, DeadlineBy: now.Add(voteNagEarliest)})
 		if err != nil {
 			return err
@@ -139,7 +139,7 @@ func (j Jobs) Nag(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, er
 	}
 	var out []teambot.Outgoing
 	err = e.FiringRequest(ctx, f, func(r *commands.Request) error {
-		r.Now = e.Cfg.Now()
+		r.Now = e.Config.Now()
 		v, err := txOf(r).VoteByID(ctx, r.Team.ID, id)
 		if err != nil || !v.Open(r.Now) {
 			return err
