@@ -175,7 +175,7 @@ func (j *pruneJob) Run(ctx context.Context, now time.Time) error {
 		if err != nil {
 			return err
 		}
-		if _, err = tx.PruneRobotSends(ctx, now.Add(-wecom.WebhookWindow)); err != nil {
+		if _, err = tx.PruneRobotSends(ctx, now.Add(-time.Hour)); err != nil { // the long connection counts an hour per conversation
 			return err
 		}
 		if _, err = tx.PruneInbox(ctx, now.Add(-processedRetention)); err != nil {
