@@ -1,0 +1,115 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"teambot"
+)
+
+// Deliverer sends one outbox message (scheduler.Deliverer).
+type Deliverer interface {
+	Deliver(ctx context.Context, team teambot.Team, msg teambot.Outgoing) error
+}
+
+// Socket delivers the outbox over the AI bot's long connection into the
+// conversations that wrote to the bot there (docs/wecom-longconn.md §7): a
+// team's group when its chat came in over the socket, a member's single
+// chat once they wrote to the bot in one. Everything else goes to Next
+// (the group robot webhook and app messages).
+type Socket struct {
+	Next Deliverer
+	// Reachable says whether the conversation chatID (a group's chatid,
+	// or a userid when single) wrote to the bot over the long connection.
+	Reachable func(ctx context.Context, chatID string, single bool) (bool, error)
+	// Send pushes markdown into the conversation (aibot_send_msg); it
+	// fails with a *teambot.RetryAfterError while this replica does not
+	// hold the socket.
+	Send func(ctx context.Context, chatID string, single bool, markdown string) error
+	// Slots reserves n sends into chatID across every replica (30 a
+	// minute, 1000 an hour per conversation, docs/wecom-longconn.md §9).
+	Slots func(ctx context.Context, chatID string, n int) (ok bool, next time.Time, err error)
+	// Names are the team's names for userIDs, for the group's note; the
+	// userids themselves when nil.
+	Names func(ctx context.Context, team teambot.Team, userIDs []string) ([]string, error)
+	Now   func() time.Time
+}
+
+// OpenSingleChat is what the group sees, without the content, when a
+// message for a member can go nowhere but their single chat with the bot
+// and they have not opened one yet.
+const OpenSingleChat = "%s：有一条只给你看的消息。请先私聊我（在单聊里给我发一条消息，例如 /帮助），以后这类消息会发到单聊里。"
+
+// Deliver sends msg over the socket when its conversation is reachable
+// there, and hands it to Next otherwise.
+func (s *Socket) Deliver(ctx context.Context, team teambot.Team, msg teambot.Outgoing) error {
+	if msg.Via != "" {
+		return s.Next.Deliver(ctx, team, msg) // a late answer goes back the way its message came
+	}
+	group, err := s.Reachable(ctx, team.ChatID, false)
+	if err != nil {
+		return err
+	}
+	if msg.Channel != teambot.ToUsers {
+		if !group {
+			return s.Next.Deliver(ctx, team, msg)
+		}
+		return s.send(ctx, team.ChatID, false, msg.Text)
+	}
+	// A private message goes to each recipient's single chat; one who has
+	// none yet is told in the group, without the content (R14).
+	var unreachable []string
+	for _, u := range msg.Users {
+		ok, err := s.Reachable(ctx, u, true)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			unreachable = append(unreachable, u)
+			continue
+		}
+		if err := s.send(ctx, u, true, msg.Text); err != nil {
+			return err
+		}
+	}
+	if len(unreachable) == 0 {
+		return nil
+	}
+	if !group {
+		rest := msg
+		rest.Users = unreachable
+		return s.Next.Deliver(ctx, team, rest) // app messages, when configured
+	}
+	names := unreachable
+	if s.Names != nil {
+		if names, err = s.Names(ctx, team, unreachable); err != nil {
+			return err
+		}
+	}
+	return s.send(ctx, team.ChatID, false, fmt.Sprintf(OpenSingleChat, "@"+strings.Join(names, " @")))
+}
+
+func (s *Socket) send(ctx context.Context, chatID string, single bool, text string) error {
+	if s.Slots != nil {
+		ok, next, err := s.Slots(ctx, chatID, 1)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &teambot.RetryAfterError{Wait: max(next.Sub(s.now()), time.Second), Err: errConversationBusy}
+		}
+	}
+	return s.Send(ctx, chatID, single, text)
+}
+
+var errConversationBusy = errors.New("the conversation took 30 messages in the last minute or 1000 in the last hour (all replicas together)")
+
+func (s *Socket) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
