@@ -7,5 +7,7 @@
 // HTTP error or to be slow. Callbacks (from bot/wxcallback) builds the
 // signed, encrypted callbacks WeCom posts to the bot in each of its three
 // modes and opens the bot's encrypted replies, so that the bot's endpoints
-// can be tested end to end.
+// can be tested end to end. LongConn is a fake of the AI bot's long-connection
+// (WebSocket) server for bot/longconn: it acks, refuses bad credentials, pushes
+// callbacks, and kicks, drops or stops answering pings on demand.
 package wecomtest
