@@ -115,12 +115,10 @@ func (cn *conn) deliver(f frame) bool {
 	return true
 }
 
-func (cn *conn) wait(reqID string) chan ack {
-	ch := make(chan ack, 1)
+func (cn *conn) queue(reqID string, ch chan ack) {
 	cn.mu.Lock()
 	cn.pending[reqID] = append(cn.pending[reqID], ch)
 	cn.mu.Unlock()
-	return ch
 }
 
 func (cn *conn) forget(reqID string, ch chan ack) {
@@ -141,8 +139,10 @@ func (cn *conn) forget(reqID string, ch chan ack) {
 }
 
 // write sends one frame, one writer at a time; both waiting for the turn and
-// the write itself respect ctx.
-func (cn *conn) write(ctx context.Context, f frame) error {
+// the write itself respect ctx. The frame's waiter, if any, is queued on its
+// req_id during the turn, so that waiters on one req_id are queued in the
+// order their frames go out; it is dropped again when the write fails.
+func (cn *conn) write(ctx context.Context, f frame, waiter chan ack) error {
 	data, err := json.Marshal(f)
 	if err != nil {
 		return err
@@ -155,7 +155,16 @@ func (cn *conn) write(ctx context.Context, f frame) error {
 		return errConnLost
 	}
 	defer func() { <-cn.wlock }()
-	return cn.ws.Write(ctx, websocket.MessageText, data)
+	if waiter != nil {
+		cn.queue(f.Headers.ReqID, waiter)
+	}
+	if err := cn.ws.Write(ctx, websocket.MessageText, data); err != nil {
+		if waiter != nil {
+			cn.forget(f.Headers.ReqID, waiter)
+		}
+		return err
+	}
+	return nil
 }
 
 // call writes a request and waits up to timeout for its ack. A non-zero
@@ -167,9 +176,8 @@ func (cn *conn) call(ctx context.Context, timeout time.Duration, cmd, reqID stri
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ch := cn.wait(reqID)
-	if err := cn.write(ctx, frame{Cmd: cmd, Headers: headers{ReqID: reqID}, Body: raw}); err != nil {
-		cn.forget(reqID, ch)
+	ch := make(chan ack, 1)
+	if err := cn.write(ctx, frame{Cmd: cmd, Headers: headers{ReqID: reqID}, Body: raw}, ch); err != nil {
 		return fmt.Errorf("longconn: %s: %w", cmd, err)
 	}
 	select {
@@ -192,10 +200,9 @@ func (cn *conn) call(ctx context.Context, timeout time.Duration, cmd, reqID stri
 // without one is dropped after stale.
 func (cn *conn) ping(ctx context.Context, stale time.Duration) error {
 	reqID := newReqID(cmdPing)
-	ch := cn.wait(reqID)
+	ch := make(chan ack, 1)
 	cn.missed.Add(1)
-	if err := cn.write(ctx, frame{Cmd: cmdPing, Headers: headers{ReqID: reqID}}); err != nil {
-		cn.forget(reqID, ch)
+	if err := cn.write(ctx, frame{Cmd: cmdPing, Headers: headers{ReqID: reqID}}, ch); err != nil {
 		return err
 	}
 	go func() {

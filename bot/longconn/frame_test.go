@@ -27,7 +27,9 @@ func TestParseCallbackTextKinds(t *testing.T) {
 // waiters on one req_id get its acks in the order they asked.
 func TestDeliverByReqID(t *testing.T) {
 	cn := &conn{pending: map[string][]chan ack{}}
-	a, b := cn.wait("r1"), cn.wait("r1")
+	a, b := make(chan ack, 1), make(chan ack, 1)
+	cn.queue("r1", a)
+	cn.queue("r1", b)
 	var f frame
 	if err := json.Unmarshal([]byte(`{"cmd":"aibot_respond_msg","headers":{"req_id":"r1"},"errcode":0,"errmsg":"ok"}`), &f); err != nil {
 		t.Fatal(err)
