@@ -97,7 +97,9 @@ func TestSocketDefersAFullConversation(t *testing.T) {
 	s := newSocket(map[string]bool{"group:wrgroup": true}, &out, &nextDeliverer{})
 	now := time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC)
 	s.Now = func() time.Time { return now }
-	s.Slots = func(context.Context, string, int) (bool, time.Time, error) { return false, now.Add(20 * time.Second), nil }
+	s.Slots = func(context.Context, string, int) (bool, time.Time, error) {
+		return false, now.Add(20 * time.Second), nil
+	}
 	err := s.Deliver(context.Background(), teambot.Team{ChatID: "wrgroup"}, teambot.Outgoing{Channel: teambot.ToGroup, Text: "x"})
 	var retry *teambot.RetryAfterError
 	if !errors.As(err, &retry) || retry.Wait != 20*time.Second {

@@ -175,8 +175,26 @@ func (c *Client) Send(ctx context.Context, chatID string, chatType int, markdown
 	return c.request(ctx, cmdSend, newReqID(cmdSend), body)
 }
 
+// connKey carries, in a handler's context, the connection its callback
+// came on.
+type connKey struct{}
+
+// request sends a frame and waits for its ack: on the connection the
+// handler's callback came on while it lives (a reply belongs to its
+// req_id's socket, and may be sent before this client has seen its own
+// subscribe acknowledged), else on the current one.
 func (c *Client) request(ctx context.Context, cmd, reqID string, body any) error {
-	cn := c.current()
+	cn, _ := ctx.Value(connKey{}).(*conn)
+	if cn != nil {
+		select {
+		case <-cn.done:
+			cn = nil
+		default:
+		}
+	}
+	if cn == nil {
+		cn = c.current()
+	}
 	if cn == nil {
 		return ErrNotConnected
 	}

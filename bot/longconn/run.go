@@ -157,7 +157,7 @@ func (c *Client) session(ctx context.Context) (subscribed bool, err error) {
 	// closed with a close frame below rather than torn down by the library.
 	rctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	defer stop()
-	go cn.readLoop(rctx, func(cb Callback) { c.dispatch(ctx, cb) })
+	go cn.readLoop(rctx, func(cb Callback) { c.dispatch(context.WithValue(ctx, connKey{}, cn), cb) })
 
 	body := map[string]string{"bot_id": c.cfg.BotID, "secret": c.cfg.Secret}
 	if err := cn.call(ctx, c.cfg.AckTimeout, cmdSubscribe, newReqID(cmdSubscribe), body); err != nil {

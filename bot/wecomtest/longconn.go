@@ -68,8 +68,6 @@ func (p *lcPeer) send(ctx context.Context, v any) error {
 	}
 	p.wmu.Lock()
 	defer p.wmu.Unlock()
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
 	return p.ws.Write(ctx, websocket.MessageText, data)
 }
 
@@ -344,6 +342,7 @@ func (s *LongConn) handle(p *lcPeer, f LongConnFrame) {
 	ans, forced := s.ackErr[f.Cmd]
 	ignore := f.Cmd == "ping" && s.ignorePings
 	var old *lcPeer
+	subscribed := false
 	if f.Cmd == "aibot_subscribe" && !forced {
 		var b struct {
 			BotID  string `json:"bot_id"`
@@ -359,8 +358,7 @@ func (s *LongConn) handle(p *lcPeer, f LongConnFrame) {
 			if s.live != nil && s.live != p {
 				old = s.live
 			}
-			s.live = p
-			s.subscribes++
+			subscribed = true
 		}
 	}
 	s.bump()
@@ -379,4 +377,13 @@ func (s *LongConn) handle(p *lcPeer, f LongConnFrame) {
 	_ = p.send(s.ctx, map[string]any{
 		"headers": map[string]string{"req_id": f.ReqID}, "errcode": ans.code, "errmsg": ans.msg,
 	})
+	if subscribed {
+		// Live, and counted, once its ack is on the wire: callbacks go
+		// out after it, as WeCom's do.
+		s.mu.Lock()
+		s.live = p
+		s.subscribes++
+		s.bump()
+		s.mu.Unlock()
+	}
 }

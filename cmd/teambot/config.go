@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"teambot/bot"
+	"teambot/bot/longconn"
 	"teambot/storage"
 )
 
@@ -40,11 +41,14 @@ type config struct {
 	// before another finishes it; its command may run for half of it.
 	InboxLease time.Duration
 
-	BotToken, BotAESKey     string
-	RobotToken, RobotAESKey string
-	CorpID                  string
-	AppToken, AppAESKey     string
-	AppAgentID, AppSecret   string
+	BotToken, BotAESKey string
+	// BotID and BotSecret turn on the AI bot's long connection; BotWSURL
+	// is its address (docs/wecom-longconn.md §2).
+	BotID, BotSecret, BotWSURL string
+	RobotToken, RobotAESKey    string
+	CorpID                     string
+	AppToken, AppAESKey        string
+	AppAgentID, AppSecret      string
 }
 
 // loadConfig reads and validates the configuration. Each error names the
@@ -65,6 +69,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		APIBase:     strings.TrimRight(get("WECOM_API_BASE", "https://qyapi.weixin.qq.com"), "/"),
 		WebhookURL:  get("WECOM_WEBHOOK_URL", ""),
 		BotToken:    get("WECOM_BOT_TOKEN", ""), BotAESKey: get("WECOM_BOT_AES_KEY", ""),
+		BotID: get("WECOM_BOT_ID", ""), BotSecret: get("WECOM_BOT_SECRET", ""), BotWSURL: get("WECOM_BOT_WS_URL", longconn.DefaultURL),
 		RobotToken: get("WECOM_ROBOT_TOKEN", ""), RobotAESKey: get("WECOM_ROBOT_AES_KEY", ""),
 		CorpID:   get("WECOM_CORP_ID", ""),
 		AppToken: get("WECOM_APP_TOKEN", ""), AppAESKey: get("WECOM_APP_AES_KEY", ""),
@@ -146,6 +151,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 	}
 	checkPair("WECOM_BOT_TOKEN", c.BotToken, "WECOM_BOT_AES_KEY", c.BotAESKey)
+	if (c.BotID == "") != (c.BotSecret == "") {
+		fail("WECOM_BOT_ID and WECOM_BOT_SECRET: set both or neither (the AI bot's long connection)")
+	}
+	if u, err := url.Parse(c.BotWSURL); err != nil || (u.Scheme != "wss" && u.Scheme != "ws") || u.Host == "" {
+		fail("WECOM_BOT_WS_URL %q: want a wss:// address", c.BotWSURL)
+	}
 	checkPair("WECOM_ROBOT_TOKEN", c.RobotToken, "WECOM_ROBOT_AES_KEY", c.RobotAESKey)
 	checkPair("WECOM_APP_TOKEN", c.AppToken, "WECOM_APP_AES_KEY", c.AppAESKey)
 	if (c.AppToken != "" || c.AppSecret != "") && c.CorpID == "" {
@@ -242,6 +253,9 @@ func (c config) LogValue() slog.Value {
 		slog.String("wecom_webhook_url", redactURL(c.WebhookURL)),
 		slog.String("wecom_bot_token", secret(c.BotToken)),
 		slog.String("wecom_bot_aes_key", secret(c.BotAESKey)),
+		slog.String("wecom_bot_id", c.BotID),
+		slog.String("wecom_bot_secret", secret(c.BotSecret)),
+		slog.String("wecom_bot_ws_url", redactURL(c.BotWSURL)),
 		slog.String("wecom_robot_token", secret(c.RobotToken)),
 		slog.String("wecom_robot_aes_key", secret(c.RobotAESKey)),
 		slog.String("wecom_corp_id", c.CorpID),

@@ -43,6 +43,10 @@ func (a *app) registerMetrics(now func() time.Time) {
 		Help: "The running build: module version, commit and Go version; always 1."},
 		[]string{"version", "commit", "goversion"}).WithLabelValues(version, commit, goVersion()).Set(1)
 	a.outbox = &outboxGauges{a: a, now: now}
+	if a.cfg.BotID != "" {
+		a.longConnState = promauto.With(a.metrics).NewGauge(prometheus.GaugeOpts{Name: "teambot_longconn_state",
+			Help: "The AI bot's long connection: 0 connecting, 1 subscribed, 2 reconnecting, 3 bad credentials, 4 replaced by another connection, 5 stopped."})
+	}
 }
 
 // metricsHandler serves /metrics: the outbox gauges are brought up to date

@@ -83,6 +83,9 @@ type app struct {
 	schedMetrics *scheduler.Metrics // the scheduler's and the outbox's work
 	outbox       *outboxGauges      // sets the outbox gauges at a scrape
 	ready        *readiness         // serve's /readyz
+	// longConnState is the long connection's state (longconn.State), for
+	// /metrics; nil when the mode is off.
+	longConnState prometheus.Gauge
 }
 
 // appMessages says the app is configured, so one member can be messaged
@@ -140,7 +143,9 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 		Observe:  func(command, outcome string) { commandsRun.WithLabelValues(command, outcome).Inc() },
 		Split:    splitOutgoing,
 		// Private messages need the app; the console prints them.
-		DirectMessages: (cfg.AppAgentID != "" && cfg.AppSecret != "") || console,
+		// The long connection reaches a member's single chat once they
+		// wrote to the bot there (until then the group is told to open one).
+		DirectMessages: (cfg.AppAgentID != "" && cfg.AppSecret != "") || console || cfg.BotID != "",
 	}
 	if secret := cfg.sealingSecret(); secret != "" {
 		if a.sealer, err = bot.NewKeySealer(secret); err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"teambot/bot"
+	"teambot/scheduler"
 	"teambot/storage"
 )
 
@@ -62,20 +63,37 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	adminMux.HandleFunc("GET /readyz", a.readyz)
 	adminMux.Handle("/metrics", a.metricsHandler())
 
-	sched := a.newScheduler(time.Now, a.wecomPusher(time.Now))
-
-	ln, err := net.Listen("tcp", a.cfg.Listen)
-	if err != nil {
-		return fmt.Errorf("TEAMBOT_LISTEN %s: %w", a.cfg.Listen, err)
+	var deliverer scheduler.Deliverer = a.wecomPusher(time.Now)
+	lc := a.newLongConn(time.Now)
+	if lc != nil {
+		deliverer = lc.socket(a.wecomPusher(time.Now))
+		a.ready.longConn = lc.ready
 	}
-	srv := newHTTPServer(ctx, mux)
-	log.Info("listening", "addr", ln.Addr().String())
-	servers := []*http.Server{srv}
+	sched := a.newScheduler(time.Now, deliverer)
+	log.Info("ways in", "callbacks", len(callbacks), "long_connection", lc != nil)
+
+	var servers []*http.Server
 	serveErr := make(chan error, 2)
+	// With only the long connection there is nothing for WeCom to call:
+	// no callback port.
+	if len(callbacks) > 0 || lc == nil {
+		ln, err := net.Listen("tcp", a.cfg.Listen)
+		if err != nil {
+			return fmt.Errorf("TEAMBOT_LISTEN %s: %w", a.cfg.Listen, err)
+		}
+		srv := newHTTPServer(ctx, mux)
+		log.Info("listening", "addr", ln.Addr().String())
+		servers = append(servers, srv)
+		go func() { serveErr <- srv.Serve(ln) }()
+	} else {
+		log.Info("no callback port: the AI bot's long connection is the only way in")
+	}
 	if a.cfg.AdminListen != "" {
 		adminLn, err := net.Listen("tcp", a.cfg.AdminListen)
 		if err != nil {
-			ln.Close()
+			for _, s := range servers {
+				s.Close()
+			}
 			return fmt.Errorf("TEAMBOT_ADMIN_LISTEN %s: %w", a.cfg.AdminListen, err)
 		}
 		admin := newHTTPServer(ctx, adminMux)
@@ -90,8 +108,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	schedCtx, stopSched := context.WithCancel(ctx)
 	defer stopSched()
 	wg.Go(func() { sched.Run(schedCtx) })
-
-	go func() { serveErr <- srv.Serve(ln) }()
+	if lc != nil {
+		wg.Go(func() { lc.run(schedCtx) })
+	}
 
 	select {
 	case err := <-serveErr:
@@ -190,6 +209,12 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "database unreachable or not writable", http.StatusServiceUnavailable)
 		return
 	}
+	if a.ready.longConn != nil {
+		if err := a.ready.longConn(); err != nil {
+			http.Error(w, "long connection stopped: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+	}
 	io.WriteString(w, "ready\n")
 }
 
@@ -200,6 +225,9 @@ func (a *app) readyz(w http.ResponseWriter, r *http.Request) {
 type readiness struct {
 	db  *storage.DB
 	now func() time.Time
+	// longConn, when set, says whether the long connection stopped for
+	// good (refused credentials, another installation on the bot).
+	longConn func() error
 
 	mu  sync.Mutex
 	at  time.Time // of the last write check

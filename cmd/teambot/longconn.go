@@ -1,0 +1,248 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"teambot"
+	"teambot/bot"
+	"teambot/bot/longconn"
+	"teambot/storage"
+)
+
+// The AI bot's long connection (docs/wecom-longconn.md): the bot dials out,
+// so a deployment needs no public address. WeCom keeps one connection per
+// bot and kicks the older one (§8), so one replica holds it: the one
+// holding a session lock on PostgreSQL (the others stand by and take over
+// within standbyEvery of its death); on SQLite there is one process.
+
+// standbyEvery is how often a replica without the socket tries to take it.
+const standbyEvery = 10 * time.Second
+
+// longConnBackoff is the first wait before a reconnect (doubling to 30 s);
+// tests shorten it.
+var longConnBackoff = time.Second
+
+// welcome answers enter_chat: what the bot does and how to start.
+const welcome = "你好，我是团队助手：周报、请假、会议、投票、账号登记和奖惩记录都可以在这里办。" +
+	"在群里 @我 发送 /帮助 查看命令；只给你看的内容（私人提醒、审批结果、警告）会发到这个单聊里。"
+
+// unavailableReply answers a message the database could not take: over the
+// socket nothing retries it, so the member is asked to send it again.
+const unavailableReply = "数据库暂时不可用，这条消息没有执行。请稍后再发一次。"
+
+// longConn runs the long connection of one process.
+type longConn struct {
+	a       *app
+	client  *longconn.Client
+	log     *slog.Logger
+	standby time.Duration
+	now     func() time.Time
+	// stopped is set when the connection stopped for good: the credentials
+	// were refused, or another installation took the bot (/readyz false).
+	stopped atomic.Pointer[string]
+	state   atomic.Int32 // longconn.State
+}
+
+// newLongConn is the long connection of a, or nil when WECOM_BOT_ID is unset.
+func (a *app) newLongConn(now func() time.Time) *longConn {
+	if a.cfg.BotID == "" {
+		return nil
+	}
+	l := &longConn{a: a, log: a.log.With("mode", "longconn"), standby: standbyEvery, now: now}
+	l.client = longconn.New(longconn.Config{
+		URL: a.cfg.BotWSURL, BotID: a.cfg.BotID, Secret: a.cfg.BotSecret,
+		Handle: l.handle, Log: l.log, MinBackoff: longConnBackoff,
+		OnState: func(s longconn.State) {
+			l.state.Store(int32(s))
+			if a.longConnState != nil {
+				a.longConnState.Set(float64(s))
+			}
+		},
+	})
+	return l
+}
+
+// ready is nil unless the connection stopped for good.
+func (l *longConn) ready() error {
+	if why := l.stopped.Load(); why != nil {
+		return errors.New(*why)
+	}
+	return nil
+}
+
+// run holds the connection while this replica holds the lock, until ctx
+// ends or the connection stops for good.
+func (l *longConn) run(ctx context.Context) {
+	name := "teambot longconn " + l.a.cfg.BotID
+	waited := false
+	for ctx.Err() == nil {
+		lock, err := l.a.db.TryLock(ctx, name)
+		if err != nil {
+			l.log.Error("cannot ask for the long connection's lock", "err", err)
+		}
+		if lock == nil {
+			if !waited {
+				l.log.Info("standing by: another replica holds the long connection")
+				waited = true
+			}
+			if teambot.Sleep(ctx, l.standby) != nil {
+				return
+			}
+			continue
+		}
+		waited = false
+		l.log.Info("holding the long connection")
+		runCtx, cancel := context.WithCancel(ctx)
+		go func() {
+			select {
+			case <-lock.Lost():
+				l.log.Warn("lost the long connection's lock (database connection gone): closing the socket")
+				cancel()
+			case <-runCtx.Done():
+			}
+		}()
+		err = l.client.Run(runCtx)
+		cancel()
+		var why string
+		switch {
+		case errors.Is(err, longconn.ErrReplaced):
+			why = "another connection of this bot took over (WECOM_BOT_ID is used by another installation): stopped, not reconnecting"
+		case errors.Is(err, longconn.ErrBadCredentials):
+			why = "WeCom refused WECOM_BOT_ID / WECOM_BOT_SECRET: check them and that the bot's API mode is 长连接"
+		}
+		if why == "" {
+			lock.Release()
+			continue
+		}
+		// Stopped for good: keep the lock, so that no other replica of
+		// this installation dials in and the two kick each other.
+		l.stopped.Store(&why)
+		l.log.Error("long connection stopped", "why", why)
+		<-ctx.Done()
+		lock.Release()
+		return
+	}
+}
+
+// handle runs one callback: a message through the engine, answered on the
+// socket; enter_chat with the welcome.
+func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
+	msg, msgType, event, err := bot.DecodeLongConn(cb.Body)
+	if err != nil {
+		l.log.Warn("unreadable long-connection callback", "cmd", cb.Cmd, "err", err)
+		return
+	}
+	if msgType == "event" {
+		if event == "enter_chat" {
+			if err := l.client.Welcome(ctx, cb.ReqID, welcome); err != nil {
+				l.log.Warn("welcome not sent", "err", err)
+			}
+		}
+		return
+	}
+	chat, kind := msg.ChatID, storage.LongConnGroup
+	if msg.Single() {
+		chat, kind = msg.UserID, storage.LongConnSingle
+	}
+	msg.At = l.now()
+	// The conversation wrote to the bot: from now on it may be pushed into.
+	if err := l.a.db.Update(ctx, func(tx *storage.Tx) error { return tx.NoteLongConnChat(ctx, chat, kind, msg.At) }); err != nil {
+		l.log.Error("cannot note the conversation", "err", err)
+	}
+	reply, err := l.a.engine.Handle(ctx, msg)
+	switch {
+	case errors.Is(err, teambot.ErrAlreadyHandled):
+		// A replay after a reconnect: the command ran once; its answer again.
+	case errors.Is(err, teambot.ErrUnavailable):
+		reply = teambot.Reply{Text: unavailableReply}
+	case err != nil:
+		l.log.Error("message not handled", "msgid", msg.ID, "err", err)
+		return
+	}
+	if reply.Text == "" {
+		return
+	}
+	if err = l.client.Respond(ctx, cb.ReqID, reply.Text); err == nil {
+		return
+	} else if !errors.Is(err, longconn.ErrNotConnected) {
+		l.log.Warn("reply refused on the message's req_id; pushing it instead", "msgid", msg.ID, "err", err)
+	}
+	// The socket dropped while the command ran: the answer is pushed into
+	// the conversation once this replica has it again.
+	chatType := longconn.ChatGroup
+	if kind == storage.LongConnSingle {
+		chatType = longconn.ChatSingle
+	}
+	for range 3 {
+		if err = l.client.Send(ctx, chat, chatType, reply.Text); err == nil {
+			return
+		}
+		if teambot.Sleep(ctx, 5*time.Second) != nil {
+			break
+		}
+	}
+	l.log.Error("reply lost: the long connection did not come back", "msgid", msg.ID, "err", err)
+}
+
+// send pushes into a conversation for the outbox (bot.Socket); while this
+// replica does not hold the socket the message waits for the one that does.
+func (l *longConn) send(ctx context.Context, chatID string, single bool, markdown string) error {
+	chatType := longconn.ChatGroup
+	if single {
+		chatType = longconn.ChatSingle
+	}
+	err := l.client.Send(ctx, chatID, chatType, markdown)
+	if errors.Is(err, longconn.ErrNotConnected) {
+		return &teambot.RetryAfterError{Wait: 5 * time.Second, Err: err}
+	}
+	var ack *longconn.AckError
+	if errors.As(err, &ack) {
+		return &teambot.PermanentError{Err: err}
+	}
+	return err
+}
+
+// socket wraps next (the webhook and app pusher) with the long connection.
+func (l *longConn) socket(next bot.Deliverer) *bot.Socket {
+	db := l.a.db
+	return &bot.Socket{
+		Next: next, Send: l.send, Now: l.now,
+		Reachable: func(ctx context.Context, chatID string, single bool) (ok bool, err error) {
+			kind := storage.LongConnGroup
+			if single {
+				kind = storage.LongConnSingle
+			}
+			err = db.Update(ctx, func(tx *storage.Tx) (err error) {
+				ok, err = tx.LongConnChat(ctx, chatID, kind)
+				return err
+			})
+			return ok, err
+		},
+		Slots: func(ctx context.Context, chatID string, n int) (ok bool, next time.Time, err error) {
+			err = db.Update(ctx, func(tx *storage.Tx) (err error) {
+				ok, next, err = tx.TakeConversationSlots(ctx, chatID, n, l.now())
+				return err
+			})
+			return ok, next, err
+		},
+		Names: func(ctx context.Context, team teambot.Team, ids []string) ([]string, error) {
+			names := make([]string, len(ids))
+			err := db.Update(ctx, func(tx *storage.Tx) error {
+				for i, id := range ids {
+					names[i] = id
+					if m, err := tx.MemberByUser(ctx, team.ID, id); err == nil {
+						names[i] = m.Name
+					} else if !errors.Is(err, teambot.ErrNotFound) {
+						return err
+					}
+				}
+				return nil
+			})
+			return names, err
+		},
+	}
+}
