@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -290,4 +291,46 @@ type testLog struct{ t *testing.T }
 func (l testLog) Write(p []byte) (int, error) {
 	l.t.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
+}
+
+// teambot serve with only WECOM_BOT_ID and WECOM_BOT_SECRET and a database
+// is a whole deployment: no callback port, the socket subscribed, a group
+// command answered, a member entering the single chat welcomed, and the
+// connection's state in /metrics.
+func TestServeWithOnlyTheLongConnection(t *testing.T) {
+	fake := wecomtest.NewLongConn("bot-1", "secret-1")
+	defer fake.Close()
+	getenv := env("TEAMBOT_DATABASE_URL", storagetest.SQLiteURL(t),
+		"WECOM_BOT_ID", "bot-1", "WECOM_BOT_SECRET", "secret-1", "WECOM_BOT_WS_URL", fake.URL())
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, getenv, nil, io.Discard, &stderr) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	admin := waitForAdminAddr(t, &stderr, done)
+	if !fake.WaitSubscribed(1, 10*time.Second) {
+		t.Fatalf("never subscribed:\n%s", stderr.String())
+	}
+	say(t, fake, "m1", "wrgroup", "wangfang", "@TeamBot /帮助", "你可以使用的命令")
+	reqID := fake.EnterChat("e1", "wangfang")
+	frames, ok := fake.WaitFrames("aibot_respond_welcome_msg", 1, 10*time.Second)
+	if !ok || frames[0].ReqID != reqID || !strings.Contains(string(frames[0].Body), "/帮助") {
+		t.Errorf("welcome %+v, want one on %q naming /帮助", frames, reqID)
+	}
+	log := stderr.String()
+	if !strings.Contains(log, "no callback port") || listeningRE.MatchString(log) {
+		t.Errorf("a callback port opened:\n%s", log)
+	}
+	if strings.Contains(log, "secret-1") {
+		t.Error("the secret is in the log")
+	}
+	metrics := httpGet(t, "http://"+admin+"/metrics")
+	if v, ok := metricValue(t, metrics, "teambot_longconn_state"); !ok || v != 1 {
+		t.Errorf("teambot_longconn_state = %v (%v), want 1 (subscribed)", v, ok)
+	}
 }
