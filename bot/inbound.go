@@ -254,7 +254,7 @@ func unmarshalXML(b []byte, v any) error {
 }
 
 // DecodeLongConn reads the body of a long-connection callback, which is
-// the AI bot's callback JSON (docs/wecom-longconn.md §4): the message (its
+// the AI bot's callback JSON (docs/wecom-longconn.md §5): the message (its
 // Source "bot", as over HTTP, so that the two never run one message
 // twice), its msgtype and, for an event, its type.
 func DecodeLongConn(body []byte) (msg teambot.Message, msgType, event string, err error) {

@@ -30,7 +30,7 @@ type Socket struct {
 	// hold the socket.
 	Send func(ctx context.Context, chatID string, single bool, markdown string) error
 	// Slots reserves n sends into chatID across every replica (30 a
-	// minute, 1000 an hour per conversation, docs/wecom-longconn.md §9).
+	// minute, 1000 an hour per conversation, docs/wecom-longconn.md §7).
 	Slots func(ctx context.Context, chatID string, n int) (ok bool, next time.Time, err error)
 	// Names are the team's names for userIDs, for the group's note; the
 	// userids themselves when nil.

@@ -43,7 +43,7 @@ func (tx *Tx) LongConnChat(ctx context.Context, chatID, kind string) (bool, erro
 }
 
 // Per conversation the long connection takes 30 messages a minute and 1000
-// an hour, replies and pushes together (docs/wecom-longconn.md §9).
+// an hour, replies and pushes together (docs/wecom-longconn.md §7).
 const (
 	ConversationPerMinute = 30
 	ConversationPerHour   = 1000

@@ -11,7 +11,7 @@ import (
 )
 
 // A conversation takes 30 long-connection messages a minute and 1000 an
-// hour, counted across every sender (docs/wecom-longconn.md §9).
+// hour, counted across every sender (docs/wecom-longconn.md §7).
 func TestConversationSlotsHoldAcrossSenders(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		take := func(chat string, at time.Time) (ok bool, next time.Time) {
