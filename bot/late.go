@@ -211,3 +211,23 @@ func runEngine(ctx context.Context, engine Engine, log *slog.Logger, in inbound)
 	}
 	return result{reply: reply, outcome: "handled"}
 }
+
+// KeepLongConn records a long-connection message in inbox before it runs
+// (docs/wecom-longconn.md §5): the socket acknowledges nothing, so a
+// process that dies mid-command leaves the record, and another finishes it
+// once until has passed (Resume), answering by a push into the
+// conversation. A replay of a kept message keeps nothing new.
+func (l *Late) KeepLongConn(ctx context.Context, inbox Inbox, msg teambot.Message, token string, until time.Time) error {
+	payload, err := l.seal(ModeBot, inbound{msg: msg, msgType: "text"})
+	if err != nil {
+		return err
+	}
+	return inbox.Keep(ctx, msg.Source, msg.ID, payload, token, until)
+}
+
+// LongConnAnswers are the outbox messages that deliver reply to a
+// long-connection message whose req_id could not take it: the group, or
+// the sender's single chat.
+func (l *Late) LongConnAnswers(msg teambot.Message, reply teambot.Reply) ([]teambot.Outgoing, error) {
+	return l.answers(ModeBot, inbound{msg: msg, msgType: "text"}, reply)
+}

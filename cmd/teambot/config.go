@@ -345,7 +345,7 @@ func (c config) ballotKey() []byte {
 // stored: the first configured EncodingAESKey, preferring the group robot's
 // (whose callbacks bring the keys). "" when none is set.
 func (c config) sealingSecret() string {
-	for _, k := range []string{c.RobotAESKey, c.BotAESKey, c.AppAESKey} {
+	for _, k := range []string{c.RobotAESKey, c.BotAESKey, c.AppAESKey, c.BotSecret} {
 		if k != "" {
 			return k
 		}

@@ -153,6 +153,17 @@ func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
 	if err := l.a.db.Update(ctx, func(tx *storage.Tx) error { return tx.NoteLongConnChat(ctx, chat, kind, msg.At) }); err != nil {
 		l.log.Error("cannot note the conversation", "err", err)
 	}
+	// Recorded before it runs: if this process dies mid-command another
+	// replica finishes it (inboxJob) and pushes the answer.
+	inbox, token := dbInbox{db: l.a.db, now: l.now}, teambot.RandomHex(16)
+	late := l.late()
+	if err := late.KeepLongConn(ctx, inbox, msg, token, msg.At.Add(l.a.cfg.InboxLease)); err != nil {
+		l.log.Error("cannot record the message; not running it", "msgid", msg.ID, "err", err)
+		if err := l.client.Respond(ctx, cb.ReqID, unavailableReply); err != nil {
+			l.log.Warn("apology not sent", "err", err)
+		}
+		return
+	}
 	reply, err := l.a.engine.Handle(ctx, msg)
 	switch {
 	case errors.Is(err, teambot.ErrAlreadyHandled):
@@ -163,29 +174,25 @@ func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
 		l.log.Error("message not handled", "msgid", msg.ID, "err", err)
 		return
 	}
-	if reply.Text == "" {
-		return
-	}
-	if err = l.client.Respond(ctx, cb.ReqID, reply.Text); err == nil {
-		return
-	} else if !errors.Is(err, longconn.ErrNotConnected) {
-		l.log.Warn("reply refused on the message's req_id; pushing it instead", "msgid", msg.ID, "err", err)
-	}
-	// The socket dropped while the command ran: the answer is pushed into
-	// the conversation once this replica has it again.
-	chatType := longconn.ChatGroup
-	if kind == storage.LongConnSingle {
-		chatType = longconn.ChatSingle
-	}
-	for range 3 {
-		if err = l.client.Send(ctx, chat, chatType, reply.Text); err == nil {
-			return
-		}
-		if teambot.Sleep(ctx, 5*time.Second) != nil {
-			break
+	var answers []teambot.Outgoing
+	if reply.Text != "" {
+		if err := l.client.Respond(ctx, cb.ReqID, reply.Text); err != nil {
+			// The socket dropped while the command ran, or WeCom refused
+			// the req_id: the answer goes through the outbox as a push.
+			l.log.Warn("reply not taken on the message's req_id; pushing it", "msgid", msg.ID, "err", err)
+			if answers, err = late.LongConnAnswers(msg, reply); err != nil {
+				l.log.Error("reply lost", "msgid", msg.ID, "err", err)
+			}
 		}
 	}
-	l.log.Error("reply lost: the long connection did not come back", "msgid", msg.ID, "err", err)
+	if _, err := inbox.Done(context.WithoutCancel(ctx), msg.Source, msg.ID, token, msg.ChatID, answers); err != nil {
+		l.log.Error("cannot finish the message's record; another replica will answer it again", "msgid", msg.ID, "err", err)
+	}
+}
+
+// late turns answers into outbox messages and resumes kept messages.
+func (l *longConn) late() *bot.Late {
+	return &bot.Late{Engine: l.a.engine, Sealer: l.a.botSealer(), AppMessages: l.a.appMessages(), Log: l.log}
 }
 
 // send pushes into a conversation for the outbox (bot.Socket); while this

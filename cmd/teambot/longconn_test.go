@@ -234,6 +234,22 @@ func TestLongConnectionIsACompleteDeployment(t *testing.T) {
 		t.Errorf("the queued message went out %d times, want once", queued)
 	}
 
+	// A message recorded by a replica that died before running it: another
+	// finishes it and pushes the answer into its group.
+	n = len(pushes(t, fake))
+	crashed := teambot.Message{Source: "bot", ID: "m9", ChatID: "wrgroup", ChatType: teambot.ChatGroup,
+		UserID: "zhangsan", Text: "@TeamBot /谁请假", At: clock.Now()}
+	if err := r.lc.late().KeepLongConn(context.Background(), dbInbox{db: r.a.db, now: clock.Now}, crashed, "dead-replica", clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(clock.Now().Add(time.Minute))
+	r.tick() // the inbox finishes it and queues the answer
+	r.tick() // the outbox pushes it
+	got = waitPush(t, fake, n+1)
+	if p := got[n]; p.ChatID != "wrgroup" || p.ChatType != 2 || !strings.Contains(p.Markdown.Content, "请假") {
+		t.Errorf("the crashed message's answer went out as %+v", p)
+	}
+
 	// Another connection of the bot takes over: this one stops for good.
 	fake.Kick()
 	if err := r.waitStopped(); err == nil || !strings.Contains(err.Error(), "another connection") {
