@@ -247,7 +247,7 @@ func TestUndecryptable(t *testing.T) {
 }
 
 func TestMarkdownCannotBeInjected(t *testing.T) {
-	got := markdownOf(teambot.Reply{Text: "已登记：**大** [点我](http://x) <@all> `x` # 标题 <font color=\"warning\">", Mentions: []string{"zhangsan"}})
+	got := MarkdownOf(teambot.Reply{Text: "已登记：**大** [点我](http://x) <@all> `x` # 标题 <font color=\"warning\">", Mentions: []string{"zhangsan"}})
 	for _, bad := range []string{"**", "[点我]", "<@all>", "`", "# ", "<font"} {
 		if strings.Contains(got, bad) {
 			t.Errorf("markdown %q still contains %q", got, bad)

@@ -127,7 +127,7 @@ func (l *Late) answers(mode Mode, in inbound, reply teambot.Reply) ([]teambot.Ou
 		Channel: teambot.ToUsers, Users: []string{in.msg.UserID}}
 	switch {
 	case mode == ModeBot:
-		out.Markdown, out.Text = true, markdownOf(reply)
+		out.Markdown, out.Text = true, MarkdownOf(reply)
 		if group {
 			out.Channel, out.Users = teambot.ToGroup, nil
 		}

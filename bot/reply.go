@@ -35,7 +35,7 @@ func botPassive(in inbound, reply teambot.Reply) ([]byte, error) {
 	}
 	return json.Marshal(map[string]any{
 		"msgtype": "stream",
-		"stream":  map[string]any{"id": streamID(), "finish": true, "content": markdownOf(reply)},
+		"stream":  map[string]any{"id": streamID(), "finish": true, "content": MarkdownOf(reply)},
 	})
 }
 
@@ -100,9 +100,9 @@ type appReplyXML struct {
 	Content      string   `xml:"Content"`
 }
 
-// markdownOf renders a plain-text reply as WeCom markdown, its own mentions
+// MarkdownOf renders a plain-text reply as WeCom markdown, its own mentions
 // (userids from our records) as <@userid>.
-func markdownOf(reply teambot.Reply) string {
+func MarkdownOf(reply teambot.Reply) string {
 	var b strings.Builder
 	b.WriteString(wecom.EscapeMarkdown(reply.Text))
 	for _, m := range reply.Mentions {

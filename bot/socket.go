@@ -57,7 +57,7 @@ func (s *Socket) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 		if !group {
 			return s.Next.Deliver(ctx, team, msg)
 		}
-		return s.send(ctx, team.ChatID, false, msg.Text)
+		return s.send(ctx, team.ChatID, false, markdownFor(msg, msg.Mentions))
 	}
 	// A private message goes to each recipient's single chat; one who has
 	// none yet is told in the group, without the content (R14).
@@ -71,7 +71,7 @@ func (s *Socket) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 			unreachable = append(unreachable, u)
 			continue
 		}
-		if err := s.send(ctx, u, true, msg.Text); err != nil {
+		if err := s.send(ctx, u, true, markdownFor(msg, nil)); err != nil {
 			return err
 		}
 	}
@@ -89,7 +89,19 @@ func (s *Socket) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 			return err
 		}
 	}
-	return s.send(ctx, team.ChatID, false, fmt.Sprintf(OpenSingleChat, "@"+strings.Join(names, " @")))
+	note := teambot.Reply{Text: fmt.Sprintf(OpenSingleChat, "@"+strings.Join(names, " @")), Mentions: unreachable}
+	return s.send(ctx, team.ChatID, false, MarkdownOf(note))
+}
+
+// markdownFor is msg's text as the socket's markdown: as it is when it is
+// markdown already, else escaped, with mentions as <@userid> (as the AI
+// bot's replies write them; docs/wecom-longconn.md §7 on whether WeCom
+// renders them in a push).
+func markdownFor(msg teambot.Outgoing, mentions []string) string {
+	if msg.Markdown {
+		return msg.Text
+	}
+	return MarkdownOf(teambot.Reply{Text: msg.Text, Mentions: mentions})
 }
 
 func (s *Socket) send(ctx context.Context, chatID string, single bool, text string) error {

@@ -23,6 +23,10 @@ const DefaultURL = "wss://openws.work.weixin.qq.com"
 // Chat types of aibot_send_msg (docs/wecom-longconn.md §7).
 const ChatSingle, ChatGroup = 1, 2
 
+// MaxContentBytes is the most a reply's or a push's markdown may hold
+// (docs/wecom-longconn.md §7).
+const MaxContentBytes = 20480
+
 var (
 	// ErrBadCredentials: subscribe was refused (853000) MaxAuthFailures times
 	// in a row. Run stops and does not retry (docs/wecom-longconn.md §3).

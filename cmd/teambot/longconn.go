@@ -10,6 +10,7 @@ import (
 	"teambot"
 	"teambot/bot"
 	"teambot/bot/longconn"
+	"teambot/bot/wecom"
 	"teambot/storage"
 )
 
@@ -176,12 +177,27 @@ func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
 	}
 	var answers []teambot.Outgoing
 	if reply.Text != "" {
-		if err := l.client.Respond(ctx, cb.ReqID, reply.Text); err != nil {
+		// One reply takes 20480 bytes of markdown; the rest is pushed.
+		parts := wecom.Split(bot.MarkdownOf(reply), longconn.MaxContentBytes)
+		if err := l.client.Respond(ctx, cb.ReqID, parts[0]); err != nil {
 			// The socket dropped while the command ran, or WeCom refused
 			// the req_id: the answer goes through the outbox as a push.
 			l.log.Warn("reply not taken on the message's req_id; pushing it", "msgid", msg.ID, "err", err)
-			if answers, err = late.LongConnAnswers(msg, reply); err != nil {
+		} else {
+			parts = parts[1:]
+		}
+		if len(parts) > 0 {
+			answers, err = late.LongConnAnswers(msg, reply)
+			if err != nil || len(answers) != 1 {
 				l.log.Error("reply lost", "msgid", msg.ID, "err", err)
+				answers = nil
+			} else {
+				one := answers[0]
+				answers = nil
+				for _, p := range parts {
+					one.Text = p
+					answers = append(answers, one)
+				}
 			}
 		}
 	}
