@@ -169,7 +169,7 @@ func (c *Client) session(ctx context.Context) (subscribed bool, err error) {
 			return false, &authError{ack: ae}
 		}
 		if cn.kicked.Load() {
-			c.closeConn(cn, "replaced")
+			c.dropConn(cn)
 			return false, ErrReplaced
 		}
 		if ctx.Err() != nil {
@@ -196,7 +196,7 @@ func (c *Client) session(ctx context.Context) (subscribed bool, err error) {
 		case <-cn.done:
 			c.setConn(nil)
 			if cn.kicked.Load() {
-				c.closeConn(cn, "replaced")
+				c.dropConn(cn)
 				return true, ErrReplaced
 			}
 			_ = ws.CloseNow()
@@ -219,6 +219,14 @@ func (c *Client) session(ctx context.Context) (subscribed bool, err error) {
 // closeConn closes the socket with a close frame and waits for the read loop.
 func (c *Client) closeConn(cn *conn, reason string) {
 	_ = cn.ws.Close(websocket.StatusNormalClosure, reason)
+	<-cn.done
+}
+
+// dropConn closes cn at once, without the close handshake: the server
+// closes a kicked connection itself, in its own time (docs/wecom-longconn.md
+// §8), and the kicked side must not wait for it.
+func (c *Client) dropConn(cn *conn) {
+	_ = cn.ws.CloseNow()
 	<-cn.done
 }
 

@@ -71,6 +71,15 @@ func (p *lcPeer) send(ctx context.Context, v any) error {
 	return p.ws.Write(ctx, websocket.MessageText, data)
 }
 
+// sendHeld is send for a caller that holds p.wmu.
+func (p *lcPeer) sendHeld(ctx context.Context, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return p.ws.Write(ctx, websocket.MessageText, data)
+}
+
 // NewLongConn starts a fake long-connection server that accepts botID and
 // secret. Close it when done.
 func NewLongConn(botID, secret string) *LongConn {
@@ -337,12 +346,18 @@ func (s *LongConn) serve(w http.ResponseWriter, r *http.Request) {
 
 // handle records a frame and answers it.
 func (s *LongConn) handle(p *lcPeer, f LongConnFrame) {
+	if f.Cmd == "aibot_subscribe" {
+		// Nothing goes out on p between a subscribe and its ack: a
+		// callback sent once the subscribe counts waits for the ack, as
+		// WeCom's do.
+		p.wmu.Lock()
+		defer p.wmu.Unlock()
+	}
 	s.mu.Lock()
 	s.frames = append(s.frames, f)
 	ans, forced := s.ackErr[f.Cmd]
 	ignore := f.Cmd == "ping" && s.ignorePings
 	var old *lcPeer
-	subscribed := false
 	if f.Cmd == "aibot_subscribe" && !forced {
 		var b struct {
 			BotID  string `json:"bot_id"`
@@ -358,7 +373,8 @@ func (s *LongConn) handle(p *lcPeer, f LongConnFrame) {
 			if s.live != nil && s.live != p {
 				old = s.live
 			}
-			subscribed = true
+			s.live = p
+			s.subscribes++
 		}
 	}
 	s.bump()
@@ -374,16 +390,10 @@ func (s *LongConn) handle(p *lcPeer, f LongConnFrame) {
 	if ans.code == 0 {
 		ans.msg = "ok"
 	}
-	_ = p.send(s.ctx, map[string]any{
-		"headers": map[string]string{"req_id": f.ReqID}, "errcode": ans.code, "errmsg": ans.msg,
-	})
-	if subscribed {
-		// Live, and counted, once its ack is on the wire: callbacks go
-		// out after it, as WeCom's do.
-		s.mu.Lock()
-		s.live = p
-		s.subscribes++
-		s.bump()
-		s.mu.Unlock()
+	ack := map[string]any{"headers": map[string]string{"req_id": f.ReqID}, "errcode": ans.code, "errmsg": ans.msg}
+	if f.Cmd == "aibot_subscribe" {
+		_ = p.sendHeld(s.ctx, ack)
+		return
 	}
+	_ = p.send(s.ctx, ack)
 }
