@@ -31,9 +31,14 @@ var longConnBackoff = time.Second
 const welcome = "你好，我是团队助手：周报、请假、会议、投票、账号登记和奖惩记录都可以在这里办。" +
 	"在群里 @我 发送 /帮助 查看命令；只给你看的内容（私人提醒、审批结果、警告）会发到这个单聊里。"
 
-// unavailableReply answers a message the database could not take: over the
-// socket nothing retries it, so the member is asked to send it again.
+// unavailableReply answers a message the database could not record: over
+// the socket nothing retries it, so the member is asked to send it again.
 const unavailableReply = "数据库暂时不可用，这条消息没有执行。请稍后再发一次。"
+
+// laterReply answers a message recorded but not run because the database
+// failed meanwhile: the inbox runs it once the database is back, and the
+// answer is pushed here.
+const laterReply = "数据库暂时不可用，这条消息已记下，恢复后会自动执行，结果会发到这里。"
 
 // longConn runs the long connection of one process.
 type longConn struct {
@@ -170,7 +175,11 @@ func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
 	case errors.Is(err, teambot.ErrAlreadyHandled):
 		// A replay after a reconnect: the command ran once; its answer again.
 	case errors.Is(err, teambot.ErrUnavailable):
-		reply = teambot.Reply{Text: unavailableReply}
+		// Left pending in the inbox: run again after its lease.
+		if err := l.client.Respond(ctx, cb.ReqID, laterReply); err != nil {
+			l.log.Warn("notice not sent", "err", err)
+		}
+		return
 	case err != nil:
 		l.log.Error("message not handled", "msgid", msg.ID, "err", err)
 		return
