@@ -158,19 +158,12 @@ func (r *Request) SupervisorHint(ctx context.Context) string {
 	if r.Team == nil {
 		return "，本群还没有团队：先发送 /加入 你的名字 [角色] 登记"
 	}
-	if sup, ok := r.Supervisor(ctx); ok {
+	// Only the wording of a refusal depends on it: a database error reads
+	// as none here (the refusal undoes the command's writes anyway).
+	if sup, ok, err := r.FindSupervisor(ctx); err == nil && ok {
 		return "（现任主管：" + sup.Name + "）"
 	}
 	return "，本团队还没有主管：请管理员发送 /主管 @名字 指定"
-}
-
-// Supervisor is the team's supervisor, if it has one, for the wording of
-// a reply: a database error reads as none (the transaction fails anyway on
-// PostgreSQL). Scheduled work, which claims its firing whatever it sends,
-// uses FindSupervisor.
-func (r *Request) Supervisor(ctx context.Context) (teambot.Member, bool) {
-	m, ok, _ := r.FindSupervisor(ctx)
-	return m, ok
 }
 
 // FindSupervisor is the team's supervisor, if it has one.

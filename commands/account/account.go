@@ -216,7 +216,11 @@ func registerAccount(ctx context.Context, r *commands.Request) (teambot.Reply, e
 	// A single chat: the sender alone reads the whole record.
 	text := fmt.Sprintf("已登记账号 #%d：%s「%s」，负责人 %s%s。", a.ID, platform, name, owner.Name, accountNoteSuffix(note))
 	told := []teambot.Member{}
-	if sup, ok := r.Supervisor(ctx); ok {
+	sup, ok, err := r.FindSupervisor(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if ok {
 		told = append(told, sup)
 	} else {
 		text += "团队还没有主管：指定主管后，主管发送 /账号 列表 就能看到它。"

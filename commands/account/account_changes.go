@@ -91,7 +91,11 @@ func accountChanged(ctx context.Context, r *commands.Request) (teambot.Reply, er
 		text = fmt.Sprintf("已记下：账号 #%d %s「%s」在今天 %s改了密码。新密码只由负责人保管，不用发给任何人。", a.ID, a.Platform, a.Name, today)
 	}
 	told := []teambot.Member{}
-	if sup, ok := r.Supervisor(ctx); ok {
+	sup, ok, err := r.FindSupervisor(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if ok {
 		told = append(told, sup)
 	}
 	full := fmt.Sprintf("【账号改密】%s 报备：账号 #%d %s「%s」（负责人 %s）在 %s改了密码。", r.Caller.Name, a.ID, a.Platform, a.Name, a.OwnerName, today)
@@ -128,7 +132,11 @@ func transferAccount(ctx context.Context, r *commands.Request) (teambot.Reply, e
 		text = fmt.Sprintf("已把账号 #%d %s「%s」从 %s 移交给 %s。", a.ID, a.Platform, a.Name, a.OwnerName, to.Name)
 	}
 	told := []teambot.Member{to}
-	if sup, ok := r.Supervisor(ctx); ok {
+	sup, ok, err := r.FindSupervisor(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if ok {
 		told = append(told, sup)
 	}
 	full := fmt.Sprintf("【账号移交】%s 把账号 #%d %s「%s」从 %s 移交给 %s。新负责人请及时修改密码，改好后发送 /账号 已改密 %d。",
@@ -166,7 +174,11 @@ func removeAccount(ctx context.Context, r *commands.Request) (teambot.Reply, err
 		text = fmt.Sprintf("已注销账号 #%d %s「%s」（负责人 %s），原因：%s。", a.ID, a.Platform, a.Name, a.OwnerName, reason)
 	}
 	told := []teambot.Member{}
-	if sup, ok := r.Supervisor(ctx); ok {
+	sup, ok, err := r.FindSupervisor(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if ok {
 		told = append(told, sup)
 	}
 	if a.OwnerActive {

@@ -108,7 +108,10 @@ func raiseEscalation(ctx context.Context, r *commands.Request) (teambot.Reply, e
 
 	// A single chat: what was recorded is echoed to the sender alone.
 	echo := "\n上报的内容：\n" + text
-	sup, ok := r.Supervisor(ctx)
+	sup, ok, err := r.FindSupervisor(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
 	switch {
 	case !ok:
 		return teambot.Reply{Text: fmt.Sprintf("已记下上报，编号 #%d。团队还没有主管：指定主管后，主管发送 /上报 列表 可以查看。%s", e.ID, echo)}, nil

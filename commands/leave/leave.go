@@ -114,7 +114,11 @@ func askLeave(ctx context.Context, r *commands.Request, forMeeting bool) (teambo
 		return teambot.Reply{}, err
 	}
 	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, describeLeave(commands.LeaveSpan(l), cal, r.Today()), l.Reason)}
-	switch sup, ok := r.Supervisor(ctx); {
+	sup, ok, err := r.FindSupervisor(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	switch {
 	case !ok:
 		reply.Text += "团队还没有主管，指定主管后由主管批准。"
 	case sup.ID == r.Caller.ID:
@@ -257,7 +261,11 @@ func cancelLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error
 		return teambot.Reply{}, err
 	}
 	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, describeLeave(commands.LeaveSpan(l), cal, today))}
-	switch sup, ok := r.Supervisor(ctx); {
+	sup, ok, err := r.FindSupervisor(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	switch {
 	case !ok || l.Status != teambot.LeaveApproved || sup.ID == r.Caller.ID:
 	case r.Single():
 		reply.Text += fmt.Sprintf("这条请假原已由主管批准；这是私聊，主管 %s 不会收到通知，请直接告诉主管。", sup.Name)

@@ -73,7 +73,11 @@ func raiseDispute(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 		return teambot.Reply{}, err
 	}
 	reply := teambot.Reply{Text: fmt.Sprintf("已提交申诉 #%d：%s 会议的缺席，理由：%s。", d.ID, commands.MeetingWhen(r, m), reason)}
-	switch sup, ok := r.Supervisor(ctx); {
+	sup, ok, err := r.FindSupervisor(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	switch {
 	case !ok:
 		reply.Text += "团队还没有主管，指定主管后由主管处理。"
 	case sup.ID == r.Caller.ID:

@@ -78,7 +78,10 @@ func proposalLine(r *commands.Request, p teambot.MeetingProposal) string {
 // @mention in the group that only says where to read them. It returns what
 // the group may be told about them.
 func tellSupervisorProposals(ctx context.Context, r *commands.Request, proposals []teambot.MeetingProposal, origin string) (string, error) {
-	sup, ok := r.Supervisor(ctx)
+	sup, ok, err := r.FindSupervisor(ctx)
+	if err != nil {
+		return "", err
+	}
 	if len(proposals) == 0 || !ok {
 		return "", nil
 	}

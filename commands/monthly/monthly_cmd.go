@@ -89,9 +89,9 @@ func fitReply(text string) string {
 func MonthlyReminder(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
-		sup, ok := r.Supervisor(ctx)
-		if !ok {
-			return nil
+		sup, ok, err := r.FindSupervisor(ctx)
+		if err != nil || !ok {
+			return err
 		}
 		m := lang.MonthOf(f.At.In(r.Location()))
 		if e.Config.DirectMessages {

@@ -61,7 +61,11 @@ func join(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err != nil && !errors.Is(err, teambot.ErrNotFound) {
 		return teambot.Reply{}, err
 	}
-	if sup, ok := r.Supervisor(ctx); ok && (removed || r.Team.JoinMode != teambot.JoinOpen) {
+	sup, ok, err := r.FindSupervisor(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if ok && (removed || r.Team.JoinMode != teambot.JoinOpen) {
 		return requestJoin(ctx, r, name, roles, removed, sup)
 	}
 	m, err := addOrRejoin(ctx, r, r.UserID, name, roles)
@@ -358,7 +362,10 @@ func setSupervisor(ctx context.Context, r *commands.Request) (teambot.Reply, err
 	if m.IsSupervisor() {
 		return teambot.Reply{}, teambot.Conflict("%s 已经是主管（%s）。调整任期请用 /任期 开始日期 [结束日期]。", m.Name, termText(r))
 	}
-	prev, hadPrev := r.Supervisor(ctx)
+	prev, hadPrev, err := r.FindSupervisor(ctx)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
 	if err := txOf(r).SetSupervisor(ctx, r.Team.ID, m.ID); err != nil {
 		return teambot.Reply{}, err
 	}
@@ -389,7 +396,10 @@ func term(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if len(r.Args) == 0 {
-		sup, ok := r.Supervisor(ctx)
+		sup, ok, err := r.FindSupervisor(ctx)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
 		switch {
 		case !ok:
 			return teambot.Reply{Text: "本团队还没有主管，管理员可发送 /主管 @名字 指定。"}, nil
