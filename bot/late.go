@@ -231,3 +231,13 @@ func (l *Late) KeepLongConn(ctx context.Context, inbox Inbox, msg teambot.Messag
 func (l *Late) LongConnAnswers(msg teambot.Message, reply teambot.Reply) ([]teambot.Outgoing, error) {
 	return l.answers(ModeBot, inbound{msg: msg, msgType: "text"}, reply)
 }
+
+// RunLongConn runs a long-connection message as runEngine runs a
+// callback's: text through the engine (a replay gets the answer kept),
+// enter_chat through HandleEvent, any other kind answered with how to
+// write a command, a panic contained. again reports a message that could
+// not run for the database's sake and may run later.
+func RunLongConn(ctx context.Context, engine Engine, log *slog.Logger, msg teambot.Message, msgType, event string) (reply teambot.Reply, again bool) {
+	res := runEngine(ctx, engine, log, inbound{msg: msg, msgType: msgType, event: event})
+	return res.reply, res.unavailable
+}

@@ -268,6 +268,10 @@ func (s *LongConn) event(msgID, userID, eventType string) map[string]any {
 	return body
 }
 
+// Push sends any callback frame (cmd and body as WeCom would) to the live
+// connection and returns its req_id, or "" when no connection is live.
+func (s *LongConn) Push(cmd string, body any) string { return s.push(cmd, body) }
+
 func (s *LongConn) push(cmd string, body any) string {
 	s.mu.Lock()
 	p := s.live

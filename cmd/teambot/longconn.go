@@ -27,10 +27,6 @@ const standbyEvery = 10 * time.Second
 // tests shorten it.
 var longConnBackoff = time.Second
 
-// welcome answers enter_chat: what the bot does and how to start.
-const welcome = "你好，我是团队助手：周报、请假、会议、投票、账号登记和奖惩记录都可以在这里办。" +
-	"在群里 @我 发送 /帮助 查看命令；只给你看的内容（私人提醒、审批结果、警告）会发到这个单聊里。"
-
 // unavailableReply answers a message the database could not record: over
 // the socket nothing retries it, so the member is asked to send it again.
 const unavailableReply = "数据库暂时不可用，这条消息没有执行。请稍后再发一次。"
@@ -142,10 +138,25 @@ func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
 		l.log.Warn("unreadable long-connection callback", "cmd", cb.Cmd, "err", err)
 		return
 	}
-	if msgType == "event" {
-		if event == "enter_chat" {
-			if err := l.client.Welcome(ctx, cb.ReqID, welcome); err != nil {
+	switch {
+	case msgType == "event":
+		// enter_chat gets the engine's greeting, as over HTTP; the other
+		// events (disconnected_event is the client's) ask for nothing.
+		if event != teambot.EventEnterChat {
+			return
+		}
+		if reply, _ := bot.RunLongConn(ctx, l.a.engine, l.log, msg, msgType, event); reply.Text != "" {
+			if err := l.client.Welcome(ctx, cb.ReqID, reply.Text); err != nil {
 				l.log.Warn("welcome not sent", "err", err)
+			}
+		}
+		return
+	case msgType != "text":
+		// An image, a file, a voice message: answered with how to write a
+		// command, as over HTTP; nothing to keep.
+		if reply, _ := bot.RunLongConn(ctx, l.a.engine, l.log, msg, msgType, event); reply.Text != "" {
+			if err := l.client.Respond(ctx, cb.ReqID, bot.MarkdownOf(reply)); err != nil {
+				l.log.Warn("reply not sent", "err", err)
 			}
 		}
 		return
@@ -170,18 +181,13 @@ func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
 		}
 		return
 	}
-	reply, err := l.a.engine.Handle(ctx, msg)
-	switch {
-	case errors.Is(err, teambot.ErrAlreadyHandled):
-		// A replay after a reconnect: the command ran once; its answer again.
-	case errors.Is(err, teambot.ErrUnavailable):
+	// A replay after a reconnect runs once and gets the first answer again.
+	reply, again := bot.RunLongConn(ctx, l.a.engine, l.log, msg, msgType, event)
+	if again {
 		// Left pending in the inbox: run again after its lease.
 		if err := l.client.Respond(ctx, cb.ReqID, laterReply); err != nil {
 			l.log.Warn("notice not sent", "err", err)
 		}
-		return
-	case err != nil:
-		l.log.Error("message not handled", "msgid", msg.ID, "err", err)
 		return
 	}
 	var answers []teambot.Outgoing

@@ -333,10 +333,19 @@ func TestServeWithOnlyTheLongConnection(t *testing.T) {
 		t.Fatalf("never subscribed:\n%s", stderr.String())
 	}
 	say(t, fake, "m1", "wrgroup", "wangfang", "@TeamBot /帮助", "你可以使用的命令")
+	// A picture gets how to write a command, as over HTTP.
+	before := len(fake.Frames("aibot_respond_msg"))
+	picture := fake.Push("aibot_msg_callback", map[string]any{"msgid": "p1", "aibotid": "bot-1", "chattype": "single",
+		"from": map[string]string{"userid": "wangfang"}, "msgtype": "image",
+		"image": map[string]string{"url": "https://example.invalid/x", "aeskey": "k"}})
+	if frames, ok := fake.WaitFrames("aibot_respond_msg", before+1, 10*time.Second); !ok ||
+		frames[before].ReqID != picture || !strings.Contains(string(frames[before].Body), "只看得懂文字") {
+		t.Errorf("a picture was answered %+v, want how to write a command", frames)
+	}
 	reqID := fake.EnterChat("e1", "wangfang")
 	frames, ok := fake.WaitFrames("aibot_respond_welcome_msg", 1, 10*time.Second)
-	if !ok || frames[0].ReqID != reqID || !strings.Contains(string(frames[0].Body), "/帮助") {
-		t.Errorf("welcome %+v, want one on %q naming /帮助", frames, reqID)
+	if !ok || frames[0].ReqID != reqID || !strings.Contains(string(frames[0].Body), "/帮助") || !strings.Contains(string(frames[0].Body), "/加入") {
+		t.Errorf("welcome %+v, want one on %q naming /帮助 and, to a newcomer, /加入", frames, reqID)
 	}
 	log := stderr.String()
 	if !strings.Contains(log, "no callback port") || listeningRE.MatchString(log) {
