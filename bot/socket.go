@@ -35,7 +35,11 @@ type Socket struct {
 	// Names are the team's names for userIDs, for the group's note; the
 	// userids themselves when nil.
 	Names func(ctx context.Context, team teambot.Team, userIDs []string) ([]string, error)
-	Now   func() time.Time
+	// AppMessages says Next can message one member (the app is
+	// configured): a member without a single chat with the bot gets an
+	// app message instead of a note in the group.
+	AppMessages bool
+	Now         func() time.Time
 }
 
 // OpenSingleChat is what the group sees, without the content, when a
@@ -78,7 +82,7 @@ func (s *Socket) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 	if len(unreachable) == 0 {
 		return nil
 	}
-	if !group {
+	if !group || s.AppMessages {
 		rest := msg
 		rest.Users = unreachable
 		return s.Next.Deliver(ctx, team, rest) // app messages, when configured

@@ -109,3 +109,23 @@ func TestSocketDefersAFullConversation(t *testing.T) {
 		t.Errorf("sent %+v", out)
 	}
 }
+
+// With the app configured, a member without a single chat with the bot
+// gets the private message as an app message, not a note in the group.
+func TestSocketPrefersAppMessages(t *testing.T) {
+	var out []sent
+	next := &nextDeliverer{}
+	s := newSocket(map[string]bool{"group:wrgroup": true}, &out, next)
+	s.AppMessages = true
+	err := s.Deliver(context.Background(), teambot.Team{ChatID: "wrgroup"},
+		teambot.Outgoing{Channel: teambot.ToUsers, Users: []string{"lisi"}, Text: "警告"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 0 {
+		t.Errorf("sent over the socket: %+v", out)
+	}
+	if len(next.got) != 1 || next.got[0].Users[0] != "lisi" {
+		t.Errorf("handed on %+v, want the message for lisi", next.got)
+	}
+}

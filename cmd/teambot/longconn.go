@@ -248,7 +248,7 @@ func (l *longConn) send(ctx context.Context, chatID string, single bool, markdow
 func (l *longConn) socket(next bot.Deliverer) *bot.Socket {
 	db := l.a.db
 	return &bot.Socket{
-		Next: next, Send: l.send, Now: l.now,
+		Next: next, Send: l.send, Now: l.now, AppMessages: l.a.appMessages(),
 		Reachable: func(ctx context.Context, chatID string, single bool) (ok bool, err error) {
 			kind := storage.LongConnGroup
 			if single {
