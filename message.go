@@ -29,6 +29,10 @@ type Message struct {
 	// WebhookKey is the group robot webhook key the callback carried (group
 	// robot mode only): the team's push target.
 	WebhookKey string
+
+	// Cards says the transport can answer in this chat with an interactive
+	// card (the AI bot can; the group robot and the console cannot).
+	Cards bool
 }
 
 // Single reports whether the message came from a one-to-one chat.
@@ -57,6 +61,10 @@ type Reply struct {
 	Text     string
 	Private  bool     // show only to the sender (a single chat or a reply visible to them)
 	Mentions []string // userids to @mention in the group
+	// Card, when set, is shown instead of Text where the channel can show
+	// cards; Text always says the same and names the command to type. In
+	// the answer to a Click it is the clicked card as it now stands.
+	Card *Card
 }
 
 // Event kinds the bot reacts to.

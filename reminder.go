@@ -32,6 +32,10 @@ type Outgoing struct {
 	Markdown bool     // Text is WeCom markdown (headings, bold); mentions are then not sent
 	Mentions []string // ToGroup: userids to @mention
 	Origin   string   // what made it, e.g. "report_nag 2026-11-27T07:00:00Z", for logs and audits
+	// Card, when set, is sent instead of Text where the channel can carry
+	// an interactive card (the AI bot's long connection); a card goes to a
+	// group or to one user, never to several (its task id is sent once).
+	Card *Card
 
 	// A late answer to a callback goes first the way the callback allows:
 	// Via ViaResponseURL (the AI bot's one-shot URL, until NotAfter) or
