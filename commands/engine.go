@@ -286,3 +286,9 @@ func greeting(r *Request) string {
 	}
 	return "你好，我是团队助手。请在团队的群聊里 @我 发送 /加入 你的名字 [角色] 登记；发送 /帮助 查看命令。"
 }
+
+// HandleClick runs a click on a card as the command it stands for
+// (card.go).
+func (e *Engine) HandleClick(ctx context.Context, c teambot.Click) (teambot.Reply, error) {
+	return e.handleClick(ctx, c)
+}
