@@ -54,6 +54,11 @@ type Config struct {
 	Reminders []Reminder
 	// Rules are what one area needs to know of another's records.
 	Rules Rules
+	// Cards are the kinds of card the areas offer (card.go); PushCards
+	// says an outgoing message can carry one (the long connection is
+	// configured).
+	Cards     []CardKind
+	PushCards bool
 
 	// Observe, when set, is told each command's name ("none" for a
 	// message that names no command) and outcome, for metrics: "handled",
@@ -68,6 +73,7 @@ type Engine struct {
 	loc       *time.Location
 	registry  *Registry
 	reminders []Reminder
+	cards     map[string]CardKind
 }
 
 // New makes an engine with the commands and reminders of cfg.
@@ -90,6 +96,10 @@ func New(cfg Config) (*Engine, error) {
 	}
 	e := &Engine{Config: cfg, loc: loc, reminders: cfg.Reminders}
 	e.registry = NewRegistry(cfg.Commands...)
+	e.cards = make(map[string]CardKind, len(cfg.Cards))
+	for _, k := range cfg.Cards {
+		e.cards[k.Kind] = k
+	}
 	return e, nil
 }
 
@@ -133,7 +143,11 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 		if err := tx.Savepoint(ctx, "command"); err != nil {
 			return err
 		}
-		reply, err = e.run(ctx, r)
+		var given bool
+		reply, given, err = e.reasonGiven(ctx, r)
+		if !given && err == nil {
+			reply, err = e.run(ctx, r)
+		}
 		if r.Command != nil {
 			command = r.Command.Name
 		}

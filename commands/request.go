@@ -34,6 +34,10 @@ type Request struct {
 	ID     int64          // an ArgID argument
 	Target teambot.Member // an ArgMember argument
 
+	// Clicked is the card a click came from (or whose reason this message
+	// gives): the command runs as typed, its audit marked as from a card.
+	Clicked *teambot.CardTask
+
 	TeamLabels []string // how Teams are named to the sender, in order
 	// awaiting names the teams a single chat's sender, in no team yet,
 	// has asked to join.
@@ -55,6 +59,9 @@ func (r *Request) Today() teambot.Date { return teambot.DateOf(r.Now.In(r.Locati
 // Audit records a change made by this request (everything that changes a
 // record writes one row: who, what, when, from which message).
 func (r *Request) Audit(ctx context.Context, action, target, detail string) error {
+	if r.Clicked != nil {
+		detail += "（来自卡片 " + r.Clicked.TaskID + "）"
+	}
 	e := teambot.AuditEntry{Actor: r.UserID, Action: action, Target: target, Detail: detail, MsgID: r.Message.ID, At: r.Now}
 	if r.Team != nil {
 		e.TeamID = r.Team.ID

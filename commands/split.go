@@ -41,6 +41,7 @@ func (t splitTx) Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.
 			part.Text = p
 			if i > 0 {
 				part.Mentions = nil // @mentions go with the first part
+				part.Card = nil     // and the card: its task id goes out once
 			}
 			out = append(out, part)
 		}

@@ -17,6 +17,13 @@ type Tx interface {
 
 	TeamsOfUser(ctx context.Context, userID string) ([]teambot.Team, error)
 	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
+
+	// Cards (card.go): what a card's task id stands for, and a reason a
+	// click waits for.
+	NewCardTask(ctx context.Context, t teambot.CardTask) error
+	CardTask(ctx context.Context, taskID string) (teambot.CardTask, error)
+	AwaitCardReason(ctx context.Context, w teambot.CardReason) error
+	TakeCardReason(ctx context.Context, userID string, now time.Time) (teambot.CardReason, bool, error)
 	ChosenTeam(ctx context.Context, userID string) (int64, error)
 	SetPushKey(ctx context.Context, teamID int64, sealed string) error
 	MarkPushBroken(ctx context.Context, teamID int64, at time.Time) error

@@ -54,10 +54,20 @@ func Reminders() []commands.Reminder {
 	)
 }
 
-// New is commands.New with the whole rulebook: cfg's Commands, Reminders
-// and Rules are set here.
+// Cards are every kind of card the areas offer (docs/cards.md).
+func Cards() []commands.CardKind {
+	return slices.Concat(
+		vote.Cards(),
+		leave.Cards(),
+		roster.Cards(),
+		meeting.Cards(),
+	)
+}
+
+// New is commands.New with the whole rulebook: cfg's Commands, Reminders,
+// Rules and Cards are set here.
 func New(cfg commands.Config) (*commands.Engine, error) {
-	cfg.Commands, cfg.Reminders, cfg.Rules = Commands(), Reminders(), Rules()
+	cfg.Commands, cfg.Reminders, cfg.Rules, cfg.Cards = Commands(), Reminders(), Rules(), Cards()
 	return commands.New(cfg)
 }
 

@@ -446,8 +446,8 @@ func (r *Reminders) claim(ctx context.Context, key teambot.FiringKey, at time.Ti
 	return err
 }
 
-// split makes one message per part of an over-long text; mentions go with
-// the first part.
+// split makes one message per part of an over-long text; mentions and a
+// card go with the first part.
 func (r *Reminders) split(msgs []teambot.Outgoing) []teambot.Outgoing {
 	if r.Split == nil {
 		return msgs
@@ -459,6 +459,7 @@ func (r *Reminders) split(msgs []teambot.Outgoing) []teambot.Outgoing {
 			p.Text = part
 			if i > 0 {
 				p.Mentions = nil
+				p.Card = nil // a card's task id goes out once
 			}
 			out = append(out, p)
 		}

@@ -86,6 +86,17 @@ func (tx *Tx) PendingJoinRequest(ctx context.Context, teamID int64, userID strin
 	return r.request(), nil
 }
 
+// JoinRequestByID is the team's request numbered id, whatever its status
+// (a card shows the decision once taken); none is teambot.ErrNotFound.
+func (tx *Tx) JoinRequestByID(ctx context.Context, teamID, id int64) (teambot.JoinRequest, error) {
+	var r joinRequestRow
+	err := tx.get(ctx, &r, `SELECT `+joinRequestColumns+` FROM join_requests WHERE team_id = ? AND id = ?`, teamID, id)
+	if err != nil {
+		return teambot.JoinRequest{}, fmt.Errorf("join request %d of team %d: %w", id, teamID, err)
+	}
+	return r.request(), nil
+}
+
 // TeamsAwaitingUser lists the teams where userID has a request to join
 // waiting, for a single chat with someone who is in no team yet.
 func (tx *Tx) TeamsAwaitingUser(ctx context.Context, userID string) ([]teambot.Team, error) {

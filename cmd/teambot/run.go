@@ -146,6 +146,8 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 		// The long connection reaches a member's single chat once they
 		// wrote to the bot there (until then the group is told to open one).
 		DirectMessages: (cfg.AppAgentID != "" && cfg.AppSecret != "") || console || cfg.BotID != "",
+		// Cards can be pushed over the long connection only (docs/cards.md §5).
+		PushCards: cfg.BotID != "" && !console,
 	}
 	if secret := cfg.sealingSecret(); secret != "" {
 		if a.sealer, err = bot.NewKeySealer(secret); err != nil {

@@ -126,6 +126,17 @@ func askLeave(ctx context.Context, r *commands.Request, forMeeting bool) (teambo
 	default:
 		reply.Text += fmt.Sprintf("等待主管 %s 批准：/请假 批准 %d 或 /请假 驳回 %d 理由。要撤回就发 /请假 取消 %d。", sup.Name, l.ID, l.ID, l.ID)
 		reply.Mentions = []string{sup.UserID}
+		text := fmt.Sprintf("%s 申请请假 #%d：%s，理由：%s。批准：/请假 批准 %d；驳回：/请假 驳回 %d 理由。",
+			r.Caller.Name, l.ID, describeLeave(commands.LeaveSpan(l), cal, r.Today()), l.Reason, l.ID, l.ID)
+		msg, ok, err := supervisorCard(ctx, r, l, sup, text)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		if ok {
+			if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+				return teambot.Reply{}, err
+			}
+		}
 	}
 	return reply, nil
 }

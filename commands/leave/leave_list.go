@@ -62,7 +62,19 @@ func listLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error) 
 		b.WriteString("\n" + leaveLine(l, cal, today, r.Caller.IsSupervisor()))
 	}
 	fmt.Fprintf(&b, "\n查看某一周：/请假 列表 下周、/请假 列表 %s。", next)
-	return teambot.Reply{Text: b.String(), Private: true}, nil
+	reply := teambot.Reply{Text: b.String(), Private: true}
+	if r.Cards && r.Single() && r.Caller.IsSupervisor() {
+		// The first request waiting comes as a card to decide on.
+		for _, l := range list {
+			if l.Status == teambot.LeavePending {
+				if reply.Card, err = commands.NewCard(ctx, r, teambot.CardLeave, l.ID); err != nil {
+					return teambot.Reply{}, err
+				}
+				break
+			}
+		}
+	}
+	return reply, nil
 }
 
 // withPending adds to list the pending requests f selects by member but

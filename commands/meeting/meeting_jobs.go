@@ -179,10 +179,36 @@ func (j Jobs) Remind(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing,
 		if err != nil {
 			return err
 		}
-		out = append(out, commands.GroupMessage(r, f, f.Job, text, mentions))
+		msg := commands.GroupMessage(r, f, f.Job, text, mentions)
+		if f.Job == JobMeetingSoon {
+			if msg.Card, err = checkInButton(ctx, r, m, f.Subject); err != nil {
+				return err
+			}
+		}
+		out = append(out, msg)
 		return nil
 	})
 	return out, err
+}
+
+// checkInButton is 会前提醒's card with the 签到 button (R10), where cards
+// can be pushed; the meeting's row is made first if the weekly one has
+// none yet (the card stands for the row).
+func checkInButton(ctx context.Context, r *commands.Request, m teambot.Meeting, start time.Time) (*teambot.Card, error) {
+	if !commands.PushCards(r) {
+		return nil, nil
+	}
+	if m.ID == 0 {
+		if err := ensureWeekly(ctx, r); err != nil {
+			return nil, err
+		}
+		again, ok, err := meetingAt(ctx, r, start)
+		if err != nil || !ok || again.ID == 0 {
+			return nil, err
+		}
+		m = again
+	}
+	return commands.NewCard(ctx, r, teambot.CardCheckIn, m.ID)
 }
 
 // meetingAt is the team's scheduled meeting that starts at start: its row,

@@ -85,6 +85,11 @@ func tellSupervisorProposals(ctx context.Context, r *commands.Request, proposals
 	if len(proposals) == 0 || !ok {
 		return "", nil
 	}
+	cards, err := proposalCards(ctx, r, sup, proposals, origin)
+	if err != nil || len(cards) > 0 {
+		// Each as a card to decide on in the supervisor's single chat.
+		return "\n缺勤提醒已发给主管。", r.Tx.Enqueue(ctx, cards, r.Now)
+	}
 	if !r.Engine.Config.DirectMessages {
 		const pointer = "\n主管请在单聊中查看缺勤提醒（/会议 建议）。"
 		if r.UserID == sup.UserID {
@@ -120,5 +125,12 @@ func listProposals(ctx context.Context, r *commands.Request) (teambot.Reply, err
 	for i, p := range open {
 		lines[i] = proposalLine(r, p)
 	}
-	return teambot.Reply{Text: strings.Join(lines, "\n"), Private: true}, nil
+	reply := teambot.Reply{Text: strings.Join(lines, "\n"), Private: true}
+	if r.Cards {
+		// The first as a card to decide on.
+		if reply.Card, err = commands.NewCard(ctx, r, teambot.CardProposal, open[0].ID); err != nil {
+			return teambot.Reply{}, err
+		}
+	}
+	return reply, nil
 }

@@ -56,16 +56,27 @@ func requestJoin(ctx context.Context, r *commands.Request, name string, roles []
 	if rejoin {
 		text = fmt.Sprintf("已提交加入申请：%s（%s），等待主管 %s 批准：你曾被移出团队，回到团队要由主管批准。批准前你不能使用成员命令。", name, rolesOrNone(roles), sup.Name)
 	}
-	if !r.Engine.Config.DirectMessages {
+	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Origin: fmt.Sprintf("join request %d", q.ID),
+		Text: fmt.Sprintf("【加入申请】%s（%s）申请加入团队，角色：%s%s。批准：/加入 批准 @%s；拒绝：/加入 拒绝 @%s 理由。",
+			q.Name, q.UserID, commands.RoleList(q.Roles), rejoinNote(q), q.Name, q.Name)}
+	if commands.PushCards(r) {
+		// A card to decide on in the supervisor's single chat.
+		card, err := commands.NewCard(ctx, r, teambot.CardJoin, q.ID)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		msg.Card = card
+	}
+	if !r.Engine.Config.DirectMessages && msg.Card == nil {
 		// The request was made in the group: the reply tells the
 		// supervisor, with nothing the group has not just seen.
 		return teambot.Reply{Text: text + "\n" + sup.Name + "，请私聊我发送 /加入 列表 查看并处理。", Mentions: []string{sup.UserID}}, nil
 	}
-	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID}, Origin: fmt.Sprintf("join request %d", q.ID),
-		Text: fmt.Sprintf("【加入申请】%s（%s）申请加入团队，角色：%s%s。批准：/加入 批准 @%s；拒绝：/加入 拒绝 @%s 理由。",
-			q.Name, q.UserID, commands.RoleList(q.Roles), rejoinNote(q), q.Name, q.Name)}
 	if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
 		return teambot.Reply{}, err
+	}
+	if !r.Engine.Config.DirectMessages {
+		return teambot.Reply{Text: text + "\n已发给主管 " + sup.Name + " 处理。", Mentions: []string{sup.UserID}}, nil
 	}
 	return teambot.Reply{Text: text + "已私信通知主管。"}, nil
 }

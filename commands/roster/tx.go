@@ -16,6 +16,7 @@ type Tx interface {
 	AddMember(ctx context.Context, m *teambot.Member) error
 	ChooseTeam(ctx context.Context, userID string, teamID int64, at time.Time) error
 	CreateJoinRequest(ctx context.Context, q *teambot.JoinRequest) error
+	JoinRequestByID(ctx context.Context, teamID, id int64) (teambot.JoinRequest, error)
 	DecideJoinRequest(ctx context.Context, teamID, id int64, status, by, reason string, at time.Time) error
 	RejoinMember(ctx context.Context, memberID int64, name string, at time.Time) error
 	RemoveMember(ctx context.Context, memberID int64, at time.Time) error

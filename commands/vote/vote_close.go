@@ -91,10 +91,14 @@ func earlier(a, b time.Time) time.Time {
 // announce makes a result the group sees: the reply itself in the group,
 // or a group message (and a short private reply) from a single chat.
 func announce(ctx context.Context, r *commands.Request, v teambot.Vote, text string) (teambot.Reply, error) {
-	if !r.Single() {
-		return teambot.Reply{Text: text}, nil
+	card, err := groupCard(ctx, r, v.ID, r.Single())
+	if err != nil {
+		return teambot.Reply{}, err
 	}
-	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: text, Origin: fmt.Sprintf("vote %d %s", v.ID, v.Outcome)}
+	if !r.Single() {
+		return teambot.Reply{Text: text, Card: card}, nil
+	}
+	msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToGroup, Text: text, Card: card, Origin: fmt.Sprintf("vote %d %s", v.ID, v.Outcome)}
 	if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}

@@ -60,7 +60,11 @@ func closeAtDeadline(ctx context.Context, e *commands.Engine, due teambot.Vote, 
 			return err
 		}
 		e.Config.Log.Info("vote closed at its deadline", "team", team.ID, "vote", v.ID, "outcome", v.Outcome)
-		return tx.Enqueue(ctx, []teambot.Outgoing{{TeamID: team.ID, Channel: teambot.ToGroup, Text: text,
+		card, err := groupCard(ctx, r, v.ID, true)
+		if err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, []teambot.Outgoing{{TeamID: team.ID, Channel: teambot.ToGroup, Text: text, Card: card,
 			Origin: fmt.Sprintf("%s:%d %s", JobVoteClose, v.ID, v.Deadline.UTC().Format(time.RFC3339))}}, now)
 	})
 }

@@ -236,5 +236,11 @@ func newVote(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	fmt.Fprintf(&b, "已发起%s #%d：「%s」%s\n选项：%s\n截止：%s\n规则：%s", voteKindCN(v), v.ID, v.Title, flags,
 		numberedOptions(v), r.Moment(v.Deadline), ruleLine(r, v, base))
 	b.WriteString("\n" + howToVote(v))
-	return teambot.Reply{Text: b.String()}, nil
+	var card *teambot.Card
+	if !r.Single() {
+		if card, err = groupCard(ctx, r, v.ID, false); err != nil {
+			return teambot.Reply{}, err
+		}
+	}
+	return teambot.Reply{Text: b.String(), Card: card}, nil
 }
