@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -137,6 +138,104 @@ func TestCardReasons(t *testing.T) {
 			return tx.AwaitCardReason(ctx, teambot.CardReason{UserID: "boss", TaskID: "no-such-card", Key: "reject", Until: until})
 		}); err == nil {
 			t.Error("a reason for an unknown card was stored")
+		}
+	})
+}
+
+// An outgoing message keeps its card through the outbox, all of it; one
+// without a card comes back without one.
+func TestOutboxCards(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := mustTeam(t, db, "g-outbox-cards")
+		vote := &teambot.Card{Kind: teambot.CardVote, Subject: 9, TaskID: "vote-9-1", Title: "周五团建去哪", Desc: "截止 12月5日 18:00",
+			Lines: []teambot.CardLine{{Label: "发起人", Value: "王芳"}, {Label: "规则", Value: "过半数"}},
+			Note:  "也可以输入 /投票 9 选项",
+			Choice: &teambot.CardChoice{Options: []teambot.CardOption{{ID: "1", Text: "爬山"}, {ID: "2", Text: "火锅"}},
+				Chosen: "2", Submit: "投票", Key: "vote_submit"}}
+		leave := &teambot.Card{Kind: teambot.CardLeave, Subject: 3, TaskID: "leave-3-1", Title: "李四请假",
+			Buttons: []teambot.CardButton{{Key: "approve", Text: "批准", Primary: true}, {Key: "reject", Text: "驳回"}},
+			Done:    "已批准 · 王芳 12月3日 10:02"}
+		msgs := []teambot.Outgoing{
+			{TeamID: team.ID, Channel: teambot.ToGroup, Text: "投票：周五团建去哪", Origin: "vote 9", Card: vote},
+			{TeamID: team.ID, Channel: teambot.ToUsers, Users: []string{"boss"}, Text: "李四请假", Origin: "leave 3", Card: leave},
+			{TeamID: team.ID, Channel: teambot.ToUsers, Users: []string{"boss"}, Text: "只有文字", Origin: "plain"},
+		}
+		update(t, db, func(tx *storage.Tx) error { return tx.Enqueue(ctx, msgs, t0) })
+		var leased []teambot.Outgoing
+		update(t, db, func(tx *storage.Tx) (err error) {
+			leased, _, err = tx.LeaseOutbox(ctx, t0, time.Minute, 10, "tok")
+			return err
+		})
+		if len(leased) != 3 {
+			t.Fatalf("leased %d messages, want 3", len(leased))
+		}
+		for i, got := range leased {
+			want := msgs[i]
+			want.ID = got.ID
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("message %d:\n got %+v (card %+v)\nwant %+v (card %+v)", i, got, got.Card, want, want.Card)
+			}
+		}
+		if leased[2].Card != nil {
+			t.Errorf("message without a card came back with %+v", leased[2].Card)
+		}
+		if c := leased[0].Card; c == nil || c.Choice == nil || len(c.Choice.Options) != 2 || c.Choice.Options[1].Text != "火锅" {
+			t.Errorf("vote card came back as %+v", c)
+		}
+		if c := leased[1].Card; c == nil || len(c.Buttons) != 2 || !c.Buttons[0].Primary || c.Done != "已批准 · 王芳 12月3日 10:02" {
+			t.Errorf("leave card came back as %+v", c)
+		}
+	})
+}
+
+// A card that no longer decodes is an error of the lease, not a message
+// sent without it; once sent and past the retention the card goes with the
+// text (R14).
+func TestOutboxCardStored(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		card := &teambot.Card{Kind: teambot.CardCheckIn, Subject: 5, TaskID: "checkin-5", Title: "会前签到",
+			Buttons: []teambot.CardButton{{Key: "checkin", Text: "签到", Primary: true}}}
+		update(t, db, func(tx *storage.Tx) error {
+			return tx.Enqueue(ctx, []teambot.Outgoing{{Channel: teambot.ToUsers, Users: []string{"zhangsan"}, Text: "会前签到", Origin: "checkin", Card: card}}, t0)
+		})
+		var leased []teambot.Outgoing
+		update(t, db, func(tx *storage.Tx) (err error) {
+			leased, _, err = tx.LeaseOutbox(ctx, t0, time.Minute, 10, "tok")
+			return err
+		})
+		if len(leased) != 1 || !reflect.DeepEqual(leased[0].Card, card) {
+			t.Fatalf("leased %+v, want the check-in card", leased)
+		}
+		update(t, db, func(tx *storage.Tx) error { return tx.MarkSent(ctx, leased[0].ID, "tok", t0) })
+		update(t, db, func(tx *storage.Tx) error {
+			n, err := tx.ForgetOutboxBodies(ctx, t0.Add(time.Hour))
+			if err == nil && n != 1 {
+				t.Errorf("forgot %d messages, want 1", n)
+			}
+			return err
+		})
+		update(t, db, func(tx *storage.Tx) error {
+			body, err := tx.OutboxBody(ctx, leased[0].ID)
+			if err != nil {
+				return err
+			}
+			stored, err := tx.OutboxCard(ctx, leased[0].ID)
+			if err == nil && (body != "" || stored != "") {
+				t.Errorf("past the retention the message keeps body %q and card %q, want neither", body, stored)
+			}
+			return err
+		})
+
+		update(t, db, func(tx *storage.Tx) error {
+			if err := tx.Enqueue(ctx, []teambot.Outgoing{{Channel: teambot.ToUsers, Users: []string{"lisi"}, Text: "坏的", Origin: "bad", Card: card}}, t0); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, `UPDATE outbox SET card = ? WHERE origin = 'bad'`, `{"Kind": 5`)
+			return err
+		})
+		err := db.Update(ctx, func(tx *storage.Tx) error { _, _, err := tx.LeaseOutbox(ctx, t0, time.Minute, 10, "tok2"); return err })
+		if err == nil || !strings.Contains(err.Error(), "decode card") {
+			t.Errorf("lease of a message whose card does not decode: err = %v, want a decode error", err)
 		}
 	})
 }
