@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -11,13 +12,17 @@ import (
 )
 
 // Enqueue stores outgoing messages, due now. Nothing is sent before its
-// row is committed.
+// row is committed. A message's card is kept as JSON beside its text.
 func (tx *Tx) Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error {
 	for _, m := range msgs {
-		_, err := tx.insert(ctx, `INSERT INTO outbox (team_id, channel, users, mentions, body, markdown, origin, via, target, not_after,
-			next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		card, err := encodeCard(m.Card)
+		if err != nil {
+			return fmt.Errorf("enqueue %s: %w", m.Origin, err)
+		}
+		_, err = tx.insert(ctx, `INSERT INTO outbox (team_id, channel, users, mentions, body, markdown, card, origin, via, target, not_after,
+			next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			sql.NullInt64{Int64: m.TeamID, Valid: m.TeamID != 0}, m.Channel, strings.Join(m.Users, ","),
-			strings.Join(m.Mentions, ","), m.Text, m.Markdown, m.Origin, m.Via, m.Target, nullTime(m.NotAfter), utc(now), utc(now))
+			strings.Join(m.Mentions, ","), m.Text, m.Markdown, card, m.Origin, m.Via, m.Target, nullTime(m.NotAfter), utc(now), utc(now))
 		if err != nil {
 			return fmt.Errorf("enqueue %s: %w", m.Origin, err)
 		}
@@ -33,6 +38,7 @@ type outboxRow struct {
 	Mentions string        `db:"mentions"`
 	Body     string        `db:"body"`
 	Markdown bool          `db:"markdown"`
+	Card     string        `db:"card"`
 	Origin   string        `db:"origin"`
 	Attempts int           `db:"attempts"`
 	Via      string        `db:"via"`
@@ -40,10 +46,43 @@ type outboxRow struct {
 	NotAfter sql.NullTime  `db:"not_after"`
 }
 
-func (r outboxRow) outgoing() teambot.Outgoing {
+// outboxColumns are what outboxRow reads.
+const outboxColumns = `id, team_id, channel, users, mentions, body, markdown, card, origin, attempts, via, target, not_after`
+
+// outgoing is the message the row holds; a card that does not decode is an
+// error, not a message sent without it.
+func (r outboxRow) outgoing() (teambot.Outgoing, error) {
+	card, err := decodeCard(r.Card)
+	if err != nil {
+		return teambot.Outgoing{}, fmt.Errorf("outbox message %d: %w", r.ID, err)
+	}
 	return teambot.Outgoing{ID: r.ID, TeamID: r.TeamID.Int64, Channel: r.Channel, Users: splitList(r.Users),
-		Mentions: splitList(r.Mentions), Text: r.Body, Markdown: r.Markdown, Origin: r.Origin,
-		Via: r.Via, Target: r.Target, NotAfter: r.NotAfter.Time}
+		Mentions: splitList(r.Mentions), Text: r.Body, Markdown: r.Markdown, Card: card, Origin: r.Origin,
+		Via: r.Via, Target: r.Target, NotAfter: r.NotAfter.Time}, nil
+}
+
+// encodeCard is how a card is stored: JSON, or empty for none.
+func encodeCard(c *teambot.Card) (string, error) {
+	if c == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "", fmt.Errorf("encode card %q: %w", c.TaskID, err)
+	}
+	return string(b), nil
+}
+
+// decodeCard reads a stored card back; empty is none.
+func decodeCard(s string) (*teambot.Card, error) {
+	if s == "" {
+		return nil, nil
+	}
+	c := new(teambot.Card)
+	if err := json.Unmarshal([]byte(s), c); err != nil {
+		return nil, fmt.Errorf("decode card: %w", err)
+	}
+	return c, nil
 }
 
 func splitList(s string) []string {
@@ -70,7 +109,7 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 	// The subquery names its statuses (teambot.OutboxPending and
 	// OutboxSending) as literals, as the partial index outbox_team_waiting
 	// does: a planner matches an index's condition only to literals.
-	err := tx.selectRows(ctx, &rows, `SELECT id, team_id, channel, users, mentions, body, markdown, origin, attempts, via, target, not_after FROM outbox
+	err := tx.selectRows(ctx, &rows, `SELECT `+outboxColumns+` FROM outbox
 		WHERE ((status = ? AND next_attempt_at <= ?) OR (status = ? AND lease_until <= ?))
 		AND NOT (channel = 'group' AND via = '' AND EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.id < outbox.id
 			AND e.channel = 'group' AND e.via = '' AND e.status IN ('pending', 'sending')))
@@ -81,11 +120,15 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 	msgs := make([]teambot.Outgoing, len(rows))
 	attempts := make([]int, len(rows))
 	for i, r := range rows {
+		m, err := r.outgoing()
+		if err != nil {
+			return nil, nil, fmt.Errorf("lease outbox: %w", err)
+		}
 		if _, err := tx.exec(ctx, `UPDATE outbox SET status = ?, lease_until = ?, lease_token = ?, attempts = attempts + 1 WHERE id = ?`,
 			teambot.OutboxSending, utc(now.Add(lease)), token, r.ID); err != nil {
 			return nil, nil, fmt.Errorf("lease outbox message %d: %w", r.ID, err)
 		}
-		msgs[i], attempts[i] = r.outgoing(), r.Attempts
+		msgs[i], attempts[i] = m, r.Attempts
 	}
 	return msgs, attempts, nil
 }
@@ -132,13 +175,16 @@ func (tx *Tx) settle(ctx context.Context, id int64, token, set string, args ...a
 	return nil
 }
 
-// ForgetOutboxBodies blanks the body of every message sent before cutoff,
-// and of every message given up on whose last attempt was due before it
-// (R14: what members wrote is not kept longer than needed to send it). It
-// keeps what the metrics and the digests read — status, channel, origin,
-// times, attempts — and reports how many bodies it blanked.
+// ForgetOutboxBodies blanks the body and the card of every message sent
+// before cutoff, and of every message given up on whose last attempt was
+// due before it (R14: what members wrote is not kept longer than needed to
+// send it). It keeps what the metrics and the digests read — status,
+// channel, origin, times, attempts — and reports how many messages it
+// blanked. A message with a card always has its text as the fallback, so
+// the rows to blank are found by their body, as the index
+// outbox_kept_bodies has them.
 func (tx *Tx) ForgetOutboxBodies(ctx context.Context, cutoff time.Time) (int64, error) {
-	n, err := tx.exec(ctx, `UPDATE outbox SET body = '', target = '' WHERE body <> ''
+	n, err := tx.exec(ctx, `UPDATE outbox SET body = '', card = '', target = '' WHERE body <> ''
 		AND ((status = ? AND sent_at <= ?) OR (status = ? AND next_attempt_at <= ?))`,
 		teambot.OutboxSent, utc(cutoff), teambot.OutboxFailed, utc(cutoff))
 	if err != nil {
