@@ -161,7 +161,16 @@ func (e *Engine) click(ctx context.Context, r *Request, c teambot.Click) (teambo
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	return e.cardReply(ctx, r, c, reply.Text)
+	// The card says where the matter now stands (the clicker's ballot, the
+	// decision) in its own words; the command's reply is the text.
+	if card, err = e.clickedCard(ctx, r, c, ""); err != nil {
+		return teambot.Reply{}, err
+	}
+	if card != nil && card.Note == "" {
+		card.Note = clipNote(reply.Text)
+	}
+	reply.Card = card
+	return reply, nil
 }
 
 // cardTask loads what a card stands for and the clicker's membership of
@@ -244,11 +253,14 @@ func clipNote(s string) string {
 }
 
 // reasonGiven runs the command a click asked a reason for, with the
-// message the clicker wrote next as that reason. It reports false when no
-// reason is awaited from them (a message that names a command never is
-// one).
+// message the clicker wrote next in a single chat as that reason. It
+// reports false when no reason is awaited from them (a message that names
+// a command never is one).
 func (e *Engine) reasonGiven(ctx context.Context, r *Request) (teambot.Reply, bool, error) {
-	if !r.Single() || r.Word != "" || strings.TrimSpace(r.Text) == "" {
+	if !r.Single() || strings.TrimSpace(r.Text) == "" {
+		return teambot.Reply{}, false, nil
+	}
+	if _, known := e.registry.Lookup(r.Word); known {
 		return teambot.Reply{}, false, nil
 	}
 	w, ok, err := r.Tx.TakeCardReason(ctx, r.UserID, r.Now)

@@ -148,6 +148,21 @@ func TestVoteCardClicks(t *testing.T) {
 
 func voteID(v teambot.Vote) int64 { return v.ID }
 
+// cardIn is the one card of kind among out.
+func cardIn(t *testing.T, out []teambot.Outgoing, kind string) *teambot.Card {
+	t.Helper()
+	var found []*teambot.Card
+	for _, m := range out {
+		if m.Card != nil && m.Card.Kind == kind {
+			found = append(found, m.Card)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want one %s card among %+v", kind, out)
+	}
+	return found[0]
+}
+
 func optionTexts(os []teambot.CardOption) string {
 	var s []string
 	for _, o := range os {
@@ -208,7 +223,7 @@ func TestLeaveCardDecision(t *testing.T) {
 
 		// 驳回 asks why; the next message is the reason.
 		c.expect("lisi", "/请假 11月30日 家里有事", "#2")
-		card2 := c.outbox(now)[0].Card
+		card2 := cardIn(t, c.outbox(now), teambot.CardLeave)
 		ask := c.click("wangfang", "", card2, "reject")
 		if !strings.Contains(ask.Card.Note, "驳回的理由") {
 			t.Errorf("驳回 does not ask why: %+v", ask.Card)
@@ -225,7 +240,7 @@ func TestLeaveCardDecision(t *testing.T) {
 
 		// The same click event twice (a replay) runs once.
 		c.expect("wangwu", "/请假 12月1日 体检", "#3")
-		card3 := c.outbox(now)[0].Card
+		card3 := cardIn(t, c.outbox(now), teambot.CardLeave)
 		ev := teambot.Click{Message: teambot.Message{Source: "bot", ID: "ev-1", ChatType: teambot.ChatSingle, UserID: "wangfang", Cards: true}, TaskID: card3.TaskID, Key: "approve"}
 		if _, err := c.engine.HandleClick(context.Background(), ev); err != nil {
 			t.Fatal(err)

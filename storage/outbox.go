@@ -49,16 +49,15 @@ type outboxRow struct {
 // outboxColumns are what outboxRow reads.
 const outboxColumns = `id, team_id, channel, users, mentions, body, markdown, card, origin, attempts, via, target, not_after`
 
-// outgoing is the message the row holds; a card that does not decode is an
-// error, not a message sent without it.
-func (r outboxRow) outgoing() (teambot.Outgoing, error) {
-	card, err := decodeCard(r.Card)
-	if err != nil {
-		return teambot.Outgoing{}, fmt.Errorf("outbox message %d: %w", r.ID, err)
-	}
+// outgoing is the message the row holds. A card that does not decode (a
+// row written by a later version) is left out: the message goes as its
+// text, which says the same, rather than stop every message queued behind
+// it.
+func (r outboxRow) outgoing() teambot.Outgoing {
+	card, _ := decodeCard(r.Card)
 	return teambot.Outgoing{ID: r.ID, TeamID: r.TeamID.Int64, Channel: r.Channel, Users: splitList(r.Users),
 		Mentions: splitList(r.Mentions), Text: r.Body, Markdown: r.Markdown, Card: card, Origin: r.Origin,
-		Via: r.Via, Target: r.Target, NotAfter: r.NotAfter.Time}, nil
+		Via: r.Via, Target: r.Target, NotAfter: r.NotAfter.Time}
 }
 
 // encodeCard is how a card is stored: JSON, or empty for none.
@@ -120,10 +119,7 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 	msgs := make([]teambot.Outgoing, len(rows))
 	attempts := make([]int, len(rows))
 	for i, r := range rows {
-		m, err := r.outgoing()
-		if err != nil {
-			return nil, nil, fmt.Errorf("lease outbox: %w", err)
-		}
+		m := r.outgoing()
 		if _, err := tx.exec(ctx, `UPDATE outbox SET status = ?, lease_until = ?, lease_token = ?, attempts = attempts + 1 WHERE id = ?`,
 			teambot.OutboxSending, utc(now.Add(lease)), token, r.ID); err != nil {
 			return nil, nil, fmt.Errorf("lease outbox message %d: %w", r.ID, err)

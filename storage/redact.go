@@ -59,9 +59,10 @@ func (tx *Tx) RedactText(ctx context.Context, teamID int64, kind string, id int6
 // yet sent, and says in how many. A sent message is not changed: its body
 // goes after TEAMBOT_OUTBOX_RETENTION.
 func (tx *Tx) RedactOutbox(ctx context.Context, teamID int64, text string) (int64, error) {
-	n, err := tx.exec(ctx, `UPDATE outbox SET body = REPLACE(body, ?, ?)
-		WHERE team_id = ? AND status IN (?, ?) AND REPLACE(body, ?, '') <> body`,
-		text, teambot.Redacted, teamID, teambot.OutboxPending, teambot.OutboxSending, text)
+	// A card quoting it is dropped: the message goes as its redacted text.
+	n, err := tx.exec(ctx, `UPDATE outbox SET body = REPLACE(body, ?, ?), card = ''
+		WHERE team_id = ? AND status IN (?, ?) AND (REPLACE(body, ?, '') <> body OR REPLACE(card, ?, '') <> card)`,
+		text, teambot.Redacted, teamID, teambot.OutboxPending, teambot.OutboxSending, text, text)
 	if err != nil {
 		return 0, fmt.Errorf("redact waiting messages of team %d: %w", teamID, err)
 	}
