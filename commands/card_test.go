@@ -320,3 +320,73 @@ func TestCheckInCard(t *testing.T) {
 		}
 	})
 }
+
+// R2 and R12 on cards, in the supervisor's single chat: a request to join
+// and a two-absences proposal each come as a card; a member's click is
+// refused and changes nothing; the supervisor's decides once, and a click
+// on a decided card is 已处理. 驳回 of a proposal takes the next message
+// as its reason.
+func TestJoinAndProposalCards(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := cardTeam(t, db)
+		c.expect("qianqi", "/加入 钱七 客服", "等待主管 王芳 批准")
+		join := cardIn(t, c.outbox(now), teambot.CardJoin)
+		if !strings.Contains(cardText(join), "客服") || len(join.Buttons) != 2 {
+			t.Errorf("join card: %+v", join)
+		}
+		if r := c.click("zhangsan", "", join, "approve"); !strings.Contains(r.Text, "只有主管") {
+			t.Errorf("a member approving: %q", r.Text)
+		}
+		if n := len(c.members()); n != 4 {
+			t.Fatalf("%d members after a member's click, want 4", n)
+		}
+		if r := c.click("wangfang", "", join, "approve"); !strings.HasPrefix(r.Card.Done, "已批准 · 王芳") {
+			t.Errorf("approved join card: %+v", r.Card)
+		}
+		if n := len(c.members()); n != 5 {
+			t.Errorf("%d members after the approval, want 5", n)
+		}
+		if r := c.click("wangfang", "", join, "reject"); !strings.Contains(r.Text, "已处理") {
+			t.Errorf("a second click on the join card: %q", r.Text)
+		}
+
+		// Two weekly meetings nobody but the supervisor checks in to: a
+		// proposal each for the four others, as cards.
+		c.expect("wangfang", "/会议 设置 周一 10:00", "每周例会")
+		for _, day := range []int{30, 7} {
+			month := time.November
+			if day == 7 {
+				month = time.December
+			}
+			*clock = at(2026, month, day, 9, 50)
+			c.expect("wangfang", "/签到", "已签到")
+			*clock = at(2026, month, day, 11, 0)
+			c.expect("wangfang", "/会议 结束", "的会议已结束")
+		}
+		var cards []*teambot.Card
+		for _, m := range c.outbox(*clock) {
+			if m.Card != nil && m.Card.Kind == teambot.CardProposal && fmt.Sprint(m.Users) == "[wangfang]" {
+				cards = append(cards, m.Card)
+			}
+		}
+		if len(cards) != 4 {
+			t.Fatalf("%d proposal cards, want 4", len(cards))
+		}
+		if r := c.click("lisi", "", cards[0], "confirm"); !strings.Contains(r.Text, "主管") {
+			t.Errorf("a member confirming: %q", r.Text)
+		}
+		c.click("wangfang", "", cards[0], "confirm")
+		c.click("wangfang", "", cards[1], "dismiss")
+		c.expectSingle("wangfang", "那天在外地拍摄，已补假", "驳回")
+		byStatus := map[string]int{}
+		for _, p := range c.proposals() {
+			byStatus[p.Status]++
+		}
+		if byStatus[teambot.ProposalConfirmed] != 1 || byStatus[teambot.ProposalDismissed] != 1 || byStatus[teambot.ProposalProposed] != 2 {
+			t.Errorf("proposals by status %v", byStatus)
+		}
+		if r := c.click("wangfang", "", cards[0], "dismiss"); !strings.Contains(r.Text, "已处理：已确认警告 · 王芳") {
+			t.Errorf("a click on the confirmed proposal: %q", r.Text)
+		}
+	})
+}
