@@ -126,8 +126,11 @@ func TestVoteCardClicks(t *testing.T) {
 		}
 
 		veto := c.botSay("wangfang", fmt.Sprintf("/投票 否决 %d 预算不够", card.Subject))
-		if veto.Card == nil || !strings.Contains(veto.Card.Done, "被主管否决") || !veto.Card.Choice.Closed || veto.Card.TaskID == card.TaskID {
+		if veto.Card == nil || !strings.Contains(veto.Card.Done, "被主管否决") || !veto.Card.Choice.Closed || veto.Card.TaskID == card.TaskID || veto.Card.Note != veto.Text {
 			t.Errorf("the result card: %+v", veto.Card)
+		}
+		if !strings.Contains(veto.Text, "预算不够") {
+			t.Errorf("the result lacks the veto's reason: %q", veto.Text)
 		}
 		late := c.click("wangwu", c.chatID, card, "ballot", "o2")
 		if !strings.Contains(late.Text, "已处理") || !strings.Contains(late.Text, "被主管否决") || late.Card == nil || !late.Card.Choice.Closed {

@@ -102,12 +102,19 @@ func ballotOf(_ context.Context, _ *commands.Request, id int64, _ string, option
 // be shown there: in the reply (r.Cards) or, push, in a message the bot
 // sends (commands.PushCards). The result follows a closed vote's card as
 // a card of its own: WeCom lets a card change only in answer to a click.
-func groupCard(ctx context.Context, r *commands.Request, id int64, push bool) (*teambot.Card, error) {
+//
+// The card stands in for the text, so a result's card carries the whole
+// result as its note.
+func groupCard(ctx context.Context, r *commands.Request, id int64, push bool, result string) (*teambot.Card, error) {
 	if (push && !commands.PushCards(r)) || (!push && !r.Cards) {
 		return nil, nil
 	}
 	caller := r.Caller
 	r.Caller = nil // seen by the whole group: nobody's own choice
 	defer func() { r.Caller = caller }()
-	return commands.NewCard(ctx, r, teambot.CardVote, id)
+	card, err := commands.NewCard(ctx, r, teambot.CardVote, id)
+	if card != nil && result != "" {
+		card.Note = result
+	}
+	return card, err
 }

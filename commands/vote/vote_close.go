@@ -91,7 +91,7 @@ func earlier(a, b time.Time) time.Time {
 // announce makes a result the group sees: the reply itself in the group,
 // or a group message (and a short private reply) from a single chat.
 func announce(ctx context.Context, r *commands.Request, v teambot.Vote, text string) (teambot.Reply, error) {
-	card, err := groupCard(ctx, r, v.ID, r.Single())
+	card, err := groupCard(ctx, r, v.ID, r.Single(), text)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

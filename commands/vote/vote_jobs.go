@@ -60,7 +60,7 @@ func closeAtDeadline(ctx context.Context, e *commands.Engine, due teambot.Vote, 
 			return err
 		}
 		e.Config.Log.Info("vote closed at its deadline", "team", team.ID, "vote", v.ID, "outcome", v.Outcome)
-		card, err := groupCard(ctx, r, v.ID, true)
+		card, err := groupCard(ctx, r, v.ID, true, text)
 		if err != nil {
 			return err
 		}

@@ -238,7 +238,7 @@ func newVote(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	b.WriteString("\n" + howToVote(v))
 	var card *teambot.Card
 	if !r.Single() {
-		if card, err = groupCard(ctx, r, v.ID, false); err != nil {
+		if card, err = groupCard(ctx, r, v.ID, false, ""); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
