@@ -22,12 +22,15 @@ import (
 // well under it.
 const DefaultMaxBody = 64 << 10
 
-// Engine answers messages and events; *commands.Engine satisfies it. Both
-// return teambot.ErrAlreadyHandled for a retry whose command already ran,
-// with the answer that run gave (kept with the message id).
+// Engine answers messages, events and clicks on cards; *commands.Engine
+// satisfies it. Each returns teambot.ErrAlreadyHandled for a retry whose
+// command already ran, with the answer that run gave (kept with the
+// message id). HandleClick's Reply.Card is the clicked card as it now
+// stands for the clicker.
 type Engine interface {
 	Handle(ctx context.Context, msg teambot.Message) (teambot.Reply, error)
 	HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Reply, error)
+	HandleClick(ctx context.Context, click teambot.Click) (teambot.Reply, error)
 }
 
 // Config sets up one callback endpoint.
@@ -228,6 +231,9 @@ func (h *Callback) message(w http.ResponseWriter, r *http.Request, release func(
 	release()
 	in.msg.At = h.cfg.Now()
 	ctx := WithRequestID(r.Context(), newRequestID(in.msg.ID))
+	if in.click != nil {
+		return h.click(ctx, w, in, nonce)
+	}
 	reply, outcome := h.answer(ctx, in)
 	if outcome == "unavailable" || outcome == "unrecorded" || outcome == "retry_unrecorded" {
 		// Not run, or not durably recorded: WeCom must send it again.
@@ -255,25 +261,31 @@ func (h *Callback) writeReply(ctx context.Context, w http.ResponseWriter, in inb
 	now := h.cfg.Now().Unix()
 	plain, err := passive(h.cfg.Mode, h.cfg.ReceiveID, in, reply, now, jsonFormat)
 	if err == nil {
-		if h.cfg.Mode != ModeBot { // the AI bot reuses the callback's nonce; the others get a fresh one
-			nonce = newNonce()
-		}
-		var body []byte
-		if jsonFormat {
-			body, err = h.crypto.SealJSON(plain, timestamp(now), nonce)
-			w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		} else {
-			body, err = h.crypto.SealXML(plain, timestamp(now), nonce)
-			w.Header().Set("Content-Type", "application/xml; charset=utf-8")
-		}
-		if err == nil {
-			w.Write(body)
-			return
-		}
+		err = h.writeSealed(w, plain, now, nonce, jsonFormat)
 	}
-	// The command ran; only the envelope failed. WeCom must not retry it.
-	h.cfg.Log.ErrorContext(ctx, "callback: cannot build the encrypted reply", "err", err)
-	w.WriteHeader(http.StatusOK)
+	if err != nil {
+		// The command ran; only the envelope failed. WeCom must not retry it.
+		h.cfg.Log.ErrorContext(ctx, "callback: cannot build the encrypted reply", "err", err)
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// writeSealed writes plain, encrypted and signed, in the mode's envelope.
+func (h *Callback) writeSealed(w http.ResponseWriter, plain []byte, now int64, nonce string, jsonFormat bool) error {
+	if h.cfg.Mode != ModeBot { // the AI bot reuses the callback's nonce; the others get a fresh one
+		nonce = newNonce()
+	}
+	seal, contentType := h.crypto.SealXML, "application/xml; charset=utf-8"
+	if jsonFormat {
+		seal, contentType = h.crypto.SealJSON, "application/json; charset=utf-8"
+	}
+	body, err := seal(plain, timestamp(now), nonce)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", contentType)
+	w.Write(body)
+	return nil
 }
 
 func newNonce() string { return teambot.RandomHex(8) }
@@ -292,21 +304,10 @@ func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, stri
 	} else if outcome == runAlongside {
 		key = "" // the first attempt keeps its own bookkeeping
 	}
-	done := make(chan result, 1)
-	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.Lease/2)
-	h.running.Add(1)
-	go func() {
-		defer h.running.Done()
-		defer h.end(key)
-		done <- h.run(work, in)
-	}()
-	timer := time.NewTimer(h.cfg.AnswerWithin)
-	defer timer.Stop()
-	select {
-	case res := <-done:
+	done, cancel := h.start(ctx, in, func() { h.end(key) })
+	if res, ok := h.await(done); ok {
 		cancel()
 		return res.passive()
-	case <-timer.C:
 	}
 	token, err := h.record(ctx, in)
 	h.settle(key, err == nil)
@@ -326,6 +327,34 @@ func (h *Callback) answer(ctx context.Context, in inbound) (*teambot.Reply, stri
 		h.finish(context.WithoutCancel(ctx), in, token, <-done)
 	}()
 	return nil, "late"
+}
+
+// start runs a callback through the engine in a goroutine of its own, for
+// at most half the lease (so that it has finished before the lease runs
+// out), and calls then once it has.
+func (h *Callback) start(ctx context.Context, in inbound, then func()) (<-chan result, context.CancelFunc) {
+	done := make(chan result, 1)
+	work, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.cfg.Lease/2)
+	h.running.Add(1)
+	go func() {
+		defer h.running.Done()
+		defer then()
+		done <- h.run(work, in)
+	}()
+	return done, cancel
+}
+
+// await waits for what the engine made of a callback within the passive
+// budget; false when the budget ran out first.
+func (h *Callback) await(done <-chan result) (result, bool) {
+	timer := time.NewTimer(h.cfg.AnswerWithin)
+	defer timer.Stop()
+	select {
+	case res := <-done:
+		return res, true
+	case <-timer.C:
+		return result{}, false
+	}
 }
 
 // unavailableRetryEvery is how soon a command the database could not take

@@ -36,6 +36,7 @@ type engine struct {
 	mu     sync.Mutex
 	msgs   []teambot.Message
 	events []teambot.Event
+	clicks []teambot.Click
 	block  chan struct{} // when set, Handle waits for it to close
 	fail   error         // when set, Handle returns it and records nothing
 	fails  int           // with fail: how many calls fail before the rest succeed (0: all)
@@ -65,6 +66,15 @@ func (e *engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Rep
 	defer e.mu.Unlock()
 	e.events = append(e.events, ev)
 	return teambot.Reply{Text: "event: " + ev.Kind}, nil
+}
+
+// HandleClick records the click and answers with the card as the clicker
+// now sees it: the button's key as its title.
+func (e *engine) HandleClick(ctx context.Context, c teambot.Click) (teambot.Reply, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.clicks = append(e.clicks, c)
+	return teambot.Reply{Text: "clicked: " + c.Key, Card: &teambot.Card{TaskID: c.TaskID, Title: c.Key, Done: "已处理"}}, nil
 }
 
 func appCallback(t *testing.T, e Engine, skew time.Duration, now time.Time) *Callback {

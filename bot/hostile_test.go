@@ -54,6 +54,10 @@ func (e *echoEngine) HandleEvent(context.Context, teambot.Event) (teambot.Reply,
 	return teambot.Reply{}, nil
 }
 
+func (e *echoEngine) HandleClick(context.Context, teambot.Click) (teambot.Reply, error) {
+	return teambot.Reply{}, nil
+}
+
 // hostileEndpoint is one callback endpoint on a real HTTP server, with the
 // builder of its correctly signed and encrypted callbacks.
 type hostileEndpoint struct {

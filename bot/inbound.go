@@ -25,10 +25,29 @@ const (
 // inbound is a decrypted callback in the terms the bot acts on.
 type inbound struct {
 	msg         teambot.Message
-	msgType     string // "text", "event", "image", …
-	event       string // the event type when msgType is "event"
-	responseURL string // AI bot: one-shot URL for a late answer
-	webhookURL  string // group robot: the group's webhook, for a late answer and pushes
+	msgType     string     // "text", "event", "image", …
+	event       string     // the event type when msgType is "event"
+	responseURL string     // AI bot: one-shot URL for a late answer
+	webhookURL  string     // group robot: the group's webhook, for a late answer and pushes
+	click       *cardClick // AI bot: a template_card_event, a click on a card
+}
+
+// EventTemplateCard is the AI bot's event of a click on a card
+// (docs/cards.md §3).
+const EventTemplateCard = "template_card_event"
+
+// cardClick is what a template_card_event says of the click: read from
+// event.template_card_event only (docs/cards.md §3). The flat form one SDK
+// documents (event.event_key, event.task_id) is not read: a click in it
+// has no task id, and the engine is not asked to run it.
+type cardClick struct {
+	cardType, taskID, key string
+	options               []string // the option ids chosen, of every question
+}
+
+// of is the click as the engine takes it, by msg.
+func (c *cardClick) of(msg teambot.Message) teambot.Click {
+	return teambot.Click{Message: msg, TaskID: c.taskID, Key: c.key, Options: c.options}
 }
 
 var errNoSender = errors.New("callback has no sender")
@@ -97,6 +116,8 @@ func decode(mode Mode, plain []byte, jsonFormat bool) (inbound, error) {
 	// Only the group robot's passive reply can be shown to the sender
 	// alone (VisibleToUser); the AI bot's is seen by the whole group.
 	in.msg.Whisper = mode == ModeRobot
+	// Only the AI bot shows interactive cards (docs/cards.md §5).
+	in.msg.Cards = mode == ModeBot
 	return in, nil
 }
 
@@ -121,8 +142,24 @@ type botJSON struct {
 		} `json:"msg_item"`
 	} `json:"mixed"`
 	Event struct {
-		EventType string `json:"eventtype"`
+		EventType string        `json:"eventtype"`
+		Card      cardEventJSON `json:"template_card_event"`
 	} `json:"event"`
+}
+
+// cardEventJSON is event.template_card_event (docs/cards.md §3).
+type cardEventJSON struct {
+	CardType      string `json:"card_type"`
+	EventKey      string `json:"event_key"`
+	TaskID        string `json:"task_id"`
+	SelectedItems struct {
+		SelectedItem []struct {
+			QuestionKey string `json:"question_key"`
+			OptionIDs   struct {
+				OptionID []string `json:"option_id"`
+			} `json:"option_ids"`
+		} `json:"selected_item"`
+	} `json:"selected_items"`
 }
 
 func decodeBot(plain []byte) (inbound, error) {
@@ -143,10 +180,18 @@ func decodeBot(plain []byte) (inbound, error) {
 		}
 		text, m.MsgType = strings.Join(parts, "\n"), "text"
 	}
-	return inbound{
+	in := inbound{
 		msg:     teambot.Message{ID: m.MsgID, ChatID: m.ChatID, ChatType: m.ChatType, UserID: m.From.UserID, Text: text},
 		msgType: m.MsgType, event: m.Event.EventType, responseURL: m.ResponseURL,
-	}, nil
+	}
+	if m.MsgType == "event" && m.Event.EventType == EventTemplateCard {
+		ev := m.Event.Card
+		in.click = &cardClick{cardType: ev.CardType, taskID: ev.TaskID, key: ev.EventKey}
+		for _, item := range ev.SelectedItems.SelectedItem {
+			in.click.options = append(in.click.options, item.OptionIDs.OptionID...)
+		}
+	}
+	return in, nil
 }
 
 type robotXML struct {
@@ -253,11 +298,25 @@ func unmarshalXML(b []byte, v any) error {
 	return wecom.NewXMLDecoder(b).Decode(v)
 }
 
+// LongConnCallback is a long-connection callback as the bot acts on it.
+type LongConnCallback struct {
+	Msg     teambot.Message // its Source "bot", as over HTTP, so that the two never run one message twice
+	MsgType string
+	Event   string         // the event's type, for an event
+	Click   *teambot.Click // a template_card_event: the click on a card (docs/cards.md §3); nil otherwise
+}
+
 // DecodeLongConn reads the body of a long-connection callback, which is
-// the AI bot's callback JSON (docs/wecom-longconn.md §5): the message (its
-// Source "bot", as over HTTP, so that the two never run one message
-// twice), its msgtype and, for an event, its type.
-func DecodeLongConn(body []byte) (msg teambot.Message, msgType, event string, err error) {
+// the AI bot's callback JSON (docs/wecom-longconn.md §5).
+func DecodeLongConn(body []byte) (LongConnCallback, error) {
 	in, err := decode(ModeBot, body, false)
-	return in.msg, in.msgType, in.event, err
+	if err != nil {
+		return LongConnCallback{}, err
+	}
+	cb := LongConnCallback{Msg: in.msg, MsgType: in.msgType, Event: in.event}
+	if in.click != nil {
+		c := in.click.of(in.msg)
+		cb.Click = &c
+	}
+	return cb, nil
 }

@@ -2,10 +2,12 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"log/slog"
 	"reflect"
 	"testing"
 
@@ -169,4 +171,67 @@ func fillStrings(v reflect.Value, mark int, n *int) int {
 		fillStrings(v.Index(0), mark, n)
 	}
 	return *n
+}
+
+// A click on a card is read from event.template_card_event, as doc 101027
+// shows it (this is its 投票选择 example): the task id, the key and the
+// options chosen; every AI bot message says the chat shows cards, a group
+// robot's does not.
+func TestDecodeCardClick(t *testing.T) {
+	official := []byte(`{"msgid":"CAIQ16HMjQYY\/NGagIOAgAMgq4KM0AI=","create_time":1700000000,"aibotid":"AIBOTID",
+		"from":{"corpid":"CORPID","userid":"USERID"},"chatid":"CHATID","chattype":"group","response_url":"RESPONSEURL",
+		"msgtype":"event","event":{"eventtype":"template_card_event","template_card_event":{"card_type":"vote_interaction",
+		"event_key":"button_replace_text","task_id":"fBmjTL7ErRCQSNA6GZKMlcFiWX1shOvg",
+		"selected_items":{"selected_item":[{"question_key":"button_selection_key1","option_ids":{"option_id":["one","two"]}}]}}}}`)
+	in, err := decode(ModeBot, official, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cardClick{cardType: "vote_interaction", taskID: "fBmjTL7ErRCQSNA6GZKMlcFiWX1shOvg", key: "button_replace_text", options: []string{"one", "two"}}
+	if in.click == nil || !reflect.DeepEqual(*in.click, want) || in.msgType != "event" || in.event != EventTemplateCard ||
+		in.msg.UserID != "USERID" || in.msg.ChatID != "CHATID" || !in.msg.Cards || in.responseURL != "RESPONSEURL" {
+		t.Errorf("decoded %+v (click %+v)", in, in.click)
+	}
+
+	// As the fakes build it, and as the long connection hands it on.
+	cb := &wecomtest.Callbacks{Mode: wecomtest.ModeBot}
+	body := cb.ClickMessage(wecomtest.Click{MsgID: "c1", UserID: "wangfang", TaskID: "leave-12-x", Key: "approve"})
+	lc, err := DecodeLongConn(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantClick := teambot.Click{Message: teambot.Message{Source: "bot", ID: "c1", ChatType: teambot.ChatSingle, UserID: "wangfang", Cards: true},
+		TaskID: "leave-12-x", Key: "approve"}
+	if lc.Click == nil || !reflect.DeepEqual(*lc.Click, wantClick) || lc.MsgType != "event" || lc.Event != EventTemplateCard {
+		t.Errorf("long connection click %+v, want %+v", lc.Click, wantClick)
+	}
+
+	// Text over the AI bot shows cards; over the group robot it does not.
+	if in, _ := decode(ModeBot, cb.TextMessage(wecomtest.Text{MsgID: "m1", UserID: "u", Content: "/帮助"}), true); !in.msg.Cards || in.click != nil {
+		t.Errorf("AI bot text: Cards %v, click %+v", in.msg.Cards, in.click)
+	}
+	robot := &wecomtest.Callbacks{Mode: wecomtest.ModeRobot}
+	if in, _ := decode(ModeRobot, robot.TextMessage(wecomtest.Text{MsgID: "m2", ChatID: "g", UserID: "u", Content: "/帮助"}), false); in.msg.Cards {
+		t.Error("a group robot message says the chat shows cards")
+	}
+}
+
+// The flat form one SDK documents (event.event_key, event.task_id) is not
+// taken for a click's fields: it is a card event that names no card, and
+// the engine is not asked to run it.
+func TestFlatCardEventIsNotRun(t *testing.T) {
+	flat := []byte(`{"msgid":"f1","aibotid":"A","chattype":"single","from":{"userid":"wangfang"},"msgtype":"event",
+		"event":{"eventtype":"template_card_event","event_key":"approve","task_id":"leave-12-x"}}`)
+	in, err := decode(ModeBot, flat, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.click == nil || in.click.taskID != "" || in.click.key != "" {
+		t.Fatalf("flat card event decoded as %+v", in.click)
+	}
+	e := &engine{}
+	res := runEngine(context.Background(), e, slog.New(slog.DiscardHandler), in)
+	if len(e.clicks) != 0 || len(e.events) != 0 || res.outcome != "bad_click" || clickUpdate(in.click, res) != nil {
+		t.Errorf("flat card event: engine got %+v / %+v, outcome %q", e.clicks, e.events, res.outcome)
+	}
 }

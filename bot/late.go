@@ -118,6 +118,10 @@ const privateLateNote = "你刚才的命令已执行，但回复只给你本人�
 // answers are the outbox messages that deliver reply late, the way the
 // mode allows: the AI bot's response_url (then the group, or the app),
 // the group robot's webhook, or an app message.
+//
+// A card in the reply is dropped: the text says the same. A card sent late
+// would need a task row of its own (its task id is sent once, and this one
+// belongs to the passive answer that was never given).
 func (l *Late) answers(mode Mode, in inbound, reply teambot.Reply) ([]teambot.Outgoing, error) {
 	if reply.Text == "" {
 		return nil, nil
@@ -176,7 +180,7 @@ type result struct {
 }
 
 func (res result) passive() (*teambot.Reply, string) {
-	if res.reply.Text == "" {
+	if res.reply.Text == "" && res.reply.Card == nil {
 		return nil, res.outcome
 	}
 	return &res.reply, res.outcome
@@ -193,10 +197,16 @@ func runEngine(ctx context.Context, engine Engine, log *slog.Logger, in inbound)
 	}()
 	var reply teambot.Reply
 	var err error
-	switch in.msgType {
-	case "text":
+	switch {
+	case in.click != nil && in.click.taskID == "":
+		// Not in the nested form WeCom documents: nothing names the card.
+		log.WarnContext(ctx, "callback: a card event without event.template_card_event.task_id; ignored", "msgid", in.msg.ID)
+		return result{outcome: "bad_click"}
+	case in.click != nil:
+		reply, err = engine.HandleClick(ctx, in.click.of(in.msg))
+	case in.msgType == "text":
 		reply, err = engine.Handle(ctx, in.msg)
-	case "event":
+	case in.msgType == "event":
 		reply, err = engine.HandleEvent(ctx, teambot.Event{Message: in.msg, Kind: in.event})
 	default:
 		return result{reply: teambot.Reply{Text: "我只看得懂文字命令。发送 /帮助 查看可用的命令。"}, outcome: "not_text"}
@@ -240,4 +250,30 @@ func (l *Late) LongConnAnswers(msg teambot.Message, reply teambot.Reply) ([]team
 func RunLongConn(ctx context.Context, engine Engine, log *slog.Logger, msg teambot.Message, msgType, event string) (reply teambot.Reply, again bool) {
 	res := runEngine(ctx, engine, log, inbound{msg: msg, msgType: msgType, event: event})
 	return res.reply, res.unavailable
+}
+
+// RunLongConnClick runs a click on a card from the long connection as a
+// callback's click is run — through HandleClick (a repeated click id gets
+// the kept answer), a panic contained — and returns the card that replaces
+// the clicker's (docs/cards.md §4): the clicked card as it now stands, or,
+// when the database could not take the click, a card saying so. nil: there
+// is nothing to update.
+func RunLongConnClick(ctx context.Context, engine Engine, log *slog.Logger, click teambot.Click) *TemplateCard {
+	c := &cardClick{taskID: click.TaskID, key: click.Key, options: click.Options}
+	return clickUpdate(c, runEngine(ctx, engine, log, inbound{msg: click.Message, msgType: "event", event: EventTemplateCard, click: c}))
+}
+
+// clickUpdate is the card that answers a click, with the click's task id
+// (WeCom takes an update only with it, docs/cards.md §4); nil when there
+// is none.
+func clickUpdate(c *cardClick, res result) *TemplateCard {
+	card := res.reply.Card
+	if res.unavailable {
+		card = clickUnavailable(c.taskID)
+	}
+	tc := RenderCard(card)
+	if tc != nil {
+		tc.TaskID = c.taskID
+	}
+	return tc
 }

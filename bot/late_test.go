@@ -32,6 +32,7 @@ type slowEngine struct {
 	err     error // returned instead of running, e.g. teambot.ErrUnavailable
 	mu      sync.Mutex
 	ran     map[string]int
+	clicks  []teambot.Click // the clicks run, in order
 }
 
 func newSlowEngine() *slowEngine {
@@ -60,6 +61,30 @@ func (e *slowEngine) runs(id string) int {
 
 func (e *slowEngine) HandleEvent(context.Context, teambot.Event) (teambot.Reply, error) {
 	return teambot.Reply{}, nil
+}
+
+// HandleClick runs a click as Handle runs a message: once release is
+// closed, answering with the reply the test set (its card as the clicker
+// now sees it), the kept one for a repeated click id.
+func (e *slowEngine) HandleClick(_ context.Context, c teambot.Click) (teambot.Reply, error) {
+	<-e.release
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.err != nil {
+		return teambot.Reply{}, e.err
+	}
+	e.clicks = append(e.clicks, c)
+	if e.ran[c.ID]++; e.ran[c.ID] > 1 {
+		return e.reply, teambot.ErrAlreadyHandled
+	}
+	return e.reply, nil
+}
+
+// clicked are the clicks run so far.
+func (e *slowEngine) clicked() []teambot.Click {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]teambot.Click(nil), e.clicks...)
 }
 
 // memInbox is a hand-written fake of the durable inbox: records by key,

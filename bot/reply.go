@@ -28,10 +28,16 @@ func passive(mode Mode, receiveID string, in inbound, reply teambot.Reply, now i
 }
 
 // botPassive is an AI bot reply: a finished stream message carrying markdown,
-// or plain text for the enter_chat welcome (the only reply that event takes).
+// or plain text for the enter_chat welcome (the only reply that event takes),
+// or, for a reply that carries a card, the card (docs/cards.md §2).
 func botPassive(in inbound, reply teambot.Reply) ([]byte, error) {
 	if in.msgType == "event" {
 		return json.Marshal(map[string]any{"msgtype": "text", "text": map[string]string{"content": reply.Text}})
+	}
+	if in.msg.Cards {
+		if card := RenderCard(reply.Card); card != nil {
+			return json.Marshal(map[string]any{"msgtype": "template_card", "template_card": card})
+		}
 	}
 	return json.Marshal(map[string]any{
 		"msgtype": "stream",

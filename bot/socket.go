@@ -29,6 +29,10 @@ type Socket struct {
 	// fails with a *teambot.RetryAfterError while this replica does not
 	// hold the socket.
 	Send func(ctx context.Context, chatID string, single bool, markdown string) error
+	// SendCard pushes an interactive card into the conversation
+	// (aibot_send_msg, msgtype template_card; docs/cards.md §2), as Send
+	// does markdown. nil: a message with a card goes as its text.
+	SendCard func(ctx context.Context, chatID string, single bool, card *TemplateCard) error
 	// Slots reserves n sends into chatID across every replica (30 a
 	// minute, 1000 an hour per conversation, docs/wecom-longconn.md §7).
 	Slots func(ctx context.Context, chatID string, n int) (ok bool, next time.Time, err error)
@@ -48,7 +52,9 @@ type Socket struct {
 const OpenSingleChat = "%s：有一条只给你看的消息。请先私聊我（在单聊里给我发一条消息，例如 /帮助），以后这类消息会发到单聊里。"
 
 // Deliver sends msg over the socket when its conversation is reachable
-// there, and hands it to Next otherwise.
+// there, and hands it to Next otherwise. A message with a card goes as the
+// card where the socket reaches; the other ways, and the group's note to a
+// member without a single chat, carry its text.
 func (s *Socket) Deliver(ctx context.Context, team teambot.Team, msg teambot.Outgoing) error {
 	if msg.Via != "" {
 		return s.Next.Deliver(ctx, team, msg) // a late answer goes back the way its message came
@@ -61,7 +67,7 @@ func (s *Socket) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 		if !group {
 			return s.Next.Deliver(ctx, team, msg)
 		}
-		return s.send(ctx, team.ChatID, false, markdownFor(msg, msg.Mentions))
+		return s.send(ctx, team.ChatID, false, markdownFor(msg, msg.Mentions), s.card(msg))
 	}
 	// A private message goes to each recipient's single chat; one who has
 	// none yet is told in the group, without the content (R14).
@@ -75,7 +81,7 @@ func (s *Socket) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 			unreachable = append(unreachable, u)
 			continue
 		}
-		if err := s.send(ctx, u, true, markdownFor(msg, nil)); err != nil {
+		if err := s.send(ctx, u, true, markdownFor(msg, nil), s.card(msg)); err != nil {
 			return err
 		}
 	}
@@ -94,7 +100,17 @@ func (s *Socket) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 		}
 	}
 	note := teambot.Reply{Text: fmt.Sprintf(OpenSingleChat, "@"+strings.Join(names, " @")), Mentions: unreachable}
-	return s.send(ctx, team.ChatID, false, MarkdownOf(note))
+	return s.send(ctx, team.ChatID, false, MarkdownOf(note), nil)
+}
+
+// card is msg's card as the socket pushes it; nil when msg goes as text:
+// it has none, the socket sends no cards, or it is for several members
+// (a card's task id is sent once, docs/cards.md §2).
+func (s *Socket) card(msg teambot.Outgoing) *TemplateCard {
+	if s.SendCard == nil || (msg.Channel == teambot.ToUsers && len(msg.Users) != 1) {
+		return nil
+	}
+	return RenderCard(msg.Card)
 }
 
 // markdownFor is msg's text as the socket's markdown: as it is when it is
@@ -108,7 +124,10 @@ func markdownFor(msg teambot.Outgoing, mentions []string) string {
 	return MarkdownOf(teambot.Reply{Text: msg.Text, Mentions: mentions})
 }
 
-func (s *Socket) send(ctx context.Context, chatID string, single bool, text string) error {
+// send pushes the card into the conversation, or, when card is nil, the
+// text. A card WeCom refuses for good goes as its text instead, in the
+// same slot: the refused card reached nobody.
+func (s *Socket) send(ctx context.Context, chatID string, single bool, text string, card *TemplateCard) error {
 	if s.Slots != nil {
 		ok, next, err := s.Slots(ctx, chatID, 1)
 		if err != nil {
@@ -116,6 +135,13 @@ func (s *Socket) send(ctx context.Context, chatID string, single bool, text stri
 		}
 		if !ok {
 			return &teambot.RetryAfterError{Wait: max(next.Sub(s.now()), time.Second), Err: errConversationBusy}
+		}
+	}
+	if card != nil {
+		err := s.SendCard(ctx, chatID, single, card)
+		var refused *teambot.PermanentError
+		if !errors.As(err, &refused) {
+			return err
 		}
 	}
 	return s.Send(ctx, chatID, single, text)

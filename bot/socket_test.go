@@ -15,6 +15,7 @@ type sent struct {
 	chat   string
 	single bool
 	text   string
+	card   *bot.TemplateCard // pushed instead of text
 }
 
 type nextDeliverer struct{ got []teambot.Outgoing }
@@ -34,7 +35,11 @@ func newSocket(reachable map[string]bool, out *[]sent, next *nextDeliverer) *bot
 			return reachable["group:"+chatID], nil
 		},
 		Send: func(_ context.Context, chatID string, single bool, text string) error {
-			*out = append(*out, sent{chatID, single, text})
+			*out = append(*out, sent{chatID, single, text, nil})
+			return nil
+		},
+		SendCard: func(_ context.Context, chatID string, single bool, card *bot.TemplateCard) error {
+			*out = append(*out, sent{chatID, single, "", card})
 			return nil
 		},
 		Names: func(_ context.Context, _ teambot.Team, ids []string) ([]string, error) {
@@ -64,8 +69,8 @@ func TestSocketRoutesPushes(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []sent{
-		{"wrgroup", false, "【周报提醒】"},
-		{"zhangsan", true, "警告：连续两次缺席"},
+		{"wrgroup", false, "【周报提醒】", nil},
+		{"zhangsan", true, "警告：连续两次缺席", nil},
 	}
 	if len(out) != 3 || out[0] != want[0] || out[1] != want[1] {
 		t.Fatalf("sent %+v", out)
@@ -127,5 +132,70 @@ func TestSocketPrefersAppMessages(t *testing.T) {
 	}
 	if len(next.got) != 1 || next.got[0].Users[0] != "lisi" {
 		t.Errorf("handed on %+v, want the message for lisi", next.got)
+	}
+}
+
+// A message with a card is pushed as the card into a conversation the
+// socket reaches — a group, or one member's single chat — with its task
+// id; a member without a single chat gets the group's note (text), a
+// message for several members and one to a group the socket does not
+// reach go as text, and a card WeCom refuses goes as its text.
+func TestSocketPushesCards(t *testing.T) {
+	var out []sent
+	next := &nextDeliverer{}
+	s := newSocket(map[string]bool{"group:wrgroup": true, "single:zhangsan": true, "single:wangwu": true}, &out, next)
+	team := teambot.Team{ID: 1, ChatID: "wrgroup"}
+	ctx := context.Background()
+	card := func(task string) *teambot.Card {
+		return &teambot.Card{Kind: teambot.CardLeave, Subject: 12, TaskID: task, Title: "请假申请 #12",
+			Buttons: []teambot.CardButton{{Key: "approve", Text: "批准", Primary: true}}}
+	}
+	for _, msg := range []teambot.Outgoing{
+		{Channel: teambot.ToGroup, Text: "投票 #7", Card: card("to-group")},
+		{Channel: teambot.ToUsers, Users: []string{"zhangsan"}, Text: "请假申请 #12 待批", Card: card("to-zhangsan")},
+		{Channel: teambot.ToUsers, Users: []string{"lisi"}, Text: "请假申请 #12 待批", Card: card("to-lisi")},
+		{Channel: teambot.ToUsers, Users: []string{"zhangsan", "wangwu"}, Text: "两人", Card: card("to-two")},
+	} {
+		if err := s.Deliver(ctx, team, msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(out) != 5 {
+		t.Fatalf("sent %+v, want 5 pushes", out)
+	}
+	for i, want := range []struct {
+		chat   string
+		single bool
+		task   string
+	}{{"wrgroup", false, "to-group"}, {"zhangsan", true, "to-zhangsan"}} {
+		if got := out[i]; got.chat != want.chat || got.single != want.single || got.card == nil ||
+			got.card.TaskID != want.task || got.card.CardType != "button_interaction" || got.text != "" {
+			t.Errorf("push %d %+v, want the card %s to %s", i, got, want.task, want.chat)
+		}
+	}
+	if note := out[2]; note.card != nil || note.chat != "wrgroup" || !strings.Contains(note.text, "@李四") {
+		t.Errorf("note for lisi %+v, want text in the group", note)
+	}
+	if a, b := out[3], out[4]; a.card != nil || b.card != nil || a.text != "两人" || b.text != "两人" {
+		t.Errorf("a card for two members went as %+v and %+v, want their text", a, b)
+	}
+
+	// A group the socket does not reach: Next, which carries the text.
+	if err := s.Deliver(ctx, teambot.Team{ID: 2, ChatID: "other"}, teambot.Outgoing{Channel: teambot.ToGroup, Text: "投票 #8", Card: card("other")}); err != nil {
+		t.Fatal(err)
+	}
+	if len(next.got) != 1 || next.got[0].Text != "投票 #8" || len(out) != 5 {
+		t.Errorf("handed on %+v, want the message for the other group", next.got)
+	}
+
+	// WeCom refuses the card for good: its text goes instead.
+	s.SendCard = func(context.Context, string, bool, *bot.TemplateCard) error {
+		return &teambot.PermanentError{Err: errors.New("errcode 40058")}
+	}
+	if err := s.Deliver(ctx, team, teambot.Outgoing{Channel: teambot.ToGroup, Text: "第九次投票", Card: card("refused")}); err != nil {
+		t.Fatal(err)
+	}
+	if last := out[len(out)-1]; len(out) != 6 || last.card != nil || last.text != "第九次投票" || last.chat != "wrgroup" {
+		t.Errorf("refused card: sent %+v, want its text in the group", out[5:])
 	}
 }

@@ -17,6 +17,7 @@ const (
 	cmdEvCallback  = "aibot_event_callback"
 	cmdRespond     = "aibot_respond_msg"
 	cmdWelcome     = "aibot_respond_welcome_msg"
+	cmdUpdate      = "aibot_respond_update_msg"
 	cmdSend        = "aibot_send_msg"
 
 	eventDisconnected = "disconnected_event"

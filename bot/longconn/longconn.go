@@ -4,7 +4,7 @@
 // and sends replies and pushes (docs/wecom-longconn.md).
 //
 // Run owns the connection: it dials, subscribes, pings, reads and reconnects.
-// Respond, Welcome and Send may be called from any goroutine while Run runs.
+// Respond, RespondCard, Welcome, UpdateCard, Send and SendCard may be called from any goroutine while Run runs.
 package longconn
 
 import (
@@ -153,30 +153,60 @@ func (c *Client) setState(s State) {
 // aibot_respond_msg on the callback's reqID, then waits for the ack
 // (docs/wecom-longconn.md §6).
 func (c *Client) Respond(ctx context.Context, reqID, markdown string) error {
-	body := map[string]any{
-		"msgtype": "stream",
-		"stream":  map[string]any{"id": randHex(16), "finish": true, "content": markdown},
+	stream := map[string]any{"id": randHex(16), "finish": true, "content": markdown}
+	return c.request(ctx, cmdRespond, reqID, typed("stream", stream))
+}
+
+// RespondCard answers a message callback with an interactive card:
+// aibot_respond_msg, msgtype template_card, on the callback's reqID
+// (docs/cards.md §2). card is the template_card JSON.
+func (c *Client) RespondCard(ctx context.Context, reqID string, card any) error {
+	return c.request(ctx, cmdRespond, reqID, typed("template_card", card))
+}
+
+// UpdateCard replaces a clicked card for userIDs (every user the card
+// reached when none): aibot_respond_update_msg on the card event's reqID,
+// which WeCom takes only within 5 s of the event; card must carry the
+// event's task_id (docs/cards.md §4).
+func (c *Client) UpdateCard(ctx context.Context, reqID string, userIDs []string, card any) error {
+	body := map[string]any{"response_type": "update_template_card", "template_card": card}
+	if len(userIDs) > 0 {
+		body["userids"] = userIDs
 	}
-	return c.request(ctx, cmdRespond, reqID, body)
+	return c.request(ctx, cmdUpdate, reqID, body)
 }
 
 // Welcome answers an enter_chat event: aibot_respond_welcome_msg on the
 // event's reqID, which WeCom takes only within 5 s of the event
 // (docs/wecom-longconn.md §6).
 func (c *Client) Welcome(ctx context.Context, reqID, text string) error {
-	body := map[string]any{"msgtype": "text", "text": map[string]string{"content": text}}
-	return c.request(ctx, cmdWelcome, reqID, body)
+	return c.request(ctx, cmdWelcome, reqID, typed("text", map[string]string{"content": text}))
 }
 
 // Send pushes markdown to a conversation: aibot_send_msg with a new req_id,
 // chatType ChatSingle (chatID is a userid) or ChatGroup, then waits for the
 // ack (docs/wecom-longconn.md §7).
 func (c *Client) Send(ctx context.Context, chatID string, chatType int, markdown string) error {
-	body := map[string]any{
-		"chatid": chatID, "chat_type": chatType, "msgtype": "markdown",
-		"markdown": map[string]string{"content": markdown},
-	}
+	return c.push(ctx, chatID, chatType, typed("markdown", map[string]string{"content": markdown}))
+}
+
+// SendCard pushes an interactive card to a conversation, as Send pushes
+// markdown: aibot_send_msg, msgtype template_card (docs/cards.md §2). card
+// is the template_card JSON, with a task id never sent before.
+func (c *Client) SendCard(ctx context.Context, chatID string, chatType int, card any) error {
+	return c.push(ctx, chatID, chatType, typed("template_card", card))
+}
+
+// push sends aibot_send_msg with a new req_id: body, into chatID.
+func (c *Client) push(ctx context.Context, chatID string, chatType int, body map[string]any) error {
+	body["chatid"], body["chat_type"] = chatID, chatType
 	return c.request(ctx, cmdSend, newReqID(cmdSend), body)
+}
+
+// typed is a message body of msgtype, its content under the type's name
+// ({"msgtype": "markdown", "markdown": {…}}), as every reply and push is.
+func typed(msgtype string, content any) map[string]any {
+	return map[string]any{"msgtype": msgtype, msgtype: content}
 }
 
 // connKey carries, in a handler's context, the connection its callback

@@ -14,6 +14,8 @@ type (
 	Text = wxcallback.Text
 	// Event is an event callback.
 	Event = wxcallback.Event
+	// Click is a click on an AI bot card (Callbacks.ClickMessage).
+	Click = wxcallback.Click
 )
 
 // WeCom's three ways in, and the identifiers it puts into every callback

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"teambot/bot/wxcallback"
 )
 
 // Errcode and errmsg of a refused subscribe, as WeCom answers them
@@ -42,6 +44,7 @@ type LongConn struct {
 	ackErr      map[string]lcAnswer // per cmd: the answer to give instead of ok
 	ignorePings bool
 	seq         int
+	events      map[string]bool // req_ids of the event callbacks pushed
 }
 
 // LongConnFrame is one frame a client sent.
@@ -88,6 +91,7 @@ func NewLongConn(botID, secret string) *LongConn {
 		changed: make(chan struct{}),
 		peers:   map[*lcPeer]bool{},
 		ackErr:  map[string]lcAnswer{},
+		events:  map[string]bool{},
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -226,6 +230,27 @@ func (s *LongConn) EnterChat(msgID, userID string) string {
 	return s.push("aibot_event_callback", s.event(msgID, userID, "enter_chat"))
 }
 
+// Errcode and errmsg of a reply on an event's req_id, which takes only the
+// event's own command (docs/cards.md §4).
+const (
+	LongConnBadReqIDCode = 846605
+	LongConnBadReqIDMsg  = "invalid req_id"
+)
+
+// Click sends a template_card_event to the live connection, the click
+// nested under event.template_card_event as WeCom sends it (a
+// vote_interaction when options are given, else a button_interaction), and
+// returns its req_id, or "" when no connection is live. chatID is left out
+// when "", as in a single chat. Answer it with aibot_respond_update_msg:
+// aibot_respond_msg on its req_id is refused (846605).
+func (s *LongConn) Click(msgID, chatID, chatType, userID, taskID, key string, options []string) string {
+	cb := wxcallback.Callbacks{Mode: wxcallback.ModeBot, BotID: s.botID}
+	body := cb.ClickMessage(wxcallback.Click{MsgID: msgID, ChatID: chatID, ChatType: chatType, UserID: userID,
+		ResponseURL: "https://qyapi.weixin.qq.com/cgi-bin/aibot/response?response_code=RC-" + msgID,
+		TaskID:      taskID, Key: key, Options: options})
+	return s.push("aibot_event_callback", json.RawMessage(body))
+}
+
 // Kick sends disconnected_event to the live connection, then closes it, as
 // WeCom does when another connection of the bot subscribes
 // (docs/wecom-longconn.md §8).
@@ -280,6 +305,11 @@ func (s *LongConn) push(cmd string, body any) string {
 		return ""
 	}
 	reqID := s.newReqID(cmd)
+	if cmd == "aibot_event_callback" {
+		s.mu.Lock()
+		s.events[reqID] = true
+		s.mu.Unlock()
+	}
 	if err := p.send(s.ctx, s.callback(cmd, reqID, body)); err != nil {
 		return ""
 	}
@@ -360,6 +390,10 @@ func (s *LongConn) handle(p *lcPeer, f LongConnFrame) {
 	s.mu.Lock()
 	s.frames = append(s.frames, f)
 	ans, forced := s.ackErr[f.Cmd]
+	if f.Cmd == "aibot_respond_msg" && s.events[f.ReqID] && !forced {
+		// An event's req_id takes its own command only (docs/cards.md §4).
+		ans = lcAnswer{LongConnBadReqIDCode, LongConnBadReqIDMsg}
+	}
 	ignore := f.Cmd == "ping" && s.ignorePings
 	var old *lcPeer
 	if f.Cmd == "aibot_subscribe" && !forced {

@@ -319,50 +319,6 @@ func (c *Callbacks) EventMessage(e Event) []byte {
 	panic(c.badMode())
 }
 
-// AI bot messages (docs 100719, 101027).
-
-type botMessage struct {
-	MsgID       string       `json:"msgid"`
-	CreateTime  int64        `json:"create_time,omitempty"`
-	AIBotID     string       `json:"aibotid"`
-	ChatID      string       `json:"chatid,omitempty"`
-	ChatType    string       `json:"chattype"`
-	From        botFrom      `json:"from"`
-	ResponseURL string       `json:"response_url,omitempty"`
-	MsgType     string       `json:"msgtype"`
-	Text        *contentJSON `json:"text,omitempty"`
-	Image       *botImage    `json:"image,omitempty"`
-	Event       *botEvent    `json:"event,omitempty"`
-}
-
-type botFrom struct {
-	UserID string `json:"userid"`
-}
-
-type botImage struct {
-	URL string `json:"url"`
-}
-
-type botEvent struct {
-	EventType string `json:"eventtype"`
-}
-
-type contentJSON struct {
-	Content string `json:"content"`
-}
-
-func (c *Callbacks) newBotMessage(h msgHeader, msgType string) *botMessage {
-	return &botMessage{
-		MsgID:       orRandomID(h.msgID),
-		AIBotID:     orDefault(c.BotID, DefaultBotID),
-		ChatID:      h.chatID,
-		ChatType:    h.chatType(),
-		From:        botFrom{UserID: h.userID},
-		ResponseURL: h.responseURL,
-		MsgType:     msgType,
-	}
-}
-
 // Group robot messages (群机器人回调说明): XML in CamelCase, JSON in
 // snake_case.
 

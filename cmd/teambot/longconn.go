@@ -39,6 +39,7 @@ const laterReply = "数据库暂时不可用，这条消息已记下，恢复后
 // longConn runs the long connection of one process.
 type longConn struct {
 	a       *app
+	engine  bot.Engine // a.engine; tests put a fake in its place
 	client  *longconn.Client
 	log     *slog.Logger
 	standby time.Duration
@@ -54,7 +55,7 @@ func (a *app) newLongConn(now func() time.Time) *longConn {
 	if a.cfg.BotID == "" {
 		return nil
 	}
-	l := &longConn{a: a, log: a.log.With("mode", "longconn"), standby: standbyEvery, now: now}
+	l := &longConn{a: a, engine: a.engine, log: a.log.With("mode", "longconn"), standby: standbyEvery, now: now}
 	l.client = longconn.New(longconn.Config{
 		URL: a.cfg.BotWSURL, BotID: a.cfg.BotID, Secret: a.cfg.BotSecret,
 		Handle: l.handle, Log: l.log, MinBackoff: longConnBackoff,
@@ -131,21 +132,26 @@ func (l *longConn) run(ctx context.Context) {
 }
 
 // handle runs one callback: a message through the engine, answered on the
-// socket; enter_chat with the welcome.
+// socket; enter_chat with the welcome; a click on a card with the card's
+// update.
 func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
-	msg, msgType, event, err := bot.DecodeLongConn(cb.Body)
+	in, err := bot.DecodeLongConn(cb.Body)
 	if err != nil {
 		l.log.Warn("unreadable long-connection callback", "cmd", cb.Cmd, "err", err)
 		return
 	}
+	msg, msgType, event := in.Msg, in.MsgType, in.Event
 	switch {
+	case in.Click != nil:
+		l.click(ctx, cb.ReqID, *in.Click)
+		return
 	case msgType == "event":
 		// enter_chat gets the engine's greeting, as over HTTP; the other
 		// events (disconnected_event is the client's) ask for nothing.
 		if event != teambot.EventEnterChat {
 			return
 		}
-		if reply, _ := bot.RunLongConn(ctx, l.a.engine, l.log, msg, msgType, event); reply.Text != "" {
+		if reply, _ := bot.RunLongConn(ctx, l.engine, l.log, msg, msgType, event); reply.Text != "" {
 			if err := l.client.Welcome(ctx, cb.ReqID, reply.Text); err != nil {
 				l.log.Warn("welcome not sent", "err", err)
 			}
@@ -154,7 +160,7 @@ func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
 	case msgType != "text":
 		// An image, a file, a voice message: answered with how to write a
 		// command, as over HTTP; nothing to keep.
-		if reply, _ := bot.RunLongConn(ctx, l.a.engine, l.log, msg, msgType, event); reply.Text != "" {
+		if reply, _ := bot.RunLongConn(ctx, l.engine, l.log, msg, msgType, event); reply.Text != "" {
 			if err := l.client.Respond(ctx, cb.ReqID, bot.MarkdownOf(reply)); err != nil {
 				l.log.Warn("reply not sent", "err", err)
 			}
@@ -182,7 +188,7 @@ func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
 		return
 	}
 	// A replay after a reconnect runs once and gets the first answer again.
-	reply, again := bot.RunLongConn(ctx, l.a.engine, l.log, msg, msgType, event)
+	reply, again := bot.RunLongConn(ctx, l.engine, l.log, msg, msgType, event)
 	if again {
 		// Left pending in the inbox: run again after its lease.
 		if err := l.client.Respond(ctx, cb.ReqID, laterReply); err != nil {
@@ -192,16 +198,7 @@ func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
 	}
 	var answers []teambot.Outgoing
 	if reply.Text != "" {
-		// One reply takes 20480 bytes of markdown; the rest is pushed.
-		parts := wecom.Split(bot.MarkdownOf(reply), longconn.MaxContentBytes)
-		if err := l.client.Respond(ctx, cb.ReqID, parts[0]); err != nil {
-			// The socket dropped while the command ran, or WeCom refused
-			// the req_id: the answer goes through the outbox as a push.
-			l.log.Warn("reply not taken on the message's req_id; pushing it", "msgid", msg.ID, "err", err)
-		} else {
-			parts = parts[1:]
-		}
-		if len(parts) > 0 {
+		if parts := l.respond(ctx, cb.ReqID, msg, reply); len(parts) > 0 {
 			answers, err = late.LongConnAnswers(msg, reply)
 			if err != nil || len(answers) != 1 {
 				l.log.Error("reply lost", "msgid", msg.ID, "err", err)
@@ -221,19 +218,64 @@ func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
 	}
 }
 
+// respond answers a message on its req_id: with the reply's card where the
+// chat shows cards, else with the first 20480 bytes of its markdown. It
+// returns the markdown still to push: the rest, or all of it when the
+// socket dropped while the command ran or WeCom refused the answer.
+func (l *longConn) respond(ctx context.Context, reqID string, msg teambot.Message, reply teambot.Reply) []string {
+	parts := wecom.Split(bot.MarkdownOf(reply), longconn.MaxContentBytes)
+	var err error
+	if card := bot.RenderCard(reply.Card); card != nil && msg.Cards {
+		if err = l.client.RespondCard(ctx, reqID, card); err == nil {
+			return nil
+		}
+	} else if err = l.client.Respond(ctx, reqID, parts[0]); err == nil {
+		return parts[1:]
+	}
+	// The answer goes through the outbox as a push, as text.
+	l.log.Warn("reply not taken on the message's req_id; pushing it", "msgid", msg.ID, "err", err)
+	return parts
+}
+
+// click runs a click on a card and replaces the clicker's card with the
+// outcome, on the event's req_id within WeCom's 5 s (docs/cards.md §4). It
+// is not recorded in the inbox: WeCom sends a card event once, and the
+// engine keeps the click's id, so one seen again after a reconnect runs
+// once.
+func (l *longConn) click(ctx context.Context, reqID string, c teambot.Click) {
+	c.At = l.now()
+	card := bot.RunLongConnClick(ctx, l.engine, l.log, c)
+	if card == nil {
+		return
+	}
+	if err := l.client.UpdateCard(ctx, reqID, []string{c.UserID}, card); err != nil {
+		l.log.Warn("card not updated after a click", "msgid", c.ID, "task_id", c.TaskID, "err", err)
+	}
+}
+
 // late turns answers into outbox messages and resumes kept messages.
 func (l *longConn) late() *bot.Late {
-	return &bot.Late{Engine: l.a.engine, Sealer: l.a.botSealer(), AppMessages: l.a.appMessages(), Log: l.log}
+	return &bot.Late{Engine: l.engine, Sealer: l.a.botSealer(), AppMessages: l.a.appMessages(), Log: l.log}
 }
 
 // send pushes into a conversation for the outbox (bot.Socket); while this
 // replica does not hold the socket the message waits for the one that does.
 func (l *longConn) send(ctx context.Context, chatID string, single bool, markdown string) error {
-	chatType := longconn.ChatGroup
+	return outboxError(l.client.Send(ctx, chatID, chatType(single), markdown))
+}
+
+// chatType is aibot_send_msg's chat_type of a single chat or a group.
+func chatType(single bool) int {
 	if single {
-		chatType = longconn.ChatSingle
+		return longconn.ChatSingle
 	}
-	err := l.client.Send(ctx, chatID, chatType, markdown)
+	return longconn.ChatGroup
+}
+
+// outboxError is a push's error as the outbox takes it: while this replica
+// does not hold the socket the message waits for the one that does; one
+// WeCom refused is given up.
+func outboxError(err error) error {
 	if errors.Is(err, longconn.ErrNotConnected) {
 		return &teambot.RetryAfterError{Wait: 5 * time.Second, Err: err}
 	}
@@ -244,11 +286,22 @@ func (l *longConn) send(ctx context.Context, chatID string, single bool, markdow
 	return err
 }
 
+// sendCard pushes a card into a conversation for the outbox (bot.Socket),
+// as send pushes markdown.
+func (l *longConn) sendCard(ctx context.Context, chatID string, single bool, card *bot.TemplateCard) error {
+	err := outboxError(l.client.SendCard(ctx, chatID, chatType(single), card))
+	var refused *teambot.PermanentError
+	if errors.As(err, &refused) {
+		l.log.Warn("card refused; it goes as its text", "task_id", card.TaskID, "err", err)
+	}
+	return err
+}
+
 // socket wraps next (the webhook and app pusher) with the long connection.
 func (l *longConn) socket(next bot.Deliverer) *bot.Socket {
 	db := l.a.db
 	return &bot.Socket{
-		Next: next, Send: l.send, Now: l.now, AppMessages: l.a.appMessages(),
+		Next: next, Send: l.send, SendCard: l.sendCard, Now: l.now, AppMessages: l.a.appMessages(),
 		Reachable: func(ctx context.Context, chatID string, single bool) (ok bool, err error) {
 			kind := storage.LongConnGroup
 			if single {
