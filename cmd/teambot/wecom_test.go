@@ -185,8 +185,10 @@ func TestConversationThroughEveryEndpoint(t *testing.T) {
 		c.expect("wangfang", "王芳", "/加入 批准 @李四", "已批准 李四 加入团队")
 		c.expect("zhangsan", "张三", "/团队", "技术：李四")
 	}
-	// Robot replies @mention the sender.
+	// Robot replies @mention the sender. The group robot shows no cards:
+	// a vote comes as text that names the commands to type.
 	robot.expect("zhangsan", "张三", "/团队", "[@zhangsan]")
+	robot.expect("zhangsan", "张三", "/投票 发起 团建地点 截止 明天 18:00", "已发起表决", "/同意 1、/反对 1 或 /弃权 1")
 
 	// The app is a single chat: it acts for the sender's team. 张三 is in
 	// both groups, so team commands ask which; a member of one team gets it.
