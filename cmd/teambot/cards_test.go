@@ -174,11 +174,38 @@ func TestCardsThroughEachWayIn(t *testing.T) {
 		fake := wecomtest.NewLongConn("bot-1", "secret-1")
 		defer fake.Close()
 		clock := &metricsClock{now: time.Now()}
-		startReplica(t, storagetest.SQLiteURL(t), fake, "secret-1", clock)
+		replica := startReplica(t, storagetest.SQLiteURL(t), fake, "secret-1", clock)
 		if !fake.WaitSubscribed(1, 10*time.Second) {
 			t.Fatal("the long connection did not subscribe")
 		}
-		playCards(t, &socketWay{t: t, fake: fake})
+		w := &socketWay{t: t, fake: fake}
+		playCards(t, w)
+
+		// The leave request also brought the supervisor a card of her own,
+		// pushed into her single chat once she had one: decided already on
+		// the other card, it says so when clicked.
+		replica.tick()
+		var pushed *bot.TemplateCard
+		for _, f := range fake.Frames("aibot_send_msg") {
+			var b struct {
+				ChatID       string            `json:"chatid"`
+				ChatType     int               `json:"chat_type"`
+				MsgType      string            `json:"msgtype"`
+				TemplateCard *bot.TemplateCard `json:"template_card"`
+			}
+			if err := json.Unmarshal(f.Body, &b); err != nil {
+				t.Fatal(err)
+			}
+			if b.MsgType == "template_card" && b.ChatID == "wangfang" && b.ChatType == 1 {
+				pushed = b.TemplateCard
+			}
+		}
+		if pushed == nil || pushed.CardType != bot.CardTypeButton || !strings.Contains(pushed.MainTitle.Title, "请假 #1：张三") {
+			t.Fatalf("no leave card pushed to the supervisor: %+v", fake.Frames("aibot_send_msg"))
+		}
+		if a := w.click("wangfang", "", pushed, "approve"); a.card == nil || !strings.Contains(a.card.SubTitle, "已处理：已批准 · 王芳") {
+			t.Errorf("a click on the pushed card after the approval: %+v", a.card)
+		}
 	})
 }
 
