@@ -1,13 +1,15 @@
 // Package commands is the core of the bot's surface: the engine that turns
 // what members write into changes to the records and replies, the table
 // where every command and subcommand is one row (Command), the request a
-// handler runs with (one transaction, an injected clock), and the readings
-// every area shares (who is on leave, when a week's reports are due, where
-// they stand, when reminders send). The areas of the rulebook are packages
-// under it (roster, report, leave, meeting, vote, account, ledger, escalate,
-// monthly, redact, holiday, remind, help) that import this core and never
-// each other; what one needs of another goes through Rules. Package rulebook
-// puts the table together; commands/lang reads dates, times and words.
+// handler runs with (one transaction, an injected clock), when reminders
+// send, and cards: a click runs the command its card stands for (card.go).
+// The areas of the rulebook are packages under it (roster, report, leave,
+// meeting, vote, account, ledger, escalate, monthly, redact, holiday,
+// remind, help) that import this core and never each other; what one needs
+// of another goes through Rules. Package rulebook puts the table together;
+// commands/lang reads dates, times and words, and commands/roll holds the
+// readings every area shares (who is on leave, when a week's reports are
+// due, where they stand).
 package commands
 
 import (

@@ -9,8 +9,9 @@ import (
 // Rules are the rules one area of the rulebook needs to know of another's
 // records, each a function the owning area provides when the table is put
 // together (package rulebook). An area reads another's records only
-// through these (or the shared readings of the core: absence.go,
-// week_due.go, week_status.go), so each such dependency is named here once.
+// through these (or the shared readings of package commands/roll: who is
+// on leave, when a week's reports are due, where they stand), so each such
+// dependency is named here once.
 type Rules struct {
 	// NextMeeting is the team's earliest meeting that has not ended
 	// (meeting): /请假 会议 asks leave for it (R9).

@@ -2,6 +2,5 @@
 // rejection, cancelling, and expiry of requests still pending after their
 // last day (Jobs.Expire). Approved leave excuses a meeting (R12) and a week's
 // report (R4). Its reminder tells the supervisor of pending requests. Who is
-// on leave when is read by every area through the core (commands.OnLeave,
-// absence.go).
+// on leave when is read by every area through commands/roll (roll.OnLeave).
 package leave

@@ -10,6 +10,7 @@ import (
 	"teambot/calendar"
 	"teambot/commands"
 	"teambot/commands/lang"
+	"teambot/commands/roll"
 )
 
 // leaveCommand is /请假 (docs/product.md §5): with dates and a reason it
@@ -113,7 +114,7 @@ func askLeave(ctx context.Context, r *commands.Request, forMeeting bool) (teambo
 	if err := r.Audit(ctx, "leave.request", r.UserID, leaveDetail(l)); err != nil {
 		return teambot.Reply{}, err
 	}
-	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, describeLeave(commands.LeaveSpan(l), cal, r.Today()), l.Reason)}
+	reply := teambot.Reply{Text: fmt.Sprintf("已提交请假申请 #%d：%s，理由：%s。", l.ID, describeLeave(roll.LeaveSpan(l), cal, r.Today()), l.Reason)}
 	sup, ok, err := r.FindSupervisor(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -127,7 +128,7 @@ func askLeave(ctx context.Context, r *commands.Request, forMeeting bool) (teambo
 		reply.Text += fmt.Sprintf("等待主管 %s 批准：/请假 批准 %d 或 /请假 驳回 %d 理由。要撤回就发 /请假 取消 %d。", sup.Name, l.ID, l.ID, l.ID)
 		reply.Mentions = []string{sup.UserID}
 		text := fmt.Sprintf("%s 申请请假 #%d：%s，理由：%s。批准：/请假 批准 %d；驳回：/请假 驳回 %d 理由。",
-			r.Caller.Name, l.ID, describeLeave(commands.LeaveSpan(l), cal, r.Today()), l.Reason, l.ID, l.ID)
+			r.Caller.Name, l.ID, describeLeave(roll.LeaveSpan(l), cal, r.Today()), l.Reason, l.ID, l.ID)
 		msg, ok, err := supervisorCard(ctx, r, l, sup, text)
 		if err != nil {
 			return teambot.Reply{}, err
@@ -160,7 +161,7 @@ func fileLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error) 
 	if err := r.Audit(ctx, "leave.file", m.UserID, leaveDetail(l)+"，主管代请并批准"); err != nil {
 		return teambot.Reply{}, err
 	}
-	when := describeLeave(commands.LeaveSpan(l), cal, r.Today())
+	when := describeLeave(roll.LeaveSpan(l), cal, r.Today())
 	text := fmt.Sprintf("已为 %s 记下请假 #%d：%s，已批准。", m.Name, l.ID, when)
 	switch {
 	case r.Engine.Config.DirectMessages:
@@ -214,10 +215,10 @@ func newLeave(ctx context.Context, r *commands.Request, m teambot.Member, text s
 		c := clash[0]
 		if m.ID != r.Caller.ID {
 			return teambot.Leave{}, nil, teambot.Conflict("和 %s 已有的请假冲突：#%d %s（%s）。同一天不能重复请假；发送 /请假 列表 查看。",
-				m.Name, c.ID, describeLeave(commands.LeaveSpan(c), cal, today), leaveStatusCN(c.Status))
+				m.Name, c.ID, describeLeave(roll.LeaveSpan(c), cal, today), leaveStatusCN(c.Status))
 		}
 		return teambot.Leave{}, nil, teambot.Conflict("和你已有的请假冲突：#%d %s（%s）。同一天不能重复请假；要改日期，请先 /请假 取消 %d 再重新申请。",
-			c.ID, describeLeave(commands.LeaveSpan(c), cal, today), leaveStatusCN(c.Status), c.ID)
+			c.ID, describeLeave(roll.LeaveSpan(c), cal, today), leaveStatusCN(c.Status), c.ID)
 	}
 	l := teambot.Leave{TeamID: r.Team.ID, MemberID: m.ID, UserID: m.UserID, Name: m.Name,
 		From: span.From, To: span.To, Half: span.Half, Reason: reason, ForMeeting: forMeeting, CreatedAt: r.Now}
@@ -271,7 +272,7 @@ func cancelLeave(ctx context.Context, r *commands.Request) (teambot.Reply, error
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, describeLeave(commands.LeaveSpan(l), cal, today))}
+	reply := teambot.Reply{Text: fmt.Sprintf("已取消请假 #%d：%s。", l.ID, describeLeave(roll.LeaveSpan(l), cal, today))}
 	sup, ok, err := r.FindSupervisor(ctx)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -323,7 +324,7 @@ func decideLeave(ctx context.Context, r *commands.Request, status string) (teamb
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	when := describeLeave(commands.LeaveSpan(l), cal, today)
+	when := describeLeave(roll.LeaveSpan(l), cal, today)
 	text := fmt.Sprintf("已%s %s 的请假 #%d：%s。", verb, l.Name, l.ID, when)
 	if r.Engine.Config.DirectMessages {
 		// The member hears it privately, reason included, through the outbox

@@ -7,6 +7,7 @@ import (
 
 	"teambot"
 	"teambot/commands"
+	"teambot/commands/roll"
 )
 
 // Cards are this area's kind of card: a leave request for the supervisor
@@ -32,7 +33,7 @@ func leaveCard(ctx context.Context, r *commands.Request, id int64) (*teambot.Car
 	}
 	card := &teambot.Card{
 		Title: fmt.Sprintf("请假 #%d：%s", l.ID, l.Name),
-		Desc:  describeLeave(commands.LeaveSpan(l), cal, r.Today()),
+		Desc:  describeLeave(roll.LeaveSpan(l), cal, r.Today()),
 		Note:  fmt.Sprintf("也可以发送 /请假 批准 %d 或 /请假 驳回 %d 理由", l.ID, l.ID),
 	}
 	if commands.SupervisorViews(r, l.UserID) {

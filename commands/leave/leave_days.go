@@ -1,5 +1,5 @@
 // A leave's days and status in Chinese (who is away on which days, for
-// every area, is absence.go).
+// every area, is commands/roll's absence.go).
 
 package leave
 
@@ -10,6 +10,7 @@ import (
 	"teambot/calendar"
 	"teambot/commands"
 	"teambot/commands/lang"
+	"teambot/commands/roll"
 )
 
 // describeLeave echoes a request's days like DateSpan.Describe, but a range
@@ -19,7 +20,7 @@ func describeLeave(span lang.DateSpan, cal *calendar.Calendar, today teambot.Dat
 	if span.To == span.From {
 		return span.Describe(today)
 	}
-	work, off := commands.LeaveDays(span, cal)
+	work, off := roll.LeaveDays(span, cal)
 	text := fmt.Sprintf("%s至 %s，共 %s 天", lang.DescribeDay(span.From, today), lang.DescribeDay(span.To, today), commands.Days(work))
 	if off > 0 {
 		text += fmt.Sprintf("（只算工作日，不含休息日 %d 天）", off)
@@ -31,7 +32,7 @@ func describeLeave(span lang.DateSpan, cal *calendar.Calendar, today teambot.Dat
 // nothing to be away from. The refusal names the day and, when it is not
 // a plain weekend, why it is off.
 func checkLeaveWorkdays(span lang.DateSpan, cal *calendar.Calendar, today teambot.Date) error {
-	if work, _ := commands.LeaveDays(span, cal); work > 0 {
+	if work, _ := roll.LeaveDays(span, cal); work > 0 {
 		return nil
 	}
 	if span.To != span.From {

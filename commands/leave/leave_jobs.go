@@ -10,6 +10,7 @@ import (
 	"teambot"
 	"teambot/calendar"
 	"teambot/commands"
+	"teambot/commands/roll"
 )
 
 // Reminders are leave's reminders: the supervisor's pending requests.
@@ -112,7 +113,7 @@ func pendingLeaveFull(r *commands.Request, pending []teambot.Leave, cal *calenda
 		if !today.Before(l.From) {
 			started = "（已开始）"
 		}
-		fmt.Fprintf(&b, "\n· #%d %s %s%s · 理由：%s", l.ID, l.Name, describeLeave(commands.LeaveSpan(l), cal, today), started, l.Reason)
+		fmt.Fprintf(&b, "\n· #%d %s %s%s · 理由：%s", l.ID, l.Name, describeLeave(roll.LeaveSpan(l), cal, today), started, l.Reason)
 	}
 	b.WriteString("\n批准：/请假 批准 编号；驳回：/请假 驳回 编号 理由（驳回理由不会在群里显示）。")
 	return b.String()
@@ -185,7 +186,7 @@ const leaveExpirer = "system"
 // reason when the app may send direct messages, else by an @mention in the
 // group with the id and the days only (R14).
 func expiryNotice(r *commands.Request, l teambot.Leave, today teambot.Date) teambot.Outgoing {
-	when := commands.LeaveSpan(l).Describe(today)
+	when := roll.LeaveSpan(l).Describe(today)
 	origin := fmt.Sprintf("leave.expire:%d", l.ID)
 	if r.Engine.Config.DirectMessages {
 		text := fmt.Sprintf("你的请假申请 #%d（%s，理由：%s）到最后一天主管都没有处理，已过期。已经缺勤的，请和主管说明，主管可以用 /请假 @%s 日期 理由 补记（最多往前 %d 天）。",

@@ -13,6 +13,7 @@ import (
 	"teambot/calendar"
 	"teambot/commands"
 	"teambot/commands/lang"
+	"teambot/commands/roll"
 )
 
 // listLeave is /请假 列表 [周]: the supervisor sees the whole team's
@@ -114,7 +115,7 @@ func leaveLine(l teambot.Leave, cal *calendar.Calendar, today teambot.Date, with
 	if withName {
 		b.WriteString(l.Name + " ")
 	}
-	fmt.Fprintf(&b, "%s · %s · 理由：%s", describeLeave(commands.LeaveSpan(l), cal, today), leaveStatusCN(l.Status), l.Reason)
+	fmt.Fprintf(&b, "%s · %s · 理由：%s", describeLeave(roll.LeaveSpan(l), cal, today), leaveStatusCN(l.Status), l.Reason)
 	if l.Status == teambot.LeaveRejected && l.DecisionNote != "" {
 		b.WriteString(" · 驳回理由：" + l.DecisionNote)
 	}
@@ -128,7 +129,7 @@ func whoIsOff(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	today := r.Today()
-	away, err := commands.OnLeave(ctx, r, today, today)
+	away, err := roll.OnLeave(ctx, r, today, today)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"teambot/commands"
 	"teambot/commands/lang"
+	"teambot/commands/roll"
 	"time"
 
 	"teambot"
@@ -187,7 +188,7 @@ func holdMeeting(ctx context.Context, r *commands.Request, m teambot.Meeting, ra
 		status[a.MemberID] = a.Status
 	}
 	day := teambot.DateOf(m.StartsAt.In(loc))
-	away, err := commands.OnLeave(ctx, r, day, day)
+	away, err := roll.OnLeave(ctx, r, day, day)
 	if err != nil {
 		return h, err
 	}

@@ -10,6 +10,7 @@ import (
 	"teambot/calendar"
 	"teambot/commands"
 	"teambot/commands/lang"
+	"teambot/commands/roll"
 )
 
 // The two meeting reminders (R10, docs/product.md §6): 会议通知 at 17:00 of the
@@ -273,7 +274,7 @@ func meetingReminderText(ctx context.Context, r *commands.Request, m teambot.Mee
 		fmt.Fprintf(&b, "\n注意：会议在休息日（%s），时间不变；要改期请主管 /会议 取消 理由 后重新 /会议 通知。", why)
 	}
 
-	away, err := commands.OnLeave(ctx, r, day, day)
+	away, err := roll.OnLeave(ctx, r, day, day)
 	if err != nil {
 		return "", nil, err
 	}
@@ -307,7 +308,7 @@ func meetingReminderText(ctx context.Context, r *commands.Request, m teambot.Mee
 	if err != nil {
 		return "", nil, err
 	}
-	s, err := commands.LoadWeekStatus(ctx, r, week)
+	s, err := roll.LoadWeekStatus(ctx, r, week)
 	if err != nil {
 		return "", nil, err
 	}
@@ -350,7 +351,7 @@ func announcedMove(ctx context.Context, r *commands.Request, m teambot.Meeting) 
 func meetingReportWeek(ctx context.Context, r *commands.Request, start time.Time) (teambot.Week, error) {
 	week := teambot.WeekOf(start.In(r.Location()))
 	for range 2 {
-		due, err := commands.ReportDue(ctx, r, week)
+		due, err := roll.ReportDue(ctx, r, week)
 		if err != nil {
 			return teambot.Week{}, err
 		}

@@ -11,6 +11,7 @@ import (
 	"teambot/bot/wecom"
 	"teambot/commands"
 	"teambot/commands/lang"
+	"teambot/commands/roll"
 )
 
 // The monthly digest (R5): what the supervisor reports to leadership each
@@ -158,7 +159,7 @@ func monthlyDigest(ctx context.Context, r *commands.Request, m lang.Month) (Dige
 func monthReports(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, rows map[int64]*MemberMonth) error {
 	for _, w := range lang.MonthWeeks(m) {
 		d.Weeks = append(d.Weeks, w.String())
-		s, err := commands.LoadWeekStatus(ctx, r, w)
+		s, err := roll.LoadWeekStatus(ctx, r, w)
 		if err != nil {
 			return err
 		}
@@ -244,14 +245,14 @@ func monthLeave(ctx context.Context, r *commands.Request, m lang.Month, d *Diges
 		if row == nil {
 			continue
 		}
-		span := commands.LeaveSpan(l)
+		span := roll.LeaveSpan(l)
 		if span.From.Before(first) {
 			span.From = first
 		}
 		if last.Before(span.To) {
 			span.To = last
 		}
-		work, _ := commands.LeaveDays(span, cal)
+		work, _ := roll.LeaveDays(span, cal)
 		row.LeaveDays += work
 	}
 	return nil

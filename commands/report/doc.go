@@ -2,5 +2,5 @@
 // the week's status and the deadline, and the reminders that open the week,
 // nag those missing and send the supervisor the digest. How a week's
 // deadline moves for days off and where a week's reports stand are read by
-// other areas through the core (week_due.go, week_status.go).
+// other areas through package commands/roll.
 package report

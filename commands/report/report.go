@@ -6,6 +6,7 @@ import (
 	"strings"
 	"teambot/commands"
 	"teambot/commands/lang"
+	"teambot/commands/roll"
 	"unicode/utf8"
 
 	"teambot"
@@ -109,7 +110,7 @@ func submitReport(ctx context.Context, r *commands.Request, week teambot.Week, t
 	if err := weekOpen(ctx, r, week); err != nil {
 		return teambot.Reply{}, err
 	}
-	due, err := commands.ReportDue(ctx, r, week)
+	due, err := roll.ReportDue(ctx, r, week)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -141,7 +142,7 @@ func checkReportText(r *commands.Request, text string) error {
 
 // submittedText confirms a submission: the week with its dates, the
 // version, the length, and whether it came in on time.
-func submittedText(r *commands.Request, rep teambot.Report, chars int, due commands.WeekDue) string {
+func submittedText(r *commands.Request, rep teambot.Report, chars int, due roll.WeekDue) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "已提交 %s的周报，第 %d 版，共 %d 字，", lang.WeekLabel(rep.Week), rep.Version, chars)
 	first := ""
@@ -150,11 +151,11 @@ func submittedText(r *commands.Request, rep teambot.Report, chars int, due comma
 	}
 	switch {
 	case due.Exempt:
-		fmt.Fprintf(&b, "%s（这一周截止前没有工作日，不算迟交）", commands.ExemptText)
+		fmt.Fprintf(&b, "%s（这一周截止前没有工作日，不算迟交）", roll.ExemptText)
 	case rep.Late:
-		fmt.Fprintf(&b, "迟交（%s截止时间 %s 已过）", first, commands.DueMoment(r, due))
+		fmt.Fprintf(&b, "迟交（%s截止时间 %s 已过）", first, roll.DueMoment(r, due))
 	default:
-		fmt.Fprintf(&b, "按时（%s截止 %s）", first, commands.DueMoment(r, due))
+		fmt.Fprintf(&b, "按时（%s截止 %s）", first, roll.DueMoment(r, due))
 	}
 	if rep.Version > 1 {
 		b.WriteString("，已修改。之前的版本保留在历史里。")
@@ -197,7 +198,7 @@ func reportOverview(ctx context.Context, r *commands.Request, week teambot.Week)
 	if r.Caller.IsSupervisor() {
 		return reportStatus(ctx, r)
 	}
-	due, err := commands.ReportDue(ctx, r, week)
+	due, err := roll.ReportDue(ctx, r, week)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -207,11 +208,11 @@ func reportOverview(ctx context.Context, r *commands.Request, week teambot.Week)
 	}
 	if len(history) == 0 && due.Exempt {
 		return teambot.Reply{Text: fmt.Sprintf("本周 %s是%s：截止前没有工作日，不交不算未交。想交也可以：/周报 本周的工作小结。",
-			lang.WeekLabel(week), commands.ExemptText)}, nil
+			lang.WeekLabel(week), roll.ExemptText)}, nil
 	}
 	if len(history) == 0 {
 		return teambot.Reply{Text: fmt.Sprintf("你还没有提交本周 %s的周报，截止 %s。写法：/周报 本周的工作小结，例如 %s。更多用法：/帮助 周报。",
-			lang.WeekLabel(week), commands.DueMoment(r, due), r.Command.Examples[0])}, nil
+			lang.WeekLabel(week), roll.DueMoment(r, due), r.Command.Examples[0])}, nil
 	}
 	cur := history[len(history)-1]
 	return teambot.Reply{Text: fmt.Sprintf("你已提交本周 %s的周报：第 %d 版，%s 提交，%s。发送 /周报 查看 看全文，再发一次 /周报 内容 可以修改。",
@@ -237,7 +238,7 @@ func closeReportWeek(ctx context.Context, r *commands.Request) (teambot.Reply, e
 	} else if closed {
 		return teambot.Reply{}, teambot.Conflict("%s的周报已经在 %s 结束了。", lang.WeekLabel(week), r.Moment(c.ClosedAt))
 	}
-	s, err := commands.LoadWeekStatus(ctx, r, week)
+	s, err := roll.LoadWeekStatus(ctx, r, week)
 	if err != nil {
 		return teambot.Reply{}, err
 	}

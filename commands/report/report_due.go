@@ -16,6 +16,7 @@ import (
 	"teambot/calendar"
 	"teambot/commands"
 	"teambot/commands/lang"
+	"teambot/commands/roll"
 )
 
 // nagAt is where a nag set for nominal goes when its day is a day off (R4):
@@ -23,7 +24,7 @@ import (
 // At the same time of day, so that it still comes before the deadline. When
 // no earlier workday fits it goes forward to the next workday of its week,
 // like other reminders; an exempt week has no nag (false).
-func nagAt(nominal time.Time, due commands.WeekDue, cal *calendar.Calendar) (time.Time, bool) {
+func nagAt(nominal time.Time, due roll.WeekDue, cal *calendar.Calendar) (time.Time, bool) {
 	if due.Exempt {
 		return time.Time{}, false
 	}
@@ -33,19 +34,19 @@ func nagAt(nominal time.Time, due commands.WeekDue, cal *calendar.Calendar) (tim
 		last = dueDay
 	}
 	for d := last; !d.Before(week.Monday()); d = d.AddDate(0, 0, -1) {
-		if at := commands.AtClock(d, nominal); cal.Workday(d) && at.Before(due.At) {
+		if at := roll.AtClock(d, nominal); cal.Workday(d) && at.Before(due.At) {
 			return at, true
 		}
 	}
 	day, ok := cal.NextWorkdayInWeek(teambot.DateOf(nominal))
-	return commands.AtClock(day, nominal), ok
+	return roll.AtClock(day, nominal), ok
 }
 
 // nagMove places a nag firing whose day is a day off (see nagAt), for the
 // team of the request.
 func nagMove(ctx context.Context, r *commands.Request, nominal time.Time, cal *calendar.Calendar) (time.Time, bool, error) {
 	nominal = nominal.In(r.Location())
-	due, err := commands.ReportDue(ctx, r, teambot.WeekOf(nominal))
+	due, err := roll.ReportDue(ctx, r, teambot.WeekOf(nominal))
 	if err != nil {
 		return time.Time{}, false, err
 	}
@@ -161,12 +162,12 @@ func reportDeadline(ctx context.Context, r *commands.Request) (teambot.Reply, er
 	}
 	this := r.Week()
 	if len(args) == 0 {
-		due, err := commands.ReportDue(ctx, r, this)
+		due, err := roll.ReportDue(ctx, r, this)
 		if err != nil {
 			return teambot.Reply{}, err
 		}
 		return teambot.Reply{Text: fmt.Sprintf("周报截止时间：每%s %s（%s）。本周 %s截止 %s。放假时截止提前到之前最后一个工作日。主管可以用 /周报 截止 周五 18:00 修改。",
-			commands.WeekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, lang.WeekLabel(this), commands.DueMoment(r, due))}, nil
+			commands.WeekdaysCN[old.Weekday], old.Clock(), r.Team.TimeZone, lang.WeekLabel(this), roll.DueMoment(r, due))}, nil
 	}
 	d, err := parseDeadline(args)
 	if err != nil {
@@ -179,7 +180,7 @@ func reportDeadline(ctx context.Context, r *commands.Request) (teambot.Reply, er
 	if err := r.Audit(ctx, "report.deadline", r.Team.ChatID, detail); err != nil {
 		return teambot.Reply{}, err
 	}
-	due, err := commands.ReportDue(ctx, r, this)
+	due, err := roll.ReportDue(ctx, r, this)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -189,7 +190,7 @@ func reportDeadline(ctx context.Context, r *commands.Request) (teambot.Reply, er
 	}
 	return teambot.Reply{Text: fmt.Sprintf("周报截止时间已改为每%s %s（%s），原来是每%s %s。本周 %s截止 %s。已经交的周报，按时或迟交的标记不变。%s",
 		commands.WeekdaysCN[d.Weekday], d.Clock(), r.Team.TimeZone, commands.WeekdaysCN[old.Weekday], old.Clock(),
-		lang.WeekLabel(this), commands.DueMoment(r, due), nag)}, nil
+		lang.WeekLabel(this), roll.DueMoment(r, due), nag)}, nil
 }
 
 // parseDeadline reads /周报 截止's weekday and time as parseWeekly does

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"teambot/commands"
 	"teambot/commands/lang"
+	"teambot/commands/roll"
 
 	"teambot"
 )
@@ -36,14 +37,14 @@ func Reminders() []commands.Reminder {
 func ReportOpen(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
-		s, err := commands.LoadWeekStatus(ctx, r, r.Week())
+		s, err := roll.LoadWeekStatus(ctx, r, r.Week())
 		if err != nil || s.Expected == 0 || s.Closed {
 			return err
 		}
-		due := fmt.Sprintf("截止 %s", commands.DueMoment(r, s.Due))
+		due := fmt.Sprintf("截止 %s", roll.DueMoment(r, s.Due))
 		if s.Due.Late(r.Now) {
 			// A holiday may push the reminder past the deadline (e.g. to Sunday).
-			due = fmt.Sprintf("截止时间 %s 已过，现在交记为迟交", commands.DueMoment(r, s.Due))
+			due = fmt.Sprintf("截止时间 %s 已过，现在交记为迟交", roll.DueMoment(r, s.Due))
 		}
 		text := fmt.Sprintf("【周报提醒】本周 %s的周报开始提交，%s，%s。\n"+
 			"请 @我 发送 /周报 本周工作小结，例如 /周报 完成公众号推文 3 篇；交了还可以再发一次修改。",
@@ -61,16 +62,16 @@ func ReportOpen(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]te
 func ReportNag(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
-		s, err := commands.LoadWeekStatus(ctx, r, r.Week())
+		s, err := roll.LoadWeekStatus(ctx, r, r.Week())
 		if err != nil || len(s.Missing) == 0 || s.Closed {
 			return err
 		}
 		if s.Missing, err = notAwayNow(ctx, r, s.Missing); err != nil || len(s.Missing) == 0 {
 			return err
 		}
-		when := fmt.Sprintf("截止 %s，请尽快 @我 发送 /周报 内容 提交。", commands.DueMoment(r, s.Due))
+		when := fmt.Sprintf("截止 %s，请尽快 @我 发送 /周报 内容 提交。", roll.DueMoment(r, s.Due))
 		if s.Due.Late(r.Now) {
-			when = fmt.Sprintf("截止时间 %s 已过，请尽快 @我 发送 /周报 内容 补交（记为迟交）。", commands.DueMoment(r, s.Due))
+			when = fmt.Sprintf("截止时间 %s 已过，请尽快 @我 发送 /周报 内容 补交（记为迟交）。", roll.DueMoment(r, s.Due))
 		}
 		text := fmt.Sprintf("【周报催交】本周 %s还有 %d 人没交周报：%s。%s",
 			lang.WeekLabel(s.Week), len(s.Missing), commands.NameList(commands.MemberNames(s.Missing)), when)
@@ -88,7 +89,7 @@ func ReportNag(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]tea
 // half day counts in its half, in the team's time zone).
 func notAwayNow(ctx context.Context, r *commands.Request, ms []teambot.Member) ([]teambot.Member, error) {
 	today := r.Today()
-	away, err := commands.OnLeave(ctx, r, today, today)
+	away, err := roll.OnLeave(ctx, r, today, today)
 	if err != nil || len(away) == 0 {
 		return ms, err
 	}
@@ -112,7 +113,7 @@ func notAwayNow(ctx context.Context, r *commands.Request, ms []teambot.Member) (
 func Digest(ctx context.Context, e *commands.Engine, f teambot.Firing, private bool) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
-		s, err := commands.LoadWeekStatus(ctx, r, r.Week().Prev())
+		s, err := roll.LoadWeekStatus(ctx, r, r.Week().Prev())
 		if err != nil || s.Nobody() {
 			return err
 		}
@@ -139,7 +140,7 @@ func Digest(ctx context.Context, e *commands.Engine, f teambot.Firing, private b
 }
 
 // digestSummary is the group's digest: counts and names only (R14).
-func digestSummary(r *commands.Request, s commands.WeekStatus) string {
+func digestSummary(r *commands.Request, s roll.WeekStatus) string {
 	var b strings.Builder
 	if s.Due.Exempt {
 		fmt.Fprintf(&b, "【周报汇总】上周 %s：%s（截止前没有工作日，没有人迟交或未交）", lang.WeekLabel(s.Week), s.Counts())
@@ -161,16 +162,16 @@ func digestSummary(r *commands.Request, s commands.WeekStatus) string {
 
 // movedDue is "，截止 …" naming a deadline that days off moved, for the
 // digest; nothing when the deadline was where it is set.
-func movedDue(r *commands.Request, d commands.WeekDue) string {
+func movedDue(r *commands.Request, d roll.WeekDue) string {
 	if !d.Moved() {
 		return ""
 	}
-	return "，截止 " + commands.DueMoment(r, d)
+	return "，截止 " + roll.DueMoment(r, d)
 }
 
 // digestFull is the supervisor's private digest, with each report's first
 // line.
-func digestFull(r *commands.Request, s commands.WeekStatus) string {
+func digestFull(r *commands.Request, s roll.WeekStatus) string {
 	var b strings.Builder
 	if s.Due.Exempt {
 		fmt.Fprintf(&b, "【周报汇总】上周 %s\n%s：截止前没有工作日，没有人迟交或未交。", lang.WeekLabel(s.Week), s.Counts())

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"teambot/commands"
 	"teambot/commands/lang"
+	"teambot/commands/roll"
 
 	"teambot"
 )
@@ -29,7 +30,7 @@ func reportStatus(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 			return teambot.Reply{}, err
 		}
 	}
-	s, err := commands.LoadWeekStatus(ctx, r, week)
+	s, err := roll.LoadWeekStatus(ctx, r, week)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -37,12 +38,12 @@ func reportStatus(ctx context.Context, r *commands.Request) (teambot.Reply, erro
 }
 
 // statusText renders a week's status for the group.
-func statusText(r *commands.Request, s commands.WeekStatus) string {
+func statusText(r *commands.Request, s roll.WeekStatus) string {
 	var b strings.Builder
 	if s.Due.Exempt {
-		fmt.Fprintf(&b, "%s周报状态：%s（截止前没有工作日，没有人迟交或未交）", lang.WeekLabel(s.Week), commands.ExemptText)
+		fmt.Fprintf(&b, "%s周报状态：%s（截止前没有工作日，没有人迟交或未交）", lang.WeekLabel(s.Week), roll.ExemptText)
 	} else {
-		fmt.Fprintf(&b, "%s周报状态，截止 %s", lang.WeekLabel(s.Week), commands.DueMoment(r, s.Due))
+		fmt.Fprintf(&b, "%s周报状态，截止 %s", lang.WeekLabel(s.Week), roll.DueMoment(r, s.Due))
 	}
 	if s.Closed {
 		fmt.Fprintf(&b, "，主管已于 %s 结束", r.Moment(s.Closure.ClosedAt))
@@ -90,7 +91,7 @@ func editedNames(rs []teambot.Report) []string {
 	return out
 }
 
-func excusedNames(rs []commands.Reporter) []string {
+func excusedNames(rs []roll.Reporter) []string {
 	out := make([]string, len(rs))
 	for i, e := range rs {
 		out[i] = e.Name + "（" + e.Excused + "）"

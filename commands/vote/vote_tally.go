@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"teambot/commands"
+	"teambot/commands/roll"
 	"time"
 
 	"teambot"
@@ -72,7 +73,7 @@ func quorumAt(ctx context.Context, r *commands.Request, v teambot.Vote, at, leav
 		return quorum{}, err
 	}
 	day := teambot.DateOf(leaveAt.In(r.Location()))
-	away, err := commands.OnLeave(ctx, r, day, day)
+	away, err := roll.OnLeave(ctx, r, day, day)
 	if err != nil {
 		return quorum{}, err
 	}

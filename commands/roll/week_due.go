@@ -3,13 +3,14 @@
 // deadline in a week of days off. The report area sets the deadline
 // (/周报 截止); meetings and the monthly digest read it here.
 
-package commands
+package roll
 
 import (
 	"context"
 	"fmt"
 	"teambot"
 	"teambot/calendar"
+	"teambot/commands"
 	"time"
 )
 
@@ -62,7 +63,7 @@ func AtClock(day teambot.Date, clock time.Time) time.Time {
 
 // ReportDue is the effective deadline of week's reports for the team (see
 // dueIn): every place that asks when a week's reports are due asks here.
-func ReportDue(ctx context.Context, r *Request, week teambot.Week) (WeekDue, error) {
+func ReportDue(ctx context.Context, r *commands.Request, week teambot.Week) (WeekDue, error) {
 	d, err := r.Tx.ReportDeadline(ctx, r.Team.ID)
 	if err != nil {
 		return WeekDue{}, err
@@ -79,7 +80,7 @@ const ExemptText = "节假日周，免交"
 
 // DueMoment is the effective deadline as replies show it, saying when days
 // off moved it: 9月30日 周三 18:00（原定 10月2日 周五 18:00 放假，提前）.
-func DueMoment(r *Request, d WeekDue) string {
+func DueMoment(r *commands.Request, d WeekDue) string {
 	if d.Exempt {
 		return ExemptText
 	}

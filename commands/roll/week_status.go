@@ -3,12 +3,13 @@
 // area shows it (/周报 状态, the digest); meeting reminders and the monthly
 // digest read it here.
 
-package commands
+package roll
 
 import (
 	"context"
 	"fmt"
 	"teambot"
+	"teambot/commands"
 )
 
 // Reporter is a member expected to hand in a week's report. Excused, when
@@ -23,7 +24,7 @@ type Reporter struct {
 // supervisor) who joined before the week ended. This is the one place that
 // decides it; a member on approved leave for every workday of the week is
 // Excused (see leaveExcuses).
-func expectedReporters(ctx context.Context, r *Request, week teambot.Week) ([]Reporter, error) {
+func expectedReporters(ctx context.Context, r *commands.Request, week teambot.Week) ([]Reporter, error) {
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
 		return nil, err
@@ -84,7 +85,7 @@ func (s WeekStatus) Counts() string {
 // reported, and so as one who must report. In an exempt week (see dueIn)
 // nobody must report: none is missing or excused, and whoever reported
 // anyway is on time.
-func LoadWeekStatus(ctx context.Context, r *Request, week teambot.Week) (WeekStatus, error) {
+func LoadWeekStatus(ctx context.Context, r *commands.Request, week teambot.Week) (WeekStatus, error) {
 	s := WeekStatus{Week: week}
 	var err error
 	if s.Due, err = ReportDue(ctx, r, week); err != nil {

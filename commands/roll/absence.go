@@ -3,12 +3,13 @@
 // covers by the team's calendar. The leave area owns the records; this is
 // the one reading of them every area shares.
 
-package commands
+package roll
 
 import (
 	"context"
 	"teambot"
 	"teambot/calendar"
+	"teambot/commands"
 	"teambot/commands/lang"
 )
 
@@ -18,7 +19,7 @@ import (
 // the range, by member id; pending, rejected and cancelled requests excuse
 // nobody. A member may hold several requests in a range (Monday to Tuesday
 // and Wednesday to Friday), so each gets a list.
-func OnLeave(ctx context.Context, r *Request, from, to teambot.Date) (map[int64][]teambot.Leave, error) {
+func OnLeave(ctx context.Context, r *commands.Request, from, to teambot.Date) (map[int64][]teambot.Leave, error) {
 	list, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: r.Team.ID, From: from, To: to,
 		Statuses: []string{teambot.LeaveApproved}})
 	if err != nil {
@@ -36,7 +37,7 @@ func OnLeave(ctx context.Context, r *Request, from, to teambot.Date) (map[int64]
 // the team's calendar (see awayAllWeek). Weekends and holidays need no
 // leave, so a request for Monday to Friday excuses a normal week. The value
 // is what status and digests show after the name.
-func leaveExcuses(ctx context.Context, r *Request, week teambot.Week) (map[int64]string, error) {
+func leaveExcuses(ctx context.Context, r *commands.Request, week teambot.Week) (map[int64]string, error) {
 	away, err := OnLeave(ctx, r, week.Monday(), week.Sunday())
 	if err != nil || len(away) == 0 {
 		return nil, err
