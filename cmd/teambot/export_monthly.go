@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
 
 	"teambot"
@@ -67,71 +66,40 @@ func runExportMonthly(ctx context.Context, args []string, getenv func(string) st
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
-		return enc.Encode(d)
+		return enc.Encode(d.Report) // the appendix never goes into an export
 	}
-	return writeMonthlyCSV(stdout, d)
+	return writeMonthlyCSV(stdout, d.Report)
 }
 
-// writeMonthlyCSV writes the digest as CSV blocks, each a header row and
-// its rows, separated by an empty row: members first (one row each, the
-// figures as numbers), then the ledger, votes, platforms, account changes
-// and open escalations. Same BOM, line ends and formula guard as reports.
-func writeMonthlyCSV(w io.Writer, d monthly.Digest) error {
+// writeMonthlyCSV writes the report's member table as one CSV table with
+// Chinese headers — what a spreadsheet opens as one sheet; the other
+// tables are the xlsx workbook's sheets. Same BOM, line ends and formula
+// guard as the reports export. Nothing of the appendix is in it.
+func writeMonthlyCSV(w io.Writer, rep monthly.Report) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
 	itoa := strconv.Itoa
-	blocks := []struct {
-		header []string
-		rows   [][]string
-	}{
-		{header: []string{"month", "name", "userid", "roles", "reports_on_time", "reports_late", "reports_missing", "reports_excused",
-			"meetings_present", "meetings_late", "meetings_excused", "meetings_absent", "leave_days", "rewards", "penalties"}},
-		{header: []string{"ledger_id", "date", "name", "kind", "level", "reason", "revokes", "revoked"}},
-		{header: []string{"vote_id", "closed", "kind", "title", "outcome", "tally"}},
-		{header: []string{"platform", "owners", "updates", "campaigns", "weeks_without_update"}},
-		{header: []string{"account_date", "event", "platform", "account", "owner"}},
-		{header: []string{"escalation_id", "date", "name", "text"}},
-	}
-	for _, m := range d.Members {
-		blocks[0].rows = append(blocks[0].rows, []string{d.Month, cell(m.Name), cell(m.UserID), m.Roles, itoa(m.ReportsOnTime), itoa(m.ReportsLate),
+	rows := [][]string{{"月份", "姓名", "角色", "需交周报", "周报按时", "周报迟交", "周报未交", "周报请假",
+		"会议出席", "会议迟到", "会议请假", "会议缺席", "请假天数"}}
+	for _, m := range rep.Members {
+		rows = append(rows, []string{rep.Month, cell(m.Name), cell(m.Roles), yesNo(m.Reports), itoa(m.ReportsOnTime), itoa(m.ReportsLate),
 			itoa(m.ReportsMissing), itoa(m.ReportsExcused), itoa(m.MeetingsPresent), itoa(m.MeetingsLate), itoa(m.MeetingsExcused),
-			itoa(m.MeetingsAbsent), strconv.FormatFloat(m.LeaveDays, 'f', -1, 64), itoa(m.Rewards), itoa(m.Penalties)})
+			itoa(m.MeetingsAbsent), strconv.FormatFloat(m.LeaveDays, 'f', -1, 64)})
 	}
-	for _, e := range d.Ledger {
-		revokes := ""
-		if e.Revokes != 0 {
-			revokes = strconv.FormatInt(e.Revokes, 10)
-		}
-		blocks[1].rows = append(blocks[1].rows, []string{strconv.FormatInt(e.ID, 10), e.Date, cell(e.Name), e.Kind, e.Level, cell(e.Reason), revokes, strconv.FormatBool(e.Revoked)})
-	}
-	for _, v := range d.Votes {
-		blocks[2].rows = append(blocks[2].rows, []string{strconv.FormatInt(v.ID, 10), v.Closed, v.Kind, cell(v.Title), cell(v.Outcome), cell(v.Tally)})
-	}
-	for _, p := range d.Platforms {
-		blocks[3].rows = append(blocks[3].rows, []string{cell(p.Platform), cell(p.Owners), itoa(p.Updates), cell(strings.Join(p.Campaigns, "；")), strings.Join(p.WeeksWithout, " ")})
-	}
-	for _, a := range d.Accounts {
-		blocks[4].rows = append(blocks[4].rows, []string{a.Date, cell(a.Event), cell(a.Platform), cell(a.Account), cell(a.Owner)})
-	}
-	for _, e := range d.Escalations {
-		blocks[5].rows = append(blocks[5].rows, []string{strconv.FormatInt(e.ID, 10), e.Date, cell(e.Name), cell(e.Text)})
-	}
-	for i, b := range blocks {
-		if i > 0 {
-			if err := cw.Write([]string{""}); err != nil {
-				return err
-			}
-		}
-		if err := cw.Write(b.header); err != nil {
-			return err
-		}
-		if err := cw.WriteAll(b.rows); err != nil {
-			return err
-		}
+	if err := cw.WriteAll(rows); err != nil {
+		return err
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// yesNo is a yes/no cell as a Chinese spreadsheet reads it.
+func yesNo(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
 }

@@ -2,13 +2,11 @@ package monthly
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"teambot"
-	"teambot/bot/wecom"
 	"teambot/commands"
 	"teambot/commands/lang"
 	"teambot/commands/roll"
@@ -30,167 +28,200 @@ import (
 //   - Leave days are the workdays of the month covered by approved leave,
 //     a half day counting 0.5.
 
-// Digest is one team's month.
-type Digest struct {
-	Month       string           `json:"month"`
-	Team        string           `json:"team"`
-	Weeks       []string         `json:"weeks"`
-	Members     []MemberMonth    `json:"members"`
-	Meetings    MeetingsMonth    `json:"meetings"`
-	Ledger      []LedgerLine     `json:"ledger"`
-	Votes       []VoteLine       `json:"votes"`
-	Platforms   []PlatformMonth  `json:"platforms"`
-	Accounts    []AccountLine    `json:"accounts"`
-	Escalations []EscalationLine `json:"open_escalations"`
-}
-
-// MemberMonth is one member's month.
-type MemberMonth struct {
-	Name            string  `json:"name"`
-	UserID          string  `json:"userid"`
-	Roles           string  `json:"roles"`
-	ReportsOnTime   int     `json:"reports_on_time"`
-	ReportsLate     int     `json:"reports_late"`
-	ReportsMissing  int     `json:"reports_missing"`
-	ReportsExcused  int     `json:"reports_excused"`
-	MeetingsPresent int     `json:"meetings_present"`
-	MeetingsLate    int     `json:"meetings_late"`
-	MeetingsExcused int     `json:"meetings_excused"`
-	MeetingsAbsent  int     `json:"meetings_absent"`
-	LeaveDays       float64 `json:"leave_days"`
-	Rewards         int     `json:"rewards"`
-	Penalties       int     `json:"penalties"`
-}
-
-// MeetingsMonth counts the month's meetings.
-type MeetingsMonth struct {
-	Held      int `json:"held"`
-	Cancelled int `json:"cancelled"`
-}
-
-// LedgerLine is one ledger entry of the month.
-type LedgerLine struct {
-	ID      int64  `json:"id"`
-	Date    string `json:"date"`
-	Name    string `json:"name"`
-	Kind    string `json:"kind"` // reward, penalty, revocation
-	Level   string `json:"level"`
-	Reason  string `json:"reason"`
-	Revokes int64  `json:"revokes,omitempty"`
-	Revoked bool   `json:"revoked"`
-}
-
-// VoteLine is one vote closed in the month.
-type VoteLine struct {
-	ID      int64  `json:"id"`
-	Title   string `json:"title"`
-	Kind    string `json:"kind"`
-	Outcome string `json:"outcome"` // in Chinese
-	Tally   string `json:"tally"`
-	Closed  string `json:"closed"`
-}
-
-// PlatformMonth is one platform's updates and campaigns in the month.
-type PlatformMonth struct {
-	Platform  string   `json:"platform"`
-	Owners    string   `json:"owners"`
-	Updates   int      `json:"updates"`
-	Campaigns []string `json:"campaigns"`
-	// WeeksWithout are the month's weeks without an update (R6: weekly).
-	WeeksWithout []string `json:"weeks_without_update"`
-}
-
-// AccountLine is one account event of the month.
-type AccountLine struct {
-	Date     string `json:"date"`
-	Event    string `json:"event"` // in Chinese: 登记, 改密, 移交, 注销, 核对
-	Platform string `json:"platform"`
-	Account  string `json:"account"`
-	Owner    string `json:"owner"`
-}
-
-// EscalationLine is one unresolved escalation.
-type EscalationLine struct {
-	ID   int64  `json:"id"`
-	Date string `json:"date"`
-	Name string `json:"name"`
-	Text string `json:"text"`
-}
-
-// Build builds the digest of the team of chatID for month m.
-func Build(ctx context.Context, e *commands.Engine, chatID string, m lang.Month) (Digest, error) {
-	var d Digest
+// Build builds the month m of the team of chatID: the report and its
+// appendix.
+func Build(ctx context.Context, e *commands.Engine, chatID string, m lang.Month) (Month, error) {
+	var out Month
 	err := e.Config.Store.Update(ctx, func(tx commands.Tx) error {
 		team, err := tx.TeamByChat(ctx, chatID)
 		if err != nil {
 			return err
 		}
 		r := &commands.Request{Tx: tx, Now: e.Config.Now(), Team: &team, Engine: e}
-		d, err = monthlyDigest(ctx, r, m)
+		out, err = buildMonth(ctx, r, m)
 		return err
 	})
-	return d, err
+	return out, err
 }
 
-// monthlyDigest builds the digest of r's team for m.
-func monthlyDigest(ctx context.Context, r *commands.Request, m lang.Month) (Digest, error) {
-	d := Digest{Month: m.String(), Team: r.Team.ChatID}
+// buildMonth builds r's team's month m, with the month before's summary
+// for the changes.
+func buildMonth(ctx context.Context, r *commands.Request, m lang.Month) (Month, error) {
+	cur, err := collect(ctx, r, m)
+	if err != nil {
+		return Month{}, err
+	}
+	prev, err := collect(ctx, r, previous(m))
+	if err != nil {
+		return Month{}, err
+	}
+	cur.Report.Previous = prev.Report.Summary
+	return cur, nil
+}
+
+// previous is the month before m.
+func previous(m lang.Month) lang.Month {
+	if m.Month == time.January {
+		return lang.Month{Year: m.Year - 1, Month: time.December}
+	}
+	return lang.Month{Year: m.Year, Month: m.Month - 1}
+}
+
+// collect reads month m of r's team from the records.
+func collect(ctx context.Context, r *commands.Request, m lang.Month) (Month, error) {
+	team := r.Team.Name
+	if team == "" {
+		team = r.Team.ChatID
+	}
+	out := Month{Report: Report{Month: m.String(), Team: team}, Appendix: Appendix{Month: m.String()}}
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
-		return d, err
+		return out, err
 	}
-	rows := make(map[int64]*MemberMonth, len(members))
-	d.Members = make([]MemberMonth, len(members))
+	rows := make(map[int64]*MemberRow, len(members))
+	all := make([]MemberRow, len(members))
 	for i, mem := range members {
-		d.Members[i] = MemberMonth{Name: mem.Name, UserID: mem.UserID, Roles: commands.RoleList(mem.Roles)}
-		rows[mem.ID] = &d.Members[i]
+		all[i] = MemberRow{Name: mem.Name, Roles: commands.RoleList(mem.Roles)}
+		rows[mem.ID] = &all[i]
 	}
-	for _, step := range []func(context.Context, *commands.Request, lang.Month, *Digest, map[int64]*MemberMonth) error{
+	for _, step := range []func(context.Context, *commands.Request, lang.Month, *Month, map[int64]*MemberRow) error{
 		monthReports, monthMeetings, monthLeave, monthLedger, monthVotes,
-		monthPlatforms, monthAccounts, monthEscalations,
+		monthPlatforms, monthAccounts, monthEscalations, monthRejectedLeave, monthHighlights,
 	} {
-		if err := step(ctx, r, m, &d, rows); err != nil {
-			return d, err
+		if err := step(ctx, r, m, &out, rows); err != nil {
+			return out, err
 		}
 	}
-	return d, nil
+	// The supervisor, who does not report, has no row of zeros.
+	for _, row := range all {
+		if row.Reports || row.MeetingsPresent+row.MeetingsLate+row.MeetingsExcused+row.MeetingsAbsent > 0 || row.LeaveDays > 0 {
+			out.Report.Members = append(out.Report.Members, row)
+		}
+	}
+	summarize(&out.Report)
+	return out, nil
 }
 
-func monthReports(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, rows map[int64]*MemberMonth) error {
-	for _, w := range lang.MonthWeeks(m) {
-		d.Weeks = append(d.Weeks, w.String())
+// summarize adds up the report's summary from its parts.
+func summarize(rep *Report) {
+	s := &rep.Summary
+	for _, w := range rep.WeekRates {
+		s.ReportsOnTime += w.OnTime
+		s.ReportsLate += w.Late
+		s.ReportsMissing += w.Missing
+		s.ReportsExcused += w.Excused
+	}
+	s.ReportsDue = s.ReportsOnTime + s.ReportsLate + s.ReportsMissing
+	s.OnTimeRate = ratio(s.ReportsOnTime, s.ReportsDue)
+	for _, mt := range rep.Meetings {
+		s.MeetingsHeld++
+		s.Attended += mt.Present + mt.Late
+		s.Expected += mt.Present + mt.Late + mt.Absent
+	}
+	s.AttendanceRate = ratio(s.Attended, s.Expected)
+	for _, p := range rep.Platforms {
+		s.Platforms++
+		if len(p.WeeksWithout) == 0 {
+			s.PlatformsOK++
+		}
+	}
+	s.Campaigns = len(rep.Campaigns)
+	for _, v := range rep.Votes {
+		s.Decisions++
+		if v.Outcome == teambot.OutcomeCN(teambot.OutcomePassed) {
+			s.Passed++
+		}
+	}
+	for _, l := range rep.Ledger {
+		if l.Kind == kindReward {
+			s.Rewards += l.Count
+		} else {
+			s.Penalties += l.Count
+		}
+	}
+}
+
+// ratio is part/whole, 0 for an empty whole.
+func ratio(part, whole int) float64 {
+	if whole == 0 {
+		return 0
+	}
+	return float64(part) / float64(whole)
+}
+
+func monthReports(ctx context.Context, r *commands.Request, m lang.Month, out *Month, rows map[int64]*MemberRow) error {
+	rep := &out.Report
+	weeks := lang.MonthWeeks(m)
+	status := map[int64][]string{}
+	for i, w := range weeks {
+		rep.Weeks = append(rep.Weeks, w.String())
 		s, err := roll.LoadWeekStatus(ctx, r, w)
 		if err != nil {
 			return err
 		}
-		for _, rep := range s.OnTime {
-			if row := rows[rep.MemberID]; row != nil {
+		wr := WeekRate{Week: w.String(), Exempt: s.Due.Exempt}
+		mark := func(id int64, what string) {
+			if status[id] == nil {
+				status[id] = make([]string, len(weeks))
+			}
+			status[id][i] = what
+			if row := rows[id]; row != nil {
+				row.Reports = true
+			}
+		}
+		for _, x := range s.OnTime {
+			wr.OnTime++
+			mark(x.MemberID, "按时")
+			if row := rows[x.MemberID]; row != nil {
 				row.ReportsOnTime++
 			}
 		}
-		for _, rep := range s.Late {
-			if row := rows[rep.MemberID]; row != nil {
+		for _, x := range s.Late {
+			wr.Late++
+			mark(x.MemberID, "迟交")
+			if row := rows[x.MemberID]; row != nil {
 				row.ReportsLate++
 			}
 		}
-		for _, ex := range s.Excused {
-			if row := rows[ex.ID]; row != nil {
+		for _, x := range s.Excused {
+			wr.Excused++
+			mark(x.ID, "请假")
+			if row := rows[x.ID]; row != nil {
 				row.ReportsExcused++
 			}
 		}
-		if !s.Due.Late(r.Now) {
-			continue // not due yet (or exempt): nobody is missing
-		}
-		for _, mem := range s.Missing {
-			if row := rows[mem.ID]; row != nil {
-				row.ReportsMissing++
+		due := s.Due.Late(r.Now)
+		for _, x := range s.Missing {
+			switch {
+			case s.Due.Exempt:
+				mark(x.ID, "节假日")
+			case !due:
+				mark(x.ID, "") // not due yet: nobody is missing
+			default:
+				wr.Missing++
+				mark(x.ID, "未交")
+				if row := rows[x.ID]; row != nil {
+					row.ReportsMissing++
+				}
 			}
+		}
+		wr.Due = wr.OnTime + wr.Late + wr.Missing
+		wr.Rate = ratio(wr.OnTime, wr.Due)
+		rep.WeekRates = append(rep.WeekRates, wr)
+	}
+	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
+	if err != nil {
+		return err
+	}
+	for _, mem := range members {
+		if st, ok := status[mem.ID]; ok {
+			rep.Grid = append(rep.Grid, GridRow{Name: mem.Name, Weeks: st})
 		}
 	}
 	return nil
 }
 
-func monthMeetings(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, rows map[int64]*MemberMonth) error {
+func monthMeetings(ctx context.Context, r *commands.Request, m lang.Month, out *Month, rows map[int64]*MemberRow) error {
 	from, to := m.Bounds(r.Location())
 	meetings, err := txOf(r).Meetings(ctx, r.Team.ID, from, to.Add(-time.Nanosecond))
 	if err != nil {
@@ -199,37 +230,43 @@ func monthMeetings(ctx context.Context, r *commands.Request, m lang.Month, d *Di
 	for _, mt := range meetings {
 		switch mt.Status {
 		case teambot.MeetingCancelled:
-			d.Meetings.Cancelled++
+			out.Report.Cancelled++
 			continue
 		case teambot.MeetingScheduled:
 			continue
 		}
-		d.Meetings.Held++
 		att, err := txOf(r).MeetingAttendance(ctx, r.Team.ID, mt.ID)
 		if err != nil {
 			return err
 		}
+		line := MeetingLine{Date: teambot.DateOf(mt.StartsAt.In(r.Location())).String()}
 		for _, a := range att {
 			row := rows[a.MemberID]
 			if row == nil {
-				continue
+				continue // a member who has left since
 			}
 			switch a.Status {
 			case teambot.AttendancePresent:
 				row.MeetingsPresent++
+				line.Present++
 			case teambot.AttendanceLate:
 				row.MeetingsLate++
+				line.Late++
 			case teambot.AttendanceExcused:
 				row.MeetingsExcused++
+				line.Excused++
 			case teambot.AttendanceAbsent:
 				row.MeetingsAbsent++
+				line.Absent++
 			}
 		}
+		line.Rate = ratio(line.Present+line.Late, line.Present+line.Late+line.Absent)
+		out.Report.Meetings = append(out.Report.Meetings, line)
 	}
 	return nil
 }
 
-func monthLeave(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, rows map[int64]*MemberMonth) error {
+func monthLeave(ctx context.Context, r *commands.Request, m lang.Month, _ *Month, rows map[int64]*MemberRow) error {
 	first := teambot.Date{Year: m.Year, Month: m.Month, Day: 1}
 	last := teambot.Date{Year: m.Year, Month: m.Month, Day: lang.DaysIn(m.Year, m.Month)}
 	leaves, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: r.Team.ID, From: first, To: last, Statuses: []string{teambot.LeaveApproved}})
@@ -258,30 +295,43 @@ func monthLeave(ctx context.Context, r *commands.Request, m lang.Month, d *Diges
 	return nil
 }
 
-func monthLedger(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, rows map[int64]*MemberMonth) error {
+// Ledger kinds as the report names them.
+const (
+	kindReward  = "嘉奖"
+	kindPenalty = "惩处"
+)
+
+// monthLedger counts the month's commendations and penalties by level for
+// the report — never who or why — and lists the entries, reasons and all,
+// in the appendix (R14, R17).
+func monthLedger(ctx context.Context, r *commands.Request, m lang.Month, out *Month, _ map[int64]*MemberRow) error {
 	from, to := m.Bounds(r.Location())
 	entries, err := txOf(r).LedgerEntries(ctx, teambot.LedgerFilter{TeamID: r.Team.ID, From: from, To: to})
 	if err != nil {
 		return err
 	}
+	counts := map[string]int{}
 	for _, e := range entries {
-		d.Ledger = append(d.Ledger, LedgerLine{ID: e.ID, Date: teambot.DateOf(e.At.In(r.Location())).String(), Name: e.Name,
+		out.Appendix.Ledger = append(out.Appendix.Ledger, LedgerLine{ID: e.ID, Date: teambot.DateOf(e.At.In(r.Location())).String(), Name: e.Name,
 			Kind: e.Kind, Level: e.Level, Reason: e.Reason, Revokes: e.Revokes, Revoked: e.RevokedBy != 0})
-		row := rows[e.MemberID]
-		if row == nil || e.RevokedBy != 0 {
-			continue
+		if e.RevokedBy == 0 && e.Kind != teambot.LedgerRevocation {
+			counts[e.Level]++
 		}
-		switch e.Kind {
-		case teambot.LedgerReward:
-			row.Rewards++
-		case teambot.LedgerPenalty:
-			row.Penalties++
+	}
+	for _, lv := range teambot.RewardLevels {
+		if counts[lv] > 0 {
+			out.Report.Ledger = append(out.Report.Ledger, LevelCount{Kind: kindReward, Level: lv, Count: counts[lv]})
+		}
+	}
+	for _, lv := range teambot.PenaltyLevels {
+		if counts[lv] > 0 {
+			out.Report.Ledger = append(out.Report.Ledger, LevelCount{Kind: kindPenalty, Level: lv, Count: counts[lv]})
 		}
 	}
 	return nil
 }
 
-func monthVotes(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, rows map[int64]*MemberMonth) error {
+func monthVotes(ctx context.Context, r *commands.Request, m lang.Month, out *Month, _ map[int64]*MemberRow) error {
 	from, to := m.Bounds(r.Location())
 	votes, err := txOf(r).Votes(ctx, teambot.VoteFilter{TeamID: r.Team.ID, Status: teambot.VoteClosed, ClosedFrom: from, ClosedTo: to})
 	if err != nil {
@@ -292,106 +342,16 @@ func monthVotes(ctx context.Context, r *commands.Request, m lang.Month, d *Diges
 		if err != nil {
 			return err
 		}
-		d.Votes = append(d.Votes, VoteLine{ID: v.ID, Title: v.Title, Kind: kind, Outcome: outcome,
+		out.Report.Votes = append(out.Report.Votes, VoteLine{ID: v.ID, Title: v.Title, Kind: kind, Outcome: outcome,
 			Tally: tally, Closed: teambot.DateOf(v.ClosedAt.In(r.Location())).String()})
 	}
 	return nil
 }
 
-// Markdown renders the digest as WeCom markdown, for the app message and
-// the robot.
-func (d Digest) Markdown() string { return d.render(true) }
-
-// Text renders the digest as plain text, for a reply.
-func (d Digest) Text() string { return d.render(false) }
-
-func (d Digest) render(md bool) string {
-	// What members wrote goes inside lines of the digest: line breaks become
-	// spaces, so every line starts with the digest's own text.
-	esc := wecom.EscapeMarkdownInline
-	bold := func(s string) string { return "**" + esc(s) + "**" }
-	h1, h2 := "# %s 月报\n", "\n## %s\n"
-	if !md {
-		esc, bold = func(s string) string { return s }, func(s string) string { return s }
-		h1, h2 = "【%s 月报】\n", "\n【%s】\n"
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, h1, d.Month)
-	fmt.Fprintf(&b, "周报按周四所在月份计入：%s\n", strings.Join(d.Weeks, "、"))
-	fmt.Fprintf(&b, h2, "成员")
-	for _, m := range d.Members {
-		fmt.Fprintf(&b, "- %s（%s）周报 按时 %d / 迟交 %d / 未交 %d", bold(m.Name), m.Roles, m.ReportsOnTime, m.ReportsLate, m.ReportsMissing)
-		if m.ReportsExcused > 0 {
-			fmt.Fprintf(&b, " / 请假免交 %d", m.ReportsExcused)
-		}
-		fmt.Fprintf(&b, "；会议 出席 %d / 迟到 %d / 请假 %d / 缺席 %d；请假 %s 天", m.MeetingsPresent, m.MeetingsLate, m.MeetingsExcused, m.MeetingsAbsent, commands.Days(m.LeaveDays))
-		if m.Rewards+m.Penalties > 0 {
-			fmt.Fprintf(&b, "；嘉奖 %d、惩处 %d", m.Rewards, m.Penalties)
-		}
-		b.WriteString("\n")
-	}
-	fmt.Fprintf(&b, h2, "会议")
-	fmt.Fprintf(&b, "召开 %d 次，取消 %d 次\n", d.Meetings.Held, d.Meetings.Cancelled)
-	fmt.Fprintf(&b, h2, "嘉奖与惩处")
-	if len(d.Ledger) == 0 {
-		b.WriteString("无\n")
-	}
-	for _, e := range d.Ledger {
-		switch e.Kind {
-		case teambot.LedgerRevocation:
-			fmt.Fprintf(&b, "- #%d %s 撤销 #%d（%s）：%s\n", e.ID, e.Date, e.Revokes, esc(e.Name), esc(e.Reason))
-		default:
-			revoked := ""
-			if e.Revoked {
-				revoked = "（已撤销）"
-			}
-			fmt.Fprintf(&b, "- #%d %s %s %s：%s%s\n", e.ID, e.Date, esc(e.Name), e.Level, esc(e.Reason), revoked)
-		}
-	}
-	fmt.Fprintf(&b, h2, "表决与投票")
-	if len(d.Votes) == 0 {
-		b.WriteString("无\n")
-	}
-	for _, v := range d.Votes {
-		fmt.Fprintf(&b, "- #%d %s「%s」：%s（%s）\n", v.ID, v.Kind, esc(v.Title), esc(v.Outcome), esc(v.Tally))
-	}
-	fmt.Fprintf(&b, h2, "平台更新")
-	if len(d.Platforms) == 0 {
-		b.WriteString("还没有登记平台账号或更新\n")
-	}
-	for _, p := range d.Platforms {
-		fmt.Fprintf(&b, "- %s（%s）更新 %d 次", bold(p.Platform), esc(p.Owners), p.Updates)
-		if len(p.WeeksWithout) > 0 {
-			fmt.Fprintf(&b, "，无更新的周：%s", strings.Join(p.WeeksWithout, "、"))
-		}
-		if len(p.Campaigns) > 0 {
-			fmt.Fprintf(&b, "；活动：%s", esc(strings.Join(p.Campaigns, "、")))
-		} else {
-			b.WriteString("；本月没有活动")
-		}
-		b.WriteString("\n")
-	}
-	fmt.Fprintf(&b, h2, "账号变动")
-	if len(d.Accounts) == 0 {
-		b.WriteString("无\n")
-	}
-	for _, a := range d.Accounts {
-		fmt.Fprintf(&b, "- %s %s %s %s（%s）\n", a.Date, esc(a.Event), esc(a.Platform), esc(a.Account), esc(a.Owner))
-	}
-	fmt.Fprintf(&b, h2, "未处理的上报")
-	if len(d.Escalations) == 0 {
-		b.WriteString("无\n")
-	}
-	for _, e := range d.Escalations {
-		fmt.Fprintf(&b, "- #%d %s %s：%s\n", e.ID, e.Date, esc(e.Name), esc(e.Text))
-	}
-	return strings.TrimSuffix(b.String(), "\n")
-}
-
 // monthPlatforms is each platform of the team's active accounts (and any
 // other platform updated in the month) with its updates, campaigns and the
 // month's weeks without an update (R6).
-func monthPlatforms(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, _ map[int64]*MemberMonth) error {
+func monthPlatforms(ctx context.Context, r *commands.Request, m lang.Month, out *Month, _ map[int64]*MemberRow) error {
 	from, to := m.Bounds(r.Location())
 	accounts, err := txOf(r).Accounts(ctx, teambot.AccountFilter{TeamID: r.Team.ID, Status: teambot.AccountActive})
 	if err != nil {
@@ -406,14 +366,14 @@ func monthPlatforms(ctx context.Context, r *commands.Request, m lang.Month, d *D
 		return err
 	}
 	var order []string
-	byName := map[string]*PlatformMonth{}
+	byName := map[string]*PlatformRow{}
 	owners := map[string][]string{}
-	platform := func(name string) *PlatformMonth {
+	platform := func(name string) *PlatformRow {
 		key := strings.ToLower(strings.TrimSpace(name))
 		if p, ok := byName[key]; ok {
 			return p
 		}
-		byName[key] = &PlatformMonth{Platform: name}
+		byName[key] = &PlatformRow{Platform: name, PerWeek: make([]int, len(weeks))}
 		order = append(order, key)
 		return byName[key]
 	}
@@ -437,11 +397,16 @@ func monthPlatforms(ctx context.Context, r *commands.Request, m lang.Month, d *D
 	for _, u := range updates {
 		key := strings.ToLower(strings.TrimSpace(u.Platform))
 		first(key, u.At)
+		p := platform(u.Platform)
+		if i := slices.Index(weeks, u.Week); i >= 0 {
+			p.PerWeek[i]++
+		}
 		if !u.At.Before(from) && u.At.Before(to) {
-			p := platform(u.Platform)
 			p.Updates++
 			if u.Campaign {
-				p.Campaigns = append(p.Campaigns, u.Title)
+				p.Campaigns++
+				out.Report.Campaigns = append(out.Report.Campaigns, Campaign{Date: teambot.DateOf(u.At.In(r.Location())).String(),
+					Platform: u.Platform, Title: u.Title})
 			}
 		}
 		if updated[key] == nil {
@@ -458,7 +423,7 @@ func monthPlatforms(ctx context.Context, r *commands.Request, m lang.Month, d *D
 				p.WeeksWithout = append(p.WeeksWithout, w.String())
 			}
 		}
-		d.Platforms = append(d.Platforms, *p)
+		out.Report.Platforms = append(out.Report.Platforms, *p)
 	}
 	return nil
 }
@@ -472,7 +437,7 @@ var accountEventCN = map[string]string{
 // monthAccounts lists the month's account registrations, credential
 // changes, transfers and removals (R13); confirmations are left out, the
 // quarterly check reports them.
-func monthAccounts(ctx context.Context, r *commands.Request, m lang.Month, d *Digest, _ map[int64]*MemberMonth) error {
+func monthAccounts(ctx context.Context, r *commands.Request, m lang.Month, out *Month, _ map[int64]*MemberRow) error {
 	from, to := m.Bounds(r.Location())
 	events, err := txOf(r).AccountEvents(ctx, r.Team.ID, from, to)
 	if err != nil {
@@ -486,7 +451,7 @@ func monthAccounts(ctx context.Context, r *commands.Request, m lang.Month, d *Di
 		if e.Note != "" && e.Kind != teambot.AccountEventRegistered {
 			event += "（" + e.Note + "）"
 		}
-		d.Accounts = append(d.Accounts, AccountLine{Date: teambot.DateOf(e.At.In(r.Location())).String(), Event: event,
+		out.Appendix.Accounts = append(out.Appendix.Accounts, AccountLine{Date: teambot.DateOf(e.At.In(r.Location())).String(), Event: event,
 			Platform: e.Platform, Account: e.Account, Owner: e.OwnerName})
 	}
 	return nil
@@ -494,14 +459,61 @@ func monthAccounts(ctx context.Context, r *commands.Request, m lang.Month, d *Di
 
 // monthEscalations lists the problems still open when the digest is made
 // (R16), whenever they were reported.
-func monthEscalations(ctx context.Context, r *commands.Request, _ lang.Month, d *Digest, _ map[int64]*MemberMonth) error {
+func monthEscalations(ctx context.Context, r *commands.Request, _ lang.Month, out *Month, _ map[int64]*MemberRow) error {
 	open, err := txOf(r).Escalations(ctx, teambot.EscalationFilter{TeamID: r.Team.ID, Statuses: []string{teambot.EscalationOpen}})
 	if err != nil {
 		return err
 	}
 	for _, e := range open {
-		d.Escalations = append(d.Escalations, EscalationLine{ID: e.ID, Date: teambot.DateOf(e.CreatedAt.In(r.Location())).String(),
+		out.Appendix.Escalations = append(out.Appendix.Escalations, EscalationLine{ID: e.ID, Date: teambot.DateOf(e.CreatedAt.In(r.Location())).String(),
 			Name: e.Name, Text: e.Text})
+	}
+	return nil
+}
+
+// monthRejectedLeave lists the leave rejected in the month, with the
+// member's reason and the supervisor's: the appendix's (R14).
+func monthRejectedLeave(ctx context.Context, r *commands.Request, m lang.Month, out *Month, _ map[int64]*MemberRow) error {
+	from, to := m.Bounds(r.Location())
+	leaves, err := r.Tx.Leaves(ctx, teambot.LeaveFilter{TeamID: r.Team.ID, Statuses: []string{teambot.LeaveRejected}})
+	if err != nil {
+		return err
+	}
+	for _, l := range leaves {
+		if l.DecidedAt.Before(from) || !l.DecidedAt.Before(to) {
+			continue
+		}
+		days := l.From.String()
+		if l.To != l.From {
+			days += " 至 " + l.To.String()
+		}
+		out.Appendix.RejectedLeave = append(out.Appendix.RejectedLeave, LeaveLine{ID: l.ID, Name: l.Name, Days: days, Reason: l.Reason, Note: l.DecisionNote})
+	}
+	return nil
+}
+
+// HighlightMark starts a line of a weekly report that the month's report
+// should tell (R5): 亮点：完成双十二主视觉.
+var highlightMarks = []string{"亮点：", "亮点:"}
+
+// monthHighlights gathers the lines of the month's reports marked 亮点：,
+// in week order.
+func monthHighlights(ctx context.Context, r *commands.Request, m lang.Month, out *Month, _ map[int64]*MemberRow) error {
+	for _, w := range lang.MonthWeeks(m) {
+		reports, err := r.Tx.CurrentReports(ctx, r.Team.ID, w)
+		if err != nil {
+			return err
+		}
+		for _, rep := range reports {
+			for _, line := range strings.Split(rep.Text, "\n") {
+				line = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "-*·•0123456789.、 "))
+				for _, mark := range highlightMarks {
+					if text, ok := strings.CutPrefix(line, mark); ok && strings.TrimSpace(text) != "" {
+						out.Report.Highlights = append(out.Report.Highlights, Highlight{Name: rep.Name, Week: w.String(), Text: strings.TrimSpace(text)})
+					}
+				}
+			}
+		}
 	}
 	return nil
 }

@@ -3,10 +3,9 @@ package monthly
 import (
 	"context"
 	"fmt"
-	"strings"
+	"teambot/bot/wecom"
 	"teambot/commands"
 	"teambot/commands/lang"
-	"unicode/utf8"
 
 	"teambot"
 )
@@ -19,6 +18,10 @@ func Commands() []*commands.Command {
 		Usage:    "[2026-11 | 11月 | 本月 | 上月]",
 		Examples: []string{"/月报", "/月报 上月", "/月报 2026-11"},
 		Who:      commands.Supervisor, Handler: monthly,
+		Sub: []*commands.Command{
+			{Name: "appendix", Chinese: "附录", Usage: "[月份]", Summary: "在单聊中查看月报的保密附录（奖惩理由、账号变动、上报、驳回的请假）",
+				Who: commands.Supervisor, Handler: appendix},
+		},
 	}}
 }
 
@@ -32,22 +35,13 @@ func Reminders() []commands.Reminder {
 	}}
 }
 
-// monthly is /月报 [月份]: the digest, which holds private data (R14),
-// goes to the supervisor alone: as an app message when the app is
-// configured, else as a reply only they see.
+// monthly is /月报 [月份]: the month's report and its confidential
+// appendix, for the supervisor (R5, R14). With direct messages they go as
+// two private messages — the report to forward to leadership, the appendix
+// to keep — each cut between sections when long; otherwise the report is
+// the reply (only its sender sees it) and /月报 附录 shows the appendix.
 func monthly(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
-	arg := ""
-	if len(r.Args) > 0 {
-		arg = r.Args[0].Text
-	}
-	m, err := lang.ParseMonth(arg, r.Today())
-	if err != nil {
-		return teambot.Reply{}, err
-	}
-	if first, _ := m.Bounds(r.Location()); first.After(r.Now) {
-		return teambot.Reply{}, teambot.Invalid("%s 还没到，请写本月或以前的月份，例如 /月报 上月。", m)
-	}
-	d, err := monthlyDigest(ctx, r, m)
+	m, doc, err := monthArg(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -55,37 +49,113 @@ func monthly(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		return teambot.Reply{}, err
 	}
 	if r.Engine.Config.DirectMessages {
-		md := d.Markdown()
-		msg := teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{r.UserID}, Text: md, Markdown: true,
-			Origin: "monthly " + m.String()}
-		if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{msg}, r.Now); err != nil {
+		var out []teambot.Outgoing
+		for _, part := range pack(doc.Report.Sections(true), maxMessageBytes) {
+			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{r.UserID}, Text: part, Markdown: true,
+				Origin: "monthly " + m.String()})
+		}
+		for _, part := range pack(doc.Appendix.Sections(true), maxMessageBytes) {
+			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{r.UserID}, Text: part, Markdown: true,
+				Origin: "monthly appendix " + m.String()})
+		}
+		if err := r.Tx.Enqueue(ctx, out, r.Now); err != nil {
 			return teambot.Reply{}, err
 		}
-		return teambot.Reply{Text: fmt.Sprintf("%s 的月报（%d 字）已私信发给你。", m, utf8.RuneCountInString(md))}, nil
+		return teambot.Reply{Text: fmt.Sprintf("%s 的月度工作报告和保密附录已分开私信发给你：报告可以直接转发给公司领导，附录只给你看，不要转发。", m)}, nil
 	}
-	return teambot.Reply{Text: fitReply(d.Text()), Private: true}, nil
+	return teambot.Reply{Text: fitReply(doc.Report.Sections(false), fmt.Sprintf("保密附录（奖惩理由、账号变动、上报、驳回的请假）请私聊我发送 /月报 附录 %s。", m)), Private: true}, nil
 }
 
-// maxReplyBytes is the most a reply can carry: WeCom's text limit.
-const maxReplyBytes = 2048
+// appendix is /月报 附录 [月份]: the confidential appendix, in a single
+// chat only (R14).
+func appendix(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
+	if !r.Single() {
+		return teambot.Reply{}, teambot.Invalid("月报附录含保密内容，只在单聊中查看：请私聊我发送 /月报 附录。")
+	}
+	m, doc, err := monthArg(ctx, r)
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	if err := r.Audit(ctx, "monthly.appendix", m.String(), ""); err != nil {
+		return teambot.Reply{}, err
+	}
+	return teambot.Reply{Text: fitReply(doc.Appendix.Sections(false), "附录较长，配置应用消息后 /月报 会完整私信发送。"), Private: true}, nil
+}
 
-// fitReply keeps a long digest within one reply, cut at a line, and says
-// where the rest is: a reply cannot be split into several messages.
-func fitReply(text string) string {
-	const more = "\n……（内容较长，只显示前一部分。配置应用消息后月报会完整私信发送；管理员也可以运行 teambot export monthly 导出。）"
-	if len(text) <= maxReplyBytes {
-		return text
+// monthArg reads the month the command names (this month by default) and
+// builds it.
+func monthArg(ctx context.Context, r *commands.Request) (lang.Month, Month, error) {
+	arg := ""
+	if len(r.Params) > 0 {
+		arg = r.Params[0].Text
 	}
-	cut := text[:maxReplyBytes-len(more)]
-	if i := strings.LastIndexByte(cut, '\n'); i > 0 {
-		cut = cut[:i]
+	m, err := lang.ParseMonth(arg, r.Today())
+	if err != nil {
+		return m, Month{}, err
 	}
-	return strings.ToValidUTF8(cut, "") + more
+	if first, _ := m.Bounds(r.Location()); first.After(r.Now) {
+		return m, Month{}, teambot.Invalid("%s 还没到，请写本月或以前的月份，例如 /月报 上月。", m)
+	}
+	doc, err := buildMonth(ctx, r, m)
+	return m, doc, err
+}
+
+// maxReplyBytes is the most a reply can carry, and maxMessageBytes the
+// most one private message does before it is split (WeCom's text limit,
+// which app messages keep for markdown too).
+const (
+	maxReplyBytes   = 2048
+	maxMessageBytes = 2048
+)
+
+// pack joins sections into messages of at most limit bytes, never cutting
+// a section unless it alone is longer (then at a line).
+func pack(sections []string, limit int) []string {
+	var out []string
+	cur := ""
+	for _, s := range sections {
+		for _, piece := range wecom.Split(s, limit) {
+			switch {
+			case cur == "":
+				cur = piece
+			case len(cur)+2+len(piece) <= limit:
+				cur += "\n\n" + piece
+			default:
+				out = append(out, cur)
+				cur = piece
+			}
+		}
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	return out
+}
+
+// fitReply keeps a document within one reply: the sections that fit, and
+// then where the rest is. A reply cannot be split into several messages.
+func fitReply(sections []string, tail string) string {
+	const more = "\n……（内容较长，只显示前几部分。配置应用消息后月报会完整私信发送；管理员也可以运行 teambot export monthly 导出。）"
+	text := ""
+	for i, s := range sections {
+		next := s
+		if i > 0 {
+			next = text + "\n\n" + s
+		}
+		if len(next)+len(more)+len(tail)+1 > maxReplyBytes {
+			if text == "" {
+				text = string([]rune(s)[:300])
+			}
+			return text + more + "\n" + tail
+		}
+		text = next
+	}
+	return text + "\n" + tail
 }
 
 // MonthlyReminder is 月报提醒: on the last workday of the month, the
-// month's digest to the supervisor by app message; without the app, an
-// @mention in the group asking them to read it in a single chat.
+// month's report and appendix to the supervisor by private message; without
+// them, an @mention in the group asking them to read it in a single chat.
 func MonthlyReminder(ctx context.Context, e *commands.Engine, f teambot.Firing) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
 	err := e.FiringRequest(ctx, f, func(r *commands.Request) error {
@@ -94,19 +164,25 @@ func MonthlyReminder(ctx context.Context, e *commands.Engine, f teambot.Firing) 
 			return err
 		}
 		m := lang.MonthOf(f.At.In(r.Location()))
-		if e.Config.DirectMessages {
-			d, err := monthlyDigest(ctx, r, m)
-			if err != nil {
-				return err
-			}
-			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
-				Text: "今天是本月最后一个工作日，请向公司汇报本月工作（月报如下）。\n\n" + d.Markdown(), Markdown: true,
-				Origin: commands.Origin(f, "monthly_digest")})
+		if !e.Config.DirectMessages {
+			out = append(out, commands.GroupMessage(r, f, "monthly_digest",
+				fmt.Sprintf("【月报提醒】今天是本月最后一个工作日，%s 请向公司汇报本月工作。月报含私密内容，请私聊我发送 /月报 查看。", sup.Name),
+				[]string{sup.UserID}))
 			return nil
 		}
-		out = append(out, commands.GroupMessage(r, f, "monthly_digest",
-			fmt.Sprintf("【月报提醒】今天是本月最后一个工作日，%s 请向公司汇报本月工作。月报含私密内容，请私聊我发送 /月报 查看。", sup.Name),
-			[]string{sup.UserID}))
+		doc, err := buildMonth(ctx, r, m)
+		if err != nil {
+			return err
+		}
+		sections := append([]string{"今天是本月最后一个工作日，请向公司汇报本月工作（月度工作报告如下，可直接转发；保密附录另发）。"}, doc.Report.Sections(true)...)
+		for _, part := range pack(sections, maxMessageBytes) {
+			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
+				Text: part, Markdown: true, Origin: commands.Origin(f, "monthly_digest")})
+		}
+		for _, part := range pack(doc.Appendix.Sections(true), maxMessageBytes) {
+			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{sup.UserID},
+				Text: part, Markdown: true, Origin: commands.Origin(f, "monthly_appendix")})
+		}
 		return nil
 	})
 	return out, err
