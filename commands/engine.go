@@ -61,6 +61,9 @@ type Config struct {
 	// configured).
 	Cards     []CardKind
 	PushCards bool
+	// DashboardLink, when set (TEAMBOT_PUBLIC_URL), is a signed link to
+	// the team's month on the dashboard for userID, valid for a day.
+	DashboardLink func(ctx context.Context, teamID int64, userID string) (string, error)
 
 	// Observe, when set, is told each command's name ("none" for a
 	// message that names no command) and outcome, for metrics: "handled",

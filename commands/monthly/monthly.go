@@ -31,13 +31,23 @@ import (
 // Build builds the month m of the team of chatID: the report and its
 // appendix.
 func Build(ctx context.Context, e *commands.Engine, chatID string, m lang.Month) (Month, error) {
+	return build(ctx, e, m, func(tx commands.Tx) (teambot.Team, error) { return tx.TeamByChat(ctx, chatID) })
+}
+
+// BuildTeam is Build for the team numbered teamID (the dashboard's link
+// names the team by number).
+func BuildTeam(ctx context.Context, e *commands.Engine, teamID int64, m lang.Month) (Month, error) {
+	return build(ctx, e, m, func(tx commands.Tx) (teambot.Team, error) { return tx.TeamByID(ctx, teamID) })
+}
+
+func build(ctx context.Context, e *commands.Engine, m lang.Month, team func(commands.Tx) (teambot.Team, error)) (Month, error) {
 	var out Month
 	err := e.Config.Store.Update(ctx, func(tx commands.Tx) error {
-		team, err := tx.TeamByChat(ctx, chatID)
+		t, err := team(tx)
 		if err != nil {
 			return err
 		}
-		r := &commands.Request{Tx: tx, Now: e.Config.Now(), Team: &team, Engine: e}
+		r := &commands.Request{Tx: tx, Now: e.Config.Now(), Team: &t, Engine: e}
 		out, err = buildMonth(ctx, r, m)
 		return err
 	})
