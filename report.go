@@ -64,3 +64,16 @@ func (d WeeklyDeadline) ISODay() int { return (int(d.Weekday)+6)%7 + 1 }
 
 // WeekdayOfISO is the weekday of an ISO day number, Monday 1 … Sunday 7.
 func WeekdayOfISO(n int) time.Weekday { return time.Weekday(n % 7) }
+
+// MonthHighlight is the supervisor's own line in a month's report (R5):
+// one added by hand, or, Hidden, the text of a report line marked 亮点：
+// that is to be left out.
+type MonthHighlight struct {
+	ID     int64
+	TeamID int64
+	Month  string // YYYY-MM
+	Text   string
+	Hidden bool
+	By     string // the supervisor's userid
+	At     time.Time
+}

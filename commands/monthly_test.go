@@ -29,11 +29,16 @@ func seedMonth(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	t.Helper()
 	c, clock := clockChat(t, db)
 	set := func(month, day, hour, minute int) { *clock = at(2026, time.Month(month), day, hour, minute) }
-	set(11, 2, 9, 0)
+	// October's last week (its Thursday is 10-29): 张三 reports, 李四 does
+	// not — the month before, for the changes.
+	set(10, 26, 9, 0)
 	c.expect("wangfang", "/join 王芳", "已登记：王芳")
 	c.expect("zhangsan", "/加入 张三 文案", "已登记：张三")
 	c.expect("lisi", "/加入 李四 美工", "已登记：李四")
 	c.expect("boss", "/主管 @王芳", "王芳 现在是主管")
+	set(10, 29, 17, 0)
+	c.expect("zhangsan", "/周报 整理十一月选题库", "")
+	set(11, 2, 9, 0)
 	c.expectSingle("zhangsan", "/账号 登记 公众号 team_gzh", "#1")
 	set(11, 3, 9, 0)
 	c.expectSingle("lisi", "/账号 登记 抖音 lisi_douyin", "#2")
@@ -46,7 +51,7 @@ func seedMonth(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	set(11, 6, 16, 5)
 	c.expect("wangfang", "/会议 结束", "缺席 1 人：李四")
 	set(11, 6, 17, 0)
-	c.expect("zhangsan", "/周报 完成双十一预热推文三篇", "")
+	c.expect("zhangsan", "/周报 完成双十一预热推文三篇\n亮点：预热推文阅读量破十万", "")
 	set(11, 7, 10, 0)
 	c.expect("lisi", "/周报 完成主图设计", "迟交")
 	set(11, 9, 10, 0)
@@ -98,6 +103,8 @@ func seedMonth(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	c.expect("lisi", "/周报 双十二主视觉", "")
 	set(11, 27, 10, 0)
 	c.expect("wangfang", "/会议 取消 改到下周一起开", "")
+	c.expect("lisi", "/请假 12月1日 家里装修", "#2")
+	c.expectSingle("wangfang", "/请假 驳回 2 月初要出双十二主图", "已驳回")
 	set(11, 28, 9, 0)
 	c.expect("zhangsan", "/周报 双十二文案初稿", "迟交")
 	set(11, 30, 10, 0)
@@ -123,29 +130,77 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
-// The monthly digest of a seeded month, against a golden file; the same
-// data as JSON for the export.
-func TestMonthlyDigestOfASeededMonth(t *testing.T) {
+// R5: the report of a seeded month — its figures equal the records, the
+// changes are against the month before — against golden files for the
+// report and the appendix; nothing of the appendix is anywhere in the
+// report, in text, markdown or JSON.
+func TestMonthlyReportOfASeededMonth(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, _ := seedMonth(t, db)
 		d, err := monthly.Build(context.Background(), c.engine, c.chatID, lang.Month{Year: 2026, Month: 11})
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, "monthly-2026-11.golden", d.Markdown())
+		golden(t, "monthly-2026-11.golden", d.Report.Markdown())
+		golden(t, "monthly-2026-11-appendix.golden", d.Appendix.Markdown())
 
-		raw, err := json.Marshal(d)
+		s, p := d.Report.Summary, d.Report.Previous
+		// 张三: on time in W45–W47, late in W48; 李四: late in W45, missing
+		// in W46, on leave in W47, on time in W48.
+		if s.ReportsOnTime != 4 || s.ReportsLate != 2 || s.ReportsMissing != 1 || s.ReportsExcused != 1 || s.ReportsDue != 7 {
+			t.Errorf("report figures %+v", s)
+		}
+		// Three meetings held (one cancelled): 2 of 3, 2 of 3, 2 of 2 (李四 on leave).
+		if s.MeetingsHeld != 3 || s.Attended != 6 || s.Expected != 8 || d.Report.Cancelled != 1 {
+			t.Errorf("meeting figures %+v, cancelled %d", s, d.Report.Cancelled)
+		}
+		if s.Decisions != 2 || s.Rewards != 1 || s.Penalties != 1 || s.Campaigns != 1 || s.Platforms != 2 {
+			t.Errorf("decisions, ledger, campaigns, platforms %+v", s)
+		}
+		if p.ReportsDue != 2 || p.ReportsOnTime != 1 || p.ReportsMissing != 1 || p.MeetingsHeld != 0 {
+			t.Errorf("October %+v", p)
+		}
+		text := d.Report.Text()
+		for _, want := range []string{"周报按时率 57%（按时 4 / 应交 7，迟交 2，未交 1），比上月 +7 个百分点", "会议出勤率 75%", "预热推文阅读量破十万（张三）",
+			"嘉奖 1 项（比上月 +1），惩处 1 项（比上月 +1）（三等功 1、警告 1）", "平台每周更新达标 0/2 个（与上月持平）"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("the report lacks %q:\n%s", want, text)
+			}
+		}
+		if strings.Contains(text, "**") || strings.Contains(text, "## ") || strings.Contains(text, "# ") {
+			t.Errorf("the plain report has markdown in it:\n%s", text)
+		}
+		raw, err := json.Marshal(d.Report)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var back monthly.Digest
-		if err := json.Unmarshal(raw, &back); err != nil || back.Markdown() != d.Markdown() {
-			t.Errorf("the JSON does not carry the whole digest: %v", err)
+		for _, secret := range []string{"海报延期", "延期是因为需求变更", "阅读量破十万的推文", "team_gzh", "lisi_douyin", "有用户在社区发广告", "家里装修", "月初要出双十二主图", "双十一推文阅读量破十万"} {
+			for name, doc := range map[string]string{"text": text, "markdown": d.Report.Markdown(), "json": string(raw)} {
+				if strings.Contains(doc, secret) {
+					t.Errorf("the report's %s holds %q, of the appendix", name, secret)
+				}
+			}
 		}
-		if text := d.Text(); strings.Contains(text, "**") || strings.Contains(text, "## ") || !strings.Contains(text, "【成员】") {
-			t.Errorf("the plain rendering has markdown in it:\n%s", text)
+		app := d.Appendix.Text()
+		for _, want := range []string{"海报延期", "team_gzh", "有用户在社区发广告", "家里装修；驳回理由：月初要出双十二主图"} {
+			if !strings.Contains(app, want) {
+				t.Errorf("the appendix lacks %q:\n%s", want, app)
+			}
+		}
+		var back monthly.Month
+		if err := json.Unmarshal(mustJSON(t, d), &back); err != nil || back.Report.Markdown() != d.Report.Markdown() {
+			t.Errorf("the JSON does not carry the whole month: %v", err)
 		}
 	})
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // /月报 goes to the supervisor alone; 月报提醒 fires on the last workday
@@ -155,12 +210,15 @@ func TestMonthlyCommandAndReminder(t *testing.T) {
 		c, clock := seedMonth(t, db)
 		c.expect("zhangsan", "/月报", "/月报 只有主管可以使用")
 		reply := c.send(teambot.Message{ChatID: c.chatID, UserID: "wangfang", Text: "/月报"})
-		if !reply.Private || !strings.Contains(reply.Text, "【2026-11 月报】") {
+		if !reply.Private || !strings.Contains(reply.Text, "【group-1 2026-11 月度工作报告】") || !strings.Contains(reply.Text, "/月报 附录 2026-11") || strings.Contains(reply.Text, "海报延期") {
 			t.Errorf("/月报 without app messages: %+v", reply)
 		}
 		c.expect("wangfang", "/月报 2027-01", "2027-01 还没到")
 		c.expect("wangfang", "/月报 十一月", "看不懂月份「十一月」")
-		c.expect("wangfang", "/月报 上月", "【2026-10 月报】")
+		c.expect("wangfang", "/月报 上月", "【group-1 2026-10 月度工作报告】")
+		c.expect("wangfang", "/月报 附录", "只在单聊中查看")
+		c.expectSingle("wangfang", "/月报 附录", "【2026-11 月报附录（保密）】", "海报延期", "team_gzh")
+		c.expectSingle("zhangsan", "/月报 附录", "只有主管可以使用")
 
 		dm := *c
 		e, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
@@ -170,10 +228,24 @@ func TestMonthlyCommandAndReminder(t *testing.T) {
 		}
 		dm.engine = e
 		c.outbox(*clock)
-		dm.expect("wangfang", "/月报 2026-11", "2026-11 的月报", "已私信发给你")
+		dm.expect("wangfang", "/月报 2026-11", "2026-11 的月度工作报告和保密附录已分开私信发给你")
 		msgs := c.outbox(*clock)
-		if len(msgs) != 1 || !msgs[0].Markdown || msgs[0].Users[0] != "wangfang" || !strings.HasPrefix(msgs[0].Text, "# 2026-11 月报") {
-			t.Fatalf("/月报 with app messages: %+v", msgs)
+		var reports, appendices int
+		for _, m := range msgs {
+			if !m.Markdown || m.Users[0] != "wangfang" || len(m.Text) > 2048 {
+				t.Errorf("/月报 with app messages: %+v", m)
+			}
+			switch {
+			case strings.HasPrefix(m.Origin, "monthly appendix"):
+				appendices++
+			case strings.Contains(m.Text, "海报延期") || strings.Contains(m.Text, "team_gzh"):
+				t.Errorf("a report message holds the appendix's text: %s", m.Text)
+			default:
+				reports++
+			}
+		}
+		if reports == 0 || appendices == 0 || !strings.HasPrefix(msgs[0].Text, "# group-1 2026-11 月度工作报告") {
+			t.Fatalf("/月报 with app messages: %d report and %d appendix messages: %+v", reports, appendices, msgs)
 		}
 
 		rm := reminderByName(t, "monthly_digest")
@@ -186,10 +258,10 @@ func TestMonthlyCommandAndReminder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(out) != tc.want {
-				t.Errorf("月报提醒 at %v: %d messages, want %d", at, len(out), tc.want)
+			if (len(out) > 0) != (tc.want > 0) {
+				t.Errorf("月报提醒 at %v: %d messages, want some: %v", at, len(out), tc.want > 0)
 			}
-			if len(out) == 1 && (!out[0].Markdown || out[0].Users[0] != "wangfang" || !strings.Contains(out[0].Text, "# 2026-11 月报")) {
+			if len(out) > 0 && (!out[0].Markdown || out[0].Users[0] != "wangfang" || !strings.Contains(out[0].Text, "2026-11 月度工作报告")) {
 				t.Errorf("月报提醒: %+v", out[0])
 			}
 		}
@@ -220,8 +292,8 @@ func TestMonthlyPlatformWeeksStartAtRegistration(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(d.Platforms) != 1 || strings.Join(d.Platforms[0].WeeksWithout, ",") != "2026-W47,2026-W48" {
-			t.Errorf("platforms: %+v", d.Platforms)
+		if ps := d.Report.Platforms; len(ps) != 1 || strings.Join(ps[0].WeeksWithout, ",") != "2026-W47,2026-W48" {
+			t.Errorf("platforms: %+v", ps)
 		}
 	})
 }

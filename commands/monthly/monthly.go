@@ -425,6 +425,9 @@ func monthPlatforms(ctx context.Context, r *commands.Request, m lang.Month, out 
 		updated[key][u.Week] = true
 	}
 	for _, key := range order {
+		if !since[key].Before(to) {
+			continue // the team's only after the month
+		}
 		p := byName[key]
 		p.Owners = commands.NameList(owners[key])
 		for _, w := range weeks {
@@ -502,28 +505,54 @@ func monthRejectedLeave(ctx context.Context, r *commands.Request, m lang.Month, 
 	return nil
 }
 
-// HighlightMark starts a line of a weekly report that the month's report
-// should tell (R5): 亮点：完成双十二主视觉.
-var highlightMarks = []string{"亮点：", "亮点:"}
-
 // monthHighlights gathers the lines of the month's reports marked 亮点：,
-// in week order.
+// in week order, less those the supervisor left out, then the
+// supervisor's own.
 func monthHighlights(ctx context.Context, r *commands.Request, m lang.Month, out *Month, _ map[int64]*MemberRow) error {
+	own, err := txOf(r).MonthHighlights(ctx, r.Team.ID, m.String())
+	if err != nil {
+		return err
+	}
+	hidden := map[string]bool{}
+	for _, h := range own {
+		hidden[h.Text] = hidden[h.Text] || h.Hidden
+	}
 	for _, w := range lang.MonthWeeks(m) {
 		reports, err := r.Tx.CurrentReports(ctx, r.Team.ID, w)
 		if err != nil {
 			return err
 		}
 		for _, rep := range reports {
-			for _, line := range strings.Split(rep.Text, "\n") {
-				line = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "-*·•0123456789.、 "))
-				for _, mark := range highlightMarks {
-					if text, ok := strings.CutPrefix(line, mark); ok && strings.TrimSpace(text) != "" {
-						out.Report.Highlights = append(out.Report.Highlights, Highlight{Name: rep.Name, Week: w.String(), Text: strings.TrimSpace(text)})
-					}
+			for _, text := range markedLines(rep.Text) {
+				if !hidden[text] {
+					out.Report.Highlights = append(out.Report.Highlights, Highlight{Name: rep.Name, Week: w.String(), Text: text})
 				}
 			}
 		}
 	}
+	for _, h := range own {
+		if !h.Hidden {
+			out.Report.Highlights = append(out.Report.Highlights, Highlight{ID: h.ID, Text: h.Text})
+		}
+	}
 	return nil
+}
+
+// highlightMarks start a line of a weekly report that the month's report
+// should tell (R5): 亮点：完成双十二主视觉.
+var highlightMarks = []string{"亮点：", "亮点:"}
+
+// markedLines are a report's lines marked 亮点：, without the mark (a list
+// bullet or number before it is allowed).
+func markedLines(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimLeft(strings.TrimSpace(line), "-*·•0123456789.、） )")
+		for _, mark := range highlightMarks {
+			if rest, ok := strings.CutPrefix(strings.TrimSpace(line), mark); ok && strings.TrimSpace(rest) != "" {
+				out = append(out, strings.TrimSpace(rest))
+			}
+		}
+	}
+	return out
 }

@@ -21,7 +21,12 @@ func Commands() []*commands.Command {
 		Sub: []*commands.Command{
 			{Name: "appendix", Chinese: "附录", Usage: "[月份]", Summary: "在单聊中查看月报的保密附录（奖惩理由、账号变动、上报、驳回的请假）",
 				Who: commands.Supervisor, Handler: appendix},
+			highlightRows(),
 		},
+	}, {
+		Name: "dashboard", Chinese: "看板", Aliases: []string{"图表"},
+		Summary: "本月看板的链接（图表和表格，24 小时有效）：主管看全队，成员看自己",
+		Who:     commands.Member, Handler: dashboard,
 	}}
 }
 
@@ -48,6 +53,14 @@ func monthly(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err := r.Audit(ctx, "monthly.show", m.String(), ""); err != nil {
 		return teambot.Reply{}, err
 	}
+	tail := ""
+	if link := r.Engine.Config.DashboardLink; link != nil {
+		url, err := link(ctx, r.Team.ID, r.UserID)
+		if err != nil {
+			return teambot.Reply{}, err
+		}
+		tail = "\n本月看板（图表，24 小时内有效，请不要转发）：" + url
+	}
 	if r.Engine.Config.DirectMessages {
 		var out []teambot.Outgoing
 		for _, part := range pack(doc.Report.Sections(true), maxMessageBytes) {
@@ -61,9 +74,13 @@ func monthly(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		if err := r.Tx.Enqueue(ctx, out, r.Now); err != nil {
 			return teambot.Reply{}, err
 		}
-		return teambot.Reply{Text: fmt.Sprintf("%s 的月度工作报告和保密附录已分开私信发给你：报告可以直接转发给公司领导，附录只给你看，不要转发。", m)}, nil
+		reply := teambot.Reply{Text: fmt.Sprintf("%s 的月度工作报告和保密附录已分开私信发给你：报告可以直接转发给公司领导，附录只给你看，不要转发。", m)}
+		if tail != "" {
+			reply = teambot.Reply{Text: reply.Text + tail, Private: true}
+		}
+		return reply, nil
 	}
-	return teambot.Reply{Text: fitReply(doc.Report.Sections(false), fmt.Sprintf("保密附录（奖惩理由、账号变动、上报、驳回的请假）请私聊我发送 /月报 附录 %s。", m)), Private: true}, nil
+	return teambot.Reply{Text: fitReply(doc.Report.Sections(false), fmt.Sprintf("保密附录（奖惩理由、账号变动、上报、驳回的请假）请私聊我发送 /月报 附录 %s。", m)+tail), Private: true}, nil
 }
 
 // appendix is /月报 附录 [月份]: the confidential appendix, in a single

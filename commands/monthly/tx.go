@@ -12,6 +12,9 @@ import (
 // methods of its own records.
 type Tx interface {
 	commands.Tx
+	AddMonthHighlight(ctx context.Context, h *teambot.MonthHighlight) error
+	DeleteMonthHighlight(ctx context.Context, teamID, id int64) error
+	MonthHighlights(ctx context.Context, teamID int64, month string) ([]teambot.MonthHighlight, error)
 	AccountEvents(ctx context.Context, teamID int64, from, to time.Time) ([]teambot.AccountEvent, error)
 	Accounts(ctx context.Context, f teambot.AccountFilter) ([]teambot.Account, error)
 	Escalations(ctx context.Context, f teambot.EscalationFilter) ([]teambot.Escalation, error)
