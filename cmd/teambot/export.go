@@ -17,12 +17,15 @@ import (
 
 const exportUsage = `usage: teambot export reports --team CHATID --from 2026-W40 [--to 2026-W48] [--format csv|json]
        teambot export monthly --team CHATID --month 2026-11 [--format csv|json]
+       teambot export roster --team CHATID [--format md|csv]
 
 reports writes the current version of each weekly report of the weeks
 from..to (inclusive; --to defaults to --from); monthly writes the monthly
 digest's data (R5): per member, the ledger, votes, platforms, account
-changes and open escalations. Both go to standard output. CSV starts with a
-UTF-8 byte order mark so that Excel shows Chinese correctly.
+changes and open escalations; roster writes the team's public roster (R3),
+the same as /团队 导出, as Markdown (the default) or CSV. All go to standard
+output. CSV starts with a UTF-8 byte order mark so that Excel shows Chinese
+correctly.
 `
 
 // exportRow is one report as exported; the JSON field names are the CSV
@@ -47,9 +50,12 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if len(args) > 0 && args[0] == "monthly" {
 		return runExportMonthly(ctx, args[1:], getenv, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "roster" {
+		return runExportRoster(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "reports" {
 		fmt.Fprint(stderr, exportUsage)
-		return fmt.Errorf("export: want 'export reports' or 'export monthly': %w", errUsage)
+		return fmt.Errorf("export: want 'export reports', 'export monthly' or 'export roster': %w", errUsage)
 	}
 	fs := newFlagSet("export reports", stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, exportUsage) }

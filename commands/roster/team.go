@@ -183,6 +183,9 @@ func teamCommand() *commands.Command {
 				Who: commands.Anyone, Handler: joinMode},
 			{Name: "push", Chinese: "推送", Usage: "webhook地址", Summary: "设置提醒和通知发到的群机器人地址（只在单聊里发送）",
 				Who: commands.Supervisor, Forbidden: "只有主管可以设置推送地址%s。", Handler: setPush},
+			// R3: the roster as the "about us" page shows it (public.go).
+			{Name: "export", Chinese: "导出", Summary: "导出对外公开的团队名单（按角色，只列名字），用于公司网站的「关于我们」页",
+				Who: commands.Supervisor, Forbidden: "只有主管可以导出团队名单%s。", Handler: exportRoster},
 		},
 	}
 }
