@@ -40,6 +40,6 @@ func TestLeaveCountsWorkdays(t *testing.T) {
 		c.expect("zhangsan", "/请假 12月14日 下午 看牙医", "#5")
 		c.expect("wangfang", "/请假 批准 5", "已批准")
 		*clock = at(2026, 12, 31, 10, 0)
-		c.expect("wangfang", "/月报 本月", "- 张三（文案）", "缺席 0；请假 2.5 天\n- 李四")
+		c.expect("wangfang", "/月报 本月", "- 张三（文案）：周报", "；请假 2.5 天\n- 李四")
 	})
 }

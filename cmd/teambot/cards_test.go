@@ -178,6 +178,7 @@ func TestCardsThroughEachWayIn(t *testing.T) {
 		if !fake.WaitSubscribed(1, 10*time.Second) {
 			t.Fatal("the long connection did not subscribe")
 		}
+		waitConnected(t, replica.lc.client)
 		w := &socketWay{t: t, fake: fake}
 		playCards(t, w)
 

@@ -11,6 +11,7 @@ import (
 
 	"teambot"
 	"teambot/bot"
+	"teambot/bot/longconn"
 	"teambot/bot/wecomtest"
 	"teambot/storage"
 	"teambot/storage/storagetest"
@@ -71,7 +72,20 @@ func startCardConn(t *testing.T, fake *wecomtest.LongConn, clock *metricsClock) 
 	if !fake.WaitSubscribed(1, 10*time.Second) {
 		t.Fatal("never subscribed")
 	}
+	waitConnected(t, l.client)
 	return l, e
+}
+
+// waitConnected waits until the client has read the subscribe's ack: the
+// fake counts a subscribe when it arrives, the client only then.
+func waitConnected(t *testing.T, c *longconn.Client) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !c.Connected(); {
+		if time.Now().After(deadline) {
+			t.Fatal("the client never took the subscribe's ack")
+		}
+		time.Sleep(time.Millisecond) // a socket event, not a timer of the bot's
+	}
 }
 
 // updateFrame waits for the n-th aibot_respond_update_msg and returns its
