@@ -35,9 +35,21 @@ func seedMonth(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	c.expect("wangfang", "/join 王芳", "已登记：王芳")
 	c.expect("zhangsan", "/加入 张三 文案", "已登记：张三")
 	c.expect("lisi", "/加入 李四 美工", "已登记：李四")
+	c.expect("wangwu", "/加入 王五 技术", "已登记：王五")
+	c.expect("zhaoliu", "/加入 赵六 推广", "已登记：赵六")
+	c.expect("qianqi", "/加入 钱七 客服", "已登记：钱七")
 	c.expect("boss", "/主管 @王芳", "王芳 现在是主管")
+	// 王五, 赵六 and 钱七 hand in every week on time and come to every
+	// meeting: six members, the figures of a steady team around the
+	// story of 张三 and 李四.
+	steady := func(what string) {
+		for _, u := range []string{"wangwu", "zhaoliu", "qianqi"} {
+			c.expect(u, what, "")
+		}
+	}
 	set(10, 29, 17, 0)
 	c.expect("zhangsan", "/周报 整理十一月选题库", "")
+	steady("/周报 十月最后一周的工作")
 	set(11, 2, 9, 0)
 	c.expectSingle("zhangsan", "/账号 登记 公众号 team_gzh", "#1")
 	set(11, 3, 9, 0)
@@ -48,10 +60,12 @@ func seedMonth(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	set(11, 6, 14, 50)
 	c.expect("zhangsan", "/签到", "已签到")
 	c.expect("wangfang", "/签到", "已签到")
+	steady("/签到")
 	set(11, 6, 16, 5)
 	c.expect("wangfang", "/会议 结束", "缺席 1 人：李四")
 	set(11, 6, 17, 0)
 	c.expect("zhangsan", "/周报 完成双十一预热推文三篇\n亮点：预热推文阅读量破十万", "")
+	steady("/周报 双十一第一周")
 	set(11, 7, 10, 0)
 	c.expect("lisi", "/周报 完成主图设计", "迟交")
 	set(11, 9, 10, 0)
@@ -60,12 +74,14 @@ func seedMonth(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	c.expect("wangfang", "/会议 通知 11月13日 15:00 双十一复盘", "已安排会议 #2")
 	set(11, 13, 14, 55)
 	c.expect("wangfang", "/签到", "已签到")
+	steady("/签到")
 	set(11, 13, 15, 15)
 	c.expect("zhangsan", "/签到", "迟到")
 	set(11, 13, 16, 5)
 	c.expect("wangfang", "/会议 结束", "缺席 1 人：李四")
 	set(11, 13, 17, 0)
 	c.expect("zhangsan", "/周报 双十一复盘", "")
+	steady("/周报 双十一复盘")
 	c.expect("lisi", "/请假 11月16日到11月20日 回老家办事", "#1")
 	c.expect("wangfang", "/请假 批准 1", "已批准")
 	set(11, 16, 9, 0)
@@ -77,9 +93,11 @@ func seedMonth(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	set(11, 20, 14, 50)
 	c.expect("zhangsan", "/签到", "已签到")
 	c.expect("wangfang", "/签到", "已签到")
+	steady("/签到")
 	set(11, 20, 16, 5)
 	c.expect("wangfang", "/会议 结束", "请假 1 人：李四")
 	c.expect("zhangsan", "/周报 双十二筹备", "")
+	steady("/周报 双十二筹备")
 	set(11, 23, 10, 0)
 	c.expect("zhangsan", "/更新 公众号 https://mp.weixin.qq.com/s/abc", "")
 	c.expectSingle("zhangsan", "/上报 有用户在社区发广告，已备份并删除，对方还在换号发", "编号 #1")
@@ -101,6 +119,7 @@ func seedMonth(t *testing.T, db *storage.DB) (*chat, *time.Time) {
 	set(11, 25, 10, 0)
 	c.expect("wangfang", "/账号 移交 2 @张三", "")
 	c.expect("lisi", "/周报 双十二主视觉", "")
+	steady("/周报 双十二物料")
 	set(11, 27, 10, 0)
 	c.expect("wangfang", "/会议 取消 改到下周一起开", "")
 	c.expect("lisi", "/请假 12月1日 家里装修", "#2")
@@ -146,22 +165,22 @@ func TestMonthlyReportOfASeededMonth(t *testing.T) {
 
 		s, p := d.Report.Summary, d.Report.Previous
 		// 张三: on time in W45–W47, late in W48; 李四: late in W45, missing
-		// in W46, on leave in W47, on time in W48.
-		if s.ReportsOnTime != 4 || s.ReportsLate != 2 || s.ReportsMissing != 1 || s.ReportsExcused != 1 || s.ReportsDue != 7 {
+		// in W46, on leave in W47, on time in W48; three others on time.
+		if s.ReportsOnTime != 16 || s.ReportsLate != 2 || s.ReportsMissing != 1 || s.ReportsExcused != 1 || s.ReportsDue != 19 {
 			t.Errorf("report figures %+v", s)
 		}
-		// Three meetings held (one cancelled): 2 of 3, 2 of 3, 2 of 2 (李四 on leave).
-		if s.MeetingsHeld != 3 || s.Attended != 6 || s.Expected != 8 || d.Report.Cancelled != 1 {
+		// Three meetings held (one cancelled): 5 of 6, 5 of 6, 5 of 5 (李四 on leave).
+		if s.MeetingsHeld != 3 || s.Attended != 15 || s.Expected != 17 || d.Report.Cancelled != 1 {
 			t.Errorf("meeting figures %+v, cancelled %d", s, d.Report.Cancelled)
 		}
 		if s.Decisions != 2 || s.Rewards != 1 || s.Penalties != 1 || s.Campaigns != 1 || s.Platforms != 2 {
 			t.Errorf("decisions, ledger, campaigns, platforms %+v", s)
 		}
-		if p.ReportsDue != 2 || p.ReportsOnTime != 1 || p.ReportsMissing != 1 || p.MeetingsHeld != 0 {
+		if p.ReportsDue != 5 || p.ReportsOnTime != 4 || p.ReportsMissing != 1 || p.MeetingsHeld != 0 {
 			t.Errorf("October %+v", p)
 		}
 		text := d.Report.Text()
-		for _, want := range []string{"周报按时率 57%（按时 4 / 应交 7，迟交 2，未交 1），比上月 +7 个百分点", "会议出勤率 75%", "预热推文阅读量破十万（张三）",
+		for _, want := range []string{"周报按时率 84%（按时 16 / 应交 19，迟交 2，未交 1），比上月 +4 个百分点", "会议出勤率 88%（召开 3 次，出席 15 / 应到 17）", "预热推文阅读量破十万（张三）",
 			"嘉奖 1 项（比上月 +1），惩处 1 项（比上月 +1）（三等功 1、警告 1）", "平台每周更新达标 0/2 个（与上月持平）"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the report lacks %q:\n%s", want, text)
@@ -219,6 +238,24 @@ func TestMonthlyCommandAndReminder(t *testing.T) {
 		c.expect("wangfang", "/月报 附录", "只在单聊中查看")
 		c.expectSingle("wangfang", "/月报 附录", "【2026-11 月报附录（保密）】", "海报延期", "team_gzh")
 		c.expectSingle("zhangsan", "/月报 附录", "只有主管可以使用")
+
+		// The supervisor's say over the highlights: add one, leave a
+		// report's out (the report itself keeps it).
+		c.expect("wangfang", "/月报 亮点", "1. 预热推文阅读量破十万（张三）")
+		c.expect("wangfang", "/月报 亮点 添加 双十二预售额破百万", "已给 2026-11 月报补充亮点")
+		c.expect("wangfang", "/月报 亮点 删除 3", "请写上要去掉的亮点序号（1 到 2）")
+		c.expect("wangfang", "/月报 亮点 删除 1", "已从 2026-11 月报去掉亮点：预热推文阅读量破十万")
+		c.expect("zhangsan", "/月报 亮点 添加 我自己加的", "只有主管可以使用")
+		d, err := monthly.Build(context.Background(), c.engine, c.chatID, lang.Month{Year: 2026, Month: 11})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hs := d.Report.Highlights; len(hs) != 1 || hs[0].Text != "双十二预售额破百万" || hs[0].Name != "" {
+			t.Errorf("highlights after the supervisor's changes: %+v", hs)
+		}
+		c.expect("wangfang", "/月报 亮点 删除 1", "已从 2026-11 月报去掉亮点：双十二预售额破百万")
+		c.expect("wangfang", "/月报 亮点", "（0 条）")
+		c.expect("zhangsan", "/看板", "看板还没有开通")
 
 		dm := *c
 		e, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return *clock },
