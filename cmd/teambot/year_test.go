@@ -57,6 +57,7 @@ var yearKinds = []struct {
 		"(his request for Thu 2026-10-01, National Day, is refused: no leave on a day off); 李四's is approved at once"},
 	{"请假批准", 7, "the private note to the member when each of the 7 requests is approved"},
 	{"月报提醒", 12, "last workday of each month from 2026-09 to 2027-08, 10:00"},
+	{"月报附录", 12, "the confidential appendix, its own message after each 月报提醒 (R5, R14)"},
 	{"账号核对", 0, "quarterly, but the team registered no account"},
 	{"账号核对结果", 0, "nothing to check"},
 	{"账号移交", 0, "nobody left the team"},
@@ -169,6 +170,7 @@ var kindOf = regexp.MustCompile(`^【(?:群 [^】]+|私信 → [^】]+)】(?:【
 // untagged names the kinds of the messages that start without 【…】.
 var untagged = []struct{ kind, prefix string }{
 	{"月报提醒", "今天是本月最后一个工作日"},
+	{"月报附录", "# "}, // "# 2026-09 月报附录（保密）": no other message opens with a heading
 	{"请假批准", "你的请假 #"},
 	{"跳过说明", ""}, // matched by skipNote
 }
