@@ -40,6 +40,10 @@ type config struct {
 	// InboxLease is how long a callback answered late is its replica's
 	// before another finishes it; its command may run for half of it.
 	InboxLease time.Duration
+	// PublicURL is where people reach the bot from their browsers
+	// (TEAMBOT_PUBLIC_URL), without a trailing slash: the dashboard's
+	// links start with it. "" when the dashboard is off.
+	PublicURL string
 
 	BotToken, BotAESKey string
 	// BotID and BotSecret turn on the AI bot's long connection; BotWSURL
@@ -68,6 +72,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		BotNames:    splitList(get("TEAMBOT_BOT_NAMES", "")),
 		APIBase:     strings.TrimRight(get("WECOM_API_BASE", "https://qyapi.weixin.qq.com"), "/"),
 		WebhookURL:  get("WECOM_WEBHOOK_URL", ""),
+		PublicURL:   strings.TrimRight(get("TEAMBOT_PUBLIC_URL", ""), "/"),
 		BotToken:    get("WECOM_BOT_TOKEN", ""), BotAESKey: get("WECOM_BOT_AES_KEY", ""),
 		BotID: get("WECOM_BOT_ID", ""), BotSecret: get("WECOM_BOT_SECRET", ""), BotWSURL: get("WECOM_BOT_WS_URL", longconn.DefaultURL),
 		RobotToken: get("WECOM_ROBOT_TOKEN", ""), RobotAESKey: get("WECOM_ROBOT_AES_KEY", ""),
@@ -117,6 +122,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.WebhookURL != "" {
 		if err := checkURL(c.WebhookURL); err != nil {
 			fail("WECOM_WEBHOOK_URL: %v", err)
+		}
+	}
+	if c.PublicURL != "" {
+		if err := checkPublicURL(c.PublicURL); err != nil {
+			fail("TEAMBOT_PUBLIC_URL: %v", err)
+		} else if c.sealingSecret() == "" {
+			fail("TEAMBOT_PUBLIC_URL: the dashboard's links are signed with a key derived from an EncodingAESKey or WECOM_BOT_SECRET; set one of them, or unset TEAMBOT_PUBLIC_URL")
 		}
 	}
 	skew := get("WECOM_MAX_SKEW", "5m")
@@ -224,6 +236,22 @@ func checkURL(raw string) error {
 	return nil
 }
 
+// checkPublicURL checks the dashboard's base: an absolute http(s) URL
+// with a host, and nothing a link could not be built on (a query, a
+// fragment, a user name or password).
+func checkPublicURL(raw string) error {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Opaque != "":
+		return fmt.Errorf("%q is not an absolute http(s) URL; want the address people open in their browsers, such as https://teambot.example.com", redactURL(raw))
+	case u.User != nil:
+		return fmt.Errorf("%q holds a user name or password; the links would show it to everyone", redactURL(raw))
+	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(raw, "?") || strings.HasSuffix(raw, "#"):
+		return fmt.Errorf("%q has a query or a fragment; want a base such as https://teambot.example.com or https://example.com/teambot", redactURL(raw))
+	}
+	return nil
+}
+
 func splitList(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {
@@ -250,6 +278,7 @@ func (c config) LogValue() slog.Value {
 		slog.String("wecom_api_base", c.APIBase),
 		slog.Duration("wecom_max_skew", c.MaxSkew),
 		slog.Duration("outbox_retention", c.OutboxRetention),
+		slog.String("public_url", redactURL(c.PublicURL)),
 		slog.String("wecom_webhook_url", redactURL(c.WebhookURL)),
 		slog.String("wecom_bot_token", secret(c.BotToken)),
 		slog.String("wecom_bot_aes_key", secret(c.BotAESKey)),
@@ -338,6 +367,20 @@ func (c config) ballotKey() []byte {
 	}
 	mac := hmac.New(sha256.New, []byte(secret))
 	mac.Write([]byte("teambot anonymous ballots"))
+	return mac.Sum(nil)
+}
+
+// dashboardKey keys the dashboard's signed links, derived from the
+// sealing secret for this use alone: neither the key nor the secret is in
+// a link, and a link's MAC tells nothing of the keys that seal webhook
+// addresses or stand for voters. nil without a secret.
+func (c config) dashboardKey() []byte {
+	secret := c.sealingSecret()
+	if secret == "" {
+		return nil
+	}
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte("teambot dashboard link v1"))
 	return mac.Sum(nil)
 }
 

@@ -16,6 +16,8 @@ import (
 	"teambot/bot"
 	"teambot/bot/wecom"
 	"teambot/commands"
+	"teambot/commands/lang"
+	"teambot/dashboard"
 	"teambot/rulebook"
 	"teambot/scheduler"
 	"teambot/storage"
@@ -86,6 +88,9 @@ type app struct {
 	// longConnState is the long connection's state (longconn.State), for
 	// /metrics; nil when the mode is off.
 	longConnState prometheus.Gauge
+	// links signs the dashboard's links; nil when TEAMBOT_PUBLIC_URL is
+	// unset, and in the console.
+	links *dashboard.Signer
 }
 
 // appMessages says the app is configured, so one member can be messaged
@@ -157,6 +162,15 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 		ccfg.Sealer = a.sealer
 		ccfg.BallotKey = cfg.ballotKey()
 	}
+	// The dashboard is served by serve alone, on its public port; the
+	// console has none, and its DashboardLink stays nil.
+	if cfg.PublicURL != "" && !console {
+		if a.links, err = dashboard.NewSigner(cfg.dashboardKey(), cfg.PublicURL); err != nil {
+			db.Close()
+			return nil, err
+		}
+		ccfg.DashboardLink = a.dashboardLink(now)
+	}
 	if a.engine, err = rulebook.New(ccfg); err != nil {
 		db.Close()
 		return nil, err
@@ -168,6 +182,23 @@ func openApp(ctx context.Context, getenv func(string) string, log *slog.Logger, 
 		Observe: a.observeSend,
 	})
 	return a, nil
+}
+
+// dashboardLink is commands.Config.DashboardLink: the signed link to the
+// team's current month for userID, valid for a day. The month is the one
+// now falls in where the bot's teams are (TEAMBOT_TIMEZONE, which every
+// team is created with). The hook runs inside the command's transaction,
+// so it reads nothing from the database: on SQLite's single connection a
+// second transaction would wait for the first forever.
+func (a *app) dashboardLink(now func() time.Time) func(context.Context, int64, string) (string, error) {
+	loc, err := time.LoadLocation(a.cfg.TimeZone) // validated by loadConfig
+	if err != nil {
+		loc = time.UTC
+	}
+	return func(_ context.Context, teamID int64, userID string) (string, error) {
+		t := now()
+		return a.links.Link(teamID, userID, lang.MonthOf(t.In(loc)), t), nil
+	}
 }
 
 func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"teambot/bot"
+	"teambot/dashboard"
 	"teambot/scheduler"
 	"teambot/storage"
 )
@@ -49,10 +50,15 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	a.ready = &readiness{db: a.db, now: time.Now}
 	log.Info("starting", "config", a.cfg)
 
-	// The callback port, which WeCom reaches, serves only /wecom/…; the
-	// operations endpoints have a port of their own (TEAMBOT_ADMIN_LISTEN).
+	// The callback port, which WeCom reaches, serves only /wecom/… and,
+	// with TEAMBOT_PUBLIC_URL, the dashboard people open from their links;
+	// the operations endpoints have a port of their own (TEAMBOT_ADMIN_LISTEN).
 	mux := http.NewServeMux()
 	callbacks, err := a.mountCallbacks(mux)
+	if err != nil {
+		return err
+	}
+	dash, err := a.mountDashboard(mux)
 	if err != nil {
 		return err
 	}
@@ -70,13 +76,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		a.ready.longConn = lc.ready
 	}
 	sched := a.newScheduler(time.Now, deliverer)
-	log.Info("ways in", "callbacks", len(callbacks), "long_connection", lc != nil)
+	log.Info("ways in", "callbacks", len(callbacks), "long_connection", lc != nil, "dashboard", dash)
 
 	var servers []*http.Server
 	serveErr := make(chan error, 2)
 	// With only the long connection there is nothing for WeCom to call:
-	// no callback port.
-	if len(callbacks) > 0 || lc == nil {
+	// no callback port, unless people open the dashboard on it.
+	if len(callbacks) > 0 || lc == nil || dash {
 		ln, err := net.Listen("tcp", a.cfg.Listen)
 		if err != nil {
 			return fmt.Errorf("TEAMBOT_LISTEN %s: %w", a.cfg.Listen, err)
@@ -182,6 +188,28 @@ func (a *app) mountCallbacks(mux *http.ServeMux) ([]*bot.Callback, error) {
 		}
 	}
 	return mounted, nil
+}
+
+// mountDashboard mounts GET /dashboard when TEAMBOT_PUBLIC_URL is set: the
+// month of a team as the signed link's user may see it, built from the
+// records when the page is opened. It reports whether it did.
+func (a *app) mountDashboard(mux *http.ServeMux) (bool, error) {
+	if a.links == nil {
+		a.log.Info("dashboard off: set TEAMBOT_PUBLIC_URL to serve it and send its links")
+		return false, nil
+	}
+	loc, err := time.LoadLocation(a.cfg.TimeZone) // validated by loadConfig
+	if err != nil {
+		return false, err
+	}
+	h, err := dashboard.NewHandler(dashboard.Config{Signer: a.links, View: dashboard.EngineView(a.engine), Now: time.Now,
+		Location: loc, Log: a.log})
+	if err != nil {
+		return false, err
+	}
+	mux.Handle("GET "+dashboard.Path, h)
+	a.log.Info("dashboard mounted", "path", dashboard.Path, "links", redactURL(a.cfg.PublicURL)+dashboard.Path)
+	return true, nil
 }
 
 // webhookBroken marks a team's webhook broken and tells the admins: by app
