@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -16,16 +18,22 @@ import (
 	"teambot/commands/monthly"
 	"teambot/rulebook"
 	"teambot/storage"
+	"teambot/workbook"
 )
 
-// runExportMonthly is `teambot export monthly`: the monthly digest's data
-// for spreadsheets (CSV) or programs (JSON), the same that 月报 shows.
+// runExportMonthly is `teambot export monthly`: the month's report (R5)
+// for spreadsheets (CSV: the member table; xlsx: the whole report as a
+// workbook with charts) or programs (JSON), the same that 月报 shows.
+// The appendix (R14) is written only with --confidential, and never into a
+// CSV, which is one table.
 func runExportMonthly(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("export monthly", stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, exportUsage) }
 	chatID := fs.String("team", "", "the team's group chat id")
 	monthArg := fs.String("month", "", "the month, e.g. 2026-11")
-	format := fs.String("format", "csv", "csv or json")
+	format := fs.String("format", "csv", "csv, json or xlsx")
+	out := fs.String("out", "", "the file to write (default: standard output; xlsx needs it, - for standard output)")
+	confidential := fs.Bool("confidential", false, "include the supervisor's confidential appendix (json, xlsx)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -36,8 +44,13 @@ func runExportMonthly(ctx context.Context, args []string, getenv func(string) st
 		return errors.New("export monthly: --team CHATID is required (the team's group chat id)")
 	case *monthArg == "":
 		return errors.New("export monthly: --month is required, e.g. --month 2026-11")
-	case *format != "csv" && *format != "json":
-		return fmt.Errorf("export monthly: --format %q: want csv or json", *format)
+	case *format != "csv" && *format != "json" && *format != "xlsx":
+		return fmt.Errorf("export monthly: --format %q: want csv, json or xlsx", *format)
+	case *format == "csv" && *confidential:
+		return errors.New("export monthly: --confidential does not go with csv: a CSV is one table, the member table, " +
+			"and the appendix is not in it; use --format xlsx (its sheet 附录（保密）) or --format json")
+	case *format == "xlsx" && *out == "":
+		return errors.New("export monthly: --format xlsx needs --out FILE, e.g. --out 2026-11.xlsx (--out - writes the workbook to standard output)")
 	}
 	t, err := time.Parse("2006-01", *monthArg)
 	if err != nil {
@@ -62,13 +75,72 @@ func runExportMonthly(ctx context.Context, args []string, getenv func(string) st
 	} else if err != nil {
 		return err
 	}
-	if *format == "json" {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		return enc.Encode(d.Report) // the appendix never goes into an export
+	if !*confidential {
+		d.Appendix = monthly.Appendix{} // what is not there cannot be written
 	}
-	return writeMonthlyCSV(stdout, d.Report)
+	write := func(w io.Writer) error { return writeMonthlyCSV(w, d.Report) }
+	switch *format {
+	case "json":
+		write = func(w io.Writer) error {
+			enc := json.NewEncoder(w)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if *confidential {
+				return enc.Encode(d) // {"report": …, "appendix": …}
+			}
+			return enc.Encode(d.Report)
+		}
+	case "xlsx":
+		write = func(w io.Writer) error {
+			f, err := workbook.Monthly(d, *confidential)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			return f.Write(w)
+		}
+	}
+	if err := writeExport(*out, *confidential, stdout, write); err != nil {
+		return fmt.Errorf("export monthly: %w", err)
+	}
+	if *confidential {
+		where := *out
+		if where == "" || where == "-" {
+			where = "the output"
+		}
+		fmt.Fprintf(stderr, "export monthly: %s holds the confidential appendix (附录（保密）): for the supervisor alone, do not forward it\n", where)
+	}
+	return nil
+}
+
+// writeExport writes an export to the file path, or to stdout when path
+// is "" or "-". The file appears whole or not at all: it is written beside
+// its place under a temporary name, then renamed. A confidential one is
+// readable by its owner alone.
+func writeExport(path string, confidential bool, stdout io.Writer, write func(io.Writer) error) error {
+	if path == "" || path == "-" {
+		return write(stdout)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
+	mode := os.FileMode(0o644)
+	if confidential {
+		mode = 0o600
+	}
+	err = write(tmp)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), mode)
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
 // writeMonthlyCSV writes the report's member table as one CSV table with
