@@ -219,6 +219,18 @@ func monthReports(ctx context.Context, r *commands.Request, m lang.Month, out *M
 		wr.Rate = ratio(wr.OnTime, wr.Due)
 		rep.WeekRates = append(rep.WeekRates, wr)
 	}
+	// A holiday week lists nobody as missing: for those who report it
+	// reads 节假日.
+	for i, wr := range rep.WeekRates {
+		if !wr.Exempt {
+			continue
+		}
+		for _, st := range status {
+			if st[i] == "" {
+				st[i] = "节假日"
+			}
+		}
+	}
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
 		return err
