@@ -36,6 +36,9 @@ type Outgoing struct {
 	// an interactive card (the AI bot's long connection); a card goes to a
 	// group or to one user, never to several (its task id is sent once).
 	Card *Card
+	// Attachment, when set, is a file sent instead of Text where the
+	// channel can carry one; always to one user.
+	Attachment *Attachment
 
 	// A late answer to a callback goes first the way the callback allows:
 	// Via ViaResponseURL (the AI bot's one-shot URL, until NotAfter) or
@@ -89,4 +92,22 @@ const (
 	FiringNothing   FiringOutcome = "nothing"    // it had nothing to say
 	FiringMissed    FiringOutcome = "missed"     // found too late to be worth sending
 	FiringNoWorkday FiringOutcome = "no_workday" // its week has no workday to move to
+)
+
+// Attachment is a file an outgoing message carries, made when the message
+// is sent — the outbox keeps what to make, not the bytes. Where the
+// channel can carry a file (an app message, the long connection) the file
+// is sent instead of the message's Text; elsewhere Text goes, and says
+// where else to find it.
+type Attachment struct {
+	Kind string // what makes it: AttachMonthlyWorkbook
+	Ref  string // what it is made of, e.g. the month "2026-11"
+	Name string // the file's name as the recipient sees it
+}
+
+// Kinds of Attachment.
+const (
+	// AttachMonthlyWorkbook is the month's report as an xlsx workbook
+	// (R5), without the appendix; Ref is the month.
+	AttachMonthlyWorkbook = "monthly.xlsx"
 )
