@@ -267,8 +267,16 @@ func TestMonthlyCommandAndReminder(t *testing.T) {
 		c.outbox(*clock)
 		dm.expect("wangfang", "/月报 2026-11", "2026-11 的月度工作报告和保密附录已分开私信发给你")
 		msgs := c.outbox(*clock)
-		var reports, appendices int
+		var reports, appendices, workbooks int
 		for _, m := range msgs {
+			if m.Attachment != nil {
+				workbooks++
+				if a := m.Attachment; a.Kind != teambot.AttachMonthlyWorkbook || a.Ref != "2026-11" || a.Name != "group-1-2026-11-月度工作报告.xlsx" ||
+					m.Users[0] != "wangfang" || !strings.Contains(m.Text, "--format xlsx") {
+					t.Errorf("the workbook message: %+v %+v", m, a)
+				}
+				continue
+			}
 			if !m.Markdown || m.Users[0] != "wangfang" || len(m.Text) > 2048 {
 				t.Errorf("/月报 with app messages: %+v", m)
 			}
@@ -281,7 +289,7 @@ func TestMonthlyCommandAndReminder(t *testing.T) {
 				reports++
 			}
 		}
-		if reports == 0 || appendices == 0 || !strings.HasPrefix(msgs[0].Text, "# group-1 2026-11 月度工作报告") {
+		if reports == 0 || appendices == 0 || workbooks != 1 || !strings.HasPrefix(msgs[0].Text, "# group-1 2026-11 月度工作报告") {
 			t.Fatalf("/月报 with app messages: %d report and %d appendix messages: %+v", reports, appendices, msgs)
 		}
 

@@ -243,3 +243,25 @@ func TestOutboxCardStored(t *testing.T) {
 		}
 	})
 }
+
+// An outgoing message's attachment — what file to make when it is sent,
+// never the bytes — comes back from the outbox as it went in.
+func TestOutboxAttachmentStored(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		att := &teambot.Attachment{Kind: teambot.AttachMonthlyWorkbook, Ref: "2026-11", Name: "市场部-2026-11-月度工作报告.xlsx"}
+		update(t, db, func(tx *storage.Tx) error {
+			return tx.Enqueue(ctx, []teambot.Outgoing{
+				{Channel: teambot.ToUsers, Users: []string{"wangfang"}, Text: "Excel 版", Origin: "monthly", Attachment: att},
+				{Channel: teambot.ToUsers, Users: []string{"wangfang"}, Text: "没有附件", Origin: "plain"},
+			}, t0)
+		})
+		var leased []teambot.Outgoing
+		update(t, db, func(tx *storage.Tx) (err error) {
+			leased, _, err = tx.LeaseOutbox(ctx, t0, time.Minute, 10, "tok")
+			return err
+		})
+		if len(leased) != 2 || !reflect.DeepEqual(leased[0].Attachment, att) || leased[1].Attachment != nil {
+			t.Fatalf("leased %+v, want the attachment on the first only", leased)
+		}
+	})
+}

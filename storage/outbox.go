@@ -12,17 +12,22 @@ import (
 )
 
 // Enqueue stores outgoing messages, due now. Nothing is sent before its
-// row is committed. A message's card is kept as JSON beside its text.
+// row is committed. A message's card and attachment are kept as JSON
+// beside its text.
 func (tx *Tx) Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error {
 	for _, m := range msgs {
-		card, err := encodeCard(m.Card)
+		card, err := encodeJSON(m.Card)
 		if err != nil {
-			return fmt.Errorf("enqueue %s: %w", m.Origin, err)
+			return fmt.Errorf("enqueue %s: card: %w", m.Origin, err)
 		}
-		_, err = tx.insert(ctx, `INSERT INTO outbox (team_id, channel, users, mentions, body, markdown, card, origin, via, target, not_after,
-			next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		attachment, err := encodeJSON(m.Attachment)
+		if err != nil {
+			return fmt.Errorf("enqueue %s: attachment: %w", m.Origin, err)
+		}
+		_, err = tx.insert(ctx, `INSERT INTO outbox (team_id, channel, users, mentions, body, markdown, card, attachment, origin, via, target, not_after,
+			next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			sql.NullInt64{Int64: m.TeamID, Valid: m.TeamID != 0}, m.Channel, strings.Join(m.Users, ","),
-			strings.Join(m.Mentions, ","), m.Text, m.Markdown, card, m.Origin, m.Via, m.Target, nullTime(m.NotAfter), utc(now), utc(now))
+			strings.Join(m.Mentions, ","), m.Text, m.Markdown, card, attachment, m.Origin, m.Via, m.Target, nullTime(m.NotAfter), utc(now), utc(now))
 		if err != nil {
 			return fmt.Errorf("enqueue %s: %w", m.Origin, err)
 		}
@@ -39,6 +44,7 @@ type outboxRow struct {
 	Body     string        `db:"body"`
 	Markdown bool          `db:"markdown"`
 	Card     string        `db:"card"`
+	Attach   string        `db:"attachment"`
 	Origin   string        `db:"origin"`
 	Attempts int           `db:"attempts"`
 	Via      string        `db:"via"`
@@ -47,41 +53,40 @@ type outboxRow struct {
 }
 
 // outboxColumns are what outboxRow reads.
-const outboxColumns = `id, team_id, channel, users, mentions, body, markdown, card, origin, attempts, via, target, not_after`
+const outboxColumns = `id, team_id, channel, users, mentions, body, markdown, card, attachment, origin, attempts, via, target, not_after`
 
-// outgoing is the message the row holds. A card that does not decode (a
-// row written by a later version) is left out: the message goes as its
-// text, which says the same, rather than stop every message queued behind
-// it.
+// outgoing is the message the row holds. A card or attachment that does
+// not decode (a row written by a later version) is left out: the message
+// goes as its text, which says the same, rather than stop every message
+// queued behind it.
 func (r outboxRow) outgoing() teambot.Outgoing {
-	card, _ := decodeCard(r.Card)
+	card, _ := decodeJSON[teambot.Card](r.Card)
+	attachment, _ := decodeJSON[teambot.Attachment](r.Attach)
 	return teambot.Outgoing{ID: r.ID, TeamID: r.TeamID.Int64, Channel: r.Channel, Users: splitList(r.Users),
-		Mentions: splitList(r.Mentions), Text: r.Body, Markdown: r.Markdown, Card: card, Origin: r.Origin,
+		Mentions: splitList(r.Mentions), Text: r.Body, Markdown: r.Markdown, Card: card, Attachment: attachment, Origin: r.Origin,
 		Via: r.Via, Target: r.Target, NotAfter: r.NotAfter.Time}
 }
 
-// encodeCard is how a card is stored: JSON, or empty for none.
-func encodeCard(c *teambot.Card) (string, error) {
-	if c == nil {
+// encodeJSON is how a message's card or attachment is stored: JSON, or
+// empty for none.
+func encodeJSON[T any](v *T) (string, error) {
+	if v == nil {
 		return "", nil
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		return "", fmt.Errorf("encode card %q: %w", c.TaskID, err)
-	}
-	return string(b), nil
+	b, err := json.Marshal(v)
+	return string(b), err
 }
 
-// decodeCard reads a stored card back; empty is none.
-func decodeCard(s string) (*teambot.Card, error) {
+// decodeJSON reads a stored card or attachment back; empty is none.
+func decodeJSON[T any](s string) (*T, error) {
 	if s == "" {
 		return nil, nil
 	}
-	c := new(teambot.Card)
-	if err := json.Unmarshal([]byte(s), c); err != nil {
-		return nil, fmt.Errorf("decode card: %w", err)
+	v := new(T)
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		return nil, err
 	}
-	return c, nil
+	return v, nil
 }
 
 func splitList(s string) []string {

@@ -3,6 +3,7 @@ package monthly
 import (
 	"context"
 	"fmt"
+	"strings"
 	"teambot/bot/wecom"
 	"teambot/commands"
 	"teambot/commands/lang"
@@ -71,6 +72,7 @@ func monthly(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 			out = append(out, teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{r.UserID}, Text: part, Markdown: true,
 				Origin: "monthly appendix " + m.String()})
 		}
+		out = append(out, workbookMessage(r, doc.Report, m))
 		if err := r.Tx.Enqueue(ctx, out, r.Now); err != nil {
 			return teambot.Reply{}, err
 		}
@@ -203,4 +205,21 @@ func MonthlyReminder(ctx context.Context, e *commands.Engine, f teambot.Firing) 
 		return nil
 	})
 	return out, err
+}
+
+// workbookMessage brings the supervisor the report as an xlsx workbook
+// (charts on 概览, a sheet per table; never the appendix), made when it is
+// sent, where the channel can carry a file; elsewhere its text says how
+// to get it.
+func workbookMessage(r *commands.Request, rep Report, m lang.Month) teambot.Outgoing {
+	name := strings.Map(func(c rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, c) || c < ' ' {
+			return '_'
+		}
+		return c
+	}, rep.Team) + "-" + m.String() + "-月度工作报告.xlsx"
+	text := fmt.Sprintf("%s 月度工作报告的 Excel 版（概览含图表）这里发不了文件：管理员可以运行 teambot export monthly --team %s --month %s --format xlsx --out 文件名 导出；图表也可以发送 /看板 查看。",
+		m, r.Team.ChatID, m)
+	return teambot.Outgoing{TeamID: r.Team.ID, Channel: teambot.ToUsers, Users: []string{r.UserID}, Text: text,
+		Attachment: &teambot.Attachment{Kind: teambot.AttachMonthlyWorkbook, Ref: m.String(), Name: name}, Origin: "monthly workbook " + m.String()}
 }
