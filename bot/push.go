@@ -24,6 +24,10 @@ type Pusher struct {
 	// deferred until next, without counting as a failed attempt.
 	Slots func(ctx context.Context, robot string, n int) (ok bool, next time.Time, err error)
 	Now   func() time.Time // for the deferral; time.Now when nil
+	// Files, when set, makes the file of a direct message that carries an
+	// Attachment: it goes as an app file message instead of the text.
+	// nil: such a message goes as its text.
+	Files Files
 }
 
 // PushClient is what Pusher needs of WeCom; *wecom.Client satisfies it.
@@ -32,6 +36,8 @@ type PushClient interface {
 	SendMarkdown(ctx context.Context, key, content string) error
 	SendApp(ctx context.Context, userIDs []string, text string) error
 	SendAppMarkdown(ctx context.Context, userIDs []string, content string) error
+	UploadMedia(ctx context.Context, kind, filename string, data []byte) (mediaID string, err error)
+	SendAppFile(ctx context.Context, userIDs []string, mediaID string) error
 	Respond(ctx context.Context, responseURL, markdown string) error
 }
 
@@ -42,6 +48,9 @@ var errNoPushTarget = errors.New("no group webhook: the team's robot is gone, or
 const LateNote = "（迟到的回复）"
 
 // Deliver sends one message and says whether a failure is worth retrying.
+// A direct message with an Attachment goes as the file when Files is set
+// (the file made, uploaded, sent); a failure to make it is retried, and a
+// file WeCom refuses for good is replaced by the text.
 func (p *Pusher) Deliver(ctx context.Context, team teambot.Team, msg teambot.Outgoing) error {
 	switch msg.Via {
 	case teambot.ViaResponseURL:
@@ -61,6 +70,11 @@ func (p *Pusher) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 		return p.toRobot(ctx, key, msg)
 	}
 	if msg.Channel == teambot.ToUsers {
+		if msg.Attachment != nil && p.Files != nil {
+			if sent, err := p.sendFile(ctx, team, msg); sent || err != nil {
+				return err
+			}
+		}
 		if msg.Markdown {
 			return classify(p.Client.SendAppMarkdown(ctx, msg.Users, msg.Text))
 		}
@@ -151,7 +165,7 @@ func classify(err error) error {
 		return nil
 	case wecom.IsBrokenWebhook(err):
 		return &teambot.PermanentError{Err: err, BrokenWebhook: true}
-	case errors.Is(err, wecom.ErrAppNotConfigured):
+	case errors.Is(err, wecom.ErrAppNotConfigured), errors.Is(err, wecom.ErrInvalidMedia):
 		return &teambot.PermanentError{Err: err}
 	case errors.As(err, &api) && api.Code != -1 && api.Code != 45009:
 		return &teambot.PermanentError{Err: err} // 40058, 60020, …: WeCom will refuse it again

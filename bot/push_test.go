@@ -28,6 +28,14 @@ func (c *recordingClient) SendAppMarkdown(_ context.Context, users []string, con
 	c.texts = append(c.texts, "app "+strings.Join(users, ",")+":md:"+content)
 	return nil
 }
+func (c *recordingClient) UploadMedia(_ context.Context, kind, filename string, data []byte) (string, error) {
+	c.texts = append(c.texts, "upload "+kind+" "+filename)
+	return "MEDIA", nil
+}
+func (c *recordingClient) SendAppFile(_ context.Context, users []string, mediaID string) error {
+	c.texts = append(c.texts, "app "+strings.Join(users, ",")+":file:"+mediaID)
+	return nil
+}
 func (c *recordingClient) Respond(_ context.Context, url, markdown string) error {
 	c.texts = append(c.texts, "respond "+url+":"+markdown)
 	return nil

@@ -33,8 +33,21 @@ type Socket struct {
 	// (aibot_send_msg, msgtype template_card; docs/cards.md §2), as Send
 	// does markdown. nil: a message with a card goes as its text.
 	SendCard func(ctx context.Context, chatID string, single bool, card *TemplateCard) error
+	// Files, UploadFile and SendFile, all three set, send a message for
+	// one member that carries an Attachment as the file into their single
+	// chat: Files makes it, UploadFile uploads it as a file named filename
+	// (aibot_upload_media_*, docs/wecom-longconn.md §9) and SendFile
+	// pushes it (aibot_send_msg, msgtype file), failing as Send does. A
+	// file refused for good (a *teambot.PermanentError) is replaced by the
+	// text. Otherwise, and where the socket does not reach, the message
+	// goes as it does without one.
+	Files      Files
+	UploadFile func(ctx context.Context, filename string, data []byte) (mediaID string, err error)
+	SendFile   func(ctx context.Context, chatID string, single bool, mediaID string) error
 	// Slots reserves n sends into chatID across every replica (30 a
-	// minute, 1000 an hour per conversation, docs/wecom-longconn.md §7).
+	// minute, 1000 an hour per conversation, docs/wecom-longconn.md §7);
+	// under the key UploadSlots, n of the bot's uploads (as many, per bot,
+	// §9).
 	Slots func(ctx context.Context, chatID string, n int) (ok bool, next time.Time, err error)
 	// Names are the team's names for userIDs, for the group's note; the
 	// userids themselves when nil.
@@ -53,8 +66,9 @@ const OpenSingleChat = "%s：有一条只给你看的消息。请先私聊我（
 
 // Deliver sends msg over the socket when its conversation is reachable
 // there, and hands it to Next otherwise. A message with a card goes as the
-// card where the socket reaches; the other ways, and the group's note to a
-// member without a single chat, carry its text.
+// card where the socket reaches, one with an attachment for one member as
+// the file; the other ways, and the group's note to a member without a
+// single chat, carry its text (Next may send the file as an app message).
 func (s *Socket) Deliver(ctx context.Context, team teambot.Team, msg teambot.Outgoing) error {
 	if msg.Via != "" {
 		return s.Next.Deliver(ctx, team, msg) // a late answer goes back the way its message came
@@ -79,6 +93,12 @@ func (s *Socket) Deliver(ctx context.Context, team teambot.Team, msg teambot.Out
 		}
 		if !ok {
 			unreachable = append(unreachable, u)
+			continue
+		}
+		if s.canSendFile(msg) {
+			if err := s.sendFile(ctx, team, u, msg); err != nil {
+				return err
+			}
 			continue
 		}
 		if err := s.send(ctx, u, true, markdownFor(msg, nil), s.card(msg)); err != nil {
@@ -128,19 +148,16 @@ func markdownFor(msg teambot.Outgoing, mentions []string) string {
 // text. A card WeCom refuses for good goes as its text instead, in the
 // same slot: the refused card reached nobody.
 func (s *Socket) send(ctx context.Context, chatID string, single bool, text string, card *TemplateCard) error {
-	if s.Slots != nil {
-		ok, next, err := s.Slots(ctx, chatID, 1)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return &teambot.RetryAfterError{Wait: max(next.Sub(s.now()), time.Second), Err: errConversationBusy}
-		}
+	if err := s.takeSlot(ctx, chatID, errConversationBusy); err != nil {
+		return err
 	}
+	return s.push(ctx, chatID, single, text, card)
+}
+
+// push is send in a slot already taken.
+func (s *Socket) push(ctx context.Context, chatID string, single bool, text string, card *TemplateCard) error {
 	if card != nil {
-		err := s.SendCard(ctx, chatID, single, card)
-		var refused *teambot.PermanentError
-		if !errors.As(err, &refused) {
+		if err := s.SendCard(ctx, chatID, single, card); !refused(err) {
 			return err
 		}
 	}

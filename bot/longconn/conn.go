@@ -20,10 +20,13 @@ const readLimit = 1 << 20
 // errConnLost is what a waiting request gets when its socket goes away.
 var errConnLost = errors.New("longconn: connection lost before the ack")
 
-// ack is an ack frame: errcode and errmsg for one req_id (docs/wecom-longconn.md §2).
+// ack is an ack frame: errcode and errmsg for one req_id, and the body
+// some commands' acks carry (an upload's upload_id and media_id,
+// docs/wecom-longconn.md §2, §9).
 type ack struct {
 	code int
 	msg  string
+	body json.RawMessage
 }
 
 // conn is one WebSocket: a read loop that hands acks to their waiters and
@@ -94,7 +97,7 @@ func (cn *conn) readLoop(ctx context.Context, onCallback func(Callback)) {
 
 // deliver hands an ack to the oldest waiter on its req_id.
 func (cn *conn) deliver(f frame) bool {
-	a := ack{msg: f.Errmsg}
+	a := ack{msg: f.Errmsg, body: f.Body}
 	if f.Errcode != nil {
 		a.code = *f.Errcode
 	}
@@ -168,8 +171,9 @@ func (cn *conn) write(ctx context.Context, f frame, waiter chan ack) error {
 }
 
 // call writes a request and waits up to timeout for its ack. A non-zero
-// errcode is an *AckError.
-func (cn *conn) call(ctx context.Context, timeout time.Duration, cmd, reqID string, body any) error {
+// errcode is an *AckError. When out is not nil, the ack's body is decoded
+// into it.
+func (cn *conn) call(ctx context.Context, timeout time.Duration, cmd, reqID string, body, out any) error {
 	raw, err := json.Marshal(body)
 	if err != nil {
 		return err
@@ -184,6 +188,14 @@ func (cn *conn) call(ctx context.Context, timeout time.Duration, cmd, reqID stri
 	case a := <-ch:
 		if a.code != 0 {
 			return &AckError{Code: a.code, Msg: a.msg}
+		}
+		if out != nil {
+			if len(a.body) == 0 {
+				return fmt.Errorf("longconn: %s: the ack has no body", cmd)
+			}
+			if err := json.Unmarshal(a.body, out); err != nil {
+				return fmt.Errorf("longconn: %s: the ack's body: %w", cmd, err)
+			}
 		}
 		return nil
 	case <-ctx.Done():

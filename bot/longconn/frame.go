@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// Commands of the long connection (docs/wecom-longconn.md §2–§8).
+// Commands of the long connection (docs/wecom-longconn.md §2–§9).
 const (
 	cmdSubscribe   = "aibot_subscribe"
 	cmdPing        = "ping"
@@ -19,6 +19,10 @@ const (
 	cmdWelcome     = "aibot_respond_welcome_msg"
 	cmdUpdate      = "aibot_respond_update_msg"
 	cmdSend        = "aibot_send_msg"
+
+	cmdUploadInit   = "aibot_upload_media_init"
+	cmdUploadChunk  = "aibot_upload_media_chunk"
+	cmdUploadFinish = "aibot_upload_media_finish"
 
 	eventDisconnected = "disconnected_event"
 )

@@ -4,7 +4,8 @@
 // and sends replies and pushes (docs/wecom-longconn.md).
 //
 // Run owns the connection: it dials, subscribes, pings, reads and reconnects.
-// Respond, RespondCard, Welcome, UpdateCard, Send and SendCard may be called from any goroutine while Run runs.
+// Respond, RespondCard, Welcome, UpdateCard, Send, SendCard, UploadMedia and
+// SendFile may be called from any goroutine while Run runs.
 package longconn
 
 import (
@@ -154,14 +155,14 @@ func (c *Client) setState(s State) {
 // (docs/wecom-longconn.md §6).
 func (c *Client) Respond(ctx context.Context, reqID, markdown string) error {
 	stream := map[string]any{"id": randHex(16), "finish": true, "content": markdown}
-	return c.request(ctx, cmdRespond, reqID, typed("stream", stream))
+	return c.request(ctx, cmdRespond, reqID, typed("stream", stream), nil)
 }
 
 // RespondCard answers a message callback with an interactive card:
 // aibot_respond_msg, msgtype template_card, on the callback's reqID
 // (docs/cards.md §2). card is the template_card JSON.
 func (c *Client) RespondCard(ctx context.Context, reqID string, card any) error {
-	return c.request(ctx, cmdRespond, reqID, typed("template_card", card))
+	return c.request(ctx, cmdRespond, reqID, typed("template_card", card), nil)
 }
 
 // UpdateCard replaces a clicked card for userIDs (every user the card
@@ -173,14 +174,14 @@ func (c *Client) UpdateCard(ctx context.Context, reqID string, userIDs []string,
 	if len(userIDs) > 0 {
 		body["userids"] = userIDs
 	}
-	return c.request(ctx, cmdUpdate, reqID, body)
+	return c.request(ctx, cmdUpdate, reqID, body, nil)
 }
 
 // Welcome answers an enter_chat event: aibot_respond_welcome_msg on the
 // event's reqID, which WeCom takes only within 5 s of the event
 // (docs/wecom-longconn.md §6).
 func (c *Client) Welcome(ctx context.Context, reqID, text string) error {
-	return c.request(ctx, cmdWelcome, reqID, typed("text", map[string]string{"content": text}))
+	return c.request(ctx, cmdWelcome, reqID, typed("text", map[string]string{"content": text}), nil)
 }
 
 // Send pushes markdown to a conversation: aibot_send_msg with a new req_id,
@@ -200,7 +201,7 @@ func (c *Client) SendCard(ctx context.Context, chatID string, chatType int, card
 // push sends aibot_send_msg with a new req_id: body, into chatID.
 func (c *Client) push(ctx context.Context, chatID string, chatType int, body map[string]any) error {
 	body["chatid"], body["chat_type"] = chatID, chatType
-	return c.request(ctx, cmdSend, newReqID(cmdSend), body)
+	return c.request(ctx, cmdSend, newReqID(cmdSend), body, nil)
 }
 
 // typed is a message body of msgtype, its content under the type's name
@@ -213,11 +214,22 @@ func typed(msgtype string, content any) map[string]any {
 // came on.
 type connKey struct{}
 
-// request sends a frame and waits for its ack: on the connection the
-// handler's callback came on while it lives (a reply belongs to its
-// req_id's socket, and may be sent before this client has seen its own
-// subscribe acknowledged), else on the current one.
-func (c *Client) request(ctx context.Context, cmd, reqID string, body any) error {
+// request sends a frame and waits for its ack, whose body it decodes into
+// out unless out is nil: on the connection the handler's callback came on
+// while it lives (a reply belongs to its req_id's socket, and may be sent
+// before this client has seen its own subscribe acknowledged), else on the
+// current one.
+func (c *Client) request(ctx context.Context, cmd, reqID string, body, out any) error {
+	cn := c.pick(ctx)
+	if cn == nil {
+		return ErrNotConnected
+	}
+	return cn.call(ctx, c.cfg.AckTimeout, cmd, reqID, body, out)
+}
+
+// pick is the connection a request goes on: the one ctx's callback came
+// on while it lives, else the current one; nil when there is none.
+func (c *Client) pick(ctx context.Context) *conn {
 	cn, _ := ctx.Value(connKey{}).(*conn)
 	if cn != nil {
 		select {
@@ -229,8 +241,5 @@ func (c *Client) request(ctx context.Context, cmd, reqID string, body any) error
 	if cn == nil {
 		cn = c.current()
 	}
-	if cn == nil {
-		return ErrNotConnected
-	}
-	return cn.call(ctx, c.cfg.AckTimeout, cmd, reqID, body)
+	return cn
 }

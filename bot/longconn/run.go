@@ -160,7 +160,7 @@ func (c *Client) session(ctx context.Context) (subscribed bool, err error) {
 	go cn.readLoop(rctx, func(cb Callback) { c.dispatch(context.WithValue(ctx, connKey{}, cn), cb) })
 
 	body := map[string]string{"bot_id": c.cfg.BotID, "secret": c.cfg.Secret}
-	if err := cn.call(ctx, c.cfg.AckTimeout, cmdSubscribe, newReqID(cmdSubscribe), body); err != nil {
+	if err := cn.call(ctx, c.cfg.AckTimeout, cmdSubscribe, newReqID(cmdSubscribe), body, nil); err != nil {
 		var ae *AckError
 		if errors.As(err, &ae) {
 			// WeCom leaves the socket open after a refusal: close it

@@ -29,7 +29,10 @@ type request struct {
 	method string            // resty.MethodGet or resty.MethodPost
 	path   string            // relative to APIBase; may end in a query
 	query  map[string]string // added to the query; may hold secrets
-	body   []byte            // JSON, for POST
+	body   []byte            // for POST: JSON unless contentType says otherwise
+	// contentType is the body's Content-Type when it is not JSON (a
+	// multipart upload).
+	contentType string
 
 	// before runs before every attempt; the webhook rate limit waits here.
 	before func(context.Context) error
@@ -106,7 +109,11 @@ func (c *Client) observe(op string, code int, err error) {
 func (c *Client) exchange(ctx context.Context, req request, out any) (int, string, error) {
 	r := c.http.R().SetContext(ctx).SetQueryParams(req.query)
 	if req.body != nil {
-		r.SetHeader("Content-Type", "application/json; charset=utf-8").SetBody(req.body)
+		ct := req.contentType
+		if ct == "" {
+			ct = "application/json; charset=utf-8"
+		}
+		r.SetHeader("Content-Type", ct).SetBody(req.body)
 	}
 	resp, err := r.Execute(req.method, req.path)
 	if err != nil {

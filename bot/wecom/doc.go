@@ -1,6 +1,7 @@
 // Package wecom is the bot's outbound WeCom client: group robot webhook pushes
 // (消息推送), one-shot AI bot replies through a response_url (智能机器人主动回复)
-// and direct messages through the self-built app (message/send). It also holds
+// and direct messages through the self-built app (message/send), files among
+// them once uploaded (media/upload, UploadMedia). It also holds
 // the wire details both directions share: WeCom markdown escaping
 // (EscapeMarkdown, EscapeMarkdownInline), the guard on the XML WeCom sends
 // (NewXMLDecoder) and the group robot's limit (WebhookLimit, WebhookWindow).

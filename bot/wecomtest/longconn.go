@@ -24,7 +24,8 @@ const (
 
 // LongConn is a fake of WeCom's AI bot long-connection server
 // (docs/wecom-longconn.md) on an httptest server. It acks every command the
-// way WeCom does, records every frame a client sends, pushes callbacks to the
+// way WeCom does, takes media uploads (Uploads), records every frame a
+// client sends, pushes callbacks to the
 // live connection, and can be told to refuse, to stop acking pings, to kick or
 // to drop. It is safe for concurrent use.
 type LongConn struct {
@@ -44,7 +45,9 @@ type LongConn struct {
 	ackErr      map[string]lcAnswer // per cmd: the answer to give instead of ok
 	ignorePings bool
 	seq         int
-	events      map[string]bool // req_ids of the event callbacks pushed
+	events      map[string]bool      // req_ids of the event callbacks pushed
+	open        map[string]*lcUpload // uploads begun and not finished, by upload_id
+	uploads     []LongConnUpload     // uploads finished, in order
 }
 
 // LongConnFrame is one frame a client sent.
@@ -92,6 +95,7 @@ func NewLongConn(botID, secret string) *LongConn {
 		peers:   map[*lcPeer]bool{},
 		ackErr:  map[string]lcAnswer{},
 		events:  map[string]bool{},
+		open:    map[string]*lcUpload{},
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -394,6 +398,10 @@ func (s *LongConn) handle(p *lcPeer, f LongConnFrame) {
 		// An event's req_id takes its own command only (docs/cards.md §4).
 		ans = lcAnswer{LongConnBadReqIDCode, LongConnBadReqIDMsg}
 	}
+	var ackBody any
+	if !forced && isUploadCmd(f.Cmd) {
+		ans, ackBody = s.uploadStep(f)
+	}
 	ignore := f.Cmd == "ping" && s.ignorePings
 	var old *lcPeer
 	if f.Cmd == "aibot_subscribe" && !forced {
@@ -429,6 +437,9 @@ func (s *LongConn) handle(p *lcPeer, f LongConnFrame) {
 		ans.msg = "ok"
 	}
 	ack := map[string]any{"headers": map[string]string{"req_id": f.ReqID}, "errcode": ans.code, "errmsg": ans.msg}
+	if ackBody != nil {
+		ack["body"] = ackBody
+	}
 	if f.Cmd == "aibot_subscribe" {
 		_ = p.sendHeld(s.ctx, ack)
 		return

@@ -19,6 +19,7 @@ const (
 	WebhookPath     = "/cgi-bin/webhook/send"
 	GetTokenPath    = "/cgi-bin/gettoken"
 	MessageSendPath = "/cgi-bin/message/send"
+	MediaUploadPath = "/cgi-bin/media/upload"
 	AIBotPrefix     = "/cgi-bin/aibot/"
 )
 
@@ -35,6 +36,9 @@ const (
 // Errcodes the Server answers on its own.
 const (
 	ecInvalidParam   = 40058
+	ecInvalidType    = 40005 // media/upload: no such type
+	ecInvalidSize    = 40006 // media/upload: too small or too large
+	ecInvalidMediaID = 40007 // a file message names no uploaded medium
 	ecNoToken        = 41001
 	ecNoCorpID       = 41002
 	ecNoSecret       = 41004
@@ -57,14 +61,21 @@ type Server struct {
 	delays  map[string]time.Duration
 	tokens  map[string]bool // access tokens issued: true while valid
 	issued  int
+	media   map[string]bool // media ids issued by media/upload
 }
 
 // Call is one request the Server received.
 type Call struct {
 	Method, Path string
 	Query        url.Values
+	Header       http.Header
 	Body         []byte
 	At           time.Time
+
+	// Upload is what a call to MediaUploadPath carried, as the Server read
+	// it from the multipart body; nil for other calls and for a body
+	// without a "media" file part.
+	Upload *Upload
 
 	// What the Server answered: an HTTP status, and the errcode when the
 	// status was 200.
@@ -96,6 +107,7 @@ func NewServer(t testing.TB) *Server {
 		next:    make(map[string][]apiAnswer),
 		delays:  make(map[string]time.Duration),
 		tokens:  make(map[string]bool),
+		media:   make(map[string]bool),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
@@ -207,7 +219,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cannot read the body", http.StatusBadRequest)
 		return
 	}
-	call := Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: body, At: time.Now()}
+	call := Call{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Header: r.Header.Clone(), Body: body, At: time.Now()}
+	if call.Path == MediaUploadPath {
+		if call.Upload = readUpload(r.Header.Get("Content-Type"), body); call.Upload != nil {
+			call.Upload.Type = call.Query.Get("type")
+		}
+	}
 
 	s.mu.Lock()
 	a, forced := s.forced(call.Path)
@@ -215,6 +232,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		a = s.respond(call)
 	}
 	call.Status, call.Errcode = a.status, a.errcode
+	if call.Upload != nil && call.OK() {
+		call.Upload.MediaID, _ = a.extra["media_id"].(string)
+	}
 	s.calls = append(s.calls, call)
 	close(s.changed)
 	s.changed = make(chan struct{})
@@ -256,20 +276,37 @@ func (s *Server) respond(c Call) apiAnswer {
 	case c.Path == GetTokenPath && c.Method == http.MethodGet:
 		return s.getToken(c.Query)
 	case c.Path == MessageSendPath && c.Method == http.MethodPost:
-		switch tok := c.Query.Get("access_token"); {
-		case tok == "":
-			return apiResult(ecNoToken, "access_token missing")
-		case !s.tokens[tok]:
-			return apiResult(ecTokenExpired, "access_token expired")
+		if a, ok := s.checkToken(c); !ok {
+			return a
+		}
+		if a, file := s.checkFile(c.Body); file {
+			return a
 		}
 		return checkContent(c.Body, limitText, limitText)
+	case c.Path == MediaUploadPath && c.Method == http.MethodPost:
+		if a, ok := s.checkToken(c); !ok {
+			return a
+		}
+		return s.upload(c)
 	case strings.HasPrefix(c.Path, AIBotPrefix) && c.Method == http.MethodPost:
 		return checkContent(c.Body, limitText, limitRespond)
-	case c.Path == WebhookPath, c.Path == GetTokenPath, c.Path == MessageSendPath,
+	case c.Path == WebhookPath, c.Path == GetTokenPath, c.Path == MessageSendPath, c.Path == MediaUploadPath,
 		strings.HasPrefix(c.Path, AIBotPrefix):
 		return apiAnswer{status: http.StatusMethodNotAllowed}
 	}
 	return apiAnswer{status: http.StatusNotFound}
+}
+
+// checkToken refuses an app call without a valid access token, as WeCom
+// does. s.mu is held.
+func (s *Server) checkToken(c Call) (apiAnswer, bool) {
+	switch tok := c.Query.Get("access_token"); {
+	case tok == "":
+		return apiResult(ecNoToken, "access_token missing"), false
+	case !s.tokens[tok]:
+		return apiResult(ecTokenExpired, "access_token expired"), false
+	}
+	return apiAnswer{}, true
 }
 
 // getToken issues a new access token. s.mu is held.
