@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"teambot/bot"
 	"teambot/bot/wecomtest"
@@ -314,4 +318,76 @@ func checked(card *bot.TemplateCard, option string) bool {
 		}
 	}
 	return n == 1
+}
+
+// R5 over the long connection: /月报 brings the supervisor, in her single
+// chat, the report, the appendix and the month's workbook as a file —
+// uploaded in chunks and pushed — which opens as a workbook with the
+// month's figures and holds nothing of the appendix.
+func TestMonthlyWorkbookOverTheLongConnection(t *testing.T) {
+	fake := wecomtest.NewLongConn("bot-1", "secret-1")
+	defer fake.Close()
+	clock := &metricsClock{now: time.Now()}
+	replica := startReplica(t, storagetest.SQLiteURL(t), fake, "secret-1", clock)
+	if !fake.WaitSubscribed(1, 10*time.Second) {
+		t.Fatal("the long connection did not subscribe")
+	}
+	waitConnected(t, replica.lc.client)
+	w := &socketWay{t: t, fake: fake}
+	const group = "group-month"
+	for _, m := range [][2]string{{"wangfang", "/加入 王芳"}, {"zhangsan", "/加入 张三 文案"}, {"boss", "/主管 @王芳"}} {
+		w.say(m[0], group, m[1])
+	}
+	w.say("wangfang", group, "/惩处 @张三 批评 选题撞车")
+	if a := w.say("wangfang", "", "/月报"); !strings.Contains(a.text, "已分开私信发给你") {
+		t.Fatalf("/月报: %+v", a)
+	}
+	replica.tick()
+	uploads := fake.Uploads()
+	if len(uploads) != 1 || !strings.HasSuffix(uploads[0].Filename, "-月度工作报告.xlsx") {
+		t.Fatalf("uploads %+v, want the month's workbook", uploads)
+	}
+	var sent bool
+	for _, f := range fake.Frames("aibot_send_msg") {
+		var b struct {
+			ChatID  string `json:"chatid"`
+			MsgType string `json:"msgtype"`
+			File    struct {
+				MediaID string `json:"media_id"`
+			} `json:"file"`
+		}
+		if err := json.Unmarshal(f.Body, &b); err != nil {
+			t.Fatal(err)
+		}
+		sent = sent || (b.MsgType == "file" && b.ChatID == "wangfang" && b.File.MediaID == uploads[0].MediaID)
+	}
+	if !sent {
+		t.Errorf("the workbook was not pushed to the supervisor: %+v", fake.Frames("aibot_send_msg"))
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(uploads[0].Data))
+	if err != nil {
+		t.Fatalf("the file is no workbook: %v", err)
+	}
+	defer f.Close()
+	sheets := strings.Join(f.GetSheetList(), ",")
+	if !strings.HasPrefix(sheets, "概览,") || strings.Contains(sheets, "附录") {
+		t.Errorf("sheets %s", sheets)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(uploads[0].Data), int64(len(uploads[0].Data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all strings.Builder
+	for _, part := range zr.File {
+		rc, err := part.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		all.Write(b)
+	}
+	if !strings.Contains(all.String(), "张三") || strings.Contains(all.String(), "选题撞车") {
+		t.Error("the workbook lacks the members or holds the appendix's text")
+	}
 }

@@ -137,7 +137,7 @@ func (a *app) wecomPusher(now func() time.Time) *bot.Pusher {
 	// WeCom takes 20 messages a minute per group robot: the sends of every
 	// replica are counted together in the database. This is the limit; the
 	// client's own window (bot/wecom's limiter) is only a pre-filter.
-	p := &bot.Pusher{Client: client, Now: now, Slots: func(ctx context.Context, robot string, n int) (ok bool, next time.Time, err error) {
+	p := &bot.Pusher{Client: client, Now: now, Files: a.makeFile, Slots: func(ctx context.Context, robot string, n int) (ok bool, next time.Time, err error) {
 		err = a.db.Update(ctx, func(tx *storage.Tx) (err error) {
 			ok, next, err = tx.TakeRobotSlots(ctx, robot, n, now(), wecom.WebhookLimit, wecom.WebhookWindow)
 			return err

@@ -280,10 +280,22 @@ func outboxError(err error) error {
 		return &teambot.RetryAfterError{Wait: 5 * time.Second, Err: err}
 	}
 	var ack *longconn.AckError
-	if errors.As(err, &ack) {
+	if errors.As(err, &ack) || errors.Is(err, longconn.ErrInvalidMedia) {
 		return &teambot.PermanentError{Err: err}
 	}
 	return err
+}
+
+// uploadFile uploads a file for the outbox (bot.Socket) over the socket.
+func (l *longConn) uploadFile(ctx context.Context, filename string, data []byte) (string, error) {
+	id, err := l.client.UploadMedia(ctx, longconn.MediaFile, filename, data)
+	return id, outboxError(err)
+}
+
+// sendFile pushes an uploaded file into a conversation, as send pushes
+// markdown.
+func (l *longConn) sendFile(ctx context.Context, chatID string, single bool, mediaID string) error {
+	return outboxError(l.client.SendFile(ctx, chatID, chatType(single), mediaID))
 }
 
 // sendCard pushes a card into a conversation for the outbox (bot.Socket),
@@ -302,6 +314,7 @@ func (l *longConn) socket(next bot.Deliverer) *bot.Socket {
 	db := l.a.db
 	return &bot.Socket{
 		Next: next, Send: l.send, SendCard: l.sendCard, Now: l.now, AppMessages: l.a.appMessages(),
+		Files: l.a.makeFile, UploadFile: l.uploadFile, SendFile: l.sendFile,
 		Reachable: func(ctx context.Context, chatID string, single bool) (ok bool, err error) {
 			kind := storage.LongConnGroup
 			if single {
