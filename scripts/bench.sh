@@ -61,9 +61,21 @@ load() {
 	echo "--- open loop at ${RATE}/s for $DURATION"
 	"${lt[@]}" --rate "$RATE" --duration "$DURATION"
 	echo "--- closed loop, as fast as possible, for $DURATION"
-	"${lt[@]}" --rate 0 --duration "$DURATION"
+	"${lt[@]}" --rate 0 --duration "$DURATION" | tee /tmp/teambot-bench-closed.txt
 	sleep 5
 	echo "idle RSS after the load: $(rss $pid)"
+	# What PostgreSQL itself commits on this machine: one single-row insert
+	# per transaction, each committed on its own, as a callback needs (32
+	# clients, 2 threads, 15 s). teambot's closed loop as a share of it is
+	# the figure that holds from machine to machine.
+	psql "$url" -qc 'CREATE TABLE bench_base (k text PRIMARY KEY)'
+	echo "INSERT INTO bench_base (k) VALUES (md5(random()::text || clock_timestamp()::text)) ON CONFLICT DO NOTHING;" >/tmp/teambot-bench-base.sql
+	echo "--- pgbench baseline: 32 clients, -j 2, 15 s, one single-row INSERT … ON CONFLICT DO NOTHING per transaction"
+	pgbench "$url" -n -c 32 -j 2 -T 15 -f /tmp/teambot-bench-base.sql | tee /tmp/teambot-bench-base.txt | grep -E '^(tps|latency average)'
+	local base ours
+	base=$(awk '/^tps = / {print $3; exit}' /tmp/teambot-bench-base.txt)
+	ours=$(awk '/^throughput/ {sub("/s", "", $2); print $2; exit}' /tmp/teambot-bench-closed.txt)
+	awk -v o="$ours" -v b="$base" 'BEGIN {printf "teambot closed loop %.0f/s = %.1f%% of the pgbench baseline %.0f tps (target ≥ 20%%)\n", o, 100*o/b, b}'
 }
 
 scale() {
