@@ -15,10 +15,11 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
+	"hash"
 	"io"
 	"math"
 	"slices"
-	"strings"
+	"sync"
 )
 
 const (
@@ -71,19 +72,61 @@ func New(token, encodingAESKey, receiveID string) (*Crypto, error) {
 // Sign returns WeCom's msg_signature: the lowercase hex SHA-1 of the four
 // values sorted bytewise and concatenated without separators.
 func Sign(token, timestamp, nonce, encrypt string) string {
-	parts := []string{token, timestamp, nonce, encrypt}
-	slices.Sort(parts)
-	sum := sha1.Sum([]byte(strings.Join(parts, "")))
-	return hex.EncodeToString(sum[:])
+	sum := digest(token, timestamp, nonce, encrypt)
+	var h [2 * sha1.Size]byte
+	hex.Encode(h[:], sum[:])
+	return string(h[:])
 }
 
 // Verify checks a msg_signature in constant time; a mismatch is ErrSignature.
+// Only Sign's exact output matches: 40 lowercase hex digits.
 func (c *Crypto) Verify(signature, timestamp, nonce, encrypt string) error {
-	want := Sign(c.token, timestamp, nonce, encrypt)
-	if subtle.ConstantTimeCompare([]byte(signature), []byte(want)) != 1 {
+	sum := digest(c.token, timestamp, nonce, encrypt)
+	// Our digest is hex-encoded on the stack rather than the signature
+	// decoded: hex.Decode would also accept uppercase digits.
+	var want [2 * sha1.Size]byte
+	hex.Encode(want[:], sum[:])
+	if subtle.ConstantTimeCompare([]byte(signature), want[:]) != 1 {
 		return ErrSignature
 	}
 	return nil
+}
+
+// hasher is a reusable SHA-1 with a buffer to feed it strings through;
+// hashers lends them out so that signing allocates nothing.
+type hasher struct {
+	h   hash.Hash
+	buf [1024]byte // a multiple of SHA-1's 64-byte block
+	sum [sha1.Size]byte
+}
+
+var hashers = sync.Pool{New: func() any { return &hasher{h: sha1.New()} }}
+
+// digest is the SHA-1 of the four values sorted bytewise and concatenated,
+// computed without building the concatenation: the values are copied through
+// a pooled hasher's fixed buffer, so memory stays bounded whatever their size.
+func digest(token, timestamp, nonce, encrypt string) [sha1.Size]byte {
+	parts := [4]string{token, timestamp, nonce, encrypt}
+	slices.Sort(parts[:])
+	x := hashers.Get().(*hasher)
+	x.h.Reset()
+	n := 0
+	for _, p := range parts {
+		for len(p) > 0 {
+			k := copy(x.buf[n:], p)
+			n += k
+			p = p[k:]
+			if n == len(x.buf) {
+				x.h.Write(x.buf[:])
+				n = 0
+			}
+		}
+	}
+	x.h.Write(x.buf[:n])
+	var sum [sha1.Size]byte
+	copy(sum[:], x.h.Sum(x.sum[:0]))
+	hashers.Put(x)
+	return sum
 }
 
 // VerifyURL answers WeCom's GET URL verification: it verifies the signature
@@ -107,19 +150,26 @@ func (c *Crypto) Open(signature, timestamp, nonce, encrypt string) ([]byte, erro
 // to a multiple of 32 bytes. The trailing receiveid must be this Crypto's,
 // unless this Crypto's is empty (the AI bot, the group robot): then any is
 // accepted, as WeCom's official libraries do.
+//
+// The message is a slice of a buffer allocated for this call alone (the
+// ciphertext is decoded into it and decrypted in place): it belongs to the
+// caller, who may keep and modify it.
 func (c *Crypto) Decrypt(encrypt string) ([]byte, error) {
 	if c.block == nil {
 		return nil, errNotNew
 	}
-	ciphertext, err := base64.StdEncoding.DecodeString(encrypt)
+	// The only allocation but the decrypter's: []byte(encrypt) is not
+	// copied, since Decode only reads it.
+	buf := make([]byte, base64.StdEncoding.DecodedLen(len(encrypt)))
+	n, err := base64.StdEncoding.Decode(buf, []byte(encrypt))
 	if err != nil {
 		return nil, wrap(ErrBase64Decode, "%v", err)
 	}
-	if len(ciphertext) == 0 || len(ciphertext)%aes.BlockSize != 0 {
-		return nil, wrap(ErrDecrypt, "ciphertext of %d bytes is not a positive multiple of %d", len(ciphertext), aes.BlockSize)
+	plain := buf[:n]
+	if len(plain) == 0 || len(plain)%aes.BlockSize != 0 {
+		return nil, wrap(ErrDecrypt, "ciphertext of %d bytes is not a positive multiple of %d", len(plain), aes.BlockSize)
 	}
-	plain := make([]byte, len(ciphertext))
-	cipher.NewCBCDecrypter(c.block, c.iv).CryptBlocks(plain, ciphertext)
+	cipher.NewCBCDecrypter(c.block, c.iv).CryptBlocks(plain, plain)
 
 	plain, err = unpad(plain)
 	if err != nil {
