@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -55,6 +56,14 @@ func (tx *Tx) CreateTeam(ctx context.Context, t *teambot.Team) error {
 // the losing insert does nothing and reads the winner's row. It reports
 // whether this call created the team.
 func (tx *Tx) EnsureTeam(ctx context.Context, t *teambot.Team) (created bool, err error) {
+	// Nearly always the team is there: one read, not an insert that does
+	// nothing and then the read (a round trip less per group message).
+	if team, err := tx.TeamByChat(ctx, t.ChatID); err == nil {
+		*t = team
+		return false, nil
+	} else if !errors.Is(err, teambot.ErrNotFound) {
+		return false, err
+	}
 	n, err := tx.exec(ctx, `INSERT INTO teams (chat_id, name, time_zone, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (chat_id) DO NOTHING`, t.ChatID, t.Name, t.TimeZone, utc(t.CreatedAt))
 	if err != nil {
