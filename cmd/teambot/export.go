@@ -104,13 +104,9 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(getenv)
+	cfg, db, err := openExportDB(ctx, getenv)
 	if err != nil {
 		return err
-	}
-	db, err := storage.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return fmt.Errorf("database %s: %w", storage.Redact(cfg.DatabaseURL), err)
 	}
 	defer db.Close()
 	engine, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: time.Now, TimeZone: cfg.TimeZone})
@@ -291,4 +287,18 @@ func writeJSON(w io.Writer, rows []exportRow) error {
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rows)
+}
+
+// openExportDB reads the configuration and opens (and migrates) its
+// database, for the export commands.
+func openExportDB(ctx context.Context, getenv func(string) string) (config, *storage.DB, error) {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return cfg, nil, err
+	}
+	db, err := storage.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return cfg, nil, fmt.Errorf("database %s: %w", storage.Redact(cfg.DatabaseURL), err)
+	}
+	return cfg, db, nil
 }

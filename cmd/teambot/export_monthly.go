@@ -17,7 +17,6 @@ import (
 	"teambot/commands/lang"
 	"teambot/commands/monthly"
 	"teambot/rulebook"
-	"teambot/storage"
 	"teambot/workbook"
 )
 
@@ -56,13 +55,9 @@ func runExportMonthly(ctx context.Context, args []string, getenv func(string) st
 	if err != nil {
 		return fmt.Errorf("export monthly: --month %q: want YYYY-MM, e.g. 2026-11", *monthArg)
 	}
-	cfg, err := loadConfig(getenv)
+	cfg, db, err := openExportDB(ctx, getenv)
 	if err != nil {
 		return err
-	}
-	db, err := storage.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return fmt.Errorf("database %s: %w", storage.Redact(cfg.DatabaseURL), err)
 	}
 	defer db.Close()
 	engine, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: time.Now, TimeZone: cfg.TimeZone})

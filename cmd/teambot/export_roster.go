@@ -32,13 +32,9 @@ func runExportRoster(ctx context.Context, args []string, getenv func(string) str
 	case *format != "md" && *format != "csv":
 		return fmt.Errorf("export roster: --format %q: want md or csv", *format)
 	}
-	cfg, err := loadConfig(getenv)
+	_, db, err := openExportDB(ctx, getenv)
 	if err != nil {
 		return err
-	}
-	db, err := storage.Open(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return fmt.Errorf("database %s: %w", storage.Redact(cfg.DatabaseURL), err)
 	}
 	defer db.Close()
 	team, groups, err := publicRoster(ctx, db, *chatID)
