@@ -9,6 +9,7 @@ package commands
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -157,6 +158,10 @@ func (e *Engine) click(ctx context.Context, r *Request, c teambot.Click) (teambo
 	if err != nil {
 		return teambot.Reply{}, err
 	}
+	// A button pressed instead of answering "why?": the question is off.
+	if err := r.Tx.DropCardReason(ctx, r.UserID); err != nil {
+		return teambot.Reply{}, err
+	}
 	reply, err := e.runAs(ctx, r, text)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -270,6 +275,13 @@ func (e *Engine) reasonGiven(ctx context.Context, r *Request) (teambot.Reply, bo
 	task, kind, err := e.cardTask(ctx, r, w.TaskID)
 	if err != nil {
 		return teambot.Reply{}, true, err
+	}
+	// Decided meanwhile (a typed command, another device): the question is
+	// off and the message was not an answer to it.
+	if card, err := kind.Build(ctx, r, task.Subject); err != nil {
+		return teambot.Reply{}, true, err
+	} else if card.Done != "" {
+		return teambot.Reply{Text: fmt.Sprintf("这件事已经处理了（%s），这条消息没有当作理由。", card.Done)}, true, nil
 	}
 	text, err := kind.Command(ctx, r, task.Subject, w.Key, nil)
 	if err != nil {

@@ -241,8 +241,30 @@ func TestLeaveCardDecision(t *testing.T) {
 			t.Errorf("a later message changed the reason: %+v", l)
 		}
 
+		// 驳回 and then 批准 instead: the question is off, and the next
+		// message is an ordinary one, not a reason.
+		c.expect("wangwu", "/请假 12月2日 看病", "#3")
+		card4 := cardIn(t, c.outbox(now), teambot.CardLeave)
+		c.click("wangfang", "", card4, "reject")
+		c.click("wangfang", "", card4, "approve")
+		if got := c.expectSingle("wangfang", "好的收到", ""); !strings.Contains(got, "没有「好的收到」这个命令") {
+			t.Errorf("a message after 批准 was taken as a reason: %q", got)
+		}
+		if l := c.leave(3); l.Status != teambot.LeaveApproved {
+			t.Errorf("leave #3 after 驳回 then 批准: %+v", l)
+		}
+
+		// 驳回 clicked, then the request decided by a typed command: the
+		// next message says so, once, and is not a reason.
+		c.expect("zhangsan", "/请假 12月3日 搬家", "#4")
+		card5 := cardIn(t, c.outbox(now), teambot.CardLeave)
+		c.click("wangfang", "", card5, "reject")
+		c.expect("wangfang", "/请假 批准 4", "已批准")
+		c.expectSingle("wangfang", "稍后再说", "这件事已经处理了（已批准 · 王芳")
+		c.expectSingle("wangfang", "稍后再说", "没有「稍后再说」这个命令")
+
 		// The same click event twice (a replay) runs once.
-		c.expect("wangwu", "/请假 12月1日 体检", "#3")
+		c.expect("wangwu", "/请假 12月1日 体检", "#5")
 		card3 := cardIn(t, c.outbox(now), teambot.CardLeave)
 		ev := teambot.Click{Message: teambot.Message{Source: "bot", ID: "ev-1", ChatType: teambot.ChatSingle, UserID: "wangfang", Cards: true}, TaskID: card3.TaskID, Key: "approve"}
 		if _, err := c.engine.HandleClick(context.Background(), ev); err != nil {

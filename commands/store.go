@@ -24,6 +24,7 @@ type Tx interface {
 	CardTask(ctx context.Context, taskID string) (teambot.CardTask, error)
 	AwaitCardReason(ctx context.Context, w teambot.CardReason) error
 	TakeCardReason(ctx context.Context, userID string, now time.Time) (teambot.CardReason, bool, error)
+	DropCardReason(ctx context.Context, userID string) error
 	ChosenTeam(ctx context.Context, userID string) (int64, error)
 	SetPushKey(ctx context.Context, teamID int64, sealed string) error
 	MarkPushBroken(ctx context.Context, teamID int64, at time.Time) error
