@@ -125,6 +125,12 @@ func TestVoteCardClicks(t *testing.T) {
 			t.Errorf("%d ballots after a stranger's click, want 3", n)
 		}
 
+		// A member removed meanwhile (R18) is outside the team: refused too.
+		c.expect("wangfang", "/移除 @王五", "已将 王五 移出团队名单")
+		if r := c.click("wangwu", c.chatID, card, "ballot", "o2"); !strings.Contains(r.Text, "不是这个团队的成员") {
+			t.Errorf("a removed member's click: %q", r.Text)
+		}
+
 		veto := c.botSay("wangfang", fmt.Sprintf("/投票 否决 %d 预算不够", card.Subject))
 		if veto.Card == nil || !strings.Contains(veto.Card.Done, "被主管否决") || !veto.Card.Choice.Closed || veto.Card.TaskID == card.TaskID || veto.Card.Note != veto.Text {
 			t.Errorf("the result card: %+v", veto.Card)
@@ -132,7 +138,7 @@ func TestVoteCardClicks(t *testing.T) {
 		if !strings.Contains(veto.Text, "预算不够") {
 			t.Errorf("the result lacks the veto's reason: %q", veto.Text)
 		}
-		late := c.click("wangwu", c.chatID, card, "ballot", "o2")
+		late := c.click("zhangsan", c.chatID, card, "ballot", "o2")
 		if !strings.Contains(late.Text, "已处理") || !strings.Contains(late.Text, "被主管否决") || late.Card == nil || !late.Card.Choice.Closed {
 			t.Errorf("a click after the veto: %+v", late)
 		}
