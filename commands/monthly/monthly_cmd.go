@@ -15,7 +15,7 @@ import (
 func Commands() []*commands.Command {
 	return []*commands.Command{{
 		Name: "monthly", Chinese: "月报", Aliases: []string{"月度汇总"},
-		Summary:  "主管查看本月（或指定月份）的汇总：周报、会议、请假、奖惩、表决、平台更新、账号、未处理的上报",
+		Summary:  "主管查看本月（或指定月份）的月度工作报告（可转发给公司领导，另附 Excel）和只给主管看的保密附录",
 		Usage:    "[2026-11 | 11月 | 本月 | 上月]",
 		Examples: []string{"/月报", "/月报 上月", "/月报 2026-11"},
 		Who:      commands.Supervisor, Handler: monthly,
