@@ -111,3 +111,17 @@ const (
 	// (R5), without the appendix; Ref is the month.
 	AttachMonthlyWorkbook = "monthly.xlsx"
 )
+
+// JobDue is when a team's job is next due.
+type JobDue struct {
+	TeamID int64
+	Name   string
+	At     time.Time
+}
+
+// FiringClaim is one firing to claim, with what it became.
+type FiringClaim struct {
+	Key     FiringKey
+	FireAt  time.Time // zero: none (missed, no workday)
+	Outcome FiringOutcome
+}

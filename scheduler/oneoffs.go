@@ -87,7 +87,7 @@ func (o *Oneoffs) Run(ctx context.Context, now time.Time) error {
 	}
 	var done map[teambot.FiringKey]bool
 	err = o.Store.Update(ctx, func(tx Tx) (err error) {
-		done, err = tx.FiringsSince(ctx, earliest(due))
+		done, err = tx.FiringsOfTeams(ctx, teamsOf(due), earliest(due))
 		return err
 	})
 	if err != nil {
@@ -112,6 +112,28 @@ func (o *Oneoffs) Run(ctx context.Context, now time.Time) error {
 		return fmt.Errorf("oneoffs: %d firings failed, first: %w", len(errs), errs[0])
 	}
 	return nil
+}
+
+// teamsOf lists the teams of the firings, each once.
+func teamsOf(fs []teambot.Firing) []int64 {
+	ids := make([]int64, len(fs))
+	for i, f := range fs {
+		ids[i] = f.TeamID
+	}
+	return distinct(ids)
+}
+
+// distinct is ids without repeats, in the order first seen.
+func distinct(ids []int64) []int64 {
+	seen := make(map[int64]bool, len(ids))
+	out := ids[:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // earliest is the earliest subject of the firings.

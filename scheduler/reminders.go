@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,90 +74,270 @@ type Reminders struct {
 
 // reminderCache is what a Reminders keeps between ticks.
 type reminderCache struct {
-	mu     sync.Mutex
-	specs  map[string]cron.Schedule  // parsed specs
-	zones  map[string]*time.Location // loaded time zones
-	offset int                       // where this replica starts in the job list
+	mu    sync.Mutex
+	specs map[string]cron.Schedule  // parsed specs
+	zones map[string]*time.Location // loaded time zones
+	// teamsUpTo is the highest team id whose jobs this process ensured;
+	// 0 until the first tick, which looks at every team.
+	teamsUpTo int64
 }
+
+// jobLease is how long a replica holds the jobs it leased from the table
+// of due jobs: another takes them up once it passes (the first died).
+const jobLease = 2 * time.Minute
+
+// jobChunk is how many due jobs a replica leases at a time: their claims,
+// messages and next due times are written in one transaction.
+const jobChunk = 200
+
+// horizon bounds how far ahead a job's next due time is looked for; a job
+// with no firing by then (a yearly spec) is looked at again then.
+const horizon = 32 * 24 * time.Hour
+
+// teamMargin is how far below the highest team id already seen a tick
+// looks for teams without jobs: a team whose transaction committed after
+// one with a higher id.
+const teamMargin = 100
 
 func (r *Reminders) Name() string { return "reminders" }
 
-// Run is one tick at now.
+// Run is one tick at now. It gives teams created since the last tick their
+// jobs, then works through the jobs due at now — and only those: each job
+// keeps when it is next due (storage migration 0030), so a tick with
+// nothing due reads nothing else. Due jobs are leased a chunk at a time,
+// so replicas ticking together share the work instead of racing for the
+// same firings; each chunk's claims, messages and next due times commit
+// in one transaction.
 func (r *Reminders) Run(ctx context.Context, now time.Time) error {
-	jobs, done, err := r.load(ctx, now)
-	if err != nil {
+	r.ensureCache()
+	if err := r.ensureJobs(ctx, now); err != nil {
 		return err
 	}
 	if err := r.checkCalendar(ctx, now); err != nil {
 		return err
 	}
-	cals := &calendars{m: map[int64]*calendar.Calendar{}}
-	r.ensureCache()
-	if r.Ordered {
-		return r.runOrdered(ctx, jobs, now, done, cals)
-	}
-	// Each replica starts at its own place in the list, so replicas ticking
-	// together claim different firings first instead of racing for the same.
-	if len(jobs) > 0 {
-		start := r.cache.offset % len(jobs)
-		jobs = append(jobs[start:], jobs[:start]...)
-	}
-	// A few teams at once: each firing is claimed on its own, and most of
-	// a firing's time is spent waiting for the database. One team's jobs
-	// stay with one worker, in order, so its messages are enqueued in order.
-	var mu sync.Mutex
 	var errs []error
-	shares := make([][]teambot.Job, reminderWorkers)
-	for _, j := range jobs {
-		w := int(uint64(j.TeamID) % reminderWorkers)
-		shares[w] = append(shares[w], j)
-	}
-	var wg sync.WaitGroup
-	for _, share := range shares {
-		wg.Go(func() {
-			for _, j := range share {
-				if err := r.runJob(ctx, j, now, done, cals); err != nil {
-					mu.Lock()
-					errs = append(errs, fmt.Errorf("job %s of team %d: %w", j.Name, j.TeamID, err))
-					mu.Unlock()
-				}
-			}
+	for ctx.Err() == nil {
+		leased := now.Add(jobLease)
+		var jobs []teambot.Job
+		err := r.Store.Update(ctx, func(tx Tx) (err error) {
+			jobs, err = tx.LeaseDueJobs(ctx, now, leased, jobChunk)
+			return err
 		})
-	}
-	wg.Wait()
-	if len(errs) > 0 {
-		return fmt.Errorf("reminders: %d jobs failed, first: %w", len(errs), errs[0])
-	}
-	return nil
-}
-
-// ensureCache makes the cache on the first use; the replica's place in
-// the job list is drawn then.
-func (r *Reminders) ensureCache() {
-	if r.cache == nil {
-		r.cache = &reminderCache{specs: map[string]cron.Schedule{}, zones: map[string]*time.Location{}, offset: rand.IntN(1 << 30)}
-	}
-}
-
-// runOrdered is a tick of an Ordered Reminders: the jobs by team, each
-// team's in the order of r.Jobs, one after another.
-func (r *Reminders) runOrdered(ctx context.Context, jobs []teambot.Job, now time.Time, done map[teambot.FiringKey]bool, cals *calendars) error {
-	rank := func(name string) int {
-		return slices.IndexFunc(r.Jobs, func(d JobDef) bool { return d.Name == name })
-	}
-	slices.SortStableFunc(jobs, func(a, b teambot.Job) int {
-		return cmp.Or(cmp.Compare(a.TeamID, b.TeamID), cmp.Compare(rank(a.Name), rank(b.Name)))
-	})
-	var errs []error
-	for _, j := range jobs {
-		if err := r.runJob(ctx, j, now, done, cals); err != nil {
-			errs = append(errs, fmt.Errorf("job %s of team %d: %w", j.Name, j.TeamID, err))
+		if err != nil {
+			return err
+		}
+		if len(jobs) == 0 {
+			break
+		}
+		errs = append(errs, r.runChunk(ctx, jobs, now, leased)...)
+		if len(jobs) < jobChunk {
+			break
 		}
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("reminders: %d jobs failed, first: %w", len(errs), errs[0])
 	}
 	return nil
+}
+
+// ensureCache makes the cache on the first use.
+func (r *Reminders) ensureCache() {
+	if r.cache == nil {
+		r.cache = &reminderCache{specs: map[string]cron.Schedule{}, zones: map[string]*time.Location{}}
+	}
+}
+
+// ensureJobs gives every team that lacks one of r.Jobs that job, looking
+// at every team on the process's first tick (a new version may bring a new
+// job) and at the teams created since on the others.
+func (r *Reminders) ensureJobs(ctx context.Context, now time.Time) error {
+	defs := make([]teambot.Job, len(r.Jobs))
+	for i, d := range r.Jobs {
+		defs[i] = teambot.Job{Name: d.Name, Spec: d.Spec}
+	}
+	after := int64(0)
+	if r.cache.teamsUpTo > 0 {
+		after = max(0, r.cache.teamsUpTo-teamMargin)
+	}
+	var last int64
+	err := r.Store.Update(ctx, func(tx Tx) (err error) {
+		last, err = tx.EnsureJobs(ctx, defs, after, now)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	r.cache.teamsUpTo = max(1, last)
+	return nil
+}
+
+// pending is a firing decided on and waiting for its chunk's transaction.
+type pending struct {
+	claim teambot.FiringClaim
+	msgs  []teambot.Outgoing
+	// metric is the outcome the firing metric counts: the claim's, or
+	// FiringSkipped for a week without a workday whose note goes out.
+	metric string
+}
+
+// worked is what working out one due job gave.
+type worked struct {
+	firings []pending
+	next    time.Time // when the job is next due
+	err     error     // the job is left leased, and tried again once the lease passes
+}
+
+// runChunk works out a chunk of leased jobs — their due firings composed
+// by a few workers at once, one team's jobs in order by one worker — then
+// claims the firings, enqueues their messages and stores each job's next
+// due time in one transaction. It returns the jobs' errors.
+func (r *Reminders) runChunk(ctx context.Context, jobs []teambot.Job, now, leased time.Time) []error {
+	if r.Ordered {
+		rank := func(name string) int {
+			return slices.IndexFunc(r.Jobs, func(d JobDef) bool { return d.Name == name })
+		}
+		slices.SortStableFunc(jobs, func(a, b teambot.Job) int {
+			return cmp.Or(cmp.Compare(a.TeamID, b.TeamID), cmp.Compare(rank(a.Name), rank(b.Name)))
+		})
+	}
+	teams := make([]int64, len(jobs))
+	for i, j := range jobs {
+		teams[i] = j.TeamID
+	}
+	teams = distinct(teams)
+	var done map[teambot.FiringKey]bool
+	cals := &calendars{m: map[int64]*calendar.Calendar{}}
+	err := r.Store.Update(ctx, func(tx Tx) error {
+		var err error
+		if done, err = tx.FiringsOfTeams(ctx, teams, now.Add(-lookback)); err != nil {
+			return err
+		}
+		days, err := tx.DaysOfTeams(ctx, teams)
+		for _, id := range teams {
+			cals.m[id] = teamCalendar(days[id])
+		}
+		return err
+	})
+	if err != nil {
+		return []error{err}
+	}
+
+	results := make([]worked, len(jobs))
+	workers := reminderWorkers
+	if r.Ordered {
+		workers = 1
+	}
+	shares := make([][]int, workers)
+	for i, j := range jobs {
+		w := int(uint64(j.TeamID) % uint64(workers))
+		shares[w] = append(shares[w], i)
+	}
+	var wg sync.WaitGroup
+	for _, share := range shares {
+		wg.Go(func() {
+			for _, i := range share {
+				results[i] = r.work(ctx, jobs[i], now, done, cals)
+			}
+		})
+	}
+	wg.Wait()
+
+	var claims []teambot.FiringClaim
+	var dues []teambot.JobDue
+	var errs []error
+	for i, w := range results {
+		if w.err != nil {
+			errs = append(errs, fmt.Errorf("job %s of team %d: %w", jobs[i].Name, jobs[i].TeamID, w.err))
+			continue
+		}
+		for _, p := range w.firings {
+			claims = append(claims, p.claim)
+		}
+		dues = append(dues, teambot.JobDue{TeamID: jobs[i].TeamID, Name: jobs[i].Name, At: w.next})
+	}
+	var claimed map[teambot.FiringKey]bool
+	err = r.Store.Update(ctx, func(tx Tx) (err error) {
+		if claimed, err = tx.ClaimFirings(ctx, claims, now); err != nil {
+			return err
+		}
+		// In the chunk's order, which keeps each team's in order.
+		var msgs []teambot.Outgoing
+		for _, w := range results {
+			for _, p := range w.firings {
+				if w.err == nil && claimed[p.claim.Key] {
+					msgs = append(msgs, p.msgs...)
+				}
+			}
+		}
+		if err := tx.Enqueue(ctx, msgs, now); err != nil {
+			return err
+		}
+		return tx.SetJobsDue(ctx, dues, leased)
+	})
+	if err != nil {
+		return append(errs, err)
+	}
+	for _, w := range results {
+		if w.err != nil {
+			continue
+		}
+		for _, p := range w.firings {
+			if claimed[p.claim.Key] {
+				r.Metrics.firing(p.claim.Key.Job, p.metric, p.claim.FireAt, now)
+			} else {
+				r.Metrics.lost(p.claim.Key.Job)
+			}
+		}
+	}
+	return errs
+}
+
+// work decides the due firings of one job within the lookback that are
+// not claimed yet, composing their messages, and when the job is next due.
+func (r *Reminders) work(ctx context.Context, j teambot.Job, now time.Time, done map[teambot.FiringKey]bool, cals *calendars) worked {
+	def, ok := r.def(j.Name)
+	if !ok {
+		// A job of a newer or older version of teambot: looked at again
+		// after a lease's time, so that a replica of that version, if one
+		// runs, takes it up.
+		return worked{next: now.Add(jobLease)}
+	}
+	sched, loc, err := r.parse(j.Spec, j.TimeZone)
+	if err != nil {
+		return worked{err: err}
+	}
+	start := now.Add(-lookback)
+	if j.CreatedAt.After(start) {
+		start = j.CreatedAt
+	}
+	until := now
+	if def.MoveOff != nil {
+		until = now.Add(lookahead)
+	}
+	var w worked
+	for n := sched.Next(start.In(loc)); !n.After(until); n = sched.Next(n) {
+		key := teambot.FiringKey{TeamID: j.TeamID, Job: j.Name, Nominal: wallClock(n)}
+		if done[key] {
+			continue
+		}
+		p, err := r.decide(ctx, j, def, Weekly(j.Spec, sched, n), key, n, now, cals)
+		if err != nil {
+			return worked{err: err}
+		}
+		if p != nil {
+			w.firings = append(w.firings, *p)
+		}
+	}
+	// The firings just decided and those claimed before are settled: only
+	// the others may still be due.
+	settled := func(key teambot.FiringKey) bool {
+		return done[key] || slices.ContainsFunc(w.firings, func(p pending) bool { return p.claim.Key == key })
+	}
+	if w.next, _, err = r.nextDue(ctx, j, def, now, now.Add(horizon), cals, settled); err != nil {
+		return worked{err: err}
+	}
+	return w
 }
 
 // NextDue is the earliest instant in (after, until] at which a firing of
@@ -182,84 +361,56 @@ func (r *Reminders) NextDue(ctx context.Context, after, until time.Time) (time.T
 		if !ok {
 			continue
 		}
-		sched, loc, err := r.parse(j.Spec, j.TimeZone)
+		at, ok, err := r.nextDue(ctx, j, def, after, best, cals, nil)
 		if err != nil {
 			return time.Time{}, false, err
 		}
-		// From as far back as a tick looks: a firing of last week may be
-		// moved past after.
-		start := after.Add(-lookback)
-		if j.CreatedAt.After(start) {
-			start = j.CreatedAt
-		}
-		// A MoveOff job's later nominal firing may land earlier, within
-		// a week; any other's lands later still.
-		ahead := time.Duration(0)
-		if def.MoveOff != nil {
-			ahead = lookahead
-		}
-		for n := sched.Next(start.In(loc)); !n.After(best.Add(ahead)); n = sched.Next(n) {
-			at, _, err := r.place(ctx, j, def, Weekly(j.Spec, sched, n), n, cals)
-			if err != nil {
-				return time.Time{}, false, err
-			}
-			if at.After(after) && !at.After(best) {
-				best, found = at, true
-			}
-			if n.After(after) && def.MoveOff == nil {
-				break
-			}
+		if ok {
+			best, found = at, true
 		}
 	}
 	return best, found, nil
 }
 
-// load makes sure every team has every job, then reads the enabled jobs and
-// the firings already claimed within the lookback.
-func (r *Reminders) load(ctx context.Context, now time.Time) (jobs []teambot.Job, done map[teambot.FiringKey]bool, err error) {
-	err = r.Store.Update(ctx, func(tx Tx) error {
-		for _, d := range r.Jobs {
-			if err := tx.EnsureJob(ctx, d.Name, d.Spec, now); err != nil {
-				return err
-			}
-		}
-		if jobs, err = tx.EnabledJobs(ctx); err != nil {
-			return err
-		}
-		done, err = tx.FiringsSince(ctx, now.Add(-lookback))
-		return err
-	})
-	return jobs, done, err
-}
-
-// runJob claims the job's due firings within the lookback.
-func (r *Reminders) runJob(ctx context.Context, j teambot.Job, now time.Time, done map[teambot.FiringKey]bool, cals *calendars) error {
-	def, ok := r.def(j.Name)
-	if !ok {
-		return nil // a job of a newer or older version of teambot
-	}
+// nextDue is the earliest instant in (after, until] at which a firing of
+// the job is due, where a day off moves it; until and false when none is.
+// A nominal firing settled reports true for (claimed already) is passed
+// over; settled may be nil.
+func (r *Reminders) nextDue(ctx context.Context, j teambot.Job, def JobDef, after, until time.Time, cals *calendars,
+	settled func(teambot.FiringKey) bool) (time.Time, bool, error) {
 	sched, loc, err := r.parse(j.Spec, j.TimeZone)
 	if err != nil {
-		return err
+		return time.Time{}, false, err
 	}
-	start := now.Add(-lookback)
+	// From as far back as a tick looks: a firing of last week may be
+	// moved past after.
+	start := after.Add(-lookback)
 	if j.CreatedAt.After(start) {
 		start = j.CreatedAt
 	}
-	until := now
+	// A MoveOff job's later nominal firing may land earlier, within a
+	// week; any other's lands later still.
+	ahead := time.Duration(0)
 	if def.MoveOff != nil {
-		until = now.Add(lookahead)
+		ahead = lookahead
 	}
-	for n := sched.Next(start.In(loc)); !n.After(until); n = sched.Next(n) {
-		key := teambot.FiringKey{TeamID: j.TeamID, Job: j.Name, Nominal: wallClock(n)}
-		if done[key] {
+	best, found := until, false
+	for n := sched.Next(start.In(loc)); !n.After(best.Add(ahead)); n = sched.Next(n) {
+		if settled != nil && settled(teambot.FiringKey{TeamID: j.TeamID, Job: j.Name, Nominal: wallClock(n)}) {
 			continue
 		}
-		if err := r.fire(ctx, j, def, Weekly(j.Spec, sched, n), key, n, now, cals); err != nil {
-			return err
+		at, _, err := r.place(ctx, j, def, Weekly(j.Spec, sched, n), n, cals)
+		if err != nil {
+			return time.Time{}, false, err
+		}
+		if at.After(after) && !at.After(best) {
+			best, found = at, true
+		}
+		if n.After(after) && def.MoveOff == nil {
+			break
 		}
 	}
-	return nil
+	return best, found, nil
 }
 
 // parse reads a job's spec and time zone, once per distinct value: with
@@ -319,24 +470,54 @@ func (r *Reminders) def(name string) (JobDef, bool) {
 	return JobDef{}, false
 }
 
-// fire decides what a nominal firing n becomes — moved, skipped, missed or
-// sent — and claims it with its messages.
-func (r *Reminders) fire(ctx context.Context, j teambot.Job, def JobDef, isWeekly bool, key teambot.FiringKey, n, now time.Time, cals *calendars) error {
+// decide works out what a nominal firing n becomes — moved, skipped, missed
+// or sent — composing its messages; nil when it is not due yet.
+func (r *Reminders) decide(ctx context.Context, j teambot.Job, def JobDef, isWeekly bool, key teambot.FiringKey, n, now time.Time, cals *calendars) (*pending, error) {
 	if n.After(now) && (!isWeekly || def.MoveOff == nil || now.Before(teambot.WeekOf(n).Start(n.Location()))) {
-		return nil // a nominal firing ahead: only one of this week may move back to now
+		return nil, nil // a nominal firing ahead: only one of this week may move back to now
 	}
 	at, onWorkday, err := r.place(ctx, j, def, isWeekly, n, cals)
 	switch {
 	case err != nil:
-		return err
+		return nil, err
 	case at.After(now):
-		return nil // moved to a later day, or ahead and not moved back to now
-	case onWorkday:
-		return r.fireAt(ctx, j, def, key, at, now)
-	case !isWeekly:
-		return r.claim(ctx, key, time.Time{}, teambot.FiringNoWorkday, now, nil, teambot.Firing{})
+		return nil, nil // moved to a later day, or ahead and not moved back to now
+	case !onWorkday && !isWeekly:
+		return r.compose(ctx, key, time.Time{}, teambot.FiringNoWorkday, nil, teambot.Firing{})
+	case !onWorkday:
+		return r.compose(ctx, key, time.Time{}, teambot.FiringNoWorkday, r.skipped(def), teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n})
+	case teambot.DateOf(at) != teambot.DateOf(now.In(at.Location())):
+		// Past its grace window, the same workday.
+		r.Log.Warn("reminder missed while the bot was down; past its grace window, not sent",
+			"team", j.TeamID, "job", j.Name, "due", at.UTC().Format(time.RFC3339))
+		return r.compose(ctx, key, at, teambot.FiringMissed, nil, teambot.Firing{})
 	}
-	return r.claim(ctx, key, time.Time{}, teambot.FiringNoWorkday, now, r.skipped(def), teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: n})
+	return r.compose(ctx, key, at, teambot.FiringSent, def.Compose, teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: at.UTC()})
+}
+
+// compose builds a firing's messages (reading in their own transaction)
+// for its chunk to claim and enqueue together.
+func (r *Reminders) compose(ctx context.Context, key teambot.FiringKey, at time.Time, outcome teambot.FiringOutcome,
+	compose func(context.Context, teambot.Firing) ([]teambot.Outgoing, error), f teambot.Firing) (*pending, error) {
+	var msgs []teambot.Outgoing
+	if compose != nil {
+		var err error
+		if msgs, err = compose(ctx, f); err != nil {
+			return nil, err
+		}
+		if len(msgs) == 0 && outcome == teambot.FiringSent {
+			outcome = teambot.FiringNothing
+		}
+		msgs = r.split(msgs)
+		for i := range msgs {
+			msgs[i].Origin = f.Job + " " + key.Nominal.Format("2006-01-02T15:04")
+		}
+	}
+	metric := string(outcome)
+	if outcome == teambot.FiringNoWorkday && len(msgs) > 0 {
+		metric = FiringSkipped // a weekly firing whose week has no workday: its note goes out
+	}
+	return &pending{claim: teambot.FiringClaim{Key: key, FireAt: at, Outcome: outcome}, msgs: msgs, metric: metric}, nil
 }
 
 // place is where the nominal firing n of a job lands: n itself, or for a
@@ -382,70 +563,6 @@ func (r *Reminders) skipped(def JobDef) func(context.Context, teambot.Firing) ([
 	}
 }
 
-// fireAt sends a firing due at at, or records it missed when its day has
-// passed (the grace window), or waits when at is still ahead.
-func (r *Reminders) fireAt(ctx context.Context, j teambot.Job, def JobDef, key teambot.FiringKey, at, now time.Time) error {
-	loc := at.Location()
-	if at.After(now) {
-		return nil // moved to a later day of the week: not due yet
-	}
-	if teambot.DateOf(at) != teambot.DateOf(now.In(loc)) {
-		r.Log.Warn("reminder missed while the bot was down; past its grace window, not sent",
-			"team", j.TeamID, "job", j.Name, "due", at.UTC().Format(time.RFC3339))
-		return r.claim(ctx, key, at, teambot.FiringMissed, now, nil, teambot.Firing{})
-	}
-	return r.claim(ctx, key, at, teambot.FiringSent, now, def.Compose, teambot.Firing{TeamID: j.TeamID, ChatID: j.ChatID, Job: j.Name, At: at.UTC()})
-}
-
-// claim composes the firing's messages (reading in their own transaction),
-// then claims the firing and enqueues them in one transaction: if another
-// replica claimed it first, nothing is enqueued.
-func (r *Reminders) claim(ctx context.Context, key teambot.FiringKey, at time.Time, outcome teambot.FiringOutcome, now time.Time,
-	compose func(context.Context, teambot.Firing) ([]teambot.Outgoing, error), f teambot.Firing) error {
-	var msgs []teambot.Outgoing
-	if compose != nil {
-		// Another replica may have claimed it since this tick began: a
-		// cheap look saves composing for nothing.
-		var taken bool
-		err := r.Store.Update(ctx, func(tx Tx) (err error) {
-			taken, err = tx.FiringClaimed(ctx, key)
-			return err
-		})
-		if err != nil || taken {
-			return err
-		}
-		if msgs, err = compose(ctx, f); err != nil {
-			return err
-		}
-		if len(msgs) == 0 && outcome == teambot.FiringSent {
-			outcome = teambot.FiringNothing
-		}
-		msgs = r.split(msgs)
-		for i := range msgs {
-			msgs[i].Origin = f.Job + " " + key.Nominal.Format("2006-01-02T15:04")
-		}
-	}
-	var claimed bool
-	err := r.Store.Update(ctx, func(tx Tx) (err error) {
-		claimed, err = tx.ClaimFiring(ctx, key, at, outcome, now)
-		if err != nil || !claimed {
-			return err
-		}
-		return tx.Enqueue(ctx, msgs, now)
-	})
-	switch {
-	case err != nil:
-	case !claimed:
-		r.Metrics.lost(key.Job)
-	case outcome == teambot.FiringNoWorkday && len(msgs) > 0:
-		// A weekly firing whose week has no workday: its note goes out.
-		r.Metrics.firing(key.Job, FiringSkipped, at, now)
-	default:
-		r.Metrics.firing(key.Job, string(outcome), at, now)
-	}
-	return err
-}
-
 // split makes one message per part of an over-long text; mentions and a
 // card go with the first part.
 func (r *Reminders) split(msgs []teambot.Outgoing) []teambot.Outgoing {
@@ -467,7 +584,8 @@ func (r *Reminders) split(msgs []teambot.Outgoing) []teambot.Outgoing {
 	return out
 }
 
-// calendar is a team's work calendar, read once per tick.
+// calendar is a team's work calendar, read once per tick (a chunk's
+// calendars are read together before it is worked out).
 func (r *Reminders) calendar(ctx context.Context, teamID int64, cals *calendars) (*calendar.Calendar, error) {
 	cals.mu.Lock()
 	c, ok := cals.m[teamID]
@@ -483,15 +601,20 @@ func (r *Reminders) calendar(ctx context.Context, teamID int64, cals *calendars)
 	if err != nil {
 		return nil, err
 	}
-	overrides := make([]calendar.Override, len(days))
-	for i, d := range days {
-		overrides[i] = calendar.Override{Date: d.Date, Off: d.Off, Note: d.Note}
-	}
-	c = calendar.New(overrides)
+	c = teamCalendar(days)
 	cals.mu.Lock()
 	cals.m[teamID] = c
 	cals.mu.Unlock()
 	return c, nil
+}
+
+// teamCalendar is the work calendar with a team's own days.
+func teamCalendar(days []teambot.DayOverride) *calendar.Calendar {
+	overrides := make([]calendar.Override, len(days))
+	for i, d := range days {
+		overrides[i] = calendar.Override{Date: d.Date, Off: d.Off, Note: d.Note}
+	}
+	return calendar.New(overrides)
 }
 
 // calendars are the teams' work calendars read during one tick.

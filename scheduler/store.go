@@ -10,13 +10,16 @@ import (
 // Tx is what the reminder engine and the outbox need from one transaction;
 // *storage.Tx satisfies it.
 type Tx interface {
-	EnsureJob(ctx context.Context, name, spec string, now time.Time) error
+	EnsureJobs(ctx context.Context, jobs []teambot.Job, afterTeam int64, now time.Time) (int64, error)
 	EnabledJobs(ctx context.Context) ([]teambot.Job, error)
-	FiringsSince(ctx context.Context, since time.Time) (map[teambot.FiringKey]bool, error)
+	LeaseDueJobs(ctx context.Context, now, until time.Time, limit int) ([]teambot.Job, error)
+	SetJobsDue(ctx context.Context, due []teambot.JobDue, leased time.Time) error
+	FiringsOfTeams(ctx context.Context, teamIDs []int64, since time.Time) (map[teambot.FiringKey]bool, error)
 	ClaimFiring(ctx context.Context, k teambot.FiringKey, fireAt time.Time, outcome teambot.FiringOutcome, now time.Time) (bool, error)
-	FiringClaimed(ctx context.Context, k teambot.FiringKey) (bool, error)
+	ClaimFirings(ctx context.Context, claims []teambot.FiringClaim, now time.Time) (map[teambot.FiringKey]bool, error)
 	ClaimNotice(ctx context.Context, key string, now time.Time) (bool, error)
 	TeamDays(ctx context.Context, teamID int64) ([]teambot.DayOverride, error)
+	DaysOfTeams(ctx context.Context, teamIDs []int64) (map[int64][]teambot.DayOverride, error)
 
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error
 	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, token string) ([]teambot.Outgoing, []int, error)

@@ -8,22 +8,6 @@ import (
 	"teambot"
 )
 
-// EnsureJob gives every team that lacks it the job name with its default
-// spec, enabled, created now. It is cheap to call on every tick.
-func (tx *Tx) EnsureJob(ctx context.Context, name, spec string, now time.Time) error {
-	// ON CONFLICT: two replicas ensuring the same new team's job at once
-	// must not fail each other.
-	_, err := tx.exec(ctx, `INSERT INTO jobs (team_id, name, spec, enabled, created_at)
-		SELECT t.id, ?, ?, TRUE, ? FROM teams t
-		WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.team_id = t.id AND j.name = ?)
-		ON CONFLICT (team_id, name) DO NOTHING`,
-		name, spec, utc(now), name)
-	if err != nil {
-		return fmt.Errorf("ensure job %s: %w", name, err)
-	}
-	return nil
-}
-
 type jobRow struct {
 	TeamID    int64     `db:"team_id"`
 	ChatID    string    `db:"chat_id"`
@@ -66,11 +50,13 @@ func (tx *Tx) jobs(ctx context.Context, query string, args ...any) ([]teambot.Jo
 
 // SetJob changes a team's job spec and switch, creating the row if the
 // scheduler has not yet. The job counts as new from now: firings before a
-// change (or before it was switched back on) are never caught up.
+// change (or before it was switched back on) are never caught up. The next
+// tick works out when it is due.
 func (tx *Tx) SetJob(ctx context.Context, j teambot.Job, now time.Time) error {
-	_, err := tx.exec(ctx, `INSERT INTO jobs (team_id, name, spec, enabled, created_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (team_id, name) DO UPDATE SET spec = excluded.spec, enabled = excluded.enabled, created_at = excluded.created_at`,
-		j.TeamID, j.Name, j.Spec, j.Enabled, utc(now))
+	_, err := tx.exec(ctx, `INSERT INTO jobs (team_id, name, spec, enabled, created_at, due_at) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (team_id, name) DO UPDATE SET spec = excluded.spec, enabled = excluded.enabled, created_at = excluded.created_at,
+			due_at = excluded.due_at`,
+		j.TeamID, j.Name, j.Spec, j.Enabled, utc(now), dueUnknown)
 	if err != nil {
 		return fmt.Errorf("set job %s of team %d: %w", j.Name, j.TeamID, err)
 	}
@@ -168,7 +154,7 @@ func (tx *Tx) SetTeamDay(ctx context.Context, teamID int64, d teambot.DayOverrid
 	if err != nil {
 		return fmt.Errorf("set day %s of team %d: %w", d.Date, teamID, err)
 	}
-	return nil
+	return tx.rescheduleTeam(ctx, teamID) // a reminder on that day moves
 }
 
 // RemoveTeamDay deletes a team's own day; a day that was not set is
@@ -181,5 +167,5 @@ func (tx *Tx) RemoveTeamDay(ctx context.Context, teamID int64, day teambot.Date)
 	if n == 0 {
 		return fmt.Errorf("remove day %s of team %d: %w", day, teamID, teambot.ErrNotFound)
 	}
-	return nil
+	return tx.rescheduleTeam(ctx, teamID)
 }

@@ -162,5 +162,5 @@ func (tx *Tx) SetReportDeadline(ctx context.Context, teamID int64, d teambot.Wee
 	if n == 0 {
 		return fmt.Errorf("set report deadline of team %d: %w", teamID, teambot.ErrNotFound)
 	}
-	return nil
+	return tx.rescheduleTeam(ctx, teamID) // 周报催交 is placed before the deadline
 }
