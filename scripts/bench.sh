@@ -7,7 +7,7 @@
 #   scripts/bench.sh engine     # one command through the engine, SQLite and PostgreSQL
 #   scripts/bench.sh roundtrip  # one encrypted callback over HTTP to the reply, SQLite and PostgreSQL
 #   scripts/bench.sh load       # teambot serve on PostgreSQL + teambot loadtest: idle RSS, 300/s, as fast as possible
-#   scripts/bench.sh scale      # 10 000 teams' Monday reminders by two replicas
+#   scripts/bench.sh scale      # 100 000 teams' Monday reminders by two replicas (SCALE=10k: 10 000), idle tick, RSS
 #   scripts/bench.sh all
 #
 # PostgreSQL: PGURL (default postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable,
@@ -78,10 +78,14 @@ load() {
 	awk -v o="$ours" -v b="$base" 'BEGIN {printf "teambot closed loop %.0f/s = %.1f%% of the pgbench baseline %.0f tps (target ≥ 20%%)\n", o, 100*o/b, b}'
 }
 
+# SCALE=10k runs the 10 000-team variant instead of 100 000. The replicas
+# are separate processes; each writes its CPU profile.
 scale() {
-	go test -tags integration ./cmd/teambot -run '^$' -bench '^BenchmarkMondayReminders10k$' -benchtime 1x -v -timeout 40m \
-		-cpuprofile /tmp/teambot-scale.cpu.prof -o /tmp/teambot-scale.test
-	echo "profile: go tool pprof -top -cum /tmp/teambot-scale.test /tmp/teambot-scale.cpu.prof"
+	local n=${SCALE:-100k}
+	TEAMBOT_SCALE_CPUPROFILE=/tmp/teambot-scale.cpu.prof \
+		go test -tags integration ./cmd/teambot -run '^$' -bench "^BenchmarkMondayReminders${n}\$" -benchtime 1x -v -timeout 60m \
+		-o /tmp/teambot-scale.test | grep -E 'SCALE|idle|claimed|seeded|first tick|Benchmark|ok|FAIL'
+	echo "profiles: go tool pprof -top -cum /tmp/teambot-scale.test /tmp/teambot-scale.cpu.prof.1 (and .2)"
 }
 
 case ${1:-all} in

@@ -39,11 +39,12 @@ func (tx *Tx) EnsureJobs(ctx context.Context, jobs []teambot.Job, afterTeam int6
 	}
 	args = append(args, afterTeam)
 	// The VALUES list's columns are column1 and column2 in both databases.
-	// ON CONFLICT: two replicas ensuring the same new team's jobs at once
-	// must not fail each other.
+	// ON CONFLICT skips the jobs a team has, each found by its key: an
+	// anti-join instead may read the whole jobs table when the planner
+	// misjudges how many teams are new.
 	_, err = tx.exec(ctx, `INSERT INTO jobs (team_id, name, spec, enabled, created_at)
 		SELECT t.id, d.column1, d.column2, TRUE, ? FROM teams t CROSS JOIN (VALUES `+strings.Join(values, ", ")+`) d
-		WHERE t.id > ? AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.team_id = t.id AND j.name = d.column1)
+		WHERE t.id > ?
 		ON CONFLICT (team_id, name) DO NOTHING`, args...)
 	if err != nil {
 		return 0, fmt.Errorf("ensure jobs of teams after %d: %w", afterTeam, err)

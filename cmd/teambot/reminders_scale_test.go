@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -95,6 +96,8 @@ const scaleReplicaEnv = "TEAMBOT_SCALE_REPLICA"
 // 15 s tick) with the parent's database and fake WeCom, on a clock that
 // reads Monday 09:00 at the real instant the parent names, until it is
 // told to stop (SIGTERM). Skipped when not started so.
+// TEAMBOT_SCALE_CPUPROFILE=PATH writes each replica's CPU profile to
+// PATH.1 and PATH.2.
 func TestScaleReplica(t *testing.T) {
 	if os.Getenv(scaleReplicaEnv) == "" {
 		t.Skip("run by mondayReminders as a separate process")
@@ -112,6 +115,17 @@ func TestScaleReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.db.Close()
+	if path := os.Getenv("TEAMBOT_SCALE_CPUPROFILE"); path != "" {
+		f, err := os.Create(path + "." + os.Getenv(scaleReplicaEnv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			t.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	a.newScheduler(clock, a.wecomPusher(clock)).Run(ctx)
 }
 
@@ -126,7 +140,10 @@ func scaleMonday() time.Time {
 // jobs with one tick at 08:59. Then two replicas — separate processes,
 // so each one's resident memory is its own — run the scheduler from 09:00
 // on, in real time, until the fake WeCom has accepted a 周报提醒 for every
-// team. A fresh replica in this process then ticks twice at 09:00 plus the
+// team. Meanwhile a few busy teams without members (no 周报提醒) send 22
+// queued messages each: their order and WeCom's 20 a minute per robot are
+// checked in the same run. A fresh replica in this process then ticks
+// twice at 09:00 plus the
 // time taken: nothing is sent twice, and the second tick, with nothing
 // due, is timed job by job. It fails unless every team got exactly one within limit.
 func mondayReminders(t testing.TB, n int, limit time.Duration) (res scaleResult) {
@@ -155,6 +172,9 @@ func mondayReminders(t testing.TB, n int, limit time.Duration) (res scaleResult)
 	setup := time.Now()
 	a.newScheduler(setupClock, a.wecomPusher(setupClock)).Tick(ctx)
 	t.Logf("first tick (jobs for every team) in %v", time.Since(setup).Round(time.Millisecond))
+	// Queued after that tick, so that the replicas alone send them, on
+	// their clock.
+	busy := seedBusyTeams(t, a, max(1, n/500), monday.Add(-time.Minute))
 
 	isReminder := func(c wecomtest.Call) bool { return strings.Contains(string(c.Body), "【周报提醒】") }
 	delivered := func() int {
@@ -171,7 +191,7 @@ func mondayReminders(t testing.TB, n int, limit time.Duration) (res scaleResult)
 	var replicas []*exec.Cmd
 	for i := range 2 {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestScaleReplica$", "-test.v")
-		cmd.Env = append(os.Environ(), scaleReplicaEnv+"=1", "TEAMBOT_SCALE_START="+strconv.FormatInt(start.UnixNano(), 10))
+		cmd.Env = append(os.Environ(), scaleReplicaEnv+"="+strconv.Itoa(i+1), "TEAMBOT_SCALE_START="+strconv.FormatInt(start.UnixNano(), 10))
 		for k := 0; k < len(vars); k += 2 {
 			cmd.Env = append(cmd.Env, vars[k]+"="+vars[k+1])
 		}
@@ -217,7 +237,7 @@ func mondayReminders(t testing.TB, n int, limit time.Duration) (res scaleResult)
 			for _, c := range counts {
 				total += c
 			}
-			if err == nil && total >= n && res.claimed == 0 {
+			if err == nil && total >= n+busyMessages*len(busy) && res.claimed == 0 {
 				res.claimed = time.Since(start)
 				t.Logf("all %d firings claimed and enqueued after %v", n, res.claimed.Round(time.Millisecond))
 			}
@@ -228,7 +248,16 @@ func mondayReminders(t testing.TB, n int, limit time.Duration) (res scaleResult)
 		}
 		fake.WaitCalls(wecomtest.WebhookPath, len(fake.CallsTo(wecomtest.WebhookPath))+1, 100*time.Millisecond)
 	}
+	// The busy teams' messages: in order, never more than 20 a minute to
+	// one robot (WeCom's limit), so the last two wait a minute.
+	for busyAll := busyMessages * len(busy); res.delivered > 0 && time.Now().Before(deadline); {
+		if countBodies(fake, "【忙碌】") >= busyAll {
+			break
+		}
+		fake.WaitCalls(wecomtest.WebhookPath, len(fake.CallsTo(wecomtest.WebhookPath))+1, time.Second)
+	}
 	stopReplicas()
+	checkBusyTeams(t, fake, busy)
 	// A fresh replica ticks twice more: nothing is sent twice, and a tick
 	// with nothing due is quick.
 	if res.delivered > 0 {
@@ -295,6 +324,89 @@ func vmRSS(pid int) float64 {
 		}
 	}
 	return 0
+}
+
+// busyMessages is how many messages each busy team has waiting at 09:00:
+// more than a group robot takes in a minute.
+const busyMessages = 22
+
+// seedBusyTeams creates n teams with no members (so no 周报提醒) and a
+// robot key each, with busyMessages numbered group messages queued at
+// at; it returns their robot keys.
+func seedBusyTeams(t testing.TB, a *app, n int, at time.Time) []string {
+	t.Helper()
+	ctx := context.Background()
+	var keys []string
+	err := a.db.Update(ctx, func(tx *storage.Tx) error {
+		for i := range n {
+			team := teambot.Team{ChatID: fmt.Sprintf("scale-busy-%03d", i), TimeZone: "Asia/Shanghai", CreatedAt: at}
+			if err := tx.CreateTeam(ctx, &team); err != nil {
+				return err
+			}
+			key := fmt.Sprintf("BUSY-%03d", i)
+			sealed, err := a.sealer.Seal(key)
+			if err != nil {
+				return err
+			}
+			if err := tx.SetPushKey(ctx, team.ID, sealed); err != nil {
+				return err
+			}
+			var msgs []teambot.Outgoing
+			for k := range busyMessages {
+				msgs = append(msgs, teambot.Outgoing{TeamID: team.ID, Channel: teambot.ToGroup,
+					Text: fmt.Sprintf("【忙碌】第%02d条", k+1), Origin: "scale"})
+			}
+			if err := tx.Enqueue(ctx, msgs, at); err != nil {
+				return err
+			}
+			keys = append(keys, key)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+// countBodies counts the accepted robot messages whose body holds s.
+func countBodies(fake *wecomtest.Server, s string) int {
+	k := 0
+	for _, c := range fake.Delivered(wecomtest.WebhookPath) {
+		if strings.Contains(string(c.Body), s) {
+			k++
+		}
+	}
+	return k
+}
+
+// checkBusyTeams checks that each busy robot got its messages once each,
+// in order, and never 21 within a minute.
+func checkBusyTeams(t testing.TB, fake *wecomtest.Server, keys []string) {
+	t.Helper()
+	byKey := map[string][]wecomtest.Call{}
+	for _, c := range fake.Delivered(wecomtest.WebhookPath) {
+		if strings.Contains(string(c.Body), "【忙碌】") {
+			byKey[c.Query.Get("key")] = append(byKey[c.Query.Get("key")], c)
+		}
+	}
+	for _, key := range keys {
+		calls := byKey[key]
+		if len(calls) != busyMessages {
+			t.Errorf("robot %s took %d of its %d messages", key, len(calls), busyMessages)
+			continue
+		}
+		for i, c := range calls {
+			if want := fmt.Sprintf("第%02d条", i+1); !strings.Contains(string(c.Body), want) {
+				t.Errorf("robot %s: message %d is %s, want %s: out of order", key, i+1, c.Body, want)
+				break
+			}
+			if i >= 20 && c.At.Sub(calls[i-20].At) < time.Minute {
+				t.Errorf("robot %s took messages %d and %d %v apart: 21 within a minute", key, i-19, i+1, c.At.Sub(calls[i-20].At))
+			}
+		}
+	}
+	t.Logf("SCALE: %d busy robots took their %d messages each in order, at most 20 a minute", len(keys), busyMessages)
 }
 
 // seedTeams creates n teams, each with its own sealed robot key and three
