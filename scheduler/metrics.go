@@ -68,7 +68,7 @@ func NewMetrics(r prometheus.Registerer) *Metrics {
 		claimsLost: f.NewCounterVec(prometheus.CounterOpts{Name: "teambot_scheduler_claims_lost_total",
 			Help: "Firings another replica claimed first, by job."}, []string{"job"}),
 		deliveries: f.NewCounterVec(prometheus.CounterOpts{Name: "teambot_outbox_deliveries_total",
-			Help: "Outbox send attempts by how they were settled (sent, retry, deferred, failed, lease_lost, error)."}, []string{"outcome"}),
+			Help: "Outbox send attempts by how they were settled (sent, retry, deferred, failed, error)."}, []string{"outcome"}),
 		depth: f.NewGauge(prometheus.GaugeOpts{Name: "teambot_outbox_depth",
 			Help: "Outbox messages not yet sent or given up: pending plus sending, read at scrape time."}),
 		messages: f.NewGaugeVec(prometheus.GaugeOpts{Name: "teambot_outbox_messages",

@@ -57,9 +57,10 @@ func (o *Outbox) Interval() time.Duration { return o.Every }
 // Run delivers the messages due at now: batch after batch, until none is
 // due or the tick has spent its Budget. A batch's messages go out from
 // Workers senders at once, each team's in order by one sender (the parts
-// of a long message stay in order). A batch stops once half the lease has
-// passed (on the Now clock), and each row's lease is renewed just before
-// its send: a row whose lease ran out is left to whoever holds it.
+// of a long message stay in order). A batch stops starting sends once half
+// the lease has passed (on the Now clock), and each send is cut off by the
+// end of that half: a row is settled while its lease is ours, and one
+// whose lease ran out all the same is left to whoever holds it.
 func (o *Outbox) Run(ctx context.Context, now time.Time) error {
 	lease, batch, _ := o.limits()
 	started := o.now()
@@ -94,6 +95,26 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []teambot.Outgoing, attempt
 		}
 		byTeam[m.TeamID] = append(byTeam[m.TeamID], i)
 	}
+	// The teams of the batch in one transaction, not one per message.
+	known := map[int64]teambot.Team{}
+	err := o.Store.Update(ctx, func(tx Tx) error {
+		for _, id := range order {
+			if id == 0 {
+				continue
+			}
+			team, err := tx.TeamByID(ctx, id)
+			if err != nil {
+				return err
+			}
+			known[id] = team
+		}
+		return nil
+	})
+	if err != nil {
+		o.Log.Error("outbox batch not sent: its teams could not be read", "err", err)
+		o.retryAll(ctx, msgs, attempts, token, now.Add(o.since(started)), err)
+		return
+	}
 	teams := make(chan []int)
 	var wg sync.WaitGroup
 	for range min(o.workers(), len(order)) {
@@ -109,7 +130,7 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []teambot.Outgoing, attempt
 						o.putBack(ctx, msgs, idx[k:], token, now.Add(elapsed), "the sender is stopping")
 						break
 					}
-					sent, err := o.deliver(ctx, msgs[i], token, attempts[i], now.Add(elapsed))
+					sent, err := o.deliver(ctx, msgs[i], known[msgs[i].TeamID], token, attempts[i], now.Add(elapsed), lease/2-elapsed)
 					if err != nil {
 						o.Log.Error("outbox message not settled", "id", msgs[i].ID, "err", err)
 					}
@@ -150,6 +171,27 @@ func (o *Outbox) putBack(ctx context.Context, msgs []teambot.Outgoing, idx []int
 	}
 }
 
+// retryAll puts a batch back for another attempt after the usual backoff:
+// something before any send failed (the database).
+func (o *Outbox) retryAll(ctx context.Context, msgs []teambot.Outgoing, attempts []int, token string, now time.Time, cause error) {
+	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+	defer cancel()
+	err := o.Store.Update(settle, func(tx Tx) error {
+		for i, m := range msgs {
+			if err := tx.RetryLater(settle, m.ID, token, now.Add(backoff(attempts[i])), cause.Error(), false); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		o.Log.Error("outbox batch not put back; it is leased again when the lease runs out", "count", len(msgs), "err", err)
+	}
+	for range msgs {
+		o.Metrics.delivery("error")
+	}
+}
+
 // settleTimeout bounds recording a send's outcome, which goes on when the
 // sender is stopping: a message WeCom took must be recorded as sent.
 const settleTimeout = 10 * time.Second
@@ -175,7 +217,7 @@ func (o *Outbox) budget() time.Duration {
 // workers is how many senders work at once. Each send commits twice
 // (the robot's slot, the row marked sent) and a commit waits for the
 // disk: many senders at once share each flush (PostgreSQL's group
-// commit), where four kept 10 000 reminders waiting for a minute.
+// commit) where a few wait in line for it.
 func (o *Outbox) workers() int {
 	if o.Workers > 0 {
 		return o.Workers
@@ -200,30 +242,22 @@ func (o *Outbox) limits() (lease time.Duration, batch, maxAttempts int) {
 // newToken identifies one lease.
 func newToken() string { return teambot.RandomHex(12) }
 
-// deliver sends one leased message, if the lease is still ours, and records
-// the outcome under the same lease.
-func (o *Outbox) deliver(ctx context.Context, m teambot.Outgoing, token string, before int, now time.Time) (sent bool, err error) {
+// deliver sends one leased message and records the outcome under the same
+// lease. The batch starts a send only within the first half of its lease
+// and the send is cut off after within (what is left of that half), so the
+// lease is still ours when the outcome is recorded without renewing it
+// first: a renewal would be a third commit per message, each waiting for
+// the disk. A lease that was taken over all the same (a clock jump) makes
+// the outcome a no-op, never another's row overwritten.
+func (o *Outbox) deliver(ctx context.Context, m teambot.Outgoing, team teambot.Team, token string, before int, now time.Time,
+	within time.Duration) (sent bool, err error) {
 	lease, _, maxAttempts := o.limits()
-	var team teambot.Team
-	var ours bool
-	err = o.Store.Update(ctx, func(tx Tx) (err error) {
-		if ours, err = tx.RenewLease(ctx, m.ID, token, now.Add(lease)); err != nil || !ours || m.TeamID == 0 {
-			return err
-		}
-		team, err = tx.TeamByID(ctx, m.TeamID)
-		return err
-	})
-	if err != nil {
-		o.Metrics.delivery("error")
-		return false, o.Store.Update(ctx, func(tx Tx) error { // try again later, not at once
-			return tx.RetryLater(ctx, m.ID, token, now.Add(backoff(before)), err.Error(), false)
-		})
+	send, cancel := context.WithTimeout(ctx, max(within, time.Second))
+	defer cancel()
+	sendErr := o.Deliverer.Deliver(send, team, m)
+	if sendErr != nil && ctx.Err() == nil && send.Err() != nil {
+		sendErr = fmt.Errorf("the send took longer than half the lease: %w", sendErr)
 	}
-	if !ours {
-		o.Metrics.delivery("lease_lost")
-		return false, nil
-	}
-	sendErr := o.Deliverer.Deliver(ctx, team, m)
 	// What happened is recorded even when the sender is stopping.
 	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()

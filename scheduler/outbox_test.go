@@ -343,3 +343,37 @@ func TestOutboxKeepsATeamsOrder(t *testing.T) {
 		}
 	})
 }
+
+// stuckDeliverer never answers: it waits until its context ends.
+type stuckDeliverer struct{ calls int }
+
+func (s *stuckDeliverer) Deliver(ctx context.Context, _ teambot.Team, _ teambot.Outgoing) error {
+	s.calls++
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// A send that hangs is cut off within half the lease and its message put
+// back for a retry, still under the lease that was taken: the row is
+// never left "sending" for another replica to send again meanwhile.
+func TestOutboxCutsOffAHangingSendWithinItsLease(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newOutbox(t, db)
+		h.enqueue(h.team("g1"), "x")
+		o := h.process()
+		stuck := &stuckDeliverer{}
+		o.Deliverer, o.Lease = stuck, 2*time.Second
+		began := time.Now()
+		h.run(o)
+		if took := time.Since(began); took > 1500*time.Millisecond {
+			t.Errorf("the hanging send held the tick %v; want it cut off within half the 2 s lease", took)
+		}
+		var counts map[teambot.OutboxStatus]int
+		if err := db.Update(ctx, func(tx *storage.Tx) (err error) { counts, err = tx.OutboxCounts(ctx); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if stuck.calls != 1 || counts[teambot.OutboxPending] != 1 {
+			t.Errorf("%d sends, outbox %v; want one send and the message pending again", stuck.calls, counts)
+		}
+	})
+}

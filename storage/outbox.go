@@ -134,18 +134,6 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 	return msgs, attempts, nil
 }
 
-// RenewLease extends a lease the caller still holds, right before sending;
-// false means the lease ran out and another sender may have the row: do not
-// send it.
-func (tx *Tx) RenewLease(ctx context.Context, id int64, token string, until time.Time) (bool, error) {
-	n, err := tx.exec(ctx, `UPDATE outbox SET lease_until = ? WHERE id = ? AND lease_token = ? AND status = ?`,
-		utc(until), id, token, teambot.OutboxSending)
-	if err != nil {
-		return false, fmt.Errorf("renew lease of outbox message %d: %w", id, err)
-	}
-	return n == 1, nil
-}
-
 // MarkSent records a delivered message.
 func (tx *Tx) MarkSent(ctx context.Context, id int64, token string, now time.Time) error {
 	return tx.settle(ctx, id, token, `status = ?, sent_at = ?, lease_until = NULL, last_error = ''`, teambot.OutboxSent, utc(now))
