@@ -16,10 +16,15 @@ import (
 // "system" at the firing's scheduled instant: in the transaction ctx carries
 // (see withTx), else in its own.
 func (e *Engine) FiringRequest(ctx context.Context, f teambot.Firing, fn func(r *Request) error) error {
+	return e.inTx(ctx, func(tx Tx) error { return e.FiringIn(ctx, tx, f, fn) })
+}
+
+// inTx runs fn in the transaction ctx carries (WithTx), or in a new one.
+func (e *Engine) inTx(ctx context.Context, fn func(Tx) error) error {
 	if tx, ok := ctx.Value(txKey{}).(Tx); ok {
-		return e.FiringIn(ctx, tx, f, fn)
+		return fn(tx)
 	}
-	return e.Config.Store.Update(ctx, func(tx Tx) error { return e.FiringIn(ctx, tx, f, fn) })
+	return e.Config.Store.Update(ctx, fn)
 }
 
 // GroupMessage is a message to the team's group.

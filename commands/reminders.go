@@ -66,7 +66,7 @@ func (e *Engine) ReminderNamed(word string) (Reminder, bool) {
 func (e *Engine) SkippedNote(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing, error) {
 	rm, _ := e.ReminderNamed(f.Job)
 	var out []teambot.Outgoing
-	err := e.Config.Store.Update(ctx, func(tx Tx) error {
+	err := e.inTx(ctx, func(tx Tx) error {
 		team, err := tx.TeamByChat(ctx, f.ChatID)
 		if err != nil {
 			return err

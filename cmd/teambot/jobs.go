@@ -9,6 +9,7 @@ import (
 	"teambot"
 	"teambot/bot"
 	"teambot/bot/wecom"
+	"teambot/commands"
 	"teambot/commands/leave"
 	"teambot/commands/meeting"
 	"teambot/commands/vote"
@@ -48,7 +49,8 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 		Metrics: a.schedMetrics,
 		Jobs: []scheduler.Job{
 			&scheduler.Reminders{Store: store, Jobs: defs, Admins: a.cfg.Admins, Skipped: a.engine.SkippedNote, Log: a.log,
-				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
+				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) },
+				ComposeIn: composeIn},
 			&scheduler.Oneoffs{Label: "meeting-reminders", Store: store, Due: meeting.Jobs{Engine: a.engine}.ReminderFirings, Compose: meeting.Jobs{Engine: a.engine}.Remind, Log: a.log,
 				Window:  meetingFiringWindow,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
@@ -81,6 +83,15 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 			late: &bot.Late{Engine: a.engine, Sealer: sealer, AppMessages: a.appMessages(), Log: a.log}})
 	}
 	return s
+}
+
+// composeIn makes the reminders' composers read in the scheduler's
+// transaction, which is the database's.
+func composeIn(ctx context.Context, tx scheduler.Tx) context.Context {
+	if stx, ok := tx.(*storage.Tx); ok {
+		return commands.WithTx(ctx, stx)
+	}
+	return ctx
 }
 
 // nextVoteDeadline is the earliest deadline in (after, until] of an open
