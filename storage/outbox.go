@@ -5,8 +5,11 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"teambot"
 )
@@ -15,21 +18,30 @@ import (
 // row is committed. A message's card and attachment are kept as JSON
 // beside its text.
 func (tx *Tx) Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error {
-	for _, m := range msgs {
-		card, err := encodeJSON(m.Card)
-		if err != nil {
-			return fmt.Errorf("enqueue %s: card: %w", m.Origin, err)
+	// A hundred rows a statement: one statement per message was a round
+	// trip each, and a tick enqueues a chunk of reminders at once. The
+	// rows of one statement take their ids in the order listed, which
+	// keeps a team's messages in order.
+	for part := range slices.Chunk(msgs, 100) {
+		values := make([]string, len(part))
+		args := make([]any, 0, 14*len(part))
+		for i, m := range part {
+			card, err := encodeJSON(m.Card)
+			if err != nil {
+				return fmt.Errorf("enqueue %s: card: %w", m.Origin, err)
+			}
+			attachment, err := encodeJSON(m.Attachment)
+			if err != nil {
+				return fmt.Errorf("enqueue %s: attachment: %w", m.Origin, err)
+			}
+			values[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			args = append(args, sql.NullInt64{Int64: m.TeamID, Valid: m.TeamID != 0}, m.Channel, strings.Join(m.Users, ","),
+				strings.Join(m.Mentions, ","), m.Text, m.Markdown, card, attachment, m.Origin, m.Via, m.Target, nullTime(m.NotAfter), utc(now), utc(now))
 		}
-		attachment, err := encodeJSON(m.Attachment)
+		_, err := tx.exec(ctx, `INSERT INTO outbox (team_id, channel, users, mentions, body, markdown, card, attachment, origin, via, target, not_after,
+			next_attempt_at, created_at) VALUES `+strings.Join(values, ", "), args...)
 		if err != nil {
-			return fmt.Errorf("enqueue %s: attachment: %w", m.Origin, err)
-		}
-		_, err = tx.insert(ctx, `INSERT INTO outbox (team_id, channel, users, mentions, body, markdown, card, attachment, origin, via, target, not_after,
-			next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			sql.NullInt64{Int64: m.TeamID, Valid: m.TeamID != 0}, m.Channel, strings.Join(m.Users, ","),
-			strings.Join(m.Mentions, ","), m.Text, m.Markdown, card, attachment, m.Origin, m.Via, m.Target, nullTime(m.NotAfter), utc(now), utc(now))
-		if err != nil {
-			return fmt.Errorf("enqueue %s: %w", m.Origin, err)
+			return fmt.Errorf("enqueue %d messages (%s …): %w", len(part), part[0].Origin, err)
 		}
 	}
 	return nil
@@ -110,26 +122,37 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
 	var rows []outboxRow
-	// The subquery names its statuses (teambot.OutboxPending and
-	// OutboxSending) as literals, as the partial index outbox_team_waiting
-	// does: a planner matches an index's condition only to literals.
+	// The statuses (teambot.OutboxPending and OutboxSending) are also
+	// named as literals, as the partial indexes outbox_unsettled and
+	// outbox_team_waiting do: a planner matches an index's condition only
+	// to literals.
 	err := tx.selectRows(ctx, &rows, `SELECT `+outboxColumns+` FROM outbox
-		WHERE ((status = ? AND next_attempt_at <= ?) OR (status = ? AND lease_until <= ?))
+		WHERE status IN ('pending', 'sending')
+		AND ((status = ? AND next_attempt_at <= ?) OR (status = ? AND lease_until <= ?))
 		AND NOT (channel = 'group' AND via = '' AND EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.id < outbox.id
 			AND e.channel = 'group' AND e.via = '' AND e.status IN ('pending', 'sending')))
 		ORDER BY id LIMIT ?`+lock, teambot.OutboxPending, utc(now), teambot.OutboxSending, utc(now), limit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("lease outbox: %w", err)
 	}
+	if len(rows) == 0 {
+		return nil, nil, nil
+	}
 	msgs := make([]teambot.Outgoing, len(rows))
 	attempts := make([]int, len(rows))
+	ids := make([]int64, len(rows))
 	for i, r := range rows {
-		m := r.outgoing()
-		if _, err := tx.exec(ctx, `UPDATE outbox SET status = ?, lease_until = ?, lease_token = ?, attempts = attempts + 1 WHERE id = ?`,
-			teambot.OutboxSending, utc(now.Add(lease)), token, r.ID); err != nil {
-			return nil, nil, fmt.Errorf("lease outbox message %d: %w", r.ID, err)
-		}
-		msgs[i], attempts[i] = m, r.Attempts
+		msgs[i], attempts[i], ids[i] = r.outgoing(), r.Attempts, r.ID
+	}
+	// One statement for the batch: a statement per row was a round trip
+	// each.
+	q, args, err := sqlx.In(`UPDATE outbox SET status = ?, lease_until = ?, lease_token = ?, attempts = attempts + 1 WHERE id IN (?)`,
+		teambot.OutboxSending, utc(now.Add(lease)), token, ids)
+	if err == nil {
+		_, err = tx.exec(ctx, q, args...)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("lease %d outbox messages: %w", len(ids), err)
 	}
 	return msgs, attempts, nil
 }
