@@ -53,6 +53,7 @@ type Tx interface {
 	KeepReply(ctx context.Context, source, msgID string, r teambot.KeptReply) error
 	KeptReplyOf(ctx context.Context, source, msgID string) (teambot.KeptReply, error)
 	Savepoint(ctx context.Context, name string) error
+	Release(name string)
 
 	TeamJobs(ctx context.Context, teamID int64) ([]teambot.Job, error)
 	SetJob(ctx context.Context, j teambot.Job, now time.Time) error

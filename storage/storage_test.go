@@ -386,3 +386,59 @@ func TestOpenRejectsBadURLs(t *testing.T) {
 		t.Errorf("Redact left the password in: %s", got)
 	}
 }
+
+// A savepoint is sent with the first write after it: rolling back to it
+// undoes that write and keeps what came before, whether or not the
+// savepoint was ever sent, and a released one is not sent at all.
+func TestSavepoint(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := mustTeam(t, db, "chat-1")
+		add := func(tx *storage.Tx, userID string) error {
+			return tx.AddMember(ctx, &teambot.Member{TeamID: team.ID, UserID: userID, Name: userID, JoinedAt: t0})
+		}
+		update(t, db, func(tx *storage.Tx) error {
+			if err := add(tx, "before"); err != nil {
+				return err
+			}
+			if err := tx.Savepoint(ctx, "command"); err != nil {
+				return err
+			}
+			if _, err := tx.ActiveMembers(ctx, team.ID); err != nil { // a read sends nothing
+				return err
+			}
+			if err := tx.RollbackTo(ctx, "command"); err != nil {
+				return err
+			}
+			if err := add(tx, "undone"); err != nil {
+				return err
+			}
+			if err := tx.RollbackTo(ctx, "command"); err != nil {
+				return err
+			}
+			tx.Release("command")
+			return add(tx, "after")
+		})
+		// A duplicate refused after the savepoint: PostgreSQL's transaction
+		// goes on once rolled back to it.
+		update(t, db, func(tx *storage.Tx) error {
+			if err := tx.Savepoint(ctx, "command"); err != nil {
+				return err
+			}
+			if err := add(tx, "before"); !errors.Is(err, teambot.ErrDuplicate) {
+				t.Errorf("a second member with the same userid: %v, want ErrDuplicate", err)
+			}
+			return tx.RollbackTo(ctx, "command")
+		})
+		var names []string
+		update(t, db, func(tx *storage.Tx) error {
+			members, err := tx.ActiveMembers(ctx, team.ID)
+			for _, m := range members {
+				names = append(names, m.UserID)
+			}
+			return err
+		})
+		if fmt.Sprint(names) != "[before after]" {
+			t.Errorf("members %v, want [before after]", names)
+		}
+	})
+}
