@@ -36,10 +36,15 @@ func TestRoundTripsOfReadCommands(t *testing.T) {
 		user, text, want string
 		most             int
 	}{
-		{"zhangsan", "/团队", "团队名单（2 人）", 10},
-		{"zhangsan", "/帮助", "/团队", 8},
-		{"zhangsan", "/谁请假", "请假", 11},
-		{"stranger", "/谁请假", "", 10},
+		// BEGIN; the message id recorded with the team and the sender
+		// read; the roster with roles; the answer kept with the id;
+		// COMMIT. No savepoint: nothing was written to undo.
+		{"zhangsan", "/团队", "团队名单（2 人）", 5},
+		{"zhangsan", "/帮助", "/团队", 4},
+		{"zhangsan", "/谁请假", "请假", 6}, // the leaves, then the roster
+		{"stranger", "/谁请假", "", 6},
+		// A refusal has nothing to roll back either.
+		{"zhangsan", "/移除 @王芳", "只有主管", 6},
 	} {
 		wire.reset()
 		reply := c.send(teambot.Message{Source: "robot", ChatID: c.chatID, UserID: tc.user, Text: tc.text}).Text
