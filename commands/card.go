@@ -112,6 +112,7 @@ func (e *Engine) handleClick(ctx context.Context, c teambot.Click) (teambot.Repl
 			}
 		}
 		reply.Private = true
+		tx.Release("command") // the kept answer is not the command's to undo
 		return e.keepReply(ctx, tx, msg, reply)
 	})
 	var dup *alreadyHandled

@@ -171,6 +171,9 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 		if msg.Single() {
 			reply.Private = true
 		}
+		// The answer is kept with the id, outside the command: a
+		// command that wrote nothing never sends its savepoint.
+		tx.Release("command")
 		return e.keepReply(ctx, tx, msg, reply)
 	})
 	var dup *alreadyHandled

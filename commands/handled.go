@@ -23,13 +23,19 @@ func markHandled(ctx context.Context, tx Tx, msg teambot.Message, now time.Time)
 	case err != nil:
 		return err
 	case !first:
-		kept, err := tx.KeptReplyOf(ctx, msg.Source, msg.ID)
-		if err != nil {
-			return err
-		}
-		return &alreadyHandled{kept: kept}
+		return handledBefore(ctx, tx, msg)
 	}
 	return nil
+}
+
+// handledBefore is the *alreadyHandled of a message whose id was recorded
+// before, carrying the answer kept for it.
+func handledBefore(ctx context.Context, tx Tx, msg teambot.Message) error {
+	kept, err := tx.KeptReplyOf(ctx, msg.Source, msg.ID)
+	if err != nil {
+		return err
+	}
+	return &alreadyHandled{kept: kept}
 }
 
 // alreadyHandled is teambot.ErrAlreadyHandled with the answer kept for the

@@ -74,31 +74,55 @@ func (r *Request) Audit(ctx context.Context, action, target, detail string) erro
 // keeps the team's push key and the sender's name current.
 func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) (*Request, error) {
 	r := &Request{Invocation: inv, Tx: tx, Now: e.Config.Now(), IsAdmin: slices.Contains(e.Config.Admins, inv.UserID), Engine: e}
-	if err := markHandled(ctx, tx, inv.Message, r.Now); err != nil {
-		return nil, err
-	}
 	if inv.Single() {
+		if err := markHandled(ctx, tx, inv.Message, r.Now); err != nil {
+			return nil, err
+		}
 		return r, loadSingleChatTeam(ctx, r)
 	}
-	// R1: a team is one group chat, created on first contact.
-	team := teambot.Team{ChatID: inv.ChatID, TimeZone: e.Config.TimeZone, CreatedAt: r.Now}
-	created, err := tx.EnsureTeam(ctx, &team)
-	if err != nil {
-		return nil, err
-	}
-	r.Team = &team
-	if created {
-		if err := r.Audit(ctx, "team.create", inv.ChatID, "群里第一次联系机器人时建立团队"); err != nil {
+	// The id, the team and the sender in one round trip: nearly every
+	// group message finds its team there.
+	team, sender, first, err := tx.ArriveInGroup(ctx, inv.Message, r.Now)
+	switch {
+	case errors.Is(err, teambot.ErrNotFound):
+		if err := createTeam(ctx, r); err != nil {
 			return nil, err
+		}
+	case err != nil:
+		return nil, err
+	case !first:
+		return nil, handledBefore(ctx, tx, inv.Message)
+	default:
+		r.Team = &team
+		if sender.Active() {
+			r.Caller = &sender
 		}
 	}
 	if err := notePushKey(ctx, r); err != nil {
 		return nil, err
 	}
-	if err := loadCaller(ctx, r); err != nil {
-		return nil, err
-	}
 	return r, syncName(ctx, r)
+}
+
+// createTeam records the message as handled and creates the team of a
+// group chat that has none (R1: a team is one group chat, created on first
+// contact), or loads the one a concurrent first message created.
+func createTeam(ctx context.Context, r *Request) error {
+	if err := markHandled(ctx, r.Tx, r.Message, r.Now); err != nil {
+		return err
+	}
+	team := teambot.Team{ChatID: r.ChatID, TimeZone: r.Engine.Config.TimeZone, CreatedAt: r.Now}
+	created, err := r.Tx.EnsureTeam(ctx, &team)
+	if err != nil {
+		return err
+	}
+	r.Team = &team
+	if created {
+		if err := r.Audit(ctx, "team.create", r.ChatID, "群里第一次联系机器人时建立团队"); err != nil {
+			return err
+		}
+	}
+	return loadCaller(ctx, r)
 }
 
 // loadSingleChatTeam picks the team a single chat acts for: the sender's

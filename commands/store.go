@@ -50,9 +50,11 @@ type Tx interface {
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error
 	MarkProcessed(ctx context.Context, source, msgID string, at time.Time) (first bool, err error)
+	ArriveInGroup(ctx context.Context, msg teambot.Message, at time.Time) (team teambot.Team, sender teambot.Member, first bool, err error)
 	KeepReply(ctx context.Context, source, msgID string, r teambot.KeptReply) error
 	KeptReplyOf(ctx context.Context, source, msgID string) (teambot.KeptReply, error)
 	Savepoint(ctx context.Context, name string) error
+	Release(name string)
 
 	TeamJobs(ctx context.Context, teamID int64) ([]teambot.Job, error)
 	SetJob(ctx context.Context, j teambot.Job, now time.Time) error

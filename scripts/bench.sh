@@ -10,6 +10,10 @@
 #   scripts/bench.sh scale      # 100 000 teams' Monday reminders by two replicas (SCALE=10k: 10 000), idle tick, RSS
 #   scripts/bench.sh all
 #
+# BIN names the teambot binary the load test runs, to compare two builds in
+# interleaved runs (e.g. BIN=/tmp/teambot-old scripts/bench.sh load);
+# unset, the tree is built into /tmp/teambot.
+#
 # PostgreSQL: PGURL (default postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable,
 # of the form …/postgres?…) must allow creating databases and schemas; the load test
 # creates and drops its own database next to it. Nothing here prints a secret:
@@ -41,20 +45,24 @@ roundtrip() { go test ./cmd/teambot -run '^$' -bench 'BenchmarkRoundTrip$' -benc
 rss() { awk '/^VmRSS:/ {printf "%.1f MiB\n", $2/1024}' "/proc/$1/status"; }
 
 load() {
-	go build -o /tmp/teambot ./cmd/teambot
+	local bin=${BIN:-}
+	if [ -z "$bin" ]; then
+		bin=/tmp/teambot
+		go build -o "$bin" ./cmd/teambot
+	fi
 	local db="teambot_bench_$$"
 	psql "$PGURL" -qc "CREATE DATABASE $db"
 	local url=${PGURL/\/postgres\?/\/$db?}
 	export WECOM_ROBOT_TOKEN=$(head -c 12 /dev/urandom | base64 | tr -d '/+=')
 	export WECOM_ROBOT_AES_KEY=$(head -c 32 /dev/urandom | base64 | cut -c1-43)
 	TEAMBOT_DATABASE_URL=$url TEAMBOT_LISTEN=127.0.0.1:18080 TEAMBOT_ADMIN_LISTEN=127.0.0.1:19090 WECOM_API_BASE=http://127.0.0.1:9 \
-		/tmp/teambot serve 2>/tmp/teambot-bench-serve.log &
+		"$bin" serve 2>/tmp/teambot-bench-serve.log &
 	local pid=$!
 	trap "kill $pid 2>/dev/null; wait $pid 2>/dev/null; psql '$PGURL' -qc 'DROP DATABASE IF EXISTS $db' || true" RETURN
 	for _ in $(seq 50); do curl -fs http://127.0.0.1:19090/readyz >/dev/null && break; sleep 0.2; done
 	sleep 5
 	echo "idle RSS after start: $(rss $pid)"
-	local lt=(/tmp/teambot loadtest --url http://127.0.0.1:18080/wecom/robot --mode robot --pid "$pid"
+	local lt=("$bin" loadtest --url http://127.0.0.1:18080/wecom/robot --mode robot --pid "$pid"
 		--teams 200 --users 20 --concurrency 64 --commands "/帮助,/谁请假,/团队")
 	echo "--- warm-up, 5 s at 100/s"
 	"${lt[@]}" --rate 100 --duration 5s >/dev/null

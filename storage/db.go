@@ -292,6 +292,9 @@ type Tx struct {
 
 	statements  int  // run so far, failed ones included
 	brokenFirst bool // the first statement found the connection broken
+	// savepoint is the name of a savepoint marked and not yet sent: it
+	// goes to the database before the next statement that may write.
+	savepoint string
 }
 
 // done notes a statement's outcome and marks an error the database's fault
@@ -310,8 +313,36 @@ func (tx *Tx) done(err error) error {
 // Dialect is the kind of database the transaction runs on.
 func (tx *Tx) Dialect() Dialect { return tx.dialect }
 
+// prepare is called before every statement: one that may write sends the
+// savepoint marked before it, if any.
+func (tx *Tx) prepare(ctx context.Context, query string) error {
+	if tx.savepoint == "" || reads(query) {
+		return nil
+	}
+	return tx.sendSavepoint(ctx)
+}
+
+// sendSavepoint sends the savepoint marked and not yet sent.
+func (tx *Tx) sendSavepoint(ctx context.Context) error {
+	name := tx.savepoint
+	tx.savepoint = ""
+	_, err := tx.ext.ExecContext(ctx, "SAVEPOINT "+name)
+	return tx.done(err)
+}
+
+// reads reports whether a statement only reads: a SELECT (one that locks
+// rows included; a lock taken before the savepoint is held to the end of
+// the transaction, as it would be anyway after a commit).
+func reads(query string) bool {
+	q := strings.TrimLeft(query, " \t\r\n")
+	return len(q) >= 6 && strings.EqualFold(q[:6], "SELECT")
+}
+
 // exec runs a statement written with ? placeholders.
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	if err := tx.prepare(ctx, query); err != nil {
+		return 0, err
+	}
 	res, err := tx.ext.ExecContext(ctx, tx.ext.Rebind(query), args...)
 	if err != nil {
 		return 0, tx.done(mapErr(err))
@@ -326,17 +357,26 @@ func (tx *Tx) exec(ctx context.Context, query string, args ...any) (int64, error
 
 // get scans one row into dest; no row is teambot.ErrNotFound.
 func (tx *Tx) get(ctx context.Context, dest any, query string, args ...any) error {
+	if err := tx.prepare(ctx, query); err != nil {
+		return err
+	}
 	return tx.done(mapErr(sqlx.GetContext(ctx, tx.ext, dest, tx.ext.Rebind(query), args...)))
 }
 
 // selectRows scans all rows into dest, a pointer to a slice.
 func (tx *Tx) selectRows(ctx context.Context, dest any, query string, args ...any) error {
+	if err := tx.prepare(ctx, query); err != nil {
+		return err
+	}
 	return tx.done(mapErr(sqlx.SelectContext(ctx, tx.ext, dest, tx.ext.Rebind(query), args...)))
 }
 
 // insert runs an INSERT written with ? placeholders and returns the new id.
 // Both databases support RETURNING (SQLite since 3.35).
 func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, error) {
+	if err := tx.prepare(ctx, query); err != nil {
+		return 0, err
+	}
 	var id int64
 	err := sqlx.GetContext(ctx, tx.ext, &id, tx.ext.Rebind(query+" RETURNING id"), args...)
 	return id, tx.done(mapErr(err))
@@ -346,23 +386,49 @@ func (tx *Tx) insert(ctx context.Context, query string, args ...any) (int64, err
 var savepointName = regexp.MustCompile(`^[a-z_]{1,32}$`)
 
 // Savepoint marks a point of the transaction that RollbackTo can return to,
-// undoing what came after while keeping what came before.
+// undoing what came after while keeping what came before. The SAVEPOINT
+// itself is sent with the next statement that may write (anything but a
+// SELECT): until then there is nothing to undo, and a command that only
+// reads pays no round trip for it. Reads in between that fail with a
+// database error (not a missing row) leave PostgreSQL's transaction
+// unusable, as they would without the savepoint: the caller ends it.
 func (tx *Tx) Savepoint(ctx context.Context, name string) error {
 	if !savepointName.MatchString(name) {
 		return fmt.Errorf("savepoint name %q: want lower-case letters", name)
 	}
-	_, err := tx.ext.ExecContext(ctx, "SAVEPOINT "+name)
-	return tx.done(err)
+	// An earlier one still unsent goes now, so that RollbackTo it
+	// still finds it after this one is used.
+	if tx.savepoint != "" && tx.savepoint != name {
+		if err := tx.sendSavepoint(ctx); err != nil {
+			return err
+		}
+	}
+	tx.savepoint = name
+	return nil
 }
 
 // RollbackTo undoes everything since the savepoint name; the transaction
-// goes on (on PostgreSQL also after a failed statement).
+// goes on (on PostgreSQL also after a failed statement). A savepoint not
+// yet sent has nothing after it to undo.
 func (tx *Tx) RollbackTo(ctx context.Context, name string) error {
 	if !savepointName.MatchString(name) {
 		return fmt.Errorf("savepoint name %q: want lower-case letters", name)
 	}
+	if name == tx.savepoint {
+		return nil
+	}
+	tx.savepoint = "" // a later one, unsent, is gone with the rest
 	_, err := tx.ext.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name)
 	return tx.done(err)
+}
+
+// Release ends the savepoint name: what came after it is kept with the
+// transaction, and a later write no longer sends it. One already sent is
+// left for the commit to release, which costs no round trip.
+func (tx *Tx) Release(name string) {
+	if name == tx.savepoint {
+		tx.savepoint = ""
+	}
 }
 
 // utc is how times go into the database: UTC, to the microsecond.

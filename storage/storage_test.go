@@ -386,3 +386,104 @@ func TestOpenRejectsBadURLs(t *testing.T) {
 		t.Errorf("Redact left the password in: %s", got)
 	}
 }
+
+// A group message's arrival reads its team and sender and records its id
+// once; a chat with no team records nothing.
+func TestArriveInGroup(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		arrive := func(msg teambot.Message) (team teambot.Team, sender teambot.Member, first bool, err error) {
+			t.Helper()
+			err = db.Update(ctx, func(tx *storage.Tx) (err error) {
+				team, sender, first, err = tx.ArriveInGroup(ctx, msg, t0)
+				return err
+			})
+			return
+		}
+		msg := teambot.Message{Source: "robot", ID: "m1", ChatID: "chat-1", UserID: "zhang"}
+		if _, _, _, err := arrive(msg); !errors.Is(err, teambot.ErrNotFound) {
+			t.Fatalf("a chat with no team: %v, want ErrNotFound", err)
+		}
+		team := mustTeam(t, db, "chat-1")
+		zhang := mustMember(t, db, team.ID, "zhang", "张三", teambot.RoleTech, teambot.RoleCopywriter)
+		got, sender, first, err := arrive(msg)
+		if err != nil || !first {
+			t.Fatalf("first arrival of m1 (nothing recorded while the chat had no team): first %v, %v", first, err)
+		}
+		if got != team {
+			t.Errorf("team = %+v, want %+v", got, team)
+		}
+		if sender.ID != zhang.ID || sender.Name != "张三" || !sender.Active() || !sender.JoinedAt.Equal(zhang.JoinedAt) ||
+			fmt.Sprint(sender.Roles) != fmt.Sprint(teambot.SortRoles(zhang.Roles)) {
+			t.Errorf("sender = %+v, want %+v", sender, zhang)
+		}
+		if _, _, first, err := arrive(msg); err != nil || first {
+			t.Errorf("m1 again: first %v, %v; want a repeat", first, err)
+		}
+		stranger := teambot.Message{Source: "robot", ID: "m2", ChatID: "chat-1", UserID: "li"}
+		if _, sender, first, err := arrive(stranger); err != nil || !first || sender.ID != 0 {
+			t.Errorf("a sender never in the team: %+v, first %v, %v; want a zero member", sender, first, err)
+		}
+		console := teambot.Message{ChatID: "chat-1", UserID: "zhang"} // no id: never recorded
+		for range 2 {
+			if _, sender, first, err := arrive(console); err != nil || !first || sender.ID != zhang.ID {
+				t.Errorf("a message without an id: %+v, first %v, %v", sender, first, err)
+			}
+		}
+	})
+}
+
+// A savepoint is sent with the first write after it: rolling back to it
+// undoes that write and keeps what came before, whether or not the
+// savepoint was ever sent, and a released one is not sent at all.
+func TestSavepoint(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		team := mustTeam(t, db, "chat-1")
+		add := func(tx *storage.Tx, userID string) error {
+			return tx.AddMember(ctx, &teambot.Member{TeamID: team.ID, UserID: userID, Name: userID, JoinedAt: t0})
+		}
+		update(t, db, func(tx *storage.Tx) error {
+			if err := add(tx, "before"); err != nil {
+				return err
+			}
+			if err := tx.Savepoint(ctx, "command"); err != nil {
+				return err
+			}
+			if _, err := tx.ActiveMembers(ctx, team.ID); err != nil { // a read sends nothing
+				return err
+			}
+			if err := tx.RollbackTo(ctx, "command"); err != nil {
+				return err
+			}
+			if err := add(tx, "undone"); err != nil {
+				return err
+			}
+			if err := tx.RollbackTo(ctx, "command"); err != nil {
+				return err
+			}
+			tx.Release("command")
+			return add(tx, "after")
+		})
+		// A duplicate refused after the savepoint: PostgreSQL's transaction
+		// goes on once rolled back to it.
+		update(t, db, func(tx *storage.Tx) error {
+			if err := tx.Savepoint(ctx, "command"); err != nil {
+				return err
+			}
+			if err := add(tx, "before"); !errors.Is(err, teambot.ErrDuplicate) {
+				t.Errorf("a second member with the same userid: %v, want ErrDuplicate", err)
+			}
+			return tx.RollbackTo(ctx, "command")
+		})
+		var names []string
+		update(t, db, func(tx *storage.Tx) error {
+			members, err := tx.ActiveMembers(ctx, team.ID)
+			for _, m := range members {
+				names = append(names, m.UserID)
+			}
+			return err
+		})
+		if fmt.Sprint(names) != "[before after]" {
+			t.Errorf("members %v, want [before after]", names)
+		}
+	})
+}

@@ -1,0 +1,168 @@
+package commands_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+
+	"teambot"
+	"teambot/storage"
+	"teambot/storage/storagetest"
+)
+
+// A read command's cost on PostgreSQL is counted in round trips — each
+// waits for the server, and a callback's throughput is set by them — so
+// that one more statement per message cannot creep in unnoticed. Counted
+// on the wire, BEGIN and COMMIT included, with the message id recorded as
+// the platforms' callbacks have it.
+func TestRoundTripsOfReadCommands(t *testing.T) {
+	wire := newRoundTripCounter(t, storagetest.PostgresURL(t))
+	db, err := storage.Open(context.Background(), wire.url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	c := newChat(t, db)
+	setup(c)
+
+	for _, tc := range []struct {
+		user, text, want string
+		most             int
+	}{
+		// BEGIN; the message id recorded with the team and the sender
+		// read; the roster with roles; the answer kept with the id;
+		// COMMIT. No savepoint: nothing was written to undo.
+		{"zhangsan", "/团队", "团队名单（2 人）", 5},
+		{"zhangsan", "/帮助", "/团队", 4},
+		{"zhangsan", "/谁请假", "请假", 6}, // the leaves, then the roster
+		{"stranger", "/谁请假", "", 6},
+		// A refusal has nothing to roll back either.
+		{"zhangsan", "/移除 @王芳", "只有主管", 6},
+	} {
+		wire.reset()
+		reply := c.send(teambot.Message{Source: "robot", ChatID: c.chatID, UserID: tc.user, Text: tc.text}).Text
+		if !strings.Contains(reply, tc.want) {
+			t.Errorf("%s %s: reply %q, want it to contain %q", tc.user, tc.text, reply, tc.want)
+		}
+		if n, sent := wire.count(); n > tc.most {
+			t.Errorf("%s %s: %d round trips to PostgreSQL, want at most %d:\n%s", tc.user, tc.text, n, tc.most, strings.Join(sent, "\n"))
+		} else {
+			t.Logf("%s %s: %d round trips", tc.user, tc.text, n)
+		}
+	}
+}
+
+// roundTripCounter stands between the client and PostgreSQL and counts
+// the client's requests that each wait for the server's ReadyForQuery: a
+// simple Query ('Q') or an extended-protocol Sync ('S').
+type roundTripCounter struct {
+	url string
+
+	mu   sync.Mutex
+	sent []string // what each round trip carried, for the failure message
+}
+
+// newRoundTripCounter listens on a local port and forwards every
+// connection to the server of rawURL; url is rawURL pointed at it.
+func newRoundTripCounter(t *testing.T, rawURL string) *roundTripCounter {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	server := u.Host
+	u.Host = ln.Addr().String()
+	q := u.Query()
+	q.Set("sslmode", "disable") // the counter reads the protocol in the clear
+	u.RawQuery = q.Encode()
+	w := &roundTripCounter{url: u.String()}
+	go func() {
+		for {
+			client, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go w.forward(client, server)
+		}
+	}()
+	return w
+}
+
+func (w *roundTripCounter) forward(client net.Conn, server string) {
+	defer client.Close()
+	upstream, err := net.Dial("tcp", server)
+	if err != nil {
+		return
+	}
+	defer upstream.Close()
+	go io.Copy(client, upstream)
+	// The startup message has a length and no type byte.
+	var size [4]byte
+	if _, err := io.ReadFull(client, size[:]); err != nil {
+		return
+	}
+	startup := make([]byte, binary.BigEndian.Uint32(size[:])-4)
+	if _, err := io.ReadFull(client, startup); err != nil {
+		return
+	}
+	if _, err := upstream.Write(append(size[:], startup...)); err != nil {
+		return
+	}
+	var pending []string // the statements since the last round trip
+	for {
+		var head [5]byte
+		if _, err := io.ReadFull(client, head[:]); err != nil {
+			return
+		}
+		body := make([]byte, binary.BigEndian.Uint32(head[1:])-4)
+		if _, err := io.ReadFull(client, body); err != nil {
+			return
+		}
+		switch head[0] {
+		case 'Q': // query text
+			pending = append(pending, cString(body))
+		case 'P': // statement name, then query text
+			_, query, _ := bytes.Cut(body, []byte{0})
+			pending = append(pending, cString(query))
+		}
+		if head[0] == 'Q' || head[0] == 'S' {
+			w.mu.Lock()
+			w.sent = append(w.sent, strings.Join(pending, " ; "))
+			w.mu.Unlock()
+			pending = nil
+		}
+		if _, err := upstream.Write(append(head[:], body...)); err != nil {
+			return
+		}
+	}
+}
+
+// cString is b up to its first NUL, with runs of white space made one.
+func cString(b []byte) string {
+	s, _, _ := bytes.Cut(b, []byte{0})
+	return strings.Join(strings.Fields(string(s)), " ")
+}
+
+func (w *roundTripCounter) reset() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.sent = nil
+}
+
+// count is the number of round trips since the last reset, and what each
+// carried.
+func (w *roundTripCounter) count() (int, []string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.sent), append([]string(nil), w.sent...)
+}
