@@ -43,7 +43,7 @@ type Outbox struct {
 	Lease       time.Duration // how long a leased row is ours; default 2 min
 	Batch       int           // rows leased at a time; default 64
 	Budget      time.Duration // how long one tick may keep sending; default 10 s
-	Workers     int           // senders at once, each team's messages with one; default 16
+	Workers     int           // senders at once, each team's messages with one; default 8
 	Every       time.Duration // how often Scheduler.Run ticks the outbox; 0: the scheduler's rhythm
 	MaxAttempts int           // attempts before giving up on transient errors; default 12
 }
@@ -222,7 +222,7 @@ func (o *Outbox) workers() int {
 	if o.Workers > 0 {
 		return o.Workers
 	}
-	return 16
+	return 8
 }
 
 func (o *Outbox) limits() (lease time.Duration, batch, maxAttempts int) {

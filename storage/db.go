@@ -32,8 +32,17 @@ const (
 	Postgres Dialect = "postgres"
 )
 
-// maxIdlePostgres is how many idle PostgreSQL connections the pool keeps.
-const maxIdlePostgres = 8
+// maxOpenPostgres is how many PostgreSQL connections a process opens at
+// most, and maxIdlePostgres how many idle ones the pool keeps: all of them.
+// A connection over the idle limit is closed when it is put back and a new
+// one opened the next moment, and each new one is a server process
+// forked: when the outbox's senders and the reminders' workers are busy
+// together (a Monday at 09:00), that churn took much of the CPU. Idle
+// connections still close after five minutes.
+const (
+	maxOpenPostgres = 16
+	maxIdlePostgres = maxOpenPostgres
+)
 
 // DB is an open database with its schema up to date.
 type DB struct {
@@ -79,7 +88,7 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 		x.SetMaxOpenConns(1)
 		x.SetConnMaxIdleTime(0)
 	case Postgres:
-		x.SetMaxOpenConns(16)
+		x.SetMaxOpenConns(maxOpenPostgres)
 		x.SetMaxIdleConns(maxIdlePostgres)
 		x.SetConnMaxIdleTime(5 * time.Minute)
 	}
