@@ -1,143 +1,20 @@
-// When a team's reminders send: each reminder's stored spec and switch,
-// when it next sends, and the team's calendar they follow. /提醒 shows and
-// changes them; the report area moves 周报催交 with the deadline.
+// The calendar a team's reminders follow and how a reminder's time reads;
+// when each next sends is in commands/roll.
 
 package commands
 
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
-	"teambot"
 	"teambot/calendar"
 	"teambot/commands/lang"
-	"teambot/scheduler"
-	"time"
-
-	"github.com/robfig/cron/v3"
 )
-
-// TeamJobs is each reminder with the team's stored spec and switch, or the
-// defaults before the scheduler has stored them.
-func TeamJobs(ctx context.Context, r *Request) ([]Reminder, map[string]teambot.Job, error) {
-	stored, err := r.Tx.TeamJobs(ctx, r.Team.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	jobs := map[string]teambot.Job{}
-	for _, rm := range r.Engine.reminders {
-		jobs[rm.Name] = teambot.Job{TeamID: r.Team.ID, Name: rm.Name, Spec: rm.Spec, Enabled: true}
-	}
-	for _, j := range stored {
-		if _, known := jobs[j.Name]; known {
-			jobs[j.Name] = j
-		}
-	}
-	return r.Engine.reminders, jobs, nil
-}
 
 // Calendar is the team's work calendar: statutory days and its own.
 func (r *Request) Calendar(ctx context.Context) (*calendar.Calendar, error) {
 	return TeamCalendar(ctx, r.Tx, r.Team.ID)
-}
-
-// JobFrom is when a reminder changed now to spec counts as new from (see
-// SetJob): now, or the end of the current period when it already sent in
-// this period — a reminder fires at most once a period however often it is
-// changed.
-func JobFrom(ctx context.Context, r *Request, rm Reminder, spec string) (time.Time, error) {
-	last, ok, err := r.Tx.LastSent(ctx, r.Team.ID, rm.Name)
-	if err != nil || !ok {
-		return r.Now, err
-	}
-	start, end := period(spec, r.Now.In(r.Location()))
-	if last.Before(start) {
-		return r.Now, nil
-	}
-	return end, nil
-}
-
-// FiredNote says, when a changed reminder waits for the next period, why.
-func FiredNote(r *Request, from time.Time) string {
-	if !from.After(r.Now) {
-		return ""
-	}
-	return "这一期已经发过，不会重复发送。"
-}
-
-// period is the stretch of time around t in which a reminder with spec
-// fires once: the ISO week of a weekly spec, the month of a monthly (or
-// quarterly, or day-of-month) one, else the day.
-func period(spec string, t time.Time) (start, end time.Time) {
-	loc := t.Location()
-	day := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
-	sched, err := cron.ParseStandard(spec)
-	if err != nil {
-		return day, day.AddDate(0, 0, 1)
-	}
-	if f := strings.Fields(spec); len(f) == 5 && (f[2] != "*" || f[3] != "*") {
-		month := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, loc)
-		return month, month.AddDate(0, 1, 0)
-	}
-	if scheduler.Weekly(spec, sched, t) {
-		w := teambot.WeekOf(t)
-		return w.Start(loc), w.End(loc)
-	}
-	return day, day.AddDate(0, 0, 1)
-}
-
-// NextFiring is when rm with spec next fires after now, as the scheduler
-// decides: a weekly spec moves off days off within its week, a more
-// frequent or a monthly one skips them, and a reminder with a Day sends only on the day
-// it picks, and one with MoveOff goes where that puts it. A job that counts as new from a later instant (see jobFrom)
-// fires only after it.
-func NextFiring(ctx context.Context, r *Request, rm Reminder, spec string, cal *calendar.Calendar, from time.Time) string {
-	sched, err := cron.ParseStandard(spec)
-	if err != nil {
-		return "（时间设置有误）"
-	}
-	loc := r.Location()
-	if from.Before(r.Now) {
-		from = r.Now
-	}
-	n := sched.Next(from.In(loc))
-	if !scheduler.Weekly(spec, sched, r.Now.In(loc)) {
-		for range 400 {
-			day := teambot.DateOf(n)
-			picked := cal.Workday(day)
-			if rm.AnyDay {
-				picked = rm.Days == nil || slices.Contains(rm.Days(r), day)
-			}
-			if rm.Day != nil {
-				want, ok := rm.Day(cal, day.Year, day.Month)
-				picked = ok && want == day
-			}
-			if picked {
-				return r.Moment(n)
-			}
-			n = sched.Next(n)
-		}
-		return "（近期没有）"
-	}
-	for range 60 { // skip weeks without a workday
-		day, ok := cal.NextWorkdayInWeek(teambot.DateOf(n))
-		at := time.Date(day.Year, day.Month, day.Day, n.Hour(), n.Minute(), 0, 0, loc)
-		if rm.MoveOff != nil && !cal.Workday(teambot.DateOf(n)) {
-			var err error
-			if at, ok, err = rm.MoveOff(ctx, r, n, cal); err != nil {
-				return "（暂时算不出）"
-			}
-		}
-		if ok {
-			if at.After(from) {
-				return r.Moment(at)
-			}
-		}
-		n = sched.Next(n)
-	}
-	return "（近期没有）"
 }
 
 // Describe says rm's spec in Chinese.

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"teambot/commands"
 	"teambot/commands/lang"
+	"teambot/commands/roll"
 
 	"github.com/robfig/cron/v3"
 
@@ -80,7 +81,7 @@ func reminderNames(r *commands.Request) string {
 }
 
 func remindList(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
-	list, jobs, err := commands.TeamJobs(ctx, r)
+	list, jobs, err := roll.TeamJobs(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -94,7 +95,7 @@ func remindList(ctx context.Context, r *commands.Request) (teambot.Reply, error)
 		j := jobs[rm.Name]
 		state := "关闭"
 		if j.Enabled {
-			state = "开启，下次 " + commands.NextFiring(ctx, r, rm, j.Spec, cal, j.CreatedAt)
+			state = "开启，下次 " + roll.NextFiring(ctx, r, rm, j.Spec, cal, j.CreatedAt)
 		}
 		fmt.Fprintf(&b, "%s：%s · %s — %s\n", rm.Chinese, rm.Describe(j.Spec), state, rm.Summary)
 	}
@@ -105,7 +106,7 @@ func remindList(ctx context.Context, r *commands.Request) (teambot.Reply, error)
 // remindSet changes rm's time to the one written after its name.
 func remindSet(ctx context.Context, r *commands.Request, rm commands.Reminder) (teambot.Reply, error) {
 	args := r.Params
-	_, jobs, err := commands.TeamJobs(ctx, r)
+	_, jobs, err := roll.TeamJobs(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -116,7 +117,7 @@ func remindSet(ctx context.Context, r *commands.Request, rm commands.Reminder) (
 		return teambot.Reply{}, err
 	}
 	j.Spec = spec
-	from, err := commands.JobFrom(ctx, r, rm, spec)
+	from, err := roll.JobFrom(ctx, r, rm, spec)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -130,7 +131,7 @@ func remindSet(ctx context.Context, r *commands.Request, rm commands.Reminder) (
 	if err != nil {
 		return teambot.Reply{}, err
 	}
-	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。%s", rm.Chinese, rm.Describe(spec), spec, commands.NextFiring(ctx, r, rm, spec, cal, from), commands.FiredNote(r, from))
+	text := fmt.Sprintf("「%s」改为 %s（%s），下次 %s。%s", rm.Chinese, rm.Describe(spec), spec, roll.NextFiring(ctx, r, rm, spec, cal, from), roll.FiredNote(r, from))
 	if !j.Enabled {
 		text += "它现在是关闭的，发送 /提醒 开启 " + rm.Chinese + " 打开。"
 	}
@@ -138,7 +139,7 @@ func remindSet(ctx context.Context, r *commands.Request, rm commands.Reminder) (
 }
 
 func remindSwitch(ctx context.Context, r *commands.Request, rm commands.Reminder, on bool) (teambot.Reply, error) {
-	_, jobs, err := commands.TeamJobs(ctx, r)
+	_, jobs, err := roll.TeamJobs(ctx, r)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -146,7 +147,7 @@ func remindSwitch(ctx context.Context, r *commands.Request, rm commands.Reminder
 	j.Enabled = on
 	from := r.Now
 	if on {
-		if from, err = commands.JobFrom(ctx, r, rm, j.Spec); err != nil {
+		if from, err = roll.JobFrom(ctx, r, rm, j.Spec); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
@@ -159,7 +160,7 @@ func remindSwitch(ctx context.Context, r *commands.Request, rm commands.Reminder
 		if err != nil {
 			return teambot.Reply{}, err
 		}
-		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。%s", rm.Chinese, rm.Describe(j.Spec), commands.NextFiring(ctx, r, rm, j.Spec, cal, from), commands.FiredNote(r, from))
+		action, text = "remind.on", fmt.Sprintf("已开启「%s」：%s，下次 %s。%s", rm.Chinese, rm.Describe(j.Spec), roll.NextFiring(ctx, r, rm, j.Spec, cal, from), roll.FiredNote(r, from))
 	}
 	if err := r.Audit(ctx, action, rm.Name, ""); err != nil {
 		return teambot.Reply{}, err

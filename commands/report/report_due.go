@@ -111,7 +111,7 @@ func nagReminder() commands.Reminder {
 // deadline (R4).
 func followNag(ctx context.Context, r *commands.Request, old, d teambot.WeeklyDeadline) (string, error) {
 	rm := nagReminder()
-	_, jobs, err := commands.TeamJobs(ctx, r)
+	_, jobs, err := roll.TeamJobs(ctx, r)
 	if err != nil {
 		return "", err
 	}
@@ -128,7 +128,7 @@ func followNag(ctx context.Context, r *commands.Request, old, d teambot.WeeklyDe
 	moved := minutesInWeek(d) - lead
 	if weekly && minutesInWeek(old)-minutesInWeek(nag) == lead && moved >= 0 {
 		if j.Spec = specAt(atMinuteInWeek(moved)); j.Spec != specAt(nag) {
-			from, err := commands.JobFrom(ctx, r, rm, j.Spec)
+			from, err := roll.JobFrom(ctx, r, rm, j.Spec)
 			if err != nil {
 				return "", err
 			}
@@ -141,9 +141,9 @@ func followNag(ctx context.Context, r *commands.Request, old, d teambot.WeeklyDe
 			}
 		}
 		return fmt.Sprintf("「%s」随截止时间改为 %s（截止前 %d 小时），下次 %s。", rm.Chinese, rm.Describe(j.Spec), lead/60,
-			commands.NextFiring(ctx, r, rm, j.Spec, cal, j.CreatedAt)), nil
+			roll.NextFiring(ctx, r, rm, j.Spec, cal, j.CreatedAt)), nil
 	}
-	text := fmt.Sprintf("「%s」是自定的时间 %s，没有跟着改，下次 %s。", rm.Chinese, rm.Describe(j.Spec), commands.NextFiring(ctx, r, rm, j.Spec, cal, j.CreatedAt))
+	text := fmt.Sprintf("「%s」是自定的时间 %s，没有跟着改，下次 %s。", rm.Chinese, rm.Describe(j.Spec), roll.NextFiring(ctx, r, rm, j.Spec, cal, j.CreatedAt))
 	if weekly && minutesInWeek(nag) >= minutesInWeek(d) {
 		suggest := atMinuteInWeek(max(minutesInWeek(d)-lead, 0))
 		text += fmt.Sprintf("注意：催交在截止之后，只能催补交。要在截止前催，发送 /提醒 设置 %s %s %s。",
