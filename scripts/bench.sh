@@ -89,10 +89,11 @@ load() {
 # SCALE=10k runs the 10 000-team variant instead of 100 000. The replicas
 # are separate processes; each writes its CPU profile.
 scale() {
-	local n=${SCALE:-100k}
+	local n=${SCALE:-100k} idle=
+	[ "$n" = 100k ] && idle='|IdleTick100k'
 	TEAMBOT_SCALE_CPUPROFILE=/tmp/teambot-scale.cpu.prof \
-		go test -tags integration ./cmd/teambot -run '^$' -bench "^BenchmarkMondayReminders${n}\$" -benchtime 1x -v -timeout 60m \
-		-o /tmp/teambot-scale.test | grep -E 'SCALE|idle|claimed|seeded|first tick|Benchmark|ok|FAIL'
+		go test -tags integration ./cmd/teambot -run '^$' -bench "^Benchmark(MondayReminders${n}${idle})\$" -benchtime 1x -v -timeout 90m \
+		-o /tmp/teambot-scale.test | grep -E 'SCALE|IDLE|nothing due|claimed|seeded|first tick|Benchmark|ok|FAIL'
 	echo "profiles: go tool pprof -top -cum /tmp/teambot-scale.test /tmp/teambot-scale.cpu.prof.1 (and .2)"
 }
 

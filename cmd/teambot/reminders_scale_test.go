@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -78,6 +79,50 @@ func benchMondayReminders(b *testing.B, n int) {
 		b.ReportMetric(r.peakRSS/(1<<20), "MiB-peak-rss")
 		b.ReportMetric(float64(r.idleTick.Microseconds())/1000, "ms-idle-tick")
 		b.ReportMetric(float64(r.idleTickVacuumed.Microseconds())/1000, "ms-idle-tick-vacuumed")
+	}
+}
+
+// A tick with nothing due at 100 000 teams, without a Monday before it:
+// the teams are seeded, one tick at 08:59 gives them their jobs, the
+// tables are vacuumed as autovacuum would after that, and five ticks of
+// every job at 08:59:30 are timed job by job. It reports the median.
+//
+//	go test -tags integration ./cmd/teambot -run '^$' -bench IdleTick100k -benchtime 1x -timeout 30m
+func BenchmarkIdleTick100k(b *testing.B) {
+	for b.Loop() {
+		ctx := context.Background()
+		fake := wecomtest.NewServer(b)
+		url := storagetest.PostgresURL(b)
+		at := scaleMonday().Add(-time.Minute)
+		clock := func() time.Time { return at }
+		a, err := openApp(ctx, env("TEAMBOT_DATABASE_URL", url, "WECOM_API_BASE", fake.URL,
+			"WECOM_ROBOT_TOKEN", "robot-token", "WECOM_ROBOT_AES_KEY", testAESKey), slog.New(slog.DiscardHandler), clock, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		seedTeams(b, a, 100000, scaleMonday().AddDate(0, 0, -7))
+		s := a.newScheduler(clock, a.wecomPusher(clock))
+		s.Tick(ctx)
+		vacuum(b, url, "jobs", "teams", "members", "member_roles")
+		at = at.Add(30 * time.Second)
+		var ticks []time.Duration
+		var last []string
+		for range 5 {
+			began := time.Now()
+			last = last[:0]
+			for _, j := range s.Jobs {
+				jb := time.Now()
+				if err := j.Run(ctx, at); err != nil {
+					b.Errorf("%s: %v", j.Name(), err)
+				}
+				last = append(last, fmt.Sprintf("%s %v", j.Name(), time.Since(jb).Round(10*time.Microsecond)))
+			}
+			ticks = append(ticks, time.Since(began))
+		}
+		slices.Sort(ticks)
+		b.Logf("IDLE: 100 000 teams, ticks with nothing due %v; the last one job by job: %s", ticks, strings.Join(last, ", "))
+		b.ReportMetric(float64(ticks[len(ticks)/2].Microseconds())/1000, "ms-idle-tick")
+		a.db.Close()
 	}
 }
 
