@@ -101,6 +101,10 @@ func TestRulesHelpLookup(t *testing.T) {
 				}
 			}
 		}
+		many := c.expect("zhangsan", "/帮助 规则 会议 奖惩 账号 保密 上报 R1 R2 R3", "R1 主管：主管负责全队，任期一年 → /主管 /任期 /角色\n", "R19 执行奖惩：", "一次写一个主题或编号可以看全文")
+		if len(many) > wecom.MaxTextBytes {
+			t.Errorf("many topics at once give %d bytes:\n%s", len(many), many)
+		}
 		c.expect("zhangsan", "/帮助", "发送 /帮助 规则 查看团队规则和对应的命令。")
 		c.expect("zhangsan", "/帮助 帮助", "子命令：\n/帮助 规则 [主题|编号] — ")
 	})

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"teambot"
+	"teambot/bot/wecom"
 	"teambot/commands"
 )
 
@@ -21,6 +22,9 @@ func rulesRow() *commands.Command {
 	}
 }
 
+// rulesHelp answers /帮助 规则 [主题|编号…]: the whole list; one rule in
+// full with its commands; or the rules of the topics and ids written, in
+// full, or a line each when in full they would not fit one message.
 func rulesHelp(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if len(r.Params) == 0 {
 		return teambot.Reply{Text: allRules()}, nil
@@ -58,6 +62,13 @@ func rulesHelp(ctx context.Context, r *commands.Request) (teambot.Reply, error) 
 		}
 	}
 	b.WriteString("\n发送 /帮助 规则 编号 查看一条规则的命令怎么用，例如 /帮助 规则 " + found[0].ID + "。")
+	if b.Len() > wecom.MaxTextBytes {
+		b.Reset()
+		for _, rule := range found {
+			fmt.Fprintf(&b, "%s %s：%s → %s\n", rule.ID, rule.Title, rule.Short, strings.Join(topCommands(rule.Serving), " "))
+		}
+		b.WriteString("一次写一个主题或编号可以看全文，例如 /帮助 规则 " + found[0].ID + "。")
+	}
 	return teambot.Reply{Text: b.String()}, nil
 }
 
