@@ -20,7 +20,7 @@ func help(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 				fmt.Fprintf(&b, "/%s（%s）— %s\n", c.Chinese, c.Name, c.Summary)
 			}
 		}
-		b.WriteString("发送 /帮助 命令 查看用法和例子，例如 /帮助 加入。")
+		b.WriteString("发送 /帮助 命令 查看用法和例子，例如 /帮助 加入；发送 /帮助 规则 查看团队规则和对应的命令。")
 		return teambot.Reply{Text: b.String()}, nil
 	}
 	word := strings.TrimLeft(r.Args[0].Text, "/")
@@ -78,13 +78,15 @@ func whoText(w commands.Who) string {
 	return "所有人"
 }
 
-// Command is /帮助: the table as the caller may use it.
+// Command is /帮助: the table as the caller may use it, and the rulebook
+// (/帮助 规则).
 func Command() *commands.Command {
 	return &commands.Command{
 		Name: "help", Chinese: "帮助", Aliases: []string{"?"},
-		Summary:  "列出你可以用的命令，或查看一个命令的用法",
+		Summary:  "列出你可以用的命令，查看一个命令的用法，或查看团队规则（R20）",
 		Usage:    "[命令]",
-		Examples: []string{"/帮助", "/帮助 加入", "/help team"},
+		Examples: []string{"/帮助", "/帮助 加入", "/help team", "/帮助 规则", "/帮助 规则 会议"},
 		Who:      commands.Anyone, Handler: help,
+		Sub: []*commands.Command{rulesRow()},
 	}
 }
