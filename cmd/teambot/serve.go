@@ -80,6 +80,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	var servers []*http.Server
 	serveErr := make(chan error, 2)
+	if a.cfg.AdminListen == "" {
+		// Said before "listening", which tells a watcher the start is done.
+		log.Info("admin port off (TEAMBOT_ADMIN_LISTEN=off): no /healthz, /readyz or /metrics")
+	}
 	// With only the long connection there is nothing for WeCom to call:
 	// no callback port, unless people open the dashboard on it.
 	if len(callbacks) > 0 || lc == nil || dash {
@@ -106,8 +110,6 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		servers = append(servers, admin)
 		log.Info("admin listening", "addr", adminLn.Addr().String(), "serves", "/healthz /readyz /metrics")
 		go func() { serveErr <- admin.Serve(adminLn) }()
-	} else {
-		log.Info("admin port off (TEAMBOT_ADMIN_LISTEN=off): no /healthz, /readyz or /metrics")
 	}
 
 	var wg sync.WaitGroup
