@@ -80,7 +80,7 @@ func TestPenaltyLevels(t *testing.T) {
 			t.Fatalf("warning without app messages: %+v", msgs)
 		}
 		own := c.send(teambot.Message{ChatID: c.chatID, UserID: "lisi", Text: "/记录"})
-		if !own.Private || !strings.Contains(own.Text, "惩处 警告：第三周仍未交") || !strings.Contains(own.Text, "惩处 警告：连续两周未交周报") {
+		if !own.Private || !strings.Contains(own.Text, "惩处 警告（依据：不服从合理指导）：第三周仍未交") || !strings.Contains(own.Text, "惩处 警告（依据：不服从合理指导）：连续两周未交周报") {
 			t.Errorf("own record: %+v", own)
 		}
 
@@ -118,18 +118,18 @@ func TestPenaltyLevels(t *testing.T) {
 			t.Errorf("the supervisor's account list lacks the dismissed member's account: %s", handover.Text)
 		}
 		*clock = now.Add(time.Hour)
-		c.expect("wangfang", "/记录 全部", "张三 惩处 通报批评", "王五 惩处 劝退：多次泄露客户信息", "赵六 惩处 除名")
+		c.expect("wangfang", "/记录 全部", "张三 惩处 通报批评", "王五 惩处 劝退（依据：泄密或谋私）：多次泄露客户信息", "赵六 惩处 除名")
 		c.expect("wangfang", "/记录 wangwu", "王五的嘉奖和惩处记录", "劝退")
 		c.expect("wangfang", "/记录 @王五", "王五的嘉奖和惩处记录", "劝退") // by name, after leaving
 		// With app messages, the member who leaves hears level and reason privately.
 		admit(c, "sunqi", "孙七 技术")
-		if r := single(dm, "wangfang", "/惩处 @孙七 劝退 依据4 长期不交周报"); !strings.Contains(r.Text, "已私信通知 孙七") {
+		if r := single(dm, "wangfang", "/惩处 @孙七 劝退 依据5 长期不交周报"); !strings.Contains(r.Text, "已私信通知 孙七") {
 			t.Errorf("劝退 with app messages: %+v", r)
 		}
 		var told bool
 		for _, m := range c.outbox(*clock) {
-			told = told || m.Channel == teambot.ToUsers && m.Users[0] == "sunqi" && strings.Contains(m.Text, "长期不交周报")
-			if m.Channel == teambot.ToGroup && (strings.Contains(m.Text, "长期不交周报") || strings.Contains(m.Text, "劝退")) {
+			told = told || m.Channel == teambot.ToUsers && m.Users[0] == "sunqi" && strings.Contains(m.Text, "（记录 #6，依据：其它违法违规），理由：长期不交周报")
+			if m.Channel == teambot.ToGroup && (strings.Contains(m.Text, "长期不交周报") || strings.Contains(m.Text, "劝退") || strings.Contains(m.Text, "依据")) {
 				t.Errorf("the group hears the reason or level of 劝退: %s", m.Text)
 			}
 		}
