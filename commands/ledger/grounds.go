@@ -65,6 +65,9 @@ func readGround(kind string, args []teambot.Arg) (teambot.Ground, int, error) {
 		if g, ok := findGround(kind, rest); ok {
 			return g, used, nil
 		}
+		if rest == "" {
+			return teambot.Ground{}, 0, teambot.Invalid("%s", groundHelp(kind))
+		}
 		return teambot.Ground{}, 0, teambot.Invalid("「%s」不是%s依据。%s", lang.Clip(rest), verb, groundHelp(kind))
 	}
 	if g, ok := findGround(kind, word); ok && !isNumber(word) {
