@@ -50,6 +50,80 @@ func RemovesMember(level string) bool { return level == LevelAdvisedOut || level
 // 除名, which the group hears of only as a departure.
 func PrivateLevel(level string) bool { return level == LevelWarning || RemovesMember(level) }
 
+// Ground is one of the rulebook's grounds for a reward or a penalty: the
+// situations it lists, each with a number, a short label and the
+// rulebook's own wording. The lists are exhaustive, each ending with a
+// catch-all, so every new reward or penalty names one (R17, R18).
+type Ground struct {
+	ID      int    // 1-5, as the rulebook numbers them
+	Label   string // short, for choosing and for reports
+	Wording string // the rulebook's wording, for help
+}
+
+// RewardGrounds are the rulebook's grounds for a reward (R17).
+var RewardGrounds = []Ground{
+	{1, "完成重大或特殊任务", "品性端正，工作努力，能适时完成重大或特殊交办任务者"},
+	{2, "表率作用", "热心服务，在工作中起到表率作用，有具体事绩者"},
+	{3, "合理化建议被采纳", "提出合理化建议经采纳施行富有成效者"},
+	{4, "特殊贡献", "对微信营销工作有特殊贡献者"},
+	{5, "其它", "有其它功绩者"},
+}
+
+// PenaltyGrounds are the rulebook's grounds for a penalty (R18).
+var PenaltyGrounds = []Ground{
+	{1, "恶意攻击诬陷", "对同事恶意攻击诬陷，制造事端者"},
+	{2, "不服从合理指导", "不服从主管人员合理指导，屡劝不听者"},
+	{3, "造谣生事造成损失", "造谣生事，使微信营销工作蒙受重大损失者"},
+	{4, "泄密或谋私", "利用职务便利对外泄密或私下操作谋取私利者"},
+	{5, "其它违法违规", "其它违反法律法规或公司规章制度情节严重者"},
+}
+
+// Grounds are kind's grounds: none for a revocation.
+func Grounds(kind string) []Ground {
+	switch kind {
+	case LedgerReward:
+		return RewardGrounds
+	case LedgerPenalty:
+		return PenaltyGrounds
+	}
+	return nil
+}
+
+// GroundOf is kind's ground numbered id.
+func GroundOf(kind string, id int) (Ground, bool) {
+	for _, g := range Grounds(kind) {
+		if g.ID == id {
+			return g, true
+		}
+	}
+	return Ground{}, false
+}
+
+// Labels of entries that name none of the rulebook's grounds.
+const (
+	// GroundMeetingRule is a warning confirmed from a meeting-absence
+	// proposal: the meeting rules set it (R12), not the list of grounds.
+	GroundMeetingRule = "连续两次缺席会议"
+	// GroundUnstated is an entry recorded before grounds were.
+	GroundUnstated = "未注明"
+)
+
+// GroundLabel is the entry's ground as shown: its label, the meeting rule
+// for a confirmed absence warning, 未注明 for an older entry without
+// one, and "" for a revocation.
+func (e LedgerEntry) GroundLabel() string {
+	if e.Kind == LedgerRevocation {
+		return ""
+	}
+	if g, ok := GroundOf(e.Kind, e.Ground); ok {
+		return g.Label
+	}
+	if e.ProposalID != 0 {
+		return GroundMeetingRule
+	}
+	return GroundUnstated
+}
+
 // LedgerEntry is one row of the ledger.
 type LedgerEntry struct {
 	ID           int64
@@ -59,6 +133,7 @@ type LedgerEntry struct {
 	Kind         string // LedgerReward, LedgerPenalty or LedgerRevocation
 	Level        string // "" for a revocation
 	Reason       string
+	Ground       int    // the ground's ID among Grounds(Kind); 0 for none
 	By           string // the supervisor's userid
 	At           time.Time
 	MsgID        string // the message that recorded it

@@ -36,7 +36,7 @@ func privacyTeam(t *testing.T, db *storage.DB) (c, dm *chat) {
 	if r := c.send(inSingle("zhangsan", "/账号 登记 抖音 zhangsan_dy")); !strings.Contains(r.Text, "#1") {
 		t.Fatalf("account: %q", r.Text)
 	}
-	if r := c.send(inSingle("wangfang", "/惩处 @李四 警告 连续两周未交周报")); !strings.Contains(r.Text, "已记录") {
+	if r := c.send(inSingle("wangfang", "/惩处 @李四 警告 依据2 连续两周未交周报")); !strings.Contains(r.Text, "已记录") {
 		t.Fatalf("warning in a single chat: %q", r.Text)
 	}
 	return c, dm
@@ -92,9 +92,9 @@ func TestPrivateInputIsRefusedInAGroup(t *testing.T) {
 	cases := []struct{ user, text, secret string }{
 		{"zhangsan", "/上报 客户投诉群里有人辱骂客服", "辱骂客服"},
 		{"zhangsan", "/账号 登记 抖音 zhangsan_secret_dy", "zhangsan_secret_dy"},
-		{"wangfang", "/惩处 @李四 警告 私下收受供应商礼品", "供应商礼品"},
-		{"wangfang", "/惩处 @李四 劝退 多次泄露客户资料", "泄露客户资料"},
-		{"wangfang", "/惩处 @李四 除名 伪造报销单据", "伪造报销"},
+		{"wangfang", "/惩处 @李四 警告 依据2 私下收受供应商礼品", "供应商礼品"},
+		{"wangfang", "/惩处 @李四 劝退 依据4 多次泄露客户资料", "泄露客户资料"},
+		{"wangfang", "/惩处 @李四 除名 依据4 伪造报销单据", "伪造报销"},
 	}
 	eachRaw(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
 		c, _, _ := leaveTeam(t, db)
@@ -119,7 +119,7 @@ func TestPrivateInputIsRefusedInAGroup(t *testing.T) {
 			t.Errorf("escalation in a single chat: %q", r.Text)
 		}
 		// Public levels stay in the group.
-		c.expect("wangfang", "/惩处 @张三 批评 推文错别字三处", "【通报批评】张三")
+		c.expect("wangfang", "/惩处 @张三 批评 依据2 推文错别字三处", "【通报批评】张三")
 	})
 }
 

@@ -323,7 +323,7 @@ func TestRejoinNeedsApproval(t *testing.T) {
 		c.outbox(*clock)
 		replies := []string{
 			c.expect("wangfang", "/移除 @李四", "已将 李四 移出团队名单"),
-			c.expectSingle("wangfang", "/惩处 @张三 除名 泄露客户资料", "张三 已移出团队名单"),
+			c.expectSingle("wangfang", "/惩处 @张三 除名 依据4 泄露客户资料", "张三 已移出团队名单"),
 			c.expect("wangfang", "/惩处 撤销 1 记错了人", "撤销不会自动恢复团队名单"),
 		}
 		for _, r := range replies {

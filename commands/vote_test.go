@@ -618,7 +618,7 @@ func TestVoteMemberWhoLeavesLeavesTheElectorate(t *testing.T) {
 		c.expect("zhangsan", "/同意 3", "同意")
 
 		c.expect("wangfang", "/移除 @王五", "已将 王五 移出团队名单")
-		c.expectSingle("wangfang", "/惩处 @赵六 劝退 多次泄露客户信息", "已记录")
+		c.expectSingle("wangfang", "/惩处 @赵六 劝退 依据4 多次泄露客户信息", "已记录")
 		c.expect("lisi", "/投票 查看 1", "已投 3/3 人")
 		// 赵六 is taken back before the close: his ballots count again.
 		c.inTeam(func(ctx context.Context, tx *storage.Tx, team teambot.Team) error {

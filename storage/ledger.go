@@ -19,6 +19,7 @@ type ledgerRow struct {
 	Kind       string        `db:"kind"`
 	Level      string        `db:"level"`
 	Reason     string        `db:"reason"`
+	Ground     int           `db:"ground"`
 	By         string        `db:"by_user"`
 	At         time.Time     `db:"at"`
 	MsgID      string        `db:"msg_id"`
@@ -29,13 +30,13 @@ type ledgerRow struct {
 
 func (r ledgerRow) entry() teambot.LedgerEntry {
 	return teambot.LedgerEntry{ID: r.ID, TeamID: r.TeamID, MemberID: r.MemberID, UserID: r.UserID, Name: r.Name,
-		Kind: r.Kind, Level: r.Level, Reason: r.Reason, By: r.By, At: r.At.UTC(), MsgID: r.MsgID,
+		Kind: r.Kind, Level: r.Level, Reason: r.Reason, Ground: r.Ground, By: r.By, At: r.At.UTC(), MsgID: r.MsgID,
 		Revokes: r.Revokes.Int64, ProposalID: r.ProposalID.Int64, RevokedBy: r.RevokedBy.Int64}
 }
 
 // ledgerSelect reads entries with their member's userid and name and the
 // revocation of each, if any.
-const ledgerSelect = `SELECT e.id, e.team_id, e.member_id, m.user_id, m.name, e.kind, e.level, e.reason, e.by_user,
+const ledgerSelect = `SELECT e.id, e.team_id, e.member_id, m.user_id, m.name, e.kind, e.level, e.reason, e.ground, e.by_user,
 	e.at, e.msg_id, e.revokes, e.proposal_id, r.id AS revoked_by
 	FROM ledger_entries e JOIN members m ON m.id = e.member_id
 	LEFT JOIN ledger_entries r ON r.revokes = e.id`
@@ -44,9 +45,9 @@ const ledgerSelect = `SELECT e.id, e.team_id, e.member_id, m.user_id, m.name, e.
 // revocation of one entry, or a second entry confirming one proposal, is
 // teambot.ErrDuplicate.
 func (tx *Tx) AddLedgerEntry(ctx context.Context, e *teambot.LedgerEntry) error {
-	id, err := tx.insert(ctx, `INSERT INTO ledger_entries (team_id, member_id, kind, level, reason, by_user, at, msg_id, revokes, proposal_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.TeamID, e.MemberID, e.Kind, e.Level, e.Reason, e.By, utc(e.At), e.MsgID, nullID(e.Revokes), nullID(e.ProposalID))
+	id, err := tx.insert(ctx, `INSERT INTO ledger_entries (team_id, member_id, kind, level, reason, ground, by_user, at, msg_id, revokes, proposal_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.TeamID, e.MemberID, e.Kind, e.Level, e.Reason, e.Ground, e.By, utc(e.At), e.MsgID, nullID(e.Revokes), nullID(e.ProposalID))
 	if err != nil {
 		return fmt.Errorf("add %s %s for member %d: %w", e.Kind, e.Level, e.MemberID, err)
 	}

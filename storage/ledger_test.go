@@ -25,7 +25,7 @@ func TestLedgerIsAppendOnly(t *testing.T) {
 		zs := mustMember(t, db, team.ID, "zhangsan", "张三")
 		ls := mustMember(t, db, team.ID, "lisi", "李四")
 		reward := mustEntry(t, db, teambot.LedgerEntry{TeamID: team.ID, MemberID: zs.ID, Kind: teambot.LedgerReward,
-			Level: "三等功", Reason: "推文破十万", By: "wangfang", At: t0, MsgID: "m1"})
+			Level: "三等功", Reason: "推文破十万", Ground: 4, By: "wangfang", At: t0, MsgID: "m1"})
 		warn := mustEntry(t, db, teambot.LedgerEntry{TeamID: team.ID, MemberID: ls.ID, Kind: teambot.LedgerPenalty,
 			Level: "警告", Reason: "未交周报", By: "wangfang", At: t0.Add(time.Hour)})
 		rev := mustEntry(t, db, teambot.LedgerEntry{TeamID: team.ID, MemberID: zs.ID, Kind: teambot.LedgerRevocation,
@@ -33,7 +33,7 @@ func TestLedgerIsAppendOnly(t *testing.T) {
 
 		var got teambot.LedgerEntry
 		update(t, db, func(tx *storage.Tx) (err error) { got, err = tx.LedgerEntryByID(ctx, team.ID, reward.ID); return err })
-		if got.RevokedBy != rev.ID || got.Name != "张三" || got.UserID != "zhangsan" || !got.At.Equal(t0.Truncate(time.Microsecond)) || got.Level != "三等功" || got.MsgID != "m1" {
+		if got.RevokedBy != rev.ID || got.Name != "张三" || got.UserID != "zhangsan" || !got.At.Equal(t0.Truncate(time.Microsecond)) || got.Level != "三等功" || got.MsgID != "m1" || got.Ground != 4 {
 			t.Errorf("read back %+v", got)
 		}
 
@@ -52,6 +52,7 @@ func TestLedgerIsAppendOnly(t *testing.T) {
 			"reward level as penalty": {Kind: teambot.LedgerPenalty, Level: "三等功", Reason: "x"},
 			"no reason":               {Kind: teambot.LedgerReward, Level: "三等功"},
 			"revocation of nothing":   {Kind: teambot.LedgerRevocation, Reason: "x"},
+			"ground outside the list": {Kind: teambot.LedgerReward, Level: "三等功", Reason: "x", Ground: 6},
 		} {
 			e.TeamID, e.MemberID, e.By, e.At = team.ID, zs.ID, "wangfang", t0
 			if err := db.Update(ctx, func(tx *storage.Tx) error { return tx.AddLedgerEntry(ctx, &e) }); err == nil {

@@ -178,6 +178,22 @@ func overview(b *book, rep monthly.Report) error {
 		}
 		r++
 	}
+	if len(rep.Grounds) > 0 {
+		r++
+		if err := s.put(1, r, bold("嘉奖与惩处（按依据）")); err != nil {
+			return err
+		}
+		if err := s.header(1, r+1, "类别", "依据", "项数"); err != nil {
+			return err
+		}
+		r += 2
+		for _, g := range rep.Grounds {
+			if err := s.row(1, r, g.Kind, g.Ground, g.Count); err != nil {
+				return err
+			}
+			r++
+		}
+	}
 	// Printed, 概览 is one landscape A4 page, charts and all.
 	if err := b.f.SetSheetProps(SheetOverview, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
 		return err
@@ -482,7 +498,7 @@ func appendix(b *book, a monthly.Appendix) error {
 		if e.Revoked {
 			state = "已撤销"
 		}
-		ledger = append(ledger, []any{e.ID, date(e.Date), e.Name, ledgerKind(e.Kind), e.Level, e.Reason, revokes, state})
+		ledger = append(ledger, []any{e.ID, date(e.Date), e.Name, ledgerKind(e.Kind), e.Level, e.Ground, e.Reason, revokes, state})
 	}
 	for _, x := range a.Accounts {
 		accounts = append(accounts, []any{date(x.Date), x.Event, x.Platform, x.Account, x.Owner})
@@ -498,7 +514,7 @@ func appendix(b *book, a monthly.Appendix) error {
 		headers []string
 		rows    [][]any
 	}{
-		{"嘉奖与惩处（含理由）", []string{"编号", "日期", "姓名", "类别", "级别", "理由", "撤销编号", "状态"}, ledger},
+		{"嘉奖与惩处（含理由）", []string{"编号", "日期", "姓名", "类别", "级别", "依据", "理由", "撤销编号", "状态"}, ledger},
 		{"账号变动", []string{"日期", "变动", "平台", "账号", "负责人"}, accounts},
 		{"未处理的上报", []string{"编号", "日期", "上报人", "内容"}, escalations},
 		{"驳回的请假", []string{"编号", "姓名", "日期", "理由", "驳回理由"}, leave},

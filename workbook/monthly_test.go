@@ -54,6 +54,7 @@ func sampleMonth() monthly.Month {
 				{Week: "2026-W48", Due: 5, OnTime: 3, Late: 1, Missing: 1, Excused: 1, Rate: 0.6},
 			},
 			Ledger:    []monthly.LevelCount{{Kind: "嘉奖", Level: "三等功", Count: 1}, {Kind: "惩处", Level: "警告", Count: 1}},
+			Grounds:   []monthly.GroundCount{{Kind: "嘉奖", Ground: "表率作用", Count: 1}, {Kind: "惩处", Ground: "连续两次缺席会议", Count: 1}},
 			Cancelled: 1,
 			Grid: []monthly.GridRow{
 				{Name: "张三", Weeks: []string{"按时", "按时", "节假日", "按时"}},
@@ -62,7 +63,7 @@ func sampleMonth() monthly.Month {
 		},
 		Appendix: monthly.Appendix{
 			Month:  "2026-11",
-			Ledger: []monthly.LedgerLine{{ID: 3, Date: "2026-11-13", Name: "李四", Kind: "penalty", Level: "警告", Reason: "连续两次会议无故缺席（机密理由甲）"}},
+			Ledger: []monthly.LedgerLine{{ID: 3, Date: "2026-11-13", Name: "李四", Kind: "penalty", Level: "警告", Ground: "连续两次缺席会议", Reason: "连续两次会议无故缺席（机密理由甲）"}},
 			Accounts: []monthly.AccountLine{{Date: "2026-11-02", Event: "移交（李四 → 张三）", Platform: "抖音",
 				Account: "secret_dy_account", Owner: "张三"}},
 			Escalations:   []monthly.EscalationLine{{ID: 2, Date: "2026-11-25", Name: "张三", Text: "相机镜头损坏待报修（机密上报乙）"}},
@@ -165,6 +166,15 @@ func TestMonthlySheetsAndCells(t *testing.T) {
 	}
 	if got := text(t, f, SheetOverview, "D14"); got != "-1" {
 		t.Errorf("a count's change shows %q, want -1", got)
+	}
+	// The ledger by level, then by the rulebook's ground (R17, R18): counts only.
+	var overview []string
+	for _, row := range mustRows(t, f, SheetOverview) {
+		overview = append(overview, strings.Join(row, "|"))
+	}
+	at := slices.Index(overview, "嘉奖与惩处（按依据）")
+	if at < 0 || at+3 >= len(overview) || overview[at+1] != "类别|依据|项数" || overview[at+2] != "嘉奖|表率作用|1" || overview[at+3] != "惩处|连续两次缺席会议|1" {
+		t.Errorf("概览 lacks the ledger by ground:\n%s", strings.Join(overview, "\n"))
 	}
 
 	// 成员: Chinese headers, 是/否, numbers as numbers.
@@ -416,7 +426,7 @@ func TestMonthlyAppendixOnlyWhenConfidential(t *testing.T) {
 		}
 	}
 	for _, line := range []string{
-		"3|2026-11-13|李四|惩处|警告|连续两次会议无故缺席（机密理由甲）",
+		"3|2026-11-13|李四|惩处|警告|连续两次缺席会议|连续两次会议无故缺席（机密理由甲）",
 		"2026-11-02|移交（李四 → 张三）|抖音|secret_dy_account|张三",
 		"5|李四|2026-11-26|私事（机密理由丙）|当天有拍摄（机密驳回丁）",
 	} {

@@ -338,7 +338,7 @@ func TestMonthlyWorkbookOverTheLongConnection(t *testing.T) {
 	for _, m := range [][2]string{{"wangfang", "/加入 王芳"}, {"zhangsan", "/加入 张三 文案"}, {"boss", "/主管 @王芳"}} {
 		w.say(m[0], group, m[1])
 	}
-	w.say("wangfang", group, "/惩处 @张三 批评 选题撞车")
+	w.say("wangfang", group, "/惩处 @张三 批评 依据2 选题撞车")
 	if a := w.say("wangfang", "", "/月报"); !strings.Contains(a.text, "已分开私信发给你") {
 		t.Fatalf("/月报: %+v", a)
 	}

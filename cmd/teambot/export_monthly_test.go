@@ -41,7 +41,7 @@ func seedMonth(t *testing.T) string {
 		":as lisi", "/请假 11月26日 家里装修秘密甲",
 		":as wangfang", ":chat -", "/请假 驳回 1 当天要拍摄秘密乙", ":chat console",
 		":as zhangsan", ":chat -", "/上报 相机镜头坏了秘密丙", ":chat console",
-		":as wangfang", "/嘉奖 @张三 三等功 推文阅读破十万秘密丁",
+		":as wangfang", "/嘉奖 @张三 三等功 依据1 推文阅读破十万秘密丁",
 		":time 2026-11-30T10:00",
 	}, "\n")
 	out := consoleRun(t, env("TEAMBOT_ADMINS", "boss", "TEAMBOT_DATABASE_URL", url), script)

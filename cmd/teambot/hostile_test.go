@@ -157,7 +157,7 @@ func TestHostileArgumentsToEveryCommand(t *testing.T) {
 	for _, s := range [][3]string{
 		{"wangfang", "王芳", "/加入 王芳 文案"}, {"zhangsan", "张三", "/加入 张三 美工"}, {"boss", "老板", "/主管 @王芳"},
 		{"wangfang", "王芳", "/投票 发起 " + hostileMarkdown}, {"zhangsan", "张三", "/周报 " + hostileMarkdown},
-		{"zhangsan", "张三", "/更新 公众号 " + hostileMarkdown}, {"wangfang", "王芳", "/嘉奖 @张三 通报表扬 " + hostileMarkdown},
+		{"zhangsan", "张三", "/更新 公众号 " + hostileMarkdown}, {"wangfang", "王芳", "/嘉奖 @张三 通报表扬 依据1 " + hostileMarkdown},
 	} {
 		h.handle(group, s[0], s[1], s[2])
 	}

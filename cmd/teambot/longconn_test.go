@@ -174,7 +174,7 @@ func TestLongConnectionIsACompleteDeployment(t *testing.T) {
 
 	// 张三 has written to the bot in a single chat; the warning goes there.
 	say(t, fake, "m4", "", "zhangsan", "/帮助", "你可以使用的命令")
-	say(t, fake, "m5", "", "wangfang", "/惩处 @张三 警告 连续两次缺席", "已记录")
+	say(t, fake, "m5", "", "wangfang", "/惩处 @张三 警告 依据2 连续两次缺席", "已记录")
 	r.tick()
 	got := waitPush(t, fake, 1)
 	warn := got[0]

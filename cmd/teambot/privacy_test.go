@@ -49,11 +49,11 @@ func aiBotPrivacy(t *testing.T, databaseURL string) {
 	group.expect("boss", "", "/主管 @王芳", "王芳 现在是主管")
 
 	secrets := []string{"连续两周未交周报", "孩子生病要去医院", "客户名单整理完毕"}
-	single.expect("wangfang", "", "/惩处 @李四 警告 连续两周未交周报", "已记录")
+	single.expect("wangfang", "", "/惩处 @李四 警告 依据2 连续两周未交周报", "已记录")
 	single.expect("zhangsan", "", "/请假 "+nextWorkday(t)+" 孩子生病要去医院", "已提交请假申请")
 	single.expect("zhangsan", "", "/周报 客户名单整理完毕", "第 1 版")
 	// Typed in the group, the warning is refused before it is recorded.
-	group.expect("wangfang", "", "/惩处 @李四 警告 上班时间打游戏", "请在和我的单聊里发送")
+	group.expect("wangfang", "", "/惩处 @李四 警告 依据2 上班时间打游戏", "请在和我的单聊里发送")
 
 	for _, v := range []struct{ user, text, pointer string }{
 		{"wangfang", "/记录 全部", "/记录 全部"},

@@ -13,7 +13,8 @@ import (
 )
 
 // The ledger of rewards and penalties (R17-R19): 嘉奖 and 惩处 record
-// entries (supervisor only, a reason always), 撤销 revokes one with a new
+// entries (supervisor only, a ground from the rulebook and a reason
+// always: grounds.go), 撤销 revokes one with a new
 // entry, 惩处 确认 turns a meeting-absence proposal (R12) into a warning,
 // and 记录 shows a member's entries to them or to the supervisor.
 //
@@ -42,20 +43,20 @@ func Commands() []*commands.Command {
 	return []*commands.Command{
 		{
 			Name: "award", Chinese: "嘉奖", Aliases: []string{"奖励"},
-			Summary:  "主管记录嘉奖：通报表扬、三等功、二等功、一等功、特等功，在群里公布；也可撤销",
-			Usage:    "@名字 等级 理由",
-			Examples: []string{"/嘉奖 @张三 三等功 双十一推文阅读量破十万", "/嘉奖 @李四 通报表扬 海报提前两天完成", "/嘉奖 撤销 3 记错了人"},
+			Summary:  "主管记录嘉奖：通报表扬、三等功、二等功、一等功、特等功，注明规章依据，在群里公布；也可撤销",
+			Usage:    "@名字 等级 依据编号 理由",
+			Examples: []string{"/嘉奖 @张三 三等功 依据1 双十一推文阅读量破十万", "/嘉奖 @李四 通报表扬 依据 表率作用 海报提前两天完成", "/嘉奖 依据", "/嘉奖 撤销 3 记错了人"},
 			Who:      commands.Supervisor,
 			Handler: func(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 				return recordEntry(ctx, r, teambot.LedgerReward)
 			},
-			Sub: []*commands.Command{revokeRow("嘉奖")},
+			Sub: []*commands.Command{groundsRow(teambot.LedgerReward), revokeRow("嘉奖")},
 		},
 		{
 			Name: "penalty", Chinese: "惩处", Aliases: []string{"处罚"},
-			Summary:  "主管记录惩处：通报批评、警告、劝退、除名；确认或驳回缺勤提醒；撤销记录",
-			Usage:    "@名字 等级 理由",
-			Examples: []string{"/惩处 @王五 警告 连续两周未交周报", "/惩处 确认 1", "/惩处 驳回 1 那两次都提前请过假", "/惩处 撤销 4 已查明是系统问题"},
+			Summary:  "主管记录惩处：通报批评、警告、劝退、除名，注明规章依据；确认或驳回缺勤提醒；撤销记录",
+			Usage:    "@名字 等级 依据编号 理由",
+			Examples: []string{"/惩处 @王五 警告 依据2 连续两周未按要求修改海报", "/惩处 依据", "/惩处 确认 1", "/惩处 驳回 1 那两次都提前请过假", "/惩处 撤销 4 已查明是系统问题"},
 			Who:      commands.Supervisor,
 			Handler: func(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 				return recordEntry(ctx, r, teambot.LedgerPenalty)
@@ -65,6 +66,7 @@ func Commands() []*commands.Command {
 					Who: commands.Supervisor, Args: proposalID(confirmHow, confirmHow+" 发送 /会议 建议 查看编号。"), Handler: confirmProposal},
 				{Name: "dismiss", Chinese: "驳回", Usage: "提醒编号 理由", Summary: "驳回缺勤提醒，不记入记录",
 					Who: commands.Supervisor, Args: proposalID(dismissHow, dismissHow+" 发送 /会议 建议 查看编号。"), Handler: dismissProposal},
+				groundsRow(teambot.LedgerPenalty),
 				revokeRow("惩处"),
 			},
 		},
@@ -135,10 +137,10 @@ func ledgerReason(text, how string) (string, error) {
 	return reason, nil
 }
 
-// recordEntry is /嘉奖 @名字 等级 理由 or /惩处 @名字 等级 理由.
+// recordEntry is /嘉奖 @名字 等级 依据 理由 or /惩处 @名字 等级 依据 理由.
 func recordEntry(ctx context.Context, r *commands.Request, kind string) (teambot.Reply, error) {
 	verb, levels := ledgerVerb(kind)
-	how := fmt.Sprintf("请写成 /%s @名字 等级 理由，等级是 %s 之一。", verb, levels)
+	how := fmt.Sprintf("请写成 /%s @名字 等级 依据编号 理由，等级是 %s 之一，例如 %s。发送 /%s 依据 查看依据。", verb, levels, groundExample(kind), verb)
 	if len(r.Args) < 2 {
 		return teambot.Reply{}, teambot.Invalid("%s", how)
 	}
@@ -157,11 +159,15 @@ func recordEntry(ctx context.Context, r *commands.Request, kind string) (teambot
 		return teambot.Reply{}, teambot.Invalid("「%s」不是%s等级。%s", lang.Clip(r.Args[1].Text), verb, how)
 	}
 	if teambot.PrivateLevel(level) {
-		if err := r.NeedSingleChat(level+"的理由", fmt.Sprintf("/%s @%s %s 理由", verb, m.Name, level)); err != nil {
+		if err := r.NeedSingleChat(level+"的理由", fmt.Sprintf("/%s @%s %s 依据编号 理由", verb, m.Name, level)); err != nil {
 			return teambot.Reply{}, err
 		}
 	}
-	reason, err := ledgerReason(lang.RestAfter(r.Tail, 2), how)
+	ground, used, err := readGround(kind, r.Args[2:])
+	if err != nil {
+		return teambot.Reply{}, err
+	}
+	reason, err := ledgerReason(lang.RestAfter(r.Tail, 2+used), how)
 	if err != nil {
 		return teambot.Reply{}, err
 	}
@@ -169,7 +175,7 @@ func recordEntry(ctx context.Context, r *commands.Request, kind string) (teambot
 		return teambot.Reply{}, teambot.Invalid("主管不能给自己记录%s。", verb)
 	}
 	e := teambot.LedgerEntry{TeamID: r.Team.ID, MemberID: m.ID, UserID: m.UserID, Name: m.Name, Kind: kind, Level: level,
-		Reason: reason, By: r.UserID, At: r.Now, MsgID: r.Message.ID}
+		Reason: reason, Ground: ground.ID, By: r.UserID, At: r.Now, MsgID: r.Message.ID}
 	return addEntry(ctx, r, e, m)
 }
 
@@ -182,7 +188,7 @@ func addEntry(ctx context.Context, r *commands.Request, e teambot.LedgerEntry, m
 	if err := r.Audit(ctx, "ledger."+e.Kind, m.UserID, fmt.Sprintf("#%d %s %s，理由 %d 字", e.ID, m.Name, e.Level, utf8.RuneCountInString(e.Reason))); err != nil {
 		return teambot.Reply{}, err
 	}
-	recorded := fmt.Sprintf("已记录 #%d：%s %s，理由：%s（%s）。", e.ID, m.Name, e.Level, e.Reason, r.Today())
+	recorded := fmt.Sprintf("已记录 #%d：%s %s%s，理由：%s（%s）。", e.ID, m.Name, e.Level, groundShown(e), e.Reason, r.Today())
 	switch {
 	case e.Kind == teambot.LedgerReward || e.Level == teambot.LevelCriticism:
 		// Commendations and criticisms are announced (R19).
@@ -190,13 +196,13 @@ func addEntry(ctx context.Context, r *commands.Request, e teambot.LedgerEntry, m
 		if e.Kind == teambot.LedgerPenalty {
 			title = "通报批评"
 		}
-		text := fmt.Sprintf("【%s】%s：%s。理由：%s（记录 #%d）", title, m.Name, e.Level, e.Reason, e.ID)
+		text := fmt.Sprintf("【%s】%s：%s%s。理由：%s（记录 #%d）", title, m.Name, e.Level, groundShown(e), e.Reason, e.ID)
 		if e.Level == teambot.LevelCriticism {
-			text = fmt.Sprintf("【通报批评】%s。理由：%s（记录 #%d）", m.Name, e.Reason, e.ID)
+			text = fmt.Sprintf("【通报批评】%s%s。理由：%s（记录 #%d）", m.Name, groundShown(e), e.Reason, e.ID)
 		}
 		return r.ToGroup(ctx, text, fmt.Sprintf("ledger %d", e.ID), []string{m.UserID})
 	case e.Level == teambot.LevelWarning:
-		how, err := tellMember(ctx, r, m, fmt.Sprintf("主管给你记录了一次警告（记录 #%d），理由：%s。如有异议请与主管沟通。", e.ID, e.Reason),
+		how, err := tellMember(ctx, r, m, fmt.Sprintf("主管给你记录了一次警告（记录 #%d，依据：%s），理由：%s。如有异议请与主管沟通。", e.ID, e.GroundLabel(), e.Reason),
 			fmt.Sprintf("ledger %d", e.ID))
 		if err != nil {
 			return teambot.Reply{}, err
@@ -219,7 +225,7 @@ func dismiss(ctx context.Context, r *commands.Request, e teambot.LedgerEntry, m 
 	if err := r.Audit(ctx, "member.remove", m.UserID, fmt.Sprintf("名字 %s；%s（记录 #%d）", m.Name, e.Level, e.ID)); err != nil {
 		return teambot.Reply{}, err
 	}
-	how, err := tellLeaver(ctx, r, m, fmt.Sprintf("主管对你作出「%s」的决定（记录 #%d），理由：%s。你已移出团队名单。", e.Level, e.ID, e.Reason),
+	how, err := tellLeaver(ctx, r, m, fmt.Sprintf("主管对你作出「%s」的决定（记录 #%d，依据：%s），理由：%s。你已移出团队名单。", e.Level, e.ID, e.GroundLabel(), e.Reason),
 		fmt.Sprintf("ledger %d", e.ID))
 	if err != nil {
 		return teambot.Reply{}, err
@@ -374,6 +380,11 @@ func confirmProposal(ctx context.Context, r *commands.Request) (teambot.Reply, e
 	loc := r.Location()
 	reason := fmt.Sprintf("连续两次会议无故缺席：%s、%s（缺勤提醒 #%d）",
 		lang.DescribeDay(teambot.DateOf(p.FirstAt.In(loc)), r.Today()), lang.DescribeDay(teambot.DateOf(p.SecondAt.In(loc)), r.Today()), p.ID)
+	// No ground: the meeting rules set this warning ("连续两次不能参加会议
+	// ... 可予以警告", R12), not the rulebook's list of grounds for a
+	// penalty, none of which it is (不服从合理指导 needs repeated
+	// persuasion ignored, 其它违法违规 a serious breach). It shows as
+	// teambot.GroundMeetingRule, told apart by its ProposalID.
 	e := teambot.LedgerEntry{TeamID: r.Team.ID, MemberID: m.ID, UserID: m.UserID, Name: m.Name, Kind: teambot.LedgerPenalty,
 		Level: teambot.LevelWarning, Reason: reason, By: r.UserID, At: r.Now, MsgID: r.Message.ID, ProposalID: p.ID}
 	if err := r.Audit(ctx, "meeting.proposal.confirm", m.UserID, fmt.Sprintf("缺勤提醒 #%d", p.ID)); err != nil {
@@ -466,7 +477,7 @@ func entryLine(r *commands.Request, e teambot.LedgerEntry, withName bool) string
 	if e.Kind == teambot.LedgerPenalty {
 		kind = "惩处"
 	}
-	line := fmt.Sprintf("#%d %s %s%s %s：%s", e.ID, day, name, kind, e.Level, e.Reason)
+	line := fmt.Sprintf("#%d %s %s%s %s%s：%s", e.ID, day, name, kind, e.Level, groundShown(e), e.Reason)
 	if e.RevokedBy != 0 {
 		line += fmt.Sprintf("（已由 #%d 撤销）", e.RevokedBy)
 	}

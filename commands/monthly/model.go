@@ -29,7 +29,8 @@ type Report struct {
 	Votes      []VoteLine    `json:"votes"`
 	Platforms  []PlatformRow `json:"platforms"`
 	WeekRates  []WeekRate    `json:"week_rates"`
-	Ledger     []LevelCount  `json:"ledger"` // commendations and penalties by level, never who or why
+	Ledger     []LevelCount  `json:"ledger"`  // commendations and penalties by level, never who or why
+	Grounds    []GroundCount `json:"grounds"` // the same by the rulebook's ground (R17, R18), never who or why
 	Cancelled  int           `json:"meetings_cancelled"`
 	Grid       []GridRow     `json:"grid"` // each member's report status per week
 }
@@ -143,6 +144,16 @@ type LevelCount struct {
 	Count int    `json:"count"`
 }
 
+// GroundCount is how many ledger entries of one kind name one ground: a
+// label of the rulebook's list, teambot.GroundMeetingRule for warnings
+// confirmed from absences (R12), or teambot.GroundUnstated for entries
+// recorded before grounds were.
+type GroundCount struct {
+	Kind   string `json:"kind"` // 嘉奖 or 惩处
+	Ground string `json:"ground"`
+	Count  int    `json:"count"`
+}
+
 // GridRow is one member's report status in each week: 按时, 迟交, 未交,
 // 请假, 节假日 or "" (not due yet, or not on the team).
 type GridRow struct {
@@ -166,6 +177,7 @@ type LedgerLine struct {
 	Name    string `json:"name"`
 	Kind    string `json:"kind"` // reward, penalty, revocation
 	Level   string `json:"level"`
+	Ground  string `json:"ground,omitempty"` // "" for a revocation
 	Reason  string `json:"reason"`
 	Revokes int64  `json:"revokes,omitempty"`
 	Revoked bool   `json:"revoked"`

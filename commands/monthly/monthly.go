@@ -323,9 +323,9 @@ const (
 	kindPenalty = "惩处"
 )
 
-// monthLedger counts the month's commendations and penalties by level for
-// the report — never who or why — and lists the entries, reasons and all,
-// in the appendix (R14, R17).
+// monthLedger counts the month's commendations and penalties by level and
+// by ground for the report — never who or why — and lists the entries,
+// grounds and reasons and all, in the appendix (R14, R17, R18).
 func monthLedger(ctx context.Context, r *commands.Request, m lang.Month, out *Month, _ map[int64]*MemberRow) error {
 	from, to := m.Bounds(r.Location())
 	entries, err := txOf(r).LedgerEntries(ctx, teambot.LedgerFilter{TeamID: r.Team.ID, From: from, To: to})
@@ -333,11 +333,25 @@ func monthLedger(ctx context.Context, r *commands.Request, m lang.Month, out *Mo
 		return err
 	}
 	counts := map[string]int{}
+	grounds := map[string]map[string]int{teambot.LedgerReward: {}, teambot.LedgerPenalty: {}}
 	for _, e := range entries {
 		out.Appendix.Ledger = append(out.Appendix.Ledger, LedgerLine{ID: e.ID, Date: teambot.DateOf(e.At.In(r.Location())).String(), Name: e.Name,
-			Kind: e.Kind, Level: e.Level, Reason: e.Reason, Revokes: e.Revokes, Revoked: e.RevokedBy != 0})
+			Kind: e.Kind, Level: e.Level, Ground: e.GroundLabel(), Reason: e.Reason, Revokes: e.Revokes, Revoked: e.RevokedBy != 0})
 		if e.RevokedBy == 0 && e.Kind != teambot.LedgerRevocation {
 			counts[e.Level]++
+			grounds[e.Kind][e.GroundLabel()]++
+		}
+	}
+	// Grounds in the rulebook's order, then those outside its lists.
+	for _, k := range []struct{ kind, name string }{{teambot.LedgerReward, kindReward}, {teambot.LedgerPenalty, kindPenalty}} {
+		var labels []string
+		for _, g := range teambot.Grounds(k.kind) {
+			labels = append(labels, g.Label)
+		}
+		for _, label := range append(labels, teambot.GroundMeetingRule, teambot.GroundUnstated) {
+			if n := grounds[k.kind][label]; n > 0 {
+				out.Report.Grounds = append(out.Report.Grounds, GroundCount{Kind: k.name, Ground: label, Count: n})
+			}
 		}
 	}
 	for _, lv := range teambot.RewardLevels {

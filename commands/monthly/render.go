@@ -76,6 +76,19 @@ func (rep Report) Sections(md bool) []string {
 		}
 		fmt.Fprintf(&b, "（%s）", strings.Join(lv, "、"))
 	}
+	if len(rep.Grounds) > 0 {
+		byKind := map[string][]string{}
+		for _, g := range rep.Grounds {
+			byKind[g.Kind] = append(byKind[g.Kind], fmt.Sprintf("%s %d", g.Ground, g.Count))
+		}
+		var parts []string
+		for _, k := range []string{kindReward, kindPenalty} {
+			if len(byKind[k]) > 0 {
+				parts = append(parts, k+"依据："+strings.Join(byKind[k], "、"))
+			}
+		}
+		fmt.Fprintf(&b, "\n- %s", strings.Join(parts, "；"))
+	}
 	out = append(out, b.String())
 
 	b.Reset()
@@ -203,7 +216,7 @@ func (a Appendix) Sections(md bool) []string {
 		if e.Revoked {
 			revoked = "（已撤销）"
 		}
-		fmt.Fprintf(&b, "\n- #%d %s %s %s：%s%s", e.ID, e.Date, st.esc(e.Name), e.Level, st.esc(e.Reason), revoked)
+		fmt.Fprintf(&b, "\n- #%d %s %s %s（依据：%s）：%s%s", e.ID, e.Date, st.esc(e.Name), e.Level, e.Ground, st.esc(e.Reason), revoked)
 	}
 	out := []string{b.String()}
 	b.Reset()
