@@ -9,6 +9,7 @@ import (
 
 	"teambot/commands"
 	"teambot/commands/account"
+	"teambot/commands/approval"
 	"teambot/commands/escalate"
 	"teambot/commands/help"
 	"teambot/commands/holiday"
@@ -34,6 +35,7 @@ func Commands() []*commands.Command {
 		meeting.Commands(),
 		vote.Commands(),
 		account.Commands(),
+		approval.Commands(),
 		ledger.Commands(),
 		escalate.Commands(),
 		monthly.Commands(),
@@ -61,6 +63,7 @@ func Cards() []commands.CardKind {
 		leave.Cards(),
 		roster.Cards(),
 		meeting.Cards(),
+		approval.Cards(),
 	)
 }
 
