@@ -74,7 +74,7 @@ func kindCommand(k *kind) *commands.Command {
 	c := &commands.Command{
 		Name: k.name, Chinese: k.word,
 		Summary: map[string]string{
-			teambot.ApprovalPost:      "发布前报主管审核（R15）：申请、按意见修改；主管批准、驳回或退回修改。平台的审核关闭时申请立即通过",
+			teambot.ApprovalPost:      "发布前报主管审核（R15）：申请、按意见修改、发出后标记已发（自动记为本周更新）；主管批准、驳回或退回修改。平台的审核关闭时申请立即通过",
 			teambot.ApprovalPartner:   "对外合作的公众帐号和平台报主管批准：申请、按意见修改；主管批准、驳回或退回修改",
 			teambot.ApprovalPlacement: "付费投放报主管审核（R7）：申请（预算可写 3000、3000元、¥3000、5千、1.5万、$500）、按意见修改；主管批准、驳回或退回修改",
 		}[k.name],
@@ -95,6 +95,13 @@ func kindCommand(k *kind) *commands.Command {
 			{Name: "view", Chinese: "查看", Usage: "编号", Summary: "查看申请和它的全部版本与决定（只有申请人和主管可以看）",
 				Who: commands.Member, Args: id("查看", ""), Handler: func(ctx context.Context, r *commands.Request) (teambot.Reply, error) { return viewRequest(ctx, r, k) }},
 		},
+	}
+	switch k {
+	case post:
+		c.Sub = append(c.Sub, &commands.Command{Name: "published", Chinese: "已发", Aliases: []string{"已发布"}, Usage: "编号 [链接]",
+			Summary: "批准的发布发出后标记已发，自动记为本周的平台更新（不用再 /更新）",
+			Who:     commands.Member, Args: id("已发", " https://…"), Handler: markPublished})
+		c.Examples = append(c.Examples, "/发布 已发 3 https://mp.weixin.qq.com/s/abc")
 	}
 	return c
 }
