@@ -73,3 +73,47 @@ func TestPostPublishedAndReminded(t *testing.T) {
 		}
 	})
 }
+
+// R7 and R5: an approved placement with an end day asks its owner for
+// results the day after (once); /投放 结果 records the figures in any
+// order, refuses what is not a number, and the monthly report lists the
+// placement with its budget, spend and results.
+func TestPlacementResultsInMonthlyReport(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := approvalTeam(t, db)
+		var rec enqueued
+		c.expect("wangwu", "/投放 申请 抖音 3000元 双十二直播预热 截止 11月28日", "#1")
+		c.expect("wangwu", "/投放 结果 1 曝光 100", "等待审核，只有批准的投放才能报告结果")
+		c.expect("wangfang", "/投放 批准 1", "已批准")
+		c.outbox(*clock)
+		if out := runReplicas(t, c, &rec, at(2026, 11, 28, 23, 0)); len(out) != 0 {
+			t.Errorf("on the end day: %+v", out)
+		}
+		out := runReplicas(t, c, &rec, at(2026, 11, 29, 10, 0))
+		if len(out) != 1 || !strings.Contains(sentTo(out, "wangwu"), "【投放结果】你的投放申请 #1") {
+			t.Fatalf("the day after the end: %+v", out)
+		}
+		if out := runReplicas(t, c, &rec, at(2026, 11, 29, 11, 0)); len(out) != 0 {
+			t.Errorf("asked twice: %+v", out)
+		}
+		*clock = at(2026, 11, 29, 12, 0)
+		c.expect("zhangsan", "/投放 结果 1 曝光 1", "只有申请人和主管可以报告结果")
+		c.expect("wangwu", "/投放 结果 1 曝光 很多", "曝光「很多」不是数字")
+		c.expect("wangwu", "/投放 结果 1 花费 $100", "花费也请写同一种货币")
+		c.expect("wangwu", "/投放 结果 1", "请写上结果")
+		c.expect("wangwu", "/投放 结果 1 评论区反馈好 点击340 曝光：1.2万 花费 2,800",
+			"已记下投放申请 #1（抖音 预算 ¥3,000）的结果：曝光 12,000 · 点击 340 · 花费 ¥2,800 · 评论区反馈好")
+		c.expectSingle("wangwu", "/投放 查看 1", "结果：曝光 12,000 · 点击 340 · 花费 ¥2,800", "王五 报告结果")
+		c.outbox(*clock)
+		c.expect("wangfang", "/月报", "已分开私信发给你")
+		report := sentTo(c.outbox(*clock), "wangfang")
+		for _, want := range []string{"付费投放", "#1 抖音（王五）：双十二直播预热；预算 ¥3,000，花费 ¥2,800；结果：曝光 12,000 · 点击 340 · 评论区反馈好；截止 2026-11-28"} {
+			if !strings.Contains(report, want) {
+				t.Errorf("monthly report lacks %q:\n%s", want, report)
+			}
+		}
+		if out := runReplicas(t, c, &rec, at(2026, 11, 30, 10, 0)); len(out) != 0 {
+			t.Errorf("asked after the results: %+v", out)
+		}
+	})
+}

@@ -81,5 +81,6 @@ func Rules() commands.Rules {
 		EscalationDigest: escalate.EscalationDigest,
 		AccountHandover:  account.AccountHandover,
 		VoteResult:       vote.VoteResult,
+		Placements:       approval.Placements,
 	}
 }

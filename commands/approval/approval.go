@@ -75,8 +75,8 @@ func kindCommand(k *kind) *commands.Command {
 		Name: k.name, Chinese: k.word,
 		Summary: map[string]string{
 			teambot.ApprovalPost:      "发布前报主管审核（R15）：申请、按意见修改、发出后标记已发（自动记为本周更新）；主管批准、驳回或退回修改。平台的审核关闭时申请立即通过",
-			teambot.ApprovalPartner:   "对外合作的公众帐号和平台报主管批准：申请、按意见修改；主管批准、驳回或退回修改",
-			teambot.ApprovalPlacement: "付费投放报主管审核（R7）：申请（预算可写 3000、3000元、¥3000、5千、1.5万、$500）、按意见修改；主管批准、驳回或退回修改",
+			teambot.ApprovalPartner:   "对外合作的公众帐号和平台报主管批准：申请、按意见修改、到期后报结果（列入月报）；主管批准、驳回或退回修改",
+			teambot.ApprovalPlacement: "付费投放报主管审核（R7）：申请（预算可写 3000、3000元、¥3000、5千、1.5万、$500）、按意见修改、到期后报结果（列入月报）；主管批准、驳回或退回修改",
 		}[k.name],
 		Examples: []string{k.example, fmt.Sprintf("/%s 批准 3", k.word), fmt.Sprintf("/%s 驳回 3 内容和品牌调性不符", k.word),
 			fmt.Sprintf("/%s 退回 3 标题太长，请改短", k.word), fmt.Sprintf("/%s 查看 3", k.word)},
@@ -102,6 +102,11 @@ func kindCommand(k *kind) *commands.Command {
 			Summary: "批准的发布发出后标记已发，自动记为本周的平台更新（不用再 /更新）",
 			Who:     commands.Member, Args: id("已发", " https://…"), Handler: markPublished})
 		c.Examples = append(c.Examples, "/发布 已发 3 https://mp.weixin.qq.com/s/abc")
+	case placement:
+		c.Sub = append(c.Sub, &commands.Command{Name: "results", Chinese: "结果", Aliases: []string{"效果"}, Usage: "编号 [曝光 数字] [点击 数字] [花费 金额] [说明]",
+			Summary: "报告批准的投放的结果（列入月报）",
+			Who:     commands.Member, Args: id("结果", " 曝光 12000 点击 340 花费 2800"), Handler: reportResults})
+		c.Examples = append(c.Examples, "/投放 结果 3 曝光 12000 点击 340 花费 2800 评论区反馈好")
 	}
 	return c
 }

@@ -1,5 +1,7 @@
 package monthly
 
+import "teambot/commands"
+
 // The month in two documents that never mix (R5, R14): the Report, which
 // the supervisor forwards to company leadership — figures, the month's work
 // and each member's row — and the Appendix, for the supervisor alone —
@@ -32,6 +34,8 @@ type Report struct {
 	Ledger     []LevelCount  `json:"ledger"` // commendations and penalties by level, never who or why
 	Cancelled  int           `json:"meetings_cancelled"`
 	Grid       []GridRow     `json:"grid"` // each member's report status per week
+
+	Placements []commands.PlacementLine `json:"placements"` // paid placements of the month (R7)
 }
 
 // Summary is the month's figures that open the report.
