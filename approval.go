@@ -63,6 +63,7 @@ type Approval struct {
 	Version  int // the current version, 1 first
 	ApprovalContent
 	CreatedAt time.Time
+	VersionAt time.Time // when the current version was written (CreatedAt for the first)
 	DecidedBy string    // who last approved, rejected or returned it
 	DecidedAt time.Time // when; zero while never decided
 }

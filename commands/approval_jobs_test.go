@@ -1,6 +1,7 @@
 package commands_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -114,6 +115,65 @@ func TestPlacementResultsInMonthlyReport(t *testing.T) {
 		}
 		if out := runReplicas(t, c, &rec, at(2026, 11, 30, 10, 0)); len(out) != 0 {
 			t.Errorf("asked after the results: %+v", out)
+		}
+	})
+}
+
+// Pending work is visible: /审批 lists leave, joins and the three kinds
+// of request oldest first, for the supervisor only; 待审批 names every
+// kind once (a returned request waits for its requester, not for her);
+// the Monday digest flags what has waited three workdays or more.
+func TestPendingApprovals(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := approvalTeam(t, db)
+		pending := builtJob("leave_pending")
+		c.expect("wangwu", "/请假 12月3日 家里有事", "#1")
+		*clock = clock.Add(time.Minute)
+		c.expect("zhaoliu", "/加入 赵六", "已提交加入申请")
+		*clock = clock.Add(time.Minute)
+		c.expect("zhangsan", "/发布 申请 公众号 活动 双十二预告", "#1")
+		*clock = clock.Add(time.Minute)
+		c.expect("lisi", "/合作 申请 某某号 互推", "#2")
+		*clock = clock.Add(time.Minute)
+		c.expect("wangwu", "/投放 申请 抖音 3000 直播预热", "#3")
+		*clock = clock.Add(time.Minute)
+		c.expect("zhangsan", "/发布 申请 微博 活动 抽奖", "#4")
+		c.expect("wangfang", "/发布 退回 4 换个标题", "已退回")
+		c.outbox(*clock)
+
+		c.expect("lisi", "/审批", "只有主管可以操作")
+		list := c.expectSingle("wangfang", "/审批", "等待你审批的有 5 件", "理由：家里有事")
+		order := []string{"请假 #1 王五", "加入 赵六", "发布申请 #1 张三", "合作申请 #2 李四", "投放申请 #3 王五"}
+		for i := 1; i < len(order); i++ {
+			if a, b := strings.Index(list, order[i-1]), strings.Index(list, order[i]); a < 0 || b < a {
+				t.Errorf("/审批 lists %q before %q (or lacks one):\n%s", order[i], order[i-1], list)
+			}
+		}
+		if strings.Contains(list, "#4") {
+			t.Errorf("a returned request is listed as waiting:\n%s", list)
+		}
+
+		*clock = at(2026, 11, 26, 9, 0)
+		out := c.fire(pending, at(2026, 11, 26, 10, 0))
+		if len(out) != 1 || fmt.Sprint(out[0].Users) != "[wangfang]" {
+			t.Fatalf("待审批: %+v", out)
+		}
+		for _, kind := range []string{"\n请假 1 件：", "\n加入 1 件：", "\n发布申请 1 件：", "\n合作申请 1 件：", "\n投放申请 1 件："} {
+			if n := strings.Count(out[0].Text, kind); n != 1 {
+				t.Errorf("待审批 names %q %d times:\n%s", kind, n, out[0].Text)
+			}
+		}
+
+		// Friday: two workdays; Monday: three, flagged in the digest.
+		*clock = at(2026, 11, 27, 9, 30)
+		if got := sentTo(c.fire(digestApp, *clock), "wangfang"); strings.Contains(got, "等待审批") {
+			t.Errorf("flagged after two workdays:\n%s", got)
+		}
+		c.expect("wangfang", "/发布 批准 1", "已批准")
+		*clock = at(2026, 11, 30, 9, 30)
+		got := sentTo(c.fire(digestApp, *clock), "wangfang")
+		if !strings.Contains(got, "等待审批 3 个工作日以上的有 4 件") || !strings.Contains(got, "投放申请 #3 王五") || strings.Contains(got, "发布申请 #1") {
+			t.Errorf("Monday digest:\n%s", got)
 		}
 	})
 }

@@ -47,7 +47,7 @@ func Commands() []*commands.Command {
 func Reminders() []commands.Reminder {
 	return slices.Concat(
 		report.Reminders(),
-		leave.Reminders(),
+		approval.Reminders(), // 待审批, once leave's 待审批
 		account.Reminders(),
 		ledger.Reminders(),
 		escalate.Reminders(),
@@ -82,5 +82,6 @@ func Rules() commands.Rules {
 		AccountHandover:  account.AccountHandover,
 		VoteResult:       vote.VoteResult,
 		Placements:       approval.Placements,
+		ApprovalDigest:   approval.OverdueDigest,
 	}
 }

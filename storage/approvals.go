@@ -51,7 +51,7 @@ func (r approvalRow) content() teambot.ApprovalContent {
 func (r approvalRow) approval() teambot.Approval {
 	a := teambot.Approval{ID: r.ID, TeamID: r.TeamID, Kind: r.Kind, MemberID: r.MemberID, UserID: r.UserID, Name: r.Name,
 		Platform: r.Platform, Status: r.Status, Version: r.Version, ApprovalContent: r.content(),
-		CreatedAt: r.CreatedAt.UTC(), DecidedBy: r.DecidedBy}
+		CreatedAt: r.CreatedAt.UTC(), VersionAt: r.At.UTC(), DecidedBy: r.DecidedBy}
 	if r.DecidedAt.Valid {
 		a.DecidedAt = r.DecidedAt.Time.UTC()
 	}
@@ -76,7 +76,7 @@ func (tx *Tx) CreateApproval(ctx context.Context, a *teambot.Approval) error {
 	if err != nil {
 		return fmt.Errorf("create %s approval of member %d: %w", a.Kind, a.MemberID, err)
 	}
-	a.ID, a.Status, a.Version, a.CreatedAt = id, teambot.ApprovalPending, 1, at
+	a.ID, a.Status, a.Version, a.CreatedAt, a.VersionAt = id, teambot.ApprovalPending, 1, at, at
 	a.DecidedBy, a.DecidedAt = "", time.Time{}
 	by := a.UserID
 	if by == "" {

@@ -72,7 +72,7 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 			// R11: votes close at their deadline, also one missed while down.
 			scheduler.FuncNext("vote-deadlines", vote.Jobs{Engine: a.engine}.CloseDue, a.nextVoteDeadline),
 			// Leave still pending after its last day expires, whether or not
-			// the 待批请假 reminder is on.
+			// the 待审批 reminder is on.
 			scheduler.Func("leave-expiry", leave.Jobs{Engine: a.engine}.Expire),
 			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: vote.Jobs{Engine: a.engine}.Firings, Compose: vote.Jobs{Engine: a.engine}.Nag, Log: a.log,
 				Window:  voteFiringWindow,

@@ -17,7 +17,7 @@ import (
 type Waiting struct {
 	Kind  string // 请假, 加入, 发布申请, …
 	Line  string // what it is and who asked, one line, private (it may say why)
-	Group string // the same without anything private, for the group
+	Who   string // who asked
 	Since time.Time
 	How   string // the command that decides it
 }
@@ -49,18 +49,17 @@ func PendingWork(ctx context.Context, r *commands.Request) ([]Waiting, error) {
 		if l.To != l.From {
 			days += "至" + l.To.Describe(today)
 		}
-		out = append(out, Waiting{Kind: "请假", Since: l.CreatedAt,
-			Line:  fmt.Sprintf("请假 #%d %s %s%s · 理由：%s", l.ID, l.Name, days, l.Half, l.Reason),
-			Group: fmt.Sprintf("请假 #%d %s", l.ID, l.Name),
-			How:   fmt.Sprintf("/请假 批准 %d", l.ID)})
+		out = append(out, Waiting{Kind: "请假", Who: l.Name, Since: l.CreatedAt,
+			Line: fmt.Sprintf("请假 #%d %s %s%s · 理由：%s", l.ID, l.Name, days, l.Half, l.Reason),
+			How:  fmt.Sprintf("/请假 批准 %d", l.ID)})
 	}
 	joins, err := r.Tx.PendingJoinRequests(ctx, r.Team.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, q := range joins {
-		out = append(out, Waiting{Kind: "加入", Since: q.RequestedAt,
-			Line: fmt.Sprintf("加入 %s", q.Name), Group: fmt.Sprintf("加入 %s", q.Name), How: "/加入 批准 @" + q.Name})
+		out = append(out, Waiting{Kind: "加入", Who: q.Name, Since: q.RequestedAt,
+			Line: fmt.Sprintf("加入 %s", q.Name), How: "/加入 批准 @" + q.Name})
 	}
 	list, err := txOf(r).Approvals(ctx, teambot.ApprovalFilter{TeamID: r.Team.ID, Statuses: []string{teambot.ApprovalPending}})
 	if err != nil {
@@ -71,14 +70,11 @@ func PendingWork(ctx context.Context, r *commands.Request) ([]Waiting, error) {
 			continue
 		}
 		k := kindOf(a.Kind)
-		since := a.CreatedAt
-		if a.Version > 1 {
-			since = a.DecidedAt // waiting again since it was returned; the revision follows
-		}
-		out = append(out, Waiting{Kind: k.noun, Since: since,
-			Line:  fmt.Sprintf("%s #%d %s %s", k.noun, a.ID, a.Name, describe(r, a)),
-			Group: fmt.Sprintf("%s #%d %s", k.noun, a.ID, a.Name),
-			How:   fmt.Sprintf("/%s 批准 %d", k.word, a.ID)})
+		// A revised request waits for the supervisor since its revision:
+		// the time it was back with its requester is not hers.
+		out = append(out, Waiting{Kind: k.noun, Who: a.Name, Since: a.VersionAt,
+			Line: fmt.Sprintf("%s #%d %s %s", k.noun, a.ID, a.Name, describe(r, a)),
+			How:  fmt.Sprintf("/%s 批准 %d", k.word, a.ID)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Since.Before(out[j].Since) })
 	return out, nil
