@@ -114,3 +114,15 @@ type PlacementResult struct {
 	By         string
 	At         time.Time
 }
+
+// PlacementLine is a paid placement in the monthly digest, in Chinese.
+type PlacementLine struct {
+	ID       int64  `json:"id"`
+	Platform string `json:"platform"`
+	Owner    string `json:"owner"`
+	Detail   string `json:"detail"`
+	Budget   string `json:"budget"`            // ¥3,000
+	Spend    string `json:"spend"`             // ¥2,800, or 未报告
+	Results  string `json:"results"`           // 曝光 12,000 · 点击 340 · text, or 未报告
+	EndDay   string `json:"end_day,omitempty"` // 2026-12-12
+}

@@ -206,6 +206,10 @@ func TestApprovalInTheGroup(t *testing.T) {
 		c.expect("wangfang", "/平台 审核 公众号 也许", "只能写 开 或 关")
 		c.expect("zhangsan", "/平台 审核", "公众号：开（每条都要审核）")
 		c.expect("zhangsan", "/发布 申请 公众号 日常推文二", "等待主管 王芳 审核")
+		// Full-width and odd spaces, a link first, a full-width id.
+		c.expect("zhangsan", "/发布\u3000申请\u00a0公众号\u2005https://mp.weixin.qq.com/s/x\u3000日常推文三", "#5：公众号《日常推文三》 https://mp.weixin.qq.com/s/x")
+		c.expect("wangfang", "/发布 批准 ＃５", "已批准 张三 的发布申请 #5")
+		c.expect("zhangsan", "/发布 申请 公众号 "+strings.Repeat("字", 201), "标题最多 200 字，这条有 201 字")
 		c.expect("wangfang", "/平台 审核 公众号 关", "已关")
 		c.expect("zhangsan", "/发布 申请 公众号 活动 双十二", "自动通过")
 	})

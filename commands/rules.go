@@ -33,19 +33,7 @@ type Rules struct {
 	ApprovalDigest func(ctx context.Context, r *Request) (group, private string, err error)
 	// Placements are the team's approved paid placements of [from, to)
 	// as the monthly digest lists them (approval, R5, R7).
-	Placements func(ctx context.Context, r *Request, from, to time.Time) ([]PlacementLine, error)
-}
-
-// PlacementLine is a paid placement in the monthly digest, in Chinese.
-type PlacementLine struct {
-	ID       int64  `json:"id"`
-	Platform string `json:"platform"`
-	Owner    string `json:"owner"`
-	Detail   string `json:"detail"`
-	Budget   string `json:"budget"`            // ¥3,000
-	Spend    string `json:"spend"`             // ¥2,800, or 未报告
-	Results  string `json:"results"`           // 曝光 12,000 · 点击 340 · text, or 未报告
-	EndDay   string `json:"end_day,omitempty"` // 2026-12-12
+	Placements func(ctx context.Context, r *Request, from, to time.Time) ([]teambot.PlacementLine, error)
 }
 
 // Rules are the rules of other areas this request's area may ask.

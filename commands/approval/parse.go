@@ -200,7 +200,8 @@ var (
 		{"¥", "CNY"}, {"￥", "CNY"}, {"rmb", "CNY"}, {"cny", "CNY"}, {"$", "USD"}, {"usd", "USD"}, {"us$", "USD"},
 	}
 	currencySuffixes = []struct{ text, currency string }{
-		{"人民币", "CNY"}, {"元", "CNY"}, {"块", "CNY"}, {"rmb", "CNY"}, {"cny", "CNY"}, {"美元", "USD"}, {"美金", "USD"}, {"usd", "USD"},
+		// 美元 before 元, which it ends with.
+		{"美元", "USD"}, {"美金", "USD"}, {"usd", "USD"}, {"人民币", "CNY"}, {"元", "CNY"}, {"块", "CNY"}, {"rmb", "CNY"}, {"cny", "CNY"},
 	}
 	scaleSuffixes = []struct {
 		text  string

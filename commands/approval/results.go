@@ -148,7 +148,7 @@ func parseCount(s string) (int64, error) {
 // Placements lists the team's approved placements of [from, to) for the
 // monthly report (R5, R7): those approved in it or ending in it, with
 // their budget, spend and results as reported.
-func Placements(ctx context.Context, r *commands.Request, from, to time.Time) ([]commands.PlacementLine, error) {
+func Placements(ctx context.Context, r *commands.Request, from, to time.Time) ([]teambot.PlacementLine, error) {
 	list, err := txOf(r).Approvals(ctx, teambot.ApprovalFilter{TeamID: r.Team.ID, Kinds: []string{teambot.ApprovalPlacement},
 		Statuses: []string{teambot.ApprovalApproved}})
 	if err != nil {
@@ -160,14 +160,14 @@ func Placements(ctx context.Context, r *commands.Request, from, to time.Time) ([
 	}
 	loc := r.Location()
 	first, last := teambot.DateOf(from.In(loc)), teambot.DateOf(to.In(loc)).AddDate(0, 0, -1)
-	var out []commands.PlacementLine
+	var out []teambot.PlacementLine
 	for _, a := range list {
 		decided := !a.DecidedAt.Before(from) && a.DecidedAt.Before(to)
 		ends := !a.EndDay.IsZero() && !a.EndDay.Before(first) && !last.Before(a.EndDay)
 		if !decided && !ends {
 			continue
 		}
-		line := commands.PlacementLine{ID: a.ID, Platform: a.Platform, Owner: a.Name, Detail: a.Detail,
+		line := teambot.PlacementLine{ID: a.ID, Platform: a.Platform, Owner: a.Name, Detail: a.Detail,
 			Budget: money(a.Budget, a.Currency), Spend: "未报告", Results: "未报告"}
 		if !a.EndDay.IsZero() {
 			line.EndDay = a.EndDay.String()

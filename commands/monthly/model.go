@@ -1,6 +1,6 @@
 package monthly
 
-import "teambot/commands"
+import "teambot"
 
 // The month in two documents that never mix (R5, R14): the Report, which
 // the supervisor forwards to company leadership — figures, the month's work
@@ -35,7 +35,7 @@ type Report struct {
 	Cancelled  int           `json:"meetings_cancelled"`
 	Grid       []GridRow     `json:"grid"` // each member's report status per week
 
-	Placements []commands.PlacementLine `json:"placements"` // paid placements of the month (R7)
+	Placements []teambot.PlacementLine `json:"placements"` // paid placements of the month (R7)
 }
 
 // Summary is the month's figures that open the report.
