@@ -9,6 +9,7 @@ const (
 	CardLeave    = "leave"    // a leave request for the supervisor (R9): the leave id
 	CardJoin     = "join"     // a request to join for the supervisor (R2): the join request id
 	CardProposal = "proposal" // a two-absences proposal for the supervisor (R12): the proposal id
+	CardApproval = "approval" // a post, partner or placement request for the supervisor (R7, R15): the approval id
 	CardCheckIn  = "checkin"  // 会前提醒's check-in button (R10): the meeting id
 )
 

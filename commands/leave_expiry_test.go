@@ -23,13 +23,13 @@ func (c *chat) expireLeaves(t time.Time) {
 }
 
 // A request still pending when its last day has passed expires, with an
-// audit row, and its member is told privately; 待批请假 lists it no more,
+// audit row, and its member is told privately; 待审批 lists it no more,
 // even before the job has run. The job runs whether or not that reminder
 // is on, and expires each request once.
 func TestPendingLeaveExpires(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, dm, clock := leaveTeam(t, db)
-		c.expect("wangfang", "/提醒 关闭 待批请假", "已关闭")
+		c.expect("wangfang", "/提醒 关闭 待审批", "已关闭")
 		c.expect("zhangsan", "/请假 明天 看牙医", "#1")
 		c.expect("lisi", "/请假 12月3日 有事", "#2")
 		c.expect("zhangsan", "/请假 11月27日 有事", "#3")
@@ -43,8 +43,8 @@ func TestPendingLeaveExpires(t *testing.T) {
 
 		// The next morning the reminder no longer lists #1, job or not.
 		*clock = at(2026, 11, 27, 0, 1)
-		r := c.send(msgFrom(c, "wangfang", "/提醒 测试 待批请假"))
-		if !strings.Contains(r.Text, "有 1 条请假申请等你审批：李四 1 条") {
+		r := c.send(msgFrom(c, "wangfang", "/提醒 测试 待审批"))
+		if !strings.Contains(r.Text, "有 1 件事等你审批：请假 1 件（李四）") {
 			t.Errorf("/提醒 测试 before the expiry ran: %+v", r)
 		}
 

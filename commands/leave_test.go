@@ -415,14 +415,14 @@ func TestLeaveExcusesWeeklyReport(t *testing.T) {
 	})
 }
 
-// 待批请假: the supervisor hears of waiting requests — privately with days
+// 待审批: the supervisor hears of waiting requests — privately with days
 // and reasons, or in the group with counts and names only — and nothing
 // when none waits. The texts are reviewed in testdata/leave_jobs.golden.
 func TestLeavePendingReminder(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, dm, clock := leaveTeam(t, db)
 		var b strings.Builder
-		b.WriteString(render("待批请假 Thursday 2026-11-26 10:00, nothing waits", c.fire(pendingJob, at(2026, 11, 26, 10, 0))))
+		b.WriteString(render("待审批 Thursday 2026-11-26 10:00, nothing waits", c.fire(pendingJob, at(2026, 11, 26, 10, 0))))
 
 		c.expect("zhangsan", "/请假 明天 上午 看牙医", "#1")
 		c.expect("zhangsan", "/请假 12月3日到12月5日 回老家办事", "#2")
@@ -432,7 +432,7 @@ func TestLeavePendingReminder(t *testing.T) {
 
 		*clock = at(2026, 11, 26, 9, 0)
 		group := c.fire(pendingJob, at(2026, 11, 26, 10, 0))
-		b.WriteString(render("待批请假 Thursday 2026-11-26 10:00, group only", group))
+		b.WriteString(render("待审批 Thursday 2026-11-26 10:00, group only", group))
 		if len(group) != 1 || group[0].Channel != teambot.ToGroup || fmt.Sprint(group[0].Mentions) != "[wangfang]" {
 			t.Errorf("group reminder = %+v", group)
 		}
@@ -442,22 +442,22 @@ func TestLeavePendingReminder(t *testing.T) {
 			}
 		}
 		private := dm.fire(pendingJob, at(2026, 11, 26, 10, 0))
-		b.WriteString(render("待批请假 Thursday 2026-11-26 10:00, app configured", private))
+		b.WriteString(render("待审批 Thursday 2026-11-26 10:00, app configured", private))
 		if len(private) != 1 || private[0].Channel != teambot.ToUsers || fmt.Sprint(private[0].Users) != "[wangfang]" {
 			t.Errorf("private reminder = %+v", private)
 		}
 
 		// The supervisor's test shows the same text, to them alone.
-		r := c.send(msgFrom(c, "wangfang", "/提醒 测试 待批请假"))
-		if !r.Private || !strings.Contains(r.Text, "（测试）「待批请假」现在发送的话是") || !strings.Contains(r.Text, "有 3 条请假申请等你审批：张三 2 条、李四 1 条") {
+		r := c.send(msgFrom(c, "wangfang", "/提醒 测试 待审批"))
+		if !r.Private || !strings.Contains(r.Text, "（测试）「待审批」现在发送的话是") || !strings.Contains(r.Text, "有 3 件事等你审批：请假 3 件（张三 2 件、李四）") {
 			t.Errorf("/提醒 测试: %+v", r)
 		}
-		c.expect("zhangsan", "/提醒", "待批请假：工作日 10:00 · 开启，下次 11月26日（周四）10:00")
+		c.expect("zhangsan", "/提醒", "待审批：工作日 10:00 · 开启，下次 11月26日（周四）10:00")
 
 		// A removed member's request waits for nobody, and 张三's #1, whose
 		// Day has passed, is about to expire: neither is listed any more.
 		c.expect("wangfang", "/移除 @李四", "")
-		b.WriteString(render("待批请假 Friday 2026-11-27 10:00, 李四 removed", c.fire(pendingJob, at(2026, 11, 27, 10, 0))))
+		b.WriteString(render("待审批 Friday 2026-11-27 10:00, 李四 removed", c.fire(pendingJob, at(2026, 11, 27, 10, 0))))
 
 		// Once decided, nothing waits and nothing is sent.
 		c.expect("wangfang", "/请假 批准 1", "已批准")

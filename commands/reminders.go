@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"teambot"
@@ -15,9 +16,10 @@ import (
 // The scheduler runs them; /提醒 lists, changes and tests them. All move off
 // Days off to the next workday of their week.
 type Reminder struct {
-	Name    string // stored job name, e.g. "report_open"
-	Chinese string // what users type and see, e.g. "周报提醒"
-	Spec    string // default cron spec, in the team's time zone
+	Name    string   // stored job name, e.g. "report_open"
+	Chinese string   // what users type and see, e.g. "周报提醒"
+	Former  []string // names it had before, still understood (e.g. 待批请假)
+	Spec    string   // default cron spec, in the team's time zone
 	Summary string
 	// Day, when set, picks the one day of a month the reminder is meant
 	// for; Spec then fires on a range of days and only Day's passes (see
@@ -54,7 +56,7 @@ func (rm Reminder) Compose(ctx context.Context, e *Engine, f teambot.Firing) ([]
 // ReminderNamed finds a reminder by its Chinese or stored name.
 func (e *Engine) ReminderNamed(word string) (Reminder, bool) {
 	for _, rm := range e.reminders {
-		if word == rm.Chinese || word == rm.Name {
+		if word == rm.Chinese || word == rm.Name || slices.Contains(rm.Former, word) {
 			return rm, true
 		}
 	}

@@ -2,6 +2,7 @@ package commands
 
 import (
 	"context"
+	"time"
 
 	"teambot"
 )
@@ -26,6 +27,13 @@ type Rules struct {
 	// VoteResult is a closed vote as the monthly digest lists it (vote):
 	// its kind, outcome and tally, in Chinese.
 	VoteResult func(ctx context.Context, r *Request, v teambot.Vote) (kind, outcome, tally string, err error)
+	// ApprovalDigest is what the weekly digest says of requests that have
+	// waited for the supervisor three workdays or more (approval): for the
+	// group, and for the supervisor alone (R14); "" when none has.
+	ApprovalDigest func(ctx context.Context, r *Request) (group, private string, err error)
+	// Placements are the team's approved paid placements of [from, to)
+	// as the monthly digest lists them (approval, R5, R7).
+	Placements func(ctx context.Context, r *Request, from, to time.Time) ([]teambot.PlacementLine, error)
 }
 
 // Rules are the rules of other areas this request's area may ask.

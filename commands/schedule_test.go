@@ -63,20 +63,20 @@ func TestEditedReminderDoesNotFireTwiceInAPeriod(t *testing.T) {
 		if got := withText(c.tick(at(2026, 12, 8, 10, 0)), "【周报提醒】"); len(got) != 1 {
 			t.Errorf("next Tuesday 10:00 sent %d 周报提醒, want 1", len(got))
 		}
-		// A daily reminder's period is its day: 待批请假 changed after it
+		// A daily reminder's period is its day: 待审批 changed after it
 		// fired today waits for tomorrow.
 		*clock = at(2026, 12, 8, 10, 30)
 		c.expect("lisi", "/请假 明天 回老家办事", "已提交请假申请")
 		c.tick(*clock)
 		// nothing was pending at 10:00 today, so the change may fire today
-		c.expect("wangfang", "/提醒 设置 待批请假 工作日 11:00", "下次 12月8日（周二）11:00")
-		if got := withText(c.tick(at(2026, 12, 8, 11, 0)), "待批"); len(got) != 1 {
-			t.Fatalf("11:00 sent %d 待批请假, want 1", len(got))
+		c.expect("wangfang", "/提醒 设置 待审批 工作日 11:00", "下次 12月8日（周二）11:00")
+		if got := withText(c.tick(at(2026, 12, 8, 11, 0)), "【待审批】"); len(got) != 1 {
+			t.Fatalf("11:00 sent %d 待审批, want 1", len(got))
 		}
 		*clock = at(2026, 12, 8, 11, 30)
-		c.expect("wangfang", "/提醒 设置 待批请假 工作日 12:00", "下次 12月9日（周三）12:00")
-		if got := withText(c.tick(at(2026, 12, 8, 12, 0)), "待批"); len(got) != 0 {
-			t.Errorf("12:00 sent %d 待批请假 again the same day, want none", len(got))
+		c.expect("wangfang", "/提醒 设置 待审批 工作日 12:00", "下次 12月9日（周三）12:00")
+		if got := withText(c.tick(at(2026, 12, 8, 12, 0)), "【待审批】"); len(got) != 0 {
+			t.Errorf("12:00 sent %d 待审批 again the same day, want none", len(got))
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"teambot/commands"
 	"teambot/commands/account"
+	"teambot/commands/approval"
 	"teambot/commands/escalate"
 	"teambot/commands/help"
 	"teambot/commands/holiday"
@@ -34,6 +35,7 @@ func Commands() []*commands.Command {
 		meeting.Commands(),
 		vote.Commands(),
 		account.Commands(),
+		approval.Commands(),
 		ledger.Commands(),
 		escalate.Commands(),
 		monthly.Commands(),
@@ -45,7 +47,7 @@ func Commands() []*commands.Command {
 func Reminders() []commands.Reminder {
 	return slices.Concat(
 		report.Reminders(),
-		leave.Reminders(),
+		approval.Reminders(), // 待审批, once leave's 待审批
 		account.Reminders(),
 		ledger.Reminders(),
 		escalate.Reminders(),
@@ -61,6 +63,7 @@ func Cards() []commands.CardKind {
 		leave.Cards(),
 		roster.Cards(),
 		meeting.Cards(),
+		approval.Cards(),
 	)
 }
 
@@ -78,5 +81,7 @@ func Rules() commands.Rules {
 		EscalationDigest: escalate.EscalationDigest,
 		AccountHandover:  account.AccountHandover,
 		VoteResult:       vote.VoteResult,
+		Placements:       approval.Placements,
+		ApprovalDigest:   approval.OverdueDigest,
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"teambot/commands"
 	"teambot/commands/account"
+	"teambot/commands/approval"
 	"teambot/commands/escalate"
 	"teambot/commands/leave"
 	"teambot/commands/ledger"
@@ -32,6 +33,7 @@ var (
 	_ ledger.Tx   = (*storage.Tx)(nil)
 	_ redact.Tx   = (*storage.Tx)(nil)
 	_ escalate.Tx = (*storage.Tx)(nil)
+	_ approval.Tx = (*storage.Tx)(nil)
 )
 
 // Only long words get two typos, so a two-character Chinese word is not

@@ -10,6 +10,7 @@ import (
 	"teambot/bot"
 	"teambot/bot/wecom"
 	"teambot/commands"
+	"teambot/commands/approval"
 	"teambot/commands/leave"
 	"teambot/commands/meeting"
 	"teambot/commands/vote"
@@ -34,6 +35,9 @@ const (
 const (
 	meetingFiringWindow = 30 * time.Minute
 	voteFiringWindow    = vote.NagBefore
+	// approvalFiringWindow: a post's 30-minute reminder is due until its
+	// planned time; the day-after questions for a week.
+	approvalFiringWindow = 30 * time.Minute
 )
 
 // newScheduler assembles the timed work of a process: reminders claimed
@@ -68,10 +72,15 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 			// R11: votes close at their deadline, also one missed while down.
 			scheduler.FuncNext("vote-deadlines", vote.Jobs{Engine: a.engine}.CloseDue, a.nextVoteDeadline),
 			// Leave still pending after its last day expires, whether or not
-			// the 待批请假 reminder is on.
+			// the 待审批 reminder is on.
 			scheduler.Func("leave-expiry", leave.Jobs{Engine: a.engine}.Expire),
 			&scheduler.Oneoffs{Label: "vote-reminders", Store: store, Due: vote.Jobs{Engine: a.engine}.Firings, Compose: vote.Jobs{Engine: a.engine}.Nag, Log: a.log,
 				Window:  voteFiringWindow,
+				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
+			// R7, R15: an approved post's reminders to its requester, and a
+			// placement's request for results after its end day.
+			&scheduler.Oneoffs{Label: "approval-reminders", Store: store, Due: approval.Jobs{Engine: a.engine}.Firings, Compose: approval.Jobs{Engine: a.engine}.Remind, Log: a.log,
+				Window:  approvalFiringWindow,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log, Metrics: a.schedMetrics,
 				Every: outboxEvery, Now: now},

@@ -53,7 +53,7 @@ var yearKinds = []struct {
 	{"会议通知", 52, "one per weekly meeting, Mon 10:00 (moved off a day off: 2026-10-08 Thu, 2027-02-14 Sun, 2027-04-06 Tue), 17:00 of the workday before"},
 	{"会前提醒", 52, "one per weekly meeting, 30 minutes before it"},
 	{"会议自动结束", 52, "every meeting closes itself at its end (R12), the summary privately to the supervisor"},
-	{"待批请假", 6, "赵六's 6 requests wait from Monday 11:00 to Tuesday 12:00: one reminder each at Tue 10:00 " +
+	{"待审批", 6, "赵六's 6 requests wait from Monday 11:00 to Tuesday 12:00: one reminder each at Tue 10:00 " +
 		"(his request for Thu 2026-10-01, National Day, is refused: no leave on a day off); 李四's is approved at once"},
 	{"请假批准", 7, "the private note to the member when each of the 7 requests is approved"},
 	{"月报提醒", 12, "last workday of each month from 2026-09 to 2027-08, 10:00"},

@@ -1,5 +1,7 @@
 package monthly
 
+import "teambot"
+
 // The month in two documents that never mix (R5, R14): the Report, which
 // the supervisor forwards to company leadership — figures, the month's work
 // and each member's row — and the Appendix, for the supervisor alone —
@@ -33,6 +35,8 @@ type Report struct {
 	Grounds    []GroundCount `json:"grounds"` // the same by the rulebook's ground (R17, R18), never who or why
 	Cancelled  int           `json:"meetings_cancelled"`
 	Grid       []GridRow     `json:"grid"` // each member's report status per week
+
+	Placements []teambot.PlacementLine `json:"placements"` // paid placements of the month (R7)
 }
 
 // Summary is the month's figures that open the report.

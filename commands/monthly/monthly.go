@@ -97,6 +97,7 @@ func collect(ctx context.Context, r *commands.Request, m lang.Month) (Month, err
 	for _, step := range []func(context.Context, *commands.Request, lang.Month, *Month, map[int64]*MemberRow) error{
 		monthReports, monthMeetings, monthLeave, monthLedger, monthVotes,
 		monthPlatforms, monthAccounts, monthEscalations, monthRejectedLeave, monthHighlights,
+		monthPlacements,
 	} {
 		if err := step(ctx, r, m, &out, rows); err != nil {
 			return out, err

@@ -156,6 +156,7 @@ func (rep Report) Sections(md bool) []string {
 	}
 	fmt.Fprintf(&b, "\n\n周报按周四所在月份计入：%s", strings.Join(rep.Weeks, "、"))
 	out = append(out, b.String())
+	out = append(out, rep.placementSection(st))
 	return out
 }
 

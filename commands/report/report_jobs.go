@@ -108,7 +108,8 @@ func notAwayNow(ctx context.Context, r *commands.Request, ms []teambot.Member) (
 // report's first line, and who is missing. Without it, it is one ToGroup
 // message with only counts and names, never report texts (R14). Either ends
 // with the escalations still open (R16): their numbers, and in the private
-// digest who reported what. Nothing is sent when nobody was expected and
+// digest who reported what; then the requests that have waited for the
+// supervisor three workdays or more (R7, R15, package approval). Nothing is sent when nobody was expected and
 // nobody reported, or when a private digest has no supervisor to go to.
 func Digest(ctx context.Context, e *commands.Engine, f teambot.Firing, private bool) ([]teambot.Outgoing, error) {
 	var out []teambot.Outgoing
@@ -120,6 +121,13 @@ func Digest(ctx context.Context, e *commands.Engine, f teambot.Firing, private b
 		group, full, err := r.Rules().EscalationDigest(ctx, r)
 		if err != nil {
 			return err
+		}
+		if waiting := r.Rules().ApprovalDigest; waiting != nil {
+			g, p, err := waiting(ctx, r)
+			if err != nil {
+				return err
+			}
+			group, full = group+g, full+p
 		}
 		if !private {
 			out = append(out, commands.GroupMessage(r, f, "report_digest", digestSummary(r, s)+group, nil))
