@@ -214,3 +214,26 @@ func TestApprovalInTheGroup(t *testing.T) {
 		c.expect("zhangsan", "/发布 申请 公众号 活动 双十二", "自动通过")
 	})
 }
+
+// A request whose requester has left the team is not decided: /审批 no
+// longer lists it, and a decision (typed or by its card) says why and
+// changes nothing, so no notice goes to someone outside the team.
+func TestApprovalOfARemovedRequester(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := approvalTeam(t, db)
+		c.expect("wangwu", "/投放 申请 抖音 3000 直播预热", "#1")
+		card := cardIn(t, c.outbox(*clock), teambot.CardApproval)
+		c.expect("wangfang", "/移除 @王五", "已将 王五 移出团队名单")
+		c.outbox(*clock)
+		c.expect("wangfang", "/投放 批准 1", "王五 已不在团队")
+		if got := c.click("wangfang", "", card, "approve"); !strings.Contains(got.Text+fmt.Sprint(got.Card), "王五 已不在团队") {
+			t.Errorf("a click on the card: %+v", got)
+		}
+		if a := c.approval(1); a.Status != teambot.ApprovalPending {
+			t.Errorf("status %q after the refused decisions, want pending", a.Status)
+		}
+		if got := sentTo(c.outbox(*clock), "wangwu"); got != "" {
+			t.Errorf("王五, no longer in the team, was told %q", got)
+		}
+	})
+}

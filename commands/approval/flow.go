@@ -173,6 +173,13 @@ func decideRequest(ctx context.Context, r *commands.Request, k *kind, event stri
 	if a.Status != teambot.ApprovalPending {
 		return teambot.Reply{}, statusConflict(ctx, r, k, a)
 	}
+	// A requester who left the team (removed, dismissed) is not told a
+	// decision nor can act on it; /审批 no longer lists the request.
+	if m, err := r.Tx.MemberByUser(ctx, r.Team.ID, a.UserID); err != nil && !errors.Is(err, teambot.ErrNotFound) {
+		return teambot.Reply{}, err
+	} else if err != nil || !m.Active() {
+		return teambot.Reply{}, teambot.Conflict("%s #%d 的申请人 %s 已不在团队，这条申请不再审核。", k.noun, a.ID, a.Name)
+	}
 	if err := txOf(r).DecideApproval(ctx, r.Team.ID, a.ID, event, r.UserID, note, r.Now); err != nil {
 		return teambot.Reply{}, changeError(ctx, r, k, a, err)
 	}
