@@ -237,3 +237,15 @@ func TestApprovalOfARemovedRequester(t *testing.T) {
 		}
 	})
 }
+
+// The supervisor's private notice of a new request reads as a sentence:
+// "张三 提交了发布申请 #1", not "申请发布申请".
+func TestApprovalNoticeWording(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := approvalTeam(t, db)
+		c.expect("zhangsan", "/发布 申请 公众号 活动 双十二预告", "#1")
+		if got := sentTo(c.outbox(*clock), "wangfang"); !strings.Contains(got, "张三 提交了发布申请 #1") {
+			t.Errorf("王芳 is told %q", got)
+		}
+	})
+}

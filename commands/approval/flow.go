@@ -87,7 +87,7 @@ func toSupervisor(ctx context.Context, r *commands.Request, k *kind, a teambot.A
 		reply.Text += fmt.Sprintf("你是主管，发送 /%s 批准 %d 记下批准（自己的申请也留有记录）。", k.word, a.ID)
 		return reply, nil
 	}
-	verb := "申请"
+	verb := "提交了"
 	if what != "" {
 		verb = what
 	}
