@@ -69,6 +69,9 @@ func TestPostPublishedAndReminded(t *testing.T) {
 		c.expect("zhangsan", "/更新 状态", "双十二预告")
 
 		out = runReplicas(t, c, &rec, at(2026, 11, 27, 10, 1))
+		if got := sentTo(out, "zhangsan"); strings.Count(got, "计划 ") != 1 {
+			t.Errorf("the planned time is said %d times: %q", strings.Count(got, "计划 "), got)
+		}
 		if len(out) != 1 || !strings.Contains(sentTo(out, "zhangsan"), "【发布确认】你的发布申请 #2") {
 			t.Errorf("the day after, only #2 is asked about: %+v", out)
 		}

@@ -123,12 +123,12 @@ func (j Jobs) Remind(ctx context.Context, f teambot.Firing) ([]teambot.Outgoing,
 		var private, group string
 		switch f.Job {
 		case JobPostSoon:
-			private = fmt.Sprintf("【发布提醒】你的发布申请 #%d（%s）计划 %s 发布，还有 30 分钟。发出后发送 /发布 已发 %d [链接]。",
-				a.ID, describe(r, a), r.Moment(a.PlanAt), a.ID)
+			private = fmt.Sprintf("【发布提醒】你的发布申请 #%d（%s《%s》）计划 %s 发布，还有 30 分钟。发出后发送 /发布 已发 %d [链接]。",
+				a.ID, a.Platform, a.Title, r.Moment(a.PlanAt), a.ID)
 			group = fmt.Sprintf("%s，发布申请 #%d（%s）计划 %s 发布，还有 30 分钟。", a.Name, a.ID, a.Platform, r.Moment(a.PlanAt))
 		case JobPostUnmarked:
-			private = fmt.Sprintf("【发布确认】你的发布申请 #%d（%s）计划 %s 发布，还没有标记已发。发出了请发送 /发布 已发 %d [链接]；没发出请告诉主管。",
-				a.ID, describe(r, a), r.Moment(a.PlanAt), a.ID)
+			private = fmt.Sprintf("【发布确认】你的发布申请 #%d（%s《%s》）计划 %s 发布，还没有标记已发。发出了请发送 /发布 已发 %d [链接]；没发出请告诉主管。",
+				a.ID, a.Platform, a.Title, r.Moment(a.PlanAt), a.ID)
 			group = fmt.Sprintf("%s，发布申请 #%d（%s）计划 %s 发布，还没有标记已发：发出了请发送 /发布 已发 %d。", a.Name, a.ID, a.Platform, r.Moment(a.PlanAt), a.ID)
 		case JobPlacementResults:
 			results, err := txOf(r).PlacementResults(ctx, r.Team.ID)
