@@ -62,10 +62,13 @@ type Reminders struct {
 	// Metrics, when set, counts the firings this process claims.
 	Metrics *Metrics
 
-	// ComposeIn, when set, makes the composers (and MoveOff) called with
-	// the context it returns read in tx instead of a transaction of their
-	// own: a worker composes its share of a chunk in one transaction.
-	ComposeIn func(ctx context.Context, tx Tx) context.Context
+	// ComposeIn, when set, is called in a chunk's first transaction with
+	// the chunk's teams. What it returns makes the composers (and MoveOff)
+	// called with the context it gives read in a worker's transaction tx
+	// instead of one of their own — a worker composes its share of a chunk
+	// in one transaction — and it may read ahead, for every team of the
+	// chunk at once, what their composers read (storage.Ahead).
+	ComposeIn func(ctx context.Context, tx Tx, teams []int64, now time.Time) (func(ctx context.Context, tx Tx) context.Context, error)
 
 	// Ordered runs a tick's firings one after another, team by team and
 	// each team's in the order of Jobs, instead of spreading them over
@@ -212,11 +215,17 @@ func (r *Reminders) runChunk(ctx context.Context, jobs []teambot.Job, now, lease
 	}
 	teams = distinct(teams)
 	var done map[teambot.FiringKey]bool
+	var in func(ctx context.Context, tx Tx) context.Context
 	cals := &calendars{m: map[int64]*calendar.Calendar{}}
 	err := r.Store.Update(ctx, func(tx Tx) error {
 		var err error
 		if done, err = tx.FiringsOfTeams(ctx, teams, now.Add(-lookback)); err != nil {
 			return err
+		}
+		if r.ComposeIn != nil {
+			if in, err = r.ComposeIn(ctx, tx, teams, now); err != nil {
+				return err
+			}
 		}
 		days, err := tx.DaysOfTeams(ctx, teams)
 		for _, id := range teams {
@@ -240,7 +249,7 @@ func (r *Reminders) runChunk(ctx context.Context, jobs []teambot.Job, now, lease
 	}
 	var wg sync.WaitGroup
 	for _, share := range shares {
-		wg.Go(func() { r.workShare(ctx, jobs, share, results, now, done, cals) })
+		wg.Go(func() { r.workShare(ctx, in, jobs, share, results, now, done, cals) })
 	}
 	wg.Wait()
 
@@ -297,19 +306,19 @@ func (r *Reminders) runChunk(ctx context.Context, jobs []teambot.Job, now, lease
 // workShare works out the jobs of one worker's share of a chunk, in one
 // transaction when ComposeIn is set (a transaction per firing would be
 // two more round trips each).
-func (r *Reminders) workShare(ctx context.Context, jobs []teambot.Job, share []int, results []worked, now time.Time,
-	done map[teambot.FiringKey]bool, cals *calendars) {
+func (r *Reminders) workShare(ctx context.Context, in func(context.Context, Tx) context.Context, jobs []teambot.Job, share []int,
+	results []worked, now time.Time, done map[teambot.FiringKey]bool, cals *calendars) {
 	each := func(ctx context.Context) {
 		for _, i := range share {
 			results[i] = r.work(ctx, jobs[i], now, done, cals)
 		}
 	}
-	if r.ComposeIn == nil || len(share) == 0 {
+	if in == nil || len(share) == 0 {
 		each(ctx)
 		return
 	}
 	err := r.Store.Update(ctx, func(tx Tx) error {
-		each(r.ComposeIn(ctx, tx))
+		each(in(ctx, tx))
 		return nil
 	})
 	if err != nil {

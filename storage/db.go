@@ -300,6 +300,7 @@ type Tx struct {
 	dialect Dialect
 
 	statements  int  // run so far, failed ones included
+	writes      int  // statements run so far that may write (anything but a SELECT)
 	brokenFirst bool // the first statement found the connection broken
 	// savepoint is the name of a savepoint marked and not yet sent: it
 	// goes to the database before the next statement that may write.
@@ -325,7 +326,11 @@ func (tx *Tx) Dialect() Dialect { return tx.dialect }
 // prepare is called before every statement: one that may write sends the
 // savepoint marked before it, if any.
 func (tx *Tx) prepare(ctx context.Context, query string) error {
-	if tx.savepoint == "" || reads(query) {
+	if reads(query) {
+		return nil
+	}
+	tx.writes++
+	if tx.savepoint == "" {
 		return nil
 	}
 	return tx.sendSavepoint(ctx)

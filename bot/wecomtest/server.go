@@ -125,6 +125,38 @@ func (s *Server) Calls() []Call {
 	return append([]Call(nil), s.calls...)
 }
 
+// CallsFrom returns the calls received after the first k, in order: a
+// test that follows thousands of deliveries reads only what is new
+// instead of copying every call again.
+func (s *Server) CallsFrom(k int) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if k >= len(s.calls) {
+		return nil
+	}
+	return append([]Call(nil), s.calls[k:]...)
+}
+
+// WaitMore waits until more than k calls were received or timeout passed,
+// without copying any.
+func (s *Server) WaitMore(k int, timeout time.Duration) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		s.mu.Lock()
+		n, changed := len(s.calls), s.changed
+		s.mu.Unlock()
+		if n > k {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			return
+		}
+	}
+}
+
 // CallsTo returns the calls to path (e.g. WebhookPath), in order.
 func (s *Server) CallsTo(path string) []Call {
 	s.mu.Lock()
