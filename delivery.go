@@ -1,6 +1,7 @@
 package teambot
 
 import (
+	"context"
 	"fmt"
 	"time"
 )
@@ -37,3 +38,28 @@ const (
 	OutboxSent    OutboxStatus = "sent"    // WeCom took it
 	OutboxFailed  OutboxStatus = "failed"  // given up on
 )
+
+// RobotSlots asks for N sends of one rate-limited group robot (WeCom takes
+// 20 a minute per robot, from every replica together). Robot names the
+// robot by a digest of its key, never the key. OK and Next are the answer:
+// the sends were taken, or when the oldest send in the window leaves it.
+type RobotSlots struct {
+	Robot string
+	N     int
+	OK    bool
+	Next  time.Time
+}
+
+type slotsTakenKey struct{}
+
+// WithSlotsTaken marks ctx for the send of a message whose robot's sends
+// were already taken (the outbox takes a batch's in one transaction).
+func WithSlotsTaken(ctx context.Context) context.Context {
+	return context.WithValue(ctx, slotsTakenKey{}, true)
+}
+
+// SlotsTaken reports whether ctx was marked by WithSlotsTaken.
+func SlotsTaken(ctx context.Context) bool {
+	taken, _ := ctx.Value(slotsTakenKey{}).(bool)
+	return taken
+}

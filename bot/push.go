@@ -106,15 +106,45 @@ func (p *Pusher) now() time.Time {
 	return time.Now()
 }
 
-// toRobot sends a message to the group robot of key, within its limit.
+// Robot names the group robot msg goes through, by the digest its sends
+// are counted under (never the key), and how many sends it takes, for the
+// outbox to take a batch's sends together (scheduler.Slots); ok is false
+// for a message that goes through no robot, or through one known only when
+// it is sent (a late answer's sealed webhook), and when no limit is kept.
+func (p *Pusher) Robot(team teambot.Team, msg teambot.Outgoing) (robot string, n int, ok bool) {
+	if p.Slots == nil || msg.Via != "" || msg.Channel == teambot.ToUsers {
+		return "", 0, false
+	}
+	key := p.teamKey(team)
+	if key == "" {
+		return "", 0, false
+	}
+	return robotDigest(key), robotSends(msg), true
+}
+
+// robotSends is how many sends msg takes: its parts.
+func robotSends(msg teambot.Outgoing) int {
+	limit := wecom.MaxTextBytes
+	if msg.Markdown {
+		limit = wecom.MaxMarkdownBytes
+	}
+	return max(len(wecom.Split(msg.Text, limit)), 1)
+}
+
+// robotDigest names the robot of key in the table of sends.
+func robotDigest(key string) string {
+	sum := sha256.Sum256([]byte("teambot robot " + key))
+	return hex.EncodeToString(sum[:12])
+}
+
+// toRobot sends a message to the group robot of key, within its limit
+// (taken here unless the outbox took it with the message's lease).
 func (p *Pusher) toRobot(ctx context.Context, key string, msg teambot.Outgoing) error {
 	send := func() error { return p.Client.SendText(ctx, key, msg.Text, msg.Mentions) }
-	parts := len(wecom.Split(msg.Text, wecom.MaxTextBytes))
 	if msg.Markdown {
 		send = func() error { return p.Client.SendMarkdown(ctx, key, msg.Text) }
-		parts = len(wecom.Split(msg.Text, wecom.MaxMarkdownBytes))
 	}
-	if err := p.takeSlots(ctx, key, max(parts, 1)); err != nil {
+	if err := p.takeSlots(ctx, key, robotSends(msg)); err != nil {
 		return err
 	}
 	err := classify(send())
@@ -128,11 +158,10 @@ func (p *Pusher) toRobot(ctx context.Context, key string, msg teambot.Outgoing) 
 // takeSlots reserves the sends of one message with the robot of key, or
 // says when to try again.
 func (p *Pusher) takeSlots(ctx context.Context, key string, n int) error {
-	if p.Slots == nil {
+	if p.Slots == nil || teambot.SlotsTaken(ctx) {
 		return nil
 	}
-	sum := sha256.Sum256([]byte("teambot robot " + key))
-	ok, next, err := p.Slots(ctx, hex.EncodeToString(sum[:12]), n)
+	ok, next, err := p.Slots(ctx, robotDigest(key), n)
 	if err != nil || ok {
 		return err
 	}

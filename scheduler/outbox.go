@@ -40,12 +40,31 @@ type Outbox struct {
 	// now is the tick's time on the same clock.
 	Now func() time.Time
 
+	// Slots, when set, takes the sends of the rate-limited robots a leased
+	// batch goes through in the lease's transaction: one lock, one read and
+	// one insert for the batch, where taking them at each send was a
+	// transaction per message. Such a message is delivered with a context
+	// marked teambot.WithSlotsTaken; one whose robot has no room is
+	// deferred until it has, and its team's later messages wait for it.
+	Slots *Slots
+
 	Lease       time.Duration // how long a leased row is ours; default 2 min
-	Batch       int           // rows leased at a time; default 64
+	Batch       int           // rows leased at a time; default 128
 	Budget      time.Duration // how long one tick may keep sending; default 10 s
-	Workers     int           // senders at once, each team's messages with one; default 8
+	Workers     int           // senders at once, each team's messages with one; default 16
 	Every       time.Duration // how often Scheduler.Run ticks the outbox; 0: the scheduler's rhythm
 	MaxAttempts int           // attempts before giving up on transient errors; default 12
+}
+
+// Slots is how the outbox takes the sends of rate-limited robots.
+type Slots struct {
+	// Robot names the robot a message goes through, by a digest of its
+	// key, and how many sends it takes; ok is false for a message that
+	// goes through none, or whose robot is worked out only when it is
+	// sent (it then takes its sends itself).
+	Robot  func(team teambot.Team, msg teambot.Outgoing) (robot string, n int, ok bool)
+	Limit  int           // sends per robot within Window
+	Window time.Duration // e.g. a minute
 }
 
 func (o *Outbox) Name() string { return "outbox" }
@@ -65,17 +84,32 @@ func (o *Outbox) Run(ctx context.Context, now time.Time) error {
 	lease, batch, _ := o.limits()
 	started := o.now()
 	for o.since(started) < o.budget() {
-		token := newToken()
-		var msgs []teambot.Outgoing
-		var attempts []int
+		at := now.Add(o.since(started))
+		b := leased{token: newToken(), at: at}
 		err := o.Store.Update(ctx, func(tx Tx) (err error) {
-			msgs, attempts, err = tx.LeaseOutbox(ctx, now.Add(o.since(started)), lease, batch, token)
-			return err
+			b.msgs, b.attempts, err = tx.LeaseOutbox(ctx, at, lease, batch, b.token)
+			if err != nil || len(b.msgs) == 0 {
+				return err
+			}
+			// The batch's teams in one statement, not one per message.
+			ids := make([]int64, 0, len(b.msgs))
+			for _, m := range b.msgs {
+				if m.TeamID != 0 {
+					ids = append(ids, m.TeamID)
+				}
+			}
+			if b.teams, err = tx.TeamsByIDs(ctx, distinct(ids)); err != nil {
+				return err
+			}
+			return o.takeSlots(ctx, tx, &b, at)
 		})
-		if err != nil || len(msgs) == 0 {
+		if err != nil || len(b.msgs) == 0 {
 			return err
 		}
-		o.sendBatch(ctx, msgs, attempts, token, now, started, lease)
+		for range b.deferred {
+			o.Metrics.delivery("deferred")
+		}
+		o.sendBatch(ctx, b, now, started, lease)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -85,36 +119,96 @@ func (o *Outbox) Run(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// sendBatch delivers one leased batch, the teams spread over the workers.
-func (o *Outbox) sendBatch(ctx context.Context, msgs []teambot.Outgoing, attempts []int, token string, now, started time.Time, lease time.Duration) {
+// leased is a batch of messages leased together.
+type leased struct {
+	token    string
+	at       time.Time // when it was leased, on the tick's clock
+	msgs     []teambot.Outgoing
+	attempts []int
+	teams    map[int64]teambot.Team
+	held     []bool // the message's robot sends were taken with the lease
+	skip     []bool // settled with the lease (deferred): not sent now
+	deferred int    // how many were deferred for their robot's limit
+}
+
+// takeSlots takes, in the lease's transaction, the sends of each message
+// of the batch that goes through a rate-limited robot. A message whose
+// robot is full is deferred until its window has room, and its team's
+// later messages of the batch are put back behind it, in order.
+func (o *Outbox) takeSlots(ctx context.Context, tx Tx, b *leased, now time.Time) error {
+	b.held, b.skip, b.deferred = make([]bool, len(b.msgs)), make([]bool, len(b.msgs)), 0
+	if o.Slots == nil {
+		return nil
+	}
+	var reqs []teambot.RobotSlots
+	var of []int // the message of each request
+	for i, m := range b.msgs {
+		if robot, n, ok := o.Slots.Robot(b.teams[m.TeamID], m); ok && n <= o.Slots.Limit {
+			reqs, of = append(reqs, teambot.RobotSlots{Robot: robot, N: n}), append(of, i)
+		}
+	}
+	// Each send is counted from the lease, and a send that would start
+	// more than slotMargin later is not made (sendBatch): a window longer
+	// by that margin keeps the robot's sends a whole Window apart as
+	// WeCom receives them.
+	if err := tx.TakeRobotSlotsBatch(ctx, reqs, now, o.Slots.Limit, o.Slots.Window+slotMargin); err != nil {
+		return err
+	}
+	held := map[int]teambot.RobotSlots{}
+	for k, r := range reqs {
+		held[of[k]] = r
+	}
+	waiting := map[int64]bool{} // teams with a message deferred
+	for i, m := range b.msgs {
+		r, asked := held[i]
+		switch {
+		case waiting[m.TeamID] && m.TeamID != 0:
+			b.skip[i] = true
+			if err := tx.RetryLater(ctx, m.ID, b.token, now, "an earlier message of its team was not sent", true); err != nil {
+				return err
+			}
+		case asked && !r.OK:
+			b.skip[i], waiting[m.TeamID] = true, true
+			b.deferred++
+			if err := tx.RetryLater(ctx, m.ID, b.token, r.Next, errRobotFull.Error(), true); err != nil {
+				return err
+			}
+		case asked:
+			b.held[i] = true
+		}
+	}
+	return nil
+}
+
+// slotMargin bounds how long after its lease a message whose robot's
+// send was taken with the lease may still be sent.
+const slotMargin = 5 * time.Second
+
+var errRobotFull = errors.New("the group robot has sent its limit within the window; deferred until it has room")
+
+// sendBatch delivers one leased batch, the teams spread over the workers,
+// and records what was sent: a recorder takes the sends as they finish
+// and marks as many as are ready at a time in one transaction, so the
+// senders share commits instead of waiting for one each.
+func (o *Outbox) sendBatch(ctx context.Context, b leased, now, started time.Time, lease time.Duration) {
+	msgs, token := b.msgs, b.token
 	var order []int64
 	byTeam := map[int64][]int{}
 	for i, m := range msgs {
+		if b.skip[i] {
+			continue
+		}
 		if _, ok := byTeam[m.TeamID]; !ok {
 			order = append(order, m.TeamID)
 		}
 		byTeam[m.TeamID] = append(byTeam[m.TeamID], i)
 	}
-	// The teams of the batch in one transaction, not one per message.
-	known := map[int64]teambot.Team{}
-	err := o.Store.Update(ctx, func(tx Tx) error {
-		for _, id := range order {
-			if id == 0 {
-				continue
-			}
-			team, err := tx.TeamByID(ctx, id)
-			if err != nil {
-				return err
-			}
-			known[id] = team
-		}
-		return nil
-	})
-	if err != nil {
-		o.Log.Error("outbox batch not sent: its teams could not be read", "err", err)
-		o.retryAll(ctx, msgs, attempts, token, now.Add(o.since(started)), err)
-		return
-	}
+	sent := make(chan int64, len(msgs))
+	recorded := make(chan struct{})
+	go func() {
+		defer close(recorded)
+		o.recordSent(ctx, sent, token, now, started, lease)
+	}()
 	teams := make(chan []int)
 	var wg sync.WaitGroup
 	for range min(o.workers(), len(order)) {
@@ -130,11 +224,25 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []teambot.Outgoing, attempt
 						o.putBack(ctx, msgs, idx[k:], token, now.Add(elapsed), "the sender is stopping")
 						break
 					}
-					sent, err := o.deliver(ctx, msgs[i], known[msgs[i].TeamID], token, attempts[i], now.Add(elapsed), lease/2-elapsed)
+					send := ctx
+					if b.held[i] {
+						if now.Add(elapsed).Sub(b.at) > slotMargin {
+							// Its robot's send was counted at the lease; sent
+							// now it could be the 21st within WeCom's minute.
+							o.putBack(ctx, msgs, idx[k:], token, now.Add(elapsed), "its robot's send was taken too long ago")
+							break
+						}
+						send = teambot.WithSlotsTaken(ctx)
+					}
+					ok, err := o.deliver(send, msgs[i], b.teams[msgs[i].TeamID], token, b.attempts[i], now.Add(elapsed), lease/2-elapsed)
 					if err != nil {
 						o.Log.Error("outbox message not settled", "id", msgs[i].ID, "err", err)
 					}
-					if !sent && k+1 < len(idx) {
+					if ok {
+						sent <- msgs[i].ID
+						continue
+					}
+					if k+1 < len(idx) {
 						// A team's messages go out in order: the rest wait for this one.
 						o.putBack(ctx, msgs, idx[k+1:], token, now.Add(elapsed), "an earlier message of its team was not sent")
 						break
@@ -148,6 +256,31 @@ func (o *Outbox) sendBatch(ctx context.Context, msgs []teambot.Outgoing, attempt
 	}
 	close(teams)
 	wg.Wait()
+	close(sent)
+	<-recorded
+}
+
+// recordSent marks the messages sent as they arrive, each time as many as
+// have arrived in one transaction, until sent is closed.
+func (o *Outbox) recordSent(ctx context.Context, sent <-chan int64, token string, now, started time.Time, lease time.Duration) {
+	for id := range sent {
+		ids := []int64{id}
+	more:
+		for {
+			select {
+			case id, ok := <-sent:
+				if !ok {
+					break more
+				}
+				ids = append(ids, id)
+			default:
+				break more
+			}
+		}
+		settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
+		_ = o.markSent(settle, ids, token, now.Add(o.since(started)), lease)
+		cancel()
+	}
 }
 
 // putBack returns leased messages unsent, due again at once (not counted
@@ -168,27 +301,6 @@ func (o *Outbox) putBack(ctx context.Context, msgs []teambot.Outgoing, idx []int
 	})
 	if err != nil {
 		o.Log.Error("outbox messages not put back; they are leased again when the lease runs out", "count", len(idx), "err", err)
-	}
-}
-
-// retryAll puts a batch back for another attempt after the usual backoff:
-// something before any send failed (the database).
-func (o *Outbox) retryAll(ctx context.Context, msgs []teambot.Outgoing, attempts []int, token string, now time.Time, cause error) {
-	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
-	defer cancel()
-	err := o.Store.Update(settle, func(tx Tx) error {
-		for i, m := range msgs {
-			if err := tx.RetryLater(settle, m.ID, token, now.Add(backoff(attempts[i])), cause.Error(), false); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		o.Log.Error("outbox batch not put back; it is leased again when the lease runs out", "count", len(msgs), "err", err)
-	}
-	for range msgs {
-		o.Metrics.delivery("error")
 	}
 }
 
@@ -214,15 +326,13 @@ func (o *Outbox) budget() time.Duration {
 	return 10 * time.Second
 }
 
-// workers is how many senders work at once. Each send commits twice
-// (the robot's slot, the row marked sent) and a commit waits for the
-// disk: many senders at once share each flush (PostgreSQL's group
-// commit) where a few wait in line for it.
+// workers is how many senders work at once: a send mostly waits for
+// WeCom, and what is sent is recorded for many senders in one commit.
 func (o *Outbox) workers() int {
 	if o.Workers > 0 {
 		return o.Workers
 	}
-	return 8
+	return 16
 }
 
 func (o *Outbox) limits() (lease time.Duration, batch, maxAttempts int) {
@@ -231,7 +341,7 @@ func (o *Outbox) limits() (lease time.Duration, batch, maxAttempts int) {
 		lease = 2 * time.Minute
 	}
 	if batch <= 0 {
-		batch = 64
+		batch = 128
 	}
 	if maxAttempts <= 0 {
 		maxAttempts = 12
@@ -242,29 +352,29 @@ func (o *Outbox) limits() (lease time.Duration, batch, maxAttempts int) {
 // newToken identifies one lease.
 func newToken() string { return teambot.RandomHex(12) }
 
-// deliver sends one leased message and records the outcome under the same
-// lease. The batch starts a send only within the first half of its lease
-// and the send is cut off after within (what is left of that half), so the
-// lease is still ours when the outcome is recorded without renewing it
-// first: a renewal would be a third commit per message, each waiting for
-// the disk. A lease that was taken over all the same (a clock jump) makes
-// the outcome a no-op, never another's row overwritten.
+// deliver sends one leased message and, when it was not taken, records the
+// outcome under the same lease; a message taken is recorded by the batch's
+// recorder (sendBatch). The batch starts a send only within the first half
+// of its lease and the send is cut off after within (what is left of that
+// half), so the lease is still ours when the outcome is recorded without
+// renewing it first: a renewal would be another commit per message, each
+// waiting for the disk. A lease that was taken over all the same (a clock
+// jump) makes the outcome a no-op, never another's row overwritten.
 func (o *Outbox) deliver(ctx context.Context, m teambot.Outgoing, team teambot.Team, token string, before int, now time.Time,
 	within time.Duration) (sent bool, err error) {
-	lease, _, maxAttempts := o.limits()
+	_, _, maxAttempts := o.limits()
 	send, cancel := context.WithTimeout(ctx, max(within, time.Second))
 	defer cancel()
 	sendErr := o.Deliverer.Deliver(send, team, m)
-	if sendErr != nil && ctx.Err() == nil && send.Err() != nil {
+	if sendErr == nil {
+		return true, nil
+	}
+	if ctx.Err() == nil && send.Err() != nil {
 		sendErr = fmt.Errorf("the send took longer than half the lease: %w", sendErr)
 	}
 	// What happened is recorded even when the sender is stopping.
 	settle, cancel := context.WithTimeout(context.WithoutCancel(ctx), settleTimeout)
 	defer cancel()
-	if sendErr == nil {
-		err := o.markSent(settle, m, token, now, lease)
-		return err == nil, err
-	}
 	var retry *teambot.RetryAfterError
 	var permanent *teambot.PermanentError
 	err = o.Store.Update(settle, func(tx Tx) error {
@@ -292,21 +402,23 @@ func (o *Outbox) deliver(ctx context.Context, m teambot.Outgoing, team teambot.T
 	return false, err
 }
 
-// markSent records that WeCom took m. The message is out, so failing to
-// record it would send it again when the lease runs out: a database that
-// drops for a moment is waited for, with short pauses, for as long as half
-// the lease.
-func (o *Outbox) markSent(ctx context.Context, m teambot.Outgoing, token string, now time.Time, lease time.Duration) error {
+// markSent records that WeCom took the messages. They are out, so failing
+// to record it would send them again when the lease runs out: a database
+// that drops for a moment is waited for, with short pauses, for as long as
+// half the lease.
+func (o *Outbox) markSent(ctx context.Context, ids []int64, token string, now time.Time, lease time.Duration) error {
 	start, pause := o.now(), 250*time.Millisecond
 	for {
-		err := o.Store.Update(ctx, func(tx Tx) error { return tx.MarkSent(ctx, m.ID, token, now) })
+		err := o.Store.Update(ctx, func(tx Tx) error { return tx.MarkSentMany(ctx, ids, token, now) })
 		if err == nil {
-			o.Metrics.delivery("sent")
+			for range ids {
+				o.Metrics.delivery("sent")
+			}
 			return nil
 		}
 		if o.since(start)+pause > lease/2 {
-			o.Log.Error("outgoing message sent but not recorded as sent: it may be sent again when its lease runs out",
-				"id", m.ID, "origin", m.Origin, "err", err)
+			o.Log.Error("outgoing messages sent but not recorded as sent: they may be sent again when their lease runs out",
+				"ids", ids, "err", err)
 			return err
 		}
 		if teambot.Sleep(ctx, pause) != nil {

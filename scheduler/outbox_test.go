@@ -377,3 +377,88 @@ func TestOutboxCutsOffAHangingSendWithinItsLease(t *testing.T) {
 		}
 	})
 }
+
+// countingStore counts the transactions run through it.
+type countingStore struct {
+	scheduler.Store
+	n int
+}
+
+func (s *countingStore) Update(ctx context.Context, fn func(scheduler.Tx) error) error {
+	s.n++
+	return s.Store.Update(ctx, fn)
+}
+
+// With Slots, a leased batch takes its robots' sends in the lease's
+// transaction and records what went out as sends finish together: 27
+// messages to one robot (WeCom takes 20 a minute) take no transaction of
+// their own for the robot's limit; 20 go now, the rest — a team's second message behind
+// its first — once the window has room, each exactly once and in order.
+func TestOutboxTakesABatchsRobotSendsWithItsLease(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		h := newOutbox(t, db)
+		var texts []string
+		for i := range 25 {
+			text := fmt.Sprintf("第%02d条", i+1)
+			h.enqueue(h.team(fmt.Sprint("r", i)), text)
+			texts = append(texts, text)
+		}
+		two := h.team("two")
+		h.enqueue(two, "先", "后")
+		o := h.process()
+		pusher := o.Deliverer.(*bot.Pusher)
+		slotCalls := 0
+		pusher.Now = func() time.Time { return h.now }
+		pusher.Slots = func(ctx context.Context, robot string, n int) (ok bool, next time.Time, err error) {
+			slotCalls++
+			err = db.Update(ctx, func(tx *storage.Tx) (err error) {
+				ok, next, err = tx.TakeRobotSlots(ctx, robot, n, h.now, wecom.WebhookLimit, wecom.WebhookWindow)
+				return err
+			})
+			return ok, next, err
+		}
+		o.Slots = &scheduler.Slots{Robot: pusher.Robot, Limit: wecom.WebhookLimit, Window: wecom.WebhookWindow}
+		store := &countingStore{Store: o.Store}
+		o.Store = store
+
+		h.run(o)
+		if got := len(h.fake.Delivered(wecomtest.WebhookPath)); got != wecom.WebhookLimit {
+			t.Fatalf("first minute: %d delivered, want the robot's %d", got, wecom.WebhookLimit)
+		}
+		if slotCalls != 0 {
+			t.Errorf("%d sends took their robot's slot one by one; want every one taken with the lease", slotCalls)
+		}
+		// At most: the lease, one record per send (sends finishing
+		// together share one), the empty lease that ends the tick. Taking
+		// each send's slot and recording it alone was two per send.
+		if max := 1 + wecom.WebhookLimit + 1; store.n > max {
+			t.Errorf("26 messages leased and 20 sent in %d transactions; want at most %d", store.n, max)
+		}
+		t.Logf("26 messages leased, 20 sent, in %d transactions", store.n)
+		h.run(o) // nothing has room yet
+		if got := len(h.fake.Delivered(wecomtest.WebhookPath)); got != wecom.WebhookLimit {
+			t.Fatalf("again within the minute: %d delivered, want still %d", got, wecom.WebhookLimit)
+		}
+		// A send is counted from its lease, with a few seconds' margin for
+		// the time until it starts: past the minute and the margin.
+		h.now = h.now.Add(wecom.WebhookWindow + 10*time.Second)
+		h.run(o)
+		h.run(o) // the second message of "two" once its first is settled
+		got := h.delivered()
+		for _, text := range append(texts, "先", "后") {
+			if got[text] != 1 {
+				t.Errorf("%s delivered %d times, want once; all: %v", text, got[text], got)
+			}
+		}
+		var order []string
+		for _, c := range h.fake.Delivered(wecomtest.WebhookPath) {
+			var m struct{ Text struct{ Content string } }
+			if err := json.Unmarshal(c.Body, &m); err == nil && (m.Text.Content == "先" || m.Text.Content == "后") {
+				order = append(order, m.Text.Content)
+			}
+		}
+		if strings.Join(order, "") != "先后" {
+			t.Errorf("team two's messages went out as %v, want 先 then 后", order)
+		}
+	})
+}

@@ -27,6 +27,9 @@ type Tx interface {
 	RetryLater(ctx context.Context, id int64, token string, at time.Time, why string, deferred bool) error
 	MarkFailed(ctx context.Context, id int64, token, why string) error
 	TeamByID(ctx context.Context, id int64) (teambot.Team, error)
+	TeamsByIDs(ctx context.Context, ids []int64) (map[int64]teambot.Team, error)
+	MarkSentMany(ctx context.Context, ids []int64, token string, now time.Time) error
+	TakeRobotSlotsBatch(ctx context.Context, reqs []teambot.RobotSlots, now time.Time, limit int, window time.Duration) error
 }
 
 // Store runs a function in one transaction.

@@ -162,6 +162,22 @@ func (tx *Tx) MarkSent(ctx context.Context, id int64, token string, now time.Tim
 	return tx.settle(ctx, id, token, `status = ?, sent_at = ?, lease_until = NULL, last_error = ''`, teambot.OutboxSent, utc(now))
 }
 
+// MarkSentMany records delivered messages of one lease in one statement.
+func (tx *Tx) MarkSentMany(ctx context.Context, ids []int64, token string, now time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	q, args, err := sqlx.In(`UPDATE outbox SET status = ?, sent_at = ?, lease_until = NULL, last_error = '' WHERE lease_token = ? AND id IN (?)`,
+		teambot.OutboxSent, utc(now), token, ids)
+	if err == nil {
+		_, err = tx.exec(ctx, q, args...)
+	}
+	if err != nil {
+		return fmt.Errorf("mark %d outbox messages sent: %w", len(ids), err)
+	}
+	return nil
+}
+
 // RetryLater puts a message back for another attempt at a later time.
 // deferred means WeCom asked for a pause (rate limit): that attempt does not
 // count towards giving up.
@@ -212,6 +228,24 @@ func (tx *Tx) TeamByID(ctx context.Context, id int64) (teambot.Team, error) {
 		return teambot.Team{}, fmt.Errorf("team %d: %w", id, err)
 	}
 	return r.team(), nil
+}
+
+// TeamsByIDs reads teams in one statement; an id without a team is left
+// out.
+func (tx *Tx) TeamsByIDs(ctx context.Context, ids []int64) (map[int64]teambot.Team, error) {
+	out := map[int64]teambot.Team{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []teamRow
+	if err := tx.selectIn(ctx, &rows, `SELECT `+teamColumns+` FROM teams WHERE id IN (?)`, ids); err != nil {
+		return nil, fmt.Errorf("%d teams: %w", len(ids), err)
+	}
+	for _, r := range rows {
+		t := r.team()
+		out[t.ID] = t
+	}
+	return out, nil
 }
 
 // OutboxCounts tells how many messages are in each status, for tests and

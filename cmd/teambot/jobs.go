@@ -83,7 +83,7 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 				Window:  approvalFiringWindow,
 				Metrics: a.schedMetrics, Split: func(text string) []string { return wecom.Split(text, wecom.MaxTextBytes) }},
 			&scheduler.Outbox{Store: store, Deliverer: deliverer, Broken: a.webhookBroken, Log: a.log, Metrics: a.schedMetrics,
-				Every: outboxEvery, Now: now},
+				Every: outboxEvery, Now: now, Slots: robotSlots(deliverer)},
 			&pruneJob{app: a},
 		},
 	}
@@ -92,6 +92,17 @@ func (a *app) newScheduler(now func() time.Time, deliverer scheduler.Deliverer) 
 			late: &bot.Late{Engine: a.engine, Sealer: sealer, AppMessages: a.appMessages(), Log: a.log}})
 	}
 	return s
+}
+
+// robotSlots makes the outbox take the group robots' sends (WeCom's 20 a
+// minute per robot) with each leased batch, when deliverer is the WeCom
+// pusher that keeps the limit.
+func robotSlots(deliverer scheduler.Deliverer) *scheduler.Slots {
+	p, ok := deliverer.(*bot.Pusher)
+	if !ok || p.Slots == nil {
+		return nil
+	}
+	return &scheduler.Slots{Robot: p.Robot, Limit: wecom.WebhookLimit, Window: wecom.WebhookWindow}
 }
 
 // composeIn makes the reminders' composers read in the scheduler's
