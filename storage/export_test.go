@@ -10,3 +10,11 @@ func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (int64, error
 
 // LoadMigrations exposes the embedded migrations to tests.
 var LoadMigrations = loadMigrations
+
+// CurrentSetting reads a run-time setting of the session, for tests of how
+// teambot's sessions are set up (PostgreSQL).
+func (tx *Tx) CurrentSetting(ctx context.Context, name string) (string, error) {
+	var v string
+	err := tx.get(ctx, &v, `SELECT current_setting(?)`, name)
+	return v, err
+}

@@ -165,3 +165,17 @@ type reader interface {
 	WeekClosed(ctx context.Context, teamID int64, week teambot.Week) (teambot.WeekClosure, bool, error)
 	CurrentReports(ctx context.Context, teamID int64, week teambot.Week) ([]teambot.Report, error)
 }
+
+// teambot's PostgreSQL sessions run without JIT compiling (storage.ParseURL):
+// a misestimated plan of a short statement would stall on compiling.
+func TestPostgresSessionsRunWithoutJIT(t *testing.T) {
+	db := storagetest.Postgres(t)
+	var jit string
+	err := db.Update(ctx, func(tx *storage.Tx) (err error) { jit, err = tx.CurrentSetting(ctx, "jit"); return err })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if jit != "off" {
+		t.Errorf("jit = %q in teambot's session, want off", jit)
+	}
+}
