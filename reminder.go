@@ -67,6 +67,29 @@ type Job struct {
 	CreatedAt time.Time // firings before this are never caught up
 }
 
+// DueKey is where a job stands in the order due jobs are leased: by due
+// time, then team, then name. A tick leases each chunk after the last
+// key of the one before.
+type DueKey struct {
+	Due    time.Time
+	TeamID int64
+	Name   string
+}
+
+// IsZero reports whether k is no key: lease from the first.
+func (k DueKey) IsZero() bool { return k == DueKey{} }
+
+// Before reports whether k comes before l in that order.
+func (k DueKey) Before(l DueKey) bool {
+	switch {
+	case !k.Due.Equal(l.Due):
+		return k.Due.Before(l.Due)
+	case k.TeamID != l.TeamID:
+		return k.TeamID < l.TeamID
+	}
+	return k.Name < l.Name
+}
+
 // DayOverride is a team's own day off or extra workday in its calendar.
 type DayOverride struct {
 	Date Date

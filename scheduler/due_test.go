@@ -31,10 +31,10 @@ type watchedTx struct {
 	s *watchedStore
 }
 
-func (tx watchedTx) LeaseDueJobs(ctx context.Context, now, until time.Time, limit int) ([]teambot.Job, error) {
-	jobs, err := tx.Tx.LeaseDueJobs(ctx, now, until, limit)
+func (tx watchedTx) LeaseDueJobs(ctx context.Context, now, until time.Time, limit int, after teambot.DueKey) ([]teambot.Job, teambot.DueKey, error) {
+	jobs, last, err := tx.Tx.LeaseDueJobs(ctx, now, until, limit, after)
 	tx.s.leased += len(jobs)
-	return jobs, err
+	return jobs, last, err
 }
 
 func (tx watchedTx) FiringsOfTeams(ctx context.Context, teamIDs []int64, since time.Time) (map[teambot.FiringKey]bool, error) {
@@ -115,7 +115,7 @@ func TestJobsOfADeadReplicaAreTakenUpAfterTheLease(t *testing.T) {
 		h := newHarness(t, db, "Asia/Shanghai", at(shanghai, 2026, 11, 25, 12, 0))
 		monday := at(shanghai, 2026, 11, 30, 9, 0)
 		err := db.Update(ctx, func(tx *storage.Tx) error {
-			jobs, err := tx.LeaseDueJobs(ctx, monday, monday.Add(2*time.Minute), 100)
+			jobs, _, err := tx.LeaseDueJobs(ctx, monday, monday.Add(2*time.Minute), 100, teambot.DueKey{})
 			if len(jobs) != 1 {
 				t.Errorf("the dying replica leased %d jobs, want 1", len(jobs))
 			}

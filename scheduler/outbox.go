@@ -83,11 +83,14 @@ func (o *Outbox) Interval() time.Duration { return o.Every }
 func (o *Outbox) Run(ctx context.Context, now time.Time) error {
 	lease, batch, _ := o.limits()
 	started := o.now()
+	// Each batch is leased after the last one's ids (LeaseOutboxAfter), so
+	// a flood's leases do not walk again past what the tick settled.
+	var after int64
 	for o.since(started) < o.budget() {
 		at := now.Add(o.since(started))
 		b := leased{token: newToken(), at: at}
 		err := o.Store.Update(ctx, func(tx Tx) (err error) {
-			b.msgs, b.attempts, err = tx.LeaseOutbox(ctx, at, lease, batch, b.token)
+			b.msgs, b.attempts, err = tx.LeaseOutboxAfter(ctx, at, lease, batch, b.token, after)
 			if err != nil || len(b.msgs) == 0 {
 				return err
 			}
@@ -103,8 +106,19 @@ func (o *Outbox) Run(ctx context.Context, now time.Time) error {
 			}
 			return o.takeSlots(ctx, tx, &b, at)
 		})
-		if err != nil || len(b.msgs) == 0 {
+		switch {
+		case err != nil:
 			return err
+		case len(b.msgs) == 0 && after == 0:
+			return nil
+		case len(b.msgs) == 0:
+			// Past the last: once more from the first, for what became
+			// due behind (a team's next message once its first went).
+			after = 0
+			continue
+		}
+		for _, m := range b.msgs {
+			after = max(after, m.ID)
 		}
 		for range b.deferred {
 			o.Metrics.delivery("deferred")

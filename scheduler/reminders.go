@@ -125,11 +125,12 @@ func (r *Reminders) Run(ctx context.Context, now time.Time) error {
 		return err
 	}
 	var errs []error
+	var after teambot.DueKey // each chunk after the last: see LeaseDueJobs
 	for ctx.Err() == nil {
 		leased := now.Add(jobLease)
 		var jobs []teambot.Job
 		err := r.Store.Update(ctx, func(tx Tx) (err error) {
-			jobs, err = tx.LeaseDueJobs(ctx, now, leased, jobChunk)
+			jobs, after, err = tx.LeaseDueJobs(ctx, now, leased, jobChunk, after)
 			return err
 		})
 		if err != nil {

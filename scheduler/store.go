@@ -12,7 +12,7 @@ import (
 type Tx interface {
 	EnsureJobs(ctx context.Context, jobs []teambot.Job, afterTeam int64, now time.Time) (int64, error)
 	EnabledJobs(ctx context.Context) ([]teambot.Job, error)
-	LeaseDueJobs(ctx context.Context, now, until time.Time, limit int) ([]teambot.Job, error)
+	LeaseDueJobs(ctx context.Context, now, until time.Time, limit int, after teambot.DueKey) ([]teambot.Job, teambot.DueKey, error)
 	SetJobsDue(ctx context.Context, due []teambot.JobDue, leased time.Time) error
 	FiringsOfTeams(ctx context.Context, teamIDs []int64, since time.Time) (map[teambot.FiringKey]bool, error)
 	ClaimFiring(ctx context.Context, k teambot.FiringKey, fireAt time.Time, outcome teambot.FiringOutcome, now time.Time) (bool, error)
@@ -23,6 +23,7 @@ type Tx interface {
 
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error
 	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, token string) ([]teambot.Outgoing, []int, error)
+	LeaseOutboxAfter(ctx context.Context, now time.Time, lease time.Duration, limit int, token string, afterID int64) ([]teambot.Outgoing, []int, error)
 	MarkSent(ctx context.Context, id int64, token string, now time.Time) error
 	RetryLater(ctx context.Context, id int64, token string, at time.Time, why string, deferred bool) error
 	MarkFailed(ctx context.Context, id int64, token, why string) error

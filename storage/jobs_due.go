@@ -52,24 +52,63 @@ func (tx *Tx) EnsureJobs(ctx context.Context, jobs []teambot.Job, afterTeam int6
 	return lastTeam, nil
 }
 
-// LeaseDueJobs takes up to limit enabled jobs due at now (oldest first) and
-// moves their due time to until, the lease: another replica leaves them
-// alone until then, and takes them up again if this one dies before
-// SetJobsDue. PostgreSQL skips rows another transaction is leasing.
-func (tx *Tx) LeaseDueJobs(ctx context.Context, now, until time.Time, limit int) ([]teambot.Job, error) {
-	lock := ""
-	if tx.dialect == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
+// LeaseDueJobs takes up to limit enabled jobs due at now (oldest first)
+// after the key after (zero: from the first) and moves their due time to
+// until, the lease: another replica leaves them alone until then, and
+// takes them up again if this one dies before SetJobsDue. PostgreSQL skips
+// rows another transaction is leasing. It returns the key of the last job
+// taken, for the next lease of the same tick to start after it: the jobs
+// taken before have left dead index entries behind at their old due time,
+// and a lease from the first would walk past all of them.
+func (tx *Tx) LeaseDueJobs(ctx context.Context, now, until time.Time, limit int, after teambot.DueKey) ([]teambot.Job, teambot.DueKey, error) {
+	cond, args := "", []any{utc(now)}
+	if !after.IsZero() {
+		cond, args = ` AND (due_at, team_id, name) > (?, ?, ?)`, append(args, utc(after.Due), after.TeamID, after.Name)
 	}
-	var rows []jobRow
-	err := tx.selectRows(ctx, &rows, `UPDATE jobs SET due_at = ? WHERE (team_id, name) IN (
-			SELECT team_id, name FROM jobs WHERE enabled AND due_at <= ? ORDER BY due_at, team_id, name LIMIT ?`+lock+`)
-		RETURNING team_id, name, spec, enabled, created_at`, utc(until), utc(now), limit)
+	args = append(args, limit)
+	pick := `SELECT team_id, name, due_at FROM jobs WHERE enabled AND due_at <= ?` + cond + ` ORDER BY due_at, team_id, name LIMIT ?`
+	var rows []struct {
+		jobRow
+		Due time.Time `db:"was_due"`
+	}
+	var err error
+	if tx.dialect == Postgres {
+		err = tx.selectRows(ctx, &rows, `UPDATE jobs SET due_at = ? FROM (`+pick+` FOR UPDATE SKIP LOCKED) AS d
+			WHERE jobs.team_id = d.team_id AND jobs.name = d.name
+			RETURNING jobs.team_id, jobs.name, jobs.spec, jobs.enabled, jobs.created_at, d.due_at AS was_due`, append([]any{utc(until)}, args...)...)
+	} else {
+		// SQLite has one writer, and its RETURNING cannot name a FROM
+		// table: the jobs picked, then moved.
+		var picked []struct {
+			TeamID int64     `db:"team_id"`
+			Name   string    `db:"name"`
+			Due    time.Time `db:"due_at"`
+		}
+		if err = tx.selectRows(ctx, &picked, pick, args...); err == nil {
+			for _, p := range picked {
+				var r jobRow
+				if err = tx.get(ctx, &r, `UPDATE jobs SET due_at = ? WHERE team_id = ? AND name = ? RETURNING team_id, name, spec, enabled, created_at`,
+					utc(until), p.TeamID, p.Name); err != nil {
+					break
+				}
+				rows = append(rows, struct {
+					jobRow
+					Due time.Time `db:"was_due"`
+				}{r, p.Due})
+			}
+		}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("lease jobs due at %v: %w", now, err)
+		return nil, after, fmt.Errorf("lease jobs due at %v: %w", now, err)
 	}
 	if len(rows) == 0 {
-		return nil, nil
+		return nil, after, nil
+	}
+	last := after
+	for _, r := range rows {
+		if k := (teambot.DueKey{Due: r.Due.UTC(), TeamID: r.TeamID, Name: r.Name}); last.IsZero() || last.Before(k) {
+			last = k
+		}
 	}
 	ids := make([]int64, 0, len(rows))
 	for _, r := range rows {
@@ -81,7 +120,7 @@ func (tx *Tx) LeaseDueJobs(ctx context.Context, now, until time.Time, limit int)
 		TimeZone string `db:"time_zone"`
 	}
 	if err := tx.selectIn(ctx, &teams, `SELECT id, chat_id, time_zone FROM teams WHERE id IN (?)`, ids); err != nil {
-		return nil, fmt.Errorf("teams of leased jobs: %w", err)
+		return nil, after, fmt.Errorf("teams of leased jobs: %w", err)
 	}
 	byID := make(map[int64]int, len(teams))
 	for i, t := range teams {
@@ -99,7 +138,7 @@ func (tx *Tx) LeaseDueJobs(ctx context.Context, now, until time.Time, limit int)
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
-	return out, nil
+	return out, last, nil
 }
 
 // SetJobsDue stores when each leased job is next due — only where the
