@@ -48,6 +48,7 @@ const (
 type DB struct {
 	db      *sqlx.DB
 	dialect Dialect
+	epoch   *schemaEpoch // nil on SQLite
 }
 
 // Open connects to the database named by rawURL — sqlite://PATH or
@@ -71,12 +72,14 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 		return nil, err
 	}
 	var x *sqlx.DB
+	var epoch *schemaEpoch // PostgreSQL's: see preparingConn
 	if dialect == Postgres {
 		connector, err := pq.NewConnector(dsn)
 		if err != nil {
 			return nil, fmt.Errorf("open %s database: %w", dialect, err)
 		}
-		x = sqlx.NewDb(sql.OpenDB(ctxConnector{connector}), string(dialect))
+		epoch = &schemaEpoch{}
+		x = sqlx.NewDb(sql.OpenDB(ctxConnector{connector, epoch}), string(dialect))
 	} else if x, err = sqlx.Open(string(dialect), dsn); err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
@@ -92,7 +95,7 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 		x.SetMaxIdleConns(maxIdlePostgres)
 		x.SetConnMaxIdleTime(5 * time.Minute)
 	}
-	db := &DB{db: x, dialect: dialect}
+	db := &DB{db: x, dialect: dialect, epoch: epoch}
 	if err := db.Ping(ctx); err != nil {
 		x.Close()
 		return nil, explainSQLite(err)
@@ -105,8 +108,12 @@ func Connect(ctx context.Context, rawURL string) (*DB, error) {
 // start-up exchange after it, so a server that accepts and never answers (a
 // stalled host) would hold the caller — a command, /readyz — for ever. The
 // abandoned attempt finishes, or fails, on its own; a connection it opens
-// late is closed.
-type ctxConnector struct{ driver.Connector }
+// late is closed. Every connection keeps its statements prepared
+// (preparingConn).
+type ctxConnector struct {
+	driver.Connector
+	epoch *schemaEpoch
+}
 
 func (c ctxConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	type opened struct {
@@ -120,7 +127,10 @@ func (c ctxConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	}()
 	select {
 	case o := <-done:
-		return o.conn, o.err
+		if o.err != nil {
+			return nil, o.err
+		}
+		return newPreparingConn(o.conn, c.epoch), nil
 	case <-ctx.Done():
 		go func() {
 			if o := <-done; o.err == nil {
@@ -309,9 +319,12 @@ type Tx struct {
 	ext     sqlx.ExtContext
 	dialect Dialect
 
-	statements  int  // run so far, failed ones included
-	writes      int  // statements run so far that may write (anything but a SELECT)
-	brokenFirst bool // the first statement found the connection broken
+	statements int // run so far, failed ones included
+	writes     int // statements run so far that may write (anything but a SELECT)
+	// brokenFirst: the first statement found the connection broken, or
+	// its prepared statement planned against a schema since changed; a
+	// fresh connection may succeed.
+	brokenFirst bool
 	// savepoint is the name of a savepoint marked and not yet sent: it
 	// goes to the database before the next statement that may write.
 	savepoint string
@@ -324,7 +337,7 @@ func (tx *Tx) done(err error) error {
 	if err == nil {
 		return nil
 	}
-	if tx.statements == 1 && isBrokenConn(err) {
+	if tx.statements == 1 && (isBrokenConn(err) || isStalePlan(err)) {
 		tx.brokenFirst = true
 	}
 	return markUnavailable(err)

@@ -18,3 +18,13 @@ func (tx *Tx) CurrentSetting(ctx context.Context, name string) (string, error) {
 	err := tx.get(ctx, &v, `SELECT current_setting(?)`, name)
 	return v, err
 }
+
+// Get reads one row of raw SQL in a transaction, for tests that look at
+// what the database keeps of a connection.
+func (tx *Tx) Get(ctx context.Context, dest any, query string, args ...any) error {
+	return tx.get(ctx, dest, query, args...)
+}
+
+// PreparedPerConn is how many statements a PostgreSQL connection keeps
+// prepared at most.
+const PreparedPerConn = preparedPerConn

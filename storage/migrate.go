@@ -29,11 +29,21 @@ const migrationLockKey = 0x7465616d626f74
 // forward only, all in one transaction, and records each one. It returns
 // the versions it applied. A database that already has a version this
 // binary does not know is refused: it was migrated by a newer teambot.
+//
+// Its statements are not prepared, and once it has changed the schema
+// every connection opened before closes when it is next put back, with
+// the statements it prepared (see preparingConn).
 func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
 	all, err := loadMigrations(db.dialect)
 	if err != nil {
 		return nil, err
 	}
+	ctx = unprepared(ctx)
+	defer func() {
+		if len(applied) > 0 && db.epoch != nil {
+			db.epoch.n.Add(1)
+		}
+	}()
 	err = db.Update(ctx, func(tx *Tx) error {
 		if db.dialect == Postgres {
 			if _, err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, migrationLockKey); err != nil {
