@@ -62,10 +62,16 @@ func TestRoundTripsOfReadCommands(t *testing.T) {
 	// savepoint: nothing was written to undo.
 	check("zhangsan", "/团队", "团队名单（2 人）", 5)
 	check("zhangsan", "/帮助", "/团队", 4)
-	check("zhangsan", "/谁请假", "没有人请假", 6) // the leaves, then the roster
-	check("stranger", "/谁请假", "没有人请假", 6)
+	// The leaves; nobody is away, so no roster.
+	check("zhangsan", "/谁请假", "没有人请假", 5)
+	check("stranger", "/谁请假", "没有人请假", 5)
 	// A refusal has nothing to roll back either.
 	check("zhangsan", "/移除 @王芳", "只有主管", 6)
+
+	c.expect("zhangsan", "/请假 今天 发烧", "#1")
+	c.expect("wangfang", "/请假 批准 1", "已批准")
+	// The leaves, then the roster for the names of those away.
+	check("stranger", "/谁请假", "请假的有 1 人：张三", 6)
 }
 
 // roundTripCounter stands between the client and PostgreSQL and counts

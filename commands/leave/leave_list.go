@@ -133,6 +133,10 @@ func whoIsOff(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	if err != nil {
 		return teambot.Reply{}, err
 	}
+	day := "今天 " + lang.DescribeDay(today, today)
+	if len(away) == 0 { // the roster is read only for the names of those away
+		return teambot.Reply{Text: day + "没有人请假。"}, nil
+	}
 	members, err := r.Tx.ActiveMembers(ctx, r.Team.ID)
 	if err != nil {
 		return teambot.Reply{}, err
@@ -149,8 +153,7 @@ func whoIsOff(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 		}
 		names = append(names, name)
 	}
-	day := "今天 " + lang.DescribeDay(today, today)
-	if len(names) == 0 {
+	if len(names) == 0 { // on leave, but no longer active
 		return teambot.Reply{Text: day + "没有人请假。"}, nil
 	}
 	return teambot.Reply{Text: fmt.Sprintf("%s请假的有 %d 人：%s。", day, len(names), strings.Join(names, "、"))}, nil
