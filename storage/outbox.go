@@ -126,15 +126,22 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 // A message below it that became due meanwhile is leased on the next tick.
 func (tx *Tx) LeaseOutboxAfter(ctx context.Context, now time.Time, lease time.Duration, limit int, token string, afterID int64) ([]teambot.Outgoing, []int, error) {
 	lock := ""
+	var was struct {
+		Bitmap string `db:"bitmap"`
+		Sort   string `db:"sort"`
+		Set1   string `db:"set1"` // the settings made, unused
+		Set2   string `db:"set2"`
+	}
 	if tx.dialect == Postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 		// Walk the unsettled rows in id order and stop at the limit. The
 		// statistics of a quiet outbox say few rows are pending, and the
 		// planner then reads every pending row and sorts them: in a
 		// Monday's flood that is every row enqueued, on every lease
-		// (50 ms a lease with 10 000 pending). For the rest of this
-		// transaction only (the lease's).
-		if _, err := tx.exec(ctx, `SELECT set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true)`); err != nil {
+		// (50 ms a lease with 10 000 pending). For this statement only:
+		// the settings are put back after it.
+		if err := tx.get(ctx, &was, `SELECT current_setting('enable_bitmapscan') AS bitmap, current_setting('enable_sort') AS sort,
+			set_config('enable_bitmapscan', 'off', true) AS set1, set_config('enable_sort', 'off', true) AS set2`); err != nil {
 			return nil, nil, fmt.Errorf("lease outbox: %w", err)
 		}
 	}
@@ -149,6 +156,9 @@ func (tx *Tx) LeaseOutboxAfter(ctx context.Context, now time.Time, lease time.Du
 		AND NOT (channel = 'group' AND via = '' AND EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.id < outbox.id
 			AND e.channel = 'group' AND e.via = '' AND e.status IN ('pending', 'sending')))
 		ORDER BY id LIMIT ?`+lock, afterID, teambot.OutboxPending, utc(now), teambot.OutboxSending, utc(now), limit)
+	if err == nil && tx.dialect == Postgres {
+		_, err = tx.exec(ctx, `SELECT set_config('enable_bitmapscan', ?, true), set_config('enable_sort', ?, true)`, was.Bitmap, was.Sort)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("lease outbox: %w", err)
 	}
