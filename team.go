@@ -2,6 +2,7 @@ package teambot
 
 import (
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -98,11 +99,21 @@ type Team struct {
 // Location is the team's time zone, falling back to UTC for a name that does
 // not load (it was validated when stored).
 func (t Team) Location() *time.Location {
-	if loc, err := time.LoadLocation(t.TimeZone); err == nil {
-		return loc
+	if loc, ok := locations.Load(t.TimeZone); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(t.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	locations.Store(t.TimeZone, loc)
+	return loc
 }
+
+// locations keeps the time zones loaded: time.LoadLocation reads and
+// parses the zone's file on every call, and a reminder asks for its team's
+// zone many times (a tenth of a replica's time on a busy Monday).
+var locations sync.Map
 
 // MemberStatus says whether a member is on the active roster. Being on leave
 // is derived from leave records and is not a status.

@@ -28,3 +28,6 @@ func (tx *Tx) Get(ctx context.Context, dest any, query string, args ...any) erro
 // PreparedPerConn is how many statements a PostgreSQL connection keeps
 // prepared at most.
 const PreparedPerConn = preparedPerConn
+
+// Statements is how many statements the transaction has run so far.
+func (tx *Tx) Statements() int { return tx.statements }

@@ -38,9 +38,9 @@ type teamWeek struct {
 	week teambot.Week
 }
 
-// aheadSpan is how far around now a read-ahead covers leave and weeks: a
-// week and a day back (a digest reads last week), a day ahead, in any time
-// zone.
+// aheadSpan is how far around now a read-ahead covers leave (a week and a
+// day each way: last week for a digest, this week to its Sunday) and weeks
+// (back; a day ahead), in any time zone.
 const aheadSpan = 8 * 24 * time.Hour
 
 // ReadAhead reads, for the teams, what their reminders due at now read.
@@ -50,7 +50,7 @@ func (tx *Tx) ReadAhead(ctx context.Context, teamIDs []int64, now time.Time) (*A
 		members: map[int64][]teambot.Member{}, leaves: map[int64][]teambot.Leave{},
 		closed: map[teamWeek]teambot.WeekClosure{}, reports: map[teamWeek][]teambot.Report{},
 		leaveFrom: teambot.DateOf(now.UTC().Add(-aheadSpan - 24*time.Hour)),
-		leaveTo:   teambot.DateOf(now.UTC().Add(2 * 24 * time.Hour)),
+		leaveTo:   teambot.DateOf(now.UTC().Add(aheadSpan)), // this week's Sunday, in any zone
 		weekFrom:  teambot.WeekOf(now.UTC().Add(-aheadSpan)),
 		weekTo:    teambot.WeekOf(now.UTC().Add(24 * time.Hour)),
 	}

@@ -117,6 +117,15 @@ func TestReadAheadAnswersAsTheDatabase(t *testing.T) {
 				return err
 			}
 			atx := ahead.With(tx)
+			// What a week's reminders ask, within the span, is answered
+			// without a statement.
+			before := tx.Statements()
+			if _, err := read(atx, teams[0]); err != nil {
+				return err
+			}
+			if n := tx.Statements() - before; n != 1 {
+				t.Errorf("the read-ahead sent %d statements for one team's questions, want 1 (the leave span outside what it read)", n)
+			}
 			for _, team := range teams {
 				want, err := read(tx, team)
 				if err != nil {
