@@ -31,7 +31,16 @@ const (
 type limiter struct {
 	mu    sync.Mutex
 	sends map[string][]time.Time
+	// pruneAt is the number of keys at which the map is next pruned:
+	// twice what a prune left (at least pruneFloor), so that pruning, which
+	// looks at every key, costs a constant per send however many robots
+	// sent within the window.
+	pruneAt int
+	prunes  int // how many times it pruned, for tests
 }
+
+// pruneFloor is how many keys the map holds before it is first pruned.
+const pruneFloor = 4096
 
 // reserve takes the earliest time at or after now at which key may send
 // again and returns it with how long to wait for it.
@@ -47,7 +56,7 @@ func (l *limiter) reserve(key string, now time.Time) (time.Time, time.Duration) 
 	if len(times) == 0 {
 		delete(l.sends, key) // idle robots do not accumulate
 	}
-	if len(l.sends) > 4096 {
+	if len(l.sends) > max(l.pruneAt, pruneFloor) {
 		l.prune(now)
 	}
 	slot := now
@@ -69,6 +78,7 @@ func (l *limiter) prune(now time.Time) {
 			delete(l.sends, k)
 		}
 	}
+	l.pruneAt, l.prunes = 2*len(l.sends), l.prunes+1
 }
 
 // cancel gives back a slot that was reserved but not used.
