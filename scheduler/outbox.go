@@ -84,32 +84,15 @@ func (o *Outbox) Run(ctx context.Context, now time.Time) error {
 	lease, batch, _ := o.limits()
 	started := o.now()
 	// Each batch is leased after the last one's ids (LeaseOutboxAfter), so
-	// a flood's leases do not walk again past what the tick settled; the
-	// next message of each team the last batch sent to is taken first
-	// (LeaseOutboxOfTeams), so the parts of a long reply do not wait for
-	// the pass to go round.
+	// a flood's leases do not walk again past what the tick settled.
 	var after int64
-	var sentTo []int64
 	for o.since(started) < o.budget() {
 		at := now.Add(o.since(started))
 		b := leased{token: newToken(), at: at}
-		passed := 0 // leased by the pass, after the cursor
 		err := o.Store.Update(ctx, func(tx Tx) (err error) {
-			b.msgs, b.attempts, err = tx.LeaseOutboxOfTeams(ctx, at, lease, batch, b.token, sentTo)
-			if err != nil {
+			b.msgs, b.attempts, err = tx.LeaseOutboxAfter(ctx, at, lease, batch, b.token, after)
+			if err != nil || len(b.msgs) == 0 {
 				return err
-			}
-			more, attempts, err := tx.LeaseOutboxAfter(ctx, at, lease, batch-len(b.msgs), b.token, after)
-			if err != nil {
-				return err
-			}
-			for _, m := range more {
-				after = max(after, m.ID)
-			}
-			passed = len(more)
-			b.msgs, b.attempts = append(b.msgs, more...), append(b.attempts, attempts...)
-			if len(b.msgs) == 0 {
-				return nil
 			}
 			// The batch's teams in one statement, not one per message.
 			ids := make([]int64, 0, len(b.msgs))
@@ -128,16 +111,19 @@ func (o *Outbox) Run(ctx context.Context, now time.Time) error {
 			return err
 		case len(b.msgs) == 0 && after == 0:
 			return nil
-		case passed == 0 && len(b.msgs) == 0:
+		case len(b.msgs) == 0:
 			// Past the last: once more from the first, for what became
-			// due behind.
-			after, sentTo = 0, nil
+			// due behind (a team's next message once its first went).
+			after = 0
 			continue
+		}
+		for _, m := range b.msgs {
+			after = max(after, m.ID)
 		}
 		for range b.deferred {
 			o.Metrics.delivery("deferred")
 		}
-		sentTo = o.sendBatch(ctx, b, now, started, lease)
+		o.sendBatch(ctx, b, now, started, lease)
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -217,9 +203,8 @@ var errRobotFull = errors.New("the group robot has sent its limit within the win
 // sendBatch delivers one leased batch, the teams spread over the workers,
 // and records what was sent: a recorder takes the sends as they finish
 // and marks as many as are ready at a time in one transaction, so the
-// senders share commits instead of waiting for one each. It returns the
-// teams it sent a message to.
-func (o *Outbox) sendBatch(ctx context.Context, b leased, now, started time.Time, lease time.Duration) []int64 {
+// senders share commits instead of waiting for one each.
+func (o *Outbox) sendBatch(ctx context.Context, b leased, now, started time.Time, lease time.Duration) {
 	msgs, token := b.msgs, b.token
 	var order []int64
 	byTeam := map[int64][]int{}
@@ -233,7 +218,6 @@ func (o *Outbox) sendBatch(ctx context.Context, b leased, now, started time.Time
 		byTeam[m.TeamID] = append(byTeam[m.TeamID], i)
 	}
 	sent := make(chan int64, len(msgs))
-	went := make([]bool, len(msgs)) // each worker writes its own teams' entries
 	recorded := make(chan struct{})
 	go func() {
 		defer close(recorded)
@@ -270,7 +254,6 @@ func (o *Outbox) sendBatch(ctx context.Context, b leased, now, started time.Time
 					}
 					if ok {
 						sent <- msgs[i].ID
-						went[i] = true
 						continue
 					}
 					if k+1 < len(idx) {
@@ -289,13 +272,6 @@ func (o *Outbox) sendBatch(ctx context.Context, b leased, now, started time.Time
 	wg.Wait()
 	close(sent)
 	<-recorded
-	var teamsSent []int64
-	for i, ok := range went {
-		if ok && msgs[i].TeamID != 0 {
-			teamsSent = append(teamsSent, msgs[i].TeamID)
-		}
-	}
-	return distinct(teamsSent)
 }
 
 // recordSent marks the messages sent as they arrive, each time as many as

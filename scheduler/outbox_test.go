@@ -462,39 +462,3 @@ func TestOutboxTakesABatchsRobotSendsWithItsLease(t *testing.T) {
 		}
 	})
 }
-
-// A tick's pass over a backlog leases batch after batch past the last id;
-// a team's next message — the second part of a long reply, queued before
-// the backlog — is taken up with the batch after its first went, not once
-// the pass has gone round the whole backlog.
-func TestOutboxTakesATeamsNextMessageWithTheNextBatch(t *testing.T) {
-	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
-		h := newOutbox(t, db)
-		h.enqueue(h.team("long"), "长回复一", "长回复二")
-		// 20 in all: they share the default robot and its 20 a minute.
-		for i := range 18 {
-			h.enqueue(h.team(fmt.Sprint("backlog-", i)), fmt.Sprint("积压", i))
-		}
-		o := h.process()
-		o.Batch = 5
-		h.run(o)
-		calls := h.fake.Delivered(wecomtest.WebhookPath)
-		if len(calls) != 20 {
-			t.Fatalf("%d delivered in one tick, want all 20", len(calls))
-		}
-		pos := map[string]int{}
-		for i, c := range calls {
-			var m struct{ Text struct{ Content string } }
-			if err := json.Unmarshal(c.Body, &m); err != nil {
-				t.Fatal(err)
-			}
-			pos[m.Text.Content] = i
-		}
-		if pos["长回复一"] >= pos["长回复二"] {
-			t.Errorf("the long reply's parts went out as %d and %d: out of order", pos["长回复一"], pos["长回复二"])
-		}
-		if pos["长回复二"] >= 2*o.Batch {
-			t.Errorf("the long reply's second part went out %dth of 20, want it with the second batch of %d", pos["长回复二"]+1, o.Batch)
-		}
-	})
-}

@@ -24,7 +24,6 @@ type Tx interface {
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error
 	LeaseOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int, token string) ([]teambot.Outgoing, []int, error)
 	LeaseOutboxAfter(ctx context.Context, now time.Time, lease time.Duration, limit int, token string, afterID int64) ([]teambot.Outgoing, []int, error)
-	LeaseOutboxOfTeams(ctx context.Context, now time.Time, lease time.Duration, limit int, token string, teams []int64) ([]teambot.Outgoing, []int, error)
 	MarkSent(ctx context.Context, id int64, token string, now time.Time) error
 	RetryLater(ctx context.Context, id int64, token string, at time.Time, why string, deferred bool) error
 	MarkFailed(ctx context.Context, id int64, token, why string) error

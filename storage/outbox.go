@@ -123,9 +123,7 @@ func (tx *Tx) LeaseOutbox(ctx context.Context, now time.Time, lease time.Duratio
 // LeaseOutboxAfter is LeaseOutbox among the messages with an id above
 // afterID: a tick's next batch starts after the last it leased, instead of
 // walking again past the index entries the messages it settled left behind.
-// A message below it that became due meanwhile is leased when the pass
-// starts again from the first, or at once when its team's message just
-// went (LeaseOutboxOfTeams).
+// A message below it that became due meanwhile is leased on the next tick.
 func (tx *Tx) LeaseOutboxAfter(ctx context.Context, now time.Time, lease time.Duration, limit int, token string, afterID int64) ([]teambot.Outgoing, []int, error) {
 	lock := ""
 	var was struct {
@@ -153,52 +151,17 @@ func (tx *Tx) LeaseOutboxAfter(ctx context.Context, now time.Time, lease time.Du
 	// outbox_team_waiting do: a planner matches an index's condition only
 	// to literals.
 	err := tx.selectRows(ctx, &rows, `SELECT `+outboxColumns+` FROM outbox
-		WHERE id > ? AND `+outboxLeasable+` ORDER BY id LIMIT ?`+lock,
-		afterID, teambot.OutboxPending, utc(now), teambot.OutboxSending, utc(now), limit)
+		WHERE status IN ('pending', 'sending') AND id > ?
+		AND ((status = ? AND next_attempt_at <= ?) OR (status = ? AND lease_until <= ?))
+		AND NOT (channel = 'group' AND via = '' AND EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.id < outbox.id
+			AND e.channel = 'group' AND e.via = '' AND e.status IN ('pending', 'sending')))
+		ORDER BY id LIMIT ?`+lock, afterID, teambot.OutboxPending, utc(now), teambot.OutboxSending, utc(now), limit)
 	if err == nil && tx.dialect == Postgres {
 		_, err = tx.exec(ctx, `SELECT set_config('enable_bitmapscan', ?, true), set_config('enable_sort', ?, true)`, was.Bitmap, was.Sort)
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("lease outbox: %w", err)
 	}
-	return tx.leaseRows(ctx, rows, now, lease, token)
-}
-
-// outboxLeasable selects the rows a sender may lease: pending and due, or
-// leased and the lease run out, and for a group message only its team's
-// first unsettled one (a team's group messages go out in order). Its
-// parameters: OutboxPending, now, OutboxSending, now.
-const outboxLeasable = `status IN ('pending', 'sending')
-		AND ((status = ? AND next_attempt_at <= ?) OR (status = ? AND lease_until <= ?))
-		AND NOT (channel = 'group' AND via = '' AND EXISTS (SELECT 1 FROM outbox e WHERE e.team_id = outbox.team_id AND e.id < outbox.id
-			AND e.channel = 'group' AND e.via = '' AND e.status IN ('pending', 'sending')))`
-
-// LeaseOutboxOfTeams is LeaseOutbox among the teams' group messages only,
-// found by team (the index outbox_team_waiting): the next group message of
-// a team whose message just went (the second part of a long reply) is
-// taken up at once, though a tick's pass (LeaseOutboxAfter) has gone past
-// its id. Other messages keep no order and were leasable when the pass
-// went by.
-func (tx *Tx) LeaseOutboxOfTeams(ctx context.Context, now time.Time, lease time.Duration, limit int, token string, teams []int64) ([]teambot.Outgoing, []int, error) {
-	if len(teams) == 0 || limit <= 0 {
-		return nil, nil, nil
-	}
-	lock := ""
-	if tx.dialect == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
-	var rows []outboxRow
-	err := tx.selectIn(ctx, &rows, `SELECT `+outboxColumns+` FROM outbox
-		WHERE team_id IN (?) AND channel = 'group' AND via = '' AND `+outboxLeasable+` ORDER BY id LIMIT ?`+lock,
-		teams, teambot.OutboxPending, utc(now), teambot.OutboxSending, utc(now), limit)
-	if err != nil {
-		return nil, nil, fmt.Errorf("lease outbox of %d teams: %w", len(teams), err)
-	}
-	return tx.leaseRows(ctx, rows, now, lease, token)
-}
-
-// leaseRows leases the rows selected, in one statement.
-func (tx *Tx) leaseRows(ctx context.Context, rows []outboxRow, now time.Time, lease time.Duration, token string) ([]teambot.Outgoing, []int, error) {
 	if len(rows) == 0 {
 		return nil, nil, nil
 	}
