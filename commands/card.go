@@ -88,7 +88,7 @@ func (e *Engine) handleClick(ctx context.Context, c teambot.Click) (teambot.Repl
 		for _, a := range e.Config.Admins {
 			r.IsAdmin = r.IsAdmin || a == msg.UserID
 		}
-		if err := markHandled(ctx, tx, msg, r.Now); err != nil {
+		if err := checkHandled(ctx, tx, msg); err != nil {
 			return err
 		}
 		if err := tx.Savepoint(ctx, "command"); err != nil {
@@ -113,7 +113,7 @@ func (e *Engine) handleClick(ctx context.Context, c teambot.Click) (teambot.Repl
 		}
 		reply.Private = true
 		tx.Release("command") // the kept answer is not the command's to undo
-		return e.keepReply(ctx, tx, msg, reply)
+		return e.recordHandled(ctx, tx, msg, reply, r.Now)
 	})
 	var dup *alreadyHandled
 	switch {

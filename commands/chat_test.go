@@ -29,17 +29,25 @@ type chat struct {
 
 func newChat(t *testing.T, db *storage.DB) *chat {
 	t.Helper()
+	return &chat{t: t, db: db, engine: engineOn(t, commands.StoreOf(db.Update), nil), chatID: "group-1"}
+}
+
+// engineOn is the chat tests' engine on store, sealing private answers
+// with s when it is not nil.
+func engineOn(t *testing.T, store commands.Store, s commands.Sealer) *commands.Engine {
+	t.Helper()
 	e, err := rulebook.New(commands.Config{
-		Store:    commands.StoreOf(db.Update),
+		Store:    store,
 		Now:      func() time.Time { return now },
 		Admins:   []string{"boss"},
 		TimeZone: "Asia/Shanghai",
 		BotNames: []string{"TeamBot"},
+		Sealer:   s,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &chat{t: t, db: db, engine: e, chatID: "group-1"}
+	return e
 }
 
 // say sends text as user in the group and returns the reply text.

@@ -218,19 +218,35 @@ func TestNamesFollowWeCom(t *testing.T) {
 	})
 }
 
-// A retry gets the answer of the first run, kept with the message id in the
-// command's transaction: a refusal too (it committed as handled), and with
-// its mentions; a private answer is kept only sealed, and with nothing to
-// seal it under it is not kept: the retry says so instead of showing it.
+// A retry of a command that wrote gets the answer of the first run, kept
+// with the message id in the command's transaction; one that wrote nothing
+// (a read, a refusal) runs again. A private answer is kept only sealed,
+// and with nothing to seal it under it is not kept: the retry says so
+// instead of showing it.
 func TestRetryGetsTheKeptAnswer(t *testing.T) {
 	eachRaw(t, func(t *testing.T, db *storage.DB, raw *sql.DB) {
 		c := newChat(t, db)
 		setup(c)
-		refused := teambot.Message{Source: "robot", ID: "msg-refused", ChatID: c.chatID, UserID: "zhangsan", Text: "/移除 @李四"}
-		first := c.send(refused)
-		again, err := c.engine.Handle(context.Background(), refused)
-		if !errors.Is(err, teambot.ErrAlreadyHandled) || again.Text != first.Text || !strings.Contains(again.Text, "只有主管") {
-			t.Errorf("retry of a refusal: %q, %v; want %q again", again.Text, err, first.Text)
+		// A refusal and a read write nothing, so nothing is recorded:
+		// the retry runs again, to the same answer.
+		for _, text := range []string{"/移除 @李四", "/团队"} {
+			msg := teambot.Message{Source: "robot", ID: "msg " + text, ChatID: c.chatID, UserID: "zhangsan", Text: text}
+			first := c.send(msg)
+			again, err := c.engine.Handle(context.Background(), msg)
+			if err != nil || again.Text != first.Text {
+				t.Errorf("retry of %s: %q, %v; want %q again", text, again.Text, err, first.Text)
+			}
+			var n int
+			if err := raw.QueryRow(`SELECT count(*) FROM processed_messages WHERE msg_id = 'msg ' || '` + text + `'`).Scan(&n); err != nil || n != 0 {
+				t.Errorf("%s wrote nothing, yet its id is recorded (%d, %v)", text, n, err)
+			}
+		}
+		// One that wrote is recorded with its answer, and not run again.
+		joined := teambot.Message{Source: "robot", ID: "msg-join", ChatID: c.chatID, UserID: "lisi", Text: "/加入 李四 美工"}
+		first := c.send(joined)
+		again, err := c.engine.Handle(context.Background(), joined)
+		if !errors.Is(err, teambot.ErrAlreadyHandled) || again.Text != first.Text || !strings.Contains(again.Text, "李四") {
+			t.Errorf("retry of /加入: %q, %v; want %q again, already handled", again.Text, err, first.Text)
 		}
 
 		sealed := newChat(t, db)
@@ -262,10 +278,5 @@ func TestRetryGetsTheKeptAnswer(t *testing.T) {
 // newEngine is the chat tests' engine with a sealer for private answers.
 func newEngine(t *testing.T, db *storage.DB, s commands.Sealer) *commands.Engine {
 	t.Helper()
-	e, err := rulebook.New(commands.Config{Store: commands.StoreOf(db.Update), Now: func() time.Time { return now },
-		Admins: []string{"boss"}, TimeZone: "Asia/Shanghai", Sealer: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return engineOn(t, commands.StoreOf(db.Update), s)
 }

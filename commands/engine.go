@@ -172,9 +172,10 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 			reply.Private = true
 		}
 		// The answer is kept with the id, outside the command: a
-		// command that wrote nothing never sends its savepoint.
+		// command that wrote nothing never sends its savepoint, and
+		// records nothing (handled.go).
 		tx.Release("command")
-		return e.keepReply(ctx, tx, msg, reply)
+		return e.recordHandled(ctx, tx, msg, reply, r.Now)
 	})
 	var dup *alreadyHandled
 	if errors.As(err, &dup) {
@@ -243,7 +244,7 @@ func (e *Engine) HandleEvent(ctx context.Context, ev teambot.Event) (teambot.Rep
 		case teambot.EventEnterChat:
 			reply.Text = greeting(r)
 		}
-		return e.keepReply(ctx, tx, ev.Message, reply)
+		return e.recordHandled(ctx, tx, ev.Message, reply, r.Now)
 	})
 	var dup *alreadyHandled
 	if errors.As(err, &dup) {
@@ -280,7 +281,7 @@ func (e *Engine) PushBroken(ctx context.Context, chatID string) (teambot.Team, e
 // robotRemoved drops the push key of a group the robot was removed from.
 func (e *Engine) robotRemoved(ctx context.Context, tx Tx, ev teambot.Event) error {
 	r := &Request{Invocation: teambot.Invocation{Message: ev.Message}, Tx: tx, Now: e.Config.Now(), Engine: e}
-	if err := markHandled(ctx, tx, ev.Message, r.Now); err != nil {
+	if err := checkHandled(ctx, tx, ev.Message); err != nil {
 		return err
 	}
 	team, err := tx.TeamByChat(ctx, ev.ChatID)
@@ -293,7 +294,10 @@ func (e *Engine) robotRemoved(ctx context.Context, tx Tx, ev teambot.Event) erro
 	if err := tx.SetPushKey(ctx, team.ID, ""); err != nil {
 		return err
 	}
-	return r.Audit(ctx, "team.push", ev.ChatID, "群机器人被移出群，推送地址已清除")
+	if err := r.Audit(ctx, "team.push", ev.ChatID, "群机器人被移出群，推送地址已清除"); err != nil {
+		return err
+	}
+	return e.recordHandled(ctx, tx, ev.Message, teambot.Reply{}, r.Now)
 }
 
 const welcomeText = "大家好，我是团队助手，帮团队记录名单、周报、会议和投票。\n" +

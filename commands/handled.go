@@ -1,5 +1,20 @@
-// A message is handled once: its id is marked in the same transaction as
-// its changes, and a repeat gets the reply kept from the first time.
+// A message is handled once. Its id is recorded with its answer in the
+// transaction that made its changes, at the end, and only when the command
+// wrote something: a retry of one that wrote finds the id and gets the
+// answer kept from the first time. A command that only read records
+// nothing — a retry runs it again, to the same answer or a fresher one — so
+// a read costs the database no write and no commit.
+//
+// WeCom retries while the first run may still be going (no answer within
+// 5 s), possibly on another replica, so the two can overlap:
+//   - both write: each records the id last, in its own transaction; the
+//     second to record waits for the first to end and, finding the id, is
+//     rolled back whole and answers with the first's answer;
+//   - the retry writes nothing because it read the first's changes (a
+//     leave that now overlaps itself, a supervisor already appointed): the
+//     id committed with them, so looking once more before answering finds
+//     it, and the retry answers with the first's answer, not a refusal of
+//     the first's own work.
 
 package commands
 
@@ -10,28 +25,24 @@ import (
 	"teambot"
 )
 
-// markHandled records a message's (Source, ID) in the transaction that acts
-// on it; a second sight is an *alreadyHandled carrying the answer kept for
-// it. Messages without an id (the console's are unique anyway) are not
-// recorded.
-func markHandled(ctx context.Context, tx Tx, msg teambot.Message, now time.Time) error {
+// checkHandled is an *alreadyHandled, carrying the answer kept, for a
+// message whose id was recorded before. Messages without an id (the
+// console's are unique anyway) are never recorded.
+func checkHandled(ctx context.Context, tx Tx, msg teambot.Message) error {
 	if msg.Source == "" || msg.ID == "" {
 		return nil
 	}
-	first, err := tx.MarkProcessed(ctx, msg.Source, msg.ID, now)
-	switch {
-	case err != nil:
+	kept, seen, err := tx.HandledBefore(ctx, msg.Source, msg.ID)
+	if err != nil || !seen {
 		return err
-	case !first:
-		return handledBefore(ctx, tx, msg)
 	}
-	return nil
+	return &alreadyHandled{kept: kept}
 }
 
 // handledBefore is the *alreadyHandled of a message whose id was recorded
 // before, carrying the answer kept for it.
 func handledBefore(ctx context.Context, tx Tx, msg teambot.Message) error {
-	kept, err := tx.KeptReplyOf(ctx, msg.Source, msg.ID)
+	kept, _, err := tx.HandledBefore(ctx, msg.Source, msg.ID)
 	if err != nil {
 		return err
 	}
@@ -46,12 +57,19 @@ func (*alreadyHandled) Error() string { return teambot.ErrAlreadyHandled.Error()
 
 func (*alreadyHandled) Is(target error) bool { return target == teambot.ErrAlreadyHandled }
 
-// keepReply keeps a message's answer with its id, in the command's
-// transaction. A private answer is kept sealed (R14); with no sealer it is
-// not kept, only that there was one.
-func (e *Engine) keepReply(ctx context.Context, tx Tx, msg teambot.Message, reply teambot.Reply) error {
+// recordHandled records a message's id with its answer when the
+// command's transaction wrote anything (see the top of this file), as the
+// last statement before the commit; a run of the same message that
+// recorded it first makes this one an *alreadyHandled, to be rolled back.
+// When nothing was written it only looks whether such a run committed.
+// A private answer is kept sealed (R14); with no sealer it is not kept,
+// only that there was one.
+func (e *Engine) recordHandled(ctx context.Context, tx Tx, msg teambot.Message, reply teambot.Reply, now time.Time) error {
 	if msg.Source == "" || msg.ID == "" {
 		return nil
+	}
+	if !tx.Wrote() { // a run of the same message may have committed meanwhile
+		return checkHandled(ctx, tx, msg)
 	}
 	kept := teambot.KeptReply{Reply: reply, Kept: true}
 	if reply.Private && reply.Text != "" {
@@ -65,7 +83,11 @@ func (e *Engine) keepReply(ctx context.Context, tx Tx, msg teambot.Message, repl
 			kept.Text, kept.Sealed = sealed, true
 		}
 	}
-	return tx.KeepReply(ctx, msg.Source, msg.ID, kept)
+	first, err := tx.RecordHandled(ctx, msg.Source, msg.ID, now, kept)
+	if err != nil || first {
+		return err
+	}
+	return handledBefore(ctx, tx, msg)
 }
 
 // notKept answers the retry of a message whose private answer could not be

@@ -75,14 +75,14 @@ func (r *Request) Audit(ctx context.Context, action, target, detail string) erro
 func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) (*Request, error) {
 	r := &Request{Invocation: inv, Tx: tx, Now: e.Config.Now(), IsAdmin: slices.Contains(e.Config.Admins, inv.UserID), Engine: e}
 	if inv.Single() {
-		if err := markHandled(ctx, tx, inv.Message, r.Now); err != nil {
+		if err := checkHandled(ctx, tx, inv.Message); err != nil {
 			return nil, err
 		}
 		return r, loadSingleChatTeam(ctx, r)
 	}
-	// The id, the team and the sender in one round trip: nearly every
-	// group message finds its team there.
-	team, sender, first, err := tx.ArriveInGroup(ctx, inv.Message, r.Now)
+	// Whether the id was seen, the team and the sender in one round trip:
+	// nearly every group message finds its team there.
+	team, sender, first, err := tx.ArriveInGroup(ctx, inv.Message)
 	switch {
 	case errors.Is(err, teambot.ErrNotFound):
 		if err := createTeam(ctx, r); err != nil {
@@ -104,13 +104,10 @@ func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) 
 	return r, syncName(ctx, r)
 }
 
-// createTeam records the message as handled and creates the team of a
-// group chat that has none (R1: a team is one group chat, created on first
-// contact), or loads the one a concurrent first message created.
+// createTeam creates the team of a group chat that has none (R1: a team
+// is one group chat, created on first contact), or loads the one a
+// concurrent first message created.
 func createTeam(ctx context.Context, r *Request) error {
-	if err := markHandled(ctx, r.Tx, r.Message, r.Now); err != nil {
-		return err
-	}
 	team := teambot.Team{ChatID: r.ChatID, TimeZone: r.Engine.Config.TimeZone, CreatedAt: r.Now}
 	created, err := r.Tx.EnsureTeam(ctx, &team)
 	if err != nil {

@@ -49,10 +49,12 @@ type Tx interface {
 
 	Audit(ctx context.Context, e *teambot.AuditEntry) error
 	Enqueue(ctx context.Context, msgs []teambot.Outgoing, now time.Time) error
-	MarkProcessed(ctx context.Context, source, msgID string, at time.Time) (first bool, err error)
-	ArriveInGroup(ctx context.Context, msg teambot.Message, at time.Time) (team teambot.Team, sender teambot.Member, first bool, err error)
-	KeepReply(ctx context.Context, source, msgID string, r teambot.KeptReply) error
-	KeptReplyOf(ctx context.Context, source, msgID string) (teambot.KeptReply, error)
+	// A message's id and answer (handled.go).
+	ArriveInGroup(ctx context.Context, msg teambot.Message) (team teambot.Team, sender teambot.Member, first bool, err error)
+	HandledBefore(ctx context.Context, source, msgID string) (kept teambot.KeptReply, seen bool, err error)
+	RecordHandled(ctx context.Context, source, msgID string, at time.Time, r teambot.KeptReply) (first bool, err error)
+	// Wrote reports whether the transaction has written anything.
+	Wrote() bool
 	Savepoint(ctx context.Context, name string) error
 	Release(name string)
 

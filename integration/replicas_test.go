@@ -521,8 +521,10 @@ func checkCommandsRanOnce(t *testing.T, db *sql.DB, l *load) {
 	members := counts(`SELECT user_id, COUNT(*) FROM members WHERE status = 'active' GROUP BY user_id`)
 
 	for _, m := range l.all {
-		if processed[m.id] != 1 {
-			t.Errorf("message %s processed %d times, want once", m.id, processed[m.id])
+		// A read writes nothing, its id included: its retries run again
+		// (checkAnswers looks at what they answered).
+		if want := map[bool]int{true: 0, false: 1}[m.kind == "read"]; processed[m.id] != want {
+			t.Errorf("message %s (%s) recorded %d times as handled, want %d", m.id, m.kind, processed[m.id], want)
 		}
 		switch m.kind {
 		case "report":

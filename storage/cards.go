@@ -62,7 +62,14 @@ func (tx *Tx) TakeCardReason(ctx context.Context, userID string, now time.Time) 
 		Key    string    `db:"button_key"`
 		Until  time.Time `db:"until_at"`
 	}
-	err := tx.get(ctx, &r, `DELETE FROM card_reasons WHERE user_id = ? RETURNING user_id, task_id, button_key, until_at`, userID)
+	// Nearly every message finds none waiting: a read says so, and the
+	// transaction writes nothing (a message that writes nothing costs no
+	// commit). One found is removed, and taken by the message whose
+	// removal returned it.
+	err := tx.get(ctx, &r, `SELECT user_id FROM card_reasons WHERE user_id = ?`, userID)
+	if err == nil {
+		err = tx.get(ctx, &r, `DELETE FROM card_reasons WHERE user_id = ? RETURNING user_id, task_id, button_key, until_at`, userID)
+	}
 	if errors.Is(err, teambot.ErrNotFound) {
 		return teambot.CardReason{}, false, nil
 	}

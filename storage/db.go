@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -209,6 +210,10 @@ func ParseURL(rawURL string) (Dialect, string, error) {
 		if !q.Has("jit") {
 			q.Set("jit", "off")
 		}
+		// Transactions begin at their first write (DB.try), which keeps
+		// their meaning at READ COMMITTED, PostgreSQL's default: the
+		// sessions run at it whatever the server's or the URL's default.
+		q.Set("default_transaction_isolation", "read committed")
 		u.RawQuery = q.Encode()
 		return Postgres, u.String(), nil
 	}
@@ -285,39 +290,91 @@ func (db *DB) dropIdle() {
 
 // try runs fn in one transaction; again reports that it failed on a broken
 // connection before anything took effect, so it may be tried once more.
+//
+// On PostgreSQL the transaction begins at its first statement that writes
+// or locks (beginsTransaction); the reads before it run on the same
+// connection, each on its own. At READ COMMITTED — the isolation teambot
+// runs at, see ParseURL — every statement of a transaction sees what was
+// committed when it started, so those reads see what they would have seen
+// inside it; and a function that only reads sends no BEGIN and no COMMIT
+// at all (a callback of a read command: one round trip instead of three
+// more). SQLite's statements cost no round trip: it begins at once.
 func (db *DB) try(ctx context.Context, readOnly bool, fn func(*Tx) error) (again bool, err error) {
-	var opts sqlTxOptions
-	// SQLite: "immediate" locking makes every transaction a writer; a
-	// read-only flag would only add a PRAGMA round trip, so it is left off.
-	opts.ReadOnly = readOnly && db.dialect == Postgres
-	sqlTx, err := db.db.BeginTxx(ctx, &opts)
-	if err != nil {
-		return isBrokenConn(err), fmt.Errorf("begin transaction: %w", markUnavailable(err))
+	tx := &Tx{dialect: db.dialect}
+	tx.opts.ReadOnly = readOnly && db.dialect == Postgres
+	if db.dialect == Postgres {
+		if tx.conn, err = db.db.Connx(ctx); err != nil {
+			return isBrokenConn(err), fmt.Errorf("begin transaction: %w", markUnavailable(err))
+		}
+		defer tx.conn.Close()
+		tx.ext = connExt{tx.conn}
+	} else if err = tx.begin(ctx, db.db); err != nil {
+		return tx.brokenFirst, err
 	}
-	tx := &Tx{ext: sqlTx, dialect: db.dialect}
 	defer func() {
 		if p := recover(); p != nil {
-			_ = sqlTx.Rollback()
+			if tx.sqlTx != nil {
+				_ = tx.sqlTx.Rollback()
+			}
 			panic(p)
+		}
+		if tx.sqlTx == nil { // nothing was written: nothing to end
+			if err != nil {
+				again = tx.brokenFirst
+			}
+			return
 		}
 		if err != nil {
 			again = tx.brokenFirst
-			if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, errTxDone) && !isBrokenConn(rbErr) {
+			if rbErr := tx.sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, errTxDone) && !isBrokenConn(rbErr) {
 				err = errors.Join(err, fmt.Errorf("rollback: %w", rbErr))
 			}
 			return
 		}
-		if cErr := sqlTx.Commit(); cErr != nil {
+		if cErr := tx.sqlTx.Commit(); cErr != nil {
 			err = fmt.Errorf("commit: %w", markUnavailable(mapErr(cErr)))
 		}
 	}()
 	return false, fn(tx)
 }
 
+// connExt runs a transaction's statements before it has begun, on its
+// connection (*sqlx.Conn lacks DriverName and BindNamed of
+// sqlx.ExtContext). Only PostgreSQL's transactions begin late.
+type connExt struct{ *sqlx.Conn }
+
+func (connExt) DriverName() string { return string(Postgres) }
+
+func (connExt) BindNamed(query string, arg any) (string, []any, error) {
+	return sqlx.BindNamed(sqlx.DOLLAR, query, arg)
+}
+
+// beginner is where a transaction begins: the pool (SQLite) or the
+// connection its reads ran on (PostgreSQL).
+type beginner interface {
+	BeginTxx(ctx context.Context, opts *sql.TxOptions) (*sqlx.Tx, error)
+}
+
+// begin sends BEGIN; later statements run in the transaction. BEGIN
+// failing on a broken connection before any statement ran may be tried
+// again on a fresh one, as a first statement may.
+func (tx *Tx) begin(ctx context.Context, on beginner) error {
+	sqlTx, err := on.BeginTxx(ctx, &tx.opts)
+	if err != nil {
+		tx.brokenFirst = tx.statements == 0 && isBrokenConn(err)
+		return fmt.Errorf("begin transaction: %w", markUnavailable(err))
+	}
+	tx.sqlTx, tx.ext = sqlTx, sqlTx
+	return nil
+}
+
 // Tx is a transaction; the repository methods hang off it.
 type Tx struct {
-	ext     sqlx.ExtContext
+	ext     sqlx.ExtContext // where statements run: the transaction once begun, else the connection
 	dialect Dialect
+	opts    sqlTxOptions
+	conn    *sqlx.Conn // PostgreSQL: the connection held for the transaction
+	sqlTx   *sqlx.Tx   // nil until the transaction has begun
 
 	statements int // run so far, failed ones included
 	writes     int // statements run so far that may write (anything but a SELECT)
@@ -349,6 +406,11 @@ func (tx *Tx) Dialect() Dialect { return tx.dialect }
 // prepare is called before every statement: one that may write sends the
 // savepoint marked before it, if any.
 func (tx *Tx) prepare(ctx context.Context, query string) error {
+	if tx.sqlTx == nil && beginsTransaction(query) {
+		if err := tx.begin(ctx, tx.conn); err != nil {
+			return err
+		}
+	}
 	if reads(query) {
 		return nil
 	}
@@ -374,6 +436,29 @@ func reads(query string) bool {
 	q := strings.TrimLeft(query, " \t\r\n")
 	return len(q) >= 6 && strings.EqualFold(q[:6], "SELECT")
 }
+
+// Wrote reports whether the transaction has run a statement that may
+// write (anything but a SELECT), whether or not it was undone since.
+func (tx *Tx) Wrote() bool { return tx.writes > 0 }
+
+// beginsTransaction reports whether a statement must run inside the
+// transaction: all but a SELECT that takes no lock and sets nothing. A row
+// lock (FOR UPDATE and its kin), an advisory lock or a local setting taken
+// outside a transaction would end with the statement. Texts are few and
+// fixed, so each is looked at once.
+func beginsTransaction(query string) bool {
+	if v, ok := beginsCache.Load(query); ok {
+		return v.(bool)
+	}
+	begins := !reads(query) || locksOrSets.MatchString(query)
+	beginsCache.Store(query, begins)
+	return begins
+}
+
+var (
+	beginsCache sync.Map // query text → beginsTransaction
+	locksOrSets = regexp.MustCompile(`(?i)\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|pg_advisory|set_config|nextval|setval`)
+)
 
 // exec runs a statement written with ? placeholders.
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (int64, error) {

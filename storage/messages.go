@@ -11,27 +11,36 @@ import (
 	"teambot"
 )
 
-// MarkProcessed records that a message id from a source (an endpoint) has
-// been seen. It reports true the first time and false for a repeat, so a
-// retried callback is handled once even across restarts.
-func (tx *Tx) MarkProcessed(ctx context.Context, source, msgID string, at time.Time) (first bool, err error) {
-	n, err := tx.exec(ctx, `INSERT INTO processed_messages (source, msg_id, received_at) VALUES (?, ?, ?)
-		ON CONFLICT (source, msg_id) DO NOTHING`, source, msgID, utc(at))
+// RecordHandled records that a message id from a source (an endpoint) has
+// been handled, with the answer given to it, so that a retried callback
+// runs once even across restarts and is answered the same (for as long as
+// the id is kept; PruneProcessed forgets both). It reports false, and
+// changes nothing, when the id was recorded before — by a concurrent run of
+// the same message that committed first, once this statement has waited
+// for it.
+func (tx *Tx) RecordHandled(ctx context.Context, source, msgID string, at time.Time, r teambot.KeptReply) (first bool, err error) {
+	var text any
+	if r.Kept {
+		text = r.Text
+	}
+	n, err := tx.exec(ctx, `INSERT INTO processed_messages (source, msg_id, received_at, reply, reply_sealed, reply_private, reply_mentions)
+		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, msg_id) DO NOTHING`,
+		source, msgID, utc(at), text, r.Sealed, r.Private, strings.Join(r.Mentions, ","))
 	if err != nil {
-		return false, fmt.Errorf("mark message %s/%s processed: %w", source, msgID, err)
+		return false, fmt.Errorf("record message %s/%s handled: %w", source, msgID, err)
 	}
 	return n == 1, nil
 }
 
 // ArriveInGroup reads what a message to a group chat needs first — the
 // chat's team and the sender's membership, roles included (a zero Member
-// when the sender was never in the team) — and records the message's id as
-// MarkProcessed does: first is false for a repeat. A message without a
-// source or id (the console's) is not recorded and is always first. On
-// PostgreSQL it is one statement, so one round trip for what is otherwise
-// four. A chat with no team yet is teambot.ErrNotFound, and then nothing is
-// recorded: the caller creates the team and records the id after.
-func (tx *Tx) ArriveInGroup(ctx context.Context, msg teambot.Message, at time.Time) (team teambot.Team, sender teambot.Member, first bool, err error) {
+// when the sender was never in the team) — and whether the message's id
+// was recorded as handled before: first is false for a repeat. It records
+// nothing (RecordHandled does, with the answer). A message without a
+// source or id (the console's) is always first. On PostgreSQL it is one
+// statement, so one round trip for what is otherwise three. A chat with no
+// team yet is teambot.ErrNotFound.
+func (tx *Tx) ArriveInGroup(ctx context.Context, msg teambot.Message) (team teambot.Team, sender teambot.Member, first bool, err error) {
 	defer func() {
 		if err != nil {
 			err = fmt.Errorf("message %s/%s to chat %q from %q: %w", msg.Source, msg.ID, msg.ChatID, msg.UserID, err)
@@ -39,16 +48,18 @@ func (tx *Tx) ArriveInGroup(ctx context.Context, msg teambot.Message, at time.Ti
 	}()
 	record := msg.Source != "" && msg.ID != ""
 	if tx.dialect != Postgres {
-		// SQLite has no INSERT in a WITH clause, and its statements cost
-		// no round trip: the plain ones, one after another.
+		// SQLite's statements cost no round trip: the plain ones, one
+		// after another.
 		if team, err = tx.TeamByChat(ctx, msg.ChatID); err != nil {
 			return team, sender, false, err
 		}
 		first = true
 		if record {
-			if first, err = tx.MarkProcessed(ctx, msg.Source, msg.ID, at); err != nil {
+			var seen bool
+			if _, seen, err = tx.HandledBefore(ctx, msg.Source, msg.ID); err != nil {
 				return team, sender, false, err
 			}
+			first = !seen
 		}
 		sender, err = tx.MemberByUser(ctx, team.ID, msg.UserID)
 		if errors.Is(err, teambot.ErrNotFound) {
@@ -58,12 +69,8 @@ func (tx *Tx) ArriveInGroup(ctx context.Context, msg teambot.Message, at time.Ti
 	}
 	var row arrivalRow
 	if record {
-		err = tx.get(ctx, &row, `WITH mark AS (
-				INSERT INTO processed_messages (source, msg_id, received_at)
-				SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM teams WHERE chat_id = ?)
-				ON CONFLICT (source, msg_id) DO NOTHING RETURNING 1)
-			SELECT EXISTS (SELECT 1 FROM mark) AS first, `+arrivalColumns,
-			msg.Source, msg.ID, utc(at), msg.ChatID, msg.UserID, msg.ChatID)
+		err = tx.get(ctx, &row, `SELECT NOT EXISTS (SELECT 1 FROM processed_messages WHERE source = ? AND msg_id = ?) AS first, `+arrivalColumns,
+			msg.Source, msg.ID, msg.UserID, msg.ChatID)
 	} else {
 		err = tx.get(ctx, &row, `SELECT true AS first, `+arrivalColumns, msg.UserID, msg.ChatID)
 	}
@@ -109,39 +116,23 @@ func (tx *Tx) PruneProcessed(ctx context.Context, cutoff time.Time) (int64, erro
 	return n, nil
 }
 
-// KeepReply stores a message's answer with its id, in the transaction that
-// ran the command, so a retry is answered the same (for as long as the id
-// is kept; PruneProcessed forgets both).
-func (tx *Tx) KeepReply(ctx context.Context, source, msgID string, r teambot.KeptReply) error {
-	var text any
-	if r.Kept {
-		text = r.Text
-	}
-	_, err := tx.exec(ctx, `UPDATE processed_messages SET reply = ?, reply_sealed = ?, reply_private = ?, reply_mentions = ?
-		WHERE source = ? AND msg_id = ?`, text, r.Sealed, r.Private, strings.Join(r.Mentions, ","), source, msgID)
-	if err != nil {
-		return fmt.Errorf("keep the answer of message %s/%s: %w", source, msgID, err)
-	}
-	return nil
-}
-
-// KeptReplyOf reads the answer kept with a message id; Kept is false when
-// there is none (an unknown id included).
-func (tx *Tx) KeptReplyOf(ctx context.Context, source, msgID string) (teambot.KeptReply, error) {
+// HandledBefore reports whether a message id was recorded as handled, and
+// the answer kept with it (Kept is false when there is none).
+func (tx *Tx) HandledBefore(ctx context.Context, source, msgID string) (kept teambot.KeptReply, seen bool, err error) {
 	var row struct {
 		Reply    sql.NullString `db:"reply"`
 		Sealed   bool           `db:"reply_sealed"`
 		Private  bool           `db:"reply_private"`
 		Mentions string         `db:"reply_mentions"`
 	}
-	err := tx.get(ctx, &row, `SELECT reply, reply_sealed, reply_private, reply_mentions FROM processed_messages
+	err = tx.get(ctx, &row, `SELECT reply, reply_sealed, reply_private, reply_mentions FROM processed_messages
 		WHERE source = ? AND msg_id = ?`, source, msgID)
 	if errors.Is(err, teambot.ErrNotFound) {
-		return teambot.KeptReply{}, nil
+		return teambot.KeptReply{}, false, nil
 	}
 	if err != nil {
-		return teambot.KeptReply{}, fmt.Errorf("the answer kept for message %s/%s: %w", source, msgID, err)
+		return teambot.KeptReply{}, false, fmt.Errorf("the answer kept for message %s/%s: %w", source, msgID, err)
 	}
 	return teambot.KeptReply{Kept: row.Reply.Valid, Sealed: row.Sealed,
-		Reply: teambot.Reply{Text: row.Reply.String, Private: row.Private, Mentions: splitList(row.Mentions)}}, nil
+		Reply: teambot.Reply{Text: row.Reply.String, Private: row.Private, Mentions: splitList(row.Mentions)}}, true, nil
 }

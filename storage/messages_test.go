@@ -11,33 +11,38 @@ import (
 )
 
 // A message's answer is kept with its id and goes when the id is pruned;
-// an id without a kept answer, or unknown, reads as not kept.
+// an id without a kept answer reads as seen and not kept, an unknown one as
+// not seen. An id is recorded once: a second record changes nothing.
 func TestKeptReply(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		want := teambot.KeptReply{Kept: true, Sealed: true,
 			Reply: teambot.Reply{Text: "v1:sealed", Private: true, Mentions: []string{"zhangsan", "lisi"}}}
-		update(t, db, func(tx *storage.Tx) error {
-			for _, id := range []string{"m-1", "m-2"} {
-				if _, err := tx.MarkProcessed(ctx, "robot", id, t0); err != nil {
-					return err
-				}
-			}
-			return tx.KeepReply(ctx, "robot", "m-1", want)
-		})
-		read := func(id string) teambot.KeptReply {
-			var k teambot.KeptReply
-			update(t, db, func(tx *storage.Tx) (err error) { k, err = tx.KeptReplyOf(ctx, "robot", id); return err })
-			return k
+		record := func(id string, k teambot.KeptReply) (first bool) {
+			update(t, db, func(tx *storage.Tx) (err error) { first, err = tx.RecordHandled(ctx, "robot", id, t0, k); return err })
+			return first
 		}
-		if got := read("m-1"); got.Kept != want.Kept || got.Sealed != want.Sealed || got.Text != want.Text ||
+		if !record("m-1", want) || !record("m-2", teambot.KeptReply{}) {
+			t.Fatal("a new id recorded as seen before")
+		}
+		if record("m-1", teambot.KeptReply{Kept: true, Reply: teambot.Reply{Text: "second"}}) {
+			t.Error("an id recorded twice")
+		}
+		read := func(id string) (k teambot.KeptReply, seen bool) {
+			update(t, db, func(tx *storage.Tx) (err error) { k, seen, err = tx.HandledBefore(ctx, "robot", id); return err })
+			return k, seen
+		}
+		if got, seen := read("m-1"); !seen || got.Kept != want.Kept || got.Sealed != want.Sealed || got.Text != want.Text ||
 			got.Private != want.Private || !slices.Equal(got.Mentions, want.Mentions) {
-			t.Errorf("kept %+v, want %+v", got, want)
+			t.Errorf("kept %+v (seen %v), want %+v", got, seen, want)
 		}
-		if got := read("m-2"); got.Kept {
-			t.Errorf("a message with no kept answer reads %+v", got)
+		if got, seen := read("m-2"); !seen || got.Kept {
+			t.Errorf("a message with no kept answer reads %+v, seen %v", got, seen)
+		}
+		if got, seen := read("m-3"); seen || got.Kept {
+			t.Errorf("an unknown message reads %+v, seen %v", got, seen)
 		}
 		update(t, db, func(tx *storage.Tx) error { _, err := tx.PruneProcessed(ctx, t0.Add(time.Second)); return err })
-		if got := read("m-1"); got.Kept {
+		if got, seen := read("m-1"); seen || got.Kept {
 			t.Errorf("after pruning the id the answer is still kept: %+v", got)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"teambot"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -156,7 +157,7 @@ func TestPreparedStatementsOutliveASchemaChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = db.Update(ctx, func(tx *storage.Tx) error {
-		if _, err := tx.MarkProcessed(ctx, "test", "before-the-read", t0); err != nil {
+		if _, err := tx.RecordHandled(ctx, "test", "before-the-read", t0, teambot.KeptReply{}); err != nil {
 			return err
 		}
 		_, err := read(tx)
@@ -166,7 +167,7 @@ func TestPreparedStatementsOutliveASchemaChange(t *testing.T) {
 		t.Fatalf("a later statement after the schema change: %v, want PostgreSQL's refusal", err)
 	}
 	err = db.Update(ctx, func(tx *storage.Tx) error {
-		first, err := tx.MarkProcessed(ctx, "test", "before-the-read", t0)
+		first, err := tx.RecordHandled(ctx, "test", "before-the-read", t0, teambot.KeptReply{})
 		if err != nil {
 			return err
 		}

@@ -317,7 +317,10 @@ func TestProcessedMessages(t *testing.T) {
 		mark := func(source, id string, at time.Time) bool {
 			t.Helper()
 			var first bool
-			update(t, db, func(tx *storage.Tx) (err error) { first, err = tx.MarkProcessed(ctx, source, id, at); return err })
+			update(t, db, func(tx *storage.Tx) (err error) {
+				first, err = tx.RecordHandled(ctx, source, id, at, teambot.KeptReply{})
+				return err
+			})
 			return first
 		}
 		if !mark("robot", "m1", t0) {
@@ -387,14 +390,14 @@ func TestOpenRejectsBadURLs(t *testing.T) {
 	}
 }
 
-// A group message's arrival reads its team and sender and records its id
-// once; a chat with no team records nothing.
+// A group message's arrival reads its team and sender and whether its id
+// was recorded, and records nothing itself.
 func TestArriveInGroup(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		arrive := func(msg teambot.Message) (team teambot.Team, sender teambot.Member, first bool, err error) {
 			t.Helper()
 			err = db.Update(ctx, func(tx *storage.Tx) (err error) {
-				team, sender, first, err = tx.ArriveInGroup(ctx, msg, t0)
+				team, sender, first, err = tx.ArriveInGroup(ctx, msg)
 				return err
 			})
 			return
@@ -407,7 +410,7 @@ func TestArriveInGroup(t *testing.T) {
 		zhang := mustMember(t, db, team.ID, "zhang", "张三", teambot.RoleTech, teambot.RoleCopywriter)
 		got, sender, first, err := arrive(msg)
 		if err != nil || !first {
-			t.Fatalf("first arrival of m1 (nothing recorded while the chat had no team): first %v, %v", first, err)
+			t.Fatalf("first arrival of m1: first %v, %v", first, err)
 		}
 		if got != team {
 			t.Errorf("team = %+v, want %+v", got, team)
@@ -416,8 +419,15 @@ func TestArriveInGroup(t *testing.T) {
 			fmt.Sprint(sender.Roles) != fmt.Sprint(teambot.SortRoles(zhang.Roles)) {
 			t.Errorf("sender = %+v, want %+v", sender, zhang)
 		}
+		if _, _, first, err := arrive(msg); err != nil || !first {
+			t.Errorf("m1 again, not recorded: first %v, %v; arriving records nothing", first, err)
+		}
+		update(t, db, func(tx *storage.Tx) error {
+			_, err := tx.RecordHandled(ctx, "robot", "m1", t0, teambot.KeptReply{})
+			return err
+		})
 		if _, _, first, err := arrive(msg); err != nil || first {
-			t.Errorf("m1 again: first %v, %v; want a repeat", first, err)
+			t.Errorf("m1 again, recorded: first %v, %v; want a repeat", first, err)
 		}
 		stranger := teambot.Message{Source: "robot", ID: "m2", ChatID: "chat-1", UserID: "li"}
 		if _, sender, first, err := arrive(stranger); err != nil || !first || sender.ID != 0 {

@@ -2,7 +2,6 @@ package storage_test
 
 import (
 	"errors"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +19,7 @@ import (
 func TestUnavailableIsTheDatabasesFault(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		mark := func(tx *storage.Tx, id string) error {
-			_, err := tx.MarkProcessed(ctx, "test", id, t0)
+			_, err := tx.RecordHandled(ctx, "test", id, t0, teambot.KeptReply{})
 			return err
 		}
 		readOnly := map[storage.Dialect]string{
@@ -79,7 +78,7 @@ func TestUnavailableIsTheDatabasesFault(t *testing.T) {
 		}
 		for _, id := range []string{"read-only", "cut"} {
 			update(t, db, func(tx *storage.Tx) error {
-				if first, err := tx.MarkProcessed(ctx, "test", id, t0); err != nil || !first {
+				if first, err := tx.RecordHandled(ctx, "test", id, t0, teambot.KeptReply{}); err != nil || !first {
 					t.Errorf("%s: kept although the transaction failed (%v)", id, err)
 				}
 				return nil
@@ -106,21 +105,7 @@ func TestUnavailableIsTheDatabasesFault(t *testing.T) {
 // restart of the server does, and returns once they are gone.
 func pooledPostgres(t *testing.T) (*storage.DB, func()) {
 	t.Helper()
-	base := storagetest.PostgresURL(t)
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	name := "teambot_" + q.Get("search_path")
-	q.Set("application_name", name)
-	u.RawQuery = q.Encode()
-	db, err := storage.Open(ctx, u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	raw := storagetest.Raw(t, base)
+	db, name, raw := postgresNamed(t, nil)
 	kill := func() {
 		t.Helper()
 		if _, err := raw.Exec(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, name); err != nil {
@@ -141,8 +126,9 @@ func pooledPostgres(t *testing.T) (*storage.DB, func()) {
 }
 
 // The pool's idle connections were all terminated (a restart of
-// PostgreSQL): the next transaction finds its connection dead at BEGIN and
-// runs on a fresh one instead of failing.
+// PostgreSQL): the next transaction finds its connection dead at BEGIN —
+// sent with its first write, the first statement here — and runs once more
+// on a fresh one instead of failing.
 func TestUpdateRetriesABrokenConnectionAtBegin(t *testing.T) {
 	db, kill := pooledPostgres(t)
 	var wg sync.WaitGroup
@@ -151,8 +137,8 @@ func TestUpdateRetriesABrokenConnectionAtBegin(t *testing.T) {
 	}
 	wg.Wait()
 	kill()
-	if calls, err := markTried(t, db, "after-restart", func(int) {}); err != nil || calls != 1 {
-		t.Fatalf("the first transaction after a restart: %v after %d calls, want success after 1", err, calls)
+	if calls, err := markTried(t, db, "after-restart", func(int) {}); err != nil || calls != 2 {
+		t.Fatalf("the first transaction after a restart: %v after %d calls, want success after 2", err, calls)
 	}
 }
 
@@ -180,12 +166,12 @@ func markTried(t *testing.T, db *storage.DB, id string, before func(call int)) (
 	err := db.Update(ctx, func(tx *storage.Tx) error {
 		calls++
 		before(calls)
-		_, err := tx.MarkProcessed(ctx, "test", id, t0)
+		_, err := tx.RecordHandled(ctx, "test", id, t0, teambot.KeptReply{})
 		return err
 	})
 	if err == nil {
 		update(t, db, func(tx *storage.Tx) error {
-			if first, _ := tx.MarkProcessed(ctx, "test", id, t0); first {
+			if first, _ := tx.RecordHandled(ctx, "test", id, t0, teambot.KeptReply{}); first {
 				t.Errorf("%s: the transaction that succeeded was not kept", id)
 			}
 			return nil
