@@ -70,6 +70,12 @@ load() {
 	"${lt[@]}" --rate "$RATE" --duration "$DURATION"
 	echo "--- closed loop, as fast as possible, for $DURATION"
 	"${lt[@]}" --rate 0 --duration "$DURATION" | tee /tmp/teambot-bench-closed.txt
+	# The commands above only read, and a read writes nothing (no commit).
+	# For comparison, a third that write: each sender joins once, then
+	# every /周报 is a report's next version (an insert, its audit and the
+	# message id, committed); a /加入 after joining is refused.
+	echo "--- closed loop, a third of them writing (/周报), for $DURATION"
+	"${lt[@]}" --commands "/加入 成员{user},/周报 完成推文 3 篇,/团队" --rate 0 --duration "$DURATION" | tee /tmp/teambot-bench-writes.txt
 	sleep 5
 	echo "idle RSS after the load: $(rss $pid)"
 	# What PostgreSQL itself commits on this machine: one single-row insert
@@ -84,6 +90,8 @@ load() {
 	base=$(awk '/^tps = / {print $3; exit}' /tmp/teambot-bench-base.txt)
 	ours=$(awk '/^throughput/ {sub("/s", "", $2); print $2; exit}' /tmp/teambot-bench-closed.txt)
 	awk -v o="$ours" -v b="$base" 'BEGIN {printf "teambot closed loop %.0f/s = %.1f%% of the pgbench baseline %.0f tps (target ≥ 20%%)\n", o, 100*o/b, b}'
+	ours=$(awk '/^throughput/ {sub("/s", "", $2); print $2; exit}' /tmp/teambot-bench-writes.txt)
+	awk -v o="$ours" -v b="$base" 'BEGIN {printf "with a third writing %.0f/s = %.1f%% of it\n", o, 100*o/b}'
 }
 
 # SCALE=10k runs the 10 000-team variant instead of 100 000. The replicas

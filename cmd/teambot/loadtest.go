@@ -96,7 +96,7 @@ func runLoadtest(ctx context.Context, args []string, getenv func(string) string,
 	fs.IntVar(&o.Concurrency, "concurrency", 64, "requests in flight at most")
 	fs.IntVar(&o.Teams, "teams", 200, "distinct group chats")
 	fs.IntVar(&o.Users, "users", 20, "distinct senders per chat")
-	fs.StringVar(&commandList, "commands", "/帮助,/谁请假,/团队", "comma-separated commands the senders type, in turn")
+	fs.StringVar(&commandList, "commands", "/帮助,/谁请假,/团队", "comma-separated commands the senders type, in turn; {user} is the sender's number in its chat (/加入 成员{user})")
 	fs.IntVar(&o.PID, "pid", 0, "sample VmRSS of this process (the server) from /proc/PID/status")
 	fs.StringVar(&o.Webhook, "webhook", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send", "robot mode: the group webhook callbacks carry (a key per chat is appended)")
 	if err := fs.Parse(args); err != nil {
@@ -296,7 +296,7 @@ func (o *loadOptions) one(ctx context.Context, client *http.Client, cb *wxcallba
 	msgID := run + "-" + strconv.FormatInt(i, 10)
 	text := wxcallback.Text{
 		MsgID: msgID, ChatID: chatID, UserID: userID, Name: "用户" + strconv.Itoa(user),
-		Content: "@teambot " + o.Commands[int(i)%len(o.Commands)],
+		Content: "@teambot " + strings.ReplaceAll(o.Commands[int(i)%len(o.Commands)], "{user}", strconv.Itoa(user)),
 	}
 	switch o.Mode {
 	case wxcallback.ModeRobot:

@@ -82,7 +82,8 @@ func TestLoadtestAgainstServe(t *testing.T) {
 
 // Closed loop on the AI bot endpoint, through loadtest directly: every
 // request answered with a verified reply, and the 7 chats each became a
-// team (the callbacks named distinct chats).
+// team (the callbacks named distinct chats), whose senders joined under
+// their own numbers ({user}).
 func TestLoadtestClosedLoop(t *testing.T) {
 	dir := t.TempDir()
 	url := "sqlite://" + filepath.Join(dir, "closed.db")
@@ -96,7 +97,7 @@ func TestLoadtestClosedLoop(t *testing.T) {
 
 	rep, err := loadtest(context.Background(), loadOptions{URL: "http://" + addr + "/wecom/bot", Mode: "bot",
 		Token: "bot-token", AESKey: testAESKey, Duration: 500 * time.Millisecond, Concurrency: 4,
-		Teams: 7, Users: 2, Commands: []string{"/帮助", "/团队"}})
+		Teams: 7, Users: 2, Commands: []string{"/加入 成员{user}", "/帮助", "/团队"}})
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("serve: %v", err)
@@ -115,18 +116,28 @@ func TestLoadtestClosedLoop(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	teams := 0
+	teams, joined := 0, 0
 	for i := range 7 {
 		err := db.Update(context.Background(), func(tx *storage.Tx) error {
-			_, err := tx.TeamByChat(context.Background(), "loadtest-chat-0000"+strconv.Itoa(i))
+			team, err := tx.TeamByChat(context.Background(), "loadtest-chat-0000"+strconv.Itoa(i))
+			if err != nil {
+				return err
+			}
+			members, err := tx.ActiveMembers(context.Background(), team.ID)
+			for _, m := range members {
+				if m.Name != "成员0" && m.Name != "成员1" {
+					t.Errorf("chat %d: a member named %q, want 成员0 or 成员1", i, m.Name)
+				}
+			}
+			joined += len(members)
 			return err
 		})
 		if err == nil {
 			teams++
 		}
 	}
-	if teams != 7 {
-		t.Errorf("%d of the 7 chats became teams", teams)
+	if teams != 7 || joined == 0 {
+		t.Errorf("%d of the 7 chats became teams, %d senders joined", teams, joined)
 	}
 }
 
