@@ -109,6 +109,31 @@ func TestTransactionsBeginAtTheFirstWriteOrLock(t *testing.T) {
 
 var errUndo = errors.New("undo")
 
+// A savepoint lives in a transaction: one that must be sent before any
+// write (a second savepoint marked after it) begins the transaction.
+func TestASavepointSentBeforeAnyWriteBeginsTheTransaction(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		update(t, db, func(tx *storage.Tx) error {
+			if err := tx.Savepoint(ctx, "mark_a"); err != nil {
+				return err
+			}
+			if err := tx.Savepoint(ctx, "mark_b"); err != nil { // sends mark_a
+				return err
+			}
+			if _, err := tx.RecordHandled(ctx, "test", "after-outer", t0, teambot.KeptReply{}); err != nil {
+				return err
+			}
+			return tx.RollbackTo(ctx, "mark_a")
+		})
+		update(t, db, func(tx *storage.Tx) error {
+			if _, seen, err := tx.HandledBefore(ctx, "test", "after-outer"); err != nil || seen {
+				t.Errorf("a write after the savepoint rolled back to was kept (%v, %v)", seen, err)
+			}
+			return nil
+		})
+	})
+}
+
 // Beginning late keeps a transaction's meaning only at READ COMMITTED:
 // teambot's sessions run at it whatever the URL or the server say.
 func TestPostgresSessionsRunAtReadCommitted(t *testing.T) {

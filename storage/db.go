@@ -421,8 +421,14 @@ func (tx *Tx) prepare(ctx context.Context, query string) error {
 	return tx.sendSavepoint(ctx)
 }
 
-// sendSavepoint sends the savepoint marked and not yet sent.
+// sendSavepoint sends the savepoint marked and not yet sent, beginning
+// the transaction first if it has not begun (a savepoint lives in one).
 func (tx *Tx) sendSavepoint(ctx context.Context) error {
+	if tx.sqlTx == nil {
+		if err := tx.begin(ctx, tx.conn); err != nil {
+			return err
+		}
+	}
 	name := tx.savepoint
 	tx.savepoint = ""
 	_, err := tx.ext.ExecContext(ctx, "SAVEPOINT "+name)
