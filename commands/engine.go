@@ -29,6 +29,12 @@ import (
 // above that.
 const MaxMessageBytes = 16 << 10
 
+// MaxReplyBytes is the most a reply of one message carries: WeCom's limit
+// for a text message (docs/wecom-protocol.md), which a group robot's
+// passive answer and an app's are held to. A listing that would be longer
+// says less per line.
+const MaxReplyBytes = 2048
+
 // Config is what the engine needs from its surroundings.
 type Config struct {
 	Store    Store

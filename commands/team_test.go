@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"teambot"
+	"teambot/commands"
 	"teambot/storage"
 	"teambot/storage/storagetest"
 )
@@ -190,6 +191,32 @@ func TestHelp(t *testing.T) {
 		}
 		c.expect("wangfang", "/help", "/角色（role）", "/移除（remove）", "/主管（supervisor）")
 		c.expect("boss", "/帮助", "/主管（supervisor）")
+		// Every list fits one reply (WeCom's 2 048 bytes; in full they are
+		// twice that): the summaries' first clauses, and still every
+		// command the caller may use.
+		if len(member) > commands.MaxReplyBytes {
+			t.Errorf("a member's /帮助 is %d bytes, over one reply's %d:\n%s", len(member), commands.MaxReplyBytes, member)
+		}
+		supervisor := c.say("wangfang", "/帮助")
+		if len(supervisor) > commands.MaxReplyBytes {
+			t.Errorf("the supervisor's /帮助 is %d bytes, over one reply's %d:\n%s", len(supervisor), commands.MaxReplyBytes, supervisor)
+		}
+		for _, cmd := range c.engine.Registry().Commands() {
+			if !strings.Contains(supervisor, "/"+cmd.Chinese+"（"+cmd.Name+"）— ") {
+				t.Errorf("the supervisor's /帮助 lacks /%s:\n%s", cmd.Chinese, supervisor)
+			}
+			if one := c.say("wangfang", "/帮助 "+cmd.Chinese); len(one) > commands.MaxReplyBytes {
+				t.Errorf("/帮助 %s is %d bytes, over one reply's %d", cmd.Chinese, len(one), commands.MaxReplyBytes)
+			}
+		}
+		if rules := c.say("wangfang", "/帮助 规则"); len(rules) > commands.MaxReplyBytes {
+			t.Errorf("/帮助 规则 is %d bytes, over one reply's %d", len(rules), commands.MaxReplyBytes)
+		}
+		for _, want := range []string{"/周报（report）— 提交本周工作小结\n", "/月报（monthly）— 主管查看本月的月度工作报告和只给主管看的保密附录\n"} {
+			if !strings.Contains(supervisor, want) {
+				t.Errorf("the supervisor's /帮助 lacks %q", want)
+			}
+		}
 		c.expect("zhangsan", "/帮助 加入", "用法：/加入 名字 [角色…]", "例子：/加入 张三 文案", "谁可以用：所有人")
 		c.expect("zhangsan", "/help /role", "用法：/角色 @名字 角色…", "谁可以用：主管（你目前不能使用）")
 		c.expect("zhangsan", "／？ team", "/团队（team）")

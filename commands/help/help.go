@@ -13,15 +13,13 @@ import (
 func help(ctx context.Context, r *commands.Request) (teambot.Reply, error) {
 	reg := r.Engine.Registry()
 	if len(r.Args) == 0 {
-		var b strings.Builder
-		b.WriteString("你可以使用的命令：\n")
+		var permitted []*commands.Command
 		for _, c := range reg.Commands() {
 			if r.Permits(c) {
-				fmt.Fprintf(&b, "/%s（%s）— %s\n", c.Chinese, c.Name, c.Summary)
+				permitted = append(permitted, c)
 			}
 		}
-		b.WriteString("发送 /帮助 命令 查看用法和例子，例如 /帮助 加入；发送 /帮助 规则 查看团队规则和对应的命令。")
-		return teambot.Reply{Text: b.String()}, nil
+		return teambot.Reply{Text: listing(permitted)}, nil
 	}
 	word := strings.TrimLeft(r.Args[0].Text, "/")
 	c, ok := reg.Lookup(word)
@@ -89,4 +87,55 @@ func Command() *commands.Command {
 		Who:      commands.Anyone, Handler: help,
 		Sub: []*commands.Command{rulesRow()},
 	}
+}
+
+// listing is /帮助's list of cs with their summaries, within one reply: a
+// supervisor may use so many commands that the full summaries would not
+// fit (MaxReplyBytes), and then each keeps its first clause, the rest
+// being one /帮助 命令 away (help_test.go keeps the short form within
+// the limit).
+func listing(cs []*commands.Command) string {
+	build := func(summary func(string) string) string {
+		var b strings.Builder
+		b.WriteString("你可以使用的命令：\n")
+		for _, c := range cs {
+			fmt.Fprintf(&b, "/%s（%s）— %s\n", c.Chinese, c.Name, summary(c.Summary))
+		}
+		b.WriteString("发送 /帮助 命令 查看用法和例子，例如 /帮助 加入；发送 /帮助 规则 查看团队规则和对应的命令。")
+		return b.String()
+	}
+	if full := build(func(s string) string { return s }); len(full) <= commands.MaxReplyBytes {
+		return full
+	}
+	if short := build(firstClause); len(short) <= commands.MaxReplyBytes {
+		return short
+	}
+	var b strings.Builder // the names alone, should the table outgrow even that
+	b.WriteString("你可以使用的命令：")
+	for _, c := range cs {
+		b.WriteString(" /" + c.Chinese)
+	}
+	b.WriteString("\n发送 /帮助 命令 查看用法和例子，例如 /帮助 加入。")
+	return b.String()
+}
+
+// firstClause is a summary without its parenthetical remarks, up to its
+// first comma, semicolon or colon (full-width, as the summaries are
+// written).
+func firstClause(s string) string {
+	for {
+		open := strings.Index(s, "（")
+		if open < 0 {
+			break
+		}
+		end := strings.Index(s[open:], "）")
+		if end < 0 {
+			break
+		}
+		s = s[:open] + s[open+end+len("）"):]
+	}
+	if i := strings.IndexAny(s, "，；："); i > 0 {
+		return s[:i]
+	}
+	return s
 }

@@ -123,7 +123,7 @@ func monthArg(ctx context.Context, r *commands.Request) (lang.Month, Month, erro
 // most one private message does before it is split (WeCom's text limit,
 // which app messages keep for markdown too).
 const (
-	maxReplyBytes   = 2048
+	maxReplyBytes   = commands.MaxReplyBytes
 	maxMessageBytes = 2048
 )
 
