@@ -79,9 +79,10 @@ func TestPostPublishedAndReminded(t *testing.T) {
 }
 
 // R7 and R5: an approved placement with an end day asks its owner for
-// results the day after (once); /投放 结果 records the figures in any
-// order, refuses what is not a number, and the monthly report lists the
-// placement with its budget, spend and results.
+// results the next workday (once: its end day is a Saturday, so on
+// Monday); /投放 结果 records the figures in any order, refuses what is
+// not a number, and the monthly report lists the placement with its
+// budget, spend and results.
 func TestPlacementResultsInMonthlyReport(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		c, clock := approvalTeam(t, db)
@@ -93,14 +94,17 @@ func TestPlacementResultsInMonthlyReport(t *testing.T) {
 		if out := runReplicas(t, c, &rec, at(2026, 11, 28, 23, 0)); len(out) != 0 {
 			t.Errorf("on the end day: %+v", out)
 		}
-		out := runReplicas(t, c, &rec, at(2026, 11, 29, 10, 0))
-		if len(out) != 1 || !strings.Contains(sentTo(out, "wangwu"), "【投放结果】你的投放申请 #1") {
-			t.Fatalf("the day after the end: %+v", out)
+		if out := runReplicas(t, c, &rec, at(2026, 11, 29, 10, 0)); len(out) != 0 {
+			t.Errorf("on the Sunday after the end: %+v", out)
 		}
-		if out := runReplicas(t, c, &rec, at(2026, 11, 29, 11, 0)); len(out) != 0 {
+		out := runReplicas(t, c, &rec, at(2026, 11, 30, 10, 0))
+		if len(out) != 1 || !strings.Contains(sentTo(out, "wangwu"), "【投放结果】你的投放申请 #1") {
+			t.Fatalf("the workday after the end: %+v", out)
+		}
+		if out := runReplicas(t, c, &rec, at(2026, 11, 30, 11, 0)); len(out) != 0 {
 			t.Errorf("asked twice: %+v", out)
 		}
-		*clock = at(2026, 11, 29, 12, 0)
+		*clock = at(2026, 11, 30, 12, 0)
 		c.expect("zhangsan", "/投放 结果 1 曝光 1", "只有申请人和主管可以报告结果")
 		c.expect("wangwu", "/投放 结果 1 曝光 很多", "曝光「很多」不是数字")
 		c.expect("wangwu", "/投放 结果 1 花费 $100", "花费也请写同一种货币")
@@ -116,8 +120,40 @@ func TestPlacementResultsInMonthlyReport(t *testing.T) {
 				t.Errorf("monthly report lacks %q:\n%s", want, report)
 			}
 		}
-		if out := runReplicas(t, c, &rec, at(2026, 11, 30, 10, 0)); len(out) != 0 {
+		if out := runReplicas(t, c, &rec, at(2026, 12, 1, 10, 0)); len(out) != 0 {
 			t.Errorf("asked after the results: %+v", out)
+		}
+	})
+}
+
+// A holiday and a deadline: the question about a post not marked 已发 goes
+// out on the team's first workday after its planned day — not on the
+// weekend, not on a day the team rests (/假期) — and its results question
+// likewise; a team that works on a Saturday (调休 of its own) is asked then.
+func TestFollowUpsWaitForTheNextWorkday(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		c, clock := approvalTeam(t, db)
+		var rec enqueued
+		c.expect("wangfang", "/假期 添加 2026-12-14 休息 团建", "12月14日")
+		c.expect("wangfang", "/假期 添加 2026-12-19 上班 补班", "12月19日")
+		c.expect("zhangsan", "/发布 申请 微博 日常 计划 12月11日 20:00", "自动通过") // #1, a Friday
+		c.expect("zhangsan", "/发布 申请 微博 日常 计划 12月18日 20:00", "自动通过") // #2, the Friday after
+		c.outbox(*clock)
+		for _, quiet := range []time.Time{at(2026, 12, 12, 10, 1), at(2026, 12, 13, 10, 1), at(2026, 12, 14, 10, 1)} {
+			if out := runReplicas(t, c, &rec, quiet); len(out) != 0 {
+				t.Errorf("%s, a day off: %+v", quiet.Format("Mon 01-02"), out)
+			}
+		}
+		out := runReplicas(t, c, &rec, at(2026, 12, 15, 10, 1))
+		if len(out) != 1 || !strings.Contains(sentTo(out, "zhangsan"), "【发布确认】你的发布申请 #1") {
+			t.Errorf("Tuesday 10:01, the first workday after: %+v", out)
+		}
+		*clock = at(2026, 12, 18, 20, 30)
+		c.expect("zhangsan", "/发布 已发 1", "已标记")
+		c.outbox(*clock)
+		out = runReplicas(t, c, &rec, at(2026, 12, 19, 10, 1))
+		if len(out) != 1 || !strings.Contains(sentTo(out, "zhangsan"), "【发布确认】你的发布申请 #2") {
+			t.Errorf("Saturday 10:01, a workday of the team's: %+v", out)
 		}
 	})
 }

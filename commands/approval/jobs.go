@@ -6,15 +6,20 @@ import (
 	"time"
 
 	"teambot"
+	"teambot/calendar"
 	"teambot/commands"
 )
 
 // One-off reminders of approved requests, to their requesters:
 //   - post_soon, 30 minutes before an approved post's planned time;
-//   - post_unmarked, at 10:00 the day after its planned day, when it has not
-//     been marked 已发;
-//   - placement_results, at 10:00 the day after a placement's end day,
-//     while no results are reported (R7).
+//   - post_unmarked, at 10:00 of the team's first workday after its planned
+//     day, when it has not been marked 已发 (R15);
+//   - placement_results, at 10:00 of the team's first workday after a
+//     placement's end day, while no results are reported (R7).
+//
+// "The day after" is a working day: a post planned for Friday is asked
+// about on Monday morning, one before the National Day holiday after it,
+// by the team's calendar (statutory days, 调休, its own days off).
 //
 // A firing's Subject is the request's id written as a time (id seconds
 // after the Unix epoch): the scheduler claims each (team, job, subject)
@@ -31,6 +36,10 @@ const (
 	// followUpFor is how long a follow-up still goes out after its time
 	// (a scheduler down over it catches up; a stale one is dropped).
 	followUpFor = 7 * 24 * time.Hour
+	// maxDaysOff is how many days off in a row a follow-up waits over at
+	// most (the longest statutory break is nine days); past that — a team
+	// that marked a month off — it goes the day after.
+	maxDaysOff = 15
 )
 
 // Jobs are this area's timed work, for the scheduler.
@@ -46,13 +55,15 @@ func (j Jobs) Firings(ctx context.Context, now time.Time) ([]teambot.Firing, err
 	err := j.Engine.Config.Store.Update(ctx, func(tx commands.Tx) error {
 		list, err := commands.TxAs[Tx](tx).Approvals(ctx, teambot.ApprovalFilter{
 			Kinds: []string{teambot.ApprovalPost, teambot.ApprovalPlacement}, Statuses: []string{teambot.ApprovalApproved},
-			// The day after plus the follow-up window, and a day for the
-			// team's time zone: anything older is past every reminder.
-			DueSince: now.Add(-followUpFor - 3*24*time.Hour)})
+			// The days off waited over, the follow-up window, and a day
+			// for the team's time zone: anything older is past every
+			// reminder.
+			DueSince: now.Add(-followUpFor - (maxDaysOff+3)*24*time.Hour)})
 		if err != nil {
 			return err
 		}
 		teams := map[int64]teambot.Team{}
+		cals := map[int64]*calendar.Calendar{}
 		results := map[int64]map[int64]teambot.PlacementResult{} // by team, then request
 		for _, a := range list {
 			team, ok := teams[a.TeamID]
@@ -61,12 +72,16 @@ func (j Jobs) Firings(ctx context.Context, now time.Time) ([]teambot.Firing, err
 					return err
 				}
 				teams[a.TeamID] = team
+				if cals[a.TeamID], err = commands.TeamCalendar(ctx, tx, a.TeamID); err != nil {
+					return err
+				}
 			}
+			cal := cals[a.TeamID]
 			f := teambot.Firing{TeamID: a.TeamID, ChatID: team.ChatID, Subject: subjectOf(a.ID)}
 			switch {
 			case a.Kind == teambot.ApprovalPost && !a.PlanAt.IsZero():
 				soon := a.PlanAt.Add(-postSoonBefore)
-				after := dayAfter(teambot.DateOf(a.PlanAt.In(team.Location())), team.Location())
+				after := followUp(cal, teambot.DateOf(a.PlanAt.In(team.Location())), team.Location())
 				switch {
 				case !now.Before(after) && now.Before(after.Add(followUpFor)):
 					f.Job, f.At = JobPostUnmarked, after.UTC()
@@ -76,7 +91,7 @@ func (j Jobs) Firings(ctx context.Context, now time.Time) ([]teambot.Firing, err
 					continue
 				}
 			case a.Kind == teambot.ApprovalPlacement && !a.EndDay.IsZero():
-				after := dayAfter(a.EndDay, team.Location())
+				after := followUp(cal, a.EndDay, team.Location())
 				if now.Before(after) || !now.Before(after.Add(followUpFor)) {
 					continue
 				}
@@ -99,9 +114,16 @@ func (j Jobs) Firings(ctx context.Context, now time.Time) ([]teambot.Firing, err
 	return out, err
 }
 
-// dayAfter is followUpHour of the day after d, in loc.
-func dayAfter(d teambot.Date, loc *time.Location) time.Time {
+// followUp is followUpHour, in loc, of the first workday after d by cal,
+// or of the day after d when none comes within maxDaysOff days.
+func followUp(cal *calendar.Calendar, d teambot.Date, loc *time.Location) time.Time {
 	n := d.AddDate(0, 0, 1)
+	for i := 1; i <= maxDaysOff+1; i++ {
+		if day := d.AddDate(0, 0, i); cal.Workday(day) {
+			n = day
+			break
+		}
+	}
 	return time.Date(n.Year, n.Month, n.Day, followUpHour, 0, 0, 0, loc)
 }
 
