@@ -33,6 +33,11 @@ type Message struct {
 	// Cards says the transport can answer in this chat with an interactive
 	// card (the AI bot can; the group robot and the console cannot).
 	Cards bool
+
+	// ReplyLimit is the most bytes one answer to the message carries on
+	// its transport (a group robot's or an app's text: 2 048); 0, no
+	// limit. A longer answer is cut there and the rest sent after it.
+	ReplyLimit int
 }
 
 // Single reports whether the message came from a one-to-one chat.

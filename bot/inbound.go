@@ -118,6 +118,11 @@ func decode(mode Mode, plain []byte, jsonFormat bool) (inbound, error) {
 	in.msg.Whisper = mode == ModeRobot
 	// Only the AI bot shows interactive cards (docs/cards.md §5).
 	in.msg.Cards = mode == ModeBot
+	// A passive answer is a text message, but for the AI bot's stream.
+	in.msg.ReplyLimit = wecom.MaxTextBytes
+	if mode == ModeBot {
+		in.msg.ReplyLimit = wecom.MaxRespondBytes
+	}
 	return in, nil
 }
 

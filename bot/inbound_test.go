@@ -44,6 +44,11 @@ func TestDecodeEveryFormat(t *testing.T) {
 			if in.msgType != "text" || in.msg.Text != "@teambot /团队" || in.msg.UserID != "zhangsan" || in.msg.ID != msg.MsgID || in.msg.Source != name[:len(tc.mode)] {
 				t.Errorf("decoded %+v", in)
 			}
+			// A passive answer is a text message (2 048 bytes) but for the
+			// AI bot's stream (20 480).
+			if want := map[Mode]int{ModeBot: 20480, ModeRobot: 2048, ModeApp: 2048}[tc.mode]; in.msg.ReplyLimit != want {
+				t.Errorf("%s: ReplyLimit %d, want %d", name, in.msg.ReplyLimit, want)
+			}
 			switch tc.mode {
 			case ModeBot:
 				if in.msg.ChatID != "g1" || in.msg.Single() || in.responseURL != text.ResponseURL {
@@ -200,7 +205,7 @@ func TestDecodeCardClick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantClick := teambot.Click{Message: teambot.Message{Source: "bot", ID: "c1", ChatType: teambot.ChatSingle, UserID: "wangfang", Cards: true},
+	wantClick := teambot.Click{Message: teambot.Message{Source: "bot", ID: "c1", ChatType: teambot.ChatSingle, UserID: "wangfang", Cards: true, ReplyLimit: 20480},
 		TaskID: "leave-12-x", Key: "approve"}
 	if lc.Click == nil || !reflect.DeepEqual(*lc.Click, wantClick) || lc.MsgType != "event" || lc.Event != EventTemplateCard {
 		t.Errorf("long connection click %+v, want %+v", lc.Click, wantClick)

@@ -139,7 +139,7 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 	inv := teambot.Invocation{Message: msg, Word: p.Word, Args: p.Args, Rest: p.Rest}
 
 	var reply teambot.Reply
-	var refusal error // a user-facing error: its writes are undone, the message stays handled
+	var refusal error // a user-facing error: its writes are undone, the message is handled (its id recorded if it had written)
 	// Named before the transaction, so a command that fails for want of a
 	// database is counted under its own name.
 	command := "none" // the message names no command
@@ -164,6 +164,9 @@ func (e *Engine) Handle(ctx context.Context, msg teambot.Message) (teambot.Reply
 		}
 		if err == nil {
 			reply, err = keepPrivate(ctx, r, reply)
+		}
+		if err == nil {
+			reply, err = fitReply(ctx, r, reply)
 		}
 		if err != nil && teambot.KindOf(err) != teambot.KindInternal {
 			refusal = err

@@ -127,7 +127,7 @@ func TestLongConnClickUpdatesTheCard(t *testing.T) {
 	updateFrame(t, fake, 2)
 	clicks := e.ran()
 	want := teambot.Click{Message: teambot.Message{Source: "bot", ID: "c1", ChatID: "wrgroup", ChatType: teambot.ChatGroup,
-		UserID: "wangfang", At: clock.Now(), Cards: true}, TaskID: "leave-12-x", Key: "approve"}
+		UserID: "wangfang", At: clock.Now(), Cards: true, ReplyLimit: 20480}, TaskID: "leave-12-x", Key: "approve"}
 	if len(clicks) != 2 || !reflect.DeepEqual(clicks[0], want) || !reflect.DeepEqual(clicks[1].Options, []string{"B"}) || clicks[1].Key != "vote" {
 		t.Errorf("clicks as the engine got them: %+v\nwant first %+v", clicks, want)
 	}
