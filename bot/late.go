@@ -243,7 +243,8 @@ func (l *Late) LongConnAnswers(msg teambot.Message, reply teambot.Reply) ([]team
 }
 
 // RunLongConn runs a long-connection message as runEngine runs a
-// callback's: text through the engine (a replay gets the answer kept),
+// callback's: text through the engine (a replay of a command that wrote
+// gets the answer kept; one that only read runs again),
 // enter_chat through HandleEvent, any other kind answered with how to
 // write a command, a panic contained. again reports a message that could
 // not run for the database's sake and may run later.

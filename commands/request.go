@@ -69,9 +69,10 @@ func (r *Request) Audit(ctx context.Context, action, target, detail string) erro
 	return r.Tx.Audit(ctx, &e)
 }
 
-// newRequest records the message as handled, then loads (or, on a group's
-// first contact, creates) the chat's team and the sender's membership, and
-// keeps the team's push key and the sender's name current.
+// newRequest finds a message handled before (an *alreadyHandled), else
+// loads (or, on a group's first contact, creates) the chat's team and the
+// sender's membership, and keeps the team's push key and the sender's name
+// current. The id is recorded at the end, with the answer (handled.go).
 func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) (*Request, error) {
 	r := &Request{Invocation: inv, Tx: tx, Now: e.Config.Now(), IsAdmin: slices.Contains(e.Config.Admins, inv.UserID), Engine: e}
 	if inv.Single() {

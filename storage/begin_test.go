@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"net/url"
@@ -108,6 +109,57 @@ func TestTransactionsBeginAtTheFirstWriteOrLock(t *testing.T) {
 }
 
 var errUndo = errors.New("undo")
+
+// What begins a transaction: a write, or a read that locks, sets or
+// notifies; a plain read does not.
+func TestWhatBeginsATransaction(t *testing.T) {
+	for query, want := range map[string]bool{
+		"SELECT id FROM teams WHERE chat_id = ?":                      false,
+		"  select count(*) from outbox":                               false,
+		"SELECT id FROM members WHERE id = ? FOR UPDATE":              true,
+		"SELECT * FROM teams WHERE id = ? FOR NO KEY UPDATE":          true,
+		"SELECT id FROM inbox LIMIT 5 for update skip locked":         true,
+		"SELECT 1 FROM teams FOR SHARE":                               true,
+		"SELECT pg_advisory_xact_lock(?)":                             true,
+		"SELECT pg_try_advisory_xact_lock(hashtext(?))":               true,
+		"SELECT set_config('enable_sort', 'off', true)":               true,
+		"SELECT pg_notify('teambot', 'x')":                            true,
+		"INSERT INTO processed_messages (source) VALUES (?)":          true,
+		"UPDATE jobs SET due_at = ? WHERE id = ?":                     true,
+		"WITH gone AS (DELETE FROM outbox RETURNING id) SELECT 1":     true,
+		"DELETE FROM card_reasons WHERE user_id = ? RETURNING 1":      true,
+		"SELECT reply FROM processed_messages WHERE source = ? AND 1": false,
+	} {
+		if got := storage.BeginsTransaction(query); got != want {
+			t.Errorf("%q begins a transaction: %v, want %v", query, got, want)
+		}
+	}
+}
+
+// The transaction lives as long as Update's context: a first write run
+// under a shorter one (a statement's own deadline) does not take the
+// transaction with it when that ends.
+func TestATransactionOutlivesItsFirstStatementsContext(t *testing.T) {
+	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
+		update(t, db, func(tx *storage.Tx) error {
+			short, cancel := context.WithCancel(ctx)
+			if _, err := tx.RecordHandled(short, "test", "first", t0, teambot.KeptReply{}); err != nil {
+				return err
+			}
+			cancel()
+			_, err := tx.RecordHandled(ctx, "test", "second", t0, teambot.KeptReply{})
+			return err
+		})
+		update(t, db, func(tx *storage.Tx) error {
+			for _, id := range []string{"first", "second"} {
+				if _, seen, err := tx.HandledBefore(ctx, "test", id); err != nil || !seen {
+					t.Errorf("%s not kept (%v)", id, err)
+				}
+			}
+			return nil
+		})
+	})
+}
 
 // A savepoint lives in a transaction: one that must be sent before any
 // write (a second savepoint marked after it) begins the transaction.

@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -300,7 +301,7 @@ func (db *DB) dropIdle() {
 // at all (a callback of a read command: one round trip instead of three
 // more). SQLite's statements cost no round trip: it begins at once.
 func (db *DB) try(ctx context.Context, readOnly bool, fn func(*Tx) error) (again bool, err error) {
-	tx := &Tx{dialect: db.dialect}
+	tx := &Tx{dialect: db.dialect, ctx: ctx}
 	tx.opts.ReadOnly = readOnly && db.dialect == Postgres
 	if db.dialect == Postgres {
 		if tx.conn, err = db.db.Connx(ctx); err != nil {
@@ -308,7 +309,7 @@ func (db *DB) try(ctx context.Context, readOnly bool, fn func(*Tx) error) (again
 		}
 		defer tx.conn.Close()
 		tx.ext = connExt{tx.conn}
-	} else if err = tx.begin(ctx, db.db); err != nil {
+	} else if err = tx.begin(db.db); err != nil {
 		return tx.brokenFirst, err
 	}
 	defer func() {
@@ -355,11 +356,12 @@ type beginner interface {
 	BeginTxx(ctx context.Context, opts *sql.TxOptions) (*sqlx.Tx, error)
 }
 
-// begin sends BEGIN; later statements run in the transaction. BEGIN
-// failing on a broken connection before any statement ran may be tried
-// again on a fresh one, as a first statement may.
-func (tx *Tx) begin(ctx context.Context, on beginner) error {
-	sqlTx, err := on.BeginTxx(ctx, &tx.opts)
+// begin sends BEGIN; later statements run in the transaction, which lives
+// as long as the context Update was given (not a statement's, which may be
+// shorter). BEGIN failing on a broken connection before any statement ran
+// may be tried again on a fresh one, as a first statement may.
+func (tx *Tx) begin(on beginner) error {
+	sqlTx, err := on.BeginTxx(tx.ctx, &tx.opts)
 	if err != nil {
 		tx.brokenFirst = tx.statements == 0 && isBrokenConn(err)
 		return fmt.Errorf("begin transaction: %w", markUnavailable(err))
@@ -372,6 +374,7 @@ func (tx *Tx) begin(ctx context.Context, on beginner) error {
 type Tx struct {
 	ext     sqlx.ExtContext // where statements run: the transaction once begun, else the connection
 	dialect Dialect
+	ctx     context.Context // Update's: the transaction's, once begun
 	opts    sqlTxOptions
 	conn    *sqlx.Conn // PostgreSQL: the connection held for the transaction
 	sqlTx   *sqlx.Tx   // nil until the transaction has begun
@@ -407,7 +410,7 @@ func (tx *Tx) Dialect() Dialect { return tx.dialect }
 // savepoint marked before it, if any.
 func (tx *Tx) prepare(ctx context.Context, query string) error {
 	if tx.sqlTx == nil && beginsTransaction(query) {
-		if err := tx.begin(ctx, tx.conn); err != nil {
+		if err := tx.begin(tx.conn); err != nil {
 			return err
 		}
 	}
@@ -425,7 +428,7 @@ func (tx *Tx) prepare(ctx context.Context, query string) error {
 // the transaction first if it has not begun (a savepoint lives in one).
 func (tx *Tx) sendSavepoint(ctx context.Context) error {
 	if tx.sqlTx == nil {
-		if err := tx.begin(ctx, tx.conn); err != nil {
+		if err := tx.begin(tx.conn); err != nil {
 			return err
 		}
 	}
@@ -449,22 +452,31 @@ func (tx *Tx) Wrote() bool { return tx.writes > 0 }
 
 // beginsTransaction reports whether a statement must run inside the
 // transaction: all but a SELECT that takes no lock and sets nothing. A row
-// lock (FOR UPDATE and its kin), an advisory lock or a local setting taken
-// outside a transaction would end with the statement. Texts are few and
-// fixed, so each is looked at once.
+// lock (FOR UPDATE and its kin), an advisory lock (pg_advisory_…,
+// pg_try_advisory_…), a local setting or a notification taken outside a
+// transaction would end with the statement. Texts are few and fixed, so
+// each is looked at once.
 func beginsTransaction(query string) bool {
 	if v, ok := beginsCache.Load(query); ok {
 		return v.(bool)
 	}
 	begins := !reads(query) || locksOrSets.MatchString(query)
-	beginsCache.Store(query, begins)
+	if beginsKept.Load() < maxBeginsKept && beginsKept.Add(1) <= maxBeginsKept {
+		beginsCache.Store(query, begins)
+	}
 	return begins
 }
 
 var (
-	beginsCache sync.Map // query text → beginsTransaction
-	locksOrSets = regexp.MustCompile(`(?i)\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|pg_advisory|set_config|nextval|setval`)
+	beginsCache sync.Map     // query text → beginsTransaction
+	beginsKept  atomic.Int32 // entries of beginsCache, at most maxBeginsKept
+	locksOrSets = regexp.MustCompile(`(?i)\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|advisory|set_config|nextval|setval|pg_notify`)
 )
+
+// maxBeginsKept bounds beginsCache: texts are fixed but for lists of ids
+// written out (one text per length), and a text beyond it is looked at
+// each time.
+const maxBeginsKept = 4096
 
 // exec runs a statement written with ? placeholders.
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (int64, error) {

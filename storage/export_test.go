@@ -31,3 +31,6 @@ const PreparedPerConn = preparedPerConn
 
 // Statements is how many statements the transaction has run so far.
 func (tx *Tx) Statements() int { return tx.statements }
+
+// BeginsTransaction is beginsTransaction, for its table test.
+var BeginsTransaction = beginsTransaction

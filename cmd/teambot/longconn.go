@@ -187,7 +187,8 @@ func (l *longConn) handle(ctx context.Context, cb longconn.Callback) {
 		}
 		return
 	}
-	// A replay after a reconnect runs once and gets the first answer again.
+	// A replay after a reconnect of a command that wrote gets the first
+	// answer again; one that only read runs again (commands/handled.go).
 	reply, again := bot.RunLongConn(ctx, l.engine, l.log, msg, msgType, event)
 	if again {
 		// Left pending in the inbox: run again after its lease.
