@@ -143,11 +143,12 @@ func TestATransactionOutlivesItsFirstStatementsContext(t *testing.T) {
 	storagetest.Each(t, func(t *testing.T, db *storage.DB) {
 		update(t, db, func(tx *storage.Tx) error {
 			short, cancel := context.WithCancel(ctx)
-			if _, err := tx.RecordHandled(short, "test", "first", t0, teambot.KeptReply{}); err != nil {
+			_, err := tx.RecordHandled(short, "test", "first", t0, teambot.KeptReply{})
+			cancel()
+			if err != nil {
 				return err
 			}
-			cancel()
-			_, err := tx.RecordHandled(ctx, "test", "second", t0, teambot.KeptReply{})
+			_, err = tx.RecordHandled(ctx, "test", "second", t0, teambot.KeptReply{})
 			return err
 		})
 		update(t, db, func(tx *storage.Tx) error {
