@@ -88,7 +88,7 @@ func (e *Engine) handleClick(ctx context.Context, c teambot.Click) (teambot.Repl
 		for _, a := range e.Config.Admins {
 			r.IsAdmin = r.IsAdmin || a == msg.UserID
 		}
-		if err := checkHandled(ctx, tx, msg); err != nil {
+		if err := checkHandled(ctx, tx, msg, false); err != nil {
 			return err
 		}
 		if err := tx.Savepoint(ctx, "command"); err != nil {

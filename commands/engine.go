@@ -29,10 +29,8 @@ import (
 // above that.
 const MaxMessageBytes = 16 << 10
 
-// MaxReplyBytes is the most a reply of one message carries: WeCom's limit
-// for a text message (docs/wecom-protocol.md), which a group robot's
-// passive answer and an app's are held to. A listing that would be longer
-// says less per line.
+// MaxReplyBytes is WeCom's limit for a text message (docs/wecom-protocol.md):
+// a group robot's or an app's answer. A listing longer says less per line.
 const MaxReplyBytes = 2048
 
 // Config is what the engine needs from its surroundings.
@@ -290,7 +288,7 @@ func (e *Engine) PushBroken(ctx context.Context, chatID string) (teambot.Team, e
 // robotRemoved drops the push key of a group the robot was removed from.
 func (e *Engine) robotRemoved(ctx context.Context, tx Tx, ev teambot.Event) error {
 	r := &Request{Invocation: teambot.Invocation{Message: ev.Message}, Tx: tx, Now: e.Config.Now(), Engine: e}
-	if err := checkHandled(ctx, tx, ev.Message); err != nil {
+	if err := checkHandled(ctx, tx, ev.Message, false); err != nil {
 		return err
 	}
 	team, err := tx.TeamByChat(ctx, ev.ChatID)

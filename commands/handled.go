@@ -26,24 +26,15 @@ import (
 )
 
 // checkHandled is an *alreadyHandled, carrying the answer kept, for a
-// message whose id was recorded before. Messages without an id (the
-// console's are unique anyway) are never recorded.
-func checkHandled(ctx context.Context, tx Tx, msg teambot.Message) error {
+// message whose id was recorded before (or is known to be: seen).
+// Messages without an id (the console's are unique anyway) are never
+// recorded.
+func checkHandled(ctx context.Context, tx Tx, msg teambot.Message, seen bool) error {
 	if msg.Source == "" || msg.ID == "" {
 		return nil
 	}
-	kept, seen, err := tx.HandledBefore(ctx, msg.Source, msg.ID)
-	if err != nil || !seen {
-		return err
-	}
-	return &alreadyHandled{kept: kept}
-}
-
-// handledBefore is the *alreadyHandled of a message whose id was recorded
-// before, carrying the answer kept for it.
-func handledBefore(ctx context.Context, tx Tx, msg teambot.Message) error {
-	kept, _, err := tx.HandledBefore(ctx, msg.Source, msg.ID)
-	if err != nil {
+	kept, found, err := tx.HandledBefore(ctx, msg.Source, msg.ID)
+	if err != nil || !found && !seen {
 		return err
 	}
 	return &alreadyHandled{kept: kept}
@@ -69,7 +60,7 @@ func (e *Engine) recordHandled(ctx context.Context, tx Tx, msg teambot.Message, 
 		return nil
 	}
 	if !tx.Wrote() { // a run of the same message may have committed meanwhile
-		return checkHandled(ctx, tx, msg)
+		return checkHandled(ctx, tx, msg, false)
 	}
 	kept := teambot.KeptReply{Reply: reply, Kept: true}
 	if reply.Private && reply.Text != "" {
@@ -87,7 +78,7 @@ func (e *Engine) recordHandled(ctx context.Context, tx Tx, msg teambot.Message, 
 	if err != nil || first {
 		return err
 	}
-	return handledBefore(ctx, tx, msg)
+	return checkHandled(ctx, tx, msg, true)
 }
 
 // notKept answers the retry of a message whose private answer could not be

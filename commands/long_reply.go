@@ -2,14 +2,12 @@ package commands
 
 import (
 	"context"
-	"strings"
-	"unicode/utf8"
+	"teambot/commands/lang"
 
 	"teambot"
 )
 
-// What a cut answer says at its end: that the rest follows, or, when it
-// has no way to follow, that it was cut.
+// What a cut answer says at its end: the rest follows, or it was cut.
 const (
 	continuedNote = "\n（未完，其余内容随后发出）"
 	cutNote       = "\n（内容太长，这里只显示了前一部分。）"
@@ -37,31 +35,15 @@ func fitReply(ctx context.Context, r *Request, reply teambot.Reply) (teambot.Rep
 		out.TeamID, out.Channel, out.Users = r.Team.ID, teambot.ToUsers, []string{r.UserID}
 	}
 	if out.Channel == "" {
-		reply.Text, _ = cutText(reply.Text, limit-len(cutNote))
+		reply.Text, _ = lang.Cut(reply.Text, limit-len(cutNote))
 		reply.Text += cutNote
 		return reply, nil
 	}
-	head, rest := cutText(reply.Text, limit-len(continuedNote))
+	head, rest := lang.Cut(reply.Text, limit-len(continuedNote))
 	out.Text = rest
 	if err := r.Tx.Enqueue(ctx, []teambot.Outgoing{out}, r.Now); err != nil {
 		return teambot.Reply{}, err
 	}
 	reply.Text = head + continuedNote
 	return reply, nil
-}
-
-// cutText splits text into a head of at most n bytes and the rest: at the
-// last line break within n bytes when there is one in its second half
-// (the break itself dropped), else at the last whole character.
-func cutText(text string, n int) (head, rest string) {
-	if len(text) <= n {
-		return text, ""
-	}
-	if i := strings.LastIndexByte(text[:n], '\n'); i >= n/2 {
-		return text[:i], text[i+1:]
-	}
-	for n > 0 && !utf8.RuneStart(text[n]) {
-		n--
-	}
-	return text[:n], text[n:]
 }

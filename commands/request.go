@@ -76,7 +76,7 @@ func (r *Request) Audit(ctx context.Context, action, target, detail string) erro
 func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) (*Request, error) {
 	r := &Request{Invocation: inv, Tx: tx, Now: e.Config.Now(), IsAdmin: slices.Contains(e.Config.Admins, inv.UserID), Engine: e}
 	if inv.Single() {
-		if err := checkHandled(ctx, tx, inv.Message); err != nil {
+		if err := checkHandled(ctx, tx, inv.Message, false); err != nil {
 			return nil, err
 		}
 		return r, loadSingleChatTeam(ctx, r)
@@ -92,7 +92,7 @@ func (e *Engine) newRequest(ctx context.Context, tx Tx, inv teambot.Invocation) 
 	case err != nil:
 		return nil, err
 	case !first:
-		return nil, handledBefore(ctx, tx, inv.Message)
+		return nil, checkHandled(ctx, tx, inv.Message, true)
 	default:
 		r.Team = &team
 		if sender.Active() {

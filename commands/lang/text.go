@@ -1,6 +1,6 @@
 // Text helpers every command area uses: the free text after a command's
 // words, the words of a message with their positions, clipping long input for
-// replies and reading a record id.
+// replies, cutting a long answer and reading a record id.
 
 package lang
 
@@ -144,3 +144,19 @@ func CheckLeaveReason(reason, missing string) error {
 // maxLeaveReasonRunes is the longest reason a leave request or a rejection
 // may give, in characters.
 const maxLeaveReasonRunes = 200
+
+// Cut splits text into a head of at most n bytes and the rest: at the last
+// line break within n bytes when there is one in its second half (the
+// break itself dropped), else at the last whole character.
+func Cut(text string, n int) (head, rest string) {
+	if len(text) <= n {
+		return text, ""
+	}
+	if i := strings.LastIndexByte(text[:n], '\n'); i >= n/2 {
+		return text[:i], text[i+1:]
+	}
+	for n > 0 && !utf8.RuneStart(text[n]) {
+		n--
+	}
+	return text[:n], text[n:]
+}
